@@ -1,0 +1,99 @@
+// The event loop, lazy cancellation and the component lifecycle.
+#include "sim-core/simulator.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "sim-core/component.h"
+
+namespace viosim::core {
+
+EventTarget::EventTarget(Simulator& sim) : target_id_(sim.next_target_id()) {}
+
+std::string Fingerprint::hex() const {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h_));
+  return buf;
+}
+
+Simulator::Simulator(SimulatorOptions options)
+    : options_(options), queue_(make_event_queue(options.queue)) {}
+
+Simulator::~Simulator() = default;
+
+void Simulator::throw_past(Time when) const {
+  throw SchedulingError("cannot schedule an event at " + to_string(when) + ", before the current time " +
+                        to_string(now_));
+}
+
+void Simulator::throw_sequence_exhausted() {
+  throw SchedulingError("more than 2^48 events scheduled in one run");
+}
+
+bool Simulator::is_pending(const EventHandle& h) const {
+  if (!h.valid()) return false;
+  // Events leave the set in (time, order) order, so one at or before the
+  // executing event's key has already run.
+  if (h.time < now_ || (h.time == now_ && h.order <= current_order_)) return false;
+  return !cancelled_.contains(h.order);
+}
+
+bool Simulator::cancel(const EventHandle& h) {
+  if (!is_pending(h)) return false;
+  return cancelled_.insert(h.order);
+}
+
+void Simulator::initialize() {
+  if (initialised_) return;
+  initialised_ = true;
+  // init() may create further components; index so that they are visited.
+  for (size_t i = 0; i < components_.size(); ++i) components_[i]->check_connections();
+  for (size_t i = 0; i < components_.size(); ++i) components_[i]->init();
+}
+
+template <class Queue>
+bool Simulator::run_loop(Queue& queue, Time limit) {
+  EventEntry e;
+  while (queue.pop_not_after(limit, e)) {
+    if (cancelled_.size() != 0 && cancelled_.erase(e.order)) continue;
+    now_ = e.time;
+    current_order_ = e.order;
+    ++executed_;
+    fingerprint_.add_event(static_cast<uint64_t>(e.time.ps()),
+                           (uint64_t{e.target->target_id()} << 16) | (e.order >> kSequenceBits));
+    e.target->on_event(e.arg);
+    if (stop_requested_) return true;
+  }
+  return false;
+}
+
+RunStatus Simulator::run_until(Time limit) {
+  initialize();
+  stop_requested_ = false;
+  const bool stopped = options_.queue == QueueKind::kQuadHeap
+                           ? run_loop(static_cast<QuadHeap&>(*queue_), limit)
+                           : run_loop(static_cast<CalendarQueue&>(*queue_), limit);
+  if (stopped) return RunStatus::kStopped;
+  if (pending_events() == 0) {
+    if (limit != Time::max() && limit > now_) now_ = limit;
+    return RunStatus::kDrained;
+  }
+  if (limit > now_) now_ = limit;
+  return RunStatus::kReachedLimit;
+}
+
+void Simulator::finish() {
+  if (finished_) return;
+  finished_ = true;
+  for (Component* c : components_) c->finish();
+}
+
+void Simulator::add_component(Component* c) { components_.push_back(c); }
+
+void Simulator::remove_component(Component* c) {
+  // Components usually die in reverse order of birth: search from the back.
+  auto it = std::find(components_.rbegin(), components_.rend(), c);
+  if (it != components_.rend()) components_.erase(std::next(it).base());
+}
+
+}  // namespace viosim::core

@@ -1,0 +1,143 @@
+// One typed suite for every pending-event set: ordering, FIFO ties,
+// priorities, the pop limit, and long random schedules that follow the
+// simulator's contract (never push before the last pop), checked against a
+// std::multiset of keys.
+#include "sim-core/event_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <utility>
+
+#include "sim-core/calendar_queue.h"
+#include "sim-core/quad_heap.h"
+#include "sim-core/rng.h"
+#include "sim-core/simulator.h"
+
+namespace viosim::core {
+namespace {
+
+class NullTarget final : public EventTarget {
+ public:
+  using EventTarget::EventTarget;
+  void on_event(uint64_t) override {}
+};
+
+template <class Q>
+class EventQueueTest : public ::testing::Test {
+ protected:
+  EventEntry entry(int64_t t_ps, uint64_t seq, Priority p = 0) {
+    return EventEntry{Time::from_ps(t_ps), make_order(p, seq), &target_, seq};
+  }
+  std::vector<uint64_t> drain() {
+    std::vector<uint64_t> args;
+    EventEntry e;
+    while (queue_.pop_not_after(Time::max(), e)) args.push_back(e.arg);
+    return args;
+  }
+  Simulator sim_;
+  NullTarget target_{sim_};
+  Q queue_;
+};
+
+using Implementations = ::testing::Types<QuadHeap, CalendarQueue>;
+TYPED_TEST_SUITE(EventQueueTest, Implementations);
+
+TYPED_TEST(EventQueueTest, StartsEmpty) {
+  EXPECT_TRUE(this->queue_.empty());
+  EventEntry e;
+  EXPECT_FALSE(this->queue_.pop_not_after(Time::max(), e));
+}
+
+TYPED_TEST(EventQueueTest, PopsInTimeOrder) {
+  for (uint64_t seq = 1; seq <= 5; ++seq) this->queue_.push(this->entry((6 - seq) * 1000, seq));
+  EXPECT_EQ(this->queue_.size(), 5u);
+  EXPECT_EQ(this->drain(), (std::vector<uint64_t>{5, 4, 3, 2, 1}));
+}
+
+TYPED_TEST(EventQueueTest, TiesAreFirstInFirstOut) {
+  for (uint64_t seq = 1; seq <= 100; ++seq) this->queue_.push(this->entry(777, seq));
+  std::vector<uint64_t> expected;
+  for (uint64_t seq = 1; seq <= 100; ++seq) expected.push_back(seq);
+  EXPECT_EQ(this->drain(), expected);
+}
+
+TYPED_TEST(EventQueueTest, PriorityOrdersEqualTimesBeforeSequence) {
+  this->queue_.push(this->entry(10, 1, 5));
+  this->queue_.push(this->entry(10, 2, -3));
+  this->queue_.push(this->entry(10, 3, 0));
+  this->queue_.push(this->entry(9, 4, 100));
+  EXPECT_EQ(this->drain(), (std::vector<uint64_t>{4, 2, 3, 1}));
+}
+
+TYPED_TEST(EventQueueTest, PopStopsAtTheLimit) {
+  this->queue_.push(this->entry(100, 1));
+  this->queue_.push(this->entry(200, 2));
+  EventEntry e;
+  ASSERT_TRUE(this->queue_.pop_not_after(Time::from_ps(150), e));
+  EXPECT_EQ(e.arg, 1u);
+  EXPECT_FALSE(this->queue_.pop_not_after(Time::from_ps(199), e));
+  ASSERT_TRUE(this->queue_.pop_not_after(Time::from_ps(200), e));
+  EXPECT_EQ(e.arg, 2u);
+}
+
+// The hold model with mixed spacings: dense bursts, sparse gaps, equal times
+// and a population that grows and shrinks (so the calendar resizes).
+TYPED_TEST(EventQueueTest, LongRandomScheduleMatchesReference) {
+  std::multiset<std::pair<int64_t, uint64_t>> ref;
+  Rng rng(2024);
+  uint64_t seq = 1;
+  int64_t now = 0;
+  auto push = [&](int64_t t) {
+    const Priority p = static_cast<Priority>(static_cast<int>(rng.below(3)) - 1);
+    const EventEntry e = this->entry(t, seq++, p);
+    this->queue_.push(e);
+    ref.insert({t, e.order});
+  };
+  for (int i = 0; i < 1000; ++i) push(static_cast<int64_t>(rng.below(1'000'000)));
+  for (int step = 0; step < 300'000; ++step) {
+    const int phase = (step / 50'000) % 3;  // grow, hold, shrink
+    const int pushes = phase == 0 ? 2 : phase == 1 ? 1 : static_cast<int>(rng.below(2));
+    EventEntry e;
+    if (!ref.empty()) {
+      ASSERT_TRUE(this->queue_.pop_not_after(Time::max(), e));
+      const auto expected = *ref.begin();
+      ref.erase(ref.begin());
+      ASSERT_EQ(e.time.ps(), expected.first) << "step " << step;
+      ASSERT_EQ(e.order, expected.second) << "step " << step;
+      now = e.time.ps();
+    }
+    for (int k = 0; k < pushes; ++k) {
+      int64_t delta = 0;
+      switch (rng.below(4)) {
+        case 0: delta = 0; break;                                               // same time
+        case 1: delta = rng.below(100); break;                                  // dense
+        case 2: delta = static_cast<int64_t>(rng.exponential(1e6)); break;      // typical
+        default: delta = static_cast<int64_t>(rng.below(1000)) * 1'000'000'000;  // far
+      }
+      push(now + delta);
+    }
+    ASSERT_EQ(this->queue_.size(), ref.size());
+  }
+  EventEntry e;
+  while (!ref.empty()) {
+    ASSERT_TRUE(this->queue_.pop_not_after(Time::max(), e));
+    ASSERT_EQ(std::make_pair(e.time.ps(), e.order), *ref.begin());
+    ref.erase(ref.begin());
+  }
+  EXPECT_TRUE(this->queue_.empty());
+}
+
+TEST(EventQueueFactory, NamesAndKinds) {
+  for (QueueKind k : all_queue_kinds()) {
+    QueueKind parsed{};
+    ASSERT_TRUE(parse_queue_kind(queue_kind_name(k), parsed));
+    EXPECT_EQ(parsed, k);
+    EXPECT_EQ(make_event_queue(k)->name(), queue_kind_name(k));
+  }
+  QueueKind unused{};
+  EXPECT_FALSE(parse_queue_kind("splay", unused));
+}
+
+}  // namespace
+}  // namespace viosim::core
