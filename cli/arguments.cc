@@ -1,0 +1,70 @@
+// Argument scanning. Errors name the offending argument and suggest the
+// option that was probably meant.
+#include "cli/arguments.h"
+
+#include <iostream>
+
+#include "scenarios/loader/suggest.h"
+
+namespace viosim::cli {
+
+int usage_error(const std::string& command, const std::string& message, const std::string& usage) {
+  std::cerr << "viosim " << command << ": " << message << "\n\n" << usage;
+  return kExitBadInput;
+}
+
+std::optional<ParsedArgs> parse_args(const std::string& command, const Args& args,
+                                     const std::vector<OptionSpec>& options, const std::string& usage) {
+  ParsedArgs parsed;
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (options_done || arg.size() < 2 || arg[0] != '-') {
+      parsed.positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (arg == "--help" || arg == "-h") {
+      parsed.help = true;
+      continue;
+    }
+    const size_t equals = arg.find('=');
+    const std::string name = arg.substr(0, equals);
+    const OptionSpec* spec = nullptr;
+    for (const OptionSpec& option : options) {
+      if (option.name == name || (!option.alias.empty() && option.alias == name)) spec = &option;
+    }
+    if (spec == nullptr) {
+      std::vector<std::string> names{"--help"};
+      for (const OptionSpec& option : options) names.push_back(option.name);
+      usage_error(command, "unknown option \"" + name + "\"" + scenarios::did_you_mean(name, names), usage);
+      return std::nullopt;
+    }
+    std::string value;
+    if (spec->takes_value) {
+      if (equals != std::string::npos) {
+        value = arg.substr(equals + 1);
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        usage_error(command, "option " + spec->name + " needs a value", usage);
+        return std::nullopt;
+      }
+    } else if (equals != std::string::npos) {
+      usage_error(command, "option " + spec->name + " takes no value", usage);
+      return std::nullopt;
+    }
+    auto& slot = parsed.values[spec->name];
+    if (!slot.empty() && !spec->repeatable) {
+      usage_error(command, "option " + spec->name + " is given twice", usage);
+      return std::nullopt;
+    }
+    slot.push_back(value);
+  }
+  return parsed;
+}
+
+}  // namespace viosim::cli

@@ -1,0 +1,36 @@
+// A small command-line scanner shared by the subcommands: options with and
+// without values (`--set k=v`, `--set=k=v`, `-o DIR`), positional
+// arguments, `--` and `--help`, with "did you mean" for unknown options.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace viosim::cli {
+
+struct OptionSpec {
+  std::string name;        // "--set"
+  std::string alias;       // "-o", or empty
+  bool takes_value = false;
+  bool repeatable = false;
+};
+
+struct ParsedArgs {
+  std::map<std::string, std::vector<std::string>> values;  // by option name
+  std::vector<std::string> positional;
+  bool help = false;
+};
+
+// Parses `args` for `command`; on a usage error prints it and `usage` to
+// stderr and returns nothing (the caller exits with kExitBadInput).
+std::optional<ParsedArgs> parse_args(const std::string& command, const Args& args,
+                                     const std::vector<OptionSpec>& options, const std::string& usage);
+
+// Prints "viosim COMMAND: message" and the usage to stderr; returns kExitBadInput.
+int usage_error(const std::string& command, const std::string& message, const std::string& usage);
+
+}  // namespace viosim::cli

@@ -1,0 +1,30 @@
+// One error found in a scenario, where it is, and how it is shown:
+//   file:line:col: error: message
+//   <the source line>
+//       ^
+// Errors from the command line (`--set k=v`) have no line and read
+// "--set k=v: error: message".
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace viosim::scenarios {
+
+struct Diagnostic {
+  std::string file;         // path as the user gave it, or "--set k=v"
+  int line = 0;             // 1-based; 0 when the error has no position
+  int column = 0;           // 1-based, in the parser's columns (tabs to multiples of 8)
+  std::string source_line;  // text of `line`, shown with a caret under `column`
+  std::string message;
+};
+
+// The diagnostic as shown to users, ending in a newline.
+std::string format_diagnostic(const Diagnostic& diagnostic);
+std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics);
+
+// Orders by file (in order of first appearance), then line and column, and
+// drops exact repeats, so output reads top to bottom like a compiler's.
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics);
+
+}  // namespace viosim::scenarios

@@ -1,0 +1,154 @@
+// Rules about the host, its NICs, the VMs and what to compare: unique names,
+// pinning to cores that exist, NIC backends that can take the configured
+// queues, RSS tables that point at real queues.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "scenarios/loader/backend_limits.h"
+#include "scenarios/loader/suggest.h"
+#include "scenarios/loader/validate.h"
+
+namespace viosim::scenarios {
+namespace {
+
+std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
+
+void check_nics(const viosim::Host& host, Issues* issues) {
+  std::map<std::string, int> seen;
+  for (int n = 0; n < host.nic_size(); ++n) {
+    const viosim::Nic& nic = host.nic(n);
+    const std::string path = at("host.nic", n);
+    if (nic.name().empty()) {
+      issues->push_back({path, path + " has no name"});
+    } else if (auto [it, fresh] = seen.emplace(nic.name(), n); !fresh) {
+      issues->push_back({path + ".name", "nic name \"" + nic.name() + "\" is already used by " + at("host.nic", it->second)});
+    }
+    const viosim::Rss& rss = nic.rss();
+    const std::string& key = rss.key_hex();
+    const bool hex = std::all_of(key.begin(), key.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    if (!hex || (key.size() != 80 && key.size() != 104)) {
+      issues->push_back({path + ".rss.key_hex", "nic \"" + nic.name() + "\" has an RSS key of " +
+                                                    (hex ? std::to_string(key.size()) + " hex digits" : "non-hex text") +
+                                                    "; a Toeplitz key is 40 or 52 bytes: 80 or 104 hex digits"});
+    }
+    const int entries = static_cast<int>(rss.indirection_entries());
+    if (rss.indirection_table_size() > 0 && rss.indirection_table_size() != entries) {
+      issues->push_back({path + ".rss.indirection_table", "nic \"" + nic.name() + "\" has " +
+                                                              std::to_string(rss.indirection_table_size()) +
+                                                              " indirection-table entries, but indirection_entries is " +
+                                                              std::to_string(entries)});
+    }
+    for (int i = 0; i < rss.indirection_table_size(); ++i) {
+      if (rss.indirection_table(i) >= nic.queues()) {
+        issues->push_back({at(path + ".rss.indirection_table", i),
+                           "nic \"" + nic.name() + "\" maps indirection-table entry " + std::to_string(i) + " to queue " +
+                               std::to_string(rss.indirection_table(i)) + ", but it has " +
+                               (nic.queues() <= 1 ? std::string("only queue 0") : "queues 0-" + std::to_string(nic.queues() - 1))});
+        break;  // one is enough: a table built for another queue count is wrong everywhere
+      }
+    }
+  }
+}
+
+const viosim::Nic* find_nic(const viosim::Host& host, const std::string& name) {
+  for (const auto& nic : host.nic()) {
+    if (nic.name() == name) return &nic;
+  }
+  return nullptr;
+}
+
+void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& names, Issues* issues) {
+  const viosim::Vm& vm = s.vm(v);
+  const std::string path = at("vm", v);
+  const std::string who = vm.name().empty() ? path : "vm \"" + vm.name() + "\"";
+  if (vm.name().empty()) {
+    issues->push_back({path, path + " has no name; every vm needs a unique name"});
+  } else if (vm.name() == "external") {
+    issues->push_back({path + ".name", "vm name \"external\" is reserved for the traffic generator outside the host"});
+  } else if (auto [it, fresh] = names.emplace(vm.name(), v); !fresh) {
+    issues->push_back({path + ".name", "vm name \"" + vm.name() + "\" is already used by " + at("vm", it->second)});
+  }
+
+  const uint32_t cores = s.host().cores();
+  // vcpus 0 is a range error already; a count mismatch on top would be noise.
+  if (vm.pin_cores_size() > 0 && vm.vcpus() > 0 && static_cast<uint32_t>(vm.pin_cores_size()) != vm.vcpus()) {
+    issues->push_back({path + ".pin_cores", who + " has " + std::to_string(vm.vcpus()) + " vCPUs but pin_cores lists " +
+                                                std::to_string(vm.pin_cores_size()) +
+                                                " cores; give one core per vCPU, or none"});
+  }
+  for (int i = 0; i < vm.pin_cores_size() && cores > 0; ++i) {
+    if (vm.pin_cores(i) >= cores) {
+      issues->push_back({at(path + ".pin_cores", i), who + " pins vCPU " + std::to_string(i) + " to core " +
+                                                         std::to_string(vm.pin_cores(i)) + ", but the host has " +
+                                                         cores_text(cores)});
+    }
+  }
+  const viosim::VmNic& nic = vm.nic();
+  for (int i = 0; i < nic.backend_cores_size() && cores > 0; ++i) {
+    if (nic.backend_cores(i) >= cores) {
+      issues->push_back({at(path + ".nic.backend_cores", i), who + " runs backend threads on core " +
+                                                                 std::to_string(nic.backend_cores(i)) +
+                                                                 ", but the host has " + cores_text(cores)});
+    }
+  }
+
+  const viosim::Nic* uplink = find_nic(s.host(), nic.uplink());
+  if (uplink == nullptr) {
+    std::vector<std::string> choices;
+    for (const auto& n : s.host().nic()) choices.push_back(n.name());
+    issues->push_back({path + ".nic.uplink", who + " uses uplink \"" + nic.uplink() + "\", but the host has no such nic" +
+                                                 did_you_mean(nic.uplink(), choices) + " (nics: " + join(choices) + ")"});
+  }
+  // A VM's own backend runs only when compare does not replace it.
+  if (s.compare().backend_size() == 0) {
+    if (auto problem = queue_problem(nic.backend(), nic, uplink)) {
+      issues->push_back({path + ".nic.queues", who + " has " + *problem});
+    }
+    if (auto problem = queue_size_problem(nic.backend(), nic)) {
+      issues->push_back({path + ".nic.queue_size", who + " has " + *problem});
+    }
+    if (nic.busy_poll_us() != 0 && nic.backend() != viosim::VHOST_NET) {
+      issues->push_back({path + ".nic.busy_poll_us", "busy_poll_us applies only to VHOST_NET, but " + who + " uses " +
+                                                         viosim::Backend_Name(nic.backend())});
+    }
+  }
+}
+
+void check_compare(const viosim::Scenario& s, Issues* issues) {
+  std::set<int> seen;
+  for (int b = 0; b < s.compare().backend_size(); ++b) {
+    const auto backend = s.compare().backend(b);
+    const std::string path = at("compare.backend", b);
+    const std::string name = viosim::Backend_Name(backend);
+    if (!seen.insert(backend).second) {
+      issues->push_back({path, "compare lists " + name + " twice"});
+      continue;
+    }
+    for (const viosim::Vm& vm : s.vm()) {
+      const viosim::Nic* uplink = find_nic(s.host(), vm.nic().uplink());
+      const std::string who = "vm \"" + vm.name() + "\"";
+      if (auto problem = queue_problem(backend, vm.nic(), uplink)) {
+        issues->push_back({path, "compare runs " + name + ", where " + who + " has " + *problem});
+      }
+      if (auto problem = queue_size_problem(backend, vm.nic())) {
+        issues->push_back({path, "compare runs " + name + ", where " + who + " has " + *problem});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
+  check_nics(s.host(), issues);
+  if (s.vm_size() == 0) {
+    issues->push_back({"vm", "the scenario has no vm; add one, e.g. vm { name: \"vm0\" }"});
+  }
+  std::map<std::string, int> names;
+  for (int v = 0; v < s.vm_size(); ++v) check_vm(s, v, names, issues);
+  check_compare(s, issues);
+}
+
+}  // namespace viosim::scenarios

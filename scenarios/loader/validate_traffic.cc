@@ -1,0 +1,161 @@
+// Rules about flows: endpoints that exist, a load that is set, 4-tuples
+// that are well formed, and open-loop rates that fit the wire.
+#include <cstdio>
+#include <map>
+#include <regex>
+
+#include "scenarios/loader/suggest.h"
+#include "scenarios/loader/validate.h"
+
+namespace viosim::scenarios {
+namespace {
+
+constexpr char kExternal[] = "external";
+constexpr double kWireOverheadBytes = 20;  // preamble + SFD (8) and inter-frame gap (12)
+
+std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
+
+std::string number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  return buffer;
+}
+
+bool is_ipv4(const std::string& text) {
+  static const std::regex kDottedQuad(R"((\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}))");
+  std::smatch match;
+  if (!std::regex_match(text, match, kDottedQuad)) return false;
+  for (int i = 1; i <= 4; ++i) {
+    if (std::stoi(match[i]) > 255) return false;
+  }
+  return true;
+}
+
+// Mean frame size of an open-loop flow; 0 when it cannot be told.
+double mean_frame_bytes(const viosim::OpenLoop& load) {
+  if (!load.has_frame_mix()) return load.frame_bytes();
+  double weight = 0, bytes = 0;
+  for (const auto& entry : load.frame_mix().entry()) {
+    weight += entry.weight();
+    bytes += entry.weight() * entry.frame_bytes();
+  }
+  return weight > 0 ? bytes / weight : 0;
+}
+
+struct Endpoints {
+  std::map<std::string, int> vms;  // name -> index
+  std::vector<std::string> choices;
+};
+
+bool check_endpoint(const std::string& path, const std::string& field,
+                    const std::string& value, const Endpoints& endpoints, const std::string& who, Issues* issues) {
+  if (value.empty()) {
+    issues->push_back({field == "dst" ? path : path + "." + field,
+                       who + " has no " + field + "; set it to \"external\" or a vm name (" + join(endpoints.choices) + ")"});
+    return false;
+  }
+  if (value == kExternal || endpoints.vms.count(value) != 0) return true;
+  issues->push_back({path + "." + field, who + " names " + field + " \"" + value +
+                                             "\", which is neither \"external\" nor a vm" +
+                                             did_you_mean(value, endpoints.choices) +
+                                             " (endpoints: " + join(endpoints.choices) + ")"});
+  return false;
+}
+
+void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::string& path, const std::string& who,
+                Issues* issues) {
+  const viosim::OpenLoop& load = flow.open_loop();
+  const std::string load_path = path + ".open_loop";
+  if (load.rate_case() == viosim::OpenLoop::RATE_NOT_SET) {
+    issues->push_back({load_path, who + ": open_loop needs a rate; set rate_pps or rate_mbps"});
+    return;
+  }
+  if (load.has_frame_mix() && load.frame_mix().entry_size() == 0) {
+    issues->push_back({load_path + ".frame_mix", who + ": frame_mix has no entry; add entry { frame_bytes: 64 weight: 1 }"});
+    return;
+  }
+  // Only traffic to or from "external" crosses a host NIC.
+  const std::string& vm_end = flow.src() == kExternal ? flow.dst() : flow.src();
+  if (flow.src() != kExternal && flow.dst() != kExternal) return;
+  const viosim::Nic* uplink = nullptr;
+  for (const auto& vm : s.vm()) {
+    if (vm.name() != vm_end) continue;
+    for (const auto& nic : s.host().nic()) {
+      if (nic.name() == vm.nic().uplink()) uplink = &nic;
+    }
+  }
+  const double frame = mean_frame_bytes(load);
+  if (uplink == nullptr || frame <= 0) return;
+  const double pps = load.has_rate_pps() ? load.rate_pps() : load.rate_mbps() * 1e6 / (8 * frame);
+  const double wire_bps = pps * (frame + kWireOverheadBytes) * 8;
+  const double line_bps = uplink->line_rate_gbps() * 1e9;
+  if (wire_bps > line_bps) {
+    const std::string rate_path = load_path + (load.has_rate_pps() ? ".rate_pps" : ".rate_mbps");
+    issues->push_back({rate_path, who + " offers " + number(wire_bps / 1e9) + " Gb/s on the wire (" + number(pps / 1e6) +
+                                      " Mpps of " + number(frame) + " B frames, plus 20 B preamble and gap each), above the " +
+                                      number(uplink->line_rate_gbps()) + " Gb/s line rate of nic \"" + uplink->name() + "\""});
+  }
+}
+
+void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, std::map<std::string, int>& names,
+                Issues* issues) {
+  const viosim::Flow& flow = s.traffic().flow(f);
+  const std::string path = at("traffic.flow", f);
+  const std::string who = flow.name().empty() ? path : "flow \"" + flow.name() + "\"";
+  if (flow.name().empty()) {
+    issues->push_back({path, path + " has no name; every flow needs a unique name"});
+  } else if (auto [it, fresh] = names.emplace(flow.name(), f); !fresh) {
+    issues->push_back({path + ".name", "flow name \"" + flow.name() + "\" is already used by " + at("traffic.flow", it->second)});
+  }
+  const bool src_ok = check_endpoint(path, "src", flow.src(), endpoints, who, issues);
+  const bool dst_ok = check_endpoint(path, "dst", flow.dst(), endpoints, who, issues);
+  if (src_ok && dst_ok && flow.src() == flow.dst()) {
+    issues->push_back({path + ".dst", who + " goes from \"" + flow.src() + "\" to itself" +
+                                          (flow.src() == kExternal ? "; one end must be a vm" : "")});
+  }
+  if (!is_ipv4(flow.src_ip())) {
+    issues->push_back({path + ".src_ip", who + " has src_ip \"" + flow.src_ip() + "\", not an IPv4 address like 10.0.0.1"});
+  }
+  if (!is_ipv4(flow.dst_ip())) {
+    issues->push_back({path + ".dst_ip", who + " has dst_ip \"" + flow.dst_ip() + "\", not an IPv4 address like 10.0.1.1"});
+  }
+  if (static_cast<uint64_t>(flow.src_port()) + flow.connections() - 1 > 65535) {
+    issues->push_back({path + ".connections", who + " has " + std::to_string(flow.connections()) +
+                                                  " connections from src_port " + std::to_string(flow.src_port()) +
+                                                  ", which runs past port 65535"});
+  }
+  switch (flow.load_case()) {
+    case viosim::Flow::LOAD_NOT_SET:
+      issues->push_back({path, who + " has no load; set one of open_loop, request_response, bulk"});
+      break;
+    case viosim::Flow::kOpenLoop:
+      if (src_ok && dst_ok) check_rate(s, flow, path, who, issues);
+      break;
+    case viosim::Flow::kRequestResponse:
+      if (flow.bidirectional()) {
+        issues->push_back({path + ".bidirectional", who + ": bidirectional applies to open_loop and bulk; "
+                                                          "request_response already goes both ways"});
+      }
+      break;
+    case viosim::Flow::kBulk:
+      break;
+  }
+}
+
+}  // namespace
+
+void validate_traffic(const viosim::Scenario& s, Issues* issues) {
+  Endpoints endpoints;
+  endpoints.choices.push_back(kExternal);
+  for (int v = 0; v < s.vm_size(); ++v) {
+    if (s.vm(v).name().empty()) continue;
+    if (endpoints.vms.emplace(s.vm(v).name(), v).second) endpoints.choices.push_back(s.vm(v).name());
+  }
+  if (s.traffic().flow_size() == 0) {
+    issues->push_back({"traffic", "the scenario has no traffic; add traffic { flow { ... } }"});
+  }
+  std::map<std::string, int> names;
+  for (int f = 0; f < s.traffic().flow_size(); ++f) check_flow(s, f, endpoints, names, issues);
+}
+
+}  // namespace viosim::scenarios

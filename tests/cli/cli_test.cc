@@ -1,0 +1,161 @@
+// The viosim command's contract with scripts: exit 0 ok, 1 runtime failure,
+// 2 bad input or usage, with the reason on stderr.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class Viosim : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(testing::TempDir()) / ("viosim_cli_" + std::to_string(::getpid()) + "_" +
+                                           testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs viosim with `args` (already shell-quoted where needed) from the
+  // source tree root, so scenario paths read as users type them.
+  Outcome run(const std::string& args) {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string command = "cd '" VIOSIM_SOURCE_DIR "' && '" VIOSIM_BINARY "' " + args + " >'" + out.string() +
+                                "' 2>'" + err.string() + "'";
+    const int raw = std::system(command.c_str());
+    Outcome outcome;
+    outcome.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    outcome.out = slurp(out);
+    outcome.err = slurp(err);
+    return outcome;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Viosim, PrintsItsVersion) {
+  const Outcome o = run("--version");
+  EXPECT_EQ(o.status, 0);
+  EXPECT_EQ(o.out, "viosim " VIOSIM_EXPECTED_VERSION "\n");
+}
+
+TEST_F(Viosim, ValidateGoodScenarioExitsZero) {
+  const Outcome o = run("validate scenarios/examples/rr_64b_all_paths.textproto");
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "scenarios/examples/rr_64b_all_paths.textproto: ok\n");
+  EXPECT_EQ(o.err, "");
+}
+
+TEST_F(Viosim, ValidateBadScenarioExitsTwoWithTheMessageOnStderr) {
+  const Outcome o = run("validate tests/scenarios/invalid/pin_to_missing_core.textproto");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "tests/scenarios/invalid/pin_to_missing_core.textproto:7:27: error: vm \"vm0\" pins vCPU 1 to core 9, "
+            "but the host has cores 0-7\n"
+            "vm { name: \"vm0\" vcpus: 2 pin_cores: [2, 9] }\n"
+            "                          ^\n"
+            "tests/scenarios/invalid/pin_to_missing_core.textproto: 1 error\n");
+}
+
+TEST_F(Viosim, ValidateChecksEveryFileAndFailsIfAnyIsBad) {
+  const Outcome o = run("validate scenarios/examples/rss_scaling.textproto tests/scenarios/invalid/empty_file.textproto");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.out.find("rss_scaling.textproto: ok"), std::string::npos);
+  EXPECT_NE(o.err.find("empty_file.textproto: 3 errors"), std::string::npos) << o.err;
+}
+
+TEST_F(Viosim, MissingFileExitsTwoNamingIt) {
+  const Outcome o = run("validate no/such/scenario.textproto");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("no/such/scenario.textproto: error: cannot read scenario: No such file or directory"),
+            std::string::npos) << o.err;
+}
+
+TEST_F(Viosim, UnknownFlagExitsTwoWithSuggestionAndUsage) {
+  const Outcome o = run("validate --sett vm[0].vcpus=2 scenarios/examples/rss_scaling.textproto");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("viosim validate: unknown option \"--sett\"; did you mean \"--set\"?"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("usage: viosim validate"), std::string::npos);
+}
+
+TEST_F(Viosim, UnknownCommandExitsTwoWithUsage) {
+  const Outcome o = run("valdate x");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("viosim: unknown command \"valdate\"; did you mean \"validate\"?"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("usage: viosim COMMAND"), std::string::npos);
+  EXPECT_EQ(run("").status, 2);
+  EXPECT_EQ(run("--frobnicate").status, 2);
+}
+
+TEST_F(Viosim, BadSetOverrideExitsTwo) {
+  const Outcome o = run("validate scenarios/examples/rss_scaling.textproto --set 'vm[0].vcpus=0'");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--set vm[0].vcpus=0: error: vm[0].vcpus is 0, outside its valid range 1 to 288"),
+            std::string::npos) << o.err;
+}
+
+TEST_F(Viosim, RunValidatesThenSaysHonestlyThatNothingRanAndWritesNothing) {
+  const fs::path output = dir_ / "results";
+  const Outcome o = run("run scenarios/examples/rr_64b_all_paths.textproto -o '" + output.string() + "'");
+  EXPECT_EQ(o.status, 1);
+  EXPECT_NE(o.err.find("no I/O path models are built yet"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(output));
+}
+
+TEST_F(Viosim, RunRejectsBadInputWithStatusTwo) {
+  const fs::path output = dir_ / "results";
+  EXPECT_EQ(run("run tests/scenarios/invalid/warmup_longer_than_run.textproto -o '" + output.string() + "'").status, 2);
+  EXPECT_EQ(run("run scenarios/examples/rr_64b_all_paths.textproto --backend VHOST").status, 2);
+  EXPECT_EQ(run("run scenarios/examples/rr_64b_all_paths.textproto -o").status, 2);
+  EXPECT_EQ(run("run").status, 2);
+  EXPECT_EQ(run("run a.textproto b.textproto").status, 2);
+  EXPECT_FALSE(fs::exists(output));
+}
+
+TEST_F(Viosim, EverySubcommandHasHelp) {
+  for (const char* command : {"validate", "run", "profiles", "list-models", "schema"}) {
+    const Outcome o = run(std::string(command) + " --help");
+    EXPECT_EQ(o.status, 0) << command;
+    EXPECT_NE(o.out.find(std::string("usage: viosim ") + command), std::string::npos) << command;
+  }
+  EXPECT_EQ(run("--help").status, 0);
+  EXPECT_EQ(run("help run").status, 0);
+}
+
+TEST_F(Viosim, DescribesItsBuild) {
+  const Outcome profiles = run("profiles");
+  EXPECT_EQ(profiles.status, 0);
+  EXPECT_NE(profiles.out.find("skylake-sp"), std::string::npos);
+  EXPECT_NE(profiles.out.find("kvm-2012"), std::string::npos);
+  const Outcome one = run("profiles kvm-2012");
+  EXPECT_EQ(one.status, 0);
+  EXPECT_NE(one.out.find("exit_entry_cycles: 3898"), std::string::npos);
+  EXPECT_EQ(run("profiles skylake").status, 2);
+  const Outcome schema = run("schema");
+  EXPECT_EQ(schema.status, 0);
+  EXPECT_NE(schema.out.find("vm[].nic.backend\n"), std::string::npos);
+  EXPECT_NE(schema.out.find("viosim.HostProfile"), std::string::npos);
+  EXPECT_EQ(run("list-models").status, 0);
+}
+
+}  // namespace
