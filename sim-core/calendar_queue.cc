@@ -9,6 +9,7 @@ namespace viosim::core {
 namespace {
 constexpr size_t kMinBuckets = 2;
 constexpr size_t kWidthSample = 64;
+constexpr size_t kBucketReserve = 8;
 
 int64_t saturating_add(int64_t a, int64_t b) {
   int64_t r = 0;
@@ -75,6 +76,11 @@ bool CalendarQueue::pop_not_after(Time limit, EventEntry& out) {
   if (++b.head == b.items.size()) {
     b.items.clear();  // keeps the capacity: no allocation next time
     b.head = 0;
+  } else if (b.head >= 4 && 2 * b.head >= b.items.size()) {
+    // Later years' events keep the bucket from emptying: drop the popped
+    // prefix before it grows the vector.
+    b.items.erase(b.items.begin(), b.items.begin() + static_cast<std::ptrdiff_t>(b.head));
+    b.head = 0;
   }
   --size_;
   ++pops_since_resize_;
@@ -116,6 +122,9 @@ void CalendarQueue::resize(size_t buckets) {
 
   pops_since_resize_ = 0;
   buckets_.assign(buckets, {});
+  // Room for a few events each up front, so that steady state rarely finds
+  // a bucket fuller than it has ever been (which would allocate).
+  for (Bucket& b : buckets_) b.items.reserve(kBucketReserve);
   mask_ = buckets - 1;
   for (const EventEntry& e : all) buckets_[bucket_of(e.time.ps())].items.push_back(e);
   if (!all.empty()) move_window_to(all.front().time.ps());

@@ -38,6 +38,7 @@ const Statistic* Component::find_stat(std::string_view name) const {
 
 void Component::reset_stats() {
   for (Statistic* s : stats_) s->reset(now());
+  on_reset_stats();
 }
 
 void Component::check_connections() const {

@@ -28,6 +28,7 @@ class Component {
   virtual const ComponentSpec& spec() const = 0;
   virtual void init() {}
   virtual void finish() {}
+  virtual void on_reset_stats() {}
 
   const std::string& name() const { return name_; }
   Component* parent() const { return parent_; }
@@ -40,7 +41,8 @@ class Component {
 
   const std::vector<Statistic*>& stats() const { return stats_; }
   const Statistic* find_stat(std::string_view name) const;
-  // Starts every statistic afresh at the current time (end of warm-up).
+  // Starts every statistic afresh at the current time (end of warm-up),
+  // then lets the component reset what it keeps outside statistics.
   void reset_stats();
   // Throws std::logic_error naming the first output port left unconnected.
   void check_connections() const;

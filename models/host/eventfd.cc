@@ -1,0 +1,32 @@
+// eventfd signalling. Listeners may leave while being notified (a woken
+// thread stops listening to every fd it polled): their slots are cleared and
+// compacted afterwards, so a signal never allocates.
+#include "models/host/eventfd.h"
+
+#include <algorithm>
+
+namespace viosim::models {
+
+void EventFd::remove_listener(EventFdListener* l) {
+  if (notifying_) {
+    std::replace(listeners_.begin(), listeners_.end(), l, static_cast<EventFdListener*>(nullptr));
+  } else {
+    listeners_.erase(std::remove(listeners_.begin(), listeners_.end(), l), listeners_.end());
+  }
+}
+
+core::Cycles EventFd::signal(HostThread* signaller) {
+  ++count_;
+  ++signals_;
+  core::Cycles inline_work;
+  notifying_ = true;
+  const size_t n = listeners_.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (listeners_[i] != nullptr) inline_work += listeners_[i]->on_eventfd_signal(*this, signaller);
+  }
+  notifying_ = false;
+  listeners_.erase(std::remove(listeners_.begin(), listeners_.end(), nullptr), listeners_.end());
+  return inline_work;
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,55 @@
+// An eventfd: a 64-bit counter that writers add to and a reader drains, and
+// whose signal wakes whoever listens: a thread blocked in read or ppoll, or
+// KVM's irqfd, which injects an interrupt inline in the signaller's context
+// (that inline work is returned to the signaller, who pays for it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim-core/clock.h"
+
+namespace viosim::models {
+
+class EventFd;
+class HostThread;
+
+class EventFdListener {
+ public:
+  virtual ~EventFdListener() = default;
+  // Called on every signal; returns the cycles of work done inline on the
+  // signalling thread (irqfd injection), 0 for a plain wake-up.
+  virtual core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) = 0;
+};
+
+class EventFd {
+ public:
+  explicit EventFd(std::string name) : name_(std::move(name)) {}
+  EventFd(const EventFd&) = delete;
+  EventFd& operator=(const EventFd&) = delete;
+
+  const std::string& name() const { return name_; }
+  void add_listener(EventFdListener* l) { listeners_.push_back(l); }
+  void remove_listener(EventFdListener* l);
+
+  // Adds one and notifies the listeners; returns their inline cycles.
+  core::Cycles signal(HostThread* signaller);
+  // A read: returns the count and resets it.
+  uint64_t take() {
+    const uint64_t c = count_;
+    count_ = 0;
+    return c;
+  }
+  uint64_t count() const { return count_; }
+  uint64_t signals() const { return signals_; }
+
+ private:
+  std::string name_;
+  uint64_t count_ = 0;
+  uint64_t signals_ = 0;
+  std::vector<EventFdListener*> listeners_;
+  bool notifying_ = false;
+};
+
+}  // namespace viosim::models

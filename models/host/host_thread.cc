@@ -1,0 +1,250 @@
+// Host thread steps, blocking, wake-ups and busy polling.
+#include "models/host/host_thread.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace viosim::models {
+
+const core::ComponentSpec& HostThread::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "host.thread",
+      .help = "a host thread pinned to a core: steps of cycles charged to a category, blocking, wake-ups, polling",
+      .params = {},
+      .ports = {},
+      .stats = {{"syscalls", core::StatKind::kCounter, core::Unit::kCount, "system calls made"},
+                {"wakeups", core::StatKind::kCounter, core::Unit::kCount, "times woken from blocked"}}};
+  return spec;
+}
+
+HostThread::HostThread(core::Simulator& sim, std::string_view name, core::Component* parent, Core& core)
+    : core::Component(sim, name, parent), core_(&core), allowed_{&core} {}
+
+HostThread::HostThread(core::Simulator& sim, std::string_view name, core::Component* parent,
+                       std::vector<Core*> cores)
+    : core::Component(sim, name, parent), allowed_(std::move(cores)) {
+  if (allowed_.empty()) throw std::invalid_argument("thread " + this->name() + " has no core to run on");
+  core_ = allowed_.front();
+}
+
+Core* HostThread::pick_core() const {
+  if (core_->owner() == nullptr || allowed_.size() == 1) return core_;
+  Core* best = nullptr;
+  for (Core* c : allowed_) {
+    if (c->owner() == nullptr) return c;
+    if (best == nullptr || c->ready_threads() < best->ready_threads()) best = c;
+  }
+  return best;
+}
+
+HostThread::~HostThread() { stop_listening(); }
+
+void HostThread::start(Continuation entry) {
+  next_ = std::move(entry);
+  state_ = State::kBlocked;
+  wake(nullptr);
+}
+
+void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation k) {
+  if (state_ != State::kActive) {
+    throw std::logic_error("thread " + name() + " started a step outside its own continuation");
+  }
+  next_ = std::move(k);
+  step_category_ = category;
+  segment_count_ = 0;
+  step_start_ = now();
+  state_ = State::kStep;
+  step_event_.schedule_after(d);
+}
+
+void HostThread::run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end) {
+  if (segments.size() > kMaxSegments) throw std::logic_error("too many segments in one step");
+  core::Duration total;
+  int n = 0;
+  for (const Segment& s : segments) {
+    if (s.duration == core::Duration::zero()) continue;
+    segments_[n++] = s;
+    total += s.duration;
+  }
+  begin_step(total, n > 0 ? segments_[0].category : CpuCategory::kHostKernel, std::move(k));
+  segment_count_ = n;
+  pending_signal_ = signal_at_end;
+}
+
+void HostThread::charge_step(core::Time until) const {
+  if (segment_count_ == 0) {
+    core_->charge(step_category_, step_start_, until);
+    return;
+  }
+  core::Time t = step_start_;
+  for (int i = 0; i < segment_count_ && t < until; ++i) {
+    const core::Time end = std::min(until, t + segments_[i].duration);
+    core_->charge(segments_[i].category, t, end);
+    t = end;
+  }
+}
+
+void HostThread::run(core::Cycles cycles, CpuCategory category, Continuation k) {
+  begin_step(core_->clock().to_duration(cycles), category, std::move(k));
+}
+
+void HostThread::run_for(core::Duration d, CpuCategory category, Continuation k) {
+  begin_step(d, category, std::move(k));
+}
+
+void HostThread::syscall(Syscall s, core::Cycles extra, Continuation k) {
+  ++syscalls_;
+  ++syscalls_by_kind_[static_cast<size_t>(s)];
+  const CpuCosts& c = core_->costs();
+  run(c.syscall_base + c.syscall_work[static_cast<size_t>(s)] + extra, CpuCategory::kHostKernel, std::move(k));
+}
+
+void HostThread::signal(EventFd& fd, Continuation k) {
+  syscall(Syscall::kEventfdWrite, std::move(k));
+  pending_signal_ = &fd;  // signalled when the write completes
+}
+
+void HostThread::signal_in_kernel(EventFd& fd, Continuation k) {
+  run(core_->costs().eventfd_signal_in_kernel, CpuCategory::kHostKernel, std::move(k));
+  pending_signal_ = &fd;
+}
+
+void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Continuation k) {
+  if (state_ != State::kActive) throw std::logic_error("thread " + name() + " spun outside its own continuation");
+  next_ = std::move(k);
+  step_category_ = category;
+  segment_count_ = 0;
+  step_start_ = now();
+  spin_yield_ = yield;
+  spin_found_ = false;
+  state_ = State::kSpinning;
+  if (yield && core_->ready_threads() > 0) {
+    step_event_.schedule_after(core::Duration::zero());
+  } else if (max != core::Duration::max()) {
+    step_event_.schedule_after(max);
+  }
+}
+
+void HostThread::poke() {
+  if (state_ != State::kSpinning) return;
+  spin_found_ = true;
+  step_event_.schedule_after(core::Duration::zero());
+}
+
+void HostThread::poke_to_yield() {
+  if (state_ != State::kSpinning || spin_found_) return;
+  step_event_.schedule_after(core::Duration::zero());
+}
+
+void HostThread::sleep(Continuation on_wake) {
+  if (state_ != State::kActive) throw std::logic_error("thread " + name() + " slept outside its own continuation");
+  next_ = std::move(on_wake);
+  state_ = State::kBlocked;
+  core_->thread_released(*this);
+}
+
+void HostThread::wait(std::vector<EventFd*> fds, Continuation k) {
+  for (EventFd* fd : fds) {
+    if (fd->count() > 0) {
+      // Already readable: no blocking, continue after the current instant.
+      begin_step(core::Duration::zero(), CpuCategory::kHostKernel, std::move(k));
+      return;
+    }
+  }
+  waiting_on_ = std::move(fds);
+  for (EventFd* fd : waiting_on_) fd->add_listener(this);
+  sleep(std::move(k));
+}
+
+core::Cycles HostThread::on_eventfd_signal(EventFd&, HostThread* signaller) {
+  if (state_ == State::kBlocked && !waiting_on_.empty()) wake(signaller);
+  return core::Cycles(0);
+}
+
+void HostThread::stop_listening() {
+  for (EventFd* fd : waiting_on_) fd->remove_listener(this);
+  waiting_on_.clear();
+}
+
+void HostThread::wake(const HostThread* waker) {
+  if (state_ == State::kSpinning) {
+    poke();
+    return;
+  }
+  if (state_ != State::kBlocked) return;  // already runnable
+  stop_listening();
+  ++wakeups_;
+  state_ = State::kReady;
+  core_ = pick_core();
+  core_->thread_ready(*this, waker);
+}
+
+void HostThread::arrive_after(core::Duration latency) {
+  state_ = State::kWaking;
+  step_event_.schedule_after(latency);
+}
+
+void HostThread::switch_in(core::Cycles cost) {
+  step_category_ = CpuCategory::kHostKernel;
+  segment_count_ = 0;
+  step_start_ = now();
+  state_ = State::kStep;
+  step_event_.schedule_after(core_->clock().to_duration(cost));
+}
+
+void HostThread::add_open_usage(std::array<core::Duration, kCpuCategories>& usage, core::Time since) const {
+  if (state_ != State::kStep && state_ != State::kSpinning) return;
+  const core::Time now = this->now();
+  auto add = [&](CpuCategory c, core::Time from, core::Time to) {
+    from = std::max(from, since);
+    if (to > from) usage[static_cast<size_t>(c)] += to - from;
+  };
+  if (segment_count_ == 0) {
+    add(step_category_, step_start_, now);
+    return;
+  }
+  core::Time t = step_start_;
+  for (int i = 0; i < segment_count_ && t < now; ++i) {
+    const core::Time end = std::min(now, t + segments_[i].duration);
+    add(segments_[i].category, t, end);
+    t = end;
+  }
+}
+
+void HostThread::step_done() {
+  switch (state_) {
+    case State::kWaking:
+      core_->thread_arrived(*this);
+      return;
+    case State::kStep:
+    case State::kSpinning:
+      charge_step(now());
+      break;
+    default:
+      throw std::logic_error("thread " + name() + " got a step event in the wrong state");
+  }
+  if (pending_signal_ != nullptr) {
+    EventFd* fd = pending_signal_;
+    pending_signal_ = nullptr;
+    const core::Cycles inline_work = fd->signal(this);
+    if (inline_work > core::Cycles(0)) {
+      // irqfd: the injection runs inline on this thread, in KVM.
+      state_ = State::kActive;
+      begin_step(core_->clock().to_duration(inline_work), CpuCategory::kKvm, std::move(next_));
+      return;
+    }
+  }
+  continue_with(std::move(next_));
+}
+
+void HostThread::continue_with(Continuation k) {
+  state_ = State::kActive;
+  k();
+  if (state_ == State::kActive) {
+    throw std::logic_error("thread " + name() + " ended a step without running, spinning or blocking");
+  }
+}
+
+void HostThread::on_reset_stats() { syscalls_by_kind_.fill(0); }
+
+}  // namespace viosim::models

@@ -1,0 +1,128 @@
+// A host thread (vCPU thread, QEMU main loop, vhost worker, PMD): a chain of
+// steps on its core, written in continuation-passing style. From inside its
+// own continuation a thread either runs a step (cycles charged to a
+// category), busy-polls (spin), or blocks (sleep, wait on an eventfd); a
+// continuation that does none of these is a model bug and throws. Another
+// thread's wake-up never runs a continuation inline: it always goes through
+// the scheduler and the event queue.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <vector>
+
+#include "models/host/core.h"
+#include "models/host/eventfd.h"
+#include "sim-core/member_event.h"
+
+namespace viosim::models {
+
+using Continuation = std::function<void()>;
+
+// One piece of a step: a duration charged to one category. A step of
+// several segments (a VM exit: transition, KVM, QEMU) is one event.
+struct Segment {
+  core::Duration duration;
+  CpuCategory category;
+};
+inline constexpr int kMaxSegments = 6;
+
+class HostThread final : public core::Component, public EventFdListener {
+ public:
+  enum class State { kBlocked, kWaking, kReady, kActive, kStep, kSpinning };
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  HostThread(core::Simulator& sim, std::string_view name, core::Component* parent, Core& core);
+  // A thread the scheduler may place on any of `cores` (non-empty): each
+  // wake-up picks its last core if idle, else an idle one, else the one
+  // with the fewest ready threads (lowest index on ties).
+  HostThread(core::Simulator& sim, std::string_view name, core::Component* parent, std::vector<Core*> cores);
+  ~HostThread() override;
+
+  // Starts the thread: it is woken (from nobody) at init and runs `entry`.
+  void start(Continuation entry);
+
+  // --- from inside the thread's own continuation ---
+  void run(core::Cycles cycles, CpuCategory category, Continuation k);
+  void run_for(core::Duration d, CpuCategory category, Continuation k);
+  // Segments run back to back as one step (at most kMaxSegments); when
+  // `signal_at_end` is given it is signalled as the step ends (its inline
+  // listener work is charged to KVM on this thread before k).
+  void run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end = nullptr);
+  void syscall(Syscall s, Continuation k) { syscall(s, core::Cycles(0), std::move(k)); }
+  // A system call with `extra` cycles of work beyond the kind's own.
+  void syscall(Syscall s, core::Cycles extra, Continuation k);
+  // eventfd write (a system call), then the listeners' inline work (irqfd
+  // injection) charged to KVM on this thread.
+  void signal(EventFd& fd, Continuation k);
+  // The same from a kernel thread: no system call.
+  void signal_in_kernel(EventFd& fd, Continuation k);
+  // Busy-polls, charging `category`, until poke() or `max` elapses; then k.
+  // With `yield`, a thread becoming ready on the core ends the spin too (as
+  // KVM's halt polling stops when another task is runnable).
+  void spin(CpuCategory category, core::Duration max, bool yield, Continuation k);
+  bool spin_found() const { return spin_found_; }
+  // Blocks until wake().
+  void sleep(Continuation on_wake);
+  // Blocks until one of the eventfds has a count (or continues at once if
+  // one has); k runs in the thread once it is back on its core.
+  void wait(std::vector<EventFd*> fds, Continuation k);
+
+  // --- from anywhere ---
+  // Makes a blocked thread runnable (a spinning one stops spinning);
+  // `waker` is the thread whose core sends the IPI (nullptr: none needed).
+  void wake(const HostThread* waker);
+  // Tells a spinning thread that there is work where it polls.
+  void poke();
+  // Ends a yielding spin because another thread wants the core.
+  void poke_to_yield();
+
+  State state() const { return state_; }
+  Core& core() const { return *core_; }
+  uint64_t syscalls(Syscall s) const { return syscalls_by_kind_[static_cast<size_t>(s)]; }
+  uint64_t syscalls() const { return syscalls_.value(); }
+  uint64_t wakeups() const { return wakeups_.value(); }
+
+  // Used by Core.
+  void switch_in(core::Cycles cost);
+  void arrive_after(core::Duration latency);
+  bool spinning_with_yield() const { return state_ == State::kSpinning && spin_yield_; }
+  // Adds the elapsed part of the current step or spin, by category, from
+  // max(start, since) to now.
+  void add_open_usage(std::array<core::Duration, kCpuCategories>& usage, core::Time since) const;
+
+  core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) override;
+
+ protected:
+  void on_reset_stats() override;
+
+ private:
+  void begin_step(core::Duration d, CpuCategory category, Continuation k);
+  void charge_step(core::Time until) const;
+  void step_done();
+  void continue_with(Continuation k);
+  void stop_listening();
+
+  Core* pick_core() const;
+
+  Core* core_;
+  std::vector<Core*> allowed_;
+  State state_ = State::kBlocked;
+  Continuation next_;       // what runs when the current step, spin or block ends
+  CpuCategory step_category_ = CpuCategory::kIdle;  // of a spin or a one-segment step
+  std::array<Segment, kMaxSegments> segments_{};
+  int segment_count_ = 0;  // 0: the step is one segment of step_category_
+  core::Time step_start_;
+  bool spin_yield_ = false;
+  bool spin_found_ = false;
+  EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
+  std::vector<EventFd*> waiting_on_;
+  std::array<uint64_t, kSyscallKinds> syscalls_by_kind_{};
+  core::MemberEvent step_event_{this, "step", [this] { step_done(); }};
+  core::Counter syscalls_{this, "syscalls"};
+  core::Counter wakeups_{this, "wakeups"};
+};
+
+}  // namespace viosim::models

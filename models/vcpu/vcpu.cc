@@ -1,0 +1,303 @@
+// The vCPU run loop: guest tasks, exits by class, interrupt delivery
+// (posted or injected), HLT with adaptive halt polling.
+#include "models/vcpu/vcpu.h"
+
+#include <algorithm>
+
+namespace viosim::models {
+
+const core::ComponentSpec& VCpu::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "vcpu",
+      .help = "a vCPU thread alternating guest mode and VM exits, with interrupt delivery and halt polling",
+      .params = {{"apicv", core::Unit::kNone, "true", "posted interrupts and virtual EOI"},
+                 {"halt_poll_ns", core::Unit::kNanoseconds, "200000", "cap of the halt-polling window"},
+                 {"halt_poll_ns_grow", core::Unit::kNone, "2", "window growth factor"},
+                 {"halt_poll_ns_grow_start", core::Unit::kNanoseconds, "10000", "first window"},
+                 {"halt_poll_ns_shrink", core::Unit::kNone, "2", "window shrink divisor (0: reset)"}},
+      .ports = {},
+      .stats = {{"exits", core::StatKind::kCounter, core::Unit::kCount, "VM exits of every reason"},
+                {"interrupts", core::StatKind::kCounter, core::Unit::kCount, "interrupts raised for the guest"},
+                {"interrupts_posted", core::StatKind::kCounter, core::Unit::kCount,
+                 "interrupts that reached the guest in guest mode without an exit"},
+                {"halts", core::StatKind::kCounter, core::Unit::kCount, "HLT exits"},
+                {"halt_poll_hits", core::StatKind::kCounter, core::Unit::kCount,
+                 "halts ended by a wake-up within the polling window"}}};
+  return spec;
+}
+
+VCpu::VCpu(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& thread,
+           const Config& config)
+    : core::Component(sim, name, parent), thread_(&thread), config_(config) {}
+
+void VCpu::init() {
+  thread_->start([this] {
+    mode_ = Mode::kGuest;
+    schedule_next();
+  });
+}
+
+void VCpu::on_reset_stats() { exits_by_reason_.fill(0); }
+
+// ---- guest side ----
+
+void VCpu::guest(core::Cycles cycles, CpuCategory category, Continuation k) {
+  guest_next_ = std::move(k);
+  thread_->run(cycles, category, [this] { after_guest_step(); });
+}
+
+void VCpu::after_guest_step() {
+  Continuation k = std::move(guest_next_);
+  if (servicing_ || in_handler_ || !wants_attention()) {
+    k();
+    return;
+  }
+  servicing_ = true;
+  resume_after_irq_ = std::move(k);
+  if (timer_due_) {
+    // The VMX preemption timer forces the exit that delivers the deadline.
+    take_exit(ExitReason::kPreemptionTimer, core::Cycles(0), nullptr, [this] { deliver_pending(); });
+  } else if (!config_.apicv) {
+    // The kick IPI lands while in guest mode: EXTERNAL_INTERRUPT exit.
+    take_exit(ExitReason::kExternalInterrupt, core::Cycles(0), nullptr, [this] { deliver_pending(); });
+  } else {
+    ++posted_;  // posted interrupt: delivered in guest mode, no exit
+    deliver_pending();
+  }
+}
+
+void VCpu::exit(ExitReason reason, Continuation k) { take_exit(reason, core::Cycles(0), nullptr, std::move(k)); }
+
+void VCpu::exit_to_device(ExitReason reason, core::Cycles device_work, Continuation k) {
+  take_exit(reason, device_work, nullptr, std::move(k));
+}
+
+void VCpu::exit_signal(ExitReason reason, EventFd& fd, Continuation k) {
+  take_exit(reason, core::Cycles(0), &fd, std::move(k));
+}
+
+void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k) {
+  ++exits_;
+  ++exits_by_reason_[static_cast<size_t>(reason)];
+  mode_ = Mode::kHost;
+  entry_next_ = std::move(k);
+  const core::Clock& clock = thread_->core().clock();
+  const ExitCosts& c = config_.exits;
+  const ExitClass cls = exit_class(reason);
+  const core::Duration transition = clock.to_duration(c.exit_entry);
+  const core::Duration exit_half = transition / 2;
+  const core::Duration handler = clock.to_duration(c.handler[static_cast<size_t>(reason)]);
+  const core::Duration emulation =
+      cls == ExitClass::kInKernel ? core::Duration::zero() : clock.to_duration(c.emulation);
+  const core::Duration user_kernel =
+      cls == ExitClass::kUserspace ? clock.to_duration(c.userspace_kernel) : core::Duration::zero();
+  const core::Duration user_qemu = cls == ExitClass::kUserspace
+                                       ? clock.to_duration(c.userspace_dispatch + device_work)
+                                       : core::Duration::zero();
+  auto entered = [this] {
+    Continuation next = std::move(entry_next_);
+    enter_guest(std::move(next));
+  };
+  if (signal == nullptr) {
+    thread_->run_segments({{exit_half, CpuCategory::kExitEntry},
+                           {handler, CpuCategory::kKvm},
+                           {emulation, CpuCategory::kKvm},
+                           {user_kernel, CpuCategory::kHostKernel},
+                           {user_qemu, CpuCategory::kQemu},
+                           {transition - exit_half, CpuCategory::kExitEntry}},
+                          entered);
+    return;
+  }
+  // The handler signals the ioeventfd before the entry: the waiter starts
+  // waking while this vCPU is still on its way back into the guest.
+  thread_->run_segments(
+      {{exit_half, CpuCategory::kExitEntry}, {handler, CpuCategory::kKvm}, {emulation, CpuCategory::kKvm}},
+      [this, rest = transition - exit_half] { thread_->run_for(rest, CpuCategory::kExitEntry, [this] {
+                                                Continuation next = std::move(entry_next_);
+                                                enter_guest(std::move(next));
+                                              }); },
+      signal);
+}
+
+void VCpu::enter_guest(Continuation k) {
+  mode_ = Mode::kGuest;
+  if (servicing_ || in_handler_ || !wants_attention()) {
+    k();
+    return;
+  }
+  // Pending at entry: injected (or synced from the PIR) now, no extra exit.
+  servicing_ = true;
+  resume_after_irq_ = std::move(k);
+  deliver_pending();
+}
+
+void VCpu::deliver_pending() {
+  in_handler_ = true;
+  if (timer_due_) {
+    timer_due_ = false;
+    GuestTask task = std::move(timer_task_);
+    if (config_.apicv) {
+      task([this] { after_handler(); });
+    } else {
+      thread_->run(config_.exits.injection, CpuCategory::kKvm, [this, task = std::move(task)] {
+        task([this] { after_handler(); });
+      });
+    }
+    return;
+  }
+  const uint32_t vector = pending_.front();
+  pending_.pop_front();
+  if (config_.apicv) {
+    handler_(vector, [this] { after_handler(); });
+  } else {
+    thread_->run(config_.exits.injection, CpuCategory::kKvm,
+                 [this, vector] { handler_(vector, [this] { after_handler(); }); });
+  }
+}
+
+void VCpu::after_handler() {
+  if (config_.apicv) {
+    finish_handler();  // virtual EOI of an edge-triggered MSI: no exit
+  } else {
+    exit(ExitReason::kMsrWrite, [this] { finish_handler(); });  // x2APIC EOI write
+  }
+}
+
+void VCpu::finish_handler() {
+  in_handler_ = false;
+  if (wants_attention()) {
+    deliver_pending();
+    return;
+  }
+  servicing_ = false;
+  Continuation k = std::move(resume_after_irq_);
+  k();
+}
+
+void VCpu::post(GuestTask task) {
+  tasks_.push_back(std::move(task));
+  wake_for_work(nullptr);
+}
+
+void VCpu::arm_timer(core::Time at, GuestTask task) {
+  timer_task_ = std::move(task);
+  timer_due_ = false;
+  timer_.schedule_at(at);
+}
+
+void VCpu::schedule_next() {
+  if (wants_attention()) {
+    servicing_ = true;
+    resume_after_irq_ = [this] { schedule_next(); };
+    deliver_pending();
+    return;
+  }
+  if (!tasks_.empty()) {
+    GuestTask task = std::move(tasks_.front());
+    tasks_.pop_front();
+    in_task_ = true;
+    task([this] {
+      in_task_ = false;
+      schedule_next();
+    });
+    return;
+  }
+  halt();
+}
+
+// ---- host side ----
+
+void VCpu::raise_interrupt(uint32_t vector, const HostThread* from) {
+  ++interrupts_;
+  pending_.push_back(vector);
+  wake_for_work(from);
+}
+
+void VCpu::wake_for_work(const HostThread* from) {
+  switch (mode_) {
+    case Mode::kHaltPoll:
+      thread_->poke();
+      break;
+    case Mode::kHaltBlocked:
+      thread_->wake(from);
+      break;
+    case Mode::kGuest:
+    case Mode::kHost:
+      break;  // seen at the next step boundary or entry
+  }
+}
+
+// ---- HLT and halt polling ----
+
+void VCpu::halt() {
+  ++halts_;
+  ++exits_;
+  ++exits_by_reason_[static_cast<size_t>(ExitReason::kHlt)];
+  mode_ = Mode::kHost;
+  halt_start_ = now();
+  const core::Clock& clock = thread_->core().clock();
+  const ExitCosts& c = config_.exits;
+  thread_->run_segments({{clock.to_duration(c.exit_entry) / 2, CpuCategory::kExitEntry},
+                         {clock.to_duration(c.handler[static_cast<size_t>(ExitReason::kHlt)]), CpuCategory::kKvm}},
+                        [this] { after_hlt_exit(); });
+}
+
+void VCpu::after_hlt_exit() {
+  halt_poll_ns_ = std::min(halt_poll_ns_, config_.halt_poll_max);
+  if (wants_attention() || !tasks_.empty()) {
+    resume_from_halt();  // it came while exiting: kvm_vcpu_check_block sees it
+    return;
+  }
+  if (halt_poll_ns_ > core::Duration::zero()) {
+    mode_ = Mode::kHaltPoll;
+    thread_->spin(CpuCategory::kKvm, halt_poll_ns_, /*yield=*/true, [this] { after_halt_poll(); });
+    return;
+  }
+  mode_ = Mode::kHaltBlocked;
+  thread_->sleep([this] { after_block(); });
+}
+
+void VCpu::after_halt_poll() {
+  if (thread_->spin_found() || wants_attention() || !tasks_.empty()) {
+    ++halt_poll_hits_;
+    resume_from_halt();
+    return;
+  }
+  mode_ = Mode::kHaltBlocked;
+  thread_->sleep([this] { after_block(); });
+}
+
+void VCpu::after_block() { resume_from_halt(); }
+
+void VCpu::resume_from_halt() {
+  adjust_halt_poll(now() - halt_start_);
+  mode_ = Mode::kHost;
+  const core::Duration transition = thread_->core().clock().to_duration(config_.exits.exit_entry);
+  thread_->run_for(transition - transition / 2, CpuCategory::kExitEntry, [this] {
+    mode_ = Mode::kGuest;
+    schedule_next();
+  });
+}
+
+// kvm_vcpu_halt's rule: a halt within the window keeps it; a halt longer
+// than the cap shrinks it; a short halt that outlived the window grows it.
+void VCpu::adjust_halt_poll(core::Duration halt_time) {
+  const core::Duration max = config_.halt_poll_max;
+  if (max == core::Duration::zero()) {
+    halt_poll_ns_ = core::Duration::zero();
+    return;
+  }
+  if (halt_time <= halt_poll_ns_) return;
+  if (halt_poll_ns_ > core::Duration::zero() && halt_time > max) {
+    core::Duration v = config_.halt_poll_shrink == 0 ? core::Duration::zero() : halt_poll_ns_ / config_.halt_poll_shrink;
+    if (v < config_.halt_poll_grow_start) v = core::Duration::zero();
+    halt_poll_ns_ = v;
+  } else if (halt_poll_ns_ < max && halt_time < max) {
+    if (config_.halt_poll_grow == 0) return;
+    core::Duration v = halt_poll_ns_ * config_.halt_poll_grow;
+    if (v < config_.halt_poll_grow_start) v = config_.halt_poll_grow_start;
+    halt_poll_ns_ = v;
+  }
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,124 @@
+// A vCPU: a host thread that alternates guest mode and VM exits. Guest code
+// (drivers, stacks, applications) runs as guest tasks on it; each exit takes
+// its reason's path and cost class; interrupts arrive posted (APICv: no exit
+// on a running vCPU, no EOI exit) or injected (a kick forces an
+// EXTERNAL_INTERRUPT exit, injection on entry, an EOI MSR-write exit); an
+// idle guest halts, KVM polls for the adaptive halt-poll window, then blocks
+// the thread until a wake-up. Interrupts and timers are taken at guest step
+// boundaries (guest steps are short: per-packet work).
+#pragma once
+
+#include <array>
+#include <functional>
+
+#include "models/host/host_thread.h"
+#include "models/kvm/exit_costs.h"
+#include "sim-core/ring_buffer.h"
+
+namespace viosim::models {
+
+class VCpu final : public core::Component {
+ public:
+  struct Config {
+    ExitCosts exits;
+    bool apicv = true;  // posted interrupts and virtual EOI
+    // KVM halt polling (halt_poll_ns, halt_poll_ns_grow, _grow_start, _shrink).
+    core::Duration halt_poll_max = core::Microseconds(200);
+    uint32_t halt_poll_grow = 2;
+    core::Duration halt_poll_grow_start = core::Microseconds(10);
+    uint32_t halt_poll_shrink = 2;  // 0: reset to 0 (older kernels)
+  };
+  // A piece of guest work: runs guest steps and exits, then calls done.
+  using GuestTask = std::function<void(Continuation done)>;
+  using InterruptHandler = std::function<void(uint32_t vector, Continuation done)>;
+  enum class Mode { kGuest, kHost, kHaltPoll, kHaltBlocked };
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  VCpu(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& thread,
+       const Config& config);
+
+  // Starts the guest: the vCPU thread enters guest mode at init.
+  void init() override;
+
+  // --- guest side, from inside a guest task or interrupt handler ---
+  void guest(core::Cycles cycles, CpuCategory category, Continuation k);
+  // An exit of an in-kernel or emulated reason, handled in KVM.
+  void exit(ExitReason reason, Continuation k);
+  // An exit to the userspace device model, which does `device_work` (QEMU).
+  void exit_to_device(ExitReason reason, core::Cycles device_work, Continuation k);
+  // An exit whose KVM handler signals an ioeventfd (the virtio doorbell).
+  void exit_signal(ExitReason reason, EventFd& fd, Continuation k);
+  // Queues guest work; it runs when the vCPU is free (waking it if halted).
+  void post(GuestTask task);
+  void set_interrupt_handler(InterruptHandler h) { handler_ = std::move(h); }
+  // The guest's LAPIC timer (TSC deadline): runs `task` as a timer interrupt.
+  void arm_timer(core::Time at, GuestTask task);
+
+  // --- host side ---
+  // An interrupt for the guest (MSI via irqfd, VFIO, a timer...). `from` is
+  // the thread whose core sends the notification or wake-up IPI.
+  void raise_interrupt(uint32_t vector, const HostThread* from);
+
+  Mode mode() const { return mode_; }
+  HostThread& thread() const { return *thread_; }
+  const Config& config() const { return config_; }
+  core::Duration halt_poll_window() const { return halt_poll_ns_; }
+  uint64_t exits(ExitReason r) const { return exits_by_reason_[static_cast<size_t>(r)]; }
+  uint64_t exits() const { return exits_.value(); }
+  uint64_t interrupts() const { return interrupts_.value(); }
+  uint64_t posted_without_exit() const { return posted_.value(); }
+  uint64_t halts() const { return halts_.value(); }
+  uint64_t halt_poll_hits() const { return halt_poll_hits_.value(); }
+
+ protected:
+  void on_reset_stats() override;
+
+ private:
+  void take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k);
+  void schedule_next();
+  void after_guest_step();
+  void halt();
+  void after_halt_poll();
+  void after_block();
+  void adjust_halt_poll(core::Duration halt_time);
+  void enter_guest(Continuation k);
+  bool wants_attention() const { return !pending_.empty() || timer_due_; }
+  void deliver_pending();
+  void after_handler();
+  void finish_handler();
+  void after_hlt_exit();
+  void resume_from_halt();
+  void wake_for_work(const HostThread* from);
+
+  HostThread* thread_;
+  Config config_;
+  Mode mode_ = Mode::kHost;
+  bool in_task_ = false;
+  bool in_handler_ = false;
+  bool kick_pending_ = false;  // without APICv: an interrupt forces an exit
+  core::RingBuffer<GuestTask> tasks_;
+  core::RingBuffer<uint32_t> pending_;
+  InterruptHandler handler_;
+  Continuation guest_next_;
+  Continuation entry_next_;
+  Continuation resume_after_irq_;
+  bool servicing_ = false;
+  core::Duration halt_poll_ns_;
+  core::Time halt_start_;
+  bool timer_due_ = false;
+  GuestTask timer_task_;
+  std::array<uint64_t, kExitReasons> exits_by_reason_{};
+  core::MemberEvent timer_{this, "lapic_timer", [this] {
+                             timer_due_ = true;
+                             wake_for_work(nullptr);
+                           }};
+  core::Counter exits_{this, "exits"};
+  core::Counter interrupts_{this, "interrupts"};
+  core::Counter posted_{this, "interrupts_posted"};
+  core::Counter halts_{this, "halts"};
+  core::Counter halt_poll_hits_{this, "halt_poll_hits"};
+};
+
+}  // namespace viosim::models

@@ -1,0 +1,228 @@
+// Host cores and threads: exact CPU accounting, the eventfd ping-pong that
+// exposes the wake-up latency across cores and the context-switch cost on
+// one core, busy polling, and model-bug detection.
+#include "models/host/host_thread.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <numeric>
+
+namespace viosim::models {
+namespace {
+
+using core::Cycles;
+using core::Duration;
+using core::Time;
+
+class Machine {
+ public:
+  explicit Machine(int cores, CpuCosts costs = {}) : costs_(costs) {
+    for (int i = 0; i < cores; ++i) {
+      cores_.push_back(std::make_unique<Core>(sim, "core" + std::to_string(i), nullptr, costs, i));
+    }
+  }
+  Core& core(int i) { return *cores_[i]; }
+  // Every core's categories add up to the elapsed time, exactly.
+  void expect_accounting_exact() {
+    for (auto& c : cores_) {
+      const auto u = c->usage();
+      const Duration sum = std::accumulate(u.begin(), u.end(), Duration::zero());
+      EXPECT_EQ(sum, sim.now() - c->accounting_start()) << c->name();
+    }
+  }
+  core::Simulator sim;
+
+ private:
+  CpuCosts costs_;
+  std::vector<std::unique_ptr<Core>> cores_;
+};
+
+Duration at3ghz(int64_t cycles) { return core::Clock(3'000'000'000).to_duration(Cycles(cycles)); }
+
+TEST(HostThread, StepsAreChargedToTheirCategoriesAndIdleFillsTheRest) {
+  Machine m(1);
+  HostThread t(m.sim, "t", nullptr, m.core(0));
+  t.start([&] {
+    t.run(Cycles(3000), CpuCategory::kQemu, [&] {
+      t.run_segments({{core::Microseconds(2), CpuCategory::kExitEntry}, {core::Microseconds(3), CpuCategory::kKvm}},
+                     [&] { t.sleep([] {}); });
+    });
+  });
+  m.sim.run_until(Time::zero() + core::Microseconds(100));
+  const auto u = m.core(0).usage();
+  const CpuCosts c;
+  const Duration start = c.idle_exit_latency;  // woken from nobody: no IPI
+  EXPECT_EQ(u[size_t(CpuCategory::kHostKernel)], at3ghz(c.wakeup.count()));
+  EXPECT_EQ(u[size_t(CpuCategory::kQemu)], core::Microseconds(1));
+  EXPECT_EQ(u[size_t(CpuCategory::kExitEntry)], core::Microseconds(2));
+  EXPECT_EQ(u[size_t(CpuCategory::kKvm)], core::Microseconds(3));
+  // Idle: the idle-state exit before the thread arrived, and after it slept.
+  EXPECT_EQ(u[size_t(CpuCategory::kIdle)], core::Microseconds(100) - core::Microseconds(6) - at3ghz(c.wakeup.count()));
+  EXPECT_GT(start, Duration::zero());
+  m.expect_accounting_exact();
+}
+
+TEST(HostThread, AccountingIsExactMidStepAndAfterReset) {
+  Machine m(1);
+  HostThread t(m.sim, "t", nullptr, m.core(0));
+  t.start([&] { t.run_for(core::Milliseconds(1), CpuCategory::kVhost, [&] { t.sleep([] {}); }); });
+  m.sim.run_until(Time::zero() + core::Microseconds(500));
+  m.expect_accounting_exact();
+  m.core(0).reset_stats();
+  m.sim.run_until(Time::zero() + core::Microseconds(700));
+  const auto u = m.core(0).usage();
+  EXPECT_EQ(u[size_t(CpuCategory::kVhost)], core::Microseconds(200));
+  m.expect_accounting_exact();
+  m.sim.run_until(Time::zero() + core::Milliseconds(2));
+  m.expect_accounting_exact();
+}
+
+// Two threads bounce an eventfd: write, the peer wakes, reads, writes back.
+struct PingPong {
+  PingPong(Machine& m, Core& a_core, Core& b_core, int rounds)
+      : a(m.sim, "a", nullptr, a_core), b(m.sim, "b", nullptr, b_core), ping("ping"), pong("pong"), left(rounds) {
+    a.start([this] { a_send(); });
+    b.start([this] { b_wait(); });
+  }
+  void a_send() {
+    sends.push_back(a.now());
+    if (left-- == 0) {
+      a.sleep([] {});
+      return;
+    }
+    a.signal(ping, [this] { a.wait({&pong}, [this] { a.syscall(Syscall::kEventfdRead, [this] {
+                                                    pong.take();
+                                                    a_send();
+                                                  }); }); });
+  }
+  void b_wait() {
+    b.wait({&ping}, [this] {
+      b.syscall(Syscall::kEventfdRead, [this] {
+        ping.take();
+        b.signal(pong, [this] { b_wait(); });
+      });
+    });
+  }
+  HostThread a, b;
+  EventFd ping, pong;
+  int left;
+  std::vector<Time> sends;
+};
+
+TEST(HostThread, EventfdPingPongAcrossCoresShowsTheWakeupLatency) {
+  Machine m(2);
+  const CpuCosts c;
+  // Let both threads settle (b blocked in its wait) before timing.
+  PingPong p(m, m.core(0), m.core(1), 1000);
+  m.sim.run();
+  // One way: eventfd write, IPI, idle exit, wake-up path, eventfd read.
+  const Duration one_way = at3ghz((c.syscall_base + c.syscall_work[size_t(Syscall::kEventfdWrite)]).count()) +
+                           c.ipi_latency + c.idle_exit_latency + at3ghz(c.wakeup.count()) +
+                           at3ghz((c.syscall_base + c.syscall_work[size_t(Syscall::kEventfdRead)]).count());
+  EXPECT_EQ(one_way, core::Nanoseconds(4000));
+  // Every round after the first is exactly two one-way trips.
+  ASSERT_EQ(p.sends.size(), 1001u);
+  for (size_t i = 2; i < p.sends.size(); ++i) ASSERT_EQ(p.sends[i] - p.sends[i - 1], one_way * 2) << i;
+  EXPECT_EQ(p.a.syscalls(Syscall::kEventfdWrite), 1000u);
+  EXPECT_EQ(p.b.syscalls(Syscall::kEventfdRead), 1000u);
+  EXPECT_EQ(p.b.wakeups(), 1001u);  // its start, then once per ping
+  EXPECT_EQ(static_cast<const core::Counter*>(m.core(1).find_stat("context_switches"))->value(), 0u);
+  m.expect_accounting_exact();
+}
+
+TEST(HostThread, EventfdPingPongOnOneCoreCostsContextSwitches) {
+  Machine m(1);
+  const CpuCosts c;
+  PingPong p(m, m.core(0), m.core(0), 1000);
+  m.sim.run();
+  // One way: write, a context switch to the peer (the writer blocks in its
+  // wait), read. No IPI, no idle exit.
+  const Duration one_way = at3ghz((c.syscall_base + c.syscall_work[0]).count()) +
+                           at3ghz(c.context_switch.count()) +
+                           at3ghz((c.syscall_base + c.syscall_work[1]).count());
+  EXPECT_EQ(one_way, core::Nanoseconds(2000));
+  ASSERT_EQ(p.sends.size(), 1001u);
+  for (size_t i = 2; i < p.sends.size(); ++i) ASSERT_EQ(p.sends[i] - p.sends[i - 1], one_way * 2) << i;
+  EXPECT_GE(static_cast<const core::Counter*>(m.core(0).find_stat("context_switches"))->value(), 2000u);
+  EXPECT_EQ(static_cast<const core::Counter*>(m.core(0).find_stat("idle_wakeups"))->value(), 1u);
+  m.expect_accounting_exact();
+}
+
+TEST(HostThread, SpinUntilPokedChargesThePollingCategory) {
+  Machine m(2);
+  HostThread pmd(m.sim, "pmd", nullptr, m.core(0));
+  HostThread producer(m.sim, "producer", nullptr, m.core(1));
+  int found = 0;
+  std::function<void()> poll = [&] {
+    pmd.spin(CpuCategory::kPmd, Duration::max(), false, [&] {
+      if (pmd.spin_found()) ++found;
+      pmd.run(Cycles(300), CpuCategory::kPmd, poll);
+    });
+  };
+  pmd.start(poll);
+  int sent = 0;
+  std::function<void()> produce = [&] {
+    if (sent++ == 10) {
+      producer.sleep([] {});
+      return;
+    }
+    producer.run_for(core::Microseconds(10), CpuCategory::kHostKernel, [&] {
+      pmd.poke();
+      produce();
+    });
+  };
+  producer.start(produce);
+  m.sim.run_until(Time::zero() + core::Microseconds(200));
+  EXPECT_EQ(found, 10);
+  const auto u = m.core(0).usage();
+  // The PMD core is busy polling all the time once started.
+  EXPECT_EQ(u[size_t(CpuCategory::kIdle)] + u[size_t(CpuCategory::kHostKernel)],
+            CpuCosts{}.idle_exit_latency + at3ghz(CpuCosts{}.wakeup.count()));
+  m.expect_accounting_exact();
+}
+
+TEST(HostThread, AnUnpinnedThreadWakesOnAnIdleCore) {
+  Machine m(2);
+  HostThread busy(m.sim, "busy", nullptr, m.core(0));
+  HostThread roamer(m.sim, "roamer", nullptr, std::vector<Core*>{&m.core(0), &m.core(1)});
+  busy.start([&] { busy.run_for(core::Milliseconds(1), CpuCategory::kQemu, [&] { busy.sleep([] {}); }); });
+  m.sim.run_until(Time::zero() + core::Microseconds(10));
+  Core* ran_on = nullptr;
+  roamer.start([&] {
+    ran_on = &roamer.core();
+    roamer.run_for(core::Microseconds(5), CpuCategory::kVhost, [&] { roamer.sleep([] {}); });
+  });
+  m.sim.run();
+  EXPECT_EQ(ran_on, &m.core(1));
+  EXPECT_EQ(m.core(1).usage()[size_t(CpuCategory::kVhost)], core::Microseconds(5));
+  m.expect_accounting_exact();
+}
+
+TEST(HostThread, AContinuationThatDoesNothingIsAModelBug) {
+  Machine m(1);
+  HostThread t(m.sim, "t", nullptr, m.core(0));
+  t.start([] {});
+  EXPECT_THROW(m.sim.run(), std::logic_error);
+}
+
+TEST(HostThread, ReadyThreadEndsAYieldingSpin) {
+  Machine m(1);
+  HostThread poller(m.sim, "poller", nullptr, m.core(0));
+  HostThread other(m.sim, "other", nullptr, m.core(0));
+  bool found = true;
+  poller.start([&] {
+    poller.spin(CpuCategory::kKvm, core::Microseconds(200), true, [&] {
+      found = poller.spin_found();
+      poller.sleep([] {});
+    });
+  });
+  other.start([&] { other.run_for(core::Microseconds(1), CpuCategory::kQemu, [&] { other.sleep([] {}); }); });
+  m.sim.run();
+  EXPECT_FALSE(found);
+  EXPECT_LT(m.sim.now() - Time::zero(), core::Microseconds(20));
+  m.expect_accounting_exact();
+}
+
+}  // namespace
+}  // namespace viosim::models
