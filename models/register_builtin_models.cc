@@ -1,9 +1,19 @@
 // Registers every model type of this build, in a fixed order.
 #include "models/register_builtin_models.h"
 
+#include "models/guest/guest_os.h"
+#include "models/guest/virtio_net_driver.h"
 #include "models/host/core.h"
 #include "models/host/host_thread.h"
+#include "models/net/external_peer.h"
+#include "models/net/host_nic_rx.h"
+#include "models/net/tap.h"
+#include "models/net/wire.h"
+#include "models/qemu/qemu_virtio_net.h"
 #include "models/synthetic/mm1_queue.h"
+#include "models/traffic/flow_stats.h"
+#include "models/vhost/vhost_net.h"
+#include "models/vhost_user/vhost_user_pmd.h"
 #include "models/synthetic/phold.h"
 #include "models/vcpu/vcpu.h"
 
@@ -16,6 +26,16 @@ void register_builtin_models(core::ModelRegistry& registry) {
   registry.add(Core::model_spec());
   registry.add(HostThread::model_spec());
   registry.add(VCpu::model_spec());
+  registry.add(GuestOs::model_spec());
+  registry.add(VirtioNetDriver::model_spec());
+  registry.add(QemuVirtioNet::model_spec());
+  registry.add(VhostNet::model_spec());
+  registry.add(VhostUserPmd::model_spec());
+  registry.add(TapQueue::model_spec());
+  registry.add(HostNicRx::model_spec());
+  registry.add(Wire::model_spec());
+  registry.add(ExternalPeer::model_spec());
+  registry.add(FlowStats::model_spec());
 }
 
 }  // namespace viosim::models

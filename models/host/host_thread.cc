@@ -125,6 +125,13 @@ void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Cont
   }
 }
 
+void HostThread::spin_on(std::vector<EventFd*> fds, CpuCategory category, core::Duration max, bool yield,
+                         Continuation k) {
+  spin(category, max, yield, std::move(k));
+  waiting_on_ = std::move(fds);
+  for (EventFd* fd : waiting_on_) fd->add_listener(this);
+}
+
 void HostThread::poke() {
   if (state_ != State::kSpinning) return;
   spin_found_ = true;
@@ -157,7 +164,11 @@ void HostThread::wait(std::vector<EventFd*> fds, Continuation k) {
 }
 
 core::Cycles HostThread::on_eventfd_signal(EventFd&, HostThread* signaller) {
-  if (state_ == State::kBlocked && !waiting_on_.empty()) wake(signaller);
+  if (state_ == State::kSpinning) {
+    poke();
+  } else if (state_ == State::kBlocked && !waiting_on_.empty()) {
+    wake(signaller);
+  }
   return core::Cycles(0);
 }
 
@@ -216,8 +227,11 @@ void HostThread::step_done() {
     case State::kWaking:
       core_->thread_arrived(*this);
       return;
-    case State::kStep:
     case State::kSpinning:
+      stop_listening();
+      charge_step(now());
+      break;
+    case State::kStep:
       charge_step(now());
       break;
     default:

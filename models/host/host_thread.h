@@ -64,6 +64,9 @@ class HostThread final : public core::Component, public EventFdListener {
   // KVM's halt polling stops when another task is runnable).
   void spin(CpuCategory category, core::Duration max, bool yield, Continuation k);
   bool spin_found() const { return spin_found_; }
+  // The same, also ended by a signal on any of `fds` (vhost busy polling
+  // watches the tap socket while it spins).
+  void spin_on(std::vector<EventFd*> fds, CpuCategory category, core::Duration max, bool yield, Continuation k);
   // Blocks until wake().
   void sleep(Continuation on_wake);
   // Blocks until one of the eventfds has a count (or continues at once if

@@ -1,0 +1,207 @@
+// Guest interrupt dispatch, sockets, applications and their timers.
+#include "models/guest/guest_os.h"
+
+#include <stdexcept>
+
+namespace viosim::models {
+
+const core::ComponentSpec& GuestOs::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "guest.os",
+      .help = "guest kernel and applications on one vCPU: interrupts, UDP sockets, flow sources and sinks",
+      .params = {},
+      .ports = {},
+      .stats = {{"dropped_no_application", core::StatKind::kCounter, core::Unit::kPackets,
+                 "packets for a flow with no application in this guest"}}};
+  return spec;
+}
+
+GuestOs::GuestOs(core::Simulator& sim, std::string_view name, core::Component* parent, VCpu& vcpu,
+                 PacketPool& pool, const GuestCosts& costs)
+    : core::Component(sim, name, parent), vcpu_(&vcpu), pool_(&pool), costs_(costs) {
+  vcpu.set_interrupt_handler([this](uint32_t vector, Continuation done) { on_interrupt(vector, std::move(done)); });
+}
+
+void GuestOs::register_vector(uint32_t vector, Isr isr) { isrs_.emplace_back(vector, std::move(isr)); }
+
+void GuestOs::on_interrupt(uint32_t vector, Continuation done) {
+  for (auto& [v, isr] : isrs_) {
+    if (v == vector) {
+      isr(std::move(done));
+      return;
+    }
+  }
+  // A spurious vector: the entry and exit cost only.
+  vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, std::move(done));
+}
+
+void GuestOs::add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool guest_is_source) {
+  AppFlow f;
+  f.index = flow_index;
+  f.config = config;
+  f.stats = &stats;
+  f.source = guest_is_source;
+  flows_.push_back(f);
+}
+
+GuestOs::AppFlow* GuestOs::find_flow(uint32_t index) {
+  for (AppFlow& f : flows_) {
+    if (f.index == index) return &f;
+  }
+  return nullptr;
+}
+
+void GuestOs::init() {
+  // Sources and clients start with a timer at time zero plus their first gap
+  // (open loop) or at once (clients send their first requests).
+  for (AppFlow& f : flows_) {
+    if (!f.source) continue;
+    f.timer_active = true;
+    f.next_due = f.config.pattern == FlowConfig::Pattern::kRequestResponse ? now() : now() + next_gap(f.config, rng());
+  }
+  arm_timer();
+}
+
+uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes) {
+  Packet& p = pool_->alloc();
+  p.flow = f.index;
+  p.kind = kind;
+  p.bytes = bytes;
+  p.to_guest = false;
+  p.seq = f.seq++;
+  p.born = now();
+  p.origin = p.born;
+  return p.id;
+}
+
+void GuestOs::send(uint32_t packet, bool more, Continuation k) {
+  if (device_ == nullptr) throw std::logic_error("guest " + name() + " sends without a network device");
+  // One step of user work (the application) and one of kernel work (the
+  // system call and the UDP/IP transmit path) before the driver.
+  vcpu_->guest(costs_.app_send, CpuCategory::kGuestUser, [this, packet, more, k = std::move(k)]() mutable {
+    vcpu_->guest(costs_.socket_syscall + costs_.udp_tx, CpuCategory::kGuestKernel,
+                 [this, packet, more, k = std::move(k)]() mutable { device_->xmit(packet, more, std::move(k)); });
+  });
+}
+
+void GuestOs::send_request(AppFlow& f, Continuation k) {
+  const uint32_t id = make_packet(f, PacketKind::kRequest, f.config.request_bytes);
+  f.stats->sent((*pool_)[id]);
+  send(id, false, std::move(k));
+}
+
+// ---- receive side ----
+
+void GuestOs::deliver(uint32_t packet) {
+  socket_.push_back(packet);
+  if (app_scheduled_) return;
+  app_scheduled_ = true;
+  vcpu_->post([this](Continuation done) { app_task(std::move(done)); });
+}
+
+void GuestOs::app_task(Continuation done) {
+  // The scheduler switches to the task blocked in recvfrom.
+  vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
+    app_next(std::move(done));
+  });
+}
+
+void GuestOs::app_next(Continuation done) {
+  if (socket_.empty()) {
+    app_scheduled_ = false;
+    done();
+    return;
+  }
+  const uint32_t packet = socket_.front();
+  socket_.pop_front();
+  vcpu_->guest(costs_.socket_syscall + costs_.app_receive, CpuCategory::kGuestUser,
+               [this, packet, done = std::move(done)]() mutable {
+                 AppFlow* f = find_flow((*pool_)[packet].flow);
+                 if (f == nullptr) {
+                   ++no_app_;
+                   pool_->release(packet);
+                   app_next(std::move(done));
+                   return;
+                 }
+                 handle(*f, packet, [this, done = std::move(done)]() mutable { app_next(std::move(done)); });
+               });
+}
+
+void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
+  const Packet p = (*pool_)[packet];
+  pool_->release(packet);
+  if (p.kind == PacketKind::kRequest && !f.source) {
+    // Server: answer with a response that remembers its request's birth.
+    const uint32_t id = make_packet(f, PacketKind::kResponse, f.config.response_bytes);
+    (*pool_)[id].origin = p.born;
+    send(id, false, std::move(k));
+    return;
+  }
+  f.stats->received(p);
+  if (p.kind == PacketKind::kResponse && f.source) {
+    // Client: the next request, at once or after the think time.
+    if (f.config.think_time == core::Duration::zero()) {
+      send_request(f, std::move(k));
+      return;
+    }
+    f.timer_active = true;
+    f.next_due = now() + f.config.think_time;
+    arm_timer();
+  }
+  k();
+}
+
+// ---- timers ----
+
+void GuestOs::arm_timer() {
+  const AppFlow* earliest = nullptr;
+  for (const AppFlow& f : flows_) {
+    if (f.timer_active && (earliest == nullptr || f.next_due < earliest->next_due)) earliest = &f;
+  }
+  if (earliest == nullptr) return;
+  vcpu_->arm_timer(std::max(earliest->next_due, now()), [this](Continuation done) { timer_task(std::move(done)); });
+}
+
+void GuestOs::timer_task(Continuation done) {
+  vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel,
+               [this, done = std::move(done)]() mutable { run_due(std::move(done)); });
+}
+
+void GuestOs::run_due(Continuation done) {
+  timer_done_ = std::move(done);
+  run_due_next();
+}
+
+// Sends what is due one packet at a time (each send is a chain of guest
+// steps), then re-arms the timer for the earliest next due and returns.
+void GuestOs::run_due_next() {
+  for (AppFlow& f : flows_) {
+    if (f.sends_left == 0) continue;
+    --f.sends_left;
+    if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
+      send_request(f, [this] { run_due_next(); });
+    } else {
+      const uint32_t id = make_packet(f, PacketKind::kData, f.config.frame_bytes);
+      f.stats->sent((*pool_)[id]);
+      send(id, f.sends_left > 0, [this] { run_due_next(); });  // a burst goes out with xmit_more
+    }
+    return;
+  }
+  for (AppFlow& f : flows_) {
+    if (!f.timer_active || f.next_due > now()) continue;
+    if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
+      f.timer_active = false;
+      f.sends_left = f.seq == 0 ? f.config.outstanding : 1;  // the first requests, or the one after thinking
+    } else {
+      f.sends_left = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
+      f.next_due = f.next_due + next_gap(f.config, rng());
+    }
+    run_due_next();
+    return;
+  }
+  arm_timer();
+  Continuation done = std::move(timer_done_);
+  done();
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,83 @@
+// The guest operating system on one vCPU: interrupt dispatch by vector, the
+// UDP socket layer and the applications of the flows that start or end in
+// this VM (open-loop sources and sinks, request/response clients and
+// servers). Applications run as guest tasks after the NAPI poll that queued
+// their packets, as a woken task runs after the softirq; sources are driven
+// by the vCPU's LAPIC timer.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "models/guest/guest_costs.h"
+#include "models/guest/guest_net_device.h"
+#include "models/net/packet.h"
+#include "models/traffic/flow.h"
+#include "models/traffic/flow_stats.h"
+#include "models/vcpu/vcpu.h"
+
+namespace viosim::models {
+
+class GuestOs final : public core::Component {
+ public:
+  using Isr = std::function<void(Continuation done)>;
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  GuestOs(core::Simulator& sim, std::string_view name, core::Component* parent, VCpu& vcpu, PacketPool& pool,
+          const GuestCosts& costs);
+
+  void set_device(GuestNetDevice* device) { device_ = device; }
+  void register_vector(uint32_t vector, Isr isr);
+  // A flow whose source/client (`guest_is_source`) or sink/server is here.
+  void add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool guest_is_source);
+  void init() override;
+
+  // From a driver's NAPI poll (guest kernel context, stack cost already
+  // paid): queue the packet on its socket and wake the application.
+  void deliver(uint32_t packet);
+  // Application send path (user and kernel), then the device's xmit.
+  void send(uint32_t packet, bool more, Continuation k);
+
+  VCpu& vcpu() const { return *vcpu_; }
+  const GuestCosts& costs() const { return costs_; }
+  PacketPool& pool() const { return *pool_; }
+  uint64_t dropped_no_app() const { return no_app_.value(); }
+
+ private:
+  struct AppFlow {
+    uint32_t index = 0;
+    FlowConfig config;
+    FlowStats* stats = nullptr;
+    bool source = false;
+    uint64_t seq = 0;
+    core::Time next_due;  // next open-loop send or client request (think time)
+    bool timer_active = false;
+    uint32_t sends_left = 0;  // packets still to send in the current timer run
+  };
+  AppFlow* find_flow(uint32_t index);
+  void on_interrupt(uint32_t vector, Continuation done);
+  void app_task(Continuation done);
+  void app_next(Continuation done);
+  void handle(AppFlow& f, uint32_t packet, Continuation k);
+  uint32_t make_packet(AppFlow& f, PacketKind kind, uint32_t bytes);
+  void send_request(AppFlow& f, Continuation k);
+  void arm_timer();
+  void timer_task(Continuation done);
+  void run_due(Continuation done);
+  void run_due_next();
+
+  VCpu* vcpu_;
+  PacketPool* pool_;
+  GuestCosts costs_;
+  GuestNetDevice* device_ = nullptr;
+  std::vector<std::pair<uint32_t, Isr>> isrs_;
+  std::vector<AppFlow> flows_;
+  core::RingBuffer<uint32_t> socket_;
+  bool app_scheduled_ = false;
+  Continuation timer_done_;
+  core::Counter no_app_{this, "dropped_no_application"};
+};
+
+}  // namespace viosim::models

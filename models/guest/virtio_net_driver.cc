@@ -1,0 +1,212 @@
+// virtio-net driver: transmit, TX completion and RX NAPI for one queue pair.
+#include "models/guest/virtio_net_driver.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace viosim::models {
+
+const core::ComponentSpec& VirtioNetDriver::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "guest.virtio_net",
+      .help = "Linux virtio-net driver for one queue pair: xmit_more kicks, TX stop/wake, TX and RX NAPI, refill",
+      .params = {{"napi_tx", core::Unit::kNone, "true", "TX completion by TX NAPI (else reclaim in start_xmit)"},
+                 {"napi_weight", core::Unit::kPackets, "64", "RX NAPI budget per poll"},
+                 {"txqueuelen", core::Unit::kPackets, "1000", "qdisc queue in front of a stopped TX queue"}},
+      .ports = {},
+      .stats = {{"kicks", core::StatKind::kCounter, core::Unit::kCount, "doorbell writes (TX and RX refill)"},
+                {"rx_interrupts", core::StatKind::kCounter, core::Unit::kCount, "RX queue interrupts"},
+                {"tx_interrupts", core::StatKind::kCounter, core::Unit::kCount, "TX completion interrupts"},
+                {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets received"},
+                {"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets added to the TX ring"},
+                {"qdisc_drops", core::StatKind::kCounter, core::Unit::kPackets, "drops at a full qdisc"},
+                {"queue_stops", core::StatKind::kCounter, core::Unit::kCount, "TX queue stopped for lack of slots"}}};
+  return spec;
+}
+
+VirtioNetDriver::VirtioNetDriver(core::Simulator& sim, std::string_view name, core::Component* parent,
+                                 GuestOs& os, VirtioQueuePair& queues, const Config& config)
+    : core::Component(sim, name, parent), os_(&os), vcpu_(&os.vcpu()), q_(&queues), config_(config) {
+  os.set_device(this);
+  os.register_vector(q_->rx_vector, [this](Continuation done) { rx_isr(std::move(done)); });
+  os.register_vector(q_->tx_vector, [this](Continuation done) { tx_isr(std::move(done)); });
+}
+
+void VirtioNetDriver::init() {
+  // virtnet_open: fill the receive ring.
+  for (uint32_t token = 0; token < q_->rx.size(); ++token) q_->rx.add(token);
+}
+
+// ---- transmit ----
+
+void VirtioNetDriver::xmit(uint32_t packet, bool more, Continuation k) {
+  if (stopped_) {
+    if (qdisc_.size() < config_.qdisc_len) {
+      qdisc_.push_back(packet);
+    } else {
+      ++qdisc_drops_;
+      os_->pool().release(packet);
+    }
+    k();
+    return;
+  }
+  add_to_ring(packet, more, std::move(k));
+}
+
+uint32_t VirtioNetDriver::reclaim_tx() {
+  // The packet itself travels on into the host; the driver only frees its slot.
+  uint32_t n = 0;
+  uint32_t token = 0, len = 0;
+  while (q_->tx.get_used(token, len)) ++n;
+  return n;
+}
+
+void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
+  SplitVirtqueue& tx = q_->tx;
+  uint32_t reclaimed = 0;
+  if (config_.napi_tx) {
+    // start_xmit: reclaim with callbacks off; at the end of a batch re-arm
+    // them with the 3/4 delay, and reclaim again if already past it.
+    do {
+      tx.disable_cb();
+      reclaimed += reclaim_tx();
+    } while (!more && tx.enable_cb_delayed());
+  } else {
+    reclaimed = reclaim_tx();
+  }
+  if (!tx.add(packet, 1)) throw std::logic_error("virtio-net: TX ring full while the queue runs");
+  ++tx_packets_;
+  if (q_->on_tx_avail) q_->on_tx_avail();
+  bool stop_now = false;
+  if (tx.num_free() < config_.stop_threshold) {
+    // check_sq_full_and_disable: stop, and ask for an interrupt when 3/4 of
+    // the outstanding buffers are done so the queue can be woken.
+    stopped_ = true;
+    stop_now = true;
+    ++stops_;
+    if (tx.enable_cb_delayed() && !tx_napi_scheduled_) {
+      tx_napi_scheduled_ = true;
+      vcpu_->post([this](Continuation done) { tx_napi(std::move(done)); });
+    }
+  }
+  const GuestCosts& c = os_->costs();
+  vcpu_->guest(c.driver_tx_packet + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel,
+               [this, more, stop_now, k = std::move(k)]() mutable {
+                 SplitVirtqueue& tx = q_->tx;
+                 const bool decide = !more || stop_now;
+                 if ((decide && tx.kick_prepare()) || tx.take_forced_kick()) {
+                   ++kicks_;
+                   vcpu_->exit_signal(ExitReason::kMmioFast, q_->tx_kick, std::move(k));
+                   return;
+                 }
+                 k();
+               });
+}
+
+void VirtioNetDriver::tx_isr(Continuation done) {
+  ++tx_irqs_;
+  q_->tx.on_interrupt();
+  q_->tx.disable_cb();  // skb_xmit_done -> virtqueue_napi_schedule
+  if (!tx_napi_scheduled_) {
+    tx_napi_scheduled_ = true;
+    vcpu_->post([this](Continuation d) { tx_napi(std::move(d)); });
+  }
+  vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
+}
+
+void VirtioNetDriver::tx_napi(Continuation done) {
+  const uint32_t reclaimed = reclaim_tx();
+  const GuestCosts& c = os_->costs();
+  vcpu_->guest(c.napi_poll + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel,
+               [this, done = std::move(done)]() mutable {
+                 if (stopped_ && q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;  // wake the queue
+                 // virtqueue_napi_complete: re-enable, poll again if more came.
+                 if (q_->tx.enable_cb_prepare()) {
+                   q_->tx.disable_cb();
+                   vcpu_->post([this](Continuation d) { tx_napi(std::move(d)); });
+                 } else {
+                   tx_napi_scheduled_ = false;
+                 }
+                 flush_qdisc(std::move(done));
+               });
+}
+
+void VirtioNetDriver::flush_qdisc(Continuation k) {
+  if (stopped_ || qdisc_.empty()) {
+    k();
+    return;
+  }
+  const uint32_t packet = qdisc_.front();
+  qdisc_.pop_front();
+  add_to_ring(packet, !qdisc_.empty(), [this, k = std::move(k)]() mutable { flush_qdisc(std::move(k)); });
+}
+
+// ---- receive ----
+
+void VirtioNetDriver::rx_isr(Continuation done) {
+  ++rx_irqs_;
+  q_->rx.on_interrupt();
+  q_->rx.disable_cb();  // skb_recv_done -> virtqueue_napi_schedule
+  if (!rx_napi_scheduled_) {
+    rx_napi_scheduled_ = true;
+    vcpu_->post([this](Continuation d) { rx_napi(std::move(d)); });
+  }
+  vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
+}
+
+void VirtioNetDriver::rx_napi(Continuation done) {
+  SplitVirtqueue& rx = q_->rx;
+  uint32_t received = 0;
+  uint32_t token = 0, len = 0;
+  while (received < config_.napi_budget && rx.get_used(token, len)) {
+    free_rx_buffers_.push_back(token);
+    ++received;
+    ++rx_packets_;
+    os_->deliver(q_->rx_packet[token]);
+  }
+  // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue.
+  const uint32_t reclaimed = config_.napi_tx ? reclaim_tx() : 0;
+  const GuestCosts& c = os_->costs();
+  vcpu_->guest(c.napi_poll + (c.driver_rx_packet + c.udp_rx) * received + c.driver_tx_free * reclaimed,
+               CpuCategory::kGuestKernel, [this, received, done = std::move(done)]() mutable {
+                 rx_refill_and_complete(received, std::move(done));
+               });
+}
+
+void VirtioNetDriver::rx_refill_and_complete(uint32_t received, Continuation done) {
+  SplitVirtqueue& rx = q_->rx;
+  auto complete = [this, received](Continuation done) {
+    SplitVirtqueue& rx = q_->rx;
+    if (received == config_.napi_budget) {
+      vcpu_->post([this](Continuation d) { rx_napi(std::move(d)); });  // budget used: poll again
+    } else if (rx.enable_cb_prepare()) {
+      rx.disable_cb();  // more arrived meanwhile: reschedule without an interrupt
+      vcpu_->post([this](Continuation d) { rx_napi(std::move(d)); });
+    } else {
+      rx_napi_scheduled_ = false;
+    }
+    done();
+  };
+  const size_t threshold = std::min<size_t>(config_.napi_budget, rx.size()) / 2;
+  if (free_rx_buffers_.size() <= threshold) {
+    complete(std::move(done));
+    return;
+  }
+  // try_fill_recv: every free slot, then one kick decision.
+  const size_t n = free_rx_buffers_.size();
+  for (uint32_t token : free_rx_buffers_) rx.add(token);
+  free_rx_buffers_.clear();
+  if (q_->on_rx_avail) q_->on_rx_avail();
+  vcpu_->guest(os_->costs().driver_rx_refill * static_cast<int64_t>(n), CpuCategory::kGuestKernel,
+               [this, complete, done = std::move(done)]() mutable {
+                 if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
+                   ++kicks_;
+                   vcpu_->exit_signal(ExitReason::kMmioFast, q_->rx_kick,
+                                      [complete, done = std::move(done)]() mutable { complete(std::move(done)); });
+                   return;
+                 }
+                 complete(std::move(done));
+               });
+}
+
+}  // namespace viosim::models

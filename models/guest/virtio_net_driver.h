@@ -1,0 +1,66 @@
+// The Linux virtio-net driver for one queue pair: start_xmit with a kick per
+// xmit_more batch (when kick_prepare says so), the queue stopped below
+// 2 + MAX_SKB_FRAGS free descriptors with a qdisc queue in front, TX
+// completion by TX NAPI (napi_tx, with the 3/4 delayed callback) or reclaim
+// in start_xmit (orphan mode), and RX NAPI with budget 64, refill once more
+// than min(budget, ring)/2 buffers are free, and the enable-then-recheck on
+// completion. Kicks are doorbell writes: a fast-MMIO exit signalling the
+// queue's ioeventfd.
+#pragma once
+
+#include "models/guest/guest_os.h"
+#include "models/virtio/virtio_queue_pair.h"
+
+namespace viosim::models {
+
+class VirtioNetDriver final : public core::Component, public GuestNetDevice {
+ public:
+  struct Config {
+    bool napi_tx = true;
+    uint32_t napi_budget = 64;
+    uint32_t qdisc_len = 1000;        // txqueuelen of the guest interface
+    uint32_t stop_threshold = 2 + 17;  // 2 + MAX_SKB_FRAGS
+  };
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  VirtioNetDriver(core::Simulator& sim, std::string_view name, core::Component* parent, GuestOs& os,
+                  VirtioQueuePair& queues, const Config& config);
+
+  void init() override;
+  void xmit(uint32_t packet, bool more, Continuation k) override;
+
+  uint64_t kicks() const { return kicks_.value(); }
+  uint64_t rx_interrupts() const { return rx_irqs_.value(); }
+  uint64_t tx_interrupts() const { return tx_irqs_.value(); }
+
+ private:
+  void add_to_ring(uint32_t packet, bool more, Continuation k);
+  uint32_t reclaim_tx();
+  void tx_isr(Continuation done);
+  void tx_napi(Continuation done);
+  void rx_isr(Continuation done);
+  void rx_napi(Continuation done);
+  void rx_refill_and_complete(uint32_t received, Continuation done);
+  void flush_qdisc(Continuation k);
+
+  GuestOs* os_;
+  VCpu* vcpu_;
+  VirtioQueuePair* q_;
+  Config config_;
+  bool stopped_ = false;
+  bool rx_napi_scheduled_ = false;
+  bool tx_napi_scheduled_ = false;
+  std::vector<uint32_t> free_rx_buffers_;
+  core::RingBuffer<uint32_t> qdisc_;
+  core::Counter kicks_{this, "kicks"};
+  core::Counter rx_irqs_{this, "rx_interrupts"};
+  core::Counter tx_irqs_{this, "tx_interrupts"};
+  core::Counter rx_packets_{this, "rx_packets"};
+  core::Counter tx_packets_{this, "tx_packets"};
+  core::Counter qdisc_drops_{this, "qdisc_drops"};
+  core::Counter stops_{this, "queue_stops"};
+};
+
+}  // namespace viosim::models

@@ -1,0 +1,135 @@
+// External peer: responses, sinks and sources behind fixed stack latencies.
+#include "models/net/external_peer.h"
+
+#include <algorithm>
+
+namespace viosim::models {
+
+const core::ComponentSpec& ExternalPeer::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "net.external_peer",
+      .help = "the remote bare-metal machine: answers requests, sinks and sources traffic after fixed latencies",
+      .params = {{"rx_latency", core::Unit::kPicoseconds, "8 us", "its NIC and stack up to the application"},
+                 {"tx_latency", core::Unit::kPicoseconds, "5 us", "its application down to the wire"}},
+      .ports = {},
+      .stats = {{"received", core::StatKind::kCounter, core::Unit::kPackets, "frames received from the host"}}};
+  return spec;
+}
+
+ExternalPeer::ExternalPeer(core::Simulator& sim, std::string_view name, core::Component* parent,
+                           const Config& config, PacketPool& pool, Send send)
+    : core::Component(sim, name, parent), config_(config), pool_(&pool), send_(std::move(send)) {}
+
+void ExternalPeer::add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool peer_is_source) {
+  PeerFlow f;
+  f.index = flow_index;
+  f.config = config;
+  f.stats = &stats;
+  f.source = peer_is_source;
+  flows_.push_back(f);
+}
+
+ExternalPeer::PeerFlow* ExternalPeer::find(uint32_t index) {
+  for (PeerFlow& f : flows_) {
+    if (f.index == index) return &f;
+  }
+  return nullptr;
+}
+
+uint32_t ExternalPeer::make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::Time born) {
+  Packet& p = pool_->alloc();
+  p.flow = f.index;
+  p.kind = kind;
+  p.bytes = bytes;
+  p.to_guest = true;
+  p.seq = f.seq++;
+  p.born = born;
+  p.origin = born;
+  return p.id;
+}
+
+void ExternalPeer::init() {
+  next_source_.assign(flows_.size(), core::Time::max());
+  for (size_t i = 0; i < flows_.size(); ++i) {
+    PeerFlow& f = flows_[i];
+    if (!f.source) continue;
+    if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
+      for (uint32_t k = 0; k < f.config.outstanding; ++k) {
+        const uint32_t id = make(f, PacketKind::kRequest, f.config.request_bytes, now());
+        f.stats->sent((*pool_)[id]);
+        emit(id, now() + config_.tx_latency);
+      }
+    } else {
+      next_source_[i] = now() + next_gap(f.config, rng());
+    }
+  }
+  source_tick();
+}
+
+void ExternalPeer::source_tick() {
+  core::Time earliest = core::Time::max();
+  for (size_t i = 0; i < flows_.size(); ++i) {
+    PeerFlow& f = flows_[i];
+    while (next_source_[i] <= now()) {
+      const uint32_t n = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
+      for (uint32_t k = 0; k < n; ++k) {
+        const uint32_t id = make(f, PacketKind::kData, f.config.frame_bytes, next_source_[i]);
+        f.stats->sent((*pool_)[id]);
+        emit(id, next_source_[i] + config_.tx_latency);
+      }
+      next_source_[i] = next_source_[i] + next_gap(f.config, rng());
+    }
+    earliest = std::min(earliest, next_source_[i]);
+  }
+  if (earliest != core::Time::max()) source_.schedule_at(earliest);
+}
+
+namespace {
+bool later(const ExternalPeerPending& a, const ExternalPeerPending& b) {
+  return a.at > b.at || (a.at == b.at && a.packet > b.packet);
+}
+}  // namespace
+
+void ExternalPeer::emit(uint32_t packet, core::Time at) {
+  outgoing_.push_back({at, packet});
+  std::push_heap(outgoing_.begin(), outgoing_.end(), later);
+  if (!out_.pending() || out_.when() > outgoing_.front().at) out_.schedule_at(outgoing_.front().at);
+}
+
+void ExternalPeer::flush() {
+  while (!outgoing_.empty() && outgoing_.front().at <= now()) {
+    std::pop_heap(outgoing_.begin(), outgoing_.end(), later);
+    const uint32_t id = outgoing_.back().packet;
+    outgoing_.pop_back();
+    send_(id);
+  }
+  if (!outgoing_.empty()) out_.schedule_at(outgoing_.front().at);
+}
+
+void ExternalPeer::receive(uint32_t packet) {
+  ++received_;
+  const Packet p = (*pool_)[packet];
+  pool_->release(packet);
+  PeerFlow* f = find(p.flow);
+  if (f == nullptr) return;
+  const core::Time at_app = now() + config_.rx_latency;
+  if (p.kind == PacketKind::kRequest && !f->source) {
+    const uint32_t id = make(*f, PacketKind::kResponse, f->config.response_bytes, at_app);
+    (*pool_)[id].origin = p.born;
+    emit(id, at_app + config_.tx_latency);
+    return;
+  }
+  // Data or a response reaching the application here: measured on arrival
+  // plus the stack latency (the statistics are recorded now, shifted).
+  Packet arrived = p;
+  arrived.born = p.born - config_.rx_latency;
+  arrived.origin = p.origin - config_.rx_latency;
+  f->stats->received(arrived);
+  if (p.kind == PacketKind::kResponse && f->source) {
+    const uint32_t id = make(*f, PacketKind::kRequest, f->config.request_bytes, at_app + f->config.think_time);
+    f->stats->sent((*pool_)[id]);
+    emit(id, at_app + f->config.think_time + config_.tx_latency);
+  }
+}
+
+}  // namespace viosim::models

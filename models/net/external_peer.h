@@ -1,0 +1,67 @@
+// The machine at the other end of the wire: a bare-metal host whose NIC,
+// stack and application are folded into fixed latencies (its own costs are
+// not what a scenario studies). It answers requests, sinks data, and runs
+// the sources and clients of flows that start outside the host under study.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "models/net/packet.h"
+#include "models/traffic/flow.h"
+#include "models/traffic/flow_stats.h"
+#include "sim-core/member_event.h"
+
+namespace viosim::models {
+
+struct ExternalPeerPending {
+  core::Time at;
+  uint32_t packet;  // ready to go onto the wire at `at`
+};
+
+class ExternalPeer final : public core::Component {
+ public:
+  struct Config {
+    core::Duration rx_latency = core::Microseconds(8);  // its NIC, interrupt, stack up to the application
+    core::Duration tx_latency = core::Microseconds(5);  // its application down to the wire
+  };
+  using Send = std::function<void(uint32_t packet)>;  // onto the wire towards the host
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  ExternalPeer(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
+               PacketPool& pool, Send send);
+
+  void add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool peer_is_source);
+  void init() override;
+  // A frame from the wire.
+  void receive(uint32_t packet);
+
+ private:
+  struct PeerFlow {
+    uint32_t index = 0;
+    FlowConfig config;
+    FlowStats* stats = nullptr;
+    bool source = false;
+    uint64_t seq = 0;
+  };
+  using Pending = struct ExternalPeerPending;
+  PeerFlow* find(uint32_t index);
+  void emit(uint32_t packet, core::Time at);
+  void flush();
+  void source_tick();
+  uint32_t make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::Time born);
+
+  Config config_;
+  PacketPool* pool_;
+  Send send_;
+  std::vector<PeerFlow> flows_;
+  std::vector<Pending> outgoing_;  // a min-heap on (at, packet)
+  std::vector<core::Time> next_source_;
+  core::MemberEvent out_{this, "transmit", [this] { flush(); }};
+  core::MemberEvent source_{this, "source", [this] { source_tick(); }};
+  core::Counter received_{this, "received"};
+};
+
+}  // namespace viosim::models

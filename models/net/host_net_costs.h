@@ -1,0 +1,28 @@
+// Per-packet costs of the host network stack and the copy bandwidth: the
+// host NIC driver and NAPI, the bridge, tap in both directions. Host-profile
+// data; defaults are section 10 orders of magnitude for a ~3 GHz Xeon.
+#pragma once
+
+#include <cstdint>
+
+#include "sim-core/clock.h"
+
+namespace viosim::models {
+
+struct HostNetCosts {
+  core::Cycles nic_irq{1'500};           // hard IRQ handler: mask, napi_schedule
+  core::Cycles napi_poll{400};           // one NAPI poll call and its completion
+  core::Cycles nic_rx_packet{900};       // driver RX: descriptor, skb, netif_receive_skb
+  core::Cycles bridge_packet{700};       // br_handle_frame: learn, FDB lookup, forward
+  core::Cycles tun_xmit_packet{600};     // tun_net_xmit: ptr_ring produce, wake the reader
+  core::Cycles tun_get_user_packet{1'200};  // guest TX entering the host stack from tap
+  core::Cycles nic_xmit_packet{900};     // dev_queue_xmit, qdisc, driver, doorbell
+  uint64_t copy_bytes_per_s = 10'000'000'000;  // memcpy, DRAM-resident
+  // Copy cost of `bytes` at the copy bandwidth, in cycles of `clock`.
+  core::Cycles copy(uint32_t bytes, const core::Clock& clock) const {
+    return clock.to_cycles(core::Duration::from_ps(static_cast<int64_t>(
+        static_cast<__int128>(bytes) * 1'000'000'000'000 / static_cast<__int128>(copy_bytes_per_s))));
+  }
+};
+
+}  // namespace viosim::models

@@ -1,0 +1,96 @@
+// Host NIC receive queue: ring, throttled interrupt, NAPI in the softirq.
+#include "models/net/host_nic_rx.h"
+
+#include <algorithm>
+
+namespace viosim::models {
+
+const core::ComponentSpec& HostNicRx::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "net.host_nic_rx",
+      .help = "one host NIC rx queue: ring, ixgbe-style throttled interrupt, NAPI (weight 64, budget 300) or polled",
+      .params = {{"rx_ring_size", core::Unit::kPackets, "512", "descriptors"},
+                 {"rx_usecs", core::Unit::kMicroseconds, "50", "minimum interval between interrupts"},
+                 {"napi_weight", core::Unit::kPackets, "64", "frames per NAPI poll"},
+                 {"netdev_budget", core::Unit::kPackets, "300", "frames per softirq run"}},
+      .ports = {},
+      .stats = {{"frames", core::StatKind::kCounter, core::Unit::kPackets, "frames received into the ring"},
+                {"drops", core::StatKind::kCounter, core::Unit::kPackets, "frames dropped on a full ring"},
+                {"interrupts", core::StatKind::kCounter, core::Unit::kCount, "interrupts raised"}}};
+  return spec;
+}
+
+HostNicRx::HostNicRx(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
+                     const HostNetCosts& costs, HostThread* softirq, core::Cycles deliver_cost, Deliver deliver)
+    : core::Component(sim, name, parent),
+      config_(config),
+      costs_(costs),
+      softirq_(softirq),
+      deliver_cost_(deliver_cost),
+      deliver_(std::move(deliver)) {}
+
+void HostNicRx::init() {
+  if (softirq_ != nullptr) softirq_->start([this] { softirq_->sleep([this] { napi_poll(); }); });
+}
+
+void HostNicRx::receive(uint32_t packet) {
+  if (ring_.size() >= config_.ring_size) {
+    ++drops_;
+    return;
+  }
+  ring_.push_back(packet);
+  ++frames_;
+  if (poller_ != nullptr) {
+    poller_->poke();
+  } else if (softirq_ != nullptr) {
+    request_interrupt();
+  }
+}
+
+bool HostNicRx::poll(uint32_t& packet) {
+  if (ring_.empty()) return false;
+  packet = ring_.front();
+  ring_.pop_front();
+  return true;
+}
+
+void HostNicRx::request_interrupt() {
+  if (!irq_enabled_ || irq_.pending()) return;
+  irq_.schedule_at(std::max(now(), last_irq_ + config_.itr));
+}
+
+void HostNicRx::fire() {
+  irq_enabled_ = false;  // masked until NAPI completes
+  last_irq_ = now();
+  ++interrupts_;
+  budget_left_ = config_.netdev_budget;
+  hard_irq_due_ = true;
+  softirq_->wake(nullptr);
+}
+
+void HostNicRx::napi_poll() {
+  // One poll: the hard IRQ (first poll of a run) and up to the weight.
+  const core::Clock& clock = softirq_->core().clock();
+  const bool first = hard_irq_due_;
+  hard_irq_due_ = false;
+  batch_ = std::min<uint32_t>({config_.napi_weight, budget_left_, static_cast<uint32_t>(ring_.size())});
+  const core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + costs_.napi_poll +
+                            (costs_.nic_rx_packet + deliver_cost_) * batch_;
+  softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
+    for (uint32_t i = 0; i < batch_; ++i) {
+      uint32_t packet = 0;
+      poll(packet);
+      deliver_(packet, *softirq_);
+    }
+    budget_left_ -= batch_;
+    if (!ring_.empty()) {
+      if (budget_left_ == 0) budget_left_ = config_.netdev_budget;  // ksoftirqd carries on
+      napi_poll();
+      return;
+    }
+    irq_enabled_ = true;  // napi_complete_done: unmask
+    softirq_->sleep([this] { napi_poll(); });
+  });
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,71 @@
+// The receive side of one host NIC queue: frames DMA'd into a bounded ring
+// (a full ring drops), then either an interrupt throttled ixgbe-style (at
+// most one per `itr` interval; masked while NAPI runs) that wakes the
+// softirq on the IRQ core, which polls up to the NAPI weight per call and
+// the netdev budget per softirq run and hands each frame on, or, in polled
+// mode, nothing: a DPDK poll-mode thread reads the ring itself.
+#pragma once
+
+#include <functional>
+
+#include "models/host/host_thread.h"
+#include "models/net/host_net_costs.h"
+#include "models/net/packet.h"
+#include "sim-core/member_event.h"
+
+namespace viosim::models {
+
+class HostNicRx final : public core::Component {
+ public:
+  struct Config {
+    uint32_t ring_size = 512;
+    core::Duration itr = core::Microseconds(50);  // 0: interrupt at once
+    uint32_t napi_weight = 64;
+    uint32_t netdev_budget = 300;
+  };
+  // Runs in the softirq after the frame's driver and stack costs; returns
+  // the extra cycles of what it did (bridge, tap) charged before the next.
+  using Deliver = std::function<void(uint32_t packet, HostThread& softirq)>;
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  // Interrupt mode: `softirq` is the IRQ core's softirq thread.
+  HostNicRx(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
+            const HostNetCosts& costs, HostThread* softirq, core::Cycles deliver_cost, Deliver deliver);
+
+  // From the wire.
+  void receive(uint32_t packet);
+  // Polled mode: a poll-mode thread takes frames and is poked on arrival.
+  void set_poller(HostThread* poller) { poller_ = poller; }
+  bool poll(uint32_t& packet);
+  bool empty() const { return ring_.empty(); }
+  uint64_t drops() const { return drops_.value(); }
+  uint64_t interrupts() const { return interrupts_.value(); }
+
+  void init() override;
+
+ private:
+  void request_interrupt();
+  void fire();
+  void napi_poll();
+
+  Config config_;
+  HostNetCosts costs_;
+  HostThread* softirq_;
+  HostThread* poller_ = nullptr;
+  core::Cycles deliver_cost_;
+  Deliver deliver_;
+  core::RingBuffer<uint32_t> ring_;
+  bool irq_enabled_ = true;
+  core::Time last_irq_ = core::Time::zero() - core::Seconds(1);
+  uint32_t budget_left_ = 0;
+  uint32_t batch_ = 0;
+  bool hard_irq_due_ = false;
+  core::MemberEvent irq_{this, "irq", [this] { fire(); }};
+  core::Counter frames_{this, "frames"};
+  core::Counter drops_{this, "drops"};
+  core::Counter interrupts_{this, "interrupts"};
+};
+
+}  // namespace viosim::models

@@ -1,0 +1,67 @@
+// Packets and their pool. A packet carries only what the statistics and the
+// mechanisms need: its flow, its size, what it is (data, request,
+// response), and the times the latency is measured from. Packets are
+// recycled through a free list, so a run in steady state allocates none;
+// components pass packet ids (32-bit pool indices) along their queues.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim-core/time.h"
+
+namespace viosim::models {
+
+enum class PacketKind : uint8_t { kData, kRequest, kResponse };
+
+struct Packet {
+  uint32_t id = 0;     // its slot in the pool
+  uint32_t flow = 0;   // index of its flow in the run
+  uint32_t bytes = 0;  // Ethernet frame with FCS (64 minimum), without preamble and gap
+  PacketKind kind = PacketKind::kData;
+  bool to_guest = false;  // direction: towards the VM (rx) or away from it (tx)
+  uint64_t seq = 0;       // per flow
+  core::Time born;        // when the application handed it to the stack
+  core::Time origin;      // a response: when its request was born (round trip)
+};
+
+class PacketPool {
+ public:
+  Packet& alloc() {
+    uint32_t id;
+    if (free_.empty()) {
+      id = static_cast<uint32_t>(packets_.size());
+      packets_.emplace_back();
+    } else {
+      id = free_.back();
+      free_.pop_back();
+    }
+    Packet& p = packets_[id];
+    p = Packet{};
+    p.id = id;
+    ++in_use_;
+    return p;
+  }
+  void release(uint32_t id) {
+    free_.push_back(id);
+    --in_use_;
+  }
+  Packet& operator[](uint32_t id) { return packets_[id]; }
+  const Packet& operator[](uint32_t id) const { return packets_[id]; }
+  size_t in_use() const { return in_use_; }
+  size_t capacity() const { return packets_.size(); }
+
+ private:
+  std::vector<Packet> packets_;
+  std::vector<uint32_t> free_;
+  size_t in_use_ = 0;
+};
+
+// Bytes a frame occupies on the wire: the frame (padded to 64 bytes with
+// its FCS), preamble and start delimiter (8) and the inter-frame gap (12):
+// 84 for a 64-byte frame.
+constexpr uint64_t wire_bytes(uint32_t frame_bytes) {
+  return uint64_t{frame_bytes < 64 ? 64u : frame_bytes} + 8 + 12;
+}
+
+}  // namespace viosim::models

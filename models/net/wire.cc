@@ -1,0 +1,56 @@
+// Link serialisation and delivery.
+#include "models/net/wire.h"
+
+#include <algorithm>
+
+namespace viosim::models {
+
+const core::ComponentSpec& Wire::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "net.wire",
+      .help = "one direction of an Ethernet link: bounded transmit ring, line-rate serialisation, propagation",
+      .params = {{"line_rate_bps", core::Unit::kBitsPerSecond, "25000000000", "line rate"},
+                 {"propagation_ns", core::Unit::kNanoseconds, "500", "cable, PHYs and switch"},
+                 {"ring_size", core::Unit::kPackets, "512", "frames that may wait for the wire"}},
+      .ports = {},
+      .stats = {{"frames", core::StatKind::kCounter, core::Unit::kPackets, "frames delivered"},
+                {"bytes", core::StatKind::kCounter, core::Unit::kBytes, "frame bytes delivered"},
+                {"drops", core::StatKind::kCounter, core::Unit::kPackets, "frames dropped on a full ring"}}};
+  return spec;
+}
+
+Wire::Wire(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
+           PacketPool& pool, Deliver deliver)
+    : core::Component(sim, name, parent), config_(config), pool_(&pool), deliver_(std::move(deliver)) {}
+
+core::Duration Wire::serialization(uint32_t frame_bytes) const {
+  // bits * 1e12 / rate, in integer picoseconds (exact for the usual rates).
+  const __int128 bits = static_cast<__int128>(wire_bytes(frame_bytes)) * 8;
+  return core::Duration::from_ps(static_cast<int64_t>(bits * 1'000'000'000'000 / config_.line_rate_bps));
+}
+
+bool Wire::send(uint32_t packet) {
+  // Frames not yet started on the wire occupy the transmit ring.
+  while (!starts_.empty() && starts_.front() <= now()) starts_.pop_front();
+  if (starts_.size() >= config_.ring_size) {
+    ++drops_;
+    return false;
+  }
+  const core::Time start = std::max(now(), free_at_);
+  if (start > now()) starts_.push_back(start);
+  free_at_ = start + serialization((*pool_)[packet].bytes);
+  in_flight_.push_back({free_at_ + config_.propagation, packet});
+  if (!arrival_.pending()) arrival_.schedule_at(in_flight_.front().arrives);
+  return true;
+}
+
+void Wire::arrive() {
+  const InFlight f = in_flight_.front();
+  in_flight_.pop_front();
+  ++frames_;
+  bytes_.add((*pool_)[f.packet].bytes);
+  if (!in_flight_.empty()) arrival_.schedule_at(in_flight_.front().arrives);
+  deliver_(f.packet);
+}
+
+}  // namespace viosim::models

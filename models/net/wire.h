@@ -1,0 +1,57 @@
+// One direction of an Ethernet link: frames wait in the sender's transmit
+// ring (bounded: a full ring drops), are serialised at the line rate, and
+// arrive after the propagation delay. One pending event per link, however
+// many frames are on it.
+#pragma once
+
+#include <functional>
+
+#include "models/net/packet.h"
+#include "sim-core/component.h"
+#include "sim-core/member_event.h"
+#include "sim-core/ring_buffer.h"
+#include "sim-core/stats.h"
+
+namespace viosim::models {
+
+class Wire final : public core::Component {
+ public:
+  struct Config {
+    uint64_t line_rate_bps = 25'000'000'000;
+    core::Duration propagation = core::Nanoseconds(500);  // cable, PHYs, switch port
+    uint32_t ring_size = 512;                             // frames waiting to be sent
+  };
+  using Deliver = std::function<void(uint32_t packet)>;
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  Wire(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
+       PacketPool& pool, Deliver deliver);
+
+  // Queues a frame; returns false (and counts a drop) when the ring is full.
+  bool send(uint32_t packet);
+  core::Duration serialization(uint32_t frame_bytes) const;
+  uint64_t frames() const { return frames_.value(); }
+  uint64_t drops() const { return drops_.value(); }
+
+ private:
+  struct InFlight {
+    core::Time arrives;
+    uint32_t packet;
+  };
+  void arrive();
+
+  Config config_;
+  PacketPool* pool_;
+  Deliver deliver_;
+  core::Time free_at_;  // when the transmitter finishes the last queued frame
+  core::RingBuffer<InFlight> in_flight_;
+  core::RingBuffer<core::Time> starts_;  // start times of frames still waiting
+  core::MemberEvent arrival_{this, "arrival", [this] { arrive(); }};
+  core::Counter frames_{this, "frames"};
+  core::Counter bytes_{this, "bytes"};
+  core::Counter drops_{this, "drops"};
+};
+
+}  // namespace viosim::models

@@ -1,0 +1,73 @@
+// Everything one run of one I/O path needs, as plain model configuration:
+// the backend, the host's costs and topology, the guest, the NIC and wire,
+// the external peer and the flows. The scenario builder fills it from a
+// validated scenario; tests fill it directly.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "models/guest/guest_costs.h"
+#include "models/guest/virtio_net_driver.h"
+#include "models/host/cpu_costs.h"
+#include "models/net/external_peer.h"
+#include "models/net/host_nic_rx.h"
+#include "models/net/host_net_costs.h"
+#include "models/net/wire.h"
+#include "models/qemu/qemu_virtio_net.h"
+#include "models/traffic/flow.h"
+#include "models/vcpu/vcpu.h"
+#include "models/vhost/vhost_net.h"
+#include "models/vhost_user/vhost_user_pmd.h"
+
+namespace viosim::models {
+
+enum class PathBackend : uint8_t { kE1000, kVirtioUserspace, kVhostNet, kVhostUser, kPassthrough, kBareMetal };
+
+constexpr std::string_view backend_name(PathBackend b) {
+  switch (b) {
+    case PathBackend::kE1000: return "E1000";
+    case PathBackend::kVirtioUserspace: return "VIRTIO_USERSPACE";
+    case PathBackend::kVhostNet: return "VHOST_NET";
+    case PathBackend::kVhostUser: return "VHOST_USER";
+    case PathBackend::kPassthrough: return "PASSTHROUGH";
+    case PathBackend::kBareMetal: return "BARE_METAL";
+  }
+  return "?";
+}
+
+struct PathConfig {
+  PathBackend backend = PathBackend::kVhostNet;
+  uint64_t seed = 1;
+  core::Duration duration = core::Milliseconds(100);
+  core::Duration warmup = core::Milliseconds(10);
+
+  // Host.
+  uint32_t cores = 8;
+  uint32_t vcpu_core = 2;     // the VM's vCPU thread
+  uint32_t backend_core = 4;  // QEMU main loop, vhost worker or PMD
+  uint32_t irq_core = 6;      // the host NIC queue's interrupt and softirq
+  CpuCosts cpu;
+  HostNetCosts host_net;
+  VCpu::Config vcpu;
+
+  // Guest.
+  GuestCosts guest;
+  VirtioNetDriver::Config driver;
+  uint16_t queue_size = 256;
+  bool event_idx = true;
+
+  // Backends.
+  QemuVirtioNet::Config qemu;
+  VhostNet::Config vhost;
+  VhostUserPmd::Config pmd;
+
+  // Host NIC, wire, peer, traffic.
+  HostNicRx::Config nic;
+  Wire::Config wire;
+  ExternalPeer::Config peer;
+  std::vector<FlowConfig> flows;
+};
+
+}  // namespace viosim::models

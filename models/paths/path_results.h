@@ -1,0 +1,46 @@
+// What one run of one I/O path measured, after the warm-up: throughput,
+// latency, drops, and the mechanisms' counts and CPU time, totalled and per
+// packet through the VM's virtual NIC (each message crosses it once).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/host/cpu_category.h"
+#include "models/kvm/exit_costs.h"
+#include "sim-core/histogram.h"
+
+namespace viosim::models {
+
+struct PathResults {
+  std::string backend;
+  bool round_trip = false;     // latency is request-to-response at the client
+  double window_s = 0;         // measured simulated time (run minus warm-up)
+  double wall_s = 0;           // wall-clock seconds of the whole run
+  uint64_t events = 0;
+  std::string fingerprint;
+
+  uint64_t app_packets = 0;    // packets delivered to sinks and clients
+  uint64_t app_bytes = 0;
+  uint64_t nic_packets = 0;    // packets through the virtual NIC, both directions
+  uint64_t drops = 0;
+  core::Histogram latency;     // picoseconds
+
+  uint64_t exits = 0;
+  std::array<uint64_t, kExitReasons> exits_by_reason{};
+  uint64_t guest_interrupts = 0;
+  uint64_t host_syscalls = 0;  // by the host threads of the path (VMM, workers, PMD)
+  uint64_t context_switches = 0;
+  uint64_t wakeups = 0;
+  std::array<double, kCpuCategories> cpu_s{};  // per category, over all cores
+  std::vector<std::array<double, kCpuCategories>> per_core_s;  // per core and category
+  double busy_cycles = 0;      // non-idle cycles over all cores
+
+  double throughput_pps() const { return window_s > 0 ? double(app_packets) / window_s : 0; }
+  double throughput_gbps() const { return window_s > 0 ? double(app_bytes) * 8 / window_s / 1e9 : 0; }
+  double per_packet(double v) const { return nic_packets > 0 ? v / double(nic_packets) : 0; }
+};
+
+}  // namespace viosim::models

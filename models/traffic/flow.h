@@ -1,0 +1,44 @@
+// A flow as the models see it: who sends what to whom, and when. The
+// builder fills it from the scenario; sources on either side (a guest
+// application or the external peer) and sinks use it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim-core/rng.h"
+#include "sim-core/time.h"
+
+namespace viosim::models {
+
+struct FlowConfig {
+  enum class Pattern { kOpenLoop, kRequestResponse, kBulk };
+  enum class Arrival { kConstant, kPoisson, kBursts };
+
+  std::string name;
+  Pattern pattern = Pattern::kRequestResponse;
+  bool from_guest = true;  // the source / client is the VM (else the external peer)
+  // Open loop and bulk.
+  double rate_pps = 100'000;
+  Arrival arrival = Arrival::kPoisson;
+  uint32_t burst_packets = 32;
+  uint32_t frame_bytes = 64;
+  // Request/response.
+  uint32_t request_bytes = 64;
+  uint32_t response_bytes = 64;
+  uint32_t outstanding = 1;
+  core::Duration think_time;
+};
+
+// The gap before the next open-loop send (or burst).
+inline core::Duration next_gap(const FlowConfig& f, core::Rng& rng) {
+  const double mean_s = (f.arrival == FlowConfig::Arrival::kBursts ? f.burst_packets : 1) / f.rate_pps;
+  if (f.arrival == FlowConfig::Arrival::kPoisson) return core::Duration::from_seconds(rng.exponential(mean_s));
+  return core::Duration::from_seconds(mean_s);
+}
+
+// Frames of one message: a request or response larger than an MTU frame
+// goes out as several frames (the last one carries the message).
+inline uint32_t frames_for(uint32_t message_bytes) { return (message_bytes + 1499) / 1500; }
+
+}  // namespace viosim::models

@@ -1,0 +1,229 @@
+// The vhost-net worker: handle_tx and handle_rx with weights, batches,
+// notification windows and irqfd signalling; optional busy polling.
+#include "models/vhost/vhost_net.h"
+
+namespace viosim::models {
+
+const core::ComponentSpec& VhostNet::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "vhost.net",
+      .help = "vhost-net worker per queue pair: handle_tx/handle_rx, 256 packets / 512 KiB weights, batches of 64",
+      .params = {{"packet_weight", core::Unit::kPackets, "256", "VHOST_NET_PKT_WEIGHT"},
+                 {"byte_weight", core::Unit::kBytes, "524288", "VHOST_NET_WEIGHT"},
+                 {"batch", core::Unit::kPackets, "64", "VHOST_NET_BATCH"},
+                 {"busyloop_timeout", core::Unit::kPicoseconds, "0", "busy polling before sleeping"}},
+      .ports = {},
+      .stats = {{"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "guest packets sent to tun"},
+                {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets copied into the guest"},
+                {"signals", core::StatKind::kCounter, core::Unit::kCount, "call eventfd signals (guest interrupts)"},
+                {"handler_runs", core::StatKind::kCounter, core::Unit::kCount, "handle_tx / handle_rx runs"}}};
+  return spec;
+}
+
+VhostNet::VhostNet(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& worker,
+                   VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call, TapQueue& tap, PacketPool& pool,
+                   const HostNetCosts& host, const Config& config, ToWire to_wire)
+    : core::Component(sim, name, parent),
+      worker_(&worker),
+      q_(&queues),
+      rx_call_(&rx_call),
+      tx_call_(&tx_call),
+      tap_(&tap),
+      pool_(&pool),
+      host_(host),
+      config_(config),
+      to_wire_(std::move(to_wire)) {
+  batch_.reserve(config_.batch);
+}
+
+void VhostNet::init() {
+  if (config_.busy_poll > core::Duration::zero()) {
+    q_->on_tx_avail = [this] { worker_->poke(); };
+    q_->on_rx_avail = [this] { worker_->poke(); };
+  }
+  worker_->start([this] { sleep_or_poll(); });
+}
+
+core::Cycles VhostNet::copy(uint32_t packet) const {
+  return host_.copy((*pool_)[packet].bytes, worker_->core().clock());
+}
+
+void VhostNet::sleep_or_poll() {
+  const bool rx_work = !tap_->empty() && !rx_wants_buffers_;
+  if (tx_queued_ || rx_queued_ || q_->tx_kick.count() > 0 || q_->rx_kick.count() > 0 || rx_work) {
+    work();
+    return;
+  }
+  std::vector<EventFd*> fds{&q_->tx_kick, &q_->rx_kick};
+  if (!rx_wants_buffers_) fds.push_back(&tap_->readable());
+  if (config_.busy_poll > core::Duration::zero()) {
+    // vhost_net_busy_poll: kicks off while spinning on the avail ring and
+    // the socket; it ends early when another task wants the core.
+    q_->tx.disable_notify();
+    worker_->spin_on(std::move(fds), CpuCategory::kVhost, config_.busy_poll, /*yield=*/true, [this] {
+      if (worker_->spin_found() || q_->tx.avail_pending() > 0) {
+        tx_queued_ = tx_queued_ || q_->tx.avail_pending() > 0;
+        work();
+        return;
+      }
+      q_->tx.enable_notify();
+      std::vector<EventFd*> wait_fds{&q_->tx_kick, &q_->rx_kick};
+      if (!rx_wants_buffers_) wait_fds.push_back(&tap_->readable());
+      worker_->wait(std::move(wait_fds), [this] { work(); });
+    });
+    return;
+  }
+  worker_->wait(std::move(fds), [this] { work(); });
+}
+
+void VhostNet::work() {
+  worker_->run(config_.costs.work_dispatch, CpuCategory::kVhost, [this] {
+    if (q_->tx_kick.count() > 0 || tx_queued_) {
+      q_->tx_kick.take();
+      tx_queued_ = false;
+      handle_tx();
+      return;
+    }
+    if (q_->rx_kick.count() > 0) {
+      q_->rx_kick.take();
+      rx_wants_buffers_ = false;
+      rx_queued_ = true;
+    }
+    if (rx_queued_ || (!tap_->empty() && !rx_wants_buffers_)) {
+      tap_->readable().take();
+      rx_queued_ = false;
+      handle_rx();
+      return;
+    }
+    tap_->readable().take();
+    sleep_or_poll();
+  });
+}
+
+// ---- handle_tx ----
+
+void VhostNet::handle_tx() {
+  ++handler_runs_;
+  q_->tx.disable_notify();
+  done_packets_ = 0;
+  done_bytes_ = 0;
+  rechecked_ = false;
+  tx_batch_step();
+}
+
+void VhostNet::tx_batch_step() {
+  batch_.clear();
+  core::Cycles cost;
+  uint32_t packet = 0;
+  while (batch_.size() < config_.batch && done_packets_ < config_.packet_weight &&
+         done_bytes_ < config_.byte_weight && q_->tx.pop(packet)) {
+    batch_.push_back(packet);
+    ++done_packets_;
+    done_bytes_ += (*pool_)[packet].bytes;
+    cost += config_.costs.tx_packet + copy(packet);
+  }
+  if (batch_.empty()) {
+    if (done_packets_ >= config_.packet_weight || done_bytes_ >= config_.byte_weight) {
+      tx_queued_ = true;  // vhost_exceeds_weight: re-queue, let RX run
+      sleep_or_poll();
+      return;
+    }
+    // Empty ring: re-enable kicks and look once more (vhost_enable_notify).
+    if (!rechecked_ && q_->tx.enable_notify()) {
+      q_->tx.disable_notify();
+      rechecked_ = true;
+      tx_batch_step();
+      return;
+    }
+    sleep_or_poll();
+    return;
+  }
+  rechecked_ = false;
+  worker_->run(cost, CpuCategory::kVhost, [this] {
+    // vhost_tx_batch: one tun_sendmsg; tun and the host stack forward each
+    // packet through the bridge to the NIC on this core.
+    const core::Cycles per_packet = host_.tun_get_user_packet + host_.bridge_packet + host_.nic_xmit_packet;
+    const core::Cycles stack = config_.costs.tx_batch + per_packet * static_cast<int64_t>(batch_.size());
+    worker_->run(stack, CpuCategory::kHostKernel, [this] {
+      for (uint32_t p : batch_) {
+        ++tx_packets_;
+        to_wire_(p);
+        q_->tx.push_used(p, 0);
+      }
+      worker_->run(config_.costs.used_flush, CpuCategory::kVhost,
+                   [this] { signal(q_->tx, *tx_call_, [this] { tx_batch_step(); }); });
+    });
+  });
+}
+
+// ---- handle_rx ----
+
+void VhostNet::handle_rx() {
+  ++handler_runs_;
+  q_->rx.disable_notify();
+  done_packets_ = 0;
+  done_bytes_ = 0;
+  rx_unflushed_ = 0;
+  rx_step();
+}
+
+void VhostNet::rx_step() {
+  if (done_packets_ >= config_.packet_weight || done_bytes_ >= config_.byte_weight) {
+    rx_flush([this] {
+      rx_queued_ = !tap_->empty();
+      sleep_or_poll();
+    });
+    return;
+  }
+  if (tap_->empty()) {
+    rx_flush([this] { sleep_or_poll(); });
+    return;
+  }
+  uint32_t token = 0;
+  if (!q_->rx.pop(token)) {
+    // No guest buffers: ask for the refill kick, and look once more.
+    if (q_->rx.enable_notify()) {
+      q_->rx.disable_notify();
+      rx_step();
+      return;
+    }
+    rx_wants_buffers_ = true;
+    rx_flush([this] { sleep_or_poll(); });
+    return;
+  }
+  uint32_t packet = 0;
+  tap_->pop(packet);
+  ++done_packets_;
+  done_bytes_ += (*pool_)[packet].bytes;
+  worker_->run(config_.costs.rx_packet + copy(packet), CpuCategory::kVhost, [this, token, packet] {
+    ++rx_packets_;
+    q_->rx_packet[token] = packet;
+    q_->rx.push_used(token, (*pool_)[packet].bytes);
+    if (++rx_unflushed_ >= config_.batch) {
+      rx_flush([this] { rx_step(); });
+      return;
+    }
+    rx_step();
+  });
+}
+
+void VhostNet::rx_flush(Continuation k) {
+  if (rx_unflushed_ == 0) {
+    k();
+    return;
+  }
+  rx_unflushed_ = 0;
+  worker_->run(config_.costs.used_flush, CpuCategory::kVhost,
+               [this, k = std::move(k)]() mutable { signal(q_->rx, *rx_call_, std::move(k)); });
+}
+
+void VhostNet::signal(SplitVirtqueue& vq, EventFd& call, Continuation k) {
+  if (!vq.should_notify()) {
+    k();
+    return;
+  }
+  ++signals_;
+  worker_->signal_in_kernel(call, std::move(k));
+}
+
+}  // namespace viosim::models

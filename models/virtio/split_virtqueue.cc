@@ -1,0 +1,260 @@
+// The split virtqueue's two sides. Each method names the real function it
+// imitates; memory barriers are absent because a discrete-event model runs
+// each side's step atomically, so only the order of the steps matters.
+#include "models/virtio/split_virtqueue.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace viosim::models {
+
+SplitVirtqueue::SplitVirtqueue(const Config& config)
+    : config_(config), size_(config.size), mask_(static_cast<uint16_t>(config.size - 1)),
+      num_free_(config.size) {
+  if (size_ == 0 || size_ > kMaxSize || (size_ & mask_) != 0) {
+    throw std::invalid_argument("virtqueue size " + std::to_string(size_) +
+                                " is not a power of two in 1..32768");
+  }
+  next_.resize(size_);
+  for (uint16_t i = 0; i < size_; ++i) next_[i] = static_cast<uint16_t>(i + 1);
+  chain_len_.assign(size_, kNotHead);
+  token_.assign(size_, 0);
+  avail_ring_.assign(size_, 0);
+  used_ring_.assign(size_, UsedElem{0, 0});
+  in_device_.assign(size_, 0);
+}
+
+// ---- driver side -----------------------------------------------------------
+
+bool SplitVirtqueue::add(uint32_t token, uint16_t descriptors) {
+  if (descriptors == 0) throw std::invalid_argument("a buffer needs at least one descriptor");
+  if (num_free_ < descriptors) return false;
+
+  const uint16_t head = free_head_;
+  uint16_t tail = head;
+  for (uint16_t i = 1; i < descriptors; ++i) tail = next_[tail];
+  free_head_ = next_[tail];
+  num_free_ -= descriptors;
+  chain_len_[head] = descriptors;
+  token_[head] = token;
+
+  // Linux writes avail->idx at once (avail_idx_shadow), so the device may see
+  // the buffer before any kick decision.
+  avail_ring_[slot(avail_idx_)] = head;
+  ++avail_idx_;
+  ++num_added_;
+  ++added_;
+
+  // virtqueue_add_split: "very unlikely, but theoretically possible" - with
+  // 65535 entries pending a decision the [old, new) window would soon wrap,
+  // so it calls virtqueue_kick, which still asks the predicate.
+  if (num_added_ == 0xffff && kick_prepare()) forced_kick_ = true;
+  return true;
+}
+
+bool SplitVirtqueue::take_forced_kick() {
+  const bool kick = forced_kick_;
+  forced_kick_ = false;
+  return kick;
+}
+
+bool SplitVirtqueue::kick_prepare() {
+  const uint16_t new_idx = avail_idx_;
+  const uint16_t old_idx = static_cast<uint16_t>(new_idx - num_added_);
+  num_added_ = 0;
+  const bool kick = config_.event_idx ? vring_need_event(avail_event_, new_idx, old_idx)
+                                      : (used_flags_ & kNoNotify) == 0;
+  ++(kick ? kicks_decided_ : kicks_suppressed_);
+  return kick;
+}
+
+bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
+  if (!more_used()) return false;
+  const UsedElem elem = used_ring_[slot(last_used_idx_)];
+  if (chain_len_[elem.head] == kNotHead) {
+    // BAD_RING "id %u is not a head!": a device model bug, never a guest event.
+    throw std::logic_error("used element " + std::to_string(elem.head) + " is not a head");
+  }
+  token = token_[elem.head];
+  len = elem.len;
+
+  // detach_buf_split: the chain goes back on the free list (LIFO).
+  const uint16_t count = chain_len_[elem.head];
+  uint16_t tail = elem.head;
+  for (uint16_t i = 1; i < count; ++i) tail = next_[tail];
+  next_[tail] = free_head_;
+  free_head_ = elem.head;
+  num_free_ += count;
+  chain_len_[elem.head] = kNotHead;
+
+  ++last_used_idx_;
+  ++reaped_;
+  // The real code writes used_event whenever callbacks are enabled, with or
+  // without EVENT_IDX (a device without EVENT_IDX ignores it).
+  if ((avail_flags_shadow_ & kNoInterrupt) == 0) used_event_ = last_used_idx_;
+  return true;
+}
+
+bool SplitVirtqueue::on_interrupt() {
+  if (!more_used()) return false;
+  if (config_.event_idx) event_triggered_ = true;
+  return true;
+}
+
+void SplitVirtqueue::disable_cb() {
+  if ((avail_flags_shadow_ & kNoInterrupt) != 0) return;
+  avail_flags_shadow_ |= kNoInterrupt;
+  // The device fired already and will not fire again until used_event moves:
+  // leaving it alone saves a write to a shared cache line.
+  if (event_triggered_) return;
+  if (config_.event_idx) {
+    // Linux's own "TODO: this is a hack": 0 only suppresses until the used
+    // index next passes 0, i.e. not at all on a fresh queue.
+    used_event_ = 0;
+  } else {
+    avail_flags_ = avail_flags_shadow_;
+  }
+}
+
+bool SplitVirtqueue::enable_cb_prepare() {
+  event_triggered_ = false;  // virtqueue_enable_cb_prepare
+  if ((avail_flags_shadow_ & kNoInterrupt) != 0) {
+    avail_flags_shadow_ &= static_cast<uint16_t>(~kNoInterrupt);
+    if (!config_.event_idx) avail_flags_ = avail_flags_shadow_;
+  }
+  used_event_ = last_used_idx_;
+  return more_used();  // virtqueue_poll(vq, last_used_idx)
+}
+
+bool SplitVirtqueue::enable_cb_delayed() {
+  event_triggered_ = false;  // virtqueue_enable_cb_delayed
+  if ((avail_flags_shadow_ & kNoInterrupt) != 0) {
+    avail_flags_shadow_ &= static_cast<uint16_t>(~kNoInterrupt);
+    if (!config_.event_idx) avail_flags_ = avail_flags_shadow_;
+  }
+  // "TODO: tune this threshold": 3/4 of what is in flight, rounded down.
+  const auto bufs = static_cast<uint16_t>(outstanding() * 3 / 4);
+  used_event_ = static_cast<uint16_t>(last_used_idx_ + bufs);
+  return static_cast<uint16_t>(used_idx_ - last_used_idx_) > bufs;
+}
+
+// ---- device side -----------------------------------------------------------
+
+bool SplitVirtqueue::pop(uint32_t& token) {
+  // Both vhost_get_vq_desc and virtio_queue_empty_rcu re-read avail->idx only
+  // once they have consumed what they saw last time.
+  if (last_avail_idx_ == avail_idx_seen_) {
+    avail_idx_seen_ = avail_idx_;
+    if (last_avail_idx_ == avail_idx_seen_) return false;
+  }
+  const uint16_t head = avail_ring_[slot(last_avail_idx_)];
+  ++last_avail_idx_;
+  if (config_.backend == Backend::kQemu && config_.event_idx) {
+    avail_event_ = last_avail_idx_;  // virtqueue_split_pop
+  }
+  token = token_[head];
+  in_device_[slot(static_cast<uint16_t>(in_device_first_ + in_device_count_))] = head;
+  ++in_device_count_;
+  return true;
+}
+
+void SplitVirtqueue::push_used(uint32_t token, uint32_t len) {
+  // Usually the oldest popped buffer completes first; out-of-order completion
+  // closes the gap by shifting the older entries up one slot.
+  uint16_t pos = 0;
+  while (pos < in_device_count_ &&
+         token_[in_device_[slot(static_cast<uint16_t>(in_device_first_ + pos))]] != token) {
+    ++pos;
+  }
+  if (pos == in_device_count_) {
+    throw std::logic_error("push_used: token " + std::to_string(token) +
+                           " is not a buffer the device holds");
+  }
+  const uint16_t head = in_device_[slot(static_cast<uint16_t>(in_device_first_ + pos))];
+  for (uint16_t i = pos; i > 0; --i) {
+    in_device_[slot(static_cast<uint16_t>(in_device_first_ + i))] =
+        in_device_[slot(static_cast<uint16_t>(in_device_first_ + i - 1))];
+  }
+  ++in_device_first_;
+  --in_device_count_;
+
+  used_ring_[slot(used_idx_)] = UsedElem{head, len};
+  const uint16_t old_idx = used_idx_;
+  ++used_idx_;
+  // Once used idx has run a full lap past signalled_used, the [old, new)
+  // window of the next check would be wrong: force the next interrupt.
+  // vhost (__vhost_add_used_n) tests (u16)(new - signalled) < (u16)(new - old);
+  // QEMU (virtqueue_flush) uses a signed left side, so it gives up after half
+  // a lap. QEMU flushes a batch at once; one element per flush here.
+  const uint16_t since = static_cast<uint16_t>(used_idx_ - signalled_used_);
+  const uint16_t step = static_cast<uint16_t>(used_idx_ - old_idx);
+  const bool stale = config_.backend == Backend::kVhost ? since < step
+                                                        : static_cast<int16_t>(since) < step;
+  if (stale) signalled_used_valid_ = false;
+}
+
+bool SplitVirtqueue::should_notify() {
+  // VIRTIO_F_NOTIFY_ON_EMPTY is not modelled: Linux guests never accept it
+  // (vring_transport_features drops it).
+  bool notify;
+  if (!config_.event_idx) {
+    notify = (avail_flags_ & kNoInterrupt) == 0;
+  } else {
+    const bool valid = signalled_used_valid_;
+    const uint16_t old_idx = signalled_used_;
+    signalled_used_ = used_idx_;
+    signalled_used_valid_ = true;
+    notify = !valid || vring_need_event(used_event_, used_idx_, old_idx);
+  }
+  ++(notify ? notifies_decided_ : notifies_suppressed_);
+  return notify;
+}
+
+void SplitVirtqueue::disable_notify() {
+  if (config_.backend == Backend::kVhost) {
+    // vhost_disable_notify: with EVENT_IDX nothing is written; avail_event
+    // simply goes stale, so the guest's window stops containing it.
+    if ((used_flags_shadow_ & kNoNotify) != 0) return;
+    used_flags_shadow_ |= kNoNotify;
+    if (!config_.event_idx) used_flags_ = used_flags_shadow_;
+    return;
+  }
+  // virtio_queue_split_set_notification(vq, 0): with EVENT_IDX QEMU writes
+  // avail_event = the current avail idx even when disabling.
+  used_flags_shadow_ |= kNoNotify;
+  if (config_.event_idx) {
+    avail_idx_seen_ = avail_idx_;
+    avail_event_ = avail_idx_seen_;
+  } else {
+    used_flags_ = used_flags_shadow_;
+  }
+}
+
+bool SplitVirtqueue::enable_notify() {
+  if (config_.backend == Backend::kVhost) {
+    // vhost_enable_notify: a no-op returning false if already enabled.
+    if ((used_flags_shadow_ & kNoNotify) == 0) return false;
+    used_flags_shadow_ &= static_cast<uint16_t>(~kNoNotify);
+    if (config_.event_idx) {
+      // vhost_put_avail_event writes the cached vq->avail_idx, not a fresh
+      // read; the re-check below then reads the ring.
+      avail_event_ = avail_idx_seen_;
+    } else {
+      used_flags_ = used_flags_shadow_;
+    }
+    avail_idx_seen_ = avail_idx_;
+    return avail_idx_seen_ != last_avail_idx_;
+  }
+  // virtio_queue_split_set_notification(vq, 1), then the caller's re-check
+  // (virtio_net_has_buffers, virtio_net_flush_tx: virtio_queue_empty).
+  used_flags_shadow_ &= static_cast<uint16_t>(~kNoNotify);
+  avail_idx_seen_ = avail_idx_;
+  if (config_.event_idx) {
+    avail_event_ = avail_idx_seen_;
+  } else {
+    used_flags_ = used_flags_shadow_;
+  }
+  return avail_idx_seen_ != last_avail_idx_;
+}
+
+}  // namespace viosim::models

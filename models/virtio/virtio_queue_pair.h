@@ -1,0 +1,41 @@
+// One virtio-net queue pair as the guest and the backend share it: the rx
+// and tx split virtqueues, which packet the device wrote into each receive
+// buffer, the two notify addresses' ioeventfds (the guest's kicks) and the
+// MSI-X vectors of the two queues.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/host/eventfd.h"
+#include "models/virtio/split_virtqueue.h"
+
+namespace viosim::models {
+
+struct VirtioQueuePair {
+  VirtioQueuePair(const std::string& name, const SplitVirtqueue::Config& config, uint32_t rx_vector_,
+                  uint32_t tx_vector_)
+      : rx(config),
+        tx(config),
+        rx_packet(config.size, 0),
+        rx_kick(name + ".rx_kick"),
+        tx_kick(name + ".tx_kick"),
+        rx_vector(rx_vector_),
+        tx_vector(tx_vector_) {}
+
+  SplitVirtqueue rx;
+  SplitVirtqueue tx;
+  std::vector<uint32_t> rx_packet;  // receive buffer token -> packet the device copied into it
+  EventFd rx_kick;
+  EventFd tx_kick;
+  uint32_t rx_vector;
+  uint32_t tx_vector;
+  // A polling backend's eye on the rings: the driver calls these after
+  // making buffers available (no cost, no kick: the poller finds them on
+  // its next look).
+  std::function<void()> on_tx_avail;
+  std::function<void()> on_rx_avail;
+};
+
+}  // namespace viosim::models
