@@ -1,11 +1,17 @@
-// `viosim run FILE`: loads, validates and resolves the scenario exactly as a
-// run will. No network-path models exist yet, so it stops there, says so,
-// and writes nothing; a later change adds the models and the results folder.
+// `viosim run FILE`: load, validate and resolve the scenario, run every
+// compared backend, print the table and the fingerprints, and write the
+// results folder atomically.
+#include <chrono>
+#include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "scenarios/builder/path_builder.h"
 #include "scenarios/loader/loader.h"
+#include "scenarios/runner/results_folder.h"
+#include "scenarios/runner/run_scenario.h"
 
 namespace viosim::cli {
 namespace {
@@ -13,13 +19,13 @@ namespace {
 constexpr char kUsage[] =
     "usage: viosim run FILE [-o DIR] [--set field.path=value]... [--backend NAME]\n"
     "\n"
-    "Loads and validates FILE, then runs it and writes one folder of results\n"
-    "(resolved scenario, summary.json, CSV files, plots) under DIR.\n"
-    "NOTE: no I/O path models are built yet; run validates and resolves the\n"
-    "scenario, then stops with status 1 without writing anything.\n"
+    "Loads and validates FILE, runs every backend it compares on otherwise\n"
+    "identical set-ups, prints a table and each run's event fingerprint, and\n"
+    "writes one results folder: the resolved scenario, summary.json and\n"
+    "results.csv. The folder appears only once complete.\n"
     "\n"
     "options:\n"
-    "  -o, --output DIR   where to write results (default: results/)\n"
+    "  -o, --output DIR   the results folder to create (default: runs/NAME-TIME)\n"
     "  --set PATH=VALUE   override a field, e.g. --set vm[0].nic.queues=2 (repeatable)\n"
     "  --backend NAME     run only this backend on every VM, ignoring compare\n"
     "  --help             this text\n"
@@ -54,9 +60,46 @@ int run_command(const Args& args) {
     std::cerr << scenarios::format_diagnostics(result.diagnostics);
     return kExitBadInput;
   }
-  std::cerr << "viosim run: " << file << " is valid and resolved, but no I/O path models are built yet,\n"
-            << "so nothing was run and no output was written.\n";
-  return kExitFailure;
+  std::string out_dir;
+  if (auto it = parsed->values.find("--output"); it != parsed->values.end()) {
+    out_dir = it->second.front();
+    if (std::filesystem::exists(out_dir)) {
+      std::cerr << "viosim run: " << out_dir << " already exists; choose another -o folder\n";
+      return kExitBadInput;
+    }
+  } else {
+    char stamp[32];
+    const std::time_t t = std::time(nullptr);
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
+    out_dir = "runs/" + std::filesystem::path(file).stem().string() + "-" + stamp;
+  }
+
+  RunSummary summary;
+  try {
+    RunOptions run_options;
+    run_options.scenario_file = file;
+    run_options.progress = [](const std::string& line) { std::cerr << "viosim run: " << line << "\n"; };
+    summary = viosim::run(*result.scenario, run_options);
+  } catch (const scenarios::NotModelled& e) {
+    std::cerr << file << ": error: this build cannot run the scenario: not modelled yet: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "viosim run: the run failed: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  std::cout << summary.scenario_name() << " (" << summary.latency_kind() << " latency)\n"
+            << results_table(summary);
+  for (const BackendResult& b : summary.backend()) {
+    std::cout << "fingerprint " << b.backend() << " " << b.fingerprint() << "\n";
+  }
+  try {
+    write_results_folder(out_dir, *result.scenario, summary);
+  } catch (const std::exception& e) {
+    std::cerr << "viosim run: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "results: " << out_dir << "\n";
+  return kExitOk;
 }
 
 }  // namespace viosim::cli

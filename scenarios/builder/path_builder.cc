@@ -1,0 +1,210 @@
+// Scenario -> PathConfig: costs, topology, NIC, peer and flows.
+#include "scenarios/builder/path_builder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace viosim::scenarios {
+namespace {
+
+using models::PathBackend;
+
+// Converts the profile's nanoseconds to cycles at its frequency.
+struct Units {
+  double ghz;
+  core::Cycles ns(double v) const { return core::Cycles(static_cast<int64_t>(std::llround(v * ghz))); }
+  static core::Duration us(double v) { return core::Duration::from_seconds(v * 1e-6); }
+  static core::Duration nsd(double v) { return core::Duration::from_seconds(v * 1e-9); }
+};
+
+PathBackend to_model(viosim::Backend b) {
+  switch (b) {
+    case viosim::E1000: return PathBackend::kE1000;
+    case viosim::VIRTIO_USERSPACE: return PathBackend::kVirtioUserspace;
+    case viosim::VHOST_NET: return PathBackend::kVhostNet;
+    case viosim::VHOST_USER: return PathBackend::kVhostUser;
+    case viosim::PASSTHROUGH: return PathBackend::kPassthrough;
+    case viosim::BARE_METAL: return PathBackend::kBareMetal;
+  }
+  return PathBackend::kVhostNet;
+}
+
+void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
+  const Units u{h.frequency_ghz()};
+  // CPU and scheduler.
+  c.cpu.frequency_hz = static_cast<uint64_t>(std::llround(h.frequency_ghz() * 1e9));
+  c.cpu.context_switch = u.ns(h.context_switch_ns());
+  c.cpu.ipi_latency = Units::nsd(h.ipi_ns());
+  c.cpu.idle_exit_latency = Units::nsd(h.idle_exit_ns());
+  // wakeup_ns is to the first instruction on a busy-free core: the IPI plus
+  // the scheduler's path there.
+  c.cpu.wakeup = u.ns(std::max(0.0, h.wakeup_ns() - h.ipi_ns()));
+  c.cpu.syscall_base = u.ns(h.syscall_ns());
+  c.cpu.eventfd_signal_in_kernel = u.ns(h.eventfd_signal_ns());
+  c.cpu.syscall_work.fill(core::Cycles(0));
+  c.cpu.syscall_work[static_cast<size_t>(models::Syscall::kEventfdWrite)] = u.ns(h.eventfd_signal_ns());
+  c.cpu.syscall_work[static_cast<size_t>(models::Syscall::kPpoll)] = u.ns(h.ppoll_ns());
+
+  // Exits: every round trip pays exit_entry_cycles (its hardware part to
+  // exit/entry, the rest to KVM); the classes add to it.
+  models::ExitCosts& e = c.vcpu.exits;
+  e.exit_entry = core::Cycles(std::min(h.exit_transition_cycles(), h.exit_entry_cycles()));
+  const core::Cycles kvm_base(h.exit_entry_cycles() - e.exit_entry.count());
+  e.handler.fill(kvm_base);
+  e.handler[static_cast<size_t>(models::ExitReason::kPioFast)] = kvm_base + core::Cycles(h.io_fast_path_cycles());
+  e.handler[static_cast<size_t>(models::ExitReason::kMmioFast)] = kvm_base + core::Cycles(h.io_fast_path_cycles());
+  e.emulation = core::Cycles(h.emulation_cycles());
+  // The userspace round trip: KVM_RUN returning and entered again is a
+  // system call's worth of kernel work; the rest is QEMU's dispatch.
+  const core::Cycles ioctl = std::min(u.ns(h.syscall_ns()), core::Cycles(h.userspace_exit_cycles()));
+  e.userspace_kernel = ioctl;
+  e.userspace_dispatch = core::Cycles(h.userspace_exit_cycles()) - ioctl;
+  e.injection = u.ns(h.interrupt_injection_ns());
+  e.irqfd_inject = u.ns(h.irqfd_inject_ns());
+  e.posted_delivery_latency = Units::nsd(h.posted_interrupt_ns());
+  e.kick_latency = Units::nsd(h.ipi_ns());
+
+  // Host network stack.
+  models::HostNetCosts& n = c.host_net;
+  n.nic_irq = u.ns(h.nic_irq_ns());
+  n.napi_poll = u.ns(h.napi_poll_ns());
+  n.nic_rx_packet = u.ns(h.nic_rx_packet_ns());
+  n.bridge_packet = u.ns(h.bridge_packet_ns());
+  n.tun_xmit_packet = u.ns(h.tun_xmit_packet_ns());
+  n.tun_get_user_packet = u.ns(h.tun_get_user_packet_ns());
+  n.nic_xmit_packet = u.ns(h.nic_xmit_packet_ns());
+  n.copy_bytes_per_s = static_cast<uint64_t>(h.copy_bandwidth_gb_per_s() * 1e9);
+
+  // Guest.
+  models::GuestCosts& g = c.guest;
+  g.app_send = u.ns(h.guest_app_send_ns());
+  g.app_receive = u.ns(h.guest_app_receive_ns());
+  g.socket_syscall = u.ns(h.guest_syscall_ns());
+  g.udp_tx = u.ns(h.guest_udp_tx_ns());
+  g.udp_rx = u.ns(h.guest_udp_rx_ns());
+  g.app_wakeup = u.ns(h.guest_wakeup_ns());
+  g.irq_entry = u.ns(h.guest_irq_ns());
+  g.napi_poll = u.ns(h.guest_napi_poll_ns());
+  g.driver_tx_packet = u.ns(h.guest_driver_tx_ns());
+  g.driver_tx_free = u.ns(h.guest_driver_tx_free_ns());
+  g.driver_rx_packet = u.ns(h.guest_driver_rx_ns());
+  g.driver_rx_refill = u.ns(h.guest_driver_refill_ns());
+
+  // Backends.
+  c.qemu.costs = {u.ns(h.qemu_dispatch_ns()), u.ns(h.qemu_pop_ns()), u.ns(h.qemu_push_ns()),
+                  u.ns(h.qemu_receive_ns())};
+  c.vhost.costs = {u.ns(h.vhost_work_ns()), u.ns(h.vhost_tx_packet_ns()), u.ns(h.vhost_tx_batch_ns()),
+                   u.ns(h.vhost_rx_packet_ns()), u.ns(h.vhost_used_flush_ns())};
+  c.pmd.costs = {u.ns(h.pmd_poll_queue_ns()),   u.ns(h.pmd_burst_ns()),          u.ns(h.pmd_copy_packet_ns()),
+                 u.ns(h.pmd_copy_packet_ns()),  u.ns(h.pmd_switch_packet_ns()), u.ns(h.pmd_nic_packet_ns())};
+}
+
+// Ethernet + IPv4 + UDP headers and the FCS around a payload.
+uint32_t frame_for_payload(uint32_t payload) { return std::max<uint32_t>(64, payload + 14 + 20 + 8 + 4); }
+
+models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name) {
+  models::FlowConfig m;
+  m.name = f.name();
+  const bool src_vm = f.src() == vm_name;
+  const bool dst_vm = f.dst() == vm_name;
+  if (src_vm && dst_vm) throw NotModelled("flow \"" + f.name() + "\" stays inside one VM");
+  if (!src_vm && !dst_vm) throw NotModelled("flow \"" + f.name() + "\" does not touch VM \"" + vm_name + "\"");
+  if ((src_vm ? f.dst() : f.src()) != "external") {
+    throw NotModelled("flow \"" + f.name() + "\" goes VM to VM; only flows to or from \"external\" are modelled");
+  }
+  m.from_guest = src_vm;
+  if (f.has_request_response()) {
+    const auto& rr = f.request_response();
+    m.pattern = models::FlowConfig::Pattern::kRequestResponse;
+    m.request_bytes = frame_for_payload(rr.request_bytes());
+    m.response_bytes = frame_for_payload(rr.response_bytes());
+    if (m.request_bytes > 1518 || m.response_bytes > 1518) {
+      throw NotModelled("flow \"" + f.name() + "\": messages larger than one 1518-byte frame");
+    }
+    m.outstanding = rr.outstanding() * f.connections();
+    m.think_time = Units::us(rr.think_time_us());
+    return m;
+  }
+  if (f.has_open_loop()) {
+    const auto& ol = f.open_loop();
+    m.pattern = models::FlowConfig::Pattern::kOpenLoop;
+    if (ol.has_frame_mix()) throw NotModelled("flow \"" + f.name() + "\": frame mixes");
+    m.frame_bytes = ol.frame_bytes();
+    m.rate_pps = ol.has_rate_mbps() ? ol.rate_mbps() * 1e6 / (8.0 * m.frame_bytes) : ol.rate_pps();
+    m.arrival = ol.arrival() == viosim::OpenLoop::CONSTANT ? models::FlowConfig::Arrival::kConstant
+                : ol.arrival() == viosim::OpenLoop::BURSTS ? models::FlowConfig::Arrival::kBursts
+                                                           : models::FlowConfig::Arrival::kPoisson;
+    m.burst_packets = ol.burst_packets();
+    return m;
+  }
+  throw NotModelled("flow \"" + f.name() + "\": bulk transfers");
+}
+
+}  // namespace
+
+std::vector<PathBackend> compared_backends(const viosim::Scenario& s) {
+  std::vector<PathBackend> out;
+  for (int i = 0; i < s.compare().backend_size(); ++i) out.push_back(to_model(s.compare().backend(i)));
+  if (out.empty() && s.vm_size() > 0) out.push_back(to_model(s.vm(0).nic().backend()));
+  return out;
+}
+
+models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend backend) {
+  if (s.vm_size() != 1) throw NotModelled("scenarios with " + std::to_string(s.vm_size()) + " VMs (one is modelled)");
+  const viosim::Vm& vm = s.vm(0);
+  if (vm.nic().queues() != 1) throw NotModelled("multi-queue virtual NICs (queues: 1 is modelled)");
+  models::PathConfig c;
+  c.backend = backend;
+  c.seed = s.seed();
+  c.duration = core::Duration::from_seconds(s.run().duration_ms() * 1e-3);
+  c.warmup = core::Duration::from_seconds(s.run().warmup_ms() * 1e-3);
+  fill_costs(s.host().costs(), c);
+
+  // Cores: the vCPU where it is pinned, then the backend's thread and the
+  // NIC's interrupt on the lowest cores nobody else uses.
+  c.cores = s.host().cores();
+  std::set<uint32_t> used;
+  c.vcpu_core = vm.pin_cores_size() > 0 ? vm.pin_cores(0) : 0;
+  for (uint32_t p : vm.pin_cores()) used.insert(p);
+  used.insert(c.vcpu_core);
+  auto next_free = [&]() -> uint32_t {
+    for (uint32_t i = 0; i < c.cores; ++i) {
+      if (used.insert(i).second) return i;
+    }
+    throw NotModelled("a host with no core left for the backend and the NIC interrupt");
+  };
+  c.backend_core = vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
+  used.insert(c.backend_core);
+  c.irq_core = next_free();
+
+  // The VM.
+  c.queue_size = static_cast<uint16_t>(vm.nic().queue_size());
+  c.event_idx = vm.nic().features().event_idx();
+  c.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
+  c.vcpu.apicv = vm.interrupts().apicv();
+  c.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
+  c.vcpu.halt_poll_grow = vm.halt_polling().grow();
+  c.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());
+  c.vcpu.halt_poll_shrink = vm.halt_polling().shrink();
+
+  // The host NIC the VM's traffic crosses, its link and the peer.
+  const viosim::Nic* nic = &s.host().nic(0);
+  for (const auto& n : s.host().nic()) {
+    if (n.name() == vm.nic().uplink()) nic = &n;
+  }
+  c.wire.line_rate_bps = static_cast<uint64_t>(nic->line_rate_gbps() * 1e9);
+  c.wire.ring_size = nic->tx_ring_size();
+  c.wire.propagation = Units::nsd(s.external().propagation_ns());
+  c.nic.ring_size = nic->rx_ring_size();
+  // Adaptive moderation keeps sparse, latency-bound traffic at the lowest
+  // interval (ixgbe: 10 us); a fixed setting is a minimum interval.
+  c.nic.itr = nic->coalescing().adaptive() ? core::Microseconds(10) : Units::us(nic->coalescing().rx_usecs());
+  c.peer.rx_latency = Units::us(s.external().rx_latency_us());
+  c.peer.tx_latency = Units::us(s.external().tx_latency_us());
+
+  for (const auto& f : s.traffic().flow()) c.flows.push_back(build_flow(f, vm.name()));
+  return c;
+}
+
+}  // namespace viosim::scenarios

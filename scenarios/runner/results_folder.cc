@@ -1,0 +1,136 @@
+// summary.json, results.csv, the printed table and the atomic folder.
+#include "scenarios/runner/results_folder.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+#include "scenarios/loader/loader.h"
+
+namespace viosim {
+namespace {
+
+namespace fs = std::filesystem;
+
+double named(const google::protobuf::RepeatedPtrField<NamedValue>& list, const std::string& name) {
+  for (const NamedValue& v : list) {
+    if (v.name() == name) return v.value();
+  }
+  return 0;
+}
+
+std::string number(double v) {
+  std::ostringstream out;
+  out << std::setprecision(10) << v;
+  return out.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
+
+const std::vector<std::string>& results_csv_columns() {
+  static const std::vector<std::string> columns = {
+      "backend", "latency_kind", "throughput_pps", "throughput_gbps", "latency_mean_us", "latency_p50_us",
+      "latency_p99_us", "latency_p999_us", "drops", "exits_per_packet", "interrupts_per_packet",
+      "syscalls_per_packet", "context_switches_per_packet", "wakeups_per_packet", "cpu_cycles_per_packet",
+      "cpu_guest_user", "cpu_guest_kernel", "cpu_exit_entry", "cpu_kvm", "cpu_qemu", "cpu_vhost", "cpu_pmd",
+      "cpu_host_kernel", "cpu_idle", "app_packets", "nic_packets", "events", "sim_time_s", "fingerprint"};
+  return columns;
+}
+
+std::string results_csv(const RunSummary& summary) {
+  std::ostringstream out;
+  const auto& cols = results_csv_columns();
+  for (size_t i = 0; i < cols.size(); ++i) out << (i ? "," : "") << cols[i];
+  out << "\n";
+  for (const BackendResult& b : summary.backend()) {
+    const auto& c = b.cpu_by_category();
+    out << b.backend() << "," << summary.latency_kind() << "," << number(b.throughput_pps()) << ","
+        << number(b.throughput_gbps()) << "," << number(b.latency_us().mean()) << "," << number(b.latency_us().p50())
+        << "," << number(b.latency_us().p99()) << "," << number(b.latency_us().p999()) << "," << b.drops() << ","
+        << number(b.exits_per_packet()) << "," << number(b.interrupts_per_packet()) << ","
+        << number(b.syscalls_per_packet()) << "," << number(b.context_switches_per_packet()) << ","
+        << number(b.wakeups_per_packet()) << "," << number(b.cpu_cycles_per_packet());
+    for (const char* cat : {"guest_user", "guest_kernel", "exit_entry", "kvm", "qemu", "vhost", "pmd", "host_kernel",
+                            "idle"}) {
+      out << "," << number(named(c, cat));
+    }
+    out << "," << b.app_packets() << "," << b.nic_packets() << "," << b.events() << "," << number(b.sim_time_s())
+        << "," << b.fingerprint() << "\n";
+  }
+  return out.str();
+}
+
+std::string summary_json(const RunSummary& summary) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  if (!google::protobuf::util::MessageToJsonString(summary, &json, options).ok()) {
+    throw std::runtime_error("cannot encode the summary as JSON");
+  }
+  return json;
+}
+
+std::string results_table(const RunSummary& summary) {
+  std::ostringstream out;
+  const bool rt = summary.latency_kind() == "round_trip";
+  out << std::left << std::setw(18) << "backend" << std::right << std::setw(11) << "pkt/s" << std::setw(10)
+      << (rt ? "rtt p50" : "lat p50") << std::setw(10) << "p99" << std::setw(10) << "p99.9" << std::setw(8) << "exits"
+      << std::setw(8) << "irqs" << std::setw(9) << "syscalls" << std::setw(8) << "ctxsw" << std::setw(11)
+      << "cycles" << std::setw(8) << "drops" << "\n";
+  out << std::left << std::setw(18) << "" << std::right << std::setw(11) << "" << std::setw(30) << "(us)"
+      << std::setw(33) << "(per packet)" << std::setw(11) << "(/pkt)" << "\n";
+  out << std::fixed;
+  for (const BackendResult& b : summary.backend()) {
+    out << std::left << std::setw(18) << b.backend() << std::right << std::setprecision(0) << std::setw(11)
+        << b.throughput_pps() << std::setprecision(1) << std::setw(10) << b.latency_us().p50() << std::setw(10)
+        << b.latency_us().p99() << std::setw(10) << b.latency_us().p999() << std::setprecision(2) << std::setw(8)
+        << b.exits_per_packet() << std::setw(8) << b.interrupts_per_packet() << std::setw(9)
+        << b.syscalls_per_packet() << std::setw(8) << b.context_switches_per_packet() << std::setprecision(0)
+        << std::setw(11) << b.cpu_cycles_per_packet() << std::setw(8) << b.drops() << "\n";
+  }
+  for (const SkippedBackend& s : summary.skipped()) {
+    out << std::left << std::setw(18) << s.backend() << "skipped: " << s.reason() << "\n";
+  }
+  return out.str();
+}
+
+void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary) {
+  const fs::path target(dir);
+  if (fs::exists(target)) throw std::runtime_error(dir + " already exists; choose another -o folder");
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) throw std::runtime_error("cannot create " + parent.string() + ": " + ec.message());
+  const fs::path staging = parent / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  fs::remove_all(staging, ec);
+  try {
+    if (!fs::create_directory(staging)) throw std::runtime_error("cannot create " + staging.string());
+    write_file(staging / "scenario.textproto",
+               "# proto-file: scenarios/schema/viosim/scenario.proto\n# proto-message: viosim.Scenario\n"
+               "# The fully resolved scenario of this run: profile merged, every default written out.\n\n" +
+                   scenarios::to_textproto(resolved));
+    write_file(staging / "summary.json", summary_json(summary));
+    write_file(staging / "results.csv", results_csv(summary));
+    fs::rename(staging, target);
+  } catch (...) {
+    fs::remove_all(staging, ec);
+    throw;
+  }
+}
+
+}  // namespace viosim

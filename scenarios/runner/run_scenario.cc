@@ -1,0 +1,91 @@
+// Runs every compared backend and turns PathResults into the results proto.
+#include "scenarios/runner/run_scenario.h"
+
+#include "models/paths/path_model.h"
+#include "scenarios/builder/path_builder.h"
+
+#ifndef VIOSIM_VERSION
+#define VIOSIM_VERSION "dev"
+#endif
+
+namespace viosim {
+namespace {
+
+void add_named(google::protobuf::RepeatedPtrField<NamedValue>* list, std::string_view name, double value) {
+  NamedValue* v = list->Add();
+  v->set_name(std::string(name));
+  v->set_value(value);
+}
+
+}  // namespace
+
+BackendResult to_backend_result(const models::PathResults& r) {
+  BackendResult b;
+  b.set_backend(r.backend);
+  b.set_throughput_pps(r.throughput_pps());
+  b.set_throughput_gbps(r.throughput_gbps());
+  LatencySummary* l = b.mutable_latency_us();
+  l->set_mean(r.latency.mean() * 1e-6);
+  l->set_p50(double(r.latency.percentile(0.5)) * 1e-6);
+  l->set_p99(double(r.latency.percentile(0.99)) * 1e-6);
+  l->set_p999(double(r.latency.percentile(0.999)) * 1e-6);
+  b.set_drops(r.drops);
+  b.set_exits_per_packet(r.per_packet(double(r.exits)));
+  for (int i = 0; i < models::kExitReasons; ++i) {
+    if (r.exits_by_reason[i] == 0) continue;
+    add_named(b.mutable_exits_by_reason(), models::exit_reason_name(static_cast<models::ExitReason>(i)),
+              r.per_packet(double(r.exits_by_reason[i])));
+  }
+  b.set_interrupts_per_packet(r.per_packet(double(r.guest_interrupts)));
+  b.set_syscalls_per_packet(r.per_packet(double(r.host_syscalls)));
+  b.set_context_switches_per_packet(r.per_packet(double(r.context_switches)));
+  b.set_wakeups_per_packet(r.per_packet(double(r.wakeups)));
+  b.set_cpu_cycles_per_packet(r.per_packet(r.busy_cycles));
+  for (int i = 0; i < models::kCpuCategories; ++i) {
+    add_named(b.mutable_cpu_by_category(), models::category_name(static_cast<models::CpuCategory>(i)),
+              r.window_s > 0 ? r.cpu_s[i] / r.window_s : 0);
+  }
+  b.set_events(r.events);
+  b.set_sim_time_s(r.window_s);
+  b.set_wall_s(r.wall_s);
+  b.set_fingerprint(r.fingerprint);
+  b.set_app_packets(r.app_packets);
+  b.set_nic_packets(r.nic_packets);
+  return b;
+}
+
+RunSummary run(const Scenario& scenario, const RunOptions& options) {
+  RunSummary summary;
+  summary.set_scenario_name(scenario.name());
+  summary.set_scenario_file(options.scenario_file);
+  summary.set_seed(scenario.seed());
+  summary.set_viosim_version(VIOSIM_VERSION);
+  bool round_trip = false;
+  for (const auto& f : scenario.traffic().flow()) round_trip = round_trip || f.has_request_response();
+  summary.set_latency_kind(round_trip ? "round_trip" : "one_way");
+
+  std::string first_error;
+  for (models::PathBackend backend : scenarios::compared_backends(scenario)) {
+    const std::string name(models::backend_name(backend));
+    try {
+      const models::PathConfig config = scenarios::build_path_config(scenario, backend);
+      if (options.progress) options.progress("running " + name);
+      *summary.add_backend() = to_backend_result(models::run_path(config));
+    } catch (const scenarios::NotModelled& e) {
+      if (first_error.empty()) first_error = e.what();
+      SkippedBackend* s = summary.add_skipped();
+      s->set_backend(name);
+      s->set_reason(std::string("not modelled yet: ") + e.what());
+    } catch (const std::invalid_argument& e) {
+      SkippedBackend* s = summary.add_skipped();
+      s->set_backend(name);
+      s->set_reason(e.what());
+    }
+  }
+  if (summary.backend_size() == 0) {
+    throw scenarios::NotModelled(first_error.empty() ? "none of the compared backends is modelled yet" : first_error);
+  }
+  return summary;
+}
+
+}  // namespace viosim

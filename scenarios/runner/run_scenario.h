@@ -1,0 +1,25 @@
+// viosim::run: the one library entry point the CLI and the GUI share. It
+// builds each compared backend's path from a resolved scenario, runs them
+// one after another, and returns the RunSummary that summary.json holds.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "models/paths/path_results.h"
+#include "scenarios/schema/viosim/results.pb.h"
+#include "scenarios/schema/viosim/scenario.pb.h"
+
+namespace viosim {
+
+struct RunOptions {
+  std::string scenario_file;                        // recorded in the summary
+  std::function<void(const std::string&)> progress;  // a line per backend, may be empty
+};
+
+// Throws scenarios::NotModelled when no compared backend can run.
+RunSummary run(const Scenario& scenario, const RunOptions& options = {});
+
+BackendResult to_backend_result(const models::PathResults& r);
+
+}  // namespace viosim
