@@ -21,8 +21,9 @@ using google::protobuf::util::MessageDifferencer;
 
 std::vector<std::string> example_files() {
   std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(fs::path(VIOSIM_SOURCE_DIR) / "scenarios/examples")) {
-    if (entry.path().extension() == ".textproto") files.push_back(entry.path().filename().string());
+  const fs::path root = fs::path(VIOSIM_SOURCE_DIR) / "scenarios/examples";
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.path().extension() == ".textproto") files.push_back(fs::relative(entry.path(), root).string());
   }
   std::sort(files.begin(), files.end());
   return files;

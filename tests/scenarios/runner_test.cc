@@ -1,0 +1,94 @@
+// viosim::run and the results folder: summary.json holds the documented
+// fields for every backend, results.csv its documented columns, and a
+// failing write leaves nothing behind.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "scenarios/loader/loader.h"
+#include "scenarios/runner/results_folder.h"
+#include "scenarios/runner/run_scenario.h"
+
+namespace viosim {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunSummary small_run(const std::string& example) {
+  scenarios::LoadOptions options;
+  options.set = {"run.duration_ms=20", "run.warmup_ms=2"};
+  const auto loaded =
+      scenarios::load_scenario(std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/" + example, options);
+  if (!loaded.ok()) throw std::runtime_error(scenarios::format_diagnostics(loaded.diagnostics));
+  return run(*loaded.scenario);
+}
+
+TEST(Runner, SummaryJsonHasTheDocumentedFieldsForEveryBackend) {
+  const RunSummary s = small_run("rr_64b_all_paths.textproto");
+  ASSERT_GE(s.backend_size(), 3);
+  const std::string json = summary_json(s);
+  for (const char* field : {"\"backend\"", "\"throughput_pps\"", "\"throughput_gbps\"", "\"latency_us\"", "\"mean\"",
+                            "\"p50\"", "\"p99\"", "\"p999\"", "\"drops\"", "\"exits_per_packet\"",
+                            "\"exits_by_reason\"", "\"interrupts_per_packet\"", "\"syscalls_per_packet\"",
+                            "\"context_switches_per_packet\"", "\"cpu_cycles_per_packet\"", "\"cpu_by_category\"",
+                            "\"events\"", "\"sim_time_s\"", "\"wall_s\"", "\"latency_kind\""}) {
+    EXPECT_NE(json.find(field), std::string::npos) << field;
+  }
+  EXPECT_EQ(s.latency_kind(), "round_trip");
+  for (const BackendResult& b : s.backend()) {
+    EXPECT_GT(b.throughput_pps(), 0) << b.backend();
+    EXPECT_GT(b.latency_us().p99(), b.latency_us().p50() * 0.99) << b.backend();
+    EXPECT_EQ(b.cpu_by_category_size(), 9) << b.backend();
+  }
+  // The paths this build does not model are named, with the reason.
+  EXPECT_GE(s.skipped_size(), 1);
+}
+
+TEST(Runner, CsvHasTheDocumentedColumnsAndARowPerBackend) {
+  const RunSummary s = small_run("rr_64b_all_paths.textproto");
+  std::istringstream csv(results_csv(s));
+  std::string header;
+  std::getline(csv, header);
+  std::string expected;
+  for (const std::string& c : results_csv_columns()) expected += (expected.empty() ? "" : ",") + c;
+  EXPECT_EQ(header, expected);
+  int rows = 0;
+  for (std::string line; std::getline(csv, line); ++rows) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), std::count(header.begin(), header.end(), ',')) << line;
+  }
+  EXPECT_EQ(rows, s.backend_size());
+}
+
+TEST(Runner, SameScenarioSameSeedIsBitIdentical) {
+  const RunSummary a = small_run("rr_64b_all_paths.textproto");
+  const RunSummary b = small_run("rr_64b_all_paths.textproto");
+  ASSERT_EQ(a.backend_size(), b.backend_size());
+  for (int i = 0; i < a.backend_size(); ++i) {
+    EXPECT_EQ(a.backend(i).fingerprint(), b.backend(i).fingerprint());
+    EXPECT_EQ(a.backend(i).latency_us().p999(), b.backend(i).latency_us().p999());
+  }
+}
+
+TEST(Runner, AFailedWriteLeavesNoFolder) {
+  const RunSummary s = small_run("rr_64b_all_paths.textproto");
+  const fs::path base = fs::path(testing::TempDir()) / ("viosim_runner_" + std::to_string(::getpid()));
+  fs::create_directories(base);
+  const fs::path blocked = base / "ro";
+  fs::create_directories(blocked);
+  fs::permissions(blocked, fs::perms::owner_read | fs::perms::owner_exec);
+  const bool root = ::geteuid() == 0;  // root writes anywhere: use an existing target instead
+  const fs::path target = root ? base / "exists" : blocked / "results";
+  if (root) fs::create_directories(target);
+  EXPECT_THROW(write_results_folder(target.string(), Scenario(), s), std::runtime_error);
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(root ? base : blocked)) ++entries;
+  EXPECT_EQ(entries, root ? 2u : 0u);
+  fs::permissions(blocked, fs::perms::owner_all);
+  fs::remove_all(base);
+}
+
+}  // namespace
+}  // namespace viosim
