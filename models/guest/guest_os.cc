@@ -163,8 +163,18 @@ void GuestOs::arm_timer() {
 }
 
 void GuestOs::timer_task(Continuation done) {
-  vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel,
-               [this, done = std::move(done)]() mutable { run_due(std::move(done)); });
+  // The timer interrupt only wakes the sending task; it sends in process
+  // context, where interrupts and their softirqs preempt it.
+  vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
+    if (!sender_scheduled_) {
+      sender_scheduled_ = true;
+      vcpu_->post([this](Continuation d) {
+        vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel,
+                     [this, d = std::move(d)]() mutable { run_due(std::move(d)); });
+      });
+    }
+    done();
+  });
 }
 
 void GuestOs::run_due(Continuation done) {
@@ -199,6 +209,7 @@ void GuestOs::run_due_next() {
     run_due_next();
     return;
   }
+  sender_scheduled_ = false;
   arm_timer();
   Continuation done = std::move(timer_done_);
   done();

@@ -76,6 +76,7 @@ class GuestOs final : public core::Component {
   std::vector<AppFlow> flows_;
   core::RingBuffer<uint32_t> socket_;
   bool app_scheduled_ = false;
+  bool sender_scheduled_ = false;
   Continuation timer_done_;
   core::Counter no_app_{this, "dropped_no_application"};
 };

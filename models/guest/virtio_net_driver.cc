@@ -86,7 +86,7 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
     ++stops_;
     if (tx.enable_cb_delayed() && !tx_napi_scheduled_) {
       tx_napi_scheduled_ = true;
-      vcpu_->post([this](Continuation done) { tx_napi(std::move(done)); });
+      vcpu_->post_softirq([this](Continuation done) { tx_napi(std::move(done)); });
     }
   }
   const GuestCosts& c = os_->costs();
@@ -109,7 +109,7 @@ void VirtioNetDriver::tx_isr(Continuation done) {
   q_->tx.disable_cb();  // skb_xmit_done -> virtqueue_napi_schedule
   if (!tx_napi_scheduled_) {
     tx_napi_scheduled_ = true;
-    vcpu_->post([this](Continuation d) { tx_napi(std::move(d)); });
+    vcpu_->post_softirq([this](Continuation d) { tx_napi(std::move(d)); });
   }
   vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
 }
@@ -123,7 +123,7 @@ void VirtioNetDriver::tx_napi(Continuation done) {
                  // virtqueue_napi_complete: re-enable, poll again if more came.
                  if (q_->tx.enable_cb_prepare()) {
                    q_->tx.disable_cb();
-                   vcpu_->post([this](Continuation d) { tx_napi(std::move(d)); });
+                   vcpu_->post_softirq([this](Continuation d) { tx_napi(std::move(d)); });
                  } else {
                    tx_napi_scheduled_ = false;
                  }
@@ -149,7 +149,7 @@ void VirtioNetDriver::rx_isr(Continuation done) {
   q_->rx.disable_cb();  // skb_recv_done -> virtqueue_napi_schedule
   if (!rx_napi_scheduled_) {
     rx_napi_scheduled_ = true;
-    vcpu_->post([this](Continuation d) { rx_napi(std::move(d)); });
+    vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });
   }
   vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
 }
@@ -178,10 +178,10 @@ void VirtioNetDriver::rx_refill_and_complete(uint32_t received, Continuation don
   auto complete = [this, received](Continuation done) {
     SplitVirtqueue& rx = q_->rx;
     if (received == config_.napi_budget) {
-      vcpu_->post([this](Continuation d) { rx_napi(std::move(d)); });  // budget used: poll again
+      vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });  // budget used: poll again
     } else if (rx.enable_cb_prepare()) {
       rx.disable_cb();  // more arrived meanwhile: reschedule without an interrupt
-      vcpu_->post([this](Continuation d) { rx_napi(std::move(d)); });
+      vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });
     } else {
       rx_napi_scheduled_ = false;
     }

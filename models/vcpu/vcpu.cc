@@ -53,6 +53,7 @@ void VCpu::after_guest_step() {
     return;
   }
   servicing_ = true;
+  softirq_restarts_ = 0;
   resume_after_irq_ = std::move(k);
   if (timer_due_) {
     // The VMX preemption timer forces the exit that delivers the deadline.
@@ -127,6 +128,7 @@ void VCpu::enter_guest(Continuation k) {
   }
   // Pending at entry: injected (or synced from the PIR) now, no extra exit.
   servicing_ = true;
+  softirq_restarts_ = 0;
   resume_after_irq_ = std::move(k);
   deliver_pending();
 }
@@ -169,6 +171,16 @@ void VCpu::finish_handler() {
     deliver_pending();
     return;
   }
+  if (!softirqs_.empty() && softirq_restarts_ < kMaxSoftirqRestarts) {
+    // irq_exit -> do_softirq: pending softirqs run before the interrupted
+    // context resumes, up to MAX_SOFTIRQ_RESTART rounds; the rest wait for
+    // ksoftirqd, which takes turns with the tasks (no receive livelock).
+    ++softirq_restarts_;
+    GuestTask softirq = std::move(softirqs_.front());
+    softirqs_.pop_front();
+    softirq([this] { finish_handler(); });
+    return;
+  }
   servicing_ = false;
   Continuation k = std::move(resume_after_irq_);
   k();
@@ -176,6 +188,11 @@ void VCpu::finish_handler() {
 
 void VCpu::post(GuestTask task) {
   tasks_.push_back(std::move(task));
+  wake_for_work(nullptr);
+}
+
+void VCpu::post_softirq(GuestTask task) {
+  softirqs_.push_back(std::move(task));
   wake_for_work(nullptr);
 }
 
@@ -188,10 +205,20 @@ void VCpu::arm_timer(core::Time at, GuestTask task) {
 void VCpu::schedule_next() {
   if (wants_attention()) {
     servicing_ = true;
+    softirq_restarts_ = 0;
     resume_after_irq_ = [this] { schedule_next(); };
     deliver_pending();
     return;
   }
+  // ksoftirqd and the tasks take turns when both have work.
+  if (!softirqs_.empty() && (tasks_.empty() || !last_was_softirq_)) {
+    last_was_softirq_ = true;
+    GuestTask softirq = std::move(softirqs_.front());
+    softirqs_.pop_front();
+    softirq([this] { schedule_next(); });
+    return;
+  }
+  last_was_softirq_ = false;
   if (!tasks_.empty()) {
     GuestTask task = std::move(tasks_.front());
     tasks_.pop_front();
@@ -244,7 +271,7 @@ void VCpu::halt() {
 
 void VCpu::after_hlt_exit() {
   halt_poll_ns_ = std::min(halt_poll_ns_, config_.halt_poll_max);
-  if (wants_attention() || !tasks_.empty()) {
+  if (wants_attention() || !tasks_.empty() || !softirqs_.empty()) {
     resume_from_halt();  // it came while exiting: kvm_vcpu_check_block sees it
     return;
   }
@@ -258,7 +285,7 @@ void VCpu::after_hlt_exit() {
 }
 
 void VCpu::after_halt_poll() {
-  if (thread_->spin_found() || wants_attention() || !tasks_.empty()) {
+  if (thread_->spin_found() || wants_attention() || !tasks_.empty() || !softirqs_.empty()) {
     ++halt_poll_hits_;
     resume_from_halt();
     return;

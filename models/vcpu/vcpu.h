@@ -52,6 +52,9 @@ class VCpu final : public core::Component {
   void exit_signal(ExitReason reason, EventFd& fd, Continuation k);
   // Queues guest work; it runs when the vCPU is free (waking it if halted).
   void post(GuestTask task);
+  // Queues a softirq (NAPI): it runs on interrupt exit, before the
+  // interrupted task resumes, or before any task when the vCPU is free.
+  void post_softirq(GuestTask task);
   void set_interrupt_handler(InterruptHandler h) { handler_ = std::move(h); }
   // The guest's LAPIC timer (TSC deadline): runs `task` as a timer interrupt.
   void arm_timer(core::Time at, GuestTask task);
@@ -99,6 +102,10 @@ class VCpu final : public core::Component {
   bool in_handler_ = false;
   bool kick_pending_ = false;  // without APICv: an interrupt forces an exit
   core::RingBuffer<GuestTask> tasks_;
+  core::RingBuffer<GuestTask> softirqs_;
+  static constexpr int kMaxSoftirqRestarts = 10;  // MAX_SOFTIRQ_RESTART
+  int softirq_restarts_ = 0;
+  bool last_was_softirq_ = false;
   core::RingBuffer<uint32_t> pending_;
   InterruptHandler handler_;
   Continuation guest_next_;
