@@ -1,0 +1,315 @@
+// Interrupt moderation for one NIC rx queue (one MSI-X vector): when to raise
+// the interrupt for frames the NIC has written back. Three policies share one
+// call protocol that a discrete-event NIC queue model drives:
+//   FixedModerator    - ethtool rx-usecs / rx-frames, as mlx5 CQ moderation:
+//                       fire once rx_frames are pending or rx_usecs passed.
+//   IxgbeItrModerator - Intel EITR throttling (a minimum interval between
+//                       interrupts) with ixgbe's adaptive ITR (ixgbe_update_itr
+//                       + ixgbe_set_itr), either generation of the algorithm.
+//   NetDimModerator   - Linux lib/dim net_dim: CQ moderation whose usec/frames
+//                       profile is tuned from packet/byte/event rates.
+// Pure state machines: no simulator, no allocation per frame, integer time.
+//
+// Protocol (all times are the caller's simulated now, non-decreasing):
+//   1. A frame is written back while the interrupt is enabled:
+//        d = m.on_frame(now);  if (d.changed) (re)schedule the interrupt event
+//      at d.fire_at (which may be now), or cancel it when !d.due().
+//   2. That event runs at t == m.deadline(): m.on_interrupt(t), raise the MSI.
+//      The interrupt is then masked, as the hard-irq handler / auto-mask
+//      (ixgbe EIAM) or an unarmed CQ (mlx5) leaves it; frames arriving while
+//      masked are the NAPI poll's business and on_frame ignores them.
+//   3. NAPI completes (napi_complete_done) at `now` having handled `packets`
+//      / `bytes` since the previous completion and re-enables the interrupt:
+//        d = m.on_rearm(now, packets, bytes, unprocessed);
+//      Adaptive policies retune here, where the drivers do (ixgbe_poll calls
+//      ixgbe_set_itr; mlx5e_napi_poll feeds net_dim). `unprocessed` frames
+//      that landed after the last poll count as pending from `now`.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "sim-core/time.h"
+
+namespace viosim::models {
+
+// What the caller must do with its interrupt event after a call.
+struct ModerationDecision {
+  core::Time fire_at = core::Time::max();  // raise the interrupt then; max(): none due
+  bool changed = false;                    // fire_at moved: reschedule (or cancel)
+  bool due() const { return fire_at != core::Time::max(); }
+};
+
+class InterruptModerator {
+ public:
+  virtual ~InterruptModerator() = default;
+
+  ModerationDecision on_frame(core::Time now);
+  // Throws std::logic_error unless an interrupt is due exactly at `now`: a
+  // stale event means the caller missed a `changed` decision.
+  void on_interrupt(core::Time now);
+  ModerationDecision on_rearm(core::Time now, uint64_t packets, uint64_t bytes,
+                              uint32_t unprocessed_frames = 0);
+
+  core::Time deadline() const { return deadline_; }
+  bool masked() const { return masked_; }
+  uint32_t pending_frames() const { return pending_.frames; }
+  uint64_t interrupts() const { return interrupts_; }
+
+ protected:
+  // Frames written back and not yet signalled.
+  struct Pending {
+    core::Time first;  // the oldest
+    core::Time last;   // the newest
+    uint32_t frames = 0;
+  };
+  // When to signal `pending` (frames >= 1), at or after `now`.
+  virtual core::Time fire_time(core::Time now, const Pending& pending) const = 0;
+  // A NAPI cycle ended: retune from what it handled. Runs before pending
+  // frames are re-evaluated, so a new setting applies to them.
+  virtual void adapt(core::Time /*now*/, uint64_t /*packets*/, uint64_t /*bytes*/) {}
+  virtual void fired(core::Time /*now*/) {}
+
+  bool has_fired() const { return interrupts_ > 0; }
+  core::Time last_interrupt() const { return last_interrupt_; }
+
+ private:
+  ModerationDecision reschedule(core::Time now);
+
+  bool masked_ = false;
+  Pending pending_;
+  core::Time deadline_ = core::Time::max();
+  core::Time last_interrupt_;
+  uint64_t interrupts_ = 0;
+};
+
+// ---- fixed (mlx5-style CQ moderation) --------------------------------------
+
+// What restarts the rx_usecs timer. Hardware CQs offer both (mlx5
+// cq_period_mode); ethtool-style coalescing means the first.
+enum class CoalesceTimer : uint8_t {
+  kFromFirstFrame,   // rx_usecs after the first unsignalled frame
+  kRestartOnFrame,   // rx_usecs after the newest frame (mlx5 START_FROM_CQE:
+                     // a burst is signalled by count, its end by the timer)
+};
+
+// One count/timer threshold pair; shared by FixedModerator and net_dim.
+struct CoalesceParams {
+  core::Duration rx_usecs = core::Microseconds(16);  // mlx5e default 0x10 usec
+  uint32_t rx_frames = 32;                           // mlx5e default 0x20; 0: no count limit
+  CoalesceTimer timer = CoalesceTimer::kFromFirstFrame;
+};
+// rx_usecs 0 signals every frame at once, as ethtool's "no delay".
+core::Time coalesce_fire_time(const CoalesceParams& params, core::Time now, core::Time first,
+                              core::Time last, uint32_t frames);
+
+class FixedModerator final : public InterruptModerator {
+ public:
+  using Config = CoalesceParams;
+  explicit FixedModerator(const Config& config);  // throws for negative rx_usecs
+  const Config& config() const { return config_; }
+
+ private:
+  core::Time fire_time(core::Time now, const Pending& pending) const override;
+  Config config_;
+};
+
+// ---- ixgbe EITR + adaptive ITR ---------------------------------------------
+
+// q_vector->itr is microseconds << 2; the register keeps bits 3..11
+// (IXGBE_MAX_EITR 0x0FF8), i.e. a 2 us grain up to 1022 us.
+inline constexpr uint32_t kIxgbeMaxEitr = 0x0FF8;
+inline constexpr uint32_t kIxgbe100kItr = 40;   // IXGBE_100K_ITR: 10 us
+inline constexpr uint32_t kIxgbe20kItr = 200;   // IXGBE_20K_ITR: 50 us (rx vector start)
+inline constexpr uint32_t kIxgbe12kItr = 336;   // IXGBE_12K_ITR: 84 us
+inline constexpr uint32_t kIxgbe8kItr = 500;    // IXGBE_8K_ITR: 125 us
+// The adaptive algorithm's ring_container->itr: usecs | mode flag (ixgbe.h).
+inline constexpr uint32_t kIxgbeItrAdaptiveMinInc = 2;
+inline constexpr uint32_t kIxgbeItrAdaptiveMinUsecs = 10;
+inline constexpr uint32_t kIxgbeItrAdaptiveMaxUsecs = 126;
+inline constexpr uint32_t kIxgbeItrAdaptiveLatency = 0x80;
+inline constexpr uint32_t kIxgbeItrAdaptiveBulk = 0x00;
+
+enum class IxgbeItrAlgorithm : uint8_t {
+  // ethtool rx-usecs > 1: a fixed EITR of rx_usecs (0 = no throttling).
+  kStatic,
+  // rx-usecs 1 before commit b4ded8327fea (early 2018): three latency_range
+  // states chosen by bytes per microsecond of the current interval, mapped
+  // to 100K / 20K / 12K ints/s (bulk was IXGBE_8K_ITR before commit
+  // 8ac34f10a5ea), with ixgbe_set_itr's exponential smoothing of the rate.
+  kLatencyRange,
+  // rx-usecs 1 since commit b4ded8327fea "ixgbe: Update adaptive ITR
+  // algorithm" (2018) through current mainline, including the 2019 fix that
+  // bounds the 1G/2.5G result (cap 8064, "< 1968"): latency or bulk mode,
+  // 10..126 us, sized from packets per update and the average frame size.
+  kAdaptive,
+};
+
+// The legacy algorithm's states (enum latency_range in ixgbe_main.c).
+enum class IxgbeLatencyRange : uint8_t { kLowestLatency = 0, kLowLatency = 1, kBulkLatency = 2 };
+
+class IxgbeItrModerator final : public InterruptModerator {
+ public:
+  struct Config {
+    IxgbeItrAlgorithm algorithm = IxgbeItrAlgorithm::kAdaptive;
+    core::Duration rx_usecs = core::Microseconds(50);  // kStatic only; at most 1022 us
+    // 10G (and 100M) vs 1G / 2.5G / 10M pick different scalings in kAdaptive.
+    uint32_t link_speed_mbps = 10000;
+    // One jiffy: kAdaptive resets to 10 us latency mode when 2 jiffy ticks
+    // pass between updates (time_after(jiffies, next_update)). HZ=1000.
+    core::Duration jiffy = core::Milliseconds(1);
+  };
+  explicit IxgbeItrModerator(const Config& config);  // throws for bad rx_usecs / jiffy
+
+  // The throttle interval the register holds now.
+  core::Duration interval() const;
+  uint32_t itr_register() const { return itr_; }  // q_vector->itr (us << 2)
+  // kAdaptive: ring_container->itr (usecs | kIxgbeItrAdaptiveLatency).
+  uint32_t adaptive_itr() const { return ring_itr_; }
+  bool latency_mode() const { return (ring_itr_ & kIxgbeItrAdaptiveLatency) != 0; }
+  // kLatencyRange: the current state.
+  IxgbeLatencyRange latency_range() const { return static_cast<IxgbeLatencyRange>(ring_itr_); }
+
+ private:
+  core::Time fire_time(core::Time now, const Pending& pending) const override;
+  void adapt(core::Time now, uint64_t packets, uint64_t bytes) override;
+  void update_adaptive(core::Time now, uint64_t packets, uint64_t bytes);
+  void update_latency_range(uint64_t packets, uint64_t bytes);
+
+  Config config_;
+  uint32_t itr_;        // q_vector->itr
+  uint32_t ring_itr_;   // q_vector->rx.itr
+  int64_t next_update_ = 0;  // ring_container->next_update, in jiffies
+};
+
+// ---- net_dim ---------------------------------------------------------------
+
+struct DimProfile {
+  uint16_t usec;
+  uint16_t pkts;
+  friend bool operator==(const DimProfile&, const DimProfile&) = default;
+};
+// lib/dim/net_dim.c rx_profile[]: NET_DIM_RX_EQE_PROFILES and
+// NET_DIM_RX_CQE_PROFILES (NET_DIM_DEFAULT_RX_CQ_PKTS_FROM_EQE = 256).
+inline constexpr std::array<DimProfile, 5> kNetDimRxEqeProfiles = {
+    {{1, 256}, {8, 256}, {64, 256}, {128, 256}, {256, 256}}};
+inline constexpr std::array<DimProfile, 5> kNetDimRxCqeProfiles = {
+    {{2, 256}, {8, 128}, {16, 64}, {32, 64}, {64, 64}}};
+inline constexpr uint8_t kNetDimDefaultProfile = 1;  // NET_DIM_DEF_PROFILE_{EQE,CQE}
+inline constexpr uint16_t kDimNevents = 64;          // DIM_NEVENTS
+
+// struct dim_sample: free-running counters (u32 packets/bytes, u16 events).
+struct DimSample {
+  core::Time time;
+  uint32_t pkt_ctr = 0;
+  uint32_t byte_ctr = 0;
+  uint16_t event_ctr = 0;
+};
+// struct dim_stats, per millisecond.
+struct DimStats {
+  int64_t ppms = 0;
+  int64_t bpms = 0;
+  int64_t epms = 0;
+};
+
+// The net_dim algorithm (lib/dim/net_dim.c + lib/dim/dim.c): every
+// DIM_NEVENTS events compare the rates with the previous window; keep
+// stepping while throughput is "better" (bytes, then packets per ms up, or
+// events per ms down, by more than 10%), turn when it is not, park on a top,
+// and after 2 x profiles steps in a row park "tired" for as many windows.
+class NetDim {
+ public:
+  enum class State : uint8_t { kStartMeasure, kMeasureInProgress, kApplyNewProfile };
+  enum class TuneState : uint8_t { kParkingOnTop, kParkingTired, kGoingRight, kGoingLeft };
+
+  // Throws std::invalid_argument unless 1 <= num_profiles and start < num_profiles.
+  explicit NetDim(uint8_t num_profiles = 5, uint8_t start_profile = kNetDimDefaultProfile);
+
+  // net_dim(): true when the profile index changed; the caller then applies
+  // it and calls profile_applied() (the driver's dim work does this).
+  bool update(const DimSample& end);
+  void profile_applied() { state_ = State::kStartMeasure; }
+
+  uint8_t profile_ix() const { return profile_ix_; }
+  State state() const { return state_; }
+  TuneState tune_state() const { return tune_state_; }
+  uint8_t steps_left() const { return steps_left_; }
+  uint8_t steps_right() const { return steps_right_; }
+  uint8_t tired() const { return tired_; }
+
+  // dim_calc_stats: false when no whole microsecond passed.
+  static bool calc_stats(const DimSample& start, const DimSample& end, DimStats& out);
+
+ private:
+  enum class StatsResult : uint8_t { kWorse, kSame, kBetter };
+  enum class StepResult : uint8_t { kStepped, kTooTired, kOnEdge };
+
+  static StatsResult compare(const DimStats& curr, const DimStats& prev);
+  bool decide(const DimStats& curr);
+  StepResult step();
+  void exit_parking();
+  bool on_top() const;
+  void turn();
+  void park_on_top();
+  void park_tired();
+
+  uint8_t num_profiles_;
+  State state_ = State::kStartMeasure;
+  TuneState tune_state_ = TuneState::kParkingOnTop;
+  uint8_t profile_ix_;
+  uint8_t steps_right_ = 0;
+  uint8_t steps_left_ = 0;
+  uint8_t tired_ = 0;
+  DimStats prev_stats_;
+  DimSample start_sample_;
+};
+
+// net_dim's profile CQ period modes.
+enum class DimPeriodMode : uint8_t {
+  kStartFromEqe,  // mode 0: timer counted from the first pending frame here
+  kStartFromCqe,  // mode 1: timer restarted by every frame (mlx5 picks this when supported)
+};
+
+class NetDimModerator final : public InterruptModerator {
+ public:
+  struct Config {
+    DimPeriodMode mode = DimPeriodMode::kStartFromEqe;
+    std::vector<DimProfile> profiles;  // empty: the net_dim rx table of `mode`
+    uint8_t start_profile = kNetDimDefaultProfile;
+  };
+  explicit NetDimModerator(const Config& config);  // throws for a bad table or index
+
+  const DimProfile& profile() const { return profiles_[dim_.profile_ix()]; }
+  const CoalesceParams& params() const { return params_; }
+  const NetDim& dim() const { return dim_; }
+
+ private:
+  core::Time fire_time(core::Time now, const Pending& pending) const override;
+  void adapt(core::Time now, uint64_t packets, uint64_t bytes) override;
+  void fired(core::Time now) override;
+  void apply_profile();
+
+  std::vector<DimProfile> profiles_;
+  DimPeriodMode mode_;
+  NetDim dim_;
+  CoalesceParams params_;
+  // The driver's counters that samples read (they wrap like the kernel's).
+  uint32_t pkt_ctr_ = 0;
+  uint32_t byte_ctr_ = 0;
+  uint16_t event_ctr_ = 0;
+};
+
+// ---- choosing one ----------------------------------------------------------
+
+enum class ModerationMode : uint8_t { kFixed, kIxgbe, kNetDim };
+struct InterruptModerationConfig {
+  ModerationMode mode = ModerationMode::kFixed;
+  FixedModerator::Config fixed;
+  IxgbeItrModerator::Config ixgbe;
+  NetDimModerator::Config dim;
+};
+std::unique_ptr<InterruptModerator> make_interrupt_moderator(const InterruptModerationConfig& config);
+
+}  // namespace viosim::models
