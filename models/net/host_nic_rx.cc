@@ -10,7 +10,7 @@ const core::ComponentSpec& HostNicRx::model_spec() {
       .type = "net.host_nic_rx",
       .help = "one host NIC rx queue: ring, ixgbe-style throttled interrupt, NAPI (weight 64, budget 300) or polled",
       .params = {{"rx_ring_size", core::Unit::kPackets, "512", "descriptors"},
-                 {"rx_usecs", core::Unit::kMicroseconds, "50", "minimum interval between interrupts"},
+                 {"moderation", core::Unit::kNone, "fixed", "fixed rx-usecs/rx-frames, ixgbe ITR or net_dim"},
                  {"napi_weight", core::Unit::kPackets, "64", "frames per NAPI poll"},
                  {"netdev_budget", core::Unit::kPackets, "300", "frames per softirq run"}},
       .ports = {},
@@ -21,13 +21,16 @@ const core::ComponentSpec& HostNicRx::model_spec() {
 }
 
 HostNicRx::HostNicRx(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-                     const HostNetCosts& costs, HostThread* softirq, core::Cycles deliver_cost, Deliver deliver)
+                     const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, core::Cycles deliver_cost,
+                     Deliver deliver)
     : core::Component(sim, name, parent),
       config_(config),
       costs_(costs),
       softirq_(softirq),
       deliver_cost_(deliver_cost),
-      deliver_(std::move(deliver)) {}
+      deliver_(std::move(deliver)),
+      moderator_(make_interrupt_moderator(config.moderation)),
+      pool_(&pool) {}
 
 void HostNicRx::init() {
   if (softirq_ != nullptr) softirq_->start([this] { softirq_->sleep([this] { napi_poll(); }); });
@@ -43,7 +46,7 @@ void HostNicRx::receive(uint32_t packet) {
   if (poller_ != nullptr) {
     poller_->poke();
   } else if (softirq_ != nullptr) {
-    request_interrupt();
+    apply(moderator_->on_frame(now()));
   }
 }
 
@@ -54,14 +57,17 @@ bool HostNicRx::poll(uint32_t& packet) {
   return true;
 }
 
-void HostNicRx::request_interrupt() {
-  if (!irq_enabled_ || irq_.pending()) return;
-  irq_.schedule_at(std::max(now(), last_irq_ + config_.itr));
+void HostNicRx::apply(const ModerationDecision& d) {
+  if (!d.changed) return;
+  if (d.due()) {
+    irq_.schedule_at(d.fire_at);
+  } else {
+    irq_.cancel();
+  }
 }
 
 void HostNicRx::fire() {
-  irq_enabled_ = false;  // masked until NAPI completes
-  last_irq_ = now();
+  moderator_->on_interrupt(now());  // masked until NAPI completes
   ++interrupts_;
   budget_left_ = config_.netdev_budget;
   hard_irq_due_ = true;
@@ -80,6 +86,8 @@ void HostNicRx::napi_poll() {
     for (uint32_t i = 0; i < batch_; ++i) {
       uint32_t packet = 0;
       poll(packet);
+      ++napi_packets_;
+      napi_bytes_ += (*pool_)[packet].bytes;
       deliver_(packet, *softirq_);
     }
     budget_left_ -= batch_;
@@ -88,7 +96,10 @@ void HostNicRx::napi_poll() {
       napi_poll();
       return;
     }
-    irq_enabled_ = true;  // napi_complete_done: unmask
+    // napi_complete_done: unmask; adaptive policies retune here.
+    apply(moderator_->on_rearm(now(), napi_packets_, napi_bytes_, static_cast<uint32_t>(ring_.size())));
+    napi_packets_ = 0;
+    napi_bytes_ = 0;
     softirq_->sleep([this] { napi_poll(); });
   });
 }

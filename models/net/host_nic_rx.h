@@ -1,9 +1,10 @@
 // The receive side of one host NIC queue: frames DMA'd into a bounded ring
-// (a full ring drops), then either an interrupt throttled ixgbe-style (at
-// most one per `itr` interval; masked while NAPI runs) that wakes the
-// softirq on the IRQ core, which polls up to the NAPI weight per call and
-// the netdev budget per softirq run and hands each frame on, or, in polled
-// mode, nothing: a DPDK poll-mode thread reads the ring itself.
+// (a full ring drops), then either an interrupt whose timing the queue's
+// moderation policy decides (fixed rx-usecs/rx-frames, ixgbe's adaptive
+// ITR or net_dim; masked while NAPI runs) and which wakes the softirq on
+// the IRQ core, which polls up to the NAPI weight per call and the netdev
+// budget per softirq run and hands each frame on, or, in polled mode,
+// nothing: a DPDK poll-mode thread reads the ring itself.
 #pragma once
 
 #include <functional>
@@ -11,6 +12,7 @@
 #include "models/host/host_thread.h"
 #include "models/net/host_net_costs.h"
 #include "models/net/packet.h"
+#include "models/nic/interrupt_moderation.h"
 #include "sim-core/member_event.h"
 
 namespace viosim::models {
@@ -19,7 +21,7 @@ class HostNicRx final : public core::Component {
  public:
   struct Config {
     uint32_t ring_size = 512;
-    core::Duration itr = core::Microseconds(50);  // 0: interrupt at once
+    InterruptModerationConfig moderation;
     uint32_t napi_weight = 64;
     uint32_t netdev_budget = 300;
   };
@@ -32,7 +34,8 @@ class HostNicRx final : public core::Component {
 
   // Interrupt mode: `softirq` is the IRQ core's softirq thread.
   HostNicRx(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-            const HostNetCosts& costs, HostThread* softirq, core::Cycles deliver_cost, Deliver deliver);
+            const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, core::Cycles deliver_cost,
+            Deliver deliver);
 
   // From the wire.
   void receive(uint32_t packet);
@@ -46,7 +49,7 @@ class HostNicRx final : public core::Component {
   void init() override;
 
  private:
-  void request_interrupt();
+  void apply(const ModerationDecision& d);
   void fire();
   void napi_poll();
 
@@ -57,8 +60,10 @@ class HostNicRx final : public core::Component {
   core::Cycles deliver_cost_;
   Deliver deliver_;
   core::RingBuffer<uint32_t> ring_;
-  bool irq_enabled_ = true;
-  core::Time last_irq_ = core::Time::zero() - core::Seconds(1);
+  std::unique_ptr<InterruptModerator> moderator_;
+  uint64_t napi_packets_ = 0;  // since the last re-arm
+  uint64_t napi_bytes_ = 0;
+  PacketPool* pool_ = nullptr;
   uint32_t budget_left_ = 0;
   uint32_t batch_ = 0;
   bool hard_irq_due_ = false;

@@ -88,8 +88,8 @@ void build_virtio(Topology& t) {
 
   if (c.backend == PathBackend::kVhostUser) {
     // OVS-DPDK: the PMD owns the physical port too; no kernel on the path.
-    t.nic_rx = std::make_unique<HostNicRx>(t.sim, "nic0_rx", nullptr, c.nic, c.host_net, nullptr, core::Cycles(0),
-                                           [](uint32_t, HostThread&) {});
+    t.nic_rx = std::make_unique<HostNicRx>(t.sim, "nic0_rx", nullptr, c.nic, c.host_net, t.pool, nullptr,
+                                           core::Cycles(0), [](uint32_t, HostThread&) {});
     t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
                                          [&t](uint32_t p) { t.nic_rx->receive(p); });
     t.rx_call = std::make_unique<EventFd>("vm0_q0.rx_call");
@@ -106,7 +106,7 @@ void build_virtio(Topology& t) {
   t.tap = std::make_unique<TapQueue>(t.sim, "vm0_tap0", nullptr);
   HostThread& softirq = t.thread("softirq" + std::to_string(c.irq_core), c.irq_core);
   const core::Cycles deliver_cost = c.host_net.bridge_packet + c.host_net.tun_xmit_packet;
-  t.nic_rx = std::make_unique<HostNicRx>(t.sim, "nic0_rx", nullptr, c.nic, c.host_net, &softirq, deliver_cost,
+  t.nic_rx = std::make_unique<HostNicRx>(t.sim, "nic0_rx", nullptr, c.nic, c.host_net, t.pool, &softirq, deliver_cost,
                                          [&t](uint32_t p, HostThread& by) {
                                            if (!t.tap->push(p, &by)) t.pool.release(p);
                                          });

@@ -197,9 +197,17 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.wire.ring_size = nic->tx_ring_size();
   c.wire.propagation = Units::nsd(s.external().propagation_ns());
   c.nic.ring_size = nic->rx_ring_size();
-  // Adaptive moderation keeps sparse, latency-bound traffic at the lowest
-  // interval (ixgbe: 10 us); a fixed setting is a minimum interval.
-  c.nic.itr = nic->coalescing().adaptive() ? core::Microseconds(10) : Units::us(nic->coalescing().rx_usecs());
+  // Moderation: adaptive is ixgbe's adaptive ITR; otherwise rx-usecs from
+  // the first pending frame and rx-frames, as the schema documents.
+  if (nic->coalescing().adaptive()) {
+    c.nic.moderation.mode = models::ModerationMode::kIxgbe;
+    c.nic.moderation.ixgbe.algorithm = models::IxgbeItrAlgorithm::kAdaptive;
+    c.nic.moderation.ixgbe.link_speed_mbps = static_cast<uint32_t>(nic->line_rate_gbps() * 1000);
+  } else {
+    c.nic.moderation.mode = models::ModerationMode::kFixed;
+    c.nic.moderation.fixed.rx_usecs = Units::us(nic->coalescing().rx_usecs());
+    c.nic.moderation.fixed.rx_frames = nic->coalescing().rx_frames();
+  }
   c.peer.rx_latency = Units::us(s.external().rx_latency_us());
   c.peer.tx_latency = Units::us(s.external().tx_latency_us());
 
