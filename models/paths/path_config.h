@@ -8,13 +8,16 @@
 #include <string_view>
 #include <vector>
 
+#include "models/e1000/e1000_device.h"
 #include "models/guest/guest_costs.h"
+#include "models/guest/nic_driver.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/cpu_costs.h"
 #include "models/net/external_peer.h"
 #include "models/net/host_nic_rx.h"
 #include "models/net/host_net_costs.h"
 #include "models/net/wire.h"
+#include "models/nic/nic_queue.h"
 #include "models/qemu/qemu_virtio_net.h"
 #include "models/traffic/flow.h"
 #include "models/vcpu/vcpu.h"
@@ -62,6 +65,16 @@ struct PathConfig {
   QemuVirtioNet::Config qemu;
   VhostNet::Config vhost;
   VhostUserPmd::Config pmd;
+  E1000Device::Config e1000;
+
+  // Passthrough (SR-IOV VF) and bare metal: the hardware queue and its
+  // driver; with passthrough, DMA through the IOMMU and posted interrupts
+  // (VT-d) or remapped ones (host IRQ, VFIO, irqfd).
+  NicQueue::Config hw_queue;
+  NicDriver::Config hw_driver;
+  bool vtd_posted = true;
+  uint32_t iotlb_entries = 64;
+  uint64_t iommu_page_bytes = 4096;
 
   // Host NIC, wire, peer, traffic.
   HostNicRx::Config nic;

@@ -5,7 +5,10 @@
 #include <memory>
 #include <stdexcept>
 
+#include "models/e1000/e1000_device.h"
+#include "models/guest/e1000_driver.h"
 #include "models/guest/guest_os.h"
+#include "models/guest/nic_driver.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/host_thread.h"
 #include "models/kvm/irqfd.h"
@@ -43,6 +46,15 @@ struct Topology {
   std::unique_ptr<QemuVirtioNet> qemu;
   std::unique_ptr<VhostNet> vhost;
   std::unique_ptr<VhostUserPmd> pmd;
+  std::unique_ptr<E1000Device> e1000;
+  std::unique_ptr<E1000Driver> e1000_driver;
+  std::unique_ptr<Iotlb> iotlb;
+  std::unique_ptr<NicQueue> hw_queue;
+  std::unique_ptr<NicDriver> hw_driver;
+  std::unique_ptr<EventFd> vfio_trigger;
+  std::unique_ptr<Irqfd> vfio_irqfd;
+  std::unique_ptr<std::function<void()>> vfio_body;
+  core::Component* nic_driver = nullptr;  // whichever driver the VM runs
 
   Core& core(uint32_t i) {
     if (i >= cores.size()) throw std::invalid_argument("core " + std::to_string(i) + " does not exist");
@@ -64,7 +76,13 @@ void build_common(Topology& t) {
   t.peer = std::make_unique<ExternalPeer>(t.sim, "peer", nullptr, c.peer, t.pool,
                                           [&t](uint32_t p) { t.from_peer->send(p); });
   HostThread& vcpu_thread = t.thread("vm0_vcpu0", c.vcpu_core);
-  t.vcpu = std::make_unique<VCpu>(t.sim, "vm0_vcpu0_state", nullptr, vcpu_thread, c.vcpu);
+  VCpu::Config vcpu = c.vcpu;
+  if (c.backend == PathBackend::kBareMetal) {
+    vcpu.native = true;  // the same stack on a host core
+    vcpu.apicv = true;
+    vcpu.halt_poll_max = core::Duration::zero();
+  }
+  t.vcpu = std::make_unique<VCpu>(t.sim, "vm0_vcpu0_state", nullptr, vcpu_thread, vcpu);
   t.os = std::make_unique<GuestOs>(t.sim, "vm0", nullptr, *t.vcpu, t.pool, c.guest);
   for (size_t i = 0; i < c.flows.size(); ++i) {
     const FlowConfig& f = c.flows[i];
@@ -73,6 +91,21 @@ void build_common(Topology& t) {
     t.os->add_flow(static_cast<uint32_t>(i), f, *t.flows.back(), f.from_guest);
     t.peer->add_flow(static_cast<uint32_t>(i), f, *t.flows.back(), !f.from_guest);
   }
+}
+
+// Kernel networking in front of a tap queue: the NIC's interrupt and NAPI
+// on the IRQ core and the bridge.
+void build_host_rx_to_tap(Topology& t) {
+  const PathConfig& c = t.config;
+  t.tap = std::make_unique<TapQueue>(t.sim, "vm0_tap0", nullptr);
+  HostThread& softirq = t.thread("softirq" + std::to_string(c.irq_core), c.irq_core);
+  const core::Cycles deliver_cost = c.host_net.bridge_packet + c.host_net.tun_xmit_packet;
+  t.nic_rx = std::make_unique<HostNicRx>(t.sim, "nic0_rx", nullptr, c.nic, c.host_net, t.pool, &softirq, deliver_cost,
+                                         [&t](uint32_t p, HostThread& by) {
+                                           if (!t.tap->push(p, &by)) t.pool.release(p);
+                                         });
+  t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
+                                       [&t](uint32_t p) { t.nic_rx->receive(p); });
 }
 
 void build_virtio(Topology& t) {
@@ -84,6 +117,7 @@ void build_virtio(Topology& t) {
                                                           : SplitVirtqueue::Backend::kVhost;
   t.queues = std::make_unique<VirtioQueuePair>("vm0_q0", vq, kRxVector, kTxVector);
   t.driver = std::make_unique<VirtioNetDriver>(t.sim, "vm0_virtio_net", nullptr, *t.os, *t.queues, c.driver);
+  t.nic_driver = t.driver.get();
   auto to_wire = [&t](uint32_t p) { t.to_peer->send(p); };
 
   if (c.backend == PathBackend::kVhostUser) {
@@ -101,17 +135,7 @@ void build_virtio(Topology& t) {
     return;
   }
 
-  // Kernel networking: NIC interrupt and NAPI on the IRQ core, the bridge,
-  // and the VM's tap queue.
-  t.tap = std::make_unique<TapQueue>(t.sim, "vm0_tap0", nullptr);
-  HostThread& softirq = t.thread("softirq" + std::to_string(c.irq_core), c.irq_core);
-  const core::Cycles deliver_cost = c.host_net.bridge_packet + c.host_net.tun_xmit_packet;
-  t.nic_rx = std::make_unique<HostNicRx>(t.sim, "nic0_rx", nullptr, c.nic, c.host_net, t.pool, &softirq, deliver_cost,
-                                         [&t](uint32_t p, HostThread& by) {
-                                           if (!t.tap->push(p, &by)) t.pool.release(p);
-                                         });
-  t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
-                                       [&t](uint32_t p) { t.nic_rx->receive(p); });
+  build_host_rx_to_tap(t);
   if (c.backend == PathBackend::kVirtioUserspace) {
     t.qemu = std::make_unique<QemuVirtioNet>(t.sim, "qemu", nullptr, t.thread("qemu_main", c.backend_core), *t.queues,
                                              *t.vcpu, *t.tap, t.pool, c.host_net, c.qemu, to_wire);
@@ -123,6 +147,49 @@ void build_virtio(Topology& t) {
   t.tx_irqfd = std::make_unique<Irqfd>(*t.tx_call, *t.vcpu, kTxVector);
   t.vhost = std::make_unique<VhostNet>(t.sim, "vhost", nullptr, t.thread("vhost_worker", c.backend_core), *t.queues,
                                        *t.rx_call, *t.tx_call, *t.tap, t.pool, c.host_net, c.vhost, to_wire);
+}
+
+void build_e1000(Topology& t) {
+  const PathConfig& c = t.config;
+  build_host_rx_to_tap(t);
+  t.e1000 = std::make_unique<E1000Device>(t.sim, "vm0_e1000", nullptr, t.thread("qemu_main", c.backend_core), *t.vcpu,
+                                          kRxVector, *t.tap, t.pool, c.host_net, c.qemu.costs, c.e1000,
+                                          [&t](uint32_t p) { t.to_peer->send(p); });
+  t.e1000_driver = std::make_unique<E1000Driver>(t.sim, "vm0_e1000_driver", nullptr, *t.os, *t.e1000, kRxVector,
+                                                 E1000Driver::Config{c.driver.napi_budget, 16, c.driver.qdisc_len});
+  t.nic_driver = t.e1000_driver.get();
+}
+
+// A hardware queue: an SR-IOV VF in the VM (DMA through the IOTLB,
+// interrupts posted or remapped), or the host's NIC on bare metal.
+void build_hardware_queue(Topology& t) {
+  const PathConfig& c = t.config;
+  const bool vf = c.backend == PathBackend::kPassthrough;
+  if (vf) t.iotlb = std::make_unique<Iotlb>(c.iotlb_entries, c.iommu_page_bytes);
+  NicQueue::Msi msi = [&t] { t.vcpu->raise_interrupt(kRxVector, nullptr); };
+  if (vf && !c.vtd_posted) {
+    // Remapped: the host takes the MSI on the IRQ core, VFIO's handler
+    // signals the eventfd and KVM's irqfd injects inline.
+    t.vfio_trigger = std::make_unique<EventFd>("vm0_vf0.trigger");
+    t.vfio_irqfd = std::make_unique<Irqfd>(*t.vfio_trigger, *t.vcpu, kRxVector);
+    HostThread& handler = t.thread("vfio_irq", c.irq_core);
+    t.vfio_body = std::make_unique<std::function<void()>>();
+    *t.vfio_body = [&t, &handler, &c] {
+      handler.sleep([&t, &handler, &c] {
+        handler.run(c.host_net.nic_irq, CpuCategory::kHostKernel,
+                    [&t, &handler] { handler.signal_in_kernel(*t.vfio_trigger, *t.vfio_body); });
+      });
+    };
+    handler.start(*t.vfio_body);
+    msi = [&handler] { handler.wake(nullptr); };
+  }
+  t.hw_queue = std::make_unique<NicQueue>(t.sim, vf ? "vm0_vf0" : "nic0_queue0", nullptr, c.hw_queue, t.pool,
+                                          t.iotlb.get(), *t.to_peer, msi);
+  t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
+                                       [&t](uint32_t p) { t.hw_queue->receive(p); });
+  t.hw_driver = std::make_unique<NicDriver>(t.sim, vf ? "vm0_vf_driver" : "host_nic_driver", nullptr, *t.os,
+                                            *t.hw_queue, kRxVector, c.hw_driver);
+  t.nic_driver = t.hw_driver.get();
 }
 
 uint64_t counter(const core::Component& c, std::string_view stat) {
@@ -140,20 +207,25 @@ PathResults collect(Topology& t, double wall_s) {
   r.events = t.sim.events_executed();
   r.fingerprint = t.sim.fingerprint().hex();
   for (auto& f : t.flows) {
+    r.sent += f->sent_count();
     r.app_packets += f->received_count();
     r.app_bytes += f->received_bytes();
     r.latency.merge(f->latency());
     r.round_trip = r.round_trip || f->round_trip();
   }
-  if (t.driver) r.nic_packets = counter(*t.driver, "rx_packets") + counter(*t.driver, "tx_packets");
+  if (t.nic_driver) r.nic_packets = counter(*t.nic_driver, "rx_packets") + counter(*t.nic_driver, "tx_packets");
   for (const core::Component* comp : t.sim.components()) {
     r.drops += counter(*comp, "drops") + counter(*comp, "qdisc_drops");
+  }
+  if (t.iotlb) {
+    r.iotlb_hits = t.iotlb->hits();
+    r.iotlb_misses = t.iotlb->misses();
   }
   r.exits = t.vcpu->exits();
   for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] = t.vcpu->exits(static_cast<ExitReason>(i));
   r.guest_interrupts = t.vcpu->interrupts();
   for (auto& th : t.threads) {
-    if (th->name() != "vm0_vcpu0") r.host_syscalls += th->syscalls();  // the host side, not the vCPU
+    r.host_syscalls += th->syscalls();  // QEMU's on the vCPU thread (e1000) count too
     r.wakeups += th->wakeups();
   }
   for (auto& core : t.cores) {
@@ -174,19 +246,24 @@ PathResults collect(Topology& t, double wall_s) {
 }  // namespace
 
 PathResults run_path(const PathConfig& config) {
-  switch (config.backend) {
-    case PathBackend::kVirtioUserspace:
-    case PathBackend::kVhostNet:
-    case PathBackend::kVhostUser:
-      break;
-    default:
-      throw std::invalid_argument("the " + std::string(backend_name(config.backend)) + " path is not modelled yet");
-  }
   if (config.warmup >= config.duration) throw std::invalid_argument("the warm-up must be shorter than the run");
   const auto wall_start = std::chrono::steady_clock::now();
   Topology t(config);
   build_common(t);
-  build_virtio(t);
+  switch (config.backend) {
+    case PathBackend::kVirtioUserspace:
+    case PathBackend::kVhostNet:
+    case PathBackend::kVhostUser:
+      build_virtio(t);
+      break;
+    case PathBackend::kE1000:
+      build_e1000(t);
+      break;
+    case PathBackend::kPassthrough:
+    case PathBackend::kBareMetal:
+      build_hardware_queue(t);
+      break;
+  }
   t.sim.run_until(core::Time::zero() + config.warmup);
   for (core::Component* comp : t.sim.components()) comp->reset_stats();
   t.sim.run_until(core::Time::zero() + config.duration);

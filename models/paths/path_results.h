@@ -22,6 +22,7 @@ struct PathResults {
   uint64_t events = 0;
   std::string fingerprint;
 
+  uint64_t sent = 0;           // packets the sources and clients sent
   uint64_t app_packets = 0;    // packets delivered to sinks and clients
   uint64_t app_bytes = 0;
   uint64_t nic_packets = 0;    // packets through the virtual NIC, both directions
@@ -37,6 +38,8 @@ struct PathResults {
   std::array<double, kCpuCategories> cpu_s{};  // per category, over all cores
   std::vector<std::array<double, kCpuCategories>> per_core_s;  // per core and category
   double busy_cycles = 0;      // non-idle cycles over all cores
+  uint64_t iotlb_hits = 0;     // passthrough: DMA translations (whole run)
+  uint64_t iotlb_misses = 0;
 
   double throughput_pps() const { return window_s > 0 ? double(app_packets) / window_s : 0; }
   double throughput_gbps() const { return window_s > 0 ? double(app_bytes) * 8 / window_s / 1e9 : 0; }

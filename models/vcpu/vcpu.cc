@@ -55,7 +55,9 @@ void VCpu::after_guest_step() {
   servicing_ = true;
   softirq_restarts_ = 0;
   resume_after_irq_ = std::move(k);
-  if (timer_due_) {
+  if (config_.native) {
+    deliver_pending();  // a host interrupt: taken at once, nothing to exit from
+  } else if (timer_due_) {
     // The VMX preemption timer forces the exit that delivers the deadline.
     take_exit(ExitReason::kPreemptionTimer, core::Cycles(0), nullptr, [this] { deliver_pending(); });
   } else if (!config_.apicv) {
@@ -75,6 +77,35 @@ void VCpu::exit_to_device(ExitReason reason, core::Cycles device_work, Continuat
 
 void VCpu::exit_signal(ExitReason reason, EventFd& fd, Continuation k) {
   take_exit(reason, core::Cycles(0), &fd, std::move(k));
+}
+
+void VCpu::exit_to_device_model(ExitReason reason, DeviceModel device, Continuation k) {
+  ++exits_;
+  ++exits_by_reason_[static_cast<size_t>(reason)];
+  mode_ = Mode::kHost;
+  entry_next_ = std::move(k);
+  device_model_ = std::move(device);
+  const core::Clock& clock = thread_->core().clock();
+  const ExitCosts& c = config_.exits;
+  const core::Duration transition = clock.to_duration(c.exit_entry);
+  const core::Duration user_kernel = clock.to_duration(c.userspace_kernel);
+  // Exit, KVM's handler and decode, KVM_RUN returning (half the ioctl round
+  // trip), QEMU's dispatch; then the device model; then back in.
+  thread_->run_segments({{transition / 2, CpuCategory::kExitEntry},
+                         {clock.to_duration(c.handler[static_cast<size_t>(reason)] + c.emulation), CpuCategory::kKvm},
+                         {user_kernel / 2, CpuCategory::kHostKernel},
+                         {clock.to_duration(c.userspace_dispatch), CpuCategory::kQemu}},
+                        [this, transition, user_kernel] {
+                          DeviceModel device = std::move(device_model_);
+                          device([this, transition, user_kernel] {
+                            thread_->run_segments({{user_kernel - user_kernel / 2, CpuCategory::kHostKernel},
+                                                   {transition - transition / 2, CpuCategory::kExitEntry}},
+                                                  [this] {
+                                                    Continuation next = std::move(entry_next_);
+                                                    enter_guest(std::move(next));
+                                                  });
+                          });
+                        });
 }
 
 void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k) {
@@ -257,6 +288,15 @@ void VCpu::wake_for_work(const HostThread* from) {
 // ---- HLT and halt polling ----
 
 void VCpu::halt() {
+  if (config_.native) {
+    // mwait: the core idles until an interrupt (or posted work) wakes it.
+    mode_ = Mode::kHaltBlocked;
+    thread_->sleep([this] {
+      mode_ = Mode::kGuest;
+      schedule_next();
+    });
+    return;
+  }
   ++halts_;
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(ExitReason::kHlt)];

@@ -22,6 +22,9 @@ class VCpu final : public core::Component {
   struct Config {
     ExitCosts exits;
     bool apicv = true;  // posted interrupts and virtual EOI
+    // Bare metal: the same OS on a host core with no virtualization. No
+    // exits, no halt polling: idle is mwait, an interrupt wakes the core.
+    bool native = false;
     // KVM halt polling (halt_poll_ns, halt_poll_ns_grow, _grow_start, _shrink).
     core::Duration halt_poll_max = core::Microseconds(200);
     uint32_t halt_poll_grow = 2;
@@ -50,6 +53,11 @@ class VCpu final : public core::Component {
   void exit_to_device(ExitReason reason, core::Cycles device_work, Continuation k);
   // An exit whose KVM handler signals an ioeventfd (the virtio doorbell).
   void exit_signal(ExitReason reason, EventFd& fd, Continuation k);
+  // An exit to the userspace device model that runs `device` on this vCPU
+  // thread (it may make system calls, e.g. the e1000 TX path writing tap)
+  // between KVM_RUN returning and being entered again.
+  using DeviceModel = std::function<void(Continuation done)>;
+  void exit_to_device_model(ExitReason reason, DeviceModel device, Continuation k);
   // Queues guest work; it runs when the vCPU is free (waking it if halted).
   void post(GuestTask task);
   // Queues a softirq (NAPI): it runs on interrupt exit, before the
@@ -80,6 +88,7 @@ class VCpu final : public core::Component {
 
  private:
   void take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k);
+  DeviceModel device_model_;
   void schedule_next();
   void after_guest_step();
   void halt();

@@ -52,15 +52,18 @@ TEST_P(PathTest, RequestResponseRunsAndIsDeterministic) {
 TEST_P(PathTest, OpenLoopPacketsAreConserved) {
   for (bool from_guest : {false, true}) {
     const PathResults r = run_path(open_loop(GetParam(), from_guest, 200'000));
-    // 200 kpps over the 25 ms window, minus what is still in flight.
-    EXPECT_NEAR(double(r.app_packets + r.drops), 5000.0, 150.0) << from_guest;
-    EXPECT_EQ(r.drops, 0u);
+    // Every packet sent in the window is received or dropped, but for the
+    // few in flight at its edges (a CPU-bound sender may send fewer than
+    // the 5,000 offered: e1000 cannot keep up).
+    EXPECT_GT(r.sent, 500u);
+    EXPECT_NEAR(double(r.app_packets + r.drops), double(r.sent), 60.0) << from_guest;
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Virtio, PathTest,
-                         ::testing::Values(PathBackend::kVirtioUserspace, PathBackend::kVhostNet,
-                                           PathBackend::kVhostUser),
+INSTANTIATE_TEST_SUITE_P(AllPaths, PathTest,
+                         ::testing::Values(PathBackend::kE1000, PathBackend::kVirtioUserspace, PathBackend::kVhostNet,
+                                           PathBackend::kVhostUser, PathBackend::kPassthrough,
+                                           PathBackend::kBareMetal),
                          [](const auto& info) { return std::string(backend_name(info.param)); });
 
 TEST(PathMechanisms, VhostNetMakesNoHostSyscallsQemuOneWritevPerPacket) {
@@ -80,9 +83,65 @@ TEST(PathMechanisms, VhostUserGuestNeverKicks) {
   EXPECT_GT(r.per_core_s[c.backend_core][static_cast<size_t>(CpuCategory::kPmd)], 0.5 * r.window_s);
 }
 
-TEST(PathMechanisms, UnmodelledBackendIsRefused) {
-  PathConfig c = request_response(PathBackend::kE1000);
-  EXPECT_THROW(run_path(c), std::invalid_argument);
+uint64_t exits(const PathResults& r, ExitReason reason) { return r.exits_by_reason[static_cast<size_t>(reason)]; }
+
+// e1000: every interrupt costs the driver's five register accesses that
+// exit to QEMU (ICR, IMC, STATUS in the handler; IMS, STATUS when NAPI
+// completes) plus the EOI; every transmit batch one TDT exit.
+TEST(PathMechanisms, E1000ExitsComeFromTheDriversRegisterAccesses) {
+  const PathResults r = run_path(request_response(PathBackend::kE1000));
+  ASSERT_GT(r.guest_interrupts, 100u);
+  const double per_interrupt = double(exits(r, ExitReason::kMmioUserspace)) / double(r.guest_interrupts);
+  (void)per_interrupt;
+  // The guest sends one request per transaction (one TDT each).
+  EXPECT_NEAR(double(exits(r, ExitReason::kMmioUserspace)), 5.0 * double(r.guest_interrupts) + double(r.sent), 6.0);
+  EXPECT_NEAR(double(exits(r, ExitReason::kEoiInduced)), double(r.guest_interrupts), 1.0);
+  EXPECT_EQ(exits(r, ExitReason::kMmioFast), 0u);
+}
+
+TEST(PathMechanisms, PassthroughWithPostedInterruptsTakesNoDataPathExits) {
+  const PathResults r = run_path(request_response(PathBackend::kPassthrough));
+  ASSERT_GT(r.app_packets, 100u);
+  EXPECT_EQ(r.exits, exits(r, ExitReason::kHlt));  // idling is the only exit left
+  EXPECT_EQ(r.host_syscalls, 0u);
+}
+
+TEST(PathMechanisms, RemappedInterruptsWithoutApicvExitForDeliveryAndEoi) {
+  PathConfig c = open_loop(PathBackend::kPassthrough, false, 100'000);
+  c.vtd_posted = false;
+  c.vcpu.apicv = false;
+  const PathResults r = run_path(c);
+  ASSERT_GT(r.guest_interrupts, 100u);
+  // Each interrupt: injected on an entry (after an HLT or a kick's
+  // EXTERNAL_INTERRUPT exit), then the EOI write exits.
+  EXPECT_EQ(exits(r, ExitReason::kMsrWrite), r.guest_interrupts);
+  EXPECT_EQ(exits(r, ExitReason::kExternalInterrupt) + exits(r, ExitReason::kHlt) >= r.guest_interrupts, true);
+  // The host's VFIO handler ran on the IRQ core.
+  EXPECT_GT(r.per_core_s[c.irq_core][static_cast<size_t>(CpuCategory::kHostKernel)], 0.0);
+}
+
+// A 512-buffer RX ring of 2 KiB buffers spans 256 pages of 4 KiB: beyond a
+// 64-entry IOTLB, each page misses once per lap of the ring (two buffers a
+// page: a miss every second packet); with 2 MiB pages it all fits.
+TEST(PathMechanisms, IotlbMissesDependOnTheMappingSize) {
+  PathConfig small = open_loop(PathBackend::kPassthrough, false, 200'000);
+  PathConfig huge = small;
+  huge.iommu_page_bytes = 2u << 20;
+  const PathResults a = run_path(small);
+  const PathResults b = run_path(huge);
+  ASSERT_GT(a.app_packets, 1000u);
+  EXPECT_GT(double(a.iotlb_misses), 0.45 * double(a.app_packets));
+  EXPECT_LT(b.iotlb_misses, 10u);                                  // a handful of huge pages
+  EXPECT_GT(b.iotlb_hits, a.iotlb_hits);
+}
+
+TEST(PathMechanisms, BareMetalHasNoVirtualizationAtAll) {
+  const PathResults r = run_path(request_response(PathBackend::kBareMetal));
+  ASSERT_GT(r.app_packets, 100u);
+  EXPECT_EQ(r.exits, 0u);
+  for (CpuCategory c : {CpuCategory::kExitEntry, CpuCategory::kKvm, CpuCategory::kQemu, CpuCategory::kVhost}) {
+    EXPECT_EQ(r.cpu_s[static_cast<size_t>(c)], 0.0) << category_name(c);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,235 @@
+// The e1000 device model: registers, synchronous TX, main-loop RX, mitigation.
+#include "models/e1000/e1000_device.h"
+
+namespace viosim::models {
+
+namespace {
+constexpr uint32_t kAllCauses = E1000Device::kTxdw | E1000Device::kTxqe | E1000Device::kRxt0 | E1000Device::kRxo;
+}
+
+const core::ComponentSpec& E1000Device::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "e1000.device",
+      .help = "QEMU e1000: trapped registers, TX on the vCPU thread at TDT, RX in the main loop, mitigation, INTx",
+      .params = {{"itr", core::Unit::kNone, "195", "interrupt throttling in 256 ns units"},
+                 {"rx_ring", core::Unit::kPackets, "256", "RX descriptors"},
+                 {"tx_ring", core::Unit::kPackets, "256", "TX descriptors"}},
+      .ports = {},
+      .stats = {{"interrupts", core::StatKind::kCounter, core::Unit::kCount, "INTx assertions"},
+                {"drops", core::StatKind::kCounter, core::Unit::kPackets, "frames lost for lack of RX buffers"},
+                {"tx_frames", core::StatKind::kCounter, core::Unit::kPackets, "frames written to tap"},
+                {"rx_frames", core::StatKind::kCounter, core::Unit::kPackets, "frames copied into the guest"}}};
+  return spec;
+}
+
+E1000Device::E1000Device(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& main_loop,
+                         VCpu& vcpu, uint32_t vector, TapQueue& tap, PacketPool& pool, const HostNetCosts& host,
+                         const QemuCosts& qemu, const Config& config, ToWire to_wire)
+    : core::Component(sim, name, parent),
+      main_(&main_loop),
+      vcpu_(&vcpu),
+      vector_(vector),
+      tap_(&tap),
+      pool_(&pool),
+      host_(host),
+      qemu_(qemu),
+      config_(config),
+      to_wire_(std::move(to_wire)) {}
+
+void E1000Device::init() {
+  ims_ = kAllCauses;  // the driver's e1000_irq_enable at open
+  main_->start([this] { poll(); });
+}
+
+core::Cycles E1000Device::copy(uint32_t packet) const {
+  return host_.copy((*pool_)[packet].bytes, main_->core().clock());
+}
+
+// ---- guest memory ----
+
+bool E1000Device::tx_post(uint32_t packet) {
+  if (tx_in_ring_ >= config_.tx_ring) return false;
+  tx_ring_.push_back(packet);
+  ++tx_in_ring_;
+  return true;
+}
+
+uint32_t E1000Device::tx_reap() {
+  const uint32_t n = tx_done_;
+  tx_done_ = 0;
+  tx_in_ring_ -= n;
+  return n;
+}
+
+bool E1000Device::rx_reap(uint32_t& packet) {
+  if (rx_done_.empty()) return false;
+  packet = rx_done_.front();
+  rx_done_.pop_front();
+  return true;
+}
+
+void E1000Device::rx_post_coalesced(uint32_t buffers) { rx_coalesced_ += buffers; }
+
+void E1000Device::apply_coalesced() {
+  if (rx_coalesced_ == 0) return;
+  rx_free_ = std::min(config_.rx_ring, rx_free_ + rx_coalesced_);
+  rx_coalesced_ = 0;
+  if (rx_blocked_) {
+    rx_blocked_ = false;  // set_rdt -> qemu_flush_queued_packets
+    main_->wake(nullptr);
+  }
+}
+
+// ---- registers ----
+
+void E1000Device::tdt_write(Continuation done) {
+  apply_coalesced();
+  HostThread& vcpu_thread = vcpu_->thread();
+  if (tx_ring_.empty()) {
+    set_cause(kTxdw | kTxqe, vcpu_thread, std::move(done));
+    return;
+  }
+  const uint32_t packet = tx_ring_.front();
+  tx_ring_.pop_front();
+  // start_xmit on the vCPU thread: the descriptor, then a writev into tap
+  // that runs the host stack through the bridge to the NIC.
+  vcpu_thread.run(config_.tx_descriptor, CpuCategory::kQemu, [this, packet, done = std::move(done)]() mutable {
+    const core::Cycles in_kernel = host_.tun_get_user_packet +
+                                   host_.copy((*pool_)[packet].bytes, vcpu_->thread().core().clock()) +
+                                   host_.bridge_packet + host_.nic_xmit_packet;
+    vcpu_->thread().syscall(Syscall::kWritev, in_kernel, [this, packet, done = std::move(done)]() mutable {
+      ++tx_frames_;
+      ++tx_done_;
+      to_wire_(packet);
+      tdt_write(std::move(done));
+    });
+  });
+}
+
+void E1000Device::icr_read(uint32_t& icr, Continuation done) {
+  apply_coalesced();
+  vcpu_->thread().run(config_.register_access, CpuCategory::kQemu, [this, &icr, done = std::move(done)]() mutable {
+    icr = icr_;  // mac_icr_read: read and clear, the line drops
+    icr_ = 0;
+    line_ = false;
+    done();
+  });
+}
+
+void E1000Device::imc_write(Continuation done) {
+  vcpu_->thread().run(config_.register_access, CpuCategory::kQemu, [this, done = std::move(done)]() mutable {
+    ims_ = 0;
+    done();
+  });
+}
+
+void E1000Device::ims_write(Continuation done) {
+  apply_coalesced();
+  vcpu_->thread().run(config_.register_access, CpuCategory::kQemu, [this, done = std::move(done)]() mutable {
+    ims_ = kAllCauses;
+    set_cause(0, vcpu_->thread(), std::move(done));  // causes that came while masked
+  });
+}
+
+void E1000Device::status_read(Continuation done) {
+  apply_coalesced();
+  vcpu_->thread().run(config_.register_access, CpuCategory::kQemu, std::move(done));
+}
+
+// ---- interrupts ----
+
+void E1000Device::set_cause(uint32_t cause, HostThread& by, Continuation k) {
+  icr_ |= cause;
+  if ((icr_ & ims_) == 0 || line_) {
+    k();
+    return;
+  }
+  if (mit_timer_.pending()) {
+    mit_pending_ = true;  // the mitigation timer runs: wait for it
+    k();
+    return;
+  }
+  raise(by, std::move(k));
+}
+
+void E1000Device::raise(HostThread& by, Continuation k) {
+  line_ = true;
+  mit_pending_ = false;
+  ++interrupts_;
+  mit_timer_.schedule_after(core::Nanoseconds(256) * config_.itr);
+  // pci_set_irq -> KVM_IRQ_LINE: the IOAPIC routes it to the vCPU.
+  by.syscall(Syscall::kIoctl, vcpu_->config().exits.irqfd_inject, [this, &by, k = std::move(k)]() mutable {
+    vcpu_->raise_interrupt(vector_, &by);
+    k();
+  });
+}
+
+void E1000Device::mitigation_expired() {
+  if (mit_pending_ && (icr_ & ims_) != 0 && !line_) {
+    timer_raise_due_ = true;
+    main_->wake(nullptr);  // QEMU timers run in the main loop
+  }
+  mit_pending_ = false;
+}
+
+// ---- receive: the main loop ----
+
+void E1000Device::poll() {
+  if (timer_raise_due_) {
+    timer_raise_due_ = false;
+    if ((icr_ & ims_) != 0 && !line_) {
+      raise(*main_, [this] { poll(); });
+      return;
+    }
+  }
+  apply_coalesced();
+  if (!rx_blocked_ && (!tap_->empty() || held_valid_)) {
+    tap_count_ = 0;
+    tap_read_one();
+    return;
+  }
+  std::vector<EventFd*> fds;
+  if (!rx_blocked_) fds.push_back(&tap_->readable());
+  tap_->readable().take();
+  if (fds.empty()) {
+    main_->sleep([this] { main_->syscall(Syscall::kPpoll, qemu_.dispatch, [this] { poll(); }); });
+    return;
+  }
+  main_->wait(std::move(fds), [this] { main_->syscall(Syscall::kPpoll, qemu_.dispatch, [this] { poll(); }); });
+}
+
+void E1000Device::tap_read_one() {
+  if (tap_count_ == config_.tap_read_max) {
+    poll();
+    return;
+  }
+  if (!held_valid_) {
+    if (tap_->empty()) {
+      main_->syscall(Syscall::kRead, [this] { poll(); });  // the read that finds nothing
+      return;
+    }
+    tap_->pop(held_);
+    held_valid_ = true;
+    ++tap_count_;
+    main_->syscall(Syscall::kRead, copy(held_), [this] { tap_read_one(); });
+    return;
+  }
+  apply_coalesced();
+  if (rx_free_ == 0) {
+    // No descriptors: RXO, and the frame waits until an RDT write.
+    rx_blocked_ = true;
+    icr_ |= kRxo;
+    poll();
+    return;
+  }
+  --rx_free_;
+  const uint32_t packet = held_;
+  held_valid_ = false;
+  main_->run(config_.rx_descriptor + copy(packet), CpuCategory::kQemu, [this, packet] {
+    rx_done_.push_back(packet);
+    ++rx_frames_;
+    set_cause(kRxt0, *main_, [this] { tap_read_one(); });
+  });
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,110 @@
+// QEMU's emulated e1000 (82540EM) for one VM. Register accesses are the
+// guest's exits: the vCPU thread runs the device model (under the BQL, not
+// modelled as contention here). A TDT write transmits the whole TX ring
+// synchronously on the vCPU thread, one tap writev per frame; an ICR read
+// returns and clears the causes and lowers the INTx line; IMS/IMC writes
+// unmask and mask. RDT writes are coalesced MMIO: they reach the device
+// model only at its next main-loop pass or register access. Receive runs in
+// QEMU's main loop: tap_send reads frames (at most 50 per callback) and
+// copies each into a posted buffer, or stops reading when there is none.
+// Interrupt mitigation: on a rising edge of ICR & IMS the line is raised
+// unless the mitigation timer runs (then it waits for it); raising arms the
+// timer for ITR x 256 ns. The line is raised with a KVM_IRQ_LINE ioctl.
+#pragma once
+
+#include <functional>
+
+#include "models/host/host_thread.h"
+#include "models/net/host_net_costs.h"
+#include "models/net/packet.h"
+#include "models/net/tap.h"
+#include "models/qemu/qemu_virtio_net.h"
+#include "models/vcpu/vcpu.h"
+#include "sim-core/member_event.h"
+
+namespace viosim::models {
+
+class E1000Device final : public core::Component {
+ public:
+  static constexpr uint32_t kTxdw = 1u << 0;  // ICR bits
+  static constexpr uint32_t kTxqe = 1u << 1;
+  static constexpr uint32_t kRxt0 = 1u << 7;
+  static constexpr uint32_t kRxo = 1u << 6;
+
+  struct Config {
+    uint32_t rx_ring = 256;
+    uint32_t tx_ring = 256;
+    uint32_t itr = 195;          // 256 ns units: the driver's 20,000 interrupts/s
+    uint32_t tap_read_max = 50;
+    core::Cycles tx_descriptor{900};  // process_tx_desc + DMA of one frame (QEMU)
+    core::Cycles rx_descriptor{900};  // e1000_receive_iov per frame, beyond the copy (QEMU)
+    core::Cycles register_access{300};  // the register handler itself (QEMU)
+  };
+  using ToWire = std::function<void(uint32_t packet)>;
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  E1000Device(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& main_loop,
+              VCpu& vcpu, uint32_t vector, TapQueue& tap, PacketPool& pool, const HostNetCosts& host,
+              const QemuCosts& qemu, const Config& config, ToWire to_wire);
+  void init() override;
+
+  // ---- guest memory (no exit) ----
+  bool tx_post(uint32_t packet);
+  uint32_t tx_reap();
+  bool rx_reap(uint32_t& packet);
+  void rx_post_coalesced(uint32_t buffers);  // an RDT write into the coalesced ring
+
+  // ---- register accesses: device models run inside the vCPU's exit ----
+  void tdt_write(Continuation done);
+  void icr_read(uint32_t& icr, Continuation done);
+  void imc_write(Continuation done);
+  void ims_write(Continuation done);
+  void status_read(Continuation done);
+
+  uint64_t interrupts() const { return interrupts_.value(); }
+  uint64_t drops() const { return drops_.value(); }
+
+ private:
+  void apply_coalesced();
+  void set_cause(uint32_t cause, HostThread& by, Continuation k);
+  void raise(HostThread& by, Continuation k);
+  void mitigation_expired();
+  void poll();
+  void tap_read_one();
+  core::Cycles copy(uint32_t packet) const;
+
+  HostThread* main_;
+  VCpu* vcpu_;
+  uint32_t vector_;
+  TapQueue* tap_;
+  PacketPool* pool_;
+  HostNetCosts host_;
+  QemuCosts qemu_;
+  Config config_;
+  ToWire to_wire_;
+  uint32_t icr_ = 0;
+  uint32_t ims_ = 0;
+  bool line_ = false;
+  bool mit_pending_ = false;
+  bool timer_raise_due_ = false;
+  core::RingBuffer<uint32_t> tx_ring_;  // posted by the driver, not yet sent
+  uint32_t tx_in_ring_ = 0;
+  uint32_t tx_done_ = 0;
+  uint32_t rx_free_ = 0;       // buffers the device knows about
+  uint32_t rx_coalesced_ = 0;  // RDT updates still in KVM's coalesced ring
+  core::RingBuffer<uint32_t> rx_done_;
+  bool rx_blocked_ = false;
+  bool held_valid_ = false;
+  uint32_t held_ = 0;
+  uint32_t tap_count_ = 0;
+  size_t tx_batch_ = 0;
+  core::MemberEvent mit_timer_{this, "mitigation_timer", [this] { mitigation_expired(); }};
+  core::Counter interrupts_{this, "interrupts"};
+  core::Counter drops_{this, "drops"};
+  core::Counter tx_frames_{this, "tx_frames"};
+  core::Counter rx_frames_{this, "rx_frames"};
+};
+
+}  // namespace viosim::models

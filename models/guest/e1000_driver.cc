@@ -1,0 +1,129 @@
+// e1000 driver: TDT per batch, the five-register interrupt sequence, NAPI.
+#include "models/guest/e1000_driver.h"
+
+namespace viosim::models {
+
+const core::ComponentSpec& E1000Driver::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "guest.e1000",
+      .help = "Linux e1000 driver: TDT per xmit_more batch, ICR/IMC/STATUS per interrupt, IMS/STATUS per NAPI end",
+      .params = {{"napi_weight", core::Unit::kPackets, "64", "RX budget per poll"},
+                 {"refill_batch", core::Unit::kPackets, "16", "buffers per RDT write"}},
+      .ports = {},
+      .stats = {{"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets put in the TX ring"},
+                {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets received"},
+                {"qdisc_drops", core::StatKind::kCounter, core::Unit::kPackets, "drops at a full qdisc"}}};
+  return spec;
+}
+
+E1000Driver::E1000Driver(core::Simulator& sim, std::string_view name, core::Component* parent, GuestOs& os,
+                         E1000Device& dev, uint32_t vector, const Config& config)
+    : core::Component(sim, name, parent), os_(&os), cpu_(&os.vcpu()), dev_(&dev), config_(config) {
+  os.set_device(this);
+  os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
+}
+
+void E1000Driver::init() { dev_->rx_post_coalesced(UINT32_MAX / 2); }  // e1000_open fills the ring
+
+void E1000Driver::userspace_exit(std::function<void(Continuation)> device, Continuation k) {
+  cpu_->exit_to_device_model(ExitReason::kMmioUserspace, std::move(device), std::move(k));
+}
+
+void E1000Driver::xmit(uint32_t packet, bool more, Continuation k) {
+  if (!dev_->tx_post(packet)) {
+    if (qdisc_.size() < config_.qdisc_len) {
+      qdisc_.push_back(packet);
+    } else {
+      ++qdisc_drops_;
+      os_->pool().release(packet);
+    }
+    k();
+    return;
+  }
+  ++tx_packets_;
+  cpu_->guest(os_->costs().driver_tx_packet, CpuCategory::kGuestKernel, [this, more, k = std::move(k)]() mutable {
+    if (more) {
+      k();
+      return;
+    }
+    userspace_exit([this](Continuation d) { dev_->tdt_write(std::move(d)); }, std::move(k));  // TDT
+  });
+}
+
+void E1000Driver::isr(Continuation done) {
+  // e1000_intr: ICR (read and clear), IMC = ~0, then the write flush.
+  cpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
+    userspace_exit([this](Continuation d) { dev_->icr_read(icr_, std::move(d)); }, [this, done = std::move(done)]() mutable {
+      auto eoi = [this](Continuation k) {
+        // A level-triggered IOAPIC vector: with APICv its EOI still exits;
+        // without, the vCPU's EOI MSR write exit follows the handler.
+        if (cpu_->config().apicv && !cpu_->config().native) {
+          cpu_->exit(ExitReason::kEoiInduced, std::move(k));
+        } else {
+          k();
+        }
+      };
+      if (icr_ == 0) {
+        eoi(std::move(done));  // not ours (shared line)
+        return;
+      }
+      userspace_exit([this](Continuation d) { dev_->imc_write(std::move(d)); }, [this, eoi, done = std::move(done)]() mutable {
+        userspace_exit([this](Continuation d) { dev_->status_read(std::move(d)); },
+                       [this, eoi, done = std::move(done)]() mutable {
+                         if (!napi_scheduled_) {
+                           napi_scheduled_ = true;
+                           cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
+                         }
+                         eoi(std::move(done));
+                       });
+      });
+    });
+  });
+}
+
+void E1000Driver::napi(Continuation done) {
+  const GuestCosts& c = os_->costs();
+  const uint32_t cleaned = dev_->tx_reap();
+  uint32_t received = 0;
+  uint32_t packet = 0;
+  while (received < config_.napi_budget && dev_->rx_reap(packet)) {
+    ++received;
+    ++rx_packets_;
+    os_->deliver(packet);
+  }
+  to_refill_ += received;
+  const core::Cycles cost = c.napi_poll + (c.driver_rx_packet + c.udp_rx + c.driver_rx_refill) * received +
+                            c.driver_tx_free * cleaned;
+  cpu_->guest(cost, CpuCategory::kGuestKernel, [this, received, done = std::move(done)]() mutable {
+    // Frames held in the qdisc while the TX ring was full.
+    while (!qdisc_.empty() && dev_->tx_post(qdisc_.front())) {
+      qdisc_.pop_front();
+      ++tx_packets_;
+    }
+    refill([this, received, done = std::move(done)]() mutable {
+      if (received == config_.napi_budget) {
+        cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
+        done();
+        return;
+      }
+      // napi_complete_done -> e1000_irq_enable: IMS, then the write flush.
+      napi_scheduled_ = false;
+      userspace_exit([this](Continuation d) { dev_->ims_write(std::move(d)); }, [this, done = std::move(done)]() mutable {
+        userspace_exit([this](Continuation d) { dev_->status_read(std::move(d)); }, std::move(done));
+      });
+    });
+  });
+}
+
+void E1000Driver::refill(Continuation k) {
+  if (to_refill_ < config_.refill_batch) {
+    k();
+    return;
+  }
+  to_refill_ -= config_.refill_batch;
+  // An RDT write: coalesced MMIO, an exit to KVM that QEMU sees later.
+  dev_->rx_post_coalesced(config_.refill_batch);
+  cpu_->exit(ExitReason::kMmioEmulated, [this, k = std::move(k)]() mutable { refill(std::move(k)); });
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,104 @@
+// Hardware NIC driver: xmit with tail doorbells, MSI-X ISR, NAPI with refill.
+#include "models/guest/nic_driver.h"
+
+namespace viosim::models {
+
+const core::ComponentSpec& NicDriver::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "guest.nic_driver",
+      .help = "ixgbe/ixgbevf-class driver for one queue pair: tail doorbells, MSI-X, NAPI, refill by 16",
+      .params = {{"napi_weight", core::Unit::kPackets, "64", "RX budget per poll"},
+                 {"refill_batch", core::Unit::kPackets, "16", "buffers per RX tail write"}},
+      .ports = {},
+      .stats = {{"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets posted for transmit"},
+                {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets received"},
+                {"qdisc_drops", core::StatKind::kCounter, core::Unit::kPackets, "drops at a full qdisc"},
+                {"doorbells", core::StatKind::kCounter, core::Unit::kCount, "TX tail register writes"}}};
+  return spec;
+}
+
+NicDriver::NicDriver(core::Simulator& sim, std::string_view name, core::Component* parent, GuestOs& os,
+                     NicQueue& queue, uint32_t vector, const Config& config)
+    : core::Component(sim, name, parent), os_(&os), cpu_(&os.vcpu()), q_(&queue), config_(config) {
+  os.set_device(this);
+  os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
+}
+
+void NicDriver::init() { q_->rx_post(UINT32_MAX); }  // fill the RX ring
+
+void NicDriver::xmit(uint32_t packet, bool more, Continuation k) {
+  const GuestCosts& c = os_->costs();
+  if (!q_->tx_post(packet)) {
+    // Ring full: the queue is stopped; the packet waits in the qdisc.
+    if (qdisc_.size() < config_.qdisc_len) {
+      qdisc_.push_back(packet);
+    } else {
+      ++qdisc_drops_;
+      os_->pool().release(packet);
+    }
+    k();
+    return;
+  }
+  ++tx_packets_;
+  if (more) {
+    cpu_->guest(c.driver_tx_packet, CpuCategory::kGuestKernel, std::move(k));
+    return;
+  }
+  // The tail write: straight to the device, no exit.
+  ++doorbells_;
+  cpu_->guest(c.driver_tx_packet + config_.mmio_write, CpuCategory::kGuestKernel, [this, k = std::move(k)]() mutable {
+    q_->tx_doorbell();
+    k();
+  });
+}
+
+void NicDriver::isr(Continuation done) {
+  if (!napi_scheduled_) {
+    napi_scheduled_ = true;
+    cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
+  }
+  cpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
+}
+
+void NicDriver::napi(Continuation done) {
+  const GuestCosts& c = os_->costs();
+  const uint32_t cleaned = q_->tx_reap();
+  uint32_t received = 0;
+  uint32_t packet = 0;
+  while (received < config_.napi_budget && q_->rx_reap(packet)) {
+    ++received;
+    ++rx_packets_;
+    napi_bytes_ += os_->pool()[packet].bytes;
+    os_->deliver(packet);
+  }
+  napi_packets_ += received;
+  to_refill_ += received;
+  uint32_t tail_writes = 0;
+  while (to_refill_ >= config_.refill_batch) {
+    q_->rx_post(config_.refill_batch);
+    to_refill_ -= config_.refill_batch;
+    ++tail_writes;
+  }
+  const core::Cycles cost = c.napi_poll + (c.driver_rx_packet + c.udp_rx) * received + c.driver_tx_free * cleaned +
+                            c.driver_rx_refill * received + config_.mmio_write * tail_writes;
+  cpu_->guest(cost, CpuCategory::kGuestKernel, [this, received, done = std::move(done)]() mutable {
+    // Frames waiting in the qdisc go out now that TX descriptors are free.
+    while (!qdisc_.empty() && q_->tx_free() > 0) {
+      q_->tx_post(qdisc_.front());
+      qdisc_.pop_front();
+      ++tx_packets_;
+    }
+    q_->tx_doorbell();
+    if (received == config_.napi_budget) {
+      cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
+    } else {
+      napi_scheduled_ = false;
+      q_->rearm(napi_packets_, napi_bytes_);  // napi_complete_done: re-enable the vector
+      napi_packets_ = 0;
+      napi_bytes_ = 0;
+    }
+    done();
+  });
+}
+
+}  // namespace viosim::models

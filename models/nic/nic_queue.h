@@ -1,0 +1,94 @@
+// One hardware NIC queue pair as its driver sees it (an SR-IOV VF queue
+// given to a VM, or the host's own NIC on bare metal): the driver posts TX
+// descriptors and rings the tail doorbell; the NIC fetches descriptors and
+// data by DMA and puts the frames on the wire, writing the descriptors back.
+// The driver posts RX buffers (tail writes); arriving frames are DMA'd into
+// them (no buffer: the frame is dropped as rx_missed) and written back, and
+// the queue's MSI-X vector fires when its moderation policy says so.
+// With an IOMMU every DMA translates its page through the IOTLB.
+#pragma once
+
+#include <functional>
+
+#include "models/net/packet.h"
+#include "models/net/wire.h"
+#include "models/nic/interrupt_moderation.h"
+#include "models/passthrough/iotlb.h"
+#include "sim-core/member_event.h"
+
+namespace viosim::models {
+
+class NicQueue final : public core::Component {
+ public:
+  struct Config {
+    uint32_t rx_ring = 512;
+    uint32_t tx_ring = 512;
+    uint32_t buffer_bytes = 2048;                          // RX buffer size
+    core::Duration dma_latency = core::Nanoseconds(500);   // descriptor fetch / write-back
+    core::Duration iotlb_miss = core::Nanoseconds(200);    // one page walk
+    InterruptModerationConfig moderation;
+  };
+  using Msi = std::function<void()>;
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  // `iotlb` may be null (no IOMMU translation); `wire` carries TX frames.
+  NicQueue(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
+           PacketPool& pool, Iotlb* iotlb, Wire& wire, Msi msi);
+
+  // ---- driver side ----
+  bool tx_post(uint32_t packet);   // false: the TX ring is full
+  void tx_doorbell();              // tail write: fetch what was posted
+  uint32_t tx_reap();              // written-back TX descriptors since the last reap
+  uint32_t tx_free() const { return config_.tx_ring - tx_in_ring_; }
+  void rx_post(uint32_t buffers);  // tail write: that many more empty buffers
+  bool rx_reap(uint32_t& packet);  // the next received frame
+  uint32_t rx_buffers_posted() const { return rx_buffers_; }
+  // NAPI completed and re-enabled the vector after handling this much.
+  void rearm(uint64_t packets, uint64_t bytes);
+
+  // ---- wire side ----
+  void receive(uint32_t packet);
+
+  uint64_t drops() const { return drops_.value(); }
+  uint64_t interrupts() const { return interrupts_.value(); }
+  const Iotlb* iotlb() const { return iotlb_; }
+
+ private:
+  core::Duration dma(uint64_t address);
+  void frame_written_back();
+  void apply(const ModerationDecision& d);
+  void fire();
+  void fetch();
+
+  Config config_;
+  PacketPool* pool_;
+  Iotlb* iotlb_;
+  Wire* wire_;
+  Msi msi_;
+  std::unique_ptr<InterruptModerator> moderator_;
+  // TX: posted (not yet fetched), in the NIC, completed (not yet reaped).
+  core::RingBuffer<uint32_t> tx_posted_;
+  uint32_t tx_in_ring_ = 0;
+  uint32_t tx_done_ = 0;
+  uint64_t tx_slot_ = 0;
+  // RX: empty buffers posted, frames in flight (DMA), frames written back.
+  uint32_t rx_buffers_ = 0;
+  uint64_t rx_slot_ = 0;
+  struct InFlight {
+    core::Time done;
+    uint32_t packet;
+  };
+  core::RingBuffer<InFlight> rx_dma_;
+  core::RingBuffer<uint32_t> rx_done_;
+  core::MemberEvent rx_dma_event_{this, "rx_write_back", [this] { frame_written_back(); }};
+  core::MemberEvent fetch_event_{this, "tx_fetch", [this] { fetch(); }};
+  core::MemberEvent irq_{this, "msi", [this] { fire(); }};
+  core::Counter rx_frames_{this, "rx_frames"};
+  core::Counter tx_frames_{this, "tx_frames"};
+  core::Counter drops_{this, "drops"};
+  core::Counter interrupts_{this, "interrupts"};
+};
+
+}  // namespace viosim::models
