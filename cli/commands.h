@@ -19,5 +19,6 @@ int run_command(const Args& args);
 int profiles_command(const Args& args);
 int list_models_command(const Args& args);
 int schema_command(const Args& args);
+int graph_command(const Args& args);
 
 }  // namespace viosim::cli

@@ -22,6 +22,7 @@ constexpr char kUsage[] =
     "  profiles [NAME]         list the built-in host profiles, or print one\n"
     "  list-models             list the model types of this build\n"
     "  schema                  print every scenario field: type, unit, default, range, help\n"
+    "  graph FILE              print each compared path as Graphviz DOT\n"
     "\n"
     "options:\n"
     "  --help                  this text; `viosim COMMAND --help` for a command\n"
@@ -36,7 +37,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"validate", validate_command}, {"run", run_command},       {"profiles", profiles_command},
-    {"list-models", list_models_command}, {"schema", schema_command},
+    {"list-models", list_models_command}, {"schema", schema_command},     {"graph", graph_command},
 };
 
 int dispatch(const Args& args) {

@@ -13,6 +13,7 @@
 #include "models/host/host_thread.h"
 #include "models/kvm/irqfd.h"
 #include "models/net/tap.h"
+#include "models/paths/path_graph.h"
 #include "models/traffic/flow_stats.h"
 
 namespace viosim::models {
@@ -247,6 +248,7 @@ PathResults collect(Topology& t, double wall_s) {
 
 PathResults run_path(const PathConfig& config) {
   if (config.warmup >= config.duration) throw std::invalid_argument("the warm-up must be shorter than the run");
+  check_path_graph(build_path_graph(config));  // the wiring connects both ways
   const auto wall_start = std::chrono::steady_clock::now();
   Topology t(config);
   build_common(t);

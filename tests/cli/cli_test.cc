@@ -142,6 +142,20 @@ TEST_F(Viosim, RunWritesTheResultsFolderAndRefusesToOverwriteIt) {
   EXPECT_EQ(run("run scenarios/examples/rr_64b_all_paths.textproto -o '" + output.string() + "'").status, 2);
 }
 
+TEST_F(Viosim, GraphPrintsOneDigraphPerComparedBackend) {
+  const Outcome all = run("graph scenarios/examples/compare_paths.textproto");
+  ASSERT_EQ(all.status, 0) << all.err;
+  size_t digraphs = 0;
+  for (size_t at = all.out.find("digraph"); at != std::string::npos; at = all.out.find("digraph", at + 1)) ++digraphs;
+  EXPECT_EQ(digraphs, 6u);
+  const Outcome one = run("graph scenarios/examples/compare_paths.textproto --backend VHOST_NET");
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_NE(one.out.find("vhost worker"), std::string::npos);
+  EXPECT_NE(one.out.find("irqfd"), std::string::npos);
+  EXPECT_EQ(run("graph scenarios/examples/compare_paths.textproto --backend VHOST").status, 2);
+  EXPECT_EQ(run("graph").status, 2);
+}
+
 TEST_F(Viosim, RunRejectsBadInputWithStatusTwo) {
   const fs::path output = dir_ / "results";
   EXPECT_EQ(run("run tests/scenarios/invalid/warmup_longer_than_run.textproto -o '" + output.string() + "'").status, 2);

@@ -1,0 +1,33 @@
+// The wired path of one backend as a graph (Boost.Graph): the hops a packet
+// takes from the guest application to the wire and back, each edge named
+// for the mechanism that moves it (a kick, an irqfd, a writev, DMA). It is
+// built from the same PathConfig the run uses, checked before the run (both
+// directions must connect the application and the peer), and printed as
+// Graphviz DOT by `viosim graph`.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "models/paths/path_config.h"
+
+namespace viosim::models {
+
+struct PathVertex {
+  std::string name;   // "vhost worker", "tap queue", ...
+  std::string where;  // "guest", "host kernel", "QEMU", "device", "wire", "peer"
+};
+struct PathEdge {
+  std::string how;  // the mechanism: "kick (MMIO exit + ioeventfd)", ...
+};
+using PathGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, PathVertex, PathEdge>;
+
+PathGraph build_path_graph(const PathConfig& config);
+// Throws std::logic_error naming the break if the application cannot reach
+// the peer or the peer the application.
+void check_path_graph(const PathGraph& graph);
+void write_dot(const PathGraph& graph, const std::string& title, std::ostream& out);
+
+}  // namespace viosim::models
