@@ -13,8 +13,48 @@
 #include "scenarios/runner/results_folder.h"
 #include "scenarios/runner/run_scenario.h"
 
+#include <unistd.h>
+
 namespace viosim::cli {
 namespace {
+
+// Progress on stderr: on a terminal one line redrawn in place with a bar and
+// the ETA of the whole run; otherwise a plain line per backend at its start
+// and at each quarter, so logs stay short.
+class ProgressReporter {
+ public:
+  explicit ProgressReporter(bool tty) : tty_(tty), start_(std::chrono::steady_clock::now()) {}
+  void operator()(const std::string& backend, int index, int count, double fraction) {
+    const double overall = (index + fraction) / count;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double eta = overall > 0.01 ? elapsed * (1 - overall) / overall : 0;
+    if (tty_) {
+      const int filled = static_cast<int>(overall * 30);
+      char line[160];
+      std::snprintf(line, sizeof line, "\r[%-30s] %3.0f%%  %-17s ETA %5.1f s ", std::string(filled, '#').c_str(),
+                    overall * 100, backend.c_str(), eta);
+      std::cerr << line << (overall >= 1.0 ? "\n" : "") << std::flush;
+      return;
+    }
+    const int quarter = static_cast<int>(fraction * 4 + 1e-9);
+    if (backend != last_backend_) {
+      last_backend_ = backend;
+      last_quarter_ = -1;
+    }
+    if (quarter == last_quarter_) return;
+    last_quarter_ = quarter;
+    char line[160];
+    std::snprintf(line, sizeof line, "viosim run: %s %d/%d: %3.0f%% (ETA %.1f s)\n", backend.c_str(), index + 1, count,
+                  quarter * 25.0, eta);
+    std::cerr << line;
+  }
+
+ private:
+  bool tty_;
+  std::chrono::steady_clock::time_point start_;
+  std::string last_backend_;
+  int last_quarter_ = -1;
+};
 
 constexpr char kUsage[] =
     "usage: viosim run FILE [-o DIR] [--set field.path=value]... [--backend NAME]\n"
@@ -78,7 +118,7 @@ int run_command(const Args& args) {
   try {
     RunOptions run_options;
     run_options.scenario_file = file;
-    run_options.progress = [](const std::string& line) { std::cerr << "viosim run: " << line << "\n"; };
+    run_options.progress = ProgressReporter(::isatty(2) != 0);
     summary = viosim::run(*result.scenario, run_options);
   } catch (const scenarios::NotModelled& e) {
     std::cerr << file << ": error: this build cannot run the scenario: not modelled yet: " << e.what() << "\n";

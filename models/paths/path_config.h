@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -81,6 +82,10 @@ struct PathConfig {
   Wire::Config wire;
   ExternalPeer::Config peer;
   std::vector<FlowConfig> flows;
+
+  // Called with the fraction of simulated time done, about a hundred times
+  // a run (from the simulating thread); may be empty.
+  std::function<void(double fraction)> progress;
 };
 
 }  // namespace viosim::models

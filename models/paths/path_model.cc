@@ -1,6 +1,7 @@
 // Assembles host, VM, backend, NIC, wire, peer and flows for one backend.
 #include "models/paths/path_model.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -266,9 +267,18 @@ PathResults run_path(const PathConfig& config) {
       build_hardware_queue(t);
       break;
   }
-  t.sim.run_until(core::Time::zero() + config.warmup);
+  // The run goes in slices so that progress can be reported; slicing does
+  // not change which events run or in which order.
+  const core::Duration slice = std::max(config.duration / 100, core::Nanoseconds(1));
+  auto run_to = [&](core::Time until) {
+    for (core::Time t_next = t.sim.now() + slice; t.sim.now() < until; t_next = t.sim.now() + slice) {
+      t.sim.run_until(std::min(t_next, until));
+      if (config.progress) config.progress((t.sim.now() - core::Time::zero()).seconds() / config.duration.seconds());
+    }
+  };
+  run_to(core::Time::zero() + config.warmup);
   for (core::Component* comp : t.sim.components()) comp->reset_stats();
-  t.sim.run_until(core::Time::zero() + config.duration);
+  run_to(core::Time::zero() + config.duration);
   t.sim.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return collect(t, wall);

@@ -65,11 +65,17 @@ RunSummary run(const Scenario& scenario, const RunOptions& options) {
   summary.set_latency_kind(round_trip ? "round_trip" : "one_way");
 
   std::string first_error;
-  for (models::PathBackend backend : scenarios::compared_backends(scenario)) {
+  const std::vector<models::PathBackend> backends = scenarios::compared_backends(scenario);
+  for (size_t i = 0; i < backends.size(); ++i) {
+    const models::PathBackend backend = backends[i];
     const std::string name(models::backend_name(backend));
     try {
-      const models::PathConfig config = scenarios::build_path_config(scenario, backend);
-      if (options.progress) options.progress("running " + name);
+      models::PathConfig config = scenarios::build_path_config(scenario, backend);
+      if (options.progress) {
+        config.progress = [&options, name, i, n = backends.size()](double f) {
+          options.progress(name, static_cast<int>(i), static_cast<int>(n), f);
+        };
+      }
       *summary.add_backend() = to_backend_result(models::run_path(config));
     } catch (const scenarios::NotModelled& e) {
       if (first_error.empty()) first_error = e.what();

@@ -13,8 +13,10 @@
 namespace viosim {
 
 struct RunOptions {
-  std::string scenario_file;                        // recorded in the summary
-  std::function<void(const std::string&)> progress;  // a line per backend, may be empty
+  std::string scenario_file;  // recorded in the summary
+  // Progress: which backend (its index and the count) and how far its run
+  // is (0 to 1), about a hundred calls per backend; may be empty.
+  std::function<void(const std::string& backend, int index, int count, double fraction)> progress;
 };
 
 // Throws scenarios::NotModelled when no compared backend can run.
