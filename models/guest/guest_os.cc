@@ -1,6 +1,7 @@
 // Guest interrupt dispatch, sockets, applications and their timers.
 #include "models/guest/guest_os.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace viosim::models {
@@ -205,6 +206,14 @@ void GuestOs::run_due_next() {
     } else {
       f.sends_left = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
       f.next_due = f.next_due + next_gap(f.config, rng());
+      if (f.config.max_packets != 0) {
+        if (f.seq >= f.config.max_packets) {
+          f.timer_active = false;  // the transfer is complete
+          f.sends_left = 0;
+        } else {
+          f.sends_left = static_cast<uint32_t>(std::min<uint64_t>(f.sends_left, f.config.max_packets - f.seq));
+        }
+      }
     }
     run_due_next();
     return;

@@ -35,6 +35,8 @@ VirtioNetDriver::VirtioNetDriver(core::Simulator& sim, std::string_view name, co
 void VirtioNetDriver::init() {
   // virtnet_open: fill the receive ring.
   for (uint32_t token = 0; token < q_->rx.size(); ++token) q_->rx.add(token);
+  // Without TX NAPI, TX callbacks are wanted only while the queue is stopped.
+  if (!config_.napi_tx) q_->tx.disable_cb();
 }
 
 // ---- transmit ----
@@ -84,9 +86,18 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
     stopped_ = true;
     stop_now = true;
     ++stops_;
-    if (tx.enable_cb_delayed() && !tx_napi_scheduled_) {
-      tx_napi_scheduled_ = true;
-      vcpu_->post_softirq([this](Continuation done) { tx_napi(std::move(done)); });
+    if (tx.enable_cb_delayed()) {
+      if (config_.napi_tx && !tx_napi_scheduled_) {
+        tx_napi_scheduled_ = true;
+        vcpu_->post_softirq([this](Continuation done) { tx_napi(std::move(done)); });
+      } else if (!config_.napi_tx) {
+        // More just got used: free them and recheck.
+        reclaim_tx();
+        if (tx.num_free() >= config_.stop_threshold) {
+          stopped_ = false;
+          tx.disable_cb();
+        }
+      }
     }
   }
   const GuestCosts& c = os_->costs();
@@ -106,7 +117,18 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
 void VirtioNetDriver::tx_isr(Continuation done) {
   ++tx_irqs_;
   q_->tx.on_interrupt();
-  q_->tx.disable_cb();  // skb_xmit_done -> virtqueue_napi_schedule
+  q_->tx.disable_cb();  // skb_xmit_done
+  if (!config_.napi_tx) {
+    // Orphan mode: callbacks stay off; the queue is woken and the next
+    // transmit reclaims (they come back on only when the queue stops).
+    if (stopped_) {
+      reclaim_tx();
+      if (q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;
+    }
+    vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel,
+                 [this, done = std::move(done)]() mutable { flush_qdisc(std::move(done)); });
+    return;
+  }
   if (!tx_napi_scheduled_) {
     tx_napi_scheduled_ = true;
     vcpu_->post_softirq([this](Continuation d) { tx_napi(std::move(d)); });

@@ -71,8 +71,12 @@ void ExternalPeer::source_tick() {
   for (size_t i = 0; i < flows_.size(); ++i) {
     PeerFlow& f = flows_[i];
     while (next_source_[i] <= now()) {
+      if (f.config.max_packets != 0 && f.seq >= f.config.max_packets) {
+        next_source_[i] = core::Time::max();  // the transfer is complete
+        break;
+      }
       const uint32_t n = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
-      for (uint32_t k = 0; k < n; ++k) {
+      for (uint32_t k = 0; k < n && (f.config.max_packets == 0 || f.seq < f.config.max_packets); ++k) {
         const uint32_t id = make(f, PacketKind::kData, f.config.frame_bytes, next_source_[i]);
         f.stats->sent((*pool_)[id]);
         emit(id, next_source_[i] + config_.tx_latency);

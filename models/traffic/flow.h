@@ -23,6 +23,7 @@ struct FlowConfig {
   Arrival arrival = Arrival::kPoisson;
   uint32_t burst_packets = 32;
   uint32_t frame_bytes = 64;
+  uint64_t max_packets = 0;  // a source stops after this many (0: never); bulk transfers
   // Request/response.
   uint32_t request_bytes = 64;
   uint32_t response_bytes = 64;

@@ -56,23 +56,6 @@ void VhostNet::sleep_or_poll() {
   }
   std::vector<EventFd*> fds{&q_->tx_kick, &q_->rx_kick};
   if (!rx_wants_buffers_) fds.push_back(&tap_->readable());
-  if (config_.busy_poll > core::Duration::zero()) {
-    // vhost_net_busy_poll: kicks off while spinning on the avail ring and
-    // the socket; it ends early when another task wants the core.
-    q_->tx.disable_notify();
-    worker_->spin_on(std::move(fds), CpuCategory::kVhost, config_.busy_poll, /*yield=*/true, [this] {
-      if (worker_->spin_found() || q_->tx.avail_pending() > 0) {
-        tx_queued_ = tx_queued_ || q_->tx.avail_pending() > 0;
-        work();
-        return;
-      }
-      q_->tx.enable_notify();
-      std::vector<EventFd*> wait_fds{&q_->tx_kick, &q_->rx_kick};
-      if (!rx_wants_buffers_) wait_fds.push_back(&tap_->readable());
-      worker_->wait(std::move(wait_fds), [this] { work(); });
-    });
-    return;
-  }
   worker_->wait(std::move(fds), [this] { work(); });
 }
 
@@ -108,6 +91,7 @@ void VhostNet::handle_tx() {
   done_packets_ = 0;
   done_bytes_ = 0;
   rechecked_ = false;
+  polled_ = false;
   tx_batch_step();
 }
 
@@ -128,7 +112,17 @@ void VhostNet::tx_batch_step() {
       sleep_or_poll();
       return;
     }
-    // Empty ring: re-enable kicks and look once more (vhost_enable_notify).
+    // Empty ring. With a busy-loop timeout, vhost_net_tx_get_vq_desc first
+    // spins on the avail ring and the socket while kicks are still off (the
+    // stale avail_event keeps the guest from exiting), ending early when
+    // another task wants the core.
+    if (config_.busy_poll > core::Duration::zero() && !polled_) {
+      polled_ = true;
+      worker_->spin_on({&tap_->readable()}, CpuCategory::kVhost, config_.busy_poll, /*yield=*/true,
+                       [this] { tx_batch_step(); });
+      return;
+    }
+    // Re-enable kicks and look once more (vhost_enable_notify).
     if (!rechecked_ && q_->tx.enable_notify()) {
       q_->tx.disable_notify();
       rechecked_ = true;
@@ -139,6 +133,7 @@ void VhostNet::tx_batch_step() {
     return;
   }
   rechecked_ = false;
+  polled_ = false;
   worker_->run(cost, CpuCategory::kVhost, [this] {
     // vhost_tx_batch: one tun_sendmsg; tun and the host stack forward each
     // packet through the bridge to the NIC on this core.

@@ -77,6 +77,7 @@ class VhostNet final : public core::Component {
   uint32_t done_packets_ = 0;
   uint64_t done_bytes_ = 0;
   bool rechecked_ = false;
+  bool polled_ = false;  // busy-polled since the last packets
   std::vector<uint32_t> batch_;
   uint32_t rx_unflushed_ = 0;
   core::Counter tx_packets_{this, "tx_packets"};

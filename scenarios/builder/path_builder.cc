@@ -103,7 +103,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
 // Ethernet + IPv4 + UDP headers and the FCS around a payload.
 uint32_t frame_for_payload(uint32_t payload) { return std::max<uint32_t>(64, payload + 14 + 20 + 8 + 4); }
 
-models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name) {
+models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name, double line_rate_bps) {
   models::FlowConfig m;
   m.name = f.name();
   const bool src_vm = f.src() == vm_name;
@@ -138,7 +138,17 @@ models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name)
     m.burst_packets = ol.burst_packets();
     return m;
   }
-  throw NotModelled("flow \"" + f.name() + "\": bulk transfers");
+  // Bulk: frames back to back at the line rate, as a UDP blaster sends
+  // them (no TCP congestion control is modelled): the sender's CPU, the
+  // rings and the wire decide the throughput.
+  const auto& bulk = f.bulk();
+  m.pattern = models::FlowConfig::Pattern::kOpenLoop;
+  m.arrival = models::FlowConfig::Arrival::kConstant;
+  m.frame_bytes = bulk.frame_bytes();
+  m.rate_pps = line_rate_bps / (8.0 * double(models::wire_bytes(m.frame_bytes)));
+  const uint64_t payload = std::max<uint32_t>(1, m.frame_bytes - 46);
+  m.max_packets = bulk.total_bytes() == 0 ? 0 : (bulk.total_bytes() + payload - 1) / payload;
+  return m;
 }
 
 }  // namespace
@@ -211,7 +221,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.peer.rx_latency = Units::us(s.external().rx_latency_us());
   c.peer.tx_latency = Units::us(s.external().tx_latency_us());
 
-  for (const auto& f : s.traffic().flow()) c.flows.push_back(build_flow(f, vm.name()));
+  for (const auto& f : s.traffic().flow()) c.flows.push_back(build_flow(f, vm.name(), double(c.wire.line_rate_bps)));
   return c;
 }
 

@@ -135,6 +135,43 @@ TEST(PathMechanisms, IotlbMissesDependOnTheMappingSize) {
   EXPECT_GT(b.iotlb_hits, a.iotlb_hits);
 }
 
+// Busy polling: a vhost worker that spins while the guest sends keeps kicks
+// off, so the guest makes fewer doorbell exits than with a sleeping worker.
+TEST(PathMechanisms, VhostBusyPollingSavesKicks) {
+  PathConfig sleepy = open_loop(PathBackend::kVhostNet, true, 100'000);
+  PathConfig polling = sleepy;
+  polling.vhost.busy_poll = core::Microseconds(50);
+  const PathResults a = run_path(sleepy);
+  const PathResults b = run_path(polling);
+  ASSERT_GT(a.app_packets, 1000u);
+  EXPECT_LT(exits(b, ExitReason::kMmioFast) * 2, exits(a, ExitReason::kMmioFast));
+  EXPECT_GT(b.cpu_s[static_cast<size_t>(CpuCategory::kVhost)], a.cpu_s[static_cast<size_t>(CpuCategory::kVhost)]);
+}
+
+// Orphan mode (napi_tx off): no TX interrupts; buffers are reclaimed at
+// the next transmit.
+TEST(PathMechanisms, OrphanModeTakesNoTxInterrupts) {
+  PathConfig napi = open_loop(PathBackend::kVhostNet, true, 50'000);
+  PathConfig orphan = napi;
+  orphan.driver.napi_tx = false;
+  const PathResults a = run_path(napi);
+  const PathResults b = run_path(orphan);
+  ASSERT_GT(b.app_packets, 1000u);
+  EXPECT_GT(a.guest_interrupts, 100u);
+  EXPECT_LT(b.guest_interrupts * 10, a.guest_interrupts);
+}
+
+// A bulk transfer stops after its bytes.
+TEST(PathMechanisms, BulkFlowStopsAfterItsPackets) {
+  PathConfig c = open_loop(PathBackend::kVhostNet, true, 14'880'952);
+  c.flows[0].arrival = FlowConfig::Arrival::kConstant;
+  c.flows[0].max_packets = 3000;
+  c.warmup = core::Microseconds(1);
+  const PathResults r = run_path(c);
+  EXPECT_EQ(r.sent, 3000u);
+  EXPECT_EQ(r.app_packets + r.drops, 3000u);
+}
+
 TEST(PathMechanisms, BareMetalHasNoVirtualizationAtAll) {
   const PathResults r = run_path(request_response(PathBackend::kBareMetal));
   ASSERT_GT(r.app_packets, 100u);
