@@ -23,7 +23,7 @@ constexpr char kUsage[] =
     "\n"
     "options:\n"
     "  -o, --output OUT   the folder for the plots (default: RESULTS_DIR/plots)\n"
-    "  --size WxH         image size in pixels (default: 1100x700)\n"
+    "  --size WxH         image size in pixels, 10 to 9999 each (default: 1100x700)\n"
     "  --help             this text\n"
     "\n"
     "exit status: 0 ok, 1 the plots could not be written, 2 bad arguments,\n"
@@ -46,7 +46,7 @@ int plot_command(const Args& args) {
   if (auto it = parsed->values.find("--size"); it != parsed->values.end()) {
     std::smatch m;
     const std::string& text = it->second.front();
-    if (!std::regex_match(text, m, std::regex(R"(([1-9][0-9]{1,4})x([1-9][0-9]{1,4}))"))) {
+    if (!std::regex_match(text, m, std::regex(R"(([1-9][0-9]{1,3})x([1-9][0-9]{1,3}))"))) {
       return usage_error("plot", "--size wants WIDTHxHEIGHT in pixels, e.g. 1100x700; got \"" + text + "\"", kUsage);
     }
     size = {std::stoi(m[1]), std::stoi(m[2])};

@@ -84,12 +84,22 @@ QString latency_kind_label(std::string_view latency_kind) {
   return latency_kind == "one_way" ? QStringLiteral("One-way") : QStringLiteral("Round-trip");
 }
 
-QChart* new_chart(const QString& headline, const std::string& scenario_name) {
+QString run_subtitle(const RunSummary& summary) {
+  QString line = QString::fromStdString(summary.scenario_name());
+  if (summary.skipped_size() > 0) {
+    QStringList names;
+    for (const SkippedBackend& s : summary.skipped()) names << backend_label(s.backend());
+    line += (line.isEmpty() ? QString() : QStringLiteral(" \u2014 ")) + QStringLiteral("not run: ") +
+            names.join(QStringLiteral(", "));
+  }
+  return line;
+}
+
+QChart* new_chart(const QString& headline, const QString& subtitle) {
   auto* chart = new QChart;
   QString title = QStringLiteral("<b>%1</b>").arg(headline.toHtmlEscaped());
-  if (!scenario_name.empty()) {
-    title += QStringLiteral("<br><span style=\"font-size:small\">%1</span>")
-                 .arg(QString::fromStdString(scenario_name).toHtmlEscaped());
+  if (!subtitle.isEmpty()) {
+    title += QStringLiteral("<br><span style=\"font-size:small\">%1</span>").arg(subtitle.toHtmlEscaped());
   }
   chart->setTitle(title);
   QFont title_font = chart->titleFont();

@@ -11,6 +11,8 @@
 #include <QtCharts/QValueAxis>
 #include <string_view>
 
+#include "scenarios/schema/viosim/results.pb.h"
+
 namespace viosim::charts {
 
 // Backends are keyed by their results name ("VHOST_NET"). Known backends
@@ -28,9 +30,13 @@ QString category_label(std::string_view category);
 // "Round-trip" or "One-way", from RunSummary.latency_kind.
 QString latency_kind_label(std::string_view latency_kind);
 
-// A chart with the house title (a headline and, when given, the scenario
-// name under it), white background, no animation and a legend at the bottom.
-QChart* new_chart(const QString& headline, const std::string& scenario_name);
+// A chart with the house title (a headline and, when not empty, a smaller
+// line under it), white background, no animation and a legend at the bottom.
+QChart* new_chart(const QString& headline, const QString& subtitle);
+
+// The line under a run chart's headline: the scenario's name and, when some
+// compared backends did not run, which ones (else readers look for them).
+QString run_subtitle(const RunSummary& summary);
 
 // A linear value axis starting at zero with `title` (which carries the unit)
 // and a range rounded up to nice ticks.

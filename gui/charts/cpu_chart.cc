@@ -25,7 +25,7 @@ double value_of(const BackendResult& b, const std::string& category) {
 
 std::unique_ptr<QChart> cpu_by_category_chart(const RunSummary& summary) {
   std::unique_ptr<QChart> chart(
-      new_chart(QStringLiteral("Where the CPU time goes (idle not shown)"), summary.scenario_name()));
+      new_chart(QStringLiteral("Where the CPU time goes (idle not shown)"), run_subtitle(summary)));
 
   // Categories in the order the results list them, skipping idle and any
   // that no backend used, so the legend holds only what the bars show.

@@ -16,7 +16,7 @@ namespace viosim::charts {
 std::unique_ptr<QChart> latency_cdf_chart(const RunSummary& summary) {
   const QString kind = latency_kind_label(summary.latency_kind());
   const bool round_trip = summary.latency_kind() != "one_way";
-  std::unique_ptr<QChart> chart(new_chart(kind + QStringLiteral(" latency distribution (CDF)"), summary.scenario_name()));
+  std::unique_ptr<QChart> chart(new_chart(kind + QStringLiteral(" latency distribution (CDF)"), run_subtitle(summary)));
 
   auto* x = new QLogValueAxis;
   x->setTitleText(kind + QStringLiteral(" latency (µs, log scale)"));

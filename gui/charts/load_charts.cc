@@ -39,8 +39,8 @@ const BackendResult* find_backend(const RunSummary& s, const std::string& name) 
   return nullptr;
 }
 
-std::string scenario_of(const std::vector<const LoadPoint*>& points) {
-  return points.empty() ? std::string() : points.front()->summary.scenario_name();
+QString scenario_of(const std::vector<const LoadPoint*>& points) {
+  return points.empty() ? QString() : QString::fromStdString(points.front()->summary.scenario_name());
 }
 
 QValueAxis* load_axis(const std::vector<const LoadPoint*>& points, const QString& title) {

@@ -14,7 +14,7 @@ namespace viosim::charts {
 
 std::unique_ptr<QChart> mechanisms_chart(const RunSummary& summary) {
   std::unique_ptr<QChart> chart(new_chart(QStringLiteral("Exits, interrupts, syscalls and wake-ups per packet"),
-                                          summary.scenario_name()));
+                                          run_subtitle(summary)));
   auto* series = new QBarSeries;
   series->setBarWidth(0.85);
   std::vector<std::pair<QBarSet*, QColor>> sets;

@@ -204,6 +204,24 @@ TEST(Charts, EachBackendHasOneColourInEveryChart) {
   EXPECT_EQ(int(distinct.size()), s.backend_size()) << "backends are told apart by colour";
 }
 
+TEST(Charts, SubtitleNamesTheScenarioAndTheBackendsThatDidNotRun) {
+  const RunSummary& s = small_run();
+  ASSERT_GE(s.skipped_size(), 1);
+  const QString subtitle = run_subtitle(s);
+  EXPECT_TRUE(subtitle.startsWith(QString::fromStdString(s.scenario_name()))) << subtitle.toStdString();
+  EXPECT_TRUE(subtitle.contains("not run: " + backend_label(s.skipped(0).backend()))) << subtitle.toStdString();
+  EXPECT_TRUE(latency_cdf_chart(s)->title().contains("not run: "));
+}
+
+TEST(Charts, AnEmptySummaryGivesEmptyChartsNotACrash) {
+  const RunSummary empty;
+  EXPECT_EQ(latency_cdf_chart(empty)->series().size(), 3);
+  EXPECT_EQ(cpu_by_category_chart(empty)->series().size(), 1);
+  EXPECT_EQ(mechanisms_chart(empty)->series().size(), 1);
+  EXPECT_TRUE(throughput_vs_load_chart({})->series().empty());
+  EXPECT_TRUE(latency_vs_load_chart({})->series().empty());
+}
+
 TEST(Charts, PaletteIsFixedByNameAndCoversUnknownBackends) {
   EXPECT_EQ(backend_color("VHOST_NET"), QColor(0x0072b2));
   EXPECT_EQ(backend_label("VHOST_NET"), "vhost-net");
