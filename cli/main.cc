@@ -18,7 +18,8 @@ constexpr char kUsage[] =
     "\n"
     "commands:\n"
     "  validate FILE...        check scenario files; report every error\n"
-    "  run FILE                load a scenario and run it\n"
+    "  run FILE [--plot]       load a scenario and run it\n"
+    "  plot RESULTS_DIR        draw a results folder's charts (PNG and SVG)\n"
     "  profiles [NAME]         list the built-in host profiles, or print one\n"
     "  list-models             list the model types of this build\n"
     "  schema                  print every scenario field: type, unit, default, range, help\n"
@@ -36,8 +37,8 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"validate", validate_command}, {"run", run_command},       {"profiles", profiles_command},
-    {"list-models", list_models_command}, {"schema", schema_command},     {"graph", graph_command},
+    {"validate", validate_command}, {"run", run_command}, {"plot", plot_command}, {"profiles", profiles_command},
+    {"list-models", list_models_command}, {"schema", schema_command}, {"graph", graph_command},
 };
 
 int dispatch(const Args& args) {

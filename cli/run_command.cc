@@ -1,6 +1,6 @@
 // `viosim run FILE`: load, validate and resolve the scenario, run every
 // compared backend, print the table and the fingerprints, and write the
-// results folder atomically.
+// results folder atomically (with the plots in it, given --plot).
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -8,6 +8,7 @@
 
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/plotting.h"
 #include "scenarios/builder/path_builder.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/results_folder.h"
@@ -57,17 +58,19 @@ class ProgressReporter {
 };
 
 constexpr char kUsage[] =
-    "usage: viosim run FILE [-o DIR] [--set field.path=value]... [--backend NAME]\n"
+    "usage: viosim run FILE [-o DIR] [--set field.path=value]... [--backend NAME] [--plot]\n"
     "\n"
     "Loads and validates FILE, runs every backend it compares on otherwise\n"
     "identical set-ups, prints a table and each run's event fingerprint, and\n"
     "writes one results folder: the resolved scenario, summary.json and\n"
-    "results.csv. The folder appears only once complete.\n"
+    "results.csv, latency_cdf.csv (and with --plot, DIR/plots). The folder\n"
+    "appears only once complete.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR   the results folder to create (default: runs/NAME-TIME)\n"
     "  --set PATH=VALUE   override a field, e.g. --set vm[0].nic.queues=2 (repeatable)\n"
     "  --backend NAME     run only this backend on every VM, ignoring compare\n"
+    "  --plot             also draw the charts into DIR/plots, as `viosim plot` does\n"
     "  --help             this text\n"
     "\n"
     "exit status: 0 ok, 1 the run failed, 2 bad scenario or arguments\n";
@@ -76,7 +79,9 @@ constexpr char kUsage[] =
 
 int run_command(const Args& args) {
   const auto parsed = parse_args(
-      "run", args, {{"--output", "-o", true, false}, {"--set", "", true, true}, {"--backend", "", true, false}}, kUsage);
+      "run", args, {{"--output", "-o", true, false}, {"--set", "", true, true}, {"--backend", "", true, false},
+                {"--plot", "", false, false}},
+      kUsage);
   if (!parsed) return kExitBadInput;
   if (parsed->help) {
     std::cout << kUsage;
@@ -88,6 +93,13 @@ int run_command(const Args& args) {
   }
   if (auto it = parsed->values.find("--output"); it != parsed->values.end() && it->second.front().empty()) {
     return usage_error("run", "option --output needs a directory", kUsage);
+  }
+
+  const bool plot = parsed->values.count("--plot") > 0;
+  // Before the run, not after it: a long run should not end in "cannot plot".
+  if (plot && !plotting_available()) {
+    std::cerr << "viosim run: --plot: " << kNoPlotting << "\n";
+    return kExitBadInput;
   }
 
   scenarios::LoadOptions options;
@@ -132,13 +144,32 @@ int run_command(const Args& args) {
   for (const BackendResult& b : summary.backend()) {
     std::cout << "fingerprint " << b.backend() << " " << b.fingerprint() << "\n";
   }
+  // The plots go into the staging folder so they appear with the rest; if
+  // they fail, the results still do (they are the expensive part).
+  std::string plot_error;
+  const auto add_plots = [&](const std::string& staging) {
+    const std::filesystem::path plots = std::filesystem::path(staging) / "plots";
+    try {
+      write_plots(summary, plots.string());
+    } catch (const std::exception& e) {
+      plot_error = e.what();
+      std::error_code ec;
+      std::filesystem::remove_all(plots, ec);
+    }
+  };
   try {
-    write_results_folder(out_dir, *result.scenario, summary);
+    write_results_folder(out_dir, *result.scenario, summary,
+                         plot ? std::function<void(const std::string&)>(add_plots) : nullptr);
   } catch (const std::exception& e) {
     std::cerr << "viosim run: " << e.what() << "\n";
     return kExitFailure;
   }
   std::cout << "results: " << out_dir << "\n";
+  if (!plot_error.empty()) {
+    std::cerr << "viosim run: the results are written, but not the plots: " << plot_error << "\n";
+    return kExitFailure;
+  }
+  if (plot) std::cout << "plots: " << (std::filesystem::path(out_dir) / "plots").string() << "\n";
   return kExitOk;
 }
 

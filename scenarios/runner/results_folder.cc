@@ -1,4 +1,5 @@
-// summary.json, results.csv, the printed table and the atomic folder.
+// summary.json, results.csv, latency_cdf.csv, the printed table and the
+// atomic folder.
 #include "scenarios/runner/results_folder.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -85,6 +86,31 @@ std::string summary_json(const RunSummary& summary) {
   return json;
 }
 
+std::string latency_cdf_csv(const RunSummary& summary) {
+  std::ostringstream out;
+  out << "backend,latency_us,cumulative_fraction\n";
+  for (const BackendResult& b : summary.backend()) {
+    for (const LatencyCdfPoint& p : b.latency_cdf()) {
+      out << b.backend() << "," << number(p.latency_us()) << "," << number(p.cumulative_fraction()) << "\n";
+    }
+  }
+  return out.str();
+}
+
+RunSummary read_summary_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  RunSummary summary;
+  // Unknown fields are accepted: a newer viosim's summary still plots.
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  const auto status = google::protobuf::util::JsonStringToMessage(text.str(), &summary, options);
+  if (!status.ok()) throw std::runtime_error(path + ": not a viosim summary: " + status.ToString());
+  return summary;
+}
+
 std::string results_table(const RunSummary& summary) {
   std::ostringstream out;
   const bool rt = summary.latency_kind() == "round_trip";
@@ -109,7 +135,8 @@ std::string results_table(const RunSummary& summary) {
   return out.str();
 }
 
-void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary) {
+void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary,
+                          const std::function<void(const std::string& staging_dir)>& add_more) {
   const fs::path target(dir);
   if (fs::exists(target)) throw std::runtime_error(dir + " already exists; choose another -o folder");
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -126,6 +153,8 @@ void write_results_folder(const std::string& dir, const Scenario& resolved, cons
                    scenarios::to_textproto(resolved));
     write_file(staging / "summary.json", summary_json(summary));
     write_file(staging / "results.csv", results_csv(summary));
+    write_file(staging / "latency_cdf.csv", latency_cdf_csv(summary));
+    if (add_more) add_more(staging.string());
     fs::rename(staging, target);
   } catch (...) {
     fs::remove_all(staging, ec);

@@ -1,10 +1,13 @@
 // The results folder of one run, written atomically: everything goes into a
 // hidden sibling folder that is renamed into place only when complete, so a
 // failed or interrupted run leaves no half-written folder. It holds the
-// fully resolved scenario, summary.json and results.csv.
+// fully resolved scenario, summary.json, results.csv and latency_cdf.csv
+// (plus whatever the caller adds, such as plots, before the folder appears).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "scenarios/schema/viosim/results.pb.h"
 #include "scenarios/schema/viosim/scenario.pb.h"
@@ -15,11 +18,19 @@ namespace viosim {
 const std::vector<std::string>& results_csv_columns();
 std::string results_csv(const RunSummary& summary);
 std::string summary_json(const RunSummary& summary);
+// Columns backend, latency_us, cumulative_fraction: every backend's CDF points.
+std::string latency_cdf_csv(const RunSummary& summary);
+// Reads a summary.json back (as `viosim plot` does); throws
+// std::runtime_error naming the file if it cannot be read or parsed.
+RunSummary read_summary_json(const std::string& path);
 // A fixed-width table of the headline figures, one row per backend.
 std::string results_table(const RunSummary& summary);
 
 // Throws std::runtime_error (with the path) if `dir` exists or cannot be
-// written; on any failure nothing is left at `dir`.
-void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary);
+// written; on any failure nothing is left at `dir`. `add_more`, if given,
+// writes further files into the staging folder (its argument) before the
+// rename, so they too appear all at once or not at all.
+void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary,
+                          const std::function<void(const std::string& staging_dir)>& add_more = {});
 
 }  // namespace viosim

@@ -3,6 +3,7 @@
 
 #include "models/paths/path_model.h"
 #include "scenarios/builder/path_builder.h"
+#include "sim-core/histogram_cdf.h"
 
 #ifndef VIOSIM_VERSION
 #define VIOSIM_VERSION "dev"
@@ -29,6 +30,11 @@ BackendResult to_backend_result(const models::PathResults& r) {
   l->set_p50(double(r.latency.percentile(0.5)) * 1e-6);
   l->set_p99(double(r.latency.percentile(0.99)) * 1e-6);
   l->set_p999(double(r.latency.percentile(0.999)) * 1e-6);
+  for (const core::CdfPoint& p : core::cdf_points(r.latency, kLatencyCdfPoints)) {
+    LatencyCdfPoint* point = b.add_latency_cdf();
+    point->set_latency_us(double(p.value) * 1e-6);
+    point->set_cumulative_fraction(p.cumulative_fraction);
+  }
   b.set_drops(r.drops);
   b.set_exits_per_packet(r.per_packet(double(r.exits)));
   for (int i = 0; i < models::kExitReasons; ++i) {

@@ -22,6 +22,10 @@ struct RunOptions {
 // Throws scenarios::NotModelled when no compared backend can run.
 RunSummary run(const Scenario& scenario, const RunOptions& options = {});
 
+// Enough points for a smooth curve on a plot, few enough that summary.json
+// stays readable.
+inline constexpr size_t kLatencyCdfPoints = 256;
+
 BackendResult to_backend_result(const models::PathResults& r);
 
 }  // namespace viosim

@@ -119,7 +119,9 @@ TEST_F(Viosim, RunWritesTheResultsFolderAndRefusesToOverwriteIt) {
   const Outcome o = run("run scenarios/examples/rr_64b_all_paths.textproto --set run.duration_ms=20 --set "
                         "run.warmup_ms=2 -o '" + output.string() + "'");
   ASSERT_EQ(o.status, 0) << o.err;
-  for (const char* f : {"scenario.textproto", "summary.json", "results.csv"}) EXPECT_TRUE(fs::exists(output / f)) << f;
+  for (const char* f : {"scenario.textproto", "summary.json", "results.csv", "latency_cdf.csv"}) {
+    EXPECT_TRUE(fs::exists(output / f)) << f;
+  }
   EXPECT_NE(o.out.find("fingerprint VHOST_NET "), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("results: "), std::string::npos) << o.out;
   // Nothing else next to it: the staging folder was renamed into place.
@@ -167,7 +169,7 @@ TEST_F(Viosim, RunRejectsBadInputWithStatusTwo) {
 }
 
 TEST_F(Viosim, EverySubcommandHasHelp) {
-  for (const char* command : {"validate", "run", "profiles", "list-models", "schema"}) {
+  for (const char* command : {"validate", "run", "plot", "profiles", "list-models", "schema"}) {
     const Outcome o = run(std::string(command) + " --help");
     EXPECT_EQ(o.status, 0) << command;
     EXPECT_NE(o.out.find(std::string("usage: viosim ") + command), std::string::npos) << command;
@@ -175,6 +177,66 @@ TEST_F(Viosim, EverySubcommandHasHelp) {
   EXPECT_EQ(run("--help").status, 0);
   EXPECT_EQ(run("help run").status, 0);
 }
+
+// Plotting exists only in builds with Qt (VIOSIM_GUI); the others must say
+// so with status 2, and every build refuses a folder that is not there.
+TEST_F(Viosim, PlotMissingFolderExitsTwo) {
+  const Outcome o = run("plot '" + (dir_ / "no_such_run").string() + "'");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("viosim plot: "), std::string::npos) << o.err;
+  EXPECT_EQ(run("plot").status, 2);
+  EXPECT_EQ(run("plot a b").status, 2);
+}
+
+#ifdef VIOSIM_HAVE_CHARTS
+TEST_F(Viosim, PlotWritesPngAndSvgOfEveryChart) {
+  const fs::path output = dir_ / "results";
+  ASSERT_EQ(run("run scenarios/examples/rr_64b_all_paths.textproto --set run.duration_ms=10 --set "
+                "run.warmup_ms=1 --backend VHOST_NET -o '" + output.string() + "'")
+                .status,
+            0);
+  const Outcome o = run("plot '" + output.string() + "'");
+  ASSERT_EQ(o.status, 0) << o.err;
+  for (const char* name : {"latency_cdf", "cpu_by_category", "mechanisms_per_packet"}) {
+    for (const char* suffix : {".png", ".svg"}) {
+      const fs::path file = output / "plots" / (std::string(name) + suffix);
+      ASSERT_TRUE(fs::exists(file)) << file;
+      EXPECT_GT(fs::file_size(file), 1000u) << file;
+      EXPECT_NE(o.out.find(file.string()), std::string::npos) << o.out;
+    }
+  }
+  const fs::path elsewhere = dir_ / "elsewhere";
+  EXPECT_EQ(run("plot '" + output.string() + "' -o '" + elsewhere.string() + "' --size 400x300").status, 0);
+  EXPECT_TRUE(fs::exists(elsewhere / "cpu_by_category.svg"));
+  EXPECT_EQ(run("plot '" + output.string() + "' --size 400").status, 2);
+  // A folder that is not a results folder.
+  EXPECT_EQ(run("plot '" + elsewhere.string() + "'").status, 2);
+}
+
+TEST_F(Viosim, RunWithPlotPutsThePlotsInTheResultsFolder) {
+  const fs::path output = dir_ / "results";
+  const Outcome o = run("run scenarios/examples/rr_64b_all_paths.textproto --set run.duration_ms=10 --set "
+                        "run.warmup_ms=1 --backend VHOST_NET --plot -o '" + output.string() + "'");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_TRUE(fs::exists(output / "plots" / "latency_cdf.png"));
+  EXPECT_TRUE(fs::exists(output / "plots" / "mechanisms_per_packet.svg"));
+  EXPECT_NE(o.out.find("plots: "), std::string::npos) << o.out;
+}
+#else
+TEST_F(Viosim, PlotWithoutQtExitsTwoSayingHowToGetIt) {
+  const fs::path output = dir_ / "results";
+  ASSERT_EQ(run("run scenarios/examples/rr_64b_all_paths.textproto --set run.duration_ms=10 --set "
+                "run.warmup_ms=1 --backend VHOST_NET -o '" + output.string() + "'")
+                .status,
+            0);
+  const Outcome o = run("plot '" + output.string() + "'");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("VIOSIM_GUI=ON"), std::string::npos) << o.err;
+  EXPECT_EQ(run("run scenarios/examples/rr_64b_all_paths.textproto --plot -o '" + (dir_ / "r2").string() + "'").status,
+            2);
+  EXPECT_FALSE(fs::exists(dir_ / "r2"));
+}
+#endif
 
 TEST_F(Viosim, DescribesItsBuild) {
   const Outcome profiles = run("profiles");

@@ -73,6 +73,56 @@ TEST(Runner, SameScenarioSameSeedIsBitIdentical) {
   }
 }
 
+TEST(Runner, EveryBackendCarriesACompactLatencyCdfConsistentWithItsPercentiles) {
+  const RunSummary s = small_run("rr_64b_all_paths.textproto");
+  for (const BackendResult& b : s.backend()) {
+    const auto& cdf = b.latency_cdf();
+    ASSERT_GE(cdf.size(), 2) << b.backend();
+    EXPECT_LE(cdf.size(), int(kLatencyCdfPoints)) << b.backend();
+    EXPECT_DOUBLE_EQ(cdf.rbegin()->cumulative_fraction(), 1.0) << b.backend();
+    for (int i = 1; i < cdf.size(); ++i) {
+      EXPECT_GT(cdf[i].latency_us(), cdf[i - 1].latency_us()) << b.backend();
+      EXPECT_GT(cdf[i].cumulative_fraction(), cdf[i - 1].cumulative_fraction()) << b.backend();
+    }
+    // The median lies where the curve crosses one half (within a bucket: 1/128 of the value).
+    double crossing = 0;
+    for (const LatencyCdfPoint& p : cdf) {
+      if (p.cumulative_fraction() >= 0.5) {
+        crossing = p.latency_us();
+        break;
+      }
+    }
+    EXPECT_NEAR(crossing, b.latency_us().p50(), b.latency_us().p50() * 0.02) << b.backend();
+  }
+}
+
+TEST(Runner, FolderHoldsTheLatencyCdfCsvAndTheSummaryReadsBack) {
+  const RunSummary s = small_run("rr_64b_all_paths.textproto");
+  const fs::path dir = fs::path(testing::TempDir()) / ("viosim_cdf_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  bool extra_written = false;
+  write_results_folder(dir.string(), Scenario(), s, [&](const std::string& staging) {
+    EXPECT_TRUE(fs::exists(fs::path(staging) / "summary.json"));
+    extra_written = true;
+  });
+  EXPECT_TRUE(extra_written);
+
+  std::ifstream csv(dir / "latency_cdf.csv");
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "backend,latency_us,cumulative_fraction");
+  int rows = 0, expected = 0;
+  for (const BackendResult& b : s.backend()) expected += b.latency_cdf_size();
+  for (; std::getline(csv, line); ++rows) EXPECT_EQ(std::count(line.begin(), line.end(), ','), 2) << line;
+  EXPECT_EQ(rows, expected);
+
+  const RunSummary back = read_summary_json((dir / "summary.json").string());
+  EXPECT_EQ(back.SerializeAsString(), s.SerializeAsString());
+  EXPECT_THROW(read_summary_json((dir / "missing.json").string()), std::runtime_error);
+  EXPECT_THROW(read_summary_json((dir / "results.csv").string()), std::runtime_error);
+  fs::remove_all(dir);
+}
+
 TEST(Runner, AFailedWriteLeavesNoFolder) {
   const RunSummary s = small_run("rr_64b_all_paths.textproto");
   const fs::path base = fs::path(testing::TempDir()) / ("viosim_runner_" + std::to_string(::getpid()));

@@ -1,0 +1,29 @@
+// Plotting for the viosim command. The charts need Qt, which a build may
+// leave out (VIOSIM_GUI=OFF); then plotting_available() is false and the
+// commands say so instead of plotting.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scenarios/schema/viosim/results.pb.h"
+
+namespace viosim::cli {
+
+inline constexpr char kNoPlotting[] =
+    "this viosim was built without plotting (it needs Qt 6 with Qt Charts and Qt SVG); "
+    "reconfigure with -DVIOSIM_GUI=ON";
+
+bool plotting_available();
+
+struct PlotSize {
+  int width = 1100;
+  int height = 700;
+};
+
+// Writes every plot of `summary` as PNG and SVG into `dir` (created if
+// needed), rendering offscreen; returns the files written. Throws
+// std::runtime_error on failure, std::logic_error without plotting.
+std::vector<std::string> write_plots(const RunSummary& summary, const std::string& dir, PlotSize size = {});
+
+}  // namespace viosim::cli

@@ -1,0 +1,34 @@
+// Charts of one run (one RunSummary, several backends), as the results
+// folder and the GUI show them. Each function returns a new chart the
+// caller owns; backends keep their colour from chart_style.h throughout.
+//
+// Not here yet: a per-hop latency breakdown (guest -> vring -> backend ->
+// tap -> wire). The results hold only end-to-end latency, not per-hop
+// timestamps, so there is nothing honest to draw until the paths record them.
+#pragma once
+
+#include <QtCharts/QChart>
+#include <memory>
+
+#include "scenarios/schema/viosim/results.pb.h"
+
+namespace viosim::charts {
+
+// The percentiles marked on the latency CDF, as scatter series of these names.
+inline constexpr const char* kPercentileSeriesNames[] = {"p50", "p99", "p99.9"};
+
+// One line per backend (named by backend_label), a staircase through the
+// CDF points, over a log latency axis in µs, plus the three percentile
+// marker series (one point per backend, each in its backend's colour).
+std::unique_ptr<QChart> latency_cdf_chart(const RunSummary& summary);
+
+// Busy cores by CPU category, one stacked bar per backend; a bar set per
+// category that is non-zero for some backend. Idle time is left out: it
+// only pads every bar up to the host's core count.
+std::unique_ptr<QChart> cpu_by_category_chart(const RunSummary& summary);
+
+// VM exits, guest interrupts, host syscalls and wake-ups per packet, grouped
+// by mechanism, one bar set per backend.
+std::unique_ptr<QChart> mechanisms_chart(const RunSummary& summary);
+
+}  // namespace viosim::charts
