@@ -22,6 +22,28 @@ namespace {
 // Progress on stderr: on a terminal one line redrawn in place with a bar and
 // the ETA of the whole run; otherwise a plain line per backend at its start
 // and at each quarter, so logs stay short.
+// "10ms..10.5ms": two times with units (ns, us, ms, s), FROM before TO.
+bool parse_time(const std::string& text, core::Time& out) {
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (...) {
+    return false;
+  }
+  const std::string unit = text.substr(used);
+  const double scale = unit == "ns" ? 1e-9 : unit == "us" ? 1e-6 : unit == "ms" ? 1e-3 : unit == "s" ? 1.0 : -1;
+  if (scale < 0 || value < 0) return false;
+  out = core::Time::zero() + core::Duration::from_seconds(value * scale);
+  return true;
+}
+
+bool parse_window(const std::string& text, core::Time& from, core::Time& to) {
+  const size_t dots = text.find("..");
+  if (dots == std::string::npos) return false;
+  return parse_time(text.substr(0, dots), from) && parse_time(text.substr(dots + 2), to) && from < to;
+}
+
 class ProgressReporter {
  public:
   explicit ProgressReporter(bool tty) : tty_(tty), start_(std::chrono::steady_clock::now()) {}
@@ -59,6 +81,7 @@ class ProgressReporter {
 
 constexpr char kUsage[] =
     "usage: viosim run FILE [-o DIR] [--set field.path=value]... [--backend NAME] [--plot]\n"
+    "                  [--trace OUT.json [--trace-window FROM..TO]]\n"
     "\n"
     "Loads and validates FILE, runs every backend it compares on otherwise\n"
     "identical set-ups, prints a table and each run's event fingerprint, and\n"
@@ -71,6 +94,13 @@ constexpr char kUsage[] =
     "  --set PATH=VALUE   override a field, e.g. --set vm[0].nic.queues=2 (repeatable)\n"
     "  --backend NAME     run only this backend on every VM, ignoring compare\n"
     "  --plot             also draw the charts into DIR/plots, as `viosim plot` does\n"
+    "  --trace OUT.json   write a Chrome/Perfetto trace (open it in ui.perfetto.dev):\n"
+    "                     a track per core, host thread and vCPU, slices by CPU\n"
+    "                     category, exits, kicks, interrupts and signals as instants,\n"
+    "                     arrows following packets; OUT.BACKEND.json per backend\n"
+    "                     when several run\n"
+    "  --trace-window FROM..TO  simulated time to trace, e.g. 10ms..10.5ms (units\n"
+    "                     ns, us, ms, s); default: the first millisecond after warm-up\n"
     "  --help             this text\n"
     "\n"
     "exit status: 0 ok, 1 the run failed, 2 bad scenario or arguments\n";
@@ -80,7 +110,7 @@ constexpr char kUsage[] =
 int run_command(const Args& args) {
   const auto parsed = parse_args(
       "run", args, {{"--output", "-o", true, false}, {"--set", "", true, true}, {"--backend", "", true, false},
-                {"--plot", "", false, false}},
+                {"--plot", "", false, false}, {"--trace", "", true, false}, {"--trace-window", "", true, false}},
       kUsage);
   if (!parsed) return kExitBadInput;
   if (parsed->help) {
@@ -131,6 +161,16 @@ int run_command(const Args& args) {
     RunOptions run_options;
     run_options.scenario_file = file;
     run_options.progress = ProgressReporter(::isatty(2) != 0);
+    if (auto it = parsed->values.find("--trace"); it != parsed->values.end()) {
+      run_options.trace_path = it->second.front();
+      run_options.trace_from = core::Time::zero() + core::Duration::from_seconds(result.scenario->run().warmup_ms() * 1e-3);
+      run_options.trace_to = run_options.trace_from + core::Milliseconds(1);
+      if (auto w = parsed->values.find("--trace-window"); w != parsed->values.end()) {
+        if (!parse_window(w->second.front(), run_options.trace_from, run_options.trace_to)) {
+          return usage_error("run", "--trace-window takes FROM..TO with units, e.g. 10ms..10.5ms", kUsage);
+        }
+      }
+    }
     summary = viosim::run(*result.scenario, run_options);
   } catch (const scenarios::NotModelled& e) {
     std::cerr << file << ": error: this build cannot run the scenario: not modelled yet: " << e.what() << "\n";

@@ -19,6 +19,7 @@
 namespace viosim::core {
 
 class Component;
+class TraceWriter;
 
 class SchedulingError : public std::logic_error {
  public:
@@ -86,6 +87,10 @@ class Simulator {
   const std::vector<Component*>& components() const { return components_; }
   uint32_t next_target_id() { return next_target_id_++; }
 
+  // The trace being written, or null (the models' hooks test it).
+  TraceWriter* tracer() const { return tracer_; }
+  void set_tracer(TraceWriter* tracer) { tracer_ = tracer; }
+
  private:
   uint64_t next_sequence() {
     if (sequence_ > kSequenceMask) throw_sequence_exhausted();
@@ -118,6 +123,7 @@ class Simulator {
   bool finished_ = false;
   uint32_t next_target_id_ = 1;
   std::vector<Component*> components_;
+  TraceWriter* tracer_ = nullptr;
 };
 
 }  // namespace viosim::core

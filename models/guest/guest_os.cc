@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim-core/trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& GuestOs::model_spec() {
@@ -72,6 +74,9 @@ uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes) {
   p.seq = f.seq++;
   p.born = now();
   p.origin = p.born;
+  if (core::TraceWriter* tw = sim().tracer()) {
+    tw->flow(vcpu_->thread().trace_track(), trace_id(p), core::TraceWriter::FlowPhase::kStart, now());
+  }
   return p.id;
 }
 
@@ -94,6 +99,9 @@ void GuestOs::send_request(AppFlow& f, Continuation k) {
 // ---- receive side ----
 
 void GuestOs::deliver(uint32_t packet) {
+  if (core::TraceWriter* tw = sim().tracer()) {
+    tw->flow(vcpu_->thread().trace_track(), trace_id((*pool_)[packet]), core::TraceWriter::FlowPhase::kEnd, now());
+  }
   socket_.push_back(packet);
   if (app_scheduled_) return;
   app_scheduled_ = true;

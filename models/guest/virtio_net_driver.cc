@@ -107,6 +107,7 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
                  const bool decide = !more || stop_now;
                  if ((decide && tx.kick_prepare()) || tx.take_forced_kick()) {
                    ++kicks_;
+                   if (sim().tracer()) vcpu_->thread().trace_instant("kick tx");
                    vcpu_->exit_signal(ExitReason::kMmioFast, q_->tx_kick, std::move(k));
                    return;
                  }

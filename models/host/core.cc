@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "models/host/host_thread.h"
+#include "sim-core/trace.h"
 
 namespace viosim::models {
 
@@ -28,6 +29,10 @@ Core::Core(core::Simulator& sim, std::string_view name, core::Component* parent,
     : core::Component(sim, name, parent), index_(index), costs_(costs), clock_(costs.frequency_hz) {}
 
 void Core::charge(CpuCategory category, core::Time from, core::Time to) {
+  if (core::TraceWriter* tw = sim().tracer()) {
+    if (trace_track_ == 0) trace_track_ = tw->track("core " + std::to_string(index_));
+    tw->slice(trace_track_, category_name(category), "cpu", from, to);
+  }
   from = std::max(from, accounting_start_);
   if (to > from) used_[static_cast<size_t>(category)] += to - from;
 }

@@ -57,6 +57,7 @@ class Core final : public core::Component {
   HostThread* owner_ = nullptr;
   core::RingBuffer<HostThread*> ready_;
   core::Time idle_since_;
+  int trace_track_ = 0;
   core::Time accounting_start_;
   std::array<core::Duration, kCpuCategories> used_{};
   core::Counter context_switches_{this, "context_switches"};

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim-core/trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& HostThread::model_spec() {
@@ -71,17 +73,29 @@ void HostThread::run_segments(std::initializer_list<Segment> segments, Continuat
   pending_signal_ = signal_at_end;
 }
 
-void HostThread::charge_step(core::Time until) const {
+void HostThread::charge_step(core::Time until) {
+  core::TraceWriter* tw = sim().tracer();
   if (segment_count_ == 0) {
     core_->charge(step_category_, step_start_, until);
+    if (tw) tw->slice(trace_track(), category_name(step_category_), "cpu", step_start_, until);
     return;
   }
   core::Time t = step_start_;
   for (int i = 0; i < segment_count_ && t < until; ++i) {
     const core::Time end = std::min(until, t + segments_[i].duration);
     core_->charge(segments_[i].category, t, end);
+    if (tw) tw->slice(trace_track(), category_name(segments_[i].category), "cpu", t, end);
     t = end;
   }
+}
+
+int HostThread::trace_track() {
+  if (trace_track_ == 0 && sim().tracer() != nullptr) trace_track_ = sim().tracer()->track("thread " + name());
+  return trace_track_;
+}
+
+void HostThread::trace_instant(std::string_view what) {
+  if (core::TraceWriter* tw = sim().tracer()) tw->instant(trace_track(), what, "event", now());
 }
 
 void HostThread::run(core::Cycles cycles, CpuCategory category, Continuation k) {
@@ -240,6 +254,7 @@ void HostThread::step_done() {
   if (pending_signal_ != nullptr) {
     EventFd* fd = pending_signal_;
     pending_signal_ = nullptr;
+    if (sim().tracer()) trace_instant("signal " + fd->name());
     const core::Cycles inline_work = fd->signal(this);
     if (inline_work > core::Cycles(0)) {
       // irqfd: the injection runs inline on this thread, in KVM.

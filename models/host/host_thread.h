@@ -98,12 +98,17 @@ class HostThread final : public core::Component, public EventFdListener {
 
   core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) override;
 
+  // Tracing: this thread's track, and an instant event on it (no-ops when
+  // the simulator has no trace).
+  int trace_track();
+  void trace_instant(std::string_view what);
+
  protected:
   void on_reset_stats() override;
 
  private:
   void begin_step(core::Duration d, CpuCategory category, Continuation k);
-  void charge_step(core::Time until) const;
+  void charge_step(core::Time until);
   void step_done();
   void continue_with(Continuation k);
   void stop_listening();
@@ -121,6 +126,7 @@ class HostThread final : public core::Component, public EventFdListener {
   bool spin_yield_ = false;
   bool spin_found_ = false;
   EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
+  int trace_track_ = 0;
   std::vector<EventFd*> waiting_on_;
   std::array<uint64_t, kSyscallKinds> syscalls_by_kind_{};
   core::MemberEvent step_event_{this, "step", [this] { step_done(); }};

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "sim-core/trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& ExternalPeer::model_spec() {
@@ -45,6 +47,10 @@ uint32_t ExternalPeer::make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::
   p.seq = f.seq++;
   p.born = born;
   p.origin = born;
+  if (core::TraceWriter* tw = sim().tracer()) {
+    if (trace_track_ == 0) trace_track_ = tw->track("peer");
+    tw->flow(trace_track_, trace_id(p), core::TraceWriter::FlowPhase::kStart, now());
+  }
   return p.id;
 }
 
@@ -112,6 +118,10 @@ void ExternalPeer::flush() {
 
 void ExternalPeer::receive(uint32_t packet) {
   ++received_;
+  if (core::TraceWriter* tw = sim().tracer()) {
+    if (trace_track_ == 0) trace_track_ = tw->track("peer");
+    tw->flow(trace_track_, trace_id((*pool_)[packet]), core::TraceWriter::FlowPhase::kEnd, now());
+  }
   const Packet p = (*pool_)[packet];
   pool_->release(packet);
   PeerFlow* f = find(p.flow);

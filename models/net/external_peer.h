@@ -59,6 +59,7 @@ class ExternalPeer final : public core::Component {
   std::vector<PeerFlow> flows_;
   std::vector<Pending> outgoing_;  // a min-heap on (at, packet)
   std::vector<core::Time> next_source_;
+  int trace_track_ = 0;
   core::MemberEvent out_{this, "transmit", [this] { flush(); }};
   core::MemberEvent source_{this, "source", [this] { source_tick(); }};
   core::Counter received_{this, "received"};

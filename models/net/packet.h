@@ -57,6 +57,12 @@ class PacketPool {
   size_t in_use_ = 0;
 };
 
+// The id a packet's flow arrows carry in a trace: unique per flow, kind
+// and sequence number (pool slots are reused).
+inline uint64_t trace_id(const Packet& p) {
+  return (uint64_t{p.flow} << 44) ^ (uint64_t{static_cast<uint8_t>(p.kind)} << 40) ^ p.seq;
+}
+
 // Bytes a frame occupies on the wire: the frame (padded to 64 bytes with
 // its FCS), preamble and start delimiter (8) and the inter-frame gap (12):
 // 84 for a 64-byte frame.

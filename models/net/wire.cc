@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "sim-core/trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& Wire::model_spec() {
@@ -46,6 +48,12 @@ bool Wire::send(uint32_t packet) {
 
 void Wire::arrive() {
   const InFlight f = in_flight_.front();
+  if (core::TraceWriter* tw = sim().tracer()) {
+    if (trace_track_ == 0) trace_track_ = tw->track(name());
+    tw->slice(trace_track_, "frame", "wire", f.arrives - config_.propagation - serialization((*pool_)[f.packet].bytes),
+              f.arrives);
+    tw->flow(trace_track_, trace_id((*pool_)[f.packet]), core::TraceWriter::FlowPhase::kStep, f.arrives);
+  }
   in_flight_.pop_front();
   ++frames_;
   bytes_.add((*pool_)[f.packet].bytes);

@@ -45,7 +45,8 @@ class Wire final : public core::Component {
   Config config_;
   PacketPool* pool_;
   Deliver deliver_;
-  core::Time free_at_;  // when the transmitter finishes the last queued frame
+  core::Time free_at_;
+  int trace_track_ = 0;  // when the transmitter finishes the last queued frame
   core::RingBuffer<InFlight> in_flight_;
   core::RingBuffer<core::Time> starts_;  // start times of frames still waiting
   core::MemberEvent arrival_{this, "arrival", [this] { arrive(); }};

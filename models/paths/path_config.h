@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -82,6 +83,11 @@ struct PathConfig {
   Wire::Config wire;
   ExternalPeer::Config peer;
   std::vector<FlowConfig> flows;
+
+  // A Chrome/Perfetto trace of [trace_from, trace_to] when trace_path is set.
+  std::string trace_path;
+  core::Time trace_from;
+  core::Time trace_to;
 
   // Called with the fraction of simulated time done, about a hundred times
   // a run (from the simulating thread); may be empty.

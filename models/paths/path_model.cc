@@ -15,6 +15,7 @@
 #include "models/kvm/irqfd.h"
 #include "models/net/tap.h"
 #include "models/paths/path_graph.h"
+#include "sim-core/trace.h"
 #include "models/traffic/flow_stats.h"
 
 namespace viosim::models {
@@ -251,7 +252,12 @@ PathResults run_path(const PathConfig& config) {
   if (config.warmup >= config.duration) throw std::invalid_argument("the warm-up must be shorter than the run");
   check_path_graph(build_path_graph(config));  // the wiring connects both ways
   const auto wall_start = std::chrono::steady_clock::now();
+  std::unique_ptr<core::TraceWriter> trace;
+  if (!config.trace_path.empty()) {
+    trace = std::make_unique<core::TraceWriter>(config.trace_path, config.trace_from, config.trace_to);
+  }
   Topology t(config);
+  t.sim.set_tracer(trace.get());
   build_common(t);
   switch (config.backend) {
     case PathBackend::kVirtioUserspace:
@@ -280,6 +286,8 @@ PathResults run_path(const PathConfig& config) {
   for (core::Component* comp : t.sim.components()) comp->reset_stats();
   run_to(core::Time::zero() + config.duration);
   t.sim.finish();
+  t.sim.set_tracer(nullptr);
+  if (trace) trace->close();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return collect(t, wall);
 }

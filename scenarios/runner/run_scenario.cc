@@ -77,6 +77,18 @@ RunSummary run(const Scenario& scenario, const RunOptions& options) {
     const std::string name(models::backend_name(backend));
     try {
       models::PathConfig config = scenarios::build_path_config(scenario, backend);
+      if (!options.trace_path.empty()) {
+        config.trace_path = options.trace_path;
+        if (backends.size() > 1) {
+          const size_t dot = config.trace_path.rfind('.');
+          const size_t slash = config.trace_path.rfind('/');
+          const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+          config.trace_path = has_ext ? config.trace_path.substr(0, dot) + "." + name + config.trace_path.substr(dot)
+                                      : config.trace_path + "." + name;
+        }
+        config.trace_from = options.trace_from;
+        config.trace_to = options.trace_to;
+      }
       if (options.progress) {
         config.progress = [&options, name, i, n = backends.size()](double f) {
           options.progress(name, static_cast<int>(i), static_cast<int>(n), f);

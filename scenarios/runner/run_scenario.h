@@ -14,6 +14,11 @@ namespace viosim {
 
 struct RunOptions {
   std::string scenario_file;  // recorded in the summary
+  // A trace per backend: trace_path as given for one backend, with
+  // ".BACKEND" before its extension for several; window in simulated time.
+  std::string trace_path;
+  core::Time trace_from;
+  core::Time trace_to;
   // Progress: which backend (its index and the count) and how far its run
   // is (0 to 1), about a hundred calls per backend; may be empty.
   std::function<void(const std::string& backend, int index, int count, double fraction)> progress;

@@ -1,0 +1,69 @@
+// Traces: a run with a trace writes valid JSON (parsed here with
+// protobuf's JSON parser into google.protobuf.Value) with a track per core,
+// host thread and the vCPU thread, slices, exits and packet arrows, and
+// nothing outside the window.
+#include <gtest/gtest.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "scenarios/loader/loader.h"
+#include "scenarios/runner/run_scenario.h"
+
+namespace viosim {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Trace, HasTheTracksAndStaysInItsWindow) {
+  scenarios::LoadOptions options;
+  options.set = {"run.duration_ms=6", "run.warmup_ms=1"};
+  options.backend = "VHOST_NET";
+  const auto loaded = scenarios::load_scenario(std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/compare_paths.textproto",
+                                               options);
+  ASSERT_TRUE(loaded.ok()) << scenarios::format_diagnostics(loaded.diagnostics);
+  const fs::path path = fs::path(testing::TempDir()) / ("viosim_trace_" + std::to_string(::getpid()) + ".json");
+  RunOptions run_options;
+  run_options.trace_path = path.string();
+  run_options.trace_from = core::Time::zero() + core::Milliseconds(2);
+  run_options.trace_to = core::Time::zero() + core::Microseconds(2500);
+  run(*loaded.scenario, run_options);
+
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  google::protobuf::Value trace;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(text.str(), &trace).ok());
+  const auto& events = trace.struct_value().fields().at("traceEvents").list_value().values();
+  std::set<std::string> tracks, phases, names;
+  for (const auto& e : events) {
+    const auto& f = e.struct_value().fields();
+    const std::string ph = f.at("ph").string_value();
+    phases.insert(ph);
+    if (ph == "M" && f.at("name").string_value() == "thread_name") {
+      tracks.insert(f.at("args").struct_value().fields().at("name").string_value());
+      continue;
+    }
+    if (ph == "M") continue;
+    names.insert(f.at("name").string_value());
+    const double ts = f.at("ts").number_value();  // microseconds
+    EXPECT_GE(ts, 2000.0 - 1e-6);
+    const double end = ts + (f.count("dur") ? f.at("dur").number_value() : 0.0);
+    EXPECT_LE(end, 2500.0 + 1e-6);
+  }
+  for (const char* track : {"thread vm0_vcpu0", "thread vhost_worker", "core 0", "peer", "wire_in"}) {
+    EXPECT_TRUE(tracks.count(track)) << track;
+  }
+  for (const char* ph : {"X", "i", "s", "f"}) EXPECT_TRUE(phases.count(ph)) << ph;
+  EXPECT_TRUE(names.count("guest_kernel"));
+  EXPECT_TRUE(names.count("exit hlt") || names.count("exit ept_misconfig_fast_mmio"));
+  fs::remove(path);
+}
+
+}  // namespace
+}  // namespace viosim
