@@ -19,6 +19,7 @@ constexpr char kUsage[] =
     "commands:\n"
     "  validate FILE...        check scenario files; report every error\n"
     "  run FILE                load a scenario and run it\n"
+    "  sweep FILE              run a scenario's sweep: points in parallel, resumable, with intervals\n"
     "  profiles [NAME]         list the built-in host profiles, or print one\n"
     "  list-models             list the model types of this build\n"
     "  schema                  print every scenario field: type, unit, default, range, help\n"
@@ -35,7 +36,7 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"validate", validate_command}, {"run", run_command},       {"profiles", profiles_command},
+    {"validate", validate_command}, {"run", run_command}, {"sweep", sweep_command}, {"profiles", profiles_command},
     {"list-models", list_models_command}, {"schema", schema_command},
 };
 
