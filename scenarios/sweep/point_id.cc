@@ -23,17 +23,27 @@ void mix(u128* h, std::string_view bytes) {
   }
 }
 
+std::string hex(u128 h) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 31; i >= 0; --i, h >>= 4) out[i] = kHex[static_cast<unsigned>(h & 0xf)];
+  return out;
+}
+
 }  // namespace
+
+std::string fnv1a_128_hex(std::string_view bytes) {
+  u128 h = kOffsetBasis;
+  mix(&h, bytes);
+  return hex(h);
+}
 
 std::string point_id(std::string_view scenario_text, std::string_view version) {
   u128 h = kOffsetBasis;
   mix(&h, scenario_text);
   mix(&h, "\n");
   mix(&h, version);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(32, '0');
-  for (int i = 31; i >= 0; --i, h >>= 4) out[i] = kHex[static_cast<unsigned>(h & 0xf)];
-  return out;
+  return hex(h);
 }
 
 std::string_view viosim_version() { return VIOSIM_VERSION; }

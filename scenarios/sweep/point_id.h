@@ -10,8 +10,10 @@
 
 namespace viosim::sweep {
 
-// 32 lowercase hex digits: FNV-1a, 128-bit variant, over the text, a
-// newline and the version.
+// FNV-1a, 128-bit variant, as 32 lowercase hex digits.
+std::string fnv1a_128_hex(std::string_view bytes);
+
+// fnv1a_128_hex of the text, a newline and the version.
 std::string point_id(std::string_view scenario_text, std::string_view version);
 
 // The version compiled into this build (CMake's PROJECT_VERSION).
