@@ -42,20 +42,18 @@ std::vector<viosim::SweepPointResult> collect_points(const SweepPlan& plan, cons
   std::vector<viosim::SweepPointResult> records;
   records.reserve(plan.points.size());
   for (size_t i = 0; i < plan.points.size(); ++i) {
-    auto record = read_point_file(points_dir(dir), plan.points[i].id);
-    if (!record) {
+    const auto file = read_point_file(points_dir(dir), plan.points[i].id);
+    if (!file) {
       throw std::runtime_error("point " + std::to_string(i) + " has no result file " +
                                point_file_path(points_dir(dir), plan.points[i].id).string());
     }
-    // A shared id means the same scenario; the row still shows this point.
-    *record = [&] {
-      viosim::SweepPointResult r = point_record(plan, i);
-      r.set_latency_kind(record->latency_kind());
-      if (record->has_result()) *r.mutable_result() = record->result();
-      if (record->has_skipped_reason()) r.set_skipped_reason(record->skipped_reason());
-      return r;
-    }();
-    records.push_back(std::move(*record));
+    // Points that share an id (the same scenario) share a file; the record
+    // still describes this point.
+    viosim::SweepPointResult record = point_record(plan, i);
+    record.set_latency_kind(file->latency_kind());
+    if (file->has_result()) *record.mutable_result() = file->result();
+    if (file->has_skipped_reason()) record.set_skipped_reason(file->skipped_reason());
+    records.push_back(std::move(record));
   }
   return records;
 }
