@@ -170,12 +170,13 @@ int finish(const Settings& settings, const sweep::SweepPlan& plan, const sweep::
   }
   try {
     const auto records = sweep::collect_points(plan, settings.dir);
-    std::map<std::string, std::string> skipped;  // backend -> reason
+    std::map<std::pair<std::string, std::string>, size_t> skipped;  // (backend, reason) -> points
     for (const auto& r : records) {
-      if (!r.has_result()) skipped.emplace(r.backend(), r.skipped_reason());
+      if (!r.has_result()) ++skipped[{r.backend(), r.skipped_reason()}];
     }
-    for (const auto& [backend, reason] : skipped) {
-      std::cerr << "viosim sweep: skipped " << backend << ": " << reason << "\n";
+    for (const auto& [what, count] : skipped) {
+      std::cerr << "viosim sweep: skipped " << what.first << " at " << count << " of " << records.size()
+                << " points: " << what.second << "\n";
     }
     sweep::write_sweep_tables(settings.dir, plan, records);
   } catch (const std::exception& e) {
