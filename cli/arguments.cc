@@ -31,11 +31,21 @@ std::optional<ParsedArgs> parse_args(const std::string& command, const Args& arg
       parsed.help = true;
       continue;
     }
-    const size_t equals = arg.find('=');
-    const std::string name = arg.substr(0, equals);
+    size_t equals = arg.find('=');
+    std::string name = arg.substr(0, equals);
     const OptionSpec* spec = nullptr;
     for (const OptionSpec& option : options) {
       if (option.name == name || (!option.alias.empty() && option.alias == name)) spec = &option;
+    }
+    // A short option with its value attached, as in make: -j4, -oDIR.
+    if (spec == nullptr && arg[1] != '-') {
+      for (const OptionSpec& option : options) {
+        if (option.takes_value && option.alias.size() == 2 && arg.compare(0, 2, option.alias) == 0) {
+          spec = &option;
+          name = option.alias;
+          equals = 1;  // the value starts right after the alias
+        }
+      }
     }
     if (spec == nullptr) {
       std::vector<std::string> names{"--help"};

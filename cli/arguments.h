@@ -1,5 +1,5 @@
 // A small command-line scanner shared by the subcommands: options with and
-// without values (`--set k=v`, `--set=k=v`, `-o DIR`), positional
+// without values (`--set k=v`, `--set=k=v`, `-o DIR`, `-j4`), positional
 // arguments, `--` and `--help`, with "did you mean" for unknown options.
 #pragma once
 

@@ -17,6 +17,7 @@ using Args = std::vector<std::string>;
 int validate_command(const Args& args);
 int run_command(const Args& args);
 int plot_command(const Args& args);
+int sweep_command(const Args& args);
 int profiles_command(const Args& args);
 int list_models_command(const Args& args);
 int schema_command(const Args& args);

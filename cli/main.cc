@@ -20,6 +20,7 @@ constexpr char kUsage[] =
     "  validate FILE...        check scenario files; report every error\n"
     "  run FILE [--plot]       load a scenario and run it\n"
     "  plot RESULTS_DIR        draw a results folder's charts (PNG and SVG)\n"
+    "  sweep FILE              run a scenario's sweep: points in parallel, resumable, with intervals\n"
     "  profiles [NAME]         list the built-in host profiles, or print one\n"
     "  list-models             list the model types of this build\n"
     "  schema                  print every scenario field: type, unit, default, range, help\n"
@@ -37,8 +38,9 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"validate", validate_command}, {"run", run_command}, {"plot", plot_command}, {"profiles", profiles_command},
-    {"list-models", list_models_command}, {"schema", schema_command}, {"graph", graph_command},
+    {"validate", validate_command}, {"run", run_command}, {"plot", plot_command}, {"sweep", sweep_command},
+    {"profiles", profiles_command}, {"list-models", list_models_command}, {"schema", schema_command},
+    {"graph", graph_command},
 };
 
 int dispatch(const Args& args) {

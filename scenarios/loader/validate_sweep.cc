@@ -7,6 +7,7 @@
 #include <map>
 
 #include "scenarios/loader/field_path.h"
+#include "scenarios/loader/sweep_range.h"
 #include "scenarios/loader/validate.h"
 #include "scenarios/loader/validate_ranges.h"
 #include "scenarios/schema/field_options.h"
@@ -48,10 +49,8 @@ std::optional<double> check_range(const viosim::AxisRange& range, const Resolved
                                          schema::format_number(to)});
     return std::nullopt;
   }
-  double count = 0;
   if (range.has_step()) {
     if (!(range.step() > 0)) return std::nullopt;  // reported by the range check of `step`
-    count = std::floor((to - from) / range.step() * (1 + 1e-12)) + 1;
   } else {
     if (!(range.factor() > 1)) return std::nullopt;
     if (from <= 0) {
@@ -59,8 +58,8 @@ std::optional<double> check_range(const viosim::AxisRange& range, const Resolved
                                              schema::format_number(from)});
       return std::nullopt;
     }
-    count = std::floor(std::log(to / from) / std::log(range.factor()) * (1 + 1e-12)) + 1;
   }
+  const double count = range_count(range);
   if (count > kMaxPoints) {
     issues->push_back({path, "this range has " + schema::format_number(count) + " values; at most " +
                                  schema::format_number(kMaxPoints) + " are allowed"});
@@ -68,7 +67,7 @@ std::optional<double> check_range(const viosim::AxisRange& range, const Resolved
   }
   double value = from, last = from;
   for (int i = 0; i < static_cast<int>(count); ++i) {
-    value = range.has_step() ? from + i * range.step() : from * std::pow(range.factor(), i);
+    value = range_value(range, i);
     if (is_integral(target.field) && std::abs(value - std::round(value)) > 1e-9 * std::max(1.0, std::abs(value))) {
       issues->push_back({path, target.path + " takes integers, but this range yields " + schema::format_number(value)});
       return std::nullopt;

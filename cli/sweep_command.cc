@@ -1,0 +1,240 @@
+// `viosim sweep FILE`: expand the scenario's sweep into points (axis values
+// x compared backends x replications), run the missing ones on worker
+// threads or MPI ranks, each point's result written as it finishes, then
+// write points.csv and aggregate.csv from the point files.
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <thread>
+#include <variant>
+
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "scenarios/loader/loader.h"
+#include "scenarios/sweep/local_runner.h"
+#include "scenarios/sweep/mpi_runner.h"
+#include "scenarios/sweep/sweep_folder.h"
+
+namespace viosim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kUsage[] =
+    "usage: viosim sweep FILE [-j N] [-o DIR] [--resume] [--set field.path=value]... [--mpi]\n"
+    "\n"
+    "Runs FILE's sweep: every point of its axes (crossed or zipped) for every\n"
+    "compared backend and replication, each point one run of one backend.\n"
+    "Each point's result is written to DIR/points/ID.json as it finishes; at\n"
+    "the end DIR gets points.csv (one row per point and replication),\n"
+    "aggregate.csv (mean and 95 % confidence interval across replications)\n"
+    "and sweep.textproto (the resolved scenario).\n"
+    "\n"
+    "options:\n"
+    "  -j, --jobs N       worker threads (default: all cores)\n"
+    "  -o, --output DIR   the sweep folder (default: sweeps/NAME-TIME)\n"
+    "  --resume           finish the sweep in DIR: run only points without a result\n"
+    "  --set PATH=VALUE   override a field of the base scenario (repeatable)\n"
+    "  --mpi              distribute points over MPI ranks: mpirun -np K viosim sweep FILE --mpi\n"
+    "                     (DIR must be on a file system every rank sees)\n"
+    "  --help             this text\n"
+    "\n"
+    "Replication 0 runs the scenario's seed; replication r runs the r-th output\n"
+    "of splitmix64 seeded with it. A point's ID hashes its resolved scenario and\n"
+    "the viosim version, so --resume never mixes in results of a changed\n"
+    "scenario or build.\n"
+    "\n"
+    "exit status: 0 ok, 1 a point failed (fix it, then --resume), 2 bad scenario or arguments\n";
+
+struct Settings {
+  std::string file;
+  fs::path dir;
+  int jobs = 0;
+  bool resume = false;
+  bool mpi = false;
+  scenarios::LoadOptions load;
+};
+
+// Parses the arguments; returns an exit status when there is nothing to run.
+std::optional<int> parse(const Args& args, Settings* settings) {
+  const auto parsed = parse_args("sweep", args,
+                                 {{"--jobs", "-j", true, false},
+                                  {"--output", "-o", true, false},
+                                  {"--resume", "", false, false},
+                                  {"--set", "", true, true},
+                                  {"--mpi", "", false, false}},
+                                 kUsage);
+  if (!parsed) return kExitBadInput;
+  if (parsed->help) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (parsed->positional.empty()) return usage_error("sweep", "no scenario file given", kUsage);
+  if (parsed->positional.size() > 1) {
+    return usage_error("sweep", "one scenario file at a time; got " + std::to_string(parsed->positional.size()),
+                       kUsage);
+  }
+  settings->file = parsed->positional.front();
+  const auto& v = parsed->values;
+  settings->resume = v.count("--resume") > 0;
+  settings->mpi = v.count("--mpi") > 0;
+  if (auto it = v.find("--set"); it != v.end()) settings->load.set = it->second;
+  if (auto it = v.find("--jobs"); it != v.end()) {
+    const std::string& text = it->second.front();
+    char* end = nullptr;
+    const long jobs = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || jobs < 1 || jobs > 4096) {
+      return usage_error("sweep", "-j takes a number of workers from 1 to 4096, not \"" + text + "\"", kUsage);
+    }
+    if (settings->mpi) {
+      return usage_error("sweep", "with --mpi each rank runs one point at a time; start more ranks instead of -j",
+                         kUsage);
+    }
+    settings->jobs = static_cast<int>(jobs);
+  } else {
+    settings->jobs = std::max(1u, std::thread::hardware_concurrency());
+  }
+  if (auto it = v.find("--output"); it != v.end()) {
+    if (it->second.front().empty()) return usage_error("sweep", "option --output needs a directory", kUsage);
+    settings->dir = it->second.front();
+  } else if (settings->resume) {
+    return usage_error("sweep", "--resume needs the sweep's folder: -o DIR", kUsage);
+  }
+  if (settings->mpi && !sweep::mpi_built()) {
+    std::cerr << "viosim sweep: this viosim was built without MPI; configure with -DVIOSIM_MPI=ON (needs "
+                 "libopenmpi-dev)\n";
+    return kExitBadInput;
+  }
+  return std::nullopt;
+}
+
+fs::path default_dir(const std::string& file) {
+  char stamp[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return fs::path("sweeps") / (fs::path(file).stem().string() + "-" + stamp);
+}
+
+// Loads and expands; prints errors when `loud`. Returns the plan or a status.
+std::variant<sweep::SweepPlan, int> plan(const Settings& settings, bool loud) {
+  const auto result = scenarios::load_scenario(settings.file, settings.load);
+  if (!result.ok()) {
+    if (loud) std::cerr << scenarios::format_diagnostics(result.diagnostics);
+    return kExitBadInput;
+  }
+  std::vector<std::string> errors;
+  try {
+    sweep::SweepPlan p = sweep::plan_sweep(*result.scenario, &errors);
+    if (errors.empty()) return p;
+  } catch (const sweep::SweepError& e) {
+    errors.push_back(e.what());
+  }
+  if (loud) {
+    for (const std::string& e : errors) std::cerr << settings.file << ": error: " << e << "\n";
+    std::cerr << "viosim sweep: nothing was run\n";
+  }
+  return kExitBadInput;
+}
+
+// Prepares the folder and lists the points to run (rank 0 / local only).
+int prepare(const Settings& settings, const sweep::SweepPlan& plan, std::vector<size_t>* pending) {
+  try {
+    sweep::prepare_sweep_folder(settings.dir, settings.resume, plan.base);
+    *pending = sweep::missing_points(plan, settings.dir);
+  } catch (const sweep::FolderError& e) {
+    std::cerr << "viosim sweep: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "viosim sweep: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  size_t backends = 0;
+  for (const auto& p : plan.points) backends += p.axis_point == 0 && p.replication == 0;
+  std::cerr << "viosim sweep: " << plan.points.size() << " points (" << plan.grid.points.size() << " axis points x "
+            << backends << " backends x " << plan.replications << " replications), " << pending->size()
+            << " to run" << (settings.resume ? ", the rest already done" : "") << "\n";
+  return kExitOk;
+}
+
+// Writes the tables and prints what was skipped (rank 0 / local only).
+int finish(const Settings& settings, const sweep::SweepPlan& plan, const sweep::RunReport& report) {
+  if (report.failed > 0) {
+    std::cerr << "viosim sweep: " << report.failed << " point(s) failed; the others are saved. Fix the cause and "
+              << "run again with --resume -o " << settings.dir.string() << "\n";
+    return kExitFailure;
+  }
+  try {
+    const auto records = sweep::collect_points(plan, settings.dir);
+    std::map<std::pair<std::string, std::string>, size_t> skipped;  // (backend, reason) -> points
+    for (const auto& r : records) {
+      if (!r.has_result()) ++skipped[{r.backend(), r.skipped_reason()}];
+    }
+    for (const auto& [what, count] : skipped) {
+      std::cerr << "viosim sweep: skipped " << what.first << " at " << count << " of " << records.size()
+                << " points: " << what.second << "\n";
+    }
+    sweep::write_sweep_tables(settings.dir, plan, records);
+  } catch (const std::exception& e) {
+    std::cerr << "viosim sweep: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "results: " << settings.dir.string() << "\n";
+  return kExitOk;
+}
+
+int run_local(const Settings& settings) {
+  auto planned = plan(settings, true);
+  if (const int* status = std::get_if<int>(&planned)) return *status;
+  const sweep::SweepPlan& p = std::get<sweep::SweepPlan>(planned);
+  std::vector<size_t> pending;
+  if (const int status = prepare(settings, p, &pending); status != kExitOk) return status;
+  sweep::Progress progress(std::cerr, ::isatty(STDERR_FILENO) != 0, p.points.size(), pending.size());
+  const sweep::RunReport report =
+      sweep::run_points_locally(p, pending, sweep::points_dir(settings.dir), settings.jobs, &progress);
+  progress.finish();
+  return finish(settings, p, report);
+}
+
+int run_mpi(const Settings& settings) {
+  sweep::MpiSession mpi;
+  const bool leader = mpi.rank() == 0;
+  // Every rank expands the scenario itself (the same way); only rank 0 talks.
+  auto planned = plan(settings, leader);
+  if (const int* status = std::get_if<int>(&planned)) return *status;
+  const sweep::SweepPlan& p = std::get<sweep::SweepPlan>(planned);
+  std::vector<size_t> pending;
+  int status = leader ? prepare(settings, p, &pending) : kExitOk;
+  if (leader && status == kExitOk) {
+    std::cerr << "viosim sweep: " << mpi.size() << " MPI ranks\n";
+  }
+  status = mpi.broadcast(status);
+  if (status != kExitOk) return status;
+  std::unique_ptr<sweep::Progress> progress;
+  if (leader) {
+    progress = std::make_unique<sweep::Progress>(std::cerr, ::isatty(STDERR_FILENO) != 0, p.points.size(),
+                                                 pending.size());
+  }
+  const sweep::RunReport report = sweep::run_points_mpi(mpi, p, pending, sweep::points_dir(settings.dir),
+                                                        progress.get());
+  if (leader) {
+    progress->finish();
+    status = finish(settings, p, report);
+  }
+  return mpi.broadcast(status);
+}
+
+}  // namespace
+
+int sweep_command(const Args& args) {
+  Settings settings;
+  if (auto status = parse(args, &settings)) return *status;
+  if (settings.dir.empty()) settings.dir = default_dir(settings.file);
+  return settings.mpi ? run_mpi(settings) : run_local(settings);
+}
+
+}  // namespace viosim::cli

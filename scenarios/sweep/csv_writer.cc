@@ -1,0 +1,119 @@
+// Column lists and row formatting of points.csv and aggregate.csv.
+#include "scenarios/sweep/csv_writer.h"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "scenarios/sweep/stats.h"
+
+namespace viosim::sweep {
+namespace {
+
+// The figures averaged in aggregate.csv, with how to read each from a result.
+struct Figure {
+  const char* name;
+  double (*get)(const viosim::BackendResult&);
+};
+
+constexpr Figure kFigures[] = {
+    {"throughput_pps", [](const viosim::BackendResult& b) { return b.throughput_pps(); }},
+    {"throughput_gbps", [](const viosim::BackendResult& b) { return b.throughput_gbps(); }},
+    {"latency_mean_us", [](const viosim::BackendResult& b) { return b.latency_us().mean(); }},
+    {"latency_p50_us", [](const viosim::BackendResult& b) { return b.latency_us().p50(); }},
+    {"latency_p99_us", [](const viosim::BackendResult& b) { return b.latency_us().p99(); }},
+    {"latency_p999_us", [](const viosim::BackendResult& b) { return b.latency_us().p999(); }},
+    {"drops", [](const viosim::BackendResult& b) { return double(b.drops()); }},
+    {"exits_per_packet", [](const viosim::BackendResult& b) { return b.exits_per_packet(); }},
+    {"interrupts_per_packet", [](const viosim::BackendResult& b) { return b.interrupts_per_packet(); }},
+    {"syscalls_per_packet", [](const viosim::BackendResult& b) { return b.syscalls_per_packet(); }},
+    {"context_switches_per_packet", [](const viosim::BackendResult& b) { return b.context_switches_per_packet(); }},
+    {"wakeups_per_packet", [](const viosim::BackendResult& b) { return b.wakeups_per_packet(); }},
+    {"cpu_cycles_per_packet", [](const viosim::BackendResult& b) { return b.cpu_cycles_per_packet(); }},
+};
+
+std::string quoted(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void axis_header(const SweepPlan& plan, std::ostream& out) {
+  for (const std::string& field : plan.grid.fields) out << quoted(field) << ",";
+}
+
+void axis_cells(const SweepPlan& plan, size_t axis_point, std::ostream& out) {
+  for (const std::string& value : plan.grid.points[axis_point]) out << quoted(value) << ",";
+}
+
+}  // namespace
+
+std::string csv_number(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
+}
+
+std::string points_csv(const SweepPlan& plan, const std::vector<viosim::SweepPointResult>& records) {
+  std::ostringstream out;
+  axis_header(plan, out);
+  out << "backend,replication,seed,status,latency_kind";
+  for (const Figure& f : kFigures) out << "," << f.name;
+  out << ",app_packets,nic_packets,events,sim_time_s,fingerprint,point_id\n";
+  for (size_t i = 0; i < plan.points.size(); ++i) {
+    const SweepPoint& p = plan.points[i];
+    const viosim::SweepPointResult& r = records.at(i);
+    axis_cells(plan, p.axis_point, out);
+    out << p.backend << "," << p.replication << "," << p.seed << "," << (r.has_result() ? "ok" : "skipped") << ","
+        << r.latency_kind();
+    if (r.has_result()) {
+      const viosim::BackendResult& b = r.result();
+      for (const Figure& f : kFigures) out << "," << csv_number(f.get(b));
+      out << "," << b.app_packets() << "," << b.nic_packets() << "," << b.events() << "," << csv_number(b.sim_time_s())
+          << "," << b.fingerprint();
+    } else {
+      for (size_t k = 0; k < std::size(kFigures) + 5; ++k) out << ",";
+    }
+    out << "," << p.id << "\n";
+  }
+  return out.str();
+}
+
+std::string aggregate_csv(const SweepPlan& plan, const std::vector<viosim::SweepPointResult>& records) {
+  std::ostringstream out;
+  axis_header(plan, out);
+  out << "backend,status,replications";
+  for (const Figure& f : kFigures) out << "," << f.name << "_mean," << f.name << "_ci95_low," << f.name << "_ci95_high";
+  out << "\n";
+  // Points of one (axis point, backend) are adjacent in point order.
+  for (size_t first = 0; first < plan.points.size();) {
+    size_t end = first;
+    while (end < plan.points.size() && plan.points[end].axis_point == plan.points[first].axis_point &&
+           plan.points[end].backend == plan.points[first].backend) {
+      ++end;
+    }
+    std::vector<const viosim::BackendResult*> ran;
+    for (size_t i = first; i < end; ++i) {
+      if (records.at(i).has_result()) ran.push_back(&records[i].result());
+    }
+    axis_cells(plan, plan.points[first].axis_point, out);
+    out << plan.points[first].backend << "," << (ran.empty() ? "skipped" : "ok") << "," << ran.size();
+    for (const Figure& f : kFigures) {
+      if (ran.empty()) {
+        out << ",,,";
+        continue;
+      }
+      std::vector<double> values;
+      for (const viosim::BackendResult* b : ran) values.push_back(f.get(*b));
+      const MeanCi m = mean_ci95(values);
+      out << "," << csv_number(m.mean) << "," << (m.ci95_low ? csv_number(*m.ci95_low) : "") << ","
+          << (m.ci95_high ? csv_number(*m.ci95_high) : "");
+    }
+    out << "\n";
+    first = end;
+  }
+  return out.str();
+}
+
+}  // namespace viosim::sweep

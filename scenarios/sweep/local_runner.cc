@@ -1,0 +1,74 @@
+// Threads rather than processes: a run allocates nothing shared and holds
+// no global state, and threads need no serialisation of plans or results.
+#include "scenarios/sweep/local_runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "scenarios/sweep/point_file.h"
+#include "scenarios/sweep/run_point.h"
+
+namespace viosim::sweep {
+namespace {
+
+std::mutex report_mutex;
+
+}  // namespace
+
+std::string describe_point(const SweepPlan& plan, size_t index) {
+  const SweepPoint& p = plan.points.at(index);
+  const std::string axes = describe_axis_point(plan, p.axis_point);
+  return "point " + std::to_string(index) + " (" + (axes.empty() ? "" : axes + ", ") + "backend " + p.backend +
+         ", replication " + std::to_string(p.replication) + ")";
+}
+
+uint64_t run_and_record(const SweepPlan& plan, size_t index, const std::filesystem::path& points_dir,
+                        Progress* progress, RunReport* report) {
+  try {
+    const viosim::SweepPointResult record = run_point(plan, index);
+    write_point_file(points_dir, record);
+    const uint64_t events = record.has_result() ? record.result().events() : 0;
+    {
+      std::lock_guard lock(report_mutex);
+      ++report->ran;
+    }
+    if (progress) progress->point_done(events);
+    return events;
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard lock(report_mutex);
+      ++report->failed;
+    }
+    const std::string message = "viosim sweep: " + describe_point(plan, index) + " failed: " + e.what();
+    if (progress) {
+      progress->message(message);
+      progress->point_done(0);
+    } else {
+      std::cerr << message + "\n" << std::flush;
+    }
+    return 0;
+  }
+}
+
+RunReport run_points_locally(const SweepPlan& plan, const std::vector<size_t>& pending,
+                             const std::filesystem::path& points_dir, int workers, Progress* progress) {
+  RunReport report;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < pending.size();) {
+      run_and_record(plan, pending[k], points_dir, progress, &report);
+    }
+  };
+  const int threads = std::max(1, std::min<int>(workers, static_cast<int>(pending.size())));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  return report;
+}
+
+}  // namespace viosim::sweep

@@ -1,0 +1,30 @@
+// viosim::run throws NotModelled when none of the compared backends could
+// run, which for a one-backend point means that backend was skipped; the
+// reason then comes from the exception instead of RunSummary.skipped.
+#include "scenarios/sweep/run_point.h"
+
+#include "scenarios/builder/path_builder.h"
+#include "scenarios/runner/run_scenario.h"
+
+namespace viosim::sweep {
+
+viosim::SweepPointResult run_point(const SweepPlan& plan, size_t index) {
+  const viosim::Scenario scenario = point_scenario(plan, index);
+  viosim::SweepPointResult record = point_record(plan, index);
+  bool round_trip = false;
+  for (const auto& flow : scenario.traffic().flow()) round_trip = round_trip || flow.has_request_response();
+  record.set_latency_kind(round_trip ? "round_trip" : "one_way");
+  try {
+    const viosim::RunSummary summary = viosim::run(scenario);
+    if (summary.backend_size() > 0) {
+      *record.mutable_result() = summary.backend(0);
+    } else if (summary.skipped_size() > 0) {
+      record.set_skipped_reason(summary.skipped(0).reason());
+    }
+  } catch (const scenarios::NotModelled& e) {
+    record.set_skipped_reason(std::string("not modelled yet: ") + e.what());
+  }
+  return record;
+}
+
+}  // namespace viosim::sweep

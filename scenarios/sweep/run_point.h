@@ -1,0 +1,17 @@
+// Running one sweep point: its resolved scenario through viosim::run, the
+// outcome as the record its point file holds. A backend this build cannot
+// run is recorded as skipped, not as a failure: a sweep over all backends
+// still completes and says which ones it could not run.
+#pragma once
+
+#include <cstddef>
+
+#include "scenarios/schema/viosim/results.pb.h"
+#include "scenarios/sweep/points.h"
+
+namespace viosim::sweep {
+
+// Throws std::exception when the run itself fails.
+viosim::SweepPointResult run_point(const SweepPlan& plan, size_t index);
+
+}  // namespace viosim::sweep

@@ -1,0 +1,67 @@
+// Folder checks, resume bookkeeping and the final tables.
+#include "scenarios/sweep/sweep_folder.h"
+
+#include <set>
+
+#include "scenarios/loader/loader.h"
+#include "scenarios/sweep/atomic_file.h"
+#include "scenarios/sweep/csv_writer.h"
+#include "scenarios/sweep/point_file.h"
+
+namespace viosim::sweep {
+
+namespace fs = std::filesystem;
+
+fs::path points_dir(const fs::path& dir) { return dir / "points"; }
+
+void prepare_sweep_folder(const fs::path& dir, bool resume, const viosim::Scenario& base) {
+  std::error_code ec;
+  if (fs::exists(dir) && !fs::is_directory(dir)) throw FolderError(dir.string() + " exists and is not a folder");
+  if (!resume && fs::exists(dir) && !fs::is_empty(dir, ec)) {
+    throw FolderError(dir.string() + " already exists and is not empty; add --resume to finish that sweep, or "
+                                     "choose another -o folder");
+  }
+  fs::create_directories(points_dir(dir), ec);
+  if (ec) throw std::runtime_error("cannot create " + points_dir(dir).string() + ": " + ec.message());
+  if (resume) remove_temporary_files(points_dir(dir));
+  remove_temporary_files(dir);
+  write_file_atomically(dir / "sweep.textproto", scenarios::to_textproto(base));
+}
+
+std::vector<size_t> missing_points(const SweepPlan& plan, const fs::path& dir) {
+  std::vector<size_t> missing;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < plan.points.size(); ++i) {
+    if (!seen.insert(plan.points[i].id).second) continue;
+    if (!read_point_file(points_dir(dir), plan.points[i].id)) missing.push_back(i);
+  }
+  return missing;
+}
+
+std::vector<viosim::SweepPointResult> collect_points(const SweepPlan& plan, const fs::path& dir) {
+  std::vector<viosim::SweepPointResult> records;
+  records.reserve(plan.points.size());
+  for (size_t i = 0; i < plan.points.size(); ++i) {
+    const auto file = read_point_file(points_dir(dir), plan.points[i].id);
+    if (!file) {
+      throw std::runtime_error("point " + std::to_string(i) + " has no result file " +
+                               point_file_path(points_dir(dir), plan.points[i].id).string());
+    }
+    // Points that share an id (the same scenario) share a file; the record
+    // still describes this point.
+    viosim::SweepPointResult record = point_record(plan, i);
+    record.set_latency_kind(file->latency_kind());
+    if (file->has_result()) *record.mutable_result() = file->result();
+    if (file->has_skipped_reason()) record.set_skipped_reason(file->skipped_reason());
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+void write_sweep_tables(const fs::path& dir, const SweepPlan& plan,
+                        const std::vector<viosim::SweepPointResult>& records) {
+  write_file_atomically(dir / "points.csv", points_csv(plan, records));
+  write_file_atomically(dir / "aggregate.csv", aggregate_csv(plan, records));
+}
+
+}  // namespace viosim::sweep

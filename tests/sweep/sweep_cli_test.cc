@@ -1,0 +1,220 @@
+// `viosim sweep` end to end: runs the built binary as users do. A sweep
+// killed with SIGKILL half way and resumed keeps every finished point,
+// duplicates nothing, leaves no temporary and ends with the same CSV files
+// as an uninterrupted sweep; -j1, -j2 and MPI write identical files.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kData = VIOSIM_TESTS_DIR "/sweep/data/";
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+class Sweep : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(testing::TempDir()) / ("viosim_sweep_" + std::to_string(::getpid()) + "_" +
+                                           testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Starts `program args...` with stdout and stderr in files under dir_.
+  pid_t start(std::vector<std::string> argv) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, (dir_ / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (dir_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<char*> raw;
+    for (std::string& a : argv) raw.push_back(a.data());
+    raw.push_back(nullptr);
+    pid_t pid = -1;
+    EXPECT_EQ(posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), environ), 0) << argv[0];
+    posix_spawn_file_actions_destroy(&actions);
+    return pid;
+  }
+
+  Outcome wait(pid_t pid) {
+    int raw = 0;
+    waitpid(pid, &raw, 0);
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
+  }
+
+  Outcome sweep(std::vector<std::string> args) {
+    args.insert(args.begin(), {VIOSIM_BINARY, "sweep"});
+    return wait(start(std::move(args)));
+  }
+
+  static int count_files(const fs::path& dir, const std::string& suffix, bool temporaries = false) {
+    int n = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      const std::string name = e.path().filename().string();
+      const bool temporary = name.rfind(".tmp-", 0) == 0;
+      if (temporary == temporaries && name.size() >= suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        ++n;
+      }
+    }
+    return n;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Sweep, ResumesAfterSigkillWithoutLosingOrRepeatingPoints) {
+  const std::string file = kData + "resume.textproto";
+  constexpr int kPoints = 4 * 2 * 3 * 2;
+  const Outcome whole = sweep({file, "-j1", "-o", (dir_ / "whole").string()});
+  ASSERT_EQ(whole.status, 0) << whole.err;
+  ASSERT_EQ(count_files(dir_ / "whole/points", ".json"), kPoints);
+
+  const fs::path cut = dir_ / "cut";
+  const pid_t pid = start({VIOSIM_BINARY, "sweep", file, "-j1", "-o", cut.string()});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_files(cut / "points", ".json") < 6 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  int raw = 0;
+  waitpid(pid, &raw, 0);
+  ASSERT_TRUE(WIFSIGNALED(raw)) << "the sweep ended before it could be killed; make resume.textproto longer";
+  const int finished = count_files(cut / "points", ".json");
+  ASSERT_GE(finished, 6);
+  ASSERT_LT(finished, kPoints);
+  EXPECT_FALSE(fs::exists(cut / "aggregate.csv"));
+
+  // What the killed sweep finished, file by file, to check it is kept as is.
+  std::map<std::string, std::pair<std::string, ino_t>> kept;
+  for (const auto& e : fs::directory_iterator(cut / "points")) {
+    if (e.path().extension() != ".json") continue;
+    struct stat st;
+    ::stat(e.path().c_str(), &st);
+    kept[e.path().filename().string()] = {slurp(e.path()), st.st_ino};
+  }
+  // A write cut short by the kill leaves a temporary like this one.
+  std::ofstream(cut / "points" / ".tmp-0123.json-99-0") << "{\"point_id\": \"01";
+
+  const Outcome refused = sweep({file, "-j1", "-o", cut.string()});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("--resume"), std::string::npos) << refused.err;
+
+  const Outcome resumed = sweep({file, "-j2", "-o", cut.string(), "--resume"});
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find(std::to_string(kPoints - finished) + " to run"), std::string::npos) << resumed.err;
+  EXPECT_EQ(count_files(cut / "points", ".json"), kPoints);
+  EXPECT_EQ(count_files(cut / "points", "", /*temporaries=*/true), 0);
+  EXPECT_EQ(count_files(cut, "", /*temporaries=*/true), 0);
+  for (const auto& [name, before] : kept) {
+    struct stat st;
+    ASSERT_EQ(::stat((cut / "points" / name).c_str(), &st), 0) << name;
+    EXPECT_EQ(st.st_ino, before.second) << name << " was rewritten";
+    EXPECT_EQ(slurp(cut / "points" / name), before.first) << name;
+  }
+  EXPECT_EQ(slurp(cut / "points.csv"), slurp(dir_ / "whole/points.csv"));
+  EXPECT_EQ(slurp(cut / "aggregate.csv"), slurp(dir_ / "whole/aggregate.csv"));
+  EXPECT_EQ(slurp(cut / "sweep.textproto"), slurp(dir_ / "whole/sweep.textproto"));
+
+  // Resuming a finished sweep runs nothing and rewrites the same tables.
+  const Outcome again = sweep({file, "-o", cut.string(), "--resume"});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.err.find(", 0 to run"), std::string::npos) << again.err;
+  EXPECT_EQ(slurp(cut / "aggregate.csv"), slurp(dir_ / "whole/aggregate.csv"));
+
+  // A changed scenario shares no point with the old one.
+  const Outcome changed = sweep({file, "-o", cut.string(), "--resume", "--set", "run.duration_ms=20"});
+  ASSERT_EQ(changed.status, 0) << changed.err;
+  EXPECT_NE(changed.err.find(std::to_string(kPoints) + " to run"), std::string::npos) << changed.err;
+  EXPECT_NE(slurp(cut / "aggregate.csv"), slurp(dir_ / "whole/aggregate.csv"));
+}
+
+TEST_F(Sweep, SameTablesWhateverTheNumberOfWorkers) {
+  const std::vector<std::string> common = {kData + "resume.textproto", "--set", "run.duration_ms=15"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = common;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  ASSERT_EQ(sweep(with({"-j1", "-o", (dir_ / "j1").string()})).status, 0);
+  const Outcome j2 = sweep(with({"-j2", "-o", (dir_ / "j2").string()}));
+  ASSERT_EQ(j2.status, 0) << j2.err;
+  const std::string aggregate = slurp(dir_ / "j1/aggregate.csv");
+  EXPECT_GT(aggregate.size(), 1000u);
+  EXPECT_EQ(slurp(dir_ / "j2/aggregate.csv"), aggregate);
+  EXPECT_EQ(slurp(dir_ / "j2/points.csv"), slurp(dir_ / "j1/points.csv"));
+#ifdef VIOSIM_MPIEXEC
+  ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+  ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+  std::vector<std::string> mpi = {VIOSIM_MPIEXEC, "-np", "2", "--oversubscribe", VIOSIM_BINARY, "sweep"};
+  for (const std::string& a : with({"--mpi", "-o", (dir_ / "mpi").string()})) mpi.push_back(a);
+  const Outcome m = wait(start(mpi));
+  ASSERT_EQ(m.status, 0) << m.err;
+  EXPECT_EQ(slurp(dir_ / "mpi/aggregate.csv"), aggregate);
+  EXPECT_EQ(slurp(dir_ / "mpi/points.csv"), slurp(dir_ / "j1/points.csv"));
+#else
+  GTEST_SKIP() << "built without MPI: the mpirun comparison did not run";
+#endif
+}
+
+TEST_F(Sweep, AnInvalidPointStopsTheSweepBeforeAnythingRuns) {
+  const Outcome o = sweep({kData + "invalid_point.textproto", "-o", (dir_ / "out").string()});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("sweep point host.cores=3, traffic.flow[load].open_loop.rate_pps=100000, backend VHOST_NET "
+                       "is invalid"),
+            std::string::npos)
+      << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
+TEST_F(Sweep, ABackendThisBuildCannotRunIsRecordedAsSkipped) {
+  const Outcome o = sweep({kData + "skipped_backend.textproto", "-o", (dir_ / "out").string()});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.err.find("skipped E1000"), std::string::npos) << o.err;
+  const std::string aggregate = slurp(dir_ / "out/aggregate.csv");
+  EXPECT_NE(aggregate.find("\n100000,VHOST_USER,ok,2,"), std::string::npos) << aggregate;
+  EXPECT_NE(aggregate.find("\n100000,E1000,skipped,0,,,"), std::string::npos) << aggregate;
+  const std::string points = slurp(dir_ / "out/points.csv");
+  EXPECT_NE(points.find("\n200000,E1000,1,"), std::string::npos) << points;
+}
+
+TEST_F(Sweep, RejectsBadArguments) {
+  EXPECT_EQ(sweep({kData + "resume.textproto", "-j0"}).status, 2);
+  EXPECT_EQ(sweep({kData + "resume.textproto", "--resume"}).status, 2);  // no -o
+  EXPECT_EQ(sweep({}).status, 2);
+  const fs::path file_not_dir = dir_ / "file";
+  std::ofstream(file_not_dir) << "x";
+  EXPECT_EQ(sweep({kData + "resume.textproto", "-o", file_not_dir.string()}).status, 2);
+}
+
+}  // namespace
