@@ -19,7 +19,9 @@ constexpr char kUsage[] =
     "draws its charts, each as PNG and SVG: the latency CDF with p50, p99 and\n"
     "p99.9 marked (latency_cdf), busy cores by CPU category (cpu_by_category)\n"
     "and exits, interrupts, syscalls and wake-ups per packet\n"
-    "(mechanisms_per_packet). Renders offscreen: no display needed.\n"
+    "(mechanisms_per_packet). For a folder written by `viosim sweep` it reads\n"
+    "aggregate.csv and draws the load curves with their 95 % confidence bands\n"
+    "(throughput_vs_load, latency_vs_load). Renders offscreen: no display needed.\n"
     "\n"
     "options:\n"
     "  -o, --output OUT   the folder for the plots (default: RESULTS_DIR/plots)\n"
@@ -61,6 +63,21 @@ int plot_command(const Args& args) {
   if (!std::filesystem::is_directory(dir)) {
     std::cerr << "viosim plot: " << dir.string() << ": no such results folder\n";
     return kExitBadInput;
+  }
+  if (!std::filesystem::exists(summary_path) && std::filesystem::exists(dir / "aggregate.csv")) {
+    std::string out = (dir / "plots").string();
+    if (auto it = parsed->values.find("--output"); it != parsed->values.end() && !it->second.front().empty()) {
+      out = it->second.front();
+    }
+    try {
+      for (const std::string& file : write_sweep_plots((dir / "aggregate.csv").string(), out, size)) {
+        std::cout << file << "\n";
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "viosim plot: " << e.what() << "\n";
+      return kExitFailure;
+    }
+    return kExitOk;
   }
   if (!std::filesystem::exists(summary_path)) {
     std::cerr << "viosim plot: " << dir.string() << " has no summary.json; is it a folder from `viosim run`?\n";

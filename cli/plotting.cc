@@ -7,6 +7,7 @@
 #ifdef VIOSIM_HAVE_CHARTS
 #include "gui/charts/headless_qt.h"
 #include "gui/charts/run_plots.h"
+#include "gui/charts/sweep_charts.h"
 #endif
 
 namespace viosim::cli {
@@ -20,11 +21,20 @@ std::vector<std::string> write_plots(const RunSummary& summary, const std::strin
   return charts::write_run_plots(summary, dir, QSize(size.width, size.height));
 }
 
+std::vector<std::string> write_sweep_plots(const std::string& aggregate_csv, const std::string& dir, PlotSize size) {
+  const charts::HeadlessQt qt;
+  return charts::write_sweep_plots(charts::read_sweep_aggregate(aggregate_csv), dir, size.width, size.height);
+}
+
 #else
 
 bool plotting_available() { return false; }
 
 std::vector<std::string> write_plots(const RunSummary&, const std::string&, PlotSize) {
+  throw std::logic_error(kNoPlotting);
+}
+
+std::vector<std::string> write_sweep_plots(const std::string&, const std::string&, PlotSize) {
   throw std::logic_error(kNoPlotting);
 }
 

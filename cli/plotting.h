@@ -26,4 +26,7 @@ struct PlotSize {
 // std::runtime_error on failure, std::logic_error without plotting.
 std::vector<std::string> write_plots(const RunSummary& summary, const std::string& dir, PlotSize size = {});
 
+// The load curves of a sweep (its aggregate.csv), with confidence bands.
+std::vector<std::string> write_sweep_plots(const std::string& aggregate_csv, const std::string& dir, PlotSize size = {});
+
 }  // namespace viosim::cli

@@ -209,6 +209,19 @@ TEST_F(Sweep, PointsThisBuildCannotRunAreRecordedAsSkipped) {
   EXPECT_NE(points.find("\n2,VHOST_NET,1,"), std::string::npos) << points;
 }
 
+// `viosim plot` on a sweep folder draws the load curves (when the build
+// has plotting; otherwise it says so with exit 2).
+TEST_F(Sweep, PlotDrawsTheLoadCurvesOfASweep) {
+  const fs::path out = dir_ / "out";
+  ASSERT_EQ(sweep({kData + "skipped_backend.textproto", "-o", out.string()}).status, 0);
+  const Outcome o = wait(start({VIOSIM_BINARY, "plot", out.string()}));
+  if (o.status == 2 && o.err.find("without plotting") != std::string::npos) GTEST_SKIP() << "no plotting in this build";
+  ASSERT_EQ(o.status, 0) << o.err;
+  for (const char* f : {"throughput_vs_load.png", "throughput_vs_load.svg", "latency_vs_load.png", "latency_vs_load.svg"}) {
+    EXPECT_GT(fs::file_size(out / "plots" / f), 1000u) << f;
+  }
+}
+
 TEST_F(Sweep, RejectsBadArguments) {
   EXPECT_EQ(sweep({kData + "resume.textproto", "-j0"}).status, 2);
   EXPECT_EQ(sweep({kData + "resume.textproto", "--resume"}).status, 2);  // no -o

@@ -1,0 +1,211 @@
+// Sweep load curves with confidence bands.
+#include "gui/charts/sweep_charts.h"
+
+#include <QtCharts/QAreaSeries>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QLogValueAxis>
+#include <QtCharts/QValueAxis>
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "gui/charts/chart_style.h"
+#include "gui/charts/render_chart.h"
+
+namespace viosim::charts {
+namespace {
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+
+double number(const std::string& cell, double fallback) {
+  if (cell.empty()) return fallback;
+  try {
+    return std::stod(cell);
+  } catch (...) {
+    return fallback;
+  }
+}
+
+// A line for the mean and, when the interval has width, a band.
+void add_band(QChart* chart, const std::vector<BandPoint>& points, const QColor& colour, const QString& name,
+              Qt::PenStyle style, QAbstractAxis* x, QAbstractAxis* y, bool log_y) {
+  auto* mean = new QLineSeries;
+  mean->setName(name);
+  QPen pen(colour);
+  pen.setWidthF(2.0);
+  pen.setStyle(style);
+  mean->setPen(pen);
+  auto* low = new QLineSeries;
+  auto* high = new QLineSeries;
+  bool wide = false;
+  for (const BandPoint& p : points) {
+    mean->append(p.x, p.mean);
+    // A log axis cannot show an interval reaching zero: cut it at a tenth.
+    low->append(p.x, log_y ? std::max(p.low, p.mean * 0.1) : p.low);
+    high->append(p.x, p.high);
+    wide = wide || p.high > p.low;
+  }
+  if (wide) {
+    auto* band = new QAreaSeries(high, low);
+    band->setName(name + QStringLiteral(" 95 % CI"));
+    QColor fill = colour;
+    fill.setAlphaF(0.18);
+    band->setBrush(fill);
+    band->setPen(Qt::NoPen);
+    chart->addSeries(band);
+    band->attachAxis(x);
+    band->attachAxis(y);
+    for (QLegendMarker* m : chart->legend()->markers(band)) m->setVisible(false);  // the line names it
+  } else {
+    delete low;
+    delete high;
+  }
+  chart->addSeries(mean);
+  mean->attachAxis(x);
+  mean->attachAxis(y);
+}
+
+QValueAxis* axis_x(const SweepData& data) {
+  double hi = 0;
+  for (const SweepCurves& c : data.curves) {
+    for (const BandPoint& p : c.throughput_pps) hi = std::max(hi, p.x);
+  }
+  auto* x = new QValueAxis;
+  x->setTitleText(QString::fromStdString(data.axis));
+  x->setRange(0, hi > 0 ? hi : 1);
+  x->applyNiceNumbers();
+  x->setLabelFormat(QStringLiteral("%g"));
+  return x;
+}
+
+}  // namespace
+
+SweepData read_sweep_aggregate(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot read");
+  std::string line;
+  if (!std::getline(in, line)) throw std::runtime_error(path + ": empty");
+  const std::vector<std::string> header = split(line);
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
+  auto need = [&](const std::string& name) {
+    auto it = col.find(name);
+    if (it == col.end()) throw std::runtime_error(path + ": no column " + name);
+    return it->second;
+  };
+  const size_t backend = need("backend");
+  const size_t status = need("status");
+  if (backend == 0) throw std::runtime_error(path + ": no swept field before the backend column");
+  SweepData data;
+  data.axis = header[0];
+  struct Figure {
+    size_t mean, low, high;
+  };
+  auto figure = [&](const std::string& name) {
+    return Figure{need(name + "_mean"), need(name + "_ci95_low"), need(name + "_ci95_high")};
+  };
+  const Figure tput = figure("throughput_pps"), p50 = figure("latency_p50_us"), p99 = figure("latency_p99_us");
+  while (std::getline(in, line)) {
+    const std::vector<std::string> cells = split(line);
+    if (cells.size() < header.size() || cells[status] != "ok") continue;
+    auto it = std::find_if(data.curves.begin(), data.curves.end(),
+                           [&](const SweepCurves& c) { return c.backend == cells[backend]; });
+    if (it == data.curves.end()) {
+      data.curves.push_back({cells[backend], {}, {}, {}});
+      it = data.curves.end() - 1;
+    }
+    const double x = number(cells[0], 0);
+    auto point = [&](const Figure& f) {
+      const double mean = number(cells[f.mean], 0);
+      return BandPoint{x, mean, number(cells[f.low], mean), number(cells[f.high], mean)};
+    };
+    it->throughput_pps.push_back(point(tput));
+    it->latency_p50_us.push_back(point(p50));
+    it->latency_p99_us.push_back(point(p99));
+  }
+  for (SweepCurves& c : data.curves) {
+    for (auto* v : {&c.throughput_pps, &c.latency_p50_us, &c.latency_p99_us}) {
+      std::stable_sort(v->begin(), v->end(), [](const BandPoint& a, const BandPoint& b) { return a.x < b.x; });
+    }
+  }
+  return data;
+}
+
+std::unique_ptr<QChart> sweep_throughput_chart(const SweepData& data) {
+  std::unique_ptr<QChart> chart(new_chart(QStringLiteral("Throughput against load (mean, 95 % CI band)"),
+                                          QStringLiteral("sweep over ") + QString::fromStdString(data.axis)));
+  double hi = 0;
+  for (const SweepCurves& c : data.curves) {
+    for (const BandPoint& p : c.throughput_pps) hi = std::max(hi, p.high);
+  }
+  QValueAxis* x = axis_x(data);
+  QValueAxis* y = new_value_axis(QStringLiteral("delivered (packets/s)"), hi);
+  chart->addAxis(x, Qt::AlignBottom);
+  chart->addAxis(y, Qt::AlignLeft);
+  for (const SweepCurves& c : data.curves) {
+    add_band(chart.get(), c.throughput_pps, backend_color(c.backend), backend_label(c.backend), Qt::SolidLine, x, y,
+             false);
+  }
+  return chart;
+}
+
+std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data) {
+  std::unique_ptr<QChart> chart(new_chart(QStringLiteral("Latency against load: p99 solid, p50 dashed (95 % CI bands)"),
+                                          QStringLiteral("sweep over ") + QString::fromStdString(data.axis)));
+  double lo = 0, hi = 0;
+  bool any = false;
+  for (const SweepCurves& c : data.curves) {
+    for (const auto* v : {&c.latency_p50_us, &c.latency_p99_us}) {
+      for (const BandPoint& p : *v) {
+        if (p.low <= 0) continue;
+        lo = any ? std::min(lo, p.low) : p.low;
+        hi = any ? std::max(hi, p.high) : p.high;
+        any = true;
+      }
+    }
+  }
+  QValueAxis* x = axis_x(data);
+  auto* y = new QLogValueAxis;
+  y->setTitleText(QStringLiteral("latency (us, log scale)"));
+  y->setLabelFormat(QStringLiteral("%g"));
+  set_log_range(y, any ? lo : 0, any ? hi : 0);
+  chart->addAxis(x, Qt::AlignBottom);
+  chart->addAxis(y, Qt::AlignLeft);
+  for (const SweepCurves& c : data.curves) {
+    const QString label = backend_label(c.backend);
+    add_band(chart.get(), c.latency_p99_us, backend_color(c.backend), label + QStringLiteral(" p99"), Qt::SolidLine, x, y,
+             true);
+    add_band(chart.get(), c.latency_p50_us, backend_color(c.backend), label + QStringLiteral(" p50"), Qt::DashLine, x, y,
+             true);
+  }
+  return chart;
+}
+
+std::vector<std::string> write_sweep_plots(const SweepData& data, const std::string& dir, int width, int height) {
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> files;
+  const std::pair<const char*, std::unique_ptr<QChart>> charts[] = {
+      {"throughput_vs_load", sweep_throughput_chart(data)}, {"latency_vs_load", sweep_latency_chart(data)}};
+  for (const auto& [name, chart] : charts) {
+    for (const char* ext : {".png", ".svg"}) {
+      const std::string path = (std::filesystem::path(dir) / (std::string(name) + ext)).string();
+      render_chart(chart.get(), QString::fromStdString(path), QSize(width, height));
+      files.push_back(path);
+    }
+  }
+  return files;
+}
+
+}  // namespace viosim::charts

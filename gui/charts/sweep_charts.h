@@ -1,0 +1,45 @@
+// Load curves of a sweep with their confidence bands: read from a sweep's
+// aggregate.csv (mean and 95 % interval per axis point and backend), drawn
+// as a line per backend with a translucent band between the interval's
+// bounds, in the backend's colour. Throughput against the swept axis, and
+// p50 (dashed) and p99 (solid) latency on a log axis.
+#pragma once
+
+#include <QString>
+#include <QtCharts/QChart>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace viosim::charts {
+
+struct BandPoint {
+  double x = 0;
+  double mean = 0;
+  double low = 0;   // the 95 % interval; equal to mean with one replication
+  double high = 0;
+};
+
+struct SweepCurves {
+  std::string backend;
+  std::vector<BandPoint> throughput_pps;
+  std::vector<BandPoint> latency_p50_us;
+  std::vector<BandPoint> latency_p99_us;
+};
+
+struct SweepData {
+  std::string axis;  // the swept field's path (the first axis)
+  std::vector<SweepCurves> curves;  // in order of first appearance
+};
+
+// Parses aggregate.csv (rows with status "ok"); throws std::runtime_error
+// naming the file for a missing file or column.
+SweepData read_sweep_aggregate(const std::string& path);
+
+std::unique_ptr<QChart> sweep_throughput_chart(const SweepData& data);
+std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data);
+
+// Writes both charts as PNG and SVG into `dir`; returns the files.
+std::vector<std::string> write_sweep_plots(const SweepData& data, const std::string& dir, int width, int height);
+
+}  // namespace viosim::charts

@@ -1,0 +1,70 @@
+// Sweep load curves: aggregate.csv is parsed into curves (rows that did not
+// run left out, points sorted by the axis), and the charts hold a mean line
+// per backend and figure with a band where the interval has width, on the
+// right axes, in the backend's colour.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <QtCharts/QAreaSeries>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QLogValueAxis>
+#include <filesystem>
+#include <fstream>
+
+#include "gui/charts/chart_style.h"
+#include "gui/charts/sweep_charts.h"
+
+namespace viosim::charts {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string aggregate_file() {
+  const fs::path path = fs::path(testing::TempDir()) / ("viosim_aggregate_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream out(path);
+  out << "rate,backend,status,replications,throughput_pps_mean,throughput_pps_ci95_low,throughput_pps_ci95_high,"
+         "latency_p50_us_mean,latency_p50_us_ci95_low,latency_p50_us_ci95_high,"
+         "latency_p99_us_mean,latency_p99_us_ci95_low,latency_p99_us_ci95_high\n"
+      << "200,VHOST_NET,ok,3,190,180,200,20,19,21,40,38,42\n"
+      << "100,VHOST_NET,ok,3,100,95,105,18,17,19,30,29,31\n"
+      << "100,VHOST_USER,ok,1,100,100,100,10,10,10,15,15,15\n"
+      << "200,VHOST_USER,skipped,0,,,,,,,,,\n";
+  return path.string();
+}
+
+TEST(SweepCharts, ParsesTheAggregateIntoSortedCurves) {
+  const SweepData data = read_sweep_aggregate(aggregate_file());
+  EXPECT_EQ(data.axis, "rate");
+  ASSERT_EQ(data.curves.size(), 2u);
+  EXPECT_EQ(data.curves[0].backend, "VHOST_NET");
+  ASSERT_EQ(data.curves[0].throughput_pps.size(), 2u);
+  EXPECT_EQ(data.curves[0].throughput_pps[0].x, 100);  // sorted by the axis
+  EXPECT_EQ(data.curves[0].latency_p99_us[1].high, 42);
+  EXPECT_EQ(data.curves[1].throughput_pps.size(), 1u);  // the skipped row is left out
+  EXPECT_THROW(read_sweep_aggregate("/no/such/aggregate.csv"), std::runtime_error);
+}
+
+TEST(SweepCharts, BandsWhereTheIntervalHasWidthAndColoursPerBackend) {
+  const SweepData data = read_sweep_aggregate(aggregate_file());
+  const auto tput = sweep_throughput_chart(data);
+  int lines = 0, bands = 0;
+  for (QAbstractSeries* s : tput->series()) {
+    if (auto* line = qobject_cast<QLineSeries*>(s)) {
+      ++lines;
+      const std::string backend = line->name() == backend_label("VHOST_NET") ? "VHOST_NET" : "VHOST_USER";
+      EXPECT_EQ(line->pen().color(), backend_color(backend));
+    }
+    if (qobject_cast<QAreaSeries*>(s)) ++bands;
+  }
+  EXPECT_EQ(lines, 2);
+  EXPECT_EQ(bands, 1);  // one replication of vhost-user: no interval to draw
+  const auto latency = sweep_latency_chart(data);
+  EXPECT_EQ(latency->series().size(), 2 * 2 + 2);  // p50 and p99 lines per backend, bands for vhost-net
+  bool log_axis = false;
+  for (QAbstractAxis* a : latency->axes(Qt::Vertical)) log_axis = log_axis || qobject_cast<QLogValueAxis*>(a) != nullptr;
+  EXPECT_TRUE(log_axis);
+  EXPECT_EQ(tput->axes(Qt::Horizontal).front()->titleText(), "rate");
+}
+
+}  // namespace
+}  // namespace viosim::charts
