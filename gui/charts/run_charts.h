@@ -9,6 +9,7 @@
 
 #include <QtCharts/QChart>
 #include <memory>
+#include <string>
 
 #include "scenarios/schema/viosim/results.pb.h"
 
@@ -30,5 +31,10 @@ std::unique_ptr<QChart> cpu_by_category_chart(const RunSummary& summary);
 // VM exits, guest interrupts, host syscalls and wake-ups per packet, grouped
 // by mechanism, one bar set per backend.
 std::unique_ptr<QChart> mechanisms_chart(const RunSummary& summary);
+
+// Where the one-way latency goes for one direction ("guest to wire" or
+// "wire to guest", as BackendResult.hops names them): the mean time per hop,
+// stacked per backend; backends without packets that way are left out.
+std::unique_ptr<QChart> latency_hops_chart(const RunSummary& summary, const std::string& direction);
 
 }  // namespace viosim::charts

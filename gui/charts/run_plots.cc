@@ -12,7 +12,8 @@
 namespace viosim::charts {
 
 const std::vector<std::string>& run_plot_names() {
-  static const std::vector<std::string> names = {"latency_cdf", "cpu_by_category", "mechanisms_per_packet"};
+  static const std::vector<std::string> names = {"latency_cdf", "cpu_by_category", "mechanisms_per_packet",
+                                                 "latency_hops_to_guest", "latency_hops_from_guest"};
   return names;
 }
 
@@ -21,7 +22,10 @@ std::vector<std::string> write_run_plots(const RunSummary& summary, const std::s
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create " + dir + ": " + ec.message());
   using Builder = std::function<std::unique_ptr<QChart>(const RunSummary&)>;
-  const Builder builders[] = {latency_cdf_chart, cpu_by_category_chart, mechanisms_chart};
+  const Builder builders[] = {
+      latency_cdf_chart, cpu_by_category_chart, mechanisms_chart,
+      [](const RunSummary& s) { return latency_hops_chart(s, "wire to guest"); },
+      [](const RunSummary& s) { return latency_hops_chart(s, "guest to wire"); }};
   std::vector<std::string> written;
   for (size_t i = 0; i < run_plot_names().size(); ++i) {
     const std::unique_ptr<QChart> chart = builders[i](summary);

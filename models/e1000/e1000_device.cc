@@ -51,6 +51,7 @@ bool E1000Device::tx_post(uint32_t packet) {
   if (tx_in_ring_ >= config_.tx_ring) return false;
   tx_ring_.push_back(packet);
   ++tx_in_ring_;
+  stamp((*pool_)[packet], kStampDevice, now());
   return true;
 }
 
@@ -65,6 +66,7 @@ bool E1000Device::rx_reap(uint32_t& packet) {
   if (rx_done_.empty()) return false;
   packet = rx_done_.front();
   rx_done_.pop_front();
+  stamp((*pool_)[packet], kStampDevice, now());
   return true;
 }
 
@@ -91,6 +93,7 @@ void E1000Device::tdt_write(Continuation done) {
   }
   const uint32_t packet = tx_ring_.front();
   tx_ring_.pop_front();
+  stamp((*pool_)[packet], kStampBackend, now());
   // start_xmit on the vCPU thread: the descriptor, then a writev into tap
   // that runs the host stack through the bridge to the NIC.
   vcpu_thread.run(config_.tx_descriptor, CpuCategory::kQemu, [this, packet, done = std::move(done)]() mutable {
@@ -227,6 +230,7 @@ void E1000Device::tap_read_one() {
   held_valid_ = false;
   main_->run(config_.rx_descriptor + copy(packet), CpuCategory::kQemu, [this, packet] {
     rx_done_.push_back(packet);
+    stamp((*pool_)[packet], kStampBackend, now());
     ++rx_frames_;
     set_cause(kRxt0, *main_, [this] { tap_read_one(); });
   });

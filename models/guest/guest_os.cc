@@ -140,6 +140,7 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
   const Packet p = (*pool_)[packet];
   pool_->release(packet);
   if (p.kind == PacketKind::kRequest && !f.source) {
+    f.stats->request_arrived(p, now());
     // Server: answer with a response that remembers its request's birth.
     const uint32_t id = make_packet(f, PacketKind::kResponse, f.config.response_bytes);
     (*pool_)[id].origin = p.born;

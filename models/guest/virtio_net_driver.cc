@@ -77,6 +77,7 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
     reclaimed = reclaim_tx();
   }
   if (!tx.add(packet, 1)) throw std::logic_error("virtio-net: TX ring full while the queue runs");
+  stamp(os_->pool()[packet], kStampDevice, now());
   ++tx_packets_;
   if (q_->on_tx_avail) q_->on_tx_avail();
   bool stop_now = false;
@@ -183,6 +184,7 @@ void VirtioNetDriver::rx_napi(Continuation done) {
   uint32_t token = 0, len = 0;
   while (received < config_.napi_budget && rx.get_used(token, len)) {
     free_rx_buffers_.push_back(token);
+    stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());
     ++received;
     ++rx_packets_;
     os_->deliver(q_->rx_packet[token]);

@@ -128,17 +128,14 @@ void ExternalPeer::receive(uint32_t packet) {
   if (f == nullptr) return;
   const core::Time at_app = now() + config_.rx_latency;
   if (p.kind == PacketKind::kRequest && !f->source) {
+    f->stats->request_arrived(p, at_app);
     const uint32_t id = make(*f, PacketKind::kResponse, f->config.response_bytes, at_app);
     (*pool_)[id].origin = p.born;
     emit(id, at_app + config_.tx_latency);
     return;
   }
-  // Data or a response reaching the application here: measured on arrival
-  // plus the stack latency (the statistics are recorded now, shifted).
-  Packet arrived = p;
-  arrived.born = p.born - config_.rx_latency;
-  arrived.origin = p.origin - config_.rx_latency;
-  f->stats->received(arrived);
+  // Data or a response reaching the application here, after its stack.
+  f->stats->received(p, at_app);
   if (p.kind == PacketKind::kResponse && f->source) {
     const uint32_t id = make(*f, PacketKind::kRequest, f->config.request_bytes, at_app + f->config.think_time);
     f->stats->sent((*pool_)[id]);

@@ -23,7 +23,18 @@ struct Packet {
   uint64_t seq = 0;       // per flow
   core::Time born;        // when the application handed it to the stack
   core::Time origin;      // a response: when its request was born (round trip)
+  // Where its journey was timed, for the per-hop breakdown: on the virtual
+  // (or VF / host) device's ring, taken by the backend (or NIC), on the
+  // wire. Which stamps a packet got is in `stamped`.
+  core::Time stamp[3];
+  uint8_t stamped = 0;
 };
+
+enum Stamp : uint8_t { kStampDevice = 0, kStampBackend = 1, kStampWire = 2 };
+inline void stamp(Packet& p, Stamp s, core::Time t) {
+  p.stamp[s] = t;
+  p.stamped |= static_cast<uint8_t>(1u << s);
+}
 
 class PacketPool {
  public:

@@ -38,6 +38,7 @@ bool Wire::send(uint32_t packet) {
     ++drops_;
     return false;
   }
+  if (!(*pool_)[packet].to_guest) stamp((*pool_)[packet], kStampWire, now());  // leaving the host
   const core::Time start = std::max(now(), free_at_);
   if (start > now()) starts_.push_back(start);
   free_at_ = start + serialization((*pool_)[packet].bytes);
@@ -57,6 +58,7 @@ void Wire::arrive() {
   in_flight_.pop_front();
   ++frames_;
   bytes_.add((*pool_)[f.packet].bytes);
+  if ((*pool_)[f.packet].to_guest) stamp((*pool_)[f.packet], kStampWire, now());  // reaching the host
   if (!in_flight_.empty()) arrival_.schedule_at(in_flight_.front().arrives);
   deliver_(f.packet);
 }

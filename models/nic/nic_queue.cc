@@ -49,6 +49,7 @@ bool NicQueue::tx_post(uint32_t packet) {
   if (tx_in_ring_ >= config_.tx_ring) return false;
   tx_posted_.push_back(packet);
   ++tx_in_ring_;
+  stamp((*pool_)[packet], kStampDevice, now());
   return true;
 }
 
@@ -68,6 +69,7 @@ void NicQueue::fetch() {
   while (!tx_posted_.empty()) {
     const uint32_t packet = tx_posted_.front();
     tx_posted_.pop_front();
+    stamp((*pool_)[packet], kStampBackend, now());
     ++tx_slot_;
     ++tx_frames_;
     ++tx_done_;  // written back once the frame is on its way
@@ -106,6 +108,7 @@ void NicQueue::receive(uint32_t packet) {
 
 void NicQueue::frame_written_back() {
   rx_done_.push_back(rx_dma_.front().packet);
+  stamp((*pool_)[rx_dma_.front().packet], kStampBackend, now());
   rx_dma_.pop_front();
   ++rx_frames_;
   if (!rx_dma_.empty()) rx_dma_event_.schedule_at(rx_dma_.front().done);
@@ -116,6 +119,7 @@ bool NicQueue::rx_reap(uint32_t& packet) {
   if (rx_done_.empty()) return false;
   packet = rx_done_.front();
   rx_done_.pop_front();
+  stamp((*pool_)[packet], kStampDevice, now());
   return true;
 }
 

@@ -214,7 +214,14 @@ PathResults collect(Topology& t, double wall_s) {
     r.app_packets += f->received_count();
     r.app_bytes += f->received_bytes();
     r.latency.merge(f->latency());
+    for (int d = 0; d < 2; ++d) {
+      r.hop_packets[d] += f->hop_packets(d);
+      for (int h = 0; h < FlowStats::kHops; ++h) r.hop_mean_us[d][h] += f->hop_ps(d, h);
+    }
     r.round_trip = r.round_trip || f->round_trip();
+  }
+  for (int d = 0; d < 2; ++d) {
+    for (double& h : r.hop_mean_us[d]) h = r.hop_packets[d] > 0 ? h / double(r.hop_packets[d]) * 1e-6 : 0;
   }
   if (t.nic_driver) r.nic_packets = counter(*t.nic_driver, "rx_packets") + counter(*t.nic_driver, "tx_packets");
   for (const core::Component* comp : t.sim.components()) {

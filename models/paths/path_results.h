@@ -38,6 +38,9 @@ struct PathResults {
   std::array<double, kCpuCategories> cpu_s{};  // per category, over all cores
   std::vector<std::array<double, kCpuCategories>> per_core_s;  // per core and category
   double busy_cycles = 0;      // non-idle cycles over all cores
+  // Mean one-way journey per hop (FlowStats::hop_name), by direction.
+  std::array<std::array<double, 4>, 2> hop_mean_us{};
+  std::array<uint64_t, 2> hop_packets{};
   uint64_t iotlb_hits = 0;     // passthrough: DMA translations (whole run)
   uint64_t iotlb_misses = 0;
 

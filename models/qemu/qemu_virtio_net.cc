@@ -105,6 +105,7 @@ void QemuVirtioNet::tx_flush_one() {
     return;
   }
   ++bh_count_;
+  stamp((*pool_)[packet], kStampBackend, now());
   const uint32_t bytes = bytes_of(packet);
   // writev on the tap fd: tun_get_user builds the skb (a copy) and the host
   // stack forwards it through the bridge to the NIC, all in this syscall.
@@ -172,6 +173,7 @@ void QemuVirtioNet::tap_read_one() {
     ++rx_packets_;
     q_->rx_packet[token] = packet;
     q_->rx.push_used(token, bytes_of(packet));
+    stamp((*pool_)[packet], kStampBackend, now());
     if (q_->rx.should_notify()) {
       interrupt(q_->rx_vector, [this] { tap_read_one(); });
       return;

@@ -17,4 +17,39 @@ const core::ComponentSpec& FlowStats::model_spec() {
   return spec;
 }
 
+const char* FlowStats::hop_name(int direction, int hop) {
+  static const char* const kNames[2][kHops] = {
+      {"guest stack and driver", "waiting for the backend", "backend and host stack", "wire and remote"},
+      {"remote and wire", "host stack and backend", "waiting for the guest driver", "guest stack and application"}};
+  return kNames[direction][hop];
+}
+
+// Points of the journey in order; a missing stamp merges its hop into the
+// next one (a path without that stage).
+void FlowStats::add_hops(const Packet& p, core::Time at) {
+  const int direction = p.to_guest ? 1 : 0;
+  static constexpr Stamp kOrder[2][3] = {{kStampDevice, kStampBackend, kStampWire},
+                                         {kStampWire, kStampBackend, kStampDevice}};
+  core::Time last = p.born;
+  for (int hop = 0; hop < kHops; ++hop) {
+    core::Time end = at;
+    if (hop < 3) {
+      const Stamp s = kOrder[direction][hop];
+      if ((p.stamped & (1u << s)) == 0) continue;
+      end = p.stamp[s];
+    }
+    if (end < last) end = last;  // a stamp from before the warm-up cut
+    hop_ps_[direction][hop] += static_cast<double>((end - last).ps());
+    last = end;
+  }
+  ++hop_packets_[direction];
+}
+
+void FlowStats::on_reset_stats() {
+  for (auto& d : hop_ps_) {
+    for (double& h : d) h = 0;
+  }
+  hop_packets_[0] = hop_packets_[1] = 0;
+}
+
 }  // namespace viosim::models

@@ -21,12 +21,17 @@ class FlowStats final : public core::Component {
       : core::Component(sim, name, parent), round_trip_(round_trip) {}
 
   void sent(const Packet&) { ++sent_; }
-  // A packet reached its application: latency from its birth (data) or its
-  // request's birth (response).
-  void received(const Packet& p) {
+  // A packet reached its application (at `at`, by default now): latency
+  // from its birth (data) or its request's birth (response).
+  void received(const Packet& p) { received(p, now()); }
+  // A request reaching its server: only its journey is recorded (the
+  // latency of request/response is the client's round trip).
+  void request_arrived(const Packet& p, core::Time at) { add_hops(p, at); }
+  void received(const Packet& p, core::Time at) {
     ++received_;
     bytes_.add(p.bytes);
-    latency_.record(now() - (p.kind == PacketKind::kResponse ? p.origin : p.born));
+    latency_.record(at - (p.kind == PacketKind::kResponse ? p.origin : p.born));
+    add_hops(p, at);
   }
   bool round_trip() const { return round_trip_; }
   uint64_t sent_count() const { return sent_.value(); }
@@ -34,8 +39,20 @@ class FlowStats final : public core::Component {
   uint64_t received_bytes() const { return bytes_.value(); }
   const core::Histogram& latency() const { return latency_.histogram(); }
 
+  // The one-way journey in four hops, by direction (0: from the guest to
+  // the wire, 1: from the wire to the guest): summed picoseconds, packets.
+  static constexpr int kHops = 4;
+  static const char* hop_name(int direction, int hop);
+  double hop_ps(int direction, int hop) const { return hop_ps_[direction][hop]; }
+  uint64_t hop_packets(int direction) const { return hop_packets_[direction]; }
+
  private:
+  void add_hops(const Packet& p, core::Time at);
+  void on_reset_stats() override;
+
   bool round_trip_;
+  double hop_ps_[2][kHops] = {};
+  uint64_t hop_packets_[2] = {};
   core::Counter sent_{this, "sent"};
   core::Counter received_{this, "received"};
   core::Counter bytes_{this, "received_bytes"};

@@ -102,6 +102,7 @@ void VhostNet::tx_batch_step() {
   while (batch_.size() < config_.batch && done_packets_ < config_.packet_weight &&
          done_bytes_ < config_.byte_weight && q_->tx.pop(packet)) {
     batch_.push_back(packet);
+    stamp((*pool_)[packet], kStampBackend, now());
     ++done_packets_;
     done_bytes_ += (*pool_)[packet].bytes;
     cost += config_.costs.tx_packet + copy(packet);
@@ -194,6 +195,7 @@ void VhostNet::rx_step() {
     ++rx_packets_;
     q_->rx_packet[token] = packet;
     q_->rx.push_used(token, (*pool_)[packet].bytes);
+    stamp((*pool_)[packet], kStampBackend, now());
     if (++rx_unflushed_ >= config_.batch) {
       rx_flush([this] { rx_step(); });
       return;

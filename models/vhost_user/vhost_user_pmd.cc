@@ -59,6 +59,7 @@ void VhostUserPmd::iterate() {
   uint32_t token = 0;
   while (tx_burst_.size() < config_.burst && q_->tx.pop(token)) {
     tx_burst_.push_back(token);
+    stamp((*pool_)[token], kStampBackend, now());
     cost += c.dequeue_packet + copy(token) + c.switch_packet + c.nic_packet;
   }
   rx_burst_.clear();
@@ -105,6 +106,7 @@ void VhostUserPmd::after_iteration() {
       ++rx_packets_;
       q_->rx_packet[rx_tokens_[i]] = rx_burst_[i];
       q_->rx.push_used(rx_tokens_[i], (*pool_)[rx_burst_[i]].bytes);
+      stamp((*pool_)[rx_burst_[i]], kStampBackend, now());
     } else {
       ++drops_;
       pool_->release(rx_burst_[i]);

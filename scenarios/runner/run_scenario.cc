@@ -2,6 +2,7 @@
 #include "scenarios/runner/run_scenario.h"
 
 #include "models/paths/path_model.h"
+#include "models/traffic/flow_stats.h"
 #include "scenarios/builder/path_builder.h"
 #include "sim-core/histogram_cdf.h"
 
@@ -50,6 +51,15 @@ BackendResult to_backend_result(const models::PathResults& r) {
   for (int i = 0; i < models::kCpuCategories; ++i) {
     add_named(b.mutable_cpu_by_category(), models::category_name(static_cast<models::CpuCategory>(i)),
               r.window_s > 0 ? r.cpu_s[i] / r.window_s : 0);
+  }
+  for (int d = 0; d < 2; ++d) {
+    if (r.hop_packets[d] == 0) continue;
+    for (int h = 0; h < models::FlowStats::kHops; ++h) {
+      Hop* hop = b.add_hops();
+      hop->set_direction(d == 0 ? "guest to wire" : "wire to guest");
+      hop->set_name(models::FlowStats::hop_name(d, h));
+      hop->set_mean_us(r.hop_mean_us[d][h]);
+    }
   }
   b.set_events(r.events);
   b.set_sim_time_s(r.window_s);

@@ -3,6 +3,8 @@
 // every chart.
 #include <gtest/gtest.h>
 
+#include <QtCharts/QHorizontalStackedBarSeries>
+
 #include <algorithm>
 #include <set>
 #include <vector>
@@ -216,6 +218,18 @@ TEST(Charts, SubtitleNamesTheScenarioAndTheBackendsThatDidNotRun) {
   EXPECT_TRUE(subtitle.contains("not run: " + backend_label(s.skipped(0).backend()))) << subtitle.toStdString();
   EXPECT_TRUE(latency_cdf_chart(s)->title().contains("not run: "));
   EXPECT_FALSE(run_subtitle(small_run()).contains("not run: "));
+}
+
+TEST(Charts, LatencyHopsStackTheJourneyPerBackend) {
+  const RunSummary& s = small_run();
+  const auto chart = latency_hops_chart(s, "wire to guest");
+  ASSERT_EQ(chart->series().size(), 1);
+  auto* bars = qobject_cast<QHorizontalStackedBarSeries*>(chart->series().front());
+  ASSERT_NE(bars, nullptr);
+  ASSERT_EQ(bars->count(), 4);  // the four hops of the journey
+  EXPECT_EQ(bars->barSets().front()->label(), "remote and wire");
+  EXPECT_EQ(bars->barSets().front()->count(), s.backend_size());
+  EXPECT_TRUE(chart->axes(Qt::Horizontal).front()->titleText().contains("(us)"));
 }
 
 TEST(Charts, AnEmptySummaryGivesEmptyChartsNotACrash) {

@@ -172,6 +172,21 @@ TEST(PathMechanisms, BulkFlowStopsAfterItsPackets) {
   EXPECT_EQ(r.app_packets + r.drops, 3000u);
 }
 
+// The per-hop breakdown adds up to the one-way latency it breaks down.
+TEST_P(PathTest, HopsAddUpToTheOneWayLatency) {
+  for (bool from_guest : {false, true}) {
+    const PathResults r = run_path(open_loop(GetParam(), from_guest, 50'000));
+    const int d = from_guest ? 0 : 1;
+    ASSERT_GT(r.hop_packets[d], 500u);
+    double sum = 0;
+    for (double h : r.hop_mean_us[d]) {
+      EXPECT_GE(h, 0.0);
+      sum += h;
+    }
+    EXPECT_NEAR(sum, r.latency.mean() * 1e-6, 0.01 * sum) << from_guest;
+  }
+}
+
 TEST(PathMechanisms, BareMetalHasNoVirtualizationAtAll) {
   const PathResults r = run_path(request_response(PathBackend::kBareMetal));
   ASSERT_GT(r.app_packets, 100u);
