@@ -19,7 +19,8 @@ const core::ComponentSpec& Core::model_spec() {
                  {"ipi_latency_ns", core::Unit::kNanoseconds, "1000", "reschedule IPI to an idle core"},
                  {"idle_exit_latency_ns", core::Unit::kNanoseconds, "1500", "leaving the idle state"}},
       .ports = {},
-      .stats = {{"context_switches", core::StatKind::kCounter, core::Unit::kCount, "thread-to-thread switches"},
+      .stats = {{"context_switches", core::StatKind::kCounter, core::Unit::kCount,
+                 "switches to a thread, from another thread or from idle"},
                 {"idle_wakeups", core::StatKind::kCounter, core::Unit::kCount, "threads woken onto the idle core"}}};
   return spec;
 }
@@ -73,6 +74,7 @@ void Core::thread_ready(HostThread& t, const HostThread* waker) {
 void Core::thread_arrived(HostThread& t) {
   charge(CpuCategory::kIdle, idle_since_, now());
   ++idle_wakeups_;
+  ++context_switches_;  // from the idle task, as the kernel counts it
   t.switch_in(costs_.wakeup);
 }
 
