@@ -156,6 +156,9 @@ int run_command(const Args& args) {
     out_dir = "runs/" + std::filesystem::path(file).stem().string() + "-" + stamp;
   }
 
+  if (result.scenario->sweep().axis_size() > 0) {
+    std::cerr << "viosim run: " << file << " has a sweep; run plays its base point only (viosim sweep runs the sweep)\n";
+  }
   RunSummary summary;
   try {
     RunOptions run_options;
