@@ -72,6 +72,7 @@ uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes) {
   p.bytes = bytes;
   p.to_guest = false;
   p.seq = f.seq++;
+  p.conn = static_cast<uint32_t>(p.seq % f.config.connections);
   p.born = now();
   p.origin = p.born;
   if (core::TraceWriter* tw = sim().tracer()) {
@@ -144,6 +145,7 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
     // Server: answer with a response that remembers its request's birth.
     const uint32_t id = make_packet(f, PacketKind::kResponse, f.config.response_bytes);
     (*pool_)[id].origin = p.born;
+    (*pool_)[id].conn = p.conn;
     send(id, false, std::move(k));
     return;
   }

@@ -45,6 +45,7 @@ uint32_t ExternalPeer::make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::
   p.bytes = bytes;
   p.to_guest = true;
   p.seq = f.seq++;
+  p.conn = static_cast<uint32_t>(p.seq % f.config.connections);
   p.born = born;
   p.origin = born;
   if (core::TraceWriter* tw = sim().tracer()) {
@@ -131,6 +132,7 @@ void ExternalPeer::receive(uint32_t packet) {
     f->stats->request_arrived(p, at_app);
     const uint32_t id = make(*f, PacketKind::kResponse, f->config.response_bytes, at_app);
     (*pool_)[id].origin = p.born;
+    (*pool_)[id].conn = p.conn;
     emit(id, at_app + config_.tx_latency);
     return;
   }

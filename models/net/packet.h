@@ -21,6 +21,7 @@ struct Packet {
   PacketKind kind = PacketKind::kData;
   bool to_guest = false;  // direction: towards the VM (rx) or away from it (tx)
   uint64_t seq = 0;       // per flow
+  uint32_t conn = 0;      // which of the flow's connections (its source port)
   core::Time born;        // when the application handed it to the stack
   core::Time origin;      // a response: when its request was born (round trip)
   // Where its journey was timed, for the per-hop breakdown: on the virtual

@@ -17,6 +17,7 @@
 #include "models/host/cpu_costs.h"
 #include "models/net/external_peer.h"
 #include "models/net/host_nic_rx.h"
+#include "models/net/multi_queue_rx.h"
 #include "models/net/host_net_costs.h"
 #include "models/net/wire.h"
 #include "models/nic/nic_queue.h"
@@ -52,7 +53,15 @@ struct PathConfig {
   uint32_t cores = 8;
   uint32_t vcpu_core = 2;     // the VM's vCPU thread
   uint32_t backend_core = 4;  // QEMU main loop, vhost worker or PMD
-  uint32_t irq_core = 6;      // the host NIC queue's interrupt and softirq
+  uint32_t irq_core = 6;      // the host NIC queue's interrupt and softirq (and VFIO's)
+  // A multi-queue host NIC: its receive queues, the core each one's vector
+  // and softirq run on (queue i on irq_cores[i mod size]; empty: irq_core),
+  // and RSS: the key and the indirection table (empty: entry i -> i mod queues).
+  uint32_t nic_queues = 1;
+  std::vector<uint32_t> irq_cores;
+  std::vector<uint8_t> rss_key;
+  std::vector<uint16_t> rss_indirection;
+  uint32_t rss_entries = 128;
   CpuCosts cpu;
   HostNetCosts host_net;
   VCpu::Config vcpu;

@@ -43,7 +43,7 @@ struct Topology {
   std::unique_ptr<VirtioQueuePair> queues;
   std::unique_ptr<VirtioNetDriver> driver;
   std::unique_ptr<TapQueue> tap;
-  std::unique_ptr<HostNicRx> nic_rx;
+  std::unique_ptr<MultiQueueRx> nic_rx;
   std::unique_ptr<EventFd> rx_call, tx_call;
   std::unique_ptr<Irqfd> rx_irqfd, tx_irqfd;
   std::unique_ptr<QemuVirtioNet> qemu;
@@ -96,19 +96,34 @@ void build_common(Topology& t) {
   }
 }
 
-// Kernel networking in front of a tap queue: the NIC's interrupt and NAPI
-// on the IRQ core and the bridge.
+// The host NIC's receive queues behind RSS; in interrupt mode each with its
+// softirq thread on its IRQ core, handing frames to `deliver`.
+void build_nic_rx(Topology& t, bool polled, core::Cycles deliver_cost, HostNicRx::Deliver deliver) {
+  const PathConfig& c = t.config;
+  const RssTable rss(c.rss_key.empty() ? std::vector<uint8_t>(kDefaultRssKey.begin(), kDefaultRssKey.end()) : c.rss_key,
+                     c.rss_indirection, c.rss_entries, c.nic_queues);
+  t.nic_rx = std::make_unique<MultiQueueRx>(t.sim, "nic0", nullptr, rss, c.flows, t.pool);
+  for (uint32_t q = 0; q < c.nic_queues; ++q) {
+    HostThread* softirq = nullptr;
+    if (!polled) {
+      const uint32_t core = c.irq_cores.empty() ? c.irq_core : c.irq_cores[q % c.irq_cores.size()];
+      softirq = &t.thread("softirq_q" + std::to_string(q), core);
+    }
+    t.nic_rx->add_queue(std::make_unique<HostNicRx>(t.sim, "rx" + std::to_string(q), t.nic_rx.get(), c.nic, c.host_net,
+                                                    t.pool, softirq, deliver_cost, deliver));
+  }
+  t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
+                                       [&t](uint32_t p) { t.nic_rx->receive(p); });
+}
+
+// Kernel networking in front of a tap queue: the NIC's queues with their
+// interrupts and NAPI on the IRQ cores, and the bridge.
 void build_host_rx_to_tap(Topology& t) {
   const PathConfig& c = t.config;
   t.tap = std::make_unique<TapQueue>(t.sim, "vm0_tap0", nullptr);
-  HostThread& softirq = t.thread("softirq" + std::to_string(c.irq_core), c.irq_core);
-  const core::Cycles deliver_cost = c.host_net.bridge_packet + c.host_net.tun_xmit_packet;
-  t.nic_rx = std::make_unique<HostNicRx>(t.sim, "nic0_rx", nullptr, c.nic, c.host_net, t.pool, &softirq, deliver_cost,
-                                         [&t](uint32_t p, HostThread& by) {
-                                           if (!t.tap->push(p, &by)) t.pool.release(p);
-                                         });
-  t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
-                                       [&t](uint32_t p) { t.nic_rx->receive(p); });
+  build_nic_rx(t, false, c.host_net.bridge_packet + c.host_net.tun_xmit_packet, [&t](uint32_t p, HostThread& by) {
+    if (!t.tap->push(p, &by)) t.pool.release(p);
+  });
 }
 
 void build_virtio(Topology& t) {
@@ -125,16 +140,15 @@ void build_virtio(Topology& t) {
 
   if (c.backend == PathBackend::kVhostUser) {
     // OVS-DPDK: the PMD owns the physical port too; no kernel on the path.
-    t.nic_rx = std::make_unique<HostNicRx>(t.sim, "nic0_rx", nullptr, c.nic, c.host_net, t.pool, nullptr,
-                                           core::Cycles(0), [](uint32_t, HostThread&) {});
-    t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
-                                         [&t](uint32_t p) { t.nic_rx->receive(p); });
+    build_nic_rx(t, true, core::Cycles(0), [](uint32_t, HostThread&) {});
+    std::vector<HostNicRx*> ports;
+    for (size_t q = 0; q < t.nic_rx->queues(); ++q) ports.push_back(&t.nic_rx->queue(q));
     t.rx_call = std::make_unique<EventFd>("vm0_q0.rx_call");
     t.tx_call = std::make_unique<EventFd>("vm0_q0.tx_call");
     t.rx_irqfd = std::make_unique<Irqfd>(*t.rx_call, *t.vcpu, kRxVector);
     t.tx_irqfd = std::make_unique<Irqfd>(*t.tx_call, *t.vcpu, kTxVector);
     t.pmd = std::make_unique<VhostUserPmd>(t.sim, "pmd", nullptr, t.thread("pmd0", c.backend_core), *t.queues,
-                                           *t.rx_call, *t.tx_call, *t.nic_rx, t.pool, c.host_net, c.pmd, to_wire);
+                                           *t.rx_call, *t.tx_call, ports, t.pool, c.host_net, c.pmd, to_wire);
     return;
   }
 
@@ -226,6 +240,14 @@ PathResults collect(Topology& t, double wall_s) {
   if (t.nic_driver) r.nic_packets = counter(*t.nic_driver, "rx_packets") + counter(*t.nic_driver, "tx_packets");
   for (const core::Component* comp : t.sim.components()) {
     r.drops += counter(*comp, "drops") + counter(*comp, "qdisc_drops");
+  }
+  if (t.nic_rx) {
+    for (size_t q = 0; q < t.nic_rx->queues(); ++q) {
+      const HostNicRx& rx = t.nic_rx->queue(q);
+      r.per_queue.push_back({counter(rx, "frames"), rx.drops(), rx.interrupts()});
+    }
+  } else if (t.hw_queue) {
+    r.per_queue.push_back({counter(*t.hw_queue, "rx_frames"), t.hw_queue->drops(), t.hw_queue->interrupts()});
   }
   if (t.iotlb) {
     r.iotlb_hits = t.iotlb->hits();

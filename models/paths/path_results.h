@@ -37,6 +37,12 @@ struct PathResults {
   uint64_t wakeups = 0;
   std::array<double, kCpuCategories> cpu_s{};  // per category, over all cores
   std::vector<std::array<double, kCpuCategories>> per_core_s;  // per core and category
+  struct QueueCounts {
+    uint64_t frames = 0;      // frames the queue received
+    uint64_t drops = 0;       // dropped on its full ring
+    uint64_t interrupts = 0;  // its vector's interrupts
+  };
+  std::vector<QueueCounts> per_queue;  // the host NIC's (or the VF's) receive queues
   double busy_cycles = 0;      // non-idle cycles over all cores
   // Mean one-way journey per hop (FlowStats::hop_name), by direction.
   std::array<std::array<double, 4>, 2> hop_mean_us{};

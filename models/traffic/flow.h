@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
+#include "models/nic/toeplitz.h"
 #include "sim-core/rng.h"
 #include "sim-core/time.h"
 
@@ -24,12 +26,29 @@ struct FlowConfig {
   uint32_t burst_packets = 32;
   uint32_t frame_bytes = 64;
   uint64_t max_packets = 0;  // a source stops after this many (0: never); bulk transfers
+  // Addresses as the flow's source sends them; `connections` of them differ
+  // in the source port (port + connection), and packets take them in turn.
+  FlowTuple tuple;
+  uint32_t connections = 1;
   // Request/response.
   uint32_t request_bytes = 64;
   uint32_t response_bytes = 64;
   uint32_t outstanding = 1;
   core::Duration think_time;
 };
+
+// The 4-tuple of a packet of connection `conn` as it arrives at the host
+// from the wire: the flow's own when the external peer is its source,
+// reversed when the peer answers a client in the VM.
+inline FlowTuple arriving_tuple(const FlowConfig& f, uint32_t conn) {
+  FlowTuple t = f.tuple;
+  t.src_port = static_cast<uint16_t>(t.src_port + conn);
+  if (f.from_guest) {
+    std::swap(t.src_ip, t.dst_ip);
+    std::swap(t.src_port, t.dst_port);
+  }
+  return t;
+}
 
 // The gap before the next open-loop send (or burst).
 inline core::Duration next_gap(const FlowConfig& f, core::Rng& rng) {

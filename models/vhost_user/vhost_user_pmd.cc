@@ -20,14 +20,14 @@ const core::ComponentSpec& VhostUserPmd::model_spec() {
 }
 
 VhostUserPmd::VhostUserPmd(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& pmd,
-                           VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call, HostNicRx& port,
-                           PacketPool& pool, const HostNetCosts& host, const Config& config, ToWire to_wire)
+                           VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call,
+                           std::vector<HostNicRx*> ports, PacketPool& pool, const HostNetCosts& host, const Config& config, ToWire to_wire)
     : core::Component(sim, name, parent),
       pmd_(&pmd),
       q_(&queues),
       rx_call_(&rx_call),
       tx_call_(&tx_call),
-      port_(&port),
+      ports_(std::move(ports)),
       pool_(&pool),
       host_(host),
       config_(config),
@@ -43,7 +43,7 @@ void VhostUserPmd::init() {
   q_->rx.disable_notify();
   q_->on_tx_avail = [this] { pmd_->poke(); };
   q_->on_rx_avail = [this] { pmd_->poke(); };
-  port_->set_poller(pmd_);
+  for (HostNicRx* port : ports_) port->set_poller(pmd_);
   pmd_->start([this] { iterate(); });
 }
 
@@ -53,8 +53,8 @@ core::Cycles VhostUserPmd::copy(uint32_t packet) const {
 
 void VhostUserPmd::iterate() {
   const PmdCosts& c = config_.costs;
-  // One look at each queue: the guest's TX ring and the port's RX ring.
-  core::Cycles cost = c.poll_queue * 2;
+  // One look at each queue: the guest's TX ring and the port's RX rings.
+  core::Cycles cost = c.poll_queue * static_cast<int64_t>(1 + ports_.size());
   tx_burst_.clear();
   uint32_t token = 0;
   while (tx_burst_.size() < config_.burst && q_->tx.pop(token)) {
@@ -65,10 +65,12 @@ void VhostUserPmd::iterate() {
   rx_burst_.clear();
   rx_tokens_.clear();
   uint32_t packet = 0;
-  while (rx_burst_.size() < config_.burst && !port_->empty()) {
-    port_->poll(packet);
-    rx_burst_.push_back(packet);
-    cost += c.nic_packet + c.switch_packet;
+  for (HostNicRx* port : ports_) {
+    while (rx_burst_.size() < config_.burst && !port->empty()) {
+      port->poll(packet);
+      rx_burst_.push_back(packet);
+      cost += c.nic_packet + c.switch_packet;
+    }
   }
   // rte_vhost_enqueue_burst: guest buffers for as many as there are.
   uint32_t retries = 0;
@@ -87,7 +89,8 @@ void VhostUserPmd::iterate() {
   if (tx_burst_.empty() && rx_burst_.empty()) {
     // Nothing found: spin until a ring gets work, then look again.
     pmd_->spin(CpuCategory::kPmd, core::Duration::max(), /*yield=*/false, [this] {
-      pmd_->run(config_.costs.poll_queue * 2, CpuCategory::kPmd, [this] { iterate(); });
+      pmd_->run(config_.costs.poll_queue * static_cast<int64_t>(1 + ports_.size()), CpuCategory::kPmd,
+                [this] { iterate(); });
     });
     return;
   }

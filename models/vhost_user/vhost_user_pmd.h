@@ -43,7 +43,8 @@ class VhostUserPmd final : public core::Component {
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
   VhostUserPmd(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& pmd,
-               VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call, HostNicRx& port, PacketPool& pool,
+               VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call, std::vector<HostNicRx*> ports,
+               PacketPool& pool,
                const HostNetCosts& host, const Config& config, ToWire to_wire);
 
   void init() override;
@@ -59,7 +60,7 @@ class VhostUserPmd final : public core::Component {
   VirtioQueuePair* q_;
   EventFd* rx_call_;
   EventFd* tx_call_;
-  HostNicRx* port_;
+  std::vector<HostNicRx*> ports_;  // the physical port's receive queues it polls
   PacketPool* pool_;
   HostNetCosts host_;
   Config config_;

@@ -114,6 +114,12 @@ models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name,
     throw NotModelled("flow \"" + f.name() + "\" goes VM to VM; only flows to or from \"external\" are modelled");
   }
   m.from_guest = src_vm;
+  m.tuple.src_ip = models::parse_ipv4(f.src_ip());
+  m.tuple.dst_ip = models::parse_ipv4(f.dst_ip());
+  m.tuple.src_port = static_cast<uint16_t>(f.src_port());
+  m.tuple.dst_port = static_cast<uint16_t>(f.dst_port());
+  m.tuple.has_ports = true;
+  m.connections = f.connections();
   if (f.has_request_response()) {
     const auto& rr = f.request_response();
     m.pattern = models::FlowConfig::Pattern::kRequestResponse;
@@ -187,6 +193,9 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.backend_core = vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
   used.insert(c.backend_core);
   c.irq_core = next_free();
+  // The host NIC's queues: one vector each, spread over the cores nobody
+  // else uses, starting with the IRQ core (wrapping when there are fewer).
+  c.irq_cores.push_back(c.irq_core);
 
   // The VM.
   c.queue_size = static_cast<uint16_t>(vm.nic().queue_size());
@@ -203,6 +212,20 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   for (const auto& n : s.host().nic()) {
     if (n.name() == vm.nic().uplink()) nic = &n;
   }
+  c.nic_queues = nic->queues();
+  for (uint32_t i = 1; i < c.nic_queues; ++i) {
+    bool found = false;
+    for (uint32_t core = 0; core < c.cores && !found; ++core) {
+      if (used.insert(core).second) {
+        c.irq_cores.push_back(core);
+        found = true;
+      }
+    }
+    if (!found) break;  // the rest share the IRQ cores already chosen
+  }
+  c.rss_key = models::parse_hex_bytes(nic->rss().key_hex());
+  c.rss_entries = nic->rss().indirection_entries();
+  for (uint32_t q : nic->rss().indirection_table()) c.rss_indirection.push_back(static_cast<uint16_t>(q));
   c.wire.line_rate_bps = static_cast<uint64_t>(nic->line_rate_gbps() * 1e9);
   c.wire.ring_size = nic->tx_ring_size();
   c.wire.propagation = Units::nsd(s.external().propagation_ns());

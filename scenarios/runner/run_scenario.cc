@@ -61,6 +61,24 @@ BackendResult to_backend_result(const models::PathResults& r) {
       hop->set_mean_us(r.hop_mean_us[d][h]);
     }
   }
+  for (size_t q = 0; q < r.per_queue.size(); ++q) {
+    QueueResult* qr = b.add_per_queue();
+    qr->set_queue(static_cast<uint32_t>(q));
+    qr->set_packets(r.per_queue[q].frames);
+    qr->set_drops(r.per_queue[q].drops);
+    qr->set_interrupts(r.per_queue[q].interrupts);
+  }
+  for (size_t core = 0; core < r.per_core_s.size(); ++core) {
+    CoreUsage* cu = b.add_per_core();
+    cu->set_core(static_cast<uint32_t>(core));
+    double busy = 0;
+    for (int i = 0; i < models::kCpuCategories; ++i) {
+      const double share = r.window_s > 0 ? r.per_core_s[core][i] / r.window_s : 0;
+      if (static_cast<models::CpuCategory>(i) != models::CpuCategory::kIdle) busy += share;
+      if (share > 0) add_named(cu->mutable_by_category(), models::category_name(static_cast<models::CpuCategory>(i)), share);
+    }
+    cu->set_busy(busy);
+  }
   b.set_events(r.events);
   b.set_sim_time_s(r.window_s);
   b.set_wall_s(r.wall_s);

@@ -187,6 +187,32 @@ TEST_P(PathTest, HopsAddUpToTheOneWayLatency) {
   }
 }
 
+// RSS over a multi-queue host NIC: 64 connections spread over the four
+// queues, each with its own vector and softirq core; one connection lands
+// on one queue.
+TEST(PathMechanisms, RssSpreadsConnectionsOverTheNicQueues) {
+  PathConfig c = open_loop(PathBackend::kVhostNet, false, 200'000);
+  c.nic_queues = 4;
+  c.irq_cores = {5, 6, 7, 1};
+  c.flows[0].tuple = {0x0a000001, 0x0a000101, 49152, 5201, true};
+  c.flows[0].connections = 64;
+  const PathResults many = run_path(c);
+  ASSERT_EQ(many.per_queue.size(), 4u);
+  uint64_t frames = 0;
+  for (size_t q = 0; q < 4; ++q) {
+    EXPECT_GT(many.per_queue[q].frames, 300u) << q;
+    EXPECT_GT(many.per_queue[q].interrupts, 0u) << q;
+    EXPECT_GT(many.per_core_s[c.irq_cores[q]][static_cast<size_t>(CpuCategory::kHostKernel)], 0.0) << q;
+    frames += many.per_queue[q].frames;
+  }
+  EXPECT_NEAR(double(frames), double(many.app_packets + many.drops), 60.0);
+  c.flows[0].connections = 1;
+  const PathResults one = run_path(c);
+  int busy_queues = 0;
+  for (const auto& q : one.per_queue) busy_queues += q.frames > 0 ? 1 : 0;
+  EXPECT_EQ(busy_queues, 1);
+}
+
 TEST(PathMechanisms, BareMetalHasNoVirtualizationAtAll) {
   const PathResults r = run_path(request_response(PathBackend::kBareMetal));
   ASSERT_GT(r.app_packets, 100u);

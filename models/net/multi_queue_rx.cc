@@ -1,0 +1,33 @@
+// RSS steering of arriving frames to the NIC's queues.
+#include "models/net/multi_queue_rx.h"
+
+namespace viosim::models {
+
+const core::ComponentSpec& MultiQueueRx::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "net.multi_queue_rx",
+      .help = "a multi-queue NIC's receive side: Toeplitz RSS over the 4-tuple and an indirection table",
+      .params = {{"queues", core::Unit::kCount, "1", "receive queues, each with its own vector"},
+                 {"indirection_entries", core::Unit::kCount, "128", "RETA size"}},
+      .ports = {},
+      .stats = {}};
+  return spec;
+}
+
+MultiQueueRx::MultiQueueRx(core::Simulator& sim, std::string_view name, core::Component* parent, const RssTable& rss,
+                           const std::vector<FlowConfig>& flows, PacketPool& pool)
+    : core::Component(sim, name, parent), pool_(&pool) {
+  for (const FlowConfig& f : flows) {
+    std::vector<uint32_t> by_conn;
+    for (uint32_t c = 0; c < f.connections; ++c) by_conn.push_back(rss.queue_for(arriving_tuple(f, c)));
+    steering_.push_back(std::move(by_conn));
+  }
+}
+
+void MultiQueueRx::receive(uint32_t packet) {
+  const Packet& p = (*pool_)[packet];
+  const uint32_t q = p.flow < steering_.size() && p.conn < steering_[p.flow].size() ? steering_[p.flow][p.conn] : 0;
+  queues_[q < queues_.size() ? q : 0]->receive(packet);
+}
+
+}  // namespace viosim::models

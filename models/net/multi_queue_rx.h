@@ -1,0 +1,39 @@
+// A multi-queue host NIC's receive side: each arriving frame is steered to
+// one of its queues by RSS (Toeplitz hash of the frame's 4-tuple and the
+// indirection table), and each queue has its own ring, moderation and, in
+// interrupt mode, its own vector and softirq on its IRQ core. Connections
+// of a flow differ in their source port, so many connections spread (or
+// collide) over the queues as the hash decides.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "models/net/host_nic_rx.h"
+#include "models/nic/rss.h"
+#include "models/traffic/flow.h"
+
+namespace viosim::models {
+
+class MultiQueueRx final : public core::Component {
+ public:
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  // The queue of every (flow, connection) is computed here, once.
+  MultiQueueRx(core::Simulator& sim, std::string_view name, core::Component* parent, const RssTable& rss,
+               const std::vector<FlowConfig>& flows, PacketPool& pool);
+
+  void add_queue(std::unique_ptr<HostNicRx> queue) { queues_.push_back(std::move(queue)); }
+  void receive(uint32_t packet);
+  size_t queues() const { return queues_.size(); }
+  HostNicRx& queue(size_t i) { return *queues_[i]; }
+  uint32_t queue_of(uint32_t flow, uint32_t conn) const { return steering_[flow][conn]; }
+
+ private:
+  PacketPool* pool_;
+  std::vector<std::vector<uint32_t>> steering_;  // [flow][connection] -> queue
+  std::vector<std::unique_ptr<HostNicRx>> queues_;
+};
+
+}  // namespace viosim::models
