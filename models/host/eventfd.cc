@@ -7,6 +7,14 @@
 
 namespace viosim::models {
 
+EventFd::~EventFd() {
+  const auto listening = std::move(listeners_);
+  listeners_.clear();
+  for (EventFdListener* l : listening) {
+    if (l != nullptr) l->on_eventfd_gone(*this);
+  }
+}
+
 void EventFd::remove_listener(EventFdListener* l) {
   if (notifying_) {
     std::replace(listeners_.begin(), listeners_.end(), l, static_cast<EventFdListener*>(nullptr));

@@ -21,11 +21,14 @@ class EventFdListener {
   // Called on every signal; returns the cycles of work done inline on the
   // signalling thread (irqfd injection), 0 for a plain wake-up.
   virtual core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) = 0;
+  // The eventfd is being destroyed (teardown order is free): forget it.
+  virtual void on_eventfd_gone(EventFd& fd) = 0;
 };
 
 class EventFd {
  public:
   explicit EventFd(std::string name) : name_(std::move(name)) {}
+  ~EventFd();
   EventFd(const EventFd&) = delete;
   EventFd& operator=(const EventFd&) = delete;
 

@@ -186,6 +186,10 @@ core::Cycles HostThread::on_eventfd_signal(EventFd&, HostThread* signaller) {
   return core::Cycles(0);
 }
 
+void HostThread::on_eventfd_gone(EventFd& fd) {
+  waiting_on_.erase(std::remove(waiting_on_.begin(), waiting_on_.end(), &fd), waiting_on_.end());
+}
+
 void HostThread::stop_listening() {
   for (EventFd* fd : waiting_on_) fd->remove_listener(this);
   waiting_on_.clear();

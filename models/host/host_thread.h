@@ -97,6 +97,7 @@ class HostThread final : public core::Component, public EventFdListener {
   void add_open_usage(std::array<core::Duration, kCpuCategories>& usage, core::Time since) const;
 
   core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) override;
+  void on_eventfd_gone(EventFd& fd) override;
 
   // Tracing: this thread's track, and an instant event on it (no-ops when
   // the simulator has no trace).

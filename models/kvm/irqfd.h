@@ -11,10 +11,12 @@ namespace viosim::models {
 
 class Irqfd final : public EventFdListener {
  public:
-  Irqfd(EventFd& fd, VCpu& vcpu, uint32_t vector) : fd_(fd), vcpu_(vcpu), vector_(vector) {
-    fd_.add_listener(this);
+  Irqfd(EventFd& fd, VCpu& vcpu, uint32_t vector) : fd_(&fd), vcpu_(vcpu), vector_(vector) {
+    fd_->add_listener(this);
   }
-  ~Irqfd() override { fd_.remove_listener(this); }
+  ~Irqfd() override {
+    if (fd_ != nullptr) fd_->remove_listener(this);
+  }
   Irqfd(const Irqfd&) = delete;
   Irqfd& operator=(const Irqfd&) = delete;
 
@@ -23,9 +25,10 @@ class Irqfd final : public EventFdListener {
     vcpu_.raise_interrupt(vector_, signaller);
     return vcpu_.config().exits.irqfd_inject;
   }
+  void on_eventfd_gone(EventFd&) override { fd_ = nullptr; }
 
  private:
-  EventFd& fd_;
+  EventFd* fd_;
   VCpu& vcpu_;
   uint32_t vector_;
 };
