@@ -31,12 +31,7 @@ void E1000Driver::userspace_exit(std::function<void(Continuation)> device, Conti
 
 void E1000Driver::xmit(uint32_t packet, bool more, Continuation k) {
   if (!dev_->tx_post(packet)) {
-    if (qdisc_.size() < config_.qdisc_len) {
-      qdisc_.push_back(packet);
-    } else {
-      ++qdisc_drops_;
-      os_->pool().release(packet);
-    }
+    os_->hold_in_qdisc(qdisc_, config_.qdisc_len, packet, qdisc_drops_);
     k();
     return;
   }

@@ -91,6 +91,16 @@ void GuestOs::send(uint32_t packet, bool more, Continuation k) {
   });
 }
 
+void GuestOs::hold_in_qdisc(core::RingBuffer<uint32_t>& qdisc, uint32_t capacity, uint32_t packet,
+                            core::Counter& drops) {
+  if (qdisc.size() < capacity) {
+    qdisc.push_back(packet);
+    return;
+  }
+  ++drops;
+  pool_->release(packet);
+}
+
 void GuestOs::send_request(AppFlow& f, Continuation k) {
   const uint32_t id = make_packet(f, PacketKind::kRequest, f.config.request_bytes);
   f.stats->sent((*pool_)[id]);

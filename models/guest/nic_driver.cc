@@ -30,12 +30,7 @@ void NicDriver::xmit(uint32_t packet, bool more, Continuation k) {
   const GuestCosts& c = os_->costs();
   if (!q_->tx_post(packet)) {
     // Ring full: the queue is stopped; the packet waits in the qdisc.
-    if (qdisc_.size() < config_.qdisc_len) {
-      qdisc_.push_back(packet);
-    } else {
-      ++qdisc_drops_;
-      os_->pool().release(packet);
-    }
+    os_->hold_in_qdisc(qdisc_, config_.qdisc_len, packet, qdisc_drops_);
     k();
     return;
   }

@@ -43,12 +43,7 @@ void VirtioNetDriver::init() {
 
 void VirtioNetDriver::xmit(uint32_t packet, bool more, Continuation k) {
   if (stopped_) {
-    if (qdisc_.size() < config_.qdisc_len) {
-      qdisc_.push_back(packet);
-    } else {
-      ++qdisc_drops_;
-      os_->pool().release(packet);
-    }
+    os_->hold_in_qdisc(qdisc_, config_.qdisc_len, packet, qdisc_drops_);
     k();
     return;
   }
