@@ -4,6 +4,7 @@
 // validated scenario; tests fill it directly.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "models/net/host_net_costs.h"
 #include "models/net/wire.h"
 #include "models/nic/nic_queue.h"
+#include "models/paths/path_snapshot.h"
 #include "models/qemu/qemu_virtio_net.h"
 #include "models/traffic/flow.h"
 #include "models/vcpu/vcpu.h"
@@ -98,9 +100,15 @@ struct PathConfig {
   core::Time trace_from;
   core::Time trace_to;
 
-  // Called with the fraction of simulated time done, about a hundred times
-  // a run (from the simulating thread); may be empty.
+  // Called with the fraction of simulated time done after each slice of the
+  // run (a slice is a hundredth of it, at most 1 ms simulated), from the
+  // simulating thread; may be empty.
   std::function<void(double fraction)> progress;
+  // Called after each slice too, with the run's figures so far; may be empty.
+  std::function<void(const PathSnapshot&)> snapshot;
+  // Checked before each slice: once it reads true the run throws Cancelled
+  // (models/paths/cancelled.h). May be null.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 }  // namespace viosim::models

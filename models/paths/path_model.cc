@@ -14,6 +14,7 @@
 #include "models/host/host_thread.h"
 #include "models/kvm/irqfd.h"
 #include "models/net/tap.h"
+#include "models/paths/cancelled.h"
 #include "models/paths/path_graph.h"
 #include "sim-core/trace.h"
 #include "models/traffic/flow_stats.h"
@@ -302,16 +303,36 @@ PathResults run_path(const PathConfig& config) {
       build_hardware_queue(t);
       break;
   }
-  // The run goes in slices so that progress can be reported; slicing does
+  // The run goes in slices so that progress can be reported and a cancel
+  // request answered within a slice (at most 1 ms simulated); slicing does
   // not change which events run or in which order.
-  const core::Duration slice = std::max(config.duration / 100, core::Nanoseconds(1));
+  const core::Duration slice =
+      std::max(std::min(config.duration / 100, core::Milliseconds(1)), core::Nanoseconds(1));
+  PathSnapshot snap{core::Time::zero(), config.duration};
+  uint64_t packets_before_reset = 0, bytes_before_reset = 0;  // the flows' counts restart after the warm-up
   auto run_to = [&](core::Time until) {
     for (core::Time t_next = t.sim.now() + slice; t.sim.now() < until; t_next = t.sim.now() + slice) {
+      if (config.cancel != nullptr && config.cancel->load(std::memory_order_relaxed)) throw Cancelled();
       t.sim.run_until(std::min(t_next, until));
       if (config.progress) config.progress((t.sim.now() - core::Time::zero()).seconds() / config.duration.seconds());
+      if (config.snapshot) {
+        snap.now = t.sim.now();
+        snap.events = t.sim.events_executed();
+        snap.app_packets = packets_before_reset;
+        snap.app_bytes = bytes_before_reset;
+        for (const auto& f : t.flows) {
+          snap.app_packets += f->received_count();
+          snap.app_bytes += f->received_bytes();
+        }
+        config.snapshot(snap);
+      }
     }
   };
   run_to(core::Time::zero() + config.warmup);
+  for (const auto& f : t.flows) {
+    packets_before_reset += f->received_count();
+    bytes_before_reset += f->received_bytes();
+  }
   for (core::Component* comp : t.sim.components()) comp->reset_stats();
   run_to(core::Time::zero() + config.duration);
   t.sim.finish();

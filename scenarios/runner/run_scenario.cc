@@ -122,7 +122,14 @@ RunSummary run(const Scenario& scenario, const RunOptions& options) {
           options.progress(name, static_cast<int>(i), static_cast<int>(n), f);
         };
       }
+      if (options.snapshot) {
+        config.snapshot = [&options, name, i, n = backends.size()](const models::PathSnapshot& s) {
+          options.snapshot(name, static_cast<int>(i), static_cast<int>(n), s);
+        };
+      }
+      config.cancel = options.cancel;
       *summary.add_backend() = to_backend_result(models::run_path(config));
+      if (options.backend_done) options.backend_done(summary.backend(summary.backend_size() - 1));
     } catch (const scenarios::NotModelled& e) {
       if (first_error.empty()) first_error = e.what();
       SkippedBackend* s = summary.add_skipped();

@@ -3,9 +3,12 @@
 // one after another, and returns the RunSummary that summary.json holds.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 
+#include "models/paths/cancelled.h"
+#include "models/paths/path_snapshot.h"
 #include "models/paths/path_results.h"
 #include "scenarios/schema/viosim/results.pb.h"
 #include "scenarios/schema/viosim/scenario.pb.h"
@@ -20,11 +23,22 @@ struct RunOptions {
   core::Time trace_from;
   core::Time trace_to;
   // Progress: which backend (its index and the count) and how far its run
-  // is (0 to 1), about a hundred calls per backend; may be empty.
+  // is (0 to 1), at least a hundred calls per backend; may be empty.
   std::function<void(const std::string& backend, int index, int count, double fraction)> progress;
+  // Live figures of the backend running now, with each progress call (see
+  // models::PathSnapshot); from the running thread, may be empty.
+  std::function<void(const std::string& backend, int index, int count, const models::PathSnapshot& snapshot)>
+      snapshot;
+  // Each backend's result the moment its run ends, before the next one
+  // starts; may be empty.
+  std::function<void(const BackendResult& result)> backend_done;
+  // Read between slices of a run (at most 1 ms simulated apart): once true,
+  // run() abandons the backend it is running and throws models::Cancelled.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
-// Throws scenarios::NotModelled when no compared backend can run.
+// Throws scenarios::NotModelled when no compared backend can run, and
+// models::Cancelled when options.cancel was set.
 RunSummary run(const Scenario& scenario, const RunOptions& options = {});
 
 // Enough points for a smooth curve on a plot, few enough that summary.json

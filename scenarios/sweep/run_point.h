@@ -6,12 +6,14 @@
 
 #include <cstddef>
 
+#include "scenarios/runner/run_scenario.h"
 #include "scenarios/schema/viosim/results.pb.h"
 #include "scenarios/sweep/points.h"
 
 namespace viosim::sweep {
 
-// Throws std::exception when the run itself fails.
-viosim::SweepPointResult run_point(const SweepPlan& plan, size_t index);
+// Throws std::exception when the run itself fails (models::Cancelled when
+// options.cancel was set). `options` reaches viosim::run as given.
+viosim::SweepPointResult run_point(const SweepPlan& plan, size_t index, const viosim::RunOptions& options = {});
 
 }  // namespace viosim::sweep
