@@ -17,6 +17,10 @@ struct Diagnostic {
   int column = 0;           // 1-based, in the parser's columns (tabs to multiples of 8)
   std::string source_line;  // text of `line`, shown with a caret under `column`
   std::string message;
+  // The scenario field the error is about ("vm[0].pin_cores[1]", positions
+  // as in the merged scenario), when it is about one; "" for syntax errors.
+  // Not printed: a GUI uses it to mark the field in a form.
+  std::string field_path;
 };
 
 // The diagnostic as shown to users, ending in a newline.

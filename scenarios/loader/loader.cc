@@ -137,6 +137,7 @@ LoadResult load_scenario_text(const std::string& display_path, const std::string
   resolve_scenario(&scenario, map, &result.diagnostics);
   for (const Issue& issue : validate_scenario(scenario)) {
     result.diagnostics.push_back(map.find(issue.path).diagnose(issue.message));
+    result.diagnostics.back().field_path = issue.path;
   }
   sort_diagnostics(result.diagnostics);
   if (result.diagnostics.empty()) result.scenario = std::move(scenario);
