@@ -1,0 +1,41 @@
+// A chart on screen: a QChartView that can swap its chart (a new run, a
+// backend finished) and write what it shows to PNG or SVG through
+// render_chart, so an exported file looks like the plots `viosim plot` writes.
+#pragma once
+
+#include <QSize>
+#include <QString>
+#include <QWidget>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <memory>
+
+#include "gui/charts/run_plots.h"
+
+namespace viosim::charts {
+
+class ChartPanel : public QWidget {
+ public:
+  // Shows an empty chart titled `placeholder` until set_chart.
+  explicit ChartPanel(const QString& placeholder, QWidget* parent = nullptr);
+  ~ChartPanel() override;
+
+  // Shows `chart` (the panel owns it) and deletes the previous one.
+  void set_chart(std::unique_ptr<QChart> chart);
+  // Back to the placeholder.
+  void clear();
+  QChart* chart() const;
+  // False while the placeholder shows.
+  bool has_chart() const { return has_chart_; }
+  QChartView* view() const { return view_; }
+
+  // Writes the chart as PNG or SVG (by the suffix); throws like render_chart.
+  void export_to(const QString& path, QSize size = kDefaultPlotSize) const;
+
+ private:
+  QChartView* view_;
+  QString placeholder_;
+  bool has_chart_ = false;
+};
+
+}  // namespace viosim::charts
