@@ -1,0 +1,23 @@
+// A sweep's load curves from the points finished so far, in memory: the
+// same figures and 95 % intervals that aggregate.csv holds (mean and
+// Student-t interval across replications, sweep/stats.h), so the GUI can
+// draw the curves while the sweep runs and charts/sweep_charts.h draws
+// them exactly as `viosim plot` does from the file.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "gui/charts/sweep_charts.h"
+#include "scenarios/schema/viosim/results.pb.h"
+#include "scenarios/sweep/points.h"
+
+namespace viosim::gui {
+
+// `points[i]` is the record of plan.points[i], if it has finished. The x of
+// a curve point is the first axis's value (its position in the axis for a
+// value that is not a number, e.g. an enum); skipped points are left out.
+charts::SweepData sweep_data(const sweep::SweepPlan& plan,
+                             const std::vector<std::optional<viosim::SweepPointResult>>& points);
+
+}  // namespace viosim::gui

@@ -1,0 +1,65 @@
+// The side-by-side table: a sound table model, one column per backend in
+// the run's order and colour, the best value of a row in bold.
+#include <gtest/gtest.h>
+
+#include <QColor>
+#include <QFont>
+
+#include "gui/app/compare_model.h"
+#include "gui/charts/chart_style.h"
+#include "tests/gui/charts/small_run.h"
+#include "tests/gui/app/model_tester.h"
+
+namespace viosim::gui {
+namespace {
+
+int row_of(const CompareModel& m, const QString& name) {
+  for (int r = 0; r < m.rowCount(); ++r) {
+    if (m.headerData(r, Qt::Vertical).toString() == name) return r;
+  }
+  return -1;
+}
+
+TEST(CompareModel, IsASoundTableOfEveryBackend) {
+  CompareModel model;
+  CheckedModel checked(&model);
+  const RunSummary& summary = charts::small_run();
+  model.set_summary(summary);
+  ASSERT_EQ(model.columnCount(), summary.backend_size());
+  for (int c = 0; c < summary.backend_size(); ++c) {
+    EXPECT_EQ(model.headerData(c, Qt::Horizontal).toString(), charts::backend_label(summary.backend(c).backend()));
+    EXPECT_EQ(model.headerData(c, Qt::Horizontal, Qt::DecorationRole).value<QColor>(),
+              charts::backend_color(summary.backend(c).backend()));
+  }
+  const int p99 = row_of(model, QString::fromUtf8("latency p99 (µs)"));
+  ASSERT_GE(p99, 0);
+  for (int c = 0; c < summary.backend_size(); ++c) {
+    EXPECT_DOUBLE_EQ(model.index(p99, c).data(CompareModel::kValueRole).toDouble(), summary.backend(c).latency_us().p99());
+  }
+  model.set_summary(RunSummary());
+  EXPECT_EQ(model.columnCount(), 0);
+  EXPECT_TRUE(checked.problems().isEmpty()) << checked.problems().join('\n').toStdString();
+}
+
+TEST(CompareModel, TheBestOfARowIsBold) {
+  CompareModel model;
+  const RunSummary& summary = charts::small_run();
+  ASSERT_GE(summary.backend_size(), 2);
+  model.set_summary(summary);
+  const int p50 = row_of(model, QString::fromUtf8("latency p50 (µs)"));
+  int best = 0;
+  for (int c = 1; c < summary.backend_size(); ++c) {
+    if (summary.backend(c).latency_us().p50() < summary.backend(best).latency_us().p50()) best = c;
+  }
+  for (int c = 0; c < summary.backend_size(); ++c) {
+    const bool bold = model.index(p50, c).data(Qt::FontRole).value<QFont>().bold();
+    if (summary.backend(c).latency_us().p50() == summary.backend(best).latency_us().p50()) EXPECT_TRUE(bold) << c;
+    else EXPECT_FALSE(bold) << c;
+  }
+  const QString csv = model.to_csv();
+  EXPECT_TRUE(csv.startsWith("figure," + QString::fromStdString(summary.backend(0).backend())));
+  EXPECT_EQ(csv.count('\n'), model.rowCount() + 1);
+}
+
+}  // namespace
+}  // namespace viosim::gui
