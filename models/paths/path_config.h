@@ -53,6 +53,17 @@ struct PathConfig {
   uint32_t cores = 8;
   uint32_t vcpu_core = 2;     // the VM's vCPU thread
   uint32_t backend_core = 4;  // QEMU main loop, vhost worker or PMD
+  // A multi-queue VM: vCPU i on vcpu_cores[i] (vcpu_core when empty; its
+  // count is the VM's vCPUs), queue_pairs of them each with a queue pair
+  // (virtio) or VF queue, and the backend's threads on backend_cores (the
+  // vhost worker of queue pair i on entry i mod size; one vhost-user PMD
+  // per entry; empty: backend_core).
+  std::vector<uint32_t> vcpu_cores;
+  uint32_t queue_pairs = 1;
+  std::vector<uint32_t> backend_cores;
+  // One MSI-X vector for all of a virtio device's queues (too few vectors),
+  // its interrupts on vCPU 0; else a vector per queue, queue i's on vCPU i.
+  bool shared_vector = false;
   uint32_t irq_core = 6;      // the host NIC queue's interrupt and softirq (and VFIO's)
   // A multi-queue host NIC: its receive queues, the core each one's vector
   // and softirq run on (queue i on irq_cores[i mod size]; empty: irq_core),

@@ -268,6 +268,11 @@ void VCpu::schedule_next() {
 // ---- host side ----
 
 void VCpu::raise_interrupt(uint32_t vector, const HostThread* from) {
+  // A vector already pending in the IRR (or the posted-interrupt
+  // descriptor) is not pending twice: the second MSI merges with it.
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (pending_[i] == vector) return;
+  }
   if (sim().tracer()) thread_->trace_instant("interrupt " + std::to_string(vector));
   ++interrupts_;
   pending_.push_back(vector);
