@@ -325,7 +325,19 @@ PathResults collect(Topology& t, double wall_s) {
   for (int d = 0; d < 2; ++d) {
     for (double& h : r.hop_mean_us[d]) h = r.hop_packets[d] > 0 ? h / double(r.hop_packets[d]) * 1e-6 : 0;
   }
-  for (const core::Component* d : t.nic_drivers) r.nic_packets += counter(*d, "rx_packets") + counter(*d, "tx_packets");
+  for (size_t i = 0; i < t.nic_drivers.size(); ++i) {
+    const core::Component& d = *t.nic_drivers[i];
+    PathResults::VmQueueCounts q;
+    q.vcpu_core = t.irq_vcpu(static_cast<uint32_t>(i)).thread().core().index();
+    q.rx_packets = counter(d, "rx_packets");
+    q.tx_packets = counter(d, "tx_packets");
+    q.interrupts = counter(d, "rx_interrupts") + counter(d, "tx_interrupts") + counter(d, "interrupts");
+    q.kicks = counter(d, "kicks") + counter(d, "doorbells");
+    if (i < t.hw_queues.size()) q.interrupts = t.hw_queues[i]->interrupts();  // MSI-X of the VF queue
+    if (t.e1000_driver) q.interrupts = t.vcpus[0]->interrupts();                // its one INTx line
+    r.nic_packets += q.rx_packets + q.tx_packets;
+    r.per_vm_queue.push_back(q);
+  }
   for (const core::Component* comp : t.sim.components()) {
     r.drops += counter(*comp, "drops") + counter(*comp, "qdisc_drops");
   }

@@ -212,7 +212,9 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   }
   for (uint32_t b : c.backend_cores) used.insert(b);
   const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
-  c.shared_vector = vectors < 2 * c.queue_pairs + 1;
+  const bool virtio = backend == PathBackend::kVirtioUserspace || backend == PathBackend::kVhostNet ||
+                      backend == PathBackend::kVhostUser;
+  c.shared_vector = virtio && vectors < 2 * c.queue_pairs + 1;
   c.irq_core = next_free();
   // The host NIC's queues: one vector each, spread over the cores nobody
   // else uses, starting with the IRQ core (wrapping when there are fewer).

@@ -87,6 +87,20 @@ TEST(MultiQueue, PerQueueVectorsSpreadLoadWhereOneSharedVectorDoesNot) {
   EXPECT_GT(lo, 0.2 * hi);  // hash imbalance, but every vCPU works
   for (uint32_t core : {3u, 4u, 5u}) EXPECT_EQ(guest_kernel_s(shared, core), 0.0) << core;
   EXPECT_GT(guest_kernel_s(shared, 2), 2.0 * hi);
+  // The drivers' own view: four queues, each with interrupts on its vCPU,
+  // or all on vCPU 0 behind the shared vector.
+  ASSERT_EQ(per_queue.per_vm_queue.size(), 4u);
+  ASSERT_EQ(shared.per_vm_queue.size(), 4u);
+  uint64_t rx = 0;
+  for (uint32_t q = 0; q < 4; ++q) {
+    EXPECT_EQ(per_queue.per_vm_queue[q].vcpu_core, 2 + q);
+    EXPECT_GT(per_queue.per_vm_queue[q].interrupts, 0u);
+    EXPECT_GT(per_queue.per_vm_queue[q].rx_packets, 0u);
+    EXPECT_EQ(shared.per_vm_queue[q].vcpu_core, 2u);
+    EXPECT_GT(shared.per_vm_queue[q].rx_packets, 0u);  // the hash still spreads the packets
+    rx += per_queue.per_vm_queue[q].rx_packets;
+  }
+  EXPECT_NEAR(double(rx), double(per_queue.app_packets), 100.0);
   // Both deliver what was offered (400 kpps is within one vCPU's reach).
   EXPECT_NEAR(double(shared.app_packets), double(per_queue.app_packets), 0.02 * double(per_queue.app_packets));
 }
