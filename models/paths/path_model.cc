@@ -15,7 +15,7 @@
 #include "models/kvm/irqfd.h"
 #include "models/net/tap.h"
 #include "models/paths/path_graph.h"
-#include "sim-core/trace.h"
+#include "sim-core/chrome_trace.h"
 #include "models/traffic/flow_stats.h"
 
 namespace viosim::models {
@@ -281,9 +281,9 @@ PathResults run_path(const PathConfig& config) {
   if (config.warmup >= config.duration) throw std::invalid_argument("the warm-up must be shorter than the run");
   check_path_graph(build_path_graph(config));  // the wiring connects both ways
   const auto wall_start = std::chrono::steady_clock::now();
-  std::unique_ptr<core::TraceWriter> trace;
+  std::unique_ptr<core::ChromeTrace> trace;
   if (!config.trace_path.empty()) {
-    trace = std::make_unique<core::TraceWriter>(config.trace_path, config.trace_from, config.trace_to);
+    trace = std::make_unique<core::ChromeTrace>(config.trace_path, config.trace_from, config.trace_to);
   }
   Topology t(config);
   t.sim.set_tracer(trace.get());
