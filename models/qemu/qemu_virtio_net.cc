@@ -1,6 +1,8 @@
 // The QEMU main loop serving one virtio-net queue pair.
 #include "models/qemu/qemu_virtio_net.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& QemuVirtioNet::model_spec() {
@@ -106,12 +108,15 @@ void QemuVirtioNet::tx_flush_one() {
   }
   ++bh_count_;
   stamp((*pool_)[packet], kStampBackend, now());
+  trace_hop(*thread_, (*pool_)[packet], place::kQemuMainLoop,
+            "the QEMU main loop took it from the TX vring (TX bottom half)");
   const uint32_t bytes = bytes_of(packet);
   // writev on the tap fd: tun_get_user builds the skb (a copy) and the host
   // stack forwards it through the bridge to the NIC, all in this syscall.
   thread_->run(config_.costs.pop_packet, CpuCategory::kQemu, [this, packet, bytes] {
     const core::Cycles in_kernel = host_.tun_get_user_packet + cycles_of_copy(bytes) + host_.bridge_packet +
                                    host_.nic_xmit_packet;
+    trace_copy(*thread_, (*pool_)[packet], "into a host skb (writev on the tap)");
     thread_->syscall(Syscall::kWritev, in_kernel, [this, packet] {
       ++tx_packets_;
       to_wire_(packet);
@@ -150,6 +155,8 @@ void QemuVirtioNet::tap_read_one() {
     held_ = packet;
     held_valid_ = true;
     ++tap_count_;
+    trace_hop(*thread_, (*pool_)[packet], place::kQemuMainLoop, "the QEMU main loop read it from the tap (read)");
+    trace_copy(*thread_, (*pool_)[packet], "out of the tap (read)");
     thread_->syscall(Syscall::kRead, cycles_of_copy(bytes_of(packet)), [this] { tap_read_one(); });
     return;
   }
@@ -169,11 +176,13 @@ void QemuVirtioNet::tap_read_one() {
   const uint32_t packet = held_;
   held_valid_ = false;
   const core::Cycles work = config_.costs.receive_packet + cycles_of_copy(bytes_of(packet)) + config_.costs.push_packet;
+  trace_copy(*thread_, (*pool_)[packet], "into the guest's RX buffer");
   thread_->run(work, CpuCategory::kQemu, [this, packet, token] {
     ++rx_packets_;
     q_->rx_packet[token] = packet;
     q_->rx.push_used(token, bytes_of(packet));
     stamp((*pool_)[packet], kStampBackend, now());
+    trace_hop(*thread_, (*pool_)[packet], place::kRxVring, "QEMU put it in a guest buffer and marked it used");
     if (q_->rx.should_notify()) {
       interrupt(q_->rx_vector, [this] { tap_read_one(); });
       return;

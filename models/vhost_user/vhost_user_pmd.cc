@@ -2,6 +2,8 @@
 // asked, spin otherwise.
 #include "models/vhost_user/vhost_user_pmd.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& VhostUserPmd::model_spec() {
@@ -60,6 +62,8 @@ void VhostUserPmd::iterate() {
   while (tx_burst_.size() < config_.burst && q_->tx.pop(token)) {
     tx_burst_.push_back(token);
     stamp((*pool_)[token], kStampBackend, now());
+    trace_hop(*pmd_, (*pool_)[token], place::kPmdThread, "the PMD dequeued it from the TX vring (burst)");
+    trace_copy(*pmd_, (*pool_)[token], "out of the guest's TX buffer");
     cost += c.dequeue_packet + copy(token) + c.switch_packet + c.nic_packet;
   }
   rx_burst_.clear();
@@ -68,6 +72,7 @@ void VhostUserPmd::iterate() {
   for (HostNicRx* port : ports_) {
     while (rx_burst_.size() < config_.burst && !port->empty()) {
       port->poll(packet);
+      trace_hop(*pmd_, (*pool_)[packet], place::kPmdThread, "the PMD polled it from the NIC's RX queue (burst)");
       rx_burst_.push_back(packet);
       cost += c.nic_packet + c.switch_packet;
     }
@@ -77,6 +82,7 @@ void VhostUserPmd::iterate() {
   while (rx_tokens_.size() < rx_burst_.size()) {
     if (q_->rx.pop(token)) {
       rx_tokens_.push_back(token);
+      trace_copy(*pmd_, (*pool_)[rx_burst_[rx_tokens_.size() - 1]], "into the guest's RX buffer");
       cost += c.enqueue_packet + copy(rx_burst_[rx_tokens_.size() - 1]);
       continue;
     }
@@ -110,6 +116,7 @@ void VhostUserPmd::after_iteration() {
       q_->rx_packet[rx_tokens_[i]] = rx_burst_[i];
       q_->rx.push_used(rx_tokens_[i], (*pool_)[rx_burst_[i]].bytes);
       stamp((*pool_)[rx_burst_[i]], kStampBackend, now());
+      trace_hop(*pmd_, (*pool_)[rx_burst_[i]], place::kRxVring, "the PMD enqueued it into a guest buffer");
     } else {
       ++drops_;
       pool_->release(rx_burst_[i]);
