@@ -13,7 +13,10 @@ namespace viosim::core {
 
 class TraceRecording final : public TraceWriter {
  public:
+  // `order` counts the records in the order the run wrote them, across
+  // all three kinds: it orders events at the same time as they happened.
   struct Slice {
+    uint64_t order = 0;
     int track = 0;
     std::string name;
     std::string category;
@@ -22,12 +25,14 @@ class TraceRecording final : public TraceWriter {
     Time end;
   };
   struct Instant {
+    uint64_t order = 0;
     int track = 0;
     std::string name;
     std::string category;
     Time at;
   };
   struct Flow {
+    uint64_t order = 0;
     int track = 0;
     uint64_t id = 0;
     FlowPhase phase = FlowPhase::kStep;
@@ -48,16 +53,17 @@ class TraceRecording final : public TraceWriter {
   void write_track(int, std::string_view) override {}
   void write_slice(int track, std::string_view name, std::string_view category, Time start, Time end,
                    std::string_view owner) override {
-    slices_.push_back({track, std::string(name), std::string(category), std::string(owner), start, end});
+    slices_.push_back({next_++, track, std::string(name), std::string(category), std::string(owner), start, end});
   }
   void write_instant(int track, std::string_view name, std::string_view category, Time t) override {
-    instants_.push_back({track, std::string(name), std::string(category), t});
+    instants_.push_back({next_++, track, std::string(name), std::string(category), t});
   }
   void write_flow(int track, uint64_t id, FlowPhase phase, Time t, std::string_view place,
                   std::string_view what) override {
-    flows_.push_back({track, id, phase, t, std::string(place), std::string(what)});
+    flows_.push_back({next_++, track, id, phase, t, std::string(place), std::string(what)});
   }
 
+  uint64_t next_ = 0;
   std::vector<Slice> slices_;
   std::vector<Instant> instants_;
   std::vector<Flow> flows_;

@@ -151,6 +151,10 @@ void NicQueue::apply(const ModerationDecision& d) {
 void NicQueue::fire() {
   moderator_->on_interrupt(now());
   ++interrupts_;
+  if (core::TraceWriter* tw = sim().tracer()) {
+    if (trace_track_ == 0) trace_track_ = tw->track("device " + name());
+    tw->instant(trace_track_, "MSI-X (after interrupt moderation)", cause_kind_name(CauseKind::kInterrupt), now());
+  }
   msi_();
 }
 

@@ -300,6 +300,7 @@ void VCpu::halt() {
     });
     return;
   }
+  if (sim().tracer()) thread_->trace_instant(CauseKind::kExit, "exit hlt");
   ++halts_;
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(ExitReason::kHlt)];
