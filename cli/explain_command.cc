@@ -76,6 +76,9 @@ int explain_command(const Args& args) {
     std::cerr << scenarios::format_diagnostics(result.diagnostics);
     return kExitBadInput;
   }
+  if (result.scenario->sweep().axis_size() > 0) {
+    std::cerr << "viosim explain: " << file << " has a sweep; explain follows a packet of its base point\n";
+  }
   try {
     std::cout << explain::journey_text(explain::explain_packet(*result.scenario, explain_options));
   } catch (const explain::ExplainError& e) {
