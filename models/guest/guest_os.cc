@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "sim-core/trace.h"
+#include "models/net/packet_trace.h"
 
 namespace viosim::models {
 
@@ -94,7 +94,8 @@ uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes) {
   p.born = now();
   p.origin = p.born;
   if (core::TraceWriter* tw = sim().tracer()) {
-    tw->flow(vcpu_->thread().trace_track(), trace_id(p), core::TraceWriter::FlowPhase::kStart, now());
+    trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kApplication,
+              "the application hands it to its socket (sendto)", core::TraceWriter::FlowPhase::kStart);
   }
   return p.id;
 }
@@ -128,9 +129,6 @@ void GuestOs::send_request(AppFlow& f, Continuation k) {
 // ---- receive side ----
 
 void GuestOs::deliver(uint32_t packet) {
-  if (core::TraceWriter* tw = sim().tracer()) {
-    tw->flow(vcpu_->thread().trace_track(), trace_id((*pool_)[packet]), core::TraceWriter::FlowPhase::kEnd, now());
-  }
   socket_.push_back(packet);
   if (app_scheduled_) return;
   app_scheduled_ = true;
@@ -168,6 +166,10 @@ void GuestOs::app_next(Continuation done) {
 void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
   const Packet p = (*pool_)[packet];
   pool_->release(packet);
+  if (core::TraceWriter* tw = sim().tracer()) {
+    trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kApplication,
+              "the application got it from its socket (recvfrom)", core::TraceWriter::FlowPhase::kEnd);
+  }
   if (p.kind == PacketKind::kRequest && !f.source) {
     f.stats->request_arrived(p, now());
     // Server: answer with a response that remembers its request's birth.

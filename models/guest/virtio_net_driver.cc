@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& VirtioNetDriver::model_spec() {
@@ -78,6 +80,7 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
   }
   if (!tx.add(packet, 1)) throw std::logic_error("virtio-net: TX ring full while the queue runs");
   stamp(os_->pool()[packet], kStampDevice, now());
+  trace_hop(vcpu.thread(), os_->pool()[packet], place::kTxVring, "the virtio-net driver put it on the TX vring (start_xmit)");
   ++tx_packets_;
   if (q_->on_tx_avail) q_->on_tx_avail();
   bool stop_now = false;
@@ -108,7 +111,7 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
                  const bool decide = !more || stop_now;
                  if ((decide && tx.kick_prepare()) || tx.take_forced_kick()) {
                    ++kicks_;
-                   if (sim().tracer()) vcpu.thread().trace_instant("kick tx");
+                   if (sim().tracer()) vcpu.thread().trace_instant(CauseKind::kKick, "kick tx");
                    vcpu.exit_signal(ExitReason::kMmioFast, q_->tx_kick, std::move(k));
                    return;
                  }
@@ -194,6 +197,8 @@ void VirtioNetDriver::rx_napi(Continuation done) {
   while (received < config_.napi_budget && rx.get_used(token, len)) {
     free_rx_buffers_.push_back(token);
     stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());
+    trace_hop(vcpu_->thread(), os_->pool()[q_->rx_packet[token]], place::kVirtioNetDriver,
+              "the driver's NAPI poll took it from the RX vring to the socket");
     ++received;
     ++rx_packets_;
     irq_os_->deliver(q_->rx_packet[token]);
@@ -235,6 +240,7 @@ void VirtioNetDriver::rx_refill_and_complete(uint32_t received, Continuation don
                [this, complete, done = std::move(done)]() mutable {
                  if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
                    ++kicks_;
+                   if (sim().tracer()) vcpu_->thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
                    vcpu_->exit_signal(ExitReason::kMmioFast, q_->rx_kick,
                                       [complete, done = std::move(done)]() mutable { complete(std::move(done)); });
                    return;

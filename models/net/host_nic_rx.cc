@@ -73,6 +73,7 @@ void HostNicRx::apply(const ModerationDecision& d) {
 void HostNicRx::fire() {
   moderator_->on_interrupt(now());  // masked until NAPI completes
   ++interrupts_;
+  if (sim().tracer()) softirq_->trace_instant(CauseKind::kInterrupt, "NIC queue interrupt (MSI-X): NAPI scheduled");
   budget_left_ = config_.netdev_budget;
   run_started_ = now();
   hard_irq_due_ = true;

@@ -26,6 +26,7 @@
 #include "models/vcpu/vcpu.h"
 #include "models/vhost/vhost_net.h"
 #include "models/vhost_user/vhost_user_pmd.h"
+#include "sim-core/trace.h"
 
 namespace viosim::models {
 
@@ -108,6 +109,16 @@ struct PathConfig {
   std::string trace_path;
   core::Time trace_from;
   core::Time trace_to;
+  // Any other trace sink (an in-memory recording), with its own window;
+  // not owned; used instead of trace_path when set.
+  core::TraceWriter* trace = nullptr;
+
+  // Told of every packet that reaches its application (FlowStats'
+  // observer): the packet and when. May be empty.
+  std::function<void(const Packet&, core::Time at)> on_delivery;
+  // Asked after each hundredth of the run with the time reached: true ends
+  // the run there (its results then cover less). May be empty.
+  std::function<bool(core::Time now)> stop;
 
   // Called with the fraction of simulated time done, about a hundred times
   // a run (from the simulating thread); may be empty.

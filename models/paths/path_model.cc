@@ -16,7 +16,7 @@
 #include "models/net/tap.h"
 #include "models/net/tap_steering.h"
 #include "models/paths/path_graph.h"
-#include "sim-core/trace.h"
+#include "sim-core/chrome_trace.h"
 #include "models/traffic/flow_stats.h"
 
 namespace viosim::models {
@@ -121,6 +121,7 @@ void build_common(Topology& t) {
     const FlowConfig& f = c.flows[i];
     t.flows.push_back(std::make_unique<FlowStats>(t.sim, "flow_" + f.name, nullptr,
                                                   f.pattern == FlowConfig::Pattern::kRequestResponse));
+    if (c.on_delivery) t.flows.back()->observe_deliveries(c.on_delivery);
     // Every guest has every flow's application: a sender's share of the
     // connections on each vCPU, a receiver wherever its packets arrive.
     for (uint32_t v = 0; v < pairs; ++v) {
@@ -158,7 +159,7 @@ void build_nic_rx(Topology& t, bool polled, core::Cycles deliver_cost, HostNicRx
 void build_host_rx_to_tap(Topology& t, uint32_t tap_queues) {
   const PathConfig& c = t.config;
   for (uint32_t i = 0; i < tap_queues; ++i) {
-    t.taps.push_back(std::make_unique<TapQueue>(t.sim, "vm0_tap" + std::to_string(i), nullptr));
+    t.taps.push_back(std::make_unique<TapQueue>(t.sim, "vm0_tap" + std::to_string(i), nullptr, t.pool));
   }
   t.tap_steering = std::make_unique<TapSteering>(tap_queues, c.flows, c.seed);
   build_nic_rx(t, false, c.host_net.bridge_packet + c.host_net.tun_xmit_packet, [&t](uint32_t p, HostThread& by) {
@@ -383,12 +384,13 @@ PathResults run_path(const PathConfig& config) {
   if (config.warmup >= config.duration) throw std::invalid_argument("the warm-up must be shorter than the run");
   check_path_graph(build_path_graph(config));  // the wiring connects both ways
   const auto wall_start = std::chrono::steady_clock::now();
-  std::unique_ptr<core::TraceWriter> trace;
-  if (!config.trace_path.empty()) {
-    trace = std::make_unique<core::TraceWriter>(config.trace_path, config.trace_from, config.trace_to);
+  std::unique_ptr<core::ChromeTrace> trace_file;
+  if (config.trace == nullptr && !config.trace_path.empty()) {
+    trace_file = std::make_unique<core::ChromeTrace>(config.trace_path, config.trace_from, config.trace_to);
   }
+  core::TraceWriter* trace = config.trace != nullptr ? config.trace : trace_file.get();
   Topology t(config);
-  t.sim.set_tracer(trace.get());
+  t.sim.set_tracer(trace);
   build_common(t);
   switch (config.backend) {
     case PathBackend::kVirtioUserspace:
@@ -407,10 +409,12 @@ PathResults run_path(const PathConfig& config) {
   // The run goes in slices so that progress can be reported; slicing does
   // not change which events run or in which order.
   const core::Duration slice = std::max(config.duration / 100, core::Nanoseconds(1));
+  bool stopped = false;
   auto run_to = [&](core::Time until) {
-    for (core::Time t_next = t.sim.now() + slice; t.sim.now() < until; t_next = t.sim.now() + slice) {
+    for (core::Time t_next = t.sim.now() + slice; !stopped && t.sim.now() < until; t_next = t.sim.now() + slice) {
       t.sim.run_until(std::min(t_next, until));
       if (config.progress) config.progress((t.sim.now() - core::Time::zero()).seconds() / config.duration.seconds());
+      stopped = config.stop && config.stop(t.sim.now());
     }
   };
   run_to(core::Time::zero() + config.warmup);

@@ -1,6 +1,8 @@
 // The QEMU main loop serving a virtio-net device's queue pairs.
 #include "models/qemu/qemu_virtio_net.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& QemuVirtioNet::model_spec() {
@@ -127,12 +129,15 @@ void QemuVirtioNet::tx_flush_one(State& s) {
   }
   ++s.bh_count;
   stamp((*pool_)[packet], kStampBackend, now());
+  trace_hop(*thread_, (*pool_)[packet], place::kQemuMainLoop,
+            "the QEMU main loop took it from the TX vring (TX bottom half)");
   const uint32_t bytes = bytes_of(packet);
   // writev on the tap fd: tun_get_user builds the skb (a copy) and the host
   // stack forwards it through the bridge to the NIC, all in this syscall.
   thread_->run(config_.costs.pop_packet, CpuCategory::kQemu, [this, &s, packet, bytes] {
     const core::Cycles in_kernel = host_.tun_get_user_packet + cycles_of_copy(bytes) + host_.bridge_packet +
                                    host_.nic_xmit_packet;
+    trace_copy(*thread_, (*pool_)[packet], "into a host skb (writev on the tap)");
     thread_->syscall(Syscall::kWritev, in_kernel, [this, &s, packet] {
       ++tx_packets_;
       to_wire_(packet, s.index);
@@ -172,6 +177,8 @@ void QemuVirtioNet::tap_read_one(State& s) {
     s.held = packet;
     s.held_valid = true;
     ++s.tap_count;
+    trace_hop(*thread_, (*pool_)[packet], place::kQemuMainLoop, "the QEMU main loop read it from the tap (read)");
+    trace_copy(*thread_, (*pool_)[packet], "out of the tap (read)");
     thread_->syscall(Syscall::kRead, cycles_of_copy(bytes_of(packet)), [this, &s] { tap_read_one(s); });
     return;
   }
@@ -191,11 +198,13 @@ void QemuVirtioNet::tap_read_one(State& s) {
   const uint32_t packet = s.held;
   s.held_valid = false;
   const core::Cycles work = config_.costs.receive_packet + cycles_of_copy(bytes_of(packet)) + config_.costs.push_packet;
+  trace_copy(*thread_, (*pool_)[packet], "into the guest's RX buffer");
   thread_->run(work, CpuCategory::kQemu, [this, &s, packet, token] {
     ++rx_packets_;
     s.rings->rx_packet[token] = packet;
     s.rings->rx.push_used(token, bytes_of(packet));
     stamp((*pool_)[packet], kStampBackend, now());
+    trace_hop(*thread_, (*pool_)[packet], place::kRxVring, "QEMU put it in a guest buffer and marked it used");
     if (s.rings->rx.should_notify()) {
       interrupt(s, s.rings->rx_vector, [this, &s] { tap_read_one(s); });
       return;

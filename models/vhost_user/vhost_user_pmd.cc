@@ -2,6 +2,8 @@
 // asked, spin otherwise.
 #include "models/vhost_user/vhost_user_pmd.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& VhostUserPmd::model_spec() {
@@ -69,6 +71,8 @@ void VhostUserPmd::iterate() {
     while (burst.size() < config_.burst && guest_[g].rings->tx.pop(token)) {
       burst.push_back(token);
       stamp((*pool_)[token], kStampBackend, now());
+      trace_hop(*pmd_, (*pool_)[token], place::kPmdThread, "the PMD dequeued it from the TX vring (burst)");
+      trace_copy(*pmd_, (*pool_)[token], "out of the guest's TX buffer");
       cost += c.dequeue_packet + copy(token) + c.switch_packet + c.nic_packet;
     }
     if (!burst.empty()) {
@@ -82,6 +86,7 @@ void VhostUserPmd::iterate() {
   for (HostNicRx* port : ports_) {
     while (rx_burst_.size() < config_.burst && !port->empty()) {
       port->poll(packet);
+      trace_hop(*pmd_, (*pool_)[packet], place::kPmdThread, "the PMD polled it from the NIC's RX queue (burst)");
       rx_burst_.push_back(packet);
       cost += c.nic_packet + c.switch_packet;
     }
@@ -92,6 +97,7 @@ void VhostUserPmd::iterate() {
   while (rx_tokens_.size() < rx_burst_.size()) {
     if (rx_q->rx.pop(token)) {
       rx_tokens_.push_back(token);
+      trace_copy(*pmd_, (*pool_)[rx_burst_[rx_tokens_.size() - 1]], "into the guest's RX buffer");
       cost += c.enqueue_packet + copy(rx_burst_[rx_tokens_.size() - 1]);
       continue;
     }
@@ -126,6 +132,7 @@ void VhostUserPmd::after_iteration() {
       rx_q->rx_packet[rx_tokens_[i]] = rx_burst_[i];
       rx_q->rx.push_used(rx_tokens_[i], (*pool_)[rx_burst_[i]].bytes);
       stamp((*pool_)[rx_burst_[i]], kStampBackend, now());
+      trace_hop(*pmd_, (*pool_)[rx_burst_[i]], place::kRxVring, "the PMD enqueued it into a guest buffer");
     } else {
       ++drops_;
       pool_->release(rx_burst_[i]);

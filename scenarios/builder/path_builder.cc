@@ -225,6 +225,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.event_idx = vm.nic().features().event_idx();
   c.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
   c.vcpu.apicv = vm.interrupts().apicv();
+  c.vtd_posted = vm.interrupts().vtd_posted();
   c.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
   c.vcpu.halt_poll_grow = vm.halt_polling().grow();
   c.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());
