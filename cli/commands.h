@@ -22,5 +22,6 @@ int profiles_command(const Args& args);
 int list_models_command(const Args& args);
 int schema_command(const Args& args);
 int graph_command(const Args& args);
+int explain_command(const Args& args);
 
 }  // namespace viosim::cli

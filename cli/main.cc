@@ -25,6 +25,7 @@ constexpr char kUsage[] =
     "  list-models             list the model types of this build\n"
     "  schema                  print every scenario field: type, unit, default, range, help\n"
     "  graph FILE              print each compared path as Graphviz DOT\n"
+    "  explain FILE            follow one packet through a path: hops, causes, cores\n"
     "\n"
     "options:\n"
     "  --help                  this text; `viosim COMMAND --help` for a command\n"
@@ -40,7 +41,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"validate", validate_command}, {"run", run_command}, {"plot", plot_command}, {"sweep", sweep_command},
     {"profiles", profiles_command}, {"list-models", list_models_command}, {"schema", schema_command},
-    {"graph", graph_command},
+    {"graph", graph_command}, {"explain", explain_command},
 };
 
 int dispatch(const Args& args) {

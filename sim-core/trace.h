@@ -1,16 +1,18 @@
-// A Chrome / Perfetto trace (the JSON "traceEvents" format that
-// ui.perfetto.dev and chrome://tracing open): tracks (one per host thread,
-// core or vCPU), complete slices, instant events and flow arrows that
-// follow a packet. Only events inside the window are kept, so the file is
-// bounded by the window, not by the run. The simulator holds a pointer to
-// a writer; models test it for null, so tracing costs a branch when off.
+// What the models write a trace to: tracks (one per host thread, core,
+// vCPU, wire), slices, instant events and the steps of each packet's
+// journey (flows). Only events inside the window [from, to] are kept, so a
+// trace is bounded by its window, not by the run. Two sinks implement it:
+// ChromeTrace (a JSON file for ui.perfetto.dev, chrome_trace.h) and
+// TraceRecording (events kept in memory, trace_recording.h). The simulator
+// holds a pointer to a writer; models test it for null, so tracing costs a
+// branch when off.
 #pragma once
 
 #include <cstdint>
-#include <fstream>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim-core/time.h"
 
@@ -20,35 +22,47 @@ class TraceWriter {
  public:
   enum class FlowPhase : char { kStart = 's', kStep = 't', kEnd = 'f' };
 
-  // Opens `path` for writing; throws std::runtime_error if it cannot.
-  TraceWriter(const std::string& path, Time from, Time to);
-  ~TraceWriter();
+  TraceWriter(Time from, Time to) : from_(from), to_(to) {}
+  virtual ~TraceWriter() = default;
   TraceWriter(const TraceWriter&) = delete;
   TraceWriter& operator=(const TraceWriter&) = delete;
 
-  // A track (a "thread" of the trace) named once; the same name, the same id.
+  // A track (a "thread" of the trace) named once; the same name, the same
+  // id (ids count from 1, so 0 can mean "not asked for yet").
   int track(std::string_view name);
+  const std::string& track_name(int track) const { return names_.at(static_cast<size_t>(track) - 1); }
   bool in_window(Time t) const { return t >= from_ && t <= to_; }
+  Time from() const { return from_; }
+  Time to() const { return to_; }
 
-  // A slice on `track`; clipped to the window.
-  void slice(int track, std::string_view name, std::string_view category, Time start, Time end);
+  // A slice on `track`, clipped to the window; `owner` says for whom (the
+  // thread a core ran), or is empty.
+  void slice(int track, std::string_view name, std::string_view category, Time start, Time end,
+             std::string_view owner = {});
   void instant(int track, std::string_view name, std::string_view category, Time t);
-  // Flow arrows between slices of one packet: start, steps, end.
-  void flow(int track, uint64_t id, FlowPhase phase, Time t);
-  // Writes the closing bracket; the destructor does it too.
-  void close();
+  // One step of packet `id`'s journey: it starts, reaches `place`, ends.
+  // `place` and `what` (what happened to it there) may be empty.
+  void flow(int track, uint64_t id, FlowPhase phase, Time t, std::string_view place = {},
+            std::string_view what = {});
+  // Ends the output (a file sink writes its closing bracket); idempotent.
+  virtual void close() {}
   uint64_t events() const { return events_; }
 
- private:
-  void begin_event();
-  static void write_ts(std::ostream& out, Time t);
+ protected:
+  // Each is called once per event kept, with the times already clipped.
+  virtual void write_track(int track, std::string_view name) = 0;
+  virtual void write_slice(int track, std::string_view name, std::string_view category, Time start, Time end,
+                           std::string_view owner) = 0;
+  virtual void write_instant(int track, std::string_view name, std::string_view category, Time t) = 0;
+  virtual void write_flow(int track, uint64_t id, FlowPhase phase, Time t, std::string_view place,
+                          std::string_view what) = 0;
 
-  std::ofstream out_;
+ private:
   Time from_;
   Time to_;
   std::map<std::string, int, std::less<>> tracks_;
+  std::vector<std::string> names_;
   uint64_t events_ = 0;
-  bool closed_ = false;
 };
 
 }  // namespace viosim::core

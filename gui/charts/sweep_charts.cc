@@ -8,6 +8,7 @@
 #include <QtCharts/QLogValueAxis>
 #include <QtCharts/QValueAxis>
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -27,6 +28,13 @@ std::vector<std::string> split(const std::string& line) {
   while (std::getline(in, cell, ',')) cells.push_back(cell);
   if (!line.empty() && line.back() == ',') cells.emplace_back();
   return cells;
+}
+
+// The last part of a field path, as a legend has room for: "queues" for
+// "vm[vm0].nic.queues".
+std::string short_name(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
 }
 
 double number(const std::string& cell, double fallback) {
@@ -77,6 +85,32 @@ void add_band(QChart* chart, const std::vector<BandPoint>& points, const QColor&
   mean->attachAxis(y);
 }
 
+// A curve's name and colour: the backend's, and with groups a shade of it
+// per group (darker to lighter in order of appearance) and the group's values.
+QString curve_label(const SweepCurves& c) {
+  const QString backend = backend_label(c.backend);
+  return c.group.empty() ? backend : backend + QStringLiteral(" (") + QString::fromStdString(c.group) + ")";
+}
+
+QColor curve_color(const SweepData& data, const SweepCurves& c) {
+  int index = 0, count = 0;
+  for (const SweepCurves& other : data.curves) {
+    if (other.backend != c.backend) continue;
+    if (&other == &c) index = count;
+    ++count;
+  }
+  const QColor base = backend_color(c.backend);
+  if (count <= 1) return base;
+  // From 160 % darker to 150 % lighter across the groups.
+  const int factor = 60 - static_cast<int>(std::lround(110.0 * index / (count - 1)));
+  return factor >= 0 ? base.darker(100 + factor) : base.lighter(100 - factor);
+}
+
+// Many curves do not fit in a row under the plot: a column beside it.
+void fit_legend(QChart* chart, const SweepData& data) {
+  if (data.curves.size() > 3) chart->legend()->setAlignment(Qt::AlignRight);
+}
+
 QValueAxis* axis_x(const SweepData& data) {
   double hi = 0;
   for (const SweepCurves& c : data.curves) {
@@ -109,7 +143,8 @@ SweepData read_sweep_aggregate(const std::string& path) {
   const size_t status = need("status");
   if (backend == 0) throw std::runtime_error(path + ": no swept field before the backend column");
   SweepData data;
-  data.axis = header[0];
+  const size_t x_column = backend - 1;
+  data.axis = header[x_column];
   struct Figure {
     size_t mean, low, high;
   };
@@ -120,13 +155,16 @@ SweepData read_sweep_aggregate(const std::string& path) {
   while (std::getline(in, line)) {
     const std::vector<std::string> cells = split(line);
     if (cells.size() < header.size() || cells[status] != "ok") continue;
-    auto it = std::find_if(data.curves.begin(), data.curves.end(),
-                           [&](const SweepCurves& c) { return c.backend == cells[backend]; });
+    std::string group;
+    for (size_t a = 0; a < x_column; ++a) group += (a > 0 ? ", " : "") + short_name(header[a]) + "=" + cells[a];
+    auto it = std::find_if(data.curves.begin(), data.curves.end(), [&](const SweepCurves& c) {
+      return c.backend == cells[backend] && c.group == group;
+    });
     if (it == data.curves.end()) {
-      data.curves.push_back({cells[backend], {}, {}, {}});
+      data.curves.push_back({cells[backend], group, {}, {}, {}});
       it = data.curves.end() - 1;
     }
-    const double x = number(cells[0], 0);
+    const double x = number(cells[x_column], 0);
     auto point = [&](const Figure& f) {
       const double mean = number(cells[f.mean], 0);
       return BandPoint{x, mean, number(cells[f.low], mean), number(cells[f.high], mean)};
@@ -155,9 +193,9 @@ std::unique_ptr<QChart> sweep_throughput_chart(const SweepData& data) {
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
   for (const SweepCurves& c : data.curves) {
-    add_band(chart.get(), c.throughput_pps, backend_color(c.backend), backend_label(c.backend), Qt::SolidLine, x, y,
-             false);
+    add_band(chart.get(), c.throughput_pps, curve_color(data, c), curve_label(c), Qt::SolidLine, x, y, false);
   }
+  fit_legend(chart.get(), data);
   return chart;
 }
 
@@ -184,12 +222,12 @@ std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data) {
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
   for (const SweepCurves& c : data.curves) {
-    const QString label = backend_label(c.backend);
-    add_band(chart.get(), c.latency_p99_us, backend_color(c.backend), label + QStringLiteral(" p99"), Qt::SolidLine, x, y,
-             true);
-    add_band(chart.get(), c.latency_p50_us, backend_color(c.backend), label + QStringLiteral(" p50"), Qt::DashLine, x, y,
-             true);
+    const QString label = curve_label(c);
+    const QColor colour = curve_color(data, c);
+    add_band(chart.get(), c.latency_p99_us, colour, label + QStringLiteral(" p99"), Qt::SolidLine, x, y, true);
+    add_band(chart.get(), c.latency_p50_us, colour, label + QStringLiteral(" p50"), Qt::DashLine, x, y, true);
   }
+  fit_legend(chart.get(), data);
   return chart;
 }
 

@@ -2,7 +2,9 @@
 // aggregate.csv (mean and 95 % interval per axis point and backend), drawn
 // as a line per backend with a translucent band between the interval's
 // bounds, in the backend's colour. Throughput against the swept axis, and
-// p50 (dashed) and p99 (solid) latency on a log axis.
+// p50 (dashed) and p99 (solid) latency on a log axis. With several axes the
+// last one is x and each combination of the others is a curve of its own
+// (a shade of the backend's colour, named for its values).
 #pragma once
 
 #include <QString>
@@ -22,13 +24,16 @@ struct BandPoint {
 
 struct SweepCurves {
   std::string backend;
+  // With several swept axes: the values of all but the last one, each
+  // named by its field's last part ("queues=4"), one curve per backend and group; empty with one axis.
+  std::string group;
   std::vector<BandPoint> throughput_pps;
   std::vector<BandPoint> latency_p50_us;
   std::vector<BandPoint> latency_p99_us;
 };
 
 struct SweepData {
-  std::string axis;  // the swept field's path (the first axis)
+  std::string axis;  // the swept field's path drawn along x (the last axis)
   std::vector<SweepCurves> curves;  // in order of first appearance
 };
 

@@ -1,6 +1,8 @@
 // The e1000 device model: registers, synchronous TX, main-loop RX, mitigation.
 #include "models/e1000/e1000_device.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 namespace {
@@ -52,6 +54,7 @@ bool E1000Device::tx_post(uint32_t packet) {
   tx_ring_.push_back(packet);
   ++tx_in_ring_;
   stamp((*pool_)[packet], kStampDevice, now());
+  trace_hop(vcpu_->thread(), (*pool_)[packet], place::kE1000Driver, "the e1000 driver wrote its TX descriptor");
   return true;
 }
 
@@ -67,6 +70,7 @@ bool E1000Device::rx_reap(uint32_t& packet) {
   packet = rx_done_.front();
   rx_done_.pop_front();
   stamp((*pool_)[packet], kStampDevice, now());
+  trace_hop(vcpu_->thread(), (*pool_)[packet], place::kE1000Driver, "the e1000 driver's NAPI poll took it to the socket");
   return true;
 }
 
@@ -94,12 +98,15 @@ void E1000Device::tdt_write(Continuation done) {
   const uint32_t packet = tx_ring_.front();
   tx_ring_.pop_front();
   stamp((*pool_)[packet], kStampBackend, now());
+  trace_hop(vcpu_thread, (*pool_)[packet], place::kE1000ModelVcpu,
+            "QEMU's e1000 model took it at the TDT write, on the vCPU thread");
   // start_xmit on the vCPU thread: the descriptor, then a writev into tap
   // that runs the host stack through the bridge to the NIC.
   vcpu_thread.run(config_.tx_descriptor, CpuCategory::kQemu, [this, packet, done = std::move(done)]() mutable {
     const core::Cycles in_kernel = host_.tun_get_user_packet +
                                    host_.copy((*pool_)[packet].bytes, vcpu_->thread().core().clock()) +
                                    host_.bridge_packet + host_.nic_xmit_packet;
+    trace_copy(vcpu_->thread(), (*pool_)[packet], "into a host skb (writev on the tap)");
     vcpu_->thread().syscall(Syscall::kWritev, in_kernel, [this, packet, done = std::move(done)]() mutable {
       ++tx_frames_;
       ++tx_done_;
@@ -214,6 +221,8 @@ void E1000Device::tap_read_one() {
     tap_->pop(held_);
     held_valid_ = true;
     ++tap_count_;
+    trace_hop(*main_, (*pool_)[held_], place::kE1000ModelMainLoop, "QEMU's main loop read it from the tap (read)");
+    trace_copy(*main_, (*pool_)[held_], "out of the tap (read)");
     main_->syscall(Syscall::kRead, copy(held_), [this] { tap_read_one(); });
     return;
   }
@@ -228,9 +237,11 @@ void E1000Device::tap_read_one() {
   --rx_free_;
   const uint32_t packet = held_;
   held_valid_ = false;
+  trace_copy(*main_, (*pool_)[packet], "into the guest's RX buffer");
   main_->run(config_.rx_descriptor + copy(packet), CpuCategory::kQemu, [this, packet] {
     rx_done_.push_back(packet);
     stamp((*pool_)[packet], kStampBackend, now());
+    trace_hop(*main_, (*pool_)[packet], place::kE1000RxRing, "the e1000 model put it in the RX ring");
     ++rx_frames_;
     set_cause(kRxt0, *main_, [this] { tap_read_one(); });
   });

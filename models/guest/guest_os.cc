@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "sim-core/trace.h"
+#include "models/net/packet_trace.h"
 
 namespace viosim::models {
 
@@ -28,14 +28,26 @@ GuestOs::GuestOs(core::Simulator& sim, std::string_view name, core::Component* p
 void GuestOs::register_vector(uint32_t vector, Isr isr) { isrs_.emplace_back(vector, std::move(isr)); }
 
 void GuestOs::on_interrupt(uint32_t vector, Continuation done) {
-  for (auto& [v, isr] : isrs_) {
-    if (v == vector) {
-      isr(std::move(done));
-      return;
-    }
+  bool found = false;
+  for (const auto& entry : isrs_) found = found || entry.first == vector;
+  if (!found) {
+    // A spurious vector: the entry and exit cost only.
+    vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, std::move(done));
+    return;
   }
-  // A spurious vector: the entry and exit cost only.
-  vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, std::move(done));
+  run_isrs(vector, 0, std::move(done));
+}
+
+// A shared vector runs every handler registered on it, one after another
+// (vp_vring_interrupt walking the virtqueues); each decides for itself
+// whether its queue had work.
+void GuestOs::run_isrs(uint32_t vector, size_t from, Continuation done) {
+  for (size_t i = from; i < isrs_.size(); ++i) {
+    if (isrs_[i].first != vector) continue;
+    isrs_[i].second([this, vector, i, done = std::move(done)]() mutable { run_isrs(vector, i + 1, std::move(done)); });
+    return;
+  }
+  done();
 }
 
 void GuestOs::add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool guest_is_source) {
@@ -58,7 +70,7 @@ void GuestOs::init() {
   // Sources and clients start with a timer at time zero plus their first gap
   // (open loop) or at once (clients send their first requests).
   for (AppFlow& f : flows_) {
-    if (!f.source) continue;
+    if (!f.source || owned_connections(f.config) == 0) continue;  // a share with no connection answers only
     f.timer_active = true;
     f.next_due = f.config.pattern == FlowConfig::Pattern::kRequestResponse ? now() : now() + next_gap(f.config, rng());
   }
@@ -71,12 +83,19 @@ uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes) {
   p.kind = kind;
   p.bytes = bytes;
   p.to_guest = false;
-  p.seq = f.seq++;
-  p.conn = static_cast<uint32_t>(p.seq % f.config.connections);
+  // Sequence numbers interleave over the senders of a flow so that they
+  // stay unique; a sender owning no connection answers on the last one
+  // that reached it (a client woken on another vCPU).
+  const uint32_t owned = owned_connections(f.config);
+  const uint64_t local = f.seq++;
+  p.seq = local * f.config.conn_step + f.config.first_conn;
+  p.conn = owned == 0 ? f.reply_conn
+                      : f.config.first_conn + static_cast<uint32_t>(local % owned) * f.config.conn_step;
   p.born = now();
   p.origin = p.born;
   if (core::TraceWriter* tw = sim().tracer()) {
-    tw->flow(vcpu_->thread().trace_track(), trace_id(p), core::TraceWriter::FlowPhase::kStart, now());
+    trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kApplication,
+              "the application hands it to its socket (sendto)", core::TraceWriter::FlowPhase::kStart);
   }
   return p.id;
 }
@@ -110,9 +129,6 @@ void GuestOs::send_request(AppFlow& f, Continuation k) {
 // ---- receive side ----
 
 void GuestOs::deliver(uint32_t packet) {
-  if (core::TraceWriter* tw = sim().tracer()) {
-    tw->flow(vcpu_->thread().trace_track(), trace_id((*pool_)[packet]), core::TraceWriter::FlowPhase::kEnd, now());
-  }
   socket_.push_back(packet);
   if (app_scheduled_) return;
   app_scheduled_ = true;
@@ -150,6 +166,10 @@ void GuestOs::app_next(Continuation done) {
 void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
   const Packet p = (*pool_)[packet];
   pool_->release(packet);
+  if (core::TraceWriter* tw = sim().tracer()) {
+    trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kApplication,
+              "the application got it from its socket (recvfrom)", core::TraceWriter::FlowPhase::kEnd);
+  }
   if (p.kind == PacketKind::kRequest && !f.source) {
     f.stats->request_arrived(p, now());
     // Server: answer with a response that remembers its request's birth.
@@ -160,6 +180,7 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
     return;
   }
   f.stats->received(p);
+  f.reply_conn = p.conn;
   if (p.kind == PacketKind::kResponse && f.source) {
     // Client: the next request, at once or after the think time.
     if (f.config.think_time == core::Duration::zero()) {
@@ -223,7 +244,8 @@ void GuestOs::run_due_next() {
     if (!f.timer_active || f.next_due > now()) continue;
     if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
       f.timer_active = false;
-      f.sends_left = f.seq == 0 ? f.config.outstanding : 1;  // the first requests, or the one after thinking
+      f.sends_left = f.started ? 1 : f.config.outstanding;  // the first requests, or the one after thinking
+      f.started = true;
     } else {
       f.sends_left = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
       f.next_due = f.next_due + next_gap(f.config, rng());

@@ -29,6 +29,7 @@ class GuestOs final : public core::Component {
           const GuestCosts& costs);
 
   void set_device(GuestNetDevice* device) { device_ = device; }
+  // Several handlers may share a vector; they run in registration order.
   void register_vector(uint32_t vector, Isr isr);
   // A flow whose source/client (`guest_is_source`) or sink/server is here.
   void add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool guest_is_source);
@@ -58,9 +59,12 @@ class GuestOs final : public core::Component {
     core::Time next_due;  // next open-loop send or client request (think time)
     bool timer_active = false;
     uint32_t sends_left = 0;  // packets still to send in the current timer run
+    bool started = false;     // a client sent its first requests
+    uint32_t reply_conn = 0;  // connection of the last packet that reached it
   };
   AppFlow* find_flow(uint32_t index);
   void on_interrupt(uint32_t vector, Continuation done);
+  void run_isrs(uint32_t vector, size_t from, Continuation done);
   void app_task(Continuation done);
   void app_next(Continuation done);
   void handle(AppFlow& f, uint32_t packet, Continuation k);

@@ -1,6 +1,8 @@
 // Hardware NIC driver: xmit with tail doorbells, MSI-X ISR, NAPI with refill.
 #include "models/guest/nic_driver.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& NicDriver::model_spec() {
@@ -35,6 +37,7 @@ void NicDriver::xmit(uint32_t packet, bool more, Continuation k) {
     return;
   }
   ++tx_packets_;
+  trace_hop(cpu_->thread(), os_->pool()[packet], place(), "the driver posted its TX descriptor");
   if (more) {
     cpu_->guest(c.driver_tx_packet, CpuCategory::kGuestKernel, std::move(k));
     return;
@@ -63,6 +66,7 @@ void NicDriver::napi(Continuation done) {
   while (received < config_.napi_budget && q_->rx_reap(packet)) {
     ++received;
     ++rx_packets_;
+    trace_hop(cpu_->thread(), os_->pool()[packet], place(), "the driver's NAPI poll took it to the socket");
     napi_bytes_ += os_->pool()[packet].bytes;
     os_->deliver(packet);
   }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "models/guest/guest_os.h"
+#include "models/net/path_places.h"
 #include "models/nic/nic_queue.h"
 
 namespace viosim::models {
@@ -35,6 +36,9 @@ class NicDriver final : public core::Component, public GuestNetDevice {
  private:
   void isr(Continuation done);
   void napi(Continuation done);
+  // Where its hops land in a trace: a VF's driver in a guest, or the
+  // host's own on bare metal (a native vCPU).
+  const char* place() const { return cpu_->config().native ? place::kNicDriver : place::kVfDriver; }
 
   GuestOs* os_;
   VCpu* cpu_;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& VirtioNetDriver::model_spec() {
@@ -25,11 +27,16 @@ const core::ComponentSpec& VirtioNetDriver::model_spec() {
 }
 
 VirtioNetDriver::VirtioNetDriver(core::Simulator& sim, std::string_view name, core::Component* parent,
-                                 GuestOs& os, VirtioQueuePair& queues, const Config& config)
-    : core::Component(sim, name, parent), os_(&os), vcpu_(&os.vcpu()), q_(&queues), config_(config) {
+                                 GuestOs& os, VirtioQueuePair& queues, const Config& config, GuestOs* irq_os)
+    : core::Component(sim, name, parent),
+      os_(&os),
+      irq_os_(irq_os != nullptr ? irq_os : &os),
+      vcpu_(&irq_os_->vcpu()),
+      q_(&queues),
+      config_(config) {
   os.set_device(this);
-  os.register_vector(q_->rx_vector, [this](Continuation done) { rx_isr(std::move(done)); });
-  os.register_vector(q_->tx_vector, [this](Continuation done) { tx_isr(std::move(done)); });
+  irq_os_->register_vector(q_->rx_vector, [this](Continuation done) { rx_isr(std::move(done)); });
+  irq_os_->register_vector(q_->tx_vector, [this](Continuation done) { tx_isr(std::move(done)); });
 }
 
 void VirtioNetDriver::init() {
@@ -47,7 +54,7 @@ void VirtioNetDriver::xmit(uint32_t packet, bool more, Continuation k) {
     k();
     return;
   }
-  add_to_ring(packet, more, std::move(k));
+  add_to_ring(os_->vcpu(), packet, more, std::move(k));
 }
 
 uint32_t VirtioNetDriver::reclaim_tx() {
@@ -58,7 +65,7 @@ uint32_t VirtioNetDriver::reclaim_tx() {
   return n;
 }
 
-void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
+void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Continuation k) {
   SplitVirtqueue& tx = q_->tx;
   uint32_t reclaimed = 0;
   if (config_.napi_tx) {
@@ -73,6 +80,7 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
   }
   if (!tx.add(packet, 1)) throw std::logic_error("virtio-net: TX ring full while the queue runs");
   stamp(os_->pool()[packet], kStampDevice, now());
+  trace_hop(vcpu.thread(), os_->pool()[packet], place::kTxVring, "the virtio-net driver put it on the TX vring (start_xmit)");
   ++tx_packets_;
   if (q_->on_tx_avail) q_->on_tx_avail();
   bool stop_now = false;
@@ -85,7 +93,7 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
     if (tx.enable_cb_delayed()) {
       if (config_.napi_tx && !tx_napi_scheduled_) {
         tx_napi_scheduled_ = true;
-        vcpu_->post_softirq([this](Continuation done) { tx_napi(std::move(done)); });
+        vcpu.post_softirq([this](Continuation done) { tx_napi(std::move(done)); });
       } else if (!config_.napi_tx) {
         // More just got used: free them and recheck.
         reclaim_tx();
@@ -97,14 +105,14 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
     }
   }
   const GuestCosts& c = os_->costs();
-  vcpu_->guest(c.driver_tx_packet + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel,
-               [this, more, stop_now, k = std::move(k)]() mutable {
+  vcpu.guest(c.driver_tx_packet + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel,
+               [this, &vcpu, more, stop_now, k = std::move(k)]() mutable {
                  SplitVirtqueue& tx = q_->tx;
                  const bool decide = !more || stop_now;
                  if ((decide && tx.kick_prepare()) || tx.take_forced_kick()) {
                    ++kicks_;
-                   if (sim().tracer()) vcpu_->thread().trace_instant("kick tx");
-                   vcpu_->exit_signal(ExitReason::kMmioFast, q_->tx_kick, std::move(k));
+                   if (sim().tracer()) vcpu.thread().trace_instant(CauseKind::kKick, "kick tx");
+                   vcpu.exit_signal(ExitReason::kMmioFast, q_->tx_kick, std::move(k));
                    return;
                  }
                  k();
@@ -112,6 +120,10 @@ void VirtioNetDriver::add_to_ring(uint32_t packet, bool more, Continuation k) {
 }
 
 void VirtioNetDriver::tx_isr(Continuation done) {
+  if (config_.shared_vector && !q_->tx.more_used()) {
+    done();  // not this queue
+    return;
+  }
   ++tx_irqs_;
   q_->tx.on_interrupt();
   q_->tx.disable_cb();  // skb_xmit_done
@@ -123,7 +135,7 @@ void VirtioNetDriver::tx_isr(Continuation done) {
       if (q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;
     }
     vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel,
-                 [this, done = std::move(done)]() mutable { flush_qdisc(std::move(done)); });
+                 [this, done = std::move(done)]() mutable { flush_qdisc(*vcpu_, std::move(done)); });
     return;
   }
   if (!tx_napi_scheduled_) {
@@ -146,23 +158,28 @@ void VirtioNetDriver::tx_napi(Continuation done) {
                  } else {
                    tx_napi_scheduled_ = false;
                  }
-                 flush_qdisc(std::move(done));
+                 flush_qdisc(*vcpu_, std::move(done));
                });
 }
 
-void VirtioNetDriver::flush_qdisc(Continuation k) {
+void VirtioNetDriver::flush_qdisc(VCpu& vcpu, Continuation k) {
   if (stopped_ || qdisc_.empty()) {
     k();
     return;
   }
   const uint32_t packet = qdisc_.front();
   qdisc_.pop_front();
-  add_to_ring(packet, !qdisc_.empty(), [this, k = std::move(k)]() mutable { flush_qdisc(std::move(k)); });
+  add_to_ring(vcpu, packet, !qdisc_.empty(),
+              [this, &vcpu, k = std::move(k)]() mutable { flush_qdisc(vcpu, std::move(k)); });
 }
 
 // ---- receive ----
 
 void VirtioNetDriver::rx_isr(Continuation done) {
+  if (config_.shared_vector && !q_->rx.more_used()) {
+    done();  // not this queue
+    return;
+  }
   ++rx_irqs_;
   q_->rx.on_interrupt();
   q_->rx.disable_cb();  // skb_recv_done -> virtqueue_napi_schedule
@@ -180,9 +197,11 @@ void VirtioNetDriver::rx_napi(Continuation done) {
   while (received < config_.napi_budget && rx.get_used(token, len)) {
     free_rx_buffers_.push_back(token);
     stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());
+    trace_hop(vcpu_->thread(), os_->pool()[q_->rx_packet[token]], place::kVirtioNetDriver,
+              "the driver's NAPI poll took it from the RX vring to the socket");
     ++received;
     ++rx_packets_;
-    os_->deliver(q_->rx_packet[token]);
+    irq_os_->deliver(q_->rx_packet[token]);
   }
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue.
   const uint32_t reclaimed = config_.napi_tx ? reclaim_tx() : 0;
@@ -221,6 +240,7 @@ void VirtioNetDriver::rx_refill_and_complete(uint32_t received, Continuation don
                [this, complete, done = std::move(done)]() mutable {
                  if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
                    ++kicks_;
+                   if (sim().tracer()) vcpu_->thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
                    vcpu_->exit_signal(ExitReason::kMmioFast, q_->rx_kick,
                                       [complete, done = std::move(done)]() mutable { complete(std::move(done)); });
                    return;

@@ -20,13 +20,20 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
     uint32_t napi_budget = 64;
     uint32_t qdisc_len = 1000;        // txqueuelen of the guest interface
     uint32_t stop_threshold = 2 + 17;  // 2 + MAX_SKB_FRAGS
+    // One MSI-X vector shared by every virtqueue (too few vectors for one
+    // per queue): the handler looks at each queue and does nothing for a
+    // queue without used buffers (vring_interrupt's IRQ_NONE).
+    bool shared_vector = false;
   };
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
+  // `os` transmits on this queue pair (XPS: its vCPU's queue); `irq_os`
+  // takes its interrupts and runs its NAPI (the vector's affinity; the
+  // same guest unless the vector is shared).
   VirtioNetDriver(core::Simulator& sim, std::string_view name, core::Component* parent, GuestOs& os,
-                  VirtioQueuePair& queues, const Config& config);
+                  VirtioQueuePair& queues, const Config& config, GuestOs* irq_os = nullptr);
 
   void init() override;
   void xmit(uint32_t packet, bool more, Continuation k) override;
@@ -36,17 +43,18 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   uint64_t tx_interrupts() const { return tx_irqs_.value(); }
 
  private:
-  void add_to_ring(uint32_t packet, bool more, Continuation k);
+  void add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Continuation k);
   uint32_t reclaim_tx();
   void tx_isr(Continuation done);
   void tx_napi(Continuation done);
   void rx_isr(Continuation done);
   void rx_napi(Continuation done);
   void rx_refill_and_complete(uint32_t received, Continuation done);
-  void flush_qdisc(Continuation k);
+  void flush_qdisc(VCpu& vcpu, Continuation k);
 
-  GuestOs* os_;
-  VCpu* vcpu_;
+  GuestOs* os_;       // the sender
+  GuestOs* irq_os_;   // interrupts and NAPI
+  VCpu* vcpu_;        // irq_os_'s vCPU
   VirtioQueuePair* q_;
   Config config_;
   bool stopped_ = false;

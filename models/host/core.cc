@@ -29,11 +29,15 @@ Core::Core(core::Simulator& sim, std::string_view name, core::Component* parent,
            uint32_t index)
     : core::Component(sim, name, parent), index_(index), costs_(costs), clock_(costs.frequency_hz) {}
 
-void Core::charge(CpuCategory category, core::Time from, core::Time to) {
-  if (core::TraceWriter* tw = sim().tracer()) {
-    if (trace_track_ == 0) trace_track_ = tw->track("core " + std::to_string(index_));
-    tw->slice(trace_track_, category_name(category), "cpu", from, to);
-  }
+void Core::trace_slice(CpuCategory category, core::Time from, core::Time to, const HostThread* by) {
+  core::TraceWriter* tw = sim().tracer();
+  if (tw == nullptr) return;
+  if (trace_track_ == 0) trace_track_ = tw->track("core " + std::to_string(index_));
+  tw->slice(trace_track_, category_name(category), "cpu", from, to, by != nullptr ? std::string_view(by->name()) : "");
+}
+
+void Core::charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by) {
+  if (sim().tracer()) trace_slice(category, from, to, by);
   from = std::max(from, accounting_start_);
   if (to > from) used_[static_cast<size_t>(category)] += to - from;
 }
@@ -51,6 +55,15 @@ std::array<core::Duration, kCpuCategories> Core::usage() const {
     owner_->add_open_usage(u, accounting_start_);
   }
   return u;
+}
+
+void Core::finish() {
+  if (sim().tracer() == nullptr) return;
+  if (owner_ == nullptr || owner_->state() == HostThread::State::kWaking) {
+    trace_slice(CpuCategory::kIdle, idle_since_, now(), nullptr);
+  } else {
+    owner_->trace_open_step();
+  }
 }
 
 void Core::on_reset_stats() {
@@ -72,7 +85,7 @@ void Core::thread_ready(HostThread& t, const HostThread* waker) {
 }
 
 void Core::thread_arrived(HostThread& t) {
-  charge(CpuCategory::kIdle, idle_since_, now());
+  charge(CpuCategory::kIdle, idle_since_, now(), nullptr);
   ++idle_wakeups_;
   ++context_switches_;  // from the idle task, as the kernel counts it
   t.switch_in(costs_.wakeup);

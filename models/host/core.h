@@ -39,8 +39,13 @@ class Core final : public core::Component {
   std::array<core::Duration, kCpuCategories> usage() const;
   core::Time accounting_start() const { return accounting_start_; }
 
-  // Called by threads.
-  void charge(CpuCategory category, core::Time from, core::Time to);
+  // With a trace: writes the open interval (idle, or its thread's step).
+  void finish() override;
+
+  // Called by threads: `by` ran [from, to) in `category` (nullptr: idle).
+  void charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by);
+  // The same slice on the core's trace track, without accounting it.
+  void trace_slice(CpuCategory category, core::Time from, core::Time to, const HostThread* by);
   void thread_ready(HostThread& t, const HostThread* waker);
   void thread_released(HostThread& t);
   void thread_arrived(HostThread& t);

@@ -73,20 +73,35 @@ void HostThread::run_segments(std::initializer_list<Segment> segments, Continuat
   pending_signal_ = signal_at_end;
 }
 
-void HostThread::charge_step(core::Time until) {
-  core::TraceWriter* tw = sim().tracer();
+template <class F>
+void HostThread::each_segment(core::Time until, F f) const {
   if (segment_count_ == 0) {
-    core_->charge(step_category_, step_start_, until);
-    if (tw) tw->slice(trace_track(), category_name(step_category_), "cpu", step_start_, until);
+    f(step_category_, step_start_, until);
     return;
   }
   core::Time t = step_start_;
   for (int i = 0; i < segment_count_ && t < until; ++i) {
     const core::Time end = std::min(until, t + segments_[i].duration);
-    core_->charge(segments_[i].category, t, end);
-    if (tw) tw->slice(trace_track(), category_name(segments_[i].category), "cpu", t, end);
+    f(segments_[i].category, t, end);
     t = end;
   }
+}
+
+void HostThread::charge_step(core::Time until) {
+  core::TraceWriter* tw = sim().tracer();
+  each_segment(until, [&](CpuCategory category, core::Time from, core::Time to) {
+    core_->charge(category, from, to, this);
+    if (tw) tw->slice(trace_track(), category_name(category), "cpu", from, to);
+  });
+}
+
+void HostThread::trace_open_step() {
+  core::TraceWriter* tw = sim().tracer();
+  if (tw == nullptr || (state_ != State::kStep && state_ != State::kSpinning)) return;
+  each_segment(now(), [&](CpuCategory category, core::Time from, core::Time to) {
+    core_->trace_slice(category, from, to, this);
+    tw->slice(trace_track(), category_name(category), "cpu", from, to);
+  });
 }
 
 int HostThread::trace_track() {
@@ -94,8 +109,8 @@ int HostThread::trace_track() {
   return trace_track_;
 }
 
-void HostThread::trace_instant(std::string_view what) {
-  if (core::TraceWriter* tw = sim().tracer()) tw->instant(trace_track(), what, "event", now());
+void HostThread::trace_instant(CauseKind kind, std::string_view what) {
+  if (core::TraceWriter* tw = sim().tracer()) tw->instant(trace_track(), what, cause_kind_name(kind), now());
 }
 
 void HostThread::run(core::Cycles cycles, CpuCategory category, Continuation k) {
@@ -109,6 +124,7 @@ void HostThread::run_for(core::Duration d, CpuCategory category, Continuation k)
 void HostThread::syscall(Syscall s, core::Cycles extra, Continuation k) {
   ++syscalls_;
   ++syscalls_by_kind_[static_cast<size_t>(s)];
+  if (sim().tracer()) trace_instant(CauseKind::kOther, "syscall " + std::string(syscall_name(s)));
   const CpuCosts& c = core_->costs();
   run(c.syscall_base + c.syscall_work[static_cast<size_t>(s)] + extra, CpuCategory::kHostKernel, std::move(k));
 }
@@ -148,6 +164,7 @@ void HostThread::spin_on(std::vector<EventFd*> fds, CpuCategory category, core::
 
 void HostThread::poke() {
   if (state_ != State::kSpinning) return;
+  if (!spin_found_ && sim().tracer()) trace_instant(CauseKind::kPoll, "busy poll found work");
   spin_found_ = true;
   step_event_.schedule_after(core::Duration::zero());
 }
@@ -203,6 +220,7 @@ void HostThread::wake(const HostThread* waker) {
   if (state_ != State::kBlocked) return;  // already runnable
   stop_listening();
   ++wakeups_;
+  if (sim().tracer()) trace_instant(CauseKind::kWakeup, waker != nullptr ? "woken by " + waker->name() : "woken");
   state_ = State::kReady;
   core_ = pick_core();
   core_->thread_ready(*this, waker);
@@ -258,7 +276,7 @@ void HostThread::step_done() {
   if (pending_signal_ != nullptr) {
     EventFd* fd = pending_signal_;
     pending_signal_ = nullptr;
-    if (sim().tracer()) trace_instant("signal " + fd->name());
+    if (sim().tracer()) trace_instant(CauseKind::kSignal, "signal " + fd->name());
     const core::Cycles inline_work = fd->signal(this);
     if (inline_work > core::Cycles(0)) {
       // irqfd: the injection runs inline on this thread, in KVM.

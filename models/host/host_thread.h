@@ -13,6 +13,7 @@
 
 #include "models/host/core.h"
 #include "models/host/eventfd.h"
+#include "models/host/trace_cause.h"
 #include "sim-core/member_event.h"
 
 namespace viosim::models {
@@ -99,10 +100,13 @@ class HostThread final : public core::Component, public EventFdListener {
   core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) override;
   void on_eventfd_gone(EventFd& fd) override;
 
-  // Tracing: this thread's track, and an instant event on it (no-ops when
-  // the simulator has no trace).
+  // Tracing: this thread's track, and an instant event of a kind on it
+  // (no-ops when the simulator has no trace).
   int trace_track();
-  void trace_instant(std::string_view what);
+  void trace_instant(CauseKind kind, std::string_view what);
+  // Writes the elapsed part of the current step or spin to the trace (the
+  // thread's and its core's tracks): a run ending mid-step still shows it.
+  void trace_open_step();
 
  protected:
   void on_reset_stats() override;
@@ -110,6 +114,10 @@ class HostThread final : public core::Component, public EventFdListener {
  private:
   void begin_step(core::Duration d, CpuCategory category, Continuation k);
   void charge_step(core::Time until);
+  // Calls f(category, from, to) for each segment of the current step that
+  // elapsed by `until`.
+  template <class F>
+  void each_segment(core::Time until, F f) const;
   void step_done();
   void continue_with(Continuation k);
   void stop_listening();

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sim-core/trace.h"
+#include "models/net/packet_trace.h"
 
 namespace viosim::models {
 
@@ -50,7 +50,8 @@ uint32_t ExternalPeer::make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::
   p.origin = born;
   if (core::TraceWriter* tw = sim().tracer()) {
     if (trace_track_ == 0) trace_track_ = tw->track("peer");
-    tw->flow(trace_track_, trace_id(p), core::TraceWriter::FlowPhase::kStart, now());
+    trace_hop(*tw, trace_track_, p, born, place::kPeer, "the peer's application sends it",
+              core::TraceWriter::FlowPhase::kStart);
   }
   return p.id;
 }
@@ -119,15 +120,16 @@ void ExternalPeer::flush() {
 
 void ExternalPeer::receive(uint32_t packet) {
   ++received_;
-  if (core::TraceWriter* tw = sim().tracer()) {
-    if (trace_track_ == 0) trace_track_ = tw->track("peer");
-    tw->flow(trace_track_, trace_id((*pool_)[packet]), core::TraceWriter::FlowPhase::kEnd, now());
-  }
   const Packet p = (*pool_)[packet];
   pool_->release(packet);
   PeerFlow* f = find(p.flow);
   if (f == nullptr) return;
   const core::Time at_app = now() + config_.rx_latency;
+  if (core::TraceWriter* tw = sim().tracer()) {
+    if (trace_track_ == 0) trace_track_ = tw->track("peer");
+    trace_hop(*tw, trace_track_, p, at_app, place::kPeer, "the peer's application got it (after the peer's stack)",
+              core::TraceWriter::FlowPhase::kEnd);
+  }
   if (p.kind == PacketKind::kRequest && !f->source) {
     f->stats->request_arrived(p, at_app);
     const uint32_t id = make(*f, PacketKind::kResponse, f->config.response_bytes, at_app);

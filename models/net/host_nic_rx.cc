@@ -12,10 +12,14 @@ const core::ComponentSpec& HostNicRx::model_spec() {
       .params = {{"rx_ring_size", core::Unit::kPackets, "512", "descriptors"},
                  {"moderation", core::Unit::kNone, "fixed", "fixed rx-usecs/rx-frames, ixgbe ITR or net_dim"},
                  {"napi_weight", core::Unit::kPackets, "64", "frames per NAPI poll"},
-                 {"netdev_budget", core::Unit::kPackets, "300", "frames per softirq run"}},
+                 {"netdev_budget", core::Unit::kPackets, "300", "frames per softirq run"},
+                 {"netdev_budget_usecs", core::Unit::kMicroseconds, "2000", "time limit of a softirq run"}},
       .ports = {},
       .stats = {{"frames", core::StatKind::kCounter, core::Unit::kPackets, "frames received into the ring"},
                 {"drops", core::StatKind::kCounter, core::Unit::kPackets, "frames dropped on a full ring"},
+                {"napi_polls", core::StatKind::kCounter, core::Unit::kCount, "NAPI poll calls (each at most the weight)"},
+                {"time_squeeze", core::StatKind::kCounter, core::Unit::kCount,
+                 "net_rx_action runs that ended on the budget or time limit with work left"},
                 {"interrupts", core::StatKind::kCounter, core::Unit::kCount, "interrupts raised"}}};
   return spec;
 }
@@ -69,7 +73,9 @@ void HostNicRx::apply(const ModerationDecision& d) {
 void HostNicRx::fire() {
   moderator_->on_interrupt(now());  // masked until NAPI completes
   ++interrupts_;
+  if (sim().tracer()) softirq_->trace_instant(CauseKind::kInterrupt, "NIC queue interrupt (MSI-X): NAPI scheduled");
   budget_left_ = config_.netdev_budget;
+  run_started_ = now();
   hard_irq_due_ = true;
   softirq_->wake(nullptr);
 }
@@ -79,9 +85,12 @@ void HostNicRx::napi_poll() {
   const core::Clock& clock = softirq_->core().clock();
   const bool first = hard_irq_due_;
   hard_irq_due_ = false;
-  batch_ = std::min<uint32_t>({config_.napi_weight, budget_left_, static_cast<uint32_t>(ring_.size())});
+  // The driver's poll takes up to the weight; net_rx_action checks its
+  // budget after each poll, so the last poll of a run may overshoot it.
+  batch_ = std::min<uint32_t>(config_.napi_weight, static_cast<uint32_t>(ring_.size()));
   const core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + costs_.napi_poll +
                             (costs_.nic_rx_packet + deliver_cost_) * batch_;
+  ++polls_;
   softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
     for (uint32_t i = 0; i < batch_; ++i) {
       uint32_t packet = 0;
@@ -90,9 +99,15 @@ void HostNicRx::napi_poll() {
       napi_bytes_ += (*pool_)[packet].bytes;
       deliver_(packet, *softirq_);
     }
-    budget_left_ -= batch_;
+    budget_left_ -= std::min(budget_left_, batch_);
     if (!ring_.empty()) {
-      if (budget_left_ == 0) budget_left_ = config_.netdev_budget;  // ksoftirqd carries on
+      if (budget_left_ == 0 || now() - run_started_ >= config_.netdev_budget_time) {
+        // net_rx_action out of budget or time with work left: time_squeeze,
+        // the softirq is raised again and ksoftirqd carries on.
+        ++time_squeeze_;
+        budget_left_ = config_.netdev_budget;
+        run_started_ = now();
+      }
       napi_poll();
       return;
     }

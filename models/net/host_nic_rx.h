@@ -23,7 +23,8 @@ class HostNicRx final : public core::Component {
     uint32_t ring_size = 512;
     InterruptModerationConfig moderation;
     uint32_t napi_weight = 64;
-    uint32_t netdev_budget = 300;
+    uint32_t netdev_budget = 300;                                // packets per net_rx_action run
+    core::Duration netdev_budget_time = core::Microseconds(2000);  // netdev_budget_usecs
   };
   // Runs in the softirq after the frame's driver and stack costs; returns
   // the extra cycles of what it did (bridge, tap) charged before the next.
@@ -45,6 +46,8 @@ class HostNicRx final : public core::Component {
   bool empty() const { return ring_.empty(); }
   uint64_t drops() const { return drops_.value(); }
   uint64_t interrupts() const { return interrupts_.value(); }
+  uint64_t polls() const { return polls_.value(); }
+  uint64_t time_squeeze() const { return time_squeeze_.value(); }
 
   void init() override;
 
@@ -65,12 +68,15 @@ class HostNicRx final : public core::Component {
   uint64_t napi_bytes_ = 0;
   PacketPool* pool_ = nullptr;
   uint32_t budget_left_ = 0;
+  core::Time run_started_;  // this net_rx_action run's start
   uint32_t batch_ = 0;
   bool hard_irq_due_ = false;
   core::MemberEvent irq_{this, "irq", [this] { fire(); }};
   core::Counter frames_{this, "frames"};
   core::Counter drops_{this, "drops"};
   core::Counter interrupts_{this, "interrupts"};
+  core::Counter polls_{this, "napi_polls"};
+  core::Counter time_squeeze_{this, "time_squeeze"};
 };
 
 }  // namespace viosim::models

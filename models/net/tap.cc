@@ -1,6 +1,8 @@
 // Tap queue: tail drop at tx_queue_len, reader wake-up per packet.
 #include "models/net/tap.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& TapQueue::model_spec() {
@@ -21,6 +23,9 @@ bool TapQueue::push(uint32_t packet, HostThread* by) {
   }
   ring_.push_back(packet);
   ++queued_;
+  if (by != nullptr) {
+    trace_hop(*by, (*pool_)[packet], place::kTapQueue, "the host stack (NAPI, bridge, tun) queued it on the tap");
+  }
   readable_.signal(by);
   return true;
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "models/host/eventfd.h"
+#include "models/net/packet.h"
 #include "sim-core/component.h"
 #include "sim-core/ring_buffer.h"
 #include "sim-core/stats.h"
@@ -17,8 +18,9 @@ class TapQueue final : public core::Component {
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
-  TapQueue(core::Simulator& sim, std::string_view name, core::Component* parent, uint32_t capacity = 500)
-      : core::Component(sim, name, parent), capacity_(capacity), readable_(this->name() + ".readable") {}
+  TapQueue(core::Simulator& sim, std::string_view name, core::Component* parent, const PacketPool& pool,
+           uint32_t capacity = 500)
+      : core::Component(sim, name, parent), pool_(&pool), capacity_(capacity), readable_(this->name() + ".readable") {}
 
   // From the host stack (softirq or the sender's context); false: dropped.
   bool push(uint32_t packet, HostThread* by);
@@ -29,6 +31,7 @@ class TapQueue final : public core::Component {
   uint64_t drops() const { return drops_.value(); }
 
  private:
+  const PacketPool* pool_;  // to name a traced packet
   uint32_t capacity_;
   core::RingBuffer<uint32_t> ring_;
   EventFd readable_;

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sim-core/trace.h"
+#include "models/net/packet_trace.h"
 
 namespace viosim::models {
 
@@ -38,7 +38,16 @@ bool Wire::send(uint32_t packet) {
     ++drops_;
     return false;
   }
-  if (!(*pool_)[packet].to_guest) stamp((*pool_)[packet], kStampWire, now());  // leaving the host
+  const Packet& p = (*pool_)[packet];
+  if (!p.to_guest) stamp((*pool_)[packet], kStampWire, now());  // leaving the host
+  if (core::TraceWriter* tw = sim().tracer()) {
+    if (trace_track_ == 0) trace_track_ = tw->track(name());
+    if (p.to_guest) {
+      trace_hop(*tw, trace_track_, p, now(), place::kWireIn, "the peer's NIC put it on the wire");
+    } else {
+      trace_hop(*tw, trace_track_, p, now(), place::kWire, "the host NIC queued it for the wire");
+    }
+  }
   const core::Time start = std::max(now(), free_at_);
   if (start > now()) starts_.push_back(start);
   free_at_ = start + serialization((*pool_)[packet].bytes);
@@ -53,7 +62,12 @@ void Wire::arrive() {
     if (trace_track_ == 0) trace_track_ = tw->track(name());
     tw->slice(trace_track_, "frame", "wire", f.arrives - config_.propagation - serialization((*pool_)[f.packet].bytes),
               f.arrives);
-    tw->flow(trace_track_, trace_id((*pool_)[f.packet]), core::TraceWriter::FlowPhase::kStep, f.arrives);
+    const Packet& p = (*pool_)[f.packet];
+    if (p.to_guest) {
+      trace_hop(*tw, trace_track_, p, f.arrives, place::kHostNic, "it reached the host NIC (serialisation, propagation)");
+    } else {
+      trace_hop(*tw, trace_track_, p, f.arrives, place::kPeer, "it reached the peer's NIC (serialisation, propagation)");
+    }
   }
   in_flight_.pop_front();
   ++frames_;

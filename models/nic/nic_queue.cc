@@ -1,6 +1,8 @@
 // Hardware NIC queue: DMA with IOTLB translation, write-back, moderated MSI.
 #include "models/nic/nic_queue.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 namespace {
@@ -70,6 +72,8 @@ void NicQueue::fetch() {
     const uint32_t packet = tx_posted_.front();
     tx_posted_.pop_front();
     stamp((*pool_)[packet], kStampBackend, now());
+    trace_device_hop((*pool_)[packet], iotlb_ != nullptr ? "the NIC fetched it by DMA (through the IOTLB)"
+                                                         : "the NIC fetched it by DMA");
     ++tx_slot_;
     ++tx_frames_;
     ++tx_done_;  // written back once the frame is on its way
@@ -109,6 +113,9 @@ void NicQueue::receive(uint32_t packet) {
 void NicQueue::frame_written_back() {
   rx_done_.push_back(rx_dma_.front().packet);
   stamp((*pool_)[rx_dma_.front().packet], kStampBackend, now());
+  trace_device_hop((*pool_)[rx_dma_.front().packet], iotlb_ != nullptr
+                                                         ? "the NIC wrote it into a guest buffer by DMA (through the IOTLB)"
+                                                         : "the NIC wrote it into a host buffer by DMA");
   rx_dma_.pop_front();
   ++rx_frames_;
   if (!rx_dma_.empty()) rx_dma_event_.schedule_at(rx_dma_.front().done);
@@ -121,6 +128,13 @@ bool NicQueue::rx_reap(uint32_t& packet) {
   rx_done_.pop_front();
   stamp((*pool_)[packet], kStampDevice, now());
   return true;
+}
+
+void NicQueue::trace_device_hop(const Packet& p, std::string_view what) {
+  core::TraceWriter* tw = sim().tracer();
+  if (tw == nullptr) return;
+  if (trace_track_ == 0) trace_track_ = tw->track("device " + name());
+  trace_hop(*tw, trace_track_, p, now(), place::kHostNic, what);
 }
 
 // ---- interrupt ----
@@ -137,6 +151,10 @@ void NicQueue::apply(const ModerationDecision& d) {
 void NicQueue::fire() {
   moderator_->on_interrupt(now());
   ++interrupts_;
+  if (core::TraceWriter* tw = sim().tracer()) {
+    if (trace_track_ == 0) trace_track_ = tw->track("device " + name());
+    tw->instant(trace_track_, "MSI-X (after interrupt moderation)", cause_kind_name(CauseKind::kInterrupt), now());
+  }
   msi_();
 }
 

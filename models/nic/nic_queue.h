@@ -61,12 +61,15 @@ class NicQueue final : public core::Component {
   void apply(const ModerationDecision& d);
   void fire();
   void fetch();
+  // With a trace: the packet reached the NIC, on the device's track.
+  void trace_device_hop(const Packet& p, std::string_view what);
 
   Config config_;
   PacketPool* pool_;
   Iotlb* iotlb_;
   Wire* wire_;
   Msi msi_;
+  int trace_track_ = 0;
   std::unique_ptr<InterruptModerator> moderator_;
   // TX: posted (not yet fetched), in the NIC, completed (not yet reaped).
   core::RingBuffer<uint32_t> tx_posted_;

@@ -28,6 +28,7 @@
 #include "models/vcpu/vcpu.h"
 #include "models/vhost/vhost_net.h"
 #include "models/vhost_user/vhost_user_pmd.h"
+#include "sim-core/trace.h"
 
 namespace viosim::models {
 
@@ -55,6 +56,17 @@ struct PathConfig {
   uint32_t cores = 8;
   uint32_t vcpu_core = 2;     // the VM's vCPU thread
   uint32_t backend_core = 4;  // QEMU main loop, vhost worker or PMD
+  // A multi-queue VM: vCPU i on vcpu_cores[i] (vcpu_core when empty; its
+  // count is the VM's vCPUs), queue_pairs of them each with a queue pair
+  // (virtio) or VF queue, and the backend's threads on backend_cores (the
+  // vhost worker of queue pair i on entry i mod size; one vhost-user PMD
+  // per entry; empty: backend_core).
+  std::vector<uint32_t> vcpu_cores;
+  uint32_t queue_pairs = 1;
+  std::vector<uint32_t> backend_cores;
+  // One MSI-X vector for all of a virtio device's queues (too few vectors),
+  // its interrupts on vCPU 0; else a vector per queue, queue i's on vCPU i.
+  bool shared_vector = false;
   uint32_t irq_core = 6;      // the host NIC queue's interrupt and softirq (and VFIO's)
   // A multi-queue host NIC: its receive queues, the core each one's vector
   // and softirq run on (queue i on irq_cores[i mod size]; empty: irq_core),
@@ -99,6 +111,16 @@ struct PathConfig {
   std::string trace_path;
   core::Time trace_from;
   core::Time trace_to;
+  // Any other trace sink (an in-memory recording), with its own window;
+  // not owned; used instead of trace_path when set.
+  core::TraceWriter* trace = nullptr;
+
+  // Told of every packet that reaches its application (FlowStats'
+  // observer): the packet and when. May be empty.
+  std::function<void(const Packet&, core::Time at)> on_delivery;
+  // Asked after each slice of the run (see progress) with the time reached: true ends
+  // the run there (its results then cover less). May be empty.
+  std::function<bool(core::Time now)> stop;
 
   // Called with the fraction of simulated time done after each slice of the
   // run (a slice is a hundredth of it, at most 1 ms simulated), from the

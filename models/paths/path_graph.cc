@@ -7,8 +7,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "models/net/path_places.h"
+
 namespace viosim::models {
 namespace {
+
+using namespace place;
 
 class Builder {
  public:
@@ -30,74 +34,73 @@ class Builder {
 };
 
 void guest_stack(Builder& b, const std::string& device) {
-  b.hop("application", "guest", "UDP/IP stack", "guest", "sendto");
-  b.hop("UDP/IP stack", "guest", device, "guest", "ndo_start_xmit");
-  b.hop(device, "guest", "UDP/IP stack", "guest", "NAPI poll");
-  b.hop("UDP/IP stack", "guest", "application", "guest", "socket wake-up");
+  b.hop(kApplication, "guest", kGuestStack, "guest", "sendto");
+  b.hop(kGuestStack, "guest", device, "guest", "ndo_start_xmit");
+  b.hop(device, "guest", kGuestStack, "guest", "NAPI poll");
+  b.hop(kGuestStack, "guest", kApplication, "guest", "socket wake-up");
 }
 
 void kernel_nic_to_tap(Builder& b, const std::string& reader, const std::string& reader_where) {
-  b.hop("host NIC", "device", "softirq (NAPI)", "host kernel", "MSI-X (moderated)");
-  b.hop("softirq (NAPI)", "host kernel", "bridge", "host kernel", "netif_receive_skb");
-  b.hop("bridge", "host kernel", "tap queue", "host kernel", "tun_net_xmit (500 entries)");
-  b.hop("tap queue", "host kernel", reader, reader_where, "socket wake-up");
+  b.hop(kHostNic, "device", kSoftirq, "host kernel", "MSI-X (moderated)");
+  b.hop(kSoftirq, "host kernel", kBridge, "host kernel", "netif_receive_skb");
+  b.hop(kBridge, "host kernel", kTapQueue, "host kernel", "tun_net_xmit (500 entries)");
+  b.hop(kTapQueue, "host kernel", reader, reader_where, "socket wake-up");
 }
 
 }  // namespace
 
 PathGraph build_path_graph(const PathConfig& c) {
   Builder b;
-  b.hop("host NIC", "device", "wire", "wire", "DMA + serialisation");
-  b.hop("wire", "wire", "peer", "peer", "propagation");
-  b.hop("peer", "peer", "wire in", "wire", "response / traffic");
-  b.hop("wire in", "wire", "host NIC", "device", "propagation");
+  b.hop(kHostNic, "device", kWire, "wire", "DMA + serialisation");
+  b.hop(kWire, "wire", kPeer, "peer", "propagation");
+  b.hop(kPeer, "peer", kWireIn, "wire", "response / traffic");
+  b.hop(kWireIn, "wire", kHostNic, "device", "propagation");
   switch (c.backend) {
     case PathBackend::kVirtioUserspace:
-      guest_stack(b, "virtio-net driver");
-      b.hop("virtio-net driver", "guest", "TX vring", "guest memory", "add + kick (MMIO exit, ioeventfd)");
-      b.hop("TX vring", "guest memory", "QEMU main loop", "QEMU", "ppoll wake-up, TX bottom half");
-      b.hop("QEMU main loop", "QEMU", "host NIC", "device", "writev(tap) -> bridge -> NIC xmit");
-      kernel_nic_to_tap(b, "QEMU main loop", "QEMU");
-      b.hop("QEMU main loop", "QEMU", "RX vring", "guest memory", "read(tap) + copy");
-      b.hop("RX vring", "guest memory", "virtio-net driver", "guest", "MSI by ioctl (KVM_SIGNAL_MSI)");
+      guest_stack(b, kVirtioNetDriver);
+      b.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
+      b.hop(kTxVring, "guest memory", kQemuMainLoop, "QEMU", "ppoll wake-up, TX bottom half");
+      b.hop(kQemuMainLoop, "QEMU", kHostNic, "device", "writev(tap) -> bridge -> NIC xmit");
+      kernel_nic_to_tap(b, kQemuMainLoop, "QEMU");
+      b.hop(kQemuMainLoop, "QEMU", kRxVring, "guest memory", "read(tap) + copy");
+      b.hop(kRxVring, "guest memory", kVirtioNetDriver, "guest", "MSI by ioctl (KVM_SIGNAL_MSI)");
       break;
     case PathBackend::kVhostNet:
-      guest_stack(b, "virtio-net driver");
-      b.hop("virtio-net driver", "guest", "TX vring", "guest memory", "add + kick (MMIO exit, ioeventfd)");
-      b.hop("TX vring", "guest memory", "vhost worker", "host kernel", "eventfd wake-up, handle_tx");
-      b.hop("vhost worker", "host kernel", "host NIC", "device", "tun_sendmsg (batch 64) -> bridge -> NIC");
-      kernel_nic_to_tap(b, "vhost worker", "host kernel");
-      b.hop("vhost worker", "host kernel", "RX vring", "guest memory", "handle_rx: recvmsg + copy");
-      b.hop("RX vring", "guest memory", "virtio-net driver", "guest", "irqfd (inline in the worker)");
+      guest_stack(b, kVirtioNetDriver);
+      b.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
+      b.hop(kTxVring, "guest memory", kVhostWorker, "host kernel", "eventfd wake-up, handle_tx");
+      b.hop(kVhostWorker, "host kernel", kHostNic, "device", "tun_sendmsg (batch 64) -> bridge -> NIC");
+      kernel_nic_to_tap(b, kVhostWorker, "host kernel");
+      b.hop(kVhostWorker, "host kernel", kRxVring, "guest memory", "handle_rx: recvmsg + copy");
+      b.hop(kRxVring, "guest memory", kVirtioNetDriver, "guest", "irqfd (inline in the worker)");
       break;
     case PathBackend::kVhostUser:
-      guest_stack(b, "virtio-net driver");
-      b.hop("virtio-net driver", "guest", "TX vring", "guest memory", "add (kicks suppressed)");
-      b.hop("TX vring", "guest memory", "PMD thread", "host user (DPDK)", "poll, burst of 32");
-      b.hop("PMD thread", "host user (DPDK)", "host NIC", "device", "DPDK tx burst");
-      b.hop("host NIC", "device", "PMD thread", "host user (DPDK)", "poll, burst of 32");
-      b.hop("PMD thread", "host user (DPDK)", "RX vring", "guest memory", "enqueue + copy");
-      b.hop("RX vring", "guest memory", "virtio-net driver", "guest", "eventfd_write(callfd) -> irqfd");
+      guest_stack(b, kVirtioNetDriver);
+      b.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add (kicks suppressed)");
+      b.hop(kTxVring, "guest memory", kPmdThread, "host user (DPDK)", "poll, burst of 32");
+      b.hop(kPmdThread, "host user (DPDK)", kHostNic, "device", "DPDK tx burst");
+      b.hop(kHostNic, "device", kPmdThread, "host user (DPDK)", "poll, burst of 32");
+      b.hop(kPmdThread, "host user (DPDK)", kRxVring, "guest memory", "enqueue + copy");
+      b.hop(kRxVring, "guest memory", kVirtioNetDriver, "guest", "eventfd_write(callfd) -> irqfd");
       break;
     case PathBackend::kE1000:
-      guest_stack(b, "e1000 driver");
-      b.hop("e1000 driver", "guest", "e1000 model (vCPU thread)", "QEMU", "TDT write (exit to QEMU)");
-      b.hop("e1000 model (vCPU thread)", "QEMU", "host NIC", "device", "writev(tap) -> bridge -> NIC xmit");
-      kernel_nic_to_tap(b, "e1000 model (main loop)", "QEMU");
-      b.hop("e1000 model (main loop)", "QEMU", "e1000 RX ring", "guest memory", "read(tap) + copy");
-      b.hop("e1000 RX ring", "guest memory", "e1000 driver", "guest",
-            "INTx by ioctl; ICR/IMC/STATUS/IMS/STATUS exits");
+      guest_stack(b, kE1000Driver);
+      b.hop(kE1000Driver, "guest", kE1000ModelVcpu, "QEMU", "TDT write (exit to QEMU)");
+      b.hop(kE1000ModelVcpu, "QEMU", kHostNic, "device", "writev(tap) -> bridge -> NIC xmit");
+      kernel_nic_to_tap(b, kE1000ModelMainLoop, "QEMU");
+      b.hop(kE1000ModelMainLoop, "QEMU", kE1000RxRing, "guest memory", "read(tap) + copy");
+      b.hop(kE1000RxRing, "guest memory", kE1000Driver, "guest", "INTx by ioctl; ICR/IMC/STATUS/IMS/STATUS exits");
       break;
     case PathBackend::kPassthrough:
-      guest_stack(b, "VF driver");
-      b.hop("VF driver", "guest", "host NIC", "device", "tail doorbell (no exit), DMA via IOTLB");
-      b.hop("host NIC", "device", "VF driver", "guest",
+      guest_stack(b, kVfDriver);
+      b.hop(kVfDriver, "guest", kHostNic, "device", "tail doorbell (no exit), DMA via IOTLB");
+      b.hop(kHostNic, "device", kVfDriver, "guest",
             c.vtd_posted ? "DMA via IOTLB, posted interrupt (no exit)" : "DMA, remapped MSI -> VFIO -> irqfd");
       break;
     case PathBackend::kBareMetal:
-      guest_stack(b, "NIC driver");
-      b.hop("NIC driver", "host kernel", "host NIC", "device", "tail doorbell, DMA");
-      b.hop("host NIC", "device", "NIC driver", "host kernel", "DMA, MSI-X (moderated)");
+      guest_stack(b, kNicDriver);
+      b.hop(kNicDriver, "host kernel", kHostNic, "device", "tail doorbell, DMA");
+      b.hop(kHostNic, "device", kNicDriver, "host kernel", "DMA, MSI-X (moderated)");
       break;
   }
   return b.take();
@@ -116,8 +119,8 @@ void check_path_graph(const PathGraph& g) {
         g, from, boost::color_map(boost::make_iterator_property_map(colour.begin(), boost::get(boost::vertex_index, g))));
     return colour[to] != boost::white_color;
   };
-  const auto app = find("application");
-  const auto peer = find("peer");
+  const auto app = find(place::kApplication);
+  const auto peer = find(place::kPeer);
   if (!reaches(app, peer)) throw std::logic_error("packets from the application cannot reach the peer");
   if (!reaches(peer, app)) throw std::logic_error("packets from the peer cannot reach the application");
 }

@@ -14,9 +14,10 @@
 #include "models/host/host_thread.h"
 #include "models/kvm/irqfd.h"
 #include "models/net/tap.h"
+#include "models/net/tap_steering.h"
 #include "models/paths/cancelled.h"
 #include "models/paths/path_graph.h"
-#include "sim-core/trace.h"
+#include "sim-core/chrome_trace.h"
 #include "models/traffic/flow_stats.h"
 
 namespace viosim::models {
@@ -25,6 +26,12 @@ namespace {
 
 constexpr uint32_t kRxVector = 35;
 constexpr uint32_t kTxVector = 36;
+
+// Names keep the single-queue path's (queue 0, vCPU 0) so that its
+// components draw the same random streams as before multi-queue.
+std::string indexed(const std::string& base, uint32_t i, const std::string& suffix_for_others) {
+  return i == 0 ? base : base + suffix_for_others + std::to_string(i);
+}
 
 // The pieces of one run, in construction order (components register with
 // the simulator as they are built and must outlive the run).
@@ -39,26 +46,27 @@ struct Topology {
   std::vector<std::unique_ptr<FlowStats>> flows;
   std::unique_ptr<Wire> to_peer, from_peer;
   std::unique_ptr<ExternalPeer> peer;
-  std::unique_ptr<VCpu> vcpu;
-  std::unique_ptr<GuestOs> os;
-  std::unique_ptr<VirtioQueuePair> queues;
-  std::unique_ptr<VirtioNetDriver> driver;
-  std::unique_ptr<TapQueue> tap;
+  // One vCPU and guest OS per queue pair (vCPU i sends on queue pair i).
+  std::vector<std::unique_ptr<VCpu>> vcpus;
+  std::vector<std::unique_ptr<GuestOs>> oses;
+  std::vector<std::unique_ptr<VirtioQueuePair>> queues;
+  std::vector<std::unique_ptr<VirtioNetDriver>> drivers;
+  std::vector<std::unique_ptr<TapQueue>> taps;
+  std::unique_ptr<TapSteering> tap_steering;
   std::unique_ptr<MultiQueueRx> nic_rx;
-  std::unique_ptr<EventFd> rx_call, tx_call;
-  std::unique_ptr<Irqfd> rx_irqfd, tx_irqfd;
+  std::vector<std::unique_ptr<EventFd>> calls;
+  std::vector<std::unique_ptr<Irqfd>> irqfds;
   std::unique_ptr<QemuVirtioNet> qemu;
-  std::unique_ptr<VhostNet> vhost;
-  std::unique_ptr<VhostUserPmd> pmd;
+  std::vector<std::unique_ptr<VhostNet>> vhosts;
+  std::vector<std::unique_ptr<VhostUserPmd>> pmds;
   std::unique_ptr<E1000Device> e1000;
   std::unique_ptr<E1000Driver> e1000_driver;
   std::unique_ptr<Iotlb> iotlb;
-  std::unique_ptr<NicQueue> hw_queue;
-  std::unique_ptr<NicDriver> hw_driver;
-  std::unique_ptr<EventFd> vfio_trigger;
-  std::unique_ptr<Irqfd> vfio_irqfd;
-  std::unique_ptr<std::function<void()>> vfio_body;
-  core::Component* nic_driver = nullptr;  // whichever driver the VM runs
+  std::vector<std::unique_ptr<NicQueue>> hw_queues;
+  std::vector<std::unique_ptr<NicDriver>> hw_drivers;
+  std::vector<std::vector<uint32_t>> hw_steering;  // [flow][connection] -> hardware queue
+  std::vector<std::unique_ptr<std::function<void()>>> vfio_bodies;  // each remapped vector's handler loop
+  std::vector<core::Component*> nic_drivers;  // whichever drivers the VM runs
 
   Core& core(uint32_t i) {
     if (i >= cores.size()) throw std::invalid_argument("core " + std::to_string(i) + " does not exist");
@@ -67,6 +75,22 @@ struct Topology {
   HostThread& thread(const std::string& name, uint32_t core_index) {
     threads.push_back(std::make_unique<HostThread>(sim, name, nullptr, core(core_index)));
     return *threads.back();
+  }
+  uint32_t pairs() const { return static_cast<uint32_t>(oses.size()); }
+  uint32_t backend_core(uint32_t i) const {
+    return config.backend_cores.empty() ? config.backend_core
+                                        : config.backend_cores[i % config.backend_cores.size()];
+  }
+  // The vector of queue pair `i`'s rx or tx queue and the vCPU it reaches.
+  uint32_t rx_vector(uint32_t i) const { return config.shared_vector ? kRxVector : kRxVector + 2 * i; }
+  uint32_t tx_vector(uint32_t i) const { return config.shared_vector ? kRxVector : kTxVector + 2 * i; }
+  VCpu& irq_vcpu(uint32_t i) const { return *vcpus[config.shared_vector ? 0 : i]; }
+  GuestOs& irq_os(uint32_t i) const { return *oses[config.shared_vector ? 0 : i]; }
+  // A call eventfd injecting `vector` into `vcpu` through KVM's irqfd.
+  EventFd& call(const std::string& name, VCpu& vcpu, uint32_t vector) {
+    calls.push_back(std::make_unique<EventFd>(name));
+    irqfds.push_back(std::make_unique<Irqfd>(*calls.back(), vcpu, vector));
+    return *calls.back();
   }
 };
 
@@ -79,20 +103,32 @@ void build_common(Topology& t) {
                                      [&t](uint32_t p) { t.peer->receive(p); });
   t.peer = std::make_unique<ExternalPeer>(t.sim, "peer", nullptr, c.peer, t.pool,
                                           [&t](uint32_t p) { t.from_peer->send(p); });
-  HostThread& vcpu_thread = t.thread("vm0_vcpu0", c.vcpu_core);
   VCpu::Config vcpu = c.vcpu;
   if (c.backend == PathBackend::kBareMetal) {
     vcpu.native = true;  // the same stack on a host core
     vcpu.apicv = true;
     vcpu.halt_poll_max = core::Duration::zero();
   }
-  t.vcpu = std::make_unique<VCpu>(t.sim, "vm0_vcpu0_state", nullptr, vcpu_thread, vcpu);
-  t.os = std::make_unique<GuestOs>(t.sim, "vm0", nullptr, *t.vcpu, t.pool, c.guest);
+  const uint32_t pairs = c.backend == PathBackend::kE1000 ? 1 : std::max<uint32_t>(1, c.queue_pairs);
+  for (uint32_t i = 0; i < pairs; ++i) {
+    const uint32_t core = c.vcpu_cores.empty() ? c.vcpu_core : c.vcpu_cores[i % c.vcpu_cores.size()];
+    const std::string name = "vm0_vcpu" + std::to_string(i);
+    HostThread& vcpu_thread = t.thread(name, core);
+    t.vcpus.push_back(std::make_unique<VCpu>(t.sim, name + "_state", nullptr, vcpu_thread, vcpu));
+    t.oses.push_back(std::make_unique<GuestOs>(t.sim, indexed("vm0", i, "_cpu"), nullptr, *t.vcpus.back(), t.pool,
+                                               c.guest));
+  }
   for (size_t i = 0; i < c.flows.size(); ++i) {
     const FlowConfig& f = c.flows[i];
     t.flows.push_back(std::make_unique<FlowStats>(t.sim, "flow_" + f.name, nullptr,
                                                   f.pattern == FlowConfig::Pattern::kRequestResponse));
-    t.os->add_flow(static_cast<uint32_t>(i), f, *t.flows.back(), f.from_guest);
+    if (c.on_delivery) t.flows.back()->observe_deliveries(c.on_delivery);
+    // Every guest has every flow's application: a sender's share of the
+    // connections on each vCPU, a receiver wherever its packets arrive.
+    for (uint32_t v = 0; v < pairs; ++v) {
+      const FlowConfig share = pairs > 1 && f.from_guest ? sender_share(f, v, pairs) : f;
+      t.oses[v]->add_flow(static_cast<uint32_t>(i), share, *t.flows.back(), f.from_guest);
+    }
     t.peer->add_flow(static_cast<uint32_t>(i), f, *t.flows.back(), !f.from_guest);
   }
 }
@@ -117,13 +153,19 @@ void build_nic_rx(Topology& t, bool polled, core::Cycles deliver_cost, HostNicRx
                                        [&t](uint32_t p) { t.nic_rx->receive(p); });
 }
 
-// Kernel networking in front of a tap queue: the NIC's queues with their
-// interrupts and NAPI on the IRQ cores, and the bridge.
-void build_host_rx_to_tap(Topology& t) {
+// Kernel networking in front of the tap queues (one per queue pair): the
+// NIC's queues with their interrupts and NAPI on the IRQ cores, the bridge,
+// and the tap's queue choice (the guest's last queue for the connection,
+// else the flow hash).
+void build_host_rx_to_tap(Topology& t, uint32_t tap_queues) {
   const PathConfig& c = t.config;
-  t.tap = std::make_unique<TapQueue>(t.sim, "vm0_tap0", nullptr);
+  for (uint32_t i = 0; i < tap_queues; ++i) {
+    t.taps.push_back(std::make_unique<TapQueue>(t.sim, "vm0_tap" + std::to_string(i), nullptr, t.pool));
+  }
+  t.tap_steering = std::make_unique<TapSteering>(tap_queues, c.flows, c.seed);
   build_nic_rx(t, false, c.host_net.bridge_packet + c.host_net.tun_xmit_packet, [&t](uint32_t p, HostThread& by) {
-    if (!t.tap->push(p, &by)) t.pool.release(p);
+    TapQueue& tap = *t.taps[t.tap_steering->queue_for(t.pool[p])];
+    if (!tap.push(p, &by)) t.pool.release(p);
   });
 }
 
@@ -134,80 +176,127 @@ void build_virtio(Topology& t) {
   vq.event_idx = c.event_idx;
   vq.backend = c.backend == PathBackend::kVirtioUserspace ? SplitVirtqueue::Backend::kQemu
                                                           : SplitVirtqueue::Backend::kVhost;
-  t.queues = std::make_unique<VirtioQueuePair>("vm0_q0", vq, kRxVector, kTxVector);
-  t.driver = std::make_unique<VirtioNetDriver>(t.sim, "vm0_virtio_net", nullptr, *t.os, *t.queues, c.driver);
-  t.nic_driver = t.driver.get();
+  VirtioNetDriver::Config driver = c.driver;
+  driver.shared_vector = c.shared_vector;
+  for (uint32_t i = 0; i < t.pairs(); ++i) {
+    t.queues.push_back(std::make_unique<VirtioQueuePair>("vm0_q" + std::to_string(i), vq, t.rx_vector(i),
+                                                         t.tx_vector(i)));
+    t.drivers.push_back(std::make_unique<VirtioNetDriver>(t.sim, indexed("vm0_virtio_net", i, "_q"), nullptr,
+                                                          *t.oses[i], *t.queues.back(), driver, &t.irq_os(i)));
+    t.nic_drivers.push_back(t.drivers.back().get());
+  }
   auto to_wire = [&t](uint32_t p) { t.to_peer->send(p); };
 
   if (c.backend == PathBackend::kVhostUser) {
-    // OVS-DPDK: the PMD owns the physical port too; no kernel on the path.
+    // OVS-DPDK: the PMDs own the physical port too; no kernel on the path.
+    // PMD k polls queue pairs k, k + PMDs, ... and NIC queues likewise.
     build_nic_rx(t, true, core::Cycles(0), [](uint32_t, HostThread&) {});
-    std::vector<HostNicRx*> ports;
-    for (size_t q = 0; q < t.nic_rx->queues(); ++q) ports.push_back(&t.nic_rx->queue(q));
-    t.rx_call = std::make_unique<EventFd>("vm0_q0.rx_call");
-    t.tx_call = std::make_unique<EventFd>("vm0_q0.tx_call");
-    t.rx_irqfd = std::make_unique<Irqfd>(*t.rx_call, *t.vcpu, kRxVector);
-    t.tx_irqfd = std::make_unique<Irqfd>(*t.tx_call, *t.vcpu, kTxVector);
-    t.pmd = std::make_unique<VhostUserPmd>(t.sim, "pmd", nullptr, t.thread("pmd0", c.backend_core), *t.queues,
-                                           *t.rx_call, *t.tx_call, ports, t.pool, c.host_net, c.pmd, to_wire);
+    const uint32_t pmds = std::min<uint32_t>(t.pairs(), std::max<size_t>(1, c.backend_cores.size()));
+    for (uint32_t k = 0; k < pmds; ++k) {
+      std::vector<VhostUserPmd::GuestQueue> guest;
+      for (uint32_t i = k; i < t.pairs(); i += pmds) {
+        const std::string q = "vm0_q" + std::to_string(i);
+        guest.push_back({t.queues[i].get(), &t.call(q + ".rx_call", t.irq_vcpu(i), t.rx_vector(i)),
+                         &t.call(q + ".tx_call", t.irq_vcpu(i), t.tx_vector(i))});
+      }
+      std::vector<HostNicRx*> ports;
+      for (size_t q = k; q < t.nic_rx->queues(); q += pmds) ports.push_back(&t.nic_rx->queue(q));
+      t.pmds.push_back(std::make_unique<VhostUserPmd>(t.sim, indexed("pmd", k, ""), nullptr,
+                                                      t.thread("pmd" + std::to_string(k), t.backend_core(k)),
+                                                      std::move(guest), std::move(ports), t.pool, c.host_net, c.pmd,
+                                                      to_wire));
+    }
     return;
   }
 
-  build_host_rx_to_tap(t);
+  build_host_rx_to_tap(t, t.pairs());
+  // A write to tap queue i records the connection's queue for the way back.
+  auto to_tap = [&t](uint32_t p, uint32_t queue) {
+    t.tap_steering->sent_on(t.pool[p], queue);
+    t.to_peer->send(p);
+  };
   if (c.backend == PathBackend::kVirtioUserspace) {
-    t.qemu = std::make_unique<QemuVirtioNet>(t.sim, "qemu", nullptr, t.thread("qemu_main", c.backend_core), *t.queues,
-                                             *t.vcpu, *t.tap, t.pool, c.host_net, c.qemu, to_wire);
+    std::vector<QemuVirtioNet::Queue> queues;
+    for (uint32_t i = 0; i < t.pairs(); ++i) queues.push_back({t.queues[i].get(), &t.irq_vcpu(i), t.taps[i].get()});
+    t.qemu = std::make_unique<QemuVirtioNet>(t.sim, "qemu", nullptr, t.thread("qemu_main", c.backend_core),
+                                             std::move(queues), t.pool, c.host_net, c.qemu, to_tap);
     return;
   }
-  t.rx_call = std::make_unique<EventFd>("vm0_q0.rx_call");
-  t.tx_call = std::make_unique<EventFd>("vm0_q0.tx_call");
-  t.rx_irqfd = std::make_unique<Irqfd>(*t.rx_call, *t.vcpu, kRxVector);
-  t.tx_irqfd = std::make_unique<Irqfd>(*t.tx_call, *t.vcpu, kTxVector);
-  t.vhost = std::make_unique<VhostNet>(t.sim, "vhost", nullptr, t.thread("vhost_worker", c.backend_core), *t.queues,
-                                       *t.rx_call, *t.tx_call, *t.tap, t.pool, c.host_net, c.vhost, to_wire);
+  for (uint32_t i = 0; i < t.pairs(); ++i) {
+    // vhost-net: a device (and its worker thread) per queue pair.
+    const std::string q = "vm0_q" + std::to_string(i);
+    EventFd& rx_call = t.call(q + ".rx_call", t.irq_vcpu(i), t.rx_vector(i));
+    EventFd& tx_call = t.call(q + ".tx_call", t.irq_vcpu(i), t.tx_vector(i));
+    t.vhosts.push_back(std::make_unique<VhostNet>(
+        t.sim, indexed("vhost", i, "_q"), nullptr, t.thread(indexed("vhost_worker", i, ""), t.backend_core(i)),
+        *t.queues[i], rx_call, tx_call, *t.taps[i], t.pool, c.host_net, c.vhost,
+        [to_tap, i](uint32_t p) { to_tap(p, i); }));
+  }
 }
 
 void build_e1000(Topology& t) {
   const PathConfig& c = t.config;
-  build_host_rx_to_tap(t);
-  t.e1000 = std::make_unique<E1000Device>(t.sim, "vm0_e1000", nullptr, t.thread("qemu_main", c.backend_core), *t.vcpu,
-                                          kRxVector, *t.tap, t.pool, c.host_net, c.qemu.costs, c.e1000,
-                                          [&t](uint32_t p) { t.to_peer->send(p); });
-  t.e1000_driver = std::make_unique<E1000Driver>(t.sim, "vm0_e1000_driver", nullptr, *t.os, *t.e1000, kRxVector,
+  build_host_rx_to_tap(t, 1);
+  t.e1000 = std::make_unique<E1000Device>(t.sim, "vm0_e1000", nullptr, t.thread("qemu_main", c.backend_core),
+                                          *t.vcpus[0], kRxVector, *t.taps[0], t.pool, c.host_net, c.qemu.costs,
+                                          c.e1000, [&t](uint32_t p) { t.to_peer->send(p); });
+  t.e1000_driver = std::make_unique<E1000Driver>(t.sim, "vm0_e1000_driver", nullptr, *t.oses[0], *t.e1000, kRxVector,
                                                  E1000Driver::Config{c.driver.napi_budget, 16, c.driver.qdisc_len});
-  t.nic_driver = t.e1000_driver.get();
+  t.nic_drivers.push_back(t.e1000_driver.get());
 }
 
-// A hardware queue: an SR-IOV VF in the VM (DMA through the IOTLB,
-// interrupts posted or remapped), or the host's NIC on bare metal.
-void build_hardware_queue(Topology& t) {
+// Hardware queues: an SR-IOV VF's in the VM (DMA through the IOTLB,
+// interrupts posted or remapped), or the host NIC's on bare metal; one per
+// queue pair, each with its vector on its vCPU, the receive side spread by
+// RSS over the same key and table as the host NIC's.
+void build_hardware_queues(Topology& t) {
   const PathConfig& c = t.config;
   const bool vf = c.backend == PathBackend::kPassthrough;
   if (vf) t.iotlb = std::make_unique<Iotlb>(c.iotlb_entries, c.iommu_page_bytes);
-  NicQueue::Msi msi = [&t] { t.vcpu->raise_interrupt(kRxVector, nullptr); };
-  if (vf && !c.vtd_posted) {
-    // Remapped: the host takes the MSI on the IRQ core, VFIO's handler
-    // signals the eventfd and KVM's irqfd injects inline.
-    t.vfio_trigger = std::make_unique<EventFd>("vm0_vf0.trigger");
-    t.vfio_irqfd = std::make_unique<Irqfd>(*t.vfio_trigger, *t.vcpu, kRxVector);
-    HostThread& handler = t.thread("vfio_irq", c.irq_core);
-    t.vfio_body = std::make_unique<std::function<void()>>();
-    *t.vfio_body = [&t, &handler, &c] {
-      handler.sleep([&t, &handler, &c] {
-        handler.run(c.host_net.nic_irq, CpuCategory::kHostKernel,
-                    [&t, &handler] { handler.signal_in_kernel(*t.vfio_trigger, *t.vfio_body); });
-      });
-    };
-    handler.start(*t.vfio_body);
-    msi = [&handler] { handler.wake(nullptr); };
+  const RssTable rss(c.rss_key.empty() ? std::vector<uint8_t>(kDefaultRssKey.begin(), kDefaultRssKey.end()) : c.rss_key,
+                     {}, c.rss_entries, t.pairs());
+  for (const FlowConfig& f : c.flows) {
+    std::vector<uint32_t> by_conn;
+    for (uint32_t conn = 0; conn < f.connections; ++conn) by_conn.push_back(rss.queue_for(arriving_tuple(f, conn)));
+    t.hw_steering.push_back(std::move(by_conn));
   }
-  t.hw_queue = std::make_unique<NicQueue>(t.sim, vf ? "vm0_vf0" : "nic0_queue0", nullptr, c.hw_queue, t.pool,
-                                          t.iotlb.get(), *t.to_peer, msi);
-  t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
-                                       [&t](uint32_t p) { t.hw_queue->receive(p); });
-  t.hw_driver = std::make_unique<NicDriver>(t.sim, vf ? "vm0_vf_driver" : "host_nic_driver", nullptr, *t.os,
-                                            *t.hw_queue, kRxVector, c.hw_driver);
-  t.nic_driver = t.hw_driver.get();
+  for (uint32_t i = 0; i < t.pairs(); ++i) {
+    VCpu& vcpu = *t.vcpus[i];
+    const uint32_t vector = kRxVector + 2 * i;
+    NicQueue::Msi msi = [&vcpu, vector] { vcpu.raise_interrupt(vector, nullptr); };
+    if (vf && !c.vtd_posted) {
+      // Remapped: the host takes the MSI on the IRQ core, VFIO's handler
+      // signals the eventfd and KVM's irqfd injects inline.
+      EventFd& trigger = t.call(indexed("vm0_vf0.trigger", i, "_q"), vcpu, vector);
+      HostThread& handler = t.thread(indexed("vfio_irq", i, ""), c.irq_core);
+      t.vfio_bodies.push_back(std::make_unique<std::function<void()>>());
+      std::function<void()>* body = t.vfio_bodies.back().get();
+      *body = [&handler, &c, &trigger, body] {
+        handler.sleep([&handler, &c, &trigger, body] {
+          handler.run(c.host_net.nic_irq, CpuCategory::kHostKernel,
+                      [&handler, &trigger, body] { handler.signal_in_kernel(trigger, *body); });
+        });
+      };
+      handler.start(*body);
+      msi = [&handler] { handler.wake(nullptr); };
+    }
+    const std::string name = vf ? indexed("vm0_vf0", i, "_q") : "nic0_queue" + std::to_string(i);
+    t.hw_queues.push_back(std::make_unique<NicQueue>(t.sim, name, nullptr, c.hw_queue, t.pool, t.iotlb.get(),
+                                                     *t.to_peer, msi));
+    if (i == 0) {
+      t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool, [&t](uint32_t p) {
+        const Packet& pk = t.pool[p];
+        const uint32_t q = pk.flow < t.hw_steering.size() && pk.conn < t.hw_steering[pk.flow].size()
+                               ? t.hw_steering[pk.flow][pk.conn]
+                               : 0;
+        t.hw_queues[q]->receive(p);
+      });
+    }
+    t.hw_drivers.push_back(std::make_unique<NicDriver>(t.sim, vf ? indexed("vm0_vf_driver", i, "_q")
+                                                                 : indexed("host_nic_driver", i, "_q"),
+                                                       nullptr, *t.oses[i], *t.hw_queues.back(), vector, c.hw_driver));
+    t.nic_drivers.push_back(t.hw_drivers.back().get());
+  }
 }
 
 uint64_t counter(const core::Component& c, std::string_view stat) {
@@ -238,7 +327,19 @@ PathResults collect(Topology& t, double wall_s) {
   for (int d = 0; d < 2; ++d) {
     for (double& h : r.hop_mean_us[d]) h = r.hop_packets[d] > 0 ? h / double(r.hop_packets[d]) * 1e-6 : 0;
   }
-  if (t.nic_driver) r.nic_packets = counter(*t.nic_driver, "rx_packets") + counter(*t.nic_driver, "tx_packets");
+  for (size_t i = 0; i < t.nic_drivers.size(); ++i) {
+    const core::Component& d = *t.nic_drivers[i];
+    PathResults::VmQueueCounts q;
+    q.vcpu_core = t.irq_vcpu(static_cast<uint32_t>(i)).thread().core().index();
+    q.rx_packets = counter(d, "rx_packets");
+    q.tx_packets = counter(d, "tx_packets");
+    q.interrupts = counter(d, "rx_interrupts") + counter(d, "tx_interrupts") + counter(d, "interrupts");
+    q.kicks = counter(d, "kicks") + counter(d, "doorbells");
+    if (i < t.hw_queues.size()) q.interrupts = t.hw_queues[i]->interrupts();  // MSI-X of the VF queue
+    if (t.e1000_driver) q.interrupts = t.vcpus[0]->interrupts();                // its one INTx line
+    r.nic_packets += q.rx_packets + q.tx_packets;
+    r.per_vm_queue.push_back(q);
+  }
   for (const core::Component* comp : t.sim.components()) {
     r.drops += counter(*comp, "drops") + counter(*comp, "qdisc_drops");
   }
@@ -247,16 +348,18 @@ PathResults collect(Topology& t, double wall_s) {
       const HostNicRx& rx = t.nic_rx->queue(q);
       r.per_queue.push_back({counter(rx, "frames"), rx.drops(), rx.interrupts()});
     }
-  } else if (t.hw_queue) {
-    r.per_queue.push_back({counter(*t.hw_queue, "rx_frames"), t.hw_queue->drops(), t.hw_queue->interrupts()});
+  } else {
+    for (const auto& q : t.hw_queues) r.per_queue.push_back({counter(*q, "rx_frames"), q->drops(), q->interrupts()});
   }
   if (t.iotlb) {
     r.iotlb_hits = t.iotlb->hits();
     r.iotlb_misses = t.iotlb->misses();
   }
-  r.exits = t.vcpu->exits();
-  for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] = t.vcpu->exits(static_cast<ExitReason>(i));
-  r.guest_interrupts = t.vcpu->interrupts();
+  for (const auto& v : t.vcpus) {
+    r.exits += v->exits();
+    for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] += v->exits(static_cast<ExitReason>(i));
+    r.guest_interrupts += v->interrupts();
+  }
   for (auto& th : t.threads) {
     r.host_syscalls += th->syscalls();  // QEMU's on the vCPU thread (e1000) count too
     r.wakeups += th->wakeups();
@@ -282,12 +385,13 @@ PathResults run_path(const PathConfig& config) {
   if (config.warmup >= config.duration) throw std::invalid_argument("the warm-up must be shorter than the run");
   check_path_graph(build_path_graph(config));  // the wiring connects both ways
   const auto wall_start = std::chrono::steady_clock::now();
-  std::unique_ptr<core::TraceWriter> trace;
-  if (!config.trace_path.empty()) {
-    trace = std::make_unique<core::TraceWriter>(config.trace_path, config.trace_from, config.trace_to);
+  std::unique_ptr<core::ChromeTrace> trace_file;
+  if (config.trace == nullptr && !config.trace_path.empty()) {
+    trace_file = std::make_unique<core::ChromeTrace>(config.trace_path, config.trace_from, config.trace_to);
   }
+  core::TraceWriter* trace = config.trace != nullptr ? config.trace : trace_file.get();
   Topology t(config);
-  t.sim.set_tracer(trace.get());
+  t.sim.set_tracer(trace);
   build_common(t);
   switch (config.backend) {
     case PathBackend::kVirtioUserspace:
@@ -300,7 +404,7 @@ PathResults run_path(const PathConfig& config) {
       break;
     case PathBackend::kPassthrough:
     case PathBackend::kBareMetal:
-      build_hardware_queue(t);
+      build_hardware_queues(t);
       break;
   }
   // The run goes in slices so that progress can be reported and a cancel
@@ -308,10 +412,11 @@ PathResults run_path(const PathConfig& config) {
   // not change which events run or in which order.
   const core::Duration slice =
       std::max(std::min(config.duration / 100, core::Milliseconds(1)), core::Nanoseconds(1));
+  bool stopped = false;
   PathSnapshot snap{core::Time::zero(), config.duration};
   uint64_t packets_before_reset = 0, bytes_before_reset = 0;  // the flows' counts restart after the warm-up
   auto run_to = [&](core::Time until) {
-    for (core::Time t_next = t.sim.now() + slice; t.sim.now() < until; t_next = t.sim.now() + slice) {
+    for (core::Time t_next = t.sim.now() + slice; !stopped && t.sim.now() < until; t_next = t.sim.now() + slice) {
       if (config.cancel != nullptr && config.cancel->load(std::memory_order_relaxed)) throw Cancelled();
       t.sim.run_until(std::min(t_next, until));
       if (config.progress) config.progress((t.sim.now() - core::Time::zero()).seconds() / config.duration.seconds());
@@ -326,6 +431,7 @@ PathResults run_path(const PathConfig& config) {
         }
         config.snapshot(snap);
       }
+      stopped = config.stop && config.stop(t.sim.now());
     }
   };
   run_to(core::Time::zero() + config.warmup);

@@ -43,6 +43,14 @@ struct PathResults {
     uint64_t interrupts = 0;  // its vector's interrupts
   };
   std::vector<QueueCounts> per_queue;  // the host NIC's (or the VF's) receive queues
+  struct VmQueueCounts {
+    uint32_t vcpu_core = 0;   // where its interrupts are taken
+    uint64_t rx_packets = 0;  // to the guest through it
+    uint64_t tx_packets = 0;  // from the guest through it
+    uint64_t interrupts = 0;  // its vectors' interrupts the driver handled
+    uint64_t kicks = 0;       // doorbell writes (virtio kicks, VF tail writes)
+  };
+  std::vector<VmQueueCounts> per_vm_queue;  // the VM's queue pairs, by its drivers
   double busy_cycles = 0;      // non-idle cycles over all cores
   // Mean one-way journey per hop (FlowStats::hop_name), by direction.
   std::array<std::array<double, 4>, 2> hop_mean_us{};

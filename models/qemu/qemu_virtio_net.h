@@ -1,5 +1,6 @@
-// QEMU's userspace virtio-net backend for one queue pair, all of it in the
-// main-loop thread: ppoll over the queues' ioeventfds and the tap fd; a TX
+// QEMU's userspace virtio-net backend, all of it in the main-loop thread,
+// for every queue pair of the device (each with its tap queue): ppoll over
+// the queues' ioeventfds and the tap fds; a TX
 // kick (read of the ioeventfd) disables further kicks and schedules the
 // bottom half, which flushes up to 256 packets with one writev each,
 // re-enables kicks and flushes once more; a readable tap is drained by
@@ -7,9 +8,12 @@
 // read that finds nothing), each copied into a guest buffer; a guest without
 // buffers stops the reading and enables RX kicks. Interrupts go to KVM with
 // an ioctl (KVM_SIGNAL_MSI) whenever the ring's event index asks for one.
+// With several queue pairs the one thread serves them all, scanning from
+// the queue after the one it served last.
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "models/host/host_thread.h"
 #include "models/net/host_net_costs.h"
@@ -34,43 +38,52 @@ class QemuVirtioNet final : public core::Component {
     uint32_t tap_read_max = 50;  // tap_send's cap per callback
     QemuCosts costs;
   };
-  using ToWire = std::function<void(uint32_t packet)>;
+  // A packet the guest sent, written to tap through queue pair `queue`.
+  using ToWire = std::function<void(uint32_t packet, uint32_t queue)>;
+  // One queue pair: its rings, the vCPU its vectors reach, its tap queue.
+  struct Queue {
+    VirtioQueuePair* rings = nullptr;
+    VCpu* vcpu = nullptr;
+    TapQueue* tap = nullptr;
+  };
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
   QemuVirtioNet(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& main_loop,
-                VirtioQueuePair& queues, VCpu& vcpu, TapQueue& tap, PacketPool& pool, const HostNetCosts& host,
-                const Config& config, ToWire to_wire);
+                std::vector<Queue> queues, PacketPool& pool, const HostNetCosts& host, const Config& config,
+                ToWire to_wire);
 
   void init() override;
 
  private:
+  struct State : Queue {
+    uint32_t index = 0;
+    bool bh_scheduled = false;
+    bool tx_rechecked = false;
+    uint32_t bh_count = 0;
+    uint32_t tap_count = 0;
+    bool rx_blocked = false;  // no guest buffers: tap reading stopped
+    bool held_valid = false;  // a packet read from tap waiting for a buffer
+    uint32_t held = 0;
+  };
   void poll();
   void dispatch();
-  void tx_bh();
-  void tx_flush_one();
-  void tap_send();
-  void tap_read_one();
-  void interrupt(uint32_t vector, Continuation k);
+  void tx_bh(State& s);
+  void tx_flush_one(State& s);
+  void tap_send(State& s);
+  void tap_read_one(State& s);
+  void interrupt(State& s, uint32_t vector, Continuation k);
   core::Cycles cycles_of_copy(uint32_t bytes) const;
   uint32_t bytes_of(uint32_t packet) const { return (*pool_)[packet].bytes; }
 
   HostThread* thread_;
-  VirtioQueuePair* q_;
-  VCpu* vcpu_;
-  TapQueue* tap_;
+  std::vector<State> queues_;
+  size_t next_ = 0;  // where the next scan for work starts
   PacketPool* pool_;
   HostNetCosts host_;
   Config config_;
   ToWire to_wire_;
-  bool bh_scheduled_ = false;
-  bool tx_rechecked_ = false;
-  uint32_t bh_count_ = 0;
-  uint32_t tap_count_ = 0;
-  bool rx_blocked_ = false;     // no guest buffers: tap reading stopped
-  bool held_valid_ = false;     // a packet read from tap waiting for a buffer
-  uint32_t held_ = 0;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};
   core::Counter interrupts_{this, "interrupts"};

@@ -3,6 +3,7 @@
 // application or the external peer) and sinks use it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -30,6 +31,11 @@ struct FlowConfig {
   // in the source port (port + connection), and packets take them in turn.
   FlowTuple tuple;
   uint32_t connections = 1;
+  // The share of the connections one sender owns when several vCPUs send
+  // the flow: connections first_conn, first_conn + conn_step, ... below
+  // `connections` (rate and outstanding requests split in proportion).
+  uint32_t first_conn = 0;
+  uint32_t conn_step = 1;
   // Request/response.
   uint32_t request_bytes = 64;
   uint32_t response_bytes = 64;
@@ -48,6 +54,27 @@ inline FlowTuple arriving_tuple(const FlowConfig& f, uint32_t conn) {
     std::swap(t.src_port, t.dst_port);
   }
   return t;
+}
+
+// How many of the flow's connections this sender owns.
+inline uint32_t owned_connections(const FlowConfig& f) {
+  if (f.first_conn >= f.connections) return 0;
+  return (f.connections - f.first_conn + f.conn_step - 1) / f.conn_step;
+}
+
+// The share of a flow that the sender on vCPU `vcpu` of `vcpus` owns:
+// connections vcpu, vcpu + vcpus, ..., its rate and outstanding requests in
+// proportion (at least one request per owned connection's share).
+inline FlowConfig sender_share(const FlowConfig& f, uint32_t vcpu, uint32_t vcpus) {
+  FlowConfig s = f;
+  s.first_conn = vcpu;
+  s.conn_step = vcpus;
+  const uint32_t owned = owned_connections(s);
+  const double fraction = double(owned) / double(f.connections);
+  s.rate_pps = f.rate_pps * fraction;
+  s.outstanding = owned == 0 ? 0 : std::max<uint32_t>(1, f.outstanding / f.connections * owned);
+  if (f.max_packets != 0) s.max_packets = (f.max_packets * owned + f.connections - 1) / f.connections;
+  return s;
 }
 
 // The gap before the next open-loop send (or burst).

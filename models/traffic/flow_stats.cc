@@ -43,6 +43,7 @@ void FlowStats::add_hops(const Packet& p, core::Time at) {
     last = end;
   }
   ++hop_packets_[direction];
+  if (observer_) observer_(p, at);
 }
 
 void FlowStats::on_reset_stats() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "models/net/packet.h"
@@ -33,6 +34,11 @@ class FlowStats final : public core::Component {
     latency_.record(at - (p.kind == PacketKind::kResponse ? p.origin : p.born));
     add_hops(p, at);
   }
+  // Told of every packet that reaches its application, with when (the
+  // journey add_hops records); may be empty. `viosim explain` finds its
+  // packet so.
+  using DeliveryObserver = std::function<void(const Packet&, core::Time at)>;
+  void observe_deliveries(DeliveryObserver observer) { observer_ = std::move(observer); }
   bool round_trip() const { return round_trip_; }
   uint64_t sent_count() const { return sent_.value(); }
   uint64_t received_count() const { return received_.value(); }
@@ -51,6 +57,7 @@ class FlowStats final : public core::Component {
   void on_reset_stats() override;
 
   bool round_trip_;
+  DeliveryObserver observer_;
   double hop_ps_[2][kHops] = {};
   uint64_t hop_packets_[2] = {};
   core::Counter sent_{this, "sent"};

@@ -80,7 +80,7 @@ void VCpu::exit_signal(ExitReason reason, EventFd& fd, Continuation k) {
 }
 
 void VCpu::exit_to_device_model(ExitReason reason, DeviceModel device, Continuation k) {
-  if (sim().tracer()) thread_->trace_instant("exit " + std::string(exit_reason_name(reason)));
+  if (sim().tracer()) thread_->trace_instant(CauseKind::kExit, "exit " + std::string(exit_reason_name(reason)));
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(reason)];
   mode_ = Mode::kHost;
@@ -110,7 +110,7 @@ void VCpu::exit_to_device_model(ExitReason reason, DeviceModel device, Continuat
 }
 
 void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k) {
-  if (sim().tracer()) thread_->trace_instant("exit " + std::string(exit_reason_name(reason)));
+  if (sim().tracer()) thread_->trace_instant(CauseKind::kExit, "exit " + std::string(exit_reason_name(reason)));
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(reason)];
   mode_ = Mode::kHost;
@@ -268,7 +268,12 @@ void VCpu::schedule_next() {
 // ---- host side ----
 
 void VCpu::raise_interrupt(uint32_t vector, const HostThread* from) {
-  if (sim().tracer()) thread_->trace_instant("interrupt " + std::to_string(vector));
+  // A vector already pending in the IRR (or the posted-interrupt
+  // descriptor) is not pending twice: the second MSI merges with it.
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (pending_[i] == vector) return;
+  }
+  if (sim().tracer()) thread_->trace_instant(CauseKind::kInterrupt, "interrupt " + std::to_string(vector));
   ++interrupts_;
   pending_.push_back(vector);
   wake_for_work(from);
@@ -300,6 +305,7 @@ void VCpu::halt() {
     });
     return;
   }
+  if (sim().tracer()) thread_->trace_instant(CauseKind::kExit, "exit hlt");
   ++halts_;
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(ExitReason::kHlt)];

@@ -2,6 +2,8 @@
 // notification windows and irqfd signalling; optional busy polling.
 #include "models/vhost/vhost_net.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& VhostNet::model_spec() {
@@ -103,6 +105,8 @@ void VhostNet::tx_batch_step() {
          done_bytes_ < config_.byte_weight && q_->tx.pop(packet)) {
     batch_.push_back(packet);
     stamp((*pool_)[packet], kStampBackend, now());
+    trace_hop(*worker_, (*pool_)[packet], place::kVhostWorker, "the vhost worker took it from the TX vring (handle_tx)");
+    trace_copy(*worker_, (*pool_)[packet], "out of the guest's TX buffer (tun_sendmsg)");
     ++done_packets_;
     done_bytes_ += (*pool_)[packet].bytes;
     cost += config_.costs.tx_packet + copy(packet);
@@ -191,11 +195,13 @@ void VhostNet::rx_step() {
   tap_->pop(packet);
   ++done_packets_;
   done_bytes_ += (*pool_)[packet].bytes;
+  trace_copy(*worker_, (*pool_)[packet], "from the tap into the guest's RX buffer (handle_rx)");
   worker_->run(config_.costs.rx_packet + copy(packet), CpuCategory::kVhost, [this, token, packet] {
     ++rx_packets_;
     q_->rx_packet[token] = packet;
     q_->rx.push_used(token, (*pool_)[packet].bytes);
     stamp((*pool_)[packet], kStampBackend, now());
+    trace_hop(*worker_, (*pool_)[packet], place::kRxVring, "the vhost worker put it in a guest buffer and marked it used");
     if (++rx_unflushed_ >= config_.batch) {
       rx_flush([this] { rx_step(); });
       return;

@@ -2,6 +2,8 @@
 // asked, spin otherwise.
 #include "models/vhost_user/vhost_user_pmd.h"
 
+#include "models/net/packet_trace.h"
+
 namespace viosim::models {
 
 const core::ComponentSpec& VhostUserPmd::model_spec() {
@@ -20,29 +22,31 @@ const core::ComponentSpec& VhostUserPmd::model_spec() {
 }
 
 VhostUserPmd::VhostUserPmd(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& pmd,
-                           VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call,
-                           std::vector<HostNicRx*> ports, PacketPool& pool, const HostNetCosts& host, const Config& config, ToWire to_wire)
+                           std::vector<GuestQueue> queues, std::vector<HostNicRx*> ports, PacketPool& pool,
+                           const HostNetCosts& host, const Config& config, ToWire to_wire)
     : core::Component(sim, name, parent),
       pmd_(&pmd),
-      q_(&queues),
-      rx_call_(&rx_call),
-      tx_call_(&tx_call),
+      guest_(std::move(queues)),
       ports_(std::move(ports)),
       pool_(&pool),
       host_(host),
       config_(config),
       to_wire_(std::move(to_wire)) {
-  tx_burst_.reserve(config_.burst);
+  tx_burst_.resize(guest_.size());
+  for (auto& b : tx_burst_) b.reserve(config_.burst);
+  notify_tx_.assign(guest_.size(), false);
   rx_burst_.reserve(config_.burst);
   rx_tokens_.reserve(config_.burst);
 }
 
 void VhostUserPmd::init() {
   // rte_vhost_enable_guest_notification(vid, q, 0) on every vring at start.
-  q_->tx.disable_notify();
-  q_->rx.disable_notify();
-  q_->on_tx_avail = [this] { pmd_->poke(); };
-  q_->on_rx_avail = [this] { pmd_->poke(); };
+  for (GuestQueue& g : guest_) {
+    g.rings->tx.disable_notify();
+    g.rings->rx.disable_notify();
+    g.rings->on_tx_avail = [this] { pmd_->poke(); };
+    g.rings->on_rx_avail = [this] { pmd_->poke(); };
+  }
   for (HostNicRx* port : ports_) port->set_poller(pmd_);
   pmd_->start([this] { iterate(); });
 }
@@ -51,16 +55,30 @@ core::Cycles VhostUserPmd::copy(uint32_t packet) const {
   return host_.copy((*pool_)[packet].bytes, pmd_->core().clock());
 }
 
+// One look at each queue: the guests' TX rings and the port's RX rings.
+core::Cycles VhostUserPmd::empty_look() const {
+  return config_.costs.poll_queue * static_cast<int64_t>(guest_.size() + ports_.size());
+}
+
 void VhostUserPmd::iterate() {
   const PmdCosts& c = config_.costs;
-  // One look at each queue: the guest's TX ring and the port's RX rings.
-  core::Cycles cost = c.poll_queue * static_cast<int64_t>(1 + ports_.size());
-  tx_burst_.clear();
+  core::Cycles cost = empty_look();
+  bool any_tx = false;
   uint32_t token = 0;
-  while (tx_burst_.size() < config_.burst && q_->tx.pop(token)) {
-    tx_burst_.push_back(token);
-    stamp((*pool_)[token], kStampBackend, now());
-    cost += c.dequeue_packet + copy(token) + c.switch_packet + c.nic_packet;
+  for (size_t g = 0; g < guest_.size(); ++g) {
+    std::vector<uint32_t>& burst = tx_burst_[g];
+    burst.clear();
+    while (burst.size() < config_.burst && guest_[g].rings->tx.pop(token)) {
+      burst.push_back(token);
+      stamp((*pool_)[token], kStampBackend, now());
+      trace_hop(*pmd_, (*pool_)[token], place::kPmdThread, "the PMD dequeued it from the TX vring (burst)");
+      trace_copy(*pmd_, (*pool_)[token], "out of the guest's TX buffer");
+      cost += c.dequeue_packet + copy(token) + c.switch_packet + c.nic_packet;
+    }
+    if (!burst.empty()) {
+      cost += c.burst;
+      any_tx = true;
+    }
   }
   rx_burst_.clear();
   rx_tokens_.clear();
@@ -68,15 +86,18 @@ void VhostUserPmd::iterate() {
   for (HostNicRx* port : ports_) {
     while (rx_burst_.size() < config_.burst && !port->empty()) {
       port->poll(packet);
+      trace_hop(*pmd_, (*pool_)[packet], place::kPmdThread, "the PMD polled it from the NIC's RX queue (burst)");
       rx_burst_.push_back(packet);
       cost += c.nic_packet + c.switch_packet;
     }
   }
   // rte_vhost_enqueue_burst: guest buffers for as many as there are.
+  VirtioQueuePair* rx_q = guest_[0].rings;
   uint32_t retries = 0;
   while (rx_tokens_.size() < rx_burst_.size()) {
-    if (q_->rx.pop(token)) {
+    if (rx_q->rx.pop(token)) {
       rx_tokens_.push_back(token);
+      trace_copy(*pmd_, (*pool_)[rx_burst_[rx_tokens_.size() - 1]], "into the guest's RX buffer");
       cost += c.enqueue_packet + copy(rx_burst_[rx_tokens_.size() - 1]);
       continue;
     }
@@ -84,13 +105,11 @@ void VhostUserPmd::iterate() {
     ++retries;
     cost += c.poll_queue;  // each retry looks at the ring again
   }
-  if (!tx_burst_.empty()) cost += c.burst;
   if (!rx_burst_.empty()) cost += c.burst;
-  if (tx_burst_.empty() && rx_burst_.empty()) {
+  if (!any_tx && rx_burst_.empty()) {
     // Nothing found: spin until a ring gets work, then look again.
     pmd_->spin(CpuCategory::kPmd, core::Duration::max(), /*yield=*/false, [this] {
-      pmd_->run(config_.costs.poll_queue * static_cast<int64_t>(1 + ports_.size()), CpuCategory::kPmd,
-                [this] { iterate(); });
+      pmd_->run(empty_look(), CpuCategory::kPmd, [this] { iterate(); });
     });
     return;
   }
@@ -99,39 +118,46 @@ void VhostUserPmd::iterate() {
 }
 
 void VhostUserPmd::after_iteration() {
-  for (uint32_t p : tx_burst_) {
-    ++tx_packets_;
-    to_wire_(p);
-    q_->tx.push_used(p, 0);
+  for (size_t g = 0; g < guest_.size(); ++g) {
+    for (uint32_t p : tx_burst_[g]) {
+      ++tx_packets_;
+      to_wire_(p);
+      guest_[g].rings->tx.push_used(p, 0);
+    }
   }
+  VirtioQueuePair* rx_q = guest_[0].rings;
   for (size_t i = 0; i < rx_burst_.size(); ++i) {
     if (i < rx_tokens_.size()) {
       ++rx_packets_;
-      q_->rx_packet[rx_tokens_[i]] = rx_burst_[i];
-      q_->rx.push_used(rx_tokens_[i], (*pool_)[rx_burst_[i]].bytes);
+      rx_q->rx_packet[rx_tokens_[i]] = rx_burst_[i];
+      rx_q->rx.push_used(rx_tokens_[i], (*pool_)[rx_burst_[i]].bytes);
       stamp((*pool_)[rx_burst_[i]], kStampBackend, now());
+      trace_hop(*pmd_, (*pool_)[rx_burst_[i]], place::kRxVring, "the PMD enqueued it into a guest buffer");
     } else {
       ++drops_;
       pool_->release(rx_burst_[i]);
     }
   }
   // vhost_vring_call_split once per burst and queue, when asked.
-  notify_tx_ = !tx_burst_.empty() && q_->tx.should_notify();
-  notify_rx_ = !rx_tokens_.empty() && q_->rx.should_notify();
-  notify_then([this] { iterate(); });
+  for (size_t g = 0; g < guest_.size(); ++g) {
+    notify_tx_[g] = !tx_burst_[g].empty() && guest_[g].rings->tx.should_notify();
+  }
+  notify_rx_ = !rx_tokens_.empty() && rx_q->rx.should_notify();
+  notify_then(0, [this] { iterate(); });
 }
 
-void VhostUserPmd::notify_then(Continuation k) {
+void VhostUserPmd::notify_then(size_t next_tx, Continuation k) {
   if (notify_rx_) {
     notify_rx_ = false;
     ++calls_;
-    pmd_->signal(*rx_call_, [this, k = std::move(k)]() mutable { notify_then(std::move(k)); });
+    pmd_->signal(*guest_[0].rx_call, [this, next_tx, k = std::move(k)]() mutable { notify_then(next_tx, std::move(k)); });
     return;
   }
-  if (notify_tx_) {
-    notify_tx_ = false;
+  for (size_t g = next_tx; g < guest_.size(); ++g) {
+    if (!notify_tx_[g]) continue;
+    notify_tx_[g] = false;
     ++calls_;
-    pmd_->signal(*tx_call_, std::move(k));
+    pmd_->signal(*guest_[g].tx_call, [this, g, k = std::move(k)]() mutable { notify_then(g + 1, std::move(k)); });
     return;
   }
   k();

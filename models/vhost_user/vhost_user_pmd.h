@@ -42,9 +42,19 @@ class VhostUserPmd final : public core::Component {
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
+  // A vhost-user queue pair this PMD serves: its rings and its call fds.
+  struct GuestQueue {
+    VirtioQueuePair* rings = nullptr;
+    EventFd* rx_call = nullptr;
+    EventFd* tx_call = nullptr;
+  };
+
+  // Polls the guest TX rings of `queues` and the NIC `ports`; what it
+  // receives goes into the first queue's RX ring (OVS gives each PMD thread
+  // its own transmit queue on a vhost-user port, so one PMD fills one guest
+  // RX queue).
   VhostUserPmd(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& pmd,
-               VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call, std::vector<HostNicRx*> ports,
-               PacketPool& pool,
+               std::vector<GuestQueue> queues, std::vector<HostNicRx*> ports, PacketPool& pool,
                const HostNetCosts& host, const Config& config, ToWire to_wire);
 
   void init() override;
@@ -53,22 +63,21 @@ class VhostUserPmd final : public core::Component {
  private:
   void iterate();
   void after_iteration();
-  void notify_then(Continuation k);
+  void notify_then(size_t next_tx, Continuation k);
   core::Cycles copy(uint32_t packet) const;
+  core::Cycles empty_look() const;
 
   HostThread* pmd_;
-  VirtioQueuePair* q_;
-  EventFd* rx_call_;
-  EventFd* tx_call_;
+  std::vector<GuestQueue> guest_;
   std::vector<HostNicRx*> ports_;  // the physical port's receive queues it polls
   PacketPool* pool_;
   HostNetCosts host_;
   Config config_;
   ToWire to_wire_;
-  std::vector<uint32_t> tx_burst_;
+  std::vector<std::vector<uint32_t>> tx_burst_;  // per guest queue
   std::vector<uint32_t> rx_burst_;
   std::vector<uint32_t> rx_tokens_;
-  bool notify_tx_ = false;
+  std::vector<bool> notify_tx_;
   bool notify_rx_ = false;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};

@@ -169,7 +169,6 @@ std::vector<PathBackend> compared_backends(const viosim::Scenario& s) {
 models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend backend) {
   if (s.vm_size() != 1) throw NotModelled("scenarios with " + std::to_string(s.vm_size()) + " VMs (one is modelled)");
   const viosim::Vm& vm = s.vm(0);
-  if (vm.nic().queues() != 1) throw NotModelled("multi-queue virtual NICs (queues: 1 is modelled)");
   models::PathConfig c;
   c.backend = backend;
   c.seed = s.seed();
@@ -192,6 +191,30 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   };
   c.backend_core = vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
   used.insert(c.backend_core);
+  // Multi-queue: vCPU i where pin_cores says (else on the lowest free
+  // cores), one queue pair per vCPU up to the device's queues (the guest
+  // driver's min(online CPUs, max queue pairs); E1000 has one), and the
+  // backend's threads: the listed cores, or for vhost-net a free core for
+  // each queue pair's worker, as the scheduler would spread them.
+  const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
+  c.queue_pairs = backend == PathBackend::kE1000 ? 1 : std::min(vcpus, std::max<uint32_t>(1, vm.nic().queues()));
+  c.vcpu_cores.push_back(c.vcpu_core);
+  for (uint32_t i = 1; i < c.queue_pairs; ++i) {
+    c.vcpu_cores.push_back(i < static_cast<uint32_t>(vm.pin_cores_size()) ? vm.pin_cores(static_cast<int>(i))
+                                                                          : next_free());
+  }
+  for (uint32_t b : vm.nic().backend_cores()) c.backend_cores.push_back(b);
+  if (c.backend_cores.empty()) {
+    c.backend_cores.push_back(c.backend_core);
+    for (uint32_t i = 1; backend == PathBackend::kVhostNet && i < c.queue_pairs; ++i) {
+      c.backend_cores.push_back(next_free());
+    }
+  }
+  for (uint32_t b : c.backend_cores) used.insert(b);
+  const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
+  const bool virtio = backend == PathBackend::kVirtioUserspace || backend == PathBackend::kVhostNet ||
+                      backend == PathBackend::kVhostUser;
+  c.shared_vector = virtio && vectors < 2 * c.queue_pairs + 1;
   c.irq_core = next_free();
   // The host NIC's queues: one vector each, spread over the cores nobody
   // else uses, starting with the IRQ core (wrapping when there are fewer).
@@ -202,6 +225,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.event_idx = vm.nic().features().event_idx();
   c.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
   c.vcpu.apicv = vm.interrupts().apicv();
+  c.vtd_posted = vm.interrupts().vtd_posted();
   c.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
   c.vcpu.halt_poll_grow = vm.halt_polling().grow();
   c.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());

@@ -68,6 +68,16 @@ BackendResult to_backend_result(const models::PathResults& r) {
     qr->set_drops(r.per_queue[q].drops);
     qr->set_interrupts(r.per_queue[q].interrupts);
   }
+  for (size_t q = 0; q < r.per_vm_queue.size(); ++q) {
+    const models::PathResults::VmQueueCounts& c = r.per_vm_queue[q];
+    VmQueueResult* vq = b.add_per_vm_queue();
+    vq->set_queue(static_cast<uint32_t>(q));
+    vq->set_vcpu_core(c.vcpu_core);
+    vq->set_rx_packets(c.rx_packets);
+    vq->set_tx_packets(c.tx_packets);
+    vq->set_interrupts(c.interrupts);
+    vq->set_kicks(c.kicks);
+  }
   for (size_t core = 0; core < r.per_core_s.size(); ++core) {
     CoreUsage* cu = b.add_per_core();
     cu->set_core(static_cast<uint32_t>(core));

@@ -169,13 +169,56 @@ TEST_F(Viosim, RunRejectsBadInputWithStatusTwo) {
 }
 
 TEST_F(Viosim, EverySubcommandHasHelp) {
-  for (const char* command : {"validate", "run", "plot", "profiles", "list-models", "schema"}) {
+  for (const char* command : {"validate", "run", "plot", "profiles", "list-models", "schema", "graph", "explain"}) {
     const Outcome o = run(std::string(command) + " --help");
     EXPECT_EQ(o.status, 0) << command;
     EXPECT_NE(o.out.find(std::string("usage: viosim ") + command), std::string::npos) << command;
   }
   EXPECT_EQ(run("--help").status, 0);
   EXPECT_EQ(run("help run").status, 0);
+}
+
+// `viosim explain` prints exactly the pinned journey. After an intended
+// change (wording, a model), regenerate the expected file with
+//   VIOSIM_UPDATE_EXPECTED=1 build/release/tests/cli/cli_test --gtest_filter='*Explain*'
+// and review its diff like any other change.
+TEST_F(Viosim, ExplainPrintsThePinnedJourney) {
+  const Outcome o = run("explain scenarios/examples/explain_rr.textproto --backend VHOST_NET --packet 1");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "");
+  const fs::path expected = fs::path(VIOSIM_SOURCE_DIR) / "tests/cli/expected/explain_rr_vhost_net_packet1.txt";
+  if (std::getenv("VIOSIM_UPDATE_EXPECTED") != nullptr) {
+    std::ofstream(expected, std::ios::binary) << o.out;
+    GTEST_SKIP() << "updated " << expected;
+  }
+  EXPECT_EQ(o.out, slurp(expected));
+  // The same again, and the default backend is the first compared.
+  EXPECT_EQ(run("explain scenarios/examples/explain_rr.textproto --packet 1").out, o.out);
+}
+
+TEST_F(Viosim, ExplainRejectsBadInputWithStatusTwo) {
+  const std::string file = "scenarios/examples/explain_rr.textproto";
+  Outcome o = run("explain " + file + " --packet 100000");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("viosim explain: " + file + ": there is no packet 100000: only "), std::string::npos) << o.err;
+  EXPECT_EQ(o.out, "");
+  o = run("explain " + file + " --packet -1");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--packet takes a packet number"), std::string::npos) << o.err;
+  EXPECT_EQ(run("explain " + file + " --packet 1x").status, 2);
+  o = run("explain " + file + " --backend VHOST");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("unknown backend \"VHOST\""), std::string::npos) << o.err;
+  o = run("explain " + file + " --flow stream");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("has no flow \"stream\" (flows: rr)"), std::string::npos) << o.err;
+  EXPECT_EQ(run("explain " + file + " --set run.warmup_ms=9").status, 2);  // longer than the run
+  EXPECT_EQ(run("explain " + file + " --pakcet 1").status, 2);
+  EXPECT_EQ(run("explain").status, 2);
+  EXPECT_EQ(run("explain " + file + " " + file).status, 2);
+  EXPECT_EQ(run("explain no/such/file.textproto").status, 2);
+  const Outcome help = run("--help");
+  EXPECT_NE(help.out.find("  explain FILE "), std::string::npos);
 }
 
 // Plotting exists only in builds with Qt (VIOSIM_GUI); the others must say

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/host/trace_cause.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run_scenario.h"
 
@@ -40,7 +41,7 @@ TEST(Trace, HasTheTracksAndStaysInItsWindow) {
   google::protobuf::Value trace;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(text.str(), &trace).ok());
   const auto& events = trace.struct_value().fields().at("traceEvents").list_value().values();
-  std::set<std::string> tracks, phases, names;
+  std::set<std::string> tracks, phases, names, instant_kinds, places, owners;
   for (const auto& e : events) {
     const auto& f = e.struct_value().fields();
     const std::string ph = f.at("ph").string_value();
@@ -51,6 +52,13 @@ TEST(Trace, HasTheTracksAndStaysInItsWindow) {
     }
     if (ph == "M") continue;
     names.insert(f.at("name").string_value());
+    if (ph == "i") instant_kinds.insert(f.at("cat").string_value());
+    if (f.count("args") && f.at("args").struct_value().fields().count("place")) {
+      places.insert(f.at("args").struct_value().fields().at("place").string_value());
+    }
+    if (f.count("args") && f.at("args").struct_value().fields().count("owner")) {
+      owners.insert(f.at("args").struct_value().fields().at("owner").string_value());
+    }
     const double ts = f.at("ts").number_value();  // microseconds
     EXPECT_GE(ts, 2000.0 - 1e-6);
     const double end = ts + (f.count("dur") ? f.at("dur").number_value() : 0.0);
@@ -62,6 +70,17 @@ TEST(Trace, HasTheTracksAndStaysInItsWindow) {
   for (const char* ph : {"X", "i", "s", "f"}) EXPECT_TRUE(phases.count(ph)) << ph;
   EXPECT_TRUE(names.count("guest_kernel"));
   EXPECT_TRUE(names.count("exit hlt") || names.count("exit ept_misconfig_fast_mmio"));
+  // Instants are of the cause kinds; packets' steps name their places;
+  // core slices name the thread they ran.
+  for (const std::string& kind : instant_kinds) {
+    EXPECT_EQ(models::cause_kind_name(models::cause_kind_from_name(kind)), kind);
+  }
+  for (const char* kind : {"exit", "interrupt", "wakeup", "signal", "copy"}) EXPECT_TRUE(instant_kinds.count(kind)) << kind;
+  for (const char* place : {"wire in", "host NIC", "tap queue", "RX vring", "virtio-net driver", "application"}) {
+    EXPECT_TRUE(places.count(place)) << place;
+  }
+  EXPECT_TRUE(owners.count("vm0_vcpu0"));
+  EXPECT_TRUE(owners.count("vhost_worker"));
   fs::remove(path);
 }
 

@@ -206,11 +206,11 @@ TEST_F(Sweep, PointsThisBuildCannotRunAreRecordedAsSkipped) {
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_NE(o.err.find("skipped"), std::string::npos) << o.err;
   const std::string aggregate = slurp(dir_ / "out/aggregate.csv");
-  EXPECT_NE(aggregate.find("\n1,VHOST_USER,ok,2,"), std::string::npos) << aggregate;
-  EXPECT_NE(aggregate.find("\n2,VHOST_USER,skipped,0,,,"), std::string::npos) << aggregate;
-  EXPECT_NE(aggregate.find("\n2,VHOST_NET,skipped,0,,,"), std::string::npos) << aggregate;
+  EXPECT_NE(aggregate.find("\n64,VHOST_USER,ok,2,"), std::string::npos) << aggregate;
+  EXPECT_NE(aggregate.find("\n4000,VHOST_USER,skipped,0,,,"), std::string::npos) << aggregate;
+  EXPECT_NE(aggregate.find("\n4000,VHOST_NET,skipped,0,,,"), std::string::npos) << aggregate;
   const std::string points = slurp(dir_ / "out/points.csv");
-  EXPECT_NE(points.find("\n2,VHOST_NET,1,"), std::string::npos) << points;
+  EXPECT_NE(points.find("\n4000,VHOST_NET,1,"), std::string::npos) << points;
 }
 
 // `viosim plot` on a sweep folder draws the load curves (when the build

@@ -44,6 +44,35 @@ TEST(SweepCharts, ParsesTheAggregateIntoSortedCurves) {
   EXPECT_THROW(read_sweep_aggregate("/no/such/aggregate.csv"), std::runtime_error);
 }
 
+// Two axes: the last is x, each value of the first a curve of its own, in
+// shades of the backend's colour, named for that value.
+TEST(SweepCharts, SeveralAxesGiveACurvePerValueOfTheOthers) {
+  const fs::path path = fs::path(testing::TempDir()) / ("viosim_aggregate2_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path) << "queues,rate,backend,status,replications,throughput_pps_mean,throughput_pps_ci95_low,"
+                         "throughput_pps_ci95_high,latency_p50_us_mean,latency_p50_us_ci95_low,latency_p50_us_ci95_high,"
+                         "latency_p99_us_mean,latency_p99_us_ci95_low,latency_p99_us_ci95_high\n"
+                      << "1,100,VHOST_NET,ok,1,100,100,100,10,10,10,20,20,20\n"
+                      << "1,200,VHOST_NET,ok,1,150,150,150,30,30,30,90,90,90\n"
+                      << "2,100,VHOST_NET,ok,1,100,100,100,10,10,10,20,20,20\n"
+                      << "2,200,VHOST_NET,ok,1,200,200,200,12,12,12,25,25,25\n";
+  const SweepData data = read_sweep_aggregate(path.string());
+  EXPECT_EQ(data.axis, "rate");
+  ASSERT_EQ(data.curves.size(), 2u);
+  EXPECT_EQ(data.curves[0].group, "queues=1");
+  EXPECT_EQ(data.curves[1].group, "queues=2");
+  ASSERT_EQ(data.curves[1].throughput_pps.size(), 2u);
+  EXPECT_EQ(data.curves[1].throughput_pps[1].x, 200);
+  EXPECT_EQ(data.curves[1].throughput_pps[1].mean, 200);
+  const auto tput = sweep_throughput_chart(data);
+  std::vector<QLineSeries*> lines;
+  for (QAbstractSeries* s : tput->series()) {
+    if (auto* line = qobject_cast<QLineSeries*>(s)) lines.push_back(line);
+  }
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_TRUE(lines[0]->name().contains("queues=1"));
+  EXPECT_NE(lines[0]->pen().color(), lines[1]->pen().color());
+}
+
 TEST(SweepCharts, BandsWhereTheIntervalHasWidthAndColoursPerBackend) {
   const SweepData data = read_sweep_aggregate(aggregate_file());
   const auto tput = sweep_throughput_chart(data);

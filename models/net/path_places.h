@@ -1,0 +1,36 @@
+// The places of an I/O path: the vertices of its path graph
+// (models/paths/path_graph.h) and where a traced packet's hops land
+// (packet_trace.h). One list, so a hop in a trace always names a vertex a
+// GUI can highlight.
+#pragma once
+
+namespace viosim::models::place {
+
+// Guest.
+inline constexpr char kApplication[] = "application";
+inline constexpr char kGuestStack[] = "UDP/IP stack";
+inline constexpr char kVirtioNetDriver[] = "virtio-net driver";
+inline constexpr char kE1000Driver[] = "e1000 driver";
+inline constexpr char kVfDriver[] = "VF driver";
+inline constexpr char kNicDriver[] = "NIC driver";  // bare metal: the host's own driver
+// Guest memory shared with the backend.
+inline constexpr char kTxVring[] = "TX vring";
+inline constexpr char kRxVring[] = "RX vring";
+inline constexpr char kE1000RxRing[] = "e1000 RX ring";
+// Backends.
+inline constexpr char kQemuMainLoop[] = "QEMU main loop";
+inline constexpr char kVhostWorker[] = "vhost worker";
+inline constexpr char kPmdThread[] = "PMD thread";
+inline constexpr char kE1000ModelVcpu[] = "e1000 model (vCPU thread)";
+inline constexpr char kE1000ModelMainLoop[] = "e1000 model (main loop)";
+// Host kernel.
+inline constexpr char kSoftirq[] = "softirq (NAPI)";
+inline constexpr char kBridge[] = "bridge";
+inline constexpr char kTapQueue[] = "tap queue";
+// Device, wire and the machine at the other end.
+inline constexpr char kHostNic[] = "host NIC";
+inline constexpr char kWire[] = "wire";        // host to peer
+inline constexpr char kWireIn[] = "wire in";   // peer to host
+inline constexpr char kPeer[] = "peer";
+
+}  // namespace viosim::models::place

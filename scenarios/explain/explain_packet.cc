@@ -1,0 +1,149 @@
+// explain_packet: pass one finds the packet (its trace id, birth and
+// delivery) from the deliveries FlowStats reports; pass two replays the run
+// with an in-memory trace whose window is that packet's life.
+#include <algorithm>
+#include <sstream>
+
+#include "models/paths/path_graph.h"
+#include "models/paths/path_model.h"
+#include "scenarios/builder/path_builder.h"
+#include "scenarios/explain/explain.h"
+#include "scenarios/explain/journey_from_trace.h"
+#include "sim-core/trace_recording.h"
+
+namespace viosim::explain {
+namespace {
+
+struct Delivery {
+  uint64_t trace_id = 0;
+  core::Time born;
+  core::Time at;
+  models::Packet packet;
+};
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+models::PathBackend pick_backend(const viosim::Scenario& scenario, const std::string& name) {
+  const std::vector<models::PathBackend> compared = scenarios::compared_backends(scenario);
+  if (compared.empty()) throw ExplainError("the scenario compares no backend");
+  if (name.empty()) return compared.front();
+  std::vector<std::string> names;
+  for (models::PathBackend b : compared) {
+    if (models::backend_name(b) == name) return b;
+    names.emplace_back(models::backend_name(b));
+  }
+  throw ExplainError("backend \"" + name + "\" is not one the scenario compares (" + join(names) + ")");
+}
+
+// The flow's index, or -1 for every flow.
+int pick_flow(const models::PathConfig& config, const std::string& name) {
+  if (name.empty()) return -1;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < config.flows.size(); ++i) {
+    if (config.flows[i].name == name) return static_cast<int>(i);
+    names.push_back(config.flows[i].name);
+  }
+  throw ExplainError("the scenario has no flow \"" + name + "\" (flows: " + join(names) + ")");
+}
+
+std::string nth_message(uint64_t n, size_t delivered, const std::string& flow) {
+  std::ostringstream out;
+  out << "there is no packet " << n << ": ";
+  if (delivered == 0) {
+    out << "no packet";
+  } else {
+    out << "only " << delivered << " packet" << (delivered == 1 ? "" : "s");
+  }
+  out << (flow.empty() ? "" : " of flow \"" + flow + "\"") << " reached an application after the warm-up";
+  if (delivered > 0) out << " (packets 0 to " << delivered - 1 << ")";
+  return out.str();
+}
+
+// Pass one: every delivery after the warm-up (of the flow, if one is
+// named) until the n-th is certain, or the run ends.
+Delivery find_packet(models::PathConfig config, uint64_t n, int flow, const std::string& flow_name) {
+  const core::Time start = core::Time::zero() + config.warmup;
+  const core::Time end = core::Time::zero() + config.duration;
+  std::vector<Delivery> seen;
+  config.on_delivery = [&](const models::Packet& p, core::Time at) {
+    if (at < start || at > end || (flow >= 0 && p.flow != static_cast<uint32_t>(flow))) return;
+    seen.push_back(Delivery{models::trace_id(p), p.born, at, p});
+  };
+  // A delivery is reported at or before its time (the peer's application
+  // gets a packet after its stack), so once the clock has passed it no
+  // earlier one can still come.
+  config.stop = [&](core::Time now) {
+    const auto done = std::count_if(seen.begin(), seen.end(), [&](const Delivery& d) { return d.at <= now; });
+    return static_cast<uint64_t>(done) > n;
+  };
+  models::run_path(config);
+  std::stable_sort(seen.begin(), seen.end(), [](const Delivery& a, const Delivery& b) { return a.at < b.at; });
+  if (n >= seen.size()) throw ExplainError(nth_message(n, seen.size(), flow_name));
+  return seen[n];
+}
+
+const char* kind_name(models::PacketKind kind) {
+  switch (kind) {
+    case models::PacketKind::kRequest: return "request";
+    case models::PacketKind::kResponse: return "response";
+    case models::PacketKind::kData: return "data";
+  }
+  return "?";
+}
+
+void add_graph(const models::PathConfig& config, Journey& journey) {
+  const models::PathGraph graph = models::build_path_graph(config);
+  for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
+    journey.places.push_back(PathPlace{graph[*it].name, graph[*it].where});
+  }
+  for (auto [it, end] = boost::edges(graph); it != end; ++it) {
+    journey.links.push_back(PathLink{boost::source(*it, graph), boost::target(*it, graph), graph[*it].how});
+  }
+  std::ostringstream dot;
+  models::write_dot(graph, journey.backend, dot);
+  journey.dot = dot.str();
+}
+
+}  // namespace
+
+Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& options) {
+  const models::PathBackend backend = pick_backend(resolved, options.backend);
+  models::PathConfig config = scenarios::build_path_config(resolved, backend);
+  config.trace_path.clear();
+  config.progress = nullptr;
+  const int flow = pick_flow(config, options.flow);
+  const Delivery d = find_packet(config, options.packet, flow, options.flow);
+
+  // Pass two: the same run, traced over the packet's life only.
+  core::TraceRecording recording(d.born, d.at);
+  bool again = false;
+  config.trace = &recording;
+  config.on_delivery = [&](const models::Packet& p, core::Time at) {
+    again = again || (models::trace_id(p) == d.trace_id && at == d.at && p.born == d.born);
+  };
+  config.stop = [&](core::Time now) { return now >= d.at; };
+  models::run_path(config);
+  if (!again) throw std::logic_error("the replay did not deliver the packet as the first run did");
+
+  Journey journey;
+  journey.scenario = resolved.name();
+  journey.backend = std::string(models::backend_name(backend));
+  journey.flow = config.flows[d.packet.flow].name;
+  journey.kind = kind_name(d.packet.kind);
+  journey.direction = d.packet.to_guest ? "peer to guest" : "guest to peer";
+  journey.bytes = d.packet.bytes;
+  journey.index = options.packet;
+  journey.trace_id = d.trace_id;
+  journey.from = d.born;
+  journey.to = d.at;
+  journey.cores = config.cores;
+  read_journey(recording, d.trace_id, journey);
+  add_graph(config, journey);
+  return journey;
+}
+
+}  // namespace viosim::explain

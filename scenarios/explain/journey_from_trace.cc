@@ -1,0 +1,89 @@
+// Hops in time order (ties in the order the run wrote them), each instant
+// given to the first hop at or after it, core slices merged where a core
+// went on doing the same thing.
+#include "scenarios/explain/journey_from_trace.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace viosim::explain {
+namespace {
+
+// "core 12" -> 12; any other track -> false.
+bool core_index(const std::string& track, uint32_t& index) {
+  constexpr std::string_view kPrefix = "core ";
+  if (track.rfind(kPrefix, 0) != 0 || track.size() == kPrefix.size()) return false;
+  uint32_t n = 0;
+  for (size_t i = kPrefix.size(); i < track.size(); ++i) {
+    if (track[i] < '0' || track[i] > '9') return false;
+    n = n * 10 + static_cast<uint32_t>(track[i] - '0');
+  }
+  index = n;
+  return true;
+}
+
+// Events by time, and in the order they happened at the same time.
+template <class T>
+bool before(const T& a, const T& b) {
+  return a.at != b.at ? a.at < b.at : a.order < b.order;
+}
+
+template <class T>
+std::vector<const T*> by_time(const std::vector<T>& events) {
+  std::vector<const T*> sorted;
+  sorted.reserve(events.size());
+  for (const T& e : events) sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(), [](const T* a, const T* b) { return before(*a, *b); });
+  return sorted;
+}
+
+void read_hops(const core::TraceRecording& recording, uint64_t trace_id, Journey& journey) {
+  std::vector<const core::TraceRecording::Flow*> steps;
+  for (const core::TraceRecording::Flow* f : by_time(recording.flows())) {
+    if (f->id != trace_id) continue;
+    steps.push_back(f);
+    journey.hops.push_back(Hop{f->at, f->place, recording.track_name(f->track), f->what, {}});
+  }
+  if (steps.empty()) throw std::logic_error("the trace has no step of the packet");
+  // Each instant goes to the first hop that happened after it.
+  size_t hop = 0;
+  for (const core::TraceRecording::Instant* i : by_time(recording.instants())) {
+    auto hop_first = [&] { return i->at != steps[hop]->at ? i->at < steps[hop]->at : i->order < steps[hop]->order; };
+    while (hop + 1 < steps.size() && !hop_first()) ++hop;
+    if (!hop_first()) break;  // after the last hop
+    journey.hops[hop].causes.push_back(
+        Cause{i->at, recording.track_name(i->track), models::cause_kind_from_name(i->category), i->name});
+  }
+}
+
+void read_timeline(const core::TraceRecording& recording, Journey& journey) {
+  for (const core::TraceRecording::Slice& s : recording.slices()) {
+    uint32_t core = 0;
+    if (!core_index(recording.track_name(s.track), core)) continue;
+    journey.timeline.push_back(CoreSlice{core, s.owner, s.name, s.start, s.end});
+  }
+  std::stable_sort(journey.timeline.begin(), journey.timeline.end(), [](const CoreSlice& a, const CoreSlice& b) {
+    return a.core != b.core ? a.core < b.core : a.from < b.from;
+  });
+  std::vector<CoreSlice> merged;
+  for (CoreSlice& s : journey.timeline) {
+    if (!merged.empty()) {
+      CoreSlice& last = merged.back();
+      if (last.core == s.core && last.to == s.from && last.category == s.category && last.thread == s.thread) {
+        last.to = s.to;
+        continue;
+      }
+    }
+    merged.push_back(std::move(s));
+  }
+  journey.timeline = std::move(merged);
+}
+
+}  // namespace
+
+void read_journey(const core::TraceRecording& recording, uint64_t trace_id, Journey& journey) {
+  read_hops(recording, trace_id, journey);
+  read_timeline(recording, journey);
+}
+
+}  // namespace viosim::explain

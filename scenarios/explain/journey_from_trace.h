@@ -1,0 +1,18 @@
+// Reading a journey back from an in-memory trace: the packet's flow steps
+// become hops, the instants between them their causes, the cores' slices
+// the timeline. Separate from the runs so it can be checked on its own.
+#pragma once
+
+#include <cstdint>
+
+#include "scenarios/explain/journey.h"
+#include "sim-core/trace_recording.h"
+
+namespace viosim::explain {
+
+// Fills `journey.hops` and `journey.timeline` from `recording`, whose
+// window is the packet's life [journey.from, journey.to]; `trace_id` names
+// the packet. Throws std::logic_error if the recording has no step of it.
+void read_journey(const core::TraceRecording& recording, uint64_t trace_id, Journey& journey);
+
+}  // namespace viosim::explain
