@@ -19,6 +19,12 @@ std::optional<double> number(const std::string& text) {
   return v;
 }
 
+// "queues" of "vm[0].nic.queues": how a curve's group names an axis.
+std::string short_name(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
 charts::BandPoint band(double x, const std::vector<double>& values) {
   const sweep::MeanCi m = sweep::mean_ci95(values);
   return charts::BandPoint{x, m.mean, m.ci95_low.value_or(m.mean), m.ci95_high.value_or(m.mean)};
@@ -29,41 +35,48 @@ charts::BandPoint band(double x, const std::vector<double>& values) {
 charts::SweepData sweep_data(const sweep::SweepPlan& plan,
                              const std::vector<std::optional<viosim::SweepPointResult>>& points) {
   charts::SweepData data;
-  data.axis = plan.grid.fields.empty() ? "point" : plan.grid.fields.front();
+  const std::vector<std::string>& fields = plan.grid.fields;
+  const size_t x_axis = fields.empty() ? 0 : fields.size() - 1;
+  data.axis = fields.empty() ? "point" : fields.back();
   bool numeric = true;
-  for (const auto& values : plan.grid.points) numeric = numeric && !values.empty() && number(values.front());
+  for (const auto& values : plan.grid.points) numeric = numeric && x_axis < values.size() && number(values[x_axis]);
   if (!numeric) data.axis += " (position)";
 
   struct Figures {
     std::vector<double> throughput, p50, p99;
   };
-  std::vector<std::string> backends;  // in order of first appearance
-  std::map<std::pair<std::string, size_t>, Figures> groups;
+  // Curves by (backend, group) in order of first appearance, their points by axis point.
+  std::vector<std::pair<std::string, std::string>> curves;
+  std::map<std::pair<std::string, std::string>, std::map<size_t, Figures>> groups;
   for (size_t i = 0; i < plan.points.size() && i < points.size(); ++i) {
     if (!points[i] || !points[i]->has_result()) continue;
     const sweep::SweepPoint& p = plan.points[i];
+    const std::vector<std::string>& values = plan.grid.points[p.axis_point];
+    std::string group;
+    for (size_t a = 0; a < x_axis; ++a) group += (a > 0 ? ", " : "") + short_name(fields[a]) + "=" + values[a];
+    const auto key = std::make_pair(p.backend, group);
+    if (std::find(curves.begin(), curves.end(), key) == curves.end()) curves.push_back(key);
     const BackendResult& r = points[i]->result();
-    if (std::find(backends.begin(), backends.end(), p.backend) == backends.end()) backends.push_back(p.backend);
-    Figures& f = groups[{p.backend, p.axis_point}];
+    Figures& f = groups[key][p.axis_point];
     f.throughput.push_back(r.throughput_pps());
     f.p50.push_back(r.latency_us().p50());
     f.p99.push_back(r.latency_us().p99());
   }
-  for (const std::string& backend : backends) {
-    charts::SweepCurves curves;
-    curves.backend = backend;
-    for (const auto& [key, f] : groups) {
-      if (key.first != backend) continue;
-      const auto& values = plan.grid.points[key.second];
-      const double x = numeric ? *number(values.front()) : double(key.second);
-      curves.throughput_pps.push_back(band(x, f.throughput));
-      curves.latency_p50_us.push_back(band(x, f.p50));
-      curves.latency_p99_us.push_back(band(x, f.p99));
+  for (const auto& key : curves) {
+    charts::SweepCurves c;
+    c.backend = key.first;
+    c.group = key.second;
+    for (const auto& [axis_point, f] : groups[key]) {
+      const auto& values = plan.grid.points[axis_point];
+      const double x = numeric ? *number(values[x_axis]) : double(axis_point);
+      c.throughput_pps.push_back(band(x, f.throughput));
+      c.latency_p50_us.push_back(band(x, f.p50));
+      c.latency_p99_us.push_back(band(x, f.p99));
     }
-    for (auto* v : {&curves.throughput_pps, &curves.latency_p50_us, &curves.latency_p99_us}) {
+    for (auto* v : {&c.throughput_pps, &c.latency_p50_us, &c.latency_p99_us}) {
       std::stable_sort(v->begin(), v->end(), [](const auto& a, const auto& b) { return a.x < b.x; });
     }
-    data.curves.push_back(std::move(curves));
+    data.curves.push_back(std::move(c));
   }
   return data;
 }

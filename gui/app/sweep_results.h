@@ -14,9 +14,10 @@
 
 namespace viosim::gui {
 
-// `points[i]` is the record of plan.points[i], if it has finished. The x of
-// a curve point is the first axis's value (its position in the axis for a
-// value that is not a number, e.g. an enum); skipped points are left out.
+// `points[i]` is the record of plan.points[i], if it has finished. As in
+// sweep_charts.h, the last axis is x (its position in the grid for values
+// that are not numbers, e.g. an enum) and with several axes each
+// combination of the others is a curve of its own; skipped points are left out.
 charts::SweepData sweep_data(const sweep::SweepPlan& plan,
                              const std::vector<std::optional<viosim::SweepPointResult>>& points);
 
