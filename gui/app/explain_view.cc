@@ -1,18 +1,307 @@
-// ExplainView placeholder.
+// ExplainView: controls, the worker thread, stepping and export.
 #include "gui/app/explain_view.h"
 
-#include <QLabel>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QMetaObject>
+#include <QSaveFile>
+#include <QSplitter>
 #include <QVBoxLayout>
 
-namespace viosim::gui {
+#include "models/paths/path_config.h"
+#include "scenarios/builder/path_builder.h"
 
-ExplainView::ExplainView(const scenarios::LoadOptions& load, QWidget* parent) : QWidget(parent), load_(load) {
+namespace viosim::gui {
+namespace {
+
+QString micros(core::Duration d) { return QString::number(d.seconds() * 1e6, 'f', 3); }
+
+// A graphics view that says when its size changed (a splitter moved), so
+// the graph can be fitted again and the timeline laid out to the width.
+class ResizingView : public QGraphicsView {
+ public:
+  ResizingView(QGraphicsScene* scene, std::function<void()> on_resize)
+      : QGraphicsView(scene), on_resize_(std::move(on_resize)) {}
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override {
+    QGraphicsView::resizeEvent(event);
+    on_resize_();
+  }
+
+ private:
+  std::function<void()> on_resize_;
+};
+
+}  // namespace
+
+ExplainView::ExplainView(QWidget* parent)
+    : QWidget(parent),
+      backend_(new QComboBox),
+      flow_(new QComboBox),
+      packet_(new QSpinBox),
+      explain_button_(new QPushButton(tr("Explain"))),
+      previous_(new QPushButton(tr("< Previous hop"))),
+      next_(new QPushButton(tr("Next hop >"))),
+      export_(new QPushButton(tr("Export text..."))),
+      summary_(new QLabel(tr("Choose a backend and a packet, then press Explain to follow it through the path."))),
+      hop_label_(new QLabel),
+      causes_(new QTreeWidget),
+      graph_(new PathGraphScene(this)),
+      graph_view_(new ResizingView(graph_, [this] { fit_views(); })),
+      timeline_(new CoreTimelineScene(this)),
+      timeline_view_(new ResizingView(timeline_, [this] { layout_timeline(); })) {
+  setFocusPolicy(Qt::StrongFocus);
+  packet_->setRange(0, 1'000'000'000);
+  packet_->setToolTip(tr("The N-th packet (from 0) delivered to its application after the warm-up"));
+  backend_->setToolTip(tr("The I/O path to follow it through"));
+  flow_->setToolTip(tr("Count only this flow's packets"));
+  previous_->setToolTip(tr("Previous hop (Left arrow)"));
+  next_->setToolTip(tr("Next hop (Right arrow)"));
+  previous_->setEnabled(false);
+  next_->setEnabled(false);
+  export_->setEnabled(false);
+  summary_->setWordWrap(true);
+  hop_label_->setWordWrap(true);
+  hop_label_->setTextFormat(Qt::RichText);
+  causes_->setColumnCount(4);
+  causes_->setHeaderLabels({tr("time (µs)"), tr("kind"), tr("track"), tr("what happened on the way")});
+  causes_->setRootIsDecorated(false);
+  causes_->header()->setStretchLastSection(true);
+  causes_->setColumnWidth(0, 80);
+  causes_->setColumnWidth(1, 80);
+  causes_->setColumnWidth(2, 170);
+  for (QGraphicsView* v : {graph_view_, timeline_view_}) {
+    v->setRenderHint(QPainter::Antialiasing);
+    v->setFocusPolicy(Qt::NoFocus);  // arrow keys step through hops, they do not scroll
+  }
+  graph_view_->setMinimumSize(360, 240);
+  timeline_view_->setMinimumHeight(140);
+
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(new QLabel(tr("Backend")));
+  controls->addWidget(backend_);
+  controls->addWidget(new QLabel(tr("Flow")));
+  controls->addWidget(flow_);
+  controls->addWidget(new QLabel(tr("Packet")));
+  controls->addWidget(packet_);
+  controls->addWidget(explain_button_);
+  controls->addSpacing(20);
+  controls->addWidget(previous_);
+  controls->addWidget(next_);
+  controls->addStretch();
+  controls->addWidget(export_);
+
+  auto* details = new QWidget;
+  auto* details_layout = new QVBoxLayout(details);
+  details_layout->setContentsMargins(0, 0, 0, 0);
+  details_layout->addWidget(hop_label_);
+  details_layout->addWidget(causes_, 1);
+
+  auto* top = new QSplitter(Qt::Horizontal);
+  top->addWidget(graph_view_);
+  top->addWidget(details);
+  top->setStretchFactor(0, 3);
+  top->setStretchFactor(1, 2);
+  top->setSizes({760, 500});
+  auto* split = new QSplitter(Qt::Vertical);
+  split->addWidget(top);
+  split->addWidget(timeline_view_);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 1);
+  split->setSizes({430, 230});
+
   auto* layout = new QVBoxLayout(this);
-  auto* label = new QLabel(tr("Following one packet needs the explain library, which this build does not have yet."));
-  label->setAlignment(Qt::AlignCenter);
-  layout->addWidget(label);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->addLayout(controls);
+  layout->addWidget(summary_);
+  layout->addWidget(split, 1);
+
+  connect(explain_button_, &QPushButton::clicked, this, [this] { explain_selected(); });
+  connect(previous_, &QPushButton::clicked, this, [this] { previous_hop(); });
+  connect(next_, &QPushButton::clicked, this, [this] { next_hop(); });
+  connect(export_, &QPushButton::clicked, this, [this] { export_dialog(); });
 }
 
-void ExplainView::export_dialog() {}
+ExplainView::~ExplainView() {
+  if (worker_.joinable()) worker_.join();
+}
+
+void ExplainView::scenario_changed() {
+  const std::optional<viosim::Scenario> scenario = source_ ? source_() : std::nullopt;
+  if (!scenario) return;  // keep the choices of the last valid version
+  const QString backend = backend_->currentText(), flow = flow_->currentText();
+  backend_->clear();
+  try {
+    for (models::PathBackend b : scenarios::compared_backends(*scenario)) {
+      backend_->addItem(QString::fromUtf8(models::backend_name(b).data(), qsizetype(models::backend_name(b).size())));
+    }
+  } catch (const std::exception&) {
+  }
+  flow_->clear();
+  flow_->addItem(tr("any flow"));
+  for (const auto& f : scenario->traffic().flow()) flow_->addItem(QString::fromStdString(f.name()));
+  if (backend_->findText(backend) >= 0) backend_->setCurrentText(backend);
+  if (flow_->findText(flow) >= 0) flow_->setCurrentText(flow);
+}
+
+bool ExplainView::explain_selected() {
+  const std::string flow = flow_->currentIndex() <= 0 ? "" : flow_->currentText().toStdString();
+  return explain(backend_->currentText().toStdString(), static_cast<uint64_t>(packet_->value()), flow);
+}
+
+bool ExplainView::explain(const std::string& backend, uint64_t packet, const std::string& flow) {
+  if (busy()) return false;
+  const std::optional<viosim::Scenario> scenario = source_ ? source_() : std::nullopt;
+  if (!scenario) {
+    set_error(tr("The scenario has errors: fix them in the Scenario view first."));
+    return false;
+  }
+  explain_button_->setEnabled(false);
+  summary_->setText(tr("Following packet %1 through %2...")
+                        .arg(packet)
+                        .arg(backend.empty() ? tr("the first backend") : QString::fromStdString(backend)));
+  explain::ExplainOptions options{backend, packet, flow};
+  worker_ = std::thread([this, scenario = *scenario, options] {
+    std::optional<explain::Journey> journey;
+    QString why;
+    try {
+      journey = explain::explain_packet(scenario, options);
+    } catch (const std::exception& e) {
+      why = QString::fromStdString(e.what());
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, journey = std::move(journey), why] {
+          if (worker_.joinable()) worker_.join();
+          explain_button_->setEnabled(true);
+          if (!journey) {
+            set_error(why);
+            Q_EMIT failed(why);
+            return;
+          }
+          journey_ = journey;
+          last_error_.clear();
+          show_journey();
+          Q_EMIT explained();
+        },
+        Qt::QueuedConnection);
+  });
+  return true;
+}
+
+void ExplainView::set_error(const QString& why) {
+  last_error_ = why;
+  summary_->setText(QStringLiteral("<span style=\"color:#b00\">%1</span>").arg(why.toHtmlEscaped()));
+}
+
+void ExplainView::show_journey() {
+  const explain::Journey& j = *journey_;
+  summary_->setText(tr("Packet %1 of \"%2\" through %3: flow %4, %5, %6-byte frame, %7; %8 µs one way in %9 hops.")
+                        .arg(j.index)
+                        .arg(QString::fromStdString(j.scenario), QString::fromStdString(j.backend),
+                             QString::fromStdString(j.flow), QString::fromStdString(j.kind))
+                        .arg(j.bytes)
+                        .arg(QString::fromStdString(j.direction), micros(j.one_way()))
+                        .arg(j.hops.size()));
+  graph_->set_journey(j);
+  timeline_->set_journey(j, timeline_view_->viewport()->width());
+  export_->setEnabled(true);
+  fit_views();
+  hop_ = -1;
+  go_to_hop(0);
+}
+
+void ExplainView::go_to_hop(int index) {
+  if (!journey_ || journey_->hops.empty()) return;
+  hop_ = std::clamp(index, 0, hop_count() - 1);
+  const explain::Journey& j = *journey_;
+  const explain::Hop& hop = j.hops[static_cast<size_t>(hop_)];
+  std::vector<std::string> visited;
+  for (int i = 0; i < hop_; ++i) visited.push_back(j.hops[static_cast<size_t>(i)].place);
+  graph_->highlight(hop.place, hop_ > 0 ? j.hops[static_cast<size_t>(hop_ - 1)].place : "", visited);
+  timeline_->mark(hop.at);
+  QString step;
+  if (hop_ > 0) step = QStringLiteral(" (+%1)").arg(micros(hop.at - j.hops[static_cast<size_t>(hop_ - 1)].at));
+  QString text = tr("<b>Hop %1 of %2</b> at %3 µs after birth%4: <b>%5</b><br>%6")
+                     .arg(hop_ + 1)
+                     .arg(hop_count())
+                     .arg(micros(hop.at - j.from), step, QString::fromStdString(hop.place).toHtmlEscaped(),
+                          QString::fromStdString(hop.what).toHtmlEscaped());
+  if (!hop.where.empty()) text += QStringLiteral(" <i>[%1]</i>").arg(QString::fromStdString(hop.where).toHtmlEscaped());
+  if (const std::string link = graph_->highlighted_link(); !link.empty()) {
+    text += tr("<br>by: %1").arg(QString::fromStdString(link).toHtmlEscaped());
+  }
+  hop_label_->setText(text);
+  causes_->clear();
+  for (const explain::Cause& c : hop.causes) {
+    auto* item = new QTreeWidgetItem(causes_);
+    item->setText(0, micros(c.at - j.from));
+    item->setText(1, QString::fromUtf8(models::cause_kind_name(c.kind).data(),
+                                       qsizetype(models::cause_kind_name(c.kind).size())));
+    item->setText(2, QString::fromStdString(c.where));
+    item->setText(3, QString::fromStdString(c.text));
+    item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
+  }
+  if (hop.causes.empty()) {
+    auto* item = new QTreeWidgetItem(causes_);
+    item->setText(3, hop_ == 0 ? tr("(the packet is born here)") : tr("(nothing else happened on the way)"));
+  }
+  previous_->setEnabled(hop_ > 0);
+  next_->setEnabled(hop_ + 1 < hop_count());
+}
+
+void ExplainView::keyPressEvent(QKeyEvent* event) {
+  switch (event->key()) {
+    case Qt::Key_Right:
+    case Qt::Key_Down:
+    case Qt::Key_PageDown:
+    case Qt::Key_Space: next_hop(); return;
+    case Qt::Key_Left:
+    case Qt::Key_Up:
+    case Qt::Key_PageUp:
+    case Qt::Key_Backspace: previous_hop(); return;
+    case Qt::Key_Home: go_to_hop(0); return;
+    case Qt::Key_End: go_to_hop(hop_count() - 1); return;
+  }
+  QWidget::keyPressEvent(event);
+}
+
+void ExplainView::layout_timeline() {
+  if (!journey_) return;
+  timeline_->set_journey(*journey_, timeline_view_->viewport()->width());
+  if (hop_ >= 0) timeline_->mark(journey_->hops[static_cast<size_t>(hop_)].at);
+}
+
+void ExplainView::fit_views() {
+  if (!graph_->items().isEmpty()) graph_view_->fitInView(graph_->sceneRect(), Qt::KeepAspectRatio);
+}
+
+bool ExplainView::export_text(const QString& path) {
+  if (!journey_) {
+    last_error_ = tr("Nothing to export: explain a packet first.");
+    return false;
+  }
+  QSaveFile out(path);
+  if (!out.open(QIODevice::WriteOnly | QIODevice::Text)) {
+    last_error_ = tr("Cannot write %1: %2").arg(path, out.errorString());
+    return false;
+  }
+  out.write(QByteArray::fromStdString(explain::journey_text(*journey_)));
+  if (!out.commit()) {
+    last_error_ = tr("Cannot write %1: %2").arg(path, out.errorString());
+    return false;
+  }
+  return true;
+}
+
+void ExplainView::export_dialog() {
+  if (!journey_) return;
+  const QString suggested = QStringLiteral("packet%1_%2.txt").arg(journey_->index).arg(QString::fromStdString(journey_->backend));
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export the explained packet"), suggested, tr("Text (*.txt)"));
+  if (!path.isEmpty() && !export_text(path)) set_error(last_error_);
+}
 
 }  // namespace viosim::gui

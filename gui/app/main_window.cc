@@ -32,7 +32,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
       views_(new QTabWidget),
       editor_(new ScenarioEditor),
       results_(new ResultsView(controller_)),
-      explain_(new ExplainView(options.load)) {
+      explain_(new ExplainView) {
   editor_->set_load_options(options.load);
   views_->addTab(editor_, tr("Scenario"));
   views_->addTab(results_, tr("Run"));
@@ -47,6 +47,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     if (errors > 0) statusBar()->showMessage(tr("%n error(s) in the scenario", nullptr, errors));
     else statusBar()->clearMessage();
   });
+  explain_->set_scenario_source([this] { return editor_->resolved(); });
+  connect(editor_, &ScenarioEditor::validated, explain_, [this] { explain_->scenario_changed(); });
+  connect(explain_, &ExplainView::failed, this, [this](const QString& why) { statusBar()->showMessage(why, 10000); });
   connect(controller_, &RunController::state_changed, this, [this] { update_actions(); });
   connect(controller_, &RunController::failed, this, [this](const QString& why) { fail(tr("The run failed: ") + why); });
   connect(controller_, &RunController::finished, this, [this] { statusBar()->showMessage(tr("Run finished"), 5000); });
@@ -87,6 +90,10 @@ void MainWindow::build_actions() {
   file->addSeparator();
   export_action_ = file->addAction(tr("&Export Chart..."), this, [this] { export_dialog(); });
   export_action_->setShortcut(QKeySequence(tr("Ctrl+E")));
+  file->addAction(tr("Export Explained &Packet..."), this, [this] {
+    views_->setCurrentWidget(explain_);
+    explain_->export_dialog();
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), this, [this] { close(); })->setShortcut(QKeySequence::Quit);
 

@@ -156,6 +156,7 @@ scenarios::LoadResult ScenarioEditor::validate() {
   scenarios::LoadResult result =
       scenarios::load_scenario_text(display_path_.toStdString(), text().toStdString(), load_options_);
   diagnostics_ = result.diagnostics;
+  resolved_ = result.scenario;
   show_diagnostics();
   Q_EMIT validated(static_cast<int>(diagnostics_.size()));
   return result;

@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QTreeView>
 #include <QWidget>
+#include <optional>
 #include <vector>
 
 #include "gui/app/code_editor.h"
@@ -43,6 +44,8 @@ class ScenarioEditor : public QWidget {
   // resolved scenario when there is no error.
   scenarios::LoadResult validate();
   const std::vector<scenarios::Diagnostic>& diagnostics() const { return diagnostics_; }
+  // The resolved scenario of the last validation, if it had no error.
+  const std::optional<viosim::Scenario>& resolved() const { return resolved_; }
   // False while the text has a syntax error (the form then shows the last
   // version that parsed).
   bool text_parses() const { return parsed_.scenario.has_value(); }
@@ -82,6 +85,7 @@ class ScenarioEditor : public QWidget {
   scenarios::LoadOptions load_options_;
   ParsedText parsed_;
   std::vector<scenarios::Diagnostic> diagnostics_;
+  std::optional<viosim::Scenario> resolved_;
   bool updating_text_ = false;
   bool modified_ = false;
 };

@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QUrl>
 #include <QtTest>
+#include <algorithm>
 #include <map>
 
 #include "gui/app/explain_view.h"
@@ -303,6 +304,74 @@ class GuiDrive : public QObject {
     QTabWidget* tabs = window.results()->tabs();
     QVERIFY(!tabs->isTabVisible(tabs->indexOf(window.results()->panel("latency_cdf"))));
     QVERIFY(window.export_chart("latency_vs_load", dir_.filePath("sweep.svg")));
+  }
+
+  void explainsAPacketHopByHop() {
+    MainWindow window(options({}));
+    window.resize(1280, 820);
+    window.show();
+    QVERIFY(window.open_file(example("explain_rr.textproto")));
+    ExplainView* view = window.explain();
+    window.views()->setCurrentWidget(view);
+    QVERIFY(view->backend_box()->findText("VHOST_NET") >= 0);
+    QVERIFY(view->flow_box()->findText("rr") >= 0);
+    view->backend_box()->setCurrentText("VHOST_NET");
+    view->packet_box()->setValue(1);
+    QSignalSpy explained(view, &ExplainView::explained);
+    QVERIFY(view->explain_selected());
+    QTRY_COMPARE_WITH_TIMEOUT(explained.count(), 1, 60000);
+
+    // What the library says of the same packet.
+    const explain::Journey expected = explain::explain_packet(*window.editor()->resolved(), {"VHOST_NET", 1, ""});
+    QVERIFY(expected.hops.size() >= 4);
+    QCOMPARE(view->hop_count(), int(expected.hops.size()));
+    QCOMPARE(view->current_hop(), 0);
+    QCOMPARE(view->graph()->highlighted_place(), expected.hops[0].place);
+    // Places sit in the column of their kind.
+    const auto& columns = PathGraphScene::column_names();
+    for (const explain::PathPlace& p : expected.places) {
+      const auto known = std::find(columns.begin(), columns.end(), p.where);
+      if (known != columns.end()) QCOMPARE(view->graph()->column_of(p.name), int(known - columns.begin()));
+    }
+    // Stepping with the keys: graph, timeline marker and causes follow.
+    double last_x = view->timeline()->marker_x();
+    for (size_t i = 1; i < expected.hops.size(); ++i) {
+      QTest::keyClick(view, Qt::Key_Right);
+      QCOMPARE(view->current_hop(), int(i));
+      QCOMPARE(view->graph()->highlighted_place(), expected.hops[i].place);
+      QCOMPARE(view->timeline()->marked(), expected.hops[i].at);
+      QVERIFY(view->timeline()->marker_x() >= last_x);
+      last_x = view->timeline()->marker_x();
+      QCOMPARE(view->causes()->topLevelItemCount(), std::max<int>(1, int(expected.hops[i].causes.size())));
+      QVERIFY(view->hop_label()->text().contains(QString::fromStdString(expected.hops[i].place).toHtmlEscaped()));
+    }
+    QVERIFY(last_x > view->timeline()->x_of(expected.from));
+    QTest::keyClick(view, Qt::Key_Right);  // stays on the last hop
+    QCOMPARE(view->current_hop(), int(expected.hops.size()) - 1);
+    QTest::keyClick(view, Qt::Key_Left);
+    QCOMPARE(view->current_hop(), int(expected.hops.size()) - 2);
+    QTest::keyClick(view, Qt::Key_Home);
+    QCOMPARE(view->current_hop(), 0);
+    // A core that worked for the packet has a row.
+    QVERIFY(!view->timeline()->rows().empty());
+
+    // The journey exports as the text `viosim explain` prints.
+    const QString path = dir_.filePath("packet1.txt");
+    QVERIFY(view->export_text(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll().toStdString(), explain::journey_text(expected));
+    view->go_to_hop(2);
+    QApplication::processEvents();
+    check_screenshot(window.grab().toImage(), window.size() * window.devicePixelRatio(), "explain");
+
+    // A packet beyond those delivered: a message, and the last journey stays.
+    QSignalSpy failed(view, &ExplainView::failed);
+    view->packet_box()->setValue(10'000'000);
+    QVERIFY(view->explain_selected());
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 60000);
+    QVERIFY(!view->last_error().isEmpty());
+    QCOMPARE(view->hop_count(), int(expected.hops.size()));
   }
 
   void screenshotsOfTheMainViewsShowSomething() {

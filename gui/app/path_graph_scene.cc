@@ -1,0 +1,158 @@
+// PathGraphScene: a column per kind of place, boxes stacked in the order
+// the graph lists them, arrows from box edge to box edge.
+#include "gui/app/path_graph_scene.h"
+
+#include <QBrush>
+#include <QFont>
+#include <QGraphicsPathItem>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
+#include <QPainterPath>
+#include <QPen>
+#include <algorithm>
+#include <cmath>
+
+namespace viosim::gui {
+namespace {
+
+constexpr double kBoxWidth = 140;
+constexpr double kBoxHeight = 44;
+constexpr double kColumnGap = 48;
+constexpr double kRowGap = 34;
+constexpr double kTop = 34;
+
+const QColor kBoxFill(0xf4, 0xf6, 0xfa);
+const QColor kVisitedFill(0xdc, 0xe9, 0xf7);
+const QColor kCurrentFill(0xff, 0xb3, 0x47);
+const QColor kLinkColour(0x9a, 0xa0, 0xa8);
+const QColor kCurrentLink(0xd5, 0x5e, 0x00);
+
+// The point where the line from the centre of `box` towards `to` leaves it.
+QPointF exit_point(const QRectF& box, const QPointF& to) {
+  const QPointF c = box.center();
+  const QPointF d = to - c;
+  if (d.isNull()) return c;
+  const double sx = d.x() != 0 ? (box.width() / 2) / std::abs(d.x()) : 1e9;
+  const double sy = d.y() != 0 ? (box.height() / 2) / std::abs(d.y()) : 1e9;
+  return c + d * std::min(sx, sy);
+}
+
+}  // namespace
+
+const std::vector<std::string>& PathGraphScene::column_names() {
+  static const std::vector<std::string> kColumns = {"guest", "guest memory", "QEMU", "host kernel", "device", "wire",
+                                                    "peer"};
+  return kColumns;
+}
+
+PathGraphScene::PathGraphScene(QObject* parent) : QGraphicsScene(parent) { setBackgroundBrush(Qt::white); }
+
+int PathGraphScene::column_of(const std::string& place) const {
+  auto it = places_.find(place);
+  return it == places_.end() ? -1 : it->second.column;
+}
+
+void PathGraphScene::set_journey(const explain::Journey& journey) {
+  clear();
+  places_.clear();
+  links_.clear();
+  current_.clear();
+  current_link_ = -1;
+  // Columns: the known kinds in order, any other kind before the device.
+  std::vector<std::string> columns = column_names();
+  for (const explain::PathPlace& p : journey.places) {
+    if (std::find(columns.begin(), columns.end(), p.where) == columns.end()) {
+      columns.insert(columns.end() - 3, p.where);
+    }
+  }
+  std::vector<int> used(columns.size(), 0);
+  for (const explain::PathPlace& p : journey.places) {
+    const int column = static_cast<int>(std::find(columns.begin(), columns.end(), p.where) - columns.begin());
+    ++used[static_cast<size_t>(column)];
+  }
+  // Only columns that hold places take room.
+  std::vector<int> x_of(columns.size(), 0);
+  int next_x = 0;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    x_of[c] = next_x;
+    if (used[c] == 0) continue;
+    auto* head = addSimpleText(QString::fromStdString(columns[c]));
+    QFont bold = head->font();
+    bold.setBold(true);
+    head->setFont(bold);
+    head->setBrush(QColor(0x55, 0x55, 0x55));
+    head->setPos(next_x + (kBoxWidth - head->boundingRect().width()) / 2, 0);
+    next_x += static_cast<int>(kBoxWidth + kColumnGap);
+  }
+  std::vector<int> rows(columns.size(), 0);
+  for (const explain::PathPlace& p : journey.places) {
+    const size_t column = static_cast<size_t>(std::find(columns.begin(), columns.end(), p.where) - columns.begin());
+    const QRectF box(x_of[column], kTop + rows[column]++ * (kBoxHeight + kRowGap), kBoxWidth, kBoxHeight);
+    Place place;
+    place.column = static_cast<int>(column);
+    place.box = addRect(box, QPen(QColor(0x60, 0x60, 0x60), 1.2), QBrush(kBoxFill));
+    place.box->setZValue(1);
+    place.box->setToolTip(QString::fromStdString(p.name + " (" + p.where + ")"));
+    place.label = addSimpleText(QString::fromStdString(p.name));
+    place.label->setZValue(2);
+    const QRectF text = place.label->boundingRect();
+    place.label->setPos(box.center() - QPointF(text.width() / 2, text.height() / 2));
+    places_[p.name] = place;
+  }
+  for (const explain::PathLink& l : journey.links) {
+    if (l.from >= journey.places.size() || l.to >= journey.places.size()) continue;
+    const std::string& from = journey.places[l.from].name;
+    const std::string& to = journey.places[l.to].name;
+    const QRectF a = places_[from].box->rect();
+    const QRectF b = places_[to].box->rect();
+    const QPointF start = exit_point(a, b.center());
+    const QPointF end = exit_point(b, a.center());
+    QPainterPath path(start);
+    path.lineTo(end);
+    // An arrowhead at the end.
+    const QPointF dir = (end - start) / std::max(1.0, std::hypot((end - start).x(), (end - start).y()));
+    const QPointF side(-dir.y(), dir.x());
+    path.moveTo(end);
+    path.lineTo(end - dir * 9 + side * 4);
+    path.moveTo(end);
+    path.lineTo(end - dir * 9 - side * 4);
+    Link link{from, to, l.how, addPath(path, QPen(kLinkColour, 1.3)), nullptr};
+    link.arrow->setToolTip(QString::fromStdString(from + " -> " + to + ": " + l.how));
+    link.label = addSimpleText(QString::fromStdString(l.how));
+    link.label->setBrush(kCurrentLink);
+    link.label->setZValue(3);
+    link.label->setPos((start + end) / 2 + QPointF(4, -16));
+    link.label->setVisible(false);  // shown for the link of the current hop
+    links_.push_back(link);
+  }
+  setSceneRect(itemsBoundingRect().adjusted(-10, -10, 10, 10));
+}
+
+void PathGraphScene::highlight(const std::string& place, const std::string& previous,
+                               const std::vector<std::string>& visited) {
+  for (auto& [name, p] : places_) {
+    const bool here = name == place;
+    const bool passed = std::find(visited.begin(), visited.end(), name) != visited.end();
+    p.box->setBrush(here ? kCurrentFill : passed ? kVisitedFill : kBoxFill);
+    p.box->setPen(QPen(here ? kCurrentLink : QColor(0x60, 0x60, 0x60), here ? 2.5 : 1.2));
+    QFont font = p.label->font();
+    font.setBold(here);
+    p.label->setFont(font);
+  }
+  current_ = places_.count(place) ? place : "";
+  current_link_ = -1;
+  for (size_t i = 0; i < links_.size(); ++i) {
+    Link& l = links_[i];
+    const bool shown = !previous.empty() && l.from == previous && l.to == place;
+    if (shown) current_link_ = static_cast<int>(i);
+    l.arrow->setPen(QPen(shown ? kCurrentLink : kLinkColour, shown ? 3 : 1.3));
+    l.arrow->setZValue(shown ? 4 : 0);
+    l.label->setVisible(shown);
+  }
+}
+
+std::string PathGraphScene::highlighted_link() const {
+  return current_link_ < 0 ? "" : links_[static_cast<size_t>(current_link_)].how;
+}
+
+}  // namespace viosim::gui
