@@ -4,9 +4,22 @@
 
 #include <iostream>
 
+#include "scenarios/loader/loader.h"
 #include "scenarios/loader/suggest.h"
 
 namespace viosim::cli {
+
+std::optional<viosim::Scenario> load_scenario_from_args(const ParsedArgs& parsed) {
+  scenarios::LoadOptions options;
+  if (auto it = parsed.values.find("--set"); it != parsed.values.end()) options.set = it->second;
+  if (auto it = parsed.values.find("--backend"); it != parsed.values.end()) options.backend = it->second.front();
+  auto result = scenarios::load_scenario(parsed.positional.front(), options);
+  if (!result.ok()) {
+    std::cerr << scenarios::format_diagnostics(result.diagnostics);
+    return std::nullopt;
+  }
+  return std::move(result.scenario);
+}
 
 int usage_error(const std::string& command, const std::string& message, const std::string& usage) {
   std::cerr << "viosim " << command << ": " << message << "\n\n" << usage;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "scenarios/schema/viosim/scenario.pb.h"
 
 namespace viosim::cli {
 
@@ -29,6 +30,12 @@ struct ParsedArgs {
 // stderr and returns nothing (the caller exits with kExitBadInput).
 std::optional<ParsedArgs> parse_args(const std::string& command, const Args& args,
                                      const std::vector<OptionSpec>& options, const std::string& usage);
+
+// Loads the first positional argument as a scenario with the `--set`
+// overrides and the `--backend` choice in `parsed`; on any error prints the
+// diagnostics to stderr and returns nothing (the caller exits with
+// kExitBadInput).
+std::optional<viosim::Scenario> load_scenario_from_args(const ParsedArgs& parsed);
 
 // Prints "viosim COMMAND: message" and the usage to stderr; returns kExitBadInput.
 int usage_error(const std::string& command, const std::string& message, const std::string& usage);

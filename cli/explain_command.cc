@@ -66,21 +66,15 @@ int explain_command(const Args& args) {
   }
   if (auto it = parsed->values.find("--flow"); it != parsed->values.end()) explain_options.flow = it->second.front();
 
-  scenarios::LoadOptions options;
-  if (auto it = parsed->values.find("--set"); it != parsed->values.end()) options.set = it->second;
-  // As for run and graph: the backend replaces the scenario's comparison.
-  if (auto it = parsed->values.find("--backend"); it != parsed->values.end()) options.backend = it->second.front();
+  // As for run and graph: --backend replaces the scenario's comparison.
   const std::string& file = parsed->positional.front();
-  const auto result = scenarios::load_scenario(file, options);
-  if (!result.ok()) {
-    std::cerr << scenarios::format_diagnostics(result.diagnostics);
-    return kExitBadInput;
-  }
-  if (result.scenario->sweep().axis_size() > 0) {
+  const std::optional<viosim::Scenario> scenario = load_scenario_from_args(*parsed);
+  if (!scenario) return kExitBadInput;
+  if (scenario->sweep().axis_size() > 0) {
     std::cerr << "viosim explain: " << file << " has a sweep; explain follows a packet of its base point\n";
   }
   try {
-    std::cout << explain::journey_text(explain::explain_packet(*result.scenario, explain_options));
+    std::cout << explain::journey_text(explain::explain_packet(*scenario, explain_options));
   } catch (const explain::ExplainError& e) {
     std::cerr << "viosim explain: " << file << ": " << e.what() << "\n";
     return kExitBadInput;

@@ -35,18 +35,12 @@ int graph_command(const Args& args) {
     return kExitOk;
   }
   if (parsed->positional.size() != 1) return usage_error("graph", "give exactly one scenario file", kUsage);
-  scenarios::LoadOptions options;
-  if (auto it = parsed->values.find("--set"); it != parsed->values.end()) options.set = it->second;
-  if (auto it = parsed->values.find("--backend"); it != parsed->values.end()) options.backend = it->second.front();
   const std::string& file = parsed->positional.front();
-  const auto result = scenarios::load_scenario(file, options);
-  if (!result.ok()) {
-    std::cerr << scenarios::format_diagnostics(result.diagnostics);
-    return kExitBadInput;
-  }
+  const std::optional<viosim::Scenario> scenario = load_scenario_from_args(*parsed);
+  if (!scenario) return kExitBadInput;
   try {
-    for (models::PathBackend backend : scenarios::compared_backends(*result.scenario)) {
-      const models::PathConfig config = scenarios::build_path_config(*result.scenario, backend);
+    for (models::PathBackend backend : scenarios::compared_backends(*scenario)) {
+      const models::PathConfig config = scenarios::build_path_config(*scenario, backend);
       const models::PathGraph graph = models::build_path_graph(config);
       models::check_path_graph(graph);
       models::write_dot(graph, std::string(models::backend_name(backend)), std::cout);

@@ -132,16 +132,9 @@ int run_command(const Args& args) {
     return kExitBadInput;
   }
 
-  scenarios::LoadOptions options;
-  if (auto it = parsed->values.find("--set"); it != parsed->values.end()) options.set = it->second;
-  if (auto it = parsed->values.find("--backend"); it != parsed->values.end()) options.backend = it->second.front();
-
   const std::string& file = parsed->positional.front();
-  const auto result = scenarios::load_scenario(file, options);
-  if (!result.ok()) {
-    std::cerr << scenarios::format_diagnostics(result.diagnostics);
-    return kExitBadInput;
-  }
+  const std::optional<viosim::Scenario> scenario = load_scenario_from_args(*parsed);
+  if (!scenario) return kExitBadInput;
   std::string out_dir;
   if (auto it = parsed->values.find("--output"); it != parsed->values.end()) {
     out_dir = it->second.front();
@@ -156,7 +149,7 @@ int run_command(const Args& args) {
     out_dir = "runs/" + std::filesystem::path(file).stem().string() + "-" + stamp;
   }
 
-  if (result.scenario->sweep().axis_size() > 0) {
+  if (scenario->sweep().axis_size() > 0) {
     std::cerr << "viosim run: " << file << " has a sweep; run plays its base point only (viosim sweep runs the sweep)\n";
   }
   RunSummary summary;
@@ -166,7 +159,7 @@ int run_command(const Args& args) {
     run_options.progress = ProgressReporter(::isatty(2) != 0);
     if (auto it = parsed->values.find("--trace"); it != parsed->values.end()) {
       run_options.trace_path = it->second.front();
-      run_options.trace_from = core::Time::zero() + core::Duration::from_seconds(result.scenario->run().warmup_ms() * 1e-3);
+      run_options.trace_from = core::Time::zero() + core::Duration::from_seconds(scenario->run().warmup_ms() * 1e-3);
       run_options.trace_to = run_options.trace_from + core::Milliseconds(1);
       if (auto w = parsed->values.find("--trace-window"); w != parsed->values.end()) {
         if (!parse_window(w->second.front(), run_options.trace_from, run_options.trace_to)) {
@@ -174,7 +167,7 @@ int run_command(const Args& args) {
         }
       }
     }
-    summary = viosim::run(*result.scenario, run_options);
+    summary = viosim::run(*scenario, run_options);
   } catch (const scenarios::NotModelled& e) {
     std::cerr << file << ": error: this build cannot run the scenario: not modelled yet: " << e.what() << "\n";
     return kExitBadInput;
@@ -201,7 +194,7 @@ int run_command(const Args& args) {
     }
   };
   try {
-    write_results_folder(out_dir, *result.scenario, summary,
+    write_results_folder(out_dir, *scenario, summary,
                          plot ? std::function<void(const std::string&)>(add_plots) : nullptr);
   } catch (const std::exception& e) {
     std::cerr << "viosim run: " << e.what() << "\n";

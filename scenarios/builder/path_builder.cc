@@ -265,6 +265,14 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
     c.nic.moderation.fixed.rx_usecs = Units::us(nic->coalescing().rx_usecs());
     c.nic.moderation.fixed.rx_frames = nic->coalescing().rx_frames();
   }
+  // A VF is a slice of the same NIC and bare metal drives the NIC itself:
+  // their queues moderate as the NIC's do.
+  c.hw_queue.moderation = c.nic.moderation;
+  // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
+  // NIC's own rings on bare metal.
+  c.e1000.rx_ring = c.e1000.tx_ring = vm.nic().queue_size();
+  c.hw_queue.rx_ring = backend == PathBackend::kBareMetal ? nic->rx_ring_size() : vm.nic().queue_size();
+  c.hw_queue.tx_ring = backend == PathBackend::kBareMetal ? nic->tx_ring_size() : vm.nic().queue_size();
   c.peer.rx_latency = Units::us(s.external().rx_latency_us());
   c.peer.tx_latency = Units::us(s.external().tx_latency_us());
 
