@@ -52,6 +52,11 @@ class ProgressReporter {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double eta = overall > 0.01 ? elapsed * (1 - overall) / overall : 0;
     if (tty_) {
+      // Redrawn when the whole percent moves (progress comes once per
+      // simulated millisecond: thousands of calls in a long run).
+      const int percent = static_cast<int>(overall * 100);
+      if (percent == last_percent_ && overall < 1.0) return;
+      last_percent_ = percent;
       const int filled = static_cast<int>(overall * 30);
       char line[160];
       std::snprintf(line, sizeof line, "\r[%-30s] %3.0f%%  %-17s ETA %5.1f s ", std::string(filled, '#').c_str(),
@@ -77,6 +82,7 @@ class ProgressReporter {
   std::chrono::steady_clock::time_point start_;
   std::string last_backend_;
   int last_quarter_ = -1;
+  int last_percent_ = -1;
 };
 
 constexpr char kUsage[] =
