@@ -100,6 +100,22 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
                  u.ns(h.pmd_copy_packet_ns()),  u.ns(h.pmd_switch_packet_ns()), u.ns(h.pmd_nic_packet_ns())};
 }
 
+// A 40-byte Toeplitz key drawn from the scenario's seed (splitmix64), as
+// Linux draws one per boot.
+std::vector<uint8_t> random_rss_key(uint64_t seed) {
+  std::vector<uint8_t> key;
+  uint64_t x = seed ^ 0x5253534b45595f31ULL;  // "RSSKEY_1": a stream of its own
+  while (key.size() < 40) {
+    x += 0x9e3779b97f4a7c15ULL;
+    uint64_t z = x;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    for (int b = 0; b < 8 && key.size() < 40; ++b) key.push_back(static_cast<uint8_t>(z >> (8 * b)));
+  }
+  return key;
+}
+
 // Ethernet + IPv4 + UDP headers and the FCS around a payload.
 uint32_t frame_for_payload(uint32_t payload) { return std::max<uint32_t>(64, payload + 14 + 20 + 8 + 4); }
 
@@ -247,7 +263,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
     }
     if (!found) break;  // the rest share the IRQ cores already chosen
   }
-  c.rss_key = models::parse_hex_bytes(nic->rss().key_hex());
+  c.rss_key = nic->rss().key_hex() == "random" ? random_rss_key(s.seed()) : models::parse_hex_bytes(nic->rss().key_hex());
   c.rss_entries = nic->rss().indirection_entries();
   for (uint32_t q : nic->rss().indirection_table()) c.rss_indirection.push_back(static_cast<uint16_t>(q));
   c.wire.line_rate_bps = static_cast<uint64_t>(nic->line_rate_gbps() * 1e9);

@@ -28,10 +28,10 @@ void check_nics(const viosim::Host& host, Issues* issues) {
     const viosim::Rss& rss = nic.rss();
     const std::string& key = rss.key_hex();
     const bool hex = std::all_of(key.begin(), key.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-    if (!hex || (key.size() != 80 && key.size() != 104)) {
+    if (key != "random" && (!hex || (key.size() != 80 && key.size() != 104))) {
       issues->push_back({path + ".rss.key_hex", "nic \"" + nic.name() + "\" has an RSS key of " +
                                                     (hex ? std::to_string(key.size()) + " hex digits" : "non-hex text") +
-                                                    "; a Toeplitz key is 40 or 52 bytes: 80 or 104 hex digits"});
+                                                    "; a Toeplitz key is 40 or 52 bytes: 80 or 104 hex digits, or \"random\""});
     }
     const int entries = static_cast<int>(rss.indirection_entries());
     if (rss.indirection_table_size() > 0 && rss.indirection_table_size() != entries) {

@@ -1,0 +1,70 @@
+// The builder's multi-queue decisions: queue pairs = min(vCPUs, queues),
+// vCPUs where pin_cores puts them, a vhost worker core per queue pair, a
+// shared vector when the device has too few, a random RSS key drawn from the
+// seed, and VF queues moderating as the uplink NIC does.
+#include "scenarios/builder/path_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "scenarios/loader/loader.h"
+
+namespace viosim::scenarios {
+namespace {
+
+models::PathConfig build(const std::string& vm, models::PathBackend backend, const std::vector<std::string>& set = {}) {
+  const std::string text =
+      "name: \"mq\"\n"
+      "host { cores: 16 nic { queues: 8 line_rate_gbps: 25 coalescing { rx_usecs: 24 adaptive: false } } }\n" +
+      vm + "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n";
+  LoadOptions options;
+  options.set = set;
+  const LoadResult r = load_scenario_text("mq.textproto", text, options);
+  EXPECT_TRUE(r.ok()) << format_diagnostics(r.diagnostics);
+  if (!r.ok()) return {};
+  return build_path_config(*r.scenario, backend);
+}
+
+const std::string kFourVcpus =
+    "vm { name: \"vm0\" vcpus: 4 pin_cores: [2, 3, 4, 5] nic { queues: 8 } }\n";
+
+TEST(Builder, QueuePairsAreTheSmallerOfVcpusAndQueues) {
+  const models::PathConfig c = build(kFourVcpus, models::PathBackend::kVhostNet);
+  EXPECT_EQ(c.queue_pairs, 4u);
+  EXPECT_EQ(c.vcpu_cores, (std::vector<uint32_t>{2, 3, 4, 5}));
+  ASSERT_EQ(c.backend_cores.size(), 4u);  // a worker core each, none of them a vCPU's
+  for (uint32_t core : c.backend_cores) EXPECT_TRUE(core < 2 || core > 5) << core;
+  EXPECT_FALSE(c.shared_vector);
+  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.queues=2"}).queue_pairs, 2u);
+  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kE1000, {"vm[vm0].nic.queues=1"}).queue_pairs, 1u);
+  // QEMU's one main loop: one backend core whatever the queues.
+  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kVirtioUserspace).backend_cores.size(), 1u);
+}
+
+TEST(Builder, TooFewVectorsShareOne) {
+  // 4 queue pairs need 2 x 4 + 1 vectors for one each.
+  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=9"}).shared_vector);
+  EXPECT_TRUE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=8"}).shared_vector);
+  // A VF's queues have MSI-X vectors of their own.
+  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kPassthrough, {"vm[vm0].nic.vectors=2"}).shared_vector);
+}
+
+TEST(Builder, RandomRssKeysComeFromTheSeed) {
+  const auto key = [](const std::string& seed) {
+    return build(kFourVcpus, models::PathBackend::kVhostNet, {"host.nic[0].rss.key_hex=random", "seed=" + seed})
+        .rss_key;
+  };
+  EXPECT_EQ(key("1").size(), 40u);
+  EXPECT_EQ(key("1"), key("1"));
+  EXPECT_NE(key("1"), key("2"));
+  EXPECT_NE(key("1"), build(kFourVcpus, models::PathBackend::kVhostNet).rss_key);  // not the default key
+}
+
+TEST(Builder, VfQueuesModerateAsTheUplinkNic) {
+  const models::PathConfig c = build(kFourVcpus, models::PathBackend::kPassthrough, {"vm[vm0].nic.queue_size=1024"});
+  EXPECT_EQ(c.hw_queue.moderation.mode, models::ModerationMode::kFixed);
+  EXPECT_EQ(c.hw_queue.moderation.fixed.rx_usecs, core::Microseconds(24));
+  EXPECT_EQ(c.hw_queue.rx_ring, 1024u);
+}
+
+}  // namespace
+}  // namespace viosim::scenarios
