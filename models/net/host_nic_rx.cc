@@ -5,6 +5,10 @@
 
 namespace viosim::models {
 
+namespace {
+constexpr uint32_t kTxWorkLimit = 256;  // IXGBE_DEFAULT_TX_WORK: TX completions cleaned per poll
+}  // namespace
+
 const core::ComponentSpec& HostNicRx::model_spec() {
   static const core::ComponentSpec spec{
       .type = "net.host_nic_rx",
@@ -18,6 +22,8 @@ const core::ComponentSpec& HostNicRx::model_spec() {
       .stats = {{"frames", core::StatKind::kCounter, core::Unit::kPackets, "frames received into the ring"},
                 {"drops", core::StatKind::kCounter, core::Unit::kPackets, "frames dropped on a full ring"},
                 {"napi_polls", core::StatKind::kCounter, core::Unit::kCount, "NAPI poll calls (each at most the weight)"},
+                {"tx_cleaned", core::StatKind::kCounter, core::Unit::kPackets,
+                 "TX completions cleaned in NAPI (frames the host sent through this queue pair)"},
                 {"time_squeeze", core::StatKind::kCounter, core::Unit::kCount,
                  "net_rx_action runs that ended on the budget or time limit with work left"},
                 {"interrupts", core::StatKind::kCounter, core::Unit::kCount, "interrupts raised"}}};
@@ -54,6 +60,13 @@ void HostNicRx::receive(uint32_t packet) {
   }
 }
 
+void HostNicRx::transmitted(uint32_t bytes) {
+  if (softirq_ == nullptr) return;
+  ++tx_pending_;
+  tx_pending_bytes_ += bytes;
+  apply(moderator_->on_frame(now()));
+}
+
 bool HostNicRx::poll(uint32_t& packet) {
   if (ring_.empty()) return false;
   packet = ring_.front();
@@ -88,10 +101,21 @@ void HostNicRx::napi_poll() {
   // The driver's poll takes up to the weight; net_rx_action checks its
   // budget after each poll, so the last poll of a run may overshoot it.
   batch_ = std::min<uint32_t>(config_.napi_weight, static_cast<uint32_t>(ring_.size()));
+  // ixgbe_poll cleans the TX ring first, up to its work limit, outside the
+  // NAPI budget.
+  tx_batch_ = std::min<uint32_t>(kTxWorkLimit, tx_pending_);
   const core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + costs_.napi_poll +
-                            (costs_.nic_rx_packet + deliver_cost_) * batch_;
+                            costs_.nic_tx_clean_packet * tx_batch_ + (costs_.nic_rx_packet + deliver_cost_) * batch_;
   ++polls_;
   softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
+    if (tx_batch_ > 0) {
+      const uint64_t bytes = tx_pending_bytes_ * tx_batch_ / tx_pending_;
+      tx_pending_ -= tx_batch_;
+      tx_pending_bytes_ -= bytes;
+      tx_cleaned_.add(tx_batch_);
+      napi_packets_ += tx_batch_;  // ixgbe's ITR counts both rings of the vector
+      napi_bytes_ += bytes;
+    }
     for (uint32_t i = 0; i < batch_; ++i) {
       uint32_t packet = 0;
       poll(packet);
@@ -100,7 +124,7 @@ void HostNicRx::napi_poll() {
       deliver_(packet, *softirq_);
     }
     budget_left_ -= std::min(budget_left_, batch_);
-    if (!ring_.empty()) {
+    if (!ring_.empty() || tx_pending_ > 0) {
       if (budget_left_ == 0 || now() - run_started_ >= config_.netdev_budget_time) {
         // net_rx_action out of budget or time with work left: time_squeeze,
         // the softirq is raised again and ksoftirqd carries on.

@@ -40,6 +40,12 @@ class HostNicRx final : public core::Component {
 
   // From the wire.
   void receive(uint32_t packet);
+  // A frame the host sent through this queue pair's TX ring has left and
+  // its descriptor was written back: a TX completion on the same vector
+  // (one moderation per queue pair, as ixgbe's q_vector), cleaned in the
+  // next NAPI poll (ixgbe_clean_tx_irq, at most 256 a poll). Interrupt
+  // mode only; a poll-mode driver reaps its own completions.
+  void transmitted(uint32_t bytes);
   // Polled mode: a poll-mode thread takes frames and is poked on arrival.
   void set_poller(HostThread* poller) { poller_ = poller; }
   bool poll(uint32_t& packet);
@@ -48,6 +54,7 @@ class HostNicRx final : public core::Component {
   uint64_t interrupts() const { return interrupts_.value(); }
   uint64_t polls() const { return polls_.value(); }
   uint64_t time_squeeze() const { return time_squeeze_.value(); }
+  uint64_t tx_cleaned() const { return tx_cleaned_.value(); }
 
   void init() override;
 
@@ -70,6 +77,9 @@ class HostNicRx final : public core::Component {
   uint32_t budget_left_ = 0;
   core::Time run_started_;  // this net_rx_action run's start
   uint32_t batch_ = 0;
+  uint32_t tx_pending_ = 0;   // completions written back, not yet cleaned
+  uint64_t tx_pending_bytes_ = 0;
+  uint32_t tx_batch_ = 0;
   bool hard_irq_due_ = false;
   core::MemberEvent irq_{this, "irq", [this] { fire(); }};
   core::Counter frames_{this, "frames"};
@@ -77,6 +87,7 @@ class HostNicRx final : public core::Component {
   core::Counter interrupts_{this, "interrupts"};
   core::Counter polls_{this, "napi_polls"};
   core::Counter time_squeeze_{this, "time_squeeze"};
+  core::Counter tx_cleaned_{this, "tx_cleaned"};
 };
 
 }  // namespace viosim::models

@@ -67,6 +67,9 @@ struct Topology {
   std::vector<std::vector<uint32_t>> hw_steering;  // [flow][connection] -> hardware queue
   std::vector<std::unique_ptr<std::function<void()>>> vfio_bodies;  // each remapped vector's handler loop
   std::vector<core::Component*> nic_drivers;  // whichever drivers the VM runs
+  // A frame the host kernel sent through its NIC has left: the queue's TX
+  // completion (paths whose host stack drives the NIC).
+  std::function<void(const Packet&)> tx_completion;
 
   Core& core(uint32_t i) {
     if (i >= cores.size()) throw std::invalid_argument("core " + std::to_string(i) + " does not exist");
@@ -99,8 +102,10 @@ void build_common(Topology& t) {
   for (uint32_t i = 0; i < c.cores; ++i) {
     t.cores.push_back(std::make_unique<Core>(t.sim, "core" + std::to_string(i), nullptr, c.cpu, i));
   }
-  t.to_peer = std::make_unique<Wire>(t.sim, "wire_out", nullptr, c.wire, t.pool,
-                                     [&t](uint32_t p) { t.peer->receive(p); });
+  t.to_peer = std::make_unique<Wire>(t.sim, "wire_out", nullptr, c.wire, t.pool, [&t](uint32_t p) {
+    if (t.tx_completion) t.tx_completion(t.pool[p]);
+    t.peer->receive(p);
+  });
   t.peer = std::make_unique<ExternalPeer>(t.sim, "peer", nullptr, c.peer, t.pool,
                                           [&t](uint32_t p) { t.from_peer->send(p); });
   VCpu::Config vcpu = c.vcpu;
@@ -167,6 +172,12 @@ void build_host_rx_to_tap(Topology& t, uint32_t tap_queues) {
     TapQueue& tap = *t.taps[t.tap_steering->queue_for(t.pool[p])];
     if (!tap.push(p, &by)) t.pool.release(p);
   });
+  // The host transmits a connection's frames on the queue pair its flow hash
+  // picks (skb_tx_hash; no XPS entry for the backend's core): here the
+  // queue RSS gives the connection's frames coming back.
+  t.tx_completion = [&t](const Packet& p) {
+    t.nic_rx->queue(t.nic_rx->queue_of(p.flow, p.conn)).transmitted(p.bytes);
+  };
 }
 
 void build_virtio(Topology& t) {
@@ -346,10 +357,12 @@ PathResults collect(Topology& t, double wall_s) {
   if (t.nic_rx) {
     for (size_t q = 0; q < t.nic_rx->queues(); ++q) {
       const HostNicRx& rx = t.nic_rx->queue(q);
-      r.per_queue.push_back({counter(rx, "frames"), rx.drops(), rx.interrupts()});
+      r.per_queue.push_back({counter(rx, "frames"), rx.drops(), rx.interrupts(), rx.tx_cleaned()});
     }
   } else {
-    for (const auto& q : t.hw_queues) r.per_queue.push_back({counter(*q, "rx_frames"), q->drops(), q->interrupts()});
+    for (const auto& q : t.hw_queues) {
+      r.per_queue.push_back({counter(*q, "rx_frames"), q->drops(), q->interrupts(), counter(*q, "tx_frames")});
+    }
   }
   if (t.iotlb) {
     r.iotlb_hits = t.iotlb->hits();

@@ -41,6 +41,7 @@ struct PathResults {
     uint64_t frames = 0;      // frames the queue received
     uint64_t drops = 0;       // dropped on its full ring
     uint64_t interrupts = 0;  // its vector's interrupts
+    uint64_t tx_frames = 0;   // frames the host sent through it
   };
   std::vector<QueueCounts> per_queue;  // the host NIC's (or the VF's) receive queues
   struct VmQueueCounts {

@@ -74,6 +74,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
   n.tun_xmit_packet = u.ns(h.tun_xmit_packet_ns());
   n.tun_get_user_packet = u.ns(h.tun_get_user_packet_ns());
   n.nic_xmit_packet = u.ns(h.nic_xmit_packet_ns());
+  n.nic_tx_clean_packet = u.ns(h.nic_tx_clean_packet_ns());
   n.copy_bytes_per_s = static_cast<uint64_t>(h.copy_bandwidth_gb_per_s() * 1e9);
 
   // Guest.

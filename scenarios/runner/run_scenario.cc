@@ -67,6 +67,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
     qr->set_packets(r.per_queue[q].frames);
     qr->set_drops(r.per_queue[q].drops);
     qr->set_interrupts(r.per_queue[q].interrupts);
+    qr->set_tx_packets(r.per_queue[q].tx_frames);
   }
   for (size_t q = 0; q < r.per_vm_queue.size(); ++q) {
     const models::PathResults::VmQueueCounts& c = r.per_vm_queue[q];
