@@ -1,6 +1,8 @@
 // ExplainView: controls, the worker thread, stepping and export.
 #include "gui/app/explain_view.h"
 
+#include "models/paths/cancelled.h"
+
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -43,6 +45,7 @@ ExplainView::ExplainView(QWidget* parent)
       flow_(new QComboBox),
       packet_(new QSpinBox),
       explain_button_(new QPushButton(tr("Explain"))),
+      stop_button_(new QPushButton(tr("Stop"))),
       previous_(new QPushButton(tr("< Previous hop"))),
       next_(new QPushButton(tr("Next hop >"))),
       export_(new QPushButton(tr("Export text..."))),
@@ -88,6 +91,9 @@ ExplainView::ExplainView(QWidget* parent)
   controls->addWidget(new QLabel(tr("Packet")));
   controls->addWidget(packet_);
   controls->addWidget(explain_button_);
+  controls->addWidget(stop_button_);
+  stop_button_->setEnabled(false);
+  stop_button_->setToolTip(tr("Stop following the packet (a long run can take a while to reach it)"));
   controls->addSpacing(20);
   controls->addWidget(previous_);
   controls->addWidget(next_);
@@ -120,13 +126,19 @@ ExplainView::ExplainView(QWidget* parent)
   layout->addWidget(split, 1);
 
   connect(explain_button_, &QPushButton::clicked, this, [this] { explain_selected(); });
+  connect(stop_button_, &QPushButton::clicked, this, [this] { stop(); });
   connect(previous_, &QPushButton::clicked, this, [this] { previous_hop(); });
   connect(next_, &QPushButton::clicked, this, [this] { next_hop(); });
   connect(export_, &QPushButton::clicked, this, [this] { export_dialog(); });
 }
 
 ExplainView::~ExplainView() {
+  cancel_ = true;
   if (worker_.joinable()) worker_.join();
+}
+
+void ExplainView::stop() {
+  if (busy()) cancel_ = true;
 }
 
 void ExplainView::scenario_changed() {
@@ -160,15 +172,19 @@ bool ExplainView::explain(const std::string& backend, uint64_t packet, const std
     return false;
   }
   explain_button_->setEnabled(false);
+  stop_button_->setEnabled(true);
+  cancel_ = false;
   summary_->setText(tr("Following packet %1 through %2...")
                         .arg(packet)
                         .arg(backend.empty() ? tr("the first backend") : QString::fromStdString(backend)));
-  explain::ExplainOptions options{backend, packet, flow};
+  explain::ExplainOptions options{backend, packet, flow, &cancel_};
   worker_ = std::thread([this, scenario = *scenario, options] {
     std::optional<explain::Journey> journey;
     QString why;
     try {
       journey = explain::explain_packet(scenario, options);
+    } catch (const models::Cancelled&) {
+      why = tr("Stopped before the packet was found.");
     } catch (const std::exception& e) {
       why = QString::fromStdString(e.what());
     }
@@ -177,6 +193,7 @@ bool ExplainView::explain(const std::string& backend, uint64_t packet, const std
         [this, journey = std::move(journey), why] {
           if (worker_.joinable()) worker_.join();
           explain_button_->setEnabled(true);
+          stop_button_->setEnabled(false);
           if (!journey) {
             set_error(why);
             Q_EMIT failed(why);

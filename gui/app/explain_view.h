@@ -14,6 +14,7 @@
 #include <QSpinBox>
 #include <QTreeWidget>
 #include <QWidget>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <thread>
@@ -33,7 +34,10 @@ class ExplainView : public QWidget {
   using ScenarioSource = std::function<std::optional<viosim::Scenario>()>;
 
   explicit ExplainView(QWidget* parent = nullptr);
-  ~ExplainView() override;  // waits for an explanation under way
+  ~ExplainView() override;  // stops an explanation under way and waits for it
+
+  // Stops the explanation under way (failed() follows); nothing otherwise.
+  void stop();
 
   void set_scenario_source(ScenarioSource source) { source_ = std::move(source); }
   // The scenario changed: offer its backends and flows.
@@ -87,6 +91,7 @@ class ExplainView : public QWidget {
   QComboBox* flow_;
   QSpinBox* packet_;
   QPushButton* explain_button_;
+  QPushButton* stop_button_;
   QPushButton* previous_;
   QPushButton* next_;
   QPushButton* export_;
@@ -98,6 +103,7 @@ class ExplainView : public QWidget {
   CoreTimelineScene* timeline_;
   QGraphicsView* timeline_view_;
   std::thread worker_;
+  std::atomic<bool> cancel_{false};  // asks the worker's explanation to stop
   std::optional<explain::Journey> journey_;
   int hop_ = -1;
   QString last_error_;

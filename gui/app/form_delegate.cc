@@ -1,5 +1,5 @@
-// FormDelegate: an unset field's editor starts from its default, so
-// changing one digit of a default is one keystroke away.
+// FormDelegate: an unset field's editor starts from the value that applies
+// (inherited or the default), so changing one digit is one keystroke away.
 #include "gui/app/form_delegate.h"
 
 #include <QComboBox>
@@ -13,7 +13,10 @@ namespace {
 QString starting_text(const QModelIndex& index) {
   const QString edit = index.data(Qt::EditRole).toString();
   if (!edit.isEmpty() || index.data(ScenarioFormModel::kIsSetRole).toBool()) return edit;
-  return index.siblingAtColumn(ScenarioFormModel::kDefaultColumn).data().toString();
+  // What applies now (inherited or the default): one keystroke from a change.
+  const auto* model = qobject_cast<const ScenarioFormModel*>(index.model());
+  return model != nullptr ? model->effective_text(index)
+                          : index.siblingAtColumn(ScenarioFormModel::kDefaultColumn).data().toString();
 }
 
 }  // namespace

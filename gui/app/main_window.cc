@@ -47,7 +47,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     if (errors > 0) statusBar()->showMessage(tr("%n error(s) in the scenario", nullptr, errors));
     else statusBar()->clearMessage();
   });
-  explain_->set_scenario_source([this] { return editor_->resolved(); });
+  // Text typed just now counts: validate it before explaining.
+  explain_->set_scenario_source([this] { return editor_->resolved_now(); });
   connect(editor_, &ScenarioEditor::validated, explain_, [this] { explain_->scenario_changed(); });
   connect(explain_, &ExplainView::failed, this, [this](const QString& why) { statusBar()->showMessage(why, 10000); });
   connect(controller_, &RunController::state_changed, this, [this] { update_actions(); });

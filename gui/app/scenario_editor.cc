@@ -35,6 +35,7 @@ ScenarioEditor::ScenarioEditor(QWidget* parent)
   tree_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                          QAbstractItemView::SelectedClicked);
   tree_->header()->setStretchLastSection(true);
+  tree_->installEventFilter(this);
   tree_->setColumnWidth(ScenarioFormModel::kFieldColumn, 220);
   tree_->setColumnWidth(ScenarioFormModel::kValueColumn, 150);
   tree_->setColumnWidth(ScenarioFormModel::kUnitColumn, 60);
@@ -50,7 +51,7 @@ ScenarioEditor::ScenarioEditor(QWidget* parent)
   auto* form = new QWidget;
   auto* form_layout = new QVBoxLayout(form);
   form_layout->setContentsMargins(0, 0, 0, 0);
-  form_layout->addWidget(new QLabel(tr("<b>Form</b> (from the schema; grey: not set, the default applies)")));
+  form_layout->addWidget(new QLabel(tr("<b>Form</b> (from the schema; grey: not written here, the value that applies: from the base, the profile, --set or the default)")));
   form_layout->addWidget(tree_, 1);
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(add_element_);
@@ -135,6 +136,14 @@ void ScenarioEditor::text_edited() {
 void ScenarioEditor::parse_text() {
   parsed_ = parse_scenario_text(text().toStdString());
   if (parsed_.scenario) model_->set_scenario(*parsed_.scenario);
+  // An edit in a form showing an older version would print it over the text.
+  model_->set_read_only(!parsed_.scenario);
+}
+
+bool ScenarioEditor::eventFilter(QObject* watched, QEvent* event) {
+  // Text typed in the last moments reaches the form before the form is used.
+  if (watched == tree_ && event->type() == QEvent::FocusIn && parse_timer_.isActive()) validate();
+  return QWidget::eventFilter(watched, event);
 }
 
 void ScenarioEditor::form_edited() {
@@ -157,6 +166,7 @@ scenarios::LoadResult ScenarioEditor::validate() {
       scenarios::load_scenario_text(display_path_.toStdString(), text().toStdString(), load_options_);
   diagnostics_ = result.diagnostics;
   resolved_ = result.scenario;
+  if (resolved_) model_->set_effective(resolved_);  // with errors: keep what applied last
   show_diagnostics();
   Q_EMIT validated(static_cast<int>(diagnostics_.size()));
   return result;
@@ -193,7 +203,7 @@ void ScenarioEditor::show_diagnostics() {
     status_->setText(QStringLiteral("<span style=\"color:#070\">%1</span>").arg(tr("No errors: ready to run.")));
   } else if (!text_parses()) {
     status_->setText(QStringLiteral("<span style=\"color:#b00\">%1</span>")
-                         .arg(tr("Syntax error: the form shows the last version that parsed.")));
+                         .arg(tr("Syntax error: the form shows the last version that parsed, read-only until the text parses.")));
   } else {
     status_->setText(QStringLiteral("<span style=\"color:#b00\">%1</span>")
                          .arg(tr("%n error(s): fix them to run.", nullptr, static_cast<int>(diagnostics_.size()))));

@@ -45,6 +45,11 @@ class ScenarioEditor : public QWidget {
   scenarios::LoadResult validate();
   const std::vector<scenarios::Diagnostic>& diagnostics() const { return diagnostics_; }
   // The resolved scenario of the last validation, if it had no error.
+  // resolved(), after parsing text typed in the last moments (if any).
+  std::optional<viosim::Scenario> resolved_now() {
+    if (parse_timer_.isActive()) validate();
+    return resolved_;
+  }
   const std::optional<viosim::Scenario>& resolved() const { return resolved_; }
   // False while the text has a syntax error (the form then shows the last
   // version that parsed).
@@ -62,6 +67,9 @@ class ScenarioEditor : public QWidget {
   void modified_changed(bool modified);
   // After each validation: how many errors there are.
   void validated(int errors);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void text_edited();

@@ -167,6 +167,39 @@ QString ScenarioFormModel::value_text(const Node* node) const {
   return QString::fromStdString(list + "]");
 }
 
+void ScenarioFormModel::set_effective(const std::optional<viosim::Scenario>& resolved) {
+  effective_ = resolved;
+  emit_all_changed(root_.get());
+}
+
+QString ScenarioFormModel::effective_text(const QModelIndex& index) const {
+  const Node* node = node_of(index);
+  if (node == nullptr || node == root_.get()) return QString();
+  const FieldDescriptor* f = node->field;
+  if (effective_) {
+    std::string error;
+    // Without `create` the walk only reads.
+    auto* root = const_cast<viosim::Scenario*>(&*effective_);
+    if (const auto at = scenarios::resolve_path(root, path_of(node), false, &error)) {
+      const Message& m = *at->parent;
+      const Reflection* r = m.GetReflection();
+      if (f->is_repeated()) {
+        const int size = r->FieldSize(m, f);
+        if (node->is_list()) return QStringLiteral("%1 element(s)").arg(size);
+        if (size > 0 || !f->is_repeated()) {
+          std::string list = "[";
+          for (int k = 0; k < size; ++k) list += (k ? ", " : "") + scalar_text(m, f, k, true);
+          return QString::fromStdString(list + "]");
+        }
+      } else if (r->HasField(m, f) && node->is_scalar()) {
+        return QString::fromStdString(scalar_text(m, f, -1, false));
+      }
+    }
+  }
+  if (node->is_list()) return QStringLiteral("%1 element(s)").arg(node->children.size());
+  return node->is_scalar() ? QString::fromStdString(schema::field_default_text(f)) : QString();
+}
+
 void ScenarioFormModel::set_scenario(const viosim::Scenario& scenario) {
   scenario_ = scenario;
   sync_rows(root_.get());
@@ -316,8 +349,12 @@ QVariant ScenarioFormModel::data(const QModelIndex& index, int role) const {
           return label;
         }
         case kValueColumn:
-          if (node->is_scalar()) return set ? value_text(node) : QString::fromStdString(schema::field_default_text(f));
-          if (node->is_list()) return QStringLiteral("%1 element(s)").arg(node->children.size());
+          if (node->is_scalar()) return set ? value_text(node) : effective_text(index);
+          if (node->is_list()) {
+            // Elements written here; with none, what applies (a base's VMs, say).
+            return set || !effective_ ? QStringLiteral("%1 element(s)").arg(node->children.size())
+                                      : effective_text(index) + QStringLiteral(" (inherited)");
+          }
           return QVariant();
         case kUnitColumn: return node->is_element() ? QVariant() : QString::fromStdString(schema::field_unit(f));
         case kDefaultColumn:
@@ -346,6 +383,10 @@ QVariant ScenarioFormModel::data(const QModelIndex& index, int role) const {
       return error != errors_.end() ? QBrush(QColor(0xff, 0xd6, 0xd6)) : QVariant();
     case Qt::ToolTipRole:
       if (error != errors_.end()) return QString::fromStdString(error->second);
+      if (index.column() == kValueColumn && !set && (node->is_scalar() || node->is_list())) {
+        return tr("Not written in this file: %1 applies (from its base, the host profile, --set or the default)")
+            .arg(effective_text(index));
+      }
       return data(index, kHelpRole);
     case Qt::CheckStateRole:
       // A message field's box: ticked when it is written (even empty, as in
@@ -387,8 +428,14 @@ QVariant ScenarioFormModel::data(const QModelIndex& index, int role) const {
   return QVariant();
 }
 
+void ScenarioFormModel::set_read_only(bool read_only) {
+  if (read_only == read_only_) return;
+  read_only_ = read_only;
+  emit_all_changed(root_.get());  // the flags changed
+}
+
 bool ScenarioFormModel::setData(const QModelIndex& index, const QVariant& value, int role) {
-  if (!index.isValid() || index.column() != kValueColumn) return false;
+  if (read_only_ || !index.isValid() || index.column() != kValueColumn) return false;
   const Node* node = node_of(index);
   if (role == Qt::CheckStateRole && is_optional_message(node)) {
     if (value.toInt() == Qt::Checked) {
@@ -445,6 +492,7 @@ bool ScenarioFormModel::setData(const QModelIndex& index, const QVariant& value,
 Qt::ItemFlags ScenarioFormModel::flags(const QModelIndex& index) const {
   if (!index.isValid()) return Qt::NoItemFlags;
   Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+  if (read_only_) return f;
   if (index.column() == kValueColumn && node_of(index)->is_scalar()) f |= Qt::ItemIsEditable;
   if (index.column() == kValueColumn && is_optional_message(node_of(index))) f |= Qt::ItemIsUserCheckable;
   return f;
@@ -463,6 +511,7 @@ QVariant ScenarioFormModel::headerData(int section, Qt::Orientation orientation,
 }
 
 bool ScenarioFormModel::insertRows(int row, int count, const QModelIndex& parent) {
+  if (read_only_) return false;
   Node* list = node_of(parent);
   if (!parent.isValid() || parent.column() != 0 || !list->is_list() || count < 1) return false;
   if (row != static_cast<int>(list->children.size())) return false;  // elements are appended
@@ -475,6 +524,7 @@ bool ScenarioFormModel::insertRows(int row, int count, const QModelIndex& parent
 }
 
 bool ScenarioFormModel::removeRows(int row, int count, const QModelIndex& parent) {
+  if (read_only_) return false;
   Node* list = node_of(parent);
   if (!parent.isValid() || parent.column() != 0 || !list->is_list()) return false;
   const int size = static_cast<int>(list->children.size());

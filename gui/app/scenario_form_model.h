@@ -16,6 +16,7 @@
 #include <QAbstractItemModel>
 #include <QString>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,20 @@ class ScenarioFormModel : public QAbstractItemModel {
   void set_scenario(const viosim::Scenario& scenario);
   const viosim::Scenario& scenario() const { return scenario_; }
 
+  // The scenario as it will run (base chain, profile, --set overrides and
+  // defaults resolved), or nothing while it has errors: a field this file
+  // does not write shows the value that applies from there, in grey.
+  void set_effective(const std::optional<viosim::Scenario>& resolved);
+  // What applies to an unwritten scalar field (or list size): the resolved
+  // scenario's value, else the schema default.
+  QString effective_text(const QModelIndex& index) const;
+
+  // A read-only form refuses edits (no editable or checkable cells, no
+  // rows added or removed): while the text does not parse, the form shows
+  // an older version that an edit would print over the text.
+  void set_read_only(bool read_only);
+  bool read_only() const { return read_only_; }
+
   // Marks the rows of these field paths (or of their nearest shown
   // ancestor) with an error; replaces the previous marks.
   void set_errors(const std::map<std::string, std::string>& errors_by_path);
@@ -79,6 +94,8 @@ class ScenarioFormModel : public QAbstractItemModel {
   void edit_rejected(const QString& why);
 
  private:
+  bool read_only_ = false;
+  std::optional<viosim::Scenario> effective_;
   struct Node;
   Node* node_of(const QModelIndex& index) const;
   QModelIndex index_of_node(const Node* node, int column) const;

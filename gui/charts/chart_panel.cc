@@ -19,21 +19,38 @@ ChartPanel::ChartPanel(const QString& placeholder, QWidget* parent)
 
 ChartPanel::~ChartPanel() = default;  // the view deletes the chart it shows
 
-void ChartPanel::set_chart(std::unique_ptr<QChart> chart) {
+void ChartPanel::set_chart(std::unique_ptr<QChart> chart) { show_chart(std::move(chart), true); }
+
+void ChartPanel::clear() { show_chart(std::unique_ptr<QChart>(new_chart(placeholder_, QString())), false); }
+
+void ChartPanel::show_chart(std::unique_ptr<QChart> chart, bool real) {
+  if (exporting_) {
+    // The chart being exported is out of its view now: keep the new one
+    // for when the export is over.
+    pending_ = std::move(chart);
+    pending_real_ = real;
+    return;
+  }
   // QChartView::setChart does not delete the chart it showed before.
   QChart* previous = view_->chart();
   view_->setChart(chart.release());
   delete previous;
-  has_chart_ = true;
-}
-
-void ChartPanel::clear() {
-  set_chart(std::unique_ptr<QChart>(new_chart(placeholder_, QString())));
-  has_chart_ = false;
+  has_chart_ = real;
 }
 
 QChart* ChartPanel::chart() const { return view_->chart(); }
 
-void ChartPanel::export_to(const QString& path, QSize size) const { render_chart(view_->chart(), path, size); }
+void ChartPanel::export_to(const QString& path, QSize size) {
+  exporting_ = true;
+  try {
+    render_chart(view_->chart(), path, size);
+  } catch (...) {
+    exporting_ = false;
+    if (pending_) show_chart(std::move(pending_), pending_real_);
+    throw;
+  }
+  exporting_ = false;
+  if (pending_) show_chart(std::move(pending_), pending_real_);
+}
 
 }  // namespace viosim::charts

@@ -30,12 +30,19 @@ class ChartPanel : public QWidget {
   QChartView* view() const { return view_; }
 
   // Writes the chart as PNG or SVG (by the suffix); throws like render_chart.
-  void export_to(const QString& path, QSize size = kDefaultPlotSize) const;
+  // Rendering lets queued events run (the chart lays itself out): a chart
+  // that arrives meanwhile waits until the export is done.
+  void export_to(const QString& path, QSize size = kDefaultPlotSize);
 
  private:
+  void show_chart(std::unique_ptr<QChart> chart, bool real);
+
   QChartView* view_;
   QString placeholder_;
   bool has_chart_ = false;
+  bool exporting_ = false;
+  std::unique_ptr<QChart> pending_;  // set while exporting
+  bool pending_real_ = false;
 };
 
 }  // namespace viosim::charts

@@ -11,6 +11,7 @@
 // the packet's life. Each play stops soon after what it needs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -31,6 +32,9 @@ struct ExplainOptions {
   uint64_t packet = 0;
   // Count only this flow's packets; empty: every flow's.
   std::string flow;
+  // Set from another thread to stop: explain_packet then throws
+  // models::Cancelled (models/paths/cancelled.h) within a slice of the run.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Options that do not fit the scenario: a backend it does not compare, a
@@ -43,7 +47,8 @@ class ExplainError : public std::runtime_error {
 
 // `resolved` is a loaded (validated, resolved) scenario. Throws
 // ExplainError as above, scenarios::NotModelled for a backend the models
-// do not cover, std::invalid_argument for a configuration they cannot build.
+// do not cover, std::invalid_argument for a configuration they cannot build,
+// models::Cancelled when options.cancel is set.
 Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& options = {});
 
 // The journey as stable, readable text: a header, the hops with their

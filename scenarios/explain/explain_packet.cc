@@ -2,6 +2,8 @@
 // delivery) from the deliveries FlowStats reports; pass two replays the run
 // with an in-memory trace whose window is that packet's life.
 #include <algorithm>
+#include <functional>
+#include <queue>
 #include <sstream>
 
 #include "models/paths/path_graph.h"
@@ -18,7 +20,10 @@ struct Delivery {
   uint64_t trace_id = 0;
   core::Time born;
   core::Time at;
-  models::Packet packet;
+  uint32_t flow = 0;
+  models::PacketKind kind = models::PacketKind::kData;
+  bool to_guest = false;
+  uint32_t bytes = 0;
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -69,16 +74,24 @@ Delivery find_packet(models::PathConfig config, uint64_t n, int flow, const std:
   const core::Time start = core::Time::zero() + config.warmup;
   const core::Time end = core::Time::zero() + config.duration;
   std::vector<Delivery> seen;
+  // Delivery times not yet reached by the clock, earliest first, and how
+  // many are behind it: each delivery is pushed and popped once.
+  std::priority_queue<core::Time, std::vector<core::Time>, std::greater<>> ahead;
+  uint64_t behind = 0;
   config.on_delivery = [&](const models::Packet& p, core::Time at) {
     if (at < start || at > end || (flow >= 0 && p.flow != static_cast<uint32_t>(flow))) return;
-    seen.push_back(Delivery{models::trace_id(p), p.born, at, p});
+    seen.push_back(Delivery{models::trace_id(p), p.born, at, p.flow, p.kind, p.to_guest, p.bytes});
+    ahead.push(at);
   };
   // A delivery is reported at or before its time (the peer's application
   // gets a packet after its stack), so once the clock has passed it no
   // earlier one can still come.
   config.stop = [&](core::Time now) {
-    const auto done = std::count_if(seen.begin(), seen.end(), [&](const Delivery& d) { return d.at <= now; });
-    return static_cast<uint64_t>(done) > n;
+    while (!ahead.empty() && ahead.top() <= now) {
+      ahead.pop();
+      ++behind;
+    }
+    return behind > n;
   };
   models::run_path(config);
   std::stable_sort(seen.begin(), seen.end(), [](const Delivery& a, const Delivery& b) { return a.at < b.at; });
@@ -115,6 +128,7 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   models::PathConfig config = scenarios::build_path_config(resolved, backend);
   config.trace_path.clear();
   config.progress = nullptr;
+  config.cancel = options.cancel;
   const int flow = pick_flow(config, options.flow);
   const Delivery d = find_packet(config, options.packet, flow, options.flow);
 
@@ -132,10 +146,10 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   Journey journey;
   journey.scenario = resolved.name();
   journey.backend = std::string(models::backend_name(backend));
-  journey.flow = config.flows[d.packet.flow].name;
-  journey.kind = kind_name(d.packet.kind);
-  journey.direction = d.packet.to_guest ? "peer to guest" : "guest to peer";
-  journey.bytes = d.packet.bytes;
+  journey.flow = config.flows[d.flow].name;
+  journey.kind = kind_name(d.kind);
+  journey.direction = d.to_guest ? "peer to guest" : "guest to peer";
+  journey.bytes = d.bytes;
   journey.index = options.packet;
   journey.trace_id = d.trace_id;
   journey.from = d.born;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "models/kvm/exit_costs.h"
+#include "models/paths/cancelled.h"
 #include "models/paths/path_model.h"
 #include "scenarios/builder/path_builder.h"
 #include "scenarios/explain/explain.h"
@@ -222,6 +223,13 @@ TEST(Explain, SameRequestSameTextAndPacketsCountInDeliveryOrder) {
     last = j.to;
   }
   EXPECT_EQ(explain_packet(s, {.packet = 1, .flow = "rr"}).trace_id, explain_packet(s, {.packet = 1}).trace_id);
+}
+
+// A set cancel flag stops the search at once: Cancelled, not a journey.
+TEST(Explain, ACancelledExplanationStops) {
+  const viosim::Scenario s = load({"run.duration_ms=20000"});
+  std::atomic<bool> cancel{true};
+  EXPECT_THROW(explain_packet(s, {.packet = 100000000, .cancel = &cancel}), models::Cancelled);
 }
 
 TEST(Explain, OptionsThatDoNotFitTheScenarioSaySo) {

@@ -199,5 +199,44 @@ TEST(ScenarioForm, ValidationErrorsAreMarkedAtTheirField) {
   EXPECT_FALSE(pins.data(Qt::BackgroundRole).isValid());
 }
 
+// A file with a base: the fields it does not write show what applies from
+// the base (and the profile, and --set), in grey, and an edit starts there.
+TEST(ScenarioForm, UnwrittenFieldsShowTheValueThatApplies) {
+  const fs::path file = fs::path(VIOSIM_SOURCE_DIR) / "scenarios/examples/calibration/vhost_net_throughput.textproto";
+  const std::string text = read(file);
+  const auto loaded = scenarios::load_scenario_text(file.string(), text);
+  ASSERT_TRUE(loaded.ok());
+  Form form;
+  form.set_scenario(parse(text));
+  const QModelIndex duration = form.index_of_path("run.duration_ms", Form::kValueColumn);
+  ASSERT_FALSE(duration.data(Form::kIsSetRole).toBool()) << "the example should inherit run.duration_ms";
+  const QString schema_default = duration.data().toString();
+  form.set_effective(loaded.scenario);
+  const QString applies = duration.data().toString();
+  EXPECT_EQ(applies.toDouble(), loaded.scenario->run().duration_ms());
+  EXPECT_NE(applies, schema_default);  // the base's, not the schema's
+  EXPECT_EQ(form.effective_text(duration), applies);
+  EXPECT_TRUE(duration.data(Qt::ToolTipRole).toString().contains(applies));
+  const QModelIndex vms = form.index_of_path("vm", Form::kValueColumn);
+  EXPECT_TRUE(vms.data().toString().contains("1 element")) << vms.data().toString().toStdString();
+}
+
+// While the text does not parse the form shows an older version: it takes
+// no edit that would print that version over the text.
+TEST(ScenarioForm, AReadOnlyFormRefusesEveryEdit) {
+  Form form;
+  form.set_scenario(parse("name: \"x\"\nrun { duration_ms: 5 }\nvm { name: \"vm0\" }\n"));
+  const QModelIndex duration = form.index_of_path("run.duration_ms", Form::kValueColumn);
+  EXPECT_TRUE(form.flags(duration) & Qt::ItemIsEditable);
+  form.set_read_only(true);
+  EXPECT_FALSE(form.flags(duration) & Qt::ItemIsEditable);
+  EXPECT_FALSE(form.setData(duration, QStringLiteral("7"), Qt::EditRole));
+  EXPECT_FALSE(form.append_element(form.index_of_path("vm")));
+  EXPECT_EQ(form.scenario().run().duration_ms(), 5u);
+  form.set_read_only(false);
+  EXPECT_TRUE(form.setData(duration, QStringLiteral("7"), Qt::EditRole));
+  EXPECT_EQ(form.scenario().run().duration_ms(), 7u);
+}
+
 }  // namespace
 }  // namespace viosim::gui

@@ -5,10 +5,12 @@
 
 #include <QFile>
 #include <QImage>
+#include <QTimer>
 #include <QtCharts/QChartView>
 #include <filesystem>
 #include <set>
 
+#include "gui/charts/chart_panel.h"
 #include "gui/charts/render_chart.h"
 #include "gui/charts/run_charts.h"
 #include "gui/charts/run_plots.h"
@@ -88,6 +90,20 @@ TEST_F(Render, RunPlotsAreWrittenAsPngAndSvg) {
     }
   }
   EXPECT_TRUE(fs::exists(dir_ / "plots" / "latency_cdf.svg"));
+}
+
+// Rendering lets queued events run; a chart that arrives for the panel
+// meanwhile (a backend finished) waits for the export instead of deleting
+// the chart being drawn.
+TEST_F(Render, APanelKeepsItsChartWhileExporting) {
+  ChartPanel panel(QStringLiteral("placeholder"));
+  panel.set_chart(latency_cdf_chart(small_run()));
+  QChart* exported = panel.chart();
+  QTimer::singleShot(0, &panel, [&panel] { panel.set_chart(cpu_by_category_chart(small_run())); });
+  panel.export_to(path("during.png"), QSize(400, 300));
+  EXPECT_GT(QImage(path("during.png")).width(), 0);
+  EXPECT_NE(panel.chart(), exported);  // the new chart came in after the export
+  EXPECT_TRUE(panel.has_chart());
 }
 
 }  // namespace
