@@ -68,8 +68,12 @@ void CoreTimelineScene::set_journey(const explain::Journey& journey, double widt
     for (double t = 0; t <= span_us + 1e-9; t += step) {
       const double x = left_ + (right_ - left_) * t / span_us;
       addLine(x, axis_y - 4, x, axis_y, QPen(QColor(0x80, 0x80, 0x80)));
-      auto* label = addSimpleText(QString::number(t, 'g', 4));
-      label->setPos(x - label->boundingRect().width() / 2, 0);
+      // Fixed notation with the decimals the step needs: "12.5", not "1.25e+01".
+      const int decimals = step >= 1 ? 0 : std::min(3, static_cast<int>(std::ceil(-std::log10(step))));
+      auto* label = addSimpleText(QString::number(t, 'f', decimals));
+      // Kept inside the scene at both ends.
+      const double w = label->boundingRect().width();
+      label->setPos(std::clamp(x - w / 2, left_ - w / 2, right_ - w), 0);
       label->setBrush(QColor(0x55, 0x55, 0x55));
     }
   }

@@ -4,6 +4,7 @@
 #include "models/paths/cancelled.h"
 
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -237,8 +238,18 @@ void ExplainView::go_to_hop(int index) {
   const explain::Journey& j = *journey_;
   const explain::Hop& hop = j.hops[static_cast<size_t>(hop_)];
   std::vector<std::string> visited;
-  for (int i = 0; i < hop_; ++i) visited.push_back(j.hops[static_cast<size_t>(i)].place);
-  graph_->highlight(hop.place, hop_ > 0 ? j.hops[static_cast<size_t>(hop_ - 1)].place : "", visited);
+  for (int i = 0; i < hop_; ++i) {
+    const explain::Hop& h = j.hops[static_cast<size_t>(i)];
+    visited.insert(visited.end(), h.via.begin(), h.via.end());
+    visited.push_back(h.place);
+  }
+  std::vector<std::string> route;
+  if (hop_ > 0) {
+    route.push_back(j.hops[static_cast<size_t>(hop_ - 1)].place);
+    route.insert(route.end(), hop.via.begin(), hop.via.end());
+    route.push_back(hop.place);
+  }
+  graph_->highlight(hop.place, route, visited);
   timeline_->mark(hop.at);
   QString step;
   if (hop_ > 0) step = QStringLiteral(" (+%1)").arg(micros(hop.at - j.hops[static_cast<size_t>(hop_ - 1)].at));
@@ -248,11 +259,22 @@ void ExplainView::go_to_hop(int index) {
                      .arg(micros(hop.at - j.from), step, QString::fromStdString(hop.place).toHtmlEscaped(),
                           QString::fromStdString(hop.what).toHtmlEscaped());
   if (!hop.where.empty()) text += QStringLiteral(" <i>[%1]</i>").arg(QString::fromStdString(hop.where).toHtmlEscaped());
+  if (!hop.via.empty()) {
+    QStringList via;
+    for (const std::string& v : hop.via) via << QString::fromStdString(v);
+    text += tr("<br>through: %1").arg(via.join(QStringLiteral(", ")).toHtmlEscaped());
+  }
   if (const std::string link = graph_->highlighted_link(); !link.empty()) {
     text += tr("<br>by: %1").arg(QString::fromStdString(link).toHtmlEscaped());
   }
   hop_label_->setText(text);
   causes_->clear();
+  if (hop.earlier > 0) {
+    auto* item = new QTreeWidgetItem(causes_);
+    item->setText(3, tr("(%n earlier event(s) of these kinds and tracks, not listed)", nullptr,
+                        static_cast<int>(std::min<uint64_t>(hop.earlier, INT32_MAX))));
+    item->setForeground(3, QColor(0x80, 0x80, 0x80));
+  }
   for (const explain::Cause& c : hop.causes) {
     auto* item = new QTreeWidgetItem(causes_);
     item->setText(0, micros(c.at - j.from));
@@ -265,6 +287,12 @@ void ExplainView::go_to_hop(int index) {
   if (hop.causes.empty()) {
     auto* item = new QTreeWidgetItem(causes_);
     item->setText(3, hop_ == 0 ? tr("(the packet is born here)") : tr("(nothing else happened on the way)"));
+  }
+  if (hop.elsewhere > 0) {
+    auto* item = new QTreeWidgetItem(causes_);
+    item->setText(3, tr("(%n more event(s) elsewhere on the machine: other threads, cores or packets)", nullptr,
+                        static_cast<int>(std::min<uint64_t>(hop.elsewhere, INT32_MAX))));
+    item->setForeground(3, QColor(0x80, 0x80, 0x80));
   }
   previous_->setEnabled(hop_ > 0);
   next_->setEnabled(hop_ + 1 < hop_count());
@@ -318,7 +346,9 @@ void ExplainView::export_dialog() {
   if (!journey_) return;
   const QString suggested = QStringLiteral("packet%1_%2.txt").arg(journey_->index).arg(QString::fromStdString(journey_->backend));
   const QString path = QFileDialog::getSaveFileName(this, tr("Export the explained packet"), suggested, tr("Text (*.txt)"));
-  if (!path.isEmpty() && !export_text(path)) set_error(last_error_);
+  if (path.isEmpty()) return;
+  const QString file = QFileInfo(path).suffix().isEmpty() ? path + QStringLiteral(".txt") : path;
+  if (!export_text(file)) set_error(last_error_);
 }
 
 }  // namespace viosim::gui

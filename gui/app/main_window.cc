@@ -252,7 +252,11 @@ void MainWindow::export_dialog() {
   const QString path = QFileDialog::getSaveFileName(
       this, table ? tr("Export the comparison table") : tr("Export chart"), suggested,
       table ? tr("CSV (*.csv)") : tr("PNG image (*.png);;SVG drawing (*.svg)"));
-  if (!path.isEmpty()) export_current(path);
+  if (path.isEmpty()) return;
+  // A name typed without the suffix gets the one its format needs.
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  const bool fits = table ? suffix == QLatin1String("csv") : suffix == QLatin1String("png") || suffix == QLatin1String("svg");
+  export_current(fits ? path : path + (table ? QStringLiteral(".csv") : QStringLiteral(".png")));
 }
 
 QStringList MainWindow::recent_files() const { return settings_->value(QStringLiteral("recent_files")).toStringList(); }

@@ -57,7 +57,7 @@ void PathGraphScene::set_journey(const explain::Journey& journey) {
   places_.clear();
   links_.clear();
   current_.clear();
-  current_link_ = -1;
+  current_links_.clear();
   // Columns: the known kinds in order, any other kind before the device.
   std::vector<std::string> columns = column_names();
   for (const explain::PathPlace& p : journey.places) {
@@ -128,11 +128,12 @@ void PathGraphScene::set_journey(const explain::Journey& journey) {
   setSceneRect(itemsBoundingRect().adjusted(-10, -10, 10, 10));
 }
 
-void PathGraphScene::highlight(const std::string& place, const std::string& previous,
+void PathGraphScene::highlight(const std::string& place, const std::vector<std::string>& route,
                                const std::vector<std::string>& visited) {
   for (auto& [name, p] : places_) {
     const bool here = name == place;
-    const bool passed = std::find(visited.begin(), visited.end(), name) != visited.end();
+    const bool passed = std::find(visited.begin(), visited.end(), name) != visited.end() ||
+                        std::find(route.begin(), route.end(), name) != route.end();
     p.box->setBrush(here ? kCurrentFill : passed ? kVisitedFill : kBoxFill);
     p.box->setPen(QPen(here ? kCurrentLink : QColor(0x60, 0x60, 0x60), here ? 2.5 : 1.2));
     QFont font = p.label->font();
@@ -140,19 +141,29 @@ void PathGraphScene::highlight(const std::string& place, const std::string& prev
     p.label->setFont(font);
   }
   current_ = places_.count(place) ? place : "";
-  current_link_ = -1;
-  for (size_t i = 0; i < links_.size(); ++i) {
-    Link& l = links_[i];
-    const bool shown = !previous.empty() && l.from == previous && l.to == place;
-    if (shown) current_link_ = static_cast<int>(i);
-    l.arrow->setPen(QPen(shown ? kCurrentLink : kLinkColour, shown ? 3 : 1.3));
-    l.arrow->setZValue(shown ? 4 : 0);
-    l.label->setVisible(shown);
+  current_links_.clear();
+  for (Link& l : links_) {
+    l.arrow->setPen(QPen(kLinkColour, 1.3));
+    l.arrow->setZValue(0);
+    l.label->setVisible(false);
+  }
+  for (size_t k = 1; k < route.size(); ++k) {
+    for (size_t i = 0; i < links_.size(); ++i) {
+      Link& l = links_[i];
+      if (l.from != route[k - 1] || l.to != route[k]) continue;
+      current_links_.push_back(static_cast<int>(i));
+      l.arrow->setPen(QPen(kCurrentLink, 3));
+      l.arrow->setZValue(4);
+      l.label->setVisible(true);
+      break;
+    }
   }
 }
 
 std::string PathGraphScene::highlighted_link() const {
-  return current_link_ < 0 ? "" : links_[static_cast<size_t>(current_link_)].how;
+  std::string how;
+  for (int i : current_links_) how += (how.empty() ? "" : " -> ") + links_[static_cast<size_t>(i)].how;
+  return how;
 }
 
 }  // namespace viosim::gui

@@ -24,11 +24,15 @@ class PathGraphScene : public QGraphicsScene {
 
   // Draws the places and links of `journey`; nothing is highlighted.
   void set_journey(const explain::Journey& journey);
-  // The packet is at `place`, came from `previous` ("" for none) and
-  // passed `visited` on the way. Unknown names are ignored.
-  void highlight(const std::string& place, const std::string& previous, const std::vector<std::string>& visited);
+  // The packet is at `place`; `route` is the way it came since its last
+  // hop (that hop's place, the places it crossed, `place`; empty for
+  // none), whose links are highlighted; `visited` were passed before.
+  // Unknown names are ignored.
+  void highlight(const std::string& place, const std::vector<std::string>& route,
+                 const std::vector<std::string>& visited);
 
-  // What is highlighted now ("" for nothing) and the link shown with it.
+  // What is highlighted now ("" for nothing) and the mechanisms of the
+  // links of its route, in order ("a -> b"), "" for none.
   const std::string& highlighted_place() const { return current_; }
   std::string highlighted_link() const;
   // The column a place was put in (its `where`), for tests; -1 if unknown.
@@ -50,7 +54,7 @@ class PathGraphScene : public QGraphicsScene {
   std::map<std::string, Place> places_;
   std::vector<Link> links_;
   std::string current_;
-  int current_link_ = -1;
+  std::vector<int> current_links_;  // in route order
 };
 
 }  // namespace viosim::gui

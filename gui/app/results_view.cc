@@ -194,9 +194,14 @@ void ResultsView::run_ended(const QString& how) {
     rebuild_run_charts(summary);
     double wall = 0;
     for (const BackendResult& b : summary.backend()) wall += b.wall_s();
-    QString text = tr("%1: %n backend(s) ran", nullptr, summary.backend_size()).arg(how);
+    QString text = tr("%1: %n backend(s) finished", nullptr, summary.backend_size()).arg(how);
     if (summary.skipped_size() > 0) text += tr(", %n not modelled", nullptr, summary.skipped_size());
-    status_->setText(text + tr(", simulated in %1 s of wall time.").arg(wall, 0, 'f', 2));
+    if (how == tr("Done")) {
+      text += tr(", simulated in %1 s of wall time.").arg(wall, 0, 'f', 2);
+    } else {
+      text += tr("; the one running was stopped after %1 s of wall time in all.").arg(recent_.empty() ? 0.0 : recent_.back().wall_s, 0, 'f', 2);
+    }
+    status_->setText(text);
   }
   if (how == tr("Done")) progress_->setValue(progress_->maximum());
 }

@@ -36,6 +36,9 @@ ScenarioEditor::ScenarioEditor(QWidget* parent)
                          QAbstractItemView::SelectedClicked);
   tree_->header()->setStretchLastSection(true);
   tree_->installEventFilter(this);
+  // A file dropped on the text opens (the window takes the drop), rather
+  // than its address being typed into the scenario.
+  editor_->setAcceptDrops(false);
   tree_->setColumnWidth(ScenarioFormModel::kFieldColumn, 220);
   tree_->setColumnWidth(ScenarioFormModel::kValueColumn, 150);
   tree_->setColumnWidth(ScenarioFormModel::kUnitColumn, 60);

@@ -45,7 +45,7 @@ bool Wire::send(uint32_t packet) {
     if (p.to_guest) {
       trace_hop(*tw, trace_track_, p, now(), place::kWireIn, "the peer's NIC put it on the wire");
     } else {
-      trace_hop(*tw, trace_track_, p, now(), place::kWire, "the host NIC queued it for the wire");
+      trace_hop(*tw, trace_track_, p, now(), place::kHostNic, "the host NIC queued it on its TX ring for the wire");
     }
   }
   const core::Time start = std::max(now(), free_at_);

@@ -157,6 +157,7 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   journey.cores = config.cores;
   read_journey(recording, d.trace_id, journey);
   add_graph(config, journey);
+  add_via(journey);
   return journey;
 }
 

@@ -19,14 +19,20 @@ using models::CauseKind;
 
 // Something that happened on the way: a kick, a VM exit, an interrupt, a
 // thread woken, an eventfd signal, a copy, a poll that found work, a
-// system call ("other"). Whatever happened in the interval on any track is
-// listed: in a busy run, other packets' events show too.
+// system call ("other"). A hop keeps the notifications (kicks, signals,
+// interrupts, wake-ups) from anywhere and the other events of the tracks
+// that moved the packet to it (the thread, vCPU or device of this hop and
+// of the one before), at most the last kMaxCauses; what else happened on
+// the machine meanwhile is only counted. In a busy run, the same threads'
+// work for other packets shows too.
 struct Cause {
   core::Time at;
   std::string where;  // the trace track: "thread vhost_worker", "thread vm0_vcpu0", ...
   CauseKind kind = CauseKind::kOther;
   std::string text;   // "exit ept_misconfig_fast_mmio", "signal vm0_q0.rx_call", ...
 };
+
+inline constexpr size_t kMaxCauses = 40;
 
 // The packet reached `place` at `at`.
 struct Hop {
@@ -35,6 +41,12 @@ struct Hop {
   std::string where;  // the trace track of whoever moved it there
   std::string what;   // what happened to it there
   std::vector<Cause> causes;  // after the previous hop, up to and at this one
+  uint64_t earlier = 0;       // such events before those listed (the list keeps the last kMaxCauses)
+  uint64_t elsewhere = 0;     // other events meanwhile on other tracks (other threads, cores, packets)
+  // Places of the path graph between the previous hop's and this one that
+  // the packet went through without a hop of its own (the shortest way in
+  // the graph): "softirq (NAPI)", "bridge" between host NIC and tap queue.
+  std::vector<std::string> via;
 };
 
 // A core's time from `from` to `to` in one CPU category, for one thread

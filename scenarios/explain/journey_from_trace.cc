@@ -51,9 +51,56 @@ void read_hops(const core::TraceRecording& recording, uint64_t trace_id, Journey
     auto hop_first = [&] { return i->at != steps[hop]->at ? i->at < steps[hop]->at : i->order < steps[hop]->order; };
     while (hop + 1 < steps.size() && !hop_first()) ++hop;
     if (!hop_first()) break;  // after the last hop
-    journey.hops[hop].causes.push_back(
-        Cause{i->at, recording.track_name(i->track), models::cause_kind_from_name(i->category), i->name});
+    // Notifications carry the packet on from wherever they come (a VFIO
+    // handler's signal, a worker's wake-up); other events count when they
+    // are on a track that moved the packet here (this hop's or the one
+    // before's); the rest is only counted.
+    const std::string& track = recording.track_name(i->track);
+    const CauseKind kind = models::cause_kind_from_name(i->category);
+    const bool notification = kind == CauseKind::kKick || kind == CauseKind::kSignal ||
+                              kind == CauseKind::kInterrupt || kind == CauseKind::kWakeup;
+    Hop& h = journey.hops[hop];
+    if (notification || track == h.where || (hop > 0 && track == journey.hops[hop - 1].where)) {
+      h.causes.push_back(Cause{i->at, track, kind, i->name});
+    } else {
+      ++h.elsewhere;
+    }
   }
+  // The last kMaxCauses of each hop are the ones that led to it.
+  for (Hop& h : journey.hops) {
+    if (h.causes.size() <= kMaxCauses) continue;
+    h.earlier = h.causes.size() - kMaxCauses;
+    h.causes.erase(h.causes.begin(), h.causes.end() - static_cast<std::ptrdiff_t>(kMaxCauses));
+  }
+}
+
+// The shortest way in the path graph from place `from` to place `to` (by
+// the links' direction), without its ends; empty if they are the same or
+// adjacent or not connected.
+std::vector<std::string> between(const Journey& j, const std::string& from, const std::string& to) {
+  auto find = [&](const std::string& name) {
+    for (size_t i = 0; i < j.places.size(); ++i) {
+      if (j.places[i].name == name) return i;
+    }
+    return j.places.size();
+  };
+  const size_t a = find(from), b = find(to);
+  if (a == b || a == j.places.size() || b == j.places.size()) return {};
+  std::vector<size_t> came_from(j.places.size(), j.places.size());
+  std::vector<size_t> frontier{a};
+  came_from[a] = a;
+  for (size_t k = 0; k < frontier.size() && came_from[b] == j.places.size(); ++k) {
+    for (const PathLink& l : j.links) {
+      if (l.from == frontier[k] && came_from[l.to] == j.places.size()) {
+        came_from[l.to] = frontier[k];
+        frontier.push_back(l.to);
+      }
+    }
+  }
+  if (came_from[b] == j.places.size()) return {};
+  std::vector<std::string> via;
+  for (size_t at = came_from[b]; at != a; at = came_from[at]) via.insert(via.begin(), j.places[at].name);
+  return via;
 }
 
 void read_timeline(const core::TraceRecording& recording, Journey& journey) {
@@ -84,6 +131,12 @@ void read_timeline(const core::TraceRecording& recording, Journey& journey) {
 void read_journey(const core::TraceRecording& recording, uint64_t trace_id, Journey& journey) {
   read_hops(recording, trace_id, journey);
   read_timeline(recording, journey);
+}
+
+void add_via(Journey& journey) {
+  for (size_t k = 1; k < journey.hops.size(); ++k) {
+    journey.hops[k].via = between(journey, journey.hops[k - 1].place, journey.hops[k].place);
+  }
 }
 
 }  // namespace viosim::explain

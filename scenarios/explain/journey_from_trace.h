@@ -15,4 +15,8 @@ namespace viosim::explain {
 // the packet. Throws std::logic_error if the recording has no step of it.
 void read_journey(const core::TraceRecording& recording, uint64_t trace_id, Journey& journey);
 
+// Fills each hop's `via` from the journey's places and links (after they
+// are set): the graph places crossed without a hop of their own.
+void add_via(Journey& journey);
+
 }  // namespace viosim::explain

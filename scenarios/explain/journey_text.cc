@@ -39,13 +39,29 @@ void write_hops(const Journey& j, std::ostream& out) {
          "indented between them, what happened on the way (time, kind, track, event)\n";
   core::Time previous = j.from;
   for (const Hop& hop : j.hops) {
+    if (hop.earlier > 0) {
+      out << line("%18s %10s  %s\n", "", "", ("(" + std::to_string(hop.earlier) + " earlier event" +
+                                              (hop.earlier == 1 ? "" : "s") + " of these kinds and tracks)")
+                                                 .c_str());
+    }
     for (const Cause& c : hop.causes) {
       out << line("%18s %10s  %-9s  %-22s %s\n", "", us(c.at - j.from).c_str(),
                   std::string(models::cause_kind_name(c.kind)).c_str(), c.where.c_str(), c.text.c_str());
     }
+    if (hop.elsewhere > 0) {
+      out << line("%18s %10s  %s\n", "", "", ("(" + std::to_string(hop.elsewhere) + " more event" +
+                                              (hop.elsewhere == 1 ? "" : "s") + " elsewhere on the machine)")
+                                                 .c_str());
+    }
     const std::string step = &hop == &j.hops.front() ? "" : us(hop.at - previous, "+");
-    out << line("%10s %9s  %-25s %s  [%s]\n", us(hop.at - j.from).c_str(), step.c_str(), hop.place.c_str(),
-                hop.what.c_str(), hop.where.c_str());
+    std::string what = hop.what;
+    if (!hop.via.empty()) {
+      std::string via;
+      for (const std::string& v : hop.via) via += (via.empty() ? "" : ", ") + v;
+      what += " (via " + via + ")";
+    }
+    out << line("%10s %9s  %-26s %s  [%s]\n", us(hop.at - j.from).c_str(), step.c_str(), hop.place.c_str(),
+                what.c_str(), hop.where.c_str());
     previous = hop.at;
   }
 }

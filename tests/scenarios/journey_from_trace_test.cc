@@ -49,6 +49,28 @@ TEST(JourneyFromTrace, HopsTakeTheInstantsBeforeThem) {
   EXPECT_THROW(read_journey(r, 99, j), std::logic_error);
 }
 
+// A hop lists notifications from anywhere, other events only from the
+// tracks that moved the packet, and at most the last kMaxCauses of them.
+TEST(JourneyFromTrace, HopsKeepWhatMovedThePacket) {
+  core::TraceRecording r(us(0), us(100));
+  const int vcpu = r.track("thread vcpu");
+  const int worker = r.track("thread worker");
+  const int other = r.track("thread bystander");
+  r.flow(vcpu, 1, Phase::kStart, us(0), "application", "sent");
+  for (int k = 0; k < 50; ++k) r.instant(vcpu, "exit hlt", "exit", us(1 + k));
+  r.instant(other, "syscall read", "other", us(60));   // someone else's work
+  r.instant(other, "signal fd", "signal", us(61));     // a notification: kept
+  r.flow(worker, 1, Phase::kEnd, us(70), "vhost worker", "taken");
+  Journey j;
+  read_journey(r, 1, j);
+  ASSERT_EQ(j.hops.size(), 2u);
+  EXPECT_EQ(j.hops[1].elsewhere, 1u);
+  EXPECT_EQ(j.hops[1].causes.size(), kMaxCauses);
+  EXPECT_EQ(j.hops[1].earlier, 51u - kMaxCauses);
+  EXPECT_EQ(j.hops[1].causes.back().where, "thread bystander");
+  EXPECT_EQ(j.hops[1].causes.back().kind, CauseKind::kSignal);
+}
+
 TEST(JourneyFromTrace, CoreSlicesAreMergedPerCoreAndThread) {
   core::TraceRecording r(us(0), us(10));
   const int core2 = r.track("core 2");
