@@ -77,20 +77,19 @@ void GuestOs::init() {
   arm_timer();
 }
 
-uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes) {
+uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes, int64_t conn) {
   Packet& p = pool_->alloc();
   p.flow = f.index;
   p.kind = kind;
   p.bytes = bytes;
   p.to_guest = false;
   // Sequence numbers interleave over the senders of a flow so that they
-  // stay unique; a sender owning no connection answers on the last one
-  // that reached it (a client woken on another vCPU).
-  const uint32_t owned = owned_connections(f.config);
+  // stay unique.
+  const uint32_t owned = std::max<uint32_t>(1, owned_connections(f.config));
   const uint64_t local = f.seq++;
   p.seq = local * f.config.conn_step + f.config.first_conn;
-  p.conn = owned == 0 ? f.reply_conn
-                      : f.config.first_conn + static_cast<uint32_t>(local % owned) * f.config.conn_step;
+  p.conn = conn >= 0 ? static_cast<uint32_t>(conn)
+                     : f.config.first_conn + static_cast<uint32_t>(local % owned) * f.config.conn_step;
   p.born = now();
   p.origin = p.born;
   if (core::TraceWriter* tw = sim().tracer()) {
@@ -120,8 +119,8 @@ void GuestOs::hold_in_qdisc(core::RingBuffer<uint32_t>& qdisc, uint32_t capacity
   pool_->release(packet);
 }
 
-void GuestOs::send_request(AppFlow& f, Continuation k) {
-  const uint32_t id = make_packet(f, PacketKind::kRequest, f.config.request_bytes);
+void GuestOs::send_request(AppFlow& f, uint32_t conn, Continuation k) {
+  const uint32_t id = make_packet(f, PacketKind::kRequest, f.config.request_bytes, conn);
   f.stats->sent((*pool_)[id]);
   send(id, false, std::move(k));
 }
@@ -180,18 +179,79 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
     return;
   }
   f.stats->received(p);
-  f.reply_conn = p.conn;
   if (p.kind == PacketKind::kResponse && f.source) {
-    // Client: the next request, at once or after the think time.
-    if (f.config.think_time == core::Duration::zero()) {
-      send_request(f, std::move(k));
+    if (owns(f, p.conn) || siblings_.empty()) {
+      client_reply(f, p.conn, std::move(k));
       return;
     }
-    f.timer_active = true;
-    f.next_due = now() + f.config.think_time;
-    arm_timer();
+    // The connection's client lives on another vCPU: wake it there with a
+    // reschedule IPI (an x2APIC ICR write, which exits without IPI
+    // virtualization; KVM delivers it to the target vCPU).
+    GuestOs* owner = siblings_[p.conn % siblings_.size()];
+    owner->woken_.emplace_back(f.index, p.conn);
+    vcpu_->exit(ExitReason::kMsrWrite, [this, owner, k = std::move(k)]() mutable {
+      owner->vcpu().raise_interrupt(kRescheduleVector, &vcpu_->thread());
+      k();
+    });
+    return;
   }
   k();
+}
+
+bool GuestOs::owns(const AppFlow& f, uint32_t conn) const {
+  return owned_connections(f.config) > 0 && conn >= f.config.first_conn &&
+         (conn - f.config.first_conn) % f.config.conn_step == 0;
+}
+
+// A response for `conn` reached its client: the connection's next request,
+// at once or after the think time.
+void GuestOs::client_reply(AppFlow& f, uint32_t conn, Continuation k) {
+  if (f.config.think_time == core::Duration::zero()) {
+    send_request(f, conn, std::move(k));
+    return;
+  }
+  f.thinking.emplace_back(now() + f.config.think_time, conn);
+  rr_timer(f);
+  arm_timer();
+  k();
+}
+
+// A client's timer: the first requests, or the earliest end of thinking.
+void GuestOs::rr_timer(AppFlow& f) {
+  f.timer_active = !f.started || !f.thinking.empty();
+  if (f.started && !f.thinking.empty()) f.next_due = f.thinking.front().first;
+}
+
+void GuestOs::set_siblings(std::vector<GuestOs*> siblings) {
+  siblings_ = std::move(siblings);
+  register_vector(kRescheduleVector, [this](Continuation done) { reschedule_ipi(std::move(done)); });
+}
+
+// The reschedule IPI: the woken clients' task runs next and sends their
+// connections' next requests (or starts their think time).
+void GuestOs::reschedule_ipi(Continuation done) {
+  vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
+    vcpu_->post([this](Continuation task_done) {
+      vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel,
+                   [this, task_done = std::move(task_done)]() mutable { serve_woken(std::move(task_done)); });
+    });
+    done();
+  });
+}
+
+void GuestOs::serve_woken(Continuation done) {
+  if (woken_.empty()) {
+    done();
+    return;
+  }
+  const auto [flow, conn] = woken_.front();
+  woken_.pop_front();
+  AppFlow* f = find_flow(flow);
+  if (f == nullptr) {
+    serve_woken(std::move(done));
+    return;
+  }
+  client_reply(*f, conn, [this, done = std::move(done)]() mutable { serve_woken(std::move(done)); });
 }
 
 // ---- timers ----
@@ -229,11 +289,16 @@ void GuestOs::run_due(Continuation done) {
 // steps), then re-arms the timer for the earliest next due and returns.
 void GuestOs::run_due_next() {
   for (AppFlow& f : flows_) {
+    if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
+      if (f.ready.empty()) continue;
+      const uint32_t conn = f.ready.front();
+      f.ready.pop_front();
+      send_request(f, conn, [this] { run_due_next(); });
+      return;
+    }
     if (f.sends_left == 0) continue;
     --f.sends_left;
-    if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
-      send_request(f, [this] { run_due_next(); });
-    } else {
+    {
       const uint32_t id = make_packet(f, PacketKind::kData, f.config.frame_bytes);
       f.stats->sent((*pool_)[id]);
       send(id, f.sends_left > 0, [this] { run_due_next(); });  // a burst goes out with xmit_more
@@ -243,9 +308,19 @@ void GuestOs::run_due_next() {
   for (AppFlow& f : flows_) {
     if (!f.timer_active || f.next_due > now()) continue;
     if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
-      f.timer_active = false;
-      f.sends_left = f.started ? 1 : f.config.outstanding;  // the first requests, or the one after thinking
-      f.started = true;
+      if (!f.started) {
+        // The first requests, over the connections this client owns in turn.
+        f.started = true;
+        const uint32_t owned = std::max<uint32_t>(1, owned_connections(f.config));
+        for (uint32_t k = 0; k < f.config.outstanding; ++k) {
+          f.ready.push_back(f.config.first_conn + (k % owned) * f.config.conn_step);
+        }
+      }
+      while (!f.thinking.empty() && f.thinking.front().first <= now()) {
+        f.ready.push_back(f.thinking.front().second);
+        f.thinking.pop_front();
+      }
+      rr_timer(f);
     } else {
       f.sends_left = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
       f.next_due = f.next_due + next_gap(f.config, rng());

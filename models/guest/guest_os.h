@@ -6,6 +6,7 @@
 // by the vCPU's LAPIC timer.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <vector>
 
@@ -20,6 +21,7 @@ namespace viosim::models {
 
 class GuestOs final : public core::Component {
  public:
+  static constexpr uint32_t kRescheduleVector = 0xfd;  // RESCHEDULE_VECTOR
   using Isr = std::function<void(Continuation done)>;
 
   static const core::ComponentSpec& model_spec();
@@ -31,6 +33,11 @@ class GuestOs final : public core::Component {
   void set_device(GuestNetDevice* device) { device_ = device; }
   // Several handlers may share a vector; they run in registration order.
   void register_vector(uint32_t vector, Isr isr);
+  // The guests of the VM's other vCPUs, vCPU i's at i (this one included):
+  // a response for a connection another vCPU's client owns wakes that
+  // client there with a reschedule IPI, as the woken socket's task runs
+  // where it lives.
+  void set_siblings(std::vector<GuestOs*> siblings);
   // A flow whose source/client (`guest_is_source`) or sink/server is here.
   void add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool guest_is_source);
   void init() override;
@@ -59,8 +66,12 @@ class GuestOs final : public core::Component {
     core::Time next_due;  // next open-loop send or client request (think time)
     bool timer_active = false;
     uint32_t sends_left = 0;  // packets still to send in the current timer run
-    bool started = false;     // a client sent its first requests
-    uint32_t reply_conn = 0;  // connection of the last packet that reached it
+    // Request/response clients: each connection is a closed loop. The
+    // connections whose next request is due now, and those thinking (when
+    // the think time ends, with its connection), earliest first.
+    bool started = false;
+    std::deque<uint32_t> ready;
+    std::deque<std::pair<core::Time, uint32_t>> thinking;
   };
   AppFlow* find_flow(uint32_t index);
   void on_interrupt(uint32_t vector, Continuation done);
@@ -68,8 +79,14 @@ class GuestOs final : public core::Component {
   void app_task(Continuation done);
   void app_next(Continuation done);
   void handle(AppFlow& f, uint32_t packet, Continuation k);
-  uint32_t make_packet(AppFlow& f, PacketKind kind, uint32_t bytes);
-  void send_request(AppFlow& f, Continuation k);
+  // `conn` < 0: the sender's next connection in turn.
+  uint32_t make_packet(AppFlow& f, PacketKind kind, uint32_t bytes, int64_t conn = -1);
+  void send_request(AppFlow& f, uint32_t conn, Continuation k);
+  bool owns(const AppFlow& f, uint32_t conn) const;
+  void client_reply(AppFlow& f, uint32_t conn, Continuation k);
+  void rr_timer(AppFlow& f);
+  void reschedule_ipi(Continuation done);
+  void serve_woken(Continuation done);
   void arm_timer();
   void timer_task(Continuation done);
   void run_due(Continuation done);
@@ -86,6 +103,8 @@ class GuestOs final : public core::Component {
   bool sender_scheduled_ = false;
   Continuation timer_done_;
   core::Counter no_app_{this, "dropped_no_application"};
+  std::vector<GuestOs*> siblings_;
+  std::deque<std::pair<uint32_t, uint32_t>> woken_;  // (flow, connection) handed over by another vCPU
 };
 
 }  // namespace viosim::models

@@ -141,7 +141,9 @@ void ExternalPeer::receive(uint32_t packet) {
   // Data or a response reaching the application here, after its stack.
   f->stats->received(p, at_app);
   if (p.kind == PacketKind::kResponse && f->source) {
+    // The connection's next request: each connection is a closed loop.
     const uint32_t id = make(*f, PacketKind::kRequest, f->config.request_bytes, at_app + f->config.think_time);
+    (*pool_)[id].conn = p.conn;
     f->stats->sent((*pool_)[id]);
     emit(id, at_app + f->config.think_time + config_.tx_latency);
   }

@@ -123,7 +123,9 @@ void HostNicRx::napi_poll() {
       napi_bytes_ += (*pool_)[packet].bytes;
       deliver_(packet, *softirq_);
     }
-    budget_left_ -= std::min(budget_left_, batch_);
+    // A TX clean cut short by its work limit makes ixgbe_poll claim its whole weight.
+    const uint32_t used = tx_pending_ > 0 ? std::max(batch_, config_.napi_weight) : batch_;
+    budget_left_ -= std::min(budget_left_, used);
     if (!ring_.empty() || tx_pending_ > 0) {
       if (budget_left_ == 0 || now() - run_started_ >= config_.netdev_budget_time) {
         // net_rx_action out of budget or time with work left: time_squeeze,

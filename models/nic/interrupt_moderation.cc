@@ -127,9 +127,10 @@ void IxgbeItrModerator::adapt(core::Time now, uint64_t packets, uint64_t bytes) 
   }
 }
 
-// Legacy ixgbe_update_itr + ixgbe_set_itr (before commit b4ded8327fea). Only the rx ring
-// container is modelled; the tx one, idle, stays lowest_latency and so never
-// wins the max() in ixgbe_set_itr.
+// Legacy ixgbe_update_itr + ixgbe_set_itr (before commit b4ded8327fea). The
+// vector's rx and tx ring containers are one here: the TX completions a
+// host queue pair cleaned count with the frames it received (ixgbe keeps two
+// containers and takes the larger range of the two).
 void IxgbeItrModerator::update_latency_range(uint64_t packets, uint64_t bytes) {
   auto range = static_cast<IxgbeLatencyRange>(ring_itr_);
   const uint32_t timepassed_us = itr_ >> 2;  // the interval in force, not the wall time

@@ -70,6 +70,7 @@ struct Topology {
   // A frame the host kernel sent through its NIC has left: the queue's TX
   // completion (paths whose host stack drives the NIC).
   std::function<void(const Packet&)> tx_completion;
+  std::vector<std::vector<uint32_t>> host_txq;  // [flow][connection] -> host NIC queue pair it is sent on
 
   Core& core(uint32_t i) {
     if (i >= cores.size()) throw std::invalid_argument("core " + std::to_string(i) + " does not exist");
@@ -123,6 +124,11 @@ void build_common(Topology& t) {
     t.oses.push_back(std::make_unique<GuestOs>(t.sim, indexed("vm0", i, "_cpu"), nullptr, *t.vcpus.back(), t.pool,
                                                c.guest));
   }
+  if (pairs > 1) {
+    std::vector<GuestOs*> guests;
+    for (auto& os : t.oses) guests.push_back(os.get());
+    for (auto& os : t.oses) os->set_siblings(guests);
+  }
   for (size_t i = 0; i < c.flows.size(); ++i) {
     const FlowConfig& f = c.flows[i];
     t.flows.push_back(std::make_unique<FlowStats>(t.sim, "flow_" + f.name, nullptr,
@@ -172,12 +178,18 @@ void build_host_rx_to_tap(Topology& t, uint32_t tap_queues) {
     TapQueue& tap = *t.taps[t.tap_steering->queue_for(t.pool[p])];
     if (!tap.push(p, &by)) t.pool.release(p);
   });
-  // The host transmits a connection's frames on the queue pair its flow hash
-  // picks (skb_tx_hash; no XPS entry for the backend's core): here the
-  // queue RSS gives the connection's frames coming back.
-  t.tx_completion = [&t](const Packet& p) {
-    t.nic_rx->queue(t.nic_rx->queue_of(p.flow, p.conn)).transmitted(p.bytes);
-  };
+  // The host transmits a connection's frames on the queue pair its flow
+  // hash picks (skb_tx_hash: reciprocal_scale of the skb hash; ixgbe's XPS
+  // map covers only its IRQ cores, not the backend's).
+  for (const FlowConfig& f : c.flows) {
+    std::vector<uint32_t> by_conn;
+    for (uint32_t conn = 0; conn < f.connections; ++conn) {
+      const uint64_t hash = symmetric_flow_hash(arriving_tuple(f, conn), c.seed ^ 0x7478);  // "tx": its own key
+      by_conn.push_back(static_cast<uint32_t>((hash * c.nic_queues) >> 32));
+    }
+    t.host_txq.push_back(std::move(by_conn));
+  }
+  t.tx_completion = [&t](const Packet& p) { t.nic_rx->queue(t.host_txq[p.flow][p.conn]).transmitted(p.bytes); };
 }
 
 void build_virtio(Topology& t) {
@@ -200,22 +212,26 @@ void build_virtio(Topology& t) {
 
   if (c.backend == PathBackend::kVhostUser) {
     // OVS-DPDK: the PMDs own the physical port too; no kernel on the path.
-    // PMD k polls queue pairs k, k + PMDs, ... and NIC queues likewise.
+    // A PMD per backend core: PMD k polls the guest TX queues k, k + PMDs,
+    // ... and the NIC queues likewise, and fills guest RX queue k mod pairs
+    // (its transmit queue id on the vhost-user port).
     build_nic_rx(t, true, core::Cycles(0), [](uint32_t, HostThread&) {});
-    const uint32_t pmds = std::min<uint32_t>(t.pairs(), std::max<size_t>(1, c.backend_cores.size()));
+    std::vector<VhostUserPmd::GuestQueue> queues;
+    for (uint32_t i = 0; i < t.pairs(); ++i) {
+      const std::string q = "vm0_q" + std::to_string(i);
+      queues.push_back({t.queues[i].get(), &t.call(q + ".rx_call", t.irq_vcpu(i), t.rx_vector(i)),
+                        &t.call(q + ".tx_call", t.irq_vcpu(i), t.tx_vector(i))});
+    }
+    const uint32_t pmds = static_cast<uint32_t>(std::max<size_t>(1, c.backend_cores.size()));
     for (uint32_t k = 0; k < pmds; ++k) {
-      std::vector<VhostUserPmd::GuestQueue> guest;
-      for (uint32_t i = k; i < t.pairs(); i += pmds) {
-        const std::string q = "vm0_q" + std::to_string(i);
-        guest.push_back({t.queues[i].get(), &t.call(q + ".rx_call", t.irq_vcpu(i), t.rx_vector(i)),
-                         &t.call(q + ".tx_call", t.irq_vcpu(i), t.tx_vector(i))});
-      }
+      std::vector<VhostUserPmd::GuestQueue> polled;
+      for (uint32_t i = k; i < t.pairs(); i += pmds) polled.push_back(queues[i]);
       std::vector<HostNicRx*> ports;
       for (size_t q = k; q < t.nic_rx->queues(); q += pmds) ports.push_back(&t.nic_rx->queue(q));
       t.pmds.push_back(std::make_unique<VhostUserPmd>(t.sim, indexed("pmd", k, ""), nullptr,
                                                       t.thread("pmd" + std::to_string(k), t.backend_core(k)),
-                                                      std::move(guest), std::move(ports), t.pool, c.host_net, c.pmd,
-                                                      to_wire));
+                                                      std::move(polled), queues[k % t.pairs()], std::move(ports),
+                                                      t.pool, c.host_net, c.pmd, to_wire));
     }
     return;
   }

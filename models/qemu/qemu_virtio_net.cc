@@ -42,6 +42,15 @@ core::Cycles QemuVirtioNet::cycles_of_copy(uint32_t bytes) const { return host_.
 
 void QemuVirtioNet::poll() {
   const size_t n = queues_.size();
+  // Every main-loop iteration polls all the descriptors: kicks that came in
+  // while a handler ran are dispatched before more handler work (ppoll
+  // returns at once).
+  for (const State& s : queues_) {
+    if (s.rings->tx_kick.count() > 0 || s.rings->rx_kick.count() > 0) {
+      thread_->syscall(Syscall::kPpoll, config_.costs.dispatch, [this] { dispatch(); });
+      return;
+    }
+  }
   // Bottom halves run before the main loop polls again.
   for (size_t k = 0; k < n; ++k) {
     State& s = queues_[(next_ + k) % n];

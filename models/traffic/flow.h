@@ -63,17 +63,30 @@ inline uint32_t owned_connections(const FlowConfig& f) {
 }
 
 // The share of a flow that the sender on vCPU `vcpu` of `vcpus` owns:
-// connections vcpu, vcpu + vcpus, ..., its rate and outstanding requests in
-// proportion (at least one request per owned connection's share).
+// connections vcpu, vcpu + vcpus, ..., its rate in proportion, and its
+// connections' whole shares of the outstanding requests and of a bulk
+// transfer's packets.
 inline FlowConfig sender_share(const FlowConfig& f, uint32_t vcpu, uint32_t vcpus) {
   FlowConfig s = f;
   s.first_conn = vcpu;
   s.conn_step = vcpus;
   const uint32_t owned = owned_connections(s);
-  const double fraction = double(owned) / double(f.connections);
-  s.rate_pps = f.rate_pps * fraction;
-  s.outstanding = owned == 0 ? 0 : std::max<uint32_t>(1, f.outstanding / f.connections * owned);
-  if (f.max_packets != 0) s.max_packets = (f.max_packets * owned + f.connections - 1) / f.connections;
+  s.rate_pps = f.rate_pps * double(owned) / double(f.connections);
+  // Whole requests and packets split per connection (connection c gets
+  // total / connections, plus one when c < total mod connections), then
+  // summed over the owned ones: the shares add up to the flow's exactly.
+  auto share_of = [&](uint64_t total) {
+    uint64_t sum = 0;
+    for (uint32_t c = s.first_conn; c < f.connections; c += s.conn_step) {
+      sum += total / f.connections + (c < total % f.connections ? 1 : 0);
+    }
+    return sum;
+  };
+  s.outstanding = static_cast<uint32_t>(share_of(f.outstanding));
+  if (f.max_packets != 0) {
+    s.max_packets = share_of(f.max_packets);
+    if (s.max_packets == 0) s.first_conn = f.connections;  // nothing to send: owns no connection (0 means unbounded)
+  }
   return s;
 }
 

@@ -22,11 +22,12 @@ const core::ComponentSpec& VhostUserPmd::model_spec() {
 }
 
 VhostUserPmd::VhostUserPmd(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& pmd,
-                           std::vector<GuestQueue> queues, std::vector<HostNicRx*> ports, PacketPool& pool,
-                           const HostNetCosts& host, const Config& config, ToWire to_wire)
+                           std::vector<GuestQueue> polled, GuestQueue rx_target, std::vector<HostNicRx*> ports,
+                           PacketPool& pool, const HostNetCosts& host, const Config& config, ToWire to_wire)
     : core::Component(sim, name, parent),
       pmd_(&pmd),
-      guest_(std::move(queues)),
+      guest_(std::move(polled)),
+      rx_target_(rx_target),
       ports_(std::move(ports)),
       pool_(&pool),
       host_(host),
@@ -41,12 +42,20 @@ VhostUserPmd::VhostUserPmd(core::Simulator& sim, std::string_view name, core::Co
 
 void VhostUserPmd::init() {
   // rte_vhost_enable_guest_notification(vid, q, 0) on every vring at start.
+  // Several PMDs may share a ring (more PMDs than guest queues): each is
+  // poked.
+  auto also_poke = [this](std::function<void()>& hook) {
+    hook = [previous = std::move(hook), this] {
+      if (previous) previous();
+      pmd_->poke();
+    };
+  };
   for (GuestQueue& g : guest_) {
     g.rings->tx.disable_notify();
-    g.rings->rx.disable_notify();
-    g.rings->on_tx_avail = [this] { pmd_->poke(); };
-    g.rings->on_rx_avail = [this] { pmd_->poke(); };
+    also_poke(g.rings->on_tx_avail);
   }
+  rx_target_.rings->rx.disable_notify();
+  also_poke(rx_target_.rings->on_rx_avail);
   for (HostNicRx* port : ports_) port->set_poller(pmd_);
   pmd_->start([this] { iterate(); });
 }
@@ -83,16 +92,21 @@ void VhostUserPmd::iterate() {
   rx_burst_.clear();
   rx_tokens_.clear();
   uint32_t packet = 0;
+  uint32_t bursts = 0;  // non-empty port bursts, each enqueued with its own retries
   for (HostNicRx* port : ports_) {
-    while (rx_burst_.size() < config_.burst && !port->empty()) {
+    const size_t before = rx_burst_.size();
+    while (rx_burst_.size() - before < config_.burst && !port->empty()) {
       port->poll(packet);
       trace_hop(*pmd_, (*pool_)[packet], place::kPmdThread, "the PMD polled it from the NIC's RX queue (burst)");
       rx_burst_.push_back(packet);
       cost += c.nic_packet + c.switch_packet;
     }
+    if (rx_burst_.size() > before) ++bursts;
   }
-  // rte_vhost_enqueue_burst: guest buffers for as many as there are.
-  VirtioQueuePair* rx_q = guest_[0].rings;
+  // rte_vhost_enqueue_burst: guest buffers for as many as there are. (The
+  // guest cannot refill meanwhile, so once a ring is out of buffers the
+  // later bursts find none either: what is enqueued is a prefix.)
+  VirtioQueuePair* rx_q = rx_target_.rings;
   uint32_t retries = 0;
   while (rx_tokens_.size() < rx_burst_.size()) {
     if (rx_q->rx.pop(token)) {
@@ -101,11 +115,11 @@ void VhostUserPmd::iterate() {
       cost += c.enqueue_packet + copy(rx_burst_[rx_tokens_.size() - 1]);
       continue;
     }
-    if (retries == config_.enqueue_retries) break;
+    if (retries == config_.enqueue_retries * bursts) break;
     ++retries;
     cost += c.poll_queue;  // each retry looks at the ring again
   }
-  if (!rx_burst_.empty()) cost += c.burst;
+  cost += c.burst * static_cast<int64_t>(bursts);
   if (!any_tx && rx_burst_.empty()) {
     // Nothing found: spin until a ring gets work, then look again.
     pmd_->spin(CpuCategory::kPmd, core::Duration::max(), /*yield=*/false, [this] {
@@ -125,7 +139,7 @@ void VhostUserPmd::after_iteration() {
       guest_[g].rings->tx.push_used(p, 0);
     }
   }
-  VirtioQueuePair* rx_q = guest_[0].rings;
+  VirtioQueuePair* rx_q = rx_target_.rings;
   for (size_t i = 0; i < rx_burst_.size(); ++i) {
     if (i < rx_tokens_.size()) {
       ++rx_packets_;
@@ -150,7 +164,7 @@ void VhostUserPmd::notify_then(size_t next_tx, Continuation k) {
   if (notify_rx_) {
     notify_rx_ = false;
     ++calls_;
-    pmd_->signal(*guest_[0].rx_call, [this, next_tx, k = std::move(k)]() mutable { notify_then(next_tx, std::move(k)); });
+    pmd_->signal(*rx_target_.rx_call, [this, next_tx, k = std::move(k)]() mutable { notify_then(next_tx, std::move(k)); });
     return;
   }
   for (size_t g = next_tx; g < guest_.size(); ++g) {

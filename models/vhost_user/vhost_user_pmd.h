@@ -49,12 +49,12 @@ class VhostUserPmd final : public core::Component {
     EventFd* tx_call = nullptr;
   };
 
-  // Polls the guest TX rings of `queues` and the NIC `ports`; what it
-  // receives goes into the first queue's RX ring (OVS gives each PMD thread
-  // its own transmit queue on a vhost-user port, so one PMD fills one guest
-  // RX queue).
+  // Polls the guest TX rings of `polled` and the NIC `ports` (a burst of
+  // up to `burst` from each); what it receives goes into `rx_target`'s RX
+  // ring (OVS gives each PMD thread its own transmit queue on a vhost-user
+  // port, mapped onto the guest's queues).
   VhostUserPmd(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& pmd,
-               std::vector<GuestQueue> queues, std::vector<HostNicRx*> ports, PacketPool& pool,
+               std::vector<GuestQueue> polled, GuestQueue rx_target, std::vector<HostNicRx*> ports, PacketPool& pool,
                const HostNetCosts& host, const Config& config, ToWire to_wire);
 
   void init() override;
@@ -68,7 +68,8 @@ class VhostUserPmd final : public core::Component {
   core::Cycles empty_look() const;
 
   HostThread* pmd_;
-  std::vector<GuestQueue> guest_;
+  std::vector<GuestQueue> guest_;  // polled for TX
+  GuestQueue rx_target_;
   std::vector<HostNicRx*> ports_;  // the physical port's receive queues it polls
   PacketPool* pool_;
   HostNetCosts host_;

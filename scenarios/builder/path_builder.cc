@@ -231,7 +231,9 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
   const bool virtio = backend == PathBackend::kVirtioUserspace || backend == PathBackend::kVhostNet ||
                       backend == PathBackend::kVhostUser;
-  c.shared_vector = virtio && vectors < 2 * c.queue_pairs + 1;
+  // virtnet_find_vqs asks for a vector per virtqueue of every queue pair
+  // the device has (active or not) plus the config vector.
+  c.shared_vector = virtio && vectors < 2 * vm.nic().queues() + 1;
   c.irq_core = next_free();
   // The host NIC's queues: one vector each, spread over the cores nobody
   // else uses, starting with the IRQ core (wrapping when there are fewer).

@@ -41,9 +41,10 @@ TEST(Builder, QueuePairsAreTheSmallerOfVcpusAndQueues) {
 }
 
 TEST(Builder, TooFewVectorsShareOne) {
-  // 4 queue pairs need 2 x 4 + 1 vectors for one each.
-  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=9"}).shared_vector);
-  EXPECT_TRUE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=8"}).shared_vector);
+  // The device's 8 queue pairs (4 active) need 2 x 8 + 1 vectors for one each.
+  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=17"}).shared_vector);
+  EXPECT_TRUE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=16"}).shared_vector);
+  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kVhostNet).shared_vector);  // QEMU's default 2 x 8 + 2
   // A VF's queues have MSI-X vectors of their own.
   EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kPassthrough, {"vm[vm0].nic.vectors=2"}).shared_vector);
 }

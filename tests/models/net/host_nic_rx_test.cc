@@ -63,5 +63,18 @@ TEST(HostNapi, RunsStopAtTheTimeLimit) {
   EXPECT_EQ(b.rx->time_squeeze(), 3u);  // every poll but the last outlasts the 2 ms
 }
 
+// TX completions of frames the host sent: one interrupt, cleaned in NAPI
+// at most 256 a poll, each once.
+TEST(HostNapi, TxCompletionsAreCleanedAtMost256APoll) {
+  Bench b;
+  b.sim.run_until(core::Time::zero() + core::Microseconds(10));
+  for (int i = 0; i < 600; ++i) b.rx->transmitted(64);
+  b.sim.run_until(core::Time::zero() + core::Milliseconds(5));
+  EXPECT_EQ(b.rx->tx_cleaned(), 600u);
+  EXPECT_EQ(b.rx->interrupts(), 1u);
+  EXPECT_EQ(b.rx->polls(), 3u);  // 256 + 256 + 88
+  EXPECT_EQ(b.delivered, 0u);
+}
+
 }  // namespace
 }  // namespace viosim::models

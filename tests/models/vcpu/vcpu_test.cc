@@ -150,6 +150,24 @@ TEST(VCpu, PostedInterruptsReachARunningGuestWithoutExits) {
   h.expect_accounting_exact();
 }
 
+// A vector already pending is not pending twice: MSIs raised before the
+// guest takes the first merge with it (one IRR bit), another vector does not.
+TEST(VCpu, APendingVectorMergesAgainRaised) {
+  Host h;
+  int handled = 0;
+  h.vcpu.set_interrupt_handler([&](uint32_t, Continuation done) {
+    ++handled;
+    h.vcpu.guest(Cycles(600), CpuCategory::kGuestKernel, std::move(done));
+  });
+  h.sim.run_until(Time::zero() + core::Microseconds(1));
+  h.vcpu.raise_interrupt(33, nullptr);
+  h.vcpu.raise_interrupt(33, nullptr);
+  h.vcpu.raise_interrupt(34, nullptr);
+  h.sim.run_until(Time::zero() + core::Milliseconds(1));
+  EXPECT_EQ(handled, 2);
+  EXPECT_EQ(h.vcpu.interrupts(), 2u);
+}
+
 TEST(VCpu, WithoutApicvEachInterruptCostsAnExternalInterruptAndAnEoiExit) {
   VCpu::Config config;
   config.apicv = false;
