@@ -83,11 +83,11 @@ uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes, int64
   p.kind = kind;
   p.bytes = bytes;
   p.to_guest = false;
-  // Sequence numbers interleave over the senders of a flow so that they
-  // stay unique.
+  // Sequence numbers interleave over the VM's vCPUs so that a flow's stay
+  // unique (a packet's trace id is made of them).
   const uint32_t owned = std::max<uint32_t>(1, owned_connections(f.config));
   const uint64_t local = f.seq++;
-  p.seq = local * f.config.conn_step + f.config.first_conn;
+  p.seq = local * std::max<size_t>(1, siblings_.size()) + seq_offset_;
   p.conn = conn >= 0 ? static_cast<uint32_t>(conn)
                      : f.config.first_conn + static_cast<uint32_t>(local % owned) * f.config.conn_step;
   p.born = now();
@@ -224,6 +224,9 @@ void GuestOs::rr_timer(AppFlow& f) {
 
 void GuestOs::set_siblings(std::vector<GuestOs*> siblings) {
   siblings_ = std::move(siblings);
+  for (size_t i = 0; i < siblings_.size(); ++i) {
+    if (siblings_[i] == this) seq_offset_ = static_cast<uint32_t>(i);
+  }
   register_vector(kRescheduleVector, [this](Continuation done) { reschedule_ipi(std::move(done)); });
 }
 

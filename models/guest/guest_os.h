@@ -104,6 +104,7 @@ class GuestOs final : public core::Component {
   Continuation timer_done_;
   core::Counter no_app_{this, "dropped_no_application"};
   std::vector<GuestOs*> siblings_;
+  uint32_t seq_offset_ = 0;  // this vCPU's place among its siblings
   std::deque<std::pair<uint32_t, uint32_t>> woken_;  // (flow, connection) handed over by another vCPU
 };
 
