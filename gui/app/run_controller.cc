@@ -92,15 +92,7 @@ void RunController::run_plain(viosim::Scenario scenario, std::string file) {
   } catch (const models::Cancelled&) {
     QMetaObject::invokeMethod(this, [this] { end(&RunController::cancelled); }, Qt::QueuedConnection);
   } catch (const std::exception& e) {
-    const QString why = QString::fromStdString(e.what());
-    QMetaObject::invokeMethod(
-        this,
-        [this, why] {
-          if (worker_.joinable()) worker_.join();
-          set_state(State::kIdle);
-          Q_EMIT failed(why);
-        },
-        Qt::QueuedConnection);
+    fail_from_worker(QString::fromStdString(e.what()));
   }
 }
 
@@ -143,16 +135,20 @@ void RunController::run_sweep(viosim::Scenario scenario) {
   } catch (const models::Cancelled&) {
     QMetaObject::invokeMethod(this, [this] { end(&RunController::cancelled); }, Qt::QueuedConnection);
   } catch (const std::exception& e) {
-    const QString why = QString::fromStdString(e.what());
-    QMetaObject::invokeMethod(
-        this,
-        [this, why] {
-          if (worker_.joinable()) worker_.join();
-          set_state(State::kIdle);
-          Q_EMIT failed(why);
-        },
-        Qt::QueuedConnection);
+    fail_from_worker(QString::fromStdString(e.what()));
   }
+}
+
+// From the worker: the run failed; the GUI thread learns why.
+void RunController::fail_from_worker(const QString& why) {
+  QMetaObject::invokeMethod(
+      this,
+      [this, why] {
+        if (worker_.joinable()) worker_.join();
+        set_state(State::kIdle);
+        Q_EMIT failed(why);
+      },
+      Qt::QueuedConnection);
 }
 
 }  // namespace viosim::gui

@@ -65,6 +65,7 @@ class RunController : public QObject {
  private:
   void run_plain(viosim::Scenario scenario, std::string file);
   void run_sweep(viosim::Scenario scenario);
+  void fail_from_worker(const QString& why);
   // Ends the run on the GUI thread: joins the worker, then `signal`.
   void end(void (RunController::*signal)());
   void set_state(State state);
