@@ -295,7 +295,9 @@ void build_hardware_queues(Topology& t) {
       // Remapped: the host takes the MSI on the IRQ core, VFIO's handler
       // signals the eventfd and KVM's irqfd injects inline.
       EventFd& trigger = t.call(indexed("vm0_vf0.trigger", i, "_q"), vcpu, vector);
-      HostThread& handler = t.thread(indexed("vfio_irq", i, ""), c.irq_core);
+      // Each VF vector's host IRQ (and VFIO's handler) on its own IRQ core.
+      const uint32_t irq_core = c.irq_cores.empty() ? c.irq_core : c.irq_cores[i % c.irq_cores.size()];
+      HostThread& handler = t.thread(indexed("vfio_irq", i, ""), irq_core);
       t.vfio_bodies.push_back(std::make_unique<std::function<void()>>());
       std::function<void()>* body = t.vfio_bodies.back().get();
       *body = [&handler, &c, &trigger, body] {
