@@ -1,10 +1,6 @@
 // Charts of one run (one RunSummary, several backends), as the results
 // folder and the GUI show them. Each function returns a new chart the
 // caller owns; backends keep their colour from chart_style.h throughout.
-//
-// Not here yet: a per-hop latency breakdown (guest -> vring -> backend ->
-// tap -> wire). The results hold only end-to-end latency, not per-hop
-// timestamps, so there is nothing honest to draw until the paths record them.
 #pragma once
 
 #include <QtCharts/QChart>

@@ -180,7 +180,7 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
   }
   f.stats->received(p);
   if (p.kind == PacketKind::kResponse && f.source) {
-    if (owns(f, p.conn) || siblings_.empty()) {
+    if (owns_connection(f.config, p.conn) || siblings_.empty()) {
       client_reply(f, p.conn, std::move(k));
       return;
     }
@@ -196,11 +196,6 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
     return;
   }
   k();
-}
-
-bool GuestOs::owns(const AppFlow& f, uint32_t conn) const {
-  return owned_connections(f.config) > 0 && conn >= f.config.first_conn &&
-         (conn - f.config.first_conn) % f.config.conn_step == 0;
 }
 
 // A response for `conn` reached its client: the connection's next request,

@@ -82,7 +82,6 @@ class GuestOs final : public core::Component {
   // `conn` < 0: the sender's next connection in turn.
   uint32_t make_packet(AppFlow& f, PacketKind kind, uint32_t bytes, int64_t conn = -1);
   void send_request(AppFlow& f, uint32_t conn, Continuation k);
-  bool owns(const AppFlow& f, uint32_t conn) const;
   void client_reply(AppFlow& f, uint32_t conn, Continuation k);
   void rr_timer(AppFlow& f);
   void reschedule_ipi(Continuation done);

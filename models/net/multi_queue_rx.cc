@@ -16,17 +16,12 @@ const core::ComponentSpec& MultiQueueRx::model_spec() {
 
 MultiQueueRx::MultiQueueRx(core::Simulator& sim, std::string_view name, core::Component* parent, const RssTable& rss,
                            const std::vector<FlowConfig>& flows, PacketPool& pool)
-    : core::Component(sim, name, parent), pool_(&pool) {
-  for (const FlowConfig& f : flows) {
-    std::vector<uint32_t> by_conn;
-    for (uint32_t c = 0; c < f.connections; ++c) by_conn.push_back(rss.queue_for(arriving_tuple(f, c)));
-    steering_.push_back(std::move(by_conn));
-  }
-}
+    : core::Component(sim, name, parent),
+      pool_(&pool),
+      steering_(flows, [&rss](const FlowTuple& t) { return rss.queue_for(t); }) {}
 
 void MultiQueueRx::receive(uint32_t packet) {
-  const Packet& p = (*pool_)[packet];
-  const uint32_t q = p.flow < steering_.size() && p.conn < steering_[p.flow].size() ? steering_[p.flow][p.conn] : 0;
+  const uint32_t q = steering_.of((*pool_)[packet]);
   queues_[q < queues_.size() ? q : 0]->receive(packet);
 }
 

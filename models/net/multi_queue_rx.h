@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/net/connection_queues.h"
 #include "models/net/host_nic_rx.h"
 #include "models/nic/rss.h"
 #include "models/traffic/flow.h"
@@ -28,11 +29,11 @@ class MultiQueueRx final : public core::Component {
   void receive(uint32_t packet);
   size_t queues() const { return queues_.size(); }
   HostNicRx& queue(size_t i) { return *queues_[i]; }
-  uint32_t queue_of(uint32_t flow, uint32_t conn) const { return steering_[flow][conn]; }
+  uint32_t queue_of(uint32_t flow, uint32_t conn) const { return steering_.of(flow, conn); }
 
  private:
   PacketPool* pool_;
-  std::vector<std::vector<uint32_t>> steering_;  // [flow][connection] -> queue
+  ConnectionQueues steering_;  // by RSS
   std::vector<std::unique_ptr<HostNicRx>> queues_;
 };
 

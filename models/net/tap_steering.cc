@@ -1,4 +1,5 @@
-// Multi-queue tap steering: the automq flow table, then the flow hash.
+// Multi-queue tap steering: the automq flow table, then the flow hash;
+// and the symmetric flow hash itself.
 #include "models/net/tap_steering.h"
 
 #include <algorithm>
@@ -22,22 +23,16 @@ uint32_t symmetric_flow_hash(const FlowTuple& t, uint64_t seed) {
 }
 
 TapSteering::TapSteering(uint32_t queues, const std::vector<FlowConfig>& flows, uint64_t seed)
-    : queues_(std::max<uint32_t>(1, queues)) {
-  for (const FlowConfig& f : flows) {
-    std::vector<uint32_t> by_conn;
-    for (uint32_t c = 0; c < f.connections; ++c) {
-      const uint64_t h = symmetric_flow_hash(arriving_tuple(f, c), seed);
-      by_conn.push_back(static_cast<uint32_t>((h * queues_) >> 32));  // reciprocal_scale
-    }
-    hashed_.push_back(std::move(by_conn));
-    recorded_.emplace_back(f.connections, -1);
-  }
+    : queues_(std::max<uint32_t>(1, queues)),
+      hashed_(flows, [this, seed](const FlowTuple& t) { return hash_queue(t, seed, queues_); }) {
+  for (const FlowConfig& f : flows) recorded_.emplace_back(f.connections, -1);
 }
 
 uint32_t TapSteering::queue_for(const Packet& p) const {
-  if (p.flow >= hashed_.size() || p.conn >= hashed_[p.flow].size()) return 0;
-  const int32_t recorded = recorded_[p.flow][p.conn];
-  return recorded >= 0 ? static_cast<uint32_t>(recorded) : hashed_[p.flow][p.conn];
+  if (p.flow < recorded_.size() && p.conn < recorded_[p.flow].size() && recorded_[p.flow][p.conn] >= 0) {
+    return static_cast<uint32_t>(recorded_[p.flow][p.conn]);
+  }
+  return hashed_.of(p);
 }
 
 void TapSteering::sent_on(const Packet& p, uint32_t queue) {

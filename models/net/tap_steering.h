@@ -11,13 +11,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/net/packet.h"
-#include "models/traffic/flow.h"
+#include "models/net/connection_queues.h"
 
 namespace viosim::models {
-
-// A symmetric 32-bit hash of a 4-tuple: the same for a tuple and its reverse.
-uint32_t symmetric_flow_hash(const FlowTuple& t, uint64_t seed);
 
 class TapSteering {
  public:
@@ -31,7 +27,7 @@ class TapSteering {
 
  private:
   uint32_t queues_;
-  std::vector<std::vector<uint32_t>> hashed_;   // [flow][connection] -> queue by hash
+  ConnectionQueues hashed_;                     // queue by the flow hash
   std::vector<std::vector<int32_t>> recorded_;  // [flow][connection] -> queue last sent on, or -1
 };
 

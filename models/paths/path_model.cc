@@ -64,13 +64,13 @@ struct Topology {
   std::unique_ptr<Iotlb> iotlb;
   std::vector<std::unique_ptr<NicQueue>> hw_queues;
   std::vector<std::unique_ptr<NicDriver>> hw_drivers;
-  std::vector<std::vector<uint32_t>> hw_steering;  // [flow][connection] -> hardware queue
+  ConnectionQueues hw_steering;  // connection -> hardware queue, by RSS
   std::vector<std::unique_ptr<std::function<void()>>> vfio_bodies;  // each remapped vector's handler loop
   std::vector<core::Component*> nic_drivers;  // whichever drivers the VM runs
   // A frame the host kernel sent through its NIC has left: the queue's TX
   // completion (paths whose host stack drives the NIC).
   std::function<void(const Packet&)> tx_completion;
-  std::vector<std::vector<uint32_t>> host_txq;  // [flow][connection] -> host NIC queue pair it is sent on
+  ConnectionQueues host_txq;  // connection -> host NIC queue pair it is sent on
 
   Core& core(uint32_t i) {
     if (i >= cores.size()) throw std::invalid_argument("core " + std::to_string(i) + " does not exist");
@@ -144,12 +144,18 @@ void build_common(Topology& t) {
   }
 }
 
+// RSS over `queues` with the configured key (else the well-known one) and
+// table (empty: entry i -> i mod queues).
+RssTable rss_table(const PathConfig& c, const std::vector<uint16_t>& indirection, uint32_t queues) {
+  return RssTable(c.rss_key.empty() ? std::vector<uint8_t>(kDefaultRssKey.begin(), kDefaultRssKey.end()) : c.rss_key,
+                  indirection, c.rss_entries, queues);
+}
+
 // The host NIC's receive queues behind RSS; in interrupt mode each with its
 // softirq thread on its IRQ core, handing frames to `deliver`.
 void build_nic_rx(Topology& t, bool polled, core::Cycles deliver_cost, HostNicRx::Deliver deliver) {
   const PathConfig& c = t.config;
-  const RssTable rss(c.rss_key.empty() ? std::vector<uint8_t>(kDefaultRssKey.begin(), kDefaultRssKey.end()) : c.rss_key,
-                     c.rss_indirection, c.rss_entries, c.nic_queues);
+  const RssTable rss = rss_table(c, c.rss_indirection, c.nic_queues);
   t.nic_rx = std::make_unique<MultiQueueRx>(t.sim, "nic0", nullptr, rss, c.flows, t.pool);
   for (uint32_t q = 0; q < c.nic_queues; ++q) {
     HostThread* softirq = nullptr;
@@ -181,15 +187,10 @@ void build_host_rx_to_tap(Topology& t, uint32_t tap_queues) {
   // The host transmits a connection's frames on the queue pair its flow
   // hash picks (skb_tx_hash: reciprocal_scale of the skb hash; ixgbe's XPS
   // map covers only its IRQ cores, not the backend's).
-  for (const FlowConfig& f : c.flows) {
-    std::vector<uint32_t> by_conn;
-    for (uint32_t conn = 0; conn < f.connections; ++conn) {
-      const uint64_t hash = symmetric_flow_hash(arriving_tuple(f, conn), c.seed ^ 0x7478);  // "tx": its own key
-      by_conn.push_back(static_cast<uint32_t>((hash * c.nic_queues) >> 32));
-    }
-    t.host_txq.push_back(std::move(by_conn));
-  }
-  t.tx_completion = [&t](const Packet& p) { t.nic_rx->queue(t.host_txq[p.flow][p.conn]).transmitted(p.bytes); };
+  t.host_txq = ConnectionQueues(c.flows, [&c](const FlowTuple& tuple) {
+    return hash_queue(tuple, c.seed ^ 0x7478, c.nic_queues);  // "tx": a key of its own
+  });
+  t.tx_completion = [&t](const Packet& p) { t.nic_rx->queue(t.host_txq.of(p)).transmitted(p.bytes); };
 }
 
 void build_virtio(Topology& t) {
@@ -280,13 +281,8 @@ void build_hardware_queues(Topology& t) {
   const PathConfig& c = t.config;
   const bool vf = c.backend == PathBackend::kPassthrough;
   if (vf) t.iotlb = std::make_unique<Iotlb>(c.iotlb_entries, c.iommu_page_bytes);
-  const RssTable rss(c.rss_key.empty() ? std::vector<uint8_t>(kDefaultRssKey.begin(), kDefaultRssKey.end()) : c.rss_key,
-                     {}, c.rss_entries, t.pairs());
-  for (const FlowConfig& f : c.flows) {
-    std::vector<uint32_t> by_conn;
-    for (uint32_t conn = 0; conn < f.connections; ++conn) by_conn.push_back(rss.queue_for(arriving_tuple(f, conn)));
-    t.hw_steering.push_back(std::move(by_conn));
-  }
+  const RssTable rss = rss_table(c, {}, t.pairs());
+  t.hw_steering = ConnectionQueues(c.flows, [&rss](const FlowTuple& tuple) { return rss.queue_for(tuple); });
   for (uint32_t i = 0; i < t.pairs(); ++i) {
     VCpu& vcpu = *t.vcpus[i];
     const uint32_t vector = kRxVector + 2 * i;
@@ -313,13 +309,8 @@ void build_hardware_queues(Topology& t) {
     t.hw_queues.push_back(std::make_unique<NicQueue>(t.sim, name, nullptr, c.hw_queue, t.pool, t.iotlb.get(),
                                                      *t.to_peer, msi));
     if (i == 0) {
-      t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool, [&t](uint32_t p) {
-        const Packet& pk = t.pool[p];
-        const uint32_t q = pk.flow < t.hw_steering.size() && pk.conn < t.hw_steering[pk.flow].size()
-                               ? t.hw_steering[pk.flow][pk.conn]
-                               : 0;
-        t.hw_queues[q]->receive(p);
-      });
+      t.from_peer = std::make_unique<Wire>(t.sim, "wire_in", nullptr, c.wire, t.pool,
+                                           [&t](uint32_t p) { t.hw_queues[t.hw_steering.of(t.pool[p])]->receive(p); });
     }
     t.hw_drivers.push_back(std::make_unique<NicDriver>(t.sim, vf ? indexed("vm0_vf_driver", i, "_q")
                                                                  : indexed("host_nic_driver", i, "_q"),

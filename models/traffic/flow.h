@@ -62,6 +62,11 @@ inline uint32_t owned_connections(const FlowConfig& f) {
   return (f.connections - f.first_conn + f.conn_step - 1) / f.conn_step;
 }
 
+// Whether connection `conn` is one of this sender's.
+inline bool owns_connection(const FlowConfig& f, uint32_t conn) {
+  return owned_connections(f) > 0 && conn >= f.first_conn && (conn - f.first_conn) % f.conn_step == 0;
+}
+
 // The share of a flow that the sender on vCPU `vcpu` of `vcpus` owns:
 // connections vcpu, vcpu + vcpus, ..., its rate in proportion, and its
 // connections' whole shares of the outstanding requests and of a bulk

@@ -183,11 +183,6 @@ TEST(TapSteering, TheHashIsSymmetric) {
   EXPECT_NE(symmetric_flow_hash(a, 11), symmetric_flow_hash(a, 12));
 }
 
-}  // namespace
-}  // namespace viosim::models
-
-namespace viosim::models {
-namespace {
 
 // What the guest sends leaves through the host NIC, whose queue pairs clean
 // the TX completions in NAPI on their IRQ cores (each connection on its
@@ -215,11 +210,6 @@ TEST(MultiQueue, HostNicQueuesCleanTheFramesTheHostSent) {
   }
 }
 
-}  // namespace
-}  // namespace viosim::models
-
-namespace viosim::models {
-namespace {
 
 // A flow's sender shares add up to the flow: connections, requests in
 // flight, a bulk transfer's packets and the rate.
