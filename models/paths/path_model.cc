@@ -333,7 +333,14 @@ PathResults collect(Topology& t, double wall_s) {
   r.wall_s = wall_s;
   r.events = t.sim.events_executed();
   r.fingerprint = t.sim.fingerprint().hex();
-  for (auto& f : t.flows) {
+  for (size_t i = 0; i < t.flows.size(); ++i) {
+    const FlowStats* f = t.flows[i].get();
+    FlowResults& fr = r.flows.emplace_back();
+    fr.name = c.flows[i].name;
+    fr.round_trip = f->round_trip();
+    fr.latency = f->latency();
+    fr.packets = f->received_count();
+    fr.bytes = f->received_bytes();
     r.sent += f->sent_count();
     r.app_packets += f->received_count();
     r.app_bytes += f->received_bytes();

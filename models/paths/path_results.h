@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/host/cpu_category.h"
@@ -13,6 +14,38 @@
 #include "sim-core/histogram.h"
 
 namespace viosim::models {
+
+// One flow's figures. Latency, packets and bytes are of the measured window
+// (after the warm-up); the conservation counts are of the whole run, warm-up
+// included, so that offered = delivered + sum(drops) + in flight holds exactly.
+struct FlowResults {
+  std::string name;
+  bool round_trip = false;     // latency kind: request-to-response at the client, else one way
+  core::Histogram latency;     // picoseconds, measured window
+  uint64_t packets = 0;        // delivered to the application in the window (responses for round trips)
+  uint64_t bytes = 0;          // frame bytes of those
+  // Conservation, whole run: packets the applications handed to a stack
+  // (requests and responses both count), packets that reached their
+  // application, packets still on the way at the end, and drops by place
+  // (names as in the path graph: "tap", "vring", "socket", "nic_ring", ...),
+  // sorted by place.
+  uint64_t offered_packets = 0;
+  uint64_t delivered_packets = 0;
+  uint64_t in_flight_packets = 0;
+  std::vector<std::pair<std::string, uint64_t>> drops_by_place;
+  // Steady state: the end of the start-up transient of the flow's latency
+  // series (MSER-5), in ms from the start of the run; negative when the
+  // series is too short to say. `still_growing` when the flow's backlog was
+  // still rising over the last part of the run.
+  double transient_ms = -1;
+  bool still_growing = false;
+
+  uint64_t drops() const {
+    uint64_t n = 0;
+    for (const auto& d : drops_by_place) n += d.second;
+    return n;
+  }
+};
 
 struct PathResults {
   std::string backend;
@@ -27,7 +60,8 @@ struct PathResults {
   uint64_t app_bytes = 0;
   uint64_t nic_packets = 0;    // packets through the virtual NIC, both directions
   uint64_t drops = 0;
-  core::Histogram latency;     // picoseconds
+  core::Histogram latency;     // picoseconds, every flow pooled (see `flows` for each)
+  std::vector<FlowResults> flows;  // in the scenario's order
 
   uint64_t exits = 0;
   std::array<uint64_t, kExitReasons> exits_by_reason{};
