@@ -18,6 +18,7 @@ std::optional<viosim::Scenario> load_scenario_from_args(const ParsedArgs& parsed
     std::cerr << scenarios::format_diagnostics(result.diagnostics);
     return std::nullopt;
   }
+  std::cerr << scenarios::format_diagnostics(result.warnings);
   return std::move(result.scenario);
 }
 

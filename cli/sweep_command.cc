@@ -127,15 +127,15 @@ std::variant<sweep::SweepPlan, int> plan(const Settings& settings, bool loud) {
     if (loud) std::cerr << scenarios::format_diagnostics(result.diagnostics);
     return kExitBadInput;
   }
-  std::vector<std::string> errors;
+  if (loud) std::cerr << scenarios::format_diagnostics(result.warnings);
+  // The loader checked every point (rules and builder); expansion cannot
+  // fail on what it accepted, but say so if it does.
   try {
-    sweep::SweepPlan p = sweep::plan_sweep(*result.scenario, &errors);
-    if (errors.empty()) return p;
+    return sweep::plan_sweep(*result.scenario);
   } catch (const sweep::SweepError& e) {
-    errors.push_back(e.what());
+    if (loud) std::cerr << settings.file << ": error: " << e.what() << "\n";
   }
   if (loud) {
-    for (const std::string& e : errors) std::cerr << settings.file << ": error: " << e << "\n";
     std::cerr << "viosim sweep: nothing was run\n";
   }
   return kExitBadInput;

@@ -13,7 +13,10 @@ constexpr char kUsage[] =
     "usage: viosim validate FILE... [--set field.path=value]... [--backend NAME]\n"
     "\n"
     "Checks scenario files without running them: syntax, unknown fields, types,\n"
-    "then every semantic rule (names, pinning, queues, rates, sweeps, ...).\n"
+    "then every semantic rule (names, pinning, queues, rates, ...), then asks\n"
+    "the models to build it for every backend and every sweep point it runs:\n"
+    "what validate accepts, run, sweep, explain, graph and the GUI run.\n"
+    "Fields that change nothing where they are are reported as warnings.\n"
     "Errors go to stderr as file:line:col: error: message; valid files are\n"
     "listed on stdout.\n"
     "\n"
@@ -44,7 +47,12 @@ int validate_command(const Args& args) {
   for (const std::string& file : parsed->positional) {
     const auto result = scenarios::load_scenario(file, options);
     if (result.ok()) {
-      std::cout << file << ": ok\n";
+      std::cerr << scenarios::format_diagnostics(result.warnings);
+      std::cout << file << ": ok";
+      if (!result.warnings.empty()) {
+        std::cout << " (" << result.warnings.size() << (result.warnings.size() == 1 ? " warning" : " warnings") << ")";
+      }
+      std::cout << "\n";
       continue;
     }
     std::cerr << scenarios::format_diagnostics(result.diagnostics);

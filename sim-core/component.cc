@@ -19,6 +19,24 @@ std::string full_name(Component* parent, std::string_view name) {
 }
 }  // namespace
 
+std::string escape_component_name(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  if (text.empty()) return "%";
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte == '.' || byte == '%' || byte < 0x20 || byte >= 0x7f) {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 Component::Component(Simulator& sim, std::string_view name, Component* parent)
     : sim_(&sim),
       parent_(parent),

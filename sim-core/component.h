@@ -17,6 +17,12 @@ namespace viosim::core {
 class Statistic;
 class PortBase;
 
+// A component name made from text a user wrote (a flow's name): '.' (the
+// hierarchy separator), '%' and bytes outside printable ASCII become %XX,
+// everything else stays, so "rr" stays "rr" and "rr.v1" becomes "rr%2Ev1".
+// Never empty: "" becomes "%".
+std::string escape_component_name(std::string_view text);
+
 class Component {
  public:
   // Throws std::invalid_argument for an empty name or one with a '.'.

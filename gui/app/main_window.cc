@@ -144,7 +144,7 @@ bool MainWindow::open_file(const QString& path) {
   add_recent(QFileInfo(path).absoluteFilePath());
   views_->setCurrentWidget(editor_);
   update_title();
-  const size_t errors = editor_->diagnostics().size();
+  const size_t errors = editor_->error_count();
   statusBar()->showMessage(errors == 0 ? tr("Opened %1").arg(path)
                                        : tr("Opened %1: %n error(s), shown at their lines and fields", nullptr,
                                             static_cast<int>(errors)).arg(path),

@@ -2,6 +2,8 @@
 // diagnostics shown at their line and field.
 #include "gui/app/scenario_editor.h"
 
+#include <algorithm>
+
 #include <QHeaderView>
 #include <QHBoxLayout>
 #include <QSplitter>
@@ -168,11 +170,18 @@ scenarios::LoadResult ScenarioEditor::validate() {
   scenarios::LoadResult result =
       scenarios::load_scenario_text(display_path_.toStdString(), text().toStdString(), load_options_);
   diagnostics_ = result.diagnostics;
+  // Warnings (fields that change nothing) follow the errors in the list.
+  diagnostics_.insert(diagnostics_.end(), result.warnings.begin(), result.warnings.end());
   resolved_ = result.scenario;
   if (resolved_) model_->set_effective(resolved_);  // with errors: keep what applied last
   show_diagnostics();
-  Q_EMIT validated(static_cast<int>(diagnostics_.size()));
+  Q_EMIT validated(static_cast<int>(result.diagnostics.size()));
   return result;
+}
+
+size_t ScenarioEditor::error_count() const {
+  return static_cast<size_t>(
+      std::count_if(diagnostics_.begin(), diagnostics_.end(), [](const scenarios::Diagnostic& d) { return !d.warning; }));
 }
 
 void ScenarioEditor::show_diagnostics() {
@@ -186,11 +195,13 @@ void ScenarioEditor::show_diagnostics() {
     QString where = here ? QString() : QString::fromStdString(d.file) + QStringLiteral(":");
     if (d.line > 0) where += QStringLiteral("%1:%2").arg(d.line).arg(d.column);
     const QString message = QString::fromStdString(d.message);
-    auto* item = new QListWidgetItem(QStringLiteral("%1: %2").arg(where.isEmpty() ? tr("scenario") : where, message));
-    item->setForeground(QColor(0xb0, 0x00, 0x00));
+    auto* item = new QListWidgetItem(QStringLiteral("%1: %2%3").arg(where.isEmpty() ? tr("scenario") : where,
+                                                                     d.warning ? tr("warning: ") : QString(), message));
+    item->setForeground(d.warning ? QColor(0x8a, 0x5a, 0x00) : QColor(0xb0, 0x00, 0x00));
     item->setToolTip(QString::fromStdString(scenarios::format_diagnostic(d)));
     item->setData(kDiagnosticRole, static_cast<int>(i));
     problems_->addItem(item);
+    if (d.warning) continue;  // listed, but no error tint
     if (here && d.line > 0) {
       QString& text = lines[d.line];
       text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + message;
@@ -202,14 +213,19 @@ void ScenarioEditor::show_diagnostics() {
   }
   editor_->set_error_lines(lines);
   model_->set_errors(fields);
-  if (diagnostics_.empty()) {
-    status_->setText(QStringLiteral("<span style=\"color:#070\">%1</span>").arg(tr("No errors: ready to run.")));
+  const int errors = static_cast<int>(error_count());
+  const int warnings = static_cast<int>(diagnostics_.size()) - errors;
+  if (errors == 0) {
+    status_->setText(QStringLiteral("<span style=\"color:#070\">%1</span>")
+                         .arg(warnings == 0 ? tr("No errors: ready to run.")
+                                            : tr("No errors: ready to run (%n warning(s): fields with no effect).",
+                                                 nullptr, warnings)));
   } else if (!text_parses()) {
     status_->setText(QStringLiteral("<span style=\"color:#b00\">%1</span>")
                          .arg(tr("Syntax error: the form shows the last version that parsed, read-only until the text parses.")));
   } else {
     status_->setText(QStringLiteral("<span style=\"color:#b00\">%1</span>")
-                         .arg(tr("%n error(s): fix them to run.", nullptr, static_cast<int>(diagnostics_.size()))));
+                         .arg(tr("%n error(s): fix them to run.", nullptr, errors)));
   }
 }
 

@@ -43,7 +43,9 @@ class ScenarioEditor : public QWidget {
   // Parses pending text edits and validates now; the result holds the
   // resolved scenario when there is no error.
   scenarios::LoadResult validate();
+  // Errors first, then warnings (Diagnostic::warning).
   const std::vector<scenarios::Diagnostic>& diagnostics() const { return diagnostics_; }
+  size_t error_count() const;
   // The resolved scenario of the last validation, if it had no error.
   // resolved(), after parsing text typed in the last moments (if any).
   std::optional<viosim::Scenario> resolved_now() {

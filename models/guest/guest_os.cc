@@ -189,10 +189,11 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
     // virtualization; KVM delivers it to the target vCPU).
     GuestOs* owner = siblings_[p.conn % siblings_.size()];
     owner->woken_.emplace_back(f.index, p.conn);
-    vcpu_->exit(ExitReason::kMsrWrite, [this, owner, k = std::move(k)]() mutable {
-      owner->vcpu().raise_interrupt(kRescheduleVector, &vcpu_->thread());
-      k();
-    });
+    vcpu_->exit_to_device(ExitReason::kMsrWrite, vcpu_->config().exits.ipi_send,
+                          [this, owner, k = std::move(k)]() mutable {
+                            owner->vcpu().raise_interrupt(kRescheduleVector, &vcpu_->thread());
+                            k();
+                          });
     return;
   }
   k();

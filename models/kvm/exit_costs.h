@@ -84,11 +84,10 @@ struct ExitCosts {
   core::Cycles injection{400};
   // irqfd_wakeup delivering an MSI inline in the signalling thread (kvm).
   core::Cycles irqfd_inject{1'000};
-  // A posted interrupt reaching a vCPU in guest mode: notification IPI and
-  // the CPU's virtual-interrupt delivery, no exit.
-  core::Duration posted_delivery_latency = core::Nanoseconds(1'000);
-  // The kick IPI that forces a running vCPU out without APICv.
-  core::Duration kick_latency = core::Nanoseconds(1'000);
+  // KVM sending a virtual IPI from an x2APIC ICR write, beyond the
+  // msr_write fast path (kvm_apic_send_ipi: find the target, set the vector,
+  // kick it): the host profile's virtual_ipi_cycles less an exit round trip.
+  core::Cycles ipi_send{0};
 };
 
 }  // namespace viosim::models

@@ -131,7 +131,7 @@ void build_common(Topology& t) {
   }
   for (size_t i = 0; i < c.flows.size(); ++i) {
     const FlowConfig& f = c.flows[i];
-    t.flows.push_back(std::make_unique<FlowStats>(t.sim, "flow_" + f.name, nullptr,
+    t.flows.push_back(std::make_unique<FlowStats>(t.sim, "flow_" + core::escape_component_name(f.name), nullptr,
                                                   f.pattern == FlowConfig::Pattern::kRequestResponse));
     if (c.on_delivery) t.flows.back()->observe_deliveries(c.on_delivery);
     // Every guest has every flow's application: a sender's share of the
@@ -410,9 +410,29 @@ PathResults collect(Topology& t, double wall_s) {
 
 }  // namespace
 
-PathResults run_path(const PathConfig& config) {
+void check_path(const PathConfig& config) {
   if (config.warmup >= config.duration) throw std::invalid_argument("the warm-up must be shorter than the run");
-  check_path_graph(build_path_graph(config));  // the wiring connects both ways
+  auto check_core = [&config](uint32_t core, const char* what) {
+    if (core >= config.cores) {
+      throw std::invalid_argument(std::string(what) + " on core " + std::to_string(core) + ", but the host has " +
+                                  std::to_string(config.cores) + " cores");
+    }
+  };
+  check_core(config.vcpu_core, "a vCPU");
+  for (uint32_t c : config.vcpu_cores) check_core(c, "a vCPU");
+  check_core(config.backend_core, "a backend thread");
+  for (uint32_t c : config.backend_cores) check_core(c, "a backend thread");
+  check_core(config.irq_core, "a NIC interrupt");
+  for (uint32_t c : config.irq_cores) check_core(c, "a NIC interrupt");
+  try {
+    check_path_graph(build_path_graph(config));  // the wiring connects both ways
+  } catch (const std::logic_error& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
+PathResults run_path(const PathConfig& config) {
+  check_path(config);
   const auto wall_start = std::chrono::steady_clock::now();
   std::unique_ptr<core::ChromeTrace> trace_file;
   if (config.trace == nullptr && !config.trace_path.empty()) {

@@ -9,7 +9,13 @@
 namespace viosim::models {
 
 // Throws std::invalid_argument for a configuration the models cannot build
-// (a backend not modelled yet, cores out of range).
+// or run (a warm-up not shorter than the run, a core that does not exist, a
+// path whose wiring does not connect the application and the peer both
+// ways). The scenario loader calls it for every backend a scenario runs, so
+// a valid scenario never fails here.
+void check_path(const PathConfig& config);
+
+// Runs check_path first.
 PathResults run_path(const PathConfig& config);
 
 }  // namespace viosim::models

@@ -121,8 +121,9 @@ void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signa
   const core::Duration transition = clock.to_duration(c.exit_entry);
   const core::Duration exit_half = transition / 2;
   const core::Duration handler = clock.to_duration(c.handler[static_cast<size_t>(reason)]);
-  const core::Duration emulation =
-      cls == ExitClass::kInKernel ? core::Duration::zero() : clock.to_duration(c.emulation);
+  // An in-kernel exit's device work is KVM's own (the LAPIC sending an IPI).
+  const core::Duration emulation = cls == ExitClass::kInKernel ? clock.to_duration(device_work)
+                                                               : clock.to_duration(c.emulation);
   const core::Duration user_kernel =
       cls == ExitClass::kUserspace ? clock.to_duration(c.userspace_kernel) : core::Duration::zero();
   const core::Duration user_qemu = cls == ExitClass::kUserspace

@@ -49,7 +49,9 @@ class VCpu final : public core::Component {
   void guest(core::Cycles cycles, CpuCategory category, Continuation k);
   // An exit of an in-kernel or emulated reason, handled in KVM.
   void exit(ExitReason reason, Continuation k);
-  // An exit to the userspace device model, which does `device_work` (QEMU).
+  // An exit whose handler does `device_work` beyond its reason's cost: in
+  // QEMU for a userspace exit, in KVM for an in-kernel one (the LAPIC
+  // sending an IPI on an ICR write).
   void exit_to_device(ExitReason reason, core::Cycles device_work, Continuation k);
   // An exit whose KVM handler signals an ioeventfd (the virtio doorbell).
   void exit_signal(ExitReason reason, EventFd& fd, Continuation k);

@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <utility>
+
+#include "models/paths/path_model.h"
+#include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::scenarios {
 namespace {
@@ -18,7 +22,9 @@ struct Units {
   static core::Duration nsd(double v) { return core::Duration::from_seconds(v * 1e-9); }
 };
 
-PathBackend to_model(viosim::Backend b) {
+}  // namespace
+
+PathBackend model_backend(viosim::Backend b) {
   switch (b) {
     case viosim::E1000: return PathBackend::kE1000;
     case viosim::VIRTIO_USERSPACE: return PathBackend::kVirtioUserspace;
@@ -29,6 +35,8 @@ PathBackend to_model(viosim::Backend b) {
   }
   return PathBackend::kVhostNet;
 }
+
+namespace {
 
 void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
   const Units u{h.frequency_ghz()};
@@ -62,8 +70,11 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
   e.userspace_dispatch = core::Cycles(h.userspace_exit_cycles()) - ioctl;
   e.injection = u.ns(h.interrupt_injection_ns());
   e.irqfd_inject = u.ns(h.irqfd_inject_ns());
-  e.posted_delivery_latency = Units::nsd(h.posted_interrupt_ns());
-  e.kick_latency = Units::nsd(h.ipi_ns());
+  // An x2APIC ICR write that sends a virtual IPI: the exit round trip,
+  // and KVM's delivery to the target vCPU for the rest.
+  e.ipi_send = core::Cycles(h.virtual_ipi_cycles() > h.exit_entry_cycles()
+                                ? h.virtual_ipi_cycles() - h.exit_entry_cycles()
+                                : 0);
 
   // Host network stack.
   models::HostNetCosts& n = c.host_net;
@@ -120,15 +131,24 @@ std::vector<uint8_t> random_rss_key(uint64_t seed) {
 // Ethernet + IPv4 + UDP headers and the FCS around a payload.
 uint32_t frame_for_payload(uint32_t payload) { return std::max<uint32_t>(64, payload + 14 + 20 + 8 + 4); }
 
-models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name, double line_rate_bps) {
+models::FlowConfig build_flow(const viosim::Flow& f, const std::string& path, const std::string& vm_name,
+                              double line_rate_bps) {
   models::FlowConfig m;
   m.name = f.name();
   const bool src_vm = f.src() == vm_name;
   const bool dst_vm = f.dst() == vm_name;
-  if (src_vm && dst_vm) throw NotModelled("flow \"" + f.name() + "\" stays inside one VM");
-  if (!src_vm && !dst_vm) throw NotModelled("flow \"" + f.name() + "\" does not touch VM \"" + vm_name + "\"");
+  if (src_vm && dst_vm) throw NotModelled(path + ".dst", "flow \"" + f.name() + "\" stays inside one VM");
+  if (!src_vm && !dst_vm) {
+    throw NotModelled(path, "flow \"" + f.name() + "\" does not touch VM \"" + vm_name + "\"");
+  }
   if ((src_vm ? f.dst() : f.src()) != "external") {
-    throw NotModelled("flow \"" + f.name() + "\" goes VM to VM; only flows to or from \"external\" are modelled");
+    throw NotModelled(path + (src_vm ? ".dst" : ".src"), "flow \"" + f.name() +
+                                                             "\" goes VM to VM; only flows to or from \"external\" "
+                                                             "are modelled yet");
+  }
+  if (f.protocol() != viosim::Flow::UDP) {
+    throw NotModelled(path + ".protocol", "flow \"" + f.name() + "\" asks for TCP, which is not modelled yet "
+                                          "(no congestion control, ACKs or segmentation); use protocol: UDP");
   }
   m.from_guest = src_vm;
   m.tuple.src_ip = models::parse_ipv4(f.src_ip());
@@ -142,8 +162,12 @@ models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name,
     m.pattern = models::FlowConfig::Pattern::kRequestResponse;
     m.request_bytes = frame_for_payload(rr.request_bytes());
     m.response_bytes = frame_for_payload(rr.response_bytes());
-    if (m.request_bytes > 1518 || m.response_bytes > 1518) {
-      throw NotModelled("flow \"" + f.name() + "\": messages larger than one 1518-byte frame");
+    for (const auto& [bytes, field] : {std::pair{m.request_bytes, "request_bytes"}, std::pair{m.response_bytes, "response_bytes"}}) {
+      if (bytes > 1518) {
+        throw NotModelled(path + ".request_response." + field,
+                          "flow \"" + f.name() + "\": a " + field + " payload above 1472 B needs more than one "
+                          "1518-byte frame, and messages of several frames are not modelled yet");
+      }
     }
     m.outstanding = rr.outstanding() * f.connections();
     m.think_time = Units::us(rr.think_time_us());
@@ -152,7 +176,10 @@ models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name,
   if (f.has_open_loop()) {
     const auto& ol = f.open_loop();
     m.pattern = models::FlowConfig::Pattern::kOpenLoop;
-    if (ol.has_frame_mix()) throw NotModelled("flow \"" + f.name() + "\": frame mixes");
+    if (ol.has_frame_mix()) {
+      throw NotModelled(path + ".open_loop.frame_mix",
+                        "flow \"" + f.name() + "\": frame mixes are not modelled yet; give one frame_bytes");
+    }
     m.frame_bytes = ol.frame_bytes();
     m.rate_pps = ol.has_rate_mbps() ? ol.rate_mbps() * 1e6 / (8.0 * m.frame_bytes) : ol.rate_pps();
     m.arrival = ol.arrival() == viosim::OpenLoop::CONSTANT ? models::FlowConfig::Arrival::kConstant
@@ -178,13 +205,15 @@ models::FlowConfig build_flow(const viosim::Flow& f, const std::string& vm_name,
 
 std::vector<PathBackend> compared_backends(const viosim::Scenario& s) {
   std::vector<PathBackend> out;
-  for (int i = 0; i < s.compare().backend_size(); ++i) out.push_back(to_model(s.compare().backend(i)));
-  if (out.empty() && s.vm_size() > 0) out.push_back(to_model(s.vm(0).nic().backend()));
+  for (viosim::Backend b : sweep::run_backends(s)) out.push_back(model_backend(b));
   return out;
 }
 
 models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend backend) {
-  if (s.vm_size() != 1) throw NotModelled("scenarios with " + std::to_string(s.vm_size()) + " VMs (one is modelled)");
+  if (s.vm_size() != 1) {
+    throw NotModelled(s.vm_size() > 1 ? "vm[1]" : "vm", "a scenario with " + std::to_string(s.vm_size()) +
+                                                            " VMs: only one VM per host is modelled so far");
+  }
   const viosim::Vm& vm = s.vm(0);
   models::PathConfig c;
   c.backend = backend;
@@ -204,7 +233,9 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
     for (uint32_t i = 0; i < c.cores; ++i) {
       if (used.insert(i).second) return i;
     }
-    throw NotModelled("a host with no core left for the backend and the NIC interrupt");
+    throw NotModelled("host.cores", "the host's " + std::to_string(c.cores) +
+                                        " cores leave none for the backend's threads and the NIC's interrupt; "
+                                        "add cores or pin fewer");
   };
   c.backend_core = vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
   used.insert(c.backend_core);
@@ -285,8 +316,10 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
     c.nic.moderation.fixed.rx_frames = nic->coalescing().rx_frames();
   }
   // A VF is a slice of the same NIC and bare metal drives the NIC itself:
-  // their queues moderate as the NIC's do.
+  // their queues moderate as the NIC's do, and fetch descriptors over PCIe.
   c.hw_queue.moderation = c.nic.moderation;
+  c.hw_queue.dma_latency = Units::nsd(s.host().costs().pcie_dma_read_ns());
+  c.hw_queue.iotlb_miss = Units::nsd(s.host().costs().iotlb_miss_ns());
   // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
   // NIC's own rings on bare metal.
   c.e1000.rx_ring = c.e1000.tx_ring = vm.nic().queue_size();
@@ -295,7 +328,21 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.peer.rx_latency = Units::us(s.external().rx_latency_us());
   c.peer.tx_latency = Units::us(s.external().tx_latency_us());
 
-  for (const auto& f : s.traffic().flow()) c.flows.push_back(build_flow(f, vm.name(), double(c.wire.line_rate_bps)));
+  for (int i = 0; i < s.traffic().flow_size(); ++i) {
+    const viosim::Flow& f = s.traffic().flow(i);
+    const std::string path = "traffic.flow[" + std::to_string(i) + "]";
+    c.flows.push_back(build_flow(f, path, vm.name(), double(c.wire.line_rate_bps)));
+    if (f.bidirectional()) {
+      // The same load the other way: its own flow, the 4-tuple mirrored.
+      models::FlowConfig back = c.flows.back();
+      back.name = f.name() + " (reverse)";
+      back.from_guest = !back.from_guest;
+      std::swap(back.tuple.src_ip, back.tuple.dst_ip);
+      std::swap(back.tuple.src_port, back.tuple.dst_port);
+      c.flows.push_back(back);
+    }
+  }
+  models::check_path(c);
   return c;
 }
 

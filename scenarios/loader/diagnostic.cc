@@ -87,10 +87,10 @@ std::string printable(const std::string& text) {
 std::string format_diagnostic(const Diagnostic& d) {
   std::string out = printable(d.file);
   if (d.line > 0) out += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
-  out += ": error: " + printable(d.message) + "\n";
+  out += (d.warning ? ": warning: " : ": error: ") + printable(d.message) + "\n";
   if (d.line <= 0) return out;
 
-  DisplayLine line = layout(d.source_line, std::max(0, d.column - 1));
+  DisplayLine line = layout(d.source_line, std::max(0, (d.source_column > 0 ? d.source_column : d.column) - 1));
   // Drop trailing blanks: they carry nothing and tests would have to pin them.
   while (!line.cells.empty() && line.cells.back() == " ") line.cells.pop_back();
   size_t first = 0, last = line.cells.size();
@@ -110,7 +110,13 @@ std::string format_diagnostic(const Diagnostic& d) {
 
 std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics) {
   std::string out;
-  for (const Diagnostic& d : diagnostics) out += format_diagnostic(d);
+  const size_t shown = std::min(diagnostics.size(), kMaxShown);
+  for (size_t i = 0; i < shown; ++i) out += format_diagnostic(diagnostics[i]);
+  if (diagnostics.size() > shown) {
+    const size_t rest = diagnostics.size() - shown;
+    out += "... and " + std::to_string(rest) + " more " + (diagnostics[shown].warning ? "warning" : "error") +
+           (rest == 1 ? "" : "s") + " not shown\n";
+  }
   return out;
 }
 

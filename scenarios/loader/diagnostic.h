@@ -21,10 +21,17 @@ struct Diagnostic {
   // as in the merged scenario), when it is about one; "" for syntax errors.
   // Not printed: a GUI uses it to mark the field in a form.
   std::string field_path;
+  bool warning = false;  // printed as "warning:"; does not stop a run
+  // Where the caret goes in `source_line` when that holds only a window of
+  // a very long line; 0: at `column`.
+  int source_column = 0;
 };
 
 // The diagnostic as shown to users, ending in a newline.
 std::string format_diagnostic(const Diagnostic& diagnostic);
+// The first kMaxShown diagnostics, then one line counting the rest: a file
+// with thousands of errors reports in time linear in the errors shown.
+inline constexpr size_t kMaxShown = 50;
 std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics);
 
 // Orders by file (in order of first appearance), then line and column, and

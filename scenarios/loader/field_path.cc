@@ -147,14 +147,14 @@ bool store_scalar(Message* parent, const FieldDescriptor* field, int index, cons
       return true;
     }
     case FieldDescriptor::CPPTYPE_UINT32: {
-      uint32_t v;
+      uint32_t v = 0;
       if (!text.empty() && text[0] == '-') return fail("a non-negative integer");
       if (!parse_integer(&v)) return false;
       add ? r->AddUInt32(parent, field, v) : index >= 0 ? r->SetRepeatedUInt32(parent, field, index, v) : r->SetUInt32(parent, field, v);
       return true;
     }
     case FieldDescriptor::CPPTYPE_UINT64: {
-      uint64_t v;
+      uint64_t v = 0;
       if (!text.empty() && text[0] == '-') return fail("a non-negative integer");
       if (!parse_integer(&v)) return false;
       add ? r->AddUInt64(parent, field, v) : index >= 0 ? r->SetRepeatedUInt64(parent, field, index, v) : r->SetUInt64(parent, field, v);

@@ -9,7 +9,10 @@
 
 #include <google/protobuf/text_format.h>
 
+#include "scenarios/loader/buildable.h"
+#include "scenarios/loader/check_points.h"
 #include "scenarios/loader/field_path.h"
+#include "scenarios/loader/no_effect.h"
 #include "scenarios/loader/merge.h"
 #include "scenarios/loader/resolve.h"
 #include "scenarios/loader/source_map.h"
@@ -135,12 +138,28 @@ LoadResult load_scenario_text(const std::string& display_path, const std::string
   if (!options.backend.empty()) apply_backend(options.backend, &scenario, &map, &result.diagnostics);
 
   resolve_scenario(&scenario, map, &result.diagnostics);
-  for (const Issue& issue : validate_scenario(scenario)) {
-    result.diagnostics.push_back(map.find(issue.path).diagnose(issue.message));
-    result.diagnostics.back().field_path = issue.path;
+  auto report = [&map](const Issues& issues, std::vector<Diagnostic>* out, bool warning) {
+    for (const Issue& issue : issues) {
+      out->push_back(map.find(issue.path).diagnose(issue.message));
+      out->back().field_path = issue.path;
+      out->back().warning = warning;
+    }
+  };
+  Issues issues = validate_scenario(scenario);
+  // What the rules accept, the builder is asked to build, on every backend,
+  // as is (run, explain and graph play a sweep's base point) and at every
+  // sweep point: one answer to "can this build run it" for every verb.
+  if (issues.empty() && result.diagnostics.empty()) {
+    issues = build_issues(scenario);
+    if (issues.empty() && scenario.sweep().axis_size() > 0) issues = check_sweep_points(scenario);
   }
+  report(issues, &result.diagnostics, false);
   sort_diagnostics(result.diagnostics);
-  if (result.diagnostics.empty()) result.scenario = std::move(scenario);
+  if (result.diagnostics.empty()) {
+    report(no_effect_warnings(scenario), &result.warnings, true);
+    sort_diagnostics(result.warnings);
+    result.scenario = std::move(scenario);
+  }
   return result;
 }
 

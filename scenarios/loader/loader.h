@@ -7,8 +7,10 @@
 // Loading parses the file and its `base` chain (phase one: syntax, unknown
 // fields, types), layers them and the command-line overrides, resolves
 // defaults and the host profile, and validates the result (phase two:
-// every semantic error, each at its file:line:col). A scenario is returned
-// only when there is no error at all.
+// every semantic error, each at its file:line:col), then asks the builder
+// to build it for every backend and sweep point it runs (phase three: what
+// this build's models cannot run yet). A scenario is returned only when
+// there is no error at all; every verb that loads it can then run it.
 #pragma once
 
 #include <optional>
@@ -31,7 +33,11 @@ struct LoadOptions {
 
 struct LoadResult {
   std::optional<viosim::Scenario> scenario;  // resolved; set exactly when diagnostics is empty
-  std::vector<Diagnostic> diagnostics;       // in file order
+  std::vector<Diagnostic> diagnostics;       // errors, in file order
+  // Fields of a valid scenario that change nothing where they are (rx_usecs
+  // under adaptive moderation, a NIC no VM uses, ...): shown as warnings,
+  // the scenario still runs. Empty unless the scenario loaded.
+  std::vector<Diagnostic> warnings;
   bool ok() const { return diagnostics.empty(); }
 };
 

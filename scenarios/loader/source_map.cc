@@ -1,6 +1,8 @@
 // Path bookkeeping for SourceMap.
 #include "scenarios/loader/source_map.h"
 
+#include <algorithm>
+
 namespace viosim::scenarios {
 
 std::string SourceFile::line(int line1) const {
@@ -24,6 +26,16 @@ Diagnostic Location::diagnose(std::string message) const {
     d.line = line;
     d.column = column;
     d.source_line = file->line(line);
+    // A very long line (thousands of fields on one line) is kept only
+    // around the column, so that N diagnostics on it cost O(N), not
+    // O(N x line length), in memory and in printing.
+    constexpr size_t kKeep = 1024;
+    if (d.source_line.size() > 4 * kKeep && column > 0) {
+      const size_t at = std::min(d.source_line.size(), static_cast<size_t>(column - 1));
+      const size_t from = at > kKeep ? at - kKeep : 0;
+      d.source_line = d.source_line.substr(from, 2 * kKeep);
+      d.source_column = column - static_cast<int>(from);
+    }
   }
   d.message = std::move(message);
   return d;

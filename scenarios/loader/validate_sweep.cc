@@ -89,6 +89,9 @@ void validate_sweep(const viosim::Scenario& s, Issues* issues) {
   const viosim::Sweep& sweep = s.sweep();
   std::map<std::string, int> swept;  // canonical path -> axis
   std::vector<double> lengths;
+  // Values are tried on a copy, so checking never changes the scenario; one
+  // copy for all axes (a copy per axis is quadratic in the axes).
+  viosim::Scenario scratch = s;
   for (int a = 0; a < sweep.axis_size(); ++a) {
     const viosim::Axis& axis = sweep.axis(a);
     const std::string path = at("sweep.axis", a);
@@ -96,8 +99,6 @@ void validate_sweep(const viosim::Scenario& s, Issues* issues) {
       issues->push_back({path, path + " has no field; name the swept field, e.g. field: \"vm[0].nic.queues\""});
       continue;
     }
-    // Values are tried on a copy, so checking never changes the scenario.
-    viosim::Scenario scratch = s;
     std::string error;
     auto target = resolve_path(&scratch, axis.field(), /*create=*/false, &error);
     if (!target) {

@@ -1,5 +1,6 @@
 // Rules about flows: endpoints that exist, a load that is set, 4-tuples
 // that are well formed, and open-loop rates that fit the wire.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <regex>
@@ -12,6 +13,10 @@ namespace {
 
 constexpr char kExternal[] = "external";
 constexpr double kWireOverheadBytes = 20;  // preamble + SFD (8) and inter-frame gap (12)
+// Transactions a request/response flow keeps in flight over all its
+// connections: each is a packet alive from the start, so this bounds a
+// run's memory (65,536 is far beyond any netperf or sockperf setting).
+constexpr uint64_t kMaxInFlight = 65536;
 
 std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
 
@@ -102,8 +107,14 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
   const viosim::Flow& flow = s.traffic().flow(f);
   const std::string path = at("traffic.flow", f);
   const std::string who = flow.name().empty() ? path : "flow \"" + flow.name() + "\"";
+  const bool printable = std::none_of(flow.name().begin(), flow.name().end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
   if (flow.name().empty()) {
     issues->push_back({path, path + " has no name; every flow needs a unique name"});
+  } else if (!printable) {
+    issues->push_back({path + ".name", path + " has a name with a control character (tab, newline, ...); "
+                                              "a flow name labels tables and plots: use printable text"});
   } else if (auto [it, fresh] = names.emplace(flow.name(), f); !fresh) {
     issues->push_back({path + ".name", "flow name \"" + flow.name() + "\" is already used by " + at("traffic.flow", it->second)});
   }
@@ -132,6 +143,13 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
       if (src_ok && dst_ok) check_rate(s, flow, path, who, issues);
       break;
     case viosim::Flow::kRequestResponse:
+      if (static_cast<uint64_t>(flow.connections()) * flow.request_response().outstanding() > kMaxInFlight) {
+        issues->push_back({path + ".request_response.outstanding",
+                           who + " keeps " + std::to_string(flow.connections()) + " x " +
+                               std::to_string(flow.request_response().outstanding()) +
+                               " transactions in flight (connections x outstanding); at most " +
+                               std::to_string(kMaxInFlight) + " are allowed"});
+      }
       if (flow.bidirectional()) {
         issues->push_back({path + ".bidirectional", who + ": bidirectional applies to open_loop and bulk; "
                                                           "request_response already goes both ways"});

@@ -153,7 +153,7 @@ RunSummary run(const Scenario& scenario, const RunOptions& options) {
     }
   }
   if (summary.backend_size() == 0) {
-    throw scenarios::NotModelled(first_error.empty() ? "none of the compared backends is modelled yet" : first_error);
+    throw scenarios::NotModelled("", first_error.empty() ? "none of the compared backends is modelled yet" : first_error);
   }
   return summary;
 }

@@ -5,43 +5,26 @@
 
 #include "scenarios/loader/field_path.h"
 #include "scenarios/loader/loader.h"
-#include "scenarios/loader/validate.h"
 #include "scenarios/sweep/point_id.h"
 #include "sim-core/rng.h"
 
 namespace viosim::sweep {
 namespace {
 
-// The base with one axis point's values set, no sweep, and no seed change.
-// Throws SweepError if a value does not apply (the validator checked them).
 viosim::Scenario with_axis_values(const SweepPlan& plan, size_t axis_point) {
-  viosim::Scenario s = plan.base;
-  s.clear_sweep();
-  const std::vector<std::string>& values = plan.grid.points[axis_point];
-  for (size_t a = 0; a < values.size(); ++a) {
-    std::string error;
-    const auto target = scenarios::resolve_path(&s, plan.grid.fields[a], /*create=*/true, &error);
-    if (!target || !scenarios::set_from_text(*target, values[a], &error)) {
-      throw SweepError("sweep field \"" + plan.grid.fields[a] + "\" = " + values[a] + ": " + error);
-    }
-  }
-  return s;
+  return scenario_at(plan.base, plan.grid, axis_point);
 }
 
-// The backends a point runs: the compare list, or else the VM's own backend
-// (which an axis may have set).
 std::vector<std::string> point_backends(const viosim::Scenario& s) {
   std::vector<std::string> out;
-  for (int b : s.compare().backend()) out.push_back(viosim::Backend_Name(static_cast<viosim::Backend>(b)));
-  if (out.empty() && s.vm_size() > 0) out.push_back(viosim::Backend_Name(s.vm(0).nic().backend()));
+  for (viosim::Backend b : run_backends(s)) out.push_back(viosim::Backend_Name(b));
   return out;
 }
 
 void set_backend(viosim::Scenario* s, const std::string& backend) {
   viosim::Backend value{};
   if (!viosim::Backend_Parse(backend, &value)) throw SweepError("unknown backend " + backend);
-  s->mutable_compare()->clear_backend();
-  s->mutable_compare()->add_backend(value);
+  run_only(s, value);
 }
 
 }  // namespace
@@ -52,7 +35,7 @@ uint64_t replication_seed(uint64_t seed, uint32_t replication) {
   return core::splitmix64(state);
 }
 
-SweepPlan plan_sweep(const viosim::Scenario& base, std::vector<std::string>* errors) {
+SweepPlan plan_sweep(const viosim::Scenario& base) {
   SweepPlan plan;
   plan.base = base;
   plan.grid = expand_axes(base);
@@ -62,16 +45,6 @@ SweepPlan plan_sweep(const viosim::Scenario& base, std::vector<std::string>* err
     for (const std::string& backend : point_backends(at_point)) {
       viosim::Scenario s = at_point;
       set_backend(&s, backend);
-      if (const scenarios::Issues issues = scenarios::validate_scenario(s); !issues.empty()) {
-        const std::string where = describe_axis_point(plan, p);
-        std::string message = "sweep point " + (where.empty() ? std::string("(no axes)") : where) + ", backend " +
-                              backend + " is invalid:";
-        for (const scenarios::Issue& issue : issues) {
-          message += "\n  " + (issue.path.empty() ? std::string() : issue.path + ": ") + issue.message;
-        }
-        errors->push_back(message);
-        continue;
-      }
       for (uint32_t r = 0; r < plan.replications; ++r) {
         SweepPoint& point = plan.points.emplace_back();
         point.axis_point = p;

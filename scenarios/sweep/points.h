@@ -17,7 +17,7 @@
 
 #include "scenarios/schema/viosim/results.pb.h"
 #include "scenarios/schema/viosim/scenario.pb.h"
-#include "scenarios/sweep/expand.h"
+#include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::sweep {
 
@@ -38,11 +38,11 @@ struct SweepPlan {
 
 uint64_t replication_seed(uint64_t seed, uint32_t replication);
 
-// Expands `base` (a resolved, valid scenario). Every (axis point, backend)
-// is validated as a scenario of its own; each invalid one adds a message to
-// `errors` naming its axis values and backend, and no plan should run then.
-// Throws SweepError if the axes cannot be expanded.
-SweepPlan plan_sweep(const viosim::Scenario& base, std::vector<std::string>* errors);
+// Expands `base`, a scenario the loader accepted: the loader has checked
+// every (axis point, backend) as a scenario of its own, with the rules and
+// the builder (scenarios/loader/check_points.h).
+// Expansion problems throw SweepError.
+SweepPlan plan_sweep(const viosim::Scenario& base);
 
 // The resolved scenario of point `index`: rebuilt on demand, since a large
 // sweep would not fit in memory as scenarios.

@@ -55,9 +55,13 @@ TEST(Schema, UnitsMatchNameSuffixes) {
       {"_gb_per_s", "GB/s"}};
   for (const FieldDescriptor* field : all_fields()) {
     for (const auto& [suffix, unit] : kSuffixes) {
-      if (ends_with(field->name(), suffix)) EXPECT_EQ(field_unit(field), unit) << field->full_name();
+      if (ends_with(field->name(), suffix)) {
+        EXPECT_EQ(field_unit(field), unit) << field->full_name();
+      }
     }
-    if (!field_unit(field).empty()) EXPECT_TRUE(is_numeric(field)) << field->full_name();
+    if (!field_unit(field).empty()) {
+      EXPECT_TRUE(is_numeric(field)) << field->full_name();
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // Sweep expansion: how many points crossed and zipped axes, value lists and
 // ranges (step and factor) make, in which order, and the texts of range
 // values; zipped axes of unequal length are an error.
-#include "scenarios/sweep/expand.h"
+#include "scenarios/loader/sweep_expand.h"
 
 #include <gtest/gtest.h>
 

@@ -25,9 +25,7 @@ constexpr char kTwoByThree[] = R"(sweep {
     replications: 3 })";
 
 TEST(Plan, PointsAreAxisPointsTimesBackendsTimesReplications) {
-  std::vector<std::string> errors;
-  const SweepPlan plan = plan_sweep(load(kTwoByThree), &errors);
-  EXPECT_TRUE(errors.empty());
+  const SweepPlan plan = plan_sweep(load(kTwoByThree));
   ASSERT_EQ(plan.points.size(), 3u * 2u * 3u);  // base compares VHOST_NET and VHOST_USER
   // Order: axis point, then backend in compare order, then replication.
   EXPECT_EQ(plan.points[0].backend, "VHOST_NET");
@@ -44,16 +42,14 @@ TEST(Plan, ReplicationZeroKeepsTheSeedOthersDeriveFromIt) {
   // splitmix64's first outputs for state 0 (Vigna's reference code): 0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4.
   EXPECT_EQ(replication_seed(0, 1), 0xe220a8397b1dcdafull);
   EXPECT_EQ(replication_seed(0, 2), 0x6e789e6aa1b965f4ull);
-  std::vector<std::string> errors;
-  const SweepPlan plan = plan_sweep(load(kTwoByThree), &errors);
+  const SweepPlan plan = plan_sweep(load(kTwoByThree));
   EXPECT_EQ(plan.points[0].seed, 3u);
   EXPECT_EQ(plan.points[1].seed, replication_seed(3, 1));
   EXPECT_EQ(plan.points[3].seed, 3u);  // the next backend starts again at the scenario seed
 }
 
 TEST(Plan, PointScenarioRunsOneBackendWithTheAxisValues) {
-  std::vector<std::string> errors;
-  const SweepPlan plan = plan_sweep(load(kTwoByThree), &errors);
+  const SweepPlan plan = plan_sweep(load(kTwoByThree));
   const viosim::Scenario s = point_scenario(plan, 10);  // axis point 1, VHOST_USER, replication 1
   EXPECT_EQ(s.traffic().flow(1).open_loop().rate_pps(), 2e5);
   ASSERT_EQ(s.compare().backend_size(), 1);
@@ -64,9 +60,8 @@ TEST(Plan, PointScenarioRunsOneBackendWithTheAxisValues) {
 }
 
 TEST(Plan, IdsChangeWithTheScenarioAndTheVersion) {
-  std::vector<std::string> errors;
-  const SweepPlan a = plan_sweep(load(kTwoByThree), &errors);
-  const SweepPlan b = plan_sweep(load(std::string("run { duration_ms: 6 }\n") + kTwoByThree), &errors);
+  const SweepPlan a = plan_sweep(load(kTwoByThree));
+  const SweepPlan b = plan_sweep(load(std::string("run { duration_ms: 6 }\n") + kTwoByThree));
   EXPECT_NE(a.points[0].id, b.points[0].id);
   const std::string text = scenarios::to_textproto(point_scenario(a, 0));
   EXPECT_NE(point_id(text, "0.1.0"), point_id(text, "0.1.1"));
@@ -77,16 +72,17 @@ TEST(Plan, FnvMatchesTheReferenceVectors) {
   EXPECT_EQ(fnv1a_128_hex("a"), "d228cb696f1a8caf78912b704e4a8964");
 }
 
-TEST(Plan, AnInvalidPointIsReportedByItsAxisValues) {
+// Every point is checked by the loader, as validate checks it: an invalid
+// point refuses the whole sweep at load time, named by its axis values.
+TEST(Plan, TheLoaderRefusesAnInvalidPointByItsAxisValues) {
   const auto loaded = scenarios::load_scenario(VIOSIM_TESTS_DIR "/sweep/data/invalid_point.textproto");
-  ASSERT_TRUE(loaded.ok()) << scenarios::format_diagnostics(loaded.diagnostics);
-  std::vector<std::string> errors;
-  plan_sweep(*loaded.scenario, &errors);
-  ASSERT_EQ(errors.size(), 2u);  // host.cores=3 for each of the two backends
-  EXPECT_NE(errors[0].find("host.cores=3, traffic.flow[load].open_loop.rate_pps=100000, backend VHOST_NET"),
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_GE(loaded.diagnostics.size(), 1u);
+  const scenarios::Diagnostic& d = loaded.diagnostics[0];
+  EXPECT_NE(d.message.find("at sweep point host.cores=3, traffic.flow[load].open_loop.rate_pps=100000: "),
             std::string::npos)
-      << errors[0];
-  EXPECT_NE(errors[0].find("vm[0].pin_cores[1]"), std::string::npos) << errors[0];
+      << d.message;
+  EXPECT_EQ(d.field_path, "vm[0].pin_cores[1]");
 }
 
 }  // namespace

@@ -24,9 +24,7 @@ sweep::SweepPlan small_sweep() {
   const auto loaded = scenarios::load_scenario(std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/load_curve.textproto",
                                                options);
   if (!loaded.ok()) throw std::runtime_error(scenarios::format_diagnostics(loaded.diagnostics));
-  std::vector<std::string> errors;
-  sweep::SweepPlan plan = sweep::plan_sweep(*loaded.scenario, &errors);
-  if (!errors.empty()) throw std::runtime_error(errors.front());
+  sweep::SweepPlan plan = sweep::plan_sweep(*loaded.scenario);
   return plan;
 }
 
@@ -104,9 +102,7 @@ TEST(SweepResults, WithTwoAxesTheLastIsXAndTheFirstMakesGroups) {
   const auto loaded =
       scenarios::load_scenario_text(std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/two_axes.textproto", text);
   ASSERT_TRUE(loaded.ok()) << scenarios::format_diagnostics(loaded.diagnostics);
-  std::vector<std::string> errors;
-  const sweep::SweepPlan plan = sweep::plan_sweep(*loaded.scenario, &errors);
-  ASSERT_TRUE(errors.empty());
+  const sweep::SweepPlan plan = sweep::plan_sweep(*loaded.scenario);
   const auto points = run_and_compare(plan);
   const charts::SweepData data = sweep_data(plan, points);
   EXPECT_EQ(data.axis, "traffic.flow[load].open_loop.rate_pps");

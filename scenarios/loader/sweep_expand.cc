@@ -1,5 +1,5 @@
 // Axis values and their combination into points.
-#include "scenarios/sweep/expand.h"
+#include "scenarios/loader/sweep_expand.h"
 
 #include <cmath>
 #include <cstdio>
@@ -81,6 +81,32 @@ AxisGrid expand_axes(const viosim::Scenario& scenario) {
     }
   }
   return grid;
+}
+
+viosim::Scenario scenario_at(const viosim::Scenario& base, const AxisGrid& grid, size_t axis_point) {
+  viosim::Scenario s = base;
+  s.clear_sweep();
+  const std::vector<std::string>& values = grid.points.at(axis_point);
+  for (size_t a = 0; a < values.size(); ++a) {
+    std::string error;
+    const auto target = scenarios::resolve_path(&s, grid.fields[a], /*create=*/true, &error);
+    if (!target || !scenarios::set_from_text(*target, values[a], &error)) {
+      throw SweepError("sweep field \"" + grid.fields[a] + "\" = " + values[a] + ": " + error);
+    }
+  }
+  return s;
+}
+
+std::vector<viosim::Backend> run_backends(const viosim::Scenario& s) {
+  std::vector<viosim::Backend> out;
+  for (int b : s.compare().backend()) out.push_back(static_cast<viosim::Backend>(b));
+  if (out.empty() && s.vm_size() > 0) out.push_back(s.vm(0).nic().backend());
+  return out;
+}
+
+void run_only(viosim::Scenario* s, viosim::Backend backend) {
+  s->mutable_compare()->clear_backend();
+  s->mutable_compare()->add_backend(backend);
 }
 
 }  // namespace viosim::sweep

@@ -1,0 +1,118 @@
+// The rules of no_effect.h. A rule warns only when the field holds a value
+// other than its default, so a resolved scenario (every default written
+// out) loads without warnings.
+#include "scenarios/loader/no_effect.h"
+
+#include <set>
+#include <string>
+
+#include "scenarios/loader/sweep_expand.h"
+
+namespace viosim::scenarios {
+namespace {
+
+std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
+
+bool is_virtio(viosim::Backend b) {
+  return b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET || b == viosim::VHOST_USER;
+}
+
+// Whether the field differs from its schema default.
+template <typename Message>
+bool non_default(const Message& m, const char* name) {
+  const auto* field = Message::descriptor()->FindFieldByName(name);
+  const auto* reflection = m.GetReflection();
+  if (!reflection->HasField(m, field)) return false;
+  Message defaults;
+  switch (field->cpp_type()) {
+    case google::protobuf::FieldDescriptor::CPPTYPE_UINT32:
+      return reflection->GetUInt32(m, field) != reflection->GetUInt32(defaults, field);
+    case google::protobuf::FieldDescriptor::CPPTYPE_UINT64:
+      return reflection->GetUInt64(m, field) != reflection->GetUInt64(defaults, field);
+    case google::protobuf::FieldDescriptor::CPPTYPE_BOOL:
+      return reflection->GetBool(m, field) != reflection->GetBool(defaults, field);
+    case google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE:
+      return reflection->GetDouble(m, field) != reflection->GetDouble(defaults, field);
+    default:
+      return true;
+  }
+}
+
+void check_coalescing(const viosim::Scenario& s, Issues* issues) {
+  for (int n = 0; n < s.host().nic_size(); ++n) {
+    const viosim::Coalescing& c = s.host().nic(n).coalescing();
+    if (!c.adaptive()) continue;
+    const std::string path = at("host.nic", n) + ".coalescing";
+    for (const char* name : {"rx_usecs", "rx_frames"}) {
+      if (non_default(c, name)) {
+        issues->push_back({path + "." + name, std::string(name) +
+                                                  " has no effect with adaptive: true (ixgbe's adaptive ITR starts "
+                                                  "at 50 us and sets its own interval); set adaptive: false to use it"});
+      }
+    }
+  }
+}
+
+void check_unused_nics(const viosim::Scenario& s, Issues* issues) {
+  std::set<std::string> uplinks;
+  for (const viosim::Vm& vm : s.vm()) uplinks.insert(vm.nic().uplink());
+  for (int n = 0; n < s.host().nic_size(); ++n) {
+    if (uplinks.count(s.host().nic(n).name()) == 0) {
+      issues->push_back({at("host.nic", n), "nic \"" + s.host().nic(n).name() +
+                                                "\" is no VM's uplink, so nothing crosses it and its settings have "
+                                                "no effect"});
+    }
+  }
+}
+
+// Backend-specific VM fields when no backend that uses them runs.
+void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
+  for (const viosim::Axis& axis : s.sweep().axis()) {
+    if (axis.field().find("backend") != std::string::npos) return;  // the backends vary: any field may matter
+  }
+  const std::vector<viosim::Backend> backends = sweep::run_backends(s);
+  bool virtio = false, vhost_net = false;
+  for (viosim::Backend b : backends) {
+    virtio = virtio || is_virtio(b);
+    vhost_net = vhost_net || b == viosim::VHOST_NET;
+  }
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::VmNic& nic = s.vm(v).nic();
+    const std::string path = at("vm", v) + ".nic";
+    if (!virtio) {
+      if (non_default(nic.features(), "event_idx")) {
+        issues->push_back({path + ".features.event_idx", "virtio features have no effect: no virtio backend runs"});
+      }
+      if (nic.has_vectors()) {
+        issues->push_back({path + ".vectors", "vectors has no effect: no virtio backend runs"});
+      }
+    }
+    if (!vhost_net && non_default(nic, "busy_poll_us")) {
+      issues->push_back({path + ".busy_poll_us", "busy_poll_us has no effect: VHOST_NET does not run"});
+    }
+  }
+}
+
+void check_flows(const viosim::Scenario& s, Issues* issues) {
+  for (int f = 0; f < s.traffic().flow_size(); ++f) {
+    const viosim::Flow& flow = s.traffic().flow(f);
+    if (flow.has_open_loop() && flow.open_loop().arrival() != viosim::OpenLoop::BURSTS &&
+        non_default(flow.open_loop(), "burst_packets")) {
+      issues->push_back({at("traffic.flow", f) + ".open_loop.burst_packets",
+                         "burst_packets has no effect unless arrival is BURSTS"});
+    }
+  }
+}
+
+}  // namespace
+
+Issues no_effect_warnings(const viosim::Scenario& s) {
+  Issues issues;
+  check_flows(s, &issues);
+  check_coalescing(s, &issues);
+  check_unused_nics(s, &issues);
+  check_backend_fields(s, &issues);
+  return issues;
+}
+
+}  // namespace viosim::scenarios
