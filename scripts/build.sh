@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/release
-# Reconfigures a tree made before the GUI option was turned on here.
-if [ ! -f "$build/build.ninja" ] || ! grep -q '^VIOSIM_GUI:BOOL=ON$' "$build/CMakeCache.txt"; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIOSIM_GUI=ON >/dev/null
+# Warnings in the project's own code are errors (Debian 12's GCC is the one
+# toolchain). Reconfigures a tree made before these options were set here.
+if [ ! -f "$build/build.ninja" ] || ! grep -q '^VIOSIM_GUI:BOOL=ON$' "$build/CMakeCache.txt" ||
+   ! grep -q '^VIOSIM_WERROR:BOOL=ON$' "$build/CMakeCache.txt"; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIOSIM_GUI=ON -DVIOSIM_WERROR=ON >/dev/null
 fi
 cmake --build "$build" -j2
