@@ -8,7 +8,10 @@
 
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/output_paths.h"
 #include "cli/plotting.h"
+#include "cli/signals.h"
+#include "models/paths/cancelled.h"
 #include "scenarios/builder/path_builder.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/results_folder.h"
@@ -41,7 +44,7 @@ bool parse_time(const std::string& text, core::Time& out) {
 bool parse_window(const std::string& text, core::Time& from, core::Time& to) {
   const size_t dots = text.find("..");
   if (dots == std::string::npos) return false;
-  return parse_time(text.substr(0, dots), from) && parse_time(text.substr(dots + 2), to) && from < to;
+  return parse_time(text.substr(0, dots), from) && parse_time(text.substr(dots + 2), to);
 }
 
 class ProgressReporter {
@@ -86,7 +89,7 @@ class ProgressReporter {
 };
 
 constexpr char kUsage[] =
-    "usage: viosim run FILE [-o DIR] [--set field.path=value]... [--backend NAME] [--plot]\n"
+    "usage: viosim run FILE [-o DIR [--force]] [--set field.path=value]... [--backend NAME] [--plot]\n"
     "                  [--trace OUT.json [--trace-window FROM..TO]]\n"
     "\n"
     "Loads and validates FILE, runs every backend it compares on otherwise\n"
@@ -96,7 +99,9 @@ constexpr char kUsage[] =
     "appears only once complete.\n"
     "\n"
     "options:\n"
-    "  -o, --output DIR   the results folder to create (default: runs/NAME-TIME)\n"
+    "  -o, --output DIR   the results folder to create (default: runs/NAME-TIME); an\n"
+    "                     existing empty folder is fine\n"
+    "  --force            replace DIR if it exists and is not empty\n"
     "  --set PATH=VALUE   override a field, e.g. --set vm[0].nic.queues=2 (repeatable)\n"
     "  --backend NAME     run only this backend on every VM, ignoring compare\n"
     "  --plot             also draw the charts into DIR/plots, as `viosim plot` does\n"
@@ -106,17 +111,23 @@ constexpr char kUsage[] =
     "                     arrows following packets; OUT.BACKEND.json per backend\n"
     "                     when several run\n"
     "  --trace-window FROM..TO  simulated time to trace, e.g. 10ms..10.5ms (units\n"
-    "                     ns, us, ms, s); default: the first millisecond after warm-up\n"
+    "                     ns, us, ms, s), inside the run; default: the first\n"
+    "                     millisecond after warm-up (cut at the run's end)\n"
     "  --help             this text\n"
     "\n"
-    "exit status: 0 ok, 1 the run failed, 2 bad scenario or arguments\n";
+    "Output paths are checked before anything runs. Ctrl-C (SIGINT) or SIGTERM\n"
+    "stops the run within a slice of simulated time and writes nothing.\n"
+    "\n"
+    "exit status: 0 ok, 1 the run failed, 2 bad scenario, paths or arguments,\n"
+    "130 interrupted\n";
 
 }  // namespace
 
 int run_command(const Args& args) {
   const auto parsed = parse_args(
       "run", args, {{"--output", "-o", true, false}, {"--set", "", true, true}, {"--backend", "", true, false},
-                {"--plot", "", false, false}, {"--trace", "", true, false}, {"--trace-window", "", true, false}},
+                {"--plot", "", false, false}, {"--trace", "", true, false}, {"--trace-window", "", true, false},
+                {"--force", "", false, false}},
       kUsage);
   if (!parsed) return kExitBadInput;
   if (parsed->help) {
@@ -138,14 +149,21 @@ int run_command(const Args& args) {
     return kExitBadInput;
   }
 
+  const bool force = parsed->values.count("--force") > 0;
+  if (force && parsed->values.count("--output") == 0) {
+    return usage_error("run", "--force replaces the -o folder; give one", kUsage);
+  }
+  if (parsed->values.count("--trace-window") > 0 && parsed->values.count("--trace") == 0) {
+    return usage_error("run", "--trace-window chooses what --trace writes; give --trace OUT.json too", kUsage);
+  }
   const std::string& file = parsed->positional.front();
   const std::optional<viosim::Scenario> scenario = load_scenario_from_args(*parsed);
   if (!scenario) return kExitBadInput;
   std::string out_dir;
   if (auto it = parsed->values.find("--output"); it != parsed->values.end()) {
     out_dir = it->second.front();
-    if (std::filesystem::exists(out_dir)) {
-      std::cerr << "viosim run: " << out_dir << " already exists; choose another -o folder\n";
+    if (const auto problem = output_dir_problem(out_dir, force)) {
+      std::cerr << "viosim run: -o " << *problem << "\n";
       return kExitBadInput;
     }
   } else {
@@ -165,15 +183,43 @@ int run_command(const Args& args) {
     run_options.progress = ProgressReporter(::isatty(2) != 0);
     if (auto it = parsed->values.find("--trace"); it != parsed->values.end()) {
       run_options.trace_path = it->second.front();
+      if (const auto problem = output_file_problem(run_options.trace_path)) {
+        std::cerr << "viosim run: --trace " << *problem << "\n";
+        return kExitBadInput;
+      }
+      const core::Time end = core::Time::zero() + core::Duration::from_seconds(scenario->run().duration_ms() * 1e-3);
       run_options.trace_from = core::Time::zero() + core::Duration::from_seconds(scenario->run().warmup_ms() * 1e-3);
-      run_options.trace_to = run_options.trace_from + core::Milliseconds(1);
+      run_options.trace_to = std::min(end, run_options.trace_from + core::Milliseconds(1));
       if (auto w = parsed->values.find("--trace-window"); w != parsed->values.end()) {
         if (!parse_window(w->second.front(), run_options.trace_from, run_options.trace_to)) {
           return usage_error("run", "--trace-window takes FROM..TO with units, e.g. 10ms..10.5ms", kUsage);
         }
+        if (!(run_options.trace_from < run_options.trace_to)) {
+          return usage_error("run", "--trace-window " + w->second.front() + " is empty or reversed: FROM must be "
+                                    "before TO", kUsage);
+        }
+        if (run_options.trace_to > end) {
+          return usage_error("run", "--trace-window " + w->second.front() + " ends after the run, which lasts " +
+                                    core::to_string(end - core::Time::zero()), kUsage);
+        }
       }
     }
+    run_options.cancel = &interrupt_flag();
     summary = viosim::run(*scenario, run_options);
+  } catch (const models::Cancelled&) {
+    // A trace is written as its backend runs: remove what was begun.
+    if (auto it = parsed->values.find("--trace"); it != parsed->values.end()) {
+      const std::filesystem::path trace(it->second.front());
+      std::error_code ec;
+      std::filesystem::remove(trace, ec);
+      for (int b = 0; b < Backend_descriptor()->value_count(); ++b) {
+        std::filesystem::path one = trace;
+        one.replace_extension("." + Backend_descriptor()->value(b)->name() + trace.extension().string());
+        std::filesystem::remove(one, ec);
+      }
+    }
+    std::cerr << "\nviosim run: interrupted; nothing was written\n";
+    return kExitInterrupted;
   } catch (const scenarios::NotModelled& e) {
     std::cerr << file << ": error: this build cannot run the scenario: not modelled yet: " << e.what() << "\n";
     return kExitBadInput;
@@ -181,11 +227,11 @@ int run_command(const Args& args) {
     std::cerr << "viosim run: the run failed: " << e.what() << "\n";
     return kExitFailure;
   }
-  std::cout << summary.scenario_name() << " (" << summary.latency_kind() << " latency)\n"
-            << results_table(summary);
+  std::cout << summary.scenario_name() << "\n" << results_table(summary);
   for (const BackendResult& b : summary.backend()) {
     std::cout << "fingerprint " << b.backend() << " " << b.fingerprint() << "\n";
   }
+  for (const std::string& w : summary.warnings()) std::cerr << "viosim run: warning: " << w << "\n";
   // The plots go into the staging folder so they appear with the rest; if
   // they fail, the results still do (they are the expensive part).
   std::string plot_error;
@@ -201,7 +247,7 @@ int run_command(const Args& args) {
   };
   try {
     write_results_folder(out_dir, *scenario, summary,
-                         plot ? std::function<void(const std::string&)>(add_plots) : nullptr);
+                         plot ? std::function<void(const std::string&)>(add_plots) : nullptr, force);
   } catch (const std::exception& e) {
     std::cerr << "viosim run: " << e.what() << "\n";
     return kExitFailure;

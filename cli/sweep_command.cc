@@ -15,6 +15,7 @@
 
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/sweep/local_runner.h"
 #include "scenarios/sweep/mpi_runner.h"
@@ -49,7 +50,13 @@ constexpr char kUsage[] =
     "the viosim version, so --resume never mixes in results of a changed\n"
     "scenario or build.\n"
     "\n"
-    "exit status: 0 ok, 1 a point failed (fix it, then --resume), 2 bad scenario or arguments\n";
+    "Ctrl-C (SIGINT) or SIGTERM stops the points running within a slice of\n"
+    "simulated time; finished points stay saved and the command to resume is\n"
+    "printed.\n"
+    "\n"
+    "exit status: 0 ok, 1 a point failed (fix it, then --resume) or no point\n"
+    "ran, 2 bad scenario, arguments or folder (--resume of a folder made from\n"
+    "another scenario or options), 130 interrupted\n";
 
 struct Settings {
   std::string file;
@@ -170,6 +177,23 @@ int finish(const Settings& settings, const sweep::SweepPlan& plan, const sweep::
   }
   try {
     const auto records = sweep::collect_points(plan, settings.dir);
+    // Points whose runs look suspicious (a flow that delivered nothing, a
+    // warm-up shorter than the start-up transient, a backlog still growing):
+    // the first few, then how many.
+    size_t ran = 0, warned = 0;
+    for (size_t i = 0; i < records.size(); ++i) {
+      ran += records[i].has_result();
+      if (records[i].warnings_size() == 0) continue;
+      if (++warned <= 5) {
+        std::cerr << "viosim sweep: warning: " << sweep::describe_point(plan, i) << ": " << records[i].warnings(0)
+                  << "\n";
+      }
+    }
+    if (warned > 5) std::cerr << "viosim sweep: ... and " << warned - 5 << " more points with warnings\n";
+    if (ran == 0) {
+      std::cerr << "viosim sweep: no point ran (every one was skipped); nothing to tabulate\n";
+      return kExitFailure;
+    }
     std::map<std::pair<std::string, std::string>, size_t> skipped;  // (backend, reason) -> points
     for (const auto& r : records) {
       if (!r.has_result()) ++skipped[{r.backend(), r.skipped_reason()}];
@@ -194,9 +218,19 @@ int run_local(const Settings& settings) {
   std::vector<size_t> pending;
   if (const int status = prepare(settings, p, &pending); status != kExitOk) return status;
   sweep::Progress progress(std::cerr, ::isatty(STDERR_FILENO) != 0, p.points.size(), pending.size());
-  const sweep::RunReport report =
-      sweep::run_points_locally(p, pending, sweep::points_dir(settings.dir), settings.jobs, &progress);
+  const sweep::RunReport report = sweep::run_points_locally(p, pending, sweep::points_dir(settings.dir),
+                                                            settings.jobs, &progress, &interrupt_flag());
   progress.finish();
+  if (report.interrupted) {
+    // The finished points are saved, each whole; the ones running were
+    // abandoned and left no file.
+    std::string command = "viosim sweep " + settings.file + " -o " + settings.dir.string() + " --resume";
+    for (const std::string& s : settings.load.set) command += " --set " + s;
+    if (!settings.load.backend.empty()) command += " --backend " + settings.load.backend;
+    std::cerr << "\nviosim sweep: interrupted; " << report.ran << " more point(s) are saved in "
+              << settings.dir.string() << ". Resume with:\n  " << command << "\n";
+    return kExitInterrupted;
+  }
   return finish(settings, p, report);
 }
 

@@ -2,6 +2,10 @@
 // what the controller has received.
 #include "gui/app/results_view.h"
 
+#include <algorithm>
+
+#include <QComboBox>
+#include <QSignalBlocker>
 #include <QHeaderView>
 #include <QVBoxLayout>
 
@@ -33,6 +37,7 @@ ResultsView::ResultsView(RunController* controller, QWidget* parent)
       controller_(controller),
       progress_(new QProgressBar),
       status_(new QLabel(tr("Open a scenario and press Run (Ctrl+R)."))),
+      flow_(new QComboBox),
       tabs_(new QTabWidget),
       table_(new QTableView),
       compare_(new CompareModel(this)),
@@ -63,8 +68,17 @@ ResultsView::ResultsView(RunController* controller, QWidget* parent)
   add_panel("latency_vs_load", tr("Load curves: latency"), tr("The sweep's curves appear as its points finish"));
   set_sweep_mode(false);
 
+  flow_->setToolTip(tr("The flow whose latency distribution the Latency CDF tab shows: each flow keeps its own "
+                       "(round trip for request/response, one way for streams)"));
+  flow_->setEnabled(false);
+  connect(flow_, &QComboBox::currentIndexChanged, this, [this](int index) {
+    const viosim::RunSummary& s = controller_->summary();
+    if (index >= 0 && s.backend_size() > 0) panel("latency_cdf")->set_chart(charts::latency_cdf_chart(s, index));
+  });
   auto* top = new QHBoxLayout;
   top->addWidget(progress_, 1);
+  top->addWidget(new QLabel(tr("Flow:")));
+  top->addWidget(flow_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addLayout(top);
@@ -164,7 +178,20 @@ void ResultsView::backend_finished() { rebuild_run_charts(controller_->summary()
 void ResultsView::rebuild_run_charts(const viosim::RunSummary& summary) {
   compare_->set_summary(summary);
   if (summary.backend_size() == 0) return;
-  panel("latency_cdf")->set_chart(charts::latency_cdf_chart(summary));
+  QStringList names;
+  for (const FlowResult& f : summary.backend(0).flows()) {
+    names << QStringLiteral("%1 (%2)").arg(QString::fromStdString(f.name()),
+                                           f.latency_kind() == "round_trip" ? tr("round trip") : tr("one way"));
+  }
+  QStringList shown;
+  for (int i = 0; i < flow_->count(); ++i) shown << flow_->itemText(i);
+  if (shown != names) {
+    const QSignalBlocker quiet(flow_);
+    flow_->clear();
+    flow_->addItems(names);
+  }
+  flow_->setEnabled(names.size() > 1);
+  panel("latency_cdf")->set_chart(charts::latency_cdf_chart(summary, std::max(0, flow_->currentIndex())));
   panel("cpu_by_category")->set_chart(charts::cpu_by_category_chart(summary));
   panel("mechanisms_per_packet")->set_chart(charts::mechanisms_chart(summary));
   panel("hops_to_guest")->set_chart(charts::latency_hops_chart(summary, "wire to guest"));
@@ -196,6 +223,11 @@ void ResultsView::run_ended(const QString& how) {
     for (const BackendResult& b : summary.backend()) wall += b.wall_s();
     QString text = tr("%1: %n backend(s) finished", nullptr, summary.backend_size()).arg(how);
     if (summary.skipped_size() > 0) text += tr(", %n not modelled", nullptr, summary.skipped_size());
+    if (summary.warnings_size() > 0) {
+      QStringList all;
+      for (const std::string& w : summary.warnings()) all << QString::fromStdString(w);
+      text += tr(" (%n warning(s): %1)", nullptr, summary.warnings_size()).arg(all.join(QStringLiteral("; ")));
+    }
     if (how == tr("Done")) {
       text += tr(", simulated in %1 s of wall time.").arg(wall, 0, 'f', 2);
     } else {

@@ -22,6 +22,8 @@
 #include "gui/charts/chart_panel.h"
 #include "gui/charts/live_charts.h"
 
+class QComboBox;
+
 namespace viosim::gui {
 
 class ResultsView : public QWidget {
@@ -65,6 +67,7 @@ class ResultsView : public QWidget {
   RunController* controller_;
   QProgressBar* progress_;
   QLabel* status_;
+  QComboBox* flow_;  // which flow the latency CDF shows (a scenario may have several)
   QTabWidget* tabs_;
   QTableView* table_;
   CompareModel* compare_;

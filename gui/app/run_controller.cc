@@ -29,9 +29,7 @@ bool RunController::start(const viosim::Scenario& resolved, const std::string& s
   summary_.set_scenario_name(resolved.name());
   summary_.set_scenario_file(scenario_file);
   summary_.set_seed(resolved.seed());
-  bool round_trip = false;
-  for (const auto& f : resolved.traffic().flow()) round_trip = round_trip || f.has_request_response();
-  summary_.set_latency_kind(round_trip ? "round_trip" : "one_way");
+  summary_.set_latency_kind(viosim::latency_kind(resolved));
   plan_.reset();
   points_.clear();
   set_state(State::kRunning);

@@ -1,5 +1,7 @@
-// The latency CDF: where each backend's latency distribution sits and how
-// long its tail is, on a log axis so that bare metal and e1000 fit together.
+// The latency CDF of one flow: where each backend's latency distribution
+// sits and how long its tail is, on a log axis so that bare metal and e1000
+// fit together. One flow at a time, so a chart never mixes round trips with
+// one-way latencies.
 #include <QtCharts/QLegend>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
@@ -13,10 +15,20 @@
 #include "gui/charts/run_charts.h"
 
 namespace viosim::charts {
-std::unique_ptr<QChart> latency_cdf_chart(const RunSummary& summary) {
-  const QString kind = latency_kind_label(summary.latency_kind());
-  const bool round_trip = summary.latency_kind() != "one_way";
-  std::unique_ptr<QChart> chart(new_chart(kind + QStringLiteral(" latency distribution (CDF)"), run_subtitle(summary)));
+std::unique_ptr<QChart> latency_cdf_chart(const RunSummary& summary, int flow) {
+  // The flow as each backend ran it (every backend runs the same flows).
+  std::vector<std::pair<const BackendResult*, const FlowResult*>> runs;
+  for (const BackendResult& b : summary.backend()) {
+    if (flow >= 0 && flow < b.flows_size()) runs.emplace_back(&b, &b.flows(flow));
+  }
+  const std::string kind_name = runs.empty() ? summary.latency_kind() : runs.front().second->latency_kind();
+  const QString kind = latency_kind_label(kind_name);
+  const bool round_trip = kind_name != "one_way";
+  const QString flow_name = runs.empty() ? QString() : QString::fromStdString(runs.front().second->name());
+  std::unique_ptr<QChart> chart(new_chart(
+      kind + QStringLiteral(" latency distribution (CDF)") +
+          (flow_name.isEmpty() ? QString() : QStringLiteral(" of flow \u201c%1\u201d").arg(flow_name)),
+      run_subtitle(summary)));
 
   auto* x = new QLogValueAxis;
   x->setTitleText(kind + QStringLiteral(" latency (µs, log scale)"));
@@ -30,14 +42,15 @@ std::unique_ptr<QChart> latency_cdf_chart(const RunSummary& summary) {
   chart->addAxis(y, Qt::AlignLeft);
 
   double lo = std::numeric_limits<double>::infinity(), hi = 0;
-  for (const BackendResult& b : summary.backend()) {
+  for (const auto& [backend, f] : runs) {
+    const BackendResult& b = *backend;
     auto* line = new QLineSeries;
     line->setName(backend_label(b.backend()));
     // A staircase rising at each point: the fraction is known exactly at
     // the points and only bounded between them, and a sloped line would
     // invent samples where a bucket of the histogram has none.
     double below = 0;
-    for (const LatencyCdfPoint& p : b.latency_cdf()) {
+    for (const LatencyCdfPoint& p : f->latency_cdf()) {
       if (!(p.latency_us() > 0)) continue;  // a log axis cannot place zero
       line->append(p.latency_us(), below);
       line->append(p.latency_us(), p.cumulative_fraction());
@@ -65,12 +78,12 @@ std::unique_ptr<QChart> latency_cdf_chart(const RunSummary& summary) {
     markers->setMarkerShape(shapes[k]);
     markers->setMarkerSize(11);
     std::vector<QColor> colors;
-    for (const BackendResult& b : summary.backend()) {
-      const LatencySummary& l = b.latency_us();
+    for (const auto& [b, f] : runs) {
+      const LatencySummary& l = f->latency_us();
       const double v = k == 0 ? l.p50() : k == 1 ? l.p99() : l.p999();
       if (!(v > 0)) continue;
       markers->append(v, fractions[k]);
-      colors.push_back(backend_color(b.backend()));
+      colors.push_back(backend_color(b->backend()));
       lo = std::min(lo, v);
       hi = std::max(hi, v);
     }

@@ -16,8 +16,10 @@ inline constexpr const char* kPercentileSeriesNames[] = {"p50", "p99", "p99.9"};
 
 // One line per backend (named by backend_label), a staircase through the
 // CDF points, over a log latency axis in µs, plus the three percentile
-// marker series (one point per backend, each in its backend's colour).
-std::unique_ptr<QChart> latency_cdf_chart(const RunSummary& summary);
+// marker series (one point per backend, each in its backend's colour). Of
+// one flow (its index in BackendResult.flows), titled with its name and
+// latency kind.
+std::unique_ptr<QChart> latency_cdf_chart(const RunSummary& summary, int flow = 0);
 
 // Busy cores by CPU category, one stacked bar per backend; a bar set per
 // category that is non-zero for some backend. Idle time is left out: it

@@ -22,4 +22,14 @@ struct GuestCosts {
   core::Cycles driver_rx_refill{200};      // posting one receive buffer
 };
 
+// A guest socket's receive buffer: a limit, not a cost. Each queued
+// datagram is charged its skb's truesize (the driver's receive buffer plus
+// the sk_buff, SKB_DATA_ALIGN(sizeof(struct sk_buff)) = 256 B on x86-64),
+// and a datagram arriving while the charge is above sk_rcvbuf is dropped
+// (__udp_enqueue_schedule_skb; UDP RcvbufErrors).
+struct SocketConfig {
+  uint64_t rcvbuf_bytes = 212'992;  // net.core.rmem_default
+  uint32_t truesize = 1'536 + 256;  // a virtio-net mergeable buffer for a 1500-byte MTU
+};
+
 }  // namespace viosim::models

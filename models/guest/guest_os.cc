@@ -15,7 +15,9 @@ const core::ComponentSpec& GuestOs::model_spec() {
       .params = {},
       .ports = {},
       .stats = {{"dropped_no_application", core::StatKind::kCounter, core::Unit::kPackets,
-                 "packets for a flow with no application in this guest"}}};
+                 "packets for a flow with no application in this guest"},
+                {"socket_drops", core::StatKind::kCounter, core::Unit::kPackets,
+                 "datagrams dropped on a full socket receive buffer (RcvbufErrors)"}}};
   return spec;
 }
 
@@ -116,7 +118,7 @@ void GuestOs::hold_in_qdisc(core::RingBuffer<uint32_t>& qdisc, uint32_t capacity
     return;
   }
   ++drops;
-  pool_->release(packet);
+  pool_->drop(packet, DropPlace::kQdisc);
 }
 
 void GuestOs::send_request(AppFlow& f, uint32_t conn, Continuation k) {
@@ -128,6 +130,14 @@ void GuestOs::send_request(AppFlow& f, uint32_t conn, Continuation k) {
 // ---- receive side ----
 
 void GuestOs::deliver(uint32_t packet) {
+  const uint32_t flow = (*pool_)[packet].flow;
+  if (flow >= rmem_alloc_.size()) rmem_alloc_.resize(flow + 1, 0);
+  if (rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
+    ++socket_drops_;
+    pool_->drop(packet, DropPlace::kSocket);
+    return;
+  }
+  rmem_alloc_[flow] += socket_config_.truesize;
   socket_.push_back(packet);
   if (app_scheduled_) return;
   app_scheduled_ = true;
@@ -149,12 +159,13 @@ void GuestOs::app_next(Continuation done) {
   }
   const uint32_t packet = socket_.front();
   socket_.pop_front();
+  rmem_alloc_[(*pool_)[packet].flow] -= socket_config_.truesize;  // skb_consume_udp
   vcpu_->guest(costs_.socket_syscall + costs_.app_receive, CpuCategory::kGuestUser,
                [this, packet, done = std::move(done)]() mutable {
                  AppFlow* f = find_flow((*pool_)[packet].flow);
                  if (f == nullptr) {
                    ++no_app_;
-                   pool_->release(packet);
+                   pool_->drop(packet, DropPlace::kSocket);  // no socket bound for it
                    app_next(std::move(done));
                    return;
                  }
@@ -164,7 +175,7 @@ void GuestOs::app_next(Continuation done) {
 
 void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
   const Packet p = (*pool_)[packet];
-  pool_->release(packet);
+  pool_->deliver(packet);
   if (core::TraceWriter* tw = sim().tracer()) {
     trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kApplication,
               "the application got it from its socket (recvfrom)", core::TraceWriter::FlowPhase::kEnd);
@@ -175,6 +186,7 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
     const uint32_t id = make_packet(f, PacketKind::kResponse, f.config.response_bytes);
     (*pool_)[id].origin = p.born;
     (*pool_)[id].conn = p.conn;
+    f.stats->sent((*pool_)[id]);
     send(id, false, std::move(k));
     return;
   }

@@ -31,6 +31,8 @@ class GuestOs final : public core::Component {
           const GuestCosts& costs);
 
   void set_device(GuestNetDevice* device) { device_ = device; }
+  // The receive buffer of each flow's socket here (one socket per flow).
+  void set_socket(const SocketConfig& socket) { socket_config_ = socket; }
   // Several handlers may share a vector; they run in registration order.
   void register_vector(uint32_t vector, Isr isr);
   // The guests of the VM's other vCPUs, vCPU i's at i (this one included):
@@ -98,10 +100,13 @@ class GuestOs final : public core::Component {
   std::vector<std::pair<uint32_t, Isr>> isrs_;
   std::vector<AppFlow> flows_;
   core::RingBuffer<uint32_t> socket_;
+  SocketConfig socket_config_;
+  std::vector<uint64_t> rmem_alloc_;  // by flow: truesize of its queued datagrams
   bool app_scheduled_ = false;
   bool sender_scheduled_ = false;
   Continuation timer_done_;
   core::Counter no_app_{this, "dropped_no_application"};
+  core::Counter socket_drops_{this, "socket_drops"};
   std::vector<GuestOs*> siblings_;
   uint32_t seq_offset_ = 0;  // this vCPU's place among its siblings
   std::deque<std::pair<uint32_t, uint32_t>> woken_;  // (flow, connection) handed over by another vCPU

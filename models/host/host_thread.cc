@@ -45,6 +45,7 @@ void HostThread::start(Continuation entry) {
   next_ = std::move(entry);
   state_ = State::kBlocked;
   wake(nullptr);
+  starting_ = true;
 }
 
 void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation k) {
@@ -141,6 +142,7 @@ void HostThread::signal_in_kernel(EventFd& fd, Continuation k) {
 
 void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Continuation k) {
   if (state_ != State::kActive) throw std::logic_error("thread " + name() + " spun outside its own continuation");
+  starting_ = false;  // a spin is a wait that sees every poke
   next_ = std::move(k);
   step_category_ = category;
   segment_count_ = 0;
@@ -178,7 +180,12 @@ void HostThread::sleep(Continuation on_wake) {
   if (state_ != State::kActive) throw std::logic_error("thread " + name() + " slept outside its own continuation");
   next_ = std::move(on_wake);
   state_ = State::kBlocked;
+  starting_ = false;
   core_->thread_released(*this);
+  if (wake_pending_) {
+    wake_pending_ = false;
+    wake(nullptr);
+  }
 }
 
 void HostThread::wait(std::vector<EventFd*> fds, Continuation k) {
@@ -217,7 +224,12 @@ void HostThread::wake(const HostThread* waker) {
     poke();
     return;
   }
-  if (state_ != State::kBlocked) return;  // already runnable
+  if (state_ != State::kBlocked) {
+    // Already runnable. A thread still on its way to its first wait would
+    // lose this wake-up there: keep it for that sleep.
+    if (starting_) wake_pending_ = true;
+    return;
+  }
   stop_listening();
   ++wakeups_;
   if (sim().tracer()) trace_instant(CauseKind::kWakeup, waker != nullptr ? "woken by " + waker->name() : "woken");

@@ -43,6 +43,10 @@ class HostThread final : public core::Component, public EventFdListener {
   ~HostThread() override;
 
   // Starts the thread: it is woken (from nobody) at init and runs `entry`.
+  // A wake() that arrives while it is still on its way to its first wait
+  // (the kernel's TASK_RUNNING before the first schedule) is kept, and that
+  // first sleep() returns at once, as the woken thread would: a NIC
+  // interrupt in the first microseconds is never lost.
   void start(Continuation entry);
 
   // --- from inside the thread's own continuation ---
@@ -134,6 +138,8 @@ class HostThread final : public core::Component, public EventFdListener {
   core::Time step_start_;
   bool spin_yield_ = false;
   bool spin_found_ = false;
+  bool starting_ = false;      // started, its first wait not reached yet
+  bool wake_pending_ = false;  // woken while starting: its first sleep returns at once
   EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
   int trace_track_ = 0;
   std::vector<EventFd*> waiting_on_;

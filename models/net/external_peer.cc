@@ -121,7 +121,7 @@ void ExternalPeer::flush() {
 void ExternalPeer::receive(uint32_t packet) {
   ++received_;
   const Packet p = (*pool_)[packet];
-  pool_->release(packet);
+  pool_->deliver(packet);  // to the peer's application (its stack is the fixed rx latency)
   PeerFlow* f = find(p.flow);
   if (f == nullptr) return;
   const core::Time at_app = now() + config_.rx_latency;
@@ -135,6 +135,7 @@ void ExternalPeer::receive(uint32_t packet) {
     const uint32_t id = make(*f, PacketKind::kResponse, f->config.response_bytes, at_app);
     (*pool_)[id].origin = p.born;
     (*pool_)[id].conn = p.conn;
+    f->stats->sent((*pool_)[id]);
     emit(id, at_app + config_.tx_latency);
     return;
   }

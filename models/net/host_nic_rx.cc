@@ -49,6 +49,7 @@ void HostNicRx::init() {
 void HostNicRx::receive(uint32_t packet) {
   if (ring_.size() >= config_.ring_size) {
     ++drops_;
+    pool_->drop(packet, DropPlace::kNicRing);
     return;
   }
   ring_.push_back(packet);

@@ -5,7 +5,9 @@
 // components pass packet ids (32-bit pool indices) along their queues.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "sim-core/time.h"
@@ -29,7 +31,27 @@ struct Packet {
   // wire. Which stamps a packet got is in `stamped`.
   core::Time stamp[3];
   uint8_t stamped = 0;
+  bool live = false;  // allocated and not yet delivered or dropped
 };
+
+// Where the models lose packets: each bounded queue on a path. A drop is
+// counted at its place and per flow (PacketPool::drop), so that every
+// packet an application offers is delivered, dropped at a named place, or
+// still on its way.
+enum class DropPlace : uint8_t {
+  kNicRing,  // a host NIC or VF receive ring with no free descriptor (rx_missed)
+  kWire,     // a NIC's transmit ring, full in front of the wire
+  kTap,      // the tap's ring (tx_queue_len), tail drop
+  kVring,    // a guest receive virtqueue with no buffer (vhost-user drops there)
+  kQdisc,    // the guest's qdisc in front of a stopped transmit queue
+  kSocket,   // a socket's receive buffer (sk_rcvbuf; UDP RcvbufErrors)
+};
+inline constexpr int kDropPlaces = 6;
+
+constexpr std::string_view drop_place_name(DropPlace place) {
+  constexpr std::array<std::string_view, kDropPlaces> kNames = {"nic_ring", "wire", "tap", "vring", "qdisc", "socket"};
+  return kNames[static_cast<size_t>(place)];
+}
 
 enum Stamp : uint8_t { kStampDevice = 0, kStampBackend = 1, kStampWire = 2 };
 inline void stamp(Packet& p, Stamp s, core::Time t) {
@@ -37,6 +59,8 @@ inline void stamp(Packet& p, Stamp s, core::Time t) {
   p.stamped |= static_cast<uint8_t>(1u << s);
 }
 
+// A packet leaves the pool in one of two ways only: delivered to its
+// application, or dropped at a place (counted there, per flow).
 class PacketPool {
  public:
   Packet& alloc() {
@@ -51,12 +75,28 @@ class PacketPool {
     Packet& p = packets_[id];
     p = Packet{};
     p.id = id;
+    p.live = true;
     ++in_use_;
     return p;
   }
-  void release(uint32_t id) {
-    free_.push_back(id);
-    --in_use_;
+  // The packet reached its application.
+  void deliver(uint32_t id) { free(id); }
+  // The packet is lost at `place`.
+  void drop(uint32_t id, DropPlace place) {
+    const uint32_t flow = packets_[id].flow;
+    if (flow >= drops_.size()) drops_.resize(flow + 1);
+    ++drops_[flow][static_cast<size_t>(place)];
+    free(id);
+  }
+  // Drops of `flow` at `place` since the start of the run.
+  uint64_t drops(uint32_t flow, DropPlace place) const {
+    return flow < drops_.size() ? drops_[flow][static_cast<size_t>(place)] : 0;
+  }
+  // Packets of `flow` allocated and neither delivered nor dropped.
+  uint64_t in_flight(uint32_t flow) const {
+    uint64_t n = 0;
+    for (const Packet& p : packets_) n += p.live && p.flow == flow;
+    return n;
   }
   Packet& operator[](uint32_t id) { return packets_[id]; }
   const Packet& operator[](uint32_t id) const { return packets_[id]; }
@@ -64,8 +104,15 @@ class PacketPool {
   size_t capacity() const { return packets_.size(); }
 
  private:
+  void free(uint32_t id) {
+    packets_[id].live = false;
+    free_.push_back(id);
+    --in_use_;
+  }
+
   std::vector<Packet> packets_;
   std::vector<uint32_t> free_;
+  std::vector<std::array<uint64_t, kDropPlaces>> drops_;  // by flow, then place
   size_t in_use_ = 0;
 };
 

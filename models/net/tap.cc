@@ -19,6 +19,7 @@ const core::ComponentSpec& TapQueue::model_spec() {
 bool TapQueue::push(uint32_t packet, HostThread* by) {
   if (ring_.size() >= capacity_) {
     ++drops_;
+    pool_->drop(packet, DropPlace::kTap);
     return false;
   }
   ring_.push_back(packet);

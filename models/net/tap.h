@@ -18,11 +18,12 @@ class TapQueue final : public core::Component {
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
-  TapQueue(core::Simulator& sim, std::string_view name, core::Component* parent, const PacketPool& pool,
+  TapQueue(core::Simulator& sim, std::string_view name, core::Component* parent, PacketPool& pool,
            uint32_t capacity = 500)
       : core::Component(sim, name, parent), pool_(&pool), capacity_(capacity), readable_(this->name() + ".readable") {}
 
-  // From the host stack (softirq or the sender's context); false: dropped.
+  // From the host stack (softirq or the sender's context); false: the ring
+  // was full and the packet was dropped at the tap (counted, freed).
   bool push(uint32_t packet, HostThread* by);
   bool pop(uint32_t& packet);
   bool empty() const { return ring_.empty(); }
@@ -31,7 +32,7 @@ class TapQueue final : public core::Component {
   uint64_t drops() const { return drops_.value(); }
 
  private:
-  const PacketPool* pool_;  // to name a traced packet
+  PacketPool* pool_;  // to name a traced packet, and to drop one
   uint32_t capacity_;
   core::RingBuffer<uint32_t> ring_;
   EventFd readable_;

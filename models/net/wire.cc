@@ -36,6 +36,7 @@ bool Wire::send(uint32_t packet) {
   while (!starts_.empty() && starts_.front() <= now()) starts_.pop_front();
   if (starts_.size() >= config_.ring_size) {
     ++drops_;
+    pool_->drop(packet, DropPlace::kWire);
     return false;
   }
   const Packet& p = (*pool_)[packet];

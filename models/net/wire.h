@@ -29,7 +29,8 @@ class Wire final : public core::Component {
   Wire(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
        PacketPool& pool, Deliver deliver);
 
-  // Queues a frame; returns false (and counts a drop) when the ring is full.
+  // Queues a frame; when the ring is full the frame is dropped there (counted,
+  // freed to the pool) and send returns false.
   bool send(uint32_t packet);
   core::Duration serialization(uint32_t frame_bytes) const;
   uint64_t frames() const { return frames_.value(); }

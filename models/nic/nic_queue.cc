@@ -77,7 +77,7 @@ void NicQueue::fetch() {
     ++tx_slot_;
     ++tx_frames_;
     ++tx_done_;  // written back once the frame is on its way
-    if (!wire_->send(packet)) pool_->release(packet);
+    wire_->send(packet);  // a full transmit ring drops it there
   }
   apply(moderator_->on_frame(now()));
 }
@@ -98,7 +98,7 @@ void NicQueue::rx_post(uint32_t buffers) {
 void NicQueue::receive(uint32_t packet) {
   if (rx_buffers_ == 0) {
     ++drops_;  // rx_missed: the driver has not refilled the ring
-    pool_->release(packet);
+    pool_->drop(packet, DropPlace::kNicRing);
     return;
   }
   --rx_buffers_;

@@ -53,6 +53,7 @@ struct PathConfig {
   core::Duration warmup = core::Milliseconds(10);
 
   // Host.
+  SocketConfig socket;  // each flow's socket in the guest (or on bare metal)
   uint32_t cores = 8;
   uint32_t vcpu_core = 2;     // the VM's vCPU thread
   uint32_t backend_core = 4;  // QEMU main loop, vhost worker or PMD

@@ -123,6 +123,7 @@ void build_common(Topology& t) {
     t.vcpus.push_back(std::make_unique<VCpu>(t.sim, name + "_state", nullptr, vcpu_thread, vcpu));
     t.oses.push_back(std::make_unique<GuestOs>(t.sim, indexed("vm0", i, "_cpu"), nullptr, *t.vcpus.back(), t.pool,
                                                c.guest));
+    t.oses.back()->set_socket(c.socket);
   }
   if (pairs > 1) {
     std::vector<GuestOs*> guests;
@@ -182,7 +183,7 @@ void build_host_rx_to_tap(Topology& t, uint32_t tap_queues) {
   t.tap_steering = std::make_unique<TapSteering>(tap_queues, c.flows, c.seed);
   build_nic_rx(t, false, c.host_net.bridge_packet + c.host_net.tun_xmit_packet, [&t](uint32_t p, HostThread& by) {
     TapQueue& tap = *t.taps[t.tap_steering->queue_for(t.pool[p])];
-    if (!tap.push(p, &by)) t.pool.release(p);
+    tap.push(p, &by);  // a full tap drops it
   });
   // The host transmits a connection's frames on the queue pair its flow
   // hash picks (skb_tx_hash: reciprocal_scale of the skb hash; ixgbe's XPS
@@ -341,6 +342,17 @@ PathResults collect(Topology& t, double wall_s) {
     fr.latency = f->latency();
     fr.packets = f->received_count();
     fr.bytes = f->received_bytes();
+    fr.offered_packets = f->total_sent();
+    fr.delivered_packets = f->total_received();
+    fr.in_flight_packets = t.pool.in_flight(static_cast<uint32_t>(i));
+    for (int place = 0; place < kDropPlaces; ++place) {  // names in enum order are sorted too
+      if (const uint64_t n = t.pool.drops(static_cast<uint32_t>(i), static_cast<DropPlace>(place))) {
+        fr.drops_by_place.emplace_back(std::string(drop_place_name(static_cast<DropPlace>(place))), n);
+      }
+    }
+    std::sort(fr.drops_by_place.begin(), fr.drops_by_place.end());
+    if (const auto end = f->transient().transient_end()) fr.transient_ms = (*end - core::Time::zero()).seconds() * 1e3;
+    fr.still_growing = f->transient().still_rising();
     r.sent += f->sent_count();
     r.app_packets += f->received_count();
     r.app_bytes += f->received_bytes();
@@ -368,7 +380,7 @@ PathResults collect(Topology& t, double wall_s) {
     r.per_vm_queue.push_back(q);
   }
   for (const core::Component* comp : t.sim.components()) {
-    r.drops += counter(*comp, "drops") + counter(*comp, "qdisc_drops");
+    r.drops += counter(*comp, "drops") + counter(*comp, "qdisc_drops") + counter(*comp, "socket_drops");
   }
   if (t.nic_rx) {
     for (size_t q = 0; q < t.nic_rx->queues(); ++q) {

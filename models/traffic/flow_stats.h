@@ -1,6 +1,8 @@
 // What a flow measured: packets sent and received and the latency
 // distribution (one way for open-loop data, the round trip at the client
-// for request/response). Statistics restart at the end of the warm-up.
+// for request/response). Statistics restart at the end of the warm-up;
+// the whole-run totals (for conservation) and the latency series of the
+// start-up transient detector do not.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +10,7 @@
 #include <string>
 
 #include "models/net/packet.h"
+#include "models/traffic/transient.h"
 #include "sim-core/component.h"
 #include "sim-core/stats.h"
 
@@ -21,17 +24,26 @@ class FlowStats final : public core::Component {
   FlowStats(core::Simulator& sim, std::string_view name, core::Component* parent, bool round_trip)
       : core::Component(sim, name, parent), round_trip_(round_trip) {}
 
-  void sent(const Packet&) { ++sent_; }
+  void sent(const Packet&) {
+    ++sent_;
+    ++total_sent_;
+  }
   // A packet reached its application (at `at`, by default now): latency
   // from its birth (data) or its request's birth (response).
   void received(const Packet& p) { received(p, now()); }
   // A request reaching its server: only its journey is recorded (the
   // latency of request/response is the client's round trip).
-  void request_arrived(const Packet& p, core::Time at) { add_hops(p, at); }
+  void request_arrived(const Packet& p, core::Time at) {
+    ++total_received_;
+    add_hops(p, at);
+  }
   void received(const Packet& p, core::Time at) {
     ++received_;
+    ++total_received_;
     bytes_.add(p.bytes);
-    latency_.record(at - (p.kind == PacketKind::kResponse ? p.origin : p.born));
+    const core::Duration latency = at - (p.kind == PacketKind::kResponse ? p.origin : p.born);
+    latency_.record(latency);
+    transient_.add(double(latency.ps()), at);
     add_hops(p, at);
   }
   // Told of every packet that reaches its application, with when (the
@@ -43,6 +55,11 @@ class FlowStats final : public core::Component {
   uint64_t sent_count() const { return sent_.value(); }
   uint64_t received_count() const { return received_.value(); }
   uint64_t received_bytes() const { return bytes_.value(); }
+  // Since the start of the run, warm-up included: packets handed to a stack
+  // (requests and responses alike) and packets that reached an application.
+  uint64_t total_sent() const { return total_sent_; }
+  uint64_t total_received() const { return total_received_; }
+  const TransientDetector& transient() const { return transient_; }
   const core::Histogram& latency() const { return latency_.histogram(); }
 
   // The one-way journey in four hops, by direction (0: from the guest to
@@ -58,6 +75,9 @@ class FlowStats final : public core::Component {
 
   bool round_trip_;
   DeliveryObserver observer_;
+  uint64_t total_sent_ = 0;
+  uint64_t total_received_ = 0;
+  TransientDetector transient_;
   double hop_ps_[2][kHops] = {};
   uint64_t hop_packets_[2] = {};
   core::Counter sent_{this, "sent"};

@@ -149,7 +149,7 @@ void VhostUserPmd::after_iteration() {
       trace_hop(*pmd_, (*pool_)[rx_burst_[i]], place::kRxVring, "the PMD enqueued it into a guest buffer");
     } else {
       ++drops_;
-      pool_->release(rx_burst_[i]);
+      pool_->drop(rx_burst_[i], DropPlace::kVring);
     }
   }
   // vhost_vring_call_split once per burst and queue, when asked.

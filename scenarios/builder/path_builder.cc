@@ -280,6 +280,13 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.vcpu.halt_poll_grow = vm.halt_polling().grow();
   c.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());
   c.vcpu.halt_poll_shrink = vm.halt_polling().shrink();
+  // A small datagram's truesize: the driver's receive buffer (virtio-net's
+  // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
+  // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
+  c.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
+  const bool virtio_rx = backend == PathBackend::kVirtioUserspace || backend == PathBackend::kVhostNet ||
+                         backend == PathBackend::kVhostUser;
+  c.socket.truesize = (virtio_rx ? 1536 : 2048) + 256;
 
   // The host NIC the VM's traffic crosses, its link and the peer.
   const viosim::Nic* nic = &s.host().nic(0);

@@ -32,6 +32,15 @@ std::string number(double v) {
   return out.str();
 }
 
+// A flow name as a CSV field: quoted (quotes doubled) when it holds a
+// comma, a quote or a line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -43,8 +52,9 @@ void write_file(const fs::path& path, const std::string& text) {
 
 const std::vector<std::string>& results_csv_columns() {
   static const std::vector<std::string> columns = {
-      "backend", "latency_kind", "throughput_pps", "throughput_gbps", "latency_mean_us", "latency_p50_us",
-      "latency_p99_us", "latency_p999_us", "drops", "exits_per_packet", "interrupts_per_packet",
+      "backend", "flow", "latency_kind", "throughput_pps", "throughput_gbps", "latency_mean_us", "latency_p50_us",
+      "latency_p99_us", "latency_p999_us", "offered_packets", "delivered_packets", "in_flight_packets", "drops",
+      "drops_by_place", "exits_per_packet", "interrupts_per_packet",
       "syscalls_per_packet", "context_switches_per_packet", "wakeups_per_packet", "cpu_cycles_per_packet",
       "cpu_guest_user", "cpu_guest_kernel", "cpu_exit_entry", "cpu_kvm", "cpu_qemu", "cpu_vhost", "cpu_pmd",
       "cpu_host_kernel", "cpu_idle", "app_packets", "nic_packets", "events", "sim_time_s", "fingerprint"};
@@ -56,20 +66,33 @@ std::string results_csv(const RunSummary& summary) {
   const auto& cols = results_csv_columns();
   for (size_t i = 0; i < cols.size(); ++i) out << (i ? "," : "") << cols[i];
   out << "\n";
+  // A row per backend and flow: the flow's own figures, then its backend's
+  // (the same on every flow row of that backend).
   for (const BackendResult& b : summary.backend()) {
     const auto& c = b.cpu_by_category();
-    out << b.backend() << "," << summary.latency_kind() << "," << number(b.throughput_pps()) << ","
-        << number(b.throughput_gbps()) << "," << number(b.latency_us().mean()) << "," << number(b.latency_us().p50())
-        << "," << number(b.latency_us().p99()) << "," << number(b.latency_us().p999()) << "," << b.drops() << ","
-        << number(b.exits_per_packet()) << "," << number(b.interrupts_per_packet()) << ","
-        << number(b.syscalls_per_packet()) << "," << number(b.context_switches_per_packet()) << ","
-        << number(b.wakeups_per_packet()) << "," << number(b.cpu_cycles_per_packet());
+    std::ostringstream backend_part;
+    backend_part << number(b.exits_per_packet()) << "," << number(b.interrupts_per_packet()) << ","
+                 << number(b.syscalls_per_packet()) << "," << number(b.context_switches_per_packet()) << ","
+                 << number(b.wakeups_per_packet()) << "," << number(b.cpu_cycles_per_packet());
     for (const char* cat : {"guest_user", "guest_kernel", "exit_entry", "kvm", "qemu", "vhost", "pmd", "host_kernel",
                             "idle"}) {
-      out << "," << number(named(c, cat));
+      backend_part << "," << number(named(c, cat));
     }
-    out << "," << b.app_packets() << "," << b.nic_packets() << "," << b.events() << "," << number(b.sim_time_s())
-        << "," << b.fingerprint() << "\n";
+    backend_part << "," << b.app_packets() << "," << b.nic_packets() << "," << b.events() << ","
+                 << number(b.sim_time_s()) << "," << b.fingerprint();
+    for (const FlowResult& f : b.flows()) {
+      uint64_t drops = 0;
+      std::string places;
+      for (const PlaceCount& p : f.drops_by_place()) {
+        drops += p.count();
+        places += (places.empty() ? "" : ";") + p.place() + ":" + std::to_string(p.count());
+      }
+      out << b.backend() << "," << csv_field(f.name()) << "," << f.latency_kind() << ","
+          << number(f.throughput_pps()) << "," << number(f.throughput_gbps()) << "," << number(f.latency_us().mean())
+          << "," << number(f.latency_us().p50()) << "," << number(f.latency_us().p99()) << ","
+          << number(f.latency_us().p999()) << "," << f.offered_packets() << "," << f.delivered_packets() << ","
+          << f.in_flight_packets() << "," << drops << "," << places << "," << backend_part.str() << "\n";
+    }
   }
   return out.str();
 }
@@ -88,10 +111,13 @@ std::string summary_json(const RunSummary& summary) {
 
 std::string latency_cdf_csv(const RunSummary& summary) {
   std::ostringstream out;
-  out << "backend,latency_us,cumulative_fraction\n";
+  out << "backend,flow,latency_kind,latency_us,cumulative_fraction\n";
   for (const BackendResult& b : summary.backend()) {
-    for (const LatencyCdfPoint& p : b.latency_cdf()) {
-      out << b.backend() << "," << number(p.latency_us()) << "," << number(p.cumulative_fraction()) << "\n";
+    for (const FlowResult& f : b.flows()) {
+      for (const LatencyCdfPoint& p : f.latency_cdf()) {
+        out << b.backend() << "," << csv_field(f.name()) << "," << f.latency_kind() << "," << number(p.latency_us())
+            << "," << number(p.cumulative_fraction()) << "\n";
+      }
     }
   }
   return out.str();
@@ -113,21 +139,35 @@ RunSummary read_summary_json(const std::string& path) {
 
 std::string results_table(const RunSummary& summary) {
   std::ostringstream out;
-  const bool rt = summary.latency_kind() == "round_trip";
-  out << std::left << std::setw(18) << "backend" << std::right << std::setw(11) << "pkt/s" << std::setw(10)
-      << (rt ? "rtt p50" : "lat p50") << std::setw(10) << "p99" << std::setw(10) << "p99.9" << std::setw(8) << "exits"
-      << std::setw(8) << "irqs" << std::setw(9) << "syscalls" << std::setw(8) << "ctxsw" << std::setw(11)
-      << "cycles" << std::setw(8) << "drops" << "\n";
-  out << std::left << std::setw(18) << "" << std::right << std::setw(11) << "" << std::setw(30) << "(us)"
-      << std::setw(33) << "(per packet)" << std::setw(11) << "(/pkt)" << "\n";
+  // A row per backend and flow; latency is each flow's own ("rtt": round
+  // trip at the client, "1-way": sent to received). The mechanism counts
+  // are the backend's, on its first row.
+  out << std::left << std::setw(18) << "backend" << std::setw(12) << "flow" << std::right << std::setw(11) << "pkt/s"
+      << std::setw(6) << "lat" << std::setw(9) << "p50" << std::setw(9) << "p99" << std::setw(9) << "p99.9"
+      << std::setw(8) << "drops" << std::setw(8) << "exits" << std::setw(7) << "irqs" << std::setw(9) << "syscalls"
+      << std::setw(7) << "ctxsw" << std::setw(9) << "cycles" << "\n";
+  out << std::left << std::setw(30) << "" << std::right << std::setw(11) << "" << std::setw(6) << "" << std::setw(27)
+      << "(us)" << std::setw(8) << "(run)" << std::setw(31) << "(per packet)" << std::setw(9) << "(/pkt)" << "\n";
   out << std::fixed;
   for (const BackendResult& b : summary.backend()) {
-    out << std::left << std::setw(18) << b.backend() << std::right << std::setprecision(0) << std::setw(11)
-        << b.throughput_pps() << std::setprecision(1) << std::setw(10) << b.latency_us().p50() << std::setw(10)
-        << b.latency_us().p99() << std::setw(10) << b.latency_us().p999() << std::setprecision(2) << std::setw(8)
-        << b.exits_per_packet() << std::setw(8) << b.interrupts_per_packet() << std::setw(9)
-        << b.syscalls_per_packet() << std::setw(8) << b.context_switches_per_packet() << std::setprecision(0)
-        << std::setw(11) << b.cpu_cycles_per_packet() << std::setw(8) << b.drops() << "\n";
+    bool first = true;
+    for (const FlowResult& f : b.flows()) {
+      uint64_t drops = 0;
+      for (const PlaceCount& p : f.drops_by_place()) drops += p.count();
+      std::string name = f.name().size() > 11 ? f.name().substr(0, 10) + "~" : f.name();
+      out << std::left << std::setw(18) << (first ? b.backend() : "") << std::setw(12) << name << std::right
+          << std::setprecision(0) << std::setw(11) << f.throughput_pps() << std::setw(6)
+          << (f.latency_kind() == "round_trip" ? "rtt" : "1-way") << std::setprecision(1) << std::setw(9)
+          << f.latency_us().p50() << std::setw(9) << f.latency_us().p99() << std::setw(9) << f.latency_us().p999()
+          << std::setw(8) << drops;
+      if (first) {
+        out << std::setprecision(2) << std::setw(8) << b.exits_per_packet() << std::setw(7)
+            << b.interrupts_per_packet() << std::setw(9) << b.syscalls_per_packet() << std::setw(7)
+            << b.context_switches_per_packet() << std::setprecision(0) << std::setw(9) << b.cpu_cycles_per_packet();
+      }
+      out << "\n";
+      first = false;
+    }
   }
   for (const SkippedBackend& s : summary.skipped()) {
     out << std::left << std::setw(18) << s.backend() << "skipped: " << s.reason() << "\n";
@@ -136,9 +176,12 @@ std::string results_table(const RunSummary& summary) {
 }
 
 void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary,
-                          const std::function<void(const std::string& staging_dir)>& add_more) {
+                          const std::function<void(const std::string& staging_dir)>& add_more, bool replace) {
   const fs::path target(dir);
-  if (fs::exists(target)) throw std::runtime_error(dir + " already exists; choose another -o folder");
+  std::error_code exists_ec;
+  if (fs::exists(target, exists_ec) && !replace && !(fs::is_directory(target) && fs::is_empty(target))) {
+    throw std::runtime_error(dir + " already exists and is not an empty folder; choose another -o folder");
+  }
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
   fs::create_directories(parent, ec);
@@ -155,6 +198,9 @@ void write_results_folder(const std::string& dir, const Scenario& resolved, cons
     write_file(staging / "results.csv", results_csv(summary));
     write_file(staging / "latency_cdf.csv", latency_cdf_csv(summary));
     if (add_more) add_more(staging.string());
+    // The old folder goes only now that the new one is complete; rename(2)
+    // replaces an empty folder by itself.
+    if (replace && fs::exists(target) && !(fs::is_directory(target) && fs::is_empty(target))) fs::remove_all(target);
     fs::rename(staging, target);
   } catch (...) {
     fs::remove_all(staging, ec);

@@ -26,11 +26,13 @@ RunSummary read_summary_json(const std::string& path);
 // A fixed-width table of the headline figures, one row per backend.
 std::string results_table(const RunSummary& summary);
 
-// Throws std::runtime_error (with the path) if `dir` exists or cannot be
-// written; on any failure nothing is left at `dir`. `add_more`, if given,
-// writes further files into the staging folder (its argument) before the
-// rename, so they too appear all at once or not at all.
+// Throws std::runtime_error (with the path) if `dir` exists and is not an
+// empty folder (with `replace`: any folder, replaced whole), or cannot be
+// written; on any failure `dir` is as it was. `add_more`, if given, writes
+// further files into the staging folder (its argument) before the rename,
+// so they too appear all at once or not at all.
 void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary,
-                          const std::function<void(const std::string& staging_dir)>& add_more = {});
+                          const std::function<void(const std::string& staging_dir)>& add_more = {},
+                          bool replace = false);
 
 }  // namespace viosim

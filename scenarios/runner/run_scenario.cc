@@ -1,6 +1,9 @@
 // Runs every compared backend and turns PathResults into the results proto.
 #include "scenarios/runner/run_scenario.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "models/paths/path_model.h"
 #include "models/traffic/flow_stats.h"
 #include "scenarios/builder/path_builder.h"
@@ -19,23 +22,92 @@ void add_named(google::protobuf::RepeatedPtrField<NamedValue>* list, std::string
   v->set_value(value);
 }
 
+void set_latency(const core::Histogram& h, LatencySummary* l,
+                 google::protobuf::RepeatedPtrField<LatencyCdfPoint>* cdf) {
+  l->set_mean(h.mean() * 1e-6);
+  l->set_p50(double(h.percentile(0.5)) * 1e-6);
+  l->set_p99(double(h.percentile(0.99)) * 1e-6);
+  l->set_p999(double(h.percentile(0.999)) * 1e-6);
+  for (const core::CdfPoint& p : core::cdf_points(h, kLatencyCdfPoints)) {
+    LatencyCdfPoint* point = cdf->Add();
+    point->set_latency_us(double(p.value) * 1e-6);
+    point->set_cumulative_fraction(p.cumulative_fraction);
+  }
+}
+
+void add_drops(google::protobuf::RepeatedPtrField<PlaceCount>* list, const std::string& place, uint64_t count) {
+  for (PlaceCount& p : *list) {
+    if (p.place() == place) {
+      p.set_count(p.count() + count);
+      return;
+    }
+  }
+  PlaceCount* p = list->Add();
+  p->set_place(place);
+  p->set_count(count);
+}
+
 }  // namespace
+
+std::string latency_kind(const Scenario& scenario) {
+  int round_trip = 0, one_way = 0;
+  for (const auto& f : scenario.traffic().flow()) (f.has_request_response() ? round_trip : one_way) += 1;
+  return one_way == 0 ? "round_trip" : round_trip == 0 ? "one_way" : "mixed";
+}
+
+std::vector<std::string> flow_warnings(const BackendResult& b, double warmup_ms) {
+  std::vector<std::string> out;
+  for (const FlowResult& f : b.flows()) {
+    const std::string who = b.backend() + ", flow \"" + f.name() + "\": ";
+    if (f.throughput_pps() == 0) {
+      out.push_back(who + "delivered nothing in the measured window (offered " + std::to_string(f.offered_packets()) +
+                    " packets, delivered " + std::to_string(f.delivered_packets()) + " in the whole run)");
+      continue;
+    }
+    if (f.has_transient_ms() && f.transient_ms() > warmup_ms) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "the start-up transient of its latency lasts %.3g ms (MSER-5), past the %.3g ms warm-up; raise "
+                    "run.warmup_ms",
+                    f.transient_ms(), warmup_ms);
+      out.push_back(who + text);
+    }
+    if (f.still_growing()) {
+      out.push_back(who + "its latency still grows at the end of the run: the path is overloaded and the figures "
+                          "depend on the run's length");
+    }
+  }
+  return out;
+}
 
 BackendResult to_backend_result(const models::PathResults& r) {
   BackendResult b;
   b.set_backend(r.backend);
   b.set_throughput_pps(r.throughput_pps());
   b.set_throughput_gbps(r.throughput_gbps());
-  LatencySummary* l = b.mutable_latency_us();
-  l->set_mean(r.latency.mean() * 1e-6);
-  l->set_p50(double(r.latency.percentile(0.5)) * 1e-6);
-  l->set_p99(double(r.latency.percentile(0.99)) * 1e-6);
-  l->set_p999(double(r.latency.percentile(0.999)) * 1e-6);
-  for (const core::CdfPoint& p : core::cdf_points(r.latency, kLatencyCdfPoints)) {
-    LatencyCdfPoint* point = b.add_latency_cdf();
-    point->set_latency_us(double(p.value) * 1e-6);
-    point->set_cumulative_fraction(p.cumulative_fraction);
+  set_latency(r.latency, b.mutable_latency_us(), b.mutable_latency_cdf());
+  for (const models::FlowResults& fr : r.flows) {
+    FlowResult* f = b.add_flows();
+    f->set_name(fr.name);
+    f->set_latency_kind(fr.round_trip ? "round_trip" : "one_way");
+    set_latency(fr.latency, f->mutable_latency_us(), f->mutable_latency_cdf());
+    f->set_throughput_pps(r.window_s > 0 ? double(fr.packets) / r.window_s : 0);
+    f->set_throughput_gbps(r.window_s > 0 ? double(fr.bytes) * 8 / r.window_s / 1e9 : 0);
+    f->set_offered_packets(fr.offered_packets);
+    f->set_delivered_packets(fr.delivered_packets);
+    f->set_in_flight_packets(fr.in_flight_packets);
+    for (const auto& [place, count] : fr.drops_by_place) {
+      add_drops(f->mutable_drops_by_place(), place, count);
+      add_drops(b.mutable_drops_by_place(), place, count);
+    }
+    if (fr.transient_ms >= 0) f->set_transient_ms(fr.transient_ms);
+    f->set_still_growing(fr.still_growing);
+    b.set_offered_packets(b.offered_packets() + fr.offered_packets);
+    b.set_delivered_packets(b.delivered_packets() + fr.delivered_packets);
+    b.set_in_flight_packets(b.in_flight_packets() + fr.in_flight_packets);
   }
+  std::sort(b.mutable_drops_by_place()->begin(), b.mutable_drops_by_place()->end(),
+            [](const PlaceCount& x, const PlaceCount& y) { return x.place() < y.place(); });
   b.set_drops(r.drops);
   b.set_exits_per_packet(r.per_packet(double(r.exits)));
   for (int i = 0; i < models::kExitReasons; ++i) {
@@ -105,9 +177,7 @@ RunSummary run(const Scenario& scenario, const RunOptions& options) {
   summary.set_scenario_file(options.scenario_file);
   summary.set_seed(scenario.seed());
   summary.set_viosim_version(VIOSIM_VERSION);
-  bool round_trip = false;
-  for (const auto& f : scenario.traffic().flow()) round_trip = round_trip || f.has_request_response();
-  summary.set_latency_kind(round_trip ? "round_trip" : "one_way");
+  summary.set_latency_kind(latency_kind(scenario));
 
   std::string first_error;
   const std::vector<models::PathBackend> backends = scenarios::compared_backends(scenario);
@@ -140,6 +210,9 @@ RunSummary run(const Scenario& scenario, const RunOptions& options) {
       }
       config.cancel = options.cancel;
       *summary.add_backend() = to_backend_result(models::run_path(config));
+      for (std::string& w : flow_warnings(summary.backend(summary.backend_size() - 1), scenario.run().warmup_ms())) {
+        summary.add_warnings(std::move(w));
+      }
       if (options.backend_done) options.backend_done(summary.backend(summary.backend_size() - 1));
     } catch (const scenarios::NotModelled& e) {
       if (first_error.empty()) first_error = e.what();

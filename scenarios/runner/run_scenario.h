@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "models/paths/cancelled.h"
 #include "models/paths/path_snapshot.h"
@@ -46,5 +47,14 @@ RunSummary run(const Scenario& scenario, const RunOptions& options = {});
 inline constexpr size_t kLatencyCdfPoints = 256;
 
 BackendResult to_backend_result(const models::PathResults& r);
+
+// "round_trip" when every flow is request/response, "one_way" when none
+// is, "mixed" otherwise: the kind of the pooled BackendResult.latency_us.
+std::string latency_kind(const Scenario& scenario);
+
+// What a backend's flows say about the run: a flow that delivered nothing
+// in the measured window, a start-up transient longer than the warm-up, a
+// latency still rising at the end. Each names the backend and the flow.
+std::vector<std::string> flow_warnings(const BackendResult& result, double warmup_ms);
 
 }  // namespace viosim

@@ -2,6 +2,8 @@
 // no global state, and threads need no serialisation of plans or results.
 #include "scenarios/sweep/local_runner.h"
 
+#include "models/paths/cancelled.h"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -27,9 +29,11 @@ std::string describe_point(const SweepPlan& plan, size_t index) {
 }
 
 uint64_t run_and_record(const SweepPlan& plan, size_t index, const std::filesystem::path& points_dir,
-                        Progress* progress, RunReport* report) {
+                        Progress* progress, RunReport* report, const std::atomic<bool>* cancel) {
   try {
-    const viosim::SweepPointResult record = run_point(plan, index);
+    viosim::RunOptions options;
+    options.cancel = cancel;
+    const viosim::SweepPointResult record = run_point(plan, index, options);
     write_point_file(points_dir, record);
     const uint64_t events = record.has_result() ? record.result().events() : 0;
     {
@@ -38,6 +42,10 @@ uint64_t run_and_record(const SweepPlan& plan, size_t index, const std::filesyst
     }
     if (progress) progress->point_done(events);
     return events;
+  } catch (const models::Cancelled&) {
+    std::lock_guard lock(report_mutex);
+    report->interrupted = true;
+    return 0;
   } catch (const std::exception& e) {
     {
       std::lock_guard lock(report_mutex);
@@ -55,12 +63,18 @@ uint64_t run_and_record(const SweepPlan& plan, size_t index, const std::filesyst
 }
 
 RunReport run_points_locally(const SweepPlan& plan, const std::vector<size_t>& pending,
-                             const std::filesystem::path& points_dir, int workers, Progress* progress) {
+                             const std::filesystem::path& points_dir, int workers, Progress* progress,
+                             const std::atomic<bool>* cancel) {
   RunReport report;
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t k; (k = next.fetch_add(1)) < pending.size();) {
-      run_and_record(plan, pending[k], points_dir, progress, &report);
+      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+        std::lock_guard lock(report_mutex);
+        report.interrupted = true;
+        return;
+      }
+      run_and_record(plan, pending[k], points_dir, progress, &report, cancel);
     }
   };
   const int threads = std::max(1, std::min<int>(workers, static_cast<int>(pending.size())));

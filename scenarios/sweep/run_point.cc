@@ -11,13 +11,12 @@ namespace viosim::sweep {
 viosim::SweepPointResult run_point(const SweepPlan& plan, size_t index, const viosim::RunOptions& options) {
   const viosim::Scenario scenario = point_scenario(plan, index);
   viosim::SweepPointResult record = point_record(plan, index);
-  bool round_trip = false;
-  for (const auto& flow : scenario.traffic().flow()) round_trip = round_trip || flow.has_request_response();
-  record.set_latency_kind(round_trip ? "round_trip" : "one_way");
+  record.set_latency_kind(viosim::latency_kind(scenario));
   try {
     const viosim::RunSummary summary = viosim::run(scenario, options);
     if (summary.backend_size() > 0) {
       *record.mutable_result() = summary.backend(0);
+      for (const std::string& w : summary.warnings()) record.add_warnings(w);
     } else if (summary.skipped_size() > 0) {
       record.set_skipped_reason(summary.skipped(0).reason());
     }

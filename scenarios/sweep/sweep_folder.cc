@@ -1,6 +1,10 @@
 // Folder checks, resume bookkeeping and the final tables.
 #include "scenarios/sweep/sweep_folder.h"
 
+#include <sstream>
+
+#include <fstream>
+
 #include <set>
 
 #include "scenarios/loader/loader.h"
@@ -21,11 +25,34 @@ void prepare_sweep_folder(const fs::path& dir, bool resume, const viosim::Scenar
     throw FolderError(dir.string() + " already exists and is not empty; add --resume to finish that sweep, or "
                                      "choose another -o folder");
   }
+  const std::string text = scenarios::to_textproto(base);
+  if (resume && fs::exists(dir / "sweep.textproto")) {
+    // The folder's points belong to the scenario it was made from: resuming
+    // it with another (another file, --set or --backend) would mix them.
+    std::ifstream in(dir / "sweep.textproto", std::ios::binary);
+    std::ostringstream was;
+    was << in.rdbuf();
+    if (was.str() != text) {
+      std::istringstream a(was.str()), b(text);
+      std::string line_a, line_b;
+      int line = 0;
+      while (true) {
+        ++line;
+        const bool more_a = static_cast<bool>(std::getline(a, line_a));
+        const bool more_b = static_cast<bool>(std::getline(b, line_b));
+        if (!more_a || !more_b || line_a != line_b) break;
+      }
+      throw FolderError(dir.string() + " was made from a different scenario (or other --set / --backend options): "
+                        "its sweep.textproto line " + std::to_string(line) + " reads \"" + line_a +
+                        "\" where this one has \"" + line_b + "\"; resume with the same file and options, or "
+                        "choose another -o folder");
+    }
+  }
   fs::create_directories(points_dir(dir), ec);
   if (ec) throw std::runtime_error("cannot create " + points_dir(dir).string() + ": " + ec.message());
   if (resume) remove_temporary_files(points_dir(dir));
   remove_temporary_files(dir);
-  write_file_atomically(dir / "sweep.textproto", scenarios::to_textproto(base));
+  write_file_atomically(dir / "sweep.textproto", text);
 }
 
 std::vector<size_t> missing_points(const SweepPlan& plan, const fs::path& dir) {
@@ -53,6 +80,7 @@ std::vector<viosim::SweepPointResult> collect_points(const SweepPlan& plan, cons
     record.set_latency_kind(file->latency_kind());
     if (file->has_result()) *record.mutable_result() = file->result();
     if (file->has_skipped_reason()) record.set_skipped_reason(file->skipped_reason());
+    *record.mutable_warnings() = file->warnings();
     records.push_back(std::move(record));
   }
   return records;

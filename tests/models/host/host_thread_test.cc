@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <numeric>
+
+#include "sim-core/member_event.h"
 
 namespace viosim::models {
 namespace {
@@ -225,6 +228,51 @@ TEST(HostThread, ReadyThreadEndsAYieldingSpin) {
   EXPECT_FALSE(found);
   EXPECT_LT(m.sim.now() - Time::zero(), core::Microseconds(20));
   m.expect_accounting_exact();
+}
+
+}  // namespace
+}  // namespace viosim::models
+
+namespace viosim::models {
+namespace {
+
+// The lost wake-up: a thread started to wait for work (a softirq thread
+// whose entry is "sleep until NAPI is scheduled") is woken before it has
+// reached that sleep. The wake-up must not be lost: its first sleep returns
+// at once and the work runs, as the kernel's TASK_RUNNING task would.
+TEST(HostThread, AWakeUpWhileStartingIsNotLost) {
+  for (const Duration wake_at : {Duration::zero(), core::Nanoseconds(100), core::Nanoseconds(2000)}) {
+    Machine m(1);
+    HostThread t(m.sim, "softirq", nullptr, m.core(0));
+    int polls = 0;
+    t.start([&] { t.sleep([&] { t.run(Cycles(100), CpuCategory::kHostKernel, [&] { ++polls; t.sleep([] {}); }); }); });
+    core::MemberEvent waker(&t, "waker", [&] { t.wake(nullptr); });
+    waker.schedule_after(wake_at);
+    m.sim.run_until(Time::zero() + core::Microseconds(50));
+    EXPECT_EQ(polls, 1) << "woken " << core::to_string(wake_at) << " after start";
+    m.expect_accounting_exact();
+  }
+}
+
+// Once the thread has waited, an extra wake-up while it runs is not kept:
+// its next sleep blocks until the next wake().
+TEST(HostThread, AWakeUpWhileRunningAfterTheFirstWaitIsNotKept) {
+  Machine m(1);
+  HostThread t(m.sim, "worker", nullptr, m.core(0));
+  int runs = 0;
+  std::function<void()> body = [&] {
+    t.run(Cycles(30000), CpuCategory::kHostKernel, [&] {
+      ++runs;
+      t.sleep(body);
+    });
+  };
+  t.start([&] { t.sleep(body); });
+  core::MemberEvent first(&t, "first", [&] { t.wake(nullptr); });
+  core::MemberEvent during(&t, "during", [&] { t.wake(nullptr); });
+  first.schedule_after(core::Microseconds(10));
+  during.schedule_after(core::Microseconds(15));  // while the 10 us step runs
+  m.sim.run_until(Time::zero() + core::Microseconds(100));
+  EXPECT_EQ(runs, 1);
 }
 
 }  // namespace

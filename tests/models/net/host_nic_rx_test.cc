@@ -26,7 +26,7 @@ struct Bench {
     rx = std::make_unique<HostNicRx>(sim, "rx0", nullptr, config, costs, pool, softirq_.get(), core::Cycles(0),
                                      [this](uint32_t p, HostThread&) {
                                        ++delivered;
-                                       pool.release(p);
+                                       pool.deliver(p);
                                      });
   }
   // `n` frames land in the ring at once, then the run goes to the end.
