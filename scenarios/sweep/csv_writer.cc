@@ -1,6 +1,7 @@
 // Column lists and row formatting of points.csv and aggregate.csv.
 #include "scenarios/sweep/csv_writer.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -32,6 +33,45 @@ constexpr Figure kFigures[] = {
     {"cpu_cycles_per_packet", [](const viosim::BackendResult& b) { return b.cpu_cycles_per_packet(); }},
 };
 
+// Each flow's own figures, as columns "flow[NAME].FIGURE": the backend's
+// latency pools every flow (round trips and one-way latencies when they
+// differ in kind), each flow's does not.
+struct FlowFigure {
+  const char* name;
+  double (*get)(const viosim::FlowResult&);
+};
+
+constexpr FlowFigure kFlowFigures[] = {
+    {"throughput_pps", [](const viosim::FlowResult& f) { return f.throughput_pps(); }},
+    {"latency_p50_us", [](const viosim::FlowResult& f) { return f.latency_us().p50(); }},
+    {"latency_p99_us", [](const viosim::FlowResult& f) { return f.latency_us().p99(); }},
+    {"latency_p999_us", [](const viosim::FlowResult& f) { return f.latency_us().p999(); }},
+    {"drops", [](const viosim::FlowResult& f) {
+       double n = 0;
+       for (const viosim::PlaceCount& p : f.drops_by_place()) n += double(p.count());
+       return n;
+     }},
+};
+
+// The flows the records ran, in first-seen order (a swept `bidirectional`
+// adds a reverse flow at some points only).
+std::vector<std::string> flow_names(const std::vector<viosim::SweepPointResult>& records) {
+  std::vector<std::string> names;
+  for (const auto& r : records) {
+    for (const viosim::FlowResult& f : r.result().flows()) {
+      if (std::find(names.begin(), names.end(), f.name()) == names.end()) names.push_back(f.name());
+    }
+  }
+  return names;
+}
+
+const viosim::FlowResult* find_flow(const viosim::BackendResult& b, const std::string& name) {
+  for (const viosim::FlowResult& f : b.flows()) {
+    if (f.name() == name) return &f;
+  }
+  return nullptr;
+}
+
 std::string quoted(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
   std::string out = "\"";
@@ -60,7 +100,12 @@ std::string points_csv(const SweepPlan& plan, const std::vector<viosim::SweepPoi
   axis_header(plan, out);
   out << "backend,replication,seed,status,latency_kind";
   for (const Figure& f : kFigures) out << "," << f.name;
-  out << ",app_packets,nic_packets,events,sim_time_s,fingerprint,point_id\n";
+  out << ",app_packets,nic_packets,events,sim_time_s,fingerprint,point_id";
+  const std::vector<std::string> flows = flow_names(records);
+  for (const std::string& name : flows) {
+    for (const FlowFigure& f : kFlowFigures) out << "," << quoted("flow[" + name + "]." + f.name);
+  }
+  out << "\n";
   for (size_t i = 0; i < plan.points.size(); ++i) {
     const SweepPoint& p = plan.points[i];
     const viosim::SweepPointResult& r = records.at(i);
@@ -75,7 +120,12 @@ std::string points_csv(const SweepPlan& plan, const std::vector<viosim::SweepPoi
     } else {
       for (size_t k = 0; k < std::size(kFigures) + 5; ++k) out << ",";
     }
-    out << "," << p.id << "\n";
+    out << "," << p.id;
+    for (const std::string& name : flows) {
+      const viosim::FlowResult* flow = r.has_result() ? find_flow(r.result(), name) : nullptr;
+      for (const FlowFigure& f : kFlowFigures) out << "," << (flow ? csv_number(f.get(*flow)) : "");
+    }
+    out << "\n";
   }
   return out.str();
 }
@@ -85,6 +135,14 @@ std::string aggregate_csv(const SweepPlan& plan, const std::vector<viosim::Sweep
   axis_header(plan, out);
   out << "backend,status,replications";
   for (const Figure& f : kFigures) out << "," << f.name << "_mean," << f.name << "_ci95_low," << f.name << "_ci95_high";
+  const std::vector<std::string> flows = flow_names(records);
+  for (const std::string& name : flows) {
+    for (const FlowFigure& f : kFlowFigures) {
+      const std::string column = "flow[" + name + "]." + f.name;
+      out << "," << quoted(column + "_mean") << "," << quoted(column + "_ci95_low") << ","
+          << quoted(column + "_ci95_high");
+    }
+  }
   out << "\n";
   // Points of one (axis point, backend) are adjacent in point order.
   for (size_t first = 0; first < plan.points.size();) {
@@ -109,6 +167,21 @@ std::string aggregate_csv(const SweepPlan& plan, const std::vector<viosim::Sweep
       const MeanCi m = mean_ci95(values);
       out << "," << csv_number(m.mean) << "," << (m.ci95_low ? csv_number(*m.ci95_low) : "") << ","
           << (m.ci95_high ? csv_number(*m.ci95_high) : "");
+    }
+    for (const std::string& name : flows) {
+      for (const FlowFigure& f : kFlowFigures) {
+        std::vector<double> values;
+        for (const viosim::BackendResult* b : ran) {
+          if (const viosim::FlowResult* flow = find_flow(*b, name)) values.push_back(f.get(*flow));
+        }
+        if (values.empty()) {
+          out << ",,,";
+          continue;
+        }
+        const MeanCi m = mean_ci95(values);
+        out << "," << csv_number(m.mean) << "," << (m.ci95_low ? csv_number(*m.ci95_low) : "") << ","
+            << (m.ci95_high ? csv_number(*m.ci95_high) : "");
+      }
     }
     out << "\n";
     first = end;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -321,6 +322,33 @@ TEST_F(Sweep, RunChecksItsPathsAndTraceWindowFirst) {
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("is a folder"), std::string::npos) << o.err;
   for (const char* w : {"w1", "w2", "w3", "w4"}) EXPECT_FALSE(fs::exists(dir_ / w)) << w;
+}
+
+}  // namespace
+
+namespace {
+
+// Sweep tables carry each flow's own figures beside the backend's pooled
+// ones: the request/response probe's round trip apart from the stream's
+// one-way latency.
+TEST_F(Sweep, TablesHaveEachFlowsOwnColumns) {
+  const fs::path out = dir_ / "out";
+  const Outcome o =
+      sweep({kData + "resume.textproto", "--set", "run.duration_ms=10", "--set", "sweep.replications=1", "-o",
+             out.string()});
+  ASSERT_EQ(o.status, 0) << o.err;
+  for (const char* table : {"points.csv", "aggregate.csv"}) {
+    std::istringstream csv(slurp(out / table));
+    std::string header;
+    std::getline(csv, header);
+    for (const char* column : {"flow[rr].latency_p99_us", "flow[load].latency_p99_us", "flow[load].drops"}) {
+      EXPECT_NE(header.find(column), std::string::npos) << table << ": " << header;
+    }
+    const auto commas = std::count(header.begin(), header.end(), ',');
+    for (std::string line; std::getline(csv, line);) {
+      EXPECT_EQ(std::count(line.begin(), line.end(), ','), commas) << table << ": " << line;
+    }
+  }
 }
 
 }  // namespace
