@@ -37,6 +37,7 @@ ChromeTrace::~ChromeTrace() { close(); }
 
 void ChromeTrace::close() {
   if (closed_) return;
+  write_hop_slices();
   closed_ = true;
   out_ << "\n]}\n";
   out_.close();

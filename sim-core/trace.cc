@@ -2,6 +2,7 @@
 #include "sim-core/trace.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace viosim::core {
 
@@ -32,7 +33,35 @@ void TraceWriter::flow(int track, uint64_t id, FlowPhase phase, Time t, std::str
                        std::string_view what) {
   if (!in_window(t)) return;
   ++events_;
+  if (auto device = hops_.find(track); device != hops_.end()) {
+    // Merge [t, t + kHopSlice] with the hop slices it touches; events may
+    // come out of time order (a send stamped when its think time ends).
+    std::map<Time, Time>& slices = device->second;
+    Time start = t, end = t + kHopSlice;
+    auto it = slices.upper_bound(end);
+    while (it != slices.begin()) {
+      auto prev = std::prev(it);
+      if (prev->second < start) break;
+      start = std::min(start, prev->first);
+      end = std::max(end, prev->second);
+      it = slices.erase(prev);
+    }
+    slices.emplace(start, end);
+  }
   write_flow(track, id, phase, t, place, what);
+}
+
+int TraceWriter::device_track(std::string_view name) {
+  const int id = track(name);
+  hops_.try_emplace(id);
+  return id;
+}
+
+void TraceWriter::write_hop_slices() {
+  for (auto& [track, slices] : hops_) {
+    for (const auto& [start, end] : slices) slice(track, "hop", "packet", start, end);
+    slices.clear();
+  }
 }
 
 }  // namespace viosim::core

@@ -30,6 +30,12 @@ class TraceWriter {
   // A track (a "thread" of the trace) named once; the same name, the same
   // id (ids count from 1, so 0 can mean "not asked for yet").
   int track(std::string_view name);
+  // A track that runs no thread (a wire, the peer, a NIC queue): the
+  // writer gives its packet steps enclosing "hop" slices (kHopSlice long,
+  // merged where they touch), so that every flow event lies inside a slice
+  // of its own track, as Perfetto needs to draw its arrow.
+  int device_track(std::string_view name);
+  static constexpr Duration kHopSlice = Nanoseconds(1);
   const std::string& track_name(int track) const { return names_.at(static_cast<size_t>(track) - 1); }
   bool in_window(Time t) const { return t >= from_ && t <= to_; }
   Time from() const { return from_; }
@@ -45,7 +51,7 @@ class TraceWriter {
   void flow(int track, uint64_t id, FlowPhase phase, Time t, std::string_view place = {},
             std::string_view what = {});
   // Ends the output (a file sink writes its closing bracket); idempotent.
-  virtual void close() {}
+  virtual void close() { write_hop_slices(); }
   uint64_t events() const { return events_; }
 
  protected:
@@ -56,12 +62,16 @@ class TraceWriter {
   virtual void write_instant(int track, std::string_view name, std::string_view category, Time t) = 0;
   virtual void write_flow(int track, uint64_t id, FlowPhase phase, Time t, std::string_view place,
                           std::string_view what) = 0;
+  // Writes the device tracks' hop slices (once); sinks call it as they close.
+  void write_hop_slices();
 
  private:
   Time from_;
   Time to_;
   std::map<std::string, int, std::less<>> tracks_;
   std::vector<std::string> names_;
+  // Device tracks: their hop slices so far, start -> end, non-overlapping.
+  std::map<int, std::map<Time, Time>> hops_;
   uint64_t events_ = 0;
 };
 

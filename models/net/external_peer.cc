@@ -49,7 +49,7 @@ uint32_t ExternalPeer::make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::
   p.born = born;
   p.origin = born;
   if (core::TraceWriter* tw = sim().tracer()) {
-    if (trace_track_ == 0) trace_track_ = tw->track("peer");
+    if (trace_track_ == 0) trace_track_ = tw->device_track("peer");
     trace_hop(*tw, trace_track_, p, born, place::kPeer, "the peer's application sends it",
               core::TraceWriter::FlowPhase::kStart);
   }
@@ -126,7 +126,7 @@ void ExternalPeer::receive(uint32_t packet) {
   if (f == nullptr) return;
   const core::Time at_app = now() + config_.rx_latency;
   if (core::TraceWriter* tw = sim().tracer()) {
-    if (trace_track_ == 0) trace_track_ = tw->track("peer");
+    if (trace_track_ == 0) trace_track_ = tw->device_track("peer");
     trace_hop(*tw, trace_track_, p, at_app, place::kPeer, "the peer's application got it (after the peer's stack)",
               core::TraceWriter::FlowPhase::kEnd);
   }

@@ -42,7 +42,7 @@ bool Wire::send(uint32_t packet) {
   const Packet& p = (*pool_)[packet];
   if (!p.to_guest) stamp((*pool_)[packet], kStampWire, now());  // leaving the host
   if (core::TraceWriter* tw = sim().tracer()) {
-    if (trace_track_ == 0) trace_track_ = tw->track(name());
+    if (trace_track_ == 0) trace_track_ = tw->device_track(name());
     if (p.to_guest) {
       trace_hop(*tw, trace_track_, p, now(), place::kWireIn, "the peer's NIC put it on the wire");
     } else {
@@ -60,9 +60,12 @@ bool Wire::send(uint32_t packet) {
 void Wire::arrive() {
   const InFlight f = in_flight_.front();
   if (core::TraceWriter* tw = sim().tracer()) {
-    if (trace_track_ == 0) trace_track_ = tw->track(name());
-    tw->slice(trace_track_, "frame", "wire", f.arrives - config_.propagation - serialization((*pool_)[f.packet].bytes),
-              f.arrives);
+    if (trace_track_ == 0) trace_track_ = tw->device_track(name());
+    // The frame's serialisation on a track of its own: frames in flight
+    // overlap once propagation counts, serialisations never do.
+    if (serial_track_ == 0) serial_track_ = tw->track(name() + " serialisation");
+    const core::Time serialised = f.arrives - config_.propagation;
+    tw->slice(serial_track_, "frame", "wire", serialised - serialization((*pool_)[f.packet].bytes), serialised);
     const Packet& p = (*pool_)[f.packet];
     if (p.to_guest) {
       trace_hop(*tw, trace_track_, p, f.arrives, place::kHostNic, "it reached the host NIC (serialisation, propagation)");

@@ -46,8 +46,9 @@ class Wire final : public core::Component {
   Config config_;
   PacketPool* pool_;
   Deliver deliver_;
-  core::Time free_at_;
-  int trace_track_ = 0;  // when the transmitter finishes the last queued frame
+  core::Time free_at_;    // when the transmitter finishes the last queued frame
+  int trace_track_ = 0;   // the packets' steps (a device track: hop slices)
+  int serial_track_ = 0;  // the frames' serialisation slices
   core::RingBuffer<InFlight> in_flight_;
   core::RingBuffer<core::Time> starts_;  // start times of frames still waiting
   core::MemberEvent arrival_{this, "arrival", [this] { arrive(); }};

@@ -133,7 +133,7 @@ bool NicQueue::rx_reap(uint32_t& packet) {
 void NicQueue::trace_device_hop(const Packet& p, std::string_view what) {
   core::TraceWriter* tw = sim().tracer();
   if (tw == nullptr) return;
-  if (trace_track_ == 0) trace_track_ = tw->track("device " + name());
+  if (trace_track_ == 0) trace_track_ = tw->device_track("device " + name());
   trace_hop(*tw, trace_track_, p, now(), place::kHostNic, what);
 }
 
@@ -152,7 +152,7 @@ void NicQueue::fire() {
   moderator_->on_interrupt(now());
   ++interrupts_;
   if (core::TraceWriter* tw = sim().tracer()) {
-    if (trace_track_ == 0) trace_track_ = tw->track("device " + name());
+    if (trace_track_ == 0) trace_track_ = tw->device_track("device " + name());
     tw->instant(trace_track_, "MSI-X (after interrupt moderation)", cause_kind_name(CauseKind::kInterrupt), now());
   }
   msi_();

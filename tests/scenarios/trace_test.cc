@@ -9,6 +9,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <vector>
 #include <set>
 #include <sstream>
 
@@ -82,6 +84,61 @@ TEST(Trace, HasTheTracksAndStaysInItsWindow) {
   EXPECT_TRUE(owners.count("vm0_vcpu0"));
   EXPECT_TRUE(owners.count("vhost_worker"));
   fs::remove(path);
+}
+
+}  // namespace
+}  // namespace viosim
+
+namespace viosim {
+namespace {
+
+// Perfetto draws a flow arrow only between flow events that lie inside a
+// slice of their own track (it drops the others). On every backend, every
+// `s`, `t` and `f` event of a trace must be enclosed by an `X` slice of the
+// same track.
+TEST(Trace, EveryFlowEventLiesInsideASliceOfItsTrack) {
+  for (const char* backend : {"E1000", "VIRTIO_USERSPACE", "VHOST_NET", "VHOST_USER", "PASSTHROUGH", "BARE_METAL"}) {
+    scenarios::LoadOptions options;
+    options.set = {"run.duration_ms=4", "run.warmup_ms=1"};
+    options.backend = backend;
+    const auto loaded = scenarios::load_scenario(
+        std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/compare_paths.textproto", options);
+    ASSERT_TRUE(loaded.ok()) << scenarios::format_diagnostics(loaded.diagnostics);
+    const fs::path path =
+        fs::path(testing::TempDir()) / ("viosim_enclosed_" + std::to_string(::getpid()) + backend + ".json");
+    RunOptions run_options;
+    run_options.trace_path = path.string();
+    run_options.trace_from = core::Time::zero() + core::Milliseconds(2);
+    run_options.trace_to = core::Time::zero() + core::Microseconds(3000);
+    run(*loaded.scenario, run_options);
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    google::protobuf::Value trace;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(text.str(), &trace).ok());
+    std::map<double, std::vector<std::pair<double, double>>> slices;  // tid -> [ts, ts + dur]
+    std::vector<std::pair<double, double>> flows;                     // (tid, ts)
+    for (const auto& e : trace.struct_value().fields().at("traceEvents").list_value().values()) {
+      const auto& f = e.struct_value().fields();
+      const std::string ph = f.at("ph").string_value();
+      if (ph == "X") {
+        const double ts = f.at("ts").number_value();
+        slices[f.at("tid").number_value()].emplace_back(ts, ts + f.at("dur").number_value());
+      } else if (ph == "s" || ph == "t" || ph == "f") {
+        flows.emplace_back(f.at("tid").number_value(), f.at("ts").number_value());
+      }
+    }
+    ASSERT_GT(flows.size(), 100u) << backend;
+    size_t lost = 0;
+    for (const auto& [tid, ts] : flows) {
+      bool enclosed = false;
+      for (const auto& [from, to] : slices[tid]) enclosed = enclosed || (from <= ts + 1e-9 && ts <= to + 1e-9);
+      lost += !enclosed;
+    }
+    EXPECT_EQ(lost, 0u) << backend << ": " << lost << " of " << flows.size() << " flow events lie outside every slice "
+                        << "of their track";
+    fs::remove(path);
+  }
 }
 
 }  // namespace
