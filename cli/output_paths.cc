@@ -17,7 +17,12 @@ namespace fs = std::filesystem;
 std::optional<std::string> parent_problem(const fs::path& path) {
   fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
-  while (!fs::exists(parent, ec) && parent.has_parent_path() && parent != parent.parent_path()) {
+  while (!fs::exists(parent, ec)) {
+    // "runs/x" -> "runs" -> "." (a relative path ends in the working folder).
+    if (!parent.has_parent_path() || parent == parent.parent_path()) {
+      parent = parent.is_absolute() ? parent.root_path() : fs::path(".");
+      break;
+    }
     parent = parent.parent_path();
   }
   if (!fs::exists(parent, ec)) return parent.string() + " does not exist";

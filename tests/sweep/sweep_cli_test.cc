@@ -309,6 +309,11 @@ TEST_F(Sweep, RunChecksItsPathsAndTraceWindowFirst) {
   EXPECT_TRUE(fs::exists(empty / "summary.json"));
   o = run({"-o", (dir_ / "full" / "summary.json" / "x").string()});
   EXPECT_EQ(o.status, 2) << o.err;
+  // Folders on the way are created (scripts/run.sh writes runs/NAME-TIME
+  // in a fresh clone, where runs/ does not exist yet).
+  o = run({"-o", (dir_ / "new" / "deeper" / "out").string()});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_TRUE(fs::exists(dir_ / "new" / "deeper" / "out" / "summary.json"));
   o = run({"-o", (dir_ / "w1").string(), "--trace-window", "1ms..1.5ms"});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--trace"), std::string::npos) << o.err;
