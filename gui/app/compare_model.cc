@@ -35,11 +35,14 @@ const std::array<Figure, 17> kFigures = {{
      Better::kHigher, [](const BackendResult& b) { return b.throughput_pps() / 1e3; }},
     {"throughput (Gb/s)", "delivered application bytes", 3, Better::kHigher,
      [](const BackendResult& b) { return b.throughput_gbps(); }},
-    {"latency mean (µs)", "mean latency (round trip for request/response, else one way)", 1, Better::kLower,
+    {"latency mean (µs, all flows)", "mean latency of every flow's samples pooled (round trips and one-way "
+     "latencies mixed when the flows differ in kind; the rows per flow below keep them apart)", 1, Better::kLower,
      [](const BackendResult& b) { return b.latency_us().mean(); }},
-    {"latency p50 (µs)", "median latency", 1, Better::kLower, [](const BackendResult& b) { return b.latency_us().p50(); }},
-    {"latency p99 (µs)", "99th percentile", 1, Better::kLower, [](const BackendResult& b) { return b.latency_us().p99(); }},
-    {"latency p99.9 (µs)", "99.9th percentile", 1, Better::kLower,
+    {"latency p50 (µs, all flows)", "median of every flow's samples pooled", 1, Better::kLower,
+     [](const BackendResult& b) { return b.latency_us().p50(); }},
+    {"latency p99 (µs, all flows)", "99th percentile of every flow's samples pooled", 1, Better::kLower,
+     [](const BackendResult& b) { return b.latency_us().p99(); }},
+    {"latency p99.9 (µs, all flows)", "99.9th percentile of every flow's samples pooled", 1, Better::kLower,
      [](const BackendResult& b) { return b.latency_us().p999(); }},
     {"drops", "packets dropped anywhere on the path", 0, Better::kLower,
      [](const BackendResult& b) { return double(b.drops()); }},
@@ -63,12 +66,42 @@ const std::array<Figure, 17> kFigures = {{
      nullptr},
 }};
 
-QString formatted(const Figure& f, const BackendResult& b) {
-  if (f.get == nullptr) return QString::fromStdString(b.fingerprint());
-  return QString::number(f.get(b), 'f', f.decimals);
-}
+// The pooled latency rows end here; each flow's p50 and p99 follow them.
+constexpr size_t kFlowRowsAt = 6;
+constexpr int kFlowRowsEach = 2;
 
 }  // namespace
+
+// Row `row`: a fixed figure, or flow `flow`'s p50 (which 0) or p99 (1).
+CompareModel::Row CompareModel::row(int r) const {
+  const int flows = summary_.backend_size() > 0 ? summary_.backend(0).flows_size() : 0;
+  const int at = static_cast<int>(kFlowRowsAt);
+  if (r < at) return {r, -1, 0};
+  if (r < at + kFlowRowsEach * flows) return {-1, (r - at) / kFlowRowsEach, (r - at) % kFlowRowsEach};
+  return {r - kFlowRowsEach * flows, -1, 0};
+}
+
+double CompareModel::value(const Row& row, const BackendResult& b) const {
+  if (row.figure >= 0) return kFigures[static_cast<size_t>(row.figure)].get(b);
+  if (row.flow >= b.flows_size()) return 0;
+  const FlowResult& f = b.flows(row.flow);
+  return row.which == 0 ? f.latency_us().p50() : f.latency_us().p99();
+}
+
+QString CompareModel::row_name(const Row& row) const {
+  if (row.figure >= 0) return QString::fromUtf8(kFigures[static_cast<size_t>(row.figure)].name);
+  const FlowResult& f = summary_.backend(0).flows(row.flow);
+  return QString::fromUtf8("flow %1 %2 (µs, %3)")
+      .arg(QString::fromStdString(f.name()), row.which == 0 ? QStringLiteral("p50") : QStringLiteral("p99"),
+           f.latency_kind() == "round_trip" ? QStringLiteral("round trip") : QStringLiteral("one way"));
+}
+
+QString CompareModel::formatted(const Row& row, const BackendResult& b) const {
+  if (row.figure >= 0 && kFigures[static_cast<size_t>(row.figure)].get == nullptr) {
+    return QString::fromStdString(b.fingerprint());
+  }
+  return QString::number(value(row, b), 'f', row.figure >= 0 ? kFigures[static_cast<size_t>(row.figure)].decimals : 1);
+}
 
 void CompareModel::set_summary(const viosim::RunSummary& summary) {
   beginResetModel();
@@ -77,27 +110,32 @@ void CompareModel::set_summary(const viosim::RunSummary& summary) {
 }
 
 int CompareModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(kFigures.size());
+  const int flows = summary_.backend_size() > 0 ? summary_.backend(0).flows_size() : 0;
+  return parent.isValid() ? 0 : static_cast<int>(kFigures.size()) + kFlowRowsEach * flows;
 }
 
 int CompareModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : summary_.backend_size(); }
 
 QVariant CompareModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount() || index.column() >= columnCount()) return QVariant();
-  const Figure& f = kFigures[static_cast<size_t>(index.row())];
+  const Row r = row(index.row());
+  const Figure* f = r.figure >= 0 ? &kFigures[static_cast<size_t>(r.figure)] : nullptr;
+  const Better better = f != nullptr ? f->better : Better::kLower;
+  const bool has_value = f == nullptr || f->get != nullptr;
   const BackendResult& b = summary_.backend(index.column());
   switch (role) {
-    case Qt::DisplayRole: return formatted(f, b);
-    case Qt::ToolTipRole: return QString::fromUtf8(f.tip);
+    case Qt::DisplayRole: return formatted(r, b);
+    case Qt::ToolTipRole:
+      return f != nullptr ? QString::fromUtf8(f->tip) : tr("this flow's own latency, its samples only");
     case Qt::TextAlignmentRole: return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
-    case kValueRole: return f.get != nullptr ? QVariant(f.get(b)) : QVariant();
+    case kValueRole: return has_value ? QVariant(value(r, b)) : QVariant();
     case Qt::FontRole: {
-      if (f.better == Better::kNone || summary_.backend_size() < 2) return QVariant();
+      if (better == Better::kNone || summary_.backend_size() < 2) return QVariant();
       // Bold when no backend does better (ties are all bold).
-      const double v = f.get(b);
+      const double v = value(r, b);
       for (const BackendResult& other : summary_.backend()) {
-        const double o = f.get(other);
-        if (f.better == Better::kHigher ? o > v : o < v) return QVariant();
+        const double o = value(r, other);
+        if (better == Better::kHigher ? o > v : o < v) return QVariant();
       }
       QFont bold;
       bold.setBold(true);
@@ -110,8 +148,12 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
 QVariant CompareModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation == Qt::Vertical) {
     if (section < 0 || section >= rowCount()) return QVariant();
-    if (role == Qt::DisplayRole) return QString::fromUtf8(kFigures[static_cast<size_t>(section)].name);
-    if (role == Qt::ToolTipRole) return QString::fromUtf8(kFigures[static_cast<size_t>(section)].tip);
+    const Row r = row(section);
+    if (role == Qt::DisplayRole) return row_name(r);
+    if (role == Qt::ToolTipRole) {
+      return r.figure >= 0 ? QString::fromUtf8(kFigures[static_cast<size_t>(r.figure)].tip)
+                           : tr("this flow's own latency, its samples only");
+    }
     return QVariant();
   }
   if (section < 0 || section >= columnCount()) return QVariant();
@@ -126,10 +168,11 @@ QString CompareModel::to_csv() const {
   QStringList head{QStringLiteral("figure")};
   for (const BackendResult& b : summary_.backend()) head << QString::fromStdString(b.backend());
   QString out = head.join(',') + '\n';
-  for (const Figure& f : kFigures) {
-    QStringList row{QStringLiteral("\"%1\"").arg(QString::fromUtf8(f.name))};
-    for (const BackendResult& b : summary_.backend()) row << formatted(f, b);
-    out += row.join(',') + '\n';
+  for (int i = 0; i < rowCount(); ++i) {
+    const Row r = row(i);
+    QStringList line{QStringLiteral("\"%1\"").arg(row_name(r))};
+    for (const BackendResult& b : summary_.backend()) line << formatted(r, b);
+    out += line.join(',') + '\n';
   }
   return out;
 }

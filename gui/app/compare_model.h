@@ -1,5 +1,5 @@
 // Backends side by side: one column per backend of a run (in its colour),
-// one row per figure (throughput, latency percentiles, drops, exits,
+// one row per figure (throughput, latency percentiles pooled and per flow, drops, exits,
 // interrupts, syscalls and cycles per packet, busy cores, engine figures).
 // The best value of each row where "best" means something (highest
 // throughput, lowest latency and cost) is bold.
@@ -32,6 +32,19 @@ class CompareModel : public QAbstractTableModel {
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
+  // A row is a figure of the backend (kFigures in the .cc), or one flow's
+  // p50 (which 0) or p99 (which 1): the pooled latency rows name
+  // themselves so, each flow's rows follow them.
+  struct Row {
+    int figure = -1;
+    int flow = -1;
+    int which = 0;
+  };
+  Row row(int r) const;
+  double value(const Row& row, const BackendResult& b) const;
+  QString row_name(const Row& row) const;
+  QString formatted(const Row& row, const BackendResult& b) const;
+
   viosim::RunSummary summary_;
 };
 

@@ -31,7 +31,7 @@ TEST(CompareModel, IsASoundTableOfEveryBackend) {
     EXPECT_EQ(model.headerData(c, Qt::Horizontal, Qt::DecorationRole).value<QColor>(),
               charts::backend_color(summary.backend(c).backend()));
   }
-  const int p99 = row_of(model, QString::fromUtf8("latency p99 (µs)"));
+  const int p99 = row_of(model, QString::fromUtf8("latency p99 (µs, all flows)"));
   ASSERT_GE(p99, 0);
   for (int c = 0; c < summary.backend_size(); ++c) {
     EXPECT_DOUBLE_EQ(model.index(p99, c).data(CompareModel::kValueRole).toDouble(), summary.backend(c).latency_us().p99());
@@ -46,7 +46,7 @@ TEST(CompareModel, TheBestOfARowIsBold) {
   const RunSummary& summary = charts::small_run();
   ASSERT_GE(summary.backend_size(), 2);
   model.set_summary(summary);
-  const int p50 = row_of(model, QString::fromUtf8("latency p50 (µs)"));
+  const int p50 = row_of(model, QString::fromUtf8("latency p50 (µs, all flows)"));
   int best = 0;
   for (int c = 1; c < summary.backend_size(); ++c) {
     if (summary.backend(c).latency_us().p50() < summary.backend(best).latency_us().p50()) best = c;
@@ -59,6 +59,31 @@ TEST(CompareModel, TheBestOfARowIsBold) {
   const QString csv = model.to_csv();
   EXPECT_TRUE(csv.startsWith("figure," + QString::fromStdString(summary.backend(0).backend())));
   EXPECT_EQ(csv.count('\n'), model.rowCount() + 1);
+}
+
+}  // namespace
+}  // namespace viosim::gui
+
+namespace viosim::gui {
+namespace {
+
+// Each flow has its own latency rows, named with its kind, beside the
+// pooled ones.
+TEST(CompareModel, EachFlowHasItsOwnLatencyRows) {
+  CompareModel model;
+  const RunSummary& summary = charts::small_run();
+  ASSERT_GE(summary.backend(0).flows_size(), 1);
+  model.set_summary(summary);
+  for (int f = 0; f < summary.backend(0).flows_size(); ++f) {
+    const FlowResult& flow = summary.backend(0).flows(f);
+    const QString kind = flow.latency_kind() == "round_trip" ? QStringLiteral("round trip") : QStringLiteral("one way");
+    const int p99 = row_of(model, QString::fromUtf8("flow %1 p99 (µs, %2)").arg(QString::fromStdString(flow.name()), kind));
+    ASSERT_GE(p99, 0) << flow.name();
+    for (int c = 0; c < summary.backend_size(); ++c) {
+      EXPECT_DOUBLE_EQ(model.index(p99, c).data(CompareModel::kValueRole).toDouble(),
+                       summary.backend(c).flows(f).latency_us().p99());
+    }
+  }
 }
 
 }  // namespace
