@@ -28,6 +28,7 @@ class TapQueue final : public core::Component {
   bool pop(uint32_t& packet);
   bool empty() const { return ring_.empty(); }
   size_t size() const { return ring_.size(); }
+  uint32_t capacity() const { return capacity_; }
   EventFd& readable() { return readable_; }
   uint64_t drops() const { return drops_.value(); }
 

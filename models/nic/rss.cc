@@ -23,11 +23,18 @@ RssTable::RssTable(std::span<const uint8_t> key, std::vector<uint16_t> indirecti
 
   byte_tables_.resize(kRssInputIpv4PortsLen);
   for (size_t pos = 0; pos < kRssInputIpv4PortsLen; ++pos) {
-    // Hash a lone byte at `pos` (zeros elsewhere) through the reference code.
+    // Hash each lone bit at `pos` (zeros elsewhere) through the reference
+    // code; a byte's hash is the XOR of its bits' (v with its lowest set
+    // bit cleared, then that bit's).
     std::array<uint8_t, kRssInputIpv4PortsLen> probe{};
-    for (uint32_t v = 0; v < 256; ++v) {
-      probe[pos] = static_cast<uint8_t>(v);
-      byte_tables_[pos][v] = toeplitz_hash(key_, probe);
+    std::array<uint32_t, 8> bit{};
+    for (int b = 0; b < 8; ++b) {
+      probe[pos] = static_cast<uint8_t>(1u << b);
+      bit[b] = toeplitz_hash(key_, probe);
+    }
+    byte_tables_[pos][0] = 0;
+    for (uint32_t v = 1; v < 256; ++v) {
+      byte_tables_[pos][v] = byte_tables_[pos][v & (v - 1)] ^ bit[__builtin_ctz(v)];
     }
   }
 }

@@ -34,17 +34,9 @@ namespace viosim::models {
 
 enum class PathBackend : uint8_t { kE1000, kVirtioUserspace, kVhostNet, kVhostUser, kPassthrough, kBareMetal };
 
-constexpr std::string_view backend_name(PathBackend b) {
-  switch (b) {
-    case PathBackend::kE1000: return "E1000";
-    case PathBackend::kVirtioUserspace: return "VIRTIO_USERSPACE";
-    case PathBackend::kVhostNet: return "VHOST_NET";
-    case PathBackend::kVhostUser: return "VHOST_USER";
-    case PathBackend::kPassthrough: return "PASSTHROUGH";
-    case PathBackend::kBareMetal: return "BARE_METAL";
-  }
-  return "?";
-}
+// The backend's scenario name ("VHOST_NET"), from the registration list
+// (backend.h); "?" for none.
+std::string_view backend_name(PathBackend b);
 
 struct PathConfig {
   PathBackend backend = PathBackend::kVhostNet;

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "models/paths/backend.h"
 #include "models/paths/path_model.h"
 #include "scenarios/loader/sweep_expand.h"
 
@@ -25,15 +26,9 @@ struct Units {
 }  // namespace
 
 PathBackend model_backend(viosim::Backend b) {
-  switch (b) {
-    case viosim::E1000: return PathBackend::kE1000;
-    case viosim::VIRTIO_USERSPACE: return PathBackend::kVirtioUserspace;
-    case viosim::VHOST_NET: return PathBackend::kVhostNet;
-    case viosim::VHOST_USER: return PathBackend::kVhostUser;
-    case viosim::PASSTHROUGH: return PathBackend::kPassthrough;
-    case viosim::BARE_METAL: return PathBackend::kBareMetal;
-  }
-  return PathBackend::kVhostNet;
+  const models::Backend* found = models::find_backend(viosim::Backend_Name(b));
+  if (found == nullptr) throw std::logic_error("backend " + viosim::Backend_Name(b) + " has no model");
+  return found->id();
 }
 
 namespace {
@@ -217,6 +212,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   const viosim::Vm& vm = s.vm(0);
   models::PathConfig c;
   c.backend = backend;
+  const models::BackendTraits& traits = models::backend(backend).traits();
   c.seed = s.seed();
   c.duration = core::Duration::from_seconds(s.run().duration_ms() * 1e-3);
   c.warmup = core::Duration::from_seconds(s.run().warmup_ms() * 1e-3);
@@ -245,7 +241,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   // backend's threads: the listed cores, or for vhost-net a free core for
   // each queue pair's worker, as the scheduler would spread them.
   const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
-  c.queue_pairs = backend == PathBackend::kE1000 ? 1 : std::min(vcpus, std::max<uint32_t>(1, vm.nic().queues()));
+  c.queue_pairs = traits.one_queue ? 1 : std::min(vcpus, std::max<uint32_t>(1, vm.nic().queues()));
   c.vcpu_cores.push_back(c.vcpu_core);
   for (uint32_t i = 1; i < c.queue_pairs; ++i) {
     c.vcpu_cores.push_back(i < static_cast<uint32_t>(vm.pin_cores_size()) ? vm.pin_cores(static_cast<int>(i))
@@ -254,17 +250,15 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   for (uint32_t b : vm.nic().backend_cores()) c.backend_cores.push_back(b);
   if (c.backend_cores.empty()) {
     c.backend_cores.push_back(c.backend_core);
-    for (uint32_t i = 1; backend == PathBackend::kVhostNet && i < c.queue_pairs; ++i) {
+    for (uint32_t i = 1; traits.worker_per_queue && i < c.queue_pairs; ++i) {
       c.backend_cores.push_back(next_free());
     }
   }
   for (uint32_t b : c.backend_cores) used.insert(b);
   const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
-  const bool virtio = backend == PathBackend::kVirtioUserspace || backend == PathBackend::kVhostNet ||
-                      backend == PathBackend::kVhostUser;
   // virtnet_find_vqs asks for a vector per virtqueue of every queue pair
   // the device has (active or not) plus the config vector.
-  c.shared_vector = virtio && vectors < 2 * vm.nic().queues() + 1;
+  c.shared_vector = traits.virtio && vectors < 2 * vm.nic().queues() + 1;
   c.irq_core = next_free();
   // The host NIC's queues: one vector each, spread over the cores nobody
   // else uses, starting with the IRQ core (wrapping when there are fewer).
@@ -284,9 +278,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
   // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
   c.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
-  const bool virtio_rx = backend == PathBackend::kVirtioUserspace || backend == PathBackend::kVhostNet ||
-                         backend == PathBackend::kVhostUser;
-  c.socket.truesize = (virtio_rx ? 1536 : 2048) + 256;
+  c.socket.truesize = (traits.virtio ? 1536 : 2048) + 256;
 
   // The host NIC the VM's traffic crosses, its link and the peer.
   const viosim::Nic* nic = &s.host().nic(0);
@@ -330,8 +322,8 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
   // NIC's own rings on bare metal.
   c.e1000.rx_ring = c.e1000.tx_ring = vm.nic().queue_size();
-  c.hw_queue.rx_ring = backend == PathBackend::kBareMetal ? nic->rx_ring_size() : vm.nic().queue_size();
-  c.hw_queue.tx_ring = backend == PathBackend::kBareMetal ? nic->tx_ring_size() : vm.nic().queue_size();
+  c.hw_queue.rx_ring = traits.host_nic_rings ? nic->rx_ring_size() : vm.nic().queue_size();
+  c.hw_queue.tx_ring = traits.host_nic_rings ? nic->tx_ring_size() : vm.nic().queue_size();
   c.peer.rx_latency = Units::us(s.external().rx_latency_us());
   c.peer.tx_latency = Units::us(s.external().tx_latency_us());
 

@@ -1,31 +1,15 @@
-// The limits, with their sources (see reference/mechanisms.md 1.2, 3.2, 4.3
-// and 7.2).
+// Queue problems against each backend's own limits (its file in
+// models/paths/backends/ gives their sources).
 #include "scenarios/loader/backend_limits.h"
+
+#include <stdexcept>
 
 namespace viosim::scenarios {
 
 const BackendLimits& backend_limits(viosim::Backend backend) {
-  // QEMU's virtio devices: queue sizes 256..1024 (VIRTQUEUE_MAX_SIZE), powers
-  // of two; at most 1024 virtqueues (VIRTIO_QUEUE_MAX), one kept for control:
-  // 511 queue pairs.
-  static const BackendLimits kVirtio{511, 256, 1024, true, 1};
-  // DPDK lib/vhost: VHOST_MAX_QUEUE_PAIRS 128; sizes as QEMU's.
-  static const BackendLimits kVhostUser{128, 256, 1024, true, 1};
-  // One queue; the Linux e1000 driver takes 4096 descriptors at most, in
-  // multiples of 8 (REQ_RX_DESCRIPTOR_MULTIPLE).
-  static const BackendLimits kE1000{1, 64, 4096, false, 8};
-  // A VF or the host NIC itself: queues bounded by the NIC, ring sizes as
-  // Intel's drivers take them (64..4096, multiples of 8).
-  static const BackendLimits kHardware{0, 64, 4096, false, 8};
-  switch (backend) {
-    case viosim::E1000: return kE1000;
-    case viosim::VIRTIO_USERSPACE:
-    case viosim::VHOST_NET: return kVirtio;
-    case viosim::VHOST_USER: return kVhostUser;
-    case viosim::PASSTHROUGH:
-    case viosim::BARE_METAL: return kHardware;
-  }
-  return kVirtio;
+  const models::Backend* b = models::find_backend(viosim::Backend_Name(backend));
+  if (b == nullptr) throw std::logic_error("backend " + viosim::Backend_Name(backend) + " has no model");
+  return b->traits().limits;
 }
 
 std::optional<std::string> queue_problem(viosim::Backend backend, const viosim::VmNic& nic, const viosim::Nic* uplink) {

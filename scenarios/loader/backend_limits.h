@@ -1,24 +1,19 @@
-// What each backend allows a guest NIC to have: queue pairs and ring sizes.
-// One table, shared by the validator and (later) the model builder, so a
-// scenario that passes validation is one the backend can really run.
+// What each backend allows a guest NIC to have: queue pairs and ring sizes,
+// as the backend object states them (models/paths/backend.h), so a scenario
+// that passes validation is one the backend can really run.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "models/paths/backend.h"
 #include "scenarios/schema/viosim/host.pb.h"
 #include "scenarios/schema/viosim/vm.pb.h"
 
 namespace viosim::scenarios {
 
-struct BackendLimits {
-  uint32_t max_queues = 1;           // 0: bounded by the uplink NIC's queues
-  uint32_t min_queue_size = 64;
-  uint32_t max_queue_size = 4096;
-  bool queue_size_power_of_two = true;
-  uint32_t queue_size_multiple = 1;  // ring length granularity
-};
+using BackendLimits = models::QueueLimits;
 
 const BackendLimits& backend_limits(viosim::Backend backend);
 

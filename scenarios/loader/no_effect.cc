@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "models/paths/backend.h"
 #include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::scenarios {
@@ -14,7 +15,8 @@ namespace {
 std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
 
 bool is_virtio(viosim::Backend b) {
-  return b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET || b == viosim::VHOST_USER;
+  const models::Backend* model = models::find_backend(viosim::Backend_Name(b));
+  return model != nullptr && model->traits().virtio;
 }
 
 // Whether the field differs from its schema default.

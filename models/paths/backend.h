@@ -1,0 +1,80 @@
+// A backend: how a VM's NIC reaches the host (an emulated e1000, virtio with
+// QEMU's userspace device, vhost-net, vhost-user, a passthrough VF) or, for
+// the reference, the host's own stack on bare metal. Each is one object in
+// one file under models/paths/backends/, behind this interface: it states
+// its traits and queue limits, builds its pieces into an Assembly (wiring
+// each hop it makes into the path graph as it wires it), and reports its
+// per-queue counts. backends() is the one list; the builder, the validator,
+// `viosim graph` and explain look a backend up there and never switch over
+// the backend enum.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "models/paths/path_config.h"
+#include "models/paths/path_results.h"
+
+namespace viosim::models {
+
+struct Assembly;
+
+// What a backend lets a guest NIC have (reference/mechanisms.md 1.2, 3.2,
+// 4.3 and 7.2 give the sources, in each backend's file).
+struct QueueLimits {
+  uint32_t max_queues = 1;  // 0: bounded by the uplink NIC's queues
+  uint32_t min_queue_size = 64;
+  uint32_t max_queue_size = 4096;
+  bool queue_size_power_of_two = true;
+  uint32_t queue_size_multiple = 1;  // ring length granularity
+};
+
+struct BackendTraits {
+  bool virtio = false;            // virtio rings in guest memory (mergeable 1536-byte buffers, MSI-X per virtqueue)
+  bool one_queue = false;         // one queue whatever the vCPUs (e1000)
+  bool worker_per_queue = false;  // a thread per queue pair, each on a free core of its own unless pinned (vhost-net)
+  bool native = false;            // no VM: the stack runs on a host core (bare metal)
+  bool host_nic_rings = false;    // its rings are the host NIC's, not the VM NIC's queue_size (bare metal)
+  QueueLimits limits;
+};
+
+class Backend {
+ public:
+  Backend(PathBackend id, std::string_view name, BackendTraits traits) : id_(id), name_(name), traits_(traits) {}
+  virtual ~Backend() = default;
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+
+  PathBackend id() const { return id_; }
+  std::string_view name() const { return name_; }  // the scenario's enum name: "VHOST_NET"
+  const BackendTraits& traits() const { return traits_; }
+
+  // Builds this backend's pieces for the VM of `a` (whose vCPUs, guest OSes,
+  // flows, wire and peer exist already): its threads and devices, the guest
+  // drivers that talk to them, and the way to and from the wire, recording
+  // every connection it makes with Assembly::hop.
+  virtual void build(Assembly& a) const = 0;
+  // The VM's queue pairs as its drivers saw them: packets each way,
+  // interrupts handled, doorbells written. The default reads the drivers'
+  // counters; a backend whose interrupts are counted elsewhere overrides it.
+  virtual std::vector<PathResults::VmQueueCounts> queue_counts(const Assembly& a) const;
+
+ private:
+  PathBackend id_;
+  std::string_view name_;
+  BackendTraits traits_;
+};
+
+// Every backend: the built-in ones (backends/registry.cc) in their enum
+// order, then any registered since.
+const std::vector<const Backend*>& backends();
+// Throws std::invalid_argument when no backend has that id.
+const Backend& backend(PathBackend id);
+// Null when no backend has that name.
+const Backend* find_backend(std::string_view name);
+// Adds a backend defined outside the list (a test's own); it must outlive
+// its use and have an id and a name of its own (std::invalid_argument).
+void register_backend(const Backend& backend);
+
+}  // namespace viosim::models

@@ -1,0 +1,54 @@
+// vhost-net: a kernel worker thread per queue pair. A kick wakes it through
+// the ioeventfd; it takes the guest's buffers and hands them to tun in
+// batches, and for the way in reads the tap, copies into the RX ring and
+// signals the call eventfd, which KVM's irqfd injects inline.
+#include "models/net/path_places.h"
+#include "models/paths/assembly.h"
+#include "models/paths/backend.h"
+#include "models/paths/backends/backends.h"
+
+namespace viosim::models {
+namespace {
+
+using namespace place;
+
+class VhostNetBackend final : public Backend {
+ public:
+  // The virtio device is QEMU's (queue sizes and queue pairs as there).
+  VhostNetBackend()
+      : Backend(PathBackend::kVhostNet, "VHOST_NET",
+                {.virtio = true, .worker_per_queue = true, .limits = {511, 256, 1024, true, 1}}) {}
+
+  void build(Assembly& a) const override {
+    const PathConfig& c = a.config;
+    a.build_virtio_queues();
+    a.build_host_rx_to_tap(a.pairs(), kVhostWorker, "host kernel");
+    for (uint32_t i = 0; i < a.pairs(); ++i) {
+      // A device (and its worker thread) per queue pair.
+      const std::string q = "vm0_q" + std::to_string(i);
+      EventFd& rx_call = a.call(q + ".rx_call", a.irq_vcpu(i), a.rx_vector(i));
+      EventFd& tx_call = a.call(q + ".tx_call", a.irq_vcpu(i), a.tx_vector(i));
+      a.vhosts.push_back(std::make_unique<VhostNet>(
+          a.sim, indexed("vhost", i, "_q"), nullptr, a.thread(indexed("vhost_worker", i, ""), a.backend_core(i)),
+          *a.queues[i], rx_call, tx_call, *a.taps[i], a.pool, c.host_net, c.vhost, [&a, i](uint32_t p) {
+            a.tap_steering->sent_on(a.pool[p], i);  // the connection's queue for the way back
+            a.to_peer->send(p);
+          }));
+    }
+    a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
+    a.hop(kTxVring, "guest memory", kVhostWorker, "host kernel", "eventfd wake-up, handle_tx");
+    a.hop(kVhostWorker, "host kernel", kHostNic, "device",
+          "tun_sendmsg (batch " + std::to_string(c.vhost.batch) + ") -> bridge -> NIC");
+    a.hop(kVhostWorker, "host kernel", kRxVring, "guest memory", "handle_rx: recvmsg + copy");
+    a.hop(kRxVring, "guest memory", kVirtioNetDriver, "guest", "irqfd (inline in the worker)");
+  }
+};
+
+}  // namespace
+
+const Backend& vhost_net_backend() {
+  static const VhostNetBackend b;
+  return b;
+}
+
+}  // namespace viosim::models
