@@ -43,7 +43,8 @@ class Core final : public core::Component {
   void finish() override;
 
   // Called by threads: `by` ran [from, to) in `category` (nullptr: idle).
-  void charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by);
+  // Returns the part charged (after the statistics reset).
+  core::Duration charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by);
   // The same slice on the core's trace track, without accounting it.
   void trace_slice(CpuCategory category, core::Time from, core::Time to, const HostThread* by);
   void thread_ready(HostThread& t, const HostThread* waker);

@@ -91,7 +91,7 @@ void HostThread::each_segment(core::Time until, F f) const {
 void HostThread::charge_step(core::Time until) {
   core::TraceWriter* tw = sim().tracer();
   each_segment(until, [&](CpuCategory category, core::Time from, core::Time to) {
-    core_->charge(category, from, to, this);
+    used_[static_cast<size_t>(category)] += core_->charge(category, from, to, this);
     if (tw) tw->slice(trace_track(), category_name(category), "cpu", from, to);
   });
 }
@@ -308,6 +308,15 @@ void HostThread::continue_with(Continuation k) {
   }
 }
 
-void HostThread::on_reset_stats() { syscalls_by_kind_.fill(0); }
+void HostThread::on_reset_stats() {
+  syscalls_by_kind_.fill(0);
+  used_.fill(core::Duration::zero());
+}
+
+std::array<core::Duration, kCpuCategories> HostThread::usage() const {
+  std::array<core::Duration, kCpuCategories> u = used_;
+  add_open_usage(u, core_->accounting_start());
+  return u;
+}
 
 }  // namespace viosim::models

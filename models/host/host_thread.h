@@ -92,6 +92,9 @@ class HostThread final : public core::Component, public EventFdListener {
   uint64_t syscalls(Syscall s) const { return syscalls_by_kind_[static_cast<size_t>(s)]; }
   uint64_t syscalls() const { return syscalls_.value(); }
   uint64_t wakeups() const { return wakeups_.value(); }
+  // Time this thread's steps and spins took on its core, by category, since
+  // the core's statistics reset (its open step up to now included).
+  std::array<core::Duration, kCpuCategories> usage() const;
 
   // Used by Core.
   void switch_in(core::Cycles cost);
@@ -132,7 +135,8 @@ class HostThread final : public core::Component, public EventFdListener {
   std::vector<Core*> allowed_;
   State state_ = State::kBlocked;
   Continuation next_;       // what runs when the current step, spin or block ends
-  CpuCategory step_category_ = CpuCategory::kIdle;  // of a spin or a one-segment step
+  CpuCategory step_category_ = CpuCategory::kIdle;
+  std::array<core::Duration, kCpuCategories> used_{};  // of a spin or a one-segment step
   std::array<Segment, kMaxSegments> segments_{};
   int segment_count_ = 0;  // 0: the step is one segment of step_category_
   core::Time step_start_;

@@ -1,9 +1,10 @@
 // The pieces of one run, built from a PathConfig: the host (cores, the
-// wire both ways, the external peer), the VM (vCPUs, guest OSes, flows) and
-// whatever the VM's backend adds (backend.h). Components register with the
-// simulator as they are built and must outlive the run, so the assembly
-// owns them all. Every connection made while building is recorded with
-// hop(): the path graph is read back from that record, never drawn apart.
+// wire both ways, the external peer, the host NIC and the switch between it
+// and the VMs) and, per VM, its vCPUs, guest OSes and whatever its backend
+// adds (backend.h). Components register with the simulator as they are
+// built and must outlive the run, so the assembly owns them all. Every
+// connection made while building is recorded with hop(): the path graph is
+// read back from that record, never drawn apart.
 #pragma once
 
 #include <functional>
@@ -28,23 +29,16 @@
 namespace viosim::models {
 
 class Backend;
+struct Assembly;
 
-struct Assembly {
-  // Builds the host and the VM, then the backend's pieces: once built,
-  // `graph` holds the wiring and the simulator is ready to run.
-  // `tracer` (may be null) sees the pieces from their construction on.
-  Assembly(const PathConfig& c, const Backend& backend, core::TraceWriter* tracer = nullptr);
+// One VM and its backend's pieces.
+struct VmAssembly {
+  VmAssembly(Assembly& host, uint32_t index);
 
-  const PathConfig& config;
+  Assembly& host;
+  const uint32_t index;
+  const VmConfig& config;
   const Backend& backend;
-  core::Simulator sim;
-  PacketPool pool;
-  PathGraph graph;  // the wiring, as it was made
-  std::vector<std::unique_ptr<Core>> cores;
-  std::vector<std::unique_ptr<HostThread>> threads;
-  std::vector<std::unique_ptr<FlowStats>> flows;
-  std::unique_ptr<Wire> to_peer, from_peer;
-  std::unique_ptr<ExternalPeer> peer;
   // One vCPU and guest OS per queue pair (vCPU i sends on queue pair i).
   std::vector<std::unique_ptr<VCpu>> vcpus;
   std::vector<std::unique_ptr<GuestOs>> oses;
@@ -52,9 +46,6 @@ struct Assembly {
   std::vector<std::unique_ptr<VirtioNetDriver>> drivers;
   std::vector<std::unique_ptr<TapQueue>> taps;
   std::unique_ptr<TapSteering> tap_steering;
-  std::unique_ptr<MultiQueueRx> nic_rx;
-  std::vector<std::unique_ptr<EventFd>> calls;
-  std::vector<std::unique_ptr<Irqfd>> irqfds;
   std::unique_ptr<QemuVirtioNet> qemu;
   std::vector<std::unique_ptr<VhostNet>> vhosts;
   std::vector<std::unique_ptr<VhostUserPmd>> pmds;
@@ -66,8 +57,78 @@ struct Assembly {
   ConnectionQueues hw_steering;  // connection -> hardware queue, by RSS
   std::vector<std::unique_ptr<std::function<void()>>> vfio_bodies;  // each remapped vector's handler loop
   std::vector<core::Component*> nic_drivers;  // whichever drivers the VM runs, one per queue pair
-  // A frame the host kernel sent through its NIC has left: the queue's TX
-  // completion (paths whose host stack drives the NIC).
+  // Where a frame from the wire for this VM goes first (its backend sets
+  // it: the host NIC's queues, or its own VF's).
+  std::function<void(uint32_t packet)> from_wire;
+
+  // A name for one of this VM's pieces: the first VM's keep the names a
+  // one-VM host always had (their random streams stay as they were);
+  // another VM's are prefixed with "vm<index>_". `vm_name("_tap0")` is
+  // "vm<index>_tap0" for every VM.
+  std::string own(const std::string& base) const;
+  std::string vm_name(const std::string& suffix) const { return "vm" + std::to_string(index) + suffix; }
+
+  uint32_t pairs() const { return static_cast<uint32_t>(oses.size()); }
+  uint32_t backend_core(uint32_t i) const;
+  // The vector of queue pair `i`'s rx or tx queue and the vCPU it reaches.
+  uint32_t rx_vector(uint32_t i) const;
+  uint32_t tx_vector(uint32_t i) const;
+  VCpu& irq_vcpu(uint32_t i) const { return *vcpus[config.shared_vector ? 0 : i]; }
+  GuestOs& irq_os(uint32_t i) const { return *oses[config.shared_vector ? 0 : i]; }
+  // A call eventfd injecting `vector` into `vcpu` through KVM's irqfd.
+  EventFd& call(const std::string& name, VCpu& vcpu, uint32_t vector);
+
+  // Shared pieces backends build from.
+  // Tap queues (one per queue pair) behind the host's bridge, read by
+  // `reader` (in `reader_where`); frames for this VM come in through the
+  // host NIC's kernel queues.
+  void build_taps(const std::string& reader, const std::string& reader_where);
+  // The guest's virtio-net driver and a queue pair per vCPU.
+  void build_virtio_queues();
+  // Hardware queues (an SR-IOV VF's when `vf`, else the host NIC's on bare
+  // metal), one per queue pair, with their drivers; frames for this VM
+  // reach them from the wire (the NIC's embedded switch).
+  void build_hardware_queues(bool vf);
+  // The guest stack's hops through its NIC driver `device` (in `where`).
+  void guest_stack_hops(const std::string& device, const std::string& where);
+  // Assembly::hop for this VM's pieces: with several VMs on the host, a
+  // place of the VM's own (not the host NIC, the switch, the wire or the
+  // peer) carries the VM's name, so that each VM is drawn apart.
+  void hop(const std::string& from, const std::string& from_where, const std::string& to, const std::string& to_where,
+           const std::string& how);
+
+  static constexpr uint32_t kRxVector = 35;
+  static constexpr uint32_t kTxVector = 36;
+
+ private:
+  friend struct Assembly;
+  void build_guest();
+};
+
+struct Assembly {
+  // Builds the host and every VM, each VM's backend's pieces, then the
+  // wire into the host: once built, `graph` holds the wiring and the
+  // simulator is ready to run. `tracer` (may be null) sees the pieces from
+  // their construction on.
+  explicit Assembly(const PathConfig& c, core::TraceWriter* tracer = nullptr);
+
+  const PathConfig& config;
+  core::Simulator sim;
+  PacketPool pool;
+  PathGraph graph;  // the wiring, as it was made
+  std::vector<std::unique_ptr<Core>> cores;
+  std::vector<std::unique_ptr<HostThread>> threads;
+  std::vector<std::unique_ptr<FlowStats>> flows;
+  std::unique_ptr<Wire> to_peer, from_peer;
+  std::unique_ptr<ExternalPeer> peer;
+  std::vector<std::unique_ptr<EventFd>> calls;
+  std::vector<std::unique_ptr<Irqfd>> irqfds;
+  std::vector<std::unique_ptr<VmAssembly>> vms;
+  // The host NIC's receive queues behind RSS (made by the first VM whose
+  // backend needs them: in interrupt mode with the kernel's bridge behind,
+  // or polled by DPDK), and the frames the kernel sent through it.
+  std::unique_ptr<MultiQueueRx> nic_rx;
+  bool nic_rx_polled = false;
   std::function<void(const Packet&)> tx_completion;
   ConnectionQueues host_txq;  // connection -> host NIC queue pair it is sent on
 
@@ -80,37 +141,22 @@ struct Assembly {
 
   Core& core(uint32_t i);
   HostThread& thread(const std::string& name, uint32_t core_index);
-  uint32_t pairs() const { return static_cast<uint32_t>(oses.size()); }
-  uint32_t backend_core(uint32_t i) const;
-  // The vector of queue pair `i`'s rx or tx queue and the vCPU it reaches.
-  uint32_t rx_vector(uint32_t i) const;
-  uint32_t tx_vector(uint32_t i) const;
-  VCpu& irq_vcpu(uint32_t i) const { return *vcpus[config.shared_vector ? 0 : i]; }
-  GuestOs& irq_os(uint32_t i) const { return *oses[config.shared_vector ? 0 : i]; }
-  // A call eventfd injecting `vector` into `vcpu` through KVM's irqfd.
-  EventFd& call(const std::string& name, VCpu& vcpu, uint32_t vector);
+  // The VM a packet's flow ends in.
+  VmAssembly& vm_of(uint32_t packet) { return *vms[config.flows[pool[packet].flow].vm]; }
 
-  // Shared pieces backends build from.
-  // The host NIC's receive queues behind RSS; in interrupt mode each with its
-  // softirq thread on its IRQ core, handing frames to `deliver`.
-  void build_nic_rx(bool polled, core::Cycles deliver_cost, HostNicRx::Deliver deliver);
-  // Kernel networking in front of `tap_queues` tap queues, read by `reader`
-  // (in `reader_where`): the NIC's queues with their interrupts and NAPI on
-  // the IRQ cores, the bridge, and the tap's queue choice.
-  void build_host_rx_to_tap(uint32_t tap_queues, const std::string& reader, const std::string& reader_where);
-  // The guest's virtio-net driver and a queue pair per vCPU.
-  void build_virtio_queues();
-  // Hardware queues (an SR-IOV VF's when `vf`, else the host NIC's on bare
-  // metal), one per queue pair, with their drivers.
-  void build_hardware_queues(bool vf);
-  // The guest stack's hops through its NIC driver `device` (in `where`).
-  void guest_stack_hops(const std::string& device, const std::string& where);
-
-  static constexpr uint32_t kRxVector = 35;
-  static constexpr uint32_t kTxVector = 36;
+  // The host NIC's queues for the kernel: interrupts and NAPI on the IRQ
+  // cores, then the bridge, which hands each frame to its VM's tap (made
+  // once; every tap-based VM shares it).
+  void kernel_nic_rx();
+  // The host NIC's queues left to DPDK's polling (made once).
+  MultiQueueRx& polled_nic_rx();
 
  private:
-  void build_common();
+  friend struct VmAssembly;
+  void build_host();
+  void build_flows();
+  void wire_in();
+  void make_nic_rx(bool polled, core::Cycles deliver_cost, HostNicRx::Deliver deliver);
 };
 
 // Names keep the single-queue path's (queue 0, vCPU 0) so that its

@@ -2,7 +2,7 @@
 // QEMU's userspace device, vhost-net, vhost-user, a passthrough VF) or, for
 // the reference, the host's own stack on bare metal. Each is one object in
 // one file under models/paths/backends/, behind this interface: it states
-// its traits and queue limits, builds its pieces into an Assembly (wiring
+// its traits and queue limits, builds its pieces for a VM (wiring
 // each hop it makes into the path graph as it wires it), and reports its
 // per-queue counts. backends() is the one list; the builder, the validator,
 // `viosim graph` and explain look a backend up there and never switch over
@@ -18,7 +18,7 @@
 
 namespace viosim::models {
 
-struct Assembly;
+struct VmAssembly;
 
 // What a backend lets a guest NIC have (reference/mechanisms.md 1.2, 3.2,
 // 4.3 and 7.2 give the sources, in each backend's file).
@@ -30,11 +30,17 @@ struct QueueLimits {
   uint32_t queue_size_multiple = 1;  // ring length granularity
 };
 
+// How a VM's NIC meets the host's switch: a tap on the kernel's bridge, a
+// vhost-user port of OVS-DPDK (which then owns the physical NIC), a VF of
+// the NIC's embedded switch, or no VM at all (bare metal).
+enum class Attachment : uint8_t { kTap, kVhostUserPort, kVf, kNative };
+
 struct BackendTraits {
+  Attachment attachment = Attachment::kTap;  // kNative: no VM, the stack runs on a host core
+  bool native() const { return attachment == Attachment::kNative; }
   bool virtio = false;            // virtio rings in guest memory (mergeable 1536-byte buffers, MSI-X per virtqueue)
   bool one_queue = false;         // one queue whatever the vCPUs (e1000)
   bool worker_per_queue = false;  // a thread per queue pair, each on a free core of its own unless pinned (vhost-net)
-  bool native = false;            // no VM: the stack runs on a host core (bare metal)
   bool host_nic_rings = false;    // its rings are the host NIC's, not the VM NIC's queue_size (bare metal)
   QueueLimits limits;
 };
@@ -50,15 +56,16 @@ class Backend {
   std::string_view name() const { return name_; }  // the scenario's enum name: "VHOST_NET"
   const BackendTraits& traits() const { return traits_; }
 
-  // Builds this backend's pieces for the VM of `a` (whose vCPUs, guest OSes,
-  // flows, wire and peer exist already): its threads and devices, the guest
-  // drivers that talk to them, and the way to and from the wire, recording
-  // every connection it makes with Assembly::hop.
-  virtual void build(Assembly& a) const = 0;
+  // Builds this backend's pieces for the VM `vm` (whose vCPUs, guest OSes
+  // and flows exist already, on a host whose cores, wire out and peer do):
+  // its threads and devices, the guest drivers that talk to them, the way
+  // to the wire and VmAssembly::from_wire for the way in, recording every
+  // connection it makes with VmAssembly::hop.
+  virtual void build(VmAssembly& vm) const = 0;
   // The VM's queue pairs as its drivers saw them: packets each way,
   // interrupts handled, doorbells written. The default reads the drivers'
   // counters; a backend whose interrupts are counted elsewhere overrides it.
-  virtual std::vector<PathResults::VmQueueCounts> queue_counts(const Assembly& a) const;
+  virtual std::vector<PathResults::VmQueueCounts> queue_counts(const VmAssembly& vm) const;
 
  private:
   PathBackend id_;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,15 +39,14 @@ enum class PathBackend : uint8_t { kE1000, kVirtioUserspace, kVhostNet, kVhostUs
 // (backend.h); "?" for none.
 std::string_view backend_name(PathBackend b);
 
-struct PathConfig {
-  PathBackend backend = PathBackend::kVhostNet;
-  uint64_t seed = 1;
-  core::Duration duration = core::Milliseconds(100);
-  core::Duration warmup = core::Milliseconds(10);
-
-  // Host.
-  SocketConfig socket;  // each flow's socket in the guest (or on bare metal)
-  uint32_t cores = 8;
+// One VM on the host: its backend, vCPUs and their cores, its NIC's queues
+// and the guest inside (costs from the host profile, per VM so that a
+// sweep or a test may vary one).
+struct VmConfig {
+  std::string name = "vm0";  // the scenario's name for it (results, graph); pieces are named by index
+  // A backend of its own, which the run's compared backend does not change
+  // (a passthrough VM beside vhost-net ones); empty: PathConfig::backend.
+  std::optional<PathBackend> fixed_backend;
   uint32_t vcpu_core = 2;     // the VM's vCPU thread
   uint32_t backend_core = 4;  // QEMU main loop, vhost worker or PMD
   // A multi-queue VM: vCPU i on vcpu_cores[i] (vcpu_core when empty; its
@@ -60,20 +60,10 @@ struct PathConfig {
   // One MSI-X vector for all of a virtio device's queues (too few vectors),
   // its interrupts on vCPU 0; else a vector per queue, queue i's on vCPU i.
   bool shared_vector = false;
-  uint32_t irq_core = 6;      // the host NIC queue's interrupt and softirq (and VFIO's)
-  // A multi-queue host NIC: its receive queues, the core each one's vector
-  // and softirq run on (queue i on irq_cores[i mod size]; empty: irq_core),
-  // and RSS: the key and the indirection table (empty: entry i -> i mod queues).
-  uint32_t nic_queues = 1;
-  std::vector<uint32_t> irq_cores;
-  std::vector<uint8_t> rss_key;
-  std::vector<uint16_t> rss_indirection;
-  uint32_t rss_entries = 128;
-  CpuCosts cpu;
-  HostNetCosts host_net;
   VCpu::Config vcpu;
 
   // Guest.
+  SocketConfig socket;  // each flow's socket in the guest (or on bare metal)
   GuestCosts guest;
   VirtioNetDriver::Config driver;
   uint16_t queue_size = 256;
@@ -93,6 +83,33 @@ struct PathConfig {
   bool vtd_posted = true;
   uint32_t iotlb_entries = 64;
   uint64_t iommu_page_bytes = 4096;
+};
+
+struct PathConfig {
+  PathBackend backend = PathBackend::kVhostNet;  // the one this run compares (its results' name)
+  uint64_t seed = 1;
+  core::Duration duration = core::Milliseconds(100);
+  core::Duration warmup = core::Milliseconds(10);
+
+  // Host.
+  uint32_t cores = 8;
+  uint32_t irq_core = 6;      // the host NIC queue's interrupt and softirq (and VFIO's)
+  // A multi-queue host NIC: its receive queues, the core each one's vector
+  // and softirq run on (queue i on irq_cores[i mod size]; empty: irq_core),
+  // and RSS: the key and the indirection table (empty: entry i -> i mod queues).
+  uint32_t nic_queues = 1;
+  std::vector<uint32_t> irq_cores;
+  std::vector<uint8_t> rss_key;
+  std::vector<uint16_t> rss_indirection;
+  uint32_t rss_entries = 128;
+  CpuCosts cpu;
+  HostNetCosts host_net;
+
+  // The VMs (each flow names one of them by index).
+  std::vector<VmConfig> vms{1};
+  VmConfig& vm(size_t i = 0) { return vms.at(i); }
+  const VmConfig& vm(size_t i = 0) const { return vms.at(i); }
+  PathBackend backend_of(size_t vm_index) const { return vms.at(vm_index).fixed_backend.value_or(backend); }
 
   // Host NIC, wire, peer, traffic.
   HostNicRx::Config nic;

@@ -15,7 +15,7 @@
 namespace viosim::models {
 
 PathGraph build_path_graph(const PathConfig& config) {
-  Assembly assembly(config, backend(config.backend));
+  Assembly assembly(config);
   return std::move(assembly.graph);
 }
 
@@ -32,10 +32,23 @@ void check_path_graph(const PathGraph& g) {
         g, from, boost::color_map(boost::make_iterator_property_map(colour.begin(), boost::get(boost::vertex_index, g))));
     return colour[to] != boost::white_color;
   };
-  const auto app = find(place::kApplication);
+  // Every VM's application ("application", or "NAME: application" on a
+  // host with several VMs) both ways.
+  const std::string app = place::kApplication;
+  const std::string suffix = ": " + app;
   const auto peer = find(place::kPeer);
-  if (!reaches(app, peer)) throw std::logic_error("packets from the application cannot reach the peer");
-  if (!reaches(peer, app)) throw std::logic_error("packets from the peer cannot reach the application");
+  int apps = 0;
+  for (auto [it, end] = boost::vertices(g); it != end; ++it) {
+    const std::string& name = g[*it].name;
+    const bool is_app =
+        name == app || (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0);
+    if (!is_app) continue;
+    ++apps;
+    const std::string who = name == app ? "the application" : "\"" + name + "\"";
+    if (!reaches(*it, peer)) throw std::logic_error("packets from " + who + " cannot reach the peer");
+    if (!reaches(peer, *it)) throw std::logic_error("packets from the peer cannot reach " + who);
+  }
+  if (apps == 0) throw std::logic_error("the path has no \"" + app + "\"");
 }
 
 void write_dot(const PathGraph& g, const std::string& title, std::ostream& out) {

@@ -63,8 +63,25 @@ PathResults collect(Assembly& t, double wall_s) {
   for (int d = 0; d < 2; ++d) {
     for (double& h : r.hop_mean_us[d]) h = r.hop_packets[d] > 0 ? h / double(r.hop_packets[d]) * 1e-6 : 0;
   }
-  r.per_vm_queue = t.backend.queue_counts(t);
-  for (const auto& q : r.per_vm_queue) r.nic_packets += q.rx_packets + q.tx_packets;
+  for (const auto& vm : t.vms) {
+    PathResults::VmResults& v = r.vms.emplace_back();
+    v.name = vm->config.name;
+    v.backend = std::string(vm->backend.name());
+    v.queues = vm->backend.queue_counts(*vm);
+    for (const auto& q : v.queues) v.nic_packets += q.rx_packets + q.tx_packets;
+    r.nic_packets += v.nic_packets;
+    r.per_vm_queue.insert(r.per_vm_queue.end(), v.queues.begin(), v.queues.end());
+    for (const auto& vcpu : vm->vcpus) {
+      v.vcpu_cores.push_back(vcpu->thread().core().index());
+      v.exits += vcpu->exits();
+      v.interrupts += vcpu->interrupts();
+      const auto u = vcpu->thread().usage();
+      for (int i = 0; i < kCpuCategories; ++i) v.vcpu_cpu_s[i] += u[i].seconds();
+    }
+    for (size_t f = 0; f < c.flows.size(); ++f) {
+      if (c.flows[f].vm == vm->index) v.flows.push_back(f);
+    }
+  }
   for (const core::Component* comp : t.sim.components()) {
     r.drops += counter(*comp, "drops") + counter(*comp, "qdisc_drops") + counter(*comp, "socket_drops");
   }
@@ -73,19 +90,20 @@ PathResults collect(Assembly& t, double wall_s) {
       const HostNicRx& rx = t.nic_rx->queue(q);
       r.per_queue.push_back({counter(rx, "frames"), rx.drops(), rx.interrupts(), rx.tx_cleaned()});
     }
-  } else {
-    for (const auto& q : t.hw_queues) {
+  }
+  for (const auto& vm : t.vms) {
+    for (const auto& q : vm->hw_queues) {
       r.per_queue.push_back({counter(*q, "rx_frames"), q->drops(), q->interrupts(), counter(*q, "tx_frames")});
     }
-  }
-  if (t.iotlb) {
-    r.iotlb_hits = t.iotlb->hits();
-    r.iotlb_misses = t.iotlb->misses();
-  }
-  for (const auto& v : t.vcpus) {
-    r.exits += v->exits();
-    for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] += v->exits(static_cast<ExitReason>(i));
-    r.guest_interrupts += v->interrupts();
+    if (vm->iotlb) {
+      r.iotlb_hits += vm->iotlb->hits();
+      r.iotlb_misses += vm->iotlb->misses();
+    }
+    for (const auto& v : vm->vcpus) {
+      r.exits += v->exits();
+      for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] += v->exits(static_cast<ExitReason>(i));
+      r.guest_interrupts += v->interrupts();
+    }
   }
   for (auto& th : t.threads) {
     r.host_syscalls += th->syscalls();  // QEMU's on the vCPU thread (e1000) count too
@@ -114,13 +132,16 @@ void check_cores(const PathConfig& config) {
                                   std::to_string(config.cores) + " cores");
     }
   };
-  check_core(config.vcpu_core, "a vCPU");
-  for (uint32_t c : config.vcpu_cores) check_core(c, "a vCPU");
-  check_core(config.backend_core, "a backend thread");
-  for (uint32_t c : config.backend_cores) check_core(c, "a backend thread");
+  for (size_t k = 0; k < config.vms.size(); ++k) {
+    const VmConfig& vm = config.vms[k];
+    check_core(vm.vcpu_core, "a vCPU");
+    for (uint32_t c : vm.vcpu_cores) check_core(c, "a vCPU");
+    check_core(vm.backend_core, "a backend thread");
+    for (uint32_t c : vm.backend_cores) check_core(c, "a backend thread");
+    backend(config.backend_of(k));  // one that exists
+  }
   check_core(config.irq_core, "a NIC interrupt");
   for (uint32_t c : config.irq_cores) check_core(c, "a NIC interrupt");
-  backend(config.backend);  // one that exists
 }
 
 // The wiring connects the application and the peer both ways.
@@ -149,7 +170,7 @@ PathResults run_path(const PathConfig& config) {
   core::TraceWriter* trace = config.trace != nullptr ? config.trace : trace_file.get();
   // Components trace from their construction on, so the tracer is set
   // before the assembly is built (through the simulator it makes).
-  Assembly t(config, backend(config.backend), trace);
+  Assembly t(config, trace);
   check_connected(t.graph);
   run_sliced(t.sim, config, [&t] {
     Delivered d;

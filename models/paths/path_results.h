@@ -85,7 +85,20 @@ struct PathResults {
     uint64_t interrupts = 0;  // its vectors' interrupts the driver handled
     uint64_t kicks = 0;       // doorbell writes (virtio kicks, VF tail writes)
   };
-  std::vector<VmQueueCounts> per_vm_queue;  // the VM's queue pairs, by its drivers
+  std::vector<VmQueueCounts> per_vm_queue;  // every VM's queue pairs, by its drivers, VM by VM
+  // Each VM on the host, in the scenario's order.
+  struct VmResults {
+    std::string name;
+    std::string backend;
+    std::vector<uint32_t> vcpu_cores;
+    std::array<double, kCpuCategories> vcpu_cpu_s{};  // its vCPU threads' time, by category
+    uint64_t exits = 0;
+    uint64_t interrupts = 0;  // injected into its vCPUs
+    uint64_t nic_packets = 0;  // through its virtual NIC, both directions
+    std::vector<VmQueueCounts> queues;
+    std::vector<size_t> flows;  // indexes into `flows` of the flows that end in it
+  };
+  std::vector<VmResults> vms;
   double busy_cycles = 0;      // non-idle cycles over all cores
   // Mean one-way journey per hop (FlowStats::hop_name), by direction.
   std::array<std::array<double, 4>, 2> hop_mean_us{};

@@ -21,6 +21,7 @@ struct FlowConfig {
   std::string name;
   Pattern pattern = Pattern::kRequestResponse;
   bool from_guest = true;  // the source / client is the VM (else the external peer)
+  uint32_t vm = 0;         // which VM of the host (PathConfig::vms) is its end there
   // Open loop and bulk.
   double rate_pps = 100'000;
   Arrival arrival = Arrival::kPoisson;

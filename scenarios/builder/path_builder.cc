@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -33,7 +34,7 @@ PathBackend model_backend(viosim::Backend b) {
 
 namespace {
 
-void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
+void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmConfig& vm) {
   const Units u{h.frequency_ghz()};
   // CPU and scheduler.
   c.cpu.frequency_hz = static_cast<uint64_t>(std::llround(h.frequency_ghz() * 1e9));
@@ -51,7 +52,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
 
   // Exits: every round trip pays exit_entry_cycles (its hardware part to
   // exit/entry, the rest to KVM); the classes add to it.
-  models::ExitCosts& e = c.vcpu.exits;
+  models::ExitCosts& e = vm.vcpu.exits;
   e.exit_entry = core::Cycles(std::min(h.exit_transition_cycles(), h.exit_entry_cycles()));
   const core::Cycles kvm_base(h.exit_entry_cycles() - e.exit_entry.count());
   e.handler.fill(kvm_base);
@@ -67,9 +68,8 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
   e.irqfd_inject = u.ns(h.irqfd_inject_ns());
   // An x2APIC ICR write that sends a virtual IPI: the exit round trip,
   // and KVM's delivery to the target vCPU for the rest.
-  e.ipi_send = core::Cycles(h.virtual_ipi_cycles() > h.exit_entry_cycles()
-                                ? h.virtual_ipi_cycles() - h.exit_entry_cycles()
-                                : 0);
+  e.ipi_send =
+      core::Cycles(h.virtual_ipi_cycles() > h.exit_entry_cycles() ? h.virtual_ipi_cycles() - h.exit_entry_cycles() : 0);
 
   // Host network stack.
   models::HostNetCosts& n = c.host_net;
@@ -84,7 +84,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
   n.copy_bytes_per_s = static_cast<uint64_t>(h.copy_bandwidth_gb_per_s() * 1e9);
 
   // Guest.
-  models::GuestCosts& g = c.guest;
+  models::GuestCosts& g = vm.guest;
   g.app_send = u.ns(h.guest_app_send_ns());
   g.app_receive = u.ns(h.guest_app_receive_ns());
   g.socket_syscall = u.ns(h.guest_syscall_ns());
@@ -99,12 +99,12 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c) {
   g.driver_rx_refill = u.ns(h.guest_driver_refill_ns());
 
   // Backends.
-  c.qemu.costs = {u.ns(h.qemu_dispatch_ns()), u.ns(h.qemu_pop_ns()), u.ns(h.qemu_push_ns()),
-                  u.ns(h.qemu_receive_ns())};
-  c.vhost.costs = {u.ns(h.vhost_work_ns()), u.ns(h.vhost_tx_packet_ns()), u.ns(h.vhost_tx_batch_ns()),
-                   u.ns(h.vhost_rx_packet_ns()), u.ns(h.vhost_used_flush_ns())};
-  c.pmd.costs = {u.ns(h.pmd_poll_queue_ns()),   u.ns(h.pmd_burst_ns()),          u.ns(h.pmd_copy_packet_ns()),
-                 u.ns(h.pmd_copy_packet_ns()),  u.ns(h.pmd_switch_packet_ns()), u.ns(h.pmd_nic_packet_ns())};
+  vm.qemu.costs = {u.ns(h.qemu_dispatch_ns()), u.ns(h.qemu_pop_ns()), u.ns(h.qemu_push_ns()),
+                   u.ns(h.qemu_receive_ns())};
+  vm.vhost.costs = {u.ns(h.vhost_work_ns()), u.ns(h.vhost_tx_packet_ns()), u.ns(h.vhost_tx_batch_ns()),
+                    u.ns(h.vhost_rx_packet_ns()), u.ns(h.vhost_used_flush_ns())};
+  vm.pmd.costs = {u.ns(h.pmd_poll_queue_ns()),  u.ns(h.pmd_burst_ns()),         u.ns(h.pmd_copy_packet_ns()),
+                  u.ns(h.pmd_copy_packet_ns()), u.ns(h.pmd_switch_packet_ns()), u.ns(h.pmd_nic_packet_ns())};
 }
 
 // A 40-byte Toeplitz key drawn from the scenario's seed (splitmix64), as
@@ -126,24 +126,38 @@ std::vector<uint8_t> random_rss_key(uint64_t seed) {
 // Ethernet + IPv4 + UDP headers and the FCS around a payload.
 uint32_t frame_for_payload(uint32_t payload) { return std::max<uint32_t>(64, payload + 14 + 20 + 8 + 4); }
 
-models::FlowConfig build_flow(const viosim::Flow& f, const std::string& path, const std::string& vm_name,
+// The index of the VM named `name`, if one is.
+std::optional<uint32_t> vm_index(const viosim::Scenario& s, const std::string& name) {
+  for (int v = 0; v < s.vm_size(); ++v) {
+    if (s.vm(v).name() == name) return static_cast<uint32_t>(v);
+  }
+  return std::nullopt;
+}
+
+models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, const std::string& path,
                               double line_rate_bps) {
   models::FlowConfig m;
   m.name = f.name();
-  const bool src_vm = f.src() == vm_name;
-  const bool dst_vm = f.dst() == vm_name;
-  if (src_vm && dst_vm) throw NotModelled(path + ".dst", "flow \"" + f.name() + "\" stays inside one VM");
+  const std::optional<uint32_t> src = vm_index(s, f.src());
+  const std::optional<uint32_t> dst = vm_index(s, f.dst());
+  const bool src_vm = src.has_value();
+  const bool dst_vm = dst.has_value();
+  if (src_vm && dst_vm && *src == *dst)
+    throw NotModelled(path + ".dst", "flow \"" + f.name() + "\" stays inside one VM");
   if (!src_vm && !dst_vm) {
-    throw NotModelled(path, "flow \"" + f.name() + "\" does not touch VM \"" + vm_name + "\"");
+    throw NotModelled(path, "flow \"" + f.name() + "\" touches no VM");
   }
+  m.vm = src_vm ? *src : *dst;
   if ((src_vm ? f.dst() : f.src()) != "external") {
     throw NotModelled(path + (src_vm ? ".dst" : ".src"), "flow \"" + f.name() +
                                                              "\" goes VM to VM; only flows to or from \"external\" "
-                                                             "are modelled yet");
+                                                             "are modelled yet (VM-to-VM traffic through the host "
+                                                             "switch is not)");
   }
   if (f.protocol() != viosim::Flow::UDP) {
-    throw NotModelled(path + ".protocol", "flow \"" + f.name() + "\" asks for TCP, which is not modelled yet "
-                                          "(no congestion control, ACKs or segmentation); use protocol: UDP");
+    throw NotModelled(path + ".protocol", "flow \"" + f.name() +
+                                              "\" asks for TCP, which is not modelled yet "
+                                              "(no congestion control, ACKs or segmentation); use protocol: UDP");
   }
   m.from_guest = src_vm;
   m.tuple.src_ip = models::parse_ipv4(f.src_ip());
@@ -157,11 +171,13 @@ models::FlowConfig build_flow(const viosim::Flow& f, const std::string& path, co
     m.pattern = models::FlowConfig::Pattern::kRequestResponse;
     m.request_bytes = frame_for_payload(rr.request_bytes());
     m.response_bytes = frame_for_payload(rr.response_bytes());
-    for (const auto& [bytes, field] : {std::pair{m.request_bytes, "request_bytes"}, std::pair{m.response_bytes, "response_bytes"}}) {
+    for (const auto& [bytes, field] :
+         {std::pair{m.request_bytes, "request_bytes"}, std::pair{m.response_bytes, "response_bytes"}}) {
       if (bytes > 1518) {
         throw NotModelled(path + ".request_response." + field,
-                          "flow \"" + f.name() + "\": a " + field + " payload above 1472 B needs more than one "
-                          "1518-byte frame, and messages of several frames are not modelled yet");
+                          "flow \"" + f.name() + "\": a " + field +
+                              " payload above 1472 B needs more than one "
+                              "1518-byte frame, and messages of several frames are not modelled yet");
       }
     }
     m.outstanding = rr.outstanding() * f.connections();
@@ -205,86 +221,128 @@ std::vector<PathBackend> compared_backends(const viosim::Scenario& s) {
 }
 
 models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend backend) {
-  if (s.vm_size() != 1) {
-    throw NotModelled(s.vm_size() > 1 ? "vm[1]" : "vm", "a scenario with " + std::to_string(s.vm_size()) +
-                                                            " VMs: only one VM per host is modelled so far");
-  }
-  const viosim::Vm& vm = s.vm(0);
+  if (s.vm_size() == 0) throw NotModelled("vm", "a scenario with no VM");
   models::PathConfig c;
   c.backend = backend;
-  const models::BackendTraits& traits = models::backend(backend).traits();
   c.seed = s.seed();
   c.duration = core::Duration::from_seconds(s.run().duration_ms() * 1e-3);
   c.warmup = core::Duration::from_seconds(s.run().warmup_ms() * 1e-3);
-  fill_costs(s.host().costs(), c);
+  models::VmConfig costs;  // every VM's costs come from the host profile
+  fill_costs(s.host().costs(), c, costs);
+  // The run's backend (one of `compare`, else the first VM's) replaces
+  // every VM's but those that keep theirs (nic.fixed_backend).
 
-  // Cores: the vCPU where it is pinned, then the backend's thread and the
-  // NIC's interrupt on the lowest cores nobody else uses.
+  // Cores: each VM's vCPUs where they are pinned; then VM by VM its
+  // backend's threads on the lowest cores nobody else uses; then the NIC's
+  // interrupts.
   c.cores = s.host().cores();
   std::set<uint32_t> used;
-  c.vcpu_core = vm.pin_cores_size() > 0 ? vm.pin_cores(0) : 0;
-  for (uint32_t p : vm.pin_cores()) used.insert(p);
-  used.insert(c.vcpu_core);
+  for (const viosim::Vm& vm : s.vm()) {
+    for (uint32_t p : vm.pin_cores()) used.insert(p);
+  }
   auto next_free = [&]() -> uint32_t {
     for (uint32_t i = 0; i < c.cores; ++i) {
       if (used.insert(i).second) return i;
     }
     throw NotModelled("host.cores", "the host's " + std::to_string(c.cores) +
-                                        " cores leave none for the backend's threads and the NIC's interrupt; "
+                                        " cores leave none for the backends' threads and the NIC's interrupt; "
                                         "add cores or pin fewer");
   };
-  c.backend_core = vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
-  used.insert(c.backend_core);
-  // Multi-queue: vCPU i where pin_cores says (else on the lowest free
-  // cores), one queue pair per vCPU up to the device's queues (the guest
-  // driver's min(online CPUs, max queue pairs); E1000 has one), and the
-  // backend's threads: the listed cores, or for vhost-net a free core for
-  // each queue pair's worker, as the scheduler would spread them.
-  const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
-  c.queue_pairs = traits.one_queue ? 1 : std::min(vcpus, std::max<uint32_t>(1, vm.nic().queues()));
-  c.vcpu_cores.push_back(c.vcpu_core);
-  for (uint32_t i = 1; i < c.queue_pairs; ++i) {
-    c.vcpu_cores.push_back(i < static_cast<uint32_t>(vm.pin_cores_size()) ? vm.pin_cores(static_cast<int>(i))
-                                                                          : next_free());
+  const viosim::Nic* nic = &s.host().nic(0);
+  for (const auto& n : s.host().nic()) {
+    if (n.name() == s.vm(0).nic().uplink()) nic = &n;
   }
-  for (uint32_t b : vm.nic().backend_cores()) c.backend_cores.push_back(b);
-  if (c.backend_cores.empty()) {
-    c.backend_cores.push_back(c.backend_core);
-    for (uint32_t i = 1; traits.worker_per_queue && i < c.queue_pairs; ++i) {
-      c.backend_cores.push_back(next_free());
+  c.vms.clear();
+  std::optional<std::string> vhost_user_vm, tap_vm;  // the first VM of each kind
+  for (int k = 0; k < s.vm_size(); ++k) {
+    const viosim::Vm& vm = s.vm(k);
+    const std::string at = "vm[" + std::to_string(k) + "]";
+    models::VmConfig& v = c.vms.emplace_back(costs);
+    v.name = vm.name();
+    if (vm.nic().fixed_backend()) v.fixed_backend = model_backend(vm.nic().backend());
+    const PathBackend mine = c.backend_of(static_cast<size_t>(k));
+    const models::BackendTraits& traits = models::backend(mine).traits();
+    if (s.vm_size() > 1 && traits.native()) {
+      throw NotModelled(at + ".nic.backend", std::string(models::backend_name(mine)) +
+                                                 " runs the applications on the host itself, in place of one VM; "
+                                                 "it cannot stand for one of several VMs");
     }
+    // The host NIC is either the kernel's (taps on its bridge) or DPDK's
+    // (OVS-DPDK's vhost-user ports); VFs sit beside either.
+    if (traits.attachment == models::Attachment::kVhostUserPort && vhost_user_vm) {
+      throw NotModelled(at + ".nic.backend",
+                        "several VMs with VHOST_USER share OVS-DPDK's PMD threads and the "
+                        "physical port, which is not modelled yet");
+    }
+    if ((traits.attachment == models::Attachment::kVhostUserPort && tap_vm) ||
+        (traits.attachment == models::Attachment::kTap && vhost_user_vm)) {
+      throw NotModelled(at + ".nic.backend", "vm \"" + vm.name() + "\" runs " +
+                                                 std::string(models::backend_name(mine)) + " beside vm \"" +
+                                                 *(vhost_user_vm ? vhost_user_vm : tap_vm) +
+                                                 "\": OVS-DPDK (vhost-user) takes the host NIC from the kernel, "
+                                                 "whose bridge the tap-based backends need");
+    }
+    if (traits.attachment == models::Attachment::kVhostUserPort && !vhost_user_vm) vhost_user_vm = vm.name();
+    if (traits.attachment == models::Attachment::kTap && !tap_vm) tap_vm = vm.name();
+    if (vm.nic().uplink() != s.vm(0).nic().uplink()) {
+      throw NotModelled(at + ".nic.uplink",
+                        "VMs on different uplink NICs are not modelled yet; give every VM "
+                        "the same uplink");
+    }
+    v.vcpu_core = vm.pin_cores_size() > 0 ? vm.pin_cores(0) : next_free();
+    used.insert(v.vcpu_core);
+    v.backend_core = vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
+    used.insert(v.backend_core);
+    // Multi-queue: vCPU i where pin_cores says (else on the lowest free
+    // cores), one queue pair per vCPU up to the device's queues (the guest
+    // driver's min(online CPUs, max queue pairs); E1000 has one), and the
+    // backend's threads: the listed cores, or for vhost-net a free core for
+    // each queue pair's worker, as the scheduler would spread them.
+    const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
+    v.queue_pairs = traits.one_queue ? 1 : std::min(vcpus, std::max<uint32_t>(1, vm.nic().queues()));
+    v.vcpu_cores.push_back(v.vcpu_core);
+    for (uint32_t i = 1; i < v.queue_pairs; ++i) {
+      v.vcpu_cores.push_back(i < static_cast<uint32_t>(vm.pin_cores_size()) ? vm.pin_cores(static_cast<int>(i))
+                                                                            : next_free());
+    }
+    for (uint32_t b : vm.nic().backend_cores()) v.backend_cores.push_back(b);
+    if (v.backend_cores.empty()) {
+      v.backend_cores.push_back(v.backend_core);
+      for (uint32_t i = 1; traits.worker_per_queue && i < v.queue_pairs; ++i) v.backend_cores.push_back(next_free());
+    }
+    for (uint32_t b : v.backend_cores) used.insert(b);
+    const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
+    // virtnet_find_vqs asks for a vector per virtqueue of every queue pair
+    // the device has (active or not) plus the config vector.
+    v.shared_vector = traits.virtio && vectors < 2 * vm.nic().queues() + 1;
+
+    // The VM.
+    v.queue_size = static_cast<uint16_t>(vm.nic().queue_size());
+    v.event_idx = vm.nic().features().event_idx();
+    v.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
+    v.vcpu.apicv = vm.interrupts().apicv();
+    v.vtd_posted = vm.interrupts().vtd_posted();
+    v.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
+    v.vcpu.halt_poll_grow = vm.halt_polling().grow();
+    v.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());
+    v.vcpu.halt_poll_shrink = vm.halt_polling().shrink();
+    // A small datagram's truesize: the driver's receive buffer (virtio-net's
+    // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
+    // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
+    v.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
+    v.socket.truesize = (traits.virtio ? 1536 : 2048) + 256;
+    // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
+    // NIC's own rings on bare metal.
+    v.e1000.rx_ring = v.e1000.tx_ring = vm.nic().queue_size();
+    v.hw_queue.rx_ring = traits.host_nic_rings ? nic->rx_ring_size() : vm.nic().queue_size();
+    v.hw_queue.tx_ring = traits.host_nic_rings ? nic->tx_ring_size() : vm.nic().queue_size();
   }
-  for (uint32_t b : c.backend_cores) used.insert(b);
-  const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
-  // virtnet_find_vqs asks for a vector per virtqueue of every queue pair
-  // the device has (active or not) plus the config vector.
-  c.shared_vector = traits.virtio && vectors < 2 * vm.nic().queues() + 1;
   c.irq_core = next_free();
   // The host NIC's queues: one vector each, spread over the cores nobody
   // else uses, starting with the IRQ core (wrapping when there are fewer).
   c.irq_cores.push_back(c.irq_core);
 
-  // The VM.
-  c.queue_size = static_cast<uint16_t>(vm.nic().queue_size());
-  c.event_idx = vm.nic().features().event_idx();
-  c.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
-  c.vcpu.apicv = vm.interrupts().apicv();
-  c.vtd_posted = vm.interrupts().vtd_posted();
-  c.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
-  c.vcpu.halt_poll_grow = vm.halt_polling().grow();
-  c.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());
-  c.vcpu.halt_poll_shrink = vm.halt_polling().shrink();
-  // A small datagram's truesize: the driver's receive buffer (virtio-net's
-  // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
-  // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
-  c.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
-  c.socket.truesize = (traits.virtio ? 1536 : 2048) + 256;
-
-  // The host NIC the VM's traffic crosses, its link and the peer.
-  const viosim::Nic* nic = &s.host().nic(0);
-  for (const auto& n : s.host().nic()) {
-    if (n.name() == vm.nic().uplink()) nic = &n;
-  }
+  // The host NIC the VMs' traffic crosses, its link and the peer.
   c.nic_queues = nic->queues();
   for (uint32_t i = 1; i < c.nic_queues; ++i) {
     bool found = false;
@@ -296,7 +354,8 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
     }
     if (!found) break;  // the rest share the IRQ cores already chosen
   }
-  c.rss_key = nic->rss().key_hex() == "random" ? random_rss_key(s.seed()) : models::parse_hex_bytes(nic->rss().key_hex());
+  c.rss_key =
+      nic->rss().key_hex() == "random" ? random_rss_key(s.seed()) : models::parse_hex_bytes(nic->rss().key_hex());
   c.rss_entries = nic->rss().indirection_entries();
   for (uint32_t q : nic->rss().indirection_table()) c.rss_indirection.push_back(static_cast<uint16_t>(q));
   c.wire.line_rate_bps = static_cast<uint64_t>(nic->line_rate_gbps() * 1e9);
@@ -316,21 +375,18 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   }
   // A VF is a slice of the same NIC and bare metal drives the NIC itself:
   // their queues moderate as the NIC's do, and fetch descriptors over PCIe.
-  c.hw_queue.moderation = c.nic.moderation;
-  c.hw_queue.dma_latency = Units::nsd(s.host().costs().pcie_dma_read_ns());
-  c.hw_queue.iotlb_miss = Units::nsd(s.host().costs().iotlb_miss_ns());
-  // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
-  // NIC's own rings on bare metal.
-  c.e1000.rx_ring = c.e1000.tx_ring = vm.nic().queue_size();
-  c.hw_queue.rx_ring = traits.host_nic_rings ? nic->rx_ring_size() : vm.nic().queue_size();
-  c.hw_queue.tx_ring = traits.host_nic_rings ? nic->tx_ring_size() : vm.nic().queue_size();
+  for (models::VmConfig& v : c.vms) {
+    v.hw_queue.moderation = c.nic.moderation;
+    v.hw_queue.dma_latency = Units::nsd(s.host().costs().pcie_dma_read_ns());
+    v.hw_queue.iotlb_miss = Units::nsd(s.host().costs().iotlb_miss_ns());
+  }
   c.peer.rx_latency = Units::us(s.external().rx_latency_us());
   c.peer.tx_latency = Units::us(s.external().tx_latency_us());
 
   for (int i = 0; i < s.traffic().flow_size(); ++i) {
     const viosim::Flow& f = s.traffic().flow(i);
     const std::string path = "traffic.flow[" + std::to_string(i) + "]";
-    c.flows.push_back(build_flow(f, path, vm.name(), double(c.wire.line_rate_bps)));
+    c.flows.push_back(build_flow(s, f, path, double(c.wire.line_rate_bps)));
     if (f.bidirectional()) {
       // The same load the other way: its own flow, the 4-tuple mirrored.
       models::FlowConfig back = c.flows.back();

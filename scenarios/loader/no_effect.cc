@@ -72,15 +72,16 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
   for (const viosim::Axis& axis : s.sweep().axis()) {
     if (axis.field().find("backend") != std::string::npos) return;  // the backends vary: any field may matter
   }
-  const std::vector<viosim::Backend> backends = sweep::run_backends(s);
-  bool virtio = false, vhost_net = false;
-  for (viosim::Backend b : backends) {
-    virtio = virtio || is_virtio(b);
-    vhost_net = vhost_net || b == viosim::VHOST_NET;
-  }
+  const std::vector<viosim::Backend> run = sweep::run_backends(s);
   for (int v = 0; v < s.vm_size(); ++v) {
     const viosim::VmNic& nic = s.vm(v).nic();
     const std::string path = at("vm", v) + ".nic";
+    const std::vector<viosim::Backend> backends = nic.fixed_backend() ? std::vector{nic.backend()} : run;
+    bool virtio = false, vhost_net = false;
+    for (viosim::Backend b : backends) {
+      virtio = virtio || is_virtio(b);
+      vhost_net = vhost_net || b == viosim::VHOST_NET;
+    }
     if (!virtio) {
       if (non_default(nic.features(), "event_idx")) {
         issues->push_back({path + ".features.event_idx", "virtio features have no effect: no virtio backend runs"});
@@ -91,6 +92,21 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
     }
     if (!vhost_net && non_default(nic, "busy_poll_us")) {
       issues->push_back({path + ".busy_poll_us", "busy_poll_us has no effect: VHOST_NET does not run"});
+    }
+  }
+}
+
+// A VM's own backend that the run's replaces: without a `compare`, the
+// first VM's runs in every VM that does not keep its own.
+void check_replaced_backends(const viosim::Scenario& s, Issues* issues) {
+  if (s.compare().backend_size() > 0 || s.vm_size() < 2) return;
+  for (int v = 1; v < s.vm_size(); ++v) {
+    const viosim::VmNic& nic = s.vm(v).nic();
+    if (!nic.fixed_backend() && nic.backend() != s.vm(0).nic().backend()) {
+      issues->push_back({at("vm", v) + ".nic.backend",
+                         "backend " + viosim::Backend_Name(nic.backend()) + " is replaced by the first VM's " +
+                             viosim::Backend_Name(s.vm(0).nic().backend()) +
+                             " (the run's backend); set fixed_backend: true to keep it"});
     }
   }
 }
@@ -114,6 +130,7 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_coalescing(s, &issues);
   check_unused_nics(s, &issues);
   check_backend_fields(s, &issues);
+  check_replaced_backends(s, &issues);
   return issues;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "scenarios/loader/backend_limits.h"
@@ -101,17 +102,26 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
     issues->push_back({path + ".nic.uplink", who + " uses uplink \"" + nic.uplink() + "\", but the host has no such nic" +
                                                  did_you_mean(nic.uplink(), choices) + " (nics: " + join(choices) + ")"});
   }
-  // A VM's own backend runs only when compare does not replace it.
-  if (s.compare().backend_size() == 0) {
-    if (auto problem = queue_problem(nic.backend(), nic, uplink)) {
-      issues->push_back({path + ".nic.queues", who + " has " + *problem});
+  // The backend this VM runs when compare does not replace it: its own
+  // when it keeps it, else the first VM's (the run's) without a compare.
+  std::optional<viosim::Backend> runs;
+  if (nic.fixed_backend()) {
+    runs = nic.backend();
+  } else if (s.compare().backend_size() == 0) {
+    runs = s.vm(0).nic().backend();
+  }
+  if (runs) {
+    const std::string who_runs =
+        *runs == nic.backend() ? who : who + " (running the first VM's " + viosim::Backend_Name(*runs) + ")";
+    if (auto problem = queue_problem(*runs, nic, uplink)) {
+      issues->push_back({path + ".nic.queues", who_runs + " has " + *problem});
     }
-    if (auto problem = queue_size_problem(nic.backend(), nic)) {
-      issues->push_back({path + ".nic.queue_size", who + " has " + *problem});
+    if (auto problem = queue_size_problem(*runs, nic)) {
+      issues->push_back({path + ".nic.queue_size", who_runs + " has " + *problem});
     }
-    if (nic.busy_poll_us() != 0 && nic.backend() != viosim::VHOST_NET) {
-      issues->push_back({path + ".nic.busy_poll_us", "busy_poll_us applies only to VHOST_NET, but " + who + " uses " +
-                                                         viosim::Backend_Name(nic.backend())});
+    if (nic.busy_poll_us() != 0 && *runs != viosim::VHOST_NET) {
+      issues->push_back({path + ".nic.busy_poll_us", "busy_poll_us applies only to VHOST_NET, but " + who_runs + " uses " +
+                                                         viosim::Backend_Name(*runs)});
     }
   }
 }
@@ -127,6 +137,7 @@ void check_compare(const viosim::Scenario& s, Issues* issues) {
       continue;
     }
     for (const viosim::Vm& vm : s.vm()) {
+      if (vm.nic().fixed_backend()) continue;  // compare leaves it alone
       const viosim::Nic* uplink = find_nic(s.host(), vm.nic().uplink());
       const std::string who = "vm \"" + vm.name() + "\"";
       if (auto problem = queue_problem(backend, vm.nic(), uplink)) {

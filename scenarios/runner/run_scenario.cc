@@ -151,6 +151,31 @@ BackendResult to_backend_result(const models::PathResults& r) {
     vq->set_interrupts(c.interrupts);
     vq->set_kicks(c.kicks);
   }
+  for (const models::PathResults::VmResults& v : r.vms) {
+    VmResult* vm = b.add_vms();
+    vm->set_name(v.name);
+    vm->set_backend(v.backend);
+    for (uint32_t core : v.vcpu_cores) vm->add_vcpu_cores(core);
+    for (int i = 0; i < models::kCpuCategories; ++i) {
+      if (v.vcpu_cpu_s[i] <= 0 || r.window_s <= 0) continue;
+      add_named(vm->mutable_vcpu_cpu_by_category(), models::category_name(static_cast<models::CpuCategory>(i)),
+                v.vcpu_cpu_s[i] / r.window_s);
+    }
+    vm->set_nic_packets(v.nic_packets);
+    const double through = double(v.nic_packets);
+    vm->set_exits_per_packet(through > 0 ? double(v.exits) / through : 0);
+    vm->set_interrupts_per_packet(through > 0 ? double(v.interrupts) / through : 0);
+    for (size_t f : v.flows) vm->add_flows(r.flows[f].name);
+    for (size_t q = 0; q < v.queues.size(); ++q) {
+      VmQueueResult* vq = vm->add_queues();
+      vq->set_queue(static_cast<uint32_t>(q));
+      vq->set_vcpu_core(v.queues[q].vcpu_core);
+      vq->set_rx_packets(v.queues[q].rx_packets);
+      vq->set_tx_packets(v.queues[q].tx_packets);
+      vq->set_interrupts(v.queues[q].interrupts);
+      vq->set_kicks(v.queues[q].kicks);
+    }
+  }
   for (size_t core = 0; core < r.per_core_s.size(); ++core) {
     CoreUsage* cu = b.add_per_core();
     cu->set_core(static_cast<uint32_t>(core));

@@ -29,24 +29,24 @@ const std::string kFourVcpus =
 
 TEST(Builder, QueuePairsAreTheSmallerOfVcpusAndQueues) {
   const models::PathConfig c = build(kFourVcpus, models::PathBackend::kVhostNet);
-  EXPECT_EQ(c.queue_pairs, 4u);
-  EXPECT_EQ(c.vcpu_cores, (std::vector<uint32_t>{2, 3, 4, 5}));
-  ASSERT_EQ(c.backend_cores.size(), 4u);  // a worker core each, none of them a vCPU's
-  for (uint32_t core : c.backend_cores) EXPECT_TRUE(core < 2 || core > 5) << core;
-  EXPECT_FALSE(c.shared_vector);
-  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.queues=2"}).queue_pairs, 2u);
-  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kE1000, {"vm[vm0].nic.queues=1"}).queue_pairs, 1u);
+  EXPECT_EQ(c.vm().queue_pairs, 4u);
+  EXPECT_EQ(c.vm().vcpu_cores, (std::vector<uint32_t>{2, 3, 4, 5}));
+  ASSERT_EQ(c.vm().backend_cores.size(), 4u);  // a worker core each, none of them a vCPU's
+  for (uint32_t core : c.vm().backend_cores) EXPECT_TRUE(core < 2 || core > 5) << core;
+  EXPECT_FALSE(c.vm().shared_vector);
+  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.queues=2"}).vm().queue_pairs, 2u);
+  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kE1000, {"vm[vm0].nic.queues=1"}).vm().queue_pairs, 1u);
   // QEMU's one main loop: one backend core whatever the queues.
-  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kVirtioUserspace).backend_cores.size(), 1u);
+  EXPECT_EQ(build(kFourVcpus, models::PathBackend::kVirtioUserspace).vm().backend_cores.size(), 1u);
 }
 
 TEST(Builder, TooFewVectorsShareOne) {
   // The device's 8 queue pairs (4 active) need 2 x 8 + 1 vectors for one each.
-  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=17"}).shared_vector);
-  EXPECT_TRUE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=16"}).shared_vector);
-  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kVhostNet).shared_vector);  // QEMU's default 2 x 8 + 2
+  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=17"}).vm().shared_vector);
+  EXPECT_TRUE(build(kFourVcpus, models::PathBackend::kVhostNet, {"vm[vm0].nic.vectors=16"}).vm().shared_vector);
+  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kVhostNet).vm().shared_vector);  // QEMU's default 2 x 8 + 2
   // A VF's queues have MSI-X vectors of their own.
-  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kPassthrough, {"vm[vm0].nic.vectors=2"}).shared_vector);
+  EXPECT_FALSE(build(kFourVcpus, models::PathBackend::kPassthrough, {"vm[vm0].nic.vectors=2"}).vm().shared_vector);
 }
 
 TEST(Builder, RandomRssKeysComeFromTheSeed) {
@@ -62,9 +62,9 @@ TEST(Builder, RandomRssKeysComeFromTheSeed) {
 
 TEST(Builder, VfQueuesModerateAsTheUplinkNic) {
   const models::PathConfig c = build(kFourVcpus, models::PathBackend::kPassthrough, {"vm[vm0].nic.queue_size=1024"});
-  EXPECT_EQ(c.hw_queue.moderation.mode, models::ModerationMode::kFixed);
-  EXPECT_EQ(c.hw_queue.moderation.fixed.rx_usecs, core::Microseconds(24));
-  EXPECT_EQ(c.hw_queue.rx_ring, 1024u);
+  EXPECT_EQ(c.vm().hw_queue.moderation.mode, models::ModerationMode::kFixed);
+  EXPECT_EQ(c.vm().hw_queue.moderation.fixed.rx_usecs, core::Microseconds(24));
+  EXPECT_EQ(c.vm().hw_queue.rx_ring, 1024u);
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ double cycles_per_exit(const models::PathConfig& c, ExitReason reason, int n) {
   core::Simulator sim;
   models::Core core0(sim, "core0", nullptr, c.cpu, 0);
   models::HostThread thread(sim, "vcpu0", nullptr, core0);
-  models::VCpu vcpu(sim, "vcpu0_state", nullptr, thread, c.vcpu);
+  models::VCpu vcpu(sim, "vcpu0_state", nullptr, thread, c.vm().vcpu);
   core::Time start, end;
   int left = n;
   models::Continuation done;

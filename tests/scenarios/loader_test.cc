@@ -77,7 +77,7 @@ TEST(Loader, ReportsEveryErrorNotJustTheFirst) {
       "run { duration_ms: 10 warmup_ms: 20 }\n"
       "host { cores: 2 }\n"
       "vm { name: \"a\" vcpus: 1 pin_cores: [5] }\n"
-      "vm { name: \"a\" nic { backend: E1000 queues: 2 } }\n"
+      "vm { name: \"a\" nic { backend: E1000 queues: 2 fixed_backend: true } }\n"
       "traffic { flow { name: \"f\" dst: \"b\" bulk {} } }\n");
   EXPECT_EQ(result.diagnostics.size(), 5u) << format_diagnostics(result.diagnostics);
 }

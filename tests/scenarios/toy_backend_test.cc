@@ -30,7 +30,7 @@ class ToyBackend final : public models::Backend {
   ToyBackend(models::PathBackend id, std::string_view name, bool wire_the_way_back)
       : Backend(id, name, {.limits = {0, 64, 4096, false, 8}}), way_back_(wire_the_way_back) {}
 
-  void build(models::Assembly& a) const override {
+  void build(models::VmAssembly& a) const override {
     a.build_hardware_queues(false);
     a.guest_stack_hops(kNicDriver, "guest");
     a.hop(kNicDriver, "guest", kHostNic, "device", "toy doorbell");
@@ -69,7 +69,7 @@ TEST(ToyBackend, RunsAScenarioEndToEnd) {
   const ToyBackend& b = toy();
   EXPECT_EQ(models::find_backend("TOY_DIRECT"), &b);
   const models::PathConfig c = build_path_config(scenario(), b.id());
-  EXPECT_EQ(c.queue_pairs, 2u);
+  EXPECT_EQ(c.vm().queue_pairs, 2u);
   const models::PathResults r = models::run_path(c);
   EXPECT_EQ(r.backend, "TOY_DIRECT");
   EXPECT_GT(r.app_packets, 500u);

@@ -19,16 +19,16 @@ class BareMetalBackend final : public Backend {
  public:
   BareMetalBackend()
       : Backend(PathBackend::kBareMetal, "BARE_METAL",
-                {.native = true, .host_nic_rings = true, .limits = kHostNicQueues}) {}
+                {.attachment = Attachment::kNative, .host_nic_rings = true, .limits = kHostNicQueues}) {}
 
-  void build(Assembly& a) const override {
+  void build(VmAssembly& a) const override {
     a.build_hardware_queues(false);
     a.guest_stack_hops(kNicDriver, "host kernel");
     a.hop(kNicDriver, "host kernel", kHostNic, "device", "tail doorbell, DMA");
     a.hop(kHostNic, "device", kNicDriver, "host kernel", "DMA, MSI-X (moderated)");
   }
 
-  std::vector<PathResults::VmQueueCounts> queue_counts(const Assembly& a) const override {
+  std::vector<PathResults::VmQueueCounts> queue_counts(const VmAssembly& a) const override {
     auto counts = Backend::queue_counts(a);
     for (size_t i = 0; i < counts.size(); ++i) counts[i].interrupts = a.hw_queues[i]->interrupts();
     return counts;

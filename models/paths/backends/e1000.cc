@@ -16,17 +16,21 @@ class E1000Backend final : public Backend {
  public:
   // One queue; the Linux e1000 driver takes 4096 descriptors at most, in
   // multiples of 8 (REQ_RX_DESCRIPTOR_MULTIPLE).
-  E1000Backend() : Backend(PathBackend::kE1000, "E1000", {.one_queue = true, .limits = {1, 64, 4096, false, 8}}) {}
+  E1000Backend()
+      : Backend(PathBackend::kE1000, "E1000",
+                {.attachment = Attachment::kTap, .one_queue = true, .limits = {1, 64, 4096, false, 8}}) {}
 
-  void build(Assembly& a) const override {
-    const PathConfig& c = a.config;
-    a.build_host_rx_to_tap(1, kE1000ModelMainLoop, "QEMU");
-    a.e1000 = std::make_unique<E1000Device>(a.sim, "vm0_e1000", nullptr, a.thread("qemu_main", c.backend_core),
-                                            *a.vcpus[0], Assembly::kRxVector, *a.taps[0], a.pool, c.host_net,
-                                            c.qemu.costs, c.e1000, [&a](uint32_t p) { a.to_peer->send(p); });
-    a.e1000_driver = std::make_unique<E1000Driver>(
-        a.sim, "vm0_e1000_driver", nullptr, *a.oses[0], *a.e1000, Assembly::kRxVector,
-        E1000Driver::Config{c.driver.napi_budget, 16, c.driver.qdisc_len});
+  void build(VmAssembly& a) const override {
+    const VmConfig& c = a.config;
+    Assembly& host = a.host;
+    a.build_taps(kE1000ModelMainLoop, "QEMU");
+    a.e1000 = std::make_unique<E1000Device>(host.sim, a.vm_name("_e1000"), nullptr,
+                                            host.thread(a.own("qemu_main"), c.backend_core), *a.vcpus[0],
+                                            VmAssembly::kRxVector, *a.taps[0], host.pool, host.config.host_net,
+                                            c.qemu.costs, c.e1000, [&host](uint32_t p) { host.to_peer->send(p); });
+    a.e1000_driver = std::make_unique<E1000Driver>(host.sim, a.vm_name("_e1000_driver"), nullptr, *a.oses[0], *a.e1000,
+                                                   VmAssembly::kRxVector,
+                                                   E1000Driver::Config{c.driver.napi_budget, 16, c.driver.qdisc_len});
     a.nic_drivers.push_back(a.e1000_driver.get());
     a.guest_stack_hops(kE1000Driver, "guest");
     a.hop(kE1000Driver, "guest", kE1000ModelVcpu, "QEMU", "TDT write (exit to QEMU)");
@@ -35,7 +39,7 @@ class E1000Backend final : public Backend {
     a.hop(kE1000RxRing, "guest memory", kE1000Driver, "guest", "INTx by ioctl; ICR/IMC/STATUS/IMS/STATUS exits");
   }
 
-  std::vector<PathResults::VmQueueCounts> queue_counts(const Assembly& a) const override {
+  std::vector<PathResults::VmQueueCounts> queue_counts(const VmAssembly& a) const override {
     auto counts = Backend::queue_counts(a);
     counts[0].interrupts = a.vcpus[0]->interrupts();  // its one INTx line
     return counts;

@@ -18,9 +18,10 @@ constexpr QueueLimits kHardwareQueues{0, 64, 4096, false, 8};
 
 class PassthroughBackend final : public Backend {
  public:
-  PassthroughBackend() : Backend(PathBackend::kPassthrough, "PASSTHROUGH", {.limits = kHardwareQueues}) {}
+  PassthroughBackend()
+      : Backend(PathBackend::kPassthrough, "PASSTHROUGH", {.attachment = Attachment::kVf, .limits = kHardwareQueues}) {}
 
-  void build(Assembly& a) const override {
+  void build(VmAssembly& a) const override {
     a.build_hardware_queues(true);
     a.guest_stack_hops(kVfDriver, "guest");
     a.hop(kVfDriver, "guest", kHostNic, "device", "tail doorbell (no exit), DMA via IOTLB");
@@ -28,7 +29,7 @@ class PassthroughBackend final : public Backend {
           a.config.vtd_posted ? "DMA via IOTLB, posted interrupt (no exit)" : "DMA, remapped MSI -> VFIO -> irqfd");
   }
 
-  std::vector<PathResults::VmQueueCounts> queue_counts(const Assembly& a) const override {
+  std::vector<PathResults::VmQueueCounts> queue_counts(const VmAssembly& a) const override {
     auto counts = Backend::queue_counts(a);
     for (size_t i = 0; i < counts.size(); ++i) counts[i].interrupts = a.hw_queues[i]->interrupts();  // the VF's MSI-X
     return counts;

@@ -10,7 +10,7 @@ namespace viosim::models {
 namespace {
 
 std::vector<const Backend*>& list() {
-  static std::vector<const Backend*> all{&e1000_backend(),       &virtio_userspace_backend(), &vhost_net_backend(),
+  static std::vector<const Backend*> all{&e1000_backend(),      &virtio_userspace_backend(), &vhost_net_backend(),
                                          &vhost_user_backend(), &passthrough_backend(),      &bare_metal_backend()};
   return all;
 }
@@ -22,7 +22,7 @@ uint64_t counter(const core::Component& c, std::string_view stat) {
 
 }  // namespace
 
-std::vector<PathResults::VmQueueCounts> Backend::queue_counts(const Assembly& a) const {
+std::vector<PathResults::VmQueueCounts> Backend::queue_counts(const VmAssembly& a) const {
   std::vector<PathResults::VmQueueCounts> out;
   for (size_t i = 0; i < a.nic_drivers.size(); ++i) {
     const core::Component& d = *a.nic_drivers[i];

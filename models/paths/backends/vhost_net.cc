@@ -17,22 +17,27 @@ class VhostNetBackend final : public Backend {
   // The virtio device is QEMU's (queue sizes and queue pairs as there).
   VhostNetBackend()
       : Backend(PathBackend::kVhostNet, "VHOST_NET",
-                {.virtio = true, .worker_per_queue = true, .limits = {511, 256, 1024, true, 1}}) {}
+                {.attachment = Attachment::kTap,
+                 .virtio = true,
+                 .worker_per_queue = true,
+                 .limits = {511, 256, 1024, true, 1}}) {}
 
-  void build(Assembly& a) const override {
-    const PathConfig& c = a.config;
+  void build(VmAssembly& a) const override {
+    const VmConfig& c = a.config;
+    Assembly& host = a.host;
     a.build_virtio_queues();
-    a.build_host_rx_to_tap(a.pairs(), kVhostWorker, "host kernel");
+    a.build_taps(kVhostWorker, "host kernel");
     for (uint32_t i = 0; i < a.pairs(); ++i) {
       // A device (and its worker thread) per queue pair.
-      const std::string q = "vm0_q" + std::to_string(i);
+      const std::string q = a.vm_name("_q" + std::to_string(i));
       EventFd& rx_call = a.call(q + ".rx_call", a.irq_vcpu(i), a.rx_vector(i));
       EventFd& tx_call = a.call(q + ".tx_call", a.irq_vcpu(i), a.tx_vector(i));
       a.vhosts.push_back(std::make_unique<VhostNet>(
-          a.sim, indexed("vhost", i, "_q"), nullptr, a.thread(indexed("vhost_worker", i, ""), a.backend_core(i)),
-          *a.queues[i], rx_call, tx_call, *a.taps[i], a.pool, c.host_net, c.vhost, [&a, i](uint32_t p) {
-            a.tap_steering->sent_on(a.pool[p], i);  // the connection's queue for the way back
-            a.to_peer->send(p);
+          host.sim, a.own(indexed("vhost", i, "_q")), nullptr,
+          host.thread(a.own(indexed("vhost_worker", i, "")), a.backend_core(i)), *a.queues[i], rx_call, tx_call,
+          *a.taps[i], host.pool, host.config.host_net, c.vhost, [&a, i](uint32_t p) {
+            a.tap_steering->sent_on(a.host.pool[p], i);  // the connection's queue for the way back
+            a.host.to_peer->send(p);
           }));
     }
     a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");

@@ -16,19 +16,22 @@ class VhostUserBackend final : public Backend {
  public:
   // DPDK lib/vhost: VHOST_MAX_QUEUE_PAIRS 128; sizes as QEMU's.
   VhostUserBackend()
-      : Backend(PathBackend::kVhostUser, "VHOST_USER", {.virtio = true, .limits = {128, 256, 1024, true, 1}}) {}
+      : Backend(PathBackend::kVhostUser, "VHOST_USER",
+                {.attachment = Attachment::kVhostUserPort, .virtio = true, .limits = {128, 256, 1024, true, 1}}) {}
 
-  void build(Assembly& a) const override {
-    const PathConfig& c = a.config;
+  void build(VmAssembly& a) const override {
+    const VmConfig& c = a.config;
+    Assembly& host = a.host;
     a.build_virtio_queues();
     // The PMDs own the physical port too. A PMD per backend core: PMD k
     // polls the guest TX queues k, k + PMDs, ... and the NIC queues
     // likewise, and fills guest RX queue k mod pairs (its transmit queue id
     // on the vhost-user port).
-    a.build_nic_rx(true, core::Cycles(0), [](uint32_t, HostThread&) {});
+    MultiQueueRx& nic = host.polled_nic_rx();
+    a.from_wire = [&nic](uint32_t p) { nic.receive(p); };
     std::vector<VhostUserPmd::GuestQueue> queues;
     for (uint32_t i = 0; i < a.pairs(); ++i) {
-      const std::string q = "vm0_q" + std::to_string(i);
+      const std::string q = a.vm_name("_q" + std::to_string(i));
       queues.push_back({a.queues[i].get(), &a.call(q + ".rx_call", a.irq_vcpu(i), a.rx_vector(i)),
                         &a.call(q + ".tx_call", a.irq_vcpu(i), a.tx_vector(i))});
     }
@@ -37,11 +40,11 @@ class VhostUserBackend final : public Backend {
       std::vector<VhostUserPmd::GuestQueue> polled;
       for (uint32_t i = k; i < a.pairs(); i += pmds) polled.push_back(queues[i]);
       std::vector<HostNicRx*> ports;
-      for (size_t q = k; q < a.nic_rx->queues(); q += pmds) ports.push_back(&a.nic_rx->queue(q));
+      for (size_t q = k; q < nic.queues(); q += pmds) ports.push_back(&nic.queue(q));
       a.pmds.push_back(std::make_unique<VhostUserPmd>(
-          a.sim, indexed("pmd", k, ""), nullptr, a.thread("pmd" + std::to_string(k), a.backend_core(k)),
-          std::move(polled), queues[k % a.pairs()], std::move(ports), a.pool, c.host_net, c.pmd,
-          [&a](uint32_t p) { a.to_peer->send(p); }));
+          host.sim, a.own(indexed("pmd", k, "")), nullptr,
+          host.thread(a.own("pmd" + std::to_string(k)), a.backend_core(k)), std::move(polled), queues[k % a.pairs()],
+          std::move(ports), host.pool, host.config.host_net, c.pmd, [&host](uint32_t p) { host.to_peer->send(p); }));
     }
     const std::string burst = "poll, burst of " + std::to_string(c.pmd.burst);
     a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add (kicks suppressed)");

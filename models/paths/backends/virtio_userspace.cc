@@ -20,20 +20,21 @@ class VirtioUserspaceBackend final : public Backend {
   // control: 511 queue pairs.
   VirtioUserspaceBackend()
       : Backend(PathBackend::kVirtioUserspace, "VIRTIO_USERSPACE",
-                {.virtio = true, .limits = {511, 256, 1024, true, 1}}) {}
+                {.attachment = Attachment::kTap, .virtio = true, .limits = {511, 256, 1024, true, 1}}) {}
 
-  void build(Assembly& a) const override {
-    const PathConfig& c = a.config;
+  void build(VmAssembly& a) const override {
+    const VmConfig& c = a.config;
+    Assembly& host = a.host;
     a.build_virtio_queues();
-    a.build_host_rx_to_tap(a.pairs(), kQemuMainLoop, "QEMU");
+    a.build_taps(kQemuMainLoop, "QEMU");
     std::vector<QemuVirtioNet::Queue> queues;
     for (uint32_t i = 0; i < a.pairs(); ++i) queues.push_back({a.queues[i].get(), &a.irq_vcpu(i), a.taps[i].get()});
     // A write to tap queue i records the connection's queue for the way back.
-    a.qemu = std::make_unique<QemuVirtioNet>(a.sim, "qemu", nullptr, a.thread("qemu_main", c.backend_core),
-                                             std::move(queues), a.pool, c.host_net, c.qemu,
-                                             [&a](uint32_t p, uint32_t queue) {
-                                               a.tap_steering->sent_on(a.pool[p], queue);
-                                               a.to_peer->send(p);
+    a.qemu = std::make_unique<QemuVirtioNet>(host.sim, a.own("qemu"), nullptr,
+                                             host.thread(a.own("qemu_main"), c.backend_core), std::move(queues),
+                                             host.pool, host.config.host_net, c.qemu, [&a](uint32_t p, uint32_t queue) {
+                                               a.tap_steering->sent_on(a.host.pool[p], queue);
+                                               a.host.to_peer->send(p);
                                              });
     a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
     a.hop(kTxVring, "guest memory", kQemuMainLoop, "QEMU", "ppoll wake-up, TX bottom half");

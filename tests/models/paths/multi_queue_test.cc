@@ -23,14 +23,14 @@ PathConfig many_connections(PathBackend backend, uint32_t pairs, double pps) {
   c.duration = core::Milliseconds(20);
   c.warmup = core::Milliseconds(4);
   c.cores = 16;
-  c.vcpu_cores = {2, 3, 4, 5};
-  c.vcpu_core = 2;
-  c.backend_cores = {8, 9, 10, 11};
-  c.backend_core = 8;
+  c.vm().vcpu_cores = {2, 3, 4, 5};
+  c.vm().vcpu_core = 2;
+  c.vm().backend_cores = {8, 9, 10, 11};
+  c.vm().backend_core = 8;
   c.irq_core = 12;
   c.nic_queues = 4;
   c.irq_cores = {12, 13, 14, 15};
-  c.queue_pairs = pairs;
+  c.vm().queue_pairs = pairs;
   FlowConfig f;
   f.name = "udp";
   f.pattern = FlowConfig::Pattern::kOpenLoop;
@@ -77,7 +77,7 @@ TEST(MultiQueue, QemuServesEveryQueuePairFromOneMainLoop) {
 TEST(MultiQueue, PerQueueVectorsSpreadLoadWhereOneSharedVectorDoesNot) {
   PathConfig c = many_connections(PathBackend::kVhostNet, 4, 400'000);
   const PathResults per_queue = run_path(c);
-  c.shared_vector = true;
+  c.vm().shared_vector = true;
   const PathResults shared = run_path(c);
   double lo = 1e9, hi = 0;
   for (uint32_t core : {2u, 3u, 4u, 5u}) {
@@ -107,10 +107,10 @@ TEST(MultiQueue, PerQueueVectorsSpreadLoadWhereOneSharedVectorDoesNot) {
 
 TEST(MultiQueue, VhostUserPmdsEachFillTheirOwnGuestQueue) {
   PathConfig c = many_connections(PathBackend::kVhostUser, 4, 1'000'000);
-  c.backend_cores = {8};  // one PMD: OVS gives it one transmit queue on the port
+  c.vm().backend_cores = {8};  // one PMD: OVS gives it one transmit queue on the port
   const PathResults one_pmd = run_path(c);
   for (uint32_t core : {3u, 4u, 5u}) EXPECT_EQ(guest_kernel_s(one_pmd, core), 0.0) << core;
-  c.backend_cores = {8, 9, 10, 11};
+  c.vm().backend_cores = {8, 9, 10, 11};
   const PathResults four_pmds = run_path(c);
   for (uint32_t core : {2u, 3u, 4u, 5u}) EXPECT_GT(guest_kernel_s(four_pmds, core), 0.0) << core;
 }
@@ -253,8 +253,8 @@ PathConfig guest_clients(PathBackend backend, uint32_t connections, uint32_t out
 TEST(MultiQueue, GuestClientsStayOnTheirVcpus) {
   for (PathBackend b : {PathBackend::kPassthrough, PathBackend::kVhostUser, PathBackend::kVhostNet}) {
     PathConfig c = guest_clients(b, 8, 8, core::Duration::zero());
-    if (b == PathBackend::kVhostUser) c.backend_cores = {8};  // one PMD: all responses into queue 0
-    if (b == PathBackend::kVhostNet) c.shared_vector = true;  // all interrupts on vCPU 0
+    if (b == PathBackend::kVhostUser) c.vm().backend_cores = {8};  // one PMD: all responses into queue 0
+    if (b == PathBackend::kVhostNet) c.vm().shared_vector = true;  // all interrupts on vCPU 0
     const PathResults r = run_path(c);
     ASSERT_EQ(r.per_vm_queue.size(), 4u);
     uint64_t lo = UINT64_MAX, hi = 0;
@@ -301,8 +301,8 @@ TEST(MultiQueue, QemuServesKicksWhileReceiveIsBusy) {
 // bottleneck the queues drop alike, none starves.
 TEST(MultiQueue, APmdPollsEachNicQueueWithItsOwnBurst) {
   PathConfig c = many_connections(PathBackend::kVhostUser, 4, 3'000'000);
-  c.backend_cores = {8};
-  c.pmd.costs.switch_packet = core::Cycles(1200);  // a slow datapath
+  c.vm().backend_cores = {8};
+  c.vm().pmd.costs.switch_packet = core::Cycles(1200);  // a slow datapath
   const PathResults r = run_path(c);
   uint64_t lo = UINT64_MAX, hi = 0;
   for (const auto& q : r.per_queue) {

@@ -82,8 +82,8 @@ TEST(PathMechanisms, VhostUserGuestNeverKicks) {
   EXPECT_EQ(r.exits_by_reason[static_cast<size_t>(ExitReason::kMmioFast)], 0u);
   // The PMD core never idles.
   const PathConfig c = open_loop(PathBackend::kVhostUser, true, 300'000);
-  EXPECT_EQ(r.per_core_s[c.backend_core][static_cast<size_t>(CpuCategory::kIdle)], 0.0);
-  EXPECT_GT(r.per_core_s[c.backend_core][static_cast<size_t>(CpuCategory::kPmd)], 0.5 * r.window_s);
+  EXPECT_EQ(r.per_core_s[c.vm().backend_core][static_cast<size_t>(CpuCategory::kIdle)], 0.0);
+  EXPECT_GT(r.per_core_s[c.vm().backend_core][static_cast<size_t>(CpuCategory::kPmd)], 0.5 * r.window_s);
 }
 
 uint64_t exits(const PathResults& r, ExitReason reason) { return r.exits_by_reason[static_cast<size_t>(reason)]; }
@@ -113,8 +113,8 @@ TEST(PathMechanisms, PassthroughWithPostedInterruptsTakesNoDataPathExits) {
 
 TEST(PathMechanisms, RemappedInterruptsWithoutApicvExitForDeliveryAndEoi) {
   PathConfig c = open_loop(PathBackend::kPassthrough, false, 100'000);
-  c.vtd_posted = false;
-  c.vcpu.apicv = false;
+  c.vm().vtd_posted = false;
+  c.vm().vcpu.apicv = false;
   const PathResults r = run_path(c);
   ASSERT_GT(r.guest_interrupts, 100u);
   // Each interrupt: injected on an entry (after an HLT or a kick's
@@ -131,7 +131,7 @@ TEST(PathMechanisms, RemappedInterruptsWithoutApicvExitForDeliveryAndEoi) {
 TEST(PathMechanisms, IotlbMissesDependOnTheMappingSize) {
   PathConfig small = open_loop(PathBackend::kPassthrough, false, 200'000);
   PathConfig huge = small;
-  huge.iommu_page_bytes = 2u << 20;
+  huge.vm().iommu_page_bytes = 2u << 20;
   const PathResults a = run_path(small);
   const PathResults b = run_path(huge);
   ASSERT_GT(a.app_packets, 1000u);
@@ -145,7 +145,7 @@ TEST(PathMechanisms, IotlbMissesDependOnTheMappingSize) {
 TEST(PathMechanisms, VhostBusyPollingSavesKicks) {
   PathConfig sleepy = open_loop(PathBackend::kVhostNet, true, 100'000);
   PathConfig polling = sleepy;
-  polling.vhost.busy_poll = core::Microseconds(50);
+  polling.vm().vhost.busy_poll = core::Microseconds(50);
   const PathResults a = run_path(sleepy);
   const PathResults b = run_path(polling);
   ASSERT_GT(a.app_packets, 1000u);
@@ -158,7 +158,7 @@ TEST(PathMechanisms, VhostBusyPollingSavesKicks) {
 TEST(PathMechanisms, OrphanModeTakesNoTxInterrupts) {
   PathConfig napi = open_loop(PathBackend::kVhostNet, true, 50'000);
   PathConfig orphan = napi;
-  orphan.driver.napi_tx = false;
+  orphan.vm().driver.napi_tx = false;
   const PathResults a = run_path(napi);
   const PathResults b = run_path(orphan);
   ASSERT_GT(b.app_packets, 1000u);
