@@ -152,6 +152,17 @@ SweepData read_sweep_aggregate(const std::string& path) {
     return Figure{need(name + "_mean"), need(name + "_ci95_low"), need(name + "_ci95_high")};
   };
   const Figure tput = figure("throughput_pps"), p50 = figure("latency_p50_us"), p99 = figure("latency_p99_us");
+  // flow[NAME].latency_p99_us_mean columns name the flows, in column order.
+  const std::string prefix = "flow[", suffix = "].latency_p99_us_mean";
+  std::vector<std::pair<Figure, Figure>> flow_figures;
+  for (const std::string& h : header) {
+    if (h.size() > prefix.size() + suffix.size() && h.compare(0, prefix.size(), prefix) == 0 &&
+        h.compare(h.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      const std::string name = h.substr(prefix.size(), h.size() - prefix.size() - suffix.size());
+      data.flows.push_back(name);
+      flow_figures.push_back({figure("flow[" + name + "].latency_p50_us"), figure("flow[" + name + "].latency_p99_us")});
+    }
+  }
   while (std::getline(in, line)) {
     const std::vector<std::string> cells = split(line);
     if (cells.size() < header.size() || cells[status] != "ok") continue;
@@ -161,20 +172,35 @@ SweepData read_sweep_aggregate(const std::string& path) {
       return c.backend == cells[backend] && c.group == group;
     });
     if (it == data.curves.end()) {
-      data.curves.push_back({cells[backend], group, {}, {}, {}});
+      data.curves.push_back({cells[backend], group, {}, {}, {}, {}, {}});
       it = data.curves.end() - 1;
+      it->flow_p50_us.resize(flow_figures.size());
+      it->flow_p99_us.resize(flow_figures.size());
     }
     const double x = number(cells[x_column], 0);
     auto point = [&](const Figure& f) {
       const double mean = number(cells[f.mean], 0);
       return BandPoint{x, mean, number(cells[f.low], mean), number(cells[f.high], mean)};
     };
+    // A latency of 0 is a point without samples (the flow delivered
+    // nothing there): left out, not drawn at the bottom of a log axis.
+    auto add_latency = [&](std::vector<BandPoint>& v, const Figure& f) {
+      const BandPoint p = point(f);
+      if (p.mean > 0) v.push_back(p);
+    };
     it->throughput_pps.push_back(point(tput));
-    it->latency_p50_us.push_back(point(p50));
-    it->latency_p99_us.push_back(point(p99));
+    add_latency(it->latency_p50_us, p50);
+    add_latency(it->latency_p99_us, p99);
+    for (size_t f = 0; f < flow_figures.size(); ++f) {
+      add_latency(it->flow_p50_us[f], flow_figures[f].first);
+      add_latency(it->flow_p99_us[f], flow_figures[f].second);
+    }
   }
   for (SweepCurves& c : data.curves) {
-    for (auto* v : {&c.throughput_pps, &c.latency_p50_us, &c.latency_p99_us}) {
+    std::vector<std::vector<BandPoint>*> all{&c.throughput_pps, &c.latency_p50_us, &c.latency_p99_us};
+    for (auto& v : c.flow_p50_us) all.push_back(&v);
+    for (auto& v : c.flow_p99_us) all.push_back(&v);
+    for (auto* v : all) {
       std::stable_sort(v->begin(), v->end(), [](const BandPoint& a, const BandPoint& b) { return a.x < b.x; });
     }
   }
@@ -199,13 +225,22 @@ std::unique_ptr<QChart> sweep_throughput_chart(const SweepData& data) {
   return chart;
 }
 
-std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data) {
-  std::unique_ptr<QChart> chart(new_chart(QStringLiteral("Latency against load: p99 solid, p50 dashed (95 % CI bands)"),
+std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data, int flow) {
+  const bool one = flow >= 0 && static_cast<size_t>(flow) < data.flows.size();
+  const QString whose = one ? QStringLiteral("Latency of flow ") + QString::fromStdString(data.flows[flow])
+                            : QStringLiteral("Latency");
+  std::unique_ptr<QChart> chart(new_chart(whose + QStringLiteral(" against load: p99 solid, p50 dashed (95 % CI bands)"),
                                           QStringLiteral("sweep over ") + QString::fromStdString(data.axis)));
+  auto p50_of = [&](const SweepCurves& c) -> const std::vector<BandPoint>& {
+    return one ? c.flow_p50_us[flow] : c.latency_p50_us;
+  };
+  auto p99_of = [&](const SweepCurves& c) -> const std::vector<BandPoint>& {
+    return one ? c.flow_p99_us[flow] : c.latency_p99_us;
+  };
   double lo = 0, hi = 0;
   bool any = false;
   for (const SweepCurves& c : data.curves) {
-    for (const auto* v : {&c.latency_p50_us, &c.latency_p99_us}) {
+    for (const auto* v : {&p50_of(c), &p99_of(c)}) {
       for (const BandPoint& p : *v) {
         if (p.low <= 0) continue;
         lo = any ? std::min(lo, p.low) : p.low;
@@ -224,8 +259,8 @@ std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data) {
   for (const SweepCurves& c : data.curves) {
     const QString label = curve_label(c);
     const QColor colour = curve_color(data, c);
-    add_band(chart.get(), c.latency_p99_us, colour, label + QStringLiteral(" p99"), Qt::SolidLine, x, y, true);
-    add_band(chart.get(), c.latency_p50_us, colour, label + QStringLiteral(" p50"), Qt::DashLine, x, y, true);
+    add_band(chart.get(), p99_of(c), colour, label + QStringLiteral(" p99"), Qt::SolidLine, x, y, true);
+    add_band(chart.get(), p50_of(c), colour, label + QStringLiteral(" p50"), Qt::DashLine, x, y, true);
   }
   fit_legend(chart.get(), data);
   return chart;
@@ -234,8 +269,12 @@ std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data) {
 std::vector<std::string> write_sweep_plots(const SweepData& data, const std::string& dir, int width, int height) {
   std::filesystem::create_directories(dir);
   std::vector<std::string> files;
-  const std::pair<const char*, std::unique_ptr<QChart>> charts[] = {
-      {"throughput_vs_load", sweep_throughput_chart(data)}, {"latency_vs_load", sweep_latency_chart(data)}};
+  std::vector<std::pair<std::string, std::unique_ptr<QChart>>> charts;
+  charts.emplace_back("throughput_vs_load", sweep_throughput_chart(data));
+  charts.emplace_back("latency_vs_load", sweep_latency_chart(data));
+  for (size_t f = 0; f < data.flows.size(); ++f) {
+    charts.emplace_back("latency_vs_load_flow" + std::to_string(f), sweep_latency_chart(data, static_cast<int>(f)));
+  }
   for (const auto& [name, chart] : charts) {
     for (const char* ext : {".png", ".svg"}) {
       const std::string path = (std::filesystem::path(dir) / (std::string(name) + ext)).string();

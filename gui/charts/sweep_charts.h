@@ -30,11 +30,17 @@ struct SweepCurves {
   std::vector<BandPoint> throughput_pps;
   std::vector<BandPoint> latency_p50_us;
   std::vector<BandPoint> latency_p99_us;
+  // Each flow's own (SweepData::flows order), when the sweep has several.
+  std::vector<std::vector<BandPoint>> flow_p50_us;
+  std::vector<std::vector<BandPoint>> flow_p99_us;
 };
 
 struct SweepData {
   std::string axis;  // the swept field's path drawn along x (the last axis)
   std::vector<SweepCurves> curves;  // in order of first appearance
+  // The flows with their own columns (flow[NAME].latency_*), when there
+  // are several; empty with one flow (its figures are the pooled ones).
+  std::vector<std::string> flows;
 };
 
 // Parses aggregate.csv (rows with status "ok"); throws std::runtime_error
@@ -42,9 +48,11 @@ struct SweepData {
 SweepData read_sweep_aggregate(const std::string& path);
 
 std::unique_ptr<QChart> sweep_throughput_chart(const SweepData& data);
-std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data);
+// Every flow pooled, or with `flow` the flow of that index in data.flows.
+std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data, int flow = -1);
 
-// Writes both charts as PNG and SVG into `dir`; returns the files.
+// Writes both charts as PNG and SVG into `dir`, and with several flows
+// latency_vs_load_flow<i> for each flow; returns the files.
 std::vector<std::string> write_sweep_plots(const SweepData& data, const std::string& dir, int width, int height);
 
 }  // namespace viosim::charts

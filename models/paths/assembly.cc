@@ -105,21 +105,26 @@ void Assembly::build_flows() {
   const PathConfig& c = config;
   for (size_t i = 0; i < c.flows.size(); ++i) {
     const FlowConfig& f = c.flows[i];
-    if (f.vm >= vms.size()) {
-      throw std::invalid_argument("flow \"" + f.name + "\" ends in VM " + std::to_string(f.vm) + ", but the host has " +
+    if (f.copies == 0 || f.vm + f.copies > vms.size()) {
+      throw std::invalid_argument("flow \"" + f.name + "\" ends in VMs " + std::to_string(f.vm) + " to " +
+                                  std::to_string(f.vm + f.copies - 1) + ", but the host has " +
                                   std::to_string(vms.size()));
     }
     flows.push_back(std::make_unique<FlowStats>(sim, "flow_" + core::escape_component_name(f.name), nullptr,
                                                 f.pattern == FlowConfig::Pattern::kRequestResponse));
     if (c.on_delivery) flows.back()->observe_deliveries(c.on_delivery);
-    // Every guest OS of its VM has the flow's application: a sender's
-    // share of the connections on each vCPU, a receiver wherever its
-    // packets arrive.
-    VmAssembly& vm = *vms[f.vm];
-    const uint32_t n = vm.pairs();
-    for (uint32_t v = 0; v < n; ++v) {
-      const FlowConfig share = n > 1 && f.from_guest ? sender_share(f, v, n) : f;
-      vm.oses[v]->add_flow(static_cast<uint32_t>(i), share, *flows.back(), f.from_guest);
+    // Every guest OS of its VM (of each copy) has the flow's application:
+    // a sender's share of the connections on each vCPU (copy j's
+    // connections are j, j + copies, ...), a receiver wherever its packets
+    // arrive.
+    for (uint32_t j = 0; j < f.copies; ++j) {
+      VmAssembly& vm = *vms[f.vm + j];
+      const uint32_t n = vm.pairs();
+      for (uint32_t v = 0; v < n; ++v) {
+        const bool split = f.from_guest && (n > 1 || f.copies > 1);
+        const FlowConfig share = split ? sender_share(f, j + v * f.copies, n * f.copies) : f;
+        vm.oses[v]->add_flow(static_cast<uint32_t>(i), share, *flows.back(), f.from_guest);
+      }
     }
     peer->add_flow(static_cast<uint32_t>(i), f, *flows.back(), !f.from_guest);
   }

@@ -142,7 +142,11 @@ struct Assembly {
   Core& core(uint32_t i);
   HostThread& thread(const std::string& name, uint32_t core_index);
   // The VM a packet's flow ends in.
-  VmAssembly& vm_of(uint32_t packet) { return *vms[config.flows[pool[packet].flow].vm]; }
+  VmAssembly& vm_of(uint32_t packet) {
+    const Packet& p = pool[packet];
+    const FlowConfig& f = config.flows[p.flow];
+    return *vms[f.vm + p.conn % f.copies];
+  }
 
   // The host NIC's queues for the kernel: interrupts and NAPI on the IRQ
   // cores, then the bridge, which hands each frame to its VM's tap (made

@@ -79,7 +79,7 @@ PathResults collect(Assembly& t, double wall_s) {
       for (int i = 0; i < kCpuCategories; ++i) v.vcpu_cpu_s[i] += u[i].seconds();
     }
     for (size_t f = 0; f < c.flows.size(); ++f) {
-      if (c.flows[f].vm == vm->index) v.flows.push_back(f);
+      if (vm->index >= c.flows[f].vm && vm->index < c.flows[f].vm + c.flows[f].copies) v.flows.push_back(f);
     }
   }
   for (const core::Component* comp : t.sim.components()) {

@@ -21,7 +21,11 @@ struct FlowConfig {
   std::string name;
   Pattern pattern = Pattern::kRequestResponse;
   bool from_guest = true;  // the source / client is the VM (else the external peer)
-  uint32_t vm = 0;         // which VM of the host (PathConfig::vms) is its end there
+  // Its end on the host: VM `vm` of PathConfig::vms, or with copies > 1
+  // the VMs vm .. vm + copies - 1, connection c in copy c mod copies, whose
+  // address is the flow's VM-side address plus the copy's number.
+  uint32_t vm = 0;
+  uint32_t copies = 1;
   // Open loop and bulk.
   double rate_pps = 100'000;
   Arrival arrival = Arrival::kPoisson;
@@ -50,6 +54,7 @@ struct FlowConfig {
 inline FlowTuple arriving_tuple(const FlowConfig& f, uint32_t conn) {
   FlowTuple t = f.tuple;
   t.src_port = static_cast<uint16_t>(t.src_port + conn);
+  (f.from_guest ? t.src_ip : t.dst_ip) += conn % f.copies;  // the copy's own address
   if (f.from_guest) {
     std::swap(t.src_ip, t.dst_ip);
     std::swap(t.src_port, t.dst_port);

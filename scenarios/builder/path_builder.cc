@@ -126,10 +126,18 @@ std::vector<uint8_t> random_rss_key(uint64_t seed) {
 // Ethernet + IPv4 + UDP headers and the FCS around a payload.
 uint32_t frame_for_payload(uint32_t payload) { return std::max<uint32_t>(64, payload + 14 + 20 + 8 + 4); }
 
-// The index of the VM named `name`, if one is.
-std::optional<uint32_t> vm_index(const viosim::Scenario& s, const std::string& name) {
+// The host's VMs for the VM named `name`, if one is: its copies are the
+// VMs first .. first + copies - 1 of PathConfig::vms.
+struct VmSlots {
+  uint32_t first = 0;
+  uint32_t copies = 1;
+};
+std::optional<VmSlots> vm_index(const viosim::Scenario& s, const std::string& name) {
+  uint32_t first = 0;
   for (int v = 0; v < s.vm_size(); ++v) {
-    if (s.vm(v).name() == name) return static_cast<uint32_t>(v);
+    const uint32_t copies = std::max<uint32_t>(1, s.vm(v).count());
+    if (s.vm(v).name() == name) return VmSlots{first, copies};
+    first += copies;
   }
   return std::nullopt;
 }
@@ -138,16 +146,18 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
                               double line_rate_bps) {
   models::FlowConfig m;
   m.name = f.name();
-  const std::optional<uint32_t> src = vm_index(s, f.src());
-  const std::optional<uint32_t> dst = vm_index(s, f.dst());
+  const std::optional<VmSlots> src = vm_index(s, f.src());
+  const std::optional<VmSlots> dst = vm_index(s, f.dst());
   const bool src_vm = src.has_value();
   const bool dst_vm = dst.has_value();
-  if (src_vm && dst_vm && *src == *dst)
+  if (src_vm && dst_vm && src->first == dst->first)
     throw NotModelled(path + ".dst", "flow \"" + f.name() + "\" stays inside one VM");
   if (!src_vm && !dst_vm) {
     throw NotModelled(path, "flow \"" + f.name() + "\" touches no VM");
   }
-  m.vm = src_vm ? *src : *dst;
+  const VmSlots slots = src_vm ? *src : *dst;
+  m.vm = slots.first;
+  m.copies = slots.copies;
   if ((src_vm ? f.dst() : f.src()) != "external") {
     throw NotModelled(path + (src_vm ? ".dst" : ".src"), "flow \"" + f.name() +
                                                              "\" goes VM to VM; only flows to or from \"external\" "
@@ -165,7 +175,10 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
   m.tuple.src_port = static_cast<uint16_t>(f.src_port());
   m.tuple.dst_port = static_cast<uint16_t>(f.dst_port());
   m.tuple.has_ports = true;
-  m.connections = f.connections();
+  // In every copy as written: N copies take N times the connections (copy
+  // j those that are j mod N), the rate and the requests in flight.
+  const uint32_t n = slots.copies;
+  m.connections = f.connections() * n;
   if (f.has_request_response()) {
     const auto& rr = f.request_response();
     m.pattern = models::FlowConfig::Pattern::kRequestResponse;
@@ -180,7 +193,7 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
                               "1518-byte frame, and messages of several frames are not modelled yet");
       }
     }
-    m.outstanding = rr.outstanding() * f.connections();
+    m.outstanding = rr.outstanding() * f.connections() * n;
     m.think_time = Units::us(rr.think_time_us());
     return m;
   }
@@ -192,7 +205,7 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
                         "flow \"" + f.name() + "\": frame mixes are not modelled yet; give one frame_bytes");
     }
     m.frame_bytes = ol.frame_bytes();
-    m.rate_pps = ol.has_rate_mbps() ? ol.rate_mbps() * 1e6 / (8.0 * m.frame_bytes) : ol.rate_pps();
+    m.rate_pps = n * (ol.has_rate_mbps() ? ol.rate_mbps() * 1e6 / (8.0 * m.frame_bytes) : ol.rate_pps());
     m.arrival = ol.arrival() == viosim::OpenLoop::CONSTANT ? models::FlowConfig::Arrival::kConstant
                 : ol.arrival() == viosim::OpenLoop::BURSTS ? models::FlowConfig::Arrival::kBursts
                                                            : models::FlowConfig::Arrival::kPoisson;
@@ -206,9 +219,9 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
   m.pattern = models::FlowConfig::Pattern::kOpenLoop;
   m.arrival = models::FlowConfig::Arrival::kConstant;
   m.frame_bytes = bulk.frame_bytes();
-  m.rate_pps = line_rate_bps / (8.0 * double(models::wire_bytes(m.frame_bytes)));
+  m.rate_pps = n * line_rate_bps / (8.0 * double(models::wire_bytes(m.frame_bytes)));
   const uint64_t payload = std::max<uint32_t>(1, m.frame_bytes - 46);
-  m.max_packets = bulk.total_bytes() == 0 ? 0 : (bulk.total_bytes() + payload - 1) / payload;
+  m.max_packets = bulk.total_bytes() == 0 ? 0 : n * ((bulk.total_bytes() + payload - 1) / payload);
   return m;
 }
 
@@ -240,13 +253,16 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   for (const viosim::Vm& vm : s.vm()) {
     for (uint32_t p : vm.pin_cores()) used.insert(p);
   }
+  std::string placing;  // the copy being placed, if a VM has several
+  std::string placing_path = "host.cores";
   auto next_free = [&]() -> uint32_t {
     for (uint32_t i = 0; i < c.cores; ++i) {
       if (used.insert(i).second) return i;
     }
-    throw NotModelled("host.cores", "the host's " + std::to_string(c.cores) +
-                                        " cores leave none for the backends' threads and the NIC's interrupt; "
-                                        "add cores or pin fewer");
+    throw NotModelled(placing_path, "the host's " + std::to_string(c.cores) + " cores leave none for " +
+                                        (placing.empty() ? "the backends' threads and the NIC's interrupt"
+                                                         : "the vCPUs and backend threads of " + placing) +
+                                        "; add cores, pin fewer or run fewer copies");
   };
   const viosim::Nic* nic = &s.host().nic(0);
   for (const auto& n : s.host().nic()) {
@@ -254,89 +270,109 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   }
   c.vms.clear();
   std::optional<std::string> vhost_user_vm, tap_vm;  // the first VM of each kind
+  // Each scenario VM, `count` times (copy i named NAME<i> when count > 1).
+  uint32_t instances = 0;
+  for (const viosim::Vm& vm : s.vm()) instances += std::max<uint32_t>(1, vm.count());
   for (int k = 0; k < s.vm_size(); ++k) {
     const viosim::Vm& vm = s.vm(k);
     const std::string at = "vm[" + std::to_string(k) + "]";
-    models::VmConfig& v = c.vms.emplace_back(costs);
-    v.name = vm.name();
-    if (vm.nic().fixed_backend()) v.fixed_backend = model_backend(vm.nic().backend());
-    const PathBackend mine = c.backend_of(static_cast<size_t>(k));
-    const models::BackendTraits& traits = models::backend(mine).traits();
-    if (s.vm_size() > 1 && traits.native()) {
-      throw NotModelled(at + ".nic.backend", std::string(models::backend_name(mine)) +
-                                                 " runs the applications on the host itself, in place of one VM; "
-                                                 "it cannot stand for one of several VMs");
-    }
-    // The host NIC is either the kernel's (taps on its bridge) or DPDK's
-    // (OVS-DPDK's vhost-user ports); VFs sit beside either.
-    if (traits.attachment == models::Attachment::kVhostUserPort && vhost_user_vm) {
-      throw NotModelled(at + ".nic.backend",
-                        "several VMs with VHOST_USER share OVS-DPDK's PMD threads and the "
-                        "physical port, which is not modelled yet");
-    }
-    if ((traits.attachment == models::Attachment::kVhostUserPort && tap_vm) ||
-        (traits.attachment == models::Attachment::kTap && vhost_user_vm)) {
-      throw NotModelled(at + ".nic.backend", "vm \"" + vm.name() + "\" runs " +
-                                                 std::string(models::backend_name(mine)) + " beside vm \"" +
-                                                 *(vhost_user_vm ? vhost_user_vm : tap_vm) +
-                                                 "\": OVS-DPDK (vhost-user) takes the host NIC from the kernel, "
-                                                 "whose bridge the tap-based backends need");
-    }
-    if (traits.attachment == models::Attachment::kVhostUserPort && !vhost_user_vm) vhost_user_vm = vm.name();
-    if (traits.attachment == models::Attachment::kTap && !tap_vm) tap_vm = vm.name();
-    if (vm.nic().uplink() != s.vm(0).nic().uplink()) {
-      throw NotModelled(at + ".nic.uplink",
-                        "VMs on different uplink NICs are not modelled yet; give every VM "
-                        "the same uplink");
-    }
-    v.vcpu_core = vm.pin_cores_size() > 0 ? vm.pin_cores(0) : next_free();
-    used.insert(v.vcpu_core);
-    v.backend_core = vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
-    used.insert(v.backend_core);
-    // Multi-queue: vCPU i where pin_cores says (else on the lowest free
-    // cores), one queue pair per vCPU up to the device's queues (the guest
-    // driver's min(online CPUs, max queue pairs); E1000 has one), and the
-    // backend's threads: the listed cores, or for vhost-net a free core for
-    // each queue pair's worker, as the scheduler would spread them.
-    const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
-    v.queue_pairs = traits.one_queue ? 1 : std::min(vcpus, std::max<uint32_t>(1, vm.nic().queues()));
-    v.vcpu_cores.push_back(v.vcpu_core);
-    for (uint32_t i = 1; i < v.queue_pairs; ++i) {
-      v.vcpu_cores.push_back(i < static_cast<uint32_t>(vm.pin_cores_size()) ? vm.pin_cores(static_cast<int>(i))
-                                                                            : next_free());
-    }
-    for (uint32_t b : vm.nic().backend_cores()) v.backend_cores.push_back(b);
-    if (v.backend_cores.empty()) {
-      v.backend_cores.push_back(v.backend_core);
-      for (uint32_t i = 1; traits.worker_per_queue && i < v.queue_pairs; ++i) v.backend_cores.push_back(next_free());
-    }
-    for (uint32_t b : v.backend_cores) used.insert(b);
-    const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
-    // virtnet_find_vqs asks for a vector per virtqueue of every queue pair
-    // the device has (active or not) plus the config vector.
-    v.shared_vector = traits.virtio && vectors < 2 * vm.nic().queues() + 1;
+    const uint32_t copies = std::max<uint32_t>(1, vm.count());
+    for (uint32_t copy = 0; copy < copies; ++copy) {
+      const uint32_t pin0 = copy * std::max<uint32_t>(1, vm.vcpus());  // copy's first pin_cores entry
+      auto pin = [&](uint32_t i) -> std::optional<uint32_t> {
+        const uint64_t e = uint64_t{pin0} + i;
+        if (e < static_cast<uint64_t>(vm.pin_cores_size())) return vm.pin_cores(static_cast<int>(e));
+        return std::nullopt;
+      };
+      const bool first_copy = copy == 0;
+      if (copies > 1) {
+        placing = "copy " + std::to_string(copy) + " of " + std::to_string(copies) + " of vm \"" + vm.name() + "\"";
+        placing_path = at + ".count";
+      }
+      models::VmConfig& v = c.vms.emplace_back(costs);
+      v.name = copies > 1 ? vm.name() + std::to_string(copy) : vm.name();
+      if (vm.nic().fixed_backend()) v.fixed_backend = model_backend(vm.nic().backend());
+      const PathBackend mine = c.backend_of(c.vms.size() - 1);
+      const models::BackendTraits& traits = models::backend(mine).traits();
+      if (instances > 1 && traits.native()) {
+        throw NotModelled(at + ".nic.backend", std::string(models::backend_name(mine)) +
+                                                   " runs the applications on the host itself, in place of one VM; "
+                                                   "it cannot stand for one of several VMs");
+      }
+      // The host NIC is either the kernel's (taps on its bridge) or DPDK's
+      // (OVS-DPDK's vhost-user ports); VFs sit beside either.
+      if (traits.attachment == models::Attachment::kVhostUserPort && vhost_user_vm) {
+        throw NotModelled(at + ".nic.backend",
+                          "several VMs with VHOST_USER share OVS-DPDK's PMD threads and the "
+                          "physical port, which is not modelled yet");
+      }
+      if ((traits.attachment == models::Attachment::kVhostUserPort && tap_vm) ||
+          (traits.attachment == models::Attachment::kTap && vhost_user_vm)) {
+        throw NotModelled(at + ".nic.backend", "vm \"" + vm.name() + "\" runs " +
+                                                   std::string(models::backend_name(mine)) + " beside vm \"" +
+                                                   *(vhost_user_vm ? vhost_user_vm : tap_vm) +
+                                                   "\": OVS-DPDK (vhost-user) takes the host NIC from the kernel, "
+                                                   "whose bridge the tap-based backends need");
+      }
+      if (traits.attachment == models::Attachment::kVhostUserPort && !vhost_user_vm) vhost_user_vm = vm.name();
+      if (traits.attachment == models::Attachment::kTap && !tap_vm) tap_vm = vm.name();
+      if (vm.nic().uplink() != s.vm(0).nic().uplink()) {
+        throw NotModelled(at + ".nic.uplink",
+                          "VMs on different uplink NICs are not modelled yet; give every VM "
+                          "the same uplink");
+      }
+      v.vcpu_core = pin(0) ? *pin(0) : next_free();
+      used.insert(v.vcpu_core);
+      v.backend_core = first_copy && vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
+      used.insert(v.backend_core);
+      // Multi-queue: vCPU i where pin_cores says (else on the lowest free
+      // cores), one queue pair per vCPU up to the device's queues (the guest
+      // driver's min(online CPUs, max queue pairs); E1000 has one), and the
+      // backend's threads: the listed cores, or for vhost-net a free core for
+      // each queue pair's worker, as the scheduler would spread them.
+      const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
+      v.queue_pairs = traits.one_queue ? 1 : std::min(vcpus, std::max<uint32_t>(1, vm.nic().queues()));
+      v.vcpu_cores.push_back(v.vcpu_core);
+      for (uint32_t i = 1; i < v.queue_pairs; ++i) {
+        v.vcpu_cores.push_back(pin(i) ? *pin(i) : next_free());
+      }
+      if (first_copy) {
+        for (uint32_t b : vm.nic().backend_cores()) v.backend_cores.push_back(b);
+      }
+      if (v.backend_cores.empty()) {
+        v.backend_cores.push_back(v.backend_core);
+        for (uint32_t i = 1; traits.worker_per_queue && i < v.queue_pairs; ++i) v.backend_cores.push_back(next_free());
+      }
+      for (uint32_t b : v.backend_cores) used.insert(b);
+      const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
+      // virtnet_find_vqs asks for a vector per virtqueue of every queue pair
+      // the device has (active or not) plus the config vector.
+      v.shared_vector = traits.virtio && vectors < 2 * vm.nic().queues() + 1;
 
-    // The VM.
-    v.queue_size = static_cast<uint16_t>(vm.nic().queue_size());
-    v.event_idx = vm.nic().features().event_idx();
-    v.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
-    v.vcpu.apicv = vm.interrupts().apicv();
-    v.vtd_posted = vm.interrupts().vtd_posted();
-    v.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
-    v.vcpu.halt_poll_grow = vm.halt_polling().grow();
-    v.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());
-    v.vcpu.halt_poll_shrink = vm.halt_polling().shrink();
-    // A small datagram's truesize: the driver's receive buffer (virtio-net's
-    // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
-    // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
-    v.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
-    v.socket.truesize = (traits.virtio ? 1536 : 2048) + 256;
-    // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
-    // NIC's own rings on bare metal.
-    v.e1000.rx_ring = v.e1000.tx_ring = vm.nic().queue_size();
-    v.hw_queue.rx_ring = traits.host_nic_rings ? nic->rx_ring_size() : vm.nic().queue_size();
-    v.hw_queue.tx_ring = traits.host_nic_rings ? nic->tx_ring_size() : vm.nic().queue_size();
+      // The VM.
+      v.queue_size = static_cast<uint16_t>(vm.nic().queue_size());
+      v.event_idx = vm.nic().features().event_idx();
+      v.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
+      v.vcpu.apicv = vm.interrupts().apicv();
+      v.vtd_posted = vm.interrupts().vtd_posted();
+      v.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
+      v.vcpu.halt_poll_grow = vm.halt_polling().grow();
+      v.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());
+      v.vcpu.halt_poll_shrink = vm.halt_polling().shrink();
+      // A small datagram's truesize: the driver's receive buffer (virtio-net's
+      // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
+      // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
+      v.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
+      v.socket.truesize = (traits.virtio ? 1536 : 2048) + 256;
+      // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
+      // NIC's own rings on bare metal.
+      v.e1000.rx_ring = v.e1000.tx_ring = vm.nic().queue_size();
+      v.hw_queue.rx_ring = traits.host_nic_rings ? nic->rx_ring_size() : vm.nic().queue_size();
+      v.hw_queue.tx_ring = traits.host_nic_rings ? nic->tx_ring_size() : vm.nic().queue_size();
+    }
   }
+  placing.clear();
+  placing_path = "host.cores";
   c.irq_core = next_free();
   // The host NIC's queues: one vector each, spread over the cores nobody
   // else uses, starting with the IRQ core (wrapping when there are fewer).

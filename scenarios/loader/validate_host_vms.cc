@@ -74,10 +74,19 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
 
   const uint32_t cores = s.host().cores();
   // vcpus 0 is a range error already; a count mismatch on top would be noise.
-  if (vm.pin_cores_size() > 0 && vm.vcpus() > 0 && static_cast<uint32_t>(vm.pin_cores_size()) != vm.vcpus()) {
-    issues->push_back({path + ".pin_cores", who + " has " + std::to_string(vm.vcpus()) + " vCPUs but pin_cores lists " +
-                                                std::to_string(vm.pin_cores_size()) +
+  const uint64_t pins = uint64_t{vm.vcpus()} * std::max<uint32_t>(1, vm.count());
+  if (vm.pin_cores_size() > 0 && vm.vcpus() > 0 && static_cast<uint64_t>(vm.pin_cores_size()) != pins) {
+    issues->push_back({path + ".pin_cores", who + " has " + std::to_string(pins) + " vCPUs" +
+                                                (vm.count() > 1 ? " (" + std::to_string(vm.count()) + " copies)" : "") +
+                                                " but pin_cores lists " + std::to_string(vm.pin_cores_size()) +
                                                 " cores; give one core per vCPU, or none"});
+  }
+  // The copies' names are taken too.
+  for (uint32_t i = 0; vm.count() > 1 && i < vm.count() && !vm.name().empty(); ++i) {
+    const std::string copy = vm.name() + std::to_string(i);
+    if (auto [it, fresh] = names.emplace(copy, v); !fresh && it->second != v) {
+      issues->push_back({path + ".count", "copy \"" + copy + "\" of " + who + " has the name of " + at("vm", it->second)});
+    }
   }
   for (int i = 0; i < vm.pin_cores_size() && cores > 0; ++i) {
     if (vm.pin_cores(i) >= cores) {

@@ -105,5 +105,73 @@ TEST(MultiVm, AnotherVmsLoadDoesNotChangeAVmOnItsOwnCoresAndQueue) {
   EXPECT_GT(b.flows[1].packets, 5000u);
 }
 
+const char* kCopies =
+    "name: \"copies\"\n"
+    "run { duration_ms: 30 warmup_ms: 5 }\n"
+    "host { cores: 12 nic { queues: 4 line_rate_gbps: 25 } }\n"
+    "vm { name: \"db\" vcpus: 1 pin_cores: [11] nic { backend: PASSTHROUGH fixed_backend: true } }\n"
+    "vm { name: \"web\" vcpus: 1 count: 4 }\n"
+    "traffic {\n"
+    "  flow { name: \"probe\" dst: \"web\" dst_ip: \"10.0.1.0\" connections: 2 request_response {} }\n"
+    "  flow { name: \"up\" src: \"web\" dst: \"external\" src_ip: \"10.0.1.0\" open_loop { rate_pps: 20000 } }\n"
+    "}\n";
+
+TEST(MultiVm, ACountMakesThatManyCopiesAndAFlowRunsInEach) {
+  const viosim::Scenario s = load(kCopies);
+  const models::PathConfig c = build_path_config(s, models::PathBackend::kVhostNet);
+  ASSERT_EQ(c.vms.size(), 5u);
+  EXPECT_EQ(c.vm(1).name, "web0");
+  EXPECT_EQ(c.vm(4).name, "web3");
+  std::set<uint32_t> cores{11};
+  for (size_t k = 1; k < 5; ++k) {
+    EXPECT_TRUE(cores.insert(c.vm(k).vcpu_core).second) << c.vm(k).name;
+    EXPECT_TRUE(cores.insert(c.vm(k).backend_core).second) << c.vm(k).name;
+  }
+  // The flow as written, in each of the 4 copies.
+  ASSERT_EQ(c.flows.size(), 2u);
+  EXPECT_EQ(c.flows[0].vm, 1u);
+  EXPECT_EQ(c.flows[0].copies, 4u);
+  EXPECT_EQ(c.flows[0].connections, 8u);
+  EXPECT_DOUBLE_EQ(c.flows[1].rate_pps, 80'000.0);
+  const models::PathResults r = models::run_path(c);
+  ASSERT_EQ(r.vms.size(), 5u);
+  for (size_t k = 1; k < 5; ++k) {
+    const auto& vm = r.vms[k];
+    EXPECT_EQ(vm.flows, (std::vector<size_t>{0, 1})) << vm.name;
+    // Each copy answers its share of the probe and sends a quarter of the
+    // stream: about 20,000 packets/s of its own over the 25 ms window.
+    EXPECT_GT(vm.queues.at(0).tx_packets, 400u) << vm.name;
+    EXPECT_GT(vm.queues.at(0).rx_packets, 100u) << vm.name;
+  }
+  EXPECT_NEAR(double(r.flows[1].packets), 80'000 * r.window_s, 0.05 * 80'000 * r.window_s);
+  EXPECT_EQ(r.vms[0].nic_packets, 0u);  // no flow ends in db
+}
+
+TEST(MultiVm, CopiesAreRefusedWhereTheyDoNotFit) {
+  auto errors = [](const std::string& text) {
+    const LoadResult r = load_scenario_text("copies.textproto", text, {});
+    EXPECT_FALSE(r.ok());
+    return format_diagnostics(r.diagnostics);
+  };
+  std::string text = kCopies;
+  // 40 copies need 80 cores.
+  std::string many = text;
+  many.replace(many.find("count: 4"), 8, "count: 40");
+  const std::string crowded = errors(many);
+  EXPECT_NE(crowded.find("copies.textproto:5:27: error: the host's 12 cores leave none for the vCPUs and backend "
+                         "threads of copy 5 of 40 of vm \"web\""),
+            std::string::npos)
+      << crowded;
+  // Pins for some copies only.
+  std::string pins = text;
+  pins.replace(pins.find("count: 4"), 8, "count: 4 pin_cores: [1, 2]");
+  EXPECT_NE(errors(pins).find("has 4 vCPUs (4 copies) but pin_cores lists 2 cores"), std::string::npos)
+      << errors(pins);
+  // A copy's name taken by another VM.
+  std::string clash = text;
+  clash.replace(clash.find("name: \"db\""), 10, "name: \"web2\"");
+  EXPECT_NE(errors(clash).find("copy \"web2\" of vm \"web\" has the name of vm[0]"), std::string::npos) << errors(clash);
+}
+
 }  // namespace
 }  // namespace viosim::scenarios
