@@ -16,7 +16,7 @@
 
 #include "models/host/host_thread.h"
 #include "models/net/host_net_costs.h"
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/net/tap.h"
 #include "models/qemu/qemu_virtio_net.h"
 #include "models/vcpu/vcpu.h"

@@ -12,7 +12,7 @@
 
 #include "models/guest/guest_costs.h"
 #include "models/guest/guest_net_device.h"
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
 #include "models/vcpu/vcpu.h"

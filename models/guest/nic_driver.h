@@ -9,7 +9,7 @@
 
 #include "models/guest/guest_os.h"
 #include "models/net/path_places.h"
-#include "models/nic/nic_queue.h"
+#include "models/net/nic_queue.h"
 
 namespace viosim::models {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/traffic/flow.h"
 
 namespace viosim::models {

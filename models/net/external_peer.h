@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
 #include "sim-core/member_event.h"

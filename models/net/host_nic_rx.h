@@ -11,7 +11,7 @@
 
 #include "models/host/host_thread.h"
 #include "models/net/host_net_costs.h"
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/nic/interrupt_moderation.h"
 #include "sim-core/member_event.h"
 

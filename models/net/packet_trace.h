@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "models/host/host_thread.h"
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/net/path_places.h"
 #include "sim-core/trace.h"
 

@@ -4,6 +4,9 @@
 // GUI can highlight.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 namespace viosim::models::place {
 
 // Guest.
@@ -32,5 +35,17 @@ inline constexpr char kHostNic[] = "host NIC";
 inline constexpr char kWire[] = "wire";        // host to peer
 inline constexpr char kWireIn[] = "wire in";   // peer to host
 inline constexpr char kPeer[] = "peer";
+
+// The host's own places, which every VM on it shares.
+inline bool host_place(std::string_view place) {
+  return place == kHostNic || place == kWire || place == kWireIn || place == kPeer || place == kSoftirq ||
+         place == kBridge;
+}
+
+// A place of VM `vm` on a host with several VMs: its own places carry its
+// name ("web0: application"), the host's do not.
+inline std::string in_vm(std::string_view vm, std::string_view place) {
+  return host_place(place) ? std::string(place) : std::string(vm) + ": " + std::string(place);
+}
 
 }  // namespace viosim::models::place

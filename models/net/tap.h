@@ -6,7 +6,7 @@
 #pragma once
 
 #include "models/host/eventfd.h"
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "sim-core/component.h"
 #include "sim-core/ring_buffer.h"
 #include "sim-core/stats.h"

@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "sim-core/component.h"
 #include "sim-core/member_event.h"
 #include "sim-core/ring_buffer.h"

@@ -1,4 +1,4 @@
-// Toeplitz hashing and the parsers behind it. The hash walks the input a byte
+// Toeplitz hashing and the hex-key parser. The hash walks the input a byte
 // at a time with a 40-bit view of the key, so each of the byte's 8 windows is
 // a shift of one register instead of a bit-by-bit key walk.
 #include "models/nic/toeplitz.h"
@@ -102,36 +102,6 @@ std::vector<uint8_t> parse_hex_bytes(std::string_view text) {
   }
   if (bytes.empty()) throw std::invalid_argument("'" + std::string(text) + "' holds no hex bytes");
   return bytes;
-}
-
-uint32_t parse_ipv4(std::string_view text) {
-  const auto bad = [&] {
-    return std::invalid_argument("'" + std::string(text) + "' is not a dotted IPv4 address");
-  };
-  uint32_t ip = 0;
-  size_t pos = 0;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (pos >= text.size() || text[pos] != '.') throw bad();
-      ++pos;
-    }
-    uint32_t value = 0;
-    int digits = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      value = value * 10 + static_cast<uint32_t>(text[pos] - '0');
-      ++pos;
-      if (++digits > 3) throw bad();
-    }
-    if (digits == 0 || value > 255) throw bad();
-    ip = (ip << 8) | value;
-  }
-  if (pos != text.size()) throw bad();
-  return ip;
-}
-
-std::string format_ipv4(uint32_t ip) {
-  return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 0xff) + "." +
-         std::to_string((ip >> 8) & 0xff) + "." + std::to_string(ip & 0xff);
 }
 
 }  // namespace viosim::models

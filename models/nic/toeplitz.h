@@ -2,9 +2,9 @@
 // inputs the Microsoft RSS specification defines for IPv4: the 2-tuple
 // (source address, destination address) and the 4-tuple (plus source and
 // destination port), all in network byte order. Also the well-known 40-byte
-// key that DPDK's Intel PMDs program by default (DPDK rss_intel_key), and
-// parsers for hex keys and dotted IPv4 addresses so scenario data can name
-// flows and keys in the form people read.
+// key that DPDK's Intel PMDs program by default (DPDK rss_intel_key), and a
+// parser for hex keys so scenario data can name keys in the form people
+// read. The flow 4-tuple itself is models/packet/flow_tuple.h.
 #pragma once
 
 #include <array>
@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "models/packet/flow_tuple.h"
 
 namespace viosim::models {
 
@@ -33,19 +35,6 @@ inline constexpr size_t kRssInputIpv4PortsLen = 12;  // + src port, dst port
 // length that keeps every window inside the key.
 uint32_t toeplitz_hash(std::span<const uint8_t> key, std::span<const uint8_t> input);
 
-// One flow as the NIC parses it. Addresses and ports are host-order numbers
-// (192.168.0.1 is 0xc0a80001); the hash input is built in network order.
-// has_ports selects the 4-tuple (TCP/UDP) hash over the 2-tuple (other IP).
-struct FlowTuple {
-  uint32_t src_ip = 0;
-  uint32_t dst_ip = 0;
-  uint16_t src_port = 0;
-  uint16_t dst_port = 0;
-  bool has_ports = false;
-
-  friend bool operator==(const FlowTuple&, const FlowTuple&) = default;
-};
-
 // The Microsoft-spec inputs: src ip | dst ip (8 bytes) and
 // src ip | dst ip | src port | dst port (12 bytes), big-endian.
 std::array<uint8_t, kRssInputIpv4Len> rss_input_ipv4(uint32_t src_ip, uint32_t dst_ip);
@@ -62,12 +51,5 @@ uint32_t toeplitz_hash(std::span<const uint8_t> key, const FlowTuple& flow);
 // std::invalid_argument for another character, an odd digit count or no
 // digits at all.
 std::vector<uint8_t> parse_hex_bytes(std::string_view text);
-
-// "66.9.149.187" -> 0x420995bb. Exactly four decimal parts of 0..255, no
-// sign, no spaces, at most three digits each; else std::invalid_argument.
-uint32_t parse_ipv4(std::string_view text);
-
-// 0x420995bb -> "66.9.149.187".
-std::string format_ipv4(uint32_t ip);
 
 }  // namespace viosim::models

@@ -31,12 +31,6 @@ std::string gbps(uint64_t bps) {
   return s + " Gb/s";
 }
 
-// The host's own places, shared by every VM on it.
-bool host_place(const std::string& place) {
-  return place == kHostNic || place == kWire || place == kWireIn || place == kPeer || place == kSoftirq ||
-         place == kBridge;
-}
-
 }  // namespace
 
 // Host.
@@ -214,9 +208,7 @@ EventFd& VmAssembly::call(const std::string& name, VCpu& vcpu, uint32_t vector) 
 
 void VmAssembly::hop(const std::string& from, const std::string& from_where, const std::string& to,
                      const std::string& to_where, const std::string& how) {
-  auto name = [this](const std::string& place) {
-    return host.vms.size() > 1 && !host_place(place) ? config.name + ": " + place : place;
-  };
+  auto name = [this](const std::string& place) { return host.vms.size() > 1 ? in_vm(config.name, place) : place; };
   host.hop(name(from), from_where, name(to), to_where, how);
 }
 

@@ -18,7 +18,7 @@
 #include "models/guest/nic_driver.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/host_thread.h"
-#include "models/kvm/irqfd.h"
+#include "models/vcpu/irqfd.h"
 #include "models/net/tap.h"
 #include "models/net/tap_steering.h"
 #include "models/passthrough/iotlb.h"

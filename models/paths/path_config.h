@@ -22,7 +22,7 @@
 #include "models/net/multi_queue_rx.h"
 #include "models/net/host_net_costs.h"
 #include "models/net/wire.h"
-#include "models/nic/nic_queue.h"
+#include "models/net/nic_queue.h"
 #include "models/paths/path_snapshot.h"
 #include "models/qemu/qemu_virtio_net.h"
 #include "models/traffic/flow.h"

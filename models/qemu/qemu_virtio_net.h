@@ -17,7 +17,7 @@
 
 #include "models/host/host_thread.h"
 #include "models/net/host_net_costs.h"
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/net/tap.h"
 #include "models/vcpu/vcpu.h"
 #include "models/virtio/virtio_queue_pair.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "models/nic/toeplitz.h"
+#include "models/packet/flow_tuple.h"
 #include "sim-core/rng.h"
 #include "sim-core/time.h"
 

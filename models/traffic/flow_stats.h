@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/traffic/transient.h"
 #include "sim-core/component.h"
 #include "sim-core/stats.h"

@@ -6,6 +6,7 @@
 #include <queue>
 #include <sstream>
 
+#include "models/net/path_places.h"
 #include "models/paths/path_graph.h"
 #include "models/paths/path_model.h"
 #include "scenarios/builder/path_builder.h"
@@ -21,6 +22,7 @@ struct Delivery {
   core::Time born;
   core::Time at;
   uint32_t flow = 0;
+  uint32_t conn = 0;
   models::PacketKind kind = models::PacketKind::kData;
   bool to_guest = false;
   uint32_t bytes = 0;
@@ -80,7 +82,7 @@ Delivery find_packet(models::PathConfig config, uint64_t n, int flow, const std:
   uint64_t behind = 0;
   config.on_delivery = [&](const models::Packet& p, core::Time at) {
     if (at < start || at > end || (flow >= 0 && p.flow != static_cast<uint32_t>(flow))) return;
-    seen.push_back(Delivery{models::trace_id(p), p.born, at, p.flow, p.kind, p.to_guest, p.bytes});
+    seen.push_back(Delivery{models::trace_id(p), p.born, at, p.flow, p.conn, p.kind, p.to_guest, p.bytes});
     ahead.push(at);
   };
   // A delivery is reported at or before its time (the peer's application
@@ -156,6 +158,12 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   journey.to = d.at;
   journey.cores = config.cores;
   read_journey(recording, d.trace_id, journey);
+  if (config.vms.size() > 1) {
+    // The graph names a VM's own places after it: so do the hops.
+    const models::FlowConfig& f = config.flows[d.flow];
+    const std::string& vm = config.vms[f.vm + d.conn % f.copies].name;
+    for (Hop& hop : journey.hops) hop.place = models::place::in_vm(vm, hop.place);
+  }
   add_graph(config, journey);
   add_via(journey);
   return journey;

@@ -256,5 +256,29 @@ TEST(Explain, OptionsThatDoNotFitTheScenarioSaySo) {
   }
 }
 
+TEST(Explain, FollowsAPacketIntoOneOfSeveralVms) {
+  // Two VMs, the probe into the second: every hop names a place of the
+  // graph, the VM's own under its name, the host's as they are.
+  const std::string text =
+      "name: \"two\"\n"
+      "run { duration_ms: 20 warmup_ms: 5 }\n"
+      "host { cores: 8 nic { queues: 2 line_rate_gbps: 25 } }\n"
+      "vm { name: \"vm0\" vcpus: 1 pin_cores: [2] }\n"
+      "vm { name: \"other\" vcpus: 1 pin_cores: [3] }\n"
+      "traffic {\n"
+      "  flow { name: \"rr\" dst: \"vm0\" request_response {} }\n"
+      "  flow { name: \"rr2\" dst: \"other\" dst_ip: \"10.0.0.99\" request_response {} }\n"
+      "}\n";
+  const auto loaded = scenarios::load_scenario_text("two.textproto", text, {});
+  ASSERT_TRUE(loaded.ok()) << scenarios::format_diagnostics(loaded.diagnostics);
+  const Journey j = first(*loaded.scenario, "peer to guest", {.flow = "rr2"});
+  expect_well_formed(j);
+  EXPECT_NE(hop_at(j, "other: application"), nullptr);
+  EXPECT_NE(hop_at(j, "other: tap queue"), nullptr);
+  EXPECT_NE(hop_at(j, "host NIC"), nullptr);
+  EXPECT_EQ(hop_at(j, "application"), nullptr);
+  EXPECT_EQ(hop_at(j, "vm0: application"), nullptr);
+}
+
 }  // namespace
 }  // namespace viosim::explain

@@ -3,7 +3,7 @@
 // polling's window growing and shrinking as in KVM, and wake-up costs.
 #include "models/vcpu/vcpu.h"
 
-#include "models/kvm/irqfd.h"
+#include "models/vcpu/irqfd.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Hardware NIC queue: DMA with IOTLB translation, write-back, moderated MSI.
-#include "models/nic/nic_queue.h"
+#include "models/net/nic_queue.h"
 
 #include "models/net/packet_trace.h"
 

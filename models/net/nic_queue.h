@@ -10,7 +10,7 @@
 
 #include <functional>
 
-#include "models/net/packet.h"
+#include "models/packet/packet.h"
 #include "models/net/wire.h"
 #include "models/nic/interrupt_moderation.h"
 #include "models/passthrough/iotlb.h"
