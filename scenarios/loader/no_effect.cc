@@ -3,6 +3,7 @@
 // out) loads without warnings.
 #include "scenarios/loader/no_effect.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -99,6 +100,18 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
 // A VM's own backend that the run's replaces: without a `compare`, the
 // first VM's runs in every VM that does not keep its own.
 void check_replaced_backends(const viosim::Scenario& s, Issues* issues) {
+  for (const viosim::Axis& axis : s.sweep().axis()) {
+    if (axis.field().find("backend") != std::string::npos) return;  // the backends vary by point
+  }
+  // A VM that keeps its backend where every run's backend is that one.
+  const std::vector<viosim::Backend> run = sweep::run_backends(s);
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::VmNic& nic = s.vm(v).nic();
+    if (nic.fixed_backend() && std::all_of(run.begin(), run.end(), [&](viosim::Backend b) { return b == nic.backend(); })) {
+      issues->push_back({at("vm", v) + ".nic.fixed_backend", "fixed_backend has no effect: every run's backend is " +
+                                                                 viosim::Backend_Name(nic.backend()) + " already"});
+    }
+  }
   if (s.compare().backend_size() > 0 || s.vm_size() < 2) return;
   for (int v = 1; v < s.vm_size(); ++v) {
     const viosim::VmNic& nic = s.vm(v).nic();
