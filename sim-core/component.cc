@@ -54,6 +54,11 @@ const Statistic* Component::find_stat(std::string_view name) const {
   return nullptr;
 }
 
+uint64_t Component::counter_value(std::string_view name) const {
+  const auto* counter = dynamic_cast<const Counter*>(find_stat(name));
+  return counter != nullptr ? counter->value() : 0;
+}
+
 void Component::reset_stats() {
   for (Statistic* s : stats_) s->reset(now());
   on_reset_stats();

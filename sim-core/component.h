@@ -47,6 +47,9 @@ class Component {
 
   const std::vector<Statistic*>& stats() const { return stats_; }
   const Statistic* find_stat(std::string_view name) const;
+  // The value of the counter `name`; 0 when the component has none by that
+  // name (so a sum over components that count different things reads well).
+  uint64_t counter_value(std::string_view name) const;
   // Starts every statistic afresh at the current time (end of warm-up),
   // then lets the component reset what it keeps outside statistics.
   void reset_stats();

@@ -135,8 +135,8 @@ class HostThread final : public core::Component, public EventFdListener {
   std::vector<Core*> allowed_;
   State state_ = State::kBlocked;
   Continuation next_;       // what runs when the current step, spin or block ends
-  CpuCategory step_category_ = CpuCategory::kIdle;
-  std::array<core::Duration, kCpuCategories> used_{};  // of a spin or a one-segment step
+  CpuCategory step_category_ = CpuCategory::kIdle;  // of a spin or a one-segment step
+  std::array<core::Duration, kCpuCategories> used_{};  // charged since the statistics reset, by category
   std::array<Segment, kMaxSegments> segments_{};
   int segment_count_ = 0;  // 0: the step is one segment of step_category_
   core::Time step_start_;

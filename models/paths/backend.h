@@ -78,8 +78,9 @@ class Backend {
 const std::vector<const Backend*>& backends();
 // Throws std::invalid_argument when no backend has that id.
 const Backend& backend(PathBackend id);
-// Null when no backend has that name.
+// Null when no backend has that name (or id).
 const Backend* find_backend(std::string_view name);
+const Backend* find_backend(PathBackend id);
 // Adds a backend defined outside the list (a test's own); it must outlive
 // its use and have an id and a name of its own (std::invalid_argument).
 void register_backend(const Backend& backend);

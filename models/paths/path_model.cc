@@ -17,12 +17,6 @@ namespace viosim::models {
 
 namespace {
 
-uint64_t counter(const core::Component& c, std::string_view stat) {
-  const core::Statistic* s = c.find_stat(stat);
-  const auto* counter = dynamic_cast<const core::Counter*>(s);
-  return counter != nullptr ? counter->value() : 0;
-}
-
 PathResults collect(Assembly& t, double wall_s) {
   const PathConfig& c = t.config;
   PathResults r;
@@ -63,6 +57,13 @@ PathResults collect(Assembly& t, double wall_s) {
   for (int d = 0; d < 2; ++d) {
     for (double& h : r.hop_mean_us[d]) h = r.hop_packets[d] > 0 ? h / double(r.hop_packets[d]) * 1e-6 : 0;
   }
+  // The host NIC's queues first, then each VM's VF queues.
+  if (t.nic_rx) {
+    for (size_t q = 0; q < t.nic_rx->queues(); ++q) {
+      const HostNicRx& rx = t.nic_rx->queue(q);
+      r.per_queue.push_back({rx.counter_value("frames"), rx.drops(), rx.interrupts(), rx.tx_cleaned()});
+    }
+  }
   for (const auto& vm : t.vms) {
     PathResults::VmResults& v = r.vms.emplace_back();
     v.name = vm->config.name;
@@ -75,42 +76,32 @@ PathResults collect(Assembly& t, double wall_s) {
       v.vcpu_cores.push_back(vcpu->thread().core().index());
       v.exits += vcpu->exits();
       v.interrupts += vcpu->interrupts();
+      for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] += vcpu->exits(static_cast<ExitReason>(i));
       const auto u = vcpu->thread().usage();
       for (int i = 0; i < kCpuCategories; ++i) v.vcpu_cpu_s[i] += u[i].seconds();
     }
+    r.exits += v.exits;
+    r.guest_interrupts += v.interrupts;
     for (size_t f = 0; f < c.flows.size(); ++f) {
       if (vm->index >= c.flows[f].vm && vm->index < c.flows[f].vm + c.flows[f].copies) v.flows.push_back(f);
     }
-  }
-  for (const core::Component* comp : t.sim.components()) {
-    r.drops += counter(*comp, "drops") + counter(*comp, "qdisc_drops") + counter(*comp, "socket_drops");
-  }
-  if (t.nic_rx) {
-    for (size_t q = 0; q < t.nic_rx->queues(); ++q) {
-      const HostNicRx& rx = t.nic_rx->queue(q);
-      r.per_queue.push_back({counter(rx, "frames"), rx.drops(), rx.interrupts(), rx.tx_cleaned()});
-    }
-  }
-  for (const auto& vm : t.vms) {
     for (const auto& q : vm->hw_queues) {
-      r.per_queue.push_back({counter(*q, "rx_frames"), q->drops(), q->interrupts(), counter(*q, "tx_frames")});
+      r.per_queue.push_back({q->counter_value("rx_frames"), q->drops(), q->interrupts(), q->counter_value("tx_frames")});
     }
     if (vm->iotlb) {
       r.iotlb_hits += vm->iotlb->hits();
       r.iotlb_misses += vm->iotlb->misses();
     }
-    for (const auto& v : vm->vcpus) {
-      r.exits += v->exits();
-      for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] += v->exits(static_cast<ExitReason>(i));
-      r.guest_interrupts += v->interrupts();
-    }
+  }
+  for (const core::Component* comp : t.sim.components()) {
+    r.drops += comp->counter_value("drops") + comp->counter_value("qdisc_drops") + comp->counter_value("socket_drops");
   }
   for (auto& th : t.threads) {
     r.host_syscalls += th->syscalls();  // QEMU's on the vCPU thread (e1000) count too
     r.wakeups += th->wakeups();
   }
   for (auto& core : t.cores) {
-    r.context_switches += counter(*core, "context_switches");
+    r.context_switches += core->counter_value("context_switches");
     const auto u = core->usage();
     r.per_core_s.emplace_back();
     for (int i = 0; i < kCpuCategories; ++i) {

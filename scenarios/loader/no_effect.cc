@@ -68,11 +68,18 @@ void check_unused_nics(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// Whether a sweep axis varies the backends (then any backend's field may
+// matter at some point).
+bool sweep_varies_backends(const viosim::Scenario& s) {
+  for (const viosim::Axis& axis : s.sweep().axis()) {
+    if (axis.field().find("backend") != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Backend-specific VM fields when no backend that uses them runs.
 void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
-  for (const viosim::Axis& axis : s.sweep().axis()) {
-    if (axis.field().find("backend") != std::string::npos) return;  // the backends vary: any field may matter
-  }
+  if (sweep_varies_backends(s)) return;
   const std::vector<viosim::Backend> run = sweep::run_backends(s);
   for (int v = 0; v < s.vm_size(); ++v) {
     const viosim::VmNic& nic = s.vm(v).nic();
@@ -100,9 +107,7 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
 // A VM's own backend that the run's replaces: without a `compare`, the
 // first VM's runs in every VM that does not keep its own.
 void check_replaced_backends(const viosim::Scenario& s, Issues* issues) {
-  for (const viosim::Axis& axis : s.sweep().axis()) {
-    if (axis.field().find("backend") != std::string::npos) return;  // the backends vary by point
-  }
+  if (sweep_varies_backends(s)) return;
   // A VM that keeps its backend where every run's backend is that one.
   const std::vector<viosim::Backend> run = sweep::run_backends(s);
   for (int v = 0; v < s.vm_size(); ++v) {

@@ -15,11 +15,6 @@ std::vector<const Backend*>& list() {
   return all;
 }
 
-uint64_t counter(const core::Component& c, std::string_view stat) {
-  const auto* counter = dynamic_cast<const core::Counter*>(c.find_stat(stat));
-  return counter != nullptr ? counter->value() : 0;
-}
-
 }  // namespace
 
 std::vector<PathResults::VmQueueCounts> Backend::queue_counts(const VmAssembly& a) const {
@@ -28,20 +23,25 @@ std::vector<PathResults::VmQueueCounts> Backend::queue_counts(const VmAssembly& 
     const core::Component& d = *a.nic_drivers[i];
     PathResults::VmQueueCounts& q = out.emplace_back();
     q.vcpu_core = a.irq_vcpu(static_cast<uint32_t>(i)).thread().core().index();
-    q.rx_packets = counter(d, "rx_packets");
-    q.tx_packets = counter(d, "tx_packets");
-    q.interrupts = counter(d, "rx_interrupts") + counter(d, "tx_interrupts") + counter(d, "interrupts");
-    q.kicks = counter(d, "kicks") + counter(d, "doorbells");
+    q.rx_packets = d.counter_value("rx_packets");
+    q.tx_packets = d.counter_value("tx_packets");
+    q.interrupts = d.counter_value("rx_interrupts") + d.counter_value("tx_interrupts") + d.counter_value("interrupts");
+    q.kicks = d.counter_value("kicks") + d.counter_value("doorbells");
   }
   return out;
 }
 
 const std::vector<const Backend*>& backends() { return list(); }
 
-const Backend& backend(PathBackend id) {
+const Backend* find_backend(PathBackend id) {
   for (const Backend* b : list()) {
-    if (b->id() == id) return *b;
+    if (b->id() == id) return b;
   }
+  return nullptr;
+}
+
+const Backend& backend(PathBackend id) {
+  if (const Backend* b = find_backend(id)) return *b;
   throw std::invalid_argument("no backend has id " + std::to_string(static_cast<int>(id)));
 }
 
@@ -63,10 +63,8 @@ void register_backend(const Backend& b) {
 }
 
 std::string_view backend_name(PathBackend id) {
-  for (const Backend* b : list()) {
-    if (b->id() == id) return b->name();
-  }
-  return "?";
+  const Backend* b = find_backend(id);
+  return b != nullptr ? b->name() : "?";
 }
 
 }  // namespace viosim::models
