@@ -86,7 +86,8 @@ PathResults collect(Assembly& t, double wall_s) {
       if (vm->index >= c.flows[f].vm && vm->index < c.flows[f].vm + c.flows[f].copies) v.flows.push_back(f);
     }
     for (const auto& q : vm->hw_queues) {
-      r.per_queue.push_back({q->counter_value("rx_frames"), q->drops(), q->interrupts(), q->counter_value("tx_frames")});
+      r.per_queue.push_back(
+          {q->counter_value("rx_frames"), q->drops(), q->interrupts(), q->counter_value("tx_frames")});
     }
     if (vm->iotlb) {
       r.iotlb_hits += vm->iotlb->hits();
