@@ -1,6 +1,7 @@
 // Registers every model type of this build, in a fixed order.
 #include "models/register_builtin_models.h"
 
+#include "models/guest/cpu_load.h"
 #include "models/guest/guest_os.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/core.h"
@@ -27,6 +28,7 @@ void register_builtin_models(core::ModelRegistry& registry) {
   registry.add(HostThread::model_spec());
   registry.add(VCpu::model_spec());
   registry.add(GuestOs::model_spec());
+  registry.add(CpuLoad::model_spec());
   registry.add(VirtioNetDriver::model_spec());
   registry.add(QemuVirtioNet::model_spec());
   registry.add(VhostNet::model_spec());

@@ -21,6 +21,7 @@
 #include "models/qemu/qemu_virtio_net.h"
 #include "models/vcpu/vcpu.h"
 #include "sim-core/member_event.h"
+#include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
 

@@ -10,6 +10,7 @@
 
 #include "models/e1000/e1000_device.h"
 #include "models/guest/guest_os.h"
+#include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
 

@@ -16,6 +16,7 @@
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
 #include "models/vcpu/vcpu.h"
+#include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
 

@@ -10,6 +10,7 @@
 #include "models/guest/guest_os.h"
 #include "models/net/path_places.h"
 #include "models/net/nic_queue.h"
+#include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
 

@@ -10,6 +10,7 @@
 
 #include "models/guest/guest_os.h"
 #include "models/virtio/virtio_queue_pair.h"
+#include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
 

@@ -1,4 +1,4 @@
-// Core scheduling (FIFO, no preemption except of a yielding spinner) and
+// Core scheduling (CFS: virtual runtime, wake-up and tick preemption) and
 // CPU accounting.
 #include "models/host/core.h"
 
@@ -12,7 +12,7 @@ namespace viosim::models {
 const core::ComponentSpec& Core::model_spec() {
   static const core::ComponentSpec spec{
       .type = "host.core",
-      .help = "a physical core: one thread at a time, FIFO ready queue, every picosecond charged to a CPU category",
+      .help = "a physical core: one thread at a time, shared as CFS does, every picosecond charged to a CPU category",
       .params = {{"frequency_hz", core::Unit::kHertz, "3000000000", "core clock"},
                  {"context_switch_cycles", core::Unit::kCycles, "4500", "switching from one thread to another"},
                  {"wakeup_cycles", core::Unit::kCycles, "3000", "scheduler wake-up path on an idle core"},
@@ -21,7 +21,9 @@ const core::ComponentSpec& Core::model_spec() {
       .ports = {},
       .stats = {{"context_switches", core::StatKind::kCounter, core::Unit::kCount,
                  "switches to a thread, from another thread or from idle"},
-                {"idle_wakeups", core::StatKind::kCounter, core::Unit::kCount, "threads woken onto the idle core"}}};
+                {"idle_wakeups", core::StatKind::kCounter, core::Unit::kCount, "threads woken onto the idle core"},
+                {"preemptions", core::StatKind::kCounter, core::Unit::kCount,
+                 "running threads that lost the core to a ready one (involuntary switches)"}}};
   return spec;
 }
 
@@ -73,7 +75,62 @@ void Core::on_reset_stats() {
   accounting_start_ = now();
 }
 
+HostThread* Core::running() const {
+  if (owner_ == nullptr || owner_->state() == HostThread::State::kWaking) return nullptr;
+  return owner_;
+}
+
+core::Duration Core::vruntime_of(const HostThread& t) const {
+  return &t == running() ? t.vruntime_ + (now() - t.exec_start_) : t.vruntime_;
+}
+
+void Core::update_min_vruntime() {
+  bool any = false;
+  core::Duration least;
+  if (HostThread* r = running()) {
+    least = vruntime_of(*r);
+    any = true;
+  }
+  for (const HostThread* t : ready_) {
+    if (!any || t->vruntime_ < least) least = t->vruntime_;
+    any = true;
+  }
+  if (any && least > min_vruntime_) min_vruntime_ = least;
+}
+
+HostThread* Core::pick_next() {
+  auto first = ready_.begin();
+  for (auto it = ready_.begin(); it != ready_.end(); ++it) {
+    if ((*it)->vruntime_ < (*first)->vruntime_ ||
+        ((*it)->vruntime_ == (*first)->vruntime_ && (*it)->queued_at_ < (*first)->queued_at_)) {
+      first = it;
+    }
+  }
+  HostThread* next = *first;
+  ready_.erase(first);
+  return next;
+}
+
+void Core::enqueue(HostThread& t) {
+  t.queued_at_ = enqueued_++;
+  ready_.push_back(&t);
+}
+
+void Core::switch_to(HostThread& next) {
+  owner_ = &next;
+  ++context_switches_;
+  next.exec_start_ = now();
+  slice_start_ = now();
+  next.switch_in(costs_.context_switch);
+  arm_tick();
+}
+
 void Core::thread_ready(HostThread& t, const HostThread* waker) {
+  // place_entity: a thread that slept keeps its virtual runtime, unless it
+  // fell more than half a latency behind the core's floor
+  // (GENTLE_FAIR_SLEEPERS): sleepers get a bounded head start.
+  update_min_vruntime();
+  t.vruntime_ = std::max(t.vruntime_, min_vruntime_ - costs_.scheduler.latency / 2);
   if (owner_ == nullptr) {
     owner_ = &t;
     // An IPI when another core wakes us; then the idle-state exit.
@@ -82,31 +139,104 @@ void Core::thread_ready(HostThread& t, const HostThread* waker) {
     t.arrive_after(latency);
     return;
   }
-  ready_.push_back(&t);
-  if (owner_->spinning_with_yield()) owner_->poke_to_yield();
+  enqueue(t);
+  if (owner_->spinning_with_yield()) {
+    owner_->poke_to_yield();
+    return;
+  }
+  // check_preempt_wakeup: the woken thread takes the core when the running
+  // one has run a wake-up granularity more; from another core that takes
+  // a reschedule IPI.
+  HostThread* cur = running();
+  if (cur != nullptr && vruntime_of(*cur) - t.vruntime_ > costs_.scheduler.wakeup_granularity) {
+    const bool remote = waker != nullptr && &waker->core() != this;
+    const core::Time at = now() + (remote ? costs_.ipi_latency : core::Duration::zero());
+    if (!wakeup_preempt_.pending() || preempt_target_ != cur) {
+      preempt_target_ = cur;
+      wakeup_preempt_.schedule_at(at);
+    }
+  }
+  arm_tick();
+}
+
+void Core::wakeup_preempt_check() {
+  HostThread* cur = running();
+  if (cur == nullptr || cur != preempt_target_ || ready_.empty() || !cur->preemptible()) return;
+  preempt_running();
+}
+
+void Core::arm_tick() {
+  if (ready_.empty()) {
+    tick_.cancel();  // nobody waits: no slice to end
+    return;
+  }
+  if (tick_.pending()) return;
+  const int64_t period = costs_.scheduler.tick.ps();
+  tick_.schedule_at(core::Time::from_ps((now().ps() / period + 1) * period));
+}
+
+// check_preempt_tick: the running thread gives the core up once it had its
+// slice of the period (equal weights: period / runnable threads), or after
+// the minimum granularity when it is a slice ahead of the leftmost.
+void Core::tick() {
+  HostThread* cur = running();
+  if (cur == nullptr || ready_.empty()) return;
+  if (cur->preemptible()) {
+    const SchedulerParams& s = costs_.scheduler;
+    const int64_t nr = static_cast<int64_t>(ready_.size()) + 1;
+    const core::Duration period =
+        nr > SchedulerParams::kNrLatency ? core::Duration::from_ps(s.min_granularity.ps() * nr) : s.latency;
+    const core::Duration ideal = core::Duration::from_ps(period.ps() / nr);
+    const core::Duration ran = now() - slice_start_;
+    bool preempt = ran > ideal;
+    if (!preempt && ran >= s.min_granularity) {
+      core::Duration least = ready_.front()->vruntime_;
+      for (const HostThread* t : ready_) least = std::min(least, t->vruntime_);
+      preempt = vruntime_of(*cur) - least > ideal;
+    }
+    if (preempt) {
+      preempt_running();
+      return;
+    }
+  }
+  arm_tick();
+}
+
+void Core::preempt_running() {
+  HostThread* cur = owner_;
+  if (sim().tracer() != nullptr) cur->trace_instant(CauseKind::kOther, "preempted");
+  cur->vruntime_ = vruntime_of(*cur);
+  cur->preempt();
+  ++preemptions_;
+  enqueue(*cur);
+  update_min_vruntime();
+  switch_to(*pick_next());
 }
 
 void Core::thread_arrived(HostThread& t) {
   charge(CpuCategory::kIdle, idle_since_, now(), nullptr);
   ++idle_wakeups_;
   ++context_switches_;  // from the idle task, as the kernel counts it
+  t.exec_start_ = now();
+  slice_start_ = now();
   t.switch_in(costs_.wakeup);
+  arm_tick();
 }
 
 void Core::thread_released(HostThread& t) {
-  (void)t;
+  t.vruntime_ += now() - t.exec_start_;
+  owner_ = nullptr;  // off the core while the next is picked
+  update_min_vruntime();
   if (!ready_.empty()) {
-    HostThread* next = ready_.front();
-    ready_.pop_front();
-    owner_ = next;
-    ++context_switches_;
-    next->switch_in(costs_.context_switch);
+    switch_to(*pick_next());
     return;
   }
   go_idle();
 }
 
 void Core::go_idle() {
+  tick_.cancel();
+  wakeup_preempt_.cancel();
   owner_ = nullptr;
   idle_since_ = now();
 }

@@ -1,17 +1,22 @@
-// A physical core: runs one host thread at a time, keeps the threads that
-// are ready to run in FIFO order, and charges every picosecond to a CPU
-// category. Switching threads costs a context switch; a thread woken on an
-// idle core first waits for the IPI and the idle-state exit (charged idle),
-// then pays the scheduler's wake-up path (host kernel).
+// A physical core: runs one host thread at a time and charges every
+// picosecond to a CPU category. Threads that share it take turns as CFS
+// has them (SchedulerParams): the ready thread with the least virtual
+// runtime runs next; a woken thread preempts the running one when it has
+// run a wake-up granularity less; at each tick while others wait, the
+// running thread gives the core up once it had its slice of the period.
+// Switching threads costs a context switch; a thread woken on an idle core
+// first waits for the IPI and the idle-state exit (charged idle), then
+// pays the scheduler's wake-up path (host kernel).
 #pragma once
 
 #include <array>
+#include <vector>
 
 #include "models/host/cpu_category.h"
 #include "models/host/cpu_costs.h"
 #include "sim-core/clock.h"
 #include "sim-core/component.h"
-#include "sim-core/ring_buffer.h"
+#include "sim-core/member_event.h"
 #include "sim-core/stats.h"
 
 namespace viosim::models {
@@ -50,24 +55,49 @@ class Core final : public core::Component {
   void thread_ready(HostThread& t, const HostThread* waker);
   void thread_released(HostThread& t);
   void thread_arrived(HostThread& t);
+  // The floor of its threads' virtual runtimes (cfs_rq->min_vruntime):
+  // never decreases.
+  core::Duration min_vruntime() const { return min_vruntime_; }
+  uint64_t preemptions() const { return preemptions_.value(); }
 
  protected:
   void on_reset_stats() override;
 
  private:
   void go_idle();
+  // The running thread, if it is on the core (not still arriving on it).
+  HostThread* running() const;
+  void update_min_vruntime();
+  // Takes the ready thread with the least vruntime (the first queued on ties).
+  HostThread* pick_next();
+  void enqueue(HostThread& t);
+  void switch_to(HostThread& next);
+  // A thread's virtual runtime, the running one's up to now.
+  core::Duration vruntime_of(const HostThread& t) const;
+  // check_preempt_wakeup / check_preempt_tick, and the preemption itself.
+  void wakeup_preempt_check();
+  void tick();
+  void arm_tick();
+  void preempt_running();
 
   uint32_t index_;
   CpuCosts costs_;
   core::Clock clock_;
   HostThread* owner_ = nullptr;
-  core::RingBuffer<HostThread*> ready_;
+  std::vector<HostThread*> ready_;
+  core::Duration min_vruntime_;
+  core::Time slice_start_;  // when the running thread got the core
+  uint64_t enqueued_ = 0;   // ready-queue arrivals, for FIFO ties
+  HostThread* preempt_target_ = nullptr;  // the running thread a wake-up preempts at the IPI
   core::Time idle_since_;
   int trace_track_ = 0;
   core::Time accounting_start_;
   std::array<core::Duration, kCpuCategories> used_{};
   core::Counter context_switches_{this, "context_switches"};
   core::Counter idle_wakeups_{this, "idle_wakeups"};
+  core::Counter preemptions_{this, "preemptions"};
+  core::MemberEvent wakeup_preempt_{this, "wakeup_preempt", [this] { wakeup_preempt_check(); }};
+  core::MemberEvent tick_{this, "tick", [this] { tick(); }};
 };
 
 }  // namespace viosim::models

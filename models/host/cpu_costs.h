@@ -30,6 +30,27 @@ constexpr std::string_view syscall_name(Syscall s) {
   return kNames[static_cast<size_t>(s)];
 }
 
+// How CFS shares a core between runnable threads (kernel/sched/fair.c of
+// Linux 6.1, the Debian 12 kernel). The kernel scales the three durations
+// at boot by 1 + log2(min(cpus, 8)) (SCHED_TUNABLESCALING_LOG); these are
+// the values after that scaling, the defaults those of an 8-core host.
+struct SchedulerParams {
+  // sysctl_sched_latency (6 ms unscaled): the period in which each of up
+  // to sched_nr_latency (8) runnable threads runs once; more stretch it to
+  // their count x min_granularity.
+  core::Duration latency = core::Milliseconds(24);
+  // sysctl_sched_min_granularity (0.75 ms unscaled): the least a thread
+  // runs before the tick may take the core for a thread that has run less.
+  core::Duration min_granularity = core::Microseconds(3'000);
+  // sysctl_sched_wakeup_granularity (1 ms unscaled): a woken thread
+  // preempts the running one when it has run this much less (vruntime).
+  core::Duration wakeup_granularity = core::Milliseconds(4);
+  // The scheduler tick (CONFIG_HZ = 250 on Debian): when a running thread's
+  // slice is checked.
+  core::Duration tick = core::Milliseconds(4);
+  static constexpr uint32_t kNrLatency = 8;  // sched_nr_latency
+};
+
 struct CpuCosts {
   uint64_t frequency_hz = 3'000'000'000;
   // Switching a core from one thread to another (save, pick next, restore).
@@ -55,6 +76,8 @@ struct CpuCosts {
   };
   // A kernel thread signalling an eventfd (no system call).
   core::Cycles eventfd_signal_in_kernel{300};
+  // How threads sharing a core take turns.
+  SchedulerParams scheduler;
 };
 
 }  // namespace viosim::models

@@ -56,21 +56,28 @@ void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation
   step_category_ = category;
   segment_count_ = 0;
   step_start_ = now();
+  step_end_ = step_start_ + d;
   state_ = State::kStep;
   step_event_.schedule_after(d);
 }
 
-void HostThread::run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end) {
-  if (segments.size() > kMaxSegments) throw std::logic_error("too many segments in one step");
+void HostThread::begin_segments(const Segment* segments, int count, Continuation k) {
+  std::array<Segment, kMaxSegments> kept{};
   core::Duration total;
   int n = 0;
-  for (const Segment& s : segments) {
-    if (s.duration == core::Duration::zero()) continue;
-    segments_[n++] = s;
-    total += s.duration;
+  for (int i = 0; i < count; ++i) {
+    if (segments[i].duration == core::Duration::zero()) continue;
+    kept[n++] = segments[i];
+    total += segments[i].duration;
   }
-  begin_step(total, n > 0 ? segments_[0].category : CpuCategory::kHostKernel, std::move(k));
+  begin_step(total, n > 0 ? kept[0].category : CpuCategory::kHostKernel, std::move(k));
+  segments_ = kept;
   segment_count_ = n;
+}
+
+void HostThread::run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end) {
+  if (segments.size() > kMaxSegments) throw std::logic_error("too many segments in one step");
+  begin_segments(segments.begin(), static_cast<int>(segments.size()), std::move(k));
   pending_signal_ = signal_at_end;
 }
 
@@ -149,6 +156,7 @@ void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Cont
   step_start_ = now();
   spin_yield_ = yield;
   spin_found_ = false;
+  spin_until_ = max == core::Duration::max() ? core::Time::max() : now() + max;
   state_ = State::kSpinning;
   if (yield && core_->ready_threads() > 0) {
     step_event_.schedule_after(core::Duration::zero());
@@ -165,6 +173,10 @@ void HostThread::spin_on(std::vector<EventFd*> fds, CpuCategory category, core::
 }
 
 void HostThread::poke() {
+  if (preempted_spin_) {
+    spin_found_ = true;  // the spin ends as soon as it is back on the core
+    return;
+  }
   if (state_ != State::kSpinning) return;
   if (!spin_found_ && sim().tracer()) trace_instant(CauseKind::kPoll, "busy poll found work");
   spin_found_ = true;
@@ -202,7 +214,7 @@ void HostThread::wait(std::vector<EventFd*> fds, Continuation k) {
 }
 
 core::Cycles HostThread::on_eventfd_signal(EventFd&, HostThread* signaller) {
-  if (state_ == State::kSpinning) {
+  if (state_ == State::kSpinning || preempted_spin_) {
     poke();
   } else if (state_ == State::kBlocked && !waiting_on_.empty()) {
     wake(signaller);
@@ -220,7 +232,7 @@ void HostThread::stop_listening() {
 }
 
 void HostThread::wake(const HostThread* waker) {
-  if (state_ == State::kSpinning) {
+  if (state_ == State::kSpinning || preempted_spin_) {
     poke();
     return;
   }
@@ -234,7 +246,10 @@ void HostThread::wake(const HostThread* waker) {
   ++wakeups_;
   if (sim().tracer()) trace_instant(CauseKind::kWakeup, waker != nullptr ? "woken by " + waker->name() : "woken");
   state_ = State::kReady;
+  Core* last = core_;
   core_ = pick_core();
+  // Virtual runtime is relative to a core's floor: moving keeps the offset.
+  if (core_ != last) vruntime_ += core_->min_vruntime() - last->min_vruntime();
   core_->thread_ready(*this, waker);
 }
 
@@ -247,8 +262,43 @@ void HostThread::switch_in(core::Cycles cost) {
   step_category_ = CpuCategory::kHostKernel;
   segment_count_ = 0;
   step_start_ = now();
+  step_end_ = step_start_ + core_->clock().to_duration(cost);
   state_ = State::kStep;
-  step_event_.schedule_after(core_->clock().to_duration(cost));
+  step_event_.schedule_at(step_end_);
+}
+
+void HostThread::preempt() {
+  if (!preemptible()) throw std::logic_error("thread " + name() + " preempted while not running a step or a spin");
+  step_event_.cancel();
+  const core::Time t = now();
+  charge_step(t);
+  Continuation k = std::move(next_);
+  if (state_ == State::kSpinning) {
+    const core::Duration left = spin_until_ == core::Time::max() ? core::Duration::max() : spin_until_ - t;
+    preempted_spin_ = true;
+    next_ = [this, category = step_category_, left, yield = spin_yield_, k = std::move(k)]() mutable {
+      preempted_spin_ = false;
+      if (spin_found_) {  // poked while off the core
+        stop_listening();
+        k();
+        return;
+      }
+      spin(category, left, yield, std::move(k));  // still listening where it was
+    };
+  } else {
+    std::array<Segment, kMaxSegments> rest{};
+    int n = 0;
+    each_segment(step_end_, [&](CpuCategory category, core::Time from, core::Time to) {
+      if (to > t) rest[n++] = {to - std::max(from, t), category};
+    });
+    EventFd* signal = pending_signal_;
+    pending_signal_ = nullptr;
+    next_ = [this, rest, n, signal, k = std::move(k)]() mutable {
+      begin_segments(rest.data(), n, std::move(k));
+      pending_signal_ = signal;
+    };
+  }
+  state_ = State::kReady;
 }
 
 void HostThread::add_open_usage(std::array<core::Duration, kCpuCategories>& usage, core::Time since) const {

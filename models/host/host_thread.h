@@ -98,6 +98,13 @@ class HostThread final : public core::Component, public EventFdListener {
 
   // Used by Core.
   void switch_in(core::Cycles cost);
+  // Whether the core may take it away now: in a step, or spinning without
+  // yielding (a yielding spinner gives the core up by itself).
+  bool preemptible() const { return state_ == State::kStep || (state_ == State::kSpinning && !spin_yield_); }
+  // Stops the step or spin where it is (the elapsed part charged); the
+  // thread is ready again and finishes it when it next gets the core. A
+  // spin that work or a wake-up reached meanwhile ends as it resumes.
+  void preempt();
   void arrive_after(core::Duration latency);
   bool spinning_with_yield() const { return state_ == State::kSpinning && spin_yield_; }
   // Adds the elapsed part of the current step or spin, by category, from
@@ -119,7 +126,9 @@ class HostThread final : public core::Component, public EventFdListener {
   void on_reset_stats() override;
 
  private:
+  friend class Core;
   void begin_step(core::Duration d, CpuCategory category, Continuation k);
+  void begin_segments(const Segment* segments, int count, Continuation k);
   void charge_step(core::Time until);
   // Calls f(category, from, to) for each segment of the current step that
   // elapsed by `until`.
@@ -140,6 +149,14 @@ class HostThread final : public core::Component, public EventFdListener {
   std::array<Segment, kMaxSegments> segments_{};
   int segment_count_ = 0;  // 0: the step is one segment of step_category_
   core::Time step_start_;
+  core::Time step_end_;                   // of a step (a spin: spin_until_)
+  core::Time spin_until_ = core::Time::max();
+  bool preempted_spin_ = false;           // off the core in the middle of a spin
+  // CFS: virtual runtime (equal weights: time run), when it last got its
+  // core, and its place in the ready queue's arrival order.
+  core::Duration vruntime_;
+  core::Time exec_start_;
+  uint64_t queued_at_ = 0;
   bool spin_yield_ = false;
   bool spin_found_ = false;
   bool starting_ = false;      // started, its first wait not reached yet

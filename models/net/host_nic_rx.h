@@ -14,6 +14,7 @@
 #include "models/packet/packet.h"
 #include "models/nic/interrupt_moderation.h"
 #include "sim-core/member_event.h"
+#include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
 

@@ -15,6 +15,7 @@
 #include "models/nic/interrupt_moderation.h"
 #include "models/passthrough/iotlb.h"
 #include "sim-core/member_event.h"
+#include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
 

@@ -230,6 +230,20 @@ void VmAssembly::build_guest() {
                                              host.pool, c.guest));
     oses.back()->set_socket(c.socket);
   }
+  if (c.cpu_load) {
+    std::vector<VCpu*> all;
+    for (auto& v : vcpus) all.push_back(v.get());
+    for (size_t i = 0; i < c.load_cores.size(); ++i) {
+      const std::string name = vm_name("_vcpu" + std::to_string(n + i));
+      load_vcpus.push_back(
+          std::make_unique<VCpu>(host.sim, name + "_state", nullptr, host.thread(name, c.load_cores[i]), vcpu));
+      all.push_back(load_vcpus.back().get());
+    }
+    for (size_t i = 0; i < all.size(); ++i) {
+      loads.push_back(std::make_unique<CpuLoad>(host.sim, vm_name("_load" + std::to_string(i)), nullptr, *all[i],
+                                                c.cpu_load->busy, c.cpu_load->idle));
+    }
+  }
   if (n > 1) {
     std::vector<GuestOs*> guests;
     for (auto& os : oses) guests.push_back(os.get());

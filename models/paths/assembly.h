@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/e1000/e1000_device.h"
+#include "models/guest/cpu_load.h"
 #include "models/guest/e1000_driver.h"
 #include "models/guest/guest_os.h"
 #include "models/guest/nic_driver.h"
@@ -42,6 +43,10 @@ struct VmAssembly {
   // One vCPU and guest OS per queue pair (vCPU i sends on queue pair i).
   std::vector<std::unique_ptr<VCpu>> vcpus;
   std::vector<std::unique_ptr<GuestOs>> oses;
+  // A CPU-bound VM's load on each vCPU, and its vCPUs beyond the queue
+  // pairs' (which have no NIC queue and no flows).
+  std::vector<std::unique_ptr<VCpu>> load_vcpus;
+  std::vector<std::unique_ptr<CpuLoad>> loads;
   std::vector<std::unique_ptr<VirtioQueuePair>> queues;
   std::vector<std::unique_ptr<VirtioNetDriver>> drivers;
   std::vector<std::unique_ptr<TapQueue>> taps;

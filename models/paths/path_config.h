@@ -55,6 +55,15 @@ struct VmConfig {
   // vhost worker of queue pair i on entry i mod size; one vhost-user PMD
   // per entry; empty: backend_core).
   std::vector<uint32_t> vcpu_cores;
+  // A CPU-bound application on every vCPU (a noisy neighbour; the VM runs
+  // no flows): `busy` of work, then `idle` halted, over and over. Its vCPUs
+  // beyond the queue pairs' run on load_cores.
+  struct Load {
+    core::Duration busy;
+    core::Duration idle;
+  };
+  std::optional<Load> cpu_load;
+  std::vector<uint32_t> load_cores;
   uint32_t queue_pairs = 1;
   std::vector<uint32_t> backend_cores;
   // One MSI-X vector for all of a virtio device's queues (too few vectors),

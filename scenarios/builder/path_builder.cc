@@ -34,6 +34,24 @@ PathBackend model_backend(viosim::Backend b) {
 
 namespace {
 
+// CFS's tunables as the kernel sets them at boot (sched_init_granularity:
+// the unscaled values x 1 + ilog2(min(cpus, 8))), or as the scenario says.
+void fill_scheduler(const viosim::Host& h, models::SchedulerParams& p) {
+  uint32_t cpus = std::min<uint32_t>(std::max<uint32_t>(h.cores(), 1), 8);
+  int64_t factor = 1;
+  while (cpus > 1) {
+    cpus >>= 1;
+    ++factor;
+  }
+  const viosim::Scheduler& s = h.scheduler();
+  auto ns = [](int64_t v) { return core::Nanoseconds(v); };
+  p.latency = s.has_latency_ns() ? ns(s.latency_ns()) : core::Microseconds(6'000) * factor;
+  p.min_granularity = s.has_min_granularity_ns() ? ns(s.min_granularity_ns()) : core::Microseconds(750) * factor;
+  p.wakeup_granularity =
+      s.has_wakeup_granularity_ns() ? ns(s.wakeup_granularity_ns()) : core::Microseconds(1'000) * factor;
+  p.tick = core::Duration::from_ps(1'000'000'000'000 / s.tick_hz());
+}
+
 void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmConfig& vm) {
   const Units u{h.frequency_ghz()};
   // CPU and scheduler.
@@ -242,6 +260,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.warmup = core::Duration::from_seconds(s.run().warmup_ms() * 1e-3);
   models::VmConfig costs;  // every VM's costs come from the host profile
   fill_costs(s.host().costs(), c, costs);
+  fill_scheduler(s.host(), c.cpu.scheduler);
   // The run's backend (one of `compare`, else the first VM's) replaces
   // every VM's but those that keep theirs (nic.fixed_backend).
 
@@ -335,6 +354,11 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.vcpu_cores.push_back(v.vcpu_core);
       for (uint32_t i = 1; i < v.queue_pairs; ++i) {
         v.vcpu_cores.push_back(pin(i) ? *pin(i) : next_free());
+      }
+      if (vm.has_cpu_load()) {
+        // A CPU-bound VM loads every vCPU, those without a queue pair too.
+        v.cpu_load = models::VmConfig::Load{Units::us(vm.cpu_load().busy_us()), Units::us(vm.cpu_load().idle_us())};
+        for (uint32_t i = v.queue_pairs; i < vcpus; ++i) v.load_cores.push_back(pin(i) ? *pin(i) : next_free());
       }
       if (first_copy) {
         for (uint32_t b : vm.nic().backend_cores()) v.backend_cores.push_back(b);

@@ -140,6 +140,60 @@ void check_flows(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// allow_overcommit only lifts the refusal of two vCPUs pinned to one core.
+void check_overcommit(const viosim::Scenario& s, Issues* issues) {
+  if (!s.host().allow_overcommit()) return;
+  std::set<uint32_t> pinned;
+  for (const viosim::Vm& vm : s.vm()) {
+    for (uint32_t core : vm.pin_cores()) {
+      if (!pinned.insert(core).second) return;
+    }
+  }
+  issues->push_back({"host.allow_overcommit", "allow_overcommit has no effect: no two vCPUs are pinned to one core"});
+}
+
+void check_cpu_load(const viosim::Scenario& s, Issues* issues) {
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    if (!vm.has_cpu_load()) continue;
+    // Its NIC carries nothing: the settings of the network path are moot.
+    const std::string why = " has no effect: vm \"" + vm.name() + "\" runs a CPU load and no flows";
+    const std::string nic = at("vm", v) + ".nic.";
+    for (const char* name : {"queues", "queue_size", "busy_poll_us", "vectors"}) {
+      if (non_default(vm.nic(), name)) issues->push_back({nic + name, name + why});
+    }
+    if (non_default(vm.nic().features(), "event_idx")) issues->push_back({nic + "features.event_idx", "event_idx" + why});
+    if (non_default(vm.guest(), "rmem_default_bytes")) {
+      issues->push_back({at("vm", v) + ".guest.rmem_default_bytes", "rmem_default_bytes" + why});
+    }
+    if (non_default(vm.interrupts(), "vtd_posted")) {
+      issues->push_back({at("vm", v) + ".interrupts.vtd_posted", "vtd_posted" + why + " (its VF raises no interrupt)"});
+    }
+    // Its vCPUs halt only between bursts, for idle_us: a halt-poll window
+    // no longer than that never catches the wake-up, and KVM grows the
+    // window only after a poll that did.
+    const uint64_t idle_ns = uint64_t{vm.cpu_load().idle_us()} * 1000;
+    if (idle_ns == 0 || idle_ns >= vm.halt_polling().halt_poll_ns()) {
+      for (const char* name : {"halt_poll_ns", "grow", "grow_start_ns", "shrink"}) {
+        if ((idle_ns > 0 && std::string(name) == "halt_poll_ns") || !non_default(vm.halt_polling(), name)) continue;
+        {
+          issues->push_back({at("vm", v) + ".halt_polling." + name,
+                             std::string(name) + " has no effect: vm \"" + vm.name() +
+                                 (idle_ns == 0 ? "\" never halts (its CPU load has idle_us: 0)"
+                                               : "\" halts only between its CPU load's bursts, for " +
+                                                     std::to_string(vm.cpu_load().idle_us()) +
+                                                     " us, longer than the halt-poll window, so no poll succeeds "
+                                                     "and the window never grows")});
+        }
+      }
+    }
+    if (vm.cpu_load().idle_us() == 0 && non_default(vm.cpu_load(), "busy_us")) {
+      issues->push_back({at("vm", v) + ".cpu_load.busy_us",
+                         "busy_us has no effect with idle_us: 0 (the load never halts, one burst follows another)"});
+    }
+  }
+}
+
 }  // namespace
 
 Issues no_effect_warnings(const viosim::Scenario& s) {
@@ -149,6 +203,8 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_unused_nics(s, &issues);
   check_backend_fields(s, &issues);
   check_replaced_backends(s, &issues);
+  check_overcommit(s, &issues);
+  check_cpu_load(s, &issues);
   return issues;
 }
 

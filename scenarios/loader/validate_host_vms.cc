@@ -159,6 +159,29 @@ void check_compare(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// Two vCPUs pinned to one core take turns on it: an overcommitted host is
+// a choice (host.allow_overcommit), not a slip of the pin list.
+void check_overcommit(const viosim::Scenario& s, Issues* issues) {
+  if (s.host().allow_overcommit()) return;
+  std::map<uint32_t, std::string> taken;  // core -> the first vCPU pinned there
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    const std::string who = vm.name().empty() ? at("vm", v) : "vm \"" + vm.name() + "\"";
+    const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
+    for (int i = 0; i < vm.pin_cores_size(); ++i) {
+      std::string vcpu = "vCPU " + std::to_string(i % vcpus) + " of " + who;
+      if (vm.count() > 1) vcpu += " (copy " + std::to_string(i / vcpus) + ")";
+      auto [it, fresh] = taken.emplace(vm.pin_cores(i), vcpu);
+      if (!fresh) {
+        issues->push_back({at(at("vm", v) + ".pin_cores", i),
+                           vcpu + " is pinned to core " + std::to_string(vm.pin_cores(i)) + ", which " + it->second +
+                               " already has; vCPUs sharing a core take turns (set host.allow_overcommit: true "
+                               "if that is meant)"});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
@@ -168,6 +191,7 @@ void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
   }
   std::map<std::string, int> names;
   for (int v = 0; v < s.vm_size(); ++v) check_vm(s, v, names, issues);
+  check_overcommit(s, issues);
   check_compare(s, issues);
 }
 

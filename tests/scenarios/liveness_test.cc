@@ -1,7 +1,8 @@
 // No silent no-ops: every scalar field the schema lets a scenario set must
 // change what happens. For each field the reference scenarios
 // (liveness/reference*.textproto: every backend on one queue pair, the
-// multi-queue backends on two, and interrupts without APICv) can reach, the field is set to other valid
+// multi-queue backends on two, interrupts without APICv, and a core shared
+// with a CPU-bound VM) can reach, the field is set to other valid
 // values one at a time (--set); the field is live when one of them changes
 // the run (its event fingerprints or any figure of its results but the wall
 // clock) in a reference, or when every one of them
@@ -31,7 +32,8 @@ using google::protobuf::Message;
 
 const std::vector<std::string> kReferences = {std::string(VIOSIM_TESTS_DIR) + "/liveness/reference.textproto",
                                               std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_mq.textproto",
-                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_no_apicv.textproto"};
+                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_no_apicv.textproto",
+                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_overcommit.textproto"};
 
 // Fields that by their nature cannot change a run, as canonical paths with
 // positions replaced by [*].

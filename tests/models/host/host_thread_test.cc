@@ -277,3 +277,115 @@ TEST(HostThread, AWakeUpWhileRunningAfterTheFirstWaitIsNotKept) {
 
 }  // namespace
 }  // namespace viosim::models
+
+namespace viosim::models {
+namespace {
+
+// CFS on one core (models/host/core.h): threads that never block share the
+// core by slices that end at ticks; a thread that sleeps gets the core back
+// at its wake-up, preempting a CPU-bound one; a spin is preempted and
+// resumed like a step.
+
+// A thread that runs forever in steps of `step` (a CPU-bound loop).
+void run_forever(HostThread& t, Duration step) {
+  t.run_for(step, CpuCategory::kGuestUser, [&t, step] { run_forever(t, step); });
+}
+
+TEST(CoreScheduler, TwoCpuBoundThreadsShareACoreBySlicesEndingAtTicks) {
+  Machine m(1);
+  HostThread a(m.sim, "a", nullptr, m.core(0));
+  HostThread b(m.sim, "b", nullptr, m.core(0));
+  // Long steps: the core is taken mid-step, and the step finishes later.
+  a.start([&] { run_forever(a, core::Milliseconds(50)); });
+  b.start([&] { run_forever(b, core::Milliseconds(50)); });
+  m.sim.run_until(Time::zero() + core::Milliseconds(1000));
+  const SchedulerParams s;
+  const auto ua = a.usage(), ub = b.usage();
+  const Duration ra = ua[static_cast<size_t>(CpuCategory::kGuestUser)];
+  const Duration rb = ub[static_cast<size_t>(CpuCategory::kGuestUser)];
+  // Fair to within one slice (latency / 2 with two threads) plus a tick.
+  EXPECT_LT((ra > rb ? ra - rb : rb - ra), s.latency / 2 + s.tick);
+  EXPECT_GT(ra + rb, core::Milliseconds(990));  // the switches cost microseconds
+  // Each slice is at least latency / 2 and ends at a tick: ~1000 / 16 ms.
+  const uint64_t preemptions = m.core(0).preemptions();
+  EXPECT_GE(preemptions, 1000u / 16 - 2);
+  EXPECT_LE(preemptions, 1000u / 12 + 1);
+  m.expect_accounting_exact();
+}
+
+TEST(CoreScheduler, ASleeperPreemptsACpuBoundThreadAtItsWakeUp) {
+  Machine m(2);
+  HostThread hog(m.sim, "hog", nullptr, m.core(0));
+  HostThread sleeper(m.sim, "sleeper", nullptr, m.core(0));
+  HostThread waker(m.sim, "waker", nullptr, m.core(1));
+  EventFd fd("fd");
+  std::vector<Duration> delays;
+  Time signalled;
+  hog.start([&] { run_forever(hog, core::Milliseconds(100)); });
+  std::function<void()> loop = [&] {
+    sleeper.wait({&fd}, [&] {
+      delays.push_back(m.sim.now() - signalled);
+      fd.take();
+      sleeper.run_for(core::Microseconds(5), CpuCategory::kGuestKernel, loop);
+    });
+  };
+  sleeper.start(loop);
+  std::function<void()> tick = [&] {
+    waker.run_for(core::Microseconds(500), CpuCategory::kQemu, [&] {
+      signalled = m.sim.now() + at3ghz((CpuCosts{}.syscall_base + CpuCosts{}.syscall_work[0]).count());
+      waker.signal(fd, tick);
+    });
+  };
+  waker.start(tick);
+  m.sim.run_until(Time::zero() + core::Milliseconds(50));
+  ASSERT_GT(delays.size(), 50u);
+  // Once the hog has run a wake-up granularity (4 ms) ahead, each wake-up
+  // is the reschedule IPI, then a context switch to the sleeper (it runs
+  // 1% of the time: far behind the hog in virtual runtime).
+  const CpuCosts c;
+  for (size_t i = delays.size() / 2; i < delays.size(); ++i) {
+    EXPECT_EQ(delays[i], c.ipi_latency + at3ghz(c.context_switch.count())) << i;
+  }
+  EXPECT_GE(m.core(0).preemptions(), delays.size() / 2);
+  m.expect_accounting_exact();
+}
+
+TEST(CoreScheduler, APreemptedSpinResumesAndStillSeesItsPoke) {
+  Machine m(1);
+  HostThread pmd(m.sim, "pmd", nullptr, m.core(0));
+  HostThread hog(m.sim, "hog", nullptr, m.core(0));
+  bool found = false;
+  Time ended;
+  pmd.start([&] {
+    pmd.spin(CpuCategory::kPmd, Duration::max(), false, [&] {
+      found = pmd.spin_found();
+      ended = m.sim.now();
+      pmd.sleep([] {});
+    });
+  });
+  hog.start([&] { hog.run_for(core::Milliseconds(200), CpuCategory::kGuestUser, [&] { hog.sleep([] {}); }); });
+  // Poke the spinner while the hog has the core: the poke must not be lost.
+  core::Simulator& sim = m.sim;
+  Time poked;
+  struct Poker : core::Component {
+    using core::Component::Component;
+    const core::ComponentSpec& spec() const override {
+      static const core::ComponentSpec s{.type = "test.poker", .help = "", .params = {}, .ports = {}, .stats = {}};
+      return s;
+    }
+  } poker(sim, "poker", nullptr);
+  core::MemberEvent poke(&poker, "poke", [&] {
+    ASSERT_EQ(pmd.state(), HostThread::State::kReady);  // off the core, mid-spin
+    poked = sim.now();
+    pmd.poke();
+  });
+  poke.schedule_at(Time::zero() + core::Milliseconds(30));
+  sim.run();
+  EXPECT_TRUE(found);
+  EXPECT_GT(ended, poked);
+  EXPECT_GT(m.core(0).preemptions(), 0u);
+  m.expect_accounting_exact();
+}
+
+}  // namespace
+}  // namespace viosim::models
