@@ -39,7 +39,7 @@ inline constexpr char kPeer[] = "peer";
 // The host's own places, which every VM on it shares.
 inline bool host_place(std::string_view place) {
   return place == kHostNic || place == kWire || place == kWireIn || place == kPeer || place == kSoftirq ||
-         place == kBridge;
+         place == kBridge || place == kPmdThread;  // OVS-DPDK's PMDs serve every vhost-user VM
 }
 
 // A place of VM `vm` on a host with several VMs: its own places carry its

@@ -6,6 +6,7 @@
 
 #include "models/net/path_places.h"
 #include "models/paths/backend.h"
+#include "models/paths/ovs_dpdk.h"
 
 namespace viosim::models {
 
@@ -46,6 +47,7 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
   }
   build_flows();
   for (auto& vm : vms) vm->backend.build(*vm);
+  build_ovs_dpdk(*this);
   for (auto& vm : vms) {
     if (!vm->from_wire) {
       throw std::logic_error("backend " + std::string(vm->backend.name()) + " left VM \"" + vm->config.name +

@@ -53,7 +53,7 @@ struct VmAssembly {
   std::unique_ptr<TapSteering> tap_steering;
   std::unique_ptr<QemuVirtioNet> qemu;
   std::vector<std::unique_ptr<VhostNet>> vhosts;
-  std::vector<std::unique_ptr<VhostUserPmd>> pmds;
+  VhostUserPort* vhost_port = nullptr;  // its port on OVS-DPDK (vhost-user), owned by the host
   std::unique_ptr<E1000Device> e1000;
   std::unique_ptr<E1000Driver> e1000_driver;
   std::unique_ptr<Iotlb> iotlb;
@@ -129,6 +129,10 @@ struct Assembly {
   std::vector<std::unique_ptr<EventFd>> calls;
   std::vector<std::unique_ptr<Irqfd>> irqfds;
   std::vector<std::unique_ptr<VmAssembly>> vms;
+  // OVS-DPDK (ovs_dpdk.h): the vhost-user ports the VMs added and the PMD
+  // threads that serve them.
+  std::vector<std::unique_ptr<VhostUserPort>> vhost_ports;
+  std::vector<std::unique_ptr<VhostUserPmd>> switch_pmds;
   // The host NIC's receive queues behind RSS (made by the first VM whose
   // backend needs them: in interrupt mode with the kernel's bridge behind,
   // or polled by DPDK), and the frames the kernel sent through it.

@@ -48,12 +48,13 @@ struct VmConfig {
   // (a passthrough VM beside vhost-net ones); empty: PathConfig::backend.
   std::optional<PathBackend> fixed_backend;
   uint32_t vcpu_core = 2;     // the VM's vCPU thread
-  uint32_t backend_core = 4;  // QEMU main loop, vhost worker or PMD
+  uint32_t backend_core = 4;  // QEMU main loop or vhost worker
   // A multi-queue VM: vCPU i on vcpu_cores[i] (vcpu_core when empty; its
   // count is the VM's vCPUs), queue_pairs of them each with a queue pair
   // (virtio) or VF queue, and the backend's threads on backend_cores (the
-  // vhost worker of queue pair i on entry i mod size; one vhost-user PMD
-  // per entry; empty: backend_core).
+  // vhost worker of queue pair i on entry i mod size; empty:
+  // backend_core). A vhost-user VM's threads are the host's switch's
+  // (PathConfig::ovs).
   std::vector<uint32_t> vcpu_cores;
   // A CPU-bound application on every vCPU (a noisy neighbour; the VM runs
   // no flows): `busy` of work, then `idle` halted, over and over. Its vCPUs
@@ -81,7 +82,6 @@ struct VmConfig {
   // Backends.
   QemuVirtioNet::Config qemu;
   VhostNet::Config vhost;
-  VhostUserPmd::Config pmd;
   E1000Device::Config e1000;
 
   // Passthrough (SR-IOV VF) and bare metal: the hardware queue and its
@@ -113,6 +113,17 @@ struct PathConfig {
   uint32_t rss_entries = 128;
   CpuCosts cpu;
   HostNetCosts host_net;
+  // OVS-DPDK, the switch of the vhost-user VMs (and owner of the host NIC
+  // then): a PMD thread on each of pmd_cores (empty: the first vhost-user
+  // VM's backend_cores), each polling the receive queues dealt to it, of
+  // the physical port and of every vhost-user port, as pmd-rxq-assign
+  // deals them when the ports are added (no cycles measured yet).
+  struct OvsDpdk {
+    enum class RxqAssign : uint8_t { kCycles, kRoundRobin, kGroup };
+    std::vector<uint32_t> pmd_cores;
+    RxqAssign rxq_assign = RxqAssign::kCycles;
+    VhostUserPmd::Config pmd;
+  } ovs;
 
   // The VMs (each flow names one of them by index).
   std::vector<VmConfig> vms{1};

@@ -97,6 +97,15 @@ PathResults collect(Assembly& t, double wall_s) {
       r.iotlb_misses += vm->iotlb->misses();
     }
   }
+  for (const auto& pmd : t.switch_pmds) {
+    PathResults::SwitchPmd& s = r.switch_pmds.emplace_back();
+    s.core = pmd->thread().core().index();
+    for (const auto& q : pmd->rxqs()) s.rxqs.push_back(q.name);
+    s.busy = pmd->busy_share();
+    s.packets = pmd->packets();
+    const uint64_t passes = pmd->busy_passes() + pmd->empty_passes();
+    s.empty_poll_share = passes > 0 ? double(pmd->empty_passes()) / double(passes) : 0;
+  }
   for (const core::Component* comp : t.sim.components()) {
     r.drops += comp->counter_value("drops") + comp->counter_value("qdisc_drops") + comp->counter_value("socket_drops");
   }
@@ -136,6 +145,7 @@ void check_cores(const PathConfig& config) {
     for (uint32_t c : vm.backend_cores) check_core(c, "a backend thread");
     backend(config.backend_of(k));  // one that exists
   }
+  for (uint32_t c : config.ovs.pmd_cores) check_core(c, "an OVS-DPDK PMD thread");
   check_core(config.irq_core, "a NIC interrupt");
   for (uint32_t c : config.irq_cores) check_core(c, "a NIC interrupt");
 }

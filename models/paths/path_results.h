@@ -99,6 +99,15 @@ struct PathResults {
     std::vector<size_t> flows;  // indexes into `flows` of the flows that end in it
   };
   std::vector<VmResults> vms;
+  // OVS-DPDK's PMD threads (vhost-user), each with the queues it polls.
+  struct SwitchPmd {
+    uint32_t core = 0;
+    std::vector<std::string> rxqs;  // "nic0:q1", "web3:q0", in polling order
+    double busy = 0;                // share of the window spent on bursts, not spinning
+    uint64_t packets = 0;           // received from its queues in the window
+    double empty_poll_share = 0;    // passes over its queues that found nothing
+  };
+  std::vector<SwitchPmd> switch_pmds;
   double busy_cycles = 0;      // non-idle cycles over all cores
   // Mean one-way journey per hop (FlowStats::hop_name), by direction.
   std::array<std::array<double, 4>, 2> hop_mean_us{};

@@ -1,6 +1,9 @@
-// The PMD loop: dequeue from the guest, enqueue to the guest, call only when
-// asked, spin otherwise.
+// The PMD loop: a pass over the assigned queues, a burst from each that has
+// work, each burst switched and flushed before the next queue; a pass that
+// finds nothing spins.
 #include "models/vhost_user/vhost_user_pmd.h"
+
+#include <algorithm>
 
 #include "models/net/packet_trace.h"
 
@@ -9,172 +12,249 @@ namespace viosim::models {
 const core::ComponentSpec& VhostUserPmd::model_spec() {
   static const core::ComponentSpec spec{
       .type = "vhost_user.pmd",
-      .help = "vhost-user poll-mode thread: bursts of 32, guest kicks off, calls by eventfd_write, 8 retries",
-      .params = {{"burst", core::Unit::kPackets, "32", "MAX_PKT_BURST"},
+      .help = "OVS-DPDK PMD thread: polls its rxqs in turn, bursts of 32, guest kicks off, calls by eventfd_write",
+      .params = {{"burst", core::Unit::kPackets, "32", "NETDEV_MAX_BURST"},
                  {"enqueue_retries", core::Unit::kCount, "8", "retries of a full guest RX ring before dropping"}},
       .ports = {},
-      .stats = {{"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "guest packets sent to the port"},
-                {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets enqueued to the guest"},
-                {"drops", core::StatKind::kCounter, core::Unit::kPackets, "packets dropped on a full guest ring"},
-                {"calls", core::StatKind::kCounter, core::Unit::kCount, "call eventfd writes (guest interrupts)"},
-                {"busy_iterations", core::StatKind::kCounter, core::Unit::kCount, "loop iterations that found work"}}};
+      .stats = {
+          {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets received from its rxqs"},
+          {"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets sent out of the physical port"},
+          {"vhost_tx_packets", core::StatKind::kCounter, core::Unit::kPackets,
+           "packets enqueued into a guest's RX ring"},
+          {"drops", core::StatKind::kCounter, core::Unit::kPackets, "packets dropped on a full guest ring"},
+          {"calls", core::StatKind::kCounter, core::Unit::kCount, "call eventfd writes (guest interrupts)"},
+          {"busy_iterations", core::StatKind::kCounter, core::Unit::kCount, "passes over its rxqs that found work"}}};
   return spec;
 }
 
 VhostUserPmd::VhostUserPmd(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& pmd,
-                           std::vector<GuestQueue> polled, GuestQueue rx_target, std::vector<HostNicRx*> ports,
-                           PacketPool& pool, const HostNetCosts& host, const Config& config, ToWire to_wire)
+                           uint32_t index, std::vector<Rxq> rxqs, PacketPool& pool, const HostNetCosts& host,
+                           const Config& config, Route route, ToWire to_wire)
     : core::Component(sim, name, parent),
       pmd_(&pmd),
-      guest_(std::move(polled)),
-      rx_target_(rx_target),
-      ports_(std::move(ports)),
+      index_(index),
+      rxqs_(std::move(rxqs)),
       pool_(&pool),
       host_(host),
       config_(config),
+      route_(std::move(route)),
       to_wire_(std::move(to_wire)) {
-  tx_burst_.resize(guest_.size());
-  for (auto& b : tx_burst_) b.reserve(config_.burst);
-  notify_tx_.assign(guest_.size(), false);
-  rx_burst_.reserve(config_.burst);
-  rx_tokens_.reserve(config_.burst);
+  burst_.reserve(config_.burst);
 }
 
 void VhostUserPmd::init() {
-  // rte_vhost_enable_guest_notification(vid, q, 0) on every vring at start.
-  // Several PMDs may share a ring (more PMDs than guest queues): each is
-  // poked.
-  auto also_poke = [this](std::function<void()>& hook) {
-    hook = [previous = std::move(hook), this] {
+  // rte_vhost_enable_guest_notification(vid, q, 0) on every vring it polls.
+  for (const Rxq& q : rxqs_) {
+    if (q.nic != nullptr) {
+      q.nic->set_poller(pmd_);
+      continue;
+    }
+    VirtioQueuePair& rings = *q.port->queues[q.queue].rings;
+    rings.tx.disable_notify();
+    rings.on_tx_avail = [previous = std::move(rings.on_tx_avail), this] {
       if (previous) previous();
       pmd_->poke();
     };
-  };
-  for (GuestQueue& g : guest_) {
-    g.rings->tx.disable_notify();
-    also_poke(g.rings->on_tx_avail);
   }
-  rx_target_.rings->rx.disable_notify();
-  also_poke(rx_target_.rings->on_rx_avail);
-  for (HostNicRx* port : ports_) port->set_poller(pmd_);
-  pmd_->start([this] { iterate(); });
+  stats_from_ = now();
+  pmd_->start([this] { pass(); });
+}
+
+void VhostUserPmd::on_reset_stats() {
+  stats_from_ = now();
+  spun_ = core::Duration::zero();
+  empty_passes_ = 0;
 }
 
 core::Cycles VhostUserPmd::copy(uint32_t packet) const {
   return host_.copy((*pool_)[packet].bytes, pmd_->core().clock());
 }
 
-// One look at each queue: the guests' TX rings and the port's RX rings.
-core::Cycles VhostUserPmd::empty_look() const {
-  return config_.costs.poll_queue * static_cast<int64_t>(guest_.size() + ports_.size());
+core::Cycles VhostUserPmd::empty_pass() const { return config_.costs.poll_queue * static_cast<int64_t>(rxqs_.size()); }
+
+uint64_t VhostUserPmd::empty_passes() const {
+  uint64_t n = empty_passes_;
+  if (pmd_->state() == HostThread::State::kSpinning) {
+    const core::Duration pass = pmd_->core().clock().to_duration(empty_pass());
+    const core::Duration open = now() - std::max(spin_start_, stats_from_);
+    if (pass > core::Duration::zero()) n += static_cast<uint64_t>(open.ps() / pass.ps());
+  }
+  return n;
 }
 
-void VhostUserPmd::iterate() {
-  const PmdCosts& c = config_.costs;
-  core::Cycles cost = empty_look();
-  bool any_tx = false;
-  uint32_t token = 0;
-  for (size_t g = 0; g < guest_.size(); ++g) {
-    std::vector<uint32_t>& burst = tx_burst_[g];
-    burst.clear();
-    while (burst.size() < config_.burst && guest_[g].rings->tx.pop(token)) {
-      burst.push_back(token);
-      stamp((*pool_)[token], kStampBackend, now());
-      trace_hop(*pmd_, (*pool_)[token], place::kPmdThread, "the PMD dequeued it from the TX vring (burst)");
-      trace_copy(*pmd_, (*pool_)[token], "out of the guest's TX buffer");
-      cost += c.dequeue_packet + copy(token) + c.switch_packet + c.nic_packet;
-    }
-    if (!burst.empty()) {
-      cost += c.burst;
-      any_tx = true;
-    }
-  }
-  rx_burst_.clear();
-  rx_tokens_.clear();
-  uint32_t packet = 0;
-  uint32_t bursts = 0;  // non-empty port bursts, each enqueued with its own retries
-  for (HostNicRx* port : ports_) {
-    const size_t before = rx_burst_.size();
-    while (rx_burst_.size() - before < config_.burst && !port->empty()) {
-      port->poll(packet);
-      trace_hop(*pmd_, (*pool_)[packet], place::kPmdThread, "the PMD polled it from the NIC's RX queue (burst)");
-      rx_burst_.push_back(packet);
-      cost += c.nic_packet + c.switch_packet;
-    }
-    if (rx_burst_.size() > before) ++bursts;
-  }
-  // rte_vhost_enqueue_burst: guest buffers for as many as there are. (The
-  // guest cannot refill meanwhile, so once a ring is out of buffers the
-  // later bursts find none either: what is enqueued is a prefix.)
-  VirtioQueuePair* rx_q = rx_target_.rings;
-  uint32_t retries = 0;
-  while (rx_tokens_.size() < rx_burst_.size()) {
-    if (rx_q->rx.pop(token)) {
-      rx_tokens_.push_back(token);
-      trace_copy(*pmd_, (*pool_)[rx_burst_[rx_tokens_.size() - 1]], "into the guest's RX buffer");
-      cost += c.enqueue_packet + copy(rx_burst_[rx_tokens_.size() - 1]);
+double VhostUserPmd::busy_share() const {
+  const core::Duration window = now() - stats_from_;
+  if (window <= core::Duration::zero()) return 0;
+  core::Duration spun = spun_;
+  if (pmd_->state() == HostThread::State::kSpinning) spun = spun + (now() - std::max(spin_start_, stats_from_));
+  return 1.0 - std::min(1.0, double(spun.ps()) / double(window.ps()));
+}
+
+// A pass starts owing the empty looks that ended the previous one; they
+// are paid with its first burst.
+void VhostUserPmd::pass() {
+  next_ = 0;
+  carried_ = pending_;
+  found_ = false;
+  poll_next();
+}
+
+void VhostUserPmd::poll_next() {
+  while (next_ < rxqs_.size()) {
+    const Rxq& q = rxqs_[next_++];
+    const bool empty = q.nic != nullptr ? q.nic->empty() : q.port->queues[q.queue].rings->tx.avail_pending() == 0;
+    if (empty) {
+      pending_ = pending_ + config_.costs.poll_queue;
       continue;
     }
-    if (retries == config_.enqueue_retries * bursts) break;
-    ++retries;
-    cost += c.poll_queue;  // each retry looks at the ring again
-  }
-  cost += c.burst * static_cast<int64_t>(bursts);
-  if (!any_tx && rx_burst_.empty()) {
-    // Nothing found: spin until a ring gets work, then look again.
-    pmd_->spin(CpuCategory::kPmd, core::Duration::max(), /*yield=*/false, [this] {
-      pmd_->run(empty_look(), CpuCategory::kPmd, [this] { iterate(); });
-    });
+    take_burst(q);
     return;
   }
-  ++iterations_;
-  pmd_->run(cost, CpuCategory::kPmd, [this] { after_iteration(); });
+  if (found_) {
+    pass();  // the rest of this pass's looks are owed by the next
+    return;
+  }
+  // Nothing anywhere: pay the looks owed from the last busy pass, spin
+  // until a queue gets work, then one empty pass finds it.
+  pending_ = core::Cycles(0);
+  if (carried_ > core::Cycles(0)) {
+    pmd_->run(carried_, CpuCategory::kPmd, [this] { spin(); });
+    return;
+  }
+  spin();
 }
 
-void VhostUserPmd::after_iteration() {
-  for (size_t g = 0; g < guest_.size(); ++g) {
-    for (uint32_t p : tx_burst_[g]) {
-      ++tx_packets_;
-      to_wire_(p);
-      guest_[g].rings->tx.push_used(p, 0);
+void VhostUserPmd::spin() {
+  spin_start_ = now();
+  pmd_->spin(CpuCategory::kPmd, core::Duration::max(), /*yield=*/false, [this] {
+    const core::Time from = std::max(spin_start_, stats_from_);
+    if (now() > from) {
+      const core::Duration spun = now() - from;
+      spun_ = spun_ + spun;
+      const core::Duration pass_time = pmd_->core().clock().to_duration(empty_pass());
+      if (pass_time > core::Duration::zero()) empty_passes_ += static_cast<uint64_t>(spun.ps() / pass_time.ps());
     }
-  }
-  VirtioQueuePair* rx_q = rx_target_.rings;
-  for (size_t i = 0; i < rx_burst_.size(); ++i) {
-    if (i < rx_tokens_.size()) {
-      ++rx_packets_;
-      rx_q->rx_packet[rx_tokens_[i]] = rx_burst_[i];
-      rx_q->rx.push_used(rx_tokens_[i], (*pool_)[rx_burst_[i]].bytes);
-      stamp((*pool_)[rx_burst_[i]], kStampBackend, now());
-      trace_hop(*pmd_, (*pool_)[rx_burst_[i]], place::kRxVring, "the PMD enqueued it into a guest buffer");
-    } else {
-      ++drops_;
-      pool_->drop(rx_burst_[i], DropPlace::kVring);
-    }
-  }
-  // vhost_vring_call_split once per burst and queue, when asked.
-  for (size_t g = 0; g < guest_.size(); ++g) {
-    notify_tx_[g] = !tx_burst_[g].empty() && guest_[g].rings->tx.should_notify();
-  }
-  notify_rx_ = !rx_tokens_.empty() && rx_q->rx.should_notify();
-  notify_then(0, [this] { iterate(); });
+    pmd_->run(empty_pass(), CpuCategory::kPmd, [this] { pass(); });
+  });
 }
 
-void VhostUserPmd::notify_then(size_t next_tx, Continuation k) {
-  if (notify_rx_) {
-    notify_rx_ = false;
-    ++calls_;
-    pmd_->signal(*rx_target_.rx_call, [this, next_tx, k = std::move(k)]() mutable { notify_then(next_tx, std::move(k)); });
+VhostUserPmd::Output& VhostUserPmd::output_for(const VhostUserPort* port) {
+  for (size_t i = 0; i < used_outputs_; ++i) {
+    if (outputs_[i].port == port) return outputs_[i];
+  }
+  if (used_outputs_ == outputs_.size()) outputs_.emplace_back();
+  Output& o = outputs_[used_outputs_++];
+  o.port = port;
+  o.packets.clear();
+  o.tokens.clear();
+  return o;
+}
+
+// One burst from queue `q`: received, classified, and the guest RX rings
+// of the ports it goes to filled as far as they have buffers.
+void VhostUserPmd::take_burst(const Rxq& q) {
+  const PmdCosts& c = config_.costs;
+  found_ = true;
+  burst_from_ = &q;
+  burst_.clear();
+  used_outputs_ = 0;
+  core::Cycles cost = pending_ + c.burst;
+  pending_ = core::Cycles(0);
+  uint32_t packet = 0;
+  if (q.nic != nullptr) {
+    while (burst_.size() < config_.burst && q.nic->poll(packet)) {
+      trace_hop(*pmd_, (*pool_)[packet], place::kPmdThread, "the PMD polled it from the NIC's RX queue (burst)");
+      burst_.push_back(packet);
+      cost = cost + c.nic_packet + c.switch_packet;
+    }
+  } else {
+    SplitVirtqueue& tx = q.port->queues[q.queue].rings->tx;
+    while (burst_.size() < config_.burst && tx.pop(packet)) {
+      burst_.push_back(packet);
+      stamp((*pool_)[packet], kStampBackend, now());
+      trace_hop(*pmd_, (*pool_)[packet], place::kPmdThread, "the PMD dequeued it from the TX vring (burst)");
+      trace_copy(*pmd_, (*pool_)[packet], "out of the guest's TX buffer");
+      cost = cost + c.dequeue_packet + copy(packet) + c.switch_packet;
+    }
+  }
+  rx_.add(burst_.size());
+  for (uint32_t p : burst_) output_for(route_(p)).packets.push_back(p);
+  // Each output batch: the physical port's descriptors, or
+  // rte_vhost_enqueue_burst into the guest's RX ring with buffers for as
+  // many as it has, retrying a full ring (the guest cannot refill
+  // meanwhile, so what is enqueued is a prefix).
+  uint32_t token = 0;
+  for (size_t i = 0; i < used_outputs_; ++i) {
+    Output& o = outputs_[i];
+    if (o.port == nullptr) {
+      cost = cost + c.nic_packet * static_cast<int64_t>(o.packets.size());
+      continue;
+    }
+    VirtioQueuePair& ring = rx_ring(*o.port);
+    uint32_t retries = 0;
+    while (o.tokens.size() < o.packets.size()) {
+      if (ring.rx.pop(token)) {
+        const uint32_t p = o.packets[o.tokens.size()];
+        o.tokens.push_back(token);
+        trace_copy(*pmd_, (*pool_)[p], "into the guest's RX buffer");
+        cost = cost + c.enqueue_packet + copy(p);
+        continue;
+      }
+      if (retries == config_.enqueue_retries) break;
+      ++retries;
+      cost = cost + c.poll_queue;  // each retry looks at the ring again
+    }
+  }
+  pmd_->run(cost, CpuCategory::kPmd, [this] { finish_burst(); });
+}
+
+void VhostUserPmd::finish_burst() {
+  ++busy_passes_;
+  calls_due_.clear();
+  const Rxq& q = *burst_from_;
+  if (q.port != nullptr) {
+    const VhostUserQueue& from = q.port->queues[q.queue];
+    for (uint32_t p : burst_) from.rings->tx.push_used(p, 0);
+    if (from.rings->tx.should_notify()) calls_due_.push_back(from.tx_call);
+  }
+  for (size_t i = 0; i < used_outputs_; ++i) {
+    Output& o = outputs_[i];
+    if (o.port == nullptr) {
+      for (uint32_t p : o.packets) {
+        ++tx_wire_;
+        to_wire_(p);
+      }
+      continue;
+    }
+    VirtioQueuePair& ring = rx_ring(*o.port);
+    for (size_t k = 0; k < o.packets.size(); ++k) {
+      const uint32_t p = o.packets[k];
+      if (k < o.tokens.size()) {
+        ++tx_vhost_;
+        ring.rx_packet[o.tokens[k]] = p;
+        ring.rx.push_used(o.tokens[k], (*pool_)[p].bytes);
+        stamp((*pool_)[p], kStampBackend, now());
+        trace_hop(*pmd_, (*pool_)[p], place::kRxVring, "the PMD enqueued it into a guest buffer");
+      } else {
+        ++drops_;
+        pool_->drop(p, DropPlace::kVring);
+      }
+    }
+    // vhost_vring_call_split once per burst and ring, when asked.
+    if (!o.tokens.empty() && ring.rx.should_notify()) {
+      calls_due_.push_back(o.port->queues[index_ % o.port->queues.size()].rx_call);
+    }
+  }
+  notify_then(0, [this] { poll_next(); });
+}
+
+void VhostUserPmd::notify_then(size_t next, Continuation k) {
+  if (next == calls_due_.size()) {
+    k();
     return;
   }
-  for (size_t g = next_tx; g < guest_.size(); ++g) {
-    if (!notify_tx_[g]) continue;
-    notify_tx_[g] = false;
-    ++calls_;
-    pmd_->signal(*guest_[g].tx_call, [this, g, k = std::move(k)]() mutable { notify_then(g + 1, std::move(k)); });
-    return;
-  }
-  k();
+  ++calls_;
+  pmd_->signal(*calls_due_[next], [this, next, k = std::move(k)]() mutable { notify_then(next + 1, std::move(k)); });
 }
 
 }  // namespace viosim::models

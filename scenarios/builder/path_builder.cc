@@ -121,8 +121,8 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
                    u.ns(h.qemu_receive_ns())};
   vm.vhost.costs = {u.ns(h.vhost_work_ns()), u.ns(h.vhost_tx_packet_ns()), u.ns(h.vhost_tx_batch_ns()),
                     u.ns(h.vhost_rx_packet_ns()), u.ns(h.vhost_used_flush_ns())};
-  vm.pmd.costs = {u.ns(h.pmd_poll_queue_ns()),  u.ns(h.pmd_burst_ns()),         u.ns(h.pmd_copy_packet_ns()),
-                  u.ns(h.pmd_copy_packet_ns()), u.ns(h.pmd_switch_packet_ns()), u.ns(h.pmd_nic_packet_ns())};
+  c.ovs.pmd.costs = {u.ns(h.pmd_poll_queue_ns()),  u.ns(h.pmd_burst_ns()),         u.ns(h.pmd_copy_packet_ns()),
+                     u.ns(h.pmd_copy_packet_ns()), u.ns(h.pmd_switch_packet_ns()), u.ns(h.pmd_nic_packet_ns())};
 }
 
 // A 40-byte Toeplitz key drawn from the scenario's seed (splitmix64), as
@@ -272,6 +272,23 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   for (const viosim::Vm& vm : s.vm()) {
     for (uint32_t p : vm.pin_cores()) used.insert(p);
   }
+  // OVS-DPDK's PMD cores when a VM of this run is on vhost-user: the
+  // host's list, else (placed with the first such VM) its backend_cores or
+  // one free core.
+  const viosim::OvsDpdk& ovs = s.host().ovs_dpdk();
+  c.ovs.rxq_assign = ovs.rxq_assign() == viosim::OvsDpdk::ROUNDROBIN ? models::PathConfig::OvsDpdk::RxqAssign::kRoundRobin
+                     : ovs.rxq_assign() == viosim::OvsDpdk::GROUP    ? models::PathConfig::OvsDpdk::RxqAssign::kGroup
+                                                                     : models::PathConfig::OvsDpdk::RxqAssign::kCycles;
+  bool runs_vhost_user = false;
+  for (const viosim::Vm& vm : s.vm()) {
+    runs_vhost_user |= (vm.nic().fixed_backend() ? model_backend(vm.nic().backend()) : backend) == PathBackend::kVhostUser;
+  }
+  if (runs_vhost_user) {
+    for (uint32_t p : ovs.pmd_cores()) {
+      c.ovs.pmd_cores.push_back(p);
+      used.insert(p);
+    }
+  }
   std::string placing;  // the copy being placed, if a VM has several
   std::string placing_path = "host.cores";
   auto next_free = [&]() -> uint32_t {
@@ -320,11 +337,6 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       }
       // The host NIC is either the kernel's (taps on its bridge) or DPDK's
       // (OVS-DPDK's vhost-user ports); VFs sit beside either.
-      if (traits.attachment == models::Attachment::kVhostUserPort && vhost_user_vm) {
-        throw NotModelled(at + ".nic.backend",
-                          "several VMs with VHOST_USER share OVS-DPDK's PMD threads and the "
-                          "physical port, which is not modelled yet");
-      }
       if ((traits.attachment == models::Attachment::kVhostUserPort && tap_vm) ||
           (traits.attachment == models::Attachment::kTap && vhost_user_vm)) {
         throw NotModelled(at + ".nic.backend", "vm \"" + vm.name() + "\" runs " +
@@ -342,8 +354,13 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       }
       v.vcpu_core = pin(0) ? *pin(0) : next_free();
       used.insert(v.vcpu_core);
-      v.backend_core = first_copy && vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
-      used.insert(v.backend_core);
+      const bool switch_port = traits.attachment == models::Attachment::kVhostUserPort;
+      if (switch_port && !c.ovs.pmd_cores.empty()) {
+        v.backend_core = c.ovs.pmd_cores[0];  // its threads are the switch's
+      } else {
+        v.backend_core = first_copy && vm.nic().backend_cores_size() > 0 ? vm.nic().backend_cores(0) : next_free();
+        used.insert(v.backend_core);
+      }
       // Multi-queue: vCPU i where pin_cores says (else on the lowest free
       // cores), one queue pair per vCPU up to the device's queues (the guest
       // driver's min(online CPUs, max queue pairs); E1000 has one), and the
@@ -368,6 +385,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
         for (uint32_t i = 1; traits.worker_per_queue && i < v.queue_pairs; ++i) v.backend_cores.push_back(next_free());
       }
       for (uint32_t b : v.backend_cores) used.insert(b);
+      if (switch_port && c.ovs.pmd_cores.empty()) c.ovs.pmd_cores = v.backend_cores;  // the first vhost-user VM's
       const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
       // virtnet_find_vqs asks for a vector per virtqueue of every queue pair
       // the device has (active or not) plus the config vector.

@@ -36,6 +36,8 @@ bool non_default(const Message& m, const char* name) {
       return reflection->GetBool(m, field) != reflection->GetBool(defaults, field);
     case google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE:
       return reflection->GetDouble(m, field) != reflection->GetDouble(defaults, field);
+    case google::protobuf::FieldDescriptor::CPPTYPE_ENUM:
+      return reflection->GetEnumValue(m, field) != reflection->GetEnumValue(defaults, field);
     default:
       return true;
   }
@@ -194,6 +196,31 @@ void check_cpu_load(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// OVS-DPDK's settings when no VM runs VHOST_USER, and the rxq assignment
+// when one PMD polls every queue.
+void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
+  const viosim::OvsDpdk& ovs = s.host().ovs_dpdk();
+  if ((ovs.pmd_cores_size() == 0 && !non_default(ovs, "rxq_assign")) || sweep_varies_backends(s)) return;
+  const std::vector<viosim::Backend> run = sweep::run_backends(s);
+  bool vhost_user = false;
+  int pmds = ovs.pmd_cores_size();
+  for (const viosim::Vm& vm : s.vm()) {
+    const bool may = vm.nic().fixed_backend() ? vm.nic().backend() == viosim::VHOST_USER
+                                              : std::find(run.begin(), run.end(), viosim::VHOST_USER) != run.end();
+    if (may && pmds == 0) pmds = vm.nic().backend_cores_size();
+    vhost_user |= may;
+  }
+  if (!vhost_user) {
+    const char* field = ovs.pmd_cores_size() > 0 ? "pmd_cores" : "rxq_assign";
+    issues->push_back({std::string("host.ovs_dpdk.") + field,
+                       std::string(field) + " has no effect: no VM runs VHOST_USER, whose switch OVS-DPDK is"});
+    return;
+  }
+  if (pmds <= 1 && non_default(ovs, "rxq_assign")) {
+    issues->push_back({"host.ovs_dpdk.rxq_assign", "rxq_assign has no effect: one PMD thread polls every queue"});
+  }
+}
+
 }  // namespace
 
 Issues no_effect_warnings(const viosim::Scenario& s) {
@@ -205,6 +232,7 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_replaced_backends(s, &issues);
   check_overcommit(s, &issues);
   check_cpu_load(s, &issues);
+  check_ovs_dpdk(s, &issues);
   return issues;
 }
 

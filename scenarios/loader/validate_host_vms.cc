@@ -9,6 +9,7 @@
 
 #include "scenarios/loader/backend_limits.h"
 #include "scenarios/loader/suggest.h"
+#include "scenarios/loader/sweep_expand.h"
 #include "scenarios/loader/validate.h"
 
 namespace viosim::scenarios {
@@ -182,6 +183,65 @@ void check_overcommit(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// OVS-DPDK's PMD cores: cores of the host, each once, none a vCPU's pin
+// (a PMD spins on its core without end); set in one place, the host's,
+// when several VMs share them.
+void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
+  const viosim::OvsDpdk& ovs = s.host().ovs_dpdk();
+  const uint32_t cores = s.host().cores();
+  std::map<uint32_t, std::string> pinned;  // core -> the first vCPU pinned there
+  for (const viosim::Vm& vm : s.vm()) {
+    const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
+    for (int i = 0; i < vm.pin_cores_size(); ++i) {
+      std::string vcpu = "vCPU " + std::to_string(i % vcpus) + " of vm \"" + vm.name() + "\"";
+      if (vm.count() > 1) vcpu += " (copy " + std::to_string(i / vcpus) + ")";
+      pinned.emplace(vm.pin_cores(i), vcpu);
+    }
+  }
+  std::set<uint32_t> seen;
+  for (int i = 0; i < ovs.pmd_cores_size(); ++i) {
+    const uint32_t core = ovs.pmd_cores(i);
+    const std::string path = at("host.ovs_dpdk.pmd_cores", i);
+    if (core >= cores) {
+      issues->push_back({path, "a PMD thread on core " + std::to_string(core) + ", but the host has " +
+                                   std::to_string(cores) + " cores (0 to " + std::to_string(cores - 1) + ")"});
+    } else if (!seen.insert(core).second) {
+      issues->push_back({path, "core " + std::to_string(core) + " is listed twice; OVS runs one PMD thread per core"});
+    } else if (auto it = pinned.find(core); it != pinned.end()) {
+      issues->push_back({path, "core " + std::to_string(core) + " is a PMD core and " + it->second +
+                                   " is pinned there; a PMD polls its core 100 % of the time, so pin the vCPU "
+                                   "elsewhere or take another PMD core"});
+    }
+  }
+  // Which VMs may run VHOST_USER, and how many instances they make.
+  const std::vector<viosim::Backend> run = sweep::run_backends(s);
+  bool varies = false;
+  for (const auto& axis : s.sweep().axis()) varies |= axis.field().find("backend") != std::string::npos;
+  const bool run_vhost_user =
+      varies || std::find(run.begin(), run.end(), viosim::VHOST_USER) != run.end();
+  uint32_t instances = 0;
+  std::vector<int> with_cores;
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    const bool may = vm.nic().fixed_backend() ? vm.nic().backend() == viosim::VHOST_USER : run_vhost_user;
+    if (!may) continue;
+    instances += std::max<uint32_t>(1, vm.count());
+    if (vm.nic().backend_cores_size() > 0) with_cores.push_back(v);
+  }
+  for (int v : with_cores) {
+    const std::string path = at("vm", v) + ".nic.backend_cores";
+    const std::string who = "vm \"" + s.vm(v).name() + "\"";
+    if (ovs.pmd_cores_size() > 0) {
+      issues->push_back({path, who + " runs VHOST_USER, whose PMD threads are OVS-DPDK's, and host.ovs_dpdk.pmd_cores "
+                                     "already places them; remove one of the two"});
+    } else if (instances > 1) {
+      issues->push_back({path, who + " runs VHOST_USER beside other vhost-user VMs (" + std::to_string(instances) +
+                                     " in all), which share OVS-DPDK's PMD threads; place them with "
+                                     "host.ovs_dpdk.pmd_cores"});
+    }
+  }
+}
+
 }  // namespace
 
 void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
@@ -192,6 +252,7 @@ void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
   std::map<std::string, int> names;
   for (int v = 0; v < s.vm_size(); ++v) check_vm(s, v, names, issues);
   check_overcommit(s, issues);
+  check_ovs_dpdk(s, issues);
   check_compare(s, issues);
 }
 

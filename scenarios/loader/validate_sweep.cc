@@ -110,9 +110,12 @@ void validate_sweep(const viosim::Scenario& s, Issues* issues) {
       issues->push_back({path + ".field", "a sweep cannot sweep " + target->path});
       continue;
     }
-    if (field->type() == FieldDescriptor::TYPE_MESSAGE || (field->is_repeated() && target->index < 0)) {
+    // A whole list (pmd_cores, pin_cores) is swept by lists as values.
+    const bool whole_list = field->is_repeated() && target->index < 0;
+    if (field->type() == FieldDescriptor::TYPE_MESSAGE || (whole_list && axis.has_range())) {
       issues->push_back({path + ".field", "sweep field \"" + axis.field() + "\" is " +
-                                              (field->is_repeated() ? "a list; sweep one element, e.g. " + target->path + "[0]"
+                                              (field->is_repeated() ? "a list; sweep it by lists, values: [\"[1]\", \"[1, 2]\"], "
+                                                                      "or one element by a range, e.g. " + target->path + "[0]"
                                                                     : std::string("a message; name one of its fields"))});
       continue;
     }
@@ -140,9 +143,30 @@ void validate_sweep(const viosim::Scenario& s, Issues* issues) {
     bool values_ok = true;
     for (int v = 0; v < axis.values_size(); ++v) {
       const std::string value_path = at(path + ".values", v);
+      if (whole_list) {
+        const std::string& value = axis.values(v);
+        const size_t first = value.find_first_not_of(" \t");
+        const size_t last = value.find_last_not_of(" \t");
+        if (first == std::string::npos || value[first] != '[' || value[last] != ']') {
+          issues->push_back({value_path, "sweep value \"" + value + "\": " + target->path +
+                                             " is a list, so each value is one, e.g. \"[1, 2]\""});
+          values_ok = false;
+          continue;
+        }
+      }
       if (!set_from_text(*target, axis.values(v), &error)) {
         issues->push_back({value_path, "sweep value: " + error});
         values_ok = false;
+      } else if (whole_list) {
+        const int size = target->parent->GetReflection()->FieldSize(*target->parent, field);
+        for (int i = 0; i < size; ++i) {
+          const auto number = numeric_value(*target->parent, field, i);
+          if (auto problem = number ? range_problem(field, *number, target->path) : std::nullopt) {
+            issues->push_back({value_path, "sweep value: " + *problem});
+            values_ok = false;
+            break;
+          }
+        }
       } else if (auto number = numeric_value(*target->parent, field, target->index)) {
         if (auto problem = range_problem(field, *number, target->path)) {
           issues->push_back({value_path, "sweep value: " + *problem});

@@ -176,6 +176,14 @@ BackendResult to_backend_result(const models::PathResults& r) {
       vq->set_kicks(v.queues[q].kicks);
     }
   }
+  for (const models::PathResults::SwitchPmd& p : r.switch_pmds) {
+    SwitchPmdResult* pr = b.add_switch_pmds();
+    pr->set_core(p.core);
+    for (const std::string& q : p.rxqs) pr->add_rxqs(q);
+    pr->set_busy(p.busy);
+    pr->set_packets(p.packets);
+    pr->set_empty_poll_share(p.empty_poll_share);
+  }
   for (size_t core = 0; core < r.per_core_s.size(); ++core) {
     CoreUsage* cu = b.add_per_core();
     cu->set_core(static_cast<uint32_t>(core));

@@ -2,7 +2,7 @@
 // change what happens. For each field the reference scenarios
 // (liveness/reference*.textproto: every backend on one queue pair, the
 // multi-queue backends on two, interrupts without APICv, and a core shared
-// with a CPU-bound VM) can reach, the field is set to other valid
+// with a CPU-bound VM, and two vhost-user VMs on OVS-DPDK's PMDs) can reach, the field is set to other valid
 // values one at a time (--set); the field is live when one of them changes
 // the run (its event fingerprints or any figure of its results but the wall
 // clock) in a reference, or when every one of them
@@ -33,7 +33,8 @@ using google::protobuf::Message;
 const std::vector<std::string> kReferences = {std::string(VIOSIM_TESTS_DIR) + "/liveness/reference.textproto",
                                               std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_mq.textproto",
                                               std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_no_apicv.textproto",
-                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_overcommit.textproto"};
+                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_overcommit.textproto",
+                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_ovs.textproto"};
 
 // Fields that by their nature cannot change a run, as canonical paths with
 // positions replaced by [*].

@@ -28,7 +28,7 @@ const char* kHost =
     "  flow { name: \"up2\" src: \"web2\" dst: \"external\" src_ip: \"10.0.0.12\" open_loop { rate_pps: 50000 } }\n"
     "  flow { name: \"rrvf\" dst: \"vf\" dst_ip: \"10.0.0.13\" request_response {} }\n"
     "}\n"
-    "compare { backend: [VIRTIO_USERSPACE, VHOST_NET] }\n";
+    "compare { backend: [VIRTIO_USERSPACE, VHOST_NET, VHOST_USER] }\n";
 
 viosim::Scenario load(const std::string& text) {
   const LoadResult r = load_scenario_text("host.textproto", text, {});

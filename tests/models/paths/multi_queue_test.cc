@@ -302,7 +302,7 @@ TEST(MultiQueue, QemuServesKicksWhileReceiveIsBusy) {
 TEST(MultiQueue, APmdPollsEachNicQueueWithItsOwnBurst) {
   PathConfig c = many_connections(PathBackend::kVhostUser, 4, 3'000'000);
   c.vm().backend_cores = {8};
-  c.vm().pmd.costs.switch_packet = core::Cycles(1200);  // a slow datapath
+  c.ovs.pmd.costs.switch_packet = core::Cycles(1200);  // a slow datapath
   const PathResults r = run_path(c);
   uint64_t lo = UINT64_MAX, hi = 0;
   for (const auto& q : r.per_queue) {
