@@ -26,7 +26,7 @@ const core::ComponentSpec& E1000Device::model_spec() {
 
 E1000Device::E1000Device(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& main_loop,
                          VCpu& vcpu, uint32_t vector, TapQueue& tap, PacketPool& pool, const HostNetCosts& host,
-                         const QemuCosts& qemu, const Config& config, ToWire to_wire)
+                         const QemuCosts& qemu, const Config& config, BridgePort out)
     : core::Component(sim, name, parent),
       main_(&main_loop),
       vcpu_(&vcpu),
@@ -36,7 +36,7 @@ E1000Device::E1000Device(core::Simulator& sim, std::string_view name, core::Comp
       host_(host),
       qemu_(qemu),
       config_(config),
-      to_wire_(std::move(to_wire)) {}
+      out_(std::move(out)) {}
 
 void E1000Device::init() {
   ims_ = kAllCauses;  // the driver's e1000_irq_enable at open
@@ -105,12 +105,12 @@ void E1000Device::tdt_write(Continuation done) {
   vcpu_thread.run(config_.tx_descriptor, CpuCategory::kQemu, [this, packet, done = std::move(done)]() mutable {
     const core::Cycles in_kernel = host_.tun_get_user_packet +
                                    host_.copy((*pool_)[packet].bytes, vcpu_->thread().core().clock()) +
-                                   host_.bridge_packet + host_.nic_xmit_packet;
+                                   out_.cost(packet);
     trace_copy(vcpu_->thread(), (*pool_)[packet], "into a host skb (writev on the tap)");
     vcpu_->thread().syscall(Syscall::kWritev, in_kernel, [this, packet, done = std::move(done)]() mutable {
       ++tx_frames_;
       ++tx_done_;
-      to_wire_(packet);
+      out_.forward(packet, 0, vcpu_->thread());
       tdt_write(std::move(done));
     });
   });

@@ -15,6 +15,7 @@
 #include <functional>
 
 #include "models/host/host_thread.h"
+#include "models/net/bridge_port.h"
 #include "models/net/host_net_costs.h"
 #include "models/packet/packet.h"
 #include "models/net/tap.h"
@@ -41,14 +42,13 @@ class E1000Device final : public core::Component {
     core::Cycles rx_descriptor{900};  // e1000_receive_iov per frame, beyond the copy (QEMU)
     core::Cycles register_access{300};  // the register handler itself (QEMU)
   };
-  using ToWire = std::function<void(uint32_t packet)>;
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
   E1000Device(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& main_loop,
               VCpu& vcpu, uint32_t vector, TapQueue& tap, PacketPool& pool, const HostNetCosts& host,
-              const QemuCosts& qemu, const Config& config, ToWire to_wire);
+              const QemuCosts& qemu, const Config& config, BridgePort out);
   void init() override;
 
   // ---- guest memory (no exit) ----
@@ -84,7 +84,7 @@ class E1000Device final : public core::Component {
   HostNetCosts host_;
   QemuCosts qemu_;
   Config config_;
-  ToWire to_wire_;
+  BridgePort out_;
   uint32_t icr_ = 0;
   uint32_t ims_ = 0;
   bool line_ = false;

@@ -31,12 +31,12 @@ const core::ComponentSpec& NicQueue::model_spec() {
 }
 
 NicQueue::NicQueue(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-                   PacketPool& pool, Iotlb* iotlb, Wire& wire, Msi msi)
+                   PacketPool& pool, Iotlb* iotlb, std::function<void(uint32_t packet)> send, Msi msi)
     : core::Component(sim, name, parent),
       config_(config),
       pool_(&pool),
       iotlb_(iotlb),
-      wire_(&wire),
+      send_(std::move(send)),
       msi_(std::move(msi)),
       moderator_(make_interrupt_moderator(config.moderation)) {}
 
@@ -77,7 +77,7 @@ void NicQueue::fetch() {
     ++tx_slot_;
     ++tx_frames_;
     ++tx_done_;  // written back once the frame is on its way
-    wire_->send(packet);  // a full transmit ring drops it there
+    send_(packet);  // on the wire a full transmit ring drops it
   }
   apply(moderator_->on_frame(now()));
 }

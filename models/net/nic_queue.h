@@ -34,9 +34,10 @@ class NicQueue final : public core::Component {
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
-  // `iotlb` may be null (no IOMMU translation); `wire` carries TX frames.
+  // `iotlb` may be null (no IOMMU translation); `send` takes TX frames (the port's wire, or
+  // the NIC's embedded switch for a VF on this host).
   NicQueue(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-           PacketPool& pool, Iotlb* iotlb, Wire& wire, Msi msi);
+           PacketPool& pool, Iotlb* iotlb, std::function<void(uint32_t packet)> send, Msi msi);
 
   // ---- driver side ----
   bool tx_post(uint32_t packet);   // false: the TX ring is full
@@ -68,7 +69,7 @@ class NicQueue final : public core::Component {
   Config config_;
   PacketPool* pool_;
   Iotlb* iotlb_;
-  Wire* wire_;
+  std::function<void(uint32_t packet)> send_;  // the port: the wire, or the embedded switch to a VF
   Msi msi_;
   int trace_track_ = 0;
   std::unique_ptr<InterruptModerator> moderator_;

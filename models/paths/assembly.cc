@@ -101,6 +101,9 @@ void Assembly::build_flows() {
   const PathConfig& c = config;
   for (size_t i = 0; i < c.flows.size(); ++i) {
     const FlowConfig& f = c.flows[i];
+    if (f.vm_to_vm() && (f.dst_copies == 0 || f.dst_vm + f.dst_copies > vms.size())) {
+      throw std::invalid_argument("flow \"" + f.name + "\" goes to VMs the host does not have");
+    }
     if (f.copies == 0 || f.vm + f.copies > vms.size()) {
       throw std::invalid_argument("flow \"" + f.name + "\" ends in VMs " + std::to_string(f.vm) + " to " +
                                   std::to_string(f.vm + f.copies - 1) + ", but the host has " +
@@ -121,6 +124,14 @@ void Assembly::build_flows() {
         const FlowConfig share = split ? sender_share(f, j + v * f.copies, n * f.copies) : f;
         vm.oses[v]->add_flow(static_cast<uint32_t>(i), share, *flows.back(), f.from_guest);
       }
+    }
+    // A VM-to-VM flow's server or sink runs in every guest OS of its
+    // destination VM (each copy); another flow's runs in the peer.
+    if (f.vm_to_vm()) {
+      for (uint32_t j = 0; j < f.dst_copies; ++j) {
+        for (auto& os : vms[f.dst_vm + j]->oses) os->add_flow(static_cast<uint32_t>(i), f, *flows.back(), false);
+      }
+      continue;
     }
     peer->add_flow(static_cast<uint32_t>(i), f, *flows.back(), !f.from_guest);
   }
@@ -253,6 +264,26 @@ void VmAssembly::build_guest() {
   }
 }
 
+BridgePort VmAssembly::bridge_port() {
+  const HostNetCosts& n = host.config.host_net;
+  auto tap_vm = [](const VmAssembly* vm) { return vm != nullptr && vm->tap_steering != nullptr; };
+  return {[this, &n, tap_vm](uint32_t p) {
+            // br_forward to a tap (tun_net_xmit) or out of the NIC
+            // (dev_queue_xmit down to the driver's doorbell).
+            return n.bridge_packet + (tap_vm(host.destination(p)) ? n.tun_xmit_packet : n.nic_xmit_packet);
+          },
+          [this, tap_vm](uint32_t p, uint32_t queue, HostThread& by) {
+            tap_steering->sent_on(host.pool[p], queue);  // the connection's queue for the way back
+            VmAssembly* to = host.destination(p);
+            if (!tap_vm(to)) {
+              host.nic_out(p);
+              return;
+            }
+            host.cross(p);
+            to->taps[to->tap_steering->queue_for(host.pool[p])]->push(p, &by);  // a full tap drops it
+          }};
+}
+
 void VmAssembly::guest_stack_hops(const std::string& device, const std::string& where) {
   const std::string os = backend.traits().native() ? "host kernel" : "guest";
   hop(kApplication, os, kGuestStack, os, "sendto");
@@ -327,7 +358,7 @@ void VmAssembly::build_hardware_queues(bool vf) {
     }
     const std::string name = vf ? indexed(vm_name("_vf0"), i, "_q") : own("nic0_queue" + std::to_string(i));
     hw_queues.push_back(
-        std::make_unique<NicQueue>(host.sim, name, nullptr, c.hw_queue, host.pool, iotlb.get(), *host.to_peer, msi));
+        std::make_unique<NicQueue>(host.sim, name, nullptr, c.hw_queue, host.pool, iotlb.get(), [this](uint32_t p) { host.nic_out(p); }, msi));
     if (i == 0) {
       from_wire = [this](uint32_t p) { hw_queues[hw_steering.of(host.pool[p])]->receive(p); };
       host.wire_in();

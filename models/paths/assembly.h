@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/host_thread.h"
 #include "models/vcpu/irqfd.h"
+#include "models/net/bridge_port.h"
 #include "models/net/tap.h"
 #include "models/net/tap_steering.h"
 #include "models/passthrough/iotlb.h"
@@ -82,6 +84,11 @@ struct VmAssembly {
   GuestOs& irq_os(uint32_t i) const { return *oses[config.shared_vector ? 0 : i]; }
   // A call eventfd injecting `vector` into `vcpu` through KVM's irqfd.
   EventFd& call(const std::string& name, VCpu& vcpu, uint32_t vector);
+
+  // This VM's port on the host's bridge (tap-based backends): a frame
+  // written to its tap goes to the tap of the VM on this host it is for,
+  // or out of the host NIC.
+  BridgePort bridge_port();
 
   // Shared pieces backends build from.
   // Tap queues (one per queue pair) behind the host's bridge, read by
@@ -150,11 +157,45 @@ struct Assembly {
 
   Core& core(uint32_t i);
   HostThread& thread(const std::string& name, uint32_t core_index);
-  // The VM a packet's flow ends in.
-  VmAssembly& vm_of(uint32_t packet) {
+  // The VM on this host a packet goes to: for a flow with the external
+  // peer, the flow's VM (copy) when the packet comes from the wire, none
+  // when it leaves a VM; for a VM-to-VM flow, the destination VM's copy
+  // (for a response, the client's).
+  VmAssembly* destination(uint32_t packet) {
     const Packet& p = pool[packet];
     const FlowConfig& f = config.flows[p.flow];
-    return *vms[f.vm + p.conn % f.copies];
+    if (!f.vm_to_vm()) return p.to_guest ? vms[f.vm + p.conn % f.copies].get() : nullptr;
+    if (p.kind == PacketKind::kResponse) return vms[f.vm + p.conn % f.copies].get();
+    return vms[f.dst_vm + p.conn % f.dst_copies].get();
+  }
+  // The VM a packet arriving at the host is for.
+  VmAssembly& vm_of(uint32_t packet) {
+    VmAssembly* vm = destination(packet);
+    if (vm == nullptr) throw std::logic_error("a packet leaving the host was taken for an arriving one");
+    return *vm;
+  }
+  // A packet leaving a VM crosses the host into another VM: from here it
+  // is on its way into a guest, its journey timed from this point as one
+  // from the wire is from its arrival (the sender's part shows as
+  // "remote").
+  void cross(uint32_t packet) {
+    Packet& p = pool[packet];
+    if (p.to_guest) return;
+    p.to_guest = true;
+    p.stamped = 0;
+    stamp(p, kStampWire, sim.now());
+  }
+  // The host NIC's port: the wire, or, for a VM on this host, the NIC's
+  // embedded switch turning the frame around into that VM's way in from
+  // the wire (a VF's queues, or the host NIC's own for the kernel or
+  // DPDK).
+  void nic_out(uint32_t packet) {
+    if (VmAssembly* to = destination(packet)) {
+      cross(packet);
+      to->from_wire(packet);
+      return;
+    }
+    to_peer->send(packet);
   }
 
   // The host NIC's queues for the kernel: interrupts and NAPI on the IRQ

@@ -43,13 +43,17 @@ void build_ovs_dpdk(Assembly& h) {
   }
   const auto pmds = static_cast<uint32_t>(cores.size());
   const std::vector<uint32_t> owner = assign_rxqs(rxqs.size(), pmds, o.rxq_assign);
-  // A frame from the wire goes to its VM's port; one from a guest out of
-  // the physical port.
+  // A frame goes to the port of the VM it is for, if that VM is a
+  // vhost-user one, else out of the physical port (to the wire, or turned
+  // around by the NIC's embedded switch to a VF).
   VhostUserPmd::Route route = [&h](uint32_t p) -> const VhostUserPort* {
-    if (!h.pool[p].to_guest) return nullptr;
-    const VhostUserPort* port = h.vm_of(p).vhost_port;
-    if (port == nullptr) throw std::logic_error("a frame for a VM without a vhost-user port reached OVS-DPDK");
-    return port;
+    VmAssembly* to = h.destination(p);
+    if (to == nullptr || to->vhost_port == nullptr) {
+      if (h.pool[p].to_guest) throw std::logic_error("a frame for a VM without a vhost-user port reached OVS-DPDK");
+      return nullptr;
+    }
+    h.cross(p);
+    return to->vhost_port;
   };
   for (uint32_t k = 0; k < pmds; ++k) {
     std::vector<VhostUserPmd::Rxq> mine;
@@ -58,7 +62,7 @@ void build_ovs_dpdk(Assembly& h) {
     }
     h.switch_pmds.push_back(std::make_unique<VhostUserPmd>(
         h.sim, indexed("pmd", k, ""), nullptr, h.thread("pmd" + std::to_string(k), cores[k]), k, std::move(mine),
-        h.pool, h.config.host_net, o.pmd, route, [&h](uint32_t p) { h.to_peer->send(p); }));
+        h.pool, h.config.host_net, o.pmd, route, [&h](uint32_t p) { h.nic_out(p); }));
   }
 }
 

@@ -86,7 +86,10 @@ PathResults collect(Assembly& t, double wall_s) {
     r.exits += v.exits;
     r.guest_interrupts += v.interrupts;
     for (size_t f = 0; f < c.flows.size(); ++f) {
-      if (vm->index >= c.flows[f].vm && vm->index < c.flows[f].vm + c.flows[f].copies) v.flows.push_back(f);
+      const FlowConfig& fc = c.flows[f];
+      const bool source = vm->index >= fc.vm && vm->index < fc.vm + fc.copies;
+      const bool dest = fc.vm_to_vm() && vm->index >= fc.dst_vm && vm->index < fc.dst_vm + fc.dst_copies;
+      if (source || dest) v.flows.push_back(f);
     }
     for (const auto& q : vm->hw_queues) {
       r.per_queue.push_back(

@@ -96,7 +96,7 @@ struct PathResults {
     uint64_t interrupts = 0;  // injected into its vCPUs
     uint64_t nic_packets = 0;  // through its virtual NIC, both directions
     std::vector<VmQueueCounts> queues;
-    std::vector<size_t> flows;  // indexes into `flows` of the flows that end in it
+    std::vector<size_t> flows;  // indexes into `flows` of the flows that end in it (either end of a VM-to-VM one)
   };
   std::vector<VmResults> vms;
   // OVS-DPDK's PMD threads (vhost-user), each with the queues it polls.

@@ -21,13 +21,13 @@ const core::ComponentSpec& QemuVirtioNet::model_spec() {
 
 QemuVirtioNet::QemuVirtioNet(core::Simulator& sim, std::string_view name, core::Component* parent,
                              HostThread& main_loop, std::vector<Queue> queues, PacketPool& pool,
-                             const HostNetCosts& host, const Config& config, ToWire to_wire)
+                             const HostNetCosts& host, const Config& config, BridgePort out)
     : core::Component(sim, name, parent),
       thread_(&main_loop),
       pool_(&pool),
       host_(host),
       config_(config),
-      to_wire_(std::move(to_wire)) {
+      out_(std::move(out)) {
   for (size_t i = 0; i < queues.size(); ++i) {
     State s;
     static_cast<Queue&>(s) = queues[i];
@@ -144,12 +144,11 @@ void QemuVirtioNet::tx_flush_one(State& s) {
   // writev on the tap fd: tun_get_user builds the skb (a copy) and the host
   // stack forwards it through the bridge to the NIC, all in this syscall.
   thread_->run(config_.costs.pop_packet, CpuCategory::kQemu, [this, &s, packet, bytes] {
-    const core::Cycles in_kernel = host_.tun_get_user_packet + cycles_of_copy(bytes) + host_.bridge_packet +
-                                   host_.nic_xmit_packet;
+    const core::Cycles in_kernel = host_.tun_get_user_packet + cycles_of_copy(bytes) + out_.cost(packet);
     trace_copy(*thread_, (*pool_)[packet], "into a host skb (writev on the tap)");
     thread_->syscall(Syscall::kWritev, in_kernel, [this, &s, packet] {
       ++tx_packets_;
-      to_wire_(packet, s.index);
+      out_.forward(packet, s.index, *thread_);
       s.rings->tx.push_used(packet, 0);
       thread_->run(config_.costs.push_packet, CpuCategory::kQemu, [this, &s] {
         if (s.rings->tx.should_notify()) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/host/host_thread.h"
+#include "models/net/bridge_port.h"
 #include "models/net/host_net_costs.h"
 #include "models/packet/packet.h"
 #include "models/net/tap.h"
@@ -38,8 +39,6 @@ class QemuVirtioNet final : public core::Component {
     uint32_t tap_read_max = 50;  // tap_send's cap per callback
     QemuCosts costs;
   };
-  // A packet the guest sent, written to tap through queue pair `queue`.
-  using ToWire = std::function<void(uint32_t packet, uint32_t queue)>;
   // One queue pair: its rings, the vCPU its vectors reach, its tap queue.
   struct Queue {
     VirtioQueuePair* rings = nullptr;
@@ -52,7 +51,7 @@ class QemuVirtioNet final : public core::Component {
 
   QemuVirtioNet(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& main_loop,
                 std::vector<Queue> queues, PacketPool& pool, const HostNetCosts& host, const Config& config,
-                ToWire to_wire);
+                BridgePort out);
 
   void init() override;
 
@@ -83,7 +82,7 @@ class QemuVirtioNet final : public core::Component {
   PacketPool* pool_;
   HostNetCosts host_;
   Config config_;
-  ToWire to_wire_;
+  BridgePort out_;  // where a frame written to tap queue i goes
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};
   core::Counter interrupts_{this, "interrupts"};

@@ -26,6 +26,14 @@ struct FlowConfig {
   // address is the flow's VM-side address plus the copy's number.
   uint32_t vm = 0;
   uint32_t copies = 1;
+  // A VM-to-VM flow (from_guest, its source VM `vm`): its other end is VM
+  // dst_vm on this host, or with dst_copies > 1 connection c in copy
+  // dst_vm + c mod dst_copies, through the host's switch. kExternal: the
+  // external peer.
+  static constexpr uint32_t kExternal = UINT32_MAX;
+  uint32_t dst_vm = kExternal;
+  uint32_t dst_copies = 1;
+  bool vm_to_vm() const { return dst_vm != kExternal; }
   // Open loop and bulk.
   double rate_pps = 100'000;
   Arrival arrival = Arrival::kPoisson;

@@ -24,7 +24,7 @@ const core::ComponentSpec& VhostNet::model_spec() {
 
 VhostNet::VhostNet(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& worker,
                    VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call, TapQueue& tap, PacketPool& pool,
-                   const HostNetCosts& host, const Config& config, ToWire to_wire)
+                   const HostNetCosts& host, const Config& config, BridgePort out, uint32_t queue)
     : core::Component(sim, name, parent),
       worker_(&worker),
       q_(&queues),
@@ -34,7 +34,8 @@ VhostNet::VhostNet(core::Simulator& sim, std::string_view name, core::Component*
       pool_(&pool),
       host_(host),
       config_(config),
-      to_wire_(std::move(to_wire)) {
+      out_(std::move(out)),
+      queue_(queue) {
   batch_.reserve(config_.batch);
 }
 
@@ -142,12 +143,12 @@ void VhostNet::tx_batch_step() {
   worker_->run(cost, CpuCategory::kVhost, [this] {
     // vhost_tx_batch: one tun_sendmsg; tun and the host stack forward each
     // packet through the bridge to the NIC on this core.
-    const core::Cycles per_packet = host_.tun_get_user_packet + host_.bridge_packet + host_.nic_xmit_packet;
-    const core::Cycles stack = config_.costs.tx_batch + per_packet * static_cast<int64_t>(batch_.size());
+    core::Cycles stack = config_.costs.tx_batch;
+    for (uint32_t p : batch_) stack = stack + host_.tun_get_user_packet + out_.cost(p);
     worker_->run(stack, CpuCategory::kHostKernel, [this] {
       for (uint32_t p : batch_) {
         ++tx_packets_;
-        to_wire_(p);
+        out_.forward(p, queue_, *worker_);
         q_->tx.push_used(p, 0);
       }
       worker_->run(config_.costs.used_flush, CpuCategory::kVhost,

@@ -14,6 +14,7 @@
 #include <functional>
 
 #include "models/host/host_thread.h"
+#include "models/net/bridge_port.h"
 #include "models/net/host_net_costs.h"
 #include "models/packet/packet.h"
 #include "models/net/tap.h"
@@ -38,7 +39,6 @@ class VhostNet final : public core::Component {
     core::Duration busy_poll;         // busyloop_timeout; 0: off
     VhostCosts costs;
   };
-  using ToWire = std::function<void(uint32_t packet)>;
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
@@ -46,7 +46,7 @@ class VhostNet final : public core::Component {
   // `rx_call`/`tx_call` are the guest notifier eventfds, registered as irqfds.
   VhostNet(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& worker,
            VirtioQueuePair& queues, EventFd& rx_call, EventFd& tx_call, TapQueue& tap, PacketPool& pool,
-           const HostNetCosts& host, const Config& config, ToWire to_wire);
+           const HostNetCosts& host, const Config& config, BridgePort out, uint32_t queue);
 
   void init() override;
 
@@ -70,7 +70,8 @@ class VhostNet final : public core::Component {
   PacketPool* pool_;
   HostNetCosts host_;
   Config config_;
-  ToWire to_wire_;
+  BridgePort out_;
+  uint32_t queue_;  // its tap queue
   bool tx_queued_ = false;  // handle_tx re-queued itself (weight) or was kicked
   bool rx_queued_ = false;
   bool rx_wants_buffers_ = false;  // no guest buffers: wait for the refill kick

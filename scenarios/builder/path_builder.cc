@@ -176,11 +176,9 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
   const VmSlots slots = src_vm ? *src : *dst;
   m.vm = slots.first;
   m.copies = slots.copies;
-  if ((src_vm ? f.dst() : f.src()) != "external") {
-    throw NotModelled(path + (src_vm ? ".dst" : ".src"), "flow \"" + f.name() +
-                                                             "\" goes VM to VM; only flows to or from \"external\" "
-                                                             "are modelled yet (VM-to-VM traffic through the host "
-                                                             "switch is not)");
+  if (src_vm && dst_vm) {  // through the host's switch
+    m.dst_vm = dst->first;
+    m.dst_copies = dst->copies;
   }
   if (f.protocol() != viosim::Flow::UDP) {
     throw NotModelled(path + ".protocol", "flow \"" + f.name() +
@@ -469,7 +467,12 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // The same load the other way: its own flow, the 4-tuple mirrored.
       models::FlowConfig back = c.flows.back();
       back.name = f.name() + " (reverse)";
-      back.from_guest = !back.from_guest;
+      if (back.vm_to_vm()) {
+        std::swap(back.vm, back.dst_vm);  // from the other VM
+        std::swap(back.copies, back.dst_copies);
+      } else {
+        back.from_guest = !back.from_guest;
+      }
       std::swap(back.tuple.src_ip, back.tuple.dst_ip);
       std::swap(back.tuple.src_port, back.tuple.dst_port);
       c.flows.push_back(back);

@@ -51,7 +51,13 @@ int pick_flow(const models::PathConfig& config, const std::string& name) {
   if (name.empty()) return -1;
   std::vector<std::string> names;
   for (size_t i = 0; i < config.flows.size(); ++i) {
-    if (config.flows[i].name == name) return static_cast<int>(i);
+    if (config.flows[i].name == name) {
+      if (config.flows[i].vm_to_vm()) {
+        throw ExplainError("flow \"" + name + "\" goes from one VM to another; explain follows packets between a VM "
+                           "and the wire only, so far");
+      }
+      return static_cast<int>(i);
+    }
     names.push_back(config.flows[i].name);
   }
   throw ExplainError("the scenario has no flow \"" + name + "\" (flows: " + join(names) + ")");
@@ -82,6 +88,7 @@ Delivery find_packet(models::PathConfig config, uint64_t n, int flow, const std:
   uint64_t behind = 0;
   config.on_delivery = [&](const models::Packet& p, core::Time at) {
     if (at < start || at > end || (flow >= 0 && p.flow != static_cast<uint32_t>(flow))) return;
+    if (config.flows[p.flow].vm_to_vm()) return;  // not followed yet (pick_flow)
     seen.push_back(Delivery{models::trace_id(p), p.born, at, p.flow, p.conn, p.kind, p.to_guest, p.bytes});
     ahead.push(at);
   };
@@ -132,6 +139,10 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   config.progress = nullptr;
   config.cancel = options.cancel;
   const int flow = pick_flow(config, options.flow);
+  if (std::all_of(config.flows.begin(), config.flows.end(), [](const auto& f) { return f.vm_to_vm(); })) {
+    throw ExplainError("every flow goes from one VM to another; explain follows packets between a VM and the wire "
+                       "only, so far");
+  }
   const Delivery d = find_packet(config, options.packet, flow, options.flow);
 
   // Pass two: the same run, traced over the packet's life only.

@@ -220,3 +220,56 @@ TEST(MultiVm, ACpuLoadKeepsItsVcpusBusyAndSharesACoreOnlyWhenPinnedThere) {
 
 }  // namespace
 }  // namespace viosim::scenarios
+
+namespace viosim::scenarios {
+namespace {
+
+// VM to VM on one host: a ping-pong one way and a stream the other, on
+// every backend. The frames turn around in the host (the bridge, OVS-DPDK,
+// or the NIC's embedded switch for VFs), so nothing reaches the wire; both
+// VMs' NICs carry both flows.
+TEST(MultiVm, VmToVmFlowsTurnAroundInTheHost) {
+  const viosim::Scenario s = load(
+      "name: \"v2v\"\n"
+      "run { duration_ms: 30 warmup_ms: 5 }\n"
+      "host { cores: 16 nic { queues: 2 line_rate_gbps: 25 } }\n"
+      "vm { name: \"a\" vcpus: 1 }\n"
+      "vm { name: \"b\" vcpus: 1 }\n"
+      "traffic {\n"
+      "  flow { name: \"ping\" src: \"a\" dst: \"b\" src_ip: \"10.0.0.1\" dst_ip: \"10.0.0.2\" request_response {} }\n"
+      "  flow { name: \"stream\" src: \"b\" dst: \"a\" src_ip: \"10.0.0.2\" dst_ip: \"10.0.0.1\" dst_port: 6000\n"
+      "         open_loop { rate_pps: 50000 } }\n"
+      "}\n"
+      "compare { backend: [E1000, VIRTIO_USERSPACE, VHOST_NET, VHOST_USER, PASSTHROUGH] }\n");
+  for (models::PathBackend backend : compared_backends(s)) {
+    const std::string name(models::backend_name(backend));
+    const models::PathConfig c = build_path_config(s, backend);
+    ASSERT_TRUE(c.flows[0].vm_to_vm());
+    const models::PathResults r = models::run_path(c);
+    ASSERT_EQ(r.flows.size(), 2u);
+    const models::FlowResults& ping = r.flows[0];
+    const models::FlowResults& stream = r.flows[1];
+    EXPECT_GT(ping.packets, 100u) << name;  // e1000: a round trip of about 130 us
+    EXPECT_NEAR(double(stream.packets), 50'000 * r.window_s, 0.05 * 50'000 * r.window_s) << name;
+    for (const auto& f : r.flows) {
+      EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << name << " " << f.name;
+    }
+    // Each ping crosses a's NIC and b's twice (request and response), each
+    // stream packet both once.
+    const double crossings = 2.0 * double(ping.packets) + double(stream.packets);
+    for (const auto& vm : r.vms) {
+      EXPECT_NEAR(double(vm.nic_packets), crossings, 0.03 * crossings + 16) << name << " " << vm.name;
+      EXPECT_EQ(vm.flows.size(), 2u) << name << " " << vm.name;
+    }
+    // Nothing left through the host NIC's own queues to the wire.
+    uint64_t to_wire = 0;
+    for (size_t q = 0; q < c.nic_queues && q < r.per_queue.size(); ++q) to_wire += r.per_queue[q].tx_frames;
+    if (backend != models::PathBackend::kPassthrough) {
+      EXPECT_EQ(to_wire, 0u) << name;
+    }
+    EXPECT_EQ(models::run_path(c).fingerprint, r.fingerprint) << name;
+  }
+}
+
+}  // namespace
+}  // namespace viosim::scenarios

@@ -29,13 +29,9 @@ class VirtioUserspaceBackend final : public Backend {
     a.build_taps(kQemuMainLoop, "QEMU");
     std::vector<QemuVirtioNet::Queue> queues;
     for (uint32_t i = 0; i < a.pairs(); ++i) queues.push_back({a.queues[i].get(), &a.irq_vcpu(i), a.taps[i].get()});
-    // A write to tap queue i records the connection's queue for the way back.
     a.qemu = std::make_unique<QemuVirtioNet>(host.sim, a.own("qemu"), nullptr,
                                              host.thread(a.own("qemu_main"), c.backend_core), std::move(queues),
-                                             host.pool, host.config.host_net, c.qemu, [&a](uint32_t p, uint32_t queue) {
-                                               a.tap_steering->sent_on(a.host.pool[p], queue);
-                                               a.host.to_peer->send(p);
-                                             });
+                                             host.pool, host.config.host_net, c.qemu, a.bridge_port());
     a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
     a.hop(kTxVring, "guest memory", kQemuMainLoop, "QEMU", "ppoll wake-up, TX bottom half");
     a.hop(kQemuMainLoop, "QEMU", kHostNic, "device", "writev(tap) -> bridge -> NIC xmit");
