@@ -16,7 +16,7 @@ const core::ComponentSpec& TapQueue::model_spec() {
   return spec;
 }
 
-bool TapQueue::push(uint32_t packet, HostThread* by) {
+bool TapQueue::push(uint32_t packet, HostThread* by, std::string_view how) {
   if (ring_.size() >= capacity_) {
     ++drops_;
     pool_->drop(packet, DropPlace::kTap);
@@ -25,7 +25,7 @@ bool TapQueue::push(uint32_t packet, HostThread* by) {
   ring_.push_back(packet);
   ++queued_;
   if (by != nullptr) {
-    trace_hop(*by, (*pool_)[packet], place::kTapQueue, "the host stack (NAPI, bridge, tun) queued it on the tap");
+    trace_hop(*by, (*pool_)[packet], place::kTapQueue, how);
   }
   readable_.signal(by);
   return true;

@@ -24,7 +24,10 @@ class TapQueue final : public core::Component {
 
   // From the host stack (softirq or the sender's context); false: the ring
   // was full and the packet was dropped at the tap (counted, freed).
-  bool push(uint32_t packet, HostThread* by);
+  // Queues a frame written by `by` (its trace hop says `how`); a full ring
+  // drops it.
+  bool push(uint32_t packet, HostThread* by,
+            std::string_view how = "the host stack (NAPI, bridge, tun) queued it on the tap");
   bool pop(uint32_t& packet);
   bool empty() const { return ring_.empty(); }
   size_t size() const { return ring_.size(); }

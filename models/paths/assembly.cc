@@ -264,15 +264,22 @@ void VmAssembly::build_guest() {
   }
 }
 
-BridgePort VmAssembly::bridge_port() {
+BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string& where) {
   const HostNetCosts& n = host.config.host_net;
+  // With another tap on the bridge, a frame may go there instead of out.
+  uint32_t taps_on_bridge = 0;
+  for (size_t k = 0; k < host.config.vms.size(); ++k) {
+    taps_on_bridge += models::backend(host.config.backend_of(k)).traits().attachment == Attachment::kTap;
+  }
+  if (taps_on_bridge > 1) hop(writer, where, kBridge, "host kernel", "tun_sendmsg -> bridge (to a VM on this host)");
   auto tap_vm = [](const VmAssembly* vm) { return vm != nullptr && vm->tap_steering != nullptr; };
   return {[this, &n, tap_vm](uint32_t p) {
             // br_forward to a tap (tun_net_xmit) or out of the NIC
             // (dev_queue_xmit down to the driver's doorbell).
             return n.bridge_packet + (tap_vm(host.destination(p)) ? n.tun_xmit_packet : n.nic_xmit_packet);
           },
-          [this, tap_vm](uint32_t p, uint32_t queue, HostThread& by) {
+          [this, tap_vm, how = "the bridge forwarded it from " + config.name + "'s tap (tun_net_xmit)"](
+              uint32_t p, uint32_t queue, HostThread& by) {
             tap_steering->sent_on(host.pool[p], queue);  // the connection's queue for the way back
             VmAssembly* to = host.destination(p);
             if (!tap_vm(to)) {
@@ -280,7 +287,7 @@ BridgePort VmAssembly::bridge_port() {
               return;
             }
             host.cross(p);
-            to->taps[to->tap_steering->queue_for(host.pool[p])]->push(p, &by);  // a full tap drops it
+            to->taps[to->tap_steering->queue_for(host.pool[p])]->push(p, &by, how);  // a full tap drops it
           }};
 }
 

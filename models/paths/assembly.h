@@ -88,7 +88,8 @@ struct VmAssembly {
   // This VM's port on the host's bridge (tap-based backends): a frame
   // written to its tap goes to the tap of the VM on this host it is for,
   // or out of the host NIC.
-  BridgePort bridge_port();
+  // `writer` (in `where`) is the backend place that writes the tap.
+  BridgePort bridge_port(const std::string& writer, const std::string& where);
 
   // Shared pieces backends build from.
   // Tap queues (one per queue pair) behind the host's bridge, read by

@@ -3,6 +3,7 @@
 // with an in-memory trace whose window is that packet's life.
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <queue>
 #include <sstream>
 
@@ -26,6 +27,9 @@ struct Delivery {
   models::PacketKind kind = models::PacketKind::kData;
   bool to_guest = false;
   uint32_t bytes = 0;
+  // A VM-to-VM packet: when it crossed into the receiving VM (the host's
+  // switch stamped it there, as the wire stamps an arriving one).
+  std::optional<core::Time> crossed;
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -51,13 +55,7 @@ int pick_flow(const models::PathConfig& config, const std::string& name) {
   if (name.empty()) return -1;
   std::vector<std::string> names;
   for (size_t i = 0; i < config.flows.size(); ++i) {
-    if (config.flows[i].name == name) {
-      if (config.flows[i].vm_to_vm()) {
-        throw ExplainError("flow \"" + name + "\" goes from one VM to another; explain follows packets between a VM "
-                           "and the wire only, so far");
-      }
-      return static_cast<int>(i);
-    }
+    if (config.flows[i].name == name) return static_cast<int>(i);
     names.push_back(config.flows[i].name);
   }
   throw ExplainError("the scenario has no flow \"" + name + "\" (flows: " + join(names) + ")");
@@ -88,8 +86,11 @@ Delivery find_packet(models::PathConfig config, uint64_t n, int flow, const std:
   uint64_t behind = 0;
   config.on_delivery = [&](const models::Packet& p, core::Time at) {
     if (at < start || at > end || (flow >= 0 && p.flow != static_cast<uint32_t>(flow))) return;
-    if (config.flows[p.flow].vm_to_vm()) return;  // not followed yet (pick_flow)
-    seen.push_back(Delivery{models::trace_id(p), p.born, at, p.flow, p.conn, p.kind, p.to_guest, p.bytes});
+    Delivery& d = seen.emplace_back(
+        Delivery{models::trace_id(p), p.born, at, p.flow, p.conn, p.kind, p.to_guest, p.bytes, std::nullopt});
+    if (config.flows[p.flow].vm_to_vm() && (p.stamped & (1u << models::kStampWire)) != 0) {
+      d.crossed = p.stamp[models::kStampWire];
+    }
     ahead.push(at);
   };
   // A delivery is reported at or before its time (the peer's application
@@ -139,10 +140,6 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   config.progress = nullptr;
   config.cancel = options.cancel;
   const int flow = pick_flow(config, options.flow);
-  if (std::all_of(config.flows.begin(), config.flows.end(), [](const auto& f) { return f.vm_to_vm(); })) {
-    throw ExplainError("every flow goes from one VM to another; explain follows packets between a VM and the wire "
-                       "only, so far");
-  }
   const Delivery d = find_packet(config, options.packet, flow, options.flow);
 
   // Pass two: the same run, traced over the packet's life only.
@@ -161,7 +158,17 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   journey.backend = std::string(models::backend_name(backend));
   journey.flow = config.flows[d.flow].name;
   journey.kind = kind_name(d.kind);
-  journey.direction = d.to_guest ? "peer to guest" : "guest to peer";
+  const models::FlowConfig& f = config.flows[d.flow];
+  // The VMs it leaves and reaches (VM to VM: a response goes back).
+  const std::string& flow_vm = config.vms[f.vm + d.conn % f.copies].name;
+  std::string from = flow_vm, to = flow_vm;
+  if (f.vm_to_vm()) {
+    const std::string& other = config.vms[f.dst_vm + d.conn % f.dst_copies].name;
+    (d.kind == models::PacketKind::kResponse ? from : to) = other;
+    journey.direction = "VM " + from + " to VM " + to;
+  } else {
+    journey.direction = d.to_guest ? "peer to guest" : "guest to peer";
+  }
   journey.bytes = d.bytes;
   journey.index = options.packet;
   journey.trace_id = d.trace_id;
@@ -170,10 +177,12 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   journey.cores = config.cores;
   read_journey(recording, d.trace_id, journey);
   if (config.vms.size() > 1) {
-    // The graph names a VM's own places after it: so do the hops.
-    const models::FlowConfig& f = config.flows[d.flow];
-    const std::string& vm = config.vms[f.vm + d.conn % f.copies].name;
-    for (Hop& hop : journey.hops) hop.place = models::place::in_vm(vm, hop.place);
+    // The graph names a VM's own places after it: so do the hops, the
+    // sender's up to the crossing into the receiver, the receiver's from it.
+    for (Hop& hop : journey.hops) {
+      const bool sender = d.crossed && hop.at < *d.crossed;
+      hop.place = models::place::in_vm(f.vm_to_vm() && sender ? from : to, hop.place);
+    }
   }
   add_graph(config, journey);
   add_via(journey);

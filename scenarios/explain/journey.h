@@ -76,7 +76,7 @@ struct Journey {
   std::string backend;    // "VHOST_NET"
   std::string flow;       // the flow's name
   std::string kind;       // "request", "response" or "data"
-  std::string direction;  // "peer to guest" or "guest to peer"
+  std::string direction;  // "peer to guest", "guest to peer", or VM to VM "VM a to VM b"
   uint32_t bytes = 0;     // frame bytes
   uint64_t index = 0;     // the N of "packet N" (see ExplainOptions::packet)
   uint64_t trace_id = 0;  // its flow id in a trace of the same run

@@ -282,3 +282,48 @@ TEST(Explain, FollowsAPacketIntoOneOfSeveralVms) {
 
 }  // namespace
 }  // namespace viosim::explain
+
+namespace viosim::explain {
+namespace {
+
+viosim::Scenario vm_to_vm(const std::string& backend) {
+  scenarios::LoadOptions options;
+  options.set = {"compare.backend=[" + backend + "]"};
+  const auto loaded =
+      scenarios::load_scenario(std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/vm_to_vm.textproto", options);
+  if (!loaded.ok()) throw std::runtime_error(scenarios::format_diagnostics(loaded.diagnostics));
+  return *loaded.scenario;
+}
+
+// A ping request from a to b leaves a's places and reaches b's: through
+// the bridge between two taps on vhost-net, through the NIC on VFs.
+TEST(Explain, AVmToVmPacketGoesFromOneVmsPlacesToTheOthers) {
+  for (const char* backend : {"VHOST_NET", "VHOST_USER", "PASSTHROUGH"}) {
+    Journey j;
+    ExplainOptions options{.flow = "ping"};
+    for (options.packet = 0; options.packet < 4; ++options.packet) {
+      j = explain_packet(vm_to_vm(backend), options);
+      if (j.kind == "request") break;
+    }
+    ASSERT_EQ(j.kind, "request") << backend;
+    EXPECT_EQ(j.direction, "VM a to VM b") << backend;
+    ASSERT_GE(j.hops.size(), 4u) << backend;
+    EXPECT_EQ(j.hops.front().place, "a: application") << backend;
+    EXPECT_EQ(j.hops.back().place, "b: application") << backend;
+    bool left_a = false;
+    for (const Hop& h : j.hops) {
+      if (h.place.rfind("b: ", 0) == 0) left_a = true;
+      if (left_a) {
+        EXPECT_NE(h.place.rfind("a: ", 0), 0u) << backend << ": back in a at " << h.place;
+      }
+    }
+    if (std::string(backend) == "VHOST_NET") {
+      const Hop* tap = hop_at(j, "b: tap queue");
+      ASSERT_NE(tap, nullptr);
+      EXPECT_EQ(tap->via, std::vector<std::string>{"bridge"});  // not through the NIC
+    }
+  }
+}
+
+}  // namespace
+}  // namespace viosim::explain

@@ -27,7 +27,7 @@ class E1000Backend final : public Backend {
     a.e1000 = std::make_unique<E1000Device>(host.sim, a.vm_name("_e1000"), nullptr,
                                             host.thread(a.own("qemu_main"), c.backend_core), *a.vcpus[0],
                                             VmAssembly::kRxVector, *a.taps[0], host.pool, host.config.host_net,
-                                            c.qemu.costs, c.e1000, a.bridge_port());
+                                            c.qemu.costs, c.e1000, a.bridge_port(kE1000ModelVcpu, "QEMU"));
     a.e1000_driver = std::make_unique<E1000Driver>(host.sim, a.vm_name("_e1000_driver"), nullptr, *a.oses[0], *a.e1000,
                                                    VmAssembly::kRxVector,
                                                    E1000Driver::Config{c.driver.napi_budget, 16, c.driver.qdisc_len});

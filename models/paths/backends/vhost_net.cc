@@ -35,7 +35,7 @@ class VhostNetBackend final : public Backend {
       a.vhosts.push_back(std::make_unique<VhostNet>(
           host.sim, a.own(indexed("vhost", i, "_q")), nullptr,
           host.thread(a.own(indexed("vhost_worker", i, "")), a.backend_core(i)), *a.queues[i], rx_call, tx_call,
-          *a.taps[i], host.pool, host.config.host_net, c.vhost, a.bridge_port(), i));
+          *a.taps[i], host.pool, host.config.host_net, c.vhost, a.bridge_port(kVhostWorker, "host kernel"), i));
     }
     a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
     a.hop(kTxVring, "guest memory", kVhostWorker, "host kernel", "eventfd wake-up, handle_tx");

@@ -31,7 +31,7 @@ class VirtioUserspaceBackend final : public Backend {
     for (uint32_t i = 0; i < a.pairs(); ++i) queues.push_back({a.queues[i].get(), &a.irq_vcpu(i), a.taps[i].get()});
     a.qemu = std::make_unique<QemuVirtioNet>(host.sim, a.own("qemu"), nullptr,
                                              host.thread(a.own("qemu_main"), c.backend_core), std::move(queues),
-                                             host.pool, host.config.host_net, c.qemu, a.bridge_port());
+                                             host.pool, host.config.host_net, c.qemu, a.bridge_port(kQemuMainLoop, "QEMU"));
     a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
     a.hop(kTxVring, "guest memory", kQemuMainLoop, "QEMU", "ppoll wake-up, TX bottom half");
     a.hop(kQemuMainLoop, "QEMU", kHostNic, "device", "writev(tap) -> bridge -> NIC xmit");
