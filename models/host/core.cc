@@ -84,7 +84,7 @@ core::Duration Core::vruntime_of(const HostThread& t) const {
   return &t == running() ? t.vruntime_ + (now() - t.exec_start_) : t.vruntime_;
 }
 
-void Core::update_min_vruntime() {
+core::Duration Core::min_vruntime() const {
   bool any = false;
   core::Duration least;
   if (HostThread* r = running()) {
@@ -95,8 +95,10 @@ void Core::update_min_vruntime() {
     if (!any || t->vruntime_ < least) least = t->vruntime_;
     any = true;
   }
-  if (any && least > min_vruntime_) min_vruntime_ = least;
+  return any ? std::max(least, min_vruntime_) : min_vruntime_;
 }
+
+void Core::update_min_vruntime() { min_vruntime_ = min_vruntime(); }
 
 HostThread* Core::pick_next() {
   auto first = ready_.begin();
@@ -141,7 +143,10 @@ void Core::thread_ready(HostThread& t, const HostThread* waker) {
   }
   enqueue(t);
   if (owner_->spinning_with_yield()) {
+    // The poll ends for the waiting thread; should the poller go on
+    // running rather than block, the tick still ends its slice.
     owner_->poke_to_yield();
+    arm_tick();
     return;
   }
   // check_preempt_wakeup: the woken thread takes the core when the running
@@ -185,8 +190,9 @@ void Core::tick() {
     const SchedulerParams& s = costs_.scheduler;
     const int64_t nr = static_cast<int64_t>(ready_.size()) + 1;
     const core::Duration period =
-        nr > SchedulerParams::kNrLatency ? core::Duration::from_ps(s.min_granularity.ps() * nr) : s.latency;
-    const core::Duration ideal = core::Duration::from_ps(period.ps() / nr);
+        nr > s.nr_latency() ? core::Duration::from_ps(s.min_granularity.ps() * nr) : s.latency;
+    // sched_slice, never under the minimum granularity (BASE_SLICE).
+    const core::Duration ideal = std::max(core::Duration::from_ps(period.ps() / nr), s.min_granularity);
     const core::Duration ran = now() - slice_start_;
     bool preempt = ran > ideal;
     if (!preempt && ran >= s.min_granularity) {
@@ -202,15 +208,26 @@ void Core::tick() {
   arm_tick();
 }
 
+// The running thread goes back among the ready ones and the least-vruntime
+// one runs. When that is the same thread again (it is still the furthest
+// behind), nothing switches: the kernel's schedule() picks prev and only
+// starts a new slice.
 void Core::preempt_running() {
   HostThread* cur = owner_;
-  if (sim().tracer() != nullptr) cur->trace_instant(CauseKind::kOther, "preempted");
   cur->vruntime_ = vruntime_of(*cur);
-  cur->preempt();
-  ++preemptions_;
+  cur->exec_start_ = now();
   enqueue(*cur);
   update_min_vruntime();
-  switch_to(*pick_next());
+  HostThread* next = pick_next();
+  if (next == cur) {
+    slice_start_ = now();
+    arm_tick();
+    return;
+  }
+  if (sim().tracer() != nullptr) cur->trace_instant(CauseKind::kOther, "preempted");
+  cur->preempt();
+  ++preemptions_;
+  switch_to(*next);
 }
 
 void Core::thread_arrived(HostThread& t) {
@@ -224,9 +241,13 @@ void Core::thread_arrived(HostThread& t) {
 }
 
 void Core::thread_released(HostThread& t) {
+  // update_curr before the dequeue: the floor moves up to the leaving
+  // thread's virtual runtime when it was the least, so a sleeper that wakes
+  // later is placed against where the core is now.
   t.vruntime_ += now() - t.exec_start_;
-  owner_ = nullptr;  // off the core while the next is picked
+  t.exec_start_ = now();
   update_min_vruntime();
+  owner_ = nullptr;  // off the core while the next is picked
   if (!ready_.empty()) {
     switch_to(*pick_next());
     return;

@@ -55,9 +55,9 @@ class Core final : public core::Component {
   void thread_ready(HostThread& t, const HostThread* waker);
   void thread_released(HostThread& t);
   void thread_arrived(HostThread& t);
-  // The floor of its threads' virtual runtimes (cfs_rq->min_vruntime):
-  // never decreases.
-  core::Duration min_vruntime() const { return min_vruntime_; }
+  // The floor of its threads' virtual runtimes (cfs_rq->min_vruntime), the
+  // running one's up to now: never decreases.
+  core::Duration min_vruntime() const;
   uint64_t preemptions() const { return preemptions_.value(); }
 
  protected:

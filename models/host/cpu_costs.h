@@ -3,6 +3,8 @@
 // are the mechanisms reference's section 10 figures for a ~3 GHz Xeon.
 #pragma once
 
+#include <algorithm>
+
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -48,7 +50,12 @@ struct SchedulerParams {
   // The scheduler tick (CONFIG_HZ = 250 on Debian): when a running thread's
   // slice is checked.
   core::Duration tick = core::Milliseconds(4);
-  static constexpr uint32_t kNrLatency = 8;  // sched_nr_latency
+  // sched_nr_latency: how many runnable threads fit in one latency period
+  // at the minimum granularity (8 with the defaults).
+  int64_t nr_latency() const {
+    const int64_t g = std::max<int64_t>(min_granularity.ps(), 1);
+    return (latency.ps() + g - 1) / g;
+  }
 };
 
 struct CpuCosts {

@@ -274,15 +274,19 @@ void HostThread::preempt() {
   charge_step(t);
   Continuation k = std::move(next_);
   if (state_ == State::kSpinning) {
-    const core::Duration left = spin_until_ == core::Time::max() ? core::Duration::max() : spin_until_ - t;
+    // The poll's deadline is a time (halt-poll's stop, vhost's endtime):
+    // time off the core counts against it.
     preempted_spin_ = true;
-    next_ = [this, category = step_category_, left, yield = spin_yield_, k = std::move(k)]() mutable {
+    next_ = [this, category = step_category_, until = spin_until_, yield = spin_yield_, k = std::move(k)]() mutable {
       preempted_spin_ = false;
       if (spin_found_) {  // poked while off the core
         stop_listening();
         k();
         return;
       }
+      const core::Duration left = until == core::Time::max() ? core::Duration::max()
+                                  : until > now()            ? until - now()
+                                                             : core::Duration::zero();
       spin(category, left, yield, std::move(k));  // still listening where it was
     };
   } else {

@@ -125,11 +125,14 @@ void VhostUserPmd::poll_next() {
 }
 
 void VhostUserPmd::spin() {
+  // What the spin adds to the PMD's polling time is time on its core: a
+  // PMD preempted by a thread sharing that core does not poll meanwhile.
   spin_start_ = now();
+  spin_used_from_ = pmd_->usage()[static_cast<size_t>(CpuCategory::kPmd)];
   pmd_->spin(CpuCategory::kPmd, core::Duration::max(), /*yield=*/false, [this] {
-    const core::Time from = std::max(spin_start_, stats_from_);
-    if (now() > from) {
-      const core::Duration spun = now() - from;
+    const core::Duration used = pmd_->usage()[static_cast<size_t>(CpuCategory::kPmd)];
+    const core::Duration spun = spin_start_ <= stats_from_ ? used : used - spin_used_from_;
+    if (spun > core::Duration::zero()) {
       spun_ = spun_ + spun;
       const core::Duration pass_time = pmd_->core().clock().to_duration(empty_pass());
       if (pass_time > core::Duration::zero()) empty_passes_ += static_cast<uint64_t>(spun.ps() / pass_time.ps());

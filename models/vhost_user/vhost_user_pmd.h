@@ -130,6 +130,7 @@ class VhostUserPmd final : public core::Component {
   std::vector<EventFd*> calls_due_;
   // Spinning over empty queues, for the busy share and the empty passes.
   core::Time spin_start_;
+  core::Duration spin_used_from_;  // the thread's polling time when the spin began
   core::Duration spun_;
   core::Time stats_from_;
   uint64_t empty_passes_ = 0;

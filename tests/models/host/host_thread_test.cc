@@ -387,5 +387,106 @@ TEST(CoreScheduler, APreemptedSpinResumesAndStillSeesItsPoke) {
   m.expect_accounting_exact();
 }
 
+
+// A test component to hang events on.
+struct Timer : core::Component {
+  using core::Component::Component;
+  const core::ComponentSpec& spec() const override {
+    static const core::ComponentSpec s{.type = "test.timer", .help = "", .params = {}, .ports = {}, .stats = {}};
+    return s;
+  }
+};
+
+// A yielding poll hands the core to a thread that became ready; when the
+// poller found work and goes on running instead, the tick must still end
+// its slice, or the ready thread waits for as long as the poller runs.
+TEST(CoreScheduler, AThreadReadyDuringAYieldingPollGetsTheCoreAtATick) {
+  Machine m(1);
+  HostThread poller(m.sim, "poller", nullptr, m.core(0));
+  HostThread other(m.sim, "other", nullptr, m.core(0));
+  Time other_ran;
+  // The other thread first, to its sleep; then the poller polls alone.
+  other.start([&] { other.sleep([&] { other_ran = m.sim.now(); other.sleep([] {}); }); });
+  poller.start([&] {
+    poller.spin(CpuCategory::kKvm, core::Milliseconds(1), true, [&] { run_forever(poller, core::Milliseconds(50)); });
+  });
+  Timer timer(m.sim, "timer", nullptr);
+  core::MemberEvent found(&timer, "found", [&] { poller.poke(); });
+  found.schedule_at(Time::zero() + core::Microseconds(100));
+  core::MemberEvent wake(&timer, "wake", [&] { other.wake(nullptr); });
+  wake.schedule_at(Time::zero() + core::Microseconds(100));  // with the poll's find
+  m.sim.run_until(Time::zero() + core::Milliseconds(200));
+  const SchedulerParams s;
+  ASSERT_GT(other_ran, Time::zero());
+  EXPECT_LE(other_ran - Time::zero(), s.latency / 2 + s.tick + core::Milliseconds(1));
+  m.expect_accounting_exact();
+}
+
+// The core's floor follows a thread that runs alone and then sleeps: a
+// thread that slept through it wakes at most half a latency behind it.
+TEST(CoreScheduler, TheFloorFollowsALoneThreadThatLeavesTheCore) {
+  Machine m(1);
+  HostThread runner(m.sim, "runner", nullptr, m.core(0));
+  HostThread sleeper(m.sim, "sleeper", nullptr, m.core(0));
+  runner.start([&] { runner.run_for(core::Milliseconds(60), CpuCategory::kGuestUser, [&] { runner.sleep([] {}); }); });
+  sleeper.start([&] { sleeper.sleep([&] { run_forever(sleeper, core::Milliseconds(1)); }); });
+  m.sim.run_until(Time::zero() + core::Milliseconds(70));
+  const SchedulerParams s;
+  // The runner's 60 ms, less the switches and the sleeper's first steps.
+  EXPECT_GT(m.core(0).min_vruntime(), core::Milliseconds(59));
+  Timer timer(m.sim, "timer", nullptr);
+  core::MemberEvent wake(&timer, "wake", [&] { sleeper.wake(nullptr); });
+  wake.schedule_at(Time::zero() + core::Milliseconds(80));
+  m.sim.run_until(Time::zero() + core::Milliseconds(81));
+  EXPECT_GE(m.core(0).min_vruntime(), core::Milliseconds(60) - s.latency / 2);
+}
+
+// Three CPU-bound threads, one of which slept long: it wakes half a latency
+// behind, preempts, and at the tick that ends its slice it is still the
+// furthest behind, so it keeps the core without a switch.
+TEST(CoreScheduler, AThreadStillFurthestBehindKeepsTheCoreAtTheTick) {
+  Machine m(1);
+  HostThread a(m.sim, "a", nullptr, m.core(0));
+  HostThread b(m.sim, "b", nullptr, m.core(0));
+  HostThread c(m.sim, "c", nullptr, m.core(0));
+  b.start([&] { run_forever(b, core::Milliseconds(50)); });
+  c.start([&] { run_forever(c, core::Milliseconds(50)); });
+  a.start([&] { a.sleep([&] { run_forever(a, core::Milliseconds(50)); }); });
+  Timer timer(m.sim, "timer", nullptr);
+  core::MemberEvent wake(&timer, "wake", [&] { a.wake(nullptr); });
+  wake.schedule_at(Time::zero() + core::Microseconds(200'500));
+  m.sim.run_until(Time::zero() + core::Milliseconds(200));
+  const uint64_t switches = m.core(0).preemptions();
+  // Slice with three threads: 24 / 3 = 8 ms; it starts 12 ms behind.
+  m.sim.run_until(Time::zero() + core::Milliseconds(213));
+  EXPECT_EQ(m.core(0).owner(), &a);
+  EXPECT_EQ(m.core(0).preemptions() - switches, 1u);  // only the wake-up's
+  m.expect_accounting_exact();
+}
+
+// A timed poll preempted past its deadline ends as soon as it is back on
+// the core: the time off the core counted against it.
+TEST(CoreScheduler, APreemptedTimedPollKeepsItsDeadline) {
+  Machine m(1);
+  HostThread poller(m.sim, "poller", nullptr, m.core(0));
+  HostThread hog(m.sim, "hog", nullptr, m.core(0));
+  Time ended;
+  poller.start([&] {
+    poller.spin(CpuCategory::kKvm, core::Milliseconds(20), false, [&] {
+      ended = m.sim.now();
+      poller.sleep([] {});
+    });
+  });
+  hog.start([&] { run_forever(hog, core::Milliseconds(50)); });
+  m.sim.run_until(Time::zero() + core::Milliseconds(100));
+  EXPECT_GT(m.core(0).preemptions(), 0u);
+  // Preempted at the 16 ms tick, back at the 32 ms one: the 20 ms deadline
+  // has passed, so it ends there (not 4 ms later).
+  EXPECT_GT(ended - Time::zero(), core::Milliseconds(20));
+  EXPECT_LT(ended - Time::zero(), core::Milliseconds(33));
+  EXPECT_LT(poller.usage()[static_cast<size_t>(CpuCategory::kKvm)], core::Milliseconds(20));
+  m.expect_accounting_exact();
+}
+
 }  // namespace
 }  // namespace viosim::models
