@@ -5,6 +5,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -48,11 +49,22 @@ void write_file(const fs::path& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+// The VMs a flow ends in (a VM-to-VM flow's two, every copy of a counted
+// VM), as `a;b`.
+std::string vms_of_flow(const BackendResult& b, const std::string& flow) {
+  std::string names;
+  for (const VmResult& vm : b.vms()) {
+    if (std::find(vm.flows().begin(), vm.flows().end(), flow) == vm.flows().end()) continue;
+    names += (names.empty() ? "" : ";") + vm.name();
+  }
+  return names;
+}
+
 }  // namespace
 
 const std::vector<std::string>& results_csv_columns() {
   static const std::vector<std::string> columns = {
-      "backend", "flow", "latency_kind", "throughput_pps", "throughput_gbps", "latency_mean_us", "latency_p50_us",
+      "backend", "flow", "vm", "latency_kind", "throughput_pps", "throughput_gbps", "latency_mean_us", "latency_p50_us",
       "latency_p99_us", "latency_p999_us", "offered_packets", "delivered_packets", "in_flight_packets", "drops",
       "drops_by_place", "exits_per_packet", "interrupts_per_packet",
       "syscalls_per_packet", "context_switches_per_packet", "wakeups_per_packet", "cpu_cycles_per_packet",
@@ -87,7 +99,8 @@ std::string results_csv(const RunSummary& summary) {
         drops += p.count();
         places += (places.empty() ? "" : ";") + p.place() + ":" + std::to_string(p.count());
       }
-      out << b.backend() << "," << csv_field(f.name()) << "," << f.latency_kind() << ","
+      out << b.backend() << "," << csv_field(f.name()) << "," << csv_field(vms_of_flow(b, f.name())) << ","
+          << f.latency_kind() << ","
           << number(f.throughput_pps()) << "," << number(f.throughput_gbps()) << "," << number(f.latency_us().mean())
           << "," << number(f.latency_us().p50()) << "," << number(f.latency_us().p99()) << ","
           << number(f.latency_us().p999()) << "," << f.offered_packets() << "," << f.delivered_packets() << ","
@@ -141,7 +154,8 @@ std::string results_table(const RunSummary& summary) {
   std::ostringstream out;
   // A row per backend and flow; latency is each flow's own ("rtt": round
   // trip at the client, "1-way": sent to received). The mechanism counts
-  // are the backend's, on its first row.
+  // are the backend's, on its first row; with several VMs, a row per VM
+  // follows its flows.
   out << std::left << std::setw(18) << "backend" << std::setw(12) << "flow" << std::right << std::setw(11) << "pkt/s"
       << std::setw(6) << "lat" << std::setw(9) << "p50" << std::setw(9) << "p99" << std::setw(9) << "p99.9"
       << std::setw(8) << "drops" << std::setw(8) << "exits" << std::setw(7) << "irqs" << std::setw(9) << "syscalls"
@@ -167,6 +181,17 @@ std::string results_table(const RunSummary& summary) {
       }
       out << "\n";
       first = false;
+    }
+    // With several VMs, a row each: the packets through its virtual NIC
+    // (both directions) and its exits and interrupts per such packet.
+    if (b.vms_size() > 1) {
+      for (const VmResult& vm : b.vms()) {
+        const std::string name = vm.name().size() > 8 ? vm.name().substr(0, 7) + "~" : vm.name();
+        const double pps = b.sim_time_s() > 0 ? double(vm.nic_packets()) / b.sim_time_s() : 0.0;
+        out << std::left << std::setw(18) << "" << std::setw(12) << "vm " + name << std::right << std::setprecision(0)
+            << std::setw(11) << pps << std::setw(6) << "nic" << std::setw(35) << "" << std::setprecision(2)
+            << std::setw(8) << vm.exits_per_packet() << std::setw(7) << vm.interrupts_per_packet() << "\n";
+      }
     }
   }
   for (const SkippedBackend& s : summary.skipped()) {

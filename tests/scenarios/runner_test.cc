@@ -65,6 +65,28 @@ TEST(Runner, CsvHasTheDocumentedColumnsAndARowPerBackend) {
   EXPECT_EQ(rows, flows);  // a row per backend and flow
 }
 
+// Several VMs: each flow's row names the VMs it ends in, and the table
+// has a row per VM after its backend's flows.
+TEST(Runner, WithSeveralVmsTheCsvNamesEachFlowsVmsAndTheTableHasARowPerVm) {
+  const RunSummary s = small_run("vm_to_vm.textproto");
+  std::istringstream csv(results_csv(s));
+  std::string header;
+  std::getline(csv, header);
+  ASSERT_EQ(header.rfind("backend,flow,vm,", 0), 0u) << header;
+  int rows = 0;
+  for (std::string line; std::getline(csv, line); ++rows) {
+    const std::string flow = line.substr(line.find(',') + 1, line.find(',', line.find(',') + 1) - line.find(',') - 1);
+    const bool ping = flow == "ping";
+    EXPECT_NE(line.find(ping ? ",ping,a;b," : ",stream,a;b,"), std::string::npos) << line;
+  }
+  EXPECT_EQ(rows, 2 * s.backend_size());
+  const std::string table = results_table(s);
+  size_t vm_rows = 0;
+  for (size_t at = table.find("vm a"); at != std::string::npos; at = table.find("vm a", at + 1)) ++vm_rows;
+  for (size_t at = table.find("vm b"); at != std::string::npos; at = table.find("vm b", at + 1)) ++vm_rows;
+  EXPECT_EQ(vm_rows, 2u * s.backend_size());
+}
+
 TEST(Runner, SameScenarioSameSeedIsBitIdentical) {
   const RunSummary a = small_run("rr_64b_all_paths.textproto");
   const RunSummary b = small_run("rr_64b_all_paths.textproto");
