@@ -1,5 +1,6 @@
 // Per-packet costs of the host network stack and the copy bandwidth: the
-// host NIC driver and NAPI, the bridge, tap in both directions. Host-profile
+// host NIC driver and NAPI, tap in both directions (the switch between
+// them: kernel_switch.h). Host-profile
 // data; defaults are section 10 orders of magnitude for a ~3 GHz Xeon.
 #pragma once
 
@@ -13,7 +14,6 @@ struct HostNetCosts {
   core::Cycles nic_irq{1'500};           // hard IRQ handler: mask, napi_schedule
   core::Cycles napi_poll{400};           // one NAPI poll call and its completion
   core::Cycles nic_rx_packet{900};       // driver RX: descriptor, skb, netif_receive_skb
-  core::Cycles bridge_packet{700};       // br_handle_frame: learn, FDB lookup, forward
   core::Cycles tun_xmit_packet{600};     // tun_net_xmit: ptr_ring produce, wake the reader
   core::Cycles tun_get_user_packet{1'200};  // guest TX entering the host stack from tap
   core::Cycles nic_xmit_packet{900};     // dev_queue_xmit, qdisc, driver, doorbell

@@ -31,13 +31,13 @@ const core::ComponentSpec& HostNicRx::model_spec() {
 }
 
 HostNicRx::HostNicRx(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-                     const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, core::Cycles deliver_cost,
+                     const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, DeliverCost deliver_cost,
                      Deliver deliver)
     : core::Component(sim, name, parent),
       config_(config),
       costs_(costs),
       softirq_(softirq),
-      deliver_cost_(deliver_cost),
+      deliver_cost_(std::move(deliver_cost)),
       deliver_(std::move(deliver)),
       moderator_(make_interrupt_moderator(config.moderation)),
       pool_(&pool) {}
@@ -105,8 +105,11 @@ void HostNicRx::napi_poll() {
   // ixgbe_poll cleans the TX ring first, up to its work limit, outside the
   // NAPI budget.
   tx_batch_ = std::min<uint32_t>(kTxWorkLimit, tx_pending_);
-  const core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + costs_.napi_poll +
-                            costs_.nic_tx_clean_packet * tx_batch_ + (costs_.nic_rx_packet + deliver_cost_) * batch_;
+  core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + costs_.napi_poll +
+                      costs_.nic_tx_clean_packet * tx_batch_ + costs_.nic_rx_packet * batch_;
+  if (deliver_cost_) {
+    for (uint32_t i = 0; i < batch_; ++i) cost = cost + deliver_cost_(ring_[i]);
+  }
   ++polls_;
   softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
     if (tx_batch_ > 0) {

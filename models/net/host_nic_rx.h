@@ -27,16 +27,18 @@ class HostNicRx final : public core::Component {
     uint32_t netdev_budget = 300;                                // packets per net_rx_action run
     core::Duration netdev_budget_time = core::Microseconds(2000);  // netdev_budget_usecs
   };
-  // Runs in the softirq after the frame's driver and stack costs; returns
-  // the extra cycles of what it did (bridge, tap) charged before the next.
+  // Runs in the softirq after the frame's driver and stack costs; what it
+  // does (the host's switch, the tap) costs DeliverCost, charged with the
+  // poll that takes the frame.
   using Deliver = std::function<void(uint32_t packet, HostThread& softirq)>;
+  using DeliverCost = std::function<core::Cycles(uint32_t packet)>;
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
   // Interrupt mode: `softirq` is the IRQ core's softirq thread.
   HostNicRx(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-            const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, core::Cycles deliver_cost,
+            const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, DeliverCost deliver_cost,
             Deliver deliver);
 
   // From the wire.
@@ -68,7 +70,7 @@ class HostNicRx final : public core::Component {
   HostNetCosts costs_;
   HostThread* softirq_;
   HostThread* poller_ = nullptr;
-  core::Cycles deliver_cost_;
+  DeliverCost deliver_cost_;
   Deliver deliver_;
   core::RingBuffer<uint32_t> ring_;
   std::unique_ptr<InterruptModerator> moderator_;

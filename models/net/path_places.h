@@ -29,6 +29,8 @@ inline constexpr char kE1000ModelMainLoop[] = "e1000 model (main loop)";
 // Host kernel.
 inline constexpr char kSoftirq[] = "softirq (NAPI)";
 inline constexpr char kBridge[] = "bridge";
+inline constexpr char kOvsDatapath[] = "OVS datapath";        // the kernel module's megaflow table
+inline constexpr char kOvsHandler[] = "ovs-vswitchd handler";  // upcalls
 inline constexpr char kTapQueue[] = "tap queue";
 // Device, wire and the machine at the other end.
 inline constexpr char kHostNic[] = "host NIC";
@@ -39,7 +41,8 @@ inline constexpr char kPeer[] = "peer";
 // The host's own places, which every VM on it shares.
 inline bool host_place(std::string_view place) {
   return place == kHostNic || place == kWire || place == kWireIn || place == kPeer || place == kSoftirq ||
-         place == kBridge || place == kPmdThread;  // OVS-DPDK's PMDs serve every vhost-user VM
+         place == kBridge || place == kOvsDatapath || place == kOvsHandler ||
+         place == kPmdThread;  // OVS-DPDK's PMDs serve every vhost-user VM
 }
 
 // A place of VM `vm` on a host with several VMs: its own places carry its

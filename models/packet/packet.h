@@ -45,11 +45,12 @@ enum class DropPlace : uint8_t {
   kVring,    // a guest receive virtqueue with no buffer (vhost-user drops there)
   kQdisc,    // the guest's qdisc in front of a stopped transmit queue
   kSocket,   // a socket's receive buffer (sk_rcvbuf; UDP RcvbufErrors)
+  kUpcall,   // OVS's handler socket, full when a megaflow miss is queued (the datapath's lost count)
 };
-inline constexpr int kDropPlaces = 6;
+inline constexpr int kDropPlaces = 7;
 
 constexpr std::string_view drop_place_name(DropPlace place) {
-  constexpr std::array<std::string_view, kDropPlaces> kNames = {"nic_ring", "wire", "tap", "vring", "qdisc", "socket"};
+  constexpr std::array<std::string_view, kDropPlaces> kNames = {"nic_ring", "wire", "tap", "vring", "qdisc", "socket", "upcall"};
   return kNames[static_cast<size_t>(place)];
 }
 

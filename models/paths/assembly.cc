@@ -147,7 +147,7 @@ void Assembly::wire_in() {
   hop(kWireIn, "wire", kHostNic, "device", "propagation");
 }
 
-void Assembly::make_nic_rx(bool polled, core::Cycles deliver_cost, HostNicRx::Deliver deliver) {
+void Assembly::make_nic_rx(bool polled, HostNicRx::DeliverCost deliver_cost, HostNicRx::Deliver deliver) {
   const PathConfig& c = config;
   const RssTable rss = rss_table(c, c.rss_indirection, c.nic_queues);
   nic_rx = std::make_unique<MultiQueueRx>(sim, "nic0", nullptr, rss, c.flows, pool);
@@ -171,13 +171,20 @@ void Assembly::kernel_nic_rx() {
     return;
   }
   const PathConfig& c = config;
-  make_nic_rx(false, c.host_net.bridge_packet + c.host_net.tun_xmit_packet, [this](uint32_t p, HostThread& by) {
-    VmAssembly& vm = vm_of(p);
-    TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[p])];
-    tap.push(p, &by);  // a full tap drops it
-  });
+  KernelSwitch& sw = tap_switch();
+  nic_switch_port = sw.add_port(nullptr,
+                                [this, how = "the host stack (NAPI, " + std::string(switch_place()) +
+                                             ", tun) queued it on the tap"](uint32_t p, HostThread& by) {
+                                  VmAssembly& vm = vm_of(p);
+                                  TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[p])];
+                                  tap.push(p, &by, how);  // a full tap drops it
+                                },
+                                c.host_net.tun_xmit_packet);
+  make_nic_rx(
+      false, [this](uint32_t p) { return kernel_switch->receive(p, nic_switch_port); },
+      [this](uint32_t p, HostThread& by) { kernel_switch->forward(p, nic_switch_port, by); });
   hop(kHostNic, "device", kSoftirq, "host kernel", "MSI-X (moderated)");
-  hop(kSoftirq, "host kernel", kBridge, "host kernel", "netif_receive_skb");
+  hop(kSoftirq, "host kernel", switch_place(), "host kernel", "netif_receive_skb");
   // The host transmits a connection's frames on the queue pair its flow
   // hash picks (skb_tx_hash: reciprocal_scale of the skb hash; ixgbe's XPS
   // map covers only its IRQ cores, not the backend's).
@@ -193,8 +200,29 @@ MultiQueueRx& Assembly::polled_nic_rx() {
       throw std::invalid_argument("the host NIC is the kernel's and cannot also be DPDK's (vhost-user)");
     return *nic_rx;
   }
-  make_nic_rx(true, core::Cycles(0), [](uint32_t, HostThread&) {});
+  make_nic_rx(true, nullptr, [](uint32_t, HostThread&) {});
   return *nic_rx;
+}
+
+KernelSwitch& Assembly::tap_switch() {
+  if (kernel_switch) return *kernel_switch;
+  const KernelSwitchConfig& k = config.kernel_switch;
+  HostThread* handler = nullptr;
+  if (k.kind == KernelSwitchConfig::Kind::kOvs) {
+    handler = &thread("ovs_handler", config.handler_core);
+    hop(kOvsDatapath, "host kernel", kOvsHandler, "ovs-vswitchd", "upcall (netlink)");
+    hop(kOvsHandler, "ovs-vswitchd", kOvsDatapath, "host kernel", "flow put, OVS_PACKET_CMD_EXECUTE");
+  }
+  // A frame's way out as the megaflow key sees it: the NIC, or a VM's tap.
+  kernel_switch = std::make_unique<KernelSwitch>(sim, "kernel_switch", nullptr, k, pool, handler, [this](uint32_t p) {
+    const VmAssembly* to = destination(p);
+    return to == nullptr ? 0u : to->index + 1;
+  });
+  return *kernel_switch;
+}
+
+const char* Assembly::switch_place() const {
+  return config.kernel_switch.kind == KernelSwitchConfig::Kind::kOvs ? kOvsDatapath : kBridge;
 }
 
 // One VM.
@@ -266,28 +294,35 @@ void VmAssembly::build_guest() {
 
 BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string& where) {
   const HostNetCosts& n = host.config.host_net;
-  // With another tap on the bridge, a frame may go there instead of out.
+  // With another tap on the switch, a frame may go there instead of out.
   uint32_t taps_on_bridge = 0;
   for (size_t k = 0; k < host.config.vms.size(); ++k) {
     taps_on_bridge += models::backend(host.config.backend_of(k)).traits().attachment == Attachment::kTap;
   }
-  if (taps_on_bridge > 1) hop(writer, where, kBridge, "host kernel", "tun_sendmsg -> bridge (to a VM on this host)");
+  const char* sw = host.switch_place();
+  if (taps_on_bridge > 1) {
+    hop(writer, where, sw, "host kernel", "tun_sendmsg -> " + std::string(sw) + " (to a VM on this host)");
+  }
   auto tap_vm = [](const VmAssembly* vm) { return vm != nullptr && vm->tap_steering != nullptr; };
-  return {[this, &n, tap_vm](uint32_t p) {
-            // br_forward to a tap (tun_net_xmit) or out of the NIC
-            // (dev_queue_xmit down to the driver's doorbell).
-            return n.bridge_packet + (tap_vm(host.destination(p)) ? n.tun_xmit_packet : n.nic_xmit_packet);
-          },
-          [this, tap_vm, how = "the bridge forwarded it from " + config.name + "'s tap (tun_net_xmit)"](
-              uint32_t p, uint32_t queue, HostThread& by) {
+  // This tap's port: the switch outputs a frame from it to another VM's
+  // tap (tun_net_xmit) or out of the NIC (dev_queue_xmit down to the
+  // driver's doorbell).
+  const uint32_t port = host.tap_switch().add_port(
+      [this, &n, tap_vm](uint32_t p) { return tap_vm(host.destination(p)) ? n.tun_xmit_packet : n.nic_xmit_packet; },
+      [this, tap_vm, how = "the " + std::string(sw) + " forwarded it from " + config.name + "'s tap (tun_net_xmit)"](
+          uint32_t p, HostThread& by) {
+        VmAssembly* to = host.destination(p);
+        if (!tap_vm(to)) {
+          host.nic_out(p);
+          return;
+        }
+        host.cross(p);
+        to->taps[to->tap_steering->queue_for(host.pool[p])]->push(p, &by, how);  // a full tap drops it
+      });
+  return {[this, port](uint32_t p) { return host.kernel_switch->receive(p, port); },
+          [this, port](uint32_t p, uint32_t queue, HostThread& by) {
             tap_steering->sent_on(host.pool[p], queue);  // the connection's queue for the way back
-            VmAssembly* to = host.destination(p);
-            if (!tap_vm(to)) {
-              host.nic_out(p);
-              return;
-            }
-            host.cross(p);
-            to->taps[to->tap_steering->queue_for(host.pool[p])]->push(p, &by, how);  // a full tap drops it
+            host.kernel_switch->forward(p, port, by);
           }};
 }
 
@@ -307,7 +342,7 @@ void VmAssembly::build_taps(const std::string& reader, const std::string& reader
   tap_steering = std::make_unique<TapSteering>(n, host.config.flows, host.config.seed);
   host.kernel_nic_rx();
   from_wire = [this](uint32_t p) { host.nic_rx->receive(p); };
-  hop(kBridge, "host kernel", kTapQueue, "host kernel",
+  hop(host.switch_place(), "host kernel", kTapQueue, "host kernel",
       "tun_net_xmit (" + std::to_string(taps[0]->capacity()) + " entries)");
   hop(kTapQueue, "host kernel", reader, reader_where, "socket wake-up");
 }

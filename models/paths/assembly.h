@@ -22,6 +22,7 @@
 #include "models/host/host_thread.h"
 #include "models/vcpu/irqfd.h"
 #include "models/net/bridge_port.h"
+#include "models/net/kernel_switch.h"
 #include "models/net/tap.h"
 #include "models/net/tap_steering.h"
 #include "models/passthrough/iotlb.h"
@@ -146,6 +147,10 @@ struct Assembly {
   // or polled by DPDK), and the frames the kernel sent through it.
   std::unique_ptr<MultiQueueRx> nic_rx;
   bool nic_rx_polled = false;
+  // The kernel's switch between the host NIC and the taps (made with the
+  // first tap-based VM), and the NIC's port on it.
+  std::unique_ptr<KernelSwitch> kernel_switch;
+  uint32_t nic_switch_port = 0;
   std::function<void(const Packet&)> tx_completion;
   ConnectionQueues host_txq;  // connection -> host NIC queue pair it is sent on
 
@@ -205,13 +210,16 @@ struct Assembly {
   void kernel_nic_rx();
   // The host NIC's queues left to DPDK's polling (made once).
   MultiQueueRx& polled_nic_rx();
+  // The kernel's switch (made once) and the place it is drawn as.
+  KernelSwitch& tap_switch();
+  const char* switch_place() const;
 
  private:
   friend struct VmAssembly;
   void build_host();
   void build_flows();
   void wire_in();
-  void make_nic_rx(bool polled, core::Cycles deliver_cost, HostNicRx::Deliver deliver);
+  void make_nic_rx(bool polled, HostNicRx::DeliverCost deliver_cost, HostNicRx::Deliver deliver);
 };
 
 // Names keep the single-queue path's (queue 0, vCPU 0) so that its

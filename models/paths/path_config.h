@@ -21,6 +21,7 @@
 #include "models/net/host_nic_rx.h"
 #include "models/net/multi_queue_rx.h"
 #include "models/net/host_net_costs.h"
+#include "models/net/kernel_switch.h"
 #include "models/net/wire.h"
 #include "models/net/nic_queue.h"
 #include "models/paths/path_snapshot.h"
@@ -124,6 +125,11 @@ struct PathConfig {
     RxqAssign rxq_assign = RxqAssign::kCycles;
     VhostUserPmd::Config pmd;
   } ovs;
+
+  // The kernel's switch of the tap-based VMs: the Linux bridge or OVS's
+  // kernel datapath, whose upcalls a handler thread takes on handler_core.
+  KernelSwitchConfig kernel_switch;
+  uint32_t handler_core = 6;
 
   // The VMs (each flow names one of them by index).
   std::vector<VmConfig> vms{1};

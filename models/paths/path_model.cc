@@ -109,6 +109,21 @@ PathResults collect(Assembly& t, double wall_s) {
     const uint64_t passes = pmd->busy_passes() + pmd->empty_passes();
     s.empty_poll_share = passes > 0 ? double(pmd->empty_passes()) / double(passes) : 0;
   }
+  if (t.kernel_switch && t.kernel_switch->ovs()) {
+    const KernelSwitch& k = *t.kernel_switch;
+    PathResults::OvsKernel& o = r.ovs_kernel.emplace();
+    o.hits = k.hits();
+    o.upcalls = k.upcalls();
+    o.upcall_drops = k.upcall_drops();
+    o.installed = k.megaflows_installed();
+    o.megaflows = k.megaflows();
+    core::Duration busy;
+    const auto u = k.handler()->usage();
+    for (int i = 0; i < kCpuCategories; ++i) {
+      if (static_cast<CpuCategory>(i) != CpuCategory::kIdle) busy += u[i];
+    }
+    o.handler_busy = r.window_s > 0 ? busy.seconds() / r.window_s : 0;
+  }
   for (const core::Component* comp : t.sim.components()) {
     r.drops += comp->counter_value("drops") + comp->counter_value("qdisc_drops") + comp->counter_value("socket_drops");
   }

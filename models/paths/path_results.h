@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -108,6 +109,16 @@ struct PathResults {
     double empty_poll_share = 0;    // passes over its queues that found nothing
   };
   std::vector<SwitchPmd> switch_pmds;
+  // The OVS kernel datapath (tap-based VMs with host.kernel_switch OVS).
+  struct OvsKernel {
+    uint64_t hits = 0;          // frames switched on a megaflow hit, in the window
+    uint64_t upcalls = 0;       // frames that missed, in the window
+    uint64_t upcall_drops = 0;  // of those, lost on a full handler socket
+    uint64_t installed = 0;     // megaflows the handler installed, in the window
+    uint64_t megaflows = 0;     // in the table at the end
+    double handler_busy = 0;    // share of the window the handler thread ran
+  };
+  std::optional<OvsKernel> ovs_kernel;
   double busy_cycles = 0;      // non-idle cycles over all cores
   // Mean one-way journey per hop (FlowStats::hop_name), by direction.
   std::array<std::array<double, 4>, 2> hop_mean_us{};

@@ -94,7 +94,12 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   n.nic_irq = u.ns(h.nic_irq_ns());
   n.napi_poll = u.ns(h.napi_poll_ns());
   n.nic_rx_packet = u.ns(h.nic_rx_packet_ns());
-  n.bridge_packet = u.ns(h.bridge_packet_ns());
+  models::KernelSwitchConfig& k = c.kernel_switch;
+  k.bridge_packet = u.ns(h.bridge_packet_ns());
+  k.ovs_packet = u.ns(h.ovs_packet_ns());
+  k.ovs_upcall = u.ns(h.ovs_upcall_ns());
+  k.handler_upcall = u.ns(h.ovs_handler_upcall_ns());
+  k.handler_execute = u.ns(h.ovs_handler_execute_ns());
   n.tun_xmit_packet = u.ns(h.tun_xmit_packet_ns());
   n.tun_get_user_packet = u.ns(h.tun_get_user_packet_ns());
   n.nic_xmit_packet = u.ns(h.nic_xmit_packet_ns());
@@ -430,6 +435,16 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
     }
     if (!found) break;  // the rest share the IRQ cores already chosen
   }
+  // The kernel's switch of the tap-based VMs; OVS's handler thread on the
+  // NIC's first interrupt core unless placed.
+  const viosim::KernelSwitch& ks = s.host().kernel_switch();
+  c.kernel_switch.kind = ks.kind() == viosim::KernelSwitch::OVS ? models::KernelSwitchConfig::Kind::kOvs
+                                                                 : models::KernelSwitchConfig::Kind::kBridge;
+  c.kernel_switch.megaflow = ks.megaflow() == viosim::KernelSwitch::CONNECTION
+                                 ? models::KernelSwitchConfig::Megaflow::kConnection
+                                 : models::KernelSwitchConfig::Megaflow::kPorts;
+  c.kernel_switch.max_idle = core::Milliseconds(ks.max_idle_ms());
+  c.handler_core = ks.has_handler_core() ? ks.handler_core() : c.irq_core;
   c.rss_key =
       nic->rss().key_hex() == "random" ? random_rss_key(s.seed()) : models::parse_hex_bytes(nic->rss().key_hex());
   c.rss_entries = nic->rss().indirection_entries();

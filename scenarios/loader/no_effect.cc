@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "models/paths/backend.h"
@@ -221,6 +222,61 @@ void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+std::string shortest(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+// The kernel switch's settings when no VM runs a tap-based backend, and
+// OVS's when the switch is the bridge.
+void check_kernel_switch(const viosim::Scenario& s, Issues* issues) {
+  const viosim::KernelSwitch& k = s.host().kernel_switch();
+  // handler_core has no default of its own: any value given is a setting.
+  auto given = [&k](const char* f) {
+    return std::string_view(f) == "handler_core" ? k.has_handler_core() : non_default(k, f);
+  };
+  const char* fields[] = {"kind", "handler_core", "megaflow", "max_idle_ms"};
+  const char* set = nullptr;
+  for (const char* f : fields) {
+    if (given(f)) {
+      set = f;
+      break;
+    }
+  }
+  if (set == nullptr) return;
+  if (!sweep_varies_backends(s)) {
+    const std::vector<viosim::Backend> run = sweep::run_backends(s);
+    auto tap = [](viosim::Backend b) {
+      return b == viosim::E1000 || b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET;
+    };
+    bool tap_vm = false;
+    for (const viosim::Vm& vm : s.vm()) {
+      tap_vm |= vm.nic().fixed_backend() ? tap(vm.nic().backend()) : std::any_of(run.begin(), run.end(), tap);
+    }
+    if (!tap_vm) {
+      issues->push_back({std::string("host.kernel_switch.") + set,
+                         std::string(set) + " has no effect: no VM runs a tap-based backend (E1000, "
+                                            "VIRTIO_USERSPACE, VHOST_NET), whose switch this is"});
+      return;
+    }
+  }
+  if (k.kind() == viosim::KernelSwitch::OVS && non_default(k, "max_idle_ms") &&
+      k.max_idle_ms() >= s.run().duration_ms()) {
+    issues->push_back({"host.kernel_switch.max_idle_ms",
+                       "max_idle_ms has no effect: the run (" + shortest(s.run().duration_ms()) +
+                           " ms) is no longer than it, so no megaflow idles out"});
+  }
+  if (k.kind() == viosim::KernelSwitch::LINUX_BRIDGE) {
+    for (const char* f : {"handler_core", "megaflow", "max_idle_ms"}) {
+      if (given(f)) {
+        issues->push_back({std::string("host.kernel_switch.") + f,
+                           std::string(f) + " has no effect: the switch is the Linux bridge (kind: OVS uses it)"});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Issues no_effect_warnings(const viosim::Scenario& s) {
@@ -233,6 +289,7 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_overcommit(s, &issues);
   check_cpu_load(s, &issues);
   check_ovs_dpdk(s, &issues);
+  check_kernel_switch(s, &issues);
   return issues;
 }
 

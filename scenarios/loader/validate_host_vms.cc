@@ -242,6 +242,17 @@ void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// The OVS handler thread's core: one of the host's.
+void check_kernel_switch(const viosim::Scenario& s, Issues* issues) {
+  const viosim::KernelSwitch& k = s.host().kernel_switch();
+  const uint32_t cores = s.host().cores();
+  if (k.has_handler_core() && k.handler_core() >= cores) {
+    issues->push_back({"host.kernel_switch.handler_core",
+                       "the OVS handler thread on core " + std::to_string(k.handler_core()) + ", but the host has " +
+                           std::to_string(cores) + " cores (0 to " + std::to_string(cores - 1) + ")"});
+  }
+}
+
 }  // namespace
 
 void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
@@ -253,6 +264,7 @@ void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
   for (int v = 0; v < s.vm_size(); ++v) check_vm(s, v, names, issues);
   check_overcommit(s, issues);
   check_ovs_dpdk(s, issues);
+  check_kernel_switch(s, issues);
   check_compare(s, issues);
 }
 

@@ -184,6 +184,15 @@ BackendResult to_backend_result(const models::PathResults& r) {
     pr->set_packets(p.packets);
     pr->set_empty_poll_share(p.empty_poll_share);
   }
+  if (r.ovs_kernel) {
+    OvsKernelResult* o = b.mutable_ovs_kernel();
+    o->set_hits(r.ovs_kernel->hits);
+    o->set_upcalls(r.ovs_kernel->upcalls);
+    o->set_upcall_drops(r.ovs_kernel->upcall_drops);
+    o->set_megaflows_installed(r.ovs_kernel->installed);
+    o->set_megaflows(r.ovs_kernel->megaflows);
+    o->set_handler_busy(r.ovs_kernel->handler_busy);
+  }
   for (size_t core = 0; core < r.per_core_s.size(); ++core) {
     CoreUsage* cu = b.add_per_core();
     cu->set_core(static_cast<uint32_t>(core));

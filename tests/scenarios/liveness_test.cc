@@ -34,7 +34,8 @@ const std::vector<std::string> kReferences = {std::string(VIOSIM_TESTS_DIR) + "/
                                               std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_mq.textproto",
                                               std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_no_apicv.textproto",
                                               std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_overcommit.textproto",
-                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_ovs.textproto"};
+                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_ovs.textproto",
+                                              std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_ovs_kernel.textproto"};
 
 // Fields that by their nature cannot change a run, as canonical paths with
 // positions replaced by [*].

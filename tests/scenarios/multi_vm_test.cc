@@ -271,5 +271,52 @@ TEST(MultiVm, VmToVmFlowsTurnAroundInTheHost) {
   }
 }
 
+// OVS's kernel datapath in place of the bridge: each new megaflow's first
+// frames go up to the handler, which installs it; from then on the frames
+// hit. With megaflows per pair of ports there is one per (in, out) port
+// pair, with megaflows per connection one per connection and direction.
+TEST(MultiVm, TheOvsKernelDatapathInstallsAMegaflowPerNewFlowThenSwitchesOnHits) {
+  for (const char* megaflow : {"PORTS", "CONNECTION"}) {
+    const viosim::Scenario s = load(std::string("name: \"ovs\"\n"
+                                                "run { duration_ms: 20 warmup_ms: 0 }\n"
+                                                "host { cores: 16 nic { queues: 2 } kernel_switch { kind: OVS megaflow: ") +
+                                    megaflow +
+                                    " } }\n"
+                                    "vm { name: \"a\" vcpus: 1 nic { backend: VHOST_NET } }\n"
+                                    "vm { name: \"b\" vcpus: 1 nic { backend: VHOST_NET } }\n"
+                                    "traffic {\n"
+                                    "  flow { name: \"rr\" dst: \"a\" connections: 4 request_response {} }\n"
+                                    "  flow { name: \"stream\" src: \"b\" dst: \"a\" src_ip: \"10.0.0.2\" dst_ip: "
+                                    "\"10.0.0.1\" dst_port: 6000\n"
+                                    "         open_loop { rate_pps: 50000 } }\n"
+                                    "}\n");
+    const models::PathConfig c = build_path_config(s, models::PathBackend::kVhostNet);
+    const models::PathResults r = models::run_path(c);
+    ASSERT_TRUE(r.ovs_kernel.has_value()) << megaflow;
+    const models::PathResults::OvsKernel& o = *r.ovs_kernel;
+    // rr: in from the NIC to a, out from a's tap; stream: b's tap to a's.
+    const uint64_t expected = std::string(megaflow) == "PORTS" ? 3 : 4 * 2 + 1;
+    EXPECT_EQ(o.megaflows, expected) << megaflow;
+    EXPECT_EQ(o.installed, expected) << megaflow;
+    EXPECT_GE(o.upcalls, expected) << megaflow;
+    EXPECT_EQ(o.upcall_drops, 0u) << megaflow;
+    EXPECT_GT(o.hits, 50 * o.upcalls) << megaflow;
+    EXPECT_GT(o.handler_busy, 0.0) << megaflow;
+    for (const auto& f : r.flows) {
+      EXPECT_GT(f.packets, 100u) << megaflow << " " << f.name;
+      EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << megaflow << " " << f.name;
+    }
+    // The graph draws the datapath and the handler between the taps and the NIC.
+    const models::PathGraph g = models::build_path_graph(c);
+    std::set<std::string> places;
+    for (auto [it, end] = boost::vertices(g); it != end; ++it) places.insert(g[*it].name);
+    EXPECT_TRUE(places.count("OVS datapath")) << megaflow;
+    EXPECT_TRUE(places.count("ovs-vswitchd handler")) << megaflow;
+    EXPECT_FALSE(places.count("bridge")) << megaflow;
+    EXPECT_NO_THROW(models::check_path_graph(g)) << megaflow;
+    EXPECT_EQ(models::run_path(c).fingerprint, r.fingerprint) << megaflow;
+  }
+}
+
 }  // namespace
 }  // namespace viosim::scenarios

@@ -34,7 +34,7 @@ class E1000Backend final : public Backend {
     a.nic_drivers.push_back(a.e1000_driver.get());
     a.guest_stack_hops(kE1000Driver, "guest");
     a.hop(kE1000Driver, "guest", kE1000ModelVcpu, "QEMU", "TDT write (exit to QEMU)");
-    a.hop(kE1000ModelVcpu, "QEMU", kHostNic, "device", "writev(tap) -> bridge -> NIC xmit");
+    a.hop(kE1000ModelVcpu, "QEMU", kHostNic, "device", "writev(tap) -> " + std::string(a.host.switch_place()) + " -> NIC xmit");
     a.hop(kE1000ModelMainLoop, "QEMU", kE1000RxRing, "guest memory", "read(tap) + copy");
     a.hop(kE1000RxRing, "guest memory", kE1000Driver, "guest", "INTx by ioctl; ICR/IMC/STATUS/IMS/STATUS exits");
   }

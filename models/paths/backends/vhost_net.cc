@@ -40,7 +40,7 @@ class VhostNetBackend final : public Backend {
     a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
     a.hop(kTxVring, "guest memory", kVhostWorker, "host kernel", "eventfd wake-up, handle_tx");
     a.hop(kVhostWorker, "host kernel", kHostNic, "device",
-          "tun_sendmsg (batch " + std::to_string(c.vhost.batch) + ") -> bridge -> NIC");
+          "tun_sendmsg (batch " + std::to_string(c.vhost.batch) + ") -> " + a.host.switch_place() + " -> NIC");
     a.hop(kVhostWorker, "host kernel", kRxVring, "guest memory", "handle_rx: recvmsg + copy");
     a.hop(kRxVring, "guest memory", kVirtioNetDriver, "guest", "irqfd (inline in the worker)");
   }

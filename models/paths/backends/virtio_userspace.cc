@@ -34,7 +34,7 @@ class VirtioUserspaceBackend final : public Backend {
                                              host.pool, host.config.host_net, c.qemu, a.bridge_port(kQemuMainLoop, "QEMU"));
     a.hop(kVirtioNetDriver, "guest", kTxVring, "guest memory", "add + kick (MMIO exit, ioeventfd)");
     a.hop(kTxVring, "guest memory", kQemuMainLoop, "QEMU", "ppoll wake-up, TX bottom half");
-    a.hop(kQemuMainLoop, "QEMU", kHostNic, "device", "writev(tap) -> bridge -> NIC xmit");
+    a.hop(kQemuMainLoop, "QEMU", kHostNic, "device", "writev(tap) -> " + std::string(a.host.switch_place()) + " -> NIC xmit");
     a.hop(kQemuMainLoop, "QEMU", kRxVring, "guest memory", "read(tap) + copy");
     a.hop(kRxVring, "guest memory", kVirtioNetDriver, "guest", "MSI by ioctl (KVM_SIGNAL_MSI)");
   }

@@ -23,7 +23,7 @@ struct Bench {
     config.moderation.mode = ModerationMode::kFixed;
     config.moderation.fixed.rx_usecs = core::Duration::zero();
     config.moderation.fixed.rx_frames = 1;
-    rx = std::make_unique<HostNicRx>(sim, "rx0", nullptr, config, costs, pool, softirq_.get(), core::Cycles(0),
+    rx = std::make_unique<HostNicRx>(sim, "rx0", nullptr, config, costs, pool, softirq_.get(), HostNicRx::DeliverCost{},
                                      [this](uint32_t p, HostThread&) {
                                        ++delivered;
                                        pool.deliver(p);

@@ -1,0 +1,125 @@
+// The Linux bridge and the OVS kernel datapath: lookup, megaflow misses,
+// upcalls through the handler's netlink socket and re-injection.
+#include "models/net/kernel_switch.h"
+
+#include "models/net/packet_trace.h"
+#include "models/net/path_places.h"
+
+namespace viosim::models {
+
+const core::ComponentSpec& KernelSwitch::model_spec() {
+  static const core::ComponentSpec spec{
+      .type = "net.kernel_switch",
+      .help =
+          "the host kernel's switch of the taps: the Linux bridge, or OVS's kernel datapath with megaflows and "
+          "upcalls to a handler thread",
+      .params = {{"max_idle_ms", core::Unit::kMilliseconds, "10000", "a megaflow unused this long is deleted"},
+                 {"upcall_buffer_bytes", core::Unit::kBytes, "212992", "the handler socket's receive buffer"},
+                 {"handler_batch", core::Unit::kPackets, "64", "upcalls a handler reads at a time"}},
+      .ports = {},
+      .stats = {
+          {"hits", core::StatKind::kCounter, core::Unit::kPackets, "frames switched on the fast path"},
+          {"upcalls", core::StatKind::kCounter, core::Unit::kPackets, "frames that missed the megaflows"},
+          {"drops", core::StatKind::kCounter, core::Unit::kPackets, "upcalls lost on a full handler socket"},
+          {"megaflows_installed", core::StatKind::kCounter, core::Unit::kCount, "megaflows the handler installed"}}};
+  return spec;
+}
+
+KernelSwitch::KernelSwitch(core::Simulator& sim, std::string_view name, core::Component* parent,
+                           const KernelSwitchConfig& config, PacketPool& pool, HostThread* handler, OutPort out_port)
+    : core::Component(sim, name, parent),
+      config_(config),
+      ovs_(config.kind == KernelSwitchConfig::Kind::kOvs),
+      pool_(&pool),
+      handler_(handler),
+      out_port_(std::move(out_port)) {
+  if (ovs()) {
+    if (handler_ == nullptr) throw std::invalid_argument("the OVS kernel datapath needs a handler thread");
+    handler_->start([this] { handler_loop(); });
+  }
+}
+
+uint32_t KernelSwitch::add_port(OutputCost cost, Output out, core::Cycles fixed) {
+  ports_.push_back({std::move(cost), std::move(out), fixed});
+  return static_cast<uint32_t>(ports_.size() - 1);
+}
+
+uint64_t KernelSwitch::key(uint32_t packet, uint32_t port) const {
+  const Packet& p = (*pool_)[packet];
+  if (config_.megaflow == KernelSwitchConfig::Megaflow::kPorts) {
+    return (uint64_t{port} << 32) | out_port_(packet);
+  }
+  return (uint64_t{port} << 48) | (uint64_t{p.flow & 0xffff} << 32) | p.conn;
+}
+
+core::Cycles KernelSwitch::receive_ovs(uint32_t packet, uint32_t port) {
+  if (packet >= missed_.size()) missed_.resize(packet + 1, 0);
+  auto it = megaflows_.find(key(packet, port));
+  if (it != megaflows_.end() && now() - it->second <= config_.max_idle) {
+    it->second = now();
+    missed_[packet] = 0;
+    return config_.ovs_packet + output_cost(packet, port);
+  }
+  missed_[packet] = 1;
+  return config_.ovs_packet + config_.ovs_upcall;
+}
+
+void KernelSwitch::forward_ovs(uint32_t packet, uint32_t port, HostThread& by) {
+  if (!missed_[packet]) {
+    ++hits_;
+    ports_[port].out(packet, by);
+    return;
+  }
+  missed_[packet] = 0;
+  ++upcalls_;
+  const uint64_t truesize = uint64_t{(*pool_)[packet].bytes} + config_.upcall_overhead_bytes;
+  if (socket_bytes_ + truesize > config_.upcall_buffer_bytes) {
+    ++upcall_drops_;  // netlink_unicast: ENOBUFS, the datapath counts it lost
+    pool_->drop(packet, DropPlace::kUpcall);
+    return;
+  }
+  trace_hop(by, (*pool_)[packet], place::kOvsHandler, "the datapath missed: upcall to ovs-vswitchd (netlink)");
+  socket_.push_back({packet, port});
+  socket_bytes_ += truesize;
+  handler_->wake(&by);
+}
+
+void KernelSwitch::handler_loop() {
+  if (socket_.empty()) {
+    handler_->sleep([this] { handler_loop(); });
+    return;
+  }
+  handle_batch();
+}
+
+// recv_upcalls: up to a batch from the socket, each translated and its
+// megaflow put; then every frame executed (output in this system call).
+void KernelSwitch::handle_batch() {
+  batch_.clear();
+  core::Cycles cost{0};
+  while (!socket_.empty() && batch_.size() < config_.handler_batch) {
+    const Upcall u = socket_.front();
+    socket_.pop_front();
+    socket_bytes_ -= uint64_t{(*pool_)[u.packet].bytes} + config_.upcall_overhead_bytes;
+    batch_.push_back(u);
+    cost = cost + config_.handler_upcall + config_.handler_execute + output_cost(u.packet, u.port);
+  }
+  handler_->run(cost, CpuCategory::kHostKernel, [this] {
+    for (const Upcall& u : batch_) {
+      auto [it, added] = megaflows_.try_emplace(key(u.packet, u.port), now());
+      if (added) {
+        ++installed_;
+      } else {
+        it->second = now();
+      }
+    }
+    for (const Upcall& u : batch_) {
+      trace_hop(*handler_, (*pool_)[u.packet], place::kOvsDatapath,
+                "ovs-vswitchd installed the megaflow and executed it (OVS_PACKET_CMD_EXECUTE)");
+      ports_[u.port].out(u.packet, *handler_);
+    }
+    handler_loop();
+  });
+}
+
+}  // namespace viosim::models
