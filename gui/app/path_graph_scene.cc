@@ -20,12 +20,16 @@ constexpr double kBoxHeight = 44;
 constexpr double kColumnGap = 48;
 constexpr double kRowGap = 34;
 constexpr double kTop = 34;
+constexpr double kBandLabel = 22;  // a band's name above its boxes
+constexpr double kBandPad = 12;
 
 const QColor kBoxFill(0xf4, 0xf6, 0xfa);
 const QColor kVisitedFill(0xdc, 0xe9, 0xf7);
 const QColor kCurrentFill(0xff, 0xb3, 0x47);
 const QColor kLinkColour(0x9a, 0xa0, 0xa8);
 const QColor kCurrentLink(0xd5, 0x5e, 0x00);
+const QColor kVmBand(0xee, 0xf3, 0xe8);
+const QColor kHostBand(0xf3, 0xee, 0xe6);
 
 // The point where the line from the centre of `box` towards `to` leaves it.
 QPointF exit_point(const QRectF& box, const QPointF& to) {
@@ -52,9 +56,20 @@ int PathGraphScene::column_of(const std::string& place) const {
   return it == places_.end() ? -1 : it->second.column;
 }
 
+QRectF PathGraphScene::box_of(const std::string& place) const {
+  auto it = places_.find(place);
+  return it == places_.end() ? QRectF() : it->second.box->rect();
+}
+
+QRectF PathGraphScene::band_of(const std::string& vm) const {
+  auto it = bands_.find(vm);
+  return it == bands_.end() ? QRectF() : it->second->rect();
+}
+
 void PathGraphScene::set_journey(const explain::Journey& journey) {
   clear();
   places_.clear();
+  bands_.clear();
   links_.clear();
   current_.clear();
   current_links_.clear();
@@ -84,16 +99,63 @@ void PathGraphScene::set_journey(const explain::Journey& journey) {
     head->setPos(next_x + (kBoxWidth - head->boundingRect().width()) / 2, 0);
     next_x += static_cast<int>(kBoxWidth + kColumnGap);
   }
-  std::vector<int> rows(columns.size(), 0);
+  // Bands of rows: one per VM on a host with several (its places are
+  // named "vm: place"), the host's shared places (the switch, the NIC, the
+  // wire) in a band of their own between the first half of the VMs and the
+  // rest, so that the switch sits between them. Within a band, places stack
+  // in their column in the order the graph lists them.
+  std::vector<std::string> groups;
+  auto group_of = [](const std::string& name) {
+    const size_t colon = name.find(": ");
+    return colon == std::string::npos ? std::string() : name.substr(0, colon);
+  };
+  for (const explain::PathPlace& p : journey.places) {
+    const std::string g = group_of(p.name);
+    if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+  }
+  const bool banded = !groups.empty();
+  groups.insert(groups.begin() + static_cast<std::ptrdiff_t>((groups.size() + 1) / 2), std::string());
+  std::map<std::string, std::vector<int>> rows_in;  // group -> rows used per column
+  for (const std::string& g : groups) rows_in[g].assign(columns.size(), 0);
+  std::map<std::string, std::pair<size_t, int>> cell;  // place -> column, row within its band
   for (const explain::PathPlace& p : journey.places) {
     const size_t column = static_cast<size_t>(std::find(columns.begin(), columns.end(), p.where) - columns.begin());
-    const QRectF box(x_of[column], kTop + rows[column]++ * (kBoxHeight + kRowGap), kBoxWidth, kBoxHeight);
+    cell[p.name] = {column, rows_in[group_of(p.name)][column]++};
+  }
+  std::map<std::string, double> band_top;
+  double y = kTop;
+  for (const std::string& g : groups) {
+    const std::vector<int>& used_rows = rows_in[g];
+    const int height = *std::max_element(used_rows.begin(), used_rows.end());
+    if (height == 0) continue;
+    band_top[g] = y + (banded ? kBandLabel : 0);
+    const double bottom = band_top[g] + height * (kBoxHeight + kRowGap) - kRowGap;
+    if (banded) {
+      const QRectF band(-kBandPad, y - kBandPad / 2, next_x - kColumnGap + 2 * kBandPad, bottom - y + kBandPad);
+      bands_[g] = addRect(band, QPen(Qt::NoPen), QBrush(g.empty() ? kHostBand : kVmBand));
+      bands_[g]->setZValue(-1);
+      auto* name = addSimpleText(QString::fromStdString(g.empty() ? "host" : "VM " + g));
+      QFont bold = name->font();
+      bold.setBold(true);
+      name->setFont(bold);
+      name->setBrush(QColor(0x55, 0x55, 0x55));
+      name->setPos(band.left() + 6, y);
+      name->setZValue(0);
+    }
+    y = bottom + kRowGap + (banded ? kBandPad : 0);
+  }
+  for (const explain::PathPlace& p : journey.places) {
+    const auto [column, row] = cell[p.name];
+    const QRectF box(x_of[column], band_top[group_of(p.name)] + row * (kBoxHeight + kRowGap), kBoxWidth, kBoxHeight);
     Place place;
     place.column = static_cast<int>(column);
+    place.group = group_of(p.name);
     place.box = addRect(box, QPen(QColor(0x60, 0x60, 0x60), 1.2), QBrush(kBoxFill));
     place.box->setZValue(1);
     place.box->setToolTip(QString::fromStdString(p.name + " (" + p.where + ")"));
-    place.label = addSimpleText(QString::fromStdString(p.name));
+    // In a VM's band the VM's name is the band's: the box shows the place.
+    const std::string shown = place.group.empty() ? p.name : p.name.substr(place.group.size() + 2);
+    place.label = addSimpleText(QString::fromStdString(shown));
     place.label->setZValue(2);
     const QRectF text = place.label->boundingRect();
     place.label->setPos(box.center() - QPointF(text.width() / 2, text.height() / 2));

@@ -1,11 +1,14 @@
 // The path a packet takes, drawn: the places of the path graph (Journey::
 // places) in columns by where they are (guest, guest memory, QEMU, host
-// kernel, device, wire, peer), the links between them as arrows. One place
+// kernel, device, wire, peer), the links between them as arrows. With
+// several VMs, each VM's places sit in a band of rows of their own, the
+// host's shared places (switch, NIC, wire, peer) in a band between them. One place
 // can be highlighted (where the packet is now) with the link that brought
 // it there, and the places it passed before tinted.
 #pragma once
 
 #include <QGraphicsScene>
+#include <QRectF>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,12 +42,17 @@ class PathGraphScene : public QGraphicsScene {
   int column_of(const std::string& place) const;
   // The column order.
   static const std::vector<std::string>& column_names();
+  // For tests: a place's box, and the band of VM `vm` ("" for the host's
+  // shared places); empty rectangles when unknown or not banded (one VM).
+  QRectF box_of(const std::string& place) const;
+  QRectF band_of(const std::string& vm) const;
 
  private:
   struct Place {
     QGraphicsRectItem* box = nullptr;
     QGraphicsSimpleTextItem* label = nullptr;
     int column = 0;
+    std::string group;  // its VM's name, "" for the host's places
   };
   struct Link {
     std::string from, to, how;
@@ -52,6 +60,7 @@ class PathGraphScene : public QGraphicsScene {
     QGraphicsSimpleTextItem* label = nullptr;
   };
   std::map<std::string, Place> places_;
+  std::map<std::string, QGraphicsRectItem*> bands_;  // by VM name, "" the host's
   std::vector<Link> links_;
   std::string current_;
   std::vector<int> current_links_;  // in route order
