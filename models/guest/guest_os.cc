@@ -129,7 +129,7 @@ void GuestOs::send_request(AppFlow& f, uint32_t conn, Continuation k) {
 
 // ---- receive side ----
 
-void GuestOs::deliver(uint32_t packet) {
+void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
   const uint32_t flow = (*pool_)[packet].flow;
   if (flow >= rmem_alloc_.size()) rmem_alloc_.resize(flow + 1, 0);
   if (rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
@@ -141,7 +141,7 @@ void GuestOs::deliver(uint32_t packet) {
   socket_.push_back(packet);
   if (app_scheduled_) return;
   app_scheduled_ = true;
-  vcpu_->post([this](Continuation done) { app_task(std::move(done)); });
+  vcpu_->post([this](Continuation done) { app_task(std::move(done)); }, waker);
 }
 
 void GuestOs::app_task(Continuation done) {

@@ -46,8 +46,9 @@ class GuestOs final : public core::Component {
   void init() override;
 
   // From a driver's NAPI poll (guest kernel context, stack cost already
-  // paid): queue the packet on its socket and wake the application.
-  void deliver(uint32_t packet);
+  // paid): queue the packet on its socket and wake the application; from
+  // another thread (`waker`, on the host) when that thread ran the stack.
+  void deliver(uint32_t packet, const HostThread* waker = nullptr);
   // Application send path (user and kernel), then the device's xmit.
   void send(uint32_t packet, bool more, Continuation k);
   // The qdisc in front of a stopped TX queue (txqueuelen entries): holds the

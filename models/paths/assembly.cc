@@ -1,6 +1,8 @@
 // The host, its VMs and the shared pieces backends build from.
 #include "models/paths/assembly.h"
 
+#include "models/paths/host_process.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -54,6 +56,16 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
                              "\" without a way in from the wire");
     }
   }
+}
+
+Assembly::~Assembly() = default;
+
+Assembly::HostProcess& Assembly::make_host_process() {
+  if (!host_process) {
+    if (!config.host_app) throw std::invalid_argument("a flow with a host end, but no core for the host process");
+    host_process = std::make_unique<HostProcess>(*this, *config.host_app);
+  }
+  return *host_process;
 }
 
 void Assembly::hop(const std::string& from, const std::string& from_where, const std::string& to,
@@ -131,6 +143,10 @@ void Assembly::build_flows() {
       for (uint32_t j = 0; j < f.dst_copies; ++j) {
         for (auto& os : vms[f.dst_vm + j]->oses) os->add_flow(static_cast<uint32_t>(i), f, *flows.back(), false);
       }
+      continue;
+    }
+    if (f.host_end) {
+      make_host_process().os->add_flow(static_cast<uint32_t>(i), f, *flows.back(), !f.from_guest);
       continue;
     }
     peer->add_flow(static_cast<uint32_t>(i), f, *flows.back(), !f.from_guest);
@@ -215,6 +231,7 @@ KernelSwitch& Assembly::tap_switch() {
   }
   // A frame's way out as the megaflow key sees it: the NIC, or a VM's tap.
   kernel_switch = std::make_unique<KernelSwitch>(sim, "kernel_switch", nullptr, k, pool, handler, [this](uint32_t p) {
+    if (to_host(p)) return static_cast<uint32_t>(vms.size() + 1);
     const VmAssembly* to = destination(p);
     return to == nullptr ? 0u : to->index + 1;
   });
@@ -249,7 +266,7 @@ EventFd& VmAssembly::call(const std::string& name, VCpu& vcpu, uint32_t vector) 
 
 void VmAssembly::hop(const std::string& from, const std::string& from_where, const std::string& to,
                      const std::string& to_where, const std::string& how) {
-  auto name = [this](const std::string& place) { return host.vms.size() > 1 ? in_vm(config.name, place) : place; };
+  auto name = [this](const std::string& place) { return host.named_vms() ? in_vm(config.name, place) : place; };
   host.hop(name(from), from_where, name(to), to_where, how);
 }
 
@@ -300,17 +317,27 @@ BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string&
     taps_on_bridge += models::backend(host.config.backend_of(k)).traits().attachment == Attachment::kTap;
   }
   const char* sw = host.switch_place();
-  if (taps_on_bridge > 1) {
-    hop(writer, where, sw, "host kernel", "tun_sendmsg -> " + std::string(sw) + " (to a VM on this host)");
+  if (taps_on_bridge > 1 || host.config.host_app) {
+    hop(writer, where, sw, "host kernel", "tun_sendmsg -> " + std::string(sw) + " (to this host)");
   }
   auto tap_vm = [](const VmAssembly* vm) { return vm != nullptr && vm->tap_steering != nullptr; };
   // This tap's port: the switch outputs a frame from it to another VM's
   // tap (tun_net_xmit) or out of the NIC (dev_queue_xmit down to the
   // driver's doorbell).
+  // A frame for the host process is passed up its stack here (IP, UDP,
+  // the socket), as the bridge's local delivery does.
+  const core::Cycles host_stack = config.guest.udp_rx;
   const uint32_t port = host.tap_switch().add_port(
-      [this, &n, tap_vm](uint32_t p) { return tap_vm(host.destination(p)) ? n.tun_xmit_packet : n.nic_xmit_packet; },
+      [this, &n, tap_vm, host_stack](uint32_t p) {
+        if (host.to_host(p)) return host_stack;
+        return tap_vm(host.destination(p)) ? n.tun_xmit_packet : n.nic_xmit_packet;
+      },
       [this, tap_vm, how = "the " + std::string(sw) + " forwarded it from " + config.name + "'s tap (tun_net_xmit)"](
           uint32_t p, HostThread& by) {
+        if (host.to_host(p)) {
+          host.host_process->receive(p, by);
+          return;
+        }
         VmAssembly* to = host.destination(p);
         if (!tap_vm(to)) {
           host.nic_out(p);

@@ -125,6 +125,7 @@ struct Assembly {
   // simulator is ready to run. `tracer` (may be null) sees the pieces from
   // their construction on.
   explicit Assembly(const PathConfig& c, core::TraceWriter* tracer = nullptr);
+  ~Assembly();
 
   const PathConfig& config;
   core::Simulator sim;
@@ -151,6 +152,11 @@ struct Assembly {
   // first tap-based VM), and the NIC's port on it.
   std::unique_ptr<KernelSwitch> kernel_switch;
   uint32_t nic_switch_port = 0;
+  // The host process of the flows with a `host` end: the guest's stack
+  // and applications on a host core (a native vCPU), whose frames go
+  // through the kernel's switch (its local port) to and from the taps.
+  struct HostProcess;
+  std::unique_ptr<HostProcess> host_process;
   std::function<void(const Packet&)> tx_completion;
   ConnectionQueues host_txq;  // connection -> host NIC queue pair it is sent on
 
@@ -180,6 +186,14 @@ struct Assembly {
     if (vm == nullptr) throw std::logic_error("a packet leaving the host was taken for an arriving one");
     return *vm;
   }
+  // A packet leaving a VM for the host process (a flow with a `host` end).
+  bool to_host(uint32_t packet) const {
+    const Packet& p = pool[packet];
+    return !p.to_guest && config.flows[p.flow].host_end;
+  }
+  // Whether a VM's own places carry its name: with several VMs, or beside
+  // the host process (whose places carry "host process").
+  bool named_vms() const { return vms.size() > 1 || config.host_app.has_value(); }
   // A packet leaving a VM crosses the host into another VM: from here it
   // is on its way into a guest, its journey timed from this point as one
   // from the wire is from its arrival (the sender's part shows as
@@ -220,6 +234,7 @@ struct Assembly {
   void build_flows();
   void wire_in();
   void make_nic_rx(bool polled, HostNicRx::DeliverCost deliver_cost, HostNicRx::Deliver deliver);
+  HostProcess& make_host_process();
 };
 
 // Names keep the single-queue path's (queue 0, vCPU 0) so that its

@@ -130,6 +130,9 @@ struct PathConfig {
   // kernel datapath, whose upcalls a handler thread takes on handler_core.
   KernelSwitchConfig kernel_switch;
   uint32_t handler_core = 6;
+  // The core of the host process that flows with a `host` end run in (the
+  // same stack and applications as a guest's, on a host core), if any.
+  std::optional<uint32_t> host_app;
 
   // The VMs (each flow names one of them by index).
   std::vector<VmConfig> vms{1};

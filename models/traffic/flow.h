@@ -34,6 +34,10 @@ struct FlowConfig {
   uint32_t dst_vm = kExternal;
   uint32_t dst_copies = 1;
   bool vm_to_vm() const { return dst_vm != kExternal; }
+  // Its other end is a process on the host (not the external peer): frames
+  // go between the host's stack and the VM's tap through the kernel's
+  // switch. from_guest says which end is the source, as with the peer.
+  bool host_end = false;
   // Open loop and bulk.
   double rate_pps = 100'000;
   Arrival arrival = Arrival::kPoisson;

@@ -220,9 +220,9 @@ void VCpu::finish_handler() {
   k();
 }
 
-void VCpu::post(GuestTask task) {
+void VCpu::post(GuestTask task, const HostThread* from) {
   tasks_.push_back(std::move(task));
-  wake_for_work(nullptr);
+  wake_for_work(from);
 }
 
 void VCpu::post_softirq(GuestTask task) {

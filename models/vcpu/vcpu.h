@@ -60,8 +60,10 @@ class VCpu final : public core::Component {
   // between KVM_RUN returning and being entered again.
   using DeviceModel = std::function<void(Continuation done)>;
   void exit_to_device_model(ExitReason reason, DeviceModel device, Continuation k);
-  // Queues guest work; it runs when the vCPU is free (waking it if halted).
-  void post(GuestTask task);
+  // Queues guest work; it runs when the vCPU is free (waking it if halted,
+  // by `from` when another thread's work brings it: a reschedule IPI
+  // when that thread runs on another core).
+  void post(GuestTask task, const HostThread* from = nullptr);
   // Queues a softirq (NAPI): it runs on interrupt exit, before the
   // interrupted task resumes, or before any task when the vCPU is free.
   void post_softirq(GuestTask task);

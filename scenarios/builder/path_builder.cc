@@ -178,6 +178,7 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
   if (!src_vm && !dst_vm) {
     throw NotModelled(path, "flow \"" + f.name() + "\" touches no VM");
   }
+  m.host_end = f.src() == "host" || f.dst() == "host";
   const VmSlots slots = src_vm ? *src : *dst;
   m.vm = slots.first;
   m.copies = slots.copies;
@@ -478,6 +479,30 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
     const viosim::Flow& f = s.traffic().flow(i);
     const std::string path = "traffic.flow[" + std::to_string(i) + "]";
     c.flows.push_back(build_flow(s, f, path, double(c.wire.line_rate_bps)));
+    if (c.flows.back().host_end) {
+      // The host's stack meets a VM at its tap, on the kernel's switch.
+      const models::FlowConfig& m = c.flows.back();
+      for (uint32_t k = 0; k < m.copies; ++k) {
+        const models::PathBackend b = c.backend_of(m.vm + k);
+        if (models::backend(b).traits().attachment != models::Attachment::kTap) {
+          throw NotModelled(path + (f.src() == "host" ? ".src" : ".dst"),
+                            "flow \"" + f.name() + "\": a process on the host reaches a VM through the kernel's "
+                            "switch and the VM's tap; " + std::string(models::backend_name(b)) +
+                            " has none (tap-based backends: E1000, VIRTIO_USERSPACE, VHOST_NET)");
+        }
+      }
+      if (!c.host_app) {
+        // The process runs on a core nobody uses, else beside the NIC's
+        // interrupts (sharing it as the scheduler has them).
+        c.host_app = c.irq_core;
+        for (uint32_t core = 0; core < c.cores; ++core) {
+          if (used.insert(core).second) {
+            c.host_app = core;
+            break;
+          }
+        }
+      }
+    }
     if (f.bidirectional()) {
       // The same load the other way: its own flow, the 4-tuple mirrored.
       models::FlowConfig back = c.flows.back();

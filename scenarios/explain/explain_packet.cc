@@ -88,7 +88,8 @@ Delivery find_packet(models::PathConfig config, uint64_t n, int flow, const std:
     if (at < start || at > end || (flow >= 0 && p.flow != static_cast<uint32_t>(flow))) return;
     Delivery& d = seen.emplace_back(
         Delivery{models::trace_id(p), p.born, at, p.flow, p.conn, p.kind, p.to_guest, p.bytes, std::nullopt});
-    if (config.flows[p.flow].vm_to_vm() && (p.stamped & (1u << models::kStampWire)) != 0) {
+    const models::FlowConfig& of = config.flows[p.flow];
+    if ((of.vm_to_vm() || of.host_end) && (p.stamped & (1u << models::kStampWire)) != 0) {
       d.crossed = p.stamp[models::kStampWire];
     }
     ahead.push(at);
@@ -166,6 +167,8 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
     const std::string& other = config.vms[f.dst_vm + d.conn % f.dst_copies].name;
     (d.kind == models::PacketKind::kResponse ? from : to) = other;
     journey.direction = "VM " + from + " to VM " + to;
+  } else if (f.host_end) {
+    journey.direction = d.to_guest ? "host to VM " + flow_vm : "VM " + flow_vm + " to host";
   } else {
     journey.direction = d.to_guest ? "peer to guest" : "guest to peer";
   }
@@ -176,12 +179,15 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   journey.to = d.at;
   journey.cores = config.cores;
   read_journey(recording, d.trace_id, journey);
-  if (config.vms.size() > 1) {
-    // The graph names a VM's own places after it: so do the hops, the
-    // sender's up to the crossing into the receiver, the receiver's from it.
+  if (config.vms.size() > 1 || config.host_app) {
+    // The graph names a VM's own places after it (and the host process's
+    // "host process"): so do the hops, the sender's up to the crossing
+    // into the receiver, the receiver's from it.
     for (Hop& hop : journey.hops) {
       const bool sender = d.crossed && hop.at < *d.crossed;
-      hop.place = models::place::in_vm(f.vm_to_vm() && sender ? from : to, hop.place);
+      std::string owner = f.vm_to_vm() && sender ? from : to;
+      if (f.host_end && (d.to_guest ? sender : (d.crossed && !sender))) owner = "host process";
+      hop.place = models::place::in_vm(owner, hop.place);
     }
   }
   add_graph(config, journey);

@@ -69,6 +69,8 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
     issues->push_back({path, path + " has no name; every vm needs a unique name"});
   } else if (vm.name() == "external") {
     issues->push_back({path + ".name", "vm name \"external\" is reserved for the traffic generator outside the host"});
+  } else if (vm.name() == "host") {
+    issues->push_back({path + ".name", "vm name \"host\" is reserved for a process on the host (a flow endpoint)"});
   } else if (auto [it, fresh] = names.emplace(vm.name(), v); !fresh) {
     issues->push_back({path + ".name", "vm name \"" + vm.name() + "\" is already used by " + at("vm", it->second)});
   }

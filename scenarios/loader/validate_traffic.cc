@@ -12,6 +12,7 @@ namespace viosim::scenarios {
 namespace {
 
 constexpr char kExternal[] = "external";
+constexpr char kHost[] = "host";  // a process on the host, through its stack and switch
 constexpr double kWireOverheadBytes = 20;  // preamble + SFD (8) and inter-frame gap (12)
 // Transactions a request/response flow keeps in flight over all its
 // connections: each is a packet alive from the start, so this bounds a
@@ -56,12 +57,12 @@ bool check_endpoint(const std::string& path, const std::string& field,
                     const std::string& value, const Endpoints& endpoints, const std::string& who, Issues* issues) {
   if (value.empty()) {
     issues->push_back({field == "dst" ? path : path + "." + field,
-                       who + " has no " + field + "; set it to \"external\" or a vm name (" + join(endpoints.choices) + ")"});
+                       who + " has no " + field + "; set it to \"external\", \"host\" or a vm name (" + join(endpoints.choices) + ")"});
     return false;
   }
-  if (value == kExternal || endpoints.vms.count(value) != 0) return true;
+  if (value == kExternal || value == kHost || endpoints.vms.count(value) != 0) return true;
   issues->push_back({path + "." + field, who + " names " + field + " \"" + value +
-                                             "\", which is neither \"external\" nor a vm" +
+                                             "\", which is neither \"external\", \"host\" nor a vm" +
                                              did_you_mean(value, endpoints.choices) +
                                              " (endpoints: " + join(endpoints.choices) + ")"});
   return false;
@@ -131,7 +132,10 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
   }
   if (src_ok && dst_ok && flow.src() == flow.dst()) {
     issues->push_back({path + ".dst", who + " goes from \"" + flow.src() + "\" to itself" +
-                                          (flow.src() == kExternal ? "; one end must be a vm" : "")});
+                                          (flow.src() == kExternal || flow.src() == kHost ? "; one end must be a vm" : "")});
+  } else if (src_ok && dst_ok && endpoints.vms.count(flow.src()) == 0 && endpoints.vms.count(flow.dst()) == 0) {
+    issues->push_back({path + ".dst", who + " goes from \"" + flow.src() + "\" to \"" + flow.dst() +
+                                          "\", neither of them a vm; one end must be a vm"});
   }
   if (!is_ipv4(flow.src_ip())) {
     issues->push_back({path + ".src_ip", who + " has src_ip \"" + flow.src_ip() + "\", not an IPv4 address like 10.0.0.1"});
@@ -174,6 +178,7 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
 void validate_traffic(const viosim::Scenario& s, Issues* issues) {
   Endpoints endpoints;
   endpoints.choices.push_back(kExternal);
+  endpoints.choices.push_back(kHost);
   for (int v = 0; v < s.vm_size(); ++v) {
     if (s.vm(v).name().empty()) continue;
     if (endpoints.vms.emplace(s.vm(v).name(), v).second) endpoints.choices.push_back(s.vm(v).name());

@@ -318,5 +318,56 @@ TEST(MultiVm, TheOvsKernelDatapathInstallsAMegaflowPerNewFlowThenSwitchesOnHits)
   }
 }
 
+// A process on the host: its frames go through the host's stack and the
+// kernel's switch into the VM's tap and back, never through the NIC; the
+// graph draws the process's places apart from the VM's.
+TEST(MultiVm, AHostProcessTalksToAVmThroughTheKernelSwitch) {
+  const viosim::Scenario s = load(
+      "name: \"host\"\n"
+      "run { duration_ms: 30 warmup_ms: 5 }\n"
+      "host { cores: 8 nic { queues: 2 } }\n"
+      "vm { name: \"web\" vcpus: 1 count: 2 }\n"
+      "traffic {\n"
+      "  flow { name: \"ping\" src: \"host\" dst: \"web\" connections: 2 request_response {} }\n"
+      "  flow { name: \"up\" src: \"web\" dst: \"host\" dst_port: 6000 open_loop { rate_pps: 20000 } }\n"
+      "}\n"
+      "compare { backend: [E1000, VIRTIO_USERSPACE, VHOST_NET] }\n");
+  for (models::PathBackend backend : compared_backends(s)) {
+    const std::string name(models::backend_name(backend));
+    const models::PathConfig c = build_path_config(s, backend);
+    ASSERT_TRUE(c.host_app.has_value()) << name;
+    ASSERT_TRUE(c.flows[0].host_end && !c.flows[0].from_guest) << name;
+    const models::PathResults r = models::run_path(c);
+    const models::FlowResults& ping = r.flows[0];
+    const models::FlowResults& up = r.flows[1];
+    EXPECT_GT(ping.packets, 200u) << name;
+    // Two copies at 20 kpkt/s each.
+    EXPECT_NEAR(double(up.packets), 40'000 * r.window_s, 0.05 * 40'000 * r.window_s) << name;
+    for (const auto& f : r.flows) {
+      EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << name << " " << f.name;
+      EXPECT_EQ(f.drops(), 0u) << name << " " << f.name;
+    }
+    // Both copies serve their share; nothing goes out of the host NIC.
+    for (const auto& vm : r.vms) EXPECT_GT(vm.nic_packets, 100u) << name << " " << vm.name;
+    uint64_t to_wire = 0;
+    for (size_t q = 0; q < c.nic_queues && q < r.per_queue.size(); ++q) to_wire += r.per_queue[q].tx_frames;
+    EXPECT_EQ(to_wire, 0u) << name;
+    // The process's core worked for it.
+    ASSERT_LT(*c.host_app, r.per_core_s.size());
+    double busy = 0;
+    for (int i = 0; i < models::kCpuCategories; ++i) {
+      if (static_cast<models::CpuCategory>(i) != models::CpuCategory::kIdle) busy += r.per_core_s[*c.host_app][i];
+    }
+    EXPECT_GT(busy, 0.0) << name;
+    const models::PathGraph g = models::build_path_graph(c);
+    std::set<std::string> places;
+    for (auto [it, end] = boost::vertices(g); it != end; ++it) places.insert(g[*it].name);
+    EXPECT_TRUE(places.count("host process: application")) << name;
+    EXPECT_TRUE(places.count("web0: application")) << name;
+    EXPECT_NO_THROW(models::check_path_graph(g)) << name;
+    EXPECT_EQ(models::run_path(c).fingerprint, r.fingerprint) << name;
+  }
+}
+
 }  // namespace
 }  // namespace viosim::scenarios
