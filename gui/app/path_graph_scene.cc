@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/net/path_places.h"
+
 namespace viosim::gui {
 namespace {
 
@@ -134,7 +136,8 @@ void PathGraphScene::set_journey(const explain::Journey& journey) {
       const QRectF band(-kBandPad, y - kBandPad / 2, next_x - kColumnGap + 2 * kBandPad, bottom - y + kBandPad);
       bands_[g] = addRect(band, QPen(Qt::NoPen), QBrush(g.empty() ? kHostBand : kVmBand));
       bands_[g]->setZValue(-1);
-      auto* name = addSimpleText(QString::fromStdString(g.empty() ? "host" : "VM " + g));
+      const std::string title = g.empty() ? "host" : g == models::place::kHostProcess ? g : "VM " + g;
+      auto* name = addSimpleText(QString::fromStdString(title));
       QFont bold = name->font();
       bold.setBold(true);
       name->setFont(bold);

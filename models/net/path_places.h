@@ -38,6 +38,10 @@ inline constexpr char kWire[] = "wire";        // host to peer
 inline constexpr char kWireIn[] = "wire in";   // peer to host
 inline constexpr char kPeer[] = "peer";
 
+// The owner of the places of the host process (flows with a `host` end):
+// "host process: application", as a VM's carry the VM's name.
+inline constexpr char kHostProcess[] = "host process";
+
 // The host's own places, which every VM on it shares.
 inline bool host_place(std::string_view place) {
   return place == kHostNic || place == kWire || place == kWireIn || place == kPeer || place == kSoftirq ||

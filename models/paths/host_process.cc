@@ -8,8 +8,6 @@ namespace viosim::models {
 
 using namespace place;
 
-inline constexpr char kHostProcess[] = "host process";
-
 Assembly::HostProcess::HostProcess(Assembly& h, uint32_t core) : host(h) {
   // The first VM's guest settings stand for the host's stack: the same
   // kernel code, costs from the same profile.

@@ -186,7 +186,7 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
     for (Hop& hop : journey.hops) {
       const bool sender = d.crossed && hop.at < *d.crossed;
       std::string owner = f.vm_to_vm() && sender ? from : to;
-      if (f.host_end && (d.to_guest ? sender : (d.crossed && !sender))) owner = "host process";
+      if (f.host_end && (d.to_guest ? sender : (d.crossed && !sender))) owner = models::place::kHostProcess;
       hop.place = models::place::in_vm(owner, hop.place);
     }
   }
