@@ -48,6 +48,18 @@ struct FlowResults {
   }
 };
 
+// The OVS kernel datapath over a run's window (at namespace scope: clang
+// cannot default-construct a nested struct with member initializers inside
+// std::optional while its enclosing class is being defined).
+struct OvsKernelResults {
+  uint64_t hits = 0;          // frames switched on a megaflow hit, in the window
+  uint64_t upcalls = 0;       // frames that missed, in the window
+  uint64_t upcall_drops = 0;  // of those, lost on a full handler socket
+  uint64_t installed = 0;     // megaflows the handler installed, in the window
+  uint64_t megaflows = 0;     // in the table at the end
+  double handler_busy = 0;    // share of the window the handler thread ran
+};
+
 struct PathResults {
   std::string backend;
   bool round_trip = false;     // latency is request-to-response at the client
@@ -110,14 +122,7 @@ struct PathResults {
   };
   std::vector<SwitchPmd> switch_pmds;
   // The OVS kernel datapath (tap-based VMs with host.kernel_switch OVS).
-  struct OvsKernel {
-    uint64_t hits = 0;          // frames switched on a megaflow hit, in the window
-    uint64_t upcalls = 0;       // frames that missed, in the window
-    uint64_t upcall_drops = 0;  // of those, lost on a full handler socket
-    uint64_t installed = 0;     // megaflows the handler installed, in the window
-    uint64_t megaflows = 0;     // in the table at the end
-    double handler_busy = 0;    // share of the window the handler thread ran
-  };
+  using OvsKernel = OvsKernelResults;
   std::optional<OvsKernel> ovs_kernel;
   double busy_cycles = 0;      // non-idle cycles over all cores
   // Mean one-way journey per hop (FlowStats::hop_name), by direction.
