@@ -3,6 +3,7 @@
 #include "sim-core/calendar_queue.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace viosim::core {
 
@@ -128,6 +129,22 @@ void CalendarQueue::resize(size_t buckets) {
   mask_ = buckets - 1;
   for (const EventEntry& e : all) buckets_[bucket_of(e.time.ps())].items.push_back(e);
   if (!all.empty()) move_window_to(all.front().time.ps());
+}
+
+void CalendarQueue::remove_cancelled(CancelSet& cancelled) {
+  for (Bucket& b : buckets_) {
+    // Each bucket stays sorted: the kept entries keep their order.
+    const auto first = b.items.begin() + static_cast<std::ptrdiff_t>(b.head);
+    const auto last =
+        std::remove_if(first, b.items.end(), [&](const EventEntry& e) { return cancelled.erase(e.order); });
+    size_ -= static_cast<size_t>(b.items.end() - last);
+    b.items.erase(last, b.items.end());
+    if (b.empty()) {
+      b.items.clear();
+      b.head = 0;
+    }
+  }
+  if (cancelled.size() != 0) throw std::logic_error("a cancelled event was not in the calendar queue");
 }
 
 }  // namespace viosim::core

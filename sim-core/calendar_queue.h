@@ -20,6 +20,7 @@ class CalendarQueue final : public EventQueue {
   bool pop_not_after(Time limit, EventEntry& out) override;
   size_t size() const override { return size_; }
   std::string_view name() const override { return "calendar"; }
+  void remove_cancelled(CancelSet& cancelled) override;
 
  private:
   // The width is a power of two, so the bucket is a shift, not a division.

@@ -24,13 +24,8 @@ bool CancelSet::contains(uint64_t key) const {
   }
 }
 
-bool CancelSet::erase(uint64_t key) {
+void CancelSet::erase_at(size_t i) {
   const size_t mask = slots_.size() - 1;
-  size_t i = home(key);
-  while (slots_[i] != key) {
-    if (slots_[i] == kEmpty) return false;
-    i = (i + 1) & mask;
-  }
   // Backward shift: pull later members of the probe run into the gap.
   for (size_t j = (i + 1) & mask; slots_[j] != kEmpty; j = (j + 1) & mask) {
     const size_t h = home(slots_[j]);
@@ -43,7 +38,6 @@ bool CancelSet::erase(uint64_t key) {
   }
   slots_[i] = kEmpty;
   --size_;
-  return true;
 }
 
 void CancelSet::grow() {

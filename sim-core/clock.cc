@@ -21,7 +21,7 @@ Clock::Clock(uint64_t hz) : hz_(hz) {
   if (hz == 0) throw std::invalid_argument("a clock needs a frequency above 0 Hz");
 }
 
-Duration Clock::to_duration(Cycles c) const {
+Duration Clock::to_duration_wide(Cycles c) const {
   return Duration::from_ps(rounded_quotient(static_cast<__int128>(c.count()) * kPsPerSecond, hz_));
 }
 

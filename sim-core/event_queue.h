@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim-core/cancel_set.h"
 #include "sim-core/event.h"
 
 namespace viosim::core {
@@ -21,6 +22,10 @@ class EventQueue {
   // Removes and returns the earliest entry if it is at or before `limit`.
   virtual bool pop_not_after(Time limit, EventEntry& out) = 0;
   virtual size_t size() const = 0;
+  // Drops every queued entry whose order is in `cancelled` and empties the
+  // set (every member must be queued). The pop order of the rest is
+  // unchanged: it follows from their unique (time, order) keys alone.
+  virtual void remove_cancelled(CancelSet& cancelled) = 0;
   virtual std::string_view name() const = 0;
   bool empty() const { return size() == 0; }
 };

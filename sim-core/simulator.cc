@@ -40,7 +40,15 @@ bool Simulator::is_pending(const EventHandle& h) const {
 
 bool Simulator::cancel(const EventHandle& h) {
   if (!is_pending(h)) return false;
-  return cancelled_.insert(h.order);
+  if (!cancelled_.insert(h.order)) return false;
+  // Cancelled entries wait in the set until their time comes; a timer
+  // re-armed far ahead again and again would let them outnumber the live
+  // ones and deepen every push and pop. Once they do, they go in one pass
+  // (amortised: at least as many cancels as live entries since the last).
+  if (cancelled_.size() >= kPurgeAtLeast && 2 * cancelled_.size() > queue_->size()) {
+    queue_->remove_cancelled(cancelled_);
+  }
+  return true;
 }
 
 void Simulator::initialize() {

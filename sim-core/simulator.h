@@ -39,6 +39,10 @@ enum class RunStatus {
 
 class Simulator {
  public:
+  // Cancelled entries wait in the pending-event set until a purge, which
+  // runs once they number at least this many and outnumber the live ones.
+  static constexpr size_t kPurgeAtLeast = 32;
+
   explicit Simulator(SimulatorOptions options = {});
   ~Simulator();
   Simulator(const Simulator&) = delete;
@@ -77,6 +81,10 @@ class Simulator {
 
   uint64_t events_executed() const { return executed_; }
   size_t pending_events() const { return queue_->size() - cancelled_.size(); }
+  // What the pending-event set holds: the pending events and the cancelled
+  // ones not yet dropped (never more than the pending ones plus
+  // kPurgeAtLeast).
+  size_t queued_entries() const { return queue_->size(); }
   const Fingerprint& fingerprint() const { return fingerprint_; }
   std::string_view queue_name() const { return queue_->name(); }
 

@@ -29,6 +29,19 @@ TEST(Clock, RoundTripsWithinHalfACycle) {
   }
 }
 
+// Short conversions take a 64-bit path; it must round exactly as the
+// 128-bit one does on both sides of where it stops.
+TEST(Clock, NarrowAndWideConversionsAgree) {
+  for (uint64_t hz : {uint64_t{1}, uint64_t{3}, uint64_t{2'100'000'000}, uint64_t{2'900'000'001},
+                      uint64_t{18'000'000'000'000'000'000u}}) {
+    const Clock c(hz);
+    for (int64_t n : {int64_t{0}, int64_t{1}, int64_t{8'999'999}, int64_t{9'000'000}, int64_t{9'000'001}}) {
+      const unsigned __int128 num = static_cast<unsigned __int128>(n) * 1'000'000'000'000u + hz / 2;
+      EXPECT_EQ(c.to_duration(Cycles(n)).ps(), static_cast<int64_t>(num / hz)) << hz << " Hz, " << n << " cycles";
+    }
+  }
+}
+
 TEST(Clock, RejectsZeroAndOverflow) {
   EXPECT_THROW(Clock(0), std::invalid_argument);
   const Clock slow(1);  // 1 Hz: a cycle is 1e12 ps

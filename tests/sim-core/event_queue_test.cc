@@ -128,6 +128,48 @@ TYPED_TEST(EventQueueTest, LongRandomScheduleMatchesReference) {
   EXPECT_TRUE(this->queue_.empty());
 }
 
+TYPED_TEST(EventQueueTest, RemoveCancelledKeepsTheOrderOfTheRest) {
+  Rng rng(31);
+  std::set<std::pair<int64_t, uint64_t>> kept;
+  CancelSet cancelled;
+  for (uint64_t seq = 1; seq <= 2000; ++seq) {
+    // Clustered times, so that buckets and heap levels hold ties.
+    const EventEntry e = this->entry(static_cast<int64_t>(rng.below(50)) * 1000, seq);
+    this->queue_.push(e);
+    if (rng.below(3) == 0) {
+      cancelled.insert(e.order);
+    } else {
+      kept.insert({e.time.ps(), e.order});
+    }
+  }
+  // Pop a few first, so that the calendar's heads are not at the start.
+  EventEntry e;
+  for (int k = 0; k < 40; ++k) {
+    ASSERT_TRUE(this->queue_.pop_not_after(Time::max(), e));
+    if (!cancelled.erase(e.order)) {
+      ASSERT_EQ(std::make_pair(e.time.ps(), e.order), *kept.begin());
+      kept.erase(kept.begin());
+    }
+  }
+  this->queue_.remove_cancelled(cancelled);
+  EXPECT_EQ(cancelled.size(), 0u);
+  ASSERT_EQ(this->queue_.size(), kept.size());
+  this->queue_.push(this->entry(49'000, 5000));  // still a working queue
+  kept.insert({49'000, make_order(0, 5000)});
+  for (const auto& key : kept) {
+    ASSERT_TRUE(this->queue_.pop_not_after(Time::max(), e));
+    ASSERT_EQ(std::make_pair(e.time.ps(), e.order), key);
+  }
+  EXPECT_TRUE(this->queue_.empty());
+}
+
+TYPED_TEST(EventQueueTest, RemoveCancelledRefusesAnEntryItDoesNotHold) {
+  this->queue_.push(this->entry(10, 1));
+  CancelSet cancelled;
+  cancelled.insert(make_order(0, 99));
+  EXPECT_THROW(this->queue_.remove_cancelled(cancelled), std::logic_error);
+}
+
 TEST(EventQueueFactory, NamesAndKinds) {
   for (QueueKind k : all_queue_kinds()) {
     QueueKind parsed{};

@@ -147,6 +147,43 @@ TEST_P(SimulatorTest, RunUntilOnAnEmptySimulatorAdvancesTheClock) {
   EXPECT_EQ(sim.now(), Time::zero() + Microseconds(3));
 }
 
+// A timer moved ahead again and again (a scheduler tick re-armed at every
+// switch) leaves a cancelled entry behind each time: they are dropped once
+// they outnumber the live events, and the live ones still run in order.
+class Rearmer final : public EventTarget {
+ public:
+  explicit Rearmer(Simulator& sim) : EventTarget(sim), sim_(sim) {}
+  void on_event(uint64_t arg) override {
+    ran.push_back(arg);
+    if (arg >= 1000) return;  // the far timer itself
+    sim_.cancel(timer);
+    timer = sim_.schedule_at(sim_.now() + Milliseconds(4), *this, 1000 + arg);
+    most_queued = std::max(most_queued, sim_.queued_entries());
+    if (arg + 1 < 1000) sim_.schedule_after(Microseconds(1), *this, arg + 1);
+  }
+  EventHandle timer;
+  std::vector<uint64_t> ran;
+  size_t most_queued = 0;
+
+ private:
+  Simulator& sim_;
+};
+
+TEST_P(SimulatorTest, CancelledEntriesAreDroppedOnceTheyOutnumberTheLive) {
+  Simulator sim(options());
+  Rearmer r(sim);
+  sim.schedule_at(Time::zero(), r, 0);
+  sim.run();
+  // Two live events at most (the next step and the timer), so the set
+  // never holds more than the purge threshold and a few besides.
+  EXPECT_LE(r.most_queued, Simulator::kPurgeAtLeast + 2);
+  std::vector<uint64_t> expected;
+  for (uint64_t k = 0; k < 1000; ++k) expected.push_back(k);
+  expected.push_back(1999);  // only the last timer survived its re-arming
+  EXPECT_EQ(r.ran, expected);
+  EXPECT_EQ(sim.queued_entries(), 0u);
+}
+
 // Random scheduling from inside events, with random cancellations; the
 // execution order must equal the sorted order of the surviving keys.
 class Spawner final : public EventTarget {

@@ -1,0 +1,31 @@
+// Removing cancelled entries from the quad heap in one pass.
+#include "sim-core/quad_heap.h"
+
+#include <stdexcept>
+
+namespace viosim::core {
+
+void QuadHeap::remove_cancelled(CancelSet& cancelled) {
+  EventEntry* h = nodes();
+  size_t kept = 0;
+  for (size_t i = 0; i < size_; ++i) {
+    if (!cancelled.erase(h[i].order)) h[kept++] = h[i];
+  }
+  if (cancelled.size() != 0) throw std::logic_error("a cancelled event was not in the quad heap");
+  size_ = kept;
+  // Floyd's heap construction: sift every parent down, the last first.
+  if (kept < 2) return;
+  for (size_t i = (kept - 2) / 4 + 1; i-- > 0;) {
+    const EventEntry moving = h[i];
+    size_t hole = i;
+    for (size_t first = 4 * hole + 1; first < kept; first = 4 * hole + 1) {
+      const size_t best = earliest_child(first, kept);
+      if (!earlier(h[best], moving)) break;
+      h[hole] = h[best];
+      hole = best;
+    }
+    h[hole] = moving;
+  }
+}
+
+}  // namespace viosim::core
