@@ -137,6 +137,13 @@ void HostThread::syscall(Syscall s, core::Cycles extra, Continuation k) {
   run(c.syscall_base + c.syscall_work[static_cast<size_t>(s)] + extra, CpuCategory::kHostKernel, std::move(k));
 }
 
+core::Cycles HostThread::account_syscalls(Syscall s, uint32_t n) {
+  syscalls_.add(n);
+  syscalls_by_kind_[static_cast<size_t>(s)] += n;
+  const CpuCosts& c = core_->costs();
+  return (c.syscall_base + c.syscall_work[static_cast<size_t>(s)]) * int64_t{n};
+}
+
 void HostThread::signal(EventFd& fd, Continuation k) {
   syscall(Syscall::kEventfdWrite, std::move(k));
   pending_signal_ = &fd;  // signalled when the write completes

@@ -59,6 +59,10 @@ class HostThread final : public core::Component, public EventFdListener {
   void syscall(Syscall s, Continuation k) { syscall(s, core::Cycles(0), std::move(k)); }
   // A system call with `extra` cycles of work beyond the kind's own.
   void syscall(Syscall s, core::Cycles extra, Continuation k);
+  // Counts `n` system calls of kind `s` made within the step about to be run
+  // (a loop of recvmsg in one step, say) and returns their cycles, for the
+  // caller to add to that step.
+  core::Cycles account_syscalls(Syscall s, uint32_t n);
   // eventfd write (a system call), then the listeners' inline work (irqfd
   // injection) charged to KVM on this thread.
   void signal(EventFd& fd, Continuation k);

@@ -14,7 +14,7 @@ const core::ComponentSpec& KernelSwitch::model_spec() {
           "the host kernel's switch of the taps: the Linux bridge, or OVS's kernel datapath with megaflows and "
           "upcalls to a handler thread",
       .params = {{"max_idle_ms", core::Unit::kMilliseconds, "10000", "a megaflow unused this long is deleted"},
-                 {"upcall_buffer_bytes", core::Unit::kBytes, "212992", "the handler socket's receive buffer"},
+                 {"upcall_buffer_bytes", core::Unit::kBytes, "2097152", "the handler socket's receive buffer"},
                  {"handler_batch", core::Unit::kPackets, "64", "upcalls a handler reads at a time"}},
       .ports = {},
       .stats = {
@@ -55,10 +55,13 @@ uint64_t KernelSwitch::key(uint32_t packet, uint32_t port) const {
 core::Cycles KernelSwitch::receive_ovs(uint32_t packet, uint32_t port) {
   if (packet >= missed_.size()) missed_.resize(packet + 1, 0);
   auto it = megaflows_.find(key(packet, port));
-  if (it != megaflows_.end() && now() - it->second <= config_.max_idle) {
-    it->second = now();
-    missed_[packet] = 0;
-    return config_.ovs_packet + output_cost(packet, port);
+  if (it != megaflows_.end()) {
+    if (now() - it->second <= config_.max_idle) {
+      it->second = now();
+      missed_[packet] = 0;
+      return config_.ovs_packet + output_cost(packet, port);
+    }
+    megaflows_.erase(it);  // idle past max-idle: the revalidators deleted it
   }
   missed_[packet] = 1;
   return config_.ovs_packet + config_.ovs_upcall;
@@ -73,7 +76,11 @@ void KernelSwitch::forward_ovs(uint32_t packet, uint32_t port, HostThread& by) {
   missed_[packet] = 0;
   ++upcalls_;
   const uint64_t truesize = uint64_t{(*pool_)[packet].bytes} + config_.upcall_overhead_bytes;
-  if (socket_bytes_ + truesize > config_.upcall_buffer_bytes) {
+  // netlink_attachskb refuses once the queued bytes exceed the buffer (the
+  // last one admitted may overshoot it), and from that overrun on until the
+  // handler has read the socket empty.
+  if (congested_ || socket_bytes_ > config_.upcall_buffer_bytes) {
+    congested_ = true;
     ++upcall_drops_;  // netlink_unicast: ENOBUFS, the datapath counts it lost
     pool_->drop(packet, DropPlace::kUpcall);
     return;
@@ -92,8 +99,11 @@ void KernelSwitch::handler_loop() {
   handle_batch();
 }
 
-// recv_upcalls: up to a batch from the socket, each translated and its
-// megaflow put; then every frame executed (output in this system call).
+// recv_upcalls: up to a batch from the socket (a recvmsg each), each
+// translated and its megaflow put; then the puts and every frame's execute
+// go down in one netlink transaction (a sendmsg), the outputs running in it.
+// The translation is ovs-vswitchd's userspace work, charged to host_kernel
+// with the rest: the CPU categories have no host-userspace row.
 void KernelSwitch::handle_batch() {
   batch_.clear();
   core::Cycles cost{0};
@@ -104,8 +114,12 @@ void KernelSwitch::handle_batch() {
     batch_.push_back(u);
     cost = cost + config_.handler_upcall + config_.handler_execute + output_cost(u.packet, u.port);
   }
+  if (socket_.empty()) congested_ = false;  // netlink_rcv_wake
+  cost = cost + handler_->account_syscalls(Syscall::kRecvmsg, static_cast<uint32_t>(batch_.size())) +
+         handler_->account_syscalls(Syscall::kSendmsg, 1);
   handler_->run(cost, CpuCategory::kHostKernel, [this] {
     for (const Upcall& u : batch_) {
+      // A second upcall of a flow in one batch finds it put (EEXIST).
       auto [it, added] = megaflows_.try_emplace(key(u.packet, u.port), now());
       if (added) {
         ++installed_;
@@ -120,6 +134,14 @@ void KernelSwitch::handle_batch() {
     }
     handler_loop();
   });
+}
+
+size_t KernelSwitch::megaflows() const {
+  size_t live = 0;
+  for (const auto& [key, used] : megaflows_) {
+    if (now() - used <= config_.max_idle) ++live;
+  }
+  return live;
 }
 
 }  // namespace viosim::models

@@ -14,7 +14,9 @@
 // re-injects the frame (OVS_PACKET_CMD_EXECUTE), whose output then runs in
 // the handler's system call. Until the megaflow is installed, each frame of
 // that flow misses too. A megaflow idle longer than max-idle is gone (the
-// revalidators delete it) and the next frame misses again.
+// revalidators delete it) and the next frame misses again. A socket that
+// overran stays congested, refusing every upcall, until the handler has
+// read it empty (netlink_overrun / netlink_rcv_wake).
 #pragma once
 
 #include <cstdint>
@@ -43,13 +45,15 @@ struct KernelSwitchConfig {
   core::Cycles bridge_packet{700};                       // br_handle_frame: learn, FDB lookup, forward
   core::Cycles ovs_packet{900};                          // flow key, mask cache, megaflow lookup, actions
   core::Cycles ovs_upcall{4'500};                        // queue_userspace_packet: copy into a netlink message
-  core::Cycles handler_upcall{75'000};                   // the handler: recvmsg share, xlate, flow put
+  core::Cycles handler_upcall{75'000};                   // the handler: xlate and flow put (its recvmsg apart)
   core::Cycles handler_execute{6'000};                   // OVS_PACKET_CMD_EXECUTE: the frame back into the datapath
   core::Duration max_idle = core::Milliseconds(10'000);  // other_config:max-idle
-  // The handler socket's receive buffer (net.core.rmem_default) and what
-  // one upcall takes of it beyond the frame: the flow key attributes, the
-  // netlink headers and the skb's own size (truesize).
-  uint32_t upcall_buffer_bytes = 212'992;
+  // The handler socket's receive buffer and what one upcall takes of it
+  // beyond the frame: the flow key attributes, the netlink headers and the
+  // skb's own size (truesize). ovs-vswitchd asks for 1 MiB with
+  // SO_RCVBUFFORCE (lib/netlink-socket.c, nl_sock_create), which the
+  // kernel doubles.
+  uint32_t upcall_buffer_bytes = 2'097'152;
   uint32_t upcall_overhead_bytes = 832;
   uint32_t handler_batch = 64;  // UPCALL_MAX_BATCH
 };
@@ -95,7 +99,8 @@ class KernelSwitch final : public core::Component {
   uint64_t upcall_drops() const { return upcall_drops_.value(); }
   uint64_t megaflows_installed() const { return installed_.value(); }
   uint64_t hits() const { return hits_.value(); }
-  size_t megaflows() const { return megaflows_.size(); }
+  // Megaflows in the table now: used within max-idle.
+  size_t megaflows() const;
   const HostThread* handler() const { return handler_; }
 
  private:
@@ -128,6 +133,7 @@ class KernelSwitch final : public core::Component {
   std::vector<uint8_t> missed_;                         // by packet id: its receive missed
   std::deque<Upcall> socket_;                           // the handler's netlink socket
   uint64_t socket_bytes_ = 0;
+  bool congested_ = false;  // overran: refuses upcalls until read empty
   std::vector<Upcall> batch_;
   bool handler_busy_ = false;
   core::Counter hits_{this, "hits"};
