@@ -29,7 +29,6 @@ class MultiQueueRx final : public core::Component {
   void receive(uint32_t packet);
   size_t queues() const { return queues_.size(); }
   HostNicRx& queue(size_t i) { return *queues_[i]; }
-  uint32_t queue_of(uint32_t flow, uint32_t conn) const { return steering_.of(flow, conn); }
 
  private:
   PacketPool* pool_;

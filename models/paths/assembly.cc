@@ -84,6 +84,11 @@ void Assembly::hop(const std::string& from, const std::string& from_where, const
   boost::add_edge(a, z, PathEdge{how}, graph);
 }
 
+bool Assembly::kernel_sent(uint32_t packet) {
+  if (config.flows[pool[packet].flow].host_end) return false;  // the host process: not through the NIC
+  return source(packet).tap_steering != nullptr;
+}
+
 Core& Assembly::core(uint32_t i) {
   if (i >= cores.size()) throw std::invalid_argument("core " + std::to_string(i) + " does not exist");
   return *cores[i];
@@ -100,7 +105,7 @@ void Assembly::build_host() {
     cores.push_back(std::make_unique<Core>(sim, "core" + std::to_string(i), nullptr, c.cpu, i));
   }
   to_peer = std::make_unique<Wire>(sim, "wire_out", nullptr, c.wire, pool, [this](uint32_t p) {
-    if (tx_completion) tx_completion(pool[p]);
+    if (tx_completion && kernel_sent(p)) tx_completion(pool[p]);
     peer->receive(p);
   });
   hop(kHostNic, "device", kWire, "wire", "DMA + serialisation at " + gbps(c.wire.line_rate_bps));

@@ -180,6 +180,17 @@ struct Assembly {
     if (p.kind == PacketKind::kResponse) return vms[f.vm + p.conn % f.copies].get();
     return vms[f.dst_vm + p.conn % f.dst_copies].get();
   }
+  // The VM a packet leaving a VM comes from.
+  VmAssembly& source(uint32_t packet) {
+    const Packet& p = pool[packet];
+    const FlowConfig& f = config.flows[p.flow];
+    if (f.vm_to_vm() && p.kind == PacketKind::kResponse) return *vms[f.dst_vm + p.conn % f.dst_copies];
+    return *vms[f.vm + p.conn % f.copies];
+  }
+  // Whether the host kernel transmitted a frame leaving a VM (through the
+  // bridge or OVS to the host NIC): its TX completion is the kernel
+  // driver's to clean. A VF's and a DPDK port's are not.
+  bool kernel_sent(uint32_t packet);
   // The VM a packet arriving at the host is for.
   VmAssembly& vm_of(uint32_t packet) {
     VmAssembly* vm = destination(packet);
@@ -211,6 +222,7 @@ struct Assembly {
   // DPDK).
   void nic_out(uint32_t packet) {
     if (VmAssembly* to = destination(packet)) {
+      if (tx_completion && kernel_sent(packet)) tx_completion(pool[packet]);  // sent, turned around in the NIC
       cross(packet);
       to->from_wire(packet);
       return;

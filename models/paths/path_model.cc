@@ -25,6 +25,7 @@ PathResults collect(Assembly& t, double wall_s) {
   r.wall_s = wall_s;
   r.events = t.sim.events_executed();
   r.fingerprint = t.sim.fingerprint().hex();
+  r.wire_frames = t.to_peer->frames();
   for (size_t i = 0; i < t.flows.size(); ++i) {
     const FlowStats* f = t.flows[i].get();
     FlowResults& fr = r.flows.emplace_back();

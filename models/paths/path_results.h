@@ -73,6 +73,7 @@ struct PathResults {
   uint64_t app_bytes = 0;
   uint64_t nic_packets = 0;    // packets through the virtual NIC, both directions
   uint64_t drops = 0;
+  uint64_t wire_frames = 0;    // frames the host put on the wire to the external peer
   core::Histogram latency;     // picoseconds, every flow pooled (see `flows` for each)
   std::vector<FlowResults> flows;  // in the scenario's order
 

@@ -60,14 +60,18 @@ struct FlowConfig {
   core::Duration think_time;
 };
 
-// The 4-tuple of a packet of connection `conn` as it arrives at the host
-// from the wire: the flow's own when the external peer is its source,
-// reversed when the peer answers a client in the VM.
-inline FlowTuple arriving_tuple(const FlowConfig& f, uint32_t conn) {
+// The 4-tuple of a packet of connection `conn`: as the flow's source sends
+// it (each VM end's address that of its copy), reversed for a response.
+inline FlowTuple packet_tuple(const FlowConfig& f, uint32_t conn, bool response) {
   FlowTuple t = f.tuple;
   t.src_port = static_cast<uint16_t>(t.src_port + conn);
-  (f.from_guest ? t.src_ip : t.dst_ip) += conn % f.copies;  // the copy's own address
-  if (f.from_guest) {
+  if (f.vm_to_vm()) {
+    t.src_ip += conn % f.copies;
+    t.dst_ip += conn % f.dst_copies;
+  } else {
+    (f.from_guest ? t.src_ip : t.dst_ip) += conn % f.copies;
+  }
+  if (response) {
     std::swap(t.src_ip, t.dst_ip);
     std::swap(t.src_port, t.dst_port);
   }

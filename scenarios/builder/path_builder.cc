@@ -201,6 +201,15 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
   // j those that are j mod N), the rate and the requests in flight.
   const uint32_t n = slots.copies;
   m.connections = f.connections() * n;
+  if (m.vm_to_vm() && m.connections < m.dst_copies) {
+    // Connection c goes to copy c mod dst_copies: some copies would get
+    // nothing, silently.
+    throw NotModelled(path + ".connections",
+                      "flow \"" + f.name() + "\": its " + std::to_string(m.connections) + " connection(s) reach only " +
+                          std::to_string(m.connections) + " of the " + std::to_string(m.dst_copies) + " copies of vm \"" +
+                          f.dst() + "\" (connection c goes to copy c mod " + std::to_string(m.dst_copies) +
+                          "); give it at least " + std::to_string((m.dst_copies + n - 1) / n) + " connections");
+  }
   if (f.has_request_response()) {
     const auto& rr = f.request_response();
     m.pattern = models::FlowConfig::Pattern::kRequestResponse;
