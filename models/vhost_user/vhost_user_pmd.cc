@@ -114,8 +114,8 @@ void VhostUserPmd::poll_next() {
     pass();  // the rest of this pass's looks are owed by the next
     return;
   }
-  // Nothing anywhere: pay the looks owed from the last busy pass, spin
-  // until a queue gets work, then one empty pass finds it.
+  // Nothing anywhere: pay the looks owed from the last busy pass, then
+  // spin (this pass's looks are the spin's first) until a queue gets work.
   pending_ = core::Cycles(0);
   if (carried_ > core::Cycles(0)) {
     pmd_->run(carried_, CpuCategory::kPmd, [this] { spin(); });
@@ -124,7 +124,21 @@ void VhostUserPmd::poll_next() {
   spin();
 }
 
+bool VhostUserPmd::any_work() const {
+  for (const Rxq& q : rxqs_) {
+    if (q.nic != nullptr ? !q.nic->empty() : q.port->queues[q.queue].rings->tx.avail_pending() != 0) return true;
+  }
+  return false;
+}
+
 void VhostUserPmd::spin() {
+  // Work that came while the owed looks ran (a poke then finds no spin to
+  // end): the loop goes round again instead.
+  if (any_work()) {
+    pass();
+    return;
+  }
+  ++empty_passes_;  // the pass that found nothing
   // What the spin adds to the PMD's polling time is time on its core: a
   // PMD preempted by a thread sharing that core does not poll meanwhile.
   spin_start_ = now();
@@ -137,7 +151,9 @@ void VhostUserPmd::spin() {
       const core::Duration pass_time = pmd_->core().clock().to_duration(empty_pass());
       if (pass_time > core::Duration::zero()) empty_passes_ += static_cast<uint64_t>(spun.ps() / pass_time.ps());
     }
-    pmd_->run(empty_pass(), CpuCategory::kPmd, [this] { pass(); });
+    // The loop goes on from the top: the looks up to the queue with work
+    // are that pass's, paid with its burst.
+    pass();
   });
 }
 
@@ -157,6 +173,7 @@ VhostUserPmd::Output& VhostUserPmd::output_for(const VhostUserPort* port) {
 // of the ports it goes to filled as far as they have buffers.
 void VhostUserPmd::take_burst(const Rxq& q) {
   const PmdCosts& c = config_.costs;
+  if (!found_) ++busy_passes_;
   found_ = true;
   burst_from_ = &q;
   burst_.clear();
@@ -184,8 +201,10 @@ void VhostUserPmd::take_burst(const Rxq& q) {
   for (uint32_t p : burst_) output_for(route_(p)).packets.push_back(p);
   // Each output batch: the physical port's descriptors, or
   // rte_vhost_enqueue_burst into the guest's RX ring with buffers for as
-  // many as it has, retrying a full ring (the guest cannot refill
-  // meanwhile, so what is enqueued is a prefix).
+  // many as it has. netdev_dpdk_vhost_send retries what is left only after
+  // an attempt that enqueued some, and stops at one that enqueued none
+  // (the guest cannot refill meanwhile, so the retry after a partial
+  // enqueue is the one that finds none): what is enqueued is a prefix.
   uint32_t token = 0;
   for (size_t i = 0; i < used_outputs_; ++i) {
     Output& o = outputs_[i];
@@ -194,25 +213,26 @@ void VhostUserPmd::take_burst(const Rxq& q) {
       continue;
     }
     VirtioQueuePair& ring = rx_ring(*o.port);
-    uint32_t retries = 0;
-    while (o.tokens.size() < o.packets.size()) {
-      if (ring.rx.pop(token)) {
+    for (uint32_t attempt = 0; o.tokens.size() < o.packets.size(); ++attempt) {
+      const size_t before = o.tokens.size();
+      while (o.tokens.size() < o.packets.size() && ring.rx.pop(token)) {
         const uint32_t p = o.packets[o.tokens.size()];
         o.tokens.push_back(token);
         trace_copy(*pmd_, (*pool_)[p], "into the guest's RX buffer");
         cost = cost + c.enqueue_packet + copy(p);
-        continue;
       }
-      if (retries == config_.enqueue_retries) break;
-      ++retries;
-      cost = cost + c.poll_queue;  // each retry looks at the ring again
+      if (o.tokens.size() == o.packets.size()) break;
+      if (o.tokens.size() == before) {
+        cost = cost + c.poll_queue;  // an attempt that found no buffer: no retry
+        break;
+      }
+      if (attempt == config_.enqueue_retries) break;
     }
   }
   pmd_->run(cost, CpuCategory::kPmd, [this] { finish_burst(); });
 }
 
 void VhostUserPmd::finish_burst() {
-  ++busy_passes_;
   calls_due_.clear();
   const Rxq& q = *burst_from_;
   if (q.port != nullptr) {

@@ -5,12 +5,13 @@
 // of at most 32; each packet is classified (the datapath lookup) and sent
 // out of its port: the physical port, or a vhost-user port, whose guest RX
 // ring this PMD's transmit queue maps to (a full ring is retried up to 8
-// times, then the rest is dropped). Output is flushed after each burst
-// (tx-flush-interval 0). Guest kicks stay disabled for good (no TX exits);
+// times after an enqueue that got some in, then the rest is dropped).
+// Output is flushed after each burst (tx-flush-interval 0). Guest kicks stay disabled for good (no TX exits);
 // a guest interrupt is an eventfd_write on the call fd (a system call, the
 // irqfd injection inline) only when the event index asks for one. Empty
 // polls are modelled by what they find: a pass over the queues that finds
-// nothing spins until a queue gets work, then pays one empty pass.
+// nothing spins until a queue gets work, and the pass then starting pays
+// its looks up to that queue.
 // (lib/dpif-netdev.c pmd_thread_main, dp_netdev_process_rxq_port;
 // reference/mechanisms.md 13.)
 #pragma once
@@ -101,6 +102,7 @@ class VhostUserPmd final : public core::Component {
   void pass();
   void poll_next();
   void spin();
+  bool any_work() const;
   void take_burst(const Rxq& q);
   void finish_burst();
   void notify_then(size_t next, Continuation k);

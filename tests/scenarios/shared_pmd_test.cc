@@ -85,6 +85,14 @@ TEST(SharedPmd, EveryVhostUserVmIsServedByTheHostsPmds) {
       EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << f.name;
       EXPECT_EQ(f.drops(), 0u) << f.name;
     }
+    // The probe is not starved behind the load: its four connections each
+    // go round in about 20 us (a PMD that slept through a wake-up would
+    // leave one waiting for the next load packet, 50 us later).
+    ASSERT_EQ(r.flows[0].name, "probe");
+    EXPECT_GT(double(r.flows[0].packets), 4 * r.window_s / 25e-6) << assign;
+    EXPECT_LT(r.flows[0].latency.percentile(0.999), 30e6) << assign;  // ps
+    // At a fifth busy, most passes find nothing.
+    for (const auto& pmd : r.switch_pmds) EXPECT_GT(pmd.empty_poll_share, 0.9) << assign;
     // No vCPU went to a PMD core.
     for (const auto& vm : r.vms) {
       for (uint32_t core : vm.vcpu_cores) EXPECT_TRUE(core != 30 && core != 31) << vm.name;
