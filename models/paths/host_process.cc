@@ -40,7 +40,9 @@ Assembly::HostProcess::HostProcess(Assembly& h, uint32_t core) : host(h) {
 
 void Assembly::HostProcess::xmit(uint32_t packet, bool, Continuation k) {
   host.cross(packet);  // on its way into a VM, timed from here as from the wire
-  vcpu->guest(host.kernel_switch->receive(packet, port), CpuCategory::kGuestKernel,
+  // br_dev_xmit and what the switch does with the frame: host kernel work,
+  // as the same from a softirq or a vhost worker is.
+  vcpu->guest(host.kernel_switch->receive(packet, port), CpuCategory::kHostKernel,
               [this, packet, k = std::move(k)]() mutable {
                 host.kernel_switch->forward(packet, port, vcpu->thread());
                 k();

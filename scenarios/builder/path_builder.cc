@@ -455,6 +455,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
                                  : models::KernelSwitchConfig::Megaflow::kPorts;
   c.kernel_switch.max_idle = core::Milliseconds(ks.max_idle_ms());
   c.handler_core = ks.has_handler_core() ? ks.handler_core() : c.irq_core;
+  if (c.kernel_switch.kind == models::KernelSwitchConfig::Kind::kOvs) used.insert(c.handler_core);
   c.rss_key =
       nic->rss().key_hex() == "random" ? random_rss_key(s.seed()) : models::parse_hex_bytes(nic->rss().key_hex());
   c.rss_entries = nic->rss().indirection_entries();

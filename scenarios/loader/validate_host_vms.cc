@@ -71,6 +71,9 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
     issues->push_back({path + ".name", "vm name \"external\" is reserved for the traffic generator outside the host"});
   } else if (vm.name() == "host") {
     issues->push_back({path + ".name", "vm name \"host\" is reserved for a process on the host (a flow endpoint)"});
+  } else if (vm.name() == "host process") {
+    issues->push_back({path + ".name",
+                       "vm name \"host process\" is reserved: the places of the process on the host carry it"});
   } else if (auto [it, fresh] = names.emplace(vm.name(), v); !fresh) {
     issues->push_back({path + ".name", "vm name \"" + vm.name() + "\" is already used by " + at("vm", it->second)});
   }
