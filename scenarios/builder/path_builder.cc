@@ -501,6 +501,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
                             " has none (tap-based backends: E1000, VIRTIO_USERSPACE, VHOST_NET)");
         }
       }
+      if (!c.host_app && s.host().has_process_core()) c.host_app = s.host().process_core();
       if (!c.host_app) {
         // The process runs on a core nobody uses, else beside the NIC's
         // interrupts (sharing it as the scheduler has them).

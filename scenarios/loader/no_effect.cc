@@ -279,6 +279,16 @@ void check_kernel_switch(const viosim::Scenario& s, Issues* issues) {
 
 }  // namespace
 
+// The host process's core when no flow has a `host` end.
+void check_process_core(const viosim::Scenario& s, Issues* issues) {
+  if (!s.host().has_process_core()) return;
+  for (const viosim::Flow& f : s.traffic().flow()) {
+    if (f.src() == "host" || f.dst() == "host") return;
+  }
+  issues->push_back({"host.process_core", "process_core has no effect: no flow has a `host` end, so no process "
+                                          "runs on the host"});
+}
+
 Issues no_effect_warnings(const viosim::Scenario& s) {
   Issues issues;
   check_flows(s, &issues);
@@ -290,6 +300,7 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_cpu_load(s, &issues);
   check_ovs_dpdk(s, &issues);
   check_kernel_switch(s, &issues);
+  check_process_core(s, &issues);
   return issues;
 }
 

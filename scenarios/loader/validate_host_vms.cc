@@ -258,6 +258,15 @@ void check_kernel_switch(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// The host process's core: one of the host's.
+void check_process_core(const viosim::Host& h, Issues* issues) {
+  if (h.has_process_core() && h.process_core() >= h.cores()) {
+    issues->push_back({"host.process_core", "the host process on core " + std::to_string(h.process_core()) +
+                                                ", but the host has " + std::to_string(h.cores()) + " cores (0 to " +
+                                                std::to_string(h.cores() - 1) + ")"});
+  }
+}
+
 }  // namespace
 
 void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
@@ -270,6 +279,7 @@ void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
   check_overcommit(s, issues);
   check_ovs_dpdk(s, issues);
   check_kernel_switch(s, issues);
+  check_process_core(s.host(), issues);
   check_compare(s, issues);
 }
 

@@ -4,6 +4,7 @@
 // keeps it under `compare`; results come per VM; the graph draws every VM.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 
 #include "models/paths/path_graph.h"
@@ -436,6 +437,14 @@ TEST(MultiVm, AHostProcessTalksToAVmThroughOvsToo) {
   const models::PathConfig c = build_path_config(s, models::PathBackend::kVhostNet);
   ASSERT_TRUE(c.host_app.has_value());
   EXPECT_NE(*c.host_app, c.handler_core);  // a core of its own while there are free ones
+  // host.process_core places it; then its core is the one that works.
+  viosim::Scenario pinned = s;
+  pinned.mutable_host()->set_process_core(7);
+  const models::PathConfig pc = build_path_config(pinned, models::PathBackend::kVhostNet);
+  ASSERT_EQ(pc.host_app, std::optional<uint32_t>(7));
+  const models::PathResults pr = models::run_path(pc);
+  EXPECT_GT(pr.per_core_s[7][static_cast<size_t>(models::CpuCategory::kGuestUser)], 0.0);
+  EXPECT_EQ(pr.per_core_s[*c.host_app][static_cast<size_t>(models::CpuCategory::kGuestUser)], 0.0);
   const models::PathResults r = models::run_path(c);
   ASSERT_TRUE(r.ovs_kernel.has_value());
   EXPECT_EQ(r.ovs_kernel->megaflows, 2u);  // the process's port to the tap, and back
