@@ -75,7 +75,6 @@ void KernelSwitch::forward_ovs(uint32_t packet, uint32_t port, HostThread& by) {
   }
   missed_[packet] = 0;
   ++upcalls_;
-  const uint64_t truesize = uint64_t{(*pool_)[packet].bytes} + config_.upcall_overhead_bytes;
   // netlink_attachskb refuses once the queued bytes exceed the buffer (the
   // last one admitted may overshoot it), and from that overrun on until the
   // handler has read the socket empty.
@@ -87,7 +86,7 @@ void KernelSwitch::forward_ovs(uint32_t packet, uint32_t port, HostThread& by) {
   }
   trace_hop(by, (*pool_)[packet], place::kOvsHandler, "the datapath missed: upcall to ovs-vswitchd (netlink)");
   socket_.push_back({packet, port});
-  socket_bytes_ += truesize;
+  socket_bytes_ += truesize(packet);
   handler_->wake(&by);
 }
 
@@ -110,7 +109,7 @@ void KernelSwitch::handle_batch() {
   while (!socket_.empty() && batch_.size() < config_.handler_batch) {
     const Upcall u = socket_.front();
     socket_.pop_front();
-    socket_bytes_ -= uint64_t{(*pool_)[u.packet].bytes} + config_.upcall_overhead_bytes;
+    socket_bytes_ -= truesize(u.packet);
     batch_.push_back(u);
     cost = cost + config_.handler_upcall + config_.handler_execute + output_cost(u.packet, u.port);
   }

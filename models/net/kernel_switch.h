@@ -120,6 +120,8 @@ class KernelSwitch final : public core::Component {
     uint32_t port;
   };
   uint64_t key(uint32_t packet, uint32_t port) const;
+  // What an upcall of the frame takes of the handler socket's buffer.
+  uint64_t truesize(uint32_t packet) const { return uint64_t{(*pool_)[packet].bytes} + config_.upcall_overhead_bytes; }
   void handler_loop();
   void handle_batch();
 

@@ -84,11 +84,6 @@ void Assembly::hop(const std::string& from, const std::string& from_where, const
   boost::add_edge(a, z, PathEdge{how}, graph);
 }
 
-bool Assembly::kernel_sent(uint32_t packet) {
-  if (config.flows[pool[packet].flow].host_end) return false;  // the host process: not through the NIC
-  return source(packet).tap_steering != nullptr;
-}
-
 Core& Assembly::core(uint32_t i) {
   if (i >= cores.size()) throw std::invalid_argument("core " + std::to_string(i) + " does not exist");
   return *cores[i];

@@ -190,7 +190,7 @@ struct Assembly {
   // Whether the host kernel transmitted a frame leaving a VM (through the
   // bridge or OVS to the host NIC): its TX completion is the kernel
   // driver's to clean. A VF's and a DPDK port's are not.
-  bool kernel_sent(uint32_t packet);
+  bool kernel_sent(uint32_t packet) { return source(packet).tap_steering != nullptr; }
   // The VM a packet arriving at the host is for.
   VmAssembly& vm_of(uint32_t packet) {
     VmAssembly* vm = destination(packet);

@@ -102,8 +102,7 @@ void VhostUserPmd::pass() {
 void VhostUserPmd::poll_next() {
   while (next_ < rxqs_.size()) {
     const Rxq& q = rxqs_[next_++];
-    const bool empty = q.nic != nullptr ? q.nic->empty() : q.port->queues[q.queue].rings->tx.avail_pending() == 0;
-    if (empty) {
+    if (!has_work(q)) {
       pending_ = pending_ + config_.costs.poll_queue;
       continue;
     }
@@ -124,17 +123,14 @@ void VhostUserPmd::poll_next() {
   spin();
 }
 
-bool VhostUserPmd::any_work() const {
-  for (const Rxq& q : rxqs_) {
-    if (q.nic != nullptr ? !q.nic->empty() : q.port->queues[q.queue].rings->tx.avail_pending() != 0) return true;
-  }
-  return false;
+bool VhostUserPmd::has_work(const Rxq& q) {
+  return q.nic != nullptr ? !q.nic->empty() : q.port->queues[q.queue].rings->tx.avail_pending() != 0;
 }
 
 void VhostUserPmd::spin() {
   // Work that came while the owed looks ran (a poke then finds no spin to
   // end): the loop goes round again instead.
-  if (any_work()) {
+  if (std::any_of(rxqs_.begin(), rxqs_.end(), has_work)) {
     pass();
     return;
   }

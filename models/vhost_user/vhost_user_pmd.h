@@ -6,8 +6,8 @@
 // out of its port: the physical port, or a vhost-user port, whose guest RX
 // ring this PMD's transmit queue maps to (a full ring is retried up to 8
 // times after an enqueue that got some in, then the rest is dropped).
-// Output is flushed after each burst (tx-flush-interval 0). Guest kicks stay disabled for good (no TX exits);
-// a guest interrupt is an eventfd_write on the call fd (a system call, the
+// Output is flushed after each burst (tx-flush-interval 0). Guest kicks
+// stay disabled for good (no TX exits); a guest interrupt is an eventfd_write on the call fd (a system call, the
 // irqfd injection inline) only when the event index asks for one. Empty
 // polls are modelled by what they find: a pass over the queues that finds
 // nothing spins until a queue gets work, and the pass then starting pays
@@ -102,7 +102,7 @@ class VhostUserPmd final : public core::Component {
   void pass();
   void poll_next();
   void spin();
-  bool any_work() const;
+  static bool has_work(const Rxq& q);
   void take_burst(const Rxq& q);
   void finish_burst();
   void notify_then(size_t next, Continuation k);

@@ -17,6 +17,12 @@ namespace {
 
 std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
 
+// A thread placed on a core the host does not have.
+std::string beyond_the_host(const std::string& thread, uint32_t core, uint32_t cores) {
+  return thread + " on core " + std::to_string(core) + ", but the host has " + std::to_string(cores) + " cores (0 to " +
+         std::to_string(cores - 1) + ")";
+}
+
 void check_nics(const viosim::Host& host, Issues* issues) {
   std::map<std::string, int> seen;
   for (int n = 0; n < host.nic_size(); ++n) {
@@ -208,8 +214,7 @@ void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
     const uint32_t core = ovs.pmd_cores(i);
     const std::string path = at("host.ovs_dpdk.pmd_cores", i);
     if (core >= cores) {
-      issues->push_back({path, "a PMD thread on core " + std::to_string(core) + ", but the host has " +
-                                   std::to_string(cores) + " cores (0 to " + std::to_string(cores - 1) + ")"});
+      issues->push_back({path, beyond_the_host("a PMD thread", core, cores)});
     } else if (!seen.insert(core).second) {
       issues->push_back({path, "core " + std::to_string(core) + " is listed twice; OVS runs one PMD thread per core"});
     } else if (auto it = pinned.find(core); it != pinned.end()) {
@@ -247,23 +252,16 @@ void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
-// The OVS handler thread's core: one of the host's.
-void check_kernel_switch(const viosim::Scenario& s, Issues* issues) {
-  const viosim::KernelSwitch& k = s.host().kernel_switch();
-  const uint32_t cores = s.host().cores();
-  if (k.has_handler_core() && k.handler_core() >= cores) {
-    issues->push_back({"host.kernel_switch.handler_core",
-                       "the OVS handler thread on core " + std::to_string(k.handler_core()) + ", but the host has " +
-                           std::to_string(cores) + " cores (0 to " + std::to_string(cores - 1) + ")"});
+// The cores of the host's own threads placed by hand (OVS's handler, the
+// host process): the host's.
+void check_thread_cores(const viosim::Host& h, Issues* issues) {
+  const viosim::KernelSwitch& k = h.kernel_switch();
+  if (k.has_handler_core() && k.handler_core() >= h.cores()) {
+    issues->push_back(
+        {"host.kernel_switch.handler_core", beyond_the_host("the OVS handler thread", k.handler_core(), h.cores())});
   }
-}
-
-// The host process's core: one of the host's.
-void check_process_core(const viosim::Host& h, Issues* issues) {
   if (h.has_process_core() && h.process_core() >= h.cores()) {
-    issues->push_back({"host.process_core", "the host process on core " + std::to_string(h.process_core()) +
-                                                ", but the host has " + std::to_string(h.cores()) + " cores (0 to " +
-                                                std::to_string(h.cores() - 1) + ")"});
+    issues->push_back({"host.process_core", beyond_the_host("the host process", h.process_core(), h.cores())});
   }
 }
 
@@ -278,8 +276,7 @@ void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
   for (int v = 0; v < s.vm_size(); ++v) check_vm(s, v, names, issues);
   check_overcommit(s, issues);
   check_ovs_dpdk(s, issues);
-  check_kernel_switch(s, issues);
-  check_process_core(s.host(), issues);
+  check_thread_cores(s.host(), issues);
   check_compare(s, issues);
 }
 
