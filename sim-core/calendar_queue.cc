@@ -147,4 +147,12 @@ void CalendarQueue::remove_cancelled(CancelSet& cancelled) {
   if (cancelled.size() != 0) throw std::logic_error("a cancelled event was not in the calendar queue");
 }
 
+bool CalendarQueue::contains(Time time, uint64_t order) const {
+  const Bucket& b = buckets_[bucket_of(time.ps())];
+  for (size_t i = b.head; i < b.items.size(); ++i) {
+    if (b.items[i].order == order && b.items[i].time == time) return true;
+  }
+  return false;
+}
+
 }  // namespace viosim::core

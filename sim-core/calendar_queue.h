@@ -21,6 +21,7 @@ class CalendarQueue final : public EventQueue {
   size_t size() const override { return size_; }
   std::string_view name() const override { return "calendar"; }
   void remove_cancelled(CancelSet& cancelled) override;
+  bool contains(Time time, uint64_t order) const override;
 
  private:
   // The width is a power of two, so the bucket is a shift, not a division.

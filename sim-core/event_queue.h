@@ -26,6 +26,9 @@ class EventQueue {
   // set (every member must be queued). The pop order of the rest is
   // unchanged: it follows from their unique (time, order) keys alone.
   virtual void remove_cancelled(CancelSet& cancelled) = 0;
+  // Whether the entry with this key is queued (a scan: for the rare
+  // question about a handle older than the last purge).
+  virtual bool contains(Time time, uint64_t order) const = 0;
   virtual std::string_view name() const = 0;
   bool empty() const { return size() == 0; }
 };

@@ -24,7 +24,7 @@ class MemberEvent final : public EventTarget {
   // Returns true if it was pending.
   bool cancel() {
     if (!handle_.valid()) return false;
-    sim_->cancel(handle_);
+    sim_->cancel_pending(handle_);  // a valid handle_ is pending: it is cleared when the event runs
     handle_ = {};
     return true;
   }

@@ -6,6 +6,7 @@
 namespace viosim::core {
 
 void QuadHeap::remove_cancelled(CancelSet& cancelled) {
+  if (has_front_ && cancelled.erase(front_.order)) has_front_ = false;
   EventEntry* h = nodes();
   size_t kept = 0;
   for (size_t i = 0; i < size_; ++i) {
@@ -26,6 +27,15 @@ void QuadHeap::remove_cancelled(CancelSet& cancelled) {
     }
     h[hole] = moving;
   }
+}
+
+bool QuadHeap::contains(Time time, uint64_t order) const {
+  if (has_front_ && front_.order == order && front_.time == time) return true;
+  const EventEntry* h = nodes();
+  for (size_t i = 0; i < size_; ++i) {
+    if (h[i].order == order && h[i].time == time) return true;
+  }
+  return false;
 }
 
 }  // namespace viosim::core

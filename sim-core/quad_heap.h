@@ -3,6 +3,12 @@
 // 128-byte aligned block (two adjacent cache lines, which the hardware
 // fetches together): a pop touches one block per level. Sifting moves a hole
 // instead of swapping.
+//
+// The earliest entry may wait outside the heap, in one front slot: an entry
+// pushed ahead of everything queued (a thread's next step, due before any
+// other event, is the common case) goes there and is popped from there,
+// without sifting up to the root and back down. What the slot held moves
+// into the heap when an earlier entry takes it.
 #pragma once
 
 #include <vector>
@@ -16,9 +22,10 @@ class QuadHeap final : public EventQueue {
   QuadHeap() { grow(); }
   void push(const EventEntry& entry) override;
   bool pop_not_after(Time limit, EventEntry& out) override;
-  size_t size() const override { return size_; }
+  size_t size() const override { return size_ + (has_front_ ? 1 : 0); }
   std::string_view name() const override { return "quad-heap"; }
   void remove_cancelled(CancelSet& cancelled) override;
+  bool contains(Time time, uint64_t order) const override;
 
  private:
   struct alignas(128) Block {
@@ -26,23 +33,42 @@ class QuadHeap final : public EventQueue {
   };
   static constexpr size_t kOffset = 3;  // node k lives in slot k + 3
   EventEntry* nodes() { return &blocks_[0].slot[0] + kOffset; }
+  const EventEntry* nodes() const { return &blocks_[0].slot[0] + kOffset; }
   // The earliest of the children that start at node `first` in a heap of
   // n nodes (first < n).
   size_t earliest_child(size_t first, size_t n);
+  void heap_push(const EventEntry& entry);
   void grow() {
     blocks_.resize(blocks_.empty() ? 256 : blocks_.size() * 2);
     capacity_ = blocks_.size() * 4 - kOffset;
   }
 
   std::vector<Block> blocks_;
-  size_t size_ = 0;
+  size_t size_ = 0;  // in the heap, the front slot apart
   size_t capacity_ = 0;
+  EventEntry front_;  // earlier than every heap entry, when has_front_
+  bool has_front_ = false;
 };
 
 // Defined here so that the simulator's loop, which knows the final type,
 // inlines them.
 
 inline void QuadHeap::push(const EventEntry& entry) {
+  if (has_front_) {
+    if (earlier(front_, entry)) {
+      heap_push(entry);
+      return;
+    }
+    heap_push(front_);
+  } else if (size_ != 0 && earlier(nodes()[0], entry)) {
+    heap_push(entry);
+    return;
+  }
+  front_ = entry;
+  has_front_ = true;
+}
+
+inline void QuadHeap::heap_push(const EventEntry& entry) {
   if (size_ == capacity_) grow();
   size_t hole = size_++;
   EventEntry* h = nodes();
@@ -72,28 +98,29 @@ inline size_t QuadHeap::earliest_child(size_t first, size_t n) {
 }
 
 inline bool QuadHeap::pop_not_after(Time limit, EventEntry& out) {
+  if (has_front_) {
+    if (front_.time > limit) return false;
+    out = front_;
+    has_front_ = false;
+    return true;
+  }
   EventEntry* h = nodes();
   if (size_ == 0 || h[0].time > limit) return false;
   out = h[0];
   const size_t n = --size_;
   if (n == 0) return true;
-  // Bottom-up (Floyd): the hole left at the root follows the earliest child
-  // down to a leaf without asking whether the last entry would fit on the
-  // way, then the last entry rises from there. It came from the bottom, so
-  // it rarely rises: a comparison per level is saved, and the unpredictable
-  // branch with it.
+  // Top-down: the hole left at the root follows the earliest child until the
+  // last entry fits. In the I/O models the last entry is often a recent,
+  // near-term event that fits high up, so the descent stops early (a
+  // bottom-up pop, to a leaf and back up, ran 2 % slower on the 8-VM
+  // path benchmark and executed 2 % more instructions).
   const EventEntry last = h[n];
   size_t hole = 0;
   for (size_t first = 1; first < n; first = 4 * hole + 1) {
     const size_t best = earliest_child(first, n);
+    if (!earlier(h[best], last)) break;
     h[hole] = h[best];
     hole = best;
-  }
-  while (hole > 0) {
-    const size_t parent = (hole - 1) / 4;
-    if (!earlier(last, h[parent])) break;
-    h[hole] = h[parent];
-    hole = parent;
   }
   h[hole] = last;
   return true;

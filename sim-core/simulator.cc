@@ -35,20 +35,29 @@ bool Simulator::is_pending(const EventHandle& h) const {
   // Events leave the set in (time, order) order, so one at or before the
   // executing event's key has already run.
   if (h.time < now_ || (h.time == now_ && h.order <= current_order_)) return false;
-  return !cancelled_.contains(h.order);
+  if (cancelled_.contains(h.order)) return false;
+  // Cancelled before the last purge: dropped from the set without a trace.
+  if ((h.order & kSequenceMask) < purged_before_) return queue_->contains(h.time, h.order);
+  return true;
 }
 
 bool Simulator::cancel(const EventHandle& h) {
   if (!is_pending(h)) return false;
-  if (!cancelled_.insert(h.order)) return false;
-  // Cancelled entries wait in the set until their time comes; a timer
-  // re-armed far ahead again and again would let them outnumber the live
-  // ones and deepen every push and pop. Once they do, they go in one pass
-  // (amortised: at least as many cancels as live entries since the last).
-  if (cancelled_.size() >= kPurgeAtLeast && 2 * cancelled_.size() > queue_->size()) {
-    queue_->remove_cancelled(cancelled_);
-  }
+  cancel_pending(h);
   return true;
+}
+
+void Simulator::cancel_pending(const EventHandle& h) {
+  cancelled_.insert(h.order);
+  // Cancelled entries wait in the set until their time comes; a timer
+  // re-armed far ahead again and again would let them deepen every push and
+  // pop, and each one popped costs as much as a live event. Once they are a
+  // few and more than an eighth of the set, they go in one pass (amortised:
+  // at least an eighth as many cancels as queued entries since the last).
+  if (cancelled_.size() >= kPurgeAtLeast && 8 * cancelled_.size() > queue_->size()) {
+    queue_->remove_cancelled(cancelled_);
+    purged_before_ = sequence_;
+  }
 }
 
 void Simulator::initialize() {

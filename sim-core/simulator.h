@@ -40,8 +40,8 @@ enum class RunStatus {
 class Simulator {
  public:
   // Cancelled entries wait in the pending-event set until a purge, which
-  // runs once they number at least this many and outnumber the live ones.
-  static constexpr size_t kPurgeAtLeast = 32;
+  // runs once they number at least this many and are over an eighth of it.
+  static constexpr size_t kPurgeAtLeast = 4;
 
   explicit Simulator(SimulatorOptions options = {});
   ~Simulator();
@@ -66,6 +66,9 @@ class Simulator {
   bool is_pending(const EventHandle& h) const;
   // Returns true if the event was pending and will now not run.
   bool cancel(const EventHandle& h);
+  // The same for a caller that knows the event is pending (MemberEvent
+  // forgets its handle when it runs or is cancelled): no check.
+  void cancel_pending(const EventHandle& h);
 
   // Checks every component's connections and runs its init(), once; run()
   // does it on its first call if nobody did before.
@@ -82,8 +85,7 @@ class Simulator {
   uint64_t events_executed() const { return executed_; }
   size_t pending_events() const { return queue_->size() - cancelled_.size(); }
   // What the pending-event set holds: the pending events and the cancelled
-  // ones not yet dropped (never more than the pending ones plus
-  // kPurgeAtLeast).
+  // ones not yet dropped (fewer than kPurgeAtLeast, or at most an eighth).
   size_t queued_entries() const { return queue_->size(); }
   const Fingerprint& fingerprint() const { return fingerprint_; }
   std::string_view queue_name() const { return queue_->name(); }
@@ -125,6 +127,9 @@ class Simulator {
   uint64_t current_order_ = 0;  // order of the event executing or last executed
   uint64_t sequence_ = 1;       // 0 is the invalid handle
   uint64_t executed_ = 0;
+  // The sequence number at the last purge: an older cancelled handle may no
+  // longer be in the cancel set, so is_pending asks the queue itself.
+  uint64_t purged_before_ = 0;
   Fingerprint fingerprint_;
   bool stop_requested_ = false;
   bool initialised_ = false;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "models/net/packet_trace.h"
 
@@ -37,18 +38,21 @@ void GuestOs::on_interrupt(uint32_t vector, Continuation done) {
     vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, std::move(done));
     return;
   }
-  run_isrs(vector, 0, std::move(done));
+  if (isr_done_) throw std::logic_error("guest " + name() + " took an interrupt inside its interrupt handler");
+  isr_done_ = std::move(done);
+  run_isrs(vector, 0);
 }
 
 // A shared vector runs every handler registered on it, one after another
 // (vp_vring_interrupt walking the virtqueues); each decides for itself
 // whether its queue had work.
-void GuestOs::run_isrs(uint32_t vector, size_t from, Continuation done) {
+void GuestOs::run_isrs(uint32_t vector, size_t from) {
   for (size_t i = from; i < isrs_.size(); ++i) {
     if (isrs_[i].first != vector) continue;
-    isrs_[i].second([this, vector, i, done = std::move(done)]() mutable { run_isrs(vector, i + 1, std::move(done)); });
+    isrs_[i].second([this, vector, i] { run_isrs(vector, i + 1); });
     return;
   }
+  Continuation done = std::exchange(isr_done_, nullptr);
   done();
 }
 
@@ -145,32 +149,32 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
 }
 
 void GuestOs::app_task(Continuation done) {
+  if (app_done_) throw std::logic_error("guest " + name() + " ran its application task twice at once");
+  app_done_ = std::move(done);
   // The scheduler switches to the task blocked in recvfrom.
-  vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
-    app_next(std::move(done));
-  });
+  vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel, [this] { app_next(); });
 }
 
-void GuestOs::app_next(Continuation done) {
+void GuestOs::app_next() {
   if (socket_.empty()) {
     app_scheduled_ = false;
+    Continuation done = std::exchange(app_done_, nullptr);
     done();
     return;
   }
   const uint32_t packet = socket_.front();
   socket_.pop_front();
   rmem_alloc_[(*pool_)[packet].flow] -= socket_config_.truesize;  // skb_consume_udp
-  vcpu_->guest(costs_.socket_syscall + costs_.app_receive, CpuCategory::kGuestUser,
-               [this, packet, done = std::move(done)]() mutable {
-                 AppFlow* f = find_flow((*pool_)[packet].flow);
-                 if (f == nullptr) {
-                   ++no_app_;
-                   pool_->drop(packet, DropPlace::kSocket);  // no socket bound for it
-                   app_next(std::move(done));
-                   return;
-                 }
-                 handle(*f, packet, [this, done = std::move(done)]() mutable { app_next(std::move(done)); });
-               });
+  vcpu_->guest(costs_.socket_syscall + costs_.app_receive, CpuCategory::kGuestUser, [this, packet] {
+    AppFlow* f = find_flow((*pool_)[packet].flow);
+    if (f == nullptr) {
+      ++no_app_;
+      pool_->drop(packet, DropPlace::kSocket);  // no socket bound for it
+      app_next();
+      return;
+    }
+    handle(*f, packet, [this] { app_next(); });
+  });
 }
 
 void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {

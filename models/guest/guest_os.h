@@ -79,9 +79,9 @@ class GuestOs final : public core::Component {
   };
   AppFlow* find_flow(uint32_t index);
   void on_interrupt(uint32_t vector, Continuation done);
-  void run_isrs(uint32_t vector, size_t from, Continuation done);
+  void run_isrs(uint32_t vector, size_t from);
   void app_task(Continuation done);
-  void app_next(Continuation done);
+  void app_next();
   void handle(AppFlow& f, uint32_t packet, Continuation k);
   // `conn` < 0: the sender's next connection in turn.
   uint32_t make_packet(AppFlow& f, PacketKind kind, uint32_t bytes, int64_t conn = -1);
@@ -105,6 +105,11 @@ class GuestOs final : public core::Component {
   SocketConfig socket_config_;
   std::vector<uint64_t> rmem_alloc_;  // by flow: truesize of its queued datagrams
   bool app_scheduled_ = false;
+  // What the vCPU does once the application task blocks again, and once the
+  // interrupt being handled returns (one of each at a time: kept here
+  // rather than captured at every step).
+  Continuation app_done_;
+  Continuation isr_done_;
   bool sender_scheduled_ = false;
   Continuation timer_done_;
   core::Counter no_app_{this, "dropped_no_application"};

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "models/net/packet_trace.h"
 
@@ -148,18 +149,19 @@ void VirtioNetDriver::tx_isr(Continuation done) {
 void VirtioNetDriver::tx_napi(Continuation done) {
   const uint32_t reclaimed = reclaim_tx();
   const GuestCosts& c = os_->costs();
-  vcpu_->guest(c.napi_poll + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel,
-               [this, done = std::move(done)]() mutable {
-                 if (stopped_ && q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;  // wake the queue
-                 // virtqueue_napi_complete: re-enable, poll again if more came.
-                 if (q_->tx.enable_cb_prepare()) {
-                   q_->tx.disable_cb();
-                   vcpu_->post_softirq([this](Continuation d) { tx_napi(std::move(d)); });
-                 } else {
-                   tx_napi_scheduled_ = false;
-                 }
-                 flush_qdisc(*vcpu_, std::move(done));
-               });
+  if (tx_napi_done_) throw std::logic_error("driver " + name() + " ran TX NAPI twice at once");
+  tx_napi_done_ = std::move(done);
+  vcpu_->guest(c.napi_poll + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel, [this] {
+    if (stopped_ && q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;  // wake the queue
+    // virtqueue_napi_complete: re-enable, poll again if more came.
+    if (q_->tx.enable_cb_prepare()) {
+      q_->tx.disable_cb();
+      vcpu_->post_softirq([this](Continuation d) { tx_napi(std::move(d)); });
+    } else {
+      tx_napi_scheduled_ = false;
+    }
+    flush_qdisc(*vcpu_, std::exchange(tx_napi_done_, nullptr));
+  });
 }
 
 void VirtioNetDriver::flush_qdisc(VCpu& vcpu, Continuation k) {
@@ -206,47 +208,48 @@ void VirtioNetDriver::rx_napi(Continuation done) {
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue.
   const uint32_t reclaimed = config_.napi_tx ? reclaim_tx() : 0;
   const GuestCosts& c = os_->costs();
+  if (rx_napi_done_) throw std::logic_error("driver " + name() + " ran RX NAPI twice at once");
+  rx_napi_done_ = std::move(done);
   vcpu_->guest(c.napi_poll + (c.driver_rx_packet + c.udp_rx) * received + c.driver_tx_free * reclaimed,
-               CpuCategory::kGuestKernel, [this, received, done = std::move(done)]() mutable {
-                 rx_refill_and_complete(received, std::move(done));
-               });
+               CpuCategory::kGuestKernel, [this, received] { rx_refill(received); });
 }
 
-void VirtioNetDriver::rx_refill_and_complete(uint32_t received, Continuation done) {
+// try_fill_recv once half the buffers are free: every free slot, then one
+// kick decision.
+void VirtioNetDriver::rx_refill(uint32_t received) {
   SplitVirtqueue& rx = q_->rx;
-  auto complete = [this, received](Continuation done) {
-    SplitVirtqueue& rx = q_->rx;
-    if (received == config_.napi_budget) {
-      vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });  // budget used: poll again
-    } else if (rx.enable_cb_prepare()) {
-      rx.disable_cb();  // more arrived meanwhile: reschedule without an interrupt
-      vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });
-    } else {
-      rx_napi_scheduled_ = false;
-    }
-    done();
-  };
   const size_t threshold = std::min<size_t>(config_.napi_budget, rx.size()) / 2;
   if (free_rx_buffers_.size() <= threshold) {
-    complete(std::move(done));
+    rx_napi_complete(received);
     return;
   }
-  // try_fill_recv: every free slot, then one kick decision.
   const size_t n = free_rx_buffers_.size();
   for (uint32_t token : free_rx_buffers_) rx.add(token);
   free_rx_buffers_.clear();
   if (q_->on_rx_avail) q_->on_rx_avail();
-  vcpu_->guest(os_->costs().driver_rx_refill * static_cast<int64_t>(n), CpuCategory::kGuestKernel,
-               [this, complete, done = std::move(done)]() mutable {
-                 if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
-                   ++kicks_;
-                   if (sim().tracer()) vcpu_->thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
-                   vcpu_->exit_signal(ExitReason::kMmioFast, q_->rx_kick,
-                                      [complete, done = std::move(done)]() mutable { complete(std::move(done)); });
-                   return;
-                 }
-                 complete(std::move(done));
-               });
+  vcpu_->guest(os_->costs().driver_rx_refill * static_cast<int64_t>(n), CpuCategory::kGuestKernel, [this, received] {
+    if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
+      ++kicks_;
+      if (sim().tracer()) vcpu_->thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
+      vcpu_->exit_signal(ExitReason::kMmioFast, q_->rx_kick, [this, received] { rx_napi_complete(received); });
+      return;
+    }
+    rx_napi_complete(received);
+  });
+}
+
+void VirtioNetDriver::rx_napi_complete(uint32_t received) {
+  SplitVirtqueue& rx = q_->rx;
+  if (received == config_.napi_budget) {
+    vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });  // budget used: poll again
+  } else if (rx.enable_cb_prepare()) {
+    rx.disable_cb();  // more arrived meanwhile: reschedule without an interrupt
+    vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });
+  } else {
+    rx_napi_scheduled_ = false;
+  }
+  Continuation done = std::exchange(rx_napi_done_, nullptr);
+  done();
 }
 
 }  // namespace viosim::models

@@ -50,7 +50,8 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   void tx_napi(Continuation done);
   void rx_isr(Continuation done);
   void rx_napi(Continuation done);
-  void rx_refill_and_complete(uint32_t received, Continuation done);
+  void rx_refill(uint32_t received);
+  void rx_napi_complete(uint32_t received);
   void flush_qdisc(VCpu& vcpu, Continuation k);
 
   GuestOs* os_;       // the sender
@@ -61,6 +62,10 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   bool stopped_ = false;
   bool rx_napi_scheduled_ = false;
   bool tx_napi_scheduled_ = false;
+  // What the vCPU does after the NAPI poll running now (one per direction
+  // at a time), kept here rather than captured at every step.
+  Continuation rx_napi_done_;
+  Continuation tx_napi_done_;
   std::vector<uint32_t> free_rx_buffers_;
   core::RingBuffer<uint32_t> qdisc_;
   core::Counter kicks_{this, "kicks"};

@@ -207,7 +207,7 @@ void HostThread::sleep(Continuation on_wake) {
   }
 }
 
-void HostThread::wait(std::vector<EventFd*> fds, Continuation k) {
+void HostThread::wait(const std::vector<EventFd*>& fds, Continuation k) {
   for (EventFd* fd : fds) {
     if (fd->count() > 0) {
       // Already readable: no blocking, continue after the current instant.
@@ -215,7 +215,7 @@ void HostThread::wait(std::vector<EventFd*> fds, Continuation k) {
       return;
     }
   }
-  waiting_on_ = std::move(fds);
+  waiting_on_.assign(fds.begin(), fds.end());  // no allocation once it has held as many
   for (EventFd* fd : waiting_on_) fd->add_listener(this);
   sleep(std::move(k));
 }

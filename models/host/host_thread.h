@@ -80,7 +80,7 @@ class HostThread final : public core::Component, public EventFdListener {
   void sleep(Continuation on_wake);
   // Blocks until one of the eventfds has a count (or continues at once if
   // one has); k runs in the thread once it is back on its core.
-  void wait(std::vector<EventFd*> fds, Continuation k);
+  void wait(const std::vector<EventFd*>& fds, Continuation k);
 
   // --- from anywhere ---
   // Makes a blocked thread runnable (a spinning one stops spinning);

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "sim-core/clock.h"
+#include "sim-core/mul_div.h"
 
 namespace viosim::models {
 
@@ -21,8 +22,8 @@ struct HostNetCosts {
   uint64_t copy_bytes_per_s = 10'000'000'000;  // memcpy, DRAM-resident
   // Copy cost of `bytes` at the copy bandwidth, in cycles of `clock`.
   core::Cycles copy(uint32_t bytes, const core::Clock& clock) const {
-    return clock.to_cycles(core::Duration::from_ps(static_cast<int64_t>(
-        static_cast<__int128>(bytes) * 1'000'000'000'000 / static_cast<__int128>(copy_bytes_per_s))));
+    return clock.to_cycles(
+        core::Duration::from_ps(static_cast<int64_t>(core::mul_div_floor(bytes, 1'000'000'000'000, copy_bytes_per_s))));
   }
 };
 

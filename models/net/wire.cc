@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "models/net/packet_trace.h"
+#include "sim-core/mul_div.h"
 
 namespace viosim::models {
 
@@ -27,8 +28,9 @@ Wire::Wire(core::Simulator& sim, std::string_view name, core::Component* parent,
 
 core::Duration Wire::serialization(uint32_t frame_bytes) const {
   // bits * 1e12 / rate, in integer picoseconds (exact for the usual rates).
-  const __int128 bits = static_cast<__int128>(wire_bytes(frame_bytes)) * 8;
-  return core::Duration::from_ps(static_cast<int64_t>(bits * 1'000'000'000'000 / config_.line_rate_bps));
+  const uint64_t bits = uint64_t{wire_bytes(frame_bytes)} * 8;
+  return core::Duration::from_ps(
+      static_cast<int64_t>(core::mul_div_floor(bits, 1'000'000'000'000, config_.line_rate_bps)));
 }
 
 bool Wire::send(uint32_t packet) {

@@ -57,9 +57,9 @@ void VhostNet::sleep_or_poll() {
     work();
     return;
   }
-  std::vector<EventFd*> fds{&q_->tx_kick, &q_->rx_kick};
-  if (!rx_wants_buffers_) fds.push_back(&tap_->readable());
-  worker_->wait(std::move(fds), [this] { work(); });
+  wait_fds_.assign({&q_->tx_kick, &q_->rx_kick});
+  if (!rx_wants_buffers_) wait_fds_.push_back(&tap_->readable());
+  worker_->wait(wait_fds_, [this] { work(); });
 }
 
 void VhostNet::work() {
@@ -170,14 +170,11 @@ void VhostNet::handle_rx() {
 
 void VhostNet::rx_step() {
   if (done_packets_ >= config_.packet_weight || done_bytes_ >= config_.byte_weight) {
-    rx_flush([this] {
-      rx_queued_ = !tap_->empty();
-      sleep_or_poll();
-    });
+    rx_flush(RxThen::kRequeue);
     return;
   }
   if (tap_->empty()) {
-    rx_flush([this] { sleep_or_poll(); });
+    rx_flush(RxThen::kSleep);
     return;
   }
   uint32_t token = 0;
@@ -189,7 +186,7 @@ void VhostNet::rx_step() {
       return;
     }
     rx_wants_buffers_ = true;
-    rx_flush([this] { sleep_or_poll(); });
+    rx_flush(RxThen::kSleep);
     return;
   }
   uint32_t packet = 0;
@@ -204,21 +201,36 @@ void VhostNet::rx_step() {
     stamp((*pool_)[packet], kStampBackend, now());
     trace_hop(*worker_, (*pool_)[packet], place::kRxVring, "the vhost worker put it in a guest buffer and marked it used");
     if (++rx_unflushed_ >= config_.batch) {
-      rx_flush([this] { rx_step(); });
+      rx_flush(RxThen::kStep);
       return;
     }
     rx_step();
   });
 }
 
-void VhostNet::rx_flush(Continuation k) {
+void VhostNet::rx_flush(RxThen then) {
   if (rx_unflushed_ == 0) {
-    k();
+    rx_then(then);
     return;
   }
   rx_unflushed_ = 0;
   worker_->run(config_.costs.used_flush, CpuCategory::kVhost,
-               [this, k = std::move(k)]() mutable { signal(q_->rx, *rx_call_, std::move(k)); });
+               [this, then] { signal(q_->rx, *rx_call_, [this, then] { rx_then(then); }); });
+}
+
+void VhostNet::rx_then(RxThen then) {
+  switch (then) {
+    case RxThen::kStep:
+      rx_step();
+      return;
+    case RxThen::kRequeue:
+      rx_queued_ = !tap_->empty();  // over its weight: let TX run first
+      sleep_or_poll();
+      return;
+    case RxThen::kSleep:
+      sleep_or_poll();
+      return;
+  }
 }
 
 void VhostNet::signal(SplitVirtqueue& vq, EventFd& call, Continuation k) {

@@ -58,7 +58,11 @@ class VhostNet final : public core::Component {
   void tx_finish_batch(bool more);
   void handle_rx();
   void rx_step();
-  void rx_flush(Continuation k);
+  // What the RX handler does once the used ring is flushed (a value, so the
+  // continuation it builds stays small enough not to allocate).
+  enum class RxThen { kStep, kRequeue, kSleep };
+  void rx_flush(RxThen then);
+  void rx_then(RxThen then);
   void signal(SplitVirtqueue& vq, EventFd& call, Continuation k);
   core::Cycles copy(uint32_t packet) const;
 
@@ -80,6 +84,7 @@ class VhostNet final : public core::Component {
   bool rechecked_ = false;
   bool polled_ = false;  // busy-polled since the last packets
   std::vector<uint32_t> batch_;
+  std::vector<EventFd*> wait_fds_;  // what the worker sleeps on, rebuilt each time (no allocation)
   uint32_t rx_unflushed_ = 0;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};

@@ -1,5 +1,6 @@
 // Clock: exact cycle/time conversion and rounding at awkward frequencies.
 #include "sim-core/clock.h"
+#include "sim-core/mul_div.h"
 
 #include <gtest/gtest.h>
 
@@ -40,6 +41,29 @@ TEST(Clock, NarrowAndWideConversionsAgree) {
       EXPECT_EQ(c.to_duration(Cycles(n)).ps(), static_cast<int64_t>(num / hz)) << hz << " Hz, " << n << " cycles";
     }
   }
+}
+
+// to_cycles rounds through a 64-bit division when the product fits.
+TEST(Clock, ToCyclesRoundsTheSameOnBothPaths) {
+  for (uint64_t hz : {uint64_t{3}, uint64_t{2'100'000'000}, uint64_t{2'900'000'001}}) {
+    const Clock c(hz);
+    // 4.392e9 ps at 2.1 GHz sits just below the 64-bit product's limit,
+    // 4.393e9 just above; 1 s is far above it.
+    for (int64_t ps : {int64_t{0}, int64_t{1}, int64_t{499'999}, int64_t{4'392'000'000}, int64_t{4'393'000'000},
+                       int64_t{1'000'000'000'000}}) {
+      const unsigned __int128 num = static_cast<unsigned __int128>(ps) * hz + 500'000'000'000u;
+      EXPECT_EQ(c.to_cycles(Duration::from_ps(ps)).count(), static_cast<int64_t>(num / 1'000'000'000'000u))
+          << hz << " Hz, " << ps << " ps";
+    }
+  }
+}
+
+TEST(MulDiv, FloorsOnBothSidesOfTheNarrowPath) {
+  EXPECT_EQ(mul_div_floor(672, 1'000'000'000'000, 25'000'000'000), 26'880u);
+  EXPECT_EQ(mul_div_floor(7, 3, 2), 10u);
+  const uint64_t big = uint64_t{1} << 40;  // big * big overflows 64 bits
+  EXPECT_EQ(mul_div_floor(big, big, big), big);
+  EXPECT_EQ(mul_div_floor(big + 1, big, big * 3), (big + 1) / 3);
 }
 
 TEST(Clock, RejectsZeroAndOverflow) {

@@ -170,6 +170,20 @@ TYPED_TEST(EventQueueTest, RemoveCancelledRefusesAnEntryItDoesNotHold) {
   EXPECT_THROW(this->queue_.remove_cancelled(cancelled), std::logic_error);
 }
 
+TYPED_TEST(EventQueueTest, ContainsWhatIsQueuedOnly) {
+  for (uint64_t seq = 1; seq <= 40; ++seq) this->queue_.push(this->entry(int64_t(seq % 7) * 1000, seq));
+  EXPECT_TRUE(this->queue_.contains(Time::from_ps(3000), make_order(0, 3)));
+  EXPECT_FALSE(this->queue_.contains(Time::from_ps(4000), make_order(0, 3)));  // the key is (time, order)
+  EXPECT_FALSE(this->queue_.contains(Time::from_ps(3000), make_order(0, 41)));
+  EventEntry e;
+  ASSERT_TRUE(this->queue_.pop_not_after(Time::max(), e));
+  EXPECT_FALSE(this->queue_.contains(e.time, e.order));  // popped
+  for (uint64_t seq = 1; seq <= 40; ++seq) {
+    if (seq == e.arg) continue;
+    EXPECT_TRUE(this->queue_.contains(Time::from_ps(int64_t(seq % 7) * 1000), make_order(0, seq)));
+  }
+}
+
 TEST(EventQueueFactory, NamesAndKinds) {
   for (QueueKind k : all_queue_kinds()) {
     QueueKind parsed{};

@@ -169,7 +169,7 @@ class Rearmer final : public EventTarget {
   Simulator& sim_;
 };
 
-TEST_P(SimulatorTest, CancelledEntriesAreDroppedOnceTheyOutnumberTheLive) {
+TEST_P(SimulatorTest, CancelledEntriesAreDroppedBeforeTheyPileUp) {
   Simulator sim(options());
   Rearmer r(sim);
   sim.schedule_at(Time::zero(), r, 0);
@@ -219,6 +219,25 @@ class Spawner final : public EventTarget {
   Simulator& sim_;
   Rng rng_;
 };
+
+// A purge drops cancelled entries without a trace; their handles must still
+// read as not pending, and cancelling one again must change nothing.
+TEST_P(SimulatorTest, AHandleCancelledBeforeAPurgeStaysCancelled) {
+  Simulator sim(options());
+  std::vector<std::pair<int64_t, uint64_t>> log;
+  Recorder r(sim, log);
+  std::vector<EventHandle> handles;
+  for (int i = 0; i < 64; ++i) handles.push_back(sim.schedule_at(Time::from_ps(100 + i), r, uint64_t(i)));
+  for (int i = 0; i < 64; i += 2) EXPECT_TRUE(sim.cancel(handles[i]));  // enough to purge
+  EXPECT_LT(sim.queued_entries(), 40u);                                 // purged at least once
+  EXPECT_EQ(sim.pending_events(), 32u);
+  for (int i = 0; i < 64; ++i) EXPECT_EQ(sim.is_pending(handles[i]), i % 2 == 1) << i;
+  for (int i = 0; i < 64; i += 2) EXPECT_FALSE(sim.cancel(handles[i]));
+  EXPECT_TRUE(sim.cancel(handles[1]));
+  EXPECT_EQ(sim.pending_events(), 31u);
+  sim.run();
+  EXPECT_EQ(log.size(), 31u);
+}
 
 TEST_P(SimulatorTest, LongRandomScheduleRunsInKeyOrder) {
   Simulator sim(options());
