@@ -38,14 +38,6 @@ void Core::trace_slice(CpuCategory category, core::Time from, core::Time to, con
   tw->slice(trace_track_, category_name(category), "cpu", from, to, by != nullptr ? std::string_view(by->name()) : "");
 }
 
-core::Duration Core::charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by) {
-  if (sim().tracer()) trace_slice(category, from, to, by);
-  from = std::max(from, accounting_start_);
-  if (to <= from) return core::Duration::zero();
-  used_[static_cast<size_t>(category)] += to - from;
-  return to - from;
-}
-
 std::array<core::Duration, kCpuCategories> Core::usage() const {
   std::array<core::Duration, kCpuCategories> u = used_;
   const core::Time now = this->now();

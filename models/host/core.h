@@ -9,6 +9,7 @@
 // pays the scheduler's wake-up path (host kernel).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -49,7 +50,13 @@ class Core final : public core::Component {
 
   // Called by threads: `by` ran [from, to) in `category` (nullptr: idle).
   // Returns the part charged (after the statistics reset).
-  core::Duration charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by);
+  core::Duration charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by) {
+    if (sim().tracer()) trace_slice(category, from, to, by);
+    from = std::max(from, accounting_start_);
+    if (to <= from) return core::Duration::zero();
+    used_[static_cast<size_t>(category)] += to - from;
+    return to - from;
+  }
   // The same slice on the core's trace track, without accounting it.
   void trace_slice(CpuCategory category, core::Time from, core::Time to, const HostThread* by);
   void thread_ready(HostThread& t, const HostThread* waker);

@@ -56,8 +56,16 @@ uint32_t ExternalPeer::make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::
   return p.id;
 }
 
+namespace {
+bool later(const ExternalPeerPending& a, const ExternalPeerPending& b) {
+  return a.at > b.at || (a.at == b.at && a.packet > b.packet);
+}
+bool later_source(const ExternalPeerSource& a, const ExternalPeerSource& b) {
+  return a.born > b.born || (a.born == b.born && a.flow > b.flow);
+}
+}  // namespace
+
 void ExternalPeer::init() {
-  next_source_.assign(flows_.size(), core::Time::max());
   for (size_t i = 0; i < flows_.size(); ++i) {
     PeerFlow& f = flows_[i];
     if (!f.source) continue;
@@ -67,55 +75,70 @@ void ExternalPeer::init() {
         f.stats->sent((*pool_)[id]);
         emit(id, now() + config_.tx_latency);
       }
-    } else {
-      next_source_[i] = now() + next_gap(f.config, rng());
+    } else if (f.config.max_packets == 0 || f.seq < f.config.max_packets) {
+      sources_.push_back({now() + next_gap(f.config, rng()), static_cast<uint32_t>(i)});
+      std::push_heap(sources_.begin(), sources_.end(), later_source);
     }
   }
-  source_tick();
+  schedule_flush();
 }
-
-void ExternalPeer::source_tick() {
-  core::Time earliest = core::Time::max();
-  for (size_t i = 0; i < flows_.size(); ++i) {
-    PeerFlow& f = flows_[i];
-    while (next_source_[i] <= now()) {
-      if (f.config.max_packets != 0 && f.seq >= f.config.max_packets) {
-        next_source_[i] = core::Time::max();  // the transfer is complete
-        break;
-      }
-      const uint32_t n = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
-      for (uint32_t k = 0; k < n && (f.config.max_packets == 0 || f.seq < f.config.max_packets); ++k) {
-        const uint32_t id = make(f, PacketKind::kData, f.config.frame_bytes, next_source_[i]);
-        f.stats->sent((*pool_)[id]);
-        emit(id, next_source_[i] + config_.tx_latency);
-      }
-      next_source_[i] = next_source_[i] + next_gap(f.config, rng());
-    }
-    earliest = std::min(earliest, next_source_[i]);
-  }
-  if (earliest != core::Time::max()) source_.schedule_at(earliest);
-}
-
-namespace {
-bool later(const ExternalPeerPending& a, const ExternalPeerPending& b) {
-  return a.at > b.at || (a.at == b.at && a.packet > b.packet);
-}
-}  // namespace
 
 void ExternalPeer::emit(uint32_t packet, core::Time at) {
   outgoing_.push_back({at, packet});
   std::push_heap(outgoing_.begin(), outgoing_.end(), later);
-  if (!out_.pending() || out_.when() > outgoing_.front().at) out_.schedule_at(outgoing_.front().at);
+  if (!out_.pending() || out_.when() > at) out_.schedule_at(at);
+}
+
+void ExternalPeer::send_source() {
+  ExternalPeerSource& s = sources_.front();
+  PeerFlow& f = flows_[s.flow];
+  const uint32_t n = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
+  for (uint32_t k = 0; k < n && (f.config.max_packets == 0 || f.seq < f.config.max_packets); ++k) {
+    const uint32_t id = make(f, PacketKind::kData, f.config.frame_bytes, s.born);
+    f.stats->sent((*pool_)[id]);
+    send_(id);
+  }
+  if (f.config.max_packets != 0 && f.seq >= f.config.max_packets) {
+    std::pop_heap(sources_.begin(), sources_.end(), later_source);
+    sources_.pop_back();  // the transfer is complete
+    return;
+  }
+  // Its next send moves it down the heap: one sift from the top, not a pop and a push.
+  ExternalPeerSource moving{s.born + next_gap(f.config, rng()), s.flow};
+  size_t hole = 0;
+  const size_t size = sources_.size();
+  for (size_t child = 1; child < size; child = 2 * hole + 1) {
+    if (child + 1 < size && later_source(sources_[child], sources_[child + 1])) ++child;
+    if (!later_source(moving, sources_[child])) break;
+    sources_[hole] = sources_[child];
+    hole = child;
+  }
+  sources_[hole] = moving;
 }
 
 void ExternalPeer::flush() {
-  while (!outgoing_.empty() && outgoing_.front().at <= now()) {
-    std::pop_heap(outgoing_.begin(), outgoing_.end(), later);
-    const uint32_t id = outgoing_.back().packet;
-    outgoing_.pop_back();
-    send_(id);
+  for (;;) {
+    const bool source_due = !sources_.empty() && sources_.front().born + config_.tx_latency <= now();
+    const bool packet_due = !outgoing_.empty() && outgoing_.front().at <= now();
+    if (packet_due && (!source_due || outgoing_.front().at <= sources_.front().born + config_.tx_latency)) {
+      std::pop_heap(outgoing_.begin(), outgoing_.end(), later);
+      const uint32_t id = outgoing_.back().packet;
+      outgoing_.pop_back();
+      send_(id);
+    } else if (source_due) {
+      send_source();
+    } else {
+      break;
+    }
   }
-  if (!outgoing_.empty()) out_.schedule_at(outgoing_.front().at);
+  schedule_flush();
+}
+
+void ExternalPeer::schedule_flush() {
+  core::Time next = core::Time::max();
+  if (!outgoing_.empty()) next = outgoing_.front().at;
+  if (!sources_.empty()) next = std::min(next, sources_.front().born + config_.tx_latency);
+  if (next != core::Time::max()) out_.schedule_at(next);
 }
 
 void ExternalPeer::receive(uint32_t packet) {

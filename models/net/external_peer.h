@@ -19,6 +19,13 @@ struct ExternalPeerPending {
   uint32_t packet;  // ready to go onto the wire at `at`
 };
 
+// An open-loop source's next send: its packets are made when they reach the
+// wire, `born` plus the transmit latency later, so a packet costs one event.
+struct ExternalPeerSource {
+  core::Time born;
+  uint32_t flow;  // index into the peer's flows
+};
+
 class ExternalPeer final : public core::Component {
  public:
   struct Config {
@@ -50,18 +57,19 @@ class ExternalPeer final : public core::Component {
   PeerFlow* find(uint32_t index);
   void emit(uint32_t packet, core::Time at);
   void flush();
-  void source_tick();
+  // Sends the earliest source's packets (born tx_latency ago) and draws its next send.
+  void send_source();
+  void schedule_flush();
   uint32_t make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::Time born);
 
   Config config_;
   PacketPool* pool_;
   Send send_;
   std::vector<PeerFlow> flows_;
-  std::vector<Pending> outgoing_;  // a min-heap on (at, packet)
-  std::vector<core::Time> next_source_;
+  std::vector<Pending> outgoing_;            // a min-heap on (at, packet): requests and responses
+  std::vector<ExternalPeerSource> sources_;  // a min-heap on (born, flow)
   int trace_track_ = 0;
   core::MemberEvent out_{this, "transmit", [this] { flush(); }};
-  core::MemberEvent source_{this, "source", [this] { source_tick(); }};
   core::Counter received_{this, "received"};
 };
 
