@@ -31,13 +31,14 @@ void Simulator::throw_sequence_exhausted() {
 }
 
 bool Simulator::is_pending(const EventHandle& h) const {
-  if (!h.valid()) return false;
-  // Events leave the set in (time, order) order, so one at or before the
-  // executing event's key has already run.
-  if (h.time < now_ || (h.time == now_ && h.order <= current_order_)) return false;
+  if (!h.valid() || h.time < now_) return false;  // everything before now has left the set
   if (cancelled_.contains(h.order)) return false;
-  // Cancelled before the last purge: dropped from the set without a trace.
-  if ((h.order & kSequenceMask) < purged_before_) return queue_->contains(h.time, h.order);
+  // At or before the last key popped (run, or skipped as cancelled), or
+  // older than the last purge: nearly always gone, but an event scheduled
+  // for the current instant with a lower priority value than the running
+  // one is still queued. The queue answers (a scan, for these rare asks).
+  const bool popped = h.time < popped_time_ || (h.time == popped_time_ && h.order <= popped_order_);
+  if (popped || (h.order & kSequenceMask) < purged_before_) return queue_->contains(h.time, h.order);
   return true;
 }
 
@@ -72,9 +73,10 @@ template <class Queue>
 bool Simulator::run_loop(Queue& queue, Time limit) {
   EventEntry e;
   while (queue.pop_not_after(limit, e)) {
+    popped_time_ = e.time;
+    popped_order_ = e.order;
     if (cancelled_.size() != 0 && cancelled_.erase(e.order)) continue;
     now_ = e.time;
-    current_order_ = e.order;
     ++executed_;
     fingerprint_.add_event(static_cast<uint64_t>(e.time.ps()),
                            (uint64_t{e.target->target_id()} << 16) | (e.order >> kSequenceBits));

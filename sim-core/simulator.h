@@ -124,7 +124,10 @@ class Simulator {
   std::unique_ptr<EventQueue> queue_;
   CancelSet cancelled_;
   Time now_;
-  uint64_t current_order_ = 0;  // order of the event executing or last executed
+  // The key of the entry popped last, run or skipped as cancelled: a
+  // skipped one may lie after now_ when the set drains.
+  Time popped_time_;
+  uint64_t popped_order_ = 0;
   uint64_t sequence_ = 1;       // 0 is the invalid handle
   uint64_t executed_ = 0;
   // The sequence number at the last purge: an older cancelled handle may no

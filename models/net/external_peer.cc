@@ -98,13 +98,17 @@ void ExternalPeer::send_source() {
     f.stats->sent((*pool_)[id]);
     send_(id);
   }
+  // One draw per send, the last one included: the peer's flows share one
+  // random stream, and this keeps every flow's gaps what they were when
+  // sources made their packets at birth.
+  const core::Time next = s.born + next_gap(f.config, rng());
   if (f.config.max_packets != 0 && f.seq >= f.config.max_packets) {
     std::pop_heap(sources_.begin(), sources_.end(), later_source);
     sources_.pop_back();  // the transfer is complete
     return;
   }
   // Its next send moves it down the heap: one sift from the top, not a pop and a push.
-  ExternalPeerSource moving{s.born + next_gap(f.config, rng()), s.flow};
+  ExternalPeerSource moving{next, s.flow};
   size_t hole = 0;
   const size_t size = sources_.size();
   for (size_t child = 1; child < size; child = 2 * hole + 1) {

@@ -239,6 +239,57 @@ TEST_P(SimulatorTest, AHandleCancelledBeforeAPurgeStaysCancelled) {
   EXPECT_EQ(log.size(), 31u);
 }
 
+// A cancelled event skipped as the set drains leaves the clock behind it;
+// its handle must still read as done.
+TEST_P(SimulatorTest, AHandleSkippedAtTheEndOfARunIsNotPending) {
+  Simulator sim(options());
+  std::vector<std::pair<int64_t, uint64_t>> log;
+  Recorder r(sim, log);
+  sim.schedule_at(Time::from_ps(5), r, 1);
+  const EventHandle skipped = sim.schedule_at(Time::from_ps(10), r, 2);
+  EXPECT_TRUE(sim.cancel(skipped));
+  EXPECT_EQ(sim.run(), RunStatus::kDrained);
+  EXPECT_EQ(sim.now(), Time::from_ps(5));
+  EXPECT_FALSE(sim.is_pending(skipped));
+  EXPECT_FALSE(sim.cancel(skipped));
+  EXPECT_EQ(sim.pending_events(), 0u);
+  const EventHandle later = sim.schedule_at(Time::from_ps(7), r, 3);  // before the skipped key, after now
+  EXPECT_TRUE(sim.is_pending(later));
+  sim.run();
+  EXPECT_FALSE(sim.is_pending(later));
+  EXPECT_EQ(log.size(), 2u);
+}
+
+// An event for the current instant with a lower priority value than the
+// running one sorts before it, yet is still to run.
+class Urgent final : public EventTarget {
+ public:
+  explicit Urgent(Simulator& sim) : EventTarget(sim), sim_(sim) {}
+  void on_event(uint64_t arg) override {
+    ran.push_back(arg);
+    if (arg == 0) {
+      handle = sim_.schedule_at(sim_.now(), *this, 1, Priority{-1});
+      pending_when_scheduled = sim_.is_pending(handle);
+    }
+  }
+  EventHandle handle;
+  bool pending_when_scheduled = false;
+  std::vector<uint64_t> ran;
+
+ private:
+  Simulator& sim_;
+};
+
+TEST_P(SimulatorTest, AnUrgentEventForNowIsPendingUntilItRuns) {
+  Simulator sim(options());
+  Urgent u(sim);
+  sim.schedule_at(Time::from_ps(3), u, 0);
+  sim.run();
+  EXPECT_TRUE(u.pending_when_scheduled);
+  EXPECT_FALSE(sim.is_pending(u.handle));
+  EXPECT_EQ(u.ran, (std::vector<uint64_t>{0, 1}));
+}
+
 TEST_P(SimulatorTest, LongRandomScheduleRunsInKeyOrder) {
   Simulator sim(options());
   Spawner s(sim, 77);
