@@ -33,7 +33,7 @@ constexpr std::array<QRgb, 4> kSpareBackendColors = {0x56b4e9, 0xf0e442, 0x7f3c8
 
 // Guest work in greens, virtualization overhead in warm colours, host
 // backends in blues, so "overhead" reads at a glance.
-constexpr std::array<Named, 9> kCategories = {{
+constexpr std::array<Named, 10> kCategories = {{
     {"guest_user", "guest user", 0x66a61e},
     {"guest_kernel", "guest kernel", 0xa6d854},
     {"exit_entry", "VM exit/entry", 0xd62728},
@@ -41,6 +41,7 @@ constexpr std::array<Named, 9> kCategories = {{
     {"qemu", "QEMU", 0xe7298a},
     {"vhost", "vhost worker", 0x1f77b4},
     {"pmd", "PMD (polling)", 0x17becf},
+    {"host_user", "host user", 0xc5b0d5},
     {"host_kernel", "host kernel", 0x9467bd},
     {"idle", "idle", 0xc7c7c7},
 }};

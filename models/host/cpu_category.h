@@ -17,15 +17,16 @@ enum class CpuCategory : uint8_t {
   kQemu,         // QEMU userspace: device models, main loop, bottom halves
   kVhost,        // vhost kernel workers
   kPmd,          // DPDK poll-mode threads (vhost-user backends)
+  kHostUser,     // other host userspace: ovs-vswitchd's handlers, a host process's application
   kHostKernel,   // host kernel: syscalls, scheduler, softirq, network stack
   kIdle,         // nothing to run (including waking from an idle state)
 };
 
-inline constexpr int kCpuCategories = 9;
+inline constexpr int kCpuCategories = 10;
 
 constexpr std::string_view category_name(CpuCategory c) {
   constexpr std::array<std::string_view, kCpuCategories> kNames = {
-      "guest_user", "guest_kernel", "exit_entry", "kvm", "qemu", "vhost", "pmd", "host_kernel", "idle"};
+      "guest_user", "guest_kernel", "exit_entry", "kvm", "qemu", "vhost", "pmd", "host_user", "host_kernel", "idle"};
   return kNames[static_cast<size_t>(c)];
 }
 

@@ -98,41 +98,46 @@ void KernelSwitch::handler_loop() {
   handle_batch();
 }
 
-// recv_upcalls: up to a batch from the socket (a recvmsg each), each
-// translated and its megaflow put; then the puts and every frame's execute
-// go down in one netlink transaction (a sendmsg), the outputs running in it.
-// The translation is ovs-vswitchd's userspace work, charged to host_kernel
-// with the rest: the CPU categories have no host-userspace row.
+// recv_upcalls: up to a batch from the socket (a recvmsg each, in the
+// kernel), each translated and its megaflow prepared by ovs-vswitchd in
+// userspace; then the puts and every frame's execute go down in one
+// netlink transaction (a sendmsg), the outputs running in it. One step of
+// three parts: host kernel, host user, host kernel.
 void KernelSwitch::handle_batch() {
   batch_.clear();
-  core::Cycles cost{0};
+  core::Cycles xlate{0}, down{0};
   while (!socket_.empty() && batch_.size() < config_.handler_batch) {
     const Upcall u = socket_.front();
     socket_.pop_front();
     socket_bytes_ -= truesize(u.packet);
     batch_.push_back(u);
-    cost = cost + config_.handler_upcall + config_.handler_execute + output_cost(u.packet, u.port);
+    xlate = xlate + config_.handler_upcall;
+    down = down + config_.handler_execute + output_cost(u.packet, u.port);
   }
   if (socket_.empty()) congested_ = false;  // netlink_rcv_wake
-  cost = cost + handler_->account_syscalls(Syscall::kRecvmsg, static_cast<uint32_t>(batch_.size())) +
-         handler_->account_syscalls(Syscall::kSendmsg, 1);
-  handler_->run(cost, CpuCategory::kHostKernel, [this] {
-    for (const Upcall& u : batch_) {
-      // A second upcall of a flow in one batch finds it put (EEXIST).
-      auto [it, added] = megaflows_.try_emplace(key(u.packet, u.port), now());
-      if (added) {
-        ++installed_;
-      } else {
-        it->second = now();
-      }
-    }
-    for (const Upcall& u : batch_) {
-      trace_hop(*handler_, (*pool_)[u.packet], place::kOvsDatapath,
-                "ovs-vswitchd installed the megaflow and executed it (OVS_PACKET_CMD_EXECUTE)");
-      ports_[u.port].out(u.packet, *handler_);
-    }
-    handler_loop();
-  });
+  const core::Cycles receive = handler_->account_syscalls(Syscall::kRecvmsg, static_cast<uint32_t>(batch_.size()));
+  down = down + handler_->account_syscalls(Syscall::kSendmsg, 1);
+  const core::Clock& clock = handler_->core().clock();
+  handler_->run_segments({{clock.to_duration(receive), CpuCategory::kHostKernel},
+                          {clock.to_duration(xlate), CpuCategory::kHostUser},
+                          {clock.to_duration(down), CpuCategory::kHostKernel}},
+                         [this] {
+                           for (const Upcall& u : batch_) {
+                             // A second upcall of a flow in one batch finds it put (EEXIST).
+                             auto [it, added] = megaflows_.try_emplace(key(u.packet, u.port), now());
+                             if (added) {
+                               ++installed_;
+                             } else {
+                               it->second = now();
+                             }
+                           }
+                           for (const Upcall& u : batch_) {
+                             trace_hop(*handler_, (*pool_)[u.packet], place::kOvsDatapath,
+                                       "ovs-vswitchd installed the megaflow and executed it (OVS_PACKET_CMD_EXECUTE)");
+                             ports_[u.port].out(u.packet, *handler_);
+                           }
+                           handler_loop();
+                         });
 }
 
 size_t KernelSwitch::megaflows() const {

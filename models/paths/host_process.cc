@@ -14,6 +14,7 @@ Assembly::HostProcess::HostProcess(Assembly& h, uint32_t core) : host(h) {
   const VmConfig& like = h.config.vms.front();
   VCpu::Config config = like.vcpu;
   config.native = true;
+  config.host_process = true;
   config.apicv = true;
   config.halt_poll_max = core::Duration::zero();
   vcpu = std::make_unique<VCpu>(h.sim, "host_app_state", nullptr, h.thread("host_app", core), config);

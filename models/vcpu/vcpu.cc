@@ -43,6 +43,10 @@ void VCpu::on_reset_stats() { exits_by_reason_.fill(0); }
 
 void VCpu::guest(core::Cycles cycles, CpuCategory category, Continuation k) {
   guest_next_ = std::move(k);
+  if (config_.host_process) {
+    if (category == CpuCategory::kGuestUser) category = CpuCategory::kHostUser;
+    if (category == CpuCategory::kGuestKernel) category = CpuCategory::kHostKernel;
+  }
   thread_->run(cycles, category, [this] { after_guest_step(); });
 }
 

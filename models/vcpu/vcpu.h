@@ -25,6 +25,9 @@ class VCpu final : public core::Component {
     // Bare metal: the same OS on a host core with no virtualization. No
     // exits, no halt polling: idle is mwait, an interrupt wakes the core.
     bool native = false;
+    // A process of the host under study, beside its VMs (not the bare-metal
+    // reference): its user and kernel work is charged as the host's.
+    bool host_process = false;
     // KVM halt polling (halt_poll_ns, halt_poll_ns_grow, _grow_start, _shrink).
     core::Duration halt_poll_max = core::Microseconds(200);
     uint32_t halt_poll_grow = 2;

@@ -63,13 +63,16 @@ std::string vms_of_flow(const BackendResult& b, const std::string& flow) {
 }  // namespace
 
 const std::vector<std::string>& results_csv_columns() {
+  // clang-format off
   static const std::vector<std::string> columns = {
       "backend", "flow", "vm", "latency_kind", "throughput_pps", "throughput_gbps", "latency_mean_us", "latency_p50_us",
       "latency_p99_us", "latency_p999_us", "offered_packets", "delivered_packets", "in_flight_packets", "drops",
       "drops_by_place", "exits_per_packet", "interrupts_per_packet",
       "syscalls_per_packet", "context_switches_per_packet", "wakeups_per_packet", "cpu_cycles_per_packet",
       "cpu_guest_user", "cpu_guest_kernel", "cpu_exit_entry", "cpu_kvm", "cpu_qemu", "cpu_vhost", "cpu_pmd",
-      "cpu_host_kernel", "cpu_idle", "app_packets", "nic_packets", "events", "sim_time_s", "fingerprint"};
+      "cpu_host_user", "cpu_host_kernel", "cpu_idle", "app_packets", "nic_packets", "events", "sim_time_s",
+      "fingerprint"};
+  // clang-format on
   return columns;
 }
 
@@ -86,8 +89,8 @@ std::string results_csv(const RunSummary& summary) {
     backend_part << number(b.exits_per_packet()) << "," << number(b.interrupts_per_packet()) << ","
                  << number(b.syscalls_per_packet()) << "," << number(b.context_switches_per_packet()) << ","
                  << number(b.wakeups_per_packet()) << "," << number(b.cpu_cycles_per_packet());
-    for (const char* cat : {"guest_user", "guest_kernel", "exit_entry", "kvm", "qemu", "vhost", "pmd", "host_kernel",
-                            "idle"}) {
+    for (const char* cat : {"guest_user", "guest_kernel", "exit_entry", "kvm", "qemu", "vhost", "pmd", "host_user",
+                            "host_kernel", "idle"}) {
       backend_part << "," << number(named(c, cat));
     }
     backend_part << "," << b.app_packets() << "," << b.nic_packets() << "," << b.events() << ","

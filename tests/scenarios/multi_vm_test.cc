@@ -402,12 +402,15 @@ TEST(MultiVm, AHostProcessTalksToAVmThroughTheKernelSwitch) {
     // Both copies serve their share; nothing goes out of the host NIC.
     for (const auto& vm : r.vms) EXPECT_GT(vm.nic_packets, 100u) << name << " " << vm.name;
     EXPECT_EQ(r.wire_frames, 0u) << name;
-    // The process's core worked for it: its stack as on bare metal, the
-    // switch and the tap output as host kernel work.
+    // The process's core worked for it, all of it the host's: its
+    // application as host user, its stack, the switch and the tap output as
+    // host kernel. None of it is a guest's.
     ASSERT_LT(*c.host_app, r.per_core_s.size());
     const auto& on_core = r.per_core_s[*c.host_app];
-    EXPECT_GT(on_core[static_cast<size_t>(models::CpuCategory::kGuestKernel)], 0.0) << name;
+    EXPECT_GT(on_core[static_cast<size_t>(models::CpuCategory::kHostUser)], 0.0) << name;
     EXPECT_GT(on_core[static_cast<size_t>(models::CpuCategory::kHostKernel)], 0.0) << name;
+    EXPECT_EQ(on_core[static_cast<size_t>(models::CpuCategory::kGuestUser)], 0.0) << name;
+    EXPECT_EQ(on_core[static_cast<size_t>(models::CpuCategory::kGuestKernel)], 0.0) << name;
     // The graph joins the process's stack and the VMs' taps through the
     // bridge, apart from the VMs' own places.
     const models::PathGraph g = models::build_path_graph(c);
@@ -443,8 +446,8 @@ TEST(MultiVm, AHostProcessTalksToAVmThroughOvsToo) {
   const models::PathConfig pc = build_path_config(pinned, models::PathBackend::kVhostNet);
   ASSERT_EQ(pc.host_app, std::optional<uint32_t>(7));
   const models::PathResults pr = models::run_path(pc);
-  EXPECT_GT(pr.per_core_s[7][static_cast<size_t>(models::CpuCategory::kGuestUser)], 0.0);
-  EXPECT_EQ(pr.per_core_s[*c.host_app][static_cast<size_t>(models::CpuCategory::kGuestUser)], 0.0);
+  EXPECT_GT(pr.per_core_s[7][static_cast<size_t>(models::CpuCategory::kHostUser)], 0.0);
+  EXPECT_EQ(pr.per_core_s[*c.host_app][static_cast<size_t>(models::CpuCategory::kHostUser)], 0.0);
   const models::PathResults r = models::run_path(c);
   ASSERT_TRUE(r.ovs_kernel.has_value());
   EXPECT_EQ(r.ovs_kernel->megaflows, 2u);  // the process's port to the tap, and back
@@ -452,6 +455,11 @@ TEST(MultiVm, AHostProcessTalksToAVmThroughOvsToo) {
   EXPECT_GT(r.flows[0].packets, 200u);
   EXPECT_LE(r.flows[0].in_flight_packets, 1u);
   EXPECT_EQ(r.wire_frames, 0u);
+  // The handler's translation is ovs-vswitchd's userspace work; its
+  // recvmsg, sendmsg and the executes are the host kernel's.
+  const auto& handler = r.per_core_s[c.handler_core];
+  EXPECT_GT(handler[static_cast<size_t>(models::CpuCategory::kHostUser)], 0.0);
+  EXPECT_GT(handler[static_cast<size_t>(models::CpuCategory::kHostKernel)], 0.0);
 }
 
 }  // namespace

@@ -124,6 +124,12 @@ TEST(KernelSwitch, OvsMissesUntilTheHandlerInstalledTheMegaflowThenHits) {
   EXPECT_GT(b.delivered_at[0] - us(10), xlate);
   EXPECT_EQ(b.delivered_by[2], b.receiver.get());
   EXPECT_LT(b.delivered_at[2] - us(200), core::Microseconds(5));
+  // Three upcalls translated in userspace, the rest of the handler's work
+  // (recvmsg, sendmsg, executes, outputs) in the kernel.
+  const auto used = b.handler->usage();
+  EXPECT_EQ(used[static_cast<size_t>(CpuCategory::kHostUser)], xlate * 3);
+  EXPECT_GT(used[static_cast<size_t>(CpuCategory::kHostKernel)], Duration::zero());
+  EXPECT_EQ(used[static_cast<size_t>(CpuCategory::kGuestUser)], Duration::zero());
 }
 
 TEST(KernelSwitch, PerConnectionMegaflowsMissOncePerConnection) {
