@@ -16,17 +16,7 @@ void QuadHeap::remove_cancelled(CancelSet& cancelled) {
   size_ = kept;
   // Floyd's heap construction: sift every parent down, the last first.
   if (kept < 2) return;
-  for (size_t i = (kept - 2) / 4 + 1; i-- > 0;) {
-    const EventEntry moving = h[i];
-    size_t hole = i;
-    for (size_t first = 4 * hole + 1; first < kept; first = 4 * hole + 1) {
-      const size_t best = earliest_child(first, kept);
-      if (!earlier(h[best], moving)) break;
-      h[hole] = h[best];
-      hole = best;
-    }
-    h[hole] = moving;
-  }
+  for (size_t i = (kept - 2) / 4 + 1; i-- > 0;) sift_down(i, h[i], kept);
 }
 
 bool QuadHeap::contains(Time time, uint64_t order) const {

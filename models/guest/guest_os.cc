@@ -38,8 +38,7 @@ void GuestOs::on_interrupt(uint32_t vector, Continuation done) {
     vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, std::move(done));
     return;
   }
-  if (isr_done_) throw std::logic_error("guest " + name() + " took an interrupt inside its interrupt handler");
-  isr_done_ = std::move(done);
+  isr_done_.hold(std::move(done), name(), "its interrupt handler");
   run_isrs(vector, 0);
 }
 
@@ -52,8 +51,7 @@ void GuestOs::run_isrs(uint32_t vector, size_t from) {
     isrs_[i].second([this, vector, i] { run_isrs(vector, i + 1); });
     return;
   }
-  Continuation done = std::exchange(isr_done_, nullptr);
-  done();
+  isr_done_.release()();
 }
 
 void GuestOs::add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool guest_is_source) {
@@ -149,8 +147,7 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
 }
 
 void GuestOs::app_task(Continuation done) {
-  if (app_done_) throw std::logic_error("guest " + name() + " ran its application task twice at once");
-  app_done_ = std::move(done);
+  app_done_.hold(std::move(done), name(), "its application task");
   // The scheduler switches to the task blocked in recvfrom.
   vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel, [this] { app_next(); });
 }
@@ -158,8 +155,7 @@ void GuestOs::app_task(Continuation done) {
 void GuestOs::app_next() {
   if (socket_.empty()) {
     app_scheduled_ = false;
-    Continuation done = std::exchange(app_done_, nullptr);
-    done();
+    app_done_.release()();
     return;
   }
   const uint32_t packet = socket_.front();
@@ -296,7 +292,7 @@ void GuestOs::timer_task(Continuation done) {
 }
 
 void GuestOs::run_due(Continuation done) {
-  timer_done_ = std::move(done);
+  timer_done_.hold(std::move(done), name(), "its timer task");
   run_due_next();
 }
 
@@ -353,8 +349,7 @@ void GuestOs::run_due_next() {
   }
   sender_scheduled_ = false;
   arm_timer();
-  Continuation done = std::move(timer_done_);
-  done();
+  timer_done_.release()();
 }
 
 }  // namespace viosim::models

@@ -12,6 +12,7 @@
 
 #include "models/guest/guest_costs.h"
 #include "models/guest/guest_net_device.h"
+#include "models/host/held_continuation.h"
 #include "models/packet/packet.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
@@ -105,13 +106,12 @@ class GuestOs final : public core::Component {
   SocketConfig socket_config_;
   std::vector<uint64_t> rmem_alloc_;  // by flow: truesize of its queued datagrams
   bool app_scheduled_ = false;
-  // What the vCPU does once the application task blocks again, and once the
-  // interrupt being handled returns (one of each at a time: kept here
-  // rather than captured at every step).
-  Continuation app_done_;
-  Continuation isr_done_;
+  // What the vCPU does once the application task blocks again, once the
+  // interrupt being handled returns, and once the timer task is done.
+  HeldContinuation app_done_;
+  HeldContinuation isr_done_;
   bool sender_scheduled_ = false;
-  Continuation timer_done_;
+  HeldContinuation timer_done_;
   core::Counter no_app_{this, "dropped_no_application"};
   core::Counter socket_drops_{this, "socket_drops"};
   std::vector<GuestOs*> siblings_;

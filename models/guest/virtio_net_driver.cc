@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <utility>
 
 #include "models/net/packet_trace.h"
 
@@ -149,8 +148,7 @@ void VirtioNetDriver::tx_isr(Continuation done) {
 void VirtioNetDriver::tx_napi(Continuation done) {
   const uint32_t reclaimed = reclaim_tx();
   const GuestCosts& c = os_->costs();
-  if (tx_napi_done_) throw std::logic_error("driver " + name() + " ran TX NAPI twice at once");
-  tx_napi_done_ = std::move(done);
+  tx_napi_done_.hold(std::move(done), name(), "TX NAPI");
   vcpu_->guest(c.napi_poll + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel, [this] {
     if (stopped_ && q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;  // wake the queue
     // virtqueue_napi_complete: re-enable, poll again if more came.
@@ -160,7 +158,7 @@ void VirtioNetDriver::tx_napi(Continuation done) {
     } else {
       tx_napi_scheduled_ = false;
     }
-    flush_qdisc(*vcpu_, std::exchange(tx_napi_done_, nullptr));
+    flush_qdisc(*vcpu_, tx_napi_done_.release());
   });
 }
 
@@ -208,8 +206,7 @@ void VirtioNetDriver::rx_napi(Continuation done) {
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue.
   const uint32_t reclaimed = config_.napi_tx ? reclaim_tx() : 0;
   const GuestCosts& c = os_->costs();
-  if (rx_napi_done_) throw std::logic_error("driver " + name() + " ran RX NAPI twice at once");
-  rx_napi_done_ = std::move(done);
+  rx_napi_done_.hold(std::move(done), name(), "RX NAPI");
   vcpu_->guest(c.napi_poll + (c.driver_rx_packet + c.udp_rx) * received + c.driver_tx_free * reclaimed,
                CpuCategory::kGuestKernel, [this, received] { rx_refill(received); });
 }
@@ -248,8 +245,7 @@ void VirtioNetDriver::rx_napi_complete(uint32_t received) {
   } else {
     rx_napi_scheduled_ = false;
   }
-  Continuation done = std::exchange(rx_napi_done_, nullptr);
-  done();
+  rx_napi_done_.release()();
 }
 
 }  // namespace viosim::models

@@ -62,10 +62,9 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   bool stopped_ = false;
   bool rx_napi_scheduled_ = false;
   bool tx_napi_scheduled_ = false;
-  // What the vCPU does after the NAPI poll running now (one per direction
-  // at a time), kept here rather than captured at every step.
-  Continuation rx_napi_done_;
-  Continuation tx_napi_done_;
+  // What the vCPU does after the NAPI poll running now (one per direction).
+  HeldContinuation rx_napi_done_;
+  HeldContinuation tx_napi_done_;
   std::vector<uint32_t> free_rx_buffers_;
   core::RingBuffer<uint32_t> qdisc_;
   core::Counter kicks_{this, "kicks"};

@@ -75,7 +75,7 @@ void ExternalPeer::init() {
         f.stats->sent((*pool_)[id]);
         emit(id, now() + config_.tx_latency);
       }
-    } else if (f.config.max_packets == 0 || f.seq < f.config.max_packets) {
+    } else {
       sources_.push_back({now() + next_gap(f.config, rng()), static_cast<uint32_t>(i)});
       std::push_heap(sources_.begin(), sources_.end(), later_source);
     }
@@ -93,7 +93,7 @@ void ExternalPeer::send_source() {
   ExternalPeerSource& s = sources_.front();
   PeerFlow& f = flows_[s.flow];
   const uint32_t n = f.config.arrival == FlowConfig::Arrival::kBursts ? f.config.burst_packets : 1;
-  for (uint32_t k = 0; k < n && (f.config.max_packets == 0 || f.seq < f.config.max_packets); ++k) {
+  for (uint32_t k = 0; k < n && !f.transfer_done(); ++k) {
     const uint32_t id = make(f, PacketKind::kData, f.config.frame_bytes, s.born);
     f.stats->sent((*pool_)[id]);
     send_(id);
@@ -102,9 +102,9 @@ void ExternalPeer::send_source() {
   // random stream, and this keeps every flow's gaps what they were when
   // sources made their packets at birth.
   const core::Time next = s.born + next_gap(f.config, rng());
-  if (f.config.max_packets != 0 && f.seq >= f.config.max_packets) {
+  if (f.transfer_done()) {
     std::pop_heap(sources_.begin(), sources_.end(), later_source);
-    sources_.pop_back();  // the transfer is complete
+    sources_.pop_back();
     return;
   }
   // Its next send moves it down the heap: one sift from the top, not a pop and a push.
@@ -120,28 +120,31 @@ void ExternalPeer::send_source() {
   sources_[hole] = moving;
 }
 
+core::Time ExternalPeer::next_packet() const { return outgoing_.empty() ? core::Time::max() : outgoing_.front().at; }
+
+core::Time ExternalPeer::next_source() const {
+  return sources_.empty() ? core::Time::max() : sources_.front().born + config_.tx_latency;
+}
+
+// Everything due, in time order; at the same instant queued packets go first.
 void ExternalPeer::flush() {
   for (;;) {
-    const bool source_due = !sources_.empty() && sources_.front().born + config_.tx_latency <= now();
-    const bool packet_due = !outgoing_.empty() && outgoing_.front().at <= now();
-    if (packet_due && (!source_due || outgoing_.front().at <= sources_.front().born + config_.tx_latency)) {
+    const core::Time packet = next_packet(), source = next_source();
+    if (std::min(packet, source) > now()) break;
+    if (packet <= source) {
       std::pop_heap(outgoing_.begin(), outgoing_.end(), later);
       const uint32_t id = outgoing_.back().packet;
       outgoing_.pop_back();
       send_(id);
-    } else if (source_due) {
-      send_source();
     } else {
-      break;
+      send_source();
     }
   }
   schedule_flush();
 }
 
 void ExternalPeer::schedule_flush() {
-  core::Time next = core::Time::max();
-  if (!outgoing_.empty()) next = outgoing_.front().at;
-  if (!sources_.empty()) next = std::min(next, sources_.front().born + config_.tx_latency);
+  const core::Time next = std::min(next_packet(), next_source());
   if (next != core::Time::max()) out_.schedule_at(next);
 }
 

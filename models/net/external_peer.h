@@ -52,6 +52,8 @@ class ExternalPeer final : public core::Component {
     FlowStats* stats = nullptr;
     bool source = false;
     uint64_t seq = 0;
+    // A bulk source that has sent its max_packets.
+    bool transfer_done() const { return config.max_packets != 0 && seq >= config.max_packets; }
   };
   using Pending = struct ExternalPeerPending;
   PeerFlow* find(uint32_t index);
@@ -59,6 +61,10 @@ class ExternalPeer final : public core::Component {
   void flush();
   // Sends the earliest source's packets (born tx_latency ago) and draws its next send.
   void send_source();
+  // When the earliest queued packet, and the earliest source's packets, go
+  // onto the wire (Time::max(): none).
+  core::Time next_packet() const;
+  core::Time next_source() const;
   void schedule_flush();
   uint32_t make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::Time born);
 

@@ -121,23 +121,26 @@ void KernelSwitch::handle_batch() {
   handler_->run_segments({{clock.to_duration(receive), CpuCategory::kHostKernel},
                           {clock.to_duration(xlate), CpuCategory::kHostUser},
                           {clock.to_duration(down), CpuCategory::kHostKernel}},
-                         [this] {
-                           for (const Upcall& u : batch_) {
-                             // A second upcall of a flow in one batch finds it put (EEXIST).
-                             auto [it, added] = megaflows_.try_emplace(key(u.packet, u.port), now());
-                             if (added) {
-                               ++installed_;
-                             } else {
-                               it->second = now();
-                             }
-                           }
-                           for (const Upcall& u : batch_) {
-                             trace_hop(*handler_, (*pool_)[u.packet], place::kOvsDatapath,
-                                       "ovs-vswitchd installed the megaflow and executed it (OVS_PACKET_CMD_EXECUTE)");
-                             ports_[u.port].out(u.packet, *handler_);
-                           }
-                           handler_loop();
-                         });
+                         [this] { install_and_execute(); });
+}
+
+// The batch's megaflows go in (a second upcall of a flow in one batch finds
+// its megaflow put: EEXIST), then its frames go out from the handler.
+void KernelSwitch::install_and_execute() {
+  for (const Upcall& u : batch_) {
+    auto [it, added] = megaflows_.try_emplace(key(u.packet, u.port), now());
+    if (added) {
+      ++installed_;
+    } else {
+      it->second = now();
+    }
+  }
+  for (const Upcall& u : batch_) {
+    trace_hop(*handler_, (*pool_)[u.packet], place::kOvsDatapath,
+              "ovs-vswitchd installed the megaflow and executed it (OVS_PACKET_CMD_EXECUTE)");
+    ports_[u.port].out(u.packet, *handler_);
+  }
+  handler_loop();
 }
 
 size_t KernelSwitch::megaflows() const {

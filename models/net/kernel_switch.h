@@ -124,6 +124,7 @@ class KernelSwitch final : public core::Component {
   uint64_t truesize(uint32_t packet) const { return uint64_t{(*pool_)[packet].bytes} + config_.upcall_overhead_bytes; }
   void handler_loop();
   void handle_batch();
+  void install_and_execute();
 
   KernelSwitchConfig config_;
   bool ovs_;

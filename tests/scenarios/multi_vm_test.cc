@@ -37,6 +37,13 @@ viosim::Scenario load(const std::string& text) {
   return r.ok() ? *r.scenario : viosim::Scenario();
 }
 
+// offered = delivered + drops + in flight, for every flow of the run.
+void expect_conserved(const models::PathResults& r, const std::string& context) {
+  for (const auto& f : r.flows) {
+    EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << context << " " << f.name;
+  }
+}
+
 TEST(MultiVm, EachVmGetsItsOwnTrafficThroughItsOwnBackend) {
   const viosim::Scenario s = load(kHost);
   for (models::PathBackend backend : compared_backends(s)) {
@@ -44,6 +51,7 @@ TEST(MultiVm, EachVmGetsItsOwnTrafficThroughItsOwnBackend) {
     const models::PathConfig c = build_path_config(s, backend);
     const models::PathResults r = models::run_path(c);
     ASSERT_EQ(r.vms.size(), 4u) << name;
+    expect_conserved(r, name);
     EXPECT_EQ(r.vms[0].backend, name);
     EXPECT_EQ(r.vms[2].backend, name);
     EXPECT_EQ(r.vms[3].backend, "PASSTHROUGH") << "the VF keeps its backend under compare";
@@ -57,7 +65,6 @@ TEST(MultiVm, EachVmGetsItsOwnTrafficThroughItsOwnBackend) {
       // a transaction twice, a one-way packet once.
       const double crossings = double(f.packets) * (f.round_trip ? 2.0 : 1.0);
       EXPECT_NEAR(double(vm.nic_packets), crossings, 0.02 * crossings + 8) << name << " " << vm.name;
-      EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << name << " " << f.name;
       for (uint32_t core : vm.vcpu_cores) EXPECT_TRUE(vcpu_cores.insert(core).second) << "core " << core << " twice";
       // Its vCPUs ran guest code on their own cores.
       EXPECT_GT(vm.vcpu_cpu_s[static_cast<size_t>(models::CpuCategory::kGuestKernel)], 0.0) << name << " " << vm.name;
@@ -252,9 +259,7 @@ TEST(MultiVm, VmToVmFlowsTurnAroundInTheHost) {
     const models::FlowResults& stream = r.flows[1];
     EXPECT_GT(ping.packets, 100u) << name;  // e1000: a round trip of about 130 us
     EXPECT_NEAR(double(stream.packets), 50'000 * r.window_s, 0.05 * 50'000 * r.window_s) << name;
-    for (const auto& f : r.flows) {
-      EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << name << " " << f.name;
-    }
+    expect_conserved(r, name);
     // Each ping crosses a's NIC and b's twice (request and response), each
     // stream packet both once.
     const double crossings = 2.0 * double(ping.packets) + double(stream.packets);
@@ -295,8 +300,8 @@ TEST(MultiVm, AVfAndAnotherBackendTalkThroughTheNicAndOnlyKernelFramesCompleteIn
     for (const auto& f : r.flows) {
       EXPECT_NEAR(double(f.packets), f.name == "vf_out" ? 300 : 600, f.name == "vf_out" ? 60 : 90)
           << name << " " << f.name;
-      EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << name << " " << f.name;
     }
+    expect_conserved(r, name);
     // Only the VF's frames to the peer went on the wire.
     EXPECT_EQ(r.wire_frames, r.flows[2].delivered_packets) << name;
     uint64_t kernel_completions = 0;
@@ -352,8 +357,8 @@ TEST(MultiVm, TheOvsKernelDatapathInstallsAMegaflowPerNewFlowThenSwitchesOnHits)
     EXPECT_GT(o.handler_busy, 0.0) << megaflow;
     for (const auto& f : r.flows) {
       EXPECT_GT(f.packets, 100u) << megaflow << " " << f.name;
-      EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << megaflow << " " << f.name;
     }
+    expect_conserved(r, megaflow);
     // The graph draws the datapath and the handler between the taps and the NIC.
     const models::PathGraph g = models::build_path_graph(c);
     std::set<std::string> places;
@@ -391,10 +396,8 @@ TEST(MultiVm, AHostProcessTalksToAVmThroughTheKernelSwitch) {
     EXPECT_GT(ping.packets, 200u) << name;
     // Two copies at 20 kpkt/s each.
     EXPECT_NEAR(double(up.packets), 40'000 * r.window_s, 0.05 * 40'000 * r.window_s) << name;
-    for (const auto& f : r.flows) {
-      EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << name << " " << f.name;
-      EXPECT_EQ(f.drops(), 0u) << name << " " << f.name;
-    }
+    expect_conserved(r, name);
+    for (const auto& f : r.flows) EXPECT_EQ(f.drops(), 0u) << name << " " << f.name;
     // Nothing stuck on the way: at most one request or response per
     // connection (two to each copy), and half a millisecond of the stream.
     EXPECT_LE(ping.in_flight_packets, 4u) << name;

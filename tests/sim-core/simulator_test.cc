@@ -148,8 +148,8 @@ TEST_P(SimulatorTest, RunUntilOnAnEmptySimulatorAdvancesTheClock) {
 }
 
 // A timer moved ahead again and again (a scheduler tick re-armed at every
-// switch) leaves a cancelled entry behind each time: they are dropped once
-// they outnumber the live events, and the live ones still run in order.
+// switch) leaves a cancelled entry behind each time: they are dropped
+// before they pile up, and the live ones still run in order.
 class Rearmer final : public EventTarget {
  public:
   explicit Rearmer(Simulator& sim) : EventTarget(sim), sim_(sim) {}
@@ -193,7 +193,8 @@ class Spawner final : public EventTarget {
     executed.emplace_back(sim_.now().ps(), arg);
     for (int k = 1 + static_cast<int>(rng_.below(2)); k > 0 && budget > 0; --k, --budget) {
       // An event for the current instant takes the highest priority used, so
-      // it sorts after the executing one (an earlier key could not run now).
+      // it sorts after the executing one (an earlier key would run after it,
+      // out of the key order this test expects).
       const bool now_too = rng_.below(4) == 0;
       const Priority p = now_too ? Priority{2} : static_cast<Priority>(static_cast<int>(rng_.below(5)) - 2);
       const Time at = sim_.now() + Picoseconds(now_too ? 0 : rng_.below(1'000'000));
