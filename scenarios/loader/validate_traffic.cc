@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 
+#include "scenarios/loader/flow_rates.h"
 #include "scenarios/loader/suggest.h"
 #include "scenarios/loader/validate.h"
 
@@ -13,7 +14,6 @@ namespace {
 
 constexpr char kExternal[] = "external";
 constexpr char kHost[] = "host";  // a process on the host, through its stack and switch
-constexpr double kWireOverheadBytes = 20;  // preamble + SFD (8) and inter-frame gap (12)
 // Transactions a request/response flow keeps in flight over all its
 // connections: each is a packet alive from the start, so this bounds a
 // run's memory (65,536 is far beyond any netperf or sockperf setting).
@@ -35,17 +35,6 @@ bool is_ipv4(const std::string& text) {
     if (std::stoi(match[i]) > 255) return false;
   }
   return true;
-}
-
-// Mean frame size of an open-loop flow; 0 when it cannot be told.
-double mean_frame_bytes(const viosim::OpenLoop& load) {
-  if (!load.has_frame_mix()) return load.frame_bytes();
-  double weight = 0, bytes = 0;
-  for (const auto& entry : load.frame_mix().entry()) {
-    weight += entry.weight();
-    bytes += entry.weight() * entry.frame_bytes();
-  }
-  return weight > 0 ? bytes / weight : 0;
 }
 
 struct Endpoints {
@@ -81,18 +70,10 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
     return;
   }
   // Only traffic to or from "external" crosses a host NIC.
-  const std::string& vm_end = flow.src() == kExternal ? flow.dst() : flow.src();
-  if (flow.src() != kExternal && flow.dst() != kExternal) return;
-  const viosim::Nic* uplink = nullptr;
-  for (const auto& vm : s.vm()) {
-    if (vm.name() != vm_end) continue;
-    for (const auto& nic : s.host().nic()) {
-      if (nic.name() == vm.nic().uplink()) uplink = &nic;
-    }
-  }
+  const viosim::Nic* uplink = flow_uplink(s, flow);
   const double frame = mean_frame_bytes(load);
   if (uplink == nullptr || frame <= 0) return;
-  const double pps = load.has_rate_pps() ? load.rate_pps() : load.rate_mbps() * 1e6 / (8 * frame);
+  const double pps = open_loop_pps(load);
   const double wire_bps = pps * (frame + kWireOverheadBytes) * 8;
   const double line_bps = uplink->line_rate_gbps() * 1e9;
   if (wire_bps > line_bps) {

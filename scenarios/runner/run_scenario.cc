@@ -213,13 +213,18 @@ BackendResult to_backend_result(const models::PathResults& r) {
   return b;
 }
 
-RunSummary run(const Scenario& scenario, const RunOptions& options) {
+RunSummary summary_header(const Scenario& scenario, const std::string& scenario_file) {
   RunSummary summary;
   summary.set_scenario_name(scenario.name());
-  summary.set_scenario_file(options.scenario_file);
+  summary.set_scenario_file(scenario_file);
   summary.set_seed(scenario.seed());
   summary.set_viosim_version(VIOSIM_VERSION);
   summary.set_latency_kind(latency_kind(scenario));
+  return summary;
+}
+
+RunSummary run(const Scenario& scenario, const RunOptions& options) {
+  RunSummary summary = summary_header(scenario, options.scenario_file);
 
   std::string first_error;
   const std::vector<models::PathBackend> backends = scenarios::compared_backends(scenario);

@@ -38,6 +38,10 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// A summary without backends: the scenario's name, file and seed, this
+// version, the latency kind.
+RunSummary summary_header(const Scenario& scenario, const std::string& scenario_file);
+
 // Throws scenarios::NotModelled when no compared backend can run, and
 // models::Cancelled when options.cancel was set.
 RunSummary run(const Scenario& scenario, const RunOptions& options = {});

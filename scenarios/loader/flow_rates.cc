@@ -1,0 +1,50 @@
+#include "scenarios/loader/flow_rates.h"
+
+#include <algorithm>
+
+namespace viosim::scenarios {
+namespace {
+
+constexpr char kExternal[] = "external";
+
+const viosim::Vm* find_vm(const viosim::Scenario& s, const std::string& name) {
+  for (const auto& vm : s.vm()) {
+    if (vm.name() == name) return &vm;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+double mean_frame_bytes(const viosim::OpenLoop& load) {
+  if (!load.has_frame_mix()) return load.frame_bytes();
+  double weight = 0, bytes = 0;
+  for (const auto& entry : load.frame_mix().entry()) {
+    weight += entry.weight();
+    bytes += entry.weight() * entry.frame_bytes();
+  }
+  return weight > 0 ? bytes / weight : 0;
+}
+
+double open_loop_pps(const viosim::OpenLoop& load) {
+  if (load.has_rate_pps()) return load.rate_pps();
+  const double frame = mean_frame_bytes(load);
+  return load.has_rate_mbps() && frame > 0 ? load.rate_mbps() * 1e6 / (8 * frame) : 0;
+}
+
+const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& flow) {
+  if (flow.src() != kExternal && flow.dst() != kExternal) return nullptr;
+  const viosim::Vm* vm = find_vm(s, flow.src() == kExternal ? flow.dst() : flow.src());
+  if (vm == nullptr) return nullptr;
+  for (const auto& nic : s.host().nic()) {
+    if (nic.name() == vm->nic().uplink()) return &nic;
+  }
+  return nullptr;
+}
+
+uint32_t flow_copies(const viosim::Scenario& s, const viosim::Flow& flow) {
+  const viosim::Vm* vm = find_vm(s, flow.src() == kExternal || flow.src() == "host" ? flow.dst() : flow.src());
+  return vm == nullptr ? 1 : std::max<uint32_t>(1, vm->count());
+}
+
+}  // namespace viosim::scenarios

@@ -1,0 +1,28 @@
+// What an open-loop flow puts on a host NIC: its frames' mean size, its
+// packet rate, the NIC it crosses. Shared by the validator (rates that fit
+// the wire) and the rate search (the line rate it starts from).
+#pragma once
+
+#include "scenarios/schema/viosim/scenario.pb.h"
+
+namespace viosim::scenarios {
+
+// Preamble and start-of-frame delimiter (8 B) and the inter-frame gap (12 B).
+inline constexpr double kWireOverheadBytes = 20;
+
+// Mean frame size of an open-loop flow; 0 when it cannot be told.
+double mean_frame_bytes(const viosim::OpenLoop& load);
+
+// An open-loop flow's packets per second, one direction, one copy of its
+// VM (rate_mbps converted at the mean frame size); 0 when it cannot be told.
+double open_loop_pps(const viosim::OpenLoop& load);
+
+// The host NIC a flow to or from "external" crosses (its VM's uplink), or
+// nullptr: a flow between VMs or with the host, or a name not found.
+const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& flow);
+
+// Copies of the VM at the flow's VM end (vm.count; 1 when there is none):
+// each copy runs the flow as written.
+uint32_t flow_copies(const viosim::Scenario& s, const viosim::Flow& flow);
+
+}  // namespace viosim::scenarios
