@@ -73,13 +73,19 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
   const viosim::Nic* uplink = flow_uplink(s, flow);
   const double frame = mean_frame_bytes(load);
   if (uplink == nullptr || frame <= 0) return;
-  const double pps = open_loop_pps(load);
+  // Each copy of the VM runs the flow as written: together they offer
+  // copies x the rate on the one uplink.
+  const uint32_t copies = flow_copies(s, flow);
+  const double pps = open_loop_pps(load) * copies;
   const double wire_bps = pps * (frame + kWireOverheadBytes) * 8;
   const double line_bps = uplink->line_rate_gbps() * 1e9;
   if (wire_bps > line_bps) {
     const std::string rate_path = load_path + (load.has_rate_pps() ? ".rate_pps" : ".rate_mbps");
-    issues->push_back({rate_path, who + " offers " + number(wire_bps / 1e9) + " Gb/s on the wire (" + number(pps / 1e6) +
-                                      " Mpps of " + number(frame) + " B frames, plus 20 B preamble and gap each), above the " +
+    const std::string vm = flow.src() == "external" ? flow.dst() : flow.src();
+    issues->push_back({rate_path, who + " offers " + number(wire_bps / 1e9) + " Gb/s on the wire (" +
+                                      (copies > 1 ? std::to_string(copies) + " copies of vm \"" + vm + "\" x " : "") +
+                                      number(pps / copies / 1e6) + " Mpps of " + number(frame) +
+                                      " B frames, plus 20 B preamble and gap each), above the " +
                                       number(uplink->line_rate_gbps()) + " Gb/s line rate of nic \"" + uplink->name() + "\""});
   }
 }
