@@ -5,9 +5,12 @@
 // re-enables kicks and looks once more. TX packets are copied into XDP
 // buffers and handed to tun in batches of 64, and the host stack forwards
 // them on the worker's core; RX packets are copied from the tap ring into
-// guest buffers. Used entries are flushed every 64 and at the end, and the
-// guest is signalled through the call eventfd (an irqfd: the injection runs
-// inline in the worker) when the event index asks for it. With a busy-poll
+// guest buffers, what the tap holds taken at once (vhost_net_buf_produce
+// consumes the tun ring in batches) and copied in one step. Used entries
+// are written, and the used index moved, only when flushed, every 64 and at
+// the end (vhost_net_signal_used): the guest sees the packets of a flush
+// together. It is signalled through the call eventfd (an irqfd: the
+// injection runs inline in the worker) when the event index asks for it. With a busy-poll
 // timeout the worker spins, kicks off, before sleeping.
 #pragma once
 
@@ -85,7 +88,14 @@ class VhostNet final : public core::Component {
   bool polled_ = false;  // busy-polled since the last packets
   std::vector<uint32_t> batch_;
   std::vector<EventFd*> wait_fds_;  // what the worker sleeps on, rebuilt each time (no allocation)
-  uint32_t rx_unflushed_ = 0;
+  // RX packets copied into guest buffers and not yet flushed to the used
+  // ring (vq->heads up to done_idx), and those of the copy step running.
+  struct RxDone {
+    uint32_t token;
+    uint32_t packet;
+  };
+  std::vector<RxDone> rx_unflushed_;
+  std::vector<RxDone> rx_copying_;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};
   core::Counter signals_{this, "signals"};
