@@ -24,6 +24,8 @@
 #include "scenarios/loader/sweep_expand.h"
 #include "scenarios/runner/results_folder.h"
 #include "scenarios/runner/run_scenario.h"
+#include "scenarios/search/search_plan.h"
+#include "scenarios/search/search_tables.h"
 #include "scenarios/search/searched_traffic.h"
 #include "scenarios/sweep/atomic_file.h"
 #include "scenarios/sweep/csv_writer.h"
@@ -45,10 +47,14 @@ constexpr char kUsage[] =
     "the whole run), or when a searched flow's latency is still rising at its\n"
     "end: a backlog that a longer trial would lose.\n"
     "\n"
-    "The first trial is at the highest rate; after a failure the next tries\n"
-    "the rate the path delivered in it; then steps double away from the last\n"
+    "The first trial is at the highest rate; if it fails the next tries the\n"
+    "rate the path delivered in it; then steps double away from the last\n"
     "result until the other side is found, and halve the interval until the\n"
     "lowest failing rate is within P of the highest passing one.\n"
+    "\n"
+    "A scenario with a sweep is searched at every axis point (each search runs\n"
+    "the scenario's seed; replications are not searched): the tables get a\n"
+    "column per swept field, and the folder holds the tables and the scenario.\n"
     "\n"
     "options:\n"
     "  --flow NAME         a searched open-loop flow (repeatable; default: every\n"
@@ -60,7 +66,7 @@ constexpr char kUsage[] =
     "                      when they cross none)\n"
     "  --min-rate-pps N    the lowest rate tried (default: max / 1000)\n"
     "  --max-trials N      trials per backend at most, 2 to 1000 (default 40)\n"
-    "  -j, --jobs N        backends searched at once (default: all cores)\n"
+    "  -j, --jobs N        searches run at once (default: all cores)\n"
     "  -o, --output DIR    also write a folder: search.csv (the rates), trials.csv\n"
     "                      (every trial), the scenario searched, and each\n"
     "                      backend's trial at its NDR as a results folder holds\n"
@@ -75,7 +81,7 @@ constexpr char kUsage[] =
     "writes nothing.\n"
     "\n"
     "exit status: 0 ok, 1 a trial failed to run or a search did not reach\n"
-    "its precision within --max-trials, 2 bad scenario, flows or arguments,\n"
+    "its precision within --max-trials, 2 bad scenario, flows, sweep or arguments,\n"
     "130 interrupted\n";
 
 struct Settings {
@@ -174,64 +180,13 @@ std::optional<int> parse(const Args& args, Settings* s) {
   return std::nullopt;
 }
 
-// Seven significant digits, as the trials run them, never in exponent form.
-std::string rate_text(double pps) {
-  const int decimals = pps > 0 ? std::clamp(6 - static_cast<int>(std::floor(std::log10(pps))), 0, 9) : 0;
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f pkt/s", decimals, pps);
-  return text;
-}
-
-// One backend's search: what it found and the trial at its NDR.
-struct BackendSearch {
-  std::string backend;  // as the results name it
-  search::SearchResult result;
-  std::vector<viosim::BackendResult> trial_results;  // by trial
-  std::string failure;                               // the run failed: why
-  bool skipped = false;                              // this build cannot run it
-};
+using search::rate_text;
 
 // The bound a criterion reached, as a table cell.
 std::string bound_text(const search::Bounds& b, const search::SearchSettings& s) {
   if (b.at_max()) return ">= " + rate_text(b.pass) + " (max)";
   if (b.pass == 0) return "< " + rate_text(b.fail == 0 ? s.min_rate : b.fail);
   return rate_text(b.pass);
-}
-
-std::string search_csv(const std::vector<BackendSearch>& searches, const search::SearchSettings& s,
-                       double frame_bytes) {
-  std::ostringstream out;
-  out << "backend,status,ndr_pps,ndr_fail_pps,ndr_gbps,pdr_pps,pdr_fail_pps,pdr_gbps,pdr_loss_ratio,precision,"
-         "trials,converged\n";
-  const auto gbps = [&](double pps) { return sweep::csv_number(pps * frame_bytes * 8 / 1e9); };
-  for (const BackendSearch& b : searches) {
-    if (b.skipped || !b.failure.empty()) {
-      out << b.backend << "," << (b.skipped ? "skipped" : "failed") << ",,,,,,,,,,\n";
-      continue;
-    }
-    const search::SearchResult& r = b.result;
-    out << b.backend << ",ok," << sweep::csv_number(r.ndr.pass) << "," << sweep::csv_number(r.ndr.fail) << ","
-        << gbps(r.ndr.pass) << "," << sweep::csv_number(r.pdr.pass) << "," << sweep::csv_number(r.pdr.fail) << ","
-        << gbps(r.pdr.pass) << "," << sweep::csv_number(s.pdr_loss_ratio) << "," << sweep::csv_number(s.precision)
-        << "," << r.trials.size() << "," << (r.converged ? "true" : "false") << "\n";
-  }
-  return out.str();
-}
-
-std::string trials_csv(const std::vector<BackendSearch>& searches) {
-  std::ostringstream out;
-  out << "backend,trial,rate_pps,offered_packets,lost_packets,unsent_packets,loss_ratio,receive_pps,still_growing,"
-         "ndr_pass,pdr_pass\n";
-  for (const BackendSearch& b : searches) {
-    for (size_t i = 0; i < b.result.trials.size(); ++i) {
-      const search::Trial& t = b.result.trials[i];
-      out << b.backend << "," << i + 1 << "," << sweep::csv_number(t.rate) << "," << t.outcome.offered << ","
-          << t.outcome.lost << "," << t.outcome.unsent << "," << sweep::csv_number(t.outcome.loss_ratio()) << ","
-          << sweep::csv_number(t.outcome.receive_rate) << "," << (t.outcome.still_growing ? "true" : "false") << ","
-          << (t.ndr_pass ? "true" : "false") << "," << (t.pdr_pass ? "true" : "false") << "\n";
-    }
-  }
-  return out.str();
 }
 
 }  // namespace
@@ -247,55 +202,44 @@ int search_command(const Args& args) {
   }
   std::cerr << scenarios::format_diagnostics(loaded.warnings);
   const viosim::Scenario& scenario = *loaded.scenario;
-  std::optional<search::SearchedTraffic> traffic;
+  search::SearchPlan plan;
   try {
-    traffic.emplace(scenario, s.flows);
+    search::SearchOptions options;
+    options.flows = s.flows;
+    options.settings = s.search;
+    options.max_given = s.max_given;
+    options.min_given = s.min_given;
+    plan = search::plan_search(scenario, options);
   } catch (const search::SearchError& e) {
     std::cerr << "viosim search: " << s.file << ": " << e.what() << "\n";
     return kExitBadInput;
   }
-  const double line = traffic->line_rate_pps();
-  if (!s.max_given) {
-    if (line == 0) {
-      std::cerr << "viosim search: " << s.file << ": the searched flows cross no host NIC, so there is no line "
-                << "rate to start from; give --max-rate-pps\n";
-      return kExitBadInput;
-    }
-    s.search.max_rate = line;
-  } else if (line > 0 && s.search.max_rate > line * (1 + 1e-9)) {
-    std::cerr << "viosim search: --max-rate-pps " << s.search.max_rate << " is above " << rate_text(line)
-              << ", the line rate of the searched flows' host NICs (frames plus 20 B of preamble and gap each)\n";
-    return kExitBadInput;
+  if (scenario.sweep().replications() > 1) {
+    std::cerr << "viosim search: the sweep's replications are not searched: each search runs the scenario's seed\n";
   }
-  if (!s.min_given) s.search.min_rate = s.search.max_rate / 1000;
-  if (s.search.min_rate > s.search.max_rate) {
-    std::cerr << "viosim search: --min-rate-pps " << s.search.min_rate << " is above the highest rate, "
-              << s.search.max_rate << "\n";
-    return kExitBadInput;
-  }
-  if (scenario.sweep().axis_size() > 0) {
-    std::cerr << "viosim search: " << s.file << " has a sweep; search runs its base point only\n";
-  }
+  const search::SearchTask& first = plan.tasks.front();
+  std::cerr << "viosim search: " << plan.tasks.size() << " search(es), " << rate_text(first.settings.min_rate) << " to "
+            << rate_text(first.settings.max_rate) << (plan.axis_fields.empty() ? "" : " at the first point")
+            << ", PDR at loss <= " << s.search.pdr_loss_ratio << ", precision " << s.search.precision << "\n";
 
-  // The backends to search: each a copy of the scenario running it alone,
-  // as sweep points do (a VM with fixed_backend keeps its own).
-  const std::vector<viosim::Backend> backends = sweep::run_backends(scenario);
-
-  std::cerr << "viosim search: " << traffic->flow_names().size() << " flow(s), " << rate_text(s.search.min_rate)
-            << " to " << rate_text(s.search.max_rate) << ", PDR at loss <= " << s.search.pdr_loss_ratio
-            << ", precision " << s.search.precision << ", " << backends.size() << " backend(s)\n";
-  std::vector<BackendSearch> searches(backends.size());
+  std::vector<search::TaskResult> results(plan.tasks.size());
   std::mutex io;
   std::atomic<size_t> next{0};
+  // "VHOST_NET" or "VHOST_NET at vm[web].count=4": a task in messages.
+  const auto name = [&](const search::SearchTask& task) {
+    std::string text = task.backend;
+    for (size_t a = 0; a < plan.axis_fields.size(); ++a) {
+      text += (a == 0 ? " at " : ", ") + plan.axis_fields[a] + "=" + task.axis_values[a];
+    }
+    return text;
+  };
   const auto work = [&] {
-    for (size_t i = next++; i < backends.size(); i = next++) {
-      BackendSearch& out = searches[i];
-      out.backend = viosim::Backend_Name(backends[i]);
+    for (size_t i = next++; i < plan.tasks.size(); i = next++) {
+      const search::SearchTask& task = plan.tasks[i];
+      search::TaskResult& out = results[i];
       try {
-        viosim::Scenario one = scenario;
-        if (scenario.compare().backend_size() > 0) sweep::run_only(&one, backends[i]);
-        const search::SearchedTraffic t(one, s.flows);
-        out.result = search::search_rates(s.search, [&](double rate) {
+        const search::SearchedTraffic t(task.scenario, s.flows);
+        out.result = search::search_rates(task.settings, [&](double rate) {
           RunOptions run_options;
           run_options.scenario_file = s.file;
           run_options.cancel = &interrupt_flag();
@@ -305,11 +249,11 @@ int search_command(const Args& args) {
           const search::TrialOutcome o = t.outcome(r, rate);
           std::lock_guard lock(io);
           char line[240];
-          std::snprintf(line, sizeof line, "viosim search: %s trial %zu: %s offered, %.4g %% lost%s%s\n",
-                        out.backend.c_str(), out.trial_results.size(), rate_text(rate).c_str(), o.loss_ratio() * 100,
+          std::snprintf(line, sizeof line, "trial %zu: %s offered, %.4g %% lost%s%s\n", out.trial_results.size(),
+                        rate_text(rate).c_str(), o.loss_ratio() * 100,
                         o.unsent > 0 ? " (some never sent: the sender fell behind)" : "",
                         o.still_growing ? ", latency still rising" : "");
-          std::cerr << line;
+          std::cerr << "viosim search: " << name(task) << " " << line;
           return o;
         });
       } catch (const models::Cancelled&) {
@@ -320,7 +264,7 @@ int search_command(const Args& args) {
         if (out.trial_results.empty()) {
           out.skipped = true;
           std::lock_guard lock(io);
-          std::cerr << "viosim search: skipped " << out.backend << ": not modelled yet: " << e.what() << "\n";
+          std::cerr << "viosim search: skipped " << name(task) << ": not modelled yet: " << e.what() << "\n";
         } else {
           out.failure = e.what();
         }
@@ -330,7 +274,7 @@ int search_command(const Args& args) {
     }
   };
   std::vector<std::thread> workers;
-  const int threads = std::min<int>(s.jobs, static_cast<int>(backends.size()));
+  const int threads = std::min<int>(s.jobs, static_cast<int>(plan.tasks.size()));
   for (int w = 1; w < threads; ++w) workers.emplace_back(work);
   work();
   for (std::thread& w : workers) w.join();
@@ -340,76 +284,100 @@ int search_command(const Args& args) {
   }
 
   int status = kExitOk;
-  const double frame = traffic->mean_frame_bytes();
-  std::printf("%-18s %-26s %-26s %s\n", "backend", "NDR (no loss)", "PDR (loss <= ratio)", "trials");
-  for (const BackendSearch& b : searches) {
-    if (!b.failure.empty()) {
-      std::cerr << "viosim search: " << b.backend << ": a trial failed: " << b.failure << "\n";
+  std::string axis_header;
+  for (size_t a = 0; a < plan.axis_fields.size(); ++a) {
+    size_t width = plan.axis_fields[a].size();
+    for (const search::SearchTask& task : plan.tasks) width = std::max(width, task.axis_values[a].size());
+    axis_header += plan.axis_fields[a] + std::string(width + 2 - plan.axis_fields[a].size(), ' ');
+  }
+  std::printf("%s%-18s %-26s %-26s %s\n", axis_header.c_str(), "backend", "NDR (no loss)", "PDR (loss <= ratio)",
+              "trials");
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    const search::SearchTask& task = plan.tasks[i];
+    const search::TaskResult& r = results[i];
+    if (!r.failure.empty()) {
+      std::cerr << "viosim search: " << name(task) << ": a trial failed: " << r.failure << "\n";
       status = kExitFailure;
       continue;
     }
-    if (b.skipped) continue;
-    std::printf("%-18s %-26s %-26s %zu%s\n", b.backend.c_str(), bound_text(b.result.ndr, s.search).c_str(),
-                bound_text(b.result.pdr, s.search).c_str(), b.result.trials.size(),
-                b.result.converged ? "" : " (did not converge)");
-    if (!b.result.converged) status = kExitFailure;
-  }
-  std::printf("at %.0f B mean frame size: Gb/s of frames = pps x %.0f\n", frame, frame * 8);
-  // What the runs at the reported rates found suspicious (a warm-up shorter
-  // than the start-up transient, say): the trials behind the answer.
-  for (const BackendSearch& b : searches) {
-    std::vector<std::string> said;
-    for (size_t i = 0; i < b.result.trials.size() && i < b.trial_results.size(); ++i) {
-      const double rate = b.result.trials[i].rate;
-      if (rate != b.result.ndr.pass && rate != b.result.pdr.pass) continue;
-      for (const std::string& w : flow_warnings(b.trial_results[i], scenario.run().warmup_ms())) {
-        if (std::find(said.begin(), said.end(), w) != said.end()) continue;
-        said.push_back(w);
-        std::cerr << "viosim search: warning: at " << rate_text(rate) << ": " << w << "\n";
-      }
+    if (r.skipped) continue;
+    std::string values;
+    for (size_t a = 0; a < plan.axis_fields.size(); ++a) {
+      const std::string& v = task.axis_values[a];
+      const size_t width = std::max(plan.axis_fields[a].size(), v.size()) + 2;
+      values += v + std::string(width - v.size(), ' ');
     }
-  }
-  for (const BackendSearch& b : searches) {
-    if (!b.result.converged && b.failure.empty() && !b.skipped) {
-      const bool all_used = static_cast<int>(b.result.trials.size()) >= s.search.max_trials;
-      std::cerr << "viosim search: " << b.backend << " did not reach precision " << s.search.precision << " in "
-                << b.result.trials.size() << " trials ("
+    std::printf("%s%-18s %-26s %-26s %zu%s\n", values.c_str(), task.backend.c_str(),
+                bound_text(r.result.ndr, task.settings).c_str(), bound_text(r.result.pdr, task.settings).c_str(),
+                r.result.trials.size(), r.result.converged ? "" : " (did not converge)");
+    if (!r.result.converged) {
+      status = kExitFailure;
+      const bool all_used = static_cast<int>(r.result.trials.size()) >= task.settings.max_trials;
+      std::cerr << "viosim search: " << name(task) << " did not reach precision " << task.settings.precision << " in "
+                << r.result.trials.size() << " trials ("
                 << (all_used ? "--max-trials" : "no rate of 7 significant digits left between its bounds")
                 << "); trials.csv with -o shows them\n";
     }
   }
-  if (s.out_dir.empty()) return status;
-
-  // The folder: the NDR trial of each backend as a run's results, beside
-  // the search's own tables.
-  RunSummary at_ndr = summary_header(scenario, s.file);
-  for (const BackendSearch& b : searches) {
-    bool found = false;
-    for (size_t i = 0; i < b.result.trials.size() && i < b.trial_results.size(); ++i) {
-      if (b.result.ndr.pass > 0 && b.result.trials[i].rate == b.result.ndr.pass) {
-        *at_ndr.add_backend() = b.trial_results[i];
-        found = true;
+  std::printf("Gb/s of frames = pkt/s x 8 x the mean frame size (%.0f B at the first point)\n", first.mean_frame_bytes);
+  // What the runs at the reported rates found suspicious (a warm-up shorter
+  // than the start-up transient, say): the trials behind the answer.
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    const search::TaskResult& r = results[i];
+    std::vector<std::string> said;
+    for (size_t k = 0; k < r.result.trials.size() && k < r.trial_results.size(); ++k) {
+      const double rate = r.result.trials[k].rate;
+      if (rate != r.result.ndr.pass && rate != r.result.pdr.pass) continue;
+      for (const std::string& w : flow_warnings(r.trial_results[k], plan.tasks[i].scenario.run().warmup_ms())) {
+        if (std::find(said.begin(), said.end(), w) != said.end()) continue;
+        said.push_back(w);
+        std::cerr << "viosim search: warning: " << name(plan.tasks[i]) << " at " << rate_text(rate) << ": " << w
+                  << "\n";
       }
     }
-    if (!found) {
-      viosim::SkippedBackend* skipped = at_ndr.add_skipped();
-      skipped->set_backend(b.backend);
-      skipped->set_reason(b.skipped ? "not modelled yet"
-                          : !b.failure.empty()
-                              ? "a trial failed: " + b.failure
-                              : "no trial passed without loss, down to " + rate_text(s.search.min_rate));
-    }
   }
-  const std::string searched = search_csv(searches, s.search, frame);
-  const std::string trials = trials_csv(searches);
+  if (s.out_dir.empty()) return status;
+
+  // The folder: the search's tables; for the base point alone, also each
+  // backend's trial at its NDR as a run's results.
+  const std::string searched = search::search_csv(plan, results);
+  const std::string trials = search::trials_csv(plan, results);
+  const auto add_tables = [&](const std::string& staging) {
+    sweep::write_file_atomically(std::filesystem::path(staging) / "search.csv", searched);
+    sweep::write_file_atomically(std::filesystem::path(staging) / "trials.csv", trials);
+  };
   try {
-    write_results_folder(
-        s.out_dir, scenario, at_ndr,
-        [&](const std::string& staging) {
-          sweep::write_file_atomically(std::filesystem::path(staging) / "search.csv", searched);
-          sweep::write_file_atomically(std::filesystem::path(staging) / "trials.csv", trials);
-        },
-        s.force);
+    if (!plan.axis_fields.empty()) {
+      write_folder_atomically(s.out_dir, s.force, [&](const std::string& staging) {
+        sweep::write_file_atomically(std::filesystem::path(staging) / "scenario.textproto",
+                                     "# proto-file: scenarios/schema/viosim/scenario.proto\n"
+                                     "# proto-message: viosim.Scenario\n"
+                                     "# The resolved scenario searched, with its sweep.\n\n" +
+                                         scenarios::to_textproto(scenario));
+        add_tables(staging);
+      });
+    } else {
+      RunSummary at_ndr = summary_header(scenario, s.file);
+      for (size_t i = 0; i < plan.tasks.size(); ++i) {
+        const search::TaskResult& r = results[i];
+        bool found = false;
+        for (size_t k = 0; k < r.result.trials.size() && k < r.trial_results.size(); ++k) {
+          if (r.result.ndr.pass > 0 && r.result.trials[k].rate == r.result.ndr.pass) {
+            *at_ndr.add_backend() = r.trial_results[k];
+            found = true;
+          }
+        }
+        if (!found) {
+          viosim::SkippedBackend* skipped = at_ndr.add_skipped();
+          skipped->set_backend(plan.tasks[i].backend);
+          skipped->set_reason(r.skipped            ? "not modelled yet"
+                              : !r.failure.empty() ? "a trial failed: " + r.failure
+                                                   : "no trial passed without loss, down to " +
+                                                         rate_text(plan.tasks[i].settings.min_rate));
+        }
+      }
+      write_results_folder(s.out_dir, scenario, at_ndr, add_tables, s.force);
+    }
   } catch (const std::exception& e) {
     std::cerr << "viosim search: " << e.what() << "\n";
     return kExitFailure;

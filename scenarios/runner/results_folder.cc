@@ -203,8 +203,8 @@ std::string results_table(const RunSummary& summary) {
   return out.str();
 }
 
-void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary,
-                          const std::function<void(const std::string& staging_dir)>& add_more, bool replace) {
+void write_folder_atomically(const std::string& dir, bool replace,
+                             const std::function<void(const std::string& staging_dir)>& fill) {
   const fs::path target(dir);
   std::error_code exists_ec;
   if (fs::exists(target, exists_ec) && !replace && !(fs::is_directory(target) && fs::is_empty(target))) {
@@ -218,14 +218,7 @@ void write_results_folder(const std::string& dir, const Scenario& resolved, cons
   fs::remove_all(staging, ec);
   try {
     if (!fs::create_directory(staging)) throw std::runtime_error("cannot create " + staging.string());
-    write_file(staging / "scenario.textproto",
-               "# proto-file: scenarios/schema/viosim/scenario.proto\n# proto-message: viosim.Scenario\n"
-               "# The fully resolved scenario of this run: profile merged, every default written out.\n\n" +
-                   scenarios::to_textproto(resolved));
-    write_file(staging / "summary.json", summary_json(summary));
-    write_file(staging / "results.csv", results_csv(summary));
-    write_file(staging / "latency_cdf.csv", latency_cdf_csv(summary));
-    if (add_more) add_more(staging.string());
+    fill(staging.string());
     // The old folder goes only now that the new one is complete; rename(2)
     // replaces an empty folder by itself.
     if (replace && fs::exists(target) && !(fs::is_directory(target) && fs::is_empty(target))) fs::remove_all(target);
@@ -234,6 +227,21 @@ void write_results_folder(const std::string& dir, const Scenario& resolved, cons
     fs::remove_all(staging, ec);
     throw;
   }
+}
+
+void write_results_folder(const std::string& dir, const Scenario& resolved, const RunSummary& summary,
+                          const std::function<void(const std::string& staging_dir)>& add_more, bool replace) {
+  write_folder_atomically(dir, replace, [&](const std::string& staging_dir) {
+    const fs::path staging(staging_dir);
+    write_file(staging / "scenario.textproto",
+               "# proto-file: scenarios/schema/viosim/scenario.proto\n# proto-message: viosim.Scenario\n"
+               "# The fully resolved scenario of this run: profile merged, every default written out.\n\n" +
+                   scenarios::to_textproto(resolved));
+    write_file(staging / "summary.json", summary_json(summary));
+    write_file(staging / "results.csv", results_csv(summary));
+    write_file(staging / "latency_cdf.csv", latency_cdf_csv(summary));
+    if (add_more) add_more(staging_dir);
+  });
 }
 
 }  // namespace viosim

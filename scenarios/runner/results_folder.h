@@ -26,6 +26,14 @@ RunSummary read_summary_json(const std::string& path);
 // A fixed-width table of the headline figures, one row per backend.
 std::string results_table(const RunSummary& summary);
 
+// Makes folder `dir` appear whole or not at all: `fill` writes into a
+// hidden staging sibling (its argument), which is then renamed to `dir`.
+// Throws std::runtime_error (with the path) if `dir` exists and is not an
+// empty folder (with `replace`: any folder, replaced whole) or on any
+// failure, leaving `dir` as it was.
+void write_folder_atomically(const std::string& dir, bool replace,
+                             const std::function<void(const std::string& staging_dir)>& fill);
+
 // Throws std::runtime_error (with the path) if `dir` exists and is not an
 // empty folder (with `replace`: any folder, replaced whole), or cannot be
 // written; on any failure `dir` is as it was. `add_more`, if given, writes

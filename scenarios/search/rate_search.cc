@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 
@@ -141,6 +142,13 @@ SearchResult search_rates(const SearchSettings& s, const TrialFunction& trial) {
   result.ndr = ndr.bounds;
   result.pdr = pdr.bounds;
   return result;
+}
+
+std::string rate_text(double pps) {
+  const int decimals = pps > 0 ? std::clamp(6 - static_cast<int>(std::floor(std::log10(pps))), 0, 9) : 0;
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f pkt/s", decimals, pps);
+  return text;
 }
 
 }  // namespace viosim::search

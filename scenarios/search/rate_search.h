@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace viosim::search {
@@ -60,6 +61,10 @@ struct SearchResult {
 };
 
 using TrialFunction = std::function<TrialOutcome(double rate)>;
+
+// A rate as the search prints it: seven significant digits, as trials run
+// them, never in exponent form ("14880952 pkt/s", "576730.2 pkt/s").
+std::string rate_text(double pps);
 
 // Runs trials until both rates are found. The first trial is at max_rate;
 // if it fails, the next tries the rate the path delivered in it (a

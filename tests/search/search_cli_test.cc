@@ -145,6 +145,39 @@ TEST_F(Search, ASenderThatFallsBehindFailsTheTrial) {
   EXPECT_EQ(trials.front().at("ndr_pass"), "false");
 }
 
+TEST_F(Search, ASweepIsSearchedPointByPoint) {
+  const fs::path out = dir_ / "sweep";
+  const std::string file = kData + "rx_frame_sweep.textproto";
+  const Outcome o = viosim("search " + file + " -j2 -o '" + out.string() + "'");
+  ASSERT_EQ(o.status, 0) << o.err;
+  const auto rows = read_csv(out / "search.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].at("traffic.flow[0].open_loop.frame_bytes"), "64");
+  EXPECT_EQ(rows[1].at("traffic.flow[0].open_loop.frame_bytes"), "1500");
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.at("traffic.flow[0].open_loop.frame_bytes"));
+    ASSERT_EQ(row.at("status"), "ok");
+    EXPECT_GT(std::stod(row.at("ndr_pps")), 0);
+    // Gb/s follow each point's own frame size.
+    EXPECT_NEAR(std::stod(row.at("ndr_gbps")),
+                std::stod(row.at("ndr_pps")) * std::stod(row.at("traffic.flow[0].open_loop.frame_bytes")) * 8 / 1e9,
+                1e-6);
+  }
+  // Each point starts at its own line rate: 1500 B frames fill 10 Gb/s at
+  // 822 kpkt/s.
+  const auto trials = read_csv(out / "trials.csv");
+  bool first_of_1500 = true;
+  for (const auto& t : trials) {
+    if (t.at("traffic.flow[0].open_loop.frame_bytes") != "1500" || !first_of_1500) continue;
+    first_of_1500 = false;
+    EXPECT_NEAR(std::stod(t.at("rate_pps")), 10e9 / (1520 * 8), 1);
+  }
+  EXPECT_TRUE(fs::exists(out / "scenario.textproto"));
+  // A sweep over the searched rate itself is refused.
+  const Outcome r = viosim("search " + file + " --set sweep.axis[0].field=traffic.flow[0].open_loop.rate_pps");
+  EXPECT_EQ(r.status, 2) << r.err;
+}
+
 TEST_F(Search, TheSameSearchGivesTheSameTrials) {
   const Outcome a = viosim("search " + kData + "rx_one_vm.textproto --backend VHOST_NET --flow in -o '" +
                            (dir_ / "a").string() + "'");
@@ -167,7 +200,7 @@ TEST_F(Search, RefusesWhatItCannotSearchAndWritesNothing) {
       {"search " + file + " --precision 0" + o, "--precision takes"},
       {"search " + file + " --max-trials 2.5" + o, "--max-trials takes"},
       {"search " + file + " --max-rate-pps 2e7" + o, "above 14880952 pkt/s, the line rate"},
-      {"search " + file + " --max-rate-pps 1000 --min-rate-pps 2000" + o, "--min-rate-pps 2000 is above"},
+      {"search " + file + " --max-rate-pps 1000 --min-rate-pps 2000" + o, "--min-rate-pps 2000.000 pkt/s is above"},
       {"search " + kData + "vm_to_vm.textproto" + o, "cross no host NIC"},
       {"search " + kData + "no_such.textproto" + o, "no_such.textproto"},
       {"search " + file + " --set vm[0].vcpus=0" + o, "outside its valid range"},
