@@ -21,7 +21,9 @@ constexpr char kUsage[] =
     "and exits, interrupts, syscalls and wake-ups per packet\n"
     "(mechanisms_per_packet). For a folder written by `viosim sweep` it reads\n"
     "aggregate.csv and draws the load curves with their 95 % confidence bands\n"
-    "(throughput_vs_load, latency_vs_load). Renders offscreen: no display needed.\n"
+    "(throughput_vs_load, latency_vs_load); for one written by `viosim search`\n"
+    "over a sweep it reads search.csv and draws the NDR and PDR against the\n"
+    "swept field (rates_vs_FIELD). Renders offscreen: no display needed.\n"
     "\n"
     "options:\n"
     "  -o, --output OUT   the folder for the plots (default: RESULTS_DIR/plots)\n"
@@ -64,15 +66,17 @@ int plot_command(const Args& args) {
     std::cerr << "viosim plot: " << dir.string() << ": no such results folder\n";
     return kExitBadInput;
   }
-  if (!std::filesystem::exists(summary_path) && std::filesystem::exists(dir / "aggregate.csv")) {
+  const bool sweep = std::filesystem::exists(dir / "aggregate.csv");
+  const bool search = std::filesystem::exists(dir / "search.csv");
+  if (!std::filesystem::exists(summary_path) && (sweep || search)) {
     std::string out = (dir / "plots").string();
     if (auto it = parsed->values.find("--output"); it != parsed->values.end() && !it->second.front().empty()) {
       out = it->second.front();
     }
     try {
-      for (const std::string& file : write_sweep_plots((dir / "aggregate.csv").string(), out, size)) {
-        std::cout << file << "\n";
-      }
+      const auto files = sweep ? write_sweep_plots((dir / "aggregate.csv").string(), out, size)
+                               : write_search_plots((dir / "search.csv").string(), out, size);
+      for (const std::string& file : files) std::cout << file << "\n";
     } catch (const std::exception& e) {
       std::cerr << "viosim plot: " << e.what() << "\n";
       return kExitFailure;

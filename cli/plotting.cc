@@ -26,6 +26,11 @@ std::vector<std::string> write_sweep_plots(const std::string& aggregate_csv, con
   return charts::write_sweep_plots(charts::read_sweep_aggregate(aggregate_csv), dir, size.width, size.height);
 }
 
+std::vector<std::string> write_search_plots(const std::string& search_csv, const std::string& dir, PlotSize size) {
+  const charts::HeadlessQt qt;
+  return charts::write_search_plots(charts::read_search_table(search_csv), dir, size.width, size.height);
+}
+
 #else
 
 bool plotting_available() { return false; }
@@ -35,6 +40,10 @@ std::vector<std::string> write_plots(const RunSummary&, const std::string&, Plot
 }
 
 std::vector<std::string> write_sweep_plots(const std::string&, const std::string&, PlotSize) {
+  throw std::logic_error(kNoPlotting);
+}
+
+std::vector<std::string> write_search_plots(const std::string&, const std::string&, PlotSize) {
   throw std::logic_error(kNoPlotting);
 }
 

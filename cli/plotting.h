@@ -29,4 +29,7 @@ std::vector<std::string> write_plots(const RunSummary& summary, const std::strin
 // The load curves of a sweep (its aggregate.csv), with confidence bands.
 std::vector<std::string> write_sweep_plots(const std::string& aggregate_csv, const std::string& dir, PlotSize size = {});
 
+// The rates a swept search found (its search.csv) against the swept axis.
+std::vector<std::string> write_search_plots(const std::string& search_csv, const std::string& dir, PlotSize size = {});
+
 }  // namespace viosim::cli

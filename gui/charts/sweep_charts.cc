@@ -105,14 +105,16 @@ void add_band(QChart* chart, const std::vector<BandPoint>& points, const QColor&
 
 // A curve's name and colour: the backend's, and with groups a shade of it
 // per group (darker to lighter in order of appearance) and the group's values.
-QString curve_label(const SweepCurves& c) {
+template <class Curves>
+QString curve_label(const Curves& c) {
   const QString backend = backend_label(c.backend);
   return c.group.empty() ? backend : backend + QStringLiteral(" (") + QString::fromStdString(c.group) + ")";
 }
 
-QColor curve_color(const SweepData& data, const SweepCurves& c) {
+template <class Data, class Curves>
+QColor curve_color(const Data& data, const Curves& c) {
   int index = 0, count = 0;
-  for (const SweepCurves& other : data.curves) {
+  for (const Curves& other : data.curves) {
     if (other.backend != c.backend) continue;
     if (&other == &c) index = count;
     ++count;
@@ -125,8 +127,18 @@ QColor curve_color(const SweepData& data, const SweepCurves& c) {
 }
 
 // Many curves do not fit in a row under the plot: a column beside it.
-void fit_legend(QChart* chart, const SweepData& data) {
+template <class Data>
+void fit_legend(QChart* chart, const Data& data) {
   if (data.curves.size() > 3) chart->legend()->setAlignment(Qt::AlignRight);
+}
+
+QValueAxis* axis_x(const std::string& axis, double hi) {
+  auto* x = new QValueAxis;
+  x->setTitleText(QString::fromStdString(axis));
+  x->setRange(0, hi > 0 ? hi : 1);
+  x->applyNiceNumbers();
+  x->setLabelFormat(QStringLiteral("%g"));
+  return x;
 }
 
 QValueAxis* axis_x(const SweepData& data) {
@@ -134,29 +146,70 @@ QValueAxis* axis_x(const SweepData& data) {
   for (const SweepCurves& c : data.curves) {
     for (const BandPoint& p : c.throughput_pps) hi = std::max(hi, p.x);
   }
-  auto* x = new QValueAxis;
-  x->setTitleText(QString::fromStdString(data.axis));
-  x->setRange(0, hi > 0 ? hi : 1);
-  x->applyNiceNumbers();
-  x->setLabelFormat(QStringLiteral("%g"));
-  return x;
+  return axis_x(data.axis, hi);
+}
+
+// Axes swept together (ZIP) make a group of every point, and a curve of
+// one point draws nothing: when every curve holds at most one point, each
+// backend's are one curve along the last axis, the others' values riding
+// along (a group is kept only by curves of several points).
+template <class Curves, class Count, class Merge>
+void join_zipped(std::vector<Curves>& curves, Count count, Merge merge) {
+  bool zipped = !curves.empty();
+  for (const Curves& c : curves) zipped = zipped && !c.group.empty() && count(c) <= 1;
+  if (!zipped) return;
+  std::vector<Curves> joined;
+  for (Curves& c : curves) {
+    auto it = std::find_if(joined.begin(), joined.end(), [&](const Curves& j) { return j.backend == c.backend; });
+    if (it == joined.end()) {
+      c.group.clear();
+      joined.push_back(std::move(c));
+    } else {
+      merge(*it, c);
+    }
+  }
+  curves = std::move(joined);
+}
+
+// A table's header as column indices, and a lookup that names what is missing.
+struct Columns {
+  std::string path;
+  std::vector<std::string> header;
+  std::map<std::string, size_t> index;
+  size_t operator()(const std::string& name) const {
+    auto it = index.find(name);
+    if (it == index.end()) throw std::runtime_error(path + ": no column " + name);
+    return it->second;
+  }
+};
+
+Columns read_header(std::ifstream& in, const std::string& path) {
+  if (!in) throw std::runtime_error(path + ": cannot read");
+  std::string line;
+  if (!std::getline(in, line)) throw std::runtime_error(path + ": empty");
+  Columns c{path, split(line), {}};
+  for (size_t i = 0; i < c.header.size(); ++i) c.index[c.header[i]] = i;
+  return c;
+}
+
+void write_charts(const std::vector<std::pair<std::string, std::unique_ptr<QChart>>>& charts, const std::string& dir,
+                  int width, int height, std::vector<std::string>& files) {
+  for (const auto& [name, chart] : charts) {
+    for (const char* ext : {".png", ".svg"}) {
+      const std::string path = (std::filesystem::path(dir) / (std::string(name) + ext)).string();
+      render_chart(chart.get(), QString::fromStdString(path), QSize(width, height));
+      files.push_back(path);
+    }
+  }
 }
 
 }  // namespace
 
 SweepData read_sweep_aggregate(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot read");
+  const Columns need = read_header(in, path);
+  const std::vector<std::string>& header = need.header;
   std::string line;
-  if (!std::getline(in, line)) throw std::runtime_error(path + ": empty");
-  const std::vector<std::string> header = split(line);
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
-  auto need = [&](const std::string& name) {
-    auto it = col.find(name);
-    if (it == col.end()) throw std::runtime_error(path + ": no column " + name);
-    return it->second;
-  };
   const size_t backend = need("backend");
   const size_t status = need("status");
   if (backend == 0) throw std::runtime_error(path + ": no swept field before the backend column");
@@ -214,6 +267,20 @@ SweepData read_sweep_aggregate(const std::string& path) {
       add_latency(it->flow_p99_us[f], flow_figures[f].second);
     }
   }
+  const auto append = [](std::vector<BandPoint>& to, const std::vector<BandPoint>& from) {
+    to.insert(to.end(), from.begin(), from.end());
+  };
+  join_zipped(
+      data.curves, [](const SweepCurves& c) { return c.throughput_pps.size(); },
+      [&](SweepCurves& to, const SweepCurves& from) {
+        append(to.throughput_pps, from.throughput_pps);
+        append(to.latency_p50_us, from.latency_p50_us);
+        append(to.latency_p99_us, from.latency_p99_us);
+        for (size_t f = 0; f < to.flow_p50_us.size(); ++f) {
+          append(to.flow_p50_us[f], from.flow_p50_us[f]);
+          append(to.flow_p99_us[f], from.flow_p99_us[f]);
+        }
+      });
   for (SweepCurves& c : data.curves) {
     std::vector<std::vector<BandPoint>*> all{&c.throughput_pps, &c.latency_p50_us, &c.latency_p99_us};
     for (auto& v : c.flow_p50_us) all.push_back(&v);
@@ -293,13 +360,91 @@ std::vector<std::string> write_sweep_plots(const SweepData& data, const std::str
   for (size_t f = 0; f < data.flows.size(); ++f) {
     charts.emplace_back("latency_vs_load_flow" + std::to_string(f), sweep_latency_chart(data, static_cast<int>(f)));
   }
-  for (const auto& [name, chart] : charts) {
-    for (const char* ext : {".png", ".svg"}) {
-      const std::string path = (std::filesystem::path(dir) / (std::string(name) + ext)).string();
-      render_chart(chart.get(), QString::fromStdString(path), QSize(width, height));
-      files.push_back(path);
+  write_charts(charts, dir, width, height, files);
+  return files;
+}
+
+SearchData read_search_table(const std::string& path) {
+  std::ifstream in(path);
+  const Columns need = read_header(in, path);
+  const size_t backend = need("backend"), status = need("status");
+  const size_t ndr = need("ndr_pps"), ndr_fail = need("ndr_fail_pps"), pdr = need("pdr_pps"),
+               pdr_fail = need("pdr_fail_pps");
+  if (backend == 0) throw std::runtime_error(path + ": no swept field before the backend column");
+  SearchData data;
+  const size_t x_column = backend - 1;
+  data.axis = need.header[x_column];
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> cells = split(line);
+    if (cells.size() < need.header.size() || cells[status] != "ok") continue;
+    std::string group;
+    for (size_t a = 0; a < x_column; ++a) group += (a > 0 ? ", " : "") + short_name(need.header[a]) + "=" + cells[a];
+    auto it = std::find_if(data.curves.begin(), data.curves.end(),
+                           [&](const SearchCurves& c) { return c.backend == cells[backend] && c.group == group; });
+    if (it == data.curves.end()) {
+      data.curves.push_back({cells[backend], group, {}, {}});
+      it = data.curves.end() - 1;
+    }
+    const double x = number(cells[x_column], 0);
+    // A rate below the lowest tried has no passing rate: nothing to draw.
+    // One that passed at the maximum has no failing rate: no band.
+    auto add = [&](std::vector<BandPoint>& v, size_t pass, size_t fail) {
+      const double rate = number(cells[pass], 0);
+      if (rate <= 0) return;
+      const double failed = number(cells[fail], 0);
+      v.push_back({x, rate, rate, failed > rate ? failed : rate});
+    };
+    add(it->ndr, ndr, ndr_fail);
+    add(it->pdr, pdr, pdr_fail);
+  }
+  join_zipped(
+      data.curves, [](const SearchCurves& c) { return std::max(c.ndr.size(), c.pdr.size()); },
+      [](SearchCurves& to, const SearchCurves& from) {
+        to.ndr.insert(to.ndr.end(), from.ndr.begin(), from.ndr.end());
+        to.pdr.insert(to.pdr.end(), from.pdr.begin(), from.pdr.end());
+      });
+  for (SearchCurves& c : data.curves) {
+    for (auto* v : {&c.ndr, &c.pdr}) {
+      std::stable_sort(v->begin(), v->end(), [](const BandPoint& a, const BandPoint& b) { return a.x < b.x; });
     }
   }
+  return data;
+}
+
+std::unique_ptr<QChart> search_rates_chart(const SearchData& data) {
+  std::unique_ptr<QChart> chart(new_chart(
+      QStringLiteral("Zero-loss rate (NDR, solid) and partial-drop rate (PDR, dashed)"),
+      QStringLiteral("band: up to the lowest rate that failed; sweep over ") + QString::fromStdString(data.axis)));
+  double x_hi = 0, y_hi = 0;
+  for (const SearchCurves& c : data.curves) {
+    for (const auto* v : {&c.ndr, &c.pdr}) {
+      for (const BandPoint& p : *v) {
+        x_hi = std::max(x_hi, p.x);
+        y_hi = std::max(y_hi, p.high);
+      }
+    }
+  }
+  QValueAxis* x = axis_x(data.axis, x_hi);
+  QValueAxis* y = new_value_axis(QStringLiteral("offered (packets/s)"), y_hi);
+  chart->addAxis(x, Qt::AlignBottom);
+  chart->addAxis(y, Qt::AlignLeft);
+  for (const SearchCurves& c : data.curves) {
+    const QString label = curve_label(c);
+    const QColor colour = curve_color(data, c);
+    add_band(chart.get(), c.ndr, colour, label + QStringLiteral(" NDR"), Qt::SolidLine, x, y, false);
+    add_band(chart.get(), c.pdr, colour, label + QStringLiteral(" PDR"), Qt::DashLine, x, y, false);
+  }
+  fit_legend(chart.get(), data);
+  return chart;
+}
+
+std::vector<std::string> write_search_plots(const SearchData& data, const std::string& dir, int width, int height) {
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::unique_ptr<QChart>>> charts;
+  charts.emplace_back("rates_vs_" + short_name(data.axis), search_rates_chart(data));
+  write_charts(charts, dir, width, height, files);
   return files;
 }
 

@@ -1,4 +1,5 @@
-// Load curves of a sweep with their confidence bands: read from a sweep's
+// Load curves of a sweep with their confidence bands, and the rates a
+// swept search found: read from a sweep's
 // aggregate.csv (mean and 95 % interval per axis point and backend), drawn
 // as a line per backend with a translucent band between the interval's
 // bounds, in the backend's colour. Throughput against the swept axis, and
@@ -54,5 +55,30 @@ std::unique_ptr<QChart> sweep_latency_chart(const SweepData& data, int flow = -1
 // Writes both charts as PNG and SVG into `dir`, and with several flows
 // latency_vs_load_flow<i> for each flow; returns the files.
 std::vector<std::string> write_sweep_plots(const SweepData& data, const std::string& dir, int width, int height);
+
+// A swept rate search (viosim search's search.csv): per backend (and
+// group of the other axes' values), the zero-loss rate (NDR, solid) and the
+// partial-drop rate (PDR, dashed) against the last swept axis, each with a
+// band from the rate that passed up to the lowest that failed (the
+// search's precision).
+struct SearchCurves {
+  std::string backend;
+  std::string group;
+  std::vector<BandPoint> ndr;  // mean = low: the rate passed; high: the lowest that failed
+  std::vector<BandPoint> pdr;
+};
+
+struct SearchData {
+  std::string axis;
+  std::vector<SearchCurves> curves;
+};
+
+// Parses search.csv (rows with status "ok" and a rate found); throws
+// std::runtime_error naming the file for a missing file or column, or a
+// table with no swept field.
+SearchData read_search_table(const std::string& path);
+std::unique_ptr<QChart> search_rates_chart(const SearchData& data);
+// Writes it as rates_vs_<last part of the axis>.png and .svg into `dir`.
+std::vector<std::string> write_search_plots(const SearchData& data, const std::string& dir, int width, int height);
 
 }  // namespace viosim::charts

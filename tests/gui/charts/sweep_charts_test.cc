@@ -95,5 +95,62 @@ TEST(SweepCharts, BandsWhereTheIntervalHasWidthAndColoursPerBackend) {
   EXPECT_EQ(tput->axes(Qt::Horizontal).front()->titleText(), "rate");
 }
 
+// A swept search: the NDR (solid) and PDR (dashed) of each backend against
+// the axis, with a band up to the lowest failing rate; a rate that passed
+// at the maximum has no band, one below the lowest tried is left out.
+TEST(SearchCharts, DrawsTheRatesFoundAgainstTheAxis) {
+  const fs::path path = fs::path(testing::TempDir()) / ("viosim_search_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path) << "vm[web].count,backend,status,ndr_pps,ndr_fail_pps,ndr_gbps,pdr_pps,pdr_fail_pps,pdr_gbps,"
+                         "pdr_loss_ratio,precision,trials,converged\n"
+                      << "4,VHOST_NET,ok,400,402,0.2,410,412,0.2,0.005,0.005,9,true\n"
+                      << "2,VHOST_NET,ok,500,0,0.3,500,0,0.3,0.005,0.005,1,true\n"
+                      << "8,VHOST_NET,ok,0,10,0,0,10,0,0.005,0.005,12,true\n"
+                      << "2,VHOST_USER,failed,,,,,,,,,,\n";
+  const SearchData data = read_search_table(path.string());
+  EXPECT_EQ(data.axis, "vm[web].count");
+  ASSERT_EQ(data.curves.size(), 1u);
+  const SearchCurves& c = data.curves[0];
+  ASSERT_EQ(c.ndr.size(), 2u);
+  EXPECT_EQ(c.ndr[0].x, 2);       // sorted; the point below the lowest rate left out
+  EXPECT_EQ(c.ndr[0].high, 500);  // passed at the maximum: no band
+  EXPECT_EQ(c.ndr[1].high, 402);
+  EXPECT_EQ(c.pdr[1].mean, 410);
+  const auto chart = search_rates_chart(data);
+  std::vector<QLineSeries*> lines;
+  int bands = 0;
+  for (QAbstractSeries* s : chart->series()) {
+    if (qobject_cast<QAreaSeries*>(s))
+      ++bands;
+    else if (auto* line = qobject_cast<QLineSeries*>(s))
+      lines.push_back(line);
+  }
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(bands, 2);
+  EXPECT_EQ(lines[0]->pen().style(), Qt::SolidLine);
+  EXPECT_EQ(lines[1]->pen().style(), Qt::DashLine);
+  EXPECT_EQ(lines[0]->pen().color(), backend_color("VHOST_NET"));
+  // A table without a swept field is not a swept search.
+  const fs::path flat = fs::path(testing::TempDir()) / ("viosim_search1_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(flat) << "backend,status,ndr_pps,ndr_fail_pps,pdr_pps,pdr_fail_pps\nVHOST_NET,ok,1,2,1,2\n";
+  EXPECT_THROW(read_search_table(flat.string()), std::runtime_error);
+}
+
+// Axes swept together (ZIP): every group has one point, so each backend's
+// points are one curve along the last axis.
+TEST(SearchCharts, ZippedAxesMakeOneCurvePerBackend) {
+  const fs::path path = fs::path(testing::TempDir()) / ("viosim_search_zip_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path) << "vm[0].vcpus,vm[0].nic.queues,backend,status,ndr_pps,ndr_fail_pps,pdr_pps,pdr_fail_pps\n"
+                      << "1,1,VHOST_NET,ok,100,101,100,101\n"
+                      << "2,2,VHOST_NET,ok,200,201,200,201\n"
+                      << "4,4,VHOST_NET,ok,400,401,400,401\n";
+  const SearchData data = read_search_table(path.string());
+  EXPECT_EQ(data.axis, "vm[0].nic.queues");
+  ASSERT_EQ(data.curves.size(), 1u);
+  EXPECT_EQ(data.curves[0].group, "");
+  ASSERT_EQ(data.curves[0].ndr.size(), 3u);
+  EXPECT_EQ(data.curves[0].ndr[2].x, 4);
+  EXPECT_EQ(data.curves[0].ndr[2].mean, 400);
+}
+
 }  // namespace
 }  // namespace viosim::charts
