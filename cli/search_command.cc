@@ -1,17 +1,13 @@
 // `viosim search FILE`: the zero-loss rate (NDR) and the partial-drop rate
 // (PDR) of each compared backend, by trials at rates the search chooses
 // (scenarios/search), printed as a table and, with -o, written as a folder.
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "cli/arguments.h"
@@ -21,14 +17,12 @@
 #include "models/paths/cancelled.h"
 #include "scenarios/builder/path_builder.h"
 #include "scenarios/loader/loader.h"
-#include "scenarios/loader/sweep_expand.h"
 #include "scenarios/runner/results_folder.h"
 #include "scenarios/runner/run_scenario.h"
 #include "scenarios/search/search_plan.h"
 #include "scenarios/search/search_tables.h"
 #include "scenarios/search/searched_traffic.h"
 #include "scenarios/sweep/atomic_file.h"
-#include "scenarios/sweep/csv_writer.h"
 
 namespace viosim::cli {
 namespace {
@@ -86,10 +80,8 @@ constexpr char kUsage[] =
 
 struct Settings {
   std::string file;
-  std::vector<std::string> flows;
   scenarios::LoadOptions load;
-  search::SearchSettings search;
-  bool max_given = false, min_given = false;
+  search::SearchOptions search;  // the flows, the settings, which bounds were given
   int jobs = 1;
   std::string out_dir;
   bool force = false;
@@ -129,12 +121,9 @@ std::optional<int> parse(const Args& args, Settings* s) {
   }
   s->file = parsed->positional.front();
   const auto& v = parsed->values;
-  if (auto it = v.find("--flow"); it != v.end()) s->flows = it->second;
+  if (auto it = v.find("--flow"); it != v.end()) s->search.flows = it->second;
   if (auto it = v.find("--set"); it != v.end()) s->load.set = it->second;
   if (auto it = v.find("--backend"); it != v.end()) s->load.backend = it->second.front();
-  s->search.pdr_loss_ratio = 0.005;
-  s->search.precision = 0.005;
-  s->search.max_trials = 40;
   s->jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   struct NumberOption {
     const char* name;
@@ -159,11 +148,12 @@ std::optional<int> parse(const Args& args, Settings* s) {
       return usage_error("search", std::string(n.name) + " takes " + n.what + ", not \"" + text + "\"", kUsage);
     }
     const std::string name = n.name;
-    if (name == "--loss-ratio") s->search.pdr_loss_ratio = *value;
-    if (name == "--precision") s->search.precision = *value;
-    if (name == "--max-rate-pps") s->search.max_rate = *value, s->max_given = true;
-    if (name == "--min-rate-pps") s->search.min_rate = *value, s->min_given = true;
-    if (name == "--max-trials") s->search.max_trials = static_cast<int>(*value);
+    search::SearchSettings& search = s->search.settings;
+    if (name == "--loss-ratio") search.pdr_loss_ratio = *value;
+    if (name == "--precision") search.precision = *value;
+    if (name == "--max-rate-pps") search.max_rate = *value, s->search.max_given = true;
+    if (name == "--min-rate-pps") search.min_rate = *value, s->search.min_given = true;
+    if (name == "--max-trials") search.max_trials = static_cast<int>(*value);
     if (name == "--jobs") s->jobs = static_cast<int>(*value);
   }
   s->force = v.count("--force") > 0;
@@ -204,12 +194,7 @@ int search_command(const Args& args) {
   const viosim::Scenario& scenario = *loaded.scenario;
   search::SearchPlan plan;
   try {
-    search::SearchOptions options;
-    options.flows = s.flows;
-    options.settings = s.search;
-    options.max_given = s.max_given;
-    options.min_given = s.min_given;
-    plan = search::plan_search(scenario, options);
+    plan = search::plan_search(scenario, s.search);
   } catch (const search::SearchError& e) {
     std::cerr << "viosim search: " << s.file << ": " << e.what() << "\n";
     return kExitBadInput;
@@ -220,25 +205,23 @@ int search_command(const Args& args) {
   const search::SearchTask& first = plan.tasks.front();
   std::cerr << "viosim search: " << plan.tasks.size() << " search(es), " << rate_text(first.settings.min_rate) << " to "
             << rate_text(first.settings.max_rate) << (plan.axis_fields.empty() ? "" : " at the first point")
-            << ", PDR at loss <= " << s.search.pdr_loss_ratio << ", precision " << s.search.precision << "\n";
+            << ", PDR at loss <= " << first.settings.pdr_loss_ratio << ", precision " << first.settings.precision
+            << "\n";
 
   std::vector<search::TaskResult> results(plan.tasks.size());
   std::mutex io;
   std::atomic<size_t> next{0};
   // "VHOST_NET" or "VHOST_NET at vm[web].count=4": a task in messages.
   const auto name = [&](const search::SearchTask& task) {
-    std::string text = task.backend;
-    for (size_t a = 0; a < plan.axis_fields.size(); ++a) {
-      text += (a == 0 ? " at " : ", ") + plan.axis_fields[a] + "=" + task.axis_values[a];
-    }
-    return text;
+    const std::string at = search::point_text(plan.axis_fields, task.axis_values);
+    return at.empty() ? task.backend : task.backend + " " + at;
   };
   const auto work = [&] {
     for (size_t i = next++; i < plan.tasks.size(); i = next++) {
       const search::SearchTask& task = plan.tasks[i];
       search::TaskResult& out = results[i];
       try {
-        const search::SearchedTraffic t(task.scenario, s.flows);
+        const search::SearchedTraffic t(task.scenario, s.search.flows);
         out.result = search::search_rates(task.settings, [&](double rate) {
           RunOptions run_options;
           run_options.scenario_file = s.file;

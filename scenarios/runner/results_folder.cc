@@ -33,15 +33,6 @@ std::string number(double v) {
   return out.str();
 }
 
-// A flow name as a CSV field: quoted (quotes doubled) when it holds a
-// comma, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -61,6 +52,13 @@ std::string vms_of_flow(const BackendResult& b, const std::string& flow) {
 }
 
 }  // namespace
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 const std::vector<std::string>& results_csv_columns() {
   // clang-format off

@@ -14,6 +14,10 @@
 
 namespace viosim {
 
+// A text as one CSV field (RFC 4180): quoted, quotes doubled, when it holds
+// a comma, a quote or a line break; as it is otherwise.
+std::string csv_field(const std::string& text);
+
 // The CSV columns, in order (documented in the README).
 const std::vector<std::string>& results_csv_columns();
 std::string results_csv(const RunSummary& summary);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace viosim::search {
@@ -101,7 +101,7 @@ SearchResult search_rates(const SearchSettings& s, const TrialFunction& trial) {
   SearchResult result;
   Criterion ndr, pdr;
   ndr.hint_used = true;            // its failures lose little: their receive rates say nothing new
-  std::map<double, size_t> tried;  // rate -> index in result.trials
+  std::set<double> tried;          // the rates run
   bool ndr_started = false;
   double hint = 0;  // the receive rate of the first trial, if it failed
   double rate = s.max_rate;
@@ -111,7 +111,7 @@ SearchResult search_rates(const SearchSettings& s, const TrialFunction& trial) {
     t.outcome = trial(rate);
     t.ndr_pass = !t.outcome.still_growing && t.outcome.missing() == 0;
     t.pdr_pass = !t.outcome.still_growing && t.outcome.loss_ratio() <= s.pdr_loss_ratio;
-    tried[rate] = result.trials.size();
+    tried.insert(rate);
     result.trials.push_back(t);
     record(ndr, s, result.trials, rate, t.ndr_pass, [](const Trial& x) { return x.ndr_pass; });
     record(pdr, s, result.trials, rate, t.pdr_pass, [](const Trial& x) { return x.pdr_pass; });

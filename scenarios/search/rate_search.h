@@ -16,7 +16,7 @@ namespace viosim::search {
 struct SearchSettings {
   double min_rate = 0;        // lowest rate tried (> 0)
   double max_rate = 0;        // first trial and highest rate (>= min_rate)
-  double pdr_loss_ratio = 0;  // loss allowed at the PDR
+  double pdr_loss_ratio = 0.005;  // loss allowed at the PDR (CSIT's 0.5 %)
   double precision = 0.005;   // relative width goal: (fail - pass) <= precision * fail
   int max_trials = 40;
 };

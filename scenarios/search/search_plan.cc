@@ -4,18 +4,12 @@
 #include "scenarios/search/searched_traffic.h"
 
 namespace viosim::search {
-namespace {
 
-// "at vm[web].count=4, " for a point of a sweep; empty for the base point.
-std::string where(const SearchPlan& plan, const std::vector<std::string>& values) {
+std::string point_text(const std::vector<std::string>& fields, const std::vector<std::string>& values) {
   std::string text;
-  for (size_t a = 0; a < plan.axis_fields.size(); ++a) {
-    text += (a == 0 ? "at " : ", ") + plan.axis_fields[a] + "=" + values[a];
-  }
-  return text.empty() ? text : text + ": ";
+  for (size_t a = 0; a < fields.size(); ++a) text += (a == 0 ? "at " : ", ") + fields[a] + "=" + values[a];
+  return text;
 }
-
-}  // namespace
 
 SearchPlan plan_search(const viosim::Scenario& scenario, const SearchOptions& options) {
   SearchPlan plan;
@@ -39,7 +33,8 @@ SearchPlan plan_search(const viosim::Scenario& scenario, const SearchOptions& op
     } catch (const sweep::SweepError& e) {
       throw SearchError(e.what());
     }
-    const std::string here = where(plan, grid.points[p]);
+    std::string here = point_text(plan.axis_fields, grid.points[p]);
+    if (!here.empty()) here += ": ";
     const SearchedTraffic traffic(at, options.flows);
     SearchSettings s = options.settings;
     const double line = traffic.line_rate_pps();

@@ -34,6 +34,10 @@ struct SearchPlan {
   std::vector<SearchTask> tasks;         // axis point after axis point, backends in order
 };
 
+// "at vm[web].count=4, vm[web].vcpus=2" for an axis point; empty without
+// axes.
+std::string point_text(const std::vector<std::string>& fields, const std::vector<std::string>& values);
+
 // Throws SearchError (a message for the user): a flow that is not there
 // or not open-loop, an axis that sets a searched rate, no line rate and no
 // maximum, a maximum above the line rate, a minimum above the maximum.

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "scenarios/runner/results_folder.h"
 #include "scenarios/sweep/csv_writer.h"
 
 namespace viosim::search {
@@ -9,20 +10,12 @@ namespace {
 
 using sweep::csv_number;
 
-// A cell as CSV wants it: quoted when it holds a comma or a quote.
-std::string cell(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 void axis_cells(const SearchPlan& plan, const SearchTask& task, std::ostringstream& out) {
-  for (size_t a = 0; a < plan.axis_fields.size(); ++a) out << cell(task.axis_values[a]) << ",";
+  for (size_t a = 0; a < plan.axis_fields.size(); ++a) out << csv_field(task.axis_values[a]) << ",";
 }
 
 void axis_header(const SearchPlan& plan, std::ostringstream& out) {
-  for (const std::string& field : plan.axis_fields) out << cell(field) << ",";
+  for (const std::string& field : plan.axis_fields) out << csv_field(field) << ",";
 }
 
 const char* boolean(bool b) { return b ? "true" : "false"; }

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "scenarios/runner/results_folder.h"
 #include "scenarios/sweep/stats.h"
 
 namespace viosim::sweep {
@@ -72,19 +73,12 @@ const viosim::FlowResult* find_flow(const viosim::BackendResult& b, const std::s
   return nullptr;
 }
 
-std::string quoted(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 void axis_header(const SweepPlan& plan, std::ostream& out) {
-  for (const std::string& field : plan.grid.fields) out << quoted(field) << ",";
+  for (const std::string& field : plan.grid.fields) out << csv_field(field) << ",";
 }
 
 void axis_cells(const SweepPlan& plan, size_t axis_point, std::ostream& out) {
-  for (const std::string& value : plan.grid.points[axis_point]) out << quoted(value) << ",";
+  for (const std::string& value : plan.grid.points[axis_point]) out << csv_field(value) << ",";
 }
 
 }  // namespace
@@ -103,7 +97,7 @@ std::string points_csv(const SweepPlan& plan, const std::vector<viosim::SweepPoi
   out << ",app_packets,nic_packets,events,sim_time_s,fingerprint,point_id";
   const std::vector<std::string> flows = flow_names(records);
   for (const std::string& name : flows) {
-    for (const FlowFigure& f : kFlowFigures) out << "," << quoted("flow[" + name + "]." + f.name);
+    for (const FlowFigure& f : kFlowFigures) out << "," << csv_field("flow[" + name + "]." + f.name);
   }
   out << "\n";
   for (size_t i = 0; i < plan.points.size(); ++i) {
@@ -139,8 +133,8 @@ std::string aggregate_csv(const SweepPlan& plan, const std::vector<viosim::Sweep
   for (const std::string& name : flows) {
     for (const FlowFigure& f : kFlowFigures) {
       const std::string column = "flow[" + name + "]." + f.name;
-      out << "," << quoted(column + "_mean") << "," << quoted(column + "_ci95_low") << ","
-          << quoted(column + "_ci95_high");
+      out << "," << csv_field(column + "_mean") << "," << csv_field(column + "_ci95_low") << ","
+          << csv_field(column + "_ci95_high");
     }
   }
   out << "\n";
