@@ -81,14 +81,16 @@ void E1000Driver::napi(Continuation done) {
   const uint32_t cleaned = dev_->tx_reap();
   uint32_t received = 0;
   uint32_t packet = 0;
+  core::Cycles stack{0};
   while (received < config_.napi_budget && dev_->rx_reap(packet)) {
     ++received;
     ++rx_packets_;
+    stack = stack + os_->receive_cost(packet);
     os_->deliver(packet);
   }
   to_refill_ += received;
-  const core::Cycles cost = c.napi_poll + (c.driver_rx_packet + c.udp_rx + c.driver_rx_refill) * received +
-                            c.driver_tx_free * cleaned;
+  const core::Cycles cost =
+      c.napi_poll + (c.driver_rx_packet + c.driver_rx_refill) * received + stack + c.driver_tx_free * cleaned;
   cpu_->guest(cost, CpuCategory::kGuestKernel, [this, received, done = std::move(done)]() mutable {
     // Frames held in the qdisc while the TX ring was full.
     while (!qdisc_.empty() && dev_->tx_post(qdisc_.front())) {

@@ -13,6 +13,7 @@ struct GuestCosts {
   core::Cycles socket_syscall{400};  // guest system call entry and exit
   core::Cycles udp_tx{2'500};        // socket -> UDP/IP -> qdisc -> driver
   core::Cycles udp_rx{2'500};        // netif_receive_skb -> IP -> UDP -> socket queue
+  core::Cycles ip_forward{2'500};    // netif_receive_skb -> IP -> route -> ip_forward -> dev_queue_xmit
   core::Cycles app_wakeup{2'000};    // scheduler: wake the task blocked in recvfrom
   core::Cycles irq_entry{700};       // interrupt entry and exit, vring_interrupt / driver ISR
   core::Cycles napi_poll{400};       // one NAPI poll call and its completion

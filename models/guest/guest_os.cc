@@ -18,7 +18,9 @@ const core::ComponentSpec& GuestOs::model_spec() {
       .stats = {{"dropped_no_application", core::StatKind::kCounter, core::Unit::kPackets,
                  "packets for a flow with no application in this guest"},
                 {"socket_drops", core::StatKind::kCounter, core::Unit::kPackets,
-                 "datagrams dropped on a full socket receive buffer (RcvbufErrors)"}}};
+                 "datagrams dropped on a full socket receive buffer (RcvbufErrors)"},
+                {"forwarded", core::StatKind::kCounter, core::Unit::kPackets,
+                 "packets routed back out by the kernel's IP forwarding"}}};
   return spec;
 }
 
@@ -61,6 +63,11 @@ void GuestOs::add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats&
   f.stats = &stats;
   f.source = guest_is_source;
   flows_.push_back(f);
+}
+
+void GuestOs::forward_flow(uint32_t flow_index) {
+  if (flow_index >= forwards_.size()) forwards_.resize(flow_index + 1, false);
+  forwards_[flow_index] = true;
 }
 
 GuestOs::AppFlow* GuestOs::find_flow(uint32_t index) {
@@ -133,6 +140,10 @@ void GuestOs::send_request(AppFlow& f, uint32_t conn, Continuation k) {
 
 void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
   const uint32_t flow = (*pool_)[packet].flow;
+  if (flow < forwards_.size() && forwards_[flow]) {
+    forward(packet);
+    return;
+  }
   if (flow >= rmem_alloc_.size()) rmem_alloc_.resize(flow + 1, 0);
   if (rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
     ++socket_drops_;
@@ -144,6 +155,42 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
   if (app_scheduled_) return;
   app_scheduled_ = true;
   vcpu_->post([this](Continuation done) { app_task(std::move(done)); }, waker);
+}
+
+// ip_forward: the route lookup sends it back out (its cost, up to the
+// device, is in receive_cost); dev_queue_xmit finds the qdisc empty and
+// hands it straight to the driver (no xmit_more), in the NET_RX softirq
+// that received it, after the poll.
+void GuestOs::forward(uint32_t packet) {
+  if (device_ == nullptr) throw std::logic_error("guest " + name() + " forwards without a network device");
+  Packet& p = (*pool_)[packet];
+  p.to_guest = false;
+  p.stamped = 0;
+  ++p.hop;
+  ++forwarded_;
+  ++forwarded_in_run_;
+  if (core::TraceWriter* tw = sim().tracer()) {
+    trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kIpForward,
+              "the guest's IP forwarding routed it back out (ip_forward)");
+  }
+  forwarding_.push_back(packet);
+  if (forward_scheduled_) return;
+  forward_scheduled_ = true;
+  vcpu_->post_softirq([this](Continuation done) {
+    forward_done_.hold(std::move(done), name(), "its forwarding");
+    forward_next();
+  });
+}
+
+void GuestOs::forward_next() {
+  if (forwarding_.empty()) {
+    forward_scheduled_ = false;
+    forward_done_.release()();
+    return;
+  }
+  const uint32_t packet = forwarding_.front();
+  forwarding_.pop_front();
+  device_->xmit(packet, false, [this] { forward_next(); });
 }
 
 void GuestOs::app_task(Continuation done) {

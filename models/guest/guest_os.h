@@ -44,8 +44,19 @@ class GuestOs final : public core::Component {
   void set_siblings(std::vector<GuestOs*> siblings);
   // A flow whose source/client (`guest_is_source`) or sink/server is here.
   void add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool guest_is_source);
+  // Packets of flow `flow_index` reaching this guest are forwarded, not
+  // delivered (the kernel's IP forwarding): routed back out of its device
+  // in the softirq that received them.
+  void forward_flow(uint32_t flow_index);
   void init() override;
 
+  // The guest stack's work on a received packet, which the driver's NAPI
+  // poll charges before deliver(): up to its socket, or the forward path
+  // up to the device's transmit.
+  core::Cycles receive_cost(uint32_t packet) const {
+    const uint32_t flow = (*pool_)[packet].flow;
+    return flow < forwards_.size() && forwards_[flow] ? costs_.ip_forward : costs_.udp_rx;
+  }
   // From a driver's NAPI poll (guest kernel context, stack cost already
   // paid): queue the packet on its socket and wake the application; from
   // another thread (`waker`, on the host) when that thread ran the stack.
@@ -60,6 +71,7 @@ class GuestOs final : public core::Component {
   const GuestCosts& costs() const { return costs_; }
   PacketPool& pool() const { return *pool_; }
   uint64_t dropped_no_app() const { return no_app_.value(); }
+  uint64_t forwarded_in_run() const { return forwarded_in_run_; }  // since the start, warm-up included
 
  private:
   struct AppFlow {
@@ -91,6 +103,8 @@ class GuestOs final : public core::Component {
   void rr_timer(AppFlow& f);
   void reschedule_ipi(Continuation done);
   void serve_woken(Continuation done);
+  void forward(uint32_t packet);
+  void forward_next();
   void arm_timer();
   void timer_task(Continuation done);
   void run_due(Continuation done);
@@ -117,6 +131,12 @@ class GuestOs final : public core::Component {
   std::vector<GuestOs*> siblings_;
   uint32_t seq_offset_ = 0;  // this vCPU's place among its siblings
   std::deque<std::pair<uint32_t, uint32_t>> woken_;  // (flow, connection) handed over by another vCPU
+  std::vector<bool> forwards_;                       // by flow: forwarded here
+  core::RingBuffer<uint32_t> forwarding_;            // routed, waiting for the device's transmit
+  bool forward_scheduled_ = false;
+  HeldContinuation forward_done_;
+  core::Counter forwarded_{this, "forwarded"};
+  uint64_t forwarded_in_run_ = 0;
 };
 
 }  // namespace viosim::models

@@ -63,11 +63,13 @@ void NicDriver::napi(Continuation done) {
   const uint32_t cleaned = q_->tx_reap();
   uint32_t received = 0;
   uint32_t packet = 0;
+  core::Cycles stack{0};
   while (received < config_.napi_budget && q_->rx_reap(packet)) {
     ++received;
     ++rx_packets_;
     trace_hop(cpu_->thread(), os_->pool()[packet], place(), "the driver's NAPI poll took it to the socket");
     napi_bytes_ += os_->pool()[packet].bytes;
+    stack = stack + os_->receive_cost(packet);
     os_->deliver(packet);
   }
   napi_packets_ += received;
@@ -78,7 +80,7 @@ void NicDriver::napi(Continuation done) {
     to_refill_ -= config_.refill_batch;
     ++tail_writes;
   }
-  const core::Cycles cost = c.napi_poll + (c.driver_rx_packet + c.udp_rx) * received + c.driver_tx_free * cleaned +
+  const core::Cycles cost = c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * cleaned +
                             c.driver_rx_refill * received + config_.mmio_write * tail_writes;
   cpu_->guest(cost, CpuCategory::kGuestKernel, [this, received, done = std::move(done)]() mutable {
     // Frames waiting in the qdisc go out now that TX descriptors are free.

@@ -194,6 +194,7 @@ void VirtioNetDriver::rx_napi(Continuation done) {
   SplitVirtqueue& rx = q_->rx;
   uint32_t received = 0;
   uint32_t token = 0, len = 0;
+  core::Cycles stack{0};
   while (received < config_.napi_budget && rx.get_used(token, len)) {
     free_rx_buffers_.push_back(token);
     stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());
@@ -201,13 +202,14 @@ void VirtioNetDriver::rx_napi(Continuation done) {
               "the driver's NAPI poll took it from the RX vring to the socket");
     ++received;
     ++rx_packets_;
+    stack = stack + irq_os_->receive_cost(q_->rx_packet[token]);
     irq_os_->deliver(q_->rx_packet[token]);
   }
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue.
   const uint32_t reclaimed = config_.napi_tx ? reclaim_tx() : 0;
   const GuestCosts& c = os_->costs();
   rx_napi_done_.hold(std::move(done), name(), "RX NAPI");
-  vcpu_->guest(c.napi_poll + (c.driver_rx_packet + c.udp_rx) * received + c.driver_tx_free * reclaimed,
+  vcpu_->guest(c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * reclaimed,
                CpuCategory::kGuestKernel, [this, received] { rx_refill(received); });
 }
 

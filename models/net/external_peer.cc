@@ -31,11 +31,15 @@ void ExternalPeer::add_flow(uint32_t flow_index, const FlowConfig& config, FlowS
   flows_.push_back(f);
 }
 
-ExternalPeer::PeerFlow* ExternalPeer::find(uint32_t index) {
+ExternalPeer::PeerFlow* ExternalPeer::find(uint32_t index, PacketKind kind) {
+  const bool source = kind == PacketKind::kResponse;
+  PeerFlow* any = nullptr;
   for (PeerFlow& f : flows_) {
-    if (f.index == index) return &f;
+    if (f.index != index) continue;
+    if (f.source == source) return &f;
+    any = &f;
   }
-  return nullptr;
+  return any;
 }
 
 uint32_t ExternalPeer::make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::Time born) {
@@ -152,7 +156,7 @@ void ExternalPeer::receive(uint32_t packet) {
   ++received_;
   const Packet p = (*pool_)[packet];
   pool_->deliver(packet);  // to the peer's application (its stack is the fixed rx latency)
-  PeerFlow* f = find(p.flow);
+  PeerFlow* f = find(p.flow, p.kind);
   if (f == nullptr) return;
   const core::Time at_app = now() + config_.rx_latency;
   if (core::TraceWriter* tw = sim().tracer()) {

@@ -56,7 +56,10 @@ class ExternalPeer final : public core::Component {
     bool transfer_done() const { return config.max_packets != 0 && seq >= config.max_packets; }
   };
   using Pending = struct ExternalPeerPending;
-  PeerFlow* find(uint32_t index);
+  // The flow's entry that takes a packet of `kind`: a request goes to its
+  // server, a response to its client, data to its sink (a flow through VMs
+  // starts and ends here, with an entry for each end).
+  PeerFlow* find(uint32_t index, PacketKind kind);
   void emit(uint32_t packet, core::Time at);
   void flush();
   // Sends the earliest source's packets (born tx_latency ago) and draws its next send.

@@ -12,6 +12,8 @@ namespace viosim::models::place {
 // Guest.
 inline constexpr char kApplication[] = "application";
 inline constexpr char kGuestStack[] = "UDP/IP stack";
+inline constexpr char kIpForward[] = "IP forwarding";                // a forwarding VM's kernel (ip_forward)
+inline constexpr char kPollModeForwarder[] = "poll-mode forwarder";  // a forwarding VM's DPDK lcore (testpmd)
 inline constexpr char kVirtioNetDriver[] = "virtio-net driver";
 inline constexpr char kE1000Driver[] = "e1000 driver";
 inline constexpr char kVfDriver[] = "VF driver";

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct Packet {
   uint32_t bytes = 0;  // Ethernet frame with FCS (64 minimum), without preamble and gap
   PacketKind kind = PacketKind::kData;
   bool to_guest = false;  // direction: towards the VM (rx) or away from it (tx)
+  // VMs of its flow's route (FlowConfig::via) it has been forwarded by.
+  uint8_t hop = 0;
   uint64_t seq = 0;       // per flow
   uint32_t conn = 0;      // which of the flow's connections (its source port)
   core::Time born;        // when the application handed it to the stack
@@ -46,11 +49,13 @@ enum class DropPlace : uint8_t {
   kQdisc,    // the guest's qdisc in front of a stopped transmit queue
   kSocket,   // a socket's receive buffer (sk_rcvbuf; UDP RcvbufErrors)
   kUpcall,   // OVS's handler socket, full when a megaflow miss is queued (the datapath's lost count)
+  kTxRing,   // a poll-mode forwarder's full TX ring (testpmd frees what tx_burst did not take: fwd_dropped)
 };
-inline constexpr int kDropPlaces = 7;
+inline constexpr int kDropPlaces = 8;
 
 constexpr std::string_view drop_place_name(DropPlace place) {
-  constexpr std::array<std::string_view, kDropPlaces> kNames = {"nic_ring", "wire", "tap", "vring", "qdisc", "socket", "upcall"};
+  constexpr std::array<std::string_view, kDropPlaces> kNames = {"nic_ring", "wire",   "tap",    "vring",
+                                                                "qdisc",    "socket", "upcall", "tx_ring"};
   return kNames[static_cast<size_t>(place)];
 }
 
@@ -87,8 +92,12 @@ class PacketPool {
     const uint32_t flow = packets_[id].flow;
     if (flow >= drops_.size()) drops_.resize(flow + 1);
     ++drops_[flow][static_cast<size_t>(place)];
+    if (on_drop_) on_drop_(packets_[id], place);
     free(id);
   }
+  // Told of every drop before the packet is freed (a route's accounting
+  // of where along it packets are lost). May be empty.
+  void observe_drops(std::function<void(const Packet&, DropPlace)> observer) { on_drop_ = std::move(observer); }
   // Drops of `flow` at `place` since the start of the run.
   uint64_t drops(uint32_t flow, DropPlace place) const {
     return flow < drops_.size() ? drops_[flow][static_cast<size_t>(place)] : 0;
@@ -114,6 +123,7 @@ class PacketPool {
   std::vector<Packet> packets_;
   std::vector<uint32_t> free_;
   std::vector<std::array<uint64_t, kDropPlaces>> drops_;  // by flow, then place
+  std::function<void(const Packet&, DropPlace)> on_drop_;
   size_t in_use_ = 0;
 };
 

@@ -48,6 +48,14 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
     vms.back()->build_guest();
   }
   build_flows();
+  pool.observe_drops([this](const Packet& p, DropPlace place) {
+    if (!config.flows[p.flow].through_vms()) return;
+    if (p.to_guest) {
+      ++via_vm(p, p.hop)->route_drops_in[static_cast<size_t>(place)];
+    } else {
+      ++via_vm(p, p.hop - 1u)->route_drops_out[static_cast<size_t>(place)];
+    }
+  });
   for (auto& vm : vms) vm->backend.build(*vm);
   build_ovs_dpdk(*this);
   for (auto& vm : vms) {
@@ -116,6 +124,11 @@ void Assembly::build_flows() {
     if (f.vm_to_vm() && (f.dst_copies == 0 || f.dst_vm + f.dst_copies > vms.size())) {
       throw std::invalid_argument("flow \"" + f.name + "\" goes to VMs the host does not have");
     }
+    for (const FlowConfig::Via& v : f.via) {
+      if (v.copies == 0 || v.vm + v.copies > vms.size()) {
+        throw std::invalid_argument("flow \"" + f.name + "\" is routed through VMs the host does not have");
+      }
+    }
     if (f.copies == 0 || f.vm + f.copies > vms.size()) {
       throw std::invalid_argument("flow \"" + f.name + "\" ends in VMs " + std::to_string(f.vm) + " to " +
                                   std::to_string(f.vm + f.copies - 1) + ", but the host has " +
@@ -124,6 +137,18 @@ void Assembly::build_flows() {
     flows.push_back(std::make_unique<FlowStats>(sim, "flow_" + core::escape_component_name(f.name), nullptr,
                                                 f.pattern == FlowConfig::Pattern::kRequestResponse));
     if (c.on_delivery) flows.back()->observe_deliveries(c.on_delivery);
+    if (f.through_vms()) {
+      // Both ends in the peer; every guest OS of each VM on the route
+      // forwards it.
+      peer->add_flow(static_cast<uint32_t>(i), f, *flows.back(), true);
+      peer->add_flow(static_cast<uint32_t>(i), f, *flows.back(), false);
+      for (const FlowConfig::Via& v : f.via) {
+        for (uint32_t j = 0; j < v.copies; ++j) {
+          for (auto& os : vms[v.vm + j]->oses) os->forward_flow(static_cast<uint32_t>(i));
+        }
+      }
+      continue;
+    }
     // Every guest OS of its VM (of each copy) has the flow's application:
     // a sender's share of the connections on each vCPU (copy j's
     // connections are j, j + copies, ...), a receiver wherever its packets
@@ -251,6 +276,13 @@ std::string VmAssembly::own(const std::string& base) const {
   return index == 0 ? base : "vm" + std::to_string(index) + "_" + base;
 }
 
+uint64_t VmAssembly::forwarded() const {
+  uint64_t n = 0;
+  for (const auto& os : oses) n += os->forwarded_in_run();
+  for (const auto& f : forwarders) n += f->forwarded_in_run();
+  return n;
+}
+
 uint32_t VmAssembly::backend_core(uint32_t i) const {
   return config.backend_cores.empty() ? config.backend_core : config.backend_cores[i % config.backend_cores.size()];
 }
@@ -266,7 +298,11 @@ EventFd& VmAssembly::call(const std::string& name, VCpu& vcpu, uint32_t vector) 
 
 void VmAssembly::hop(const std::string& from, const std::string& from_where, const std::string& to,
                      const std::string& to_where, const std::string& how) {
-  auto name = [this](const std::string& place) { return host.named_vms() ? in_vm(config.name, place) : place; };
+  // A poll-mode VNF's rings are driven by its forwarding lcores.
+  auto name = [this](const std::string& place) {
+    const std::string p = polls() && place == kVirtioNetDriver ? std::string(kPollModeForwarder) : place;
+    return host.named_vms() ? in_vm(config.name, p) : p;
+  };
   host.hop(name(from), from_where, name(to), to_where, how);
 }
 
@@ -354,7 +390,12 @@ BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string&
 }
 
 void VmAssembly::guest_stack_hops(const std::string& device, const std::string& where) {
+  if (polls()) return;  // its lcores forward from ring to ring, no kernel stack between
   const std::string os = backend.traits().native() ? "host kernel" : "guest";
+  if (config.forwarding == VmConfig::Forwarding::kKernel) {
+    hop(device, where, kIpForward, os, "NAPI poll (a routed packet)");
+    hop(kIpForward, os, device, where, "dev_queue_xmit (no qdisc backlog)");
+  }
   hop(kApplication, os, kGuestStack, os, "sendto");
   hop(kGuestStack, os, device, where, "ndo_start_xmit");
   hop(device, where, kGuestStack, os, "NAPI poll");
@@ -383,6 +424,18 @@ void VmAssembly::build_virtio_queues() {
       backend.id() == PathBackend::kVirtioUserspace ? SplitVirtqueue::Backend::kQemu : SplitVirtqueue::Backend::kVhost;
   VirtioNetDriver::Config driver = c.driver;
   driver.shared_vector = c.shared_vector;
+  if (polls()) {
+    // DPDK's virtio PMD in place of the kernel's driver: no EVENT_IDX.
+    vq.event_idx = false;
+    for (uint32_t i = 0; i < pairs(); ++i) {
+      queues.push_back(
+          std::make_unique<VirtioQueuePair>(vm_name("_q" + std::to_string(i)), vq, rx_vector(i), tx_vector(i)));
+      forwarders.push_back(std::make_unique<PollModeForwarder>(host.sim, indexed(vm_name("_testpmd"), i, "_q"), nullptr,
+                                                               *vcpus[i], *queues.back(), host.pool, c.poll_mode));
+      nic_drivers.push_back(forwarders.back().get());
+    }
+    return;
+  }
   for (uint32_t i = 0; i < pairs(); ++i) {
     queues.push_back(
         std::make_unique<VirtioQueuePair>(vm_name("_q" + std::to_string(i)), vq, rx_vector(i), tx_vector(i)));

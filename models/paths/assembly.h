@@ -7,6 +7,7 @@
 // read back from that record, never drawn apart.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -20,7 +21,6 @@
 #include "models/guest/nic_driver.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/host_thread.h"
-#include "models/vcpu/irqfd.h"
 #include "models/net/bridge_port.h"
 #include "models/net/kernel_switch.h"
 #include "models/net/tap.h"
@@ -29,6 +29,7 @@
 #include "models/paths/path_config.h"
 #include "models/paths/path_graph.h"
 #include "models/traffic/flow_stats.h"
+#include "models/vcpu/irqfd.h"
 
 namespace viosim::models {
 
@@ -52,6 +53,7 @@ struct VmAssembly {
   std::vector<std::unique_ptr<CpuLoad>> loads;
   std::vector<std::unique_ptr<VirtioQueuePair>> queues;
   std::vector<std::unique_ptr<VirtioNetDriver>> drivers;
+  std::vector<std::unique_ptr<PollModeForwarder>> forwarders;  // in place of drivers (a poll-mode VNF)
   std::vector<std::unique_ptr<TapQueue>> taps;
   std::unique_ptr<TapSteering> tap_steering;
   std::unique_ptr<QemuVirtioNet> qemu;
@@ -68,6 +70,13 @@ struct VmAssembly {
   // Where a frame from the wire for this VM goes first (its backend sets
   // it: the host NIC's queues, or its own VF's).
   std::function<void(uint32_t packet)> from_wire;
+  // A forwarder: packets of flows routed through it lost on their way in
+  // (from the wire or the route's previous VM) and on their way out (to
+  // the next VM or the wire), whole run, by place.
+  std::array<uint64_t, kDropPlaces> route_drops_in{};
+  std::array<uint64_t, kDropPlaces> route_drops_out{};
+  // Packets it forwarded, whole run.
+  uint64_t forwarded() const;
 
   // A name for one of this VM's pieces: the first VM's keep the names a
   // one-VM host always had (their random streams stay as they were);
@@ -77,6 +86,7 @@ struct VmAssembly {
   std::string vm_name(const std::string& suffix) const { return "vm" + std::to_string(index) + suffix; }
 
   uint32_t pairs() const { return static_cast<uint32_t>(oses.size()); }
+  bool polls() const { return config.forwarding == VmConfig::Forwarding::kPollMode; }
   uint32_t backend_core(uint32_t i) const;
   // The vector of queue pair `i`'s rx or tx queue and the vCPU it reaches.
   uint32_t rx_vector(uint32_t i) const;
@@ -173,9 +183,12 @@ struct Assembly {
   // peer, the flow's VM (copy) when the packet comes from the wire, none
   // when it leaves a VM; for a VM-to-VM flow, the destination VM's copy
   // (for a response, the client's).
+  // For a flow through forwarding VMs, the next VM of its route, none
+  // after the last.
   VmAssembly* destination(uint32_t packet) {
     const Packet& p = pool[packet];
     const FlowConfig& f = config.flows[p.flow];
+    if (f.through_vms()) return p.hop < f.via.size() ? via_vm(p, p.hop) : nullptr;
     if (!f.vm_to_vm()) return p.to_guest ? vms[f.vm + p.conn % f.copies].get() : nullptr;
     if (p.kind == PacketKind::kResponse) return vms[f.vm + p.conn % f.copies].get();
     return vms[f.dst_vm + p.conn % f.dst_copies].get();
@@ -184,8 +197,19 @@ struct Assembly {
   VmAssembly& source(uint32_t packet) {
     const Packet& p = pool[packet];
     const FlowConfig& f = config.flows[p.flow];
+    if (f.through_vms()) {
+      if (p.hop == 0) throw std::logic_error("a packet no VM forwarded yet was taken for one leaving a VM");
+      return *via_vm(p, p.hop - 1u);
+    }
     if (f.vm_to_vm() && p.kind == PacketKind::kResponse) return *vms[f.dst_vm + p.conn % f.dst_copies];
     return *vms[f.vm + p.conn % f.copies];
+  }
+  // The VM at step `k` of a routed packet's way (a response goes the
+  // route backwards): its connection's copy.
+  VmAssembly* via_vm(const Packet& p, size_t k) {
+    const std::vector<FlowConfig::Via>& via = config.flows[p.flow].via;
+    const FlowConfig::Via& v = via[p.kind == PacketKind::kResponse ? via.size() - 1 - k : k];
+    return vms[v.vm + p.conn % v.copies].get();
   }
   // Whether the host kernel transmitted a frame leaving a VM (through the
   // bridge or OVS to the host NIC): its TX completion is the kernel

@@ -15,15 +15,16 @@
 #include "models/e1000/e1000_device.h"
 #include "models/guest/guest_costs.h"
 #include "models/guest/nic_driver.h"
+#include "models/guest/poll_mode_forwarder.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/cpu_costs.h"
 #include "models/net/external_peer.h"
-#include "models/net/host_nic_rx.h"
-#include "models/net/multi_queue_rx.h"
 #include "models/net/host_net_costs.h"
+#include "models/net/host_nic_rx.h"
 #include "models/net/kernel_switch.h"
-#include "models/net/wire.h"
+#include "models/net/multi_queue_rx.h"
 #include "models/net/nic_queue.h"
+#include "models/net/wire.h"
 #include "models/paths/path_snapshot.h"
 #include "models/qemu/qemu_virtio_net.h"
 #include "models/traffic/flow.h"
@@ -72,6 +73,14 @@ struct VmConfig {
   // its interrupts on vCPU 0; else a vector per queue, queue i's on vCPU i.
   bool shared_vector = false;
   VCpu::Config vcpu;
+
+  // A forwarding VM (a VNF): the flows routed through it (FlowConfig::via)
+  // go back out of its NIC. kKernel: its kernel's IP forwarding; kPollMode:
+  // a DPDK forwarding lcore per queue pair (PollModeForwarder) in place of
+  // the virtio-net driver, queue pair i's on vcpu_cores[i].
+  enum class Forwarding : uint8_t { kNone, kKernel, kPollMode };
+  Forwarding forwarding = Forwarding::kNone;
+  PollModeForwarder::Config poll_mode;
 
   // Guest.
   SocketConfig socket;  // each flow's socket in the guest (or on bare metal)

@@ -32,23 +32,30 @@ void check_path_graph(const PathGraph& g) {
         g, from, boost::color_map(boost::make_iterator_property_map(colour.begin(), boost::get(boost::vertex_index, g))));
     return colour[to] != boost::white_color;
   };
-  // Every VM's application ("application", or "NAME: application" on a
-  // host with several VMs) both ways.
+  // Every VM's application and forwarder ("application", or "NAME:
+  // application" on a host with several VMs) both ways.
   const std::string app = place::kApplication;
-  const std::string suffix = ": " + app;
+  auto is_end = [](const std::string& name) {
+    for (const std::string end : {place::kApplication, place::kIpForward, place::kPollModeForwarder}) {
+      const std::string suffix = ": " + end;
+      if (name == end ||
+          (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)) {
+        return true;
+      }
+    }
+    return false;
+  };
   const auto peer = find(place::kPeer);
-  int apps = 0;
+  int ends = 0;
   for (auto [it, end] = boost::vertices(g); it != end; ++it) {
     const std::string& name = g[*it].name;
-    const bool is_app =
-        name == app || (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0);
-    if (!is_app) continue;
-    ++apps;
+    if (!is_end(name)) continue;
+    ++ends;
     const std::string who = name == app ? "the application" : "\"" + name + "\"";
     if (!reaches(*it, peer)) throw std::logic_error("packets from " + who + " cannot reach the peer");
     if (!reaches(peer, *it)) throw std::logic_error("packets from the peer cannot reach " + who);
   }
-  if (apps == 0) throw std::logic_error("the path has no \"" + app + "\"");
+  if (ends == 0) throw std::logic_error("the path has no \"" + app + "\" and no forwarder");
 }
 
 void write_dot(const PathGraph& g, const std::string& title, std::ostream& out) {

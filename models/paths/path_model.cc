@@ -90,8 +90,19 @@ PathResults collect(Assembly& t, double wall_s) {
       const FlowConfig& fc = c.flows[f];
       const bool source = vm->index >= fc.vm && vm->index < fc.vm + fc.copies;
       const bool dest = fc.vm_to_vm() && vm->index >= fc.dst_vm && vm->index < fc.dst_vm + fc.dst_copies;
-      if (source || dest) v.flows.push_back(f);
+      bool crossed = false;
+      for (const FlowConfig::Via& via : fc.via) crossed |= vm->index >= via.vm && vm->index < via.vm + via.copies;
+      if ((source && !fc.through_vms()) || dest || crossed) v.flows.push_back(f);
     }
+    v.forwards = vm->config.forwarding != VmConfig::Forwarding::kNone;
+    v.forwarded = vm->forwarded();
+    for (int place = 0; place < kDropPlaces; ++place) {
+      const std::string name(drop_place_name(static_cast<DropPlace>(place)));
+      if (const uint64_t n = vm->route_drops_in[place]) v.drops_in.emplace_back(name, n);
+      if (const uint64_t n = vm->route_drops_out[place]) v.drops_out.emplace_back(name, n);
+    }
+    std::sort(v.drops_in.begin(), v.drops_in.end());
+    std::sort(v.drops_out.begin(), v.drops_out.end());
     for (const auto& q : vm->hw_queues) {
       r.per_queue.push_back(
           {q->counter_value("rx_frames"), q->drops(), q->interrupts(), q->counter_value("tx_frames")});

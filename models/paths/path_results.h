@@ -110,7 +110,14 @@ struct PathResults {
     uint64_t interrupts = 0;  // injected into its vCPUs
     uint64_t nic_packets = 0;  // through its virtual NIC, both directions
     std::vector<VmQueueCounts> queues;
-    std::vector<size_t> flows;  // indexes into `flows` of the flows that end in it (either end of a VM-to-VM one)
+    std::vector<size_t>
+        flows;  // indexes into `flows` of the flows that end in it (either end of a VM-to-VM one) or cross it
+    // A forwarder (flows routed through it), whole run: packets it sent
+    // back out, and those lost on their way into it and out of it, by
+    // place (sorted).
+    bool forwards = false;
+    uint64_t forwarded = 0;
+    std::vector<std::pair<std::string, uint64_t>> drops_in, drops_out;
   };
   std::vector<VmResults> vms;
   // OVS-DPDK's PMD threads (vhost-user), each with the queues it polls.

@@ -213,6 +213,7 @@ void QemuVirtioNet::tap_read_one(State& s) {
     s.rings->rx.push_used(token, bytes_of(packet));
     stamp((*pool_)[packet], kStampBackend, now());
     trace_hop(*thread_, (*pool_)[packet], place::kRxVring, "QEMU put it in a guest buffer and marked it used");
+    s.rings->rx_published();
     if (s.rings->rx.should_notify()) {
       interrupt(s, s.rings->rx_vector, [this, &s] { tap_read_one(s); });
       return;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "models/packet/flow_tuple.h"
 #include "sim-core/rng.h"
@@ -38,6 +39,17 @@ struct FlowConfig {
   // go between the host's stack and the VM's tap through the kernel's
   // switch. from_guest says which end is the source, as with the peer.
   bool host_end = false;
+  // A flow from the external peer back to it through VMs that forward it
+  // (a service chain; `vm` and `copies` are via[0]'s): it enters via[0],
+  // is forwarded back out into the host's switch, enters via[1], ..., and
+  // leaves the last one for the wire; a response takes the route backwards.
+  // Connection c crosses copy c mod copies of each.
+  struct Via {
+    uint32_t vm = 0;
+    uint32_t copies = 1;
+  };
+  std::vector<Via> via;
+  bool through_vms() const { return !via.empty(); }
   // Open loop and bulk.
   double rate_pps = 100'000;
   Arrival arrival = Arrival::kPoisson;
@@ -68,7 +80,7 @@ inline FlowTuple packet_tuple(const FlowConfig& f, uint32_t conn, bool response)
   if (f.vm_to_vm()) {
     t.src_ip += conn % f.copies;
     t.dst_ip += conn % f.dst_copies;
-  } else {
+  } else if (!f.through_vms()) {
     (f.from_guest ? t.src_ip : t.dst_ip) += conn % f.copies;
   }
   if (response) {

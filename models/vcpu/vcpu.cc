@@ -50,6 +50,16 @@ void VCpu::guest(core::Cycles cycles, CpuCategory category, Continuation k) {
   thread_->run(cycles, category, [this] { after_guest_step(); });
 }
 
+void VCpu::guest_spin(CpuCategory category, Continuation k) {
+  guest_next_ = std::move(k);
+  if (config_.host_process && category == CpuCategory::kGuestUser) category = CpuCategory::kHostUser;
+  guest_spinning_ = true;
+  thread_->spin(category, core::Duration::max(), /*yield=*/false, [this] {
+    guest_spinning_ = false;
+    after_guest_step();
+  });
+}
+
 void VCpu::after_guest_step() {
   Continuation k = std::move(guest_next_);
   if (servicing_ || in_handler_ || !wants_attention()) {
@@ -293,6 +303,8 @@ void VCpu::wake_for_work(const HostThread* from) {
       thread_->wake(from);
       break;
     case Mode::kGuest:
+      poke_guest();  // a spinning poll-mode driver stops; else seen at the next step boundary
+      break;
     case Mode::kHost:
       break;  // seen at the next step boundary or entry
   }

@@ -50,6 +50,13 @@ class VCpu final : public core::Component {
 
   // --- guest side, from inside a guest task or interrupt handler ---
   void guest(core::Cycles cycles, CpuCategory category, Continuation k);
+  // Busy-polls in guest mode (a poll-mode driver over empty rings),
+  // charging `category`, until poke_guest() says there is work or an
+  // interrupt or timer needs the vCPU; then k, after them.
+  void guest_spin(CpuCategory category, Continuation k);
+  void poke_guest() {
+    if (guest_spinning_) thread_->poke();
+  }
   // An exit of an in-kernel or emulated reason, handled in KVM.
   void exit(ExitReason reason, Continuation k);
   // An exit whose handler does `device_work` beyond its reason's cost: in
@@ -128,6 +135,7 @@ class VCpu final : public core::Component {
   Continuation entry_next_;
   Continuation resume_after_irq_;
   bool servicing_ = false;
+  bool guest_spinning_ = false;
   core::Duration halt_poll_ns_;
   core::Time halt_start_;
   bool timer_due_ = false;

@@ -233,6 +233,7 @@ void VhostNet::rx_flush(RxThen then) {
       trace_hop(*worker_, p, place::kRxVring, "the vhost worker marked its guest buffer used (vhost_add_used_n)");
     }
     rx_unflushed_.clear();
+    q_->rx_published();
     signal(q_->rx, *rx_call_, [this, then] { rx_then(then); });
   });
 }

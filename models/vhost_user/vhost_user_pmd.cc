@@ -51,6 +51,7 @@ void VhostUserPmd::init() {
     }
     VirtioQueuePair& rings = *q.port->queues[q.queue].rings;
     rings.tx.disable_notify();
+    rings.rx.disable_notify();  // no refill kicks either (the TX ring's poller stands for the queue pair)
     rings.on_tx_avail = [previous = std::move(rings.on_tx_avail), this] {
       if (previous) previous();
       pmd_->poke();
@@ -259,6 +260,7 @@ void VhostUserPmd::finish_burst() {
         pool_->drop(p, DropPlace::kVring);
       }
     }
+    if (!o.tokens.empty()) ring.rx_published();
     // vhost_vring_call_split once per burst and ring, when asked.
     if (!o.tokens.empty() && ring.rx.should_notify()) {
       calls_due_.push_back(o.port->queues[index_ % o.port->queues.size()].rx_call);

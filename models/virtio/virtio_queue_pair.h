@@ -36,6 +36,12 @@ struct VirtioQueuePair {
   // its next look).
   std::function<void()> on_tx_avail;
   std::function<void()> on_rx_avail;
+  // A polling driver's eye on the receive ring: the device calls it after
+  // publishing used receive buffers (whether or not it interrupts).
+  std::function<void()> on_rx_used;
+  void rx_published() const {
+    if (on_rx_used) on_rx_used();
+  }
 };
 
 }  // namespace viosim::models

@@ -113,6 +113,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.socket_syscall = u.ns(h.guest_syscall_ns());
   g.udp_tx = u.ns(h.guest_udp_tx_ns());
   g.udp_rx = u.ns(h.guest_udp_rx_ns());
+  g.ip_forward = u.ns(h.guest_ip_forward_ns());
   g.app_wakeup = u.ns(h.guest_wakeup_ns());
   g.irq_entry = u.ns(h.guest_irq_ns());
   g.napi_poll = u.ns(h.guest_napi_poll_ns());
@@ -126,6 +127,8 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
                    u.ns(h.qemu_receive_ns())};
   vm.vhost.costs = {u.ns(h.vhost_work_ns()), u.ns(h.vhost_tx_packet_ns()), u.ns(h.vhost_tx_batch_ns()),
                     u.ns(h.vhost_rx_packet_ns()), u.ns(h.vhost_used_flush_ns())};
+  vm.poll_mode.costs = {u.ns(h.guest_pmd_burst_ns()), u.ns(h.guest_pmd_rx_packet_ns()),
+                        u.ns(h.guest_pmd_tx_packet_ns()), u.ns(h.guest_driver_tx_free_ns())};
   c.ovs.pmd.costs = {u.ns(h.pmd_poll_queue_ns()),  u.ns(h.pmd_burst_ns()),         u.ns(h.pmd_copy_packet_ns()),
                      u.ns(h.pmd_copy_packet_ns()), u.ns(h.pmd_switch_packet_ns()), u.ns(h.pmd_nic_packet_ns())};
 }
@@ -175,11 +178,21 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
   const bool dst_vm = dst.has_value();
   if (src_vm && dst_vm && src->first == dst->first)
     throw NotModelled(path + ".dst", "flow \"" + f.name() + "\" stays inside one VM");
-  if (!src_vm && !dst_vm) {
+  for (const std::string& name : f.via()) {
+    const std::optional<VmSlots> v = vm_index(s, name);
+    if (!v)
+      throw NotModelled(path + ".via",
+                        "flow \"" + f.name() + "\" is routed through vm \"" + name + "\", which is not on the host");
+    m.via.push_back({v->first, v->copies});
+  }
+  if (!src_vm && !dst_vm && m.via.empty()) {
     throw NotModelled(path, "flow \"" + f.name() + "\" touches no VM");
   }
   m.host_end = f.src() == "host" || f.dst() == "host";
-  const VmSlots slots = src_vm ? *src : *dst;
+  // A routed flow's VM end, as far as its addresses go, is the first VM it
+  // crosses; its connections and rate are as written (each connection
+  // crosses one copy of every VM on the route).
+  const VmSlots slots = src_vm ? *src : dst_vm ? *dst : VmSlots{m.via[0].vm, 1};
   m.vm = slots.first;
   m.copies = slots.copies;
   if (src_vm && dst_vm) {  // through the host's switch
@@ -365,7 +378,15 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
                           "VMs on different uplink NICs are not modelled yet; give every VM "
                           "the same uplink");
       }
-      v.vcpu_core = pin(0) ? *pin(0) : next_free();
+      // A poll-mode VNF: vCPU 0 runs testpmd's main lcore (idle), vCPU
+      // i + 1 the forwarding lcore of queue pair i.
+      const bool poll_mode = vm.has_forward() && vm.forward().mode() == viosim::Forwarder::POLL_MODE;
+      const uint32_t lcore0 = poll_mode ? 1 : 0;
+      if (vm.has_forward()) {
+        v.forwarding = poll_mode ? models::VmConfig::Forwarding::kPollMode : models::VmConfig::Forwarding::kKernel;
+        v.poll_mode.burst = vm.forward().burst();
+      }
+      v.vcpu_core = pin(lcore0) ? *pin(lcore0) : next_free();
       used.insert(v.vcpu_core);
       const bool switch_port = traits.attachment == models::Attachment::kVhostUserPort;
       if (switch_port && !c.ovs.pmd_cores.empty()) {
@@ -380,10 +401,11 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // backend's threads: the listed cores, or for vhost-net a free core for
       // each queue pair's worker, as the scheduler would spread them.
       const uint32_t vcpus = std::max<uint32_t>(1, vm.vcpus());
-      v.queue_pairs = traits.one_queue ? 1 : std::min(vcpus, std::max<uint32_t>(1, vm.nic().queues()));
+      v.queue_pairs =
+          traits.one_queue ? 1 : std::min(std::max(vcpus - lcore0, 1u), std::max<uint32_t>(1, vm.nic().queues()));
       v.vcpu_cores.push_back(v.vcpu_core);
       for (uint32_t i = 1; i < v.queue_pairs; ++i) {
-        v.vcpu_cores.push_back(pin(i) ? *pin(i) : next_free());
+        v.vcpu_cores.push_back(pin(i + lcore0) ? *pin(i + lcore0) : next_free());
       }
       if (vm.has_cpu_load()) {
         // A CPU-bound VM loads every vCPU, those without a queue pair too.
@@ -518,7 +540,10 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // The same load the other way: its own flow, the 4-tuple mirrored.
       models::FlowConfig back = c.flows.back();
       back.name = f.name() + " (reverse)";
-      if (back.vm_to_vm()) {
+      if (back.through_vms()) {
+        std::reverse(back.via.begin(), back.via.end());  // the route backwards
+        back.vm = back.via[0].vm;
+      } else if (back.vm_to_vm()) {
         std::swap(back.vm, back.dst_vm);  // from the other VM
         std::swap(back.copies, back.dst_copies);
       } else {

@@ -34,7 +34,10 @@ double open_loop_pps(const viosim::OpenLoop& load) {
 
 const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& flow) {
   if (flow.src() != kExternal && flow.dst() != kExternal) return nullptr;
-  const viosim::Vm* vm = find_vm(s, flow.src() == kExternal ? flow.dst() : flow.src());
+  // A flow routed through VMs enters and leaves by the first one's uplink.
+  const viosim::Vm* vm = find_vm(s, flow.via_size() > 0       ? flow.via(0)
+                                    : flow.src() == kExternal ? flow.dst()
+                                                              : flow.src());
   if (vm == nullptr) return nullptr;
   for (const auto& nic : s.host().nic()) {
     if (nic.name() == vm->nic().uplink()) return &nic;
@@ -43,6 +46,7 @@ const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& fl
 }
 
 uint32_t flow_copies(const viosim::Scenario& s, const viosim::Flow& flow) {
+  if (flow.via_size() > 0) return 1;  // its rate and connections as written, over the copies on its route
   const viosim::Vm* vm = find_vm(s, flow.src() == kExternal || flow.src() == "host" ? flow.dst() : flow.src());
   return vm == nullptr ? 1 : std::max<uint32_t>(1, vm->count());
 }

@@ -197,6 +197,57 @@ void check_cpu_load(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// A forwarder that no flow is routed through forwards nothing (a poll-mode
+// one still spins its vCPUs, which is its own effect); a kernel
+// forwarder has no burst; DPDK's virtio PMD negotiates no EVENT_IDX.
+void check_forwarders(const viosim::Scenario& s, Issues* issues) {
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    if (!vm.has_forward()) continue;
+    const std::string path = at("vm", v);
+    const bool poll_mode = vm.forward().mode() == viosim::Forwarder::POLL_MODE;
+    bool routed = false;
+    for (const viosim::Flow& f : s.traffic().flow()) {
+      routed |= std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end();
+    }
+    if (!routed && !poll_mode) {
+      issues->push_back({path + ".forward", "forward has no effect: no flow is routed through vm \"" + vm.name() +
+                                                "\" (name it in a flow's via)"});
+    }
+    if (!poll_mode && non_default(vm.forward(), "burst")) {
+      issues->push_back({path + ".forward.burst",
+                         "burst has no effect unless mode is POLL_MODE (the kernel "
+                         "forwards what each NAPI poll brings)"});
+    }
+    if (poll_mode) {
+      // Its forwarding lcores spin and take no interrupt; no socket is open.
+      const std::string why = " has no effect: vm \"" + vm.name() + "\" forwards in poll mode";
+      if (non_default(vm.guest(), "rmem_default_bytes")) {
+        issues->push_back(
+            {path + ".guest.rmem_default_bytes", "rmem_default_bytes" + why + " (no socket in its guest)"});
+      }
+      for (const char* name : {"halt_poll_ns", "grow", "grow_start_ns", "shrink"}) {
+        if (non_default(vm.halt_polling(), name)) {
+          issues->push_back({path + ".halt_polling." + name, name + why + " (its forwarding lcores never halt)"});
+        }
+      }
+      for (const char* name : {"apicv", "vtd_posted"}) {
+        if (non_default(vm.interrupts(), name)) {
+          issues->push_back({path + ".interrupts." + name, name + why + " (its virtio PMD asks for no interrupts)"});
+        }
+      }
+      if (non_default(vm.nic(), "vectors")) {
+        issues->push_back({path + ".nic.vectors", "vectors" + why + " (its virtio PMD asks for no interrupts)"});
+      }
+    }
+    if (poll_mode && non_default(vm.nic().features(), "event_idx")) {
+      issues->push_back({path + ".nic.features.event_idx",
+                         "event_idx has no effect: vm \"" + vm.name() +
+                             "\" forwards with DPDK's virtio PMD, which does not negotiate EVENT_IDX"});
+    }
+  }
+}
+
 // OVS-DPDK's settings when no VM runs VHOST_USER, and the rxq assignment
 // when one PMD polls every queue.
 void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
@@ -298,6 +349,7 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_replaced_backends(s, &issues);
   check_overcommit(s, &issues);
   check_cpu_load(s, &issues);
+  check_forwarders(s, &issues);
   check_ovs_dpdk(s, &issues);
   check_kernel_switch(s, &issues);
   check_process_core(s, &issues);

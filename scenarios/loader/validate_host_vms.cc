@@ -147,6 +147,33 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
   }
 }
 
+// A poll-mode VNF: testpmd's main lcore on vCPU 0 and a forwarding lcore
+// per queue pair, each on a vCPU of its own, over DPDK's virtio PMD.
+void check_forwarder(const viosim::Scenario& s, int v, Issues* issues) {
+  const viosim::Vm& vm = s.vm(v);
+  if (!vm.has_forward() || vm.forward().mode() != viosim::Forwarder::POLL_MODE) return;
+  const std::string path = at("vm", v);
+  const std::string who = vm.name().empty() ? path : "vm \"" + vm.name() + "\"";
+  const uint32_t queues = std::max<uint32_t>(1, vm.nic().queues());
+  if (vm.vcpus() > 0 && vm.vcpus() < queues + 1) {
+    issues->push_back({path + ".vcpus", who + " forwards in poll mode with " + std::to_string(vm.vcpus()) +
+                                            " vCPU(s): testpmd's main lcore takes vCPU 0 and each of its " +
+                                            std::to_string(queues) +
+                                            " queue pair(s) needs a forwarding lcore of its own; give it vcpus: " +
+                                            std::to_string(queues + 1) + " (or fewer nic.queues)"});
+  }
+  const std::vector<viosim::Backend> runs =
+      vm.nic().fixed_backend() ? std::vector<viosim::Backend>{vm.nic().backend()} : sweep::run_backends(s);
+  for (viosim::Backend b : runs) {
+    if (b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET || b == viosim::VHOST_USER) continue;
+    issues->push_back({path + ".forward.mode",
+                       who + " forwards in poll mode with DPDK's virtio PMD, but runs " + viosim::Backend_Name(b) +
+                           (vm.nic().fixed_backend() ? "" : " in a run of this scenario") +
+                           "; poll mode needs a virtio backend (VIRTIO_USERSPACE, VHOST_NET or VHOST_USER): DPDK's "
+                           "e1000 and VF drivers in a guest are not modelled"});
+  }
+}
+
 void check_compare(const viosim::Scenario& s, Issues* issues) {
   std::set<int> seen;
   for (int b = 0; b < s.compare().backend_size(); ++b) {
@@ -273,7 +300,10 @@ void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
     issues->push_back({"vm", "the scenario has no vm; add one, e.g. vm { name: \"vm0\" }"});
   }
   std::map<std::string, int> names;
-  for (int v = 0; v < s.vm_size(); ++v) check_vm(s, v, names, issues);
+  for (int v = 0; v < s.vm_size(); ++v) {
+    check_vm(s, v, names, issues);
+    check_forwarder(s, v, issues);
+  }
   check_overcommit(s, issues);
   check_ovs_dpdk(s, issues);
   check_thread_cores(s.host(), issues);

@@ -90,6 +90,59 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
   }
 }
 
+// A flow through forwarding VMs: from "external" back to it, each VM on
+// the host, a forwarder, once.
+void check_route(const viosim::Scenario& s, const viosim::Flow& flow, const std::string& path, const std::string& who,
+                 const Endpoints& endpoints, Issues* issues) {
+  if (flow.src() != kExternal || flow.dst() != kExternal) {
+    issues->push_back({path + (flow.src() != kExternal ? ".src" : ".dst"),
+                       who + " is routed through VMs (via) but goes from \"" + flow.src() + "\" to \"" + flow.dst() +
+                           "\"; a route starts and ends at \"external\" (a flow between a VM or the host and a "
+                           "route of forwarders is not modelled yet)"});
+  }
+  constexpr int kMaxVia = 64;
+  if (flow.via_size() > kMaxVia) {
+    issues->push_back({path + ".via", who + " crosses " + std::to_string(flow.via_size()) + " VMs; at most " +
+                                          std::to_string(kMaxVia) + " are allowed"});
+    return;
+  }
+  std::map<std::string, int> seen;
+  uint32_t most_copies = 1;
+  for (int i = 0; i < flow.via_size(); ++i) {
+    const std::string& name = flow.via(i);
+    const std::string here = at(path + ".via", i);
+    const auto vm = endpoints.vms.find(name);
+    if (vm == endpoints.vms.end()) {
+      std::vector<std::string> vms(endpoints.choices.begin() + 2, endpoints.choices.end());
+      issues->push_back({here, who + " is routed through \"" + name + "\", which is not a vm" +
+                                   did_you_mean(name, vms) + " (vms: " + join(vms) + ")"});
+      continue;
+    }
+    if (auto [it, fresh] = seen.emplace(name, i); !fresh) {
+      issues->push_back({here, who + " crosses vm \"" + name + "\" twice (via[" + std::to_string(it->second) +
+                                   "] and via[" + std::to_string(i) +
+                                   "]): a VM forwards through its one NIC by the packet's "
+                                   "addresses, so it cannot tell the second crossing from the first"});
+      continue;
+    }
+    const viosim::Vm& v = s.vm(vm->second);
+    if (!v.has_forward()) {
+      issues->push_back({here, who + " is routed through vm \"" + name + "\", which does not forward; give vm[" +
+                                   std::to_string(vm->second) +
+                                   "] forward { mode: KERNEL } or forward { mode: POLL_MODE }"});
+    }
+    most_copies = std::max<uint32_t>(most_copies, std::max<uint32_t>(1, v.count()));
+  }
+  if (flow.connections() < most_copies) {
+    // Connection c crosses copy c mod count: some copies would get nothing.
+    issues->push_back({path + ".connections", who + " has " + std::to_string(flow.connections()) +
+                                                  " connection(s) but crosses a vm with " +
+                                                  std::to_string(most_copies) +
+                                                  " copies (connection c crosses copy c mod count); give it at least " +
+                                                  std::to_string(most_copies) + " connections"});
+  }
+}
+
 void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, std::map<std::string, int>& names,
                 Issues* issues) {
   const viosim::Flow& flow = s.traffic().flow(f);
@@ -117,7 +170,22 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
                              "between the two is not modelled"});
     }
   }
-  if (src_ok && dst_ok && flow.src() == flow.dst()) {
+  const bool routed = flow.via_size() > 0;
+  if (routed) check_route(s, flow, path, who, endpoints, issues);
+  for (const std::string* end : {&flow.src(), &flow.dst()}) {
+    const auto vm = endpoints.vms.find(*end);
+    if (vm != endpoints.vms.end() && s.vm(vm->second).has_forward() &&
+        s.vm(vm->second).forward().mode() == viosim::Forwarder::POLL_MODE) {
+      issues->push_back({path + (end == &flow.src() ? ".src" : ".dst"),
+                         who + " ends in vm \"" + *end + "\", whose vCPUs run a poll-mode forwarder (vm[" +
+                             std::to_string(vm->second) +
+                             "].forward): its NIC belongs to DPDK, not to a guest "
+                             "stack an application could use"});
+    }
+  }
+  if (routed) {
+    // Its ends are checked with the route.
+  } else if (src_ok && dst_ok && flow.src() == flow.dst()) {
     issues->push_back({path + ".dst", who + " goes from \"" + flow.src() + "\" to itself" +
                                           (flow.src() == kExternal || flow.src() == kHost ? "; one end must be a vm" : "")});
   } else if (src_ok && dst_ok && endpoints.vms.count(flow.src()) == 0 && endpoints.vms.count(flow.dst()) == 0) {

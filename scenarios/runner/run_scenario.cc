@@ -166,6 +166,11 @@ BackendResult to_backend_result(const models::PathResults& r) {
     vm->set_exits_per_packet(through > 0 ? double(v.exits) / through : 0);
     vm->set_interrupts_per_packet(through > 0 ? double(v.interrupts) / through : 0);
     for (size_t f : v.flows) vm->add_flows(r.flows[f].name);
+    vm->set_forwarded_packets(v.forwarded);
+    if (v.forwards) {
+      for (const auto& [place, count] : v.drops_in) add_drops(vm->mutable_drops_in_by_place(), place, count);
+      for (const auto& [place, count] : v.drops_out) add_drops(vm->mutable_drops_out_by_place(), place, count);
+    }
     for (size_t q = 0; q < v.queues.size(); ++q) {
       VmQueueResult* vq = vm->add_queues();
       vq->set_queue(static_cast<uint32_t>(q));
