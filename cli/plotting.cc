@@ -6,6 +6,7 @@
 
 #ifdef VIOSIM_HAVE_CHARTS
 #include "gui/charts/headless_qt.h"
+#include "gui/charts/heatmap_chart.h"
 #include "gui/charts/run_plots.h"
 #include "gui/charts/sweep_charts.h"
 #endif
@@ -23,7 +24,14 @@ std::vector<std::string> write_plots(const RunSummary& summary, const std::strin
 
 std::vector<std::string> write_sweep_plots(const std::string& aggregate_csv, const std::string& dir, PlotSize size) {
   const charts::HeadlessQt qt;
-  return charts::write_sweep_plots(charts::read_sweep_aggregate(aggregate_csv), dir, size.width, size.height);
+  std::vector<std::string> files =
+      charts::write_sweep_plots(charts::read_sweep_aggregate(aggregate_csv), dir, size.width, size.height);
+  // Two axes: a heatmap per backend too (a density matrix).
+  if (const auto matrix = charts::read_sweep_matrix(aggregate_csv)) {
+    const std::vector<std::string> more = charts::write_sweep_heatmaps(*matrix, dir, size.width, size.height);
+    files.insert(files.end(), more.begin(), more.end());
+  }
+  return files;
 }
 
 std::vector<std::string> write_search_plots(const std::string& search_csv, const std::string& dir, PlotSize size) {

@@ -16,53 +16,14 @@
 #include <stdexcept>
 
 #include "gui/charts/chart_style.h"
+#include "gui/charts/csv_cells.h"
 #include "gui/charts/render_chart.h"
 
 namespace viosim::charts {
 namespace {
 
-// One CSV row (RFC 4180): a cell in double quotes may hold commas (a list
-// axis value, "[1, 2]"), a doubled quote inside stands for one.
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cells.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cells.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else if (c != '\r') {
-      cells.back() += c;
-    }
-  }
-  return cells;
-}
-
-// The last part of a field path, as a legend has room for: "queues" for
-// "vm[vm0].nic.queues".
-std::string short_name(const std::string& path) {
-  const size_t dot = path.rfind('.');
-  return dot == std::string::npos ? path : path.substr(dot + 1);
-}
-
-double number(const std::string& cell, double fallback) {
-  if (cell.empty()) return fallback;
-  try {
-    return std::stod(cell);
-  } catch (...) {
-    return fallback;
-  }
-}
+std::vector<std::string> split(const std::string& line) { return split_csv_row(line); }
+double number(const std::string& cell, double fallback) { return cell_number(cell, fallback); }
 
 // A line for the mean and, when the interval has width, a band.
 void add_band(QChart* chart, const std::vector<BandPoint>& points, const QColor& colour, const QString& name,

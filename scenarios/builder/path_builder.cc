@@ -9,6 +9,7 @@
 
 #include "models/paths/backend.h"
 #include "models/paths/path_model.h"
+#include "scenarios/loader/flow_rates.h"
 #include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::scenarios {
@@ -161,7 +162,7 @@ struct VmSlots {
 std::optional<VmSlots> vm_index(const viosim::Scenario& s, const std::string& name) {
   uint32_t first = 0;
   for (int v = 0; v < s.vm_size(); ++v) {
-    const uint32_t copies = std::max<uint32_t>(1, s.vm(v).count());
+    const uint32_t copies = vm_copies(s, v);
     if (s.vm(v).name() == name) return VmSlots{first, copies};
     first += copies;
   }
@@ -184,6 +185,17 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
       throw NotModelled(path + ".via",
                         "flow \"" + f.name() + "\" is routed through vm \"" + name + "\", which is not on the host");
     m.via.push_back({v->first, v->copies});
+  }
+  if (f.has_chain()) {
+    // Chain k's i-th VM is copy i x chains + k: step i of the route is the
+    // group of copies i x chains .. (i + 1) x chains - 1, connection c
+    // crossing the one of its chain.
+    const std::optional<VmSlots> v = vm_index(s, f.chain().vm());
+    if (!v)
+      throw NotModelled(path + ".chain.vm",
+                        "flow \"" + f.name() + "\" chains vm \"" + f.chain().vm() + "\", which is not on the host");
+    for (uint32_t i = 0; i < f.chain().length(); ++i)
+      m.via.push_back({v->first + i * f.chain().chains(), f.chain().chains()});
   }
   if (!src_vm && !dst_vm && m.via.empty()) {
     throw NotModelled(path, "flow \"" + f.name() + "\" touches no VM");
@@ -334,11 +346,11 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   std::optional<std::string> vhost_user_vm, tap_vm;  // the first VM of each kind
   // Each scenario VM, `count` times (copy i named NAME<i> when count > 1).
   uint32_t instances = 0;
-  for (const viosim::Vm& vm : s.vm()) instances += std::max<uint32_t>(1, vm.count());
+  for (int k = 0; k < s.vm_size(); ++k) instances += vm_copies(s, k);
   for (int k = 0; k < s.vm_size(); ++k) {
     const viosim::Vm& vm = s.vm(k);
     const std::string at = "vm[" + std::to_string(k) + "]";
-    const uint32_t copies = std::max<uint32_t>(1, vm.count());
+    const uint32_t copies = vm_copies(s, k);
     for (uint32_t copy = 0; copy < copies; ++copy) {
       const uint32_t pin0 = copy * std::max<uint32_t>(1, vm.vcpus());  // copy's first pin_cores entry
       auto pin = [&](uint32_t i) -> std::optional<uint32_t> {

@@ -163,7 +163,18 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
   // The VMs it leaves and reaches (VM to VM: a response goes back).
   const std::string& flow_vm = config.vms[f.vm + d.conn % f.copies].name;
   std::string from = flow_vm, to = flow_vm;
-  if (f.vm_to_vm()) {
+  // A routed flow's VMs in the order this packet crosses them (a response
+  // goes the route backwards).
+  std::vector<std::string> route;
+  for (size_t i = 0; i < f.via.size(); ++i) {
+    const models::FlowConfig::Via& v = f.via[d.kind == models::PacketKind::kResponse ? f.via.size() - 1 - i : i];
+    route.push_back(config.vms[v.vm + d.conn % v.copies].name);
+  }
+  if (f.through_vms()) {
+    std::string names;
+    for (const std::string& r : route) names += (names.empty() ? "" : ", ") + r;
+    journey.direction = "peer through " + names + " to peer";
+  } else if (f.vm_to_vm()) {
     const std::string& other = config.vms[f.dst_vm + d.conn % f.dst_copies].name;
     (d.kind == models::PacketKind::kResponse ? from : to) = other;
     journey.direction = "VM " + from + " to VM " + to;
@@ -183,7 +194,24 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
     // The graph names a VM's own places after it (and the host process's
     // "host process"): so do the hops, the sender's up to the crossing
     // into the receiver, the receiver's from it.
+    // A routed packet is in route[k] until its forwarder sent it on and the
+    // switch handed it to the next: a host place (OVS-DPDK's PMD, the NIC's
+    // embedded switch) or the next VM's tap.
+    size_t k = 0;
+    bool forwarded = false;
     for (Hop& hop : journey.hops) {
+      if (!f.through_vms()) break;
+      const bool host = models::place::host_place(hop.place);
+      if ((host || hop.place == models::place::kTapQueue) && forwarded && k + 1 < route.size()) {
+        ++k;
+        forwarded = false;
+      }
+      if (host) continue;
+      forwarded = forwarded || hop.place == models::place::kIpForward || hop.place == models::place::kPollModeForwarder;
+      hop.place = models::place::in_vm(route[k], hop.place);
+    }
+    for (Hop& hop : journey.hops) {
+      if (f.through_vms()) break;
       const bool sender = d.crossed && hop.at < *d.crossed;
       std::string owner = f.vm_to_vm() && sender ? from : to;
       if (f.host_end && (d.to_guest ? sender : (d.crossed && !sender))) owner = models::place::kHostProcess;

@@ -35,7 +35,8 @@ double open_loop_pps(const viosim::OpenLoop& load) {
 const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& flow) {
   if (flow.src() != kExternal && flow.dst() != kExternal) return nullptr;
   // A flow routed through VMs enters and leaves by the first one's uplink.
-  const viosim::Vm* vm = find_vm(s, flow.via_size() > 0       ? flow.via(0)
+  const viosim::Vm* vm = find_vm(s, flow.has_chain()          ? flow.chain().vm()
+                                    : flow.via_size() > 0     ? flow.via(0)
                                     : flow.src() == kExternal ? flow.dst()
                                                               : flow.src());
   if (vm == nullptr) return nullptr;
@@ -45,8 +46,16 @@ const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& fl
   return nullptr;
 }
 
+uint32_t vm_copies(const viosim::Scenario& s, int v) {
+  for (const viosim::Flow& f : s.traffic().flow()) {
+    if (f.has_chain() && f.chain().vm() == s.vm(v).name()) return f.chain().chains() * f.chain().length();
+  }
+  return std::max<uint32_t>(1, s.vm(v).count());
+}
+
 uint32_t flow_copies(const viosim::Scenario& s, const viosim::Flow& flow) {
-  if (flow.via_size() > 0) return 1;  // its rate and connections as written, over the copies on its route
+  if (flow.via_size() > 0 || flow.has_chain())
+    return 1;  // its rate and connections as written, over the copies on its route
   const viosim::Vm* vm = find_vm(s, flow.src() == kExternal || flow.src() == "host" ? flow.dst() : flow.src());
   return vm == nullptr ? 1 : std::max<uint32_t>(1, vm->count());
 }

@@ -21,6 +21,10 @@ double open_loop_pps(const viosim::OpenLoop& load);
 // nullptr: a flow between VMs or with the host, or a name not found.
 const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& flow);
 
+// Copies of vm[v] on the host: chains x length when a flow's `chain` is
+// made of it, else its count.
+uint32_t vm_copies(const viosim::Scenario& s, int v);
+
 // Copies of the VM at the flow's VM end (vm.count; 1 when there is none):
 // each copy runs the flow as written.
 uint32_t flow_copies(const viosim::Scenario& s, const viosim::Flow& flow);

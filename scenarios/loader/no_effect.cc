@@ -208,7 +208,8 @@ void check_forwarders(const viosim::Scenario& s, Issues* issues) {
     const bool poll_mode = vm.forward().mode() == viosim::Forwarder::POLL_MODE;
     bool routed = false;
     for (const viosim::Flow& f : s.traffic().flow()) {
-      routed |= std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end();
+      routed |= std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end() ||
+                (f.has_chain() && f.chain().vm() == vm.name());
     }
     if (!routed && !poll_mode) {
       issues->push_back({path + ".forward", "forward has no effect: no flow is routed through vm \"" + vm.name() +

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "scenarios/loader/backend_limits.h"
+#include "scenarios/loader/flow_rates.h"
 #include "scenarios/loader/suggest.h"
 #include "scenarios/loader/sweep_expand.h"
 #include "scenarios/loader/validate.h"
@@ -86,15 +87,16 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
 
   const uint32_t cores = s.host().cores();
   // vcpus 0 is a range error already; a count mismatch on top would be noise.
-  const uint64_t pins = uint64_t{vm.vcpus()} * std::max<uint32_t>(1, vm.count());
+  const uint32_t copies = vm_copies(s, v);
+  const uint64_t pins = uint64_t{vm.vcpus()} * copies;
   if (vm.pin_cores_size() > 0 && vm.vcpus() > 0 && static_cast<uint64_t>(vm.pin_cores_size()) != pins) {
     issues->push_back({path + ".pin_cores", who + " has " + std::to_string(pins) + " vCPUs" +
-                                                (vm.count() > 1 ? " (" + std::to_string(vm.count()) + " copies)" : "") +
+                                                (copies > 1 ? " (" + std::to_string(copies) + " copies)" : "") +
                                                 " but pin_cores lists " + std::to_string(vm.pin_cores_size()) +
                                                 " cores; give one core per vCPU, or none"});
   }
   // The copies' names are taken too.
-  for (uint32_t i = 0; vm.count() > 1 && i < vm.count() && !vm.name().empty(); ++i) {
+  for (uint32_t i = 0; copies > 1 && i < copies && !vm.name().empty(); ++i) {
     const std::string copy = vm.name() + std::to_string(i);
     if (auto [it, fresh] = names.emplace(copy, v); !fresh && it->second != v) {
       issues->push_back({path + ".count", "copy \"" + copy + "\" of " + who + " has the name of " + at("vm", it->second)});
@@ -262,7 +264,7 @@ void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
     const viosim::Vm& vm = s.vm(v);
     const bool may = vm.nic().fixed_backend() ? vm.nic().backend() == viosim::VHOST_USER : run_vhost_user;
     if (!may) continue;
-    instances += std::max<uint32_t>(1, vm.count());
+    instances += vm_copies(s, v);
     if (vm.nic().backend_cores_size() > 0) with_cores.push_back(v);
   }
   for (int v : with_cores) {

@@ -90,6 +90,54 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
   }
 }
 
+// A route made of one forwarding VM's copies: the VM forwards, the chains
+// decide its copies, one flow chains it, and every chain gets a
+// connection.
+void check_chain(const viosim::Scenario& s, const viosim::Flow& flow, const std::string& path, const std::string& who,
+                 const Endpoints& endpoints, Issues* issues) {
+  const viosim::Chain& chain = flow.chain();
+  if (flow.via_size() > 0) {
+    issues->push_back({path + ".chain", who + " sets both via and chain; a route is one or the other"});
+    return;
+  }
+  const auto vm = endpoints.vms.find(chain.vm());
+  if (vm == endpoints.vms.end()) {
+    std::vector<std::string> vms(endpoints.choices.begin() + 2, endpoints.choices.end());
+    issues->push_back({path + ".chain.vm", who + " chains \"" + chain.vm() + "\", which is not a vm" +
+                                               did_you_mean(chain.vm(), vms) + " (vms: " + join(vms) + ")"});
+    return;
+  }
+  const viosim::Vm& v = s.vm(vm->second);
+  const std::string at_vm = "vm[" + std::to_string(vm->second) + "]";
+  if (!v.has_forward()) {
+    issues->push_back({path + ".chain.vm", who + " chains vm \"" + chain.vm() + "\", which does not forward; give " +
+                                               at_vm + " forward { mode: KERNEL } or forward { mode: POLL_MODE }"});
+  }
+  if (v.count() > 1 || v.pin_cores_size() > 0) {
+    issues->push_back({path + ".chain.vm", who + " chains vm \"" + chain.vm() + "\", whose copies the chains decide (" +
+                                               std::to_string(chain.chains() * chain.length()) + "); leave " + at_vm +
+                                               ".count and " + at_vm + ".pin_cores unset"});
+  }
+  for (int g = 0; g < s.traffic().flow_size(); ++g) {
+    const viosim::Flow& other = s.traffic().flow(g);
+    if (&other == &flow) break;
+    const bool uses = (other.has_chain() && other.chain().vm() == chain.vm()) ||
+                      std::find(other.via().begin(), other.via().end(), chain.vm()) != other.via().end();
+    if (uses) {
+      issues->push_back({path + ".chain.vm", who + " chains vm \"" + chain.vm() + "\", which traffic.flow[" +
+                                                 std::to_string(g) +
+                                                 "] routes through already; a chained VM's "
+                                                 "copies belong to one chain flow"});
+    }
+  }
+  if (flow.connections() < chain.chains()) {
+    issues->push_back({path + ".connections", who + " has " + std::to_string(flow.connections()) +
+                                                  " connection(s) for " + std::to_string(chain.chains()) +
+                                                  " chains (connection c takes chain c mod chains); give it at least " +
+                                                  std::to_string(chain.chains()) + " connections"});
+  }
+}
+
 // A flow through forwarding VMs: from "external" back to it, each VM on
 // the host, a forwarder, once.
 void check_route(const viosim::Scenario& s, const viosim::Flow& flow, const std::string& path, const std::string& who,
@@ -99,6 +147,10 @@ void check_route(const viosim::Scenario& s, const viosim::Flow& flow, const std:
                        who + " is routed through VMs (via) but goes from \"" + flow.src() + "\" to \"" + flow.dst() +
                            "\"; a route starts and ends at \"external\" (a flow between a VM or the host and a "
                            "route of forwarders is not modelled yet)"});
+  }
+  if (flow.has_chain()) {
+    check_chain(s, flow, path, who, endpoints, issues);
+    return;
   }
   constexpr int kMaxVia = 64;
   if (flow.via_size() > kMaxVia) {
@@ -170,7 +222,7 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
                              "between the two is not modelled"});
     }
   }
-  const bool routed = flow.via_size() > 0;
+  const bool routed = flow.via_size() > 0 || flow.has_chain();
   if (routed) check_route(s, flow, path, who, endpoints, issues);
   for (const std::string* end : {&flow.src(), &flow.dst()}) {
     const auto vm = endpoints.vms.find(*end);
@@ -185,6 +237,11 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
   }
   if (routed) {
     // Its ends are checked with the route.
+  } else if (src_ok && dst_ok && flow.src() == kExternal && flow.dst() == kExternal) {
+    issues->push_back({path + ".dst", who + " goes from \"external\" to \"external\" through no VM: that is P2P, the "
+                                            "host's switch alone between two ports of its NICs, and NICs with several "
+                                            "ports are not modelled yet; route it through forwarding VMs (via) or give "
+                                            "it a vm end"});
   } else if (src_ok && dst_ok && flow.src() == flow.dst()) {
     issues->push_back({path + ".dst", who + " goes from \"" + flow.src() + "\" to itself" +
                                           (flow.src() == kExternal || flow.src() == kHost ? "; one end must be a vm" : "")});

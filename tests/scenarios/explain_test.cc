@@ -4,8 +4,11 @@
 // the worker and no exit to userspace; userspace virtio: QEMU's system
 // calls; passthrough with posted interrupts: no host thread at all), and
 // the same request gives the same text.
+#include "scenarios/explain/explain.h"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -13,7 +16,6 @@
 #include "models/paths/cancelled.h"
 #include "models/paths/path_model.h"
 #include "scenarios/builder/path_builder.h"
-#include "scenarios/explain/explain.h"
 #include "scenarios/loader/loader.h"
 
 namespace viosim::explain {
@@ -209,6 +211,33 @@ TEST(Explain, VhostUserPollsInsteadOfKicks) {
   EXPECT_FALSE(has_cause(j, CauseKind::kKick, "thread vm0_vcpu0"));
   EXPECT_TRUE(has_cause(j, CauseKind::kPoll, "thread pmd0"));
   EXPECT_EQ(hop_at(j, "PMD thread")->where, "thread pmd0");
+}
+
+// A packet through a chain of two kernel forwarders, each hop named after
+// the VM it is in, the request through vnf0 then vnf1, the response back;
+// every place is one of the graph's.
+TEST(Explain, FollowsAPacketThroughAChainVmByVm) {
+  scenarios::LoadOptions options;
+  options.set = {"traffic.flow[0].chain.length=2", "vm[0].forward.mode=KERNEL", "compare.backend=[VHOST_NET]"};
+  const auto loaded =
+      scenarios::load_scenario(std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/chain_latency.textproto", options);
+  ASSERT_TRUE(loaded.ok()) << scenarios::format_diagnostics(loaded.diagnostics);
+  for (const auto& [direction, order] :
+       std::map<std::string, std::vector<std::string>>{{"peer through vnf0, vnf1 to peer", {"vnf0", "vnf1"}},
+                                                       {"peer through vnf1, vnf0 to peer", {"vnf1", "vnf0"}}}) {
+    SCOPED_TRACE(direction);
+    const Journey j = first(*loaded.scenario, direction);
+    std::vector<std::string> forwarded_by;
+    for (const Hop& h : j.hops) {
+      if (h.place.size() > 15 && h.place.compare(h.place.size() - 15, 15, ": IP forwarding") == 0) {
+        forwarded_by.push_back(h.place.substr(0, h.place.size() - 15));
+      }
+      EXPECT_TRUE(std::any_of(j.places.begin(), j.places.end(), [&](const PathPlace& p) { return p.name == h.place; }))
+          << h.place;
+    }
+    EXPECT_EQ(forwarded_by, order);
+    EXPECT_NE(hop_at(j, order[1] + ": tap queue"), nullptr) << "the bridge hands it to the next VM's tap";
+  }
 }
 
 TEST(Explain, SameRequestSameTextAndPacketsCountInDeliveryOrder) {

@@ -74,9 +74,10 @@ class Search : public testing::Test {
 
   // Runs the scenario with flow "in" at `rate` on `backend`; returns its
   // lost packets and whether its latency was still rising.
-  std::pair<uint64_t, bool> run_at(const std::string& backend, const std::string& rate) {
+  std::pair<uint64_t, bool> run_at(const std::string& backend, const std::string& rate,
+                                   const std::string& file = "rx_one_vm.textproto") {
     const fs::path folder = dir_ / ("run-" + backend + "-" + rate);
-    const Outcome o = viosim("run " + kData + "rx_one_vm.textproto --backend " + backend +
+    const Outcome o = viosim("run " + kData + file + " --backend " + backend +
                              " --set traffic.flow[0].open_loop.rate_pps=" + rate + " -o '" + folder.string() + "'");
     EXPECT_EQ(o.status, 0) << o.err;
     // results.csv has the whole run's drops per flow in summary.json only:
@@ -127,6 +128,29 @@ TEST_F(Search, TheNdrHoldsAndTheRateAboveItLoses) {
   EXPECT_TRUE(fs::exists(out / "summary.json"));
   EXPECT_TRUE(fs::exists(out / "results.csv"));
   EXPECT_TRUE(fs::exists(out / "scenario.textproto"));
+}
+
+// Through a forwarding VM (PVP) the same holds: the NDR found loses
+// nothing when run on its own, the failing rate just above it does.
+TEST_F(Search, TheNdrThroughAForwardingVmHoldsAndTheRateAboveItLoses) {
+  const fs::path out = dir_ / "pvp";
+  const Outcome o = viosim("search " + kData + "pvp.textproto --flow in -j2 -o '" + out.string() + "'");
+  ASSERT_EQ(o.status, 0) << o.err;
+  const auto rows = read_csv(out / "search.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.at("backend"));
+    ASSERT_EQ(row.at("status"), "ok");
+    ASSERT_EQ(row.at("converged"), "true");
+    const double ndr = std::stod(row.at("ndr_pps")), fail = std::stod(row.at("ndr_fail_pps"));
+    ASSERT_GT(ndr, 0);
+    EXPECT_LE(fail - ndr, 0.005 * fail * (1 + 1e-9));
+    const auto at_ndr = run_at(row.at("backend"), row.at("ndr_pps"), "pvp.textproto");
+    EXPECT_EQ(at_ndr.first, 0u);
+    EXPECT_FALSE(at_ndr.second);
+    const auto above = run_at(row.at("backend"), row.at("ndr_fail_pps"), "pvp.textproto");
+    EXPECT_TRUE(above.first > 0 || above.second);
+  }
 }
 
 TEST_F(Search, ASenderThatFallsBehindFailsTheTrial) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "scenarios/explain/explain.h"
 #include "scenarios/loader/loader.h"
@@ -47,6 +48,33 @@ TEST(PathGraphScene, EachVmHasItsBandAndTheSwitchSitsBetween) {
   EXPECT_GT(in_b, 3);
   EXPECT_GE(shared, 1);  // the bridge at least
   EXPECT_FALSE(scene.box_of("bridge").isEmpty());
+}
+
+// A chain: each VNF's band, the packet's hops stepping from one band to
+// the next in the route's order, each forwarder in its own.
+TEST(PathGraphScene, AChainShowsEachVnfAndThePacketCrossingThemInTurn) {
+  scenarios::LoadOptions options;
+  options.set = {"run.duration_ms=6", "run.warmup_ms=1", "traffic.flow[0].chain.length=3"};
+  const auto loaded =
+      scenarios::load_scenario(std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/chain_latency.textproto", options);
+  ASSERT_TRUE(loaded.ok()) << scenarios::format_diagnostics(loaded.diagnostics);
+  const explain::Journey j = explain::explain_packet(*loaded.scenario, {.backend = "VHOST_USER"});
+  PathGraphScene scene;
+  scene.set_journey(j);
+  for (const char* vnf : {"vnf0", "vnf1", "vnf2"}) ASSERT_FALSE(scene.band_of(vnf).isEmpty()) << vnf;
+  std::vector<std::string> bands_in_turn;
+  for (const explain::Hop& hop : j.hops) {
+    scene.highlight(hop.place, {hop.place}, {});
+    EXPECT_EQ(scene.highlighted_place(), hop.place);
+    const size_t colon = hop.place.find(": ");
+    if (colon == std::string::npos) continue;
+    const std::string vm = hop.place.substr(0, colon);
+    EXPECT_TRUE(scene.band_of(vm).contains(scene.box_of(hop.place))) << hop.place;
+    if (bands_in_turn.empty() || bands_in_turn.back() != vm) bands_in_turn.push_back(vm);
+  }
+  const bool request = j.direction == "peer through vnf0, vnf1, vnf2 to peer";
+  const std::vector<std::string> forwards{"vnf0", "vnf1", "vnf2"}, backwards{"vnf2", "vnf1", "vnf0"};
+  EXPECT_EQ(bands_in_turn, request ? forwards : backwards) << j.direction;
 }
 
 TEST(PathGraphScene, OneVmHasNoBands) {
