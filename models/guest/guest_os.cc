@@ -20,7 +20,9 @@ const core::ComponentSpec& GuestOs::model_spec() {
                 {"socket_drops", core::StatKind::kCounter, core::Unit::kPackets,
                  "datagrams dropped on a full socket receive buffer (RcvbufErrors)"},
                 {"forwarded", core::StatKind::kCounter, core::Unit::kPackets,
-                 "packets routed back out by the kernel's IP forwarding"}}};
+                 "packets routed back out by the kernel's IP forwarding"},
+                {"transit", core::StatKind::kHistogram, core::Unit::kPicoseconds,
+                 "forwarded packets: from the host's hand-over into the VM to the forward"}}};
   return spec;
 }
 
@@ -164,6 +166,7 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
 void GuestOs::forward(uint32_t packet) {
   if (device_ == nullptr) throw std::logic_error("guest " + name() + " forwards without a network device");
   Packet& p = (*pool_)[packet];
+  if ((p.stamped & (1u << kStampWire)) != 0) transit_.record(now() - p.stamp[kStampWire]);
   p.to_guest = false;
   p.stamped = 0;
   ++p.hop;

@@ -72,6 +72,10 @@ class GuestOs final : public core::Component {
   PacketPool& pool() const { return *pool_; }
   uint64_t dropped_no_app() const { return no_app_.value(); }
   uint64_t forwarded_in_run() const { return forwarded_in_run_; }  // since the start, warm-up included
+  // Of the packets it forwarded: from the host's hand-over into this VM
+  // (the wire's arrival, or the switch's crossing from the route's
+  // previous VM) to the forward.
+  const core::Histogram& transit() const { return transit_.histogram(); }
 
  private:
   struct AppFlow {
@@ -137,6 +141,7 @@ class GuestOs final : public core::Component {
   HeldContinuation forward_done_;
   core::Counter forwarded_{this, "forwarded"};
   uint64_t forwarded_in_run_ = 0;
+  core::HistogramStat transit_{this, "transit"};
 };
 
 }  // namespace viosim::models

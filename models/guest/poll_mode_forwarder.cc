@@ -20,7 +20,9 @@ const core::ComponentSpec& PollModeForwarder::model_spec() {
                 {"forwarded", core::StatKind::kCounter, core::Unit::kPackets, "packets sent back out"},
                 {"tx_drops", core::StatKind::kCounter, core::Unit::kPackets,
                  "packets freed for want of TX descriptors (fwd_dropped)"},
-                {"kicks", core::StatKind::kCounter, core::Unit::kCount, "doorbell writes the backend asked for"}}};
+                {"kicks", core::StatKind::kCounter, core::Unit::kCount, "doorbell writes the backend asked for"},
+                {"transit", core::StatKind::kHistogram, core::Unit::kPicoseconds,
+                 "from the host's hand-over into the VM to tx_burst"}}};
   return spec;
 }
 
@@ -79,6 +81,7 @@ void PollModeForwarder::transmit() {
   uint32_t sent = 0;
   for (uint32_t packet : burst_) {
     Packet& p = (*pool_)[packet];
+    if ((p.stamped & (1u << kStampWire)) != 0) transit_.record(now() - p.stamp[kStampWire]);
     p.to_guest = false;  // on its way out, to the route's next VM or the wire
     p.stamped = 0;
     ++p.hop;

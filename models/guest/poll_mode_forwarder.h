@@ -45,6 +45,8 @@ class PollModeForwarder final : public core::Component {
   void init() override;
 
   uint64_t forwarded_in_run() const { return forwarded_in_run_; }  // since the start, warm-up included
+  // As GuestOs::transit: from the host's hand-over into the VM to tx_burst.
+  const core::Histogram& transit() const { return transit_.histogram(); }
   uint64_t tx_drops() const { return tx_drops_.value(); }
 
  private:
@@ -64,6 +66,7 @@ class PollModeForwarder final : public core::Component {
   core::Counter tx_drops_{this, "tx_drops"};
   core::Counter kicks_{this, "kicks"};
   uint64_t forwarded_in_run_ = 0;
+  core::HistogramStat transit_{this, "transit"};
 };
 
 }  // namespace viosim::models

@@ -283,6 +283,13 @@ uint64_t VmAssembly::forwarded() const {
   return n;
 }
 
+core::Histogram VmAssembly::transit() const {
+  core::Histogram h;
+  for (const auto& os : oses) h.merge(os->transit());
+  for (const auto& f : forwarders) h.merge(f->transit());
+  return h;
+}
+
 uint32_t VmAssembly::backend_core(uint32_t i) const {
   return config.backend_cores.empty() ? config.backend_core : config.backend_cores[i % config.backend_cores.size()];
 }

@@ -75,8 +75,10 @@ struct VmAssembly {
   // the next VM or the wire), whole run, by place.
   std::array<uint64_t, kDropPlaces> route_drops_in{};
   std::array<uint64_t, kDropPlaces> route_drops_out{};
-  // Packets it forwarded, whole run.
+  // Packets it forwarded, whole run; and their transit (GuestOs::transit),
+  // measured window.
   uint64_t forwarded() const;
+  core::Histogram transit() const;
 
   // A name for one of this VM's pieces: the first VM's keep the names a
   // one-VM host always had (their random streams stay as they were);

@@ -96,6 +96,7 @@ PathResults collect(Assembly& t, double wall_s) {
     }
     v.forwards = vm->config.forwarding != VmConfig::Forwarding::kNone;
     v.forwarded = vm->forwarded();
+    v.transit = vm->transit();
     for (int place = 0; place < kDropPlaces; ++place) {
       const std::string name(drop_place_name(static_cast<DropPlace>(place)));
       if (const uint64_t n = vm->route_drops_in[place]) v.drops_in.emplace_back(name, n);

@@ -117,6 +117,7 @@ struct PathResults {
     // place (sorted).
     bool forwards = false;
     uint64_t forwarded = 0;
+    core::Histogram transit;  // picoseconds, measured window: hand-over into it to its forward
     std::vector<std::pair<std::string, uint64_t>> drops_in, drops_out;
   };
   std::vector<VmResults> vms;

@@ -168,6 +168,8 @@ BackendResult to_backend_result(const models::PathResults& r) {
     for (size_t f : v.flows) vm->add_flows(r.flows[f].name);
     vm->set_forwarded_packets(v.forwarded);
     if (v.forwards) {
+      google::protobuf::RepeatedPtrField<LatencyCdfPoint> no_cdf;
+      set_latency(v.transit, vm->mutable_transit_us(), &no_cdf);
       for (const auto& [place, count] : v.drops_in) add_drops(vm->mutable_drops_in_by_place(), place, count);
       for (const auto& [place, count] : v.drops_out) add_drops(vm->mutable_drops_out_by_place(), place, count);
     }

@@ -150,6 +150,32 @@ TEST(Forwarding, AResponseTakesTheRouteBackwards) {
   EXPECT_GE(vm(b, "a").forwarded_packets() + 4, f.offered_packets());
 }
 
+// Each VNF reports its hop of the route: from the host's hand-over into it
+// to its forward. The hops lie within the one-way latency, which also has
+// the peer's stack, the wire and the way out.
+TEST(Forwarding, EachVnfReportsItsHopOfTheRoute) {
+  const RunSummary r =
+      run(load("name: \"hops\"\n"
+               "run { duration_ms: 10 warmup_ms: 2 }\n"
+               "host { cores: 12 }\n"
+               "vm { name: \"a\" vcpus: 1 forward { mode: KERNEL } }\n"
+               "vm { name: \"b\" vcpus: 2 forward { mode: POLL_MODE } }\n"
+               "traffic { flow { name: \"in\" src: \"external\" dst: \"external\" via: [\"a\", \"b\"]\n"
+               "                 open_loop { rate_pps: 20000 } } }\n"
+               "compare { backend: [VHOST_NET, VHOST_USER] }\n"));
+  for (const BackendResult& b : r.backend()) {
+    SCOPED_TRACE(b.backend());
+    double hops = 0;
+    for (const char* name : {"a", "b"}) {
+      const VmResult& v = vm(b, name);
+      ASSERT_TRUE(v.has_transit_us()) << name;
+      EXPECT_GT(v.transit_us().p50(), 0) << name;
+      hops += v.transit_us().mean();
+    }
+    EXPECT_LT(hops, b.flows(0).latency_us().mean());
+  }
+}
+
 TEST(Forwarding, EachVnfOnTheRouteLengthensTheRoundTrip) {
   std::map<int, double> p50;
   for (int vnfs : {1, 2, 4}) {
