@@ -165,17 +165,6 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
 // that received it, after the poll.
 void GuestOs::forward(uint32_t packet) {
   if (device_ == nullptr) throw std::logic_error("guest " + name() + " forwards without a network device");
-  Packet& p = (*pool_)[packet];
-  if ((p.stamped & (1u << kStampWire)) != 0) transit_.record(now() - p.stamp[kStampWire]);
-  p.to_guest = false;
-  p.stamped = 0;
-  ++p.hop;
-  ++forwarded_;
-  ++forwarded_in_run_;
-  if (core::TraceWriter* tw = sim().tracer()) {
-    trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kIpForward,
-              "the guest's IP forwarding routed it back out (ip_forward)");
-  }
   forwarding_.push_back(packet);
   if (forward_scheduled_) return;
   forward_scheduled_ = true;
@@ -193,6 +182,19 @@ void GuestOs::forward_next() {
   }
   const uint32_t packet = forwarding_.front();
   forwarding_.pop_front();
+  // Its receive and forward path are paid (the NAPI poll before): the
+  // transit ends, and the packet leaves towards the route's next VM.
+  Packet& p = (*pool_)[packet];
+  if ((p.stamped & (1u << kStampWire)) != 0) transit_.record(now() - p.stamp[kStampWire]);
+  p.to_guest = false;
+  p.stamped = 0;
+  ++p.hop;
+  ++forwarded_;
+  ++forwarded_in_run_;
+  if (core::TraceWriter* tw = sim().tracer()) {
+    trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kIpForward,
+              "the guest's IP forwarding routed it back out (ip_forward)");
+  }
   device_->xmit(packet, false, [this] { forward_next(); });
 }
 

@@ -2,6 +2,8 @@
 // tx_burst, kick only when the backend asks.
 #include "models/guest/poll_mode_forwarder.h"
 
+#include <algorithm>
+
 #include "models/net/packet_trace.h"
 #include "models/net/path_places.h"
 
@@ -50,7 +52,9 @@ void PollModeForwarder::loop() {
   SplitVirtqueue& rx = q_->rx;
   burst_.clear();
   uint32_t token = 0, len = 0;
-  while (burst_.size() < config_.burst && rx.get_used(token, len)) {
+  // virtio_recv_pkts returns at most VIRTIO_MBUF_BURST_SZ (64) per call.
+  const size_t most = std::min<uint32_t>(config_.burst, kMaxRxBurst);
+  while (burst_.size() < most && rx.get_used(token, len)) {
     const uint32_t packet = q_->rx_packet[token];
     stamp((*pool_)[packet], kStampDevice, now());
     trace_hop(vcpu_->thread(), (*pool_)[packet], place::kPollModeForwarder,
@@ -81,7 +85,8 @@ void PollModeForwarder::transmit() {
   uint32_t sent = 0;
   for (uint32_t packet : burst_) {
     Packet& p = (*pool_)[packet];
-    if ((p.stamped & (1u << kStampWire)) != 0) transit_.record(now() - p.stamp[kStampWire]);
+    const bool stamped = (p.stamped & (1u << kStampWire)) != 0;
+    const core::Duration transit = now() - p.stamp[kStampWire];
     p.to_guest = false;  // on its way out, to the route's next VM or the wire
     p.stamped = 0;
     ++p.hop;
@@ -92,6 +97,7 @@ void PollModeForwarder::transmit() {
       continue;
     }
     ++sent;
+    if (stamped) transit_.record(transit);
     ++forwarded_;
     ++forwarded_in_run_;
     stamp(p, kStampDevice, now());

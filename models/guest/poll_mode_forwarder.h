@@ -4,7 +4,7 @@
 // VRING_AVAIL_F_NO_INTERRUPT on both rings, so the backend never
 // interrupts it; it kicks only when the backend has not set
 // VRING_USED_F_NO_NOTIFY (a polling vhost-user switch always has). Each
-// loop: rx_burst takes up to `burst` used receive buffers and refills them
+// loop: rx_burst takes up to `burst` (at most 64) used receive buffers and refills them
 // at once, tx_burst puts the packets on the TX ring (reclaiming used TX
 // descriptors once fewer than tx_free_thresh are free) and frees those it
 // has no room for, testpmd's fwd_dropped. An rx_burst that finds nothing
@@ -30,8 +30,9 @@ class PollModeForwarder final : public core::Component {
     core::Cycles tx_packet{60};  // virtio_xmit_pkts per packet: the descriptor
     core::Cycles tx_free{50};    // virtio_xmit_cleanup per reclaimed descriptor: the mbuf freed
   };
+  static constexpr uint32_t kMaxRxBurst = 64;  // VIRTIO_MBUF_BURST_SZ: the PMD's cap per rx_burst call
   struct Config {
-    uint32_t burst = 32;           // testpmd --burst (MAX_PKT_BURST)
+    uint32_t burst = 32;           // testpmd --burst (MAX_PKT_BURST); rx_burst returns at most kMaxRxBurst
     uint32_t tx_free_thresh = 32;  // DPDK's DEFAULT_TX_FREE_THRESH
     Costs costs;
   };

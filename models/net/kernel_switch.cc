@@ -49,7 +49,10 @@ uint64_t KernelSwitch::key(uint32_t packet, uint32_t port) const {
   if (config_.megaflow == KernelSwitchConfig::Megaflow::kPorts) {
     return (uint64_t{port} << 32) | out_port_(packet);
   }
-  return (uint64_t{port} << 48) | (uint64_t{p.flow & 0xffff} << 32) | p.conn;
+  // A response is a flow of its own (its addresses and ports are the
+  // request's reversed), even where it enters by the request's port.
+  const uint64_t response = p.kind == PacketKind::kResponse ? 1 : 0;
+  return (uint64_t{port} << 48) | (response << 47) | (uint64_t{p.flow & 0x7fff} << 32) | p.conn;
 }
 
 core::Cycles KernelSwitch::receive_ovs(uint32_t packet, uint32_t port) {

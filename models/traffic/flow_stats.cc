@@ -27,6 +27,12 @@ const char* FlowStats::hop_name(int direction, int hop) {
 // Points of the journey in order; a missing stamp merges its hop into the
 // next one (a path without that stage).
 void FlowStats::add_hops(const Packet& p, core::Time at) {
+  // A packet forwarded by VMs on its way had its stamps reset at each:
+  // its stages are the VMs' transits, not these.
+  if (p.hop > 0) {
+    if (observer_) observer_(p, at);
+    return;
+  }
   const int direction = p.to_guest ? 1 : 0;
   static constexpr Stamp kOrder[2][3] = {{kStampDevice, kStampBackend, kStampWire},
                                          {kStampWire, kStampBackend, kStampDevice}};

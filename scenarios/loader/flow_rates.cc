@@ -56,8 +56,11 @@ uint32_t vm_copies(const viosim::Scenario& s, int v) {
 uint32_t flow_copies(const viosim::Scenario& s, const viosim::Flow& flow) {
   if (flow.via_size() > 0 || flow.has_chain())
     return 1;  // its rate and connections as written, over the copies on its route
-  const viosim::Vm* vm = find_vm(s, flow.src() == kExternal || flow.src() == "host" ? flow.dst() : flow.src());
-  return vm == nullptr ? 1 : std::max<uint32_t>(1, vm->count());
+  const std::string& end = flow.src() == kExternal || flow.src() == "host" ? flow.dst() : flow.src();
+  for (int v = 0; v < s.vm_size(); ++v) {
+    if (s.vm(v).name() == end) return vm_copies(s, v);
+  }
+  return 1;
 }
 
 }  // namespace viosim::scenarios

@@ -76,7 +76,10 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
   // Each copy of the VM runs the flow as written: together they offer
   // copies x the rate on the one uplink.
   const uint32_t copies = flow_copies(s, flow);
-  const double pps = open_loop_pps(load) * copies;
+  // A flow routed through VMs both enters and leaves by the NIC: each
+  // direction carries its rate, twice when it goes both ways.
+  const bool routed = flow.via_size() > 0 || flow.has_chain();
+  const double pps = open_loop_pps(load) * copies * (routed && flow.bidirectional() ? 2 : 1);
   const double wire_bps = pps * (frame + kWireOverheadBytes) * 8;
   const double line_bps = uplink->line_rate_gbps() * 1e9;
   if (wire_bps > line_bps) {
@@ -121,13 +124,11 @@ void check_chain(const viosim::Scenario& s, const viosim::Flow& flow, const std:
   for (int g = 0; g < s.traffic().flow_size(); ++g) {
     const viosim::Flow& other = s.traffic().flow(g);
     if (&other == &flow) break;
-    const bool uses = (other.has_chain() && other.chain().vm() == chain.vm()) ||
-                      std::find(other.via().begin(), other.via().end(), chain.vm()) != other.via().end();
-    if (uses) {
+    if (other.has_chain() && other.chain().vm() == chain.vm()) {
       issues->push_back({path + ".chain.vm", who + " chains vm \"" + chain.vm() + "\", which traffic.flow[" +
                                                  std::to_string(g) +
-                                                 "] routes through already; a chained VM's "
-                                                 "copies belong to one chain flow"});
+                                                 "] chains already; a chained VM's copies "
+                                                 "belong to one chain flow"});
     }
   }
   if (flow.connections() < chain.chains()) {
@@ -183,7 +184,17 @@ void check_route(const viosim::Scenario& s, const viosim::Flow& flow, const std:
                                    std::to_string(vm->second) +
                                    "] forward { mode: KERNEL } or forward { mode: POLL_MODE }"});
     }
-    most_copies = std::max<uint32_t>(most_copies, std::max<uint32_t>(1, v.count()));
+    most_copies = std::max<uint32_t>(most_copies, vm_copies(s, vm->second));
+    for (int g = 0; g < s.traffic().flow_size(); ++g) {
+      if (s.traffic().flow(g).has_chain() && s.traffic().flow(g).chain().vm() == name) {
+        issues->push_back({here, who + " is routed through vm \"" + name +
+                                     "\", whose copies make the chains of "
+                                     "traffic.flow[" +
+                                     std::to_string(g) +
+                                     "]; a chained VM's copies belong to "
+                                     "that one flow"});
+      }
+    }
   }
   if (flow.connections() < most_copies) {
     // Connection c crosses copy c mod count: some copies would get nothing.

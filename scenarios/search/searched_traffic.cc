@@ -50,10 +50,13 @@ SearchedTraffic::SearchedTraffic(const viosim::Scenario& scenario, const std::ve
     nominal_pps_ += pps * directions;
     bytes += pps * directions * frame;
     if (const viosim::Nic* nic = scenarios::flow_uplink(scenario, f)) {
+      // A flow routed through VMs both enters and leaves by the NIC: each
+      // direction carries it (both of its ways when bidirectional).
+      const bool routed = f.via_size() > 0 || f.has_chain();
       const bool inbound = f.src() == "external";
       for (bool in : {inbound, !inbound}) {
-        if (in != inbound && !f.bidirectional()) continue;
-        wire_bps[{nic, in}] += pps * (frame + scenarios::kWireOverheadBytes) * 8;
+        const double ways = routed ? directions : in == inbound || f.bidirectional() ? 1 : 0;
+        wire_bps[{nic, in}] += ways * pps * (frame + scenarios::kWireOverheadBytes) * 8;
       }
     }
   }
