@@ -1,13 +1,13 @@
 // The host, its VMs and the shared pieces backends build from.
 #include "models/paths/assembly.h"
 
-#include "models/paths/host_process.h"
-
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/net/packet_trace.h"
 #include "models/net/path_places.h"
 #include "models/paths/backend.h"
+#include "models/paths/host_process.h"
 #include "models/paths/ovs_dpdk.h"
 
 namespace viosim::models {
@@ -107,13 +107,19 @@ void Assembly::build_host() {
   for (uint32_t i = 0; i < c.cores; ++i) {
     cores.push_back(std::make_unique<Core>(sim, "core" + std::to_string(i), nullptr, c.cpu, i));
   }
-  to_peer = std::make_unique<Wire>(sim, "wire_out", nullptr, c.wire, pool, [this](uint32_t p) {
+  auto leave = [this](uint32_t p) {
     if (tx_completion && kernel_sent(p)) tx_completion(pool[p]);
     peer->receive(p);
-  });
+  };
+  to_peer = std::make_unique<Wire>(sim, "wire_out", nullptr, c.wire, pool, leave);
+  const bool p2p = std::any_of(c.flows.begin(), c.flows.end(), [](const FlowConfig& f) { return f.p2p(); });
+  if (p2p) to_peer1 = std::make_unique<Wire>(sim, "wire_out_port1", nullptr, c.wire, pool, leave);
   hop(kHostNic, "device", kWire, "wire", "DMA + serialisation at " + gbps(c.wire.line_rate_bps));
   hop(kWire, "wire", kPeer, "peer", "propagation");
-  peer = std::make_unique<ExternalPeer>(sim, "peer", nullptr, c.peer, pool, [this](uint32_t p) { from_peer->send(p); });
+  peer = std::make_unique<ExternalPeer>(sim, "peer", nullptr, c.peer, pool, [this](uint32_t p) {
+    const FlowConfig& f = config.flows[pool[p].flow];
+    (f.p2p_in == 1 ? *from_peer1 : *from_peer).send(p);
+  });
   hop(kPeer, "peer", kWireIn, "wire", "response / traffic");
 }
 
@@ -137,7 +143,14 @@ void Assembly::build_flows() {
     flows.push_back(std::make_unique<FlowStats>(sim, "flow_" + core::escape_component_name(f.name), nullptr,
                                                 f.pattern == FlowConfig::Pattern::kRequestResponse));
     if (c.on_delivery) flows.back()->observe_deliveries(c.on_delivery);
+    if (f.p2p()) {
+      flows.back()->without_stages();
+      peer->add_flow(static_cast<uint32_t>(i), f, *flows.back(), true);
+      peer->add_flow(static_cast<uint32_t>(i), f, *flows.back(), false);
+      continue;
+    }
     if (f.through_vms()) {
+      flows.back()->without_stages();  // its stamps restart at each VM; the VMs' transits are its stages
       // Both ends in the peer; every guest OS of each VM on the route
       // forwards it.
       peer->add_flow(static_cast<uint32_t>(i), f, *flows.back(), true);
@@ -183,9 +196,24 @@ void Assembly::build_flows() {
 // the destination, the rest go to the host NIC's own queues).
 void Assembly::wire_in() {
   if (from_peer) return;
-  from_peer =
-      std::make_unique<Wire>(sim, "wire_in", nullptr, config.wire, pool, [this](uint32_t p) { vm_of(p).from_wire(p); });
+  auto arrive = [this](uint32_t p) {
+    if (VmAssembly* vm = destination(p)) {
+      vm->from_wire(p);
+      return;
+    }
+    host_in(p);
+  };
+  from_peer = std::make_unique<Wire>(sim, "wire_in", nullptr, config.wire, pool, arrive);
+  if (to_peer1) from_peer1 = std::make_unique<Wire>(sim, "wire_in_port1", nullptr, config.wire, pool, arrive);
   hop(kWireIn, "wire", kHostNic, "device", "propagation");
+}
+
+void Assembly::host_in(uint32_t packet) {
+  if (!config.flows[pool[packet].flow].p2p()) {
+    throw std::logic_error("a packet arriving at the host was taken for one leaving it");
+  }
+  if (!nic_rx) throw std::logic_error("a P2P frame reached a host with no switch on its NIC");
+  nic_rx->receive(packet);
 }
 
 void Assembly::make_nic_rx(bool polled, HostNicRx::DeliverCost deliver_cost, HostNicRx::Deliver deliver) {
@@ -213,19 +241,31 @@ void Assembly::kernel_nic_rx() {
   }
   const PathConfig& c = config;
   KernelSwitch& sw = tap_switch();
-  nic_switch_port = sw.add_port(nullptr,
-                                [this, how = "the host stack (NAPI, " + std::string(switch_place()) +
-                                             ", tun) queued it on the tap"](uint32_t p, HostThread& by) {
-                                  VmAssembly& vm = vm_of(p);
-                                  TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[p])];
-                                  tap.push(p, &by, how);  // a full tap drops it
-                                },
-                                c.host_net.tun_xmit_packet);
+  // The NIC's port: a frame from the wire goes to its VM's tap, or (P2P)
+  // back out of the NIC.
+  nic_switch_port = sw.add_port(
+      [this, &c](uint32_t p) {
+        return destination(p) != nullptr ? c.host_net.tun_xmit_packet : c.host_net.nic_xmit_packet;
+      },
+      [this, how = "the host stack (NAPI, " + std::string(switch_place()) + ", tun) queued it on the tap"](
+          uint32_t p, HostThread& by) {
+        if (destination(p) == nullptr) {
+          trace_hop(by, pool[p], switch_place(), "the switch sent it out of the NIC's other port (P2P)");
+          nic_out(p);
+          return;
+        }
+        VmAssembly& vm = vm_of(p);
+        TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[p])];
+        tap.push(p, &by, how);  // a full tap drops it
+      });
   make_nic_rx(
       false, [this](uint32_t p) { return kernel_switch->receive(p, nic_switch_port); },
       [this](uint32_t p, HostThread& by) { kernel_switch->forward(p, nic_switch_port, by); });
   hop(kHostNic, "device", kSoftirq, "host kernel", "MSI-X (moderated)");
   hop(kSoftirq, "host kernel", switch_place(), "host kernel", "netif_receive_skb");
+  if (std::any_of(c.flows.begin(), c.flows.end(), [](const FlowConfig& f) { return f.p2p(); })) {
+    hop(switch_place(), "host kernel", kHostNic, "device", "dev_queue_xmit (P2P: out of the other port)");
+  }
   // The host transmits a connection's frames on the queue pair its flow
   // hash picks (skb_tx_hash: reciprocal_scale of the skb hash; ixgbe's XPS
   // map covers only its IRQ cores, not the backend's).

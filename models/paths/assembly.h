@@ -147,6 +147,8 @@ struct Assembly {
   std::vector<std::unique_ptr<HostThread>> threads;
   std::vector<std::unique_ptr<FlowStats>> flows;
   std::unique_ptr<Wire> to_peer, from_peer;
+  // The NIC's second port's link (P2P flows), when one is used.
+  std::unique_ptr<Wire> to_peer1, from_peer1;
   std::unique_ptr<ExternalPeer> peer;
   std::vector<std::unique_ptr<EventFd>> calls;
   std::vector<std::unique_ptr<Irqfd>> irqfds;
@@ -190,6 +192,7 @@ struct Assembly {
   VmAssembly* destination(uint32_t packet) {
     const Packet& p = pool[packet];
     const FlowConfig& f = config.flows[p.flow];
+    if (f.p2p()) return nullptr;
     if (f.through_vms()) return p.hop < f.via.size() ? via_vm(p, p.hop) : nullptr;
     if (!f.vm_to_vm()) return p.to_guest ? vms[f.vm + p.conn % f.copies].get() : nullptr;
     if (p.kind == PacketKind::kResponse) return vms[f.vm + p.conn % f.copies].get();
@@ -216,7 +219,11 @@ struct Assembly {
   // Whether the host kernel transmitted a frame leaving a VM (through the
   // bridge or OVS to the host NIC): its TX completion is the kernel
   // driver's to clean. A VF's and a DPDK port's are not.
-  bool kernel_sent(uint32_t packet) { return source(packet).tap_steering != nullptr; }
+  // A P2P frame is the kernel's when the kernel's switch forwarded it.
+  bool kernel_sent(uint32_t packet) {
+    if (config.flows[pool[packet].flow].p2p()) return !nic_rx_polled;
+    return source(packet).tap_steering != nullptr;
+  }
   // The VM a packet arriving at the host is for.
   VmAssembly& vm_of(uint32_t packet) {
     VmAssembly* vm = destination(packet);
@@ -247,6 +254,11 @@ struct Assembly {
   // the wire (a VF's queues, or the host NIC's own for the kernel or
   // DPDK).
   void nic_out(uint32_t packet) {
+    if (const FlowConfig& f = config.flows[pool[packet].flow]; f.p2p()) {
+      pool[packet].to_guest = false;  // it leaves the host
+      (f.p2p_in == 0 ? *to_peer1 : *to_peer).send(packet);
+      return;
+    }
     if (VmAssembly* to = destination(packet)) {
       if (tx_completion && kernel_sent(packet)) tx_completion(pool[packet]);  // sent, turned around in the NIC
       cross(packet);
@@ -271,6 +283,9 @@ struct Assembly {
   void build_host();
   void build_flows();
   void wire_in();
+  // A frame from the wire for no VM (P2P): into the host switch's NIC
+  // queues.
+  void host_in(uint32_t packet);
   void make_nic_rx(bool polled, HostNicRx::DeliverCost deliver_cost, HostNicRx::Deliver deliver);
   HostProcess& make_host_process();
 };

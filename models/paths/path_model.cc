@@ -25,7 +25,7 @@ PathResults collect(Assembly& t, double wall_s) {
   r.wall_s = wall_s;
   r.events = t.sim.events_executed();
   r.fingerprint = t.sim.fingerprint().hex();
-  r.wire_frames = t.to_peer->frames();
+  r.wire_frames = t.to_peer->frames() + (t.to_peer1 ? t.to_peer1->frames() : 0);
   for (size_t i = 0; i < t.flows.size(); ++i) {
     const FlowStats* f = t.flows[i].get();
     FlowResults& fr = r.flows.emplace_back();
@@ -92,7 +92,7 @@ PathResults collect(Assembly& t, double wall_s) {
       const bool dest = fc.vm_to_vm() && vm->index >= fc.dst_vm && vm->index < fc.dst_vm + fc.dst_copies;
       bool crossed = false;
       for (const FlowConfig::Via& via : fc.via) crossed |= vm->index >= via.vm && vm->index < via.vm + via.copies;
-      if ((source && !fc.through_vms()) || dest || crossed) v.flows.push_back(f);
+      if ((source && !fc.through_vms() && !fc.p2p()) || dest || crossed) v.flows.push_back(f);
     }
     v.forwards = vm->config.forwarding != VmConfig::Forwarding::kNone;
     v.forwarded = vm->forwarded();

@@ -50,6 +50,11 @@ struct FlowConfig {
   };
   std::vector<Via> via;
   bool through_vms() const { return !via.empty(); }
+  // P2P: from the external peer back to it through the host's switch
+  // alone, in by NIC port p2p_in and out by the other (`vm` is 0, a VM the
+  // flow does not touch). -1: not P2P.
+  int8_t p2p_in = -1;
+  bool p2p() const { return p2p_in >= 0; }
   // Open loop and bulk.
   double rate_pps = 100'000;
   Arrival arrival = Arrival::kPoisson;

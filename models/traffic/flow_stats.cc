@@ -29,7 +29,7 @@ const char* FlowStats::hop_name(int direction, int hop) {
 void FlowStats::add_hops(const Packet& p, core::Time at) {
   // A packet forwarded by VMs on its way had its stamps reset at each:
   // its stages are the VMs' transits, not these.
-  if (p.hop > 0) {
+  if (!stages_) {
     if (observer_) observer_(p, at);
     return;
   }

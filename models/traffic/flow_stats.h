@@ -52,6 +52,9 @@ class FlowStats final : public core::Component {
   using DeliveryObserver = std::function<void(const Packet&, core::Time at)>;
   void observe_deliveries(DeliveryObserver observer) { observer_ = std::move(observer); }
   bool round_trip() const { return round_trip_; }
+  // Its packets are not split into the one-VM journey's stages (a flow
+  // through forwarding VMs, or through the host's switch alone).
+  void without_stages() { stages_ = false; }
   uint64_t sent_count() const { return sent_.value(); }
   uint64_t received_count() const { return received_.value(); }
   uint64_t received_bytes() const { return bytes_.value(); }
@@ -80,6 +83,7 @@ class FlowStats final : public core::Component {
   TransientDetector transient_;
   double hop_ps_[2][kHops] = {};
   uint64_t hop_packets_[2] = {};
+  bool stages_ = true;
   core::Counter sent_{this, "sent"};
   core::Counter received_{this, "received"};
   core::Counter bytes_{this, "received_bytes"};

@@ -198,13 +198,16 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
       m.via.push_back({v->first + i * f.chain().chains(), f.chain().chains()});
   }
   if (!src_vm && !dst_vm && m.via.empty()) {
-    throw NotModelled(path, "flow \"" + f.name() + "\" touches no VM");
+    if (f.src() != "external" || f.dst() != "external") {
+      throw NotModelled(path, "flow \"" + f.name() + "\" touches no VM");
+    }
+    m.p2p_in = 0;  // P2P: in by port 0, out by port 1
   }
   m.host_end = f.src() == "host" || f.dst() == "host";
   // A routed flow's VM end, as far as its addresses go, is the first VM it
   // crosses; its connections and rate are as written (each connection
   // crosses one copy of every VM on the route).
-  const VmSlots slots = src_vm ? *src : dst_vm ? *dst : VmSlots{m.via[0].vm, 1};
+  const VmSlots slots = src_vm ? *src : dst_vm ? *dst : m.via.empty() ? VmSlots{0, 1} : VmSlots{m.via[0].vm, 1};
   m.vm = slots.first;
   m.copies = slots.copies;
   if (src_vm && dst_vm) {  // through the host's switch
@@ -552,7 +555,9 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // The same load the other way: its own flow, the 4-tuple mirrored.
       models::FlowConfig back = c.flows.back();
       back.name = f.name() + " (reverse)";
-      if (back.through_vms()) {
+      if (back.p2p()) {
+        back.p2p_in = 1;  // in by port 1, out by port 0
+      } else if (back.through_vms()) {
         std::reverse(back.via.begin(), back.via.end());  // the route backwards
         back.vm = back.via[0].vm;
       } else if (back.vm_to_vm()) {
@@ -565,6 +570,24 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       std::swap(back.tuple.src_port, back.tuple.dst_port);
       c.flows.push_back(back);
     }
+  }
+  // P2P goes through the host's switch: the kernel's (a VM on a tap) or
+  // OVS-DPDK (a vhost-user VM), whichever owns the NIC.
+  for (size_t i = 0; i < c.flows.size(); ++i) {
+    if (!c.flows[i].p2p()) continue;
+    bool has_switch = false;
+    for (size_t k = 0; k < c.vms.size(); ++k) {
+      const models::Attachment a = models::backend(c.backend_of(k)).traits().attachment;
+      has_switch |= a == models::Attachment::kTap || a == models::Attachment::kVhostUserPort;
+    }
+    if (!has_switch) {
+      throw NotModelled("traffic.flow[" + std::to_string(i) + "]",
+                        "flow \"" + c.flows[i].name + "\" is P2P, through the host's switch, but this run's VMs (" +
+                            std::string(models::backend_name(c.backend_of(0))) +
+                            ") put none on the NIC: the kernel's bridge comes with a tap-based VM, OVS-DPDK with "
+                            "a vhost-user one");
+    }
+    break;
   }
   models::check_path(c);
   return c;

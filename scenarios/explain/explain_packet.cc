@@ -170,7 +170,9 @@ Journey explain_packet(const viosim::Scenario& resolved, const ExplainOptions& o
     const models::FlowConfig::Via& v = f.via[d.kind == models::PacketKind::kResponse ? f.via.size() - 1 - i : i];
     route.push_back(config.vms[v.vm + d.conn % v.copies].name);
   }
-  if (f.through_vms()) {
+  if (f.p2p()) {
+    journey.direction = "peer to peer through the host's switch";
+  } else if (f.through_vms()) {
     std::string names;
     for (const std::string& r : route) names += (names.empty() ? "" : ", ") + r;
     journey.direction = "peer through " + names + " to peer";

@@ -17,8 +17,13 @@ double mean_frame_bytes(const viosim::OpenLoop& load);
 // VM (rate_mbps converted at the mean frame size); 0 when it cannot be told.
 double open_loop_pps(const viosim::OpenLoop& load);
 
-// The host NIC a flow to or from "external" crosses (its VM's uplink), or
-// nullptr: a flow between VMs or with the host, or a name not found.
+// A flow from "external" back to it (through VMs, or P2P through the
+// host's switch alone): it uses both directions of its NIC.
+bool external_both_ends(const viosim::Flow& flow);
+
+// The host NIC a flow to or from "external" crosses (its VM's uplink; for
+// P2P the VMs' uplink, the first VM's), or nullptr: a flow between VMs or
+// with the host, or a name not found.
 const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& flow);
 
 // Copies of vm[v] on the host: chains x length when a flow's `chain` is

@@ -69,6 +69,19 @@ void check_unused_nics(const viosim::Scenario& s, Issues* issues) {
                                                 "no effect"});
     }
   }
+  // A second port carries only P2P flows (external to external through
+  // no VM).
+  bool p2p = false;
+  for (const viosim::Flow& f : s.traffic().flow()) {
+    p2p |= f.src() == "external" && f.dst() == "external" && f.via_size() == 0 && !f.has_chain();
+  }
+  for (int n = 0; n < s.host().nic_size() && !p2p; ++n) {
+    if (non_default(s.host().nic(n), "ports")) {
+      issues->push_back({at("host.nic", n) + ".ports",
+                         "ports has no effect: no flow is P2P (from \"external\" to "
+                         "\"external\" through no VM), and the VMs use port 0"});
+    }
+  }
 }
 
 // Whether a sweep axis varies the backends (then any backend's field may

@@ -78,7 +78,7 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
   const uint32_t copies = flow_copies(s, flow);
   // A flow routed through VMs both enters and leaves by the NIC: each
   // direction carries its rate, twice when it goes both ways.
-  const bool routed = flow.via_size() > 0 || flow.has_chain();
+  const bool routed = external_both_ends(flow);
   const double pps = open_loop_pps(load) * copies * (routed && flow.bidirectional() ? 2 : 1);
   const double wire_bps = pps * (frame + kWireOverheadBytes) * 8;
   const double line_bps = uplink->line_rate_gbps() * 1e9;
@@ -249,10 +249,16 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
   if (routed) {
     // Its ends are checked with the route.
   } else if (src_ok && dst_ok && flow.src() == kExternal && flow.dst() == kExternal) {
-    issues->push_back({path + ".dst", who + " goes from \"external\" to \"external\" through no VM: that is P2P, the "
-                                            "host's switch alone between two ports of its NICs, and NICs with several "
-                                            "ports are not modelled yet; route it through forwarding VMs (via) or give "
-                                            "it a vm end"});
+    // P2P: in by port 0, out by port 1 of the VMs' NIC.
+    const viosim::Nic* nic = flow_uplink(s, flow);
+    if (nic != nullptr && nic->ports() < 2) {
+      issues->push_back({path + ".dst", who +
+                                            " goes from \"external\" to \"external\" through no VM (P2P: in by one "
+                                            "port of nic \"" +
+                                            nic->name() + "\", out by another), but that nic has " +
+                                            "one port; give it ports: 2, or route the flow through forwarding VMs "
+                                            "(via)"});
+    }
   } else if (src_ok && dst_ok && flow.src() == flow.dst()) {
     issues->push_back({path + ".dst", who + " goes from \"" + flow.src() + "\" to itself" +
                                           (flow.src() == kExternal || flow.src() == kHost ? "; one end must be a vm" : "")});

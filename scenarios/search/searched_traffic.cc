@@ -52,7 +52,7 @@ SearchedTraffic::SearchedTraffic(const viosim::Scenario& scenario, const std::ve
     if (const viosim::Nic* nic = scenarios::flow_uplink(scenario, f)) {
       // A flow routed through VMs both enters and leaves by the NIC: each
       // direction carries it (both of its ways when bidirectional).
-      const bool routed = f.via_size() > 0 || f.has_chain();
+      const bool routed = scenarios::external_both_ends(f);
       const bool inbound = f.src() == "external";
       for (bool in : {inbound, !inbound}) {
         const double ways = routed ? directions : in == inbound || f.bidirectional() ? 1 : 0;

@@ -176,6 +176,30 @@ TEST(Forwarding, EachVnfReportsItsHopOfTheRoute) {
   }
 }
 
+// P2P: in by one port, out by the other through the host's switch alone,
+// whichever owns the NIC (OVS-DPDK, the kernel's bridge); no VM sees it.
+TEST(Forwarding, P2pCrossesTheHostSwitchAloneFromPortToPort) {
+  const RunSummary r =
+      run(load("name: \"p2p\"\n"
+               "run { duration_ms: 10 warmup_ms: 2 }\n"
+               "host { cores: 8 nic { name: \"nic0\" queues: 1 ports: 2 } ovs_dpdk { pmd_cores: [6] } }\n"
+               "vm { name: \"idle\" pin_cores: [2] }\n"
+               "traffic { flow { name: \"p2p\" src: \"external\" dst: \"external\" connections: 4 bidirectional: true\n"
+               "                 open_loop { rate_pps: 100000 } } }\n"
+               "compare { backend: [VHOST_USER, VHOST_NET] }\n"));
+  for (const BackendResult& b : r.backend()) {
+    SCOPED_TRACE(b.backend());
+    ASSERT_EQ(b.flows_size(), 2);  // and its reverse, port 1 to port 0
+    for (const FlowResult& f : b.flows()) {
+      EXPECT_GT(f.delivered_packets(), 500u) << f.name();
+      EXPECT_EQ(sum(f.drops_by_place()), 0u) << f.name();
+      EXPECT_EQ(f.offered_packets(), f.delivered_packets() + f.in_flight_packets()) << f.name();
+    }
+    EXPECT_EQ(vm(b, "idle").nic_packets(), 0u);
+    EXPECT_EQ(vm(b, "idle").flows_size(), 0);
+  }
+}
+
 TEST(Forwarding, EachVnfOnTheRouteLengthensTheRoundTrip) {
   std::map<int, double> p50;
   for (int vnfs : {1, 2, 4}) {
