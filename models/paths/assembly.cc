@@ -117,8 +117,8 @@ void Assembly::build_host() {
   hop(kHostNic, "device", kWire, "wire", "DMA + serialisation at " + gbps(c.wire.line_rate_bps));
   hop(kWire, "wire", kPeer, "peer", "propagation");
   peer = std::make_unique<ExternalPeer>(sim, "peer", nullptr, c.peer, pool, [this](uint32_t p) {
-    const FlowConfig& f = config.flows[pool[p].flow];
-    (f.p2p_in == 1 ? *from_peer1 : *from_peer).send(p);
+    const bool p2p = config.flows[pool[p].flow].p2p();
+    (p2p && p2p_port_in(pool[p]) == 1 ? *from_peer1 : *from_peer).send(p);
   });
   hop(kPeer, "peer", kWireIn, "wire", "response / traffic");
 }

@@ -256,7 +256,7 @@ struct Assembly {
   void nic_out(uint32_t packet) {
     if (const FlowConfig& f = config.flows[pool[packet].flow]; f.p2p()) {
       pool[packet].to_guest = false;  // it leaves the host
-      (f.p2p_in == 0 ? *to_peer1 : *to_peer).send(packet);
+      (p2p_port_in(pool[packet]) == 0 ? *to_peer1 : *to_peer).send(packet);
       return;
     }
     if (VmAssembly* to = destination(packet)) {
@@ -283,6 +283,11 @@ struct Assembly {
   void build_host();
   void build_flows();
   void wire_in();
+  // The NIC port a P2P frame comes in by: its flow's, or the other for a
+  // response (which goes back the way its request came).
+  int p2p_port_in(const Packet& p) const {
+    return config.flows[p.flow].p2p_in ^ (p.kind == PacketKind::kResponse ? 1 : 0);
+  }
   // A frame from the wire for no VM (P2P): into the host switch's NIC
   // queues.
   void host_in(uint32_t packet);

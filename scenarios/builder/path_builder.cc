@@ -526,6 +526,25 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
     const viosim::Flow& f = s.traffic().flow(i);
     const std::string path = "traffic.flow[" + std::to_string(i) + "]";
     c.flows.push_back(build_flow(s, f, path, double(c.wire.line_rate_bps)));
+    if (c.flows.back().p2p()) {
+      // P2P goes through the host's switch: the kernel's (a VM on a tap)
+      // or OVS-DPDK (a vhost-user VM), whichever owns the NIC.
+      bool has_switch = false;
+      std::set<std::string> backends;
+      for (size_t k = 0; k < c.vms.size(); ++k) {
+        const models::Attachment a = models::backend(c.backend_of(k)).traits().attachment;
+        has_switch |= a == models::Attachment::kTap || a == models::Attachment::kVhostUserPort;
+        backends.insert(std::string(models::backend_name(c.backend_of(k))));
+      }
+      if (!has_switch) {
+        std::string names;
+        for (const std::string& b : backends) names += (names.empty() ? "" : ", ") + b;
+        throw NotModelled(path, "flow \"" + f.name() + "\" is P2P, through the host's switch, but this run's VMs (" +
+                                    names +
+                                    ") put none on the NIC: the kernel's bridge comes with a tap-based VM, "
+                                    "OVS-DPDK with a vhost-user one");
+      }
+    }
     if (c.flows.back().host_end) {
       // The host's stack meets a VM at its tap, on the kernel's switch.
       const models::FlowConfig& m = c.flows.back();
@@ -570,24 +589,6 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       std::swap(back.tuple.src_port, back.tuple.dst_port);
       c.flows.push_back(back);
     }
-  }
-  // P2P goes through the host's switch: the kernel's (a VM on a tap) or
-  // OVS-DPDK (a vhost-user VM), whichever owns the NIC.
-  for (size_t i = 0; i < c.flows.size(); ++i) {
-    if (!c.flows[i].p2p()) continue;
-    bool has_switch = false;
-    for (size_t k = 0; k < c.vms.size(); ++k) {
-      const models::Attachment a = models::backend(c.backend_of(k)).traits().attachment;
-      has_switch |= a == models::Attachment::kTap || a == models::Attachment::kVhostUserPort;
-    }
-    if (!has_switch) {
-      throw NotModelled("traffic.flow[" + std::to_string(i) + "]",
-                        "flow \"" + c.flows[i].name + "\" is P2P, through the host's switch, but this run's VMs (" +
-                            std::string(models::backend_name(c.backend_of(0))) +
-                            ") put none on the NIC: the kernel's bridge comes with a tap-based VM, OVS-DPDK with "
-                            "a vhost-user one");
-    }
-    break;
   }
   models::check_path(c);
   return c;

@@ -78,7 +78,8 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
   const uint32_t copies = flow_copies(s, flow);
   // A flow routed through VMs both enters and leaves by the NIC: each
   // direction carries its rate, twice when it goes both ways.
-  const bool routed = external_both_ends(flow);
+  // (P2P's reverse leaves by the other port: 1x each way.)
+  const bool routed = flow.via_size() > 0 || flow.has_chain();
   const double pps = open_loop_pps(load) * copies * (routed && flow.bidirectional() ? 2 : 1);
   const double wire_bps = pps * (frame + kWireOverheadBytes) * 8;
   const double line_bps = uplink->line_rate_gbps() * 1e9;

@@ -240,6 +240,31 @@ TEST(Explain, FollowsAPacketThroughAChainVmByVm) {
   }
 }
 
+// P2P request/response: a request comes in by port 0 and leaves by port
+// 1, its response comes back in by port 1 and leaves by port 0.
+TEST(Explain, AP2pResponseGoesBackByThePortItsRequestCameIn) {
+  const scenarios::LoadResult loaded = scenarios::load_scenario_text(
+      "p2p.textproto",
+      "name: \"p2p rr\"\n"
+      "run { duration_ms: 5 warmup_ms: 1 }\n"
+      "host { cores: 8 nic { name: \"nic0\" queues: 1 ports: 2 } }\n"
+      "vm { name: \"idle\" pin_cores: [2] }\n"
+      "traffic { flow { name: \"rr\" src: \"external\" dst: \"external\" request_response {} } }\n"
+      "compare { backend: [VHOST_NET] }\n",
+      {});
+  ASSERT_TRUE(loaded.ok()) << scenarios::format_diagnostics(loaded.diagnostics);
+  std::map<std::string, std::string> left_by;  // kind -> the wire it left the host on
+  for (uint64_t n = 0; n < 4; ++n) {
+    const Journey j = explain_packet(*loaded.scenario, {.packet = n});
+    EXPECT_EQ(j.direction, "peer to peer through the host's switch");
+    for (const Hop& h : j.hops) {
+      if (h.place == "host NIC" && h.where.rfind("wire_out", 0) == 0) left_by[j.kind] = h.where;
+    }
+  }
+  EXPECT_EQ(left_by["request"], "wire_out_port1");
+  EXPECT_EQ(left_by["response"], "wire_out");
+}
+
 TEST(Explain, SameRequestSameTextAndPacketsCountInDeliveryOrder) {
   const viosim::Scenario s = load();
   const std::string text = journey_text(explain_packet(s, {.packet = 2}));
