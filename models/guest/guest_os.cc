@@ -184,15 +184,11 @@ void GuestOs::forward_next() {
   forwarding_.pop_front();
   // Its receive and forward path are paid (the NAPI poll before): the
   // transit ends, and the packet leaves towards the route's next VM.
-  Packet& p = (*pool_)[packet];
-  if ((p.stamped & (1u << kStampWire)) != 0) transit_.record(now() - p.stamp[kStampWire]);
-  p.to_guest = false;
-  p.stamped = 0;
-  ++p.hop;
+  if (const auto transit = forward_out((*pool_)[packet], now())) transit_.record(*transit);
   ++forwarded_;
   ++forwarded_in_run_;
   if (core::TraceWriter* tw = sim().tracer()) {
-    trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kIpForward,
+    trace_hop(*tw, vcpu_->thread().trace_track(), (*pool_)[packet], now(), place::kIpForward,
               "the guest's IP forwarding routed it back out (ip_forward)");
   }
   device_->xmit(packet, false, [this] { forward_next(); });

@@ -85,11 +85,7 @@ void PollModeForwarder::transmit() {
   uint32_t sent = 0;
   for (uint32_t packet : burst_) {
     Packet& p = (*pool_)[packet];
-    const bool stamped = (p.stamped & (1u << kStampWire)) != 0;
-    const core::Duration transit = now() - p.stamp[kStampWire];
-    p.to_guest = false;  // on its way out, to the route's next VM or the wire
-    p.stamped = 0;
-    ++p.hop;
+    const std::optional<core::Duration> transit = forward_out(p, now());
     if (tx.num_free() == 0) reclaim();
     if (!tx.add(packet, 1)) {
       ++tx_drops_;
@@ -97,7 +93,7 @@ void PollModeForwarder::transmit() {
       continue;
     }
     ++sent;
-    if (stamped) transit_.record(transit);
+    if (transit) transit_.record(*transit);
     ++forwarded_;
     ++forwarded_in_run_;
     stamp(p, kStampDevice, now());

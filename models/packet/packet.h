@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -63,6 +64,20 @@ enum Stamp : uint8_t { kStampDevice = 0, kStampBackend = 1, kStampWire = 2 };
 inline void stamp(Packet& p, Stamp s, core::Time t) {
   p.stamp[s] = t;
   p.stamped |= static_cast<uint8_t>(1u << s);
+}
+
+// A forwarding VM sends `p` back out, towards its route's next VM or the
+// wire: its direction turns, its stamps restart, its hop count grows.
+// Returns how long the VM had it since the host's hand-over (its wire
+// stamp: the wire's arrival or the switch's crossing into the VM), when
+// it has that stamp.
+inline std::optional<core::Duration> forward_out(Packet& p, core::Time now) {
+  std::optional<core::Duration> transit;
+  if ((p.stamped & (1u << kStampWire)) != 0) transit = now - p.stamp[kStampWire];
+  p.to_guest = false;
+  p.stamped = 0;
+  ++p.hop;
+  return transit;
 }
 
 // A packet leaves the pool in one of two ways only: delivered to its

@@ -32,13 +32,17 @@ double open_loop_pps(const viosim::OpenLoop& load) {
   return load.has_rate_mbps() && frame > 0 ? load.rate_mbps() * 1e6 / (8 * frame) : 0;
 }
 
-bool external_both_ends(const viosim::Flow& flow) { return flow.src() == kExternal && flow.dst() == kExternal; }
+bool routed_through_vms(const viosim::Flow& flow) { return flow.via_size() > 0 || flow.has_chain(); }
+
+bool is_p2p(const viosim::Flow& flow) {
+  return flow.src() == kExternal && flow.dst() == kExternal && !routed_through_vms(flow);
+}
 
 const viosim::Nic* flow_uplink(const viosim::Scenario& s, const viosim::Flow& flow) {
   if (flow.src() != kExternal && flow.dst() != kExternal) return nullptr;
   // A flow routed through VMs enters and leaves by the first one's uplink;
   // a P2P flow by the NIC of the VMs (the builder's: the first VM's uplink).
-  const bool p2p = external_both_ends(flow) && flow.via_size() == 0 && !flow.has_chain();
+  const bool p2p = is_p2p(flow);
   if (p2p && s.vm_size() == 0) return nullptr;
   const viosim::Vm* vm = find_vm(s, p2p                       ? s.vm(0).name()
                                     : flow.has_chain()        ? flow.chain().vm()
@@ -60,9 +64,9 @@ uint32_t vm_copies(const viosim::Scenario& s, int v) {
 }
 
 uint32_t flow_copies(const viosim::Scenario& s, const viosim::Flow& flow) {
-  if (external_both_ends(flow)) return 1;
-  if (flow.via_size() > 0 || flow.has_chain())
-    return 1;  // its rate and connections as written, over the copies on its route
+  // A flow from "external" back to it: its rate and connections as
+  // written (a route's over the copies on it).
+  if (is_p2p(flow) || routed_through_vms(flow)) return 1;
   const std::string& end = flow.src() == kExternal || flow.src() == "host" ? flow.dst() : flow.src();
   for (int v = 0; v < s.vm_size(); ++v) {
     if (s.vm(v).name() == end) return vm_copies(s, v);

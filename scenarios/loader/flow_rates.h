@@ -17,9 +17,10 @@ double mean_frame_bytes(const viosim::OpenLoop& load);
 // VM (rate_mbps converted at the mean frame size); 0 when it cannot be told.
 double open_loop_pps(const viosim::OpenLoop& load);
 
-// A flow from "external" back to it (through VMs, or P2P through the
-// host's switch alone): it uses both directions of its NIC.
-bool external_both_ends(const viosim::Flow& flow);
+// A flow routed through forwarding VMs (`via` or `chain`).
+bool routed_through_vms(const viosim::Flow& flow);
+// P2P: from "external" back to it through the host's switch alone.
+bool is_p2p(const viosim::Flow& flow);
 
 // The host NIC a flow to or from "external" crosses (its VM's uplink; for
 // P2P the VMs' uplink, the first VM's), or nullptr: a flow between VMs or

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "models/paths/backend.h"
+#include "scenarios/loader/flow_rates.h"
 #include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::scenarios {
@@ -73,7 +74,7 @@ void check_unused_nics(const viosim::Scenario& s, Issues* issues) {
   // no VM).
   bool p2p = false;
   for (const viosim::Flow& f : s.traffic().flow()) {
-    p2p |= f.src() == "external" && f.dst() == "external" && f.via_size() == 0 && !f.has_chain();
+    p2p |= is_p2p(f);
   }
   for (int n = 0; n < s.host().nic_size() && !p2p; ++n) {
     if (non_default(s.host().nic(n), "ports")) {

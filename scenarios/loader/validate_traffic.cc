@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <regex>
 
 #include "scenarios/loader/flow_rates.h"
@@ -79,7 +80,7 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
   // A flow routed through VMs both enters and leaves by the NIC: each
   // direction carries its rate, twice when it goes both ways.
   // (P2P's reverse leaves by the other port: 1x each way.)
-  const bool routed = flow.via_size() > 0 || flow.has_chain();
+  const bool routed = routed_through_vms(flow);
   const double pps = open_loop_pps(load) * copies * (routed && flow.bidirectional() ? 2 : 1);
   const double wire_bps = pps * (frame + kWireOverheadBytes) * 8;
   const double line_bps = uplink->line_rate_gbps() * 1e9;
@@ -94,6 +95,27 @@ void check_rate(const viosim::Scenario& s, const viosim::Flow& flow, const std::
   }
 }
 
+// A VM a route crosses (`verb` says how: "chains", "is routed through"),
+// named at `field`: on the host, and a forwarder. Its index, or nullopt
+// when the host has no such VM.
+std::optional<int> route_vm(const viosim::Scenario& s, const std::string& name, const std::string& field,
+                            const std::string& who, const std::string& verb, const Endpoints& endpoints,
+                            Issues* issues) {
+  const auto vm = endpoints.vms.find(name);
+  if (vm == endpoints.vms.end()) {
+    std::vector<std::string> vms(endpoints.choices.begin() + 2, endpoints.choices.end());
+    issues->push_back({field, who + " " + verb + " \"" + name + "\", which is not a vm" + did_you_mean(name, vms) +
+                                  " (vms: " + join(vms) + ")"});
+    return std::nullopt;
+  }
+  if (!s.vm(vm->second).has_forward()) {
+    issues->push_back({field, who + " " + verb + " vm \"" + name + "\", which does not forward; give vm[" +
+                                  std::to_string(vm->second) +
+                                  "] forward { mode: KERNEL } or forward { mode: POLL_MODE }"});
+  }
+  return vm->second;
+}
+
 // A route made of one forwarding VM's copies: the VM forwards, the chains
 // decide its copies, one flow chains it, and every chain gets a
 // connection.
@@ -104,19 +126,10 @@ void check_chain(const viosim::Scenario& s, const viosim::Flow& flow, const std:
     issues->push_back({path + ".chain", who + " sets both via and chain; a route is one or the other"});
     return;
   }
-  const auto vm = endpoints.vms.find(chain.vm());
-  if (vm == endpoints.vms.end()) {
-    std::vector<std::string> vms(endpoints.choices.begin() + 2, endpoints.choices.end());
-    issues->push_back({path + ".chain.vm", who + " chains \"" + chain.vm() + "\", which is not a vm" +
-                                               did_you_mean(chain.vm(), vms) + " (vms: " + join(vms) + ")"});
-    return;
-  }
-  const viosim::Vm& v = s.vm(vm->second);
-  const std::string at_vm = "vm[" + std::to_string(vm->second) + "]";
-  if (!v.has_forward()) {
-    issues->push_back({path + ".chain.vm", who + " chains vm \"" + chain.vm() + "\", which does not forward; give " +
-                                               at_vm + " forward { mode: KERNEL } or forward { mode: POLL_MODE }"});
-  }
+  const std::optional<int> index = route_vm(s, chain.vm(), path + ".chain.vm", who, "chains", endpoints, issues);
+  if (!index) return;
+  const viosim::Vm& v = s.vm(*index);
+  const std::string at_vm = "vm[" + std::to_string(*index) + "]";
   if (v.count() > 1 || v.pin_cores_size() > 0) {
     issues->push_back({path + ".chain.vm", who + " chains vm \"" + chain.vm() + "\", whose copies the chains decide (" +
                                                std::to_string(chain.chains() * chain.length()) + "); leave " + at_vm +
@@ -165,13 +178,6 @@ void check_route(const viosim::Scenario& s, const viosim::Flow& flow, const std:
   for (int i = 0; i < flow.via_size(); ++i) {
     const std::string& name = flow.via(i);
     const std::string here = at(path + ".via", i);
-    const auto vm = endpoints.vms.find(name);
-    if (vm == endpoints.vms.end()) {
-      std::vector<std::string> vms(endpoints.choices.begin() + 2, endpoints.choices.end());
-      issues->push_back({here, who + " is routed through \"" + name + "\", which is not a vm" +
-                                   did_you_mean(name, vms) + " (vms: " + join(vms) + ")"});
-      continue;
-    }
     if (auto [it, fresh] = seen.emplace(name, i); !fresh) {
       issues->push_back({here, who + " crosses vm \"" + name + "\" twice (via[" + std::to_string(it->second) +
                                    "] and via[" + std::to_string(i) +
@@ -179,13 +185,9 @@ void check_route(const viosim::Scenario& s, const viosim::Flow& flow, const std:
                                    "addresses, so it cannot tell the second crossing from the first"});
       continue;
     }
-    const viosim::Vm& v = s.vm(vm->second);
-    if (!v.has_forward()) {
-      issues->push_back({here, who + " is routed through vm \"" + name + "\", which does not forward; give vm[" +
-                                   std::to_string(vm->second) +
-                                   "] forward { mode: KERNEL } or forward { mode: POLL_MODE }"});
-    }
-    most_copies = std::max<uint32_t>(most_copies, vm_copies(s, vm->second));
+    const std::optional<int> index = route_vm(s, name, here, who, "is routed through", endpoints, issues);
+    if (!index) continue;
+    most_copies = std::max<uint32_t>(most_copies, vm_copies(s, *index));
     for (int g = 0; g < s.traffic().flow_size(); ++g) {
       if (s.traffic().flow(g).has_chain() && s.traffic().flow(g).chain().vm() == name) {
         issues->push_back({here, who + " is routed through vm \"" + name +
@@ -234,7 +236,7 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
                              "between the two is not modelled"});
     }
   }
-  const bool routed = flow.via_size() > 0 || flow.has_chain();
+  const bool routed = routed_through_vms(flow);
   if (routed) check_route(s, flow, path, who, endpoints, issues);
   for (const std::string* end : {&flow.src(), &flow.dst()}) {
     const auto vm = endpoints.vms.find(*end);

@@ -50,13 +50,11 @@ SearchedTraffic::SearchedTraffic(const viosim::Scenario& scenario, const std::ve
     nominal_pps_ += pps * directions;
     bytes += pps * directions * frame;
     if (const viosim::Nic* nic = scenarios::flow_uplink(scenario, f)) {
-      // A flow routed through VMs both enters and leaves by the NIC: each
-      // direction carries it (both of its ways when bidirectional).
       // A flow routed through VMs enters and leaves by one port: each
       // direction carries it both ways. P2P enters by one port and leaves
       // by the other, its reverse the other way round: once each.
-      const bool routed = f.via_size() > 0 || f.has_chain();
-      const bool p2p = scenarios::external_both_ends(f) && !routed;
+      const bool routed = scenarios::routed_through_vms(f);
+      const bool p2p = scenarios::is_p2p(f);
       const bool inbound = f.src() == "external";
       for (bool in : {inbound, !inbound}) {
         const double ways = routed ? directions : p2p || in == inbound || f.bidirectional() ? 1 : 0;
