@@ -91,4 +91,19 @@ std::optional<ParsedArgs> parse_args(const std::string& command, const Args& arg
   return parsed;
 }
 
+std::optional<Shard> parse_shard(const std::string& text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  auto whole = [](const std::string& part) -> std::optional<int> {
+    if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    return std::stoi(part);
+  };
+  const auto k = whole(text.substr(0, slash));
+  const auto n = whole(text.substr(slash + 1));
+  if (!k || !n || *k < 1 || *n < 1 || *k > *n || *n > 100000) return std::nullopt;
+  return Shard{*k, *n};
+}
+
 }  // namespace viosim::cli

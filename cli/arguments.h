@@ -37,6 +37,14 @@ std::optional<ParsedArgs> parse_args(const std::string& command, const Args& arg
 // kExitBadInput).
 std::optional<viosim::Scenario> load_scenario_from_args(const ParsedArgs& parsed);
 
+// A slice of a job array: `--shard K/N`, 1 <= K <= N.
+struct Shard {
+  int k = 1;
+  int n = 1;
+};
+// Nothing when `text` is not "K/N" with 1 <= K <= N <= 100000.
+std::optional<Shard> parse_shard(const std::string& text);
+
 // Prints "viosim COMMAND: message" and the usage to stderr; returns kExitBadInput.
 int usage_error(const std::string& command, const std::string& message, const std::string& usage);
 

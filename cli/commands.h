@@ -19,6 +19,7 @@ int run_command(const Args& args);
 int plot_command(const Args& args);
 int sweep_command(const Args& args);
 int search_command(const Args& args);
+int plan_command(const Args& args);
 int profiles_command(const Args& args);
 int list_models_command(const Args& args);
 int schema_command(const Args& args);

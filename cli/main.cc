@@ -22,6 +22,7 @@ constexpr char kUsage[] =
     "  plot RESULTS_DIR        draw a results folder's charts (PNG and SVG)\n"
     "  sweep FILE              run a scenario's sweep: points in parallel, resumable, with intervals\n"
     "  search FILE             find each backend's zero-loss and partial-drop rates (NDR, PDR)\n"
+    "  plan FILE               answer the scenario's plan: how many VMs, how few cores, how fast\n"
     "  profiles [NAME]         list the built-in host profiles, or print one\n"
     "  list-models             list the model types of this build\n"
     "  schema                  print every scenario field: type, unit, default, range, help\n"
@@ -40,15 +41,11 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"validate", validate_command},
-    {"run", run_command},
-    {"plot", plot_command},
-    {"sweep", sweep_command},
-    {"search", search_command},
-    {"profiles", profiles_command},
-    {"list-models", list_models_command},
-    {"schema", schema_command},
-    {"graph", graph_command},
+    {"validate", validate_command}, {"run", run_command},
+    {"plot", plot_command},         {"sweep", sweep_command},
+    {"search", search_command},     {"plan", plan_command},
+    {"profiles", profiles_command}, {"list-models", list_models_command},
+    {"schema", schema_command},     {"graph", graph_command},
     {"explain", explain_command},
 };
 

@@ -7,6 +7,7 @@
 #ifdef VIOSIM_HAVE_CHARTS
 #include "gui/charts/headless_qt.h"
 #include "gui/charts/heatmap_chart.h"
+#include "gui/charts/plan_charts.h"
 #include "gui/charts/run_plots.h"
 #include "gui/charts/sweep_charts.h"
 #endif
@@ -39,9 +40,18 @@ std::vector<std::string> write_search_plots(const std::string& search_csv, const
   return charts::write_search_plots(charts::read_search_table(search_csv), dir, size.width, size.height);
 }
 
+std::vector<std::string> write_plan_plots(const PlanReport& report, const std::string& dir, PlotSize size) {
+  const charts::HeadlessQt qt;
+  return charts::write_plan_plots(report, dir, size.width, size.height);
+}
+
 #else
 
 bool plotting_available() { return false; }
+
+std::vector<std::string> write_plan_plots(const PlanReport&, const std::string&, PlotSize) {
+  throw std::logic_error(kNoPlotting);
+}
 
 std::vector<std::string> write_plots(const RunSummary&, const std::string&, PlotSize) {
   throw std::logic_error(kNoPlotting);

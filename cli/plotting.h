@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/schema/viosim/plan_report.pb.h"
 #include "scenarios/schema/viosim/results.pb.h"
 
 namespace viosim::cli {
@@ -31,5 +32,10 @@ std::vector<std::string> write_sweep_plots(const std::string& aggregate_csv, con
 
 // The rates a swept search found (its search.csv) against the swept axis.
 std::vector<std::string> write_search_plots(const std::string& search_csv, const std::string& dir, PlotSize size = {});
+
+// A plan's charts: each SLO figure against the searched value per answer,
+// with its bound and the answer marked; the busiest cores at each answer;
+// and with two swept axes a heatmap of the answers per backend.
+std::vector<std::string> write_plan_plots(const PlanReport& report, const std::string& dir, PlotSize size = {});
 
 }  // namespace viosim::cli

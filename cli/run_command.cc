@@ -176,6 +176,9 @@ int run_command(const Args& args) {
   if (scenario->sweep().axis_size() > 0) {
     std::cerr << "viosim run: " << file << " has a sweep; run plays its base point only (viosim sweep runs the sweep)\n";
   }
+  if (scenario->has_plan()) {
+    std::cerr << "viosim run: " << file << " has a plan; run plays the scenario as written (viosim plan answers it)\n";
+  }
   RunSummary summary;
   try {
     RunOptions run_options;

@@ -28,6 +28,7 @@ namespace fs = std::filesystem;
 
 constexpr char kUsage[] =
     "usage: viosim sweep FILE [-j N] [-o DIR] [--resume] [--set field.path=value]... [--mpi]\n"
+    "                    [--shard K/N] [--collect]\n"
     "\n"
     "Runs FILE's sweep: every point of its axes (crossed or zipped) for every\n"
     "compared backend and replication, each point one run of one backend.\n"
@@ -43,12 +44,21 @@ constexpr char kUsage[] =
     "  --set PATH=VALUE   override a field of the base scenario (repeatable)\n"
     "  --mpi              distribute points over MPI ranks: mpirun -np K viosim sweep FILE --mpi\n"
     "                     (DIR must be on a file system every rank sees)\n"
+    "  --shard K/N        run only the K-th of N disjoint slices of the points, into\n"
+    "                     DIR (made or resumed as needed): N processes, say a Slurm\n"
+    "                     job array, cover the sweep; the last to finish writes the\n"
+    "                     tables\n"
+    "  --collect          run nothing: write the tables of DIR once every point has\n"
+    "                     its file (exit 1 naming what is missing otherwise)\n"
     "  --help             this text\n"
     "\n"
     "Replication 0 runs the scenario's seed; replication r runs the r-th output\n"
     "of splitmix64 seeded with it. A point's ID hashes its resolved scenario and\n"
     "the viosim version, so --resume never mixes in results of a changed\n"
     "scenario or build.\n"
+    "\n"
+    "Processes sharing DIR (two --resume, shards) never run a point twice: a\n"
+    "point runs under a lock file (flock) that its runner's exit releases.\n"
     "\n"
     "Ctrl-C (SIGINT) or SIGTERM stops the points running within a slice of\n"
     "simulated time; finished points stay saved and the command to resume is\n"
@@ -64,6 +74,8 @@ struct Settings {
   int jobs = 0;
   bool resume = false;
   bool mpi = false;
+  std::optional<Shard> shard;
+  bool collect = false;
   scenarios::LoadOptions load;
 };
 
@@ -74,7 +86,9 @@ std::optional<int> parse(const Args& args, Settings* settings) {
                                   {"--output", "-o", true, false},
                                   {"--resume", "", false, false},
                                   {"--set", "", true, true},
-                                  {"--mpi", "", false, false}},
+                                  {"--mpi", "", false, false},
+                                  {"--shard", "", true, false},
+                                  {"--collect", "", false, false}},
                                  kUsage);
   if (!parsed) return kExitBadInput;
   if (parsed->help) {
@@ -91,6 +105,19 @@ std::optional<int> parse(const Args& args, Settings* settings) {
   settings->resume = v.count("--resume") > 0;
   settings->mpi = v.count("--mpi") > 0;
   if (auto it = v.find("--set"); it != v.end()) settings->load.set = it->second;
+  settings->collect = v.count("--collect") > 0;
+  if (auto it = v.find("--shard"); it != v.end()) {
+    settings->shard = parse_shard(it->second.front());
+    if (!settings->shard) {
+      return usage_error("sweep", "--shard takes K/N with 1 <= K <= N, e.g. 3/8, not \"" + it->second.front() + "\"",
+                         kUsage);
+    }
+    if (settings->mpi) return usage_error("sweep", "--shard and --mpi are two ways to split a sweep; use one", kUsage);
+    settings->resume = true;  // the shards share the folder
+  }
+  if (settings->collect && (settings->shard || settings->mpi)) {
+    return usage_error("sweep", "--collect runs nothing; give it without --shard or --mpi", kUsage);
+  }
   if (auto it = v.find("--jobs"); it != v.end()) {
     const std::string& text = it->second.front();
     char* end = nullptr;
@@ -109,6 +136,11 @@ std::optional<int> parse(const Args& args, Settings* settings) {
   if (auto it = v.find("--output"); it != v.end()) {
     if (it->second.front().empty()) return usage_error("sweep", "option --output needs a directory", kUsage);
     settings->dir = it->second.front();
+  } else if (settings->shard || settings->collect) {
+    return usage_error("sweep",
+                       std::string(settings->shard ? "--shard" : "--collect") +
+                           " needs the sweep's folder, the same for every shard: -o DIR",
+                       kUsage);
   } else if (settings->resume) {
     return usage_error("sweep", "--resume needs the sweep's folder: -o DIR", kUsage);
   }
@@ -135,6 +167,10 @@ std::variant<sweep::SweepPlan, int> plan(const Settings& settings, bool loud) {
     return kExitBadInput;
   }
   if (loud) std::cerr << scenarios::format_diagnostics(result.warnings);
+  if (loud && result.scenario->has_plan()) {
+    std::cerr << "viosim sweep: " << settings.file << " has a plan; the sweep runs its points as written (viosim plan "
+              << "answers the plan at each of them)\n";
+  }
   // The loader checked every point (rules and builder); expansion cannot
   // fail on what it accepted, but say so if it does.
   try {
@@ -153,6 +189,7 @@ int prepare(const Settings& settings, const sweep::SweepPlan& plan, std::vector<
   try {
     sweep::prepare_sweep_folder(settings.dir, settings.resume, plan.base);
     *pending = sweep::missing_points(plan, settings.dir);
+    if (settings.shard) *pending = sweep::shard_of(*pending, settings.shard->k, settings.shard->n);
   } catch (const sweep::FolderError& e) {
     std::cerr << "viosim sweep: " << e.what() << "\n";
     return kExitBadInput;
@@ -163,9 +200,49 @@ int prepare(const Settings& settings, const sweep::SweepPlan& plan, std::vector<
   size_t backends = 0;
   for (const auto& p : plan.points) backends += p.axis_point == 0 && p.replication == 0;
   std::cerr << "viosim sweep: " << plan.points.size() << " points (" << plan.grid.points.size() << " axis points x "
-            << backends << " backends x " << plan.replications << " replications), " << pending->size()
-            << " to run" << (settings.resume ? ", the rest already done" : "") << "\n";
+            << backends << " backends x " << plan.replications << " replications), " << pending->size() << " to run"
+            << (settings.shard
+                    ? " in shard " + std::to_string(settings.shard->k) + "/" + std::to_string(settings.shard->n)
+                : settings.resume ? ", the rest already done"
+                                  : "")
+            << "\n";
   return kExitOk;
+}
+
+// After a shard that leaves points without a result: how to collect the
+// tables once the other shards are done.
+int finish_shard(const Settings& settings, const sweep::SweepPlan& plan, const sweep::RunReport& report) {
+  const size_t missing = sweep::missing_points(plan, settings.dir).size();
+  std::cerr << "viosim sweep: shard " << settings.shard->k << "/" << settings.shard->n << " done (" << report.ran
+            << " point(s) run";
+  if (report.failed > 0) std::cerr << ", " << report.failed << " failed";
+  std::cerr << "); " << missing << " point(s) of the sweep still have no result (other shards). When every shard "
+            << "has finished:\n  viosim sweep " << settings.file << " -o " << settings.dir.string() << " --collect\n";
+  return report.failed > 0 ? kExitFailure : kExitOk;
+}
+
+int finish(const Settings& settings, const sweep::SweepPlan& plan, const sweep::RunReport& report);
+
+// --collect: the tables from the point files, or what is missing.
+int collect(const Settings& settings) {
+  auto planned = plan(settings, true);
+  if (const int* status = std::get_if<int>(&planned)) return *status;
+  const sweep::SweepPlan& p = std::get<sweep::SweepPlan>(planned);
+  if (!fs::is_directory(settings.dir / "points")) {
+    std::cerr << "viosim sweep: " << settings.dir.string() << " is not a sweep folder (no points/)\n";
+    return kExitBadInput;
+  }
+  std::vector<size_t> missing;
+  Settings resumed = settings;  // the folder as it is: checked against the scenario, not emptied
+  resumed.resume = true;
+  if (const int status = prepare(resumed, p, &missing); status != kExitOk) return status;
+  if (!missing.empty()) {
+    std::cerr << "viosim sweep: " << missing.size() << " of " << p.points.size() << " points have no result yet, first "
+              << sweep::describe_point(p, missing.front())
+              << "; let the shards finish (or run them again with --shard K/N) and collect again\n";
+    return kExitFailure;
+  }
+  return finish(settings, p, sweep::RunReport{});
 }
 
 // Writes the tables and prints what was skipped (rank 0 / local only).
@@ -203,6 +280,9 @@ int finish(const Settings& settings, const sweep::SweepPlan& plan, const sweep::
                 << " points: " << what.second << "\n";
     }
     sweep::write_sweep_tables(settings.dir, plan, records);
+    std::cerr << "viosim sweep: " << report.ran << " point(s) run here";
+    if (report.by_others > 0) std::cerr << ", " << report.by_others << " by another process working on the folder";
+    std::cerr << "\n";
   } catch (const std::exception& e) {
     std::cerr << "viosim sweep: " << e.what() << "\n";
     return kExitFailure;
@@ -227,9 +307,14 @@ int run_local(const Settings& settings) {
     std::string command = "viosim sweep " + settings.file + " -o " + settings.dir.string() + " --resume";
     for (const std::string& s : settings.load.set) command += " --set " + s;
     if (!settings.load.backend.empty()) command += " --backend " + settings.load.backend;
+    if (settings.shard)
+      command += " --shard " + std::to_string(settings.shard->k) + "/" + std::to_string(settings.shard->n);
     std::cerr << "\nviosim sweep: interrupted; " << report.ran << " more point(s) are saved in "
               << settings.dir.string() << ". Resume with:\n  " << command << "\n";
     return kExitInterrupted;
+  }
+  if (settings.shard && (report.failed > 0 || !sweep::missing_points(p, settings.dir).empty())) {
+    return finish_shard(settings, p, report);
   }
   return finish(settings, p, report);
 }
@@ -268,6 +353,7 @@ int sweep_command(const Args& args) {
   Settings settings;
   if (auto status = parse(args, &settings)) return *status;
   if (settings.dir.empty()) settings.dir = default_dir(settings.file);
+  if (settings.collect) return collect(settings);
   return settings.mpi ? run_mpi(settings) : run_local(settings);
 }
 

@@ -32,9 +32,9 @@ size_t index_of(const std::vector<std::string>& values, const std::string& v) {
   return static_cast<size_t>(std::find(values.begin(), values.end(), v) - values.begin());
 }
 
-std::string mpps_text(double pps) {
+std::string cell_text(const SweepMatrix& m, double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.2f", pps / 1e6);
+  std::snprintf(text, sizeof text, "%.*f", m.decimals, value * m.scale);
   return text;
 }
 
@@ -94,9 +94,9 @@ std::optional<SweepMatrix> read_sweep_matrix(const std::string& path) {
 
 std::unique_ptr<QChart> sweep_heatmap_chart(const SweepMatrix& m, size_t backend) {
   const SweepMatrix::Backend& b = m.backends.at(backend);
-  std::unique_ptr<QChart> chart(new_chart(
-      QStringLiteral("Delivered rate (Mpps), ") + backend_label(b.name),
-      QString::fromStdString("down: " + m.row_axis + ", across: " + m.column_axis + "; darker delivers more")));
+  std::unique_ptr<QChart> chart(
+      new_chart(QString::fromStdString(m.quantity + ", ") + backend_label(b.name),
+                QString::fromStdString("down: " + m.row_axis + ", across: " + m.column_axis + "; darker is more")));
   chart->legend()->hide();
   auto* x = new QCategoryAxis;
   auto* y = new QCategoryAxis;
@@ -142,7 +142,7 @@ std::unique_ptr<QChart> sweep_heatmap_chart(const SweepMatrix& m, size_t backend
       label->setMarkerSize(1);
       label->setColor(Qt::transparent);
       label->setBorderColor(Qt::transparent);
-      label->setPointLabelsFormat(QString::fromStdString(mpps_text(*b.pps[r][c])));
+      label->setPointLabelsFormat(QString::fromStdString(cell_text(m, *b.pps[r][c])));
       label->setPointLabelsVisible(true);
       label->setPointLabelsClipping(false);
       label->setPointLabelsColor(share > 0.5 ? Qt::white : Qt::black);

@@ -20,6 +20,11 @@ struct SweepMatrix {
     std::vector<std::vector<std::optional<double>>> pps;  // [row][column]: throughput_pps_mean; empty: no run there
   };
   std::vector<Backend> backends;  // in order of first appearance
+  // What the cells hold, as the title names it, and how a cell is labelled:
+  // value x scale with `decimals` digits.
+  std::string quantity = "Delivered rate (Mpps)";
+  double scale = 1e-6;
+  int decimals = 2;
 };
 
 // Reads a sweep's aggregate.csv; std::nullopt unless it sweeps exactly two

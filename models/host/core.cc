@@ -53,6 +53,15 @@ std::array<core::Duration, kCpuCategories> Core::usage() const {
   return u;
 }
 
+core::Duration Core::polling() const {
+  core::Duration d = polled_;
+  if (owner_ != nullptr && owner_->state() == HostThread::State::kSpinning) {
+    const core::Time from = std::max(owner_->step_start_, accounting_start_);
+    if (now() > from) d += now() - from;
+  }
+  return d;
+}
+
 void Core::finish() {
   if (sim().tracer() == nullptr) return;
   if (owner_ == nullptr || owner_->state() == HostThread::State::kWaking) {
@@ -64,6 +73,7 @@ void Core::finish() {
 
 void Core::on_reset_stats() {
   used_.fill(core::Duration::zero());
+  polled_ = core::Duration::zero();
   accounting_start_ = now();
 }
 

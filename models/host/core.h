@@ -48,13 +48,22 @@ class Core final : public core::Component {
   // With a trace: writes the open interval (idle, or its thread's step).
   void finish() override;
 
-  // Called by threads: `by` ran [from, to) in `category` (nullptr: idle).
-  // Returns the part charged (after the statistics reset).
-  core::Duration charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by) {
+  // Of usage(), the time its threads spent busy-polling for work (KVM's
+  // halt polling, a PMD's or vhost's poll loop, a guest PMD): charged to
+  // its category like any work, but given up as soon as work arrives, so
+  // busy minus this is what the core had to do.
+  core::Duration polling() const;
+
+  // Called by threads: `by` ran [from, to) in `category` (nullptr: idle),
+  // busy-polling when `polling`. Returns the part charged (after the
+  // statistics reset).
+  core::Duration charge(CpuCategory category, core::Time from, core::Time to, const HostThread* by,
+                        bool polling = false) {
     if (sim().tracer()) trace_slice(category, from, to, by);
     from = std::max(from, accounting_start_);
     if (to <= from) return core::Duration::zero();
     used_[static_cast<size_t>(category)] += to - from;
+    if (polling) polled_ += to - from;
     return to - from;
   }
   // The same slice on the core's trace track, without accounting it.
@@ -100,6 +109,7 @@ class Core final : public core::Component {
   int trace_track_ = 0;
   core::Time accounting_start_;
   std::array<core::Duration, kCpuCategories> used_{};
+  core::Duration polled_ = core::Duration::zero();  // of used_, busy-polling
   core::Counter context_switches_{this, "context_switches"};
   core::Counter idle_wakeups_{this, "idle_wakeups"};
   core::Counter preemptions_{this, "preemptions"};

@@ -97,8 +97,9 @@ void HostThread::each_segment(core::Time until, F f) const {
 
 void HostThread::charge_step(core::Time until) {
   core::TraceWriter* tw = sim().tracer();
+  const bool polling = state_ == State::kSpinning;
   each_segment(until, [&](CpuCategory category, core::Time from, core::Time to) {
-    used_[static_cast<size_t>(category)] += core_->charge(category, from, to, this);
+    used_[static_cast<size_t>(category)] += core_->charge(category, from, to, this, polling);
     if (tw) tw->slice(trace_track(), category_name(category), "cpu", from, to);
   });
 }

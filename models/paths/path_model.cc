@@ -148,6 +148,7 @@ PathResults collect(Assembly& t, double wall_s) {
     r.context_switches += core->counter_value("context_switches");
     const auto u = core->usage();
     r.per_core_s.emplace_back();
+    r.per_core_polling_s.push_back(core->polling().seconds());
     for (int i = 0; i < kCpuCategories; ++i) {
       r.per_core_s.back()[i] = u[i].seconds();
       r.cpu_s[i] += u[i].seconds();

@@ -85,6 +85,7 @@ struct PathResults {
   uint64_t wakeups = 0;
   std::array<double, kCpuCategories> cpu_s{};  // per category, over all cores
   std::vector<std::array<double, kCpuCategories>> per_core_s;  // per core and category
+  std::vector<double> per_core_polling_s;  // per core: of its busy time, busy-polling (Core::polling)
   struct QueueCounts {
     uint64_t frames = 0;      // frames the queue received
     uint64_t drops = 0;       // dropped on its full ring

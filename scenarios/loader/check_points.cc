@@ -50,6 +50,12 @@ struct Seen {
 
 }  // namespace
 
+Issues check_point(const viosim::Scenario& scenario) {
+  Issues issues = validate_scenario(scenario);
+  if (issues.empty()) issues = build_issues(scenario);
+  return issues;
+}
+
 Issues check_sweep_points(const viosim::Scenario& scenario) {
   sweep::AxisGrid grid;
   try {
@@ -78,8 +84,7 @@ Issues check_sweep_points(const viosim::Scenario& scenario) {
     } catch (const sweep::SweepError& e) {
       return {{"sweep", e.what()}};
     }
-    Issues issues = validate_scenario(at_point);
-    if (issues.empty()) issues = build_issues(at_point);
+    Issues issues = check_point(at_point);
     for (Issue& issue : issues) {
       auto [it, fresh] = index.emplace(std::pair{issue.path, shape(issue.message)}, found.size());
       if (fresh) found.push_back({std::move(issue), Seen{p, 0}});

@@ -17,4 +17,9 @@ namespace viosim::scenarios {
 // none. `scenario` is valid as a base and has a sweep.
 Issues check_sweep_points(const viosim::Scenario& scenario);
 
+// One resolved scenario changed after loading (a plan's probe: a count, a
+// core number set), checked as the loader checks a sweep point: the rules,
+// then the builder.
+Issues check_point(const viosim::Scenario& scenario);
+
 }  // namespace viosim::scenarios

@@ -33,6 +33,7 @@ Issues validate_scenario(const viosim::Scenario& scenario) {
   validate_host_and_vms(scenario, &issues);
   validate_traffic(scenario, &issues);
   validate_sweep(scenario, &issues);
+  validate_plan(scenario, &issues);
   return issues;
 }
 

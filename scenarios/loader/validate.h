@@ -19,6 +19,7 @@ Issues validate_profile(const viosim::HostProfile& profile);
 void validate_host_and_vms(const viosim::Scenario& scenario, Issues* issues);
 void validate_traffic(const viosim::Scenario& scenario, Issues* issues);
 void validate_sweep(const viosim::Scenario& scenario, Issues* issues);
+void validate_plan(const viosim::Scenario& scenario, Issues* issues);
 
 // "cores 0-7", "only core 0": the cores a host has, for messages.
 std::string cores_text(uint32_t cores);

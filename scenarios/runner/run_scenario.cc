@@ -210,6 +210,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
       if (share > 0) add_named(cu->mutable_by_category(), models::category_name(static_cast<models::CpuCategory>(i)), share);
     }
     cu->set_busy(busy);
+    cu->set_polling(r.window_s > 0 ? r.per_core_polling_s[core] / r.window_s : 0);
   }
   b.set_events(r.events);
   b.set_sim_time_s(r.window_s);

@@ -76,8 +76,10 @@ SearchedTraffic::SearchedTraffic(const viosim::Scenario& scenario, const std::ve
   line_rate_pps_ = wire_bps.empty() || !(nominal_pps_ > 0) ? 0 : scale * nominal_pps_;
 }
 
-viosim::Scenario SearchedTraffic::at_rate(double total_pps) const {
-  viosim::Scenario s = scenario_;
+viosim::Scenario SearchedTraffic::at_rate(double total_pps) const { return at_rate(scenario_, total_pps); }
+
+viosim::Scenario SearchedTraffic::at_rate(const viosim::Scenario& base, double total_pps) const {
+  viosim::Scenario s = base;
   const double scale = total_pps / nominal_pps_;
   for (int i : indices_) {
     viosim::OpenLoop* load = s.mutable_traffic()->mutable_flow(i)->mutable_open_loop();

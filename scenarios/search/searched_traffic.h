@@ -38,6 +38,9 @@ class SearchedTraffic {
 
   // The scenario with the searched flows at `total_pps` together.
   viosim::Scenario at_rate(double total_pps) const;
+  // The same change made to `base`, a variant of the scenario (another
+  // backend, say) with the same flows.
+  viosim::Scenario at_rate(const viosim::Scenario& base, double total_pps) const;
   // The searched flows' figures in one backend's result of a run at
   // `total_pps` (a bidirectional flow's reverse direction included). A
   // direction sent from inside the host (a VM's or the host's application)

@@ -51,11 +51,15 @@ void write_file_atomically(const fs::path& target, const std::string& text) {
   }
 }
 
-int remove_temporary_files(const fs::path& dir) {
+int remove_temporary_files(const fs::path& dir, fs::file_time_type::duration min_age) {
   int removed = 0;
   std::error_code ec;
+  const fs::file_time_type now = fs::file_time_type::clock::now();
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().filename().string().rfind(kTemporaryPrefix, 0) == 0 && fs::remove(entry.path(), ec)) ++removed;
+    if (entry.path().filename().string().rfind(kTemporaryPrefix, 0) != 0) continue;
+    const fs::file_time_type written = fs::last_write_time(entry.path(), ec);
+    if (ec || now - written < min_age) continue;
+    if (fs::remove(entry.path(), ec)) ++removed;
   }
   return removed;
 }

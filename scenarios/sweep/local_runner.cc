@@ -2,8 +2,6 @@
 // no global state, and threads need no serialisation of plans or results.
 #include "scenarios/sweep/local_runner.h"
 
-#include "models/paths/cancelled.h"
-
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -11,7 +9,9 @@
 #include <mutex>
 #include <thread>
 
+#include "models/paths/cancelled.h"
 #include "scenarios/sweep/point_file.h"
+#include "scenarios/sweep/point_lock.h"
 #include "scenarios/sweep/run_point.h"
 
 namespace viosim::sweep {
@@ -28,13 +28,28 @@ std::string describe_point(const SweepPlan& plan, size_t index) {
          ", replication " + std::to_string(p.replication) + ")";
 }
 
-uint64_t run_and_record(const SweepPlan& plan, size_t index, const std::filesystem::path& points_dir,
-                        Progress* progress, RunReport* report, const std::atomic<bool>* cancel) {
+std::optional<uint64_t> run_and_record(const SweepPlan& plan, size_t index, const std::filesystem::path& points_dir,
+                                       Progress* progress, RunReport* report, const std::atomic<bool>* cancel,
+                                       bool wait) {
   try {
+    const std::string& id = plan.points.at(index).id;
+    std::optional<PointLock> held =
+        wait ? std::optional<PointLock>(PointLock::take(points_dir, id)) : PointLock::try_take(points_dir, id);
+    if (!held) return std::nullopt;
+    if (read_point_file(points_dir, id)) {
+      held->finished();  // done by another process: the lock file can go
+      {
+        std::lock_guard lock(report_mutex);
+        ++report->by_others;
+      }
+      if (progress) progress->point_done(0);
+      return 0;
+    }
     viosim::RunOptions options;
     options.cancel = cancel;
     const viosim::SweepPointResult record = run_point(plan, index, options);
     write_point_file(points_dir, record);
+    held->finished();
     const uint64_t events = record.has_result() ? record.result().events() : 0;
     {
       std::lock_guard lock(report_mutex);
@@ -66,22 +81,33 @@ RunReport run_points_locally(const SweepPlan& plan, const std::vector<size_t>& p
                              const std::filesystem::path& points_dir, int workers, Progress* progress,
                              const std::atomic<bool>* cancel) {
   RunReport report;
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t k; (k = next.fetch_add(1)) < pending.size();) {
-      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-        std::lock_guard lock(report_mutex);
-        report.interrupted = true;
-        return;
+  std::vector<size_t> held_elsewhere;
+  // Each pass runs its list on the workers; the first skips the points
+  // another process holds, the second waits for them.
+  auto pass = [&](const std::vector<size_t>& points, bool wait) {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t k; (k = next.fetch_add(1)) < points.size();) {
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+          std::lock_guard lock(report_mutex);
+          report.interrupted = true;
+          return;
+        }
+        if (!run_and_record(plan, points[k], points_dir, progress, &report, cancel, wait)) {
+          std::lock_guard lock(report_mutex);
+          held_elsewhere.push_back(points[k]);
+        }
       }
-      run_and_record(plan, pending[k], points_dir, progress, &report, cancel);
-    }
+    };
+    const int threads = std::max(1, std::min<int>(workers, static_cast<int>(points.size())));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
   };
-  const int threads = std::max(1, std::min<int>(workers, static_cast<int>(pending.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  pass(pending, /*wait=*/false);
+  std::sort(held_elsewhere.begin(), held_elsewhere.end());
+  if (!held_elsewhere.empty() && !report.interrupted) pass(held_elsewhere, /*wait=*/true);
   return report;
 }
 

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <atomic>
-
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +17,7 @@ namespace viosim::sweep {
 
 struct RunReport {
   size_t ran = 0;     // point files written
+  size_t by_others = 0;  // points another process working on the folder ran meanwhile
   size_t failed = 0;  // points whose run or write failed (reported through Progress)
   bool interrupted = false;  // `cancel` was set: points still running were abandoned, unwritten
 };
@@ -25,12 +26,19 @@ struct RunReport {
 std::string describe_point(const SweepPlan& plan, size_t index);
 
 // Runs one point and writes its file; a failure is reported and counted.
-// Returns the events the run executed (0 on failure or skip).
+// The point runs under its lock (point_lock.h): when another process holds
+// it, `wait` says whether to wait for that process (and run the point only
+// if it left no file) or to return nothing at once, for a later call.
+// Returns the events the run executed (0 on failure, skip, or a point
+// another process ran).
 // Once `cancel` (may be null) is set, a running point stops within a slice
 // and writes nothing, and no other point starts.
-uint64_t run_and_record(const SweepPlan& plan, size_t index, const std::filesystem::path& points_dir,
-                        Progress* progress, RunReport* report, const std::atomic<bool>* cancel = nullptr);
+std::optional<uint64_t> run_and_record(const SweepPlan& plan, size_t index, const std::filesystem::path& points_dir,
+                                       Progress* progress, RunReport* report, const std::atomic<bool>* cancel = nullptr,
+                                       bool wait = true);
 
+// Points another process holds are put off until the others are done,
+// then waited for.
 RunReport run_points_locally(const SweepPlan& plan, const std::vector<size_t>& pending,
                              const std::filesystem::path& points_dir, int workers, Progress* progress,
                              const std::atomic<bool>* cancel = nullptr);

@@ -73,7 +73,7 @@ RunReport work(const SweepPlan& plan, const std::filesystem::path& points_dir) {
     MPI_Recv(&index, 1, MPI_INT64_T, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (index < 0 || static_cast<size_t>(index) >= plan.points.size()) return report;
     const size_t failed_before = report.failed;
-    const uint64_t events = run_and_record(plan, static_cast<size_t>(index), points_dir, nullptr, &report);
+    const uint64_t events = run_and_record(plan, static_cast<size_t>(index), points_dir, nullptr, &report).value_or(0);
     request[0] = index;
     request[1] = static_cast<int64_t>(events);
     request[2] = report.failed > failed_before ? 1 : 0;
@@ -102,6 +102,12 @@ MpiSession::~MpiSession() { MPI_Finalize(); }
 int MpiSession::broadcast(int value) const {
   MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
   return value;
+}
+
+int MpiSession::max_over_ranks(int value) const {
+  int out = value;
+  MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  return out;
 }
 
 RunReport run_points_mpi(const MpiSession& mpi, const SweepPlan& plan, const std::vector<size_t>& pending,

@@ -33,6 +33,8 @@ class MpiSession {
   int size() const { return size_; }
   // Rank 0's `value` on every rank (a collective: every rank must call it).
   int broadcast(int value) const;
+  // The largest of every rank's `value`, on every rank (a collective).
+  int max_over_ranks(int value) const;
 
  private:
   int rank_ = 0;

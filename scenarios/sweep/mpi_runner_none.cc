@@ -15,6 +15,8 @@ MpiSession::~MpiSession() = default;
 
 int MpiSession::broadcast(int value) const { return value; }
 
+int MpiSession::max_over_ranks(int value) const { return value; }
+
 RunReport run_points_mpi(const MpiSession&, const SweepPlan&, const std::vector<size_t>&,
                          const std::filesystem::path&, Progress*) {
   throw std::runtime_error("this viosim was built without MPI");

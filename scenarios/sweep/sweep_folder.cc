@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 fs::path points_dir(const fs::path& dir) { return dir / "points"; }
 
-void prepare_sweep_folder(const fs::path& dir, bool resume, const viosim::Scenario& base) {
+void prepare_sweep_folder(const fs::path& dir, bool resume, const viosim::Scenario& base,
+                          const std::string& scenario_file) {
   std::error_code ec;
   if (fs::exists(dir) && !fs::is_directory(dir)) throw FolderError(dir.string() + " exists and is not a folder");
   if (!resume && fs::exists(dir) && !fs::is_empty(dir, ec)) {
@@ -26,10 +27,10 @@ void prepare_sweep_folder(const fs::path& dir, bool resume, const viosim::Scenar
                                      "choose another -o folder");
   }
   const std::string text = scenarios::to_textproto(base);
-  if (resume && fs::exists(dir / "sweep.textproto")) {
+  if (resume && fs::exists(dir / scenario_file)) {
     // The folder's points belong to the scenario it was made from: resuming
     // it with another (another file, --set or --backend) would mix them.
-    std::ifstream in(dir / "sweep.textproto", std::ios::binary);
+    std::ifstream in(dir / scenario_file, std::ios::binary);
     std::ostringstream was;
     was << in.rdbuf();
     if (was.str() != text) {
@@ -42,9 +43,12 @@ void prepare_sweep_folder(const fs::path& dir, bool resume, const viosim::Scenar
         const bool more_b = static_cast<bool>(std::getline(b, line_b));
         if (!more_a || !more_b || line_a != line_b) break;
       }
-      throw FolderError(dir.string() + " was made from a different scenario (or other --set / --backend options): "
-                        "its sweep.textproto line " + std::to_string(line) + " reads \"" + line_a +
-                        "\" where this one has \"" + line_b + "\"; resume with the same file and options, or "
+      throw FolderError(dir.string() +
+                        " was made from a different scenario (or other --set / --backend options): "
+                        "its " +
+                        scenario_file + " line " + std::to_string(line) + " reads \"" + line_a +
+                        "\" where this one has \"" + line_b +
+                        "\"; resume with the same file and options, or "
                         "choose another -o folder");
     }
   }
@@ -52,7 +56,7 @@ void prepare_sweep_folder(const fs::path& dir, bool resume, const viosim::Scenar
   if (ec) throw std::runtime_error("cannot create " + points_dir(dir).string() + ": " + ec.message());
   if (resume) remove_temporary_files(points_dir(dir));
   remove_temporary_files(dir);
-  write_file_atomically(dir / "sweep.textproto", text);
+  write_file_atomically(dir / scenario_file, text);
 }
 
 std::vector<size_t> missing_points(const SweepPlan& plan, const fs::path& dir) {
@@ -63,6 +67,14 @@ std::vector<size_t> missing_points(const SweepPlan& plan, const fs::path& dir) {
     if (!read_point_file(points_dir(dir), plan.points[i].id)) missing.push_back(i);
   }
   return missing;
+}
+
+std::vector<size_t> shard_of(const std::vector<size_t>& points, int k, int n) {
+  std::vector<size_t> out;
+  for (size_t i : points) {
+    if (i % static_cast<size_t>(n) == static_cast<size_t>(k - 1)) out.push_back(i);
+  }
+  return out;
 }
 
 std::vector<viosim::SweepPointResult> collect_points(const SweepPlan& plan, const fs::path& dir) {

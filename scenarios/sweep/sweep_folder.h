@@ -27,14 +27,23 @@ class FolderError : public std::runtime_error {
 std::filesystem::path points_dir(const std::filesystem::path& dir);
 
 // Creates DIR and DIR/points. Without `resume`, an existing non-empty DIR is
-// a FolderError; with it, temporaries of a killed sweep are removed. Then
-// writes sweep.textproto. Throws std::runtime_error on I/O failure.
-void prepare_sweep_folder(const std::filesystem::path& dir, bool resume, const viosim::Scenario& base);
+// a FolderError; with it, temporaries of a killed sweep are removed, and a
+// folder made from another scenario is a FolderError. Then writes the
+// scenario as `scenario_file` (a plan's folder names it plan.textproto).
+// Throws std::runtime_error on I/O failure.
+void prepare_sweep_folder(const std::filesystem::path& dir, bool resume, const viosim::Scenario& base,
+                          const std::string& scenario_file = "sweep.textproto");
 
 // Indices of the points that have no valid point file yet. Points that share
 // an id (the same resolved scenario twice) are run once: only the first is
 // listed.
 std::vector<size_t> missing_points(const SweepPlan& plan, const std::filesystem::path& dir);
+
+// The K-th of N disjoint slices of `points` (1 <= k <= n): the points
+// whose index i in the sweep has i % n == k - 1, so that N processes
+// started with 1/N .. N/N cover every point once, whatever each finds
+// already done.
+std::vector<size_t> shard_of(const std::vector<size_t>& points, int k, int n);
 
 // The records of every point, in point order; throws std::runtime_error
 // naming the first point without a file.

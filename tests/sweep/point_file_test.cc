@@ -49,11 +49,19 @@ TEST_F(PointFile, AFileUnderAnotherIdOrCorruptIsNotAResult) {
 
 TEST_F(PointFile, LeavesNoTemporaryAndCleansUpOldOnes) {
   write_file_atomically(dir_ / "a.csv", "x\n");
-  std::ofstream(dir_ / (std::string(kTemporaryPrefix) + "b.json-1-0")) << "half a fi";
+  const fs::path old_one = dir_ / (std::string(kTemporaryPrefix) + "b.json-1-0");
+  const fs::path young_one = dir_ / (std::string(kTemporaryPrefix) + "c.json-2-0");
+  std::ofstream(old_one) << "half a fi";
+  std::ofstream(young_one) << "being writ";
+  fs::last_write_time(old_one, fs::file_time_type::clock::now() - std::chrono::minutes(5));
   int files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_)) ++files;
-  EXPECT_EQ(files, 2);
+  EXPECT_EQ(files, 3);
+  // Only the orphan goes: a temporary written a moment ago may be another
+  // process's write in progress.
   EXPECT_EQ(remove_temporary_files(dir_), 1);
+  EXPECT_FALSE(fs::exists(old_one));
+  EXPECT_TRUE(fs::exists(young_one));
   EXPECT_TRUE(fs::exists(dir_ / "a.csv"));
 }
 

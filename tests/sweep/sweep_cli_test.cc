@@ -3,6 +3,7 @@
 // duplicates nothing, leaves no temporary and ends with the same CSV files
 // as an uninterrupted sweep; -j1, -j2 and MPI write identical files.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -15,10 +16,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 extern char** environ;
 
@@ -51,12 +51,15 @@ class Sweep : public testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Starts `program args...` with stdout and stderr in files under dir_.
-  pid_t start(std::vector<std::string> argv) {
+  // Starts `program args...` with stdout and stderr in files under dir_
+  // (named after `tag`, so that processes running at once keep theirs).
+  pid_t start(std::vector<std::string> argv, const std::string& tag = "") {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, (dir_ / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (dir_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, (dir_ / ("stdout" + tag)).c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (dir_ / ("stderr" + tag)).c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
     std::vector<char*> raw;
     for (std::string& a : argv) raw.push_back(a.data());
     raw.push_back(nullptr);
@@ -66,10 +69,16 @@ class Sweep : public testing::Test {
     return pid;
   }
 
-  Outcome wait(pid_t pid) {
+  Outcome wait(pid_t pid, const std::string& tag = "") {
     int raw = 0;
     waitpid(pid, &raw, 0);
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir_ / ("stdout" + tag)), slurp(dir_ / ("stderr" + tag))};
+  }
+
+  // The points a process says it ran: "N point(s) run".
+  static int points_run(const std::string& err) {
+    std::smatch m;
+    return std::regex_search(err, m, std::regex("(\\d+) point\\(s\\) run")) ? std::stoi(m[1]) : -1;
   }
 
   Outcome sweep(std::vector<std::string> args) {
@@ -124,8 +133,12 @@ TEST_F(Sweep, ResumesAfterSigkillWithoutLosingOrRepeatingPoints) {
     ::stat(e.path().c_str(), &st);
     kept[e.path().filename().string()] = {slurp(e.path()), st.st_ino};
   }
-  // A write cut short by the kill leaves a temporary like this one.
-  std::ofstream(cut / "points" / ".tmp-0123.json-99-0") << "{\"point_id\": \"01";
+  // A write cut short by the kill leaves a temporary like this one, which
+  // resume removes once it is old enough not to be another process's
+  // write in progress.
+  const fs::path cut_short = cut / "points" / ".tmp-0123.json-99-0";
+  std::ofstream(cut_short) << "{\"point_id\": \"01";
+  fs::last_write_time(cut_short, fs::file_time_type::clock::now() - std::chrono::minutes(2));
 
   const Outcome refused = sweep({file, "-j1", "-o", cut.string()});
   EXPECT_EQ(refused.status, 2);
@@ -160,6 +173,57 @@ TEST_F(Sweep, ResumesAfterSigkillWithoutLosingOrRepeatingPoints) {
   EXPECT_NE(changed.err.find("was made from a different scenario"), std::string::npos) << changed.err;
   EXPECT_NE(changed.err.find("duration_ms: 60"), std::string::npos) << changed.err;
   EXPECT_EQ(slurp(cut / "aggregate.csv"), slurp(dir_ / "whole/aggregate.csv"));
+}
+
+TEST_F(Sweep, TwoResumesOfOneFolderAtOnceRunEveryPointOnce) {
+  const std::string file = kData + "resume.textproto";
+  constexpr int kPoints = 4 * 2 * 3 * 2;
+  const Outcome whole = sweep({file, "-j1", "-o", (dir_ / "whole").string()});
+  ASSERT_EQ(whole.status, 0) << whole.err;
+  const fs::path shared = dir_ / "shared";
+  const pid_t a = start({VIOSIM_BINARY, "sweep", file, "-j1", "-o", shared.string(), "--resume"}, "a");
+  const pid_t b = start({VIOSIM_BINARY, "sweep", file, "-j1", "-o", shared.string(), "--resume"}, "b");
+  const Outcome first = wait(a, "a"), second = wait(b, "b");
+  ASSERT_EQ(first.status, 0) << first.err;
+  ASSERT_EQ(second.status, 0) << second.err;
+  // Each point ran in exactly one of them: the two counts add up to the
+  // sweep, and the tables are those of one uninterrupted sweep.
+  EXPECT_EQ(points_run(first.err) + points_run(second.err), kPoints) << first.err << second.err;
+  EXPECT_EQ(count_files(shared / "points", ".json"), kPoints);
+  EXPECT_EQ(count_files(shared / "points", ".lock"), 0);
+  EXPECT_EQ(slurp(shared / "points.csv"), slurp(dir_ / "whole/points.csv"));
+  EXPECT_EQ(slurp(shared / "aggregate.csv"), slurp(dir_ / "whole/aggregate.csv"));
+}
+
+TEST_F(Sweep, ShardsCoverEveryPointOnceAndCollectWritesTheTables) {
+  const std::string file = kData + "resume.textproto";
+  constexpr int kPoints = 4 * 2 * 3 * 2;
+  ASSERT_EQ(sweep({file, "-j2", "-o", (dir_ / "whole").string()}).status, 0);
+  const fs::path shared = dir_ / "shared";
+  int ran = 0;
+  for (int k = 1; k <= 3; ++k) {
+    const Outcome shard = sweep({file, "-j2", "-o", shared.string(), "--shard", std::to_string(k) + "/3"});
+    ASSERT_EQ(shard.status, 0) << shard.err;
+    ran += points_run(shard.err);
+    EXPECT_EQ(fs::exists(shared / "points.csv"), k == 3) << shard.err;
+    if (k < 3) {
+      EXPECT_NE(shard.err.find("--collect"), std::string::npos) << shard.err;
+    }
+  }
+  EXPECT_EQ(ran, kPoints);
+  EXPECT_EQ(count_files(shared / "points", ".json"), kPoints);
+  EXPECT_EQ(slurp(shared / "points.csv"), slurp(dir_ / "whole/points.csv"));
+  fs::remove(shared / "aggregate.csv");
+  const Outcome collected = sweep({file, "-o", shared.string(), "--collect"});
+  ASSERT_EQ(collected.status, 0) << collected.err;
+  EXPECT_EQ(slurp(shared / "aggregate.csv"), slurp(dir_ / "whole/aggregate.csv"));
+  const fs::path partial = dir_ / "partial";
+  ASSERT_EQ(sweep({file, "-o", partial.string(), "--shard", "2/3"}).status, 0);
+  const Outcome early = sweep({file, "-o", partial.string(), "--collect"});
+  EXPECT_EQ(early.status, 1);
+  EXPECT_NE(early.err.find("have no result yet"), std::string::npos) << early.err;
+  EXPECT_EQ(sweep({file, "-o", partial.string(), "--shard", "0/3"}).status, 2);
+  EXPECT_EQ(sweep({file, "--shard", "1/3"}).status, 2);
 }
 
 TEST_F(Sweep, SameTablesWhateverTheNumberOfWorkers) {

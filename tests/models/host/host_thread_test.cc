@@ -185,6 +185,10 @@ TEST(HostThread, SpinUntilPokedChargesThePollingCategory) {
   // The PMD core is busy polling all the time once started.
   EXPECT_EQ(u[size_t(CpuCategory::kIdle)] + u[size_t(CpuCategory::kHostKernel)],
             CpuCosts{}.idle_exit_latency + at3ghz(CpuCosts{}.wakeup.count()));
+  // Of its PMD time, all but the ten packets' work (300 cycles each) was
+  // polling, the open spin at the end included.
+  EXPECT_EQ(m.core(0).polling(), u[size_t(CpuCategory::kPmd)] - 10 * at3ghz(300));
+  EXPECT_EQ(m.core(1).polling(), Duration::zero());
   m.expect_accounting_exact();
 }
 
