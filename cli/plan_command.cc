@@ -53,11 +53,11 @@ constexpr char kUsage[] =
     "\n"
     "options:\n"
     "  -j, --jobs N       runs at once (default: all cores)\n"
-    "  -o, --output DIR   the plan folder: plan.textproto (the scenario), points/\n"
-    "                     (every run, as a sweep keeps them), plan.json, plan.csv,\n"
-    "                     probes.csv and plots/\n"
-    "  --resume           continue the plan in DIR: runs already there are read,\n"
-    "                     not run again, so the same answer comes out\n"
+    "  -o, --output DIR   the plan folder: plan.textproto (the scenario and plan),\n"
+    "                     scenario.textproto and points/ (every run, as a sweep\n"
+    "                     keeps them), plan.json, plan.csv, probes.csv and plots/\n"
+    "  --resume           continue the plan in DIR, or answer another plan over the\n"
+    "                     same scenario: runs already there are read, not run again\n"
     "  --set PATH=VALUE   override a field of the scenario (repeatable)\n"
     "  --backend NAME     plan only this backend, on every VM\n"
     "  --mpi              split the answers over MPI ranks (mpirun -np K viosim plan\n"
@@ -163,9 +163,14 @@ std::string task_name(const plan::PlanTask& task) {
   return text;
 }
 
+// Returned by answer() when runs are missing from the store (--collect, a
+// shard before the others are done).
+constexpr int kRunsMissing = -1;
+
 // Answers the tasks whose index i has i % slices == slice, on `jobs` run
-// slots. Returns kExitOk, kExitFailure (a run failed, said) or
-// kExitInterrupted; fills `answers` (by task index) when `answers` is given.
+// slots. Returns kExitOk, kExitFailure (a run failed, said),
+// kExitInterrupted or kRunsMissing; fills `answers` (by task index) when
+// `answers` is given.
 int answer(const viosim::Scenario& scenario, const plan::PlanTasks& tasks, plan::RunnerOptions options, int slice,
            int slices, std::vector<viosim::PlanAnswer>* answers, bool loud, bool say_missing = true) {
   plan::ProbeRunner runner(options);
@@ -175,7 +180,7 @@ int answer(const viosim::Scenario& scenario, const plan::PlanTasks& tasks, plan:
   }
   std::mutex io;
   std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false}, cancelled{false};
+  std::atomic<bool> failed{false}, cancelled{false}, missing{false};
   if (answers) answers->assign(tasks.tasks.size(), {});
   auto work = [&] {
     for (size_t k; (k = next.fetch_add(1)) < mine.size() && !failed && !cancelled;) {
@@ -191,6 +196,7 @@ int answer(const viosim::Scenario& scenario, const plan::PlanTasks& tasks, plan:
       } catch (const models::Cancelled&) {
         cancelled = true;
       } catch (const plan::MissingRun& e) {
+        missing = true;
         failed = true;
         if (!say_missing) continue;
         std::lock_guard lock(io);
@@ -214,6 +220,7 @@ int answer(const viosim::Scenario& scenario, const plan::PlanTasks& tasks, plan:
     std::cerr << "\n";
   }
   if (cancelled || interrupted()) return kExitInterrupted;
+  if (missing) return kRunsMissing;
   return failed ? kExitFailure : kExitOk;
 }
 
@@ -281,9 +288,17 @@ int plan_command(const Args& args) {
   }
   if (!s.dir.empty()) {
     int status = kExitOk;
-    if (leader) {
+    if (leader && s.collect && !fs::is_directory(s.dir / "points")) {
+      std::cerr << "viosim plan: " << s.dir.string() << " is not a plan folder (no points/)\n";
+      status = kExitBadInput;
+    } else if (leader) {
       try {
-        sweep::prepare_sweep_folder(s.dir, s.resume || s.collect || s.mpi, scenario, "plan.textproto");
+        // The runs belong to the scenario without its plan: a plan with
+        // other SLOs or bounds resumes the folder and reuses them.
+        viosim::Scenario without_plan = scenario;
+        without_plan.clear_question();
+        sweep::prepare_sweep_folder(s.dir, s.resume || s.collect, without_plan, "scenario.textproto");
+        sweep::write_file_atomically(s.dir / "plan.textproto", scenarios::to_textproto(scenario));
       } catch (const sweep::FolderError& e) {
         std::cerr << "viosim plan: " << e.what() << "\n";
         status = kExitBadInput;
@@ -333,14 +348,12 @@ int plan_command(const Args& args) {
                                   "continue\n");
     return status;
   }
-  if (status != kExitOk) {
-    if (s.shard) {
-      std::cerr << "viosim plan: shard " << s.shard->k << "/" << s.shard->n << " done; when every shard is:\n"
-                << "  viosim plan " << s.file << " -o " << s.dir.string() << " --collect\n";
-      return kExitOk;
-    }
-    return status;
+  if (status == kRunsMissing && s.shard) {
+    std::cerr << "viosim plan: shard " << s.shard->k << "/" << s.shard->n << " done; when every shard is:\n"
+              << "  viosim plan " << s.file << " -o " << s.dir.string() << " --collect\n";
+    return kExitOk;
   }
+  if (status != kExitOk) return status == kRunsMissing ? kExitFailure : status;
   return publish(s, report_of(scenario, tasks, std::move(answers)));
 }
 

@@ -76,9 +76,11 @@ void check_count(const viosim::Scenario& s, const viosim::PlanCount& count, cons
     issues->push_back({path, path + " has no max; give the largest value to try"});
     return;
   }
-  if (count.max() < count.min()) {
-    issues->push_back({path + ".max", path + ".max (" + std::to_string(count.max()) + ") is below its min (" +
-                                          std::to_string(count.min()) + ")"});
+  if (count.max() <= count.min()) {
+    issues->push_back(
+        {path + ".max", path + ".max (" + std::to_string(count.max()) + ") is " +
+                            (count.max() == count.min() ? "its min too: nothing would vary"
+                                                        : "below its min (" + std::to_string(count.min()) + ")")});
     return;
   }
   for (auto [value, where] : {std::pair{count.min(), ".min"}, std::pair{count.max(), ".max"}}) {
@@ -105,8 +107,27 @@ void check_rate(const viosim::Scenario& s, const viosim::PlanRate& rate, const s
     for (const viosim::Flow& f : s.traffic().flow()) any = any || f.has_open_loop();
     if (!any) issues->push_back({path, "the scenario has no open-loop flow whose rate " + path + " could search"});
   }
-  if (rate.has_min_rate_pps() && rate.has_max_rate_pps() && rate.min_rate_pps() > rate.max_rate_pps()) {
-    issues->push_back({path + ".min_rate_pps", "min_rate_pps is above max_rate_pps"});
+  if (rate.has_min_rate_pps() && rate.has_max_rate_pps() && rate.min_rate_pps() >= rate.max_rate_pps()) {
+    issues->push_back({path + ".min_rate_pps", rate.min_rate_pps() == rate.max_rate_pps()
+                                                   ? "min_rate_pps equals max_rate_pps: nothing would vary"
+                                                   : "min_rate_pps is above max_rate_pps"});
+  }
+  // An axis on a searched flow's rate would only change the shares: the
+  // plan sets their total.
+  viosim::Scenario scratch = s;
+  for (int a = 0; a < s.sweep().axis_size(); ++a) {
+    std::string ignored;
+    auto axis = resolve_path(&scratch, s.sweep().axis(a).field(), /*create=*/false, &ignored);
+    if (!axis) continue;
+    for (int f = 0; f < s.traffic().flow_size(); ++f) {
+      const viosim::Flow& flow = s.traffic().flow(f);
+      const bool searched = rate.flow_size() == 0 ? flow.has_open_loop() : seen.count(flow.name()) > 0;
+      const std::string prefix = "traffic.flow[" + std::to_string(f) + "].open_loop.rate_";
+      if (!searched || axis->path.rfind(prefix, 0) != 0) continue;
+      issues->push_back({"sweep.axis[" + std::to_string(a) + "].field",
+                         "sweep.axis[" + std::to_string(a) + "] sets the rate of flow \"" + flow.name() + "\", which " +
+                             path + " searches; sweep other fields"});
+    }
   }
 }
 

@@ -114,6 +114,7 @@ viosim::PlanAnswer answer_task(const PlanTask& task, const viosim::Plan& plan, P
     if (log) {
       log(task.backend + " at " + p->value_text() + ": " + p->verdict() + " (" + std::to_string(p->replications()) +
           " runs)" + (p->reason().empty() ? "" : ": " + p->reason()));
+      for (const std::string& w : p->warnings()) log("warning: " + task.backend + " at " + p->value_text() + ": " + w);
     }
     return v;
   });

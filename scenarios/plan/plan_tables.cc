@@ -30,6 +30,14 @@ std::string where(const viosim::PlanAnswer& a) {
   return text;
 }
 
+// The warnings of the probes at `value_text`, each once.
+void probe_warnings(const viosim::PlanAnswer& a, const std::string& value_text, std::ostringstream& out) {
+  for (const viosim::PlanProbe& p : a.probes()) {
+    if (p.value_text() != value_text) continue;
+    for (const std::string& w : p.warnings()) out << "  warning at " << value_text << ": " << w << "\n";
+  }
+}
+
 std::string core_text(const viosim::PlanResource& r) {
   return r.name() + " (" + r.role() + ") work " + percent(r.work()) + " of " + percent(r.busy()) + " busy";
 }
@@ -73,14 +81,17 @@ std::string plan_csv(const viosim::PlanReport& report) {
 std::string probes_csv(const viosim::PlanReport& report) {
   std::ostringstream out;
   axis_header(report, out);
-  out << "backend,probe,value,verdict,replications,criterion,mean,ci95_low,ci95_high,criterion_verdict,reason\n";
+  out << "backend,probe,value,verdict,replications,warnings,criterion,mean,ci95_low,ci95_high,criterion_verdict,"
+         "reason\n";
   for (const viosim::PlanAnswer& a : report.answers()) {
     for (int p = 0; p < a.probes_size(); ++p) {
       const viosim::PlanProbe& probe = a.probes(p);
       auto head = [&] {
         axis_cells(a, out);
+        std::string warnings;
+        for (const std::string& w : probe.warnings()) warnings += (warnings.empty() ? "" : "; ") + w;
         out << a.backend() << "," << p << "," << probe.value_text() << "," << probe.verdict() << ","
-            << probe.replications() << ",";
+            << probe.replications() << "," << csv_field(warnings) << ",";
       };
       if (probe.figures_size() == 0) {
         head();
@@ -109,7 +120,10 @@ std::string plan_text(const viosim::PlanReport& report) {
       out << "none; even " << a.next_value_text() << " " << a.next_verdict();
     } else {
       out << a.value_text();
-      if (a.status() == "bound") out << " (the most the plan tries; it still passes)";
+      if (a.status() == "bound") {
+        out << (report.objective().rfind("fewest", 0) == 0 ? " (the least the plan tries; it still passes)"
+                                                           : " (the most the plan tries; it still passes)");
+      }
     }
     out << "  [" << a.probes_size() << " probes, " << a.runs() << " runs]\n";
     if (a.status() != "none") {
@@ -121,10 +135,12 @@ std::string plan_text(const viosim::PlanReport& report) {
       }
       if (a.binding_size() > 0) out << "  busiest there: " << core_text(a.binding(0)) << "\n";
       if (a.binding_size() > 1) out << "  then: " << core_text(a.binding(1)) << "\n";
+      probe_warnings(a, a.value_text(), out);
     }
     if (a.has_next_value_text()) {
       out << "  at " << a.next_value_text() << ": " << a.next_verdict() << ", " << a.next_reason() << "\n";
       if (a.next_binding_size() > 0) out << "  busiest there: " << core_text(a.next_binding(0)) << "\n";
+      probe_warnings(a, a.next_value_text(), out);
       if (a.next_drops_by_place_size() > 0) {
         out << "  drops there:";
         for (int i = 0; i < a.next_drops_by_place_size() && i < 3; ++i) {
@@ -133,9 +149,9 @@ std::string plan_text(const viosim::PlanReport& report) {
         out << "\n";
       }
       const auto& beyond = a.next_binding();
-      if (a.next_verdict() != "refused" && (beyond.empty() || beyond.Get(0).work() < 0.8)) {
-        out << "  no core was near saturation there: the SLO broke on latency (queueing, moderation), not on "
-               "CPU capacity\n";
+      if (a.next_verdict() == "fail" && (beyond.empty() || beyond.Get(0).work() < 0.8)) {
+        out << "  no core was near saturation there: what broke is not CPU capacity (queueing, moderation, a "
+               "ring or the wire)\n";
       }
     }
   }

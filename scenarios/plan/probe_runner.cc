@@ -1,5 +1,6 @@
 #include "scenarios/plan/probe_runner.h"
 
+#include <algorithm>
 #include <exception>
 #include <thread>
 
@@ -50,7 +51,6 @@ ProbeRunner::ProbeRunner(RunnerOptions options) : options_(std::move(options)), 
 ReplicationRun ProbeRunner::one(const PlanTask& task, double value, uint32_t replication) {
   const viosim::Scenario s = probe_scenario(task, value, replication);
   const std::string id = sweep::point_id(scenarios::to_textproto(s), sweep::viosim_version());
-  std::optional<sweep::PointLock> lock;
   if (options_.points_dir) {
     if (auto stored = sweep::read_point_file(*options_.points_dir, id)) {
       ++read_;
@@ -60,7 +60,18 @@ ReplicationRun ProbeRunner::one(const PlanTask& task, double value, uint32_t rep
       throw MissingRun("no run yet of " + task.backend + " at " + value_text(task, value) + ", replication " +
                        std::to_string(replication) + " (point " + id + ")");
     }
-    lock.emplace(sweep::PointLock::take(*options_.points_dir, id));
+  }
+  // A slot first, then the point's lock: a process holds locks only on the
+  // points it is running, so another one working on the folder never waits
+  // for a point that is merely queued here.
+  slots_.acquire();
+  struct Release {
+    std::counting_semaphore<4096>& slots;
+    ~Release() { slots.release(); }
+  } release{slots_};
+  std::optional<sweep::PointLock> lock;
+  if (options_.points_dir) {
+    lock.emplace(sweep::PointLock::take(*options_.points_dir, id, options_.cancel));
     if (auto stored = sweep::read_point_file(*options_.points_dir, id)) {  // another process ran it meanwhile
       lock->finished();
       ++read_;
@@ -70,10 +81,8 @@ ReplicationRun ProbeRunner::one(const PlanTask& task, double value, uint32_t rep
   viosim::SweepPointResult record = record_of(task, s, id, value, replication);
   viosim::RunOptions options;
   options.cancel = options_.cancel;
-  slots_.acquire();
   try {
     const viosim::RunSummary summary = viosim::run(s, options);
-    slots_.release();
     if (summary.backend_size() > 0) {
       *record.mutable_result() = summary.backend(0);
       for (const std::string& w : summary.warnings()) record.add_warnings(w);
@@ -81,11 +90,7 @@ ReplicationRun ProbeRunner::one(const PlanTask& task, double value, uint32_t rep
       record.set_skipped_reason(summary.skipped(0).reason());
     }
   } catch (const scenarios::NotModelled& e) {
-    slots_.release();
     record.set_skipped_reason(std::string("not modelled yet: ") + e.what());
-  } catch (...) {
-    slots_.release();
-    throw;
   }
   if (options_.points_dir) {
     sweep::write_point_file(*options_.points_dir, record);
@@ -98,19 +103,26 @@ ReplicationRun ProbeRunner::one(const PlanTask& task, double value, uint32_t rep
 }
 
 std::vector<ReplicationRun> ProbeRunner::run(const PlanTask& task, double value, uint32_t first, uint32_t last) {
-  std::vector<ReplicationRun> out(last - first);
-  std::vector<std::exception_ptr> errors(last - first);
-  std::vector<std::thread> threads;
-  for (uint32_t r = first; r < last; ++r) {
-    threads.emplace_back([&, r] {
+  const size_t n = last - first;
+  std::vector<ReplicationRun> out(n);
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < n;) {
       try {
-        out[r - first] = one(task, value, r);
+        out[k] = one(task, value, first + static_cast<uint32_t>(k));
       } catch (...) {
-        errors[r - first] = std::current_exception();
+        errors[k] = std::current_exception();
       }
-    });
+    }
+  };
+  {
+    // At most as many threads as slots; jthreads join however this scope ends.
+    std::vector<std::jthread> helpers;
+    const size_t threads = std::min<size_t>(n, static_cast<size_t>(std::max(1, options_.jobs)));
+    for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+    work();
   }
-  for (std::thread& t : threads) t.join();
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }

@@ -37,7 +37,14 @@ Criterion searched_loss_criterion(double loss_ratio);
 struct Observation {
   double value = 0;
   bool overloaded = false;  // a latency still rising at the end: the path is past its capacity
+  bool starved = false;     // the flow delivered nothing in the measured window: no latency to judge
 };
+
+// The relative resolution of a latency percentile: results report the
+// midpoint of a histogram bucket (sim-core/histogram.h), within 1/256 of
+// the true sample, so replications that agree to the bucket agree only
+// that far.
+inline constexpr double kPercentileResolution = 1.0 / 256;
 
 // `searched` and `total_pps` are used by kSearchedLoss only. Throws
 // std::runtime_error when the flow is not in the results.
@@ -52,9 +59,10 @@ struct Decision {
 };
 
 // Over the replications so far. A latency or loss criterion fails outright
-// when a replication was overloaded; a zero loss bound fails on any lost
-// packet and passes when none was lost; otherwise the interval decides, and
-// fewer than two replications decide nothing.
+// when a replication was overloaded, a latency one when the flow delivered
+// nothing; a zero loss bound fails on any lost packet and passes when none
+// was lost; otherwise the interval decides, a percentile's widened by the
+// histogram's resolution, and fewer than two replications decide nothing.
 Decision decide(const Criterion& c, const std::vector<Observation>& replications);
 
 // "124.3 (95 % 118.1-130.4)", "0.0031", as reports print a decision's figure.

@@ -34,7 +34,7 @@ std::optional<uint64_t> run_and_record(const SweepPlan& plan, size_t index, cons
   try {
     const std::string& id = plan.points.at(index).id;
     std::optional<PointLock> held =
-        wait ? std::optional<PointLock>(PointLock::take(points_dir, id)) : PointLock::try_take(points_dir, id);
+        wait ? std::optional<PointLock>(PointLock::take(points_dir, id, cancel)) : PointLock::try_take(points_dir, id);
     if (!held) return std::nullopt;
     if (read_point_file(points_dir, id)) {
       held->finished();  // done by another process: the lock file can go

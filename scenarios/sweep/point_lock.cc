@@ -4,9 +4,14 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
+
+#include "models/paths/cancelled.h"
 
 namespace viosim::sweep {
 namespace {
@@ -25,26 +30,28 @@ std::filesystem::path lock_path(const std::filesystem::path& points_dir, const s
 
 std::optional<PointLock> PointLock::try_take(const std::filesystem::path& points_dir, const std::string& id) {
   const std::filesystem::path path = lock_path(points_dir, id);
-  const int fd = open_lock(path);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  for (int attempt = 0;; ++attempt) {
+    const int fd = open_lock(path);
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return PointLock(path, fd);
     const int error = errno;
     ::close(fd);
-    if (error == EWOULDBLOCK) return std::nullopt;
+    if (error == EWOULDBLOCK || error == EINTR) return std::nullopt;
+    // The file went while we held it open (its runner finished): open the
+    // name again.
+    if (error == ESTALE && attempt < 8) continue;
     throw std::runtime_error("cannot lock " + path.string() + ": " + std::strerror(error));
   }
-  return PointLock(path, fd);
 }
 
-PointLock PointLock::take(const std::filesystem::path& points_dir, const std::string& id) {
-  const std::filesystem::path path = lock_path(points_dir, id);
-  const int fd = open_lock(path);
-  while (::flock(fd, LOCK_EX) != 0) {
-    if (errno == EINTR) continue;
-    const int error = errno;
-    ::close(fd);
-    throw std::runtime_error("cannot lock " + path.string() + ": " + std::strerror(error));
+PointLock PointLock::take(const std::filesystem::path& points_dir, const std::string& id,
+                          const std::atomic<bool>* cancel) {
+  // Polled rather than blocking, so that Ctrl-C stops a wait for another
+  // process's point within moments.
+  for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+    if (auto lock = try_take(points_dir, id)) return std::move(*lock);
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw models::Cancelled();
+    std::this_thread::sleep_for(pause);
   }
-  return PointLock(path, fd);
 }
 
 PointLock::PointLock(PointLock&& other) noexcept

@@ -3,12 +3,14 @@
 // point's lock, an flock(2) on DIR/points/ID.lock. The kernel drops the
 // lock when its holder exits however it dies (kill -9 included), so a
 // stale lock file never blocks; NFS emulates flock with byte-range locks
-// that every client sees. Whoever takes a lock checks for the point file
+// that every client sees (a lock file removed under a waiter on another
+// client, ESTALE, is opened again). Whoever takes a lock checks for the point file
 // before running, since another process may have finished it meanwhile;
 // the holder writes the point file before unlocking and removing the lock
 // file, so that check is always conclusive.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -20,8 +22,10 @@ class PointLock {
   // The lock if no other process holds it; nothing if one does. Throws
   // std::runtime_error when the lock file cannot be opened.
   static std::optional<PointLock> try_take(const std::filesystem::path& points_dir, const std::string& id);
-  // Waits for the lock.
-  static PointLock take(const std::filesystem::path& points_dir, const std::string& id);
+  // Waits for the lock; once `cancel` (may be null) is set, gives up with
+  // models::Cancelled.
+  static PointLock take(const std::filesystem::path& points_dir, const std::string& id,
+                        const std::atomic<bool>* cancel = nullptr);
 
   PointLock(PointLock&& other) noexcept;
   PointLock& operator=(PointLock&&) = delete;

@@ -88,13 +88,20 @@ TEST_F(Plan, TheMostCopiesOnALooseSloIsWhereTheLoaderStopsAccepting) {
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_EQ(runs_made(again.err), 0u) << again.err;
   EXPECT_EQ(again.out, o.out);
+  // Another plan over the same scenario (a looser bound) resumes the folder
+  // and reuses the runs it shares: here all of them.
+  const Outcome looser =
+      viosim("plan " + kDensity + " -j2 -o " + out.string() + " --resume --set plan.slo[0].p99_us_max=20000");
+  ASSERT_EQ(looser.status, 0) << looser.err;
+  EXPECT_EQ(runs_made(looser.err), 0u) << looser.err;
+  EXPECT_NE(looser.out.find("p99 of probe <= 20000 us"), std::string::npos) << looser.out;
 }
 
 TEST_F(Plan, AnSloThatItsIntervalStraddlesIsUndecided) {
   // The probe's p99 at one copy, measured by a first plan...
   const fs::path first = dir_ / "first";
   ASSERT_EQ(viosim("plan " + kDensity + " --no-plots -o " + first.string() +
-                   " --set plan.most.max=1 --set plan.min_replications=2 --set plan.max_replications=2")
+                   " --set plan.most.max=2 --set plan.min_replications=2 --set plan.max_replications=2")
                 .status,
             0);
   const auto probes = read_simple_csv(first / "probes.csv");
@@ -103,7 +110,7 @@ TEST_F(Plan, AnSloThatItsIntervalStraddlesIsUndecided) {
   ASSERT_LT(std::stod(probes[0].at("ci95_low")), std::stod(p99));
   // ...is the bound of the second: its interval cannot lie on one side.
   const Outcome o = viosim("plan " + kDensity +
-                           " --no-plots --set plan.most.max=1 --set plan.min_replications=2 "
+                           " --no-plots --set plan.most.max=2 --set plan.min_replications=2 "
                            "--set plan.max_replications=2 --set plan.slo[0].p99_us_max=" +
                            p99);
   ASSERT_EQ(o.status, 0) << o.err;
@@ -144,9 +151,12 @@ TEST_F(Plan, ResumeAfterKill9ReachesTheSameReport) {
 TEST_F(Plan, ShardsMakeEveryRunOnceAndTheLastWritesTheReport) {
   const std::string file = kData + "web_density_grid.textproto";
   const fs::path whole = dir_ / "whole", shared = dir_ / "shared";
-  const Outcome all = viosim("plan " + file + " --no-plots -j2 -o " + whole.string());
+  const Outcome all = viosim("plan " + file + " -j2 -o " + whole.string());
   ASSERT_EQ(all.status, 0) << all.err;
-  ASSERT_EQ(read_simple_csv(whole / "plan.csv").size(), 4u);  // two loads x two backends
+  ASSERT_EQ(read_simple_csv(whole / "plan.csv").size(), 8u);  // two loads x two ring sizes x two backends
+  // Two axes: the answers as a matrix per backend.
+  EXPECT_TRUE(fs::exists(whole / "plots/heatmap_VHOST_NET.png"));
+  EXPECT_TRUE(fs::exists(whole / "plots/heatmap_PASSTHROUGH.svg"));
   size_t made = 0;
   for (int k = 1; k <= 3; ++k) {
     const Outcome shard =
@@ -174,6 +184,25 @@ TEST_F(Plan, ShardsMakeEveryRunOnceAndTheLastWritesTheReport) {
   const Outcome early = viosim("plan " + file + " --no-plots -o " + partial.string() + " --collect");
   EXPECT_EQ(early.status, 1);
   EXPECT_NE(early.err.find("no run yet of"), std::string::npos) << early.err;
+}
+
+TEST_F(Plan, MpiRanksShareTheAnswersAndWriteTheSameReport) {
+#ifdef VIOSIM_MPIEXEC
+  ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+  ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+  ::setenv("LSAN_OPTIONS", "detect_leaks=0", 1);  // Open MPI's components, as in the sweep test
+  const std::string file = kData + "web_density_grid.textproto";
+  const fs::path local = dir_ / "local", ranks = dir_ / "ranks";
+  ASSERT_EQ(viosim("plan " + file + " --no-plots -j2 -o " + local.string()).status, 0);
+  const std::string command = "'" VIOSIM_MPIEXEC "' -np 2 --oversubscribe '" VIOSIM_BINARY "' plan " + file +
+                              " --no-plots -j1 --mpi -o " + ranks.string();
+  const Outcome o = viosim::testing_support::run_command("/bin/sh", "-c \"" + command + "\"", dir_);
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(slurp(ranks / "plan.json"), slurp(local / "plan.json"));
+  EXPECT_EQ(point_files(ranks), point_files(local));
+#else
+  GTEST_SKIP() << "built without MPI: the mpirun comparison did not run";
+#endif
 }
 
 TEST_F(Plan, RefusesWhatItCannotAnswerWithStatus2) {

@@ -38,6 +38,23 @@ TEST(SloCheck, TheIntervalDecidesOnlyWhenItLiesOnOneSide) {
   EXPECT_EQ(decide(c, values({10})).verdict, Verdict::kUndecided);
 }
 
+TEST(SloCheck, AFlowThatDeliveredNothingFailsItsLatencyBound) {
+  // An empty histogram's percentiles read 0, which would pass any bound.
+  std::vector<Observation> seen = values({0, 30, 31});
+  seen[0].starved = true;
+  const Decision d = decide(p99_at_most(100), seen);
+  EXPECT_EQ(d.verdict, Verdict::kFail);
+  EXPECT_NE(d.reason.find("delivered nothing"), std::string::npos) << d.reason;
+}
+
+TEST(SloCheck, ABoundWithinTheHistogramsResolutionIsNotDecided) {
+  // Replications in one histogram bucket agree only to the bucket.
+  EXPECT_EQ(decide(p99_at_most(100), values({99.9, 99.9, 99.9})).verdict, Verdict::kUndecided);
+  EXPECT_EQ(decide(p99_at_most(100), values({99, 99, 99})).verdict, Verdict::kPass);
+  EXPECT_EQ(decide(p99_at_most(100), values({100.2, 100.2, 100.2})).verdict, Verdict::kUndecided);
+  EXPECT_EQ(decide(p99_at_most(100), values({101, 101, 101})).verdict, Verdict::kFail);
+}
+
 TEST(SloCheck, AThroughputFloorPassesAtOrAboveIt) {
   viosim::Plan plan;
   viosim::Slo* slo = plan.add_slo();
@@ -80,7 +97,12 @@ TEST(SloCheck, ReadsTheFigureOfBothDirectionsOfAFlow) {
   viosim::PlaceCount* lost = back->add_drops_by_place();
   lost->set_place("tap");
   lost->set_count(20);
+  there->set_throughput_pps(1000);
+  back->set_throughput_pps(1000);
   EXPECT_EQ(observe(p99_at_most(100), r, nullptr, 0).value, 55);  // the worse direction
+  EXPECT_FALSE(observe(p99_at_most(100), r, nullptr, 0).starved);
+  back->set_throughput_pps(0);
+  EXPECT_TRUE(observe(p99_at_most(100), r, nullptr, 0).starved);
   viosim::Plan plan;
   viosim::Slo* slo = plan.add_slo();
   slo->set_flow("probe");
