@@ -247,7 +247,11 @@ int publish(const Settings& s, const viosim::PlanReport& report) {
     sweep::write_file_atomically(s.dir / "plan.json", plan::plan_json(report));
     sweep::write_file_atomically(s.dir / "plan.csv", plan::plan_csv(report));
     sweep::write_file_atomically(s.dir / "probes.csv", plan::probes_csv(report));
-    if (s.plots && plotting_available()) write_plan_plots(report, (s.dir / "plots").string());
+    if (s.plots && plotting_available()) {
+      write_plan_plots(report, (s.dir / "plots").string());
+    } else if (s.plots) {
+      std::cerr << "viosim plan: no plots: " << kNoPlotting << "\n";
+    }
   } catch (const std::exception& e) {
     std::cerr << "viosim plan: " << e.what() << "\n";
     return kExitFailure;

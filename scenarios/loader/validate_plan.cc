@@ -54,11 +54,15 @@ void check_count(const viosim::Scenario& s, const viosim::PlanCount& count, cons
     return;
   }
   const FieldDescriptor* field = target->field;
-  if ((field->is_repeated() && target->index < 0) || !is_integer(field)) {
+  if (!is_integer(field)) {
     issues->push_back({path + ".field", "plan field \"" + count.field() + "\" is not an integer; " + path +
                                             " searches a count (a VM's count, cores, queues)"});
     return;
   }
+  // A whole list of integers (PMD cores) is searched by its length: the
+  // value n keeps its first n entries.
+  const bool list = field->is_repeated() && target->index < 0;
+  const int entries = list ? target->parent->GetReflection()->FieldSize(*target->parent, field) : 0;
   if (target->path.rfind("plan", 0) == 0 || target->path.rfind("sweep", 0) == 0) {
     issues->push_back({path + ".field", "a plan cannot search " + target->path});
     return;
@@ -81,6 +85,15 @@ void check_count(const viosim::Scenario& s, const viosim::PlanCount& count, cons
         {path + ".max", path + ".max (" + std::to_string(count.max()) + ") is " +
                             (count.max() == count.min() ? "its min too: nothing would vary"
                                                         : "below its min (" + std::to_string(count.min()) + ")")});
+    return;
+  }
+  if (list) {
+    if (count.min() < 1) issues->push_back({path + ".min", "a list is searched by its length, from 1 entry"});
+    if (count.max() > static_cast<uint32_t>(entries)) {
+      issues->push_back({path + ".max", target->path + " has " + std::to_string(entries) +
+                                            " entries; the plan tries its first n, so max can be at most " +
+                                            std::to_string(entries)});
+    }
     return;
   }
   for (auto [value, where] : {std::pair{count.min(), ".min"}, std::pair{count.max(), ".max"}}) {
@@ -168,7 +181,7 @@ void validate_plan(const viosim::Scenario& s, Issues* issues) {
     }
     if (slo.bound_case() == viosim::Slo::BOUND_NOT_SET) {
       issues->push_back({at, at + " has no bound; give one of p50_us_max, p99_us_max, p999_us_max, mean_us_max, "
-                                  "loss_max, throughput_pps_min"});
+                                  "loss_max, throughput_pps_min, throughput_gbps_min"});
     }
   }
   if (plan.max_replications() < plan.min_replications()) {

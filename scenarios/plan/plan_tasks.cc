@@ -117,7 +117,17 @@ viosim::Scenario probe_scenario(const PlanTask& task, double value, uint32_t rep
   if (!task.searched) {
     std::string error;
     auto target = scenarios::resolve_path(&s, task.field, /*create=*/true, &error);
-    if (!target || !scenarios::set_from_text(*target, value_text(task, value), &error)) {
+    if (target && target->field->is_repeated() && target->index < 0) {
+      // A list by its length: its first n entries.
+      const auto* reflection = target->parent->GetReflection();
+      const int n = static_cast<int>(std::llround(value));
+      if (n < 1 || n > reflection->FieldSize(*target->parent, target->field)) {
+        throw PlanError("plan field " + task.field + " has fewer than " + value_text(task, value) + " entries");
+      }
+      while (reflection->FieldSize(*target->parent, target->field) > n) {
+        reflection->RemoveLast(target->parent, target->field);
+      }
+    } else if (!target || !scenarios::set_from_text(*target, value_text(task, value), &error)) {
       throw PlanError("plan field " + task.field + " = " + value_text(task, value) + ": " + error);
     }
   }

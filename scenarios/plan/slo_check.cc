@@ -76,6 +76,10 @@ std::vector<Criterion> slo_criteria(const viosim::Plan& plan) {
         c.figure = Figure::kThroughput, c.bound = slo.throughput_pps_min(), c.at_most = false;
         what = "throughput", unit = " pkt/s";
         break;
+      case viosim::Slo::kThroughputGbpsMin:
+        c.figure = Figure::kGoodput, c.bound = slo.throughput_gbps_min(), c.at_most = false;
+        what = "goodput", unit = " Gb/s";
+        break;
       case viosim::Slo::BOUND_NOT_SET:
         throw std::logic_error("an SLO without a bound passed validation");
     }
@@ -114,6 +118,8 @@ Observation observe(const Criterion& c, const viosim::BackendResult& result, con
       o.value = found ? std::max(o.value, v) : v;
     } else if (c.figure == Figure::kThroughput) {
       o.value = found ? std::min(o.value, f.throughput_pps()) : f.throughput_pps();
+    } else if (c.figure == Figure::kGoodput) {
+      o.value = found ? std::min(o.value, f.throughput_gbps()) : f.throughput_gbps();
     }
     offered += f.offered_packets();
     for (const viosim::PlaceCount& d : f.drops_by_place()) lost += d.count();

@@ -19,7 +19,7 @@ enum class Verdict { kPass, kFail, kUndecided, kRefused };
 const char* verdict_name(Verdict v);
 
 struct Criterion {
-  enum class Figure { kP50, kP99, kP999, kMean, kLoss, kThroughput, kSearchedLoss };
+  enum class Figure { kP50, kP99, kP999, kMean, kLoss, kThroughput, kGoodput, kSearchedLoss };
   Figure figure = Figure::kP99;
   std::string flow;  // results' flow name; both directions of a bidirectional flow
   double bound = 0;

@@ -81,8 +81,10 @@ TEST_F(Plan, TheMostCopiesOnALooseSloIsWhereTheLoaderStopsAccepting) {
   EXPECT_GE(figures, 2u * 3);
   EXPECT_TRUE(fs::exists(out / "plan.json"));
   EXPECT_TRUE(fs::exists(out / "plan.textproto"));
-  EXPECT_TRUE(fs::exists(out / "plots/slo_VHOST_NET_0.png"));
-  EXPECT_TRUE(fs::exists(out / "plots/cores_VHOST_NET.svg"));
+  if (o.err.find("without plotting") == std::string::npos) {
+    EXPECT_TRUE(fs::exists(out / "plots/slo_VHOST_NET_0.png"));
+    EXPECT_TRUE(fs::exists(out / "plots/cores_VHOST_NET.svg"));
+  }
   // The runs are point files a later plan reuses: nothing runs again.
   const Outcome again = viosim("plan " + kDensity + " -j2 -o " + out.string() + " --resume");
   ASSERT_EQ(again.status, 0) << again.err;
@@ -95,6 +97,53 @@ TEST_F(Plan, TheMostCopiesOnALooseSloIsWhereTheLoaderStopsAccepting) {
   ASSERT_EQ(looser.status, 0) << looser.err;
   EXPECT_EQ(runs_made(looser.err), 0u) << looser.err;
   EXPECT_NE(looser.out.find("p99 of probe <= 20000 us"), std::string::npos) << looser.out;
+}
+
+TEST_F(Plan, TheFewestCoresIsWhereTheLoaderStartsAccepting) {
+  const std::string file = kData + "fewest_cores.textproto";
+  int least = 0;
+  for (int cores = 16; cores >= 1; --cores) {
+    if (viosim("validate " + file + " --set host.cores=" + std::to_string(cores)).status != 0) break;
+    least = cores;
+  }
+  ASSERT_GT(least, 1);
+  const Outcome o = viosim("plan " + file + " --no-plots -j2");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("VHOST_NET: " + std::to_string(least) + " "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("at " + std::to_string(least - 1) + ": refused"), std::string::npos) << o.out;
+}
+
+TEST_F(Plan, TheFewestPmdCoresHoldWhenRunAndOneFewerDoesNot) {
+  const fs::path out = dir_ / "out";
+  const Outcome o = viosim("plan " + kData + "fewest_pmds.textproto --no-plots -j2 -o " + out.string());
+  ASSERT_EQ(o.status, 0) << o.err;
+  const auto rows = read_simple_csv(out / "plan.csv");
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].at("status"), "met");
+  const int answer = std::stoi(rows[0].at("answer"));
+  ASSERT_GT(answer, 1);
+  EXPECT_EQ(rows[0].at("next_value"), std::to_string(answer - 1));
+  EXPECT_EQ(rows[0].at("busiest_role"), "switch PMD");
+  // The same scenario run by hand with the first n PMD cores (replication
+  // 0 runs the scenario's seed): the answer meets both SLOs, one core fewer
+  // does not.
+  auto run_with = [&](int pmds) {
+    std::string list = "[";
+    for (int i = 1; i <= pmds; ++i) list += (i > 1 ? "," : "") + std::to_string(i);
+    const fs::path folder = dir_ / ("run" + std::to_string(pmds));
+    const Outcome r = viosim("run " + kData + "pmd_host.textproto --set 'host.ovs_dpdk.pmd_cores=" + list + "]' -o " +
+                             folder.string());
+    EXPECT_EQ(r.status, 0) << r.err;
+    std::map<std::string, std::map<std::string, std::string>> flows;
+    for (const auto& row : read_simple_csv(folder / "results.csv")) flows[row.at("flow")] = row;
+    return std::pair{std::stod(flows.at("probe").at("latency_p99_us")),
+                     std::stod(flows.at("load").at("throughput_gbps"))};
+  };
+  const auto [p99, gbps] = run_with(answer);
+  EXPECT_LE(p99, 60);
+  EXPECT_GE(gbps, 2.0);
+  const auto [p99_fewer, gbps_fewer] = run_with(answer - 1);
+  EXPECT_TRUE(p99_fewer > 60 || gbps_fewer < 2.0) << p99_fewer << " us, " << gbps_fewer << " Gb/s";
 }
 
 TEST_F(Plan, AnSloThatItsIntervalStraddlesIsUndecided) {
@@ -154,9 +203,11 @@ TEST_F(Plan, ShardsMakeEveryRunOnceAndTheLastWritesTheReport) {
   const Outcome all = viosim("plan " + file + " -j2 -o " + whole.string());
   ASSERT_EQ(all.status, 0) << all.err;
   ASSERT_EQ(read_simple_csv(whole / "plan.csv").size(), 8u);  // two loads x two ring sizes x two backends
-  // Two axes: the answers as a matrix per backend.
-  EXPECT_TRUE(fs::exists(whole / "plots/heatmap_VHOST_NET.png"));
-  EXPECT_TRUE(fs::exists(whole / "plots/heatmap_PASSTHROUGH.svg"));
+  // Two axes: the answers as a matrix per backend (in a build that plots).
+  if (all.err.find("without plotting") == std::string::npos) {
+    EXPECT_TRUE(fs::exists(whole / "plots/heatmap_VHOST_NET.png"));
+    EXPECT_TRUE(fs::exists(whole / "plots/heatmap_PASSTHROUGH.svg"));
+  }
   size_t made = 0;
   for (int k = 1; k <= 3; ++k) {
     const Outcome shard =
