@@ -155,6 +155,15 @@ std::optional<int> parse(const Args& args, Settings* s) {
   return std::nullopt;
 }
 
+// "viosim plan FILE -o DIR --set ... --backend ...": what continues or
+// collects this plan (its folder checks the same options).
+std::string command_line(const Settings& s) {
+  std::string text = "viosim plan " + s.file + " -o " + s.dir.string();
+  for (const std::string& set : s.load.set) text += " --set '" + set + "'";
+  if (!s.load.backend.empty()) text += " --backend " + s.load.backend;
+  return text;
+}
+
 std::string task_name(const plan::PlanTask& task) {
   std::string text = task.backend;
   for (size_t a = 0; a < task.axis_fields.size(); ++a) {
@@ -180,10 +189,10 @@ int answer(const viosim::Scenario& scenario, const plan::PlanTasks& tasks, plan:
   }
   std::mutex io;
   std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false}, cancelled{false}, missing{false};
+  std::atomic<bool> failed{false}, cancelled{false}, missing{false};  // failed: by anything but a missing run
   if (answers) answers->assign(tasks.tasks.size(), {});
   auto work = [&] {
-    for (size_t k; (k = next.fetch_add(1)) < mine.size() && !failed && !cancelled;) {
+    for (size_t k; (k = next.fetch_add(1)) < mine.size() && !failed && !missing && !cancelled;) {
       const plan::PlanTask& task = tasks.tasks[mine[k]];
       try {
         auto log = [&](const std::string& line) {
@@ -197,7 +206,6 @@ int answer(const viosim::Scenario& scenario, const plan::PlanTasks& tasks, plan:
         cancelled = true;
       } catch (const plan::MissingRun& e) {
         missing = true;
-        failed = true;
         if (!say_missing) continue;
         std::lock_guard lock(io);
         std::cerr << "viosim plan: " << task_name(task) << ": " << e.what()
@@ -220,8 +228,8 @@ int answer(const viosim::Scenario& scenario, const plan::PlanTasks& tasks, plan:
     std::cerr << "\n";
   }
   if (cancelled || interrupted()) return kExitInterrupted;
-  if (missing) return kRunsMissing;
-  return failed ? kExitFailure : kExitOk;
+  if (failed) return kExitFailure;
+  return missing ? kRunsMissing : kExitOk;
 }
 
 viosim::PlanReport report_of(const viosim::Scenario& scenario, const plan::PlanTasks& tasks,
@@ -334,9 +342,11 @@ int plan_command(const Args& args) {
     // Every rank's share is in the store once all are here; then rank 0
     // reads the report from it.
     if (mpi) status = mpi->max_over_ranks(status);
-    if (status == kExitInterrupted) {
+    if (status == kExitInterrupted && leader) {
       std::cerr << "viosim plan: interrupted; the finished runs are saved in " << s.dir.string()
-                << "; run the same command again to continue\n";
+                << ". Continue with:\n  " << (mpi ? "mpirun ... " : "") << command_line(s) << " "
+                << (mpi ? "--mpi --resume" : "--shard " + std::to_string(s.shard->k) + "/" + std::to_string(s.shard->n))
+                << "\n";
     }
     if (status != kExitOk || !leader) return status;
   }
@@ -346,15 +356,17 @@ int plan_command(const Args& args) {
   std::vector<viosim::PlanAnswer> answers;
   const int status = answer(scenario, tasks, options, 0, 1, &answers, options.run_missing, !s.shard);
   if (status == kExitInterrupted) {
-    std::cerr << "viosim plan: interrupted"
-              << (s.dir.empty() ? "; nothing was written\n"
-                                : "; the finished runs are saved: add --resume to "
-                                  "continue\n");
+    std::cerr << "viosim plan: interrupted";
+    if (s.dir.empty()) {
+      std::cerr << "; nothing was written\n";
+    } else {
+      std::cerr << "; the finished runs are saved. Continue with:\n  " << command_line(s) << " --resume\n";
+    }
     return status;
   }
   if (status == kRunsMissing && s.shard) {
     std::cerr << "viosim plan: shard " << s.shard->k << "/" << s.shard->n << " done; when every shard is:\n"
-              << "  viosim plan " << s.file << " -o " << s.dir.string() << " --collect\n";
+              << "  " << command_line(s) << " --collect\n";
     return kExitOk;
   }
   if (status != kExitOk) return status == kRunsMissing ? kExitFailure : status;

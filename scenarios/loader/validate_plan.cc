@@ -70,9 +70,10 @@ void check_count(const viosim::Scenario& s, const viosim::PlanCount& count, cons
   for (int a = 0; a < s.sweep().axis_size(); ++a) {
     std::string ignored;
     auto axis = resolve_path(&scratch, s.sweep().axis(a).field(), /*create=*/false, &ignored);
-    if (axis && axis->path == target->path) {
-      issues->push_back({path + ".field", "sweep.axis[" + std::to_string(a) + "] already sweeps " + target->path +
-                                              "; the plan searches it, so drop the axis"});
+    // The field itself, or one entry of a list the plan searches by length.
+    if (axis && (axis->path == target->path || axis->path.rfind(target->path + "[", 0) == 0)) {
+      issues->push_back({path + ".field", "sweep.axis[" + std::to_string(a) + "] already sweeps " + axis->path +
+                                              "; the plan searches " + target->path + ", so drop the axis"});
       return;
     }
   }

@@ -76,7 +76,8 @@ Verdict run_probe(const PlanTask& task, const viosim::Plan& plan, double value, 
                     (decisions[i].reason.empty() ? "" : "; " + decisions[i].reason));
     }
     if (decisions[i].verdict == Verdict::kUndecided && verdict == Verdict::kUndecided && p->reason().empty()) {
-      p->set_reason(task.criteria[i].text + ": " + figure_text(decisions[i]) + " straddles the bound after " +
+      const std::string why = decisions[i].reason.empty() ? "straddles the bound" : decisions[i].reason;
+      p->set_reason(task.criteria[i].text + ": " + figure_text(decisions[i]) + " " + why + " after " +
                     std::to_string(runs->size()) + " replications");
     }
   }

@@ -143,7 +143,7 @@ Decision decide(const Criterion& c, const std::vector<Observation>& replications
   d.ci95_low = m.ci95_low;
   d.ci95_high = m.ci95_high;
   for (size_t r = 0; r < replications.size(); ++r) {
-    if (is_latency(c.figure) && replications[r].starved) {
+    if ((is_latency(c.figure) || is_loss(c.figure)) && replications[r].starved) {
       d.verdict = Verdict::kFail;
       d.reason = "the flow delivered nothing in the measured window of replication " + std::to_string(r);
       return d;
@@ -176,6 +176,10 @@ Decision decide(const Criterion& c, const std::vector<Observation>& replications
     d.verdict = high <= c.bound ? Verdict::kPass : low > c.bound ? Verdict::kFail : Verdict::kUndecided;
   } else {
     d.verdict = low >= c.bound ? Verdict::kPass : high < c.bound ? Verdict::kFail : Verdict::kUndecided;
+  }
+  const bool interval_straddles = *m.ci95_low <= c.bound && c.bound <= *m.ci95_high;
+  if (d.verdict == Verdict::kUndecided && !interval_straddles) {
+    d.reason = "within the latency histogram's resolution (1/256) of the bound";
   }
   return d;
 }

@@ -55,14 +55,13 @@ struct Decision {
   Verdict verdict = Verdict::kUndecided;
   double mean = 0;
   std::optional<double> ci95_low, ci95_high;
-  std::string reason;  // when not from the interval
+  std::string reason;  // when not from the interval alone
 };
 
 // Over the replications so far. A latency or loss criterion fails outright
-// when a replication was overloaded, a latency one when the flow delivered
-// nothing; a zero loss bound fails on any lost packet and passes when none
-// was lost; otherwise the interval decides, a percentile's widened by the
-// histogram's resolution, and fewer than two replications decide nothing.
+// when a replication was overloaded or the flow delivered nothing; a zero loss bound fails on any lost packet and
+// passes when none was lost; otherwise the interval decides, a percentile's widened by the histogram's resolution, and
+// fewer than two replications decide nothing.
 Decision decide(const Criterion& c, const std::vector<Observation>& replications);
 
 // "124.3 (95 % 118.1-130.4)", "0.0031", as reports print a decision's figure.

@@ -16,9 +16,13 @@
 namespace viosim::sweep {
 namespace {
 
+// The lock file's descriptor, or -1 with errno ESTALE (the file went
+// under us on NFS: open it again). Throws on other failures.
 int open_lock(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot open " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0 && errno != ESTALE) {
+    throw std::runtime_error("cannot open " + path.string() + ": " + std::strerror(errno));
+  }
   return fd;
 }
 
@@ -32,9 +36,9 @@ std::optional<PointLock> PointLock::try_take(const std::filesystem::path& points
   const std::filesystem::path path = lock_path(points_dir, id);
   for (int attempt = 0;; ++attempt) {
     const int fd = open_lock(path);
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return PointLock(path, fd);
+    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) return PointLock(path, fd);
     const int error = errno;
-    ::close(fd);
+    if (fd >= 0) ::close(fd);
     if (error == EWOULDBLOCK || error == EINTR) return std::nullopt;
     // The file went while we held it open (its runner finished): open the
     // name again.

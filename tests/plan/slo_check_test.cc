@@ -45,11 +45,18 @@ TEST(SloCheck, AFlowThatDeliveredNothingFailsItsLatencyBound) {
   const Decision d = decide(p99_at_most(100), seen);
   EXPECT_EQ(d.verdict, Verdict::kFail);
   EXPECT_NE(d.reason.find("delivered nothing"), std::string::npos) << d.reason;
+  // Nor does a loss bound pass when the packets are stuck, not dropped.
+  std::vector<Observation> stuck = values({0, 0, 0});
+  stuck[2].starved = true;
+  EXPECT_EQ(decide(searched_loss_criterion(0.01), stuck).verdict, Verdict::kFail);
 }
 
 TEST(SloCheck, ABoundWithinTheHistogramsResolutionIsNotDecided) {
   // Replications in one histogram bucket agree only to the bucket.
-  EXPECT_EQ(decide(p99_at_most(100), values({99.9, 99.9, 99.9})).verdict, Verdict::kUndecided);
+  const Decision in_bucket = decide(p99_at_most(100), values({99.9, 99.9, 99.9}));
+  EXPECT_EQ(in_bucket.verdict, Verdict::kUndecided);
+  EXPECT_NE(in_bucket.reason.find("resolution"), std::string::npos) << in_bucket.reason;
+  EXPECT_EQ(decide(p99_at_most(100), values({90, 100, 110})).reason, "");  // the interval itself straddles
   EXPECT_EQ(decide(p99_at_most(100), values({99, 99, 99})).verdict, Verdict::kPass);
   EXPECT_EQ(decide(p99_at_most(100), values({100.2, 100.2, 100.2})).verdict, Verdict::kUndecided);
   EXPECT_EQ(decide(p99_at_most(100), values({101, 101, 101})).verdict, Verdict::kFail);
