@@ -1,5 +1,6 @@
 // The viosim command's contract with scripts: exit 0 ok, 1 runtime failure,
 // 2 bad input or usage, with the reason on stderr.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,24 +9,14 @@
 #include <fstream>
 #include <sstream>
 
-#include <gtest/gtest.h>
+#include "tests/support/command_outcome.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using viosim::testing_support::Outcome;
+using viosim::testing_support::slurp;
 
 class Viosim : public testing::Test {
  protected:
@@ -39,15 +30,7 @@ class Viosim : public testing::Test {
   // Runs viosim with `args` (already shell-quoted where needed) from the
   // source tree root, so scenario paths read as users type them.
   Outcome run(const std::string& args) {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = "cd '" VIOSIM_SOURCE_DIR "' && '" VIOSIM_BINARY "' " + args + " >'" + out.string() +
-                                "' 2>'" + err.string() + "'";
-    const int raw = std::system(command.c_str());
-    Outcome outcome;
-    outcome.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    outcome.out = slurp(out);
-    outcome.err = slurp(err);
-    return outcome;
+    return viosim::testing_support::run_command(VIOSIM_BINARY, args, dir_, VIOSIM_SOURCE_DIR);
   }
 
   fs::path dir_;

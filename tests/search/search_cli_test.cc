@@ -12,47 +12,20 @@
 #include <map>
 #include <sstream>
 
+#include "tests/support/command_outcome.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
 const std::string kData = VIOSIM_TESTS_DIR "/search/data/";
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> split(const std::string& line, char by) {
-  std::vector<std::string> cells;
-  std::stringstream in(line);
-  for (std::string cell; std::getline(in, cell, by);) cells.push_back(cell);
-  if (!line.empty() && line.back() == by) cells.push_back("");
-  return cells;
-}
+using viosim::testing_support::Outcome;
+using viosim::testing_support::slurp;
 
 // A CSV file as rows of column -> cell.
 std::vector<std::map<std::string, std::string>> read_csv(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = split(line, ',');
-  std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
-    const std::vector<std::string> cells = split(line, ',');
-    std::map<std::string, std::string> row;
-    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
-    rows.push_back(row);
-  }
-  return rows;
+  return viosim::testing_support::read_simple_csv(path);
 }
 
 class Search : public testing::Test {
@@ -65,12 +38,7 @@ class Search : public testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Outcome viosim(const std::string& args) {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = "'" VIOSIM_BINARY "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
-    const int raw = std::system(command.c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-  }
+  Outcome viosim(const std::string& args) { return viosim::testing_support::run_command(VIOSIM_BINARY, args, dir_); }
 
   // Runs the scenario with flow "in" at `rate` on `backend`; returns its
   // lost packets and whether its latency was still rising.

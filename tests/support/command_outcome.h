@@ -27,10 +27,13 @@ inline std::string slurp(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Runs `binary args` with stdout and stderr caught in files of `scratch`.
-inline Outcome run_command(const std::string& binary, const std::string& args, const std::filesystem::path& scratch) {
+// Runs `binary args` (from `cwd` when given) with stdout and stderr caught
+// in files of `scratch`.
+inline Outcome run_command(const std::string& binary, const std::string& args, const std::filesystem::path& scratch,
+                           const std::string& cwd = "") {
   const std::filesystem::path out = scratch / "stdout", err = scratch / "stderr";
-  const std::string command = "'" + binary + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
+  const std::string command = (cwd.empty() ? "" : "cd '" + cwd + "' && ") + "'" + binary + "' " + args + " >'" +
+                              out.string() + "' 2>'" + err.string() + "'";
   const int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
