@@ -142,7 +142,8 @@ std::unique_ptr<QChart> sweep_heatmap_chart(const SweepMatrix& m, size_t backend
       label->setMarkerSize(1);
       label->setColor(Qt::transparent);
       label->setBorderColor(Qt::transparent);
-      label->setPointLabelsFormat(QString::fromStdString(cell_text(m, *b.pps[r][c])));
+      const bool at_least = !b.at_least.empty() && b.at_least[r][c];
+      label->setPointLabelsFormat(QString::fromStdString((at_least ? ">= " : "") + cell_text(m, *b.pps[r][c])));
       label->setPointLabelsVisible(true);
       label->setPointLabelsClipping(false);
       label->setPointLabelsColor(share > 0.5 ? Qt::white : Qt::black);

@@ -18,6 +18,9 @@ struct SweepMatrix {
   struct Backend {
     std::string name;
     std::vector<std::vector<std::optional<double>>> pps;  // [row][column]: throughput_pps_mean; empty: no run there
+    // [row][column]: the cell is a lower bound (a plan's answer at the most
+    // it tried), labelled ">= value"; empty: none is.
+    std::vector<std::vector<bool>> at_least;
   };
   std::vector<Backend> backends;  // in order of first appearance
   // What the cells hold, as the title names it, and how a cell is labelled:

@@ -228,13 +228,20 @@ std::vector<std::string> write_plan_plots(const PlanReport& report, const std::s
         m.backends.push_back({a.backend(), {}});
       }
     }
-    for (auto& b : m.backends) b.pps.assign(m.rows.size(), std::vector<std::optional<double>>(m.columns.size()));
+    for (auto& b : m.backends) {
+      b.pps.assign(m.rows.size(), std::vector<std::optional<double>>(m.columns.size()));
+      b.at_least.assign(m.rows.size(), std::vector<bool>(m.columns.size(), false));
+    }
     for (const PlanAnswer& a : report.answers()) {
       if (a.status() == "none") continue;
       const size_t r = std::find(m.rows.begin(), m.rows.end(), a.axis(0).value()) - m.rows.begin();
       const size_t c = std::find(m.columns.begin(), m.columns.end(), a.axis(1).value()) - m.columns.begin();
       for (auto& b : m.backends) {
-        if (b.name == a.backend()) b.pps[r][c] = a.value();
+        if (b.name != a.backend()) continue;
+        b.pps[r][c] = a.value();
+        // At the plan's limit the answer is only a bound: a most / rate
+        // answer is at least it, a fewest one at most.
+        b.at_least[r][c] = a.status() == "bound" && report.objective().rfind("fewest", 0) != 0;
       }
     }
     for (size_t k = 0; k < m.backends.size(); ++k) {

@@ -57,6 +57,26 @@ TEST(Heatmap, ReadsTheMatrixOfTwoAxesSorted) {
   EXPECT_EQ(labels, 3);
 }
 
+TEST(Heatmap, LabelsCellsInTheMatrixsUnitAndMarksLowerBounds) {
+  // A plan's answers: VM counts, one of them the plan's limit.
+  SweepMatrix m;
+  m.row_axis = "queues";
+  m.column_axis = "vcpus";
+  m.rows = {"1"};
+  m.columns = {"1", "2"};
+  m.quantity = "Answer (most vm[web].count)";
+  m.scale = 1;
+  m.decimals = 0;
+  m.backends.push_back({"VHOST_NET", {{12.0, 64.0}}, {{false, true}}});
+  const std::unique_ptr<QChart> chart = sweep_heatmap_chart(m, 0);
+  EXPECT_TRUE(chart->title().contains("Answer (most vm[web].count)")) << chart->title().toStdString();
+  std::vector<std::string> labels;
+  for (QAbstractSeries* s : chart->series()) {
+    if (auto* label = qobject_cast<QScatterSeries*>(s)) labels.push_back(label->pointLabelsFormat().toStdString());
+  }
+  EXPECT_EQ(labels, (std::vector<std::string>{"12", ">= 64"}));
+}
+
 TEST(Heatmap, OneAxisIsNoMatrix) {
   const fs::path path = write("one_axis", "rate,backend,status,replications,throughput_pps_mean\n1,VHOST_NET,ok,1,5\n");
   EXPECT_FALSE(read_sweep_matrix(path.string()).has_value());
