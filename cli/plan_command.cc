@@ -23,6 +23,7 @@
 #include "scenarios/plan/probe_runner.h"
 #include "scenarios/sweep/atomic_file.h"
 #include "scenarios/sweep/mpi_runner.h"
+#include "scenarios/sweep/parallel_for.h"
 #include "scenarios/sweep/point_id.h"
 #include "scenarios/sweep/sweep_folder.h"
 
@@ -188,40 +189,33 @@ int answer(const viosim::Scenario& scenario, const plan::PlanTasks& tasks, plan:
     if (static_cast<int>(i % static_cast<size_t>(slices)) == slice) mine.push_back(i);
   }
   std::mutex io;
-  std::atomic<size_t> next{0};
   std::atomic<bool> failed{false}, cancelled{false}, missing{false};  // failed: by anything but a missing run
   if (answers) answers->assign(tasks.tasks.size(), {});
-  auto work = [&] {
-    for (size_t k; (k = next.fetch_add(1)) < mine.size() && !failed && !missing && !cancelled;) {
-      const plan::PlanTask& task = tasks.tasks[mine[k]];
-      try {
-        auto log = [&](const std::string& line) {
-          if (!loud) return;
-          std::lock_guard lock(io);
-          std::cerr << "viosim plan: " << line << "\n";
-        };
-        viosim::PlanAnswer a = plan::answer_task(task, scenario.plan(), runner, log);
-        if (answers) (*answers)[mine[k]] = std::move(a);
-      } catch (const models::Cancelled&) {
-        cancelled = true;
-      } catch (const plan::MissingRun& e) {
-        missing = true;
-        if (!say_missing) continue;
+  sweep::parallel_for(mine.size(), options.jobs, [&](size_t k) {
+    if (failed || missing || cancelled) return;
+    const plan::PlanTask& task = tasks.tasks[mine[k]];
+    try {
+      auto log = [&](const std::string& line) {
+        if (!loud) return;
         std::lock_guard lock(io);
-        std::cerr << "viosim plan: " << task_name(task) << ": " << e.what()
-                  << "; let every shard finish (or run it again) and collect again\n";
-      } catch (const std::exception& e) {
-        failed = true;
-        std::lock_guard lock(io);
-        std::cerr << "viosim plan: " << task_name(task) << ": a run failed: " << e.what() << "\n";
-      }
+        std::cerr << "viosim plan: " << line << "\n";
+      };
+      viosim::PlanAnswer a = plan::answer_task(task, scenario.plan(), runner, log);
+      if (answers) (*answers)[mine[k]] = std::move(a);
+    } catch (const models::Cancelled&) {
+      cancelled = true;
+    } catch (const plan::MissingRun& e) {
+      missing = true;
+      if (!say_missing) return;
+      std::lock_guard lock(io);
+      std::cerr << "viosim plan: " << task_name(task) << ": " << e.what()
+                << "; let every shard finish (or run it again) and collect again\n";
+    } catch (const std::exception& e) {
+      failed = true;
+      std::lock_guard lock(io);
+      std::cerr << "viosim plan: " << task_name(task) << ": a run failed: " << e.what() << "\n";
     }
-  };
-  const int threads = std::max(1, std::min<int>(options.jobs, static_cast<int>(mine.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  });
   if (loud && runner.runs_made() + runner.runs_read() > 0) {
     std::cerr << "viosim plan: " << runner.runs_made() << " run(s) made here";
     if (runner.runs_read() > 0) std::cerr << ", " << runner.runs_read() << " read from the folder";

@@ -8,8 +8,6 @@
 namespace viosim::plan {
 namespace {
 
-std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + " %"; }
-
 // What runs on each core, from one run's results.
 std::map<uint32_t, std::string> roles(const viosim::BackendResult& r) {
   std::map<uint32_t, std::string> out;
@@ -39,6 +37,8 @@ std::map<uint32_t, std::string> roles(const viosim::BackendResult& r) {
 }
 
 }  // namespace
+
+std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + " %"; }
 
 std::vector<viosim::PlanResource> busiest_cores(const std::vector<viosim::BackendResult>& replications, size_t count) {
   if (replications.empty()) return {};

@@ -4,12 +4,16 @@
 // leading categories), and the drops by place.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "scenarios/schema/viosim/plan_report.pb.h"
 #include "scenarios/schema/viosim/results.pb.h"
 
 namespace viosim::plan {
+
+// "37 %" for 0.37: a share as the plan's texts print it.
+std::string percent(double share);
 
 // At most `count` cores with any work, most loaded first (ties: lower core).
 std::vector<viosim::PlanResource> busiest_cores(const std::vector<viosim::BackendResult>& replications, size_t count);

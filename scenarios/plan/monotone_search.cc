@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace viosim::plan {
 
@@ -25,7 +26,6 @@ class Walk {
   bool passes(double v) {
     const Verdict verdict = probe_(v);
     out_->steps.push_back({v, verdict});
-    if (verdict != Verdict::kPass) last_failed_verdict_ = verdict;
     return verdict == Verdict::kPass;
   }
   void met(double pass, double fail) {
@@ -45,15 +45,15 @@ class Walk {
   }
 
  private:
+  // A value the search ended on was probed.
   Verdict verdict_at(double v) const {
     for (const SearchStep& s : out_->steps) {
       if (s.value == v) return s.verdict;
     }
-    return last_failed_verdict_;
+    throw std::logic_error("the search ended on a value it did not probe");
   }
   const ProbeFunction& probe_;
   SearchOutcome* out_;
-  Verdict last_failed_verdict_ = Verdict::kFail;
 };
 
 void integer_most(const SearchSpace& s, Walk& w) {

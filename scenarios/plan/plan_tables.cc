@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "scenarios/plan/binding.h"
 #include "scenarios/runner/results_folder.h"
 #include "scenarios/sweep/csv_writer.h"
 
@@ -21,8 +22,6 @@ void axis_header(const viosim::PlanReport& r, std::ostringstream& out) {
 void axis_cells(const viosim::PlanAnswer& a, std::ostringstream& out) {
   for (const viosim::SweepAxisValue& v : a.axis()) out << csv_field(v.value()) << ",";
 }
-
-std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + " %"; }
 
 std::string where(const viosim::PlanAnswer& a) {
   std::string text;

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <exception>
-#include <thread>
 
-#include "scenarios/builder/path_builder.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run_scenario.h"
+#include "scenarios/sweep/parallel_for.h"
 #include "scenarios/sweep/point_file.h"
 #include "scenarios/sweep/point_id.h"
 #include "scenarios/sweep/point_lock.h"
+#include "scenarios/sweep/run_point.h"
 
 namespace viosim::plan {
 namespace {
@@ -31,7 +31,6 @@ viosim::SweepPointResult record_of(const PlanTask& task, const viosim::Scenario&
   record.set_backend(task.backend);
   record.set_replication(replication);
   record.set_seed(s.seed());
-  record.set_latency_kind(viosim::latency_kind(s));
   return record;
 }
 
@@ -81,17 +80,7 @@ ReplicationRun ProbeRunner::one(const PlanTask& task, double value, uint32_t rep
   viosim::SweepPointResult record = record_of(task, s, id, value, replication);
   viosim::RunOptions options;
   options.cancel = options_.cancel;
-  try {
-    const viosim::RunSummary summary = viosim::run(s, options);
-    if (summary.backend_size() > 0) {
-      *record.mutable_result() = summary.backend(0);
-      for (const std::string& w : summary.warnings()) record.add_warnings(w);
-    } else if (summary.skipped_size() > 0) {
-      record.set_skipped_reason(summary.skipped(0).reason());
-    }
-  } catch (const scenarios::NotModelled& e) {
-    record.set_skipped_reason(std::string("not modelled yet: ") + e.what());
-  }
+  sweep::run_into_record(s, options, &record);
   if (options_.points_dir) {
     sweep::write_point_file(*options_.points_dir, record);
     lock->finished();
@@ -106,23 +95,14 @@ std::vector<ReplicationRun> ProbeRunner::run(const PlanTask& task, double value,
   const size_t n = last - first;
   std::vector<ReplicationRun> out(n);
   std::vector<std::exception_ptr> errors(n);
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t k; (k = next.fetch_add(1)) < n;) {
-      try {
-        out[k] = one(task, value, first + static_cast<uint32_t>(k));
-      } catch (...) {
-        errors[k] = std::current_exception();
-      }
+  // At most as many threads as slots.
+  sweep::parallel_for(n, options_.jobs, [&](size_t k) {
+    try {
+      out[k] = one(task, value, first + static_cast<uint32_t>(k));
+    } catch (...) {
+      errors[k] = std::current_exception();
     }
-  };
-  {
-    // At most as many threads as slots; jthreads join however this scope ends.
-    std::vector<std::jthread> helpers;
-    const size_t threads = std::min<size_t>(n, static_cast<size_t>(std::max(1, options_.jobs)));
-    for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-    work();
-  }
+  });
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "models/paths/cancelled.h"
+#include "scenarios/sweep/parallel_for.h"
 #include "scenarios/sweep/point_file.h"
 #include "scenarios/sweep/point_lock.h"
 #include "scenarios/sweep/run_point.h"
@@ -85,25 +86,17 @@ RunReport run_points_locally(const SweepPlan& plan, const std::vector<size_t>& p
   // Each pass runs its list on the workers; the first skips the points
   // another process holds, the second waits for them.
   auto pass = [&](const std::vector<size_t>& points, bool wait) {
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t k; (k = next.fetch_add(1)) < points.size();) {
-        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-          std::lock_guard lock(report_mutex);
-          report.interrupted = true;
-          return;
-        }
-        if (!run_and_record(plan, points[k], points_dir, progress, &report, cancel, wait)) {
-          std::lock_guard lock(report_mutex);
-          held_elsewhere.push_back(points[k]);
-        }
+    parallel_for(points.size(), workers, [&](size_t k) {
+      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+        std::lock_guard lock(report_mutex);
+        report.interrupted = true;
+        return;
       }
-    };
-    const int threads = std::max(1, std::min<int>(workers, static_cast<int>(points.size())));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool) t.join();
+      if (!run_and_record(plan, points[k], points_dir, progress, &report, cancel, wait)) {
+        std::lock_guard lock(report_mutex);
+        held_elsewhere.push_back(points[k]);
+      }
+    });
   };
   pass(pending, /*wait=*/false);
   std::sort(held_elsewhere.begin(), held_elsewhere.end());

@@ -8,21 +8,25 @@
 
 namespace viosim::sweep {
 
-viosim::SweepPointResult run_point(const SweepPlan& plan, size_t index, const viosim::RunOptions& options) {
-  const viosim::Scenario scenario = point_scenario(plan, index);
-  viosim::SweepPointResult record = point_record(plan, index);
-  record.set_latency_kind(viosim::latency_kind(scenario));
+void run_into_record(const viosim::Scenario& scenario, const viosim::RunOptions& options,
+                     viosim::SweepPointResult* record) {
+  record->set_latency_kind(viosim::latency_kind(scenario));
   try {
     const viosim::RunSummary summary = viosim::run(scenario, options);
     if (summary.backend_size() > 0) {
-      *record.mutable_result() = summary.backend(0);
-      for (const std::string& w : summary.warnings()) record.add_warnings(w);
+      *record->mutable_result() = summary.backend(0);
+      for (const std::string& w : summary.warnings()) record->add_warnings(w);
     } else if (summary.skipped_size() > 0) {
-      record.set_skipped_reason(summary.skipped(0).reason());
+      record->set_skipped_reason(summary.skipped(0).reason());
     }
   } catch (const scenarios::NotModelled& e) {
-    record.set_skipped_reason(std::string("not modelled yet: ") + e.what());
+    record->set_skipped_reason(std::string("not modelled yet: ") + e.what());
   }
+}
+
+viosim::SweepPointResult run_point(const SweepPlan& plan, size_t index, const viosim::RunOptions& options) {
+  viosim::SweepPointResult record = point_record(plan, index);
+  run_into_record(point_scenario(plan, index), options, &record);
   return record;
 }
 

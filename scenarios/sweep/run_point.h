@@ -12,6 +12,12 @@
 
 namespace viosim::sweep {
 
+// Runs `scenario` (one backend) and fills `record` with its latency kind
+// and its result, its warnings, or the reason it was skipped. Throws as
+// run_point does.
+void run_into_record(const viosim::Scenario& scenario, const viosim::RunOptions& options,
+                     viosim::SweepPointResult* record);
+
 // Throws std::exception when the run itself fails (models::Cancelled when
 // options.cancel was set). `options` reaches viosim::run as given.
 viosim::SweepPointResult run_point(const SweepPlan& plan, size_t index, const viosim::RunOptions& options = {});
