@@ -30,14 +30,15 @@ double busy_cores(const BackendResult& b) {
   return busy;
 }
 
-const std::array<Figure, 17> kFigures = {{
+const std::array<Figure, 18> kFigures = {{
     {"throughput (kpkt/s)", "packets (or transactions) delivered to applications per second of measured time", 1,
      Better::kHigher, [](const BackendResult& b) { return b.throughput_pps() / 1e3; }},
     {"throughput (Gb/s)", "delivered application bytes", 3, Better::kHigher,
      [](const BackendResult& b) { return b.throughput_gbps(); }},
-    {"latency mean (µs, all flows)", "mean latency of every flow's samples pooled (round trips and one-way "
-     "latencies mixed when the flows differ in kind; the rows per flow below keep them apart)", 1, Better::kLower,
-     [](const BackendResult& b) { return b.latency_us().mean(); }},
+    {"latency mean (µs, all flows)",
+     "mean latency of every flow's samples pooled (round trips and one-way "
+     "latencies mixed when the flows differ in kind; the rows per flow below keep them apart)",
+     1, Better::kLower, [](const BackendResult& b) { return b.latency_us().mean(); }},
     {"latency p50 (µs, all flows)", "median of every flow's samples pooled", 1, Better::kLower,
      [](const BackendResult& b) { return b.latency_us().p50(); }},
     {"latency p99 (µs, all flows)", "99th percentile of every flow's samples pooled", 1, Better::kLower,
@@ -58,8 +59,11 @@ const std::array<Figure, 17> kFigures = {{
      [](const BackendResult& b) { return b.wakeups_per_packet(); }},
     {"CPU cycles / packet", "non-idle cycles of all cores per packet", 0, Better::kLower,
      [](const BackendResult& b) { return b.cpu_cycles_per_packet(); }},
+    {"cache lines / packet", "cache lines the host threads pulled from another core per packet", 2, Better::kLower,
+     [](const BackendResult& b) { return b.cache_line_transfers_per_packet(); }},
     {"busy cores", "cores' busy time per second, all categories but idle", 2, Better::kLower, busy_cores},
-    {"events", "simulation events executed", 0, Better::kNone, [](const BackendResult& b) { return double(b.events()); }},
+    {"events", "simulation events executed", 0, Better::kNone,
+     [](const BackendResult& b) { return double(b.events()); }},
     {"wall time (s)", "how long the simulation took", 2, Better::kNone,
      [](const BackendResult& b) { return b.wall_s(); }},
     {"fingerprint", "hash over the executed events: same scenario and seed, same fingerprint", 0, Better::kNone,

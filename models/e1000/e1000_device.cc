@@ -1,6 +1,8 @@
 // The e1000 device model: registers, synchronous TX, main-loop RX, mitigation.
 #include "models/e1000/e1000_device.h"
 
+#include <algorithm>
+
 #include "models/net/packet_trace.h"
 
 namespace viosim::models {
@@ -36,7 +38,9 @@ E1000Device::E1000Device(core::Simulator& sim, std::string_view name, core::Comp
       host_(host),
       qemu_(qemu),
       config_(config),
-      out_(std::move(out)) {}
+      out_(std::move(out)),
+      tx_lines_((config.tx_ring + 3) / 4 + config.tx_ring),
+      rx_lines_((config.rx_ring + 3) / 4 + config.rx_ring) {}
 
 void E1000Device::init() {
   ims_ = kAllCauses;  // the driver's e1000_irq_enable at open
@@ -53,6 +57,8 @@ bool E1000Device::tx_post(uint32_t packet) {
   if (tx_in_ring_ >= config_.tx_ring) return false;
   tx_ring_.push_back(packet);
   ++tx_in_ring_;
+  tx_lines_.write(buffer_line(config_.tx_ring, tx_post_idx_));
+  tx_lines_.write(desc_line(config_.tx_ring, tx_post_idx_++));
   stamp((*pool_)[packet], kStampDevice, now());
   trace_hop(vcpu_->thread(), (*pool_)[packet], place::kE1000Driver, "the e1000 driver wrote its TX descriptor");
   return true;
@@ -69,12 +75,20 @@ bool E1000Device::rx_reap(uint32_t& packet) {
   if (rx_done_.empty()) return false;
   packet = rx_done_.front();
   rx_done_.pop_front();
+  rx_lines_.read(desc_line(config_.rx_ring, rx_reap_idx_));  // the DD bit
+  rx_lines_.read(buffer_line(config_.rx_ring, rx_reap_idx_++));
   stamp((*pool_)[packet], kStampDevice, now());
   trace_hop(vcpu_->thread(), (*pool_)[packet], place::kE1000Driver, "the e1000 driver's NAPI poll took it to the socket");
   return true;
 }
 
-void E1000Device::rx_post_coalesced(uint32_t buffers) { rx_coalesced_ += buffers; }
+void E1000Device::rx_post_coalesced(uint32_t buffers) {
+  rx_coalesced_ += buffers;
+  // (At open the driver hands "all of them": at most a ring's worth moves.)
+  for (uint32_t i = 0; i < std::min(buffers, config_.rx_ring); ++i) {
+    rx_lines_.write(desc_line(config_.rx_ring, rx_post_idx_++));
+  }
+}
 
 void E1000Device::apply_coalesced() {
   if (rx_coalesced_ == 0) return;
@@ -97,6 +111,8 @@ void E1000Device::tdt_write(Continuation done) {
   }
   const uint32_t packet = tx_ring_.front();
   tx_ring_.pop_front();
+  tx_lines_.read(desc_line(config_.tx_ring, tx_take_idx_));
+  tx_lines_.read(buffer_line(config_.tx_ring, tx_take_idx_++));
   stamp((*pool_)[packet], kStampBackend, now());
   trace_hop(vcpu_thread, (*pool_)[packet], place::kE1000ModelVcpu,
             "QEMU's e1000 model took it at the TDT write, on the vCPU thread");
@@ -201,11 +217,14 @@ void E1000Device::poll() {
   std::vector<EventFd*> fds;
   if (!rx_blocked_) fds.push_back(&tap_->readable());
   tap_->readable().take();
+  // ppoll walks the tap's descriptor while receive is possible (QEMU's
+  // other descriptors are in the base cost).
+  const core::Cycles ppoll = qemu_.dispatch + qemu_.poll_fd * static_cast<int64_t>(fds.size());
   if (fds.empty()) {
-    main_->sleep([this] { main_->syscall(Syscall::kPpoll, qemu_.dispatch, [this] { poll(); }); });
+    main_->sleep([this, ppoll] { main_->syscall(Syscall::kPpoll, ppoll, [this] { poll(); }); });
     return;
   }
-  main_->wait(std::move(fds), [this] { main_->syscall(Syscall::kPpoll, qemu_.dispatch, [this] { poll(); }); });
+  main_->wait(std::move(fds), [this, ppoll] { main_->syscall(Syscall::kPpoll, ppoll, [this] { poll(); }); });
 }
 
 void E1000Device::tap_read_one() {
@@ -237,6 +256,9 @@ void E1000Device::tap_read_one() {
   --rx_free_;
   const uint32_t packet = held_;
   held_valid_ = false;
+  rx_lines_.read(desc_line(config_.rx_ring, rx_fill_idx_));  // the buffer's address
+  rx_lines_.write(buffer_line(config_.rx_ring, rx_fill_idx_));
+  rx_lines_.write(desc_line(config_.rx_ring, rx_fill_idx_++));  // length and DD
   trace_copy(*main_, (*pool_)[packet], "into the guest's RX buffer");
   main_->run(config_.rx_descriptor + copy(packet), CpuCategory::kQemu, [this, packet] {
     rx_done_.push_back(packet);

@@ -15,10 +15,11 @@
 #include <functional>
 
 #include "models/host/host_thread.h"
+#include "models/host/shared_lines.h"
 #include "models/net/bridge_port.h"
 #include "models/net/host_net_costs.h"
-#include "models/packet/packet.h"
 #include "models/net/tap.h"
+#include "models/packet/packet.h"
 #include "models/qemu/qemu_virtio_net.h"
 #include "models/vcpu/vcpu.h"
 #include "sim-core/member_event.h"
@@ -101,6 +102,20 @@ class E1000Device final : public core::Component {
   uint32_t held_ = 0;
   uint32_t tap_count_ = 0;
   size_t tx_batch_ = 0;
+  // The legacy descriptor rings in guest memory (16-byte descriptors, then
+  // one line per buffer, its first) and where each side is in them: the
+  // driver writes TX descriptors and frames that the model reads on the
+  // same vCPU thread; the main loop writes RX descriptors and frames that
+  // the driver reads on its vCPU (SharedLines charges what crosses cores).
+  size_t desc_line(uint32_t ring, uint32_t i) const { return (i % ring) / 4; }
+  size_t buffer_line(uint32_t ring, uint32_t i) const { return (ring + 3) / 4 + i % ring; }
+  SharedLines tx_lines_;
+  SharedLines rx_lines_;
+  uint32_t tx_post_idx_ = 0;
+  uint32_t tx_take_idx_ = 0;
+  uint32_t rx_fill_idx_ = 0;  // next descriptor the model writes a frame into
+  uint32_t rx_reap_idx_ = 0;  // next the driver reaps
+  uint32_t rx_post_idx_ = 0;  // next the driver hands back (RDT)
   core::MemberEvent mit_timer_{this, "mitigation_timer", [this] { mitigation_expired(); }};
   core::Counter interrupts_{this, "interrupts"};
   core::Counter drops_{this, "drops"};

@@ -58,6 +58,35 @@ struct SchedulerParams {
   }
 };
 
+// Where the host's cores sit, and what a cache line costs to move between
+// two of them (mechanisms reference section 21: a load of a line another
+// core modified, or a store to a line other cores hold). Logical cores are
+// numbered as Linux numbers them on Intel servers: socket by socket, the
+// SMT siblings of core i at i + cores / threads_per_core.
+struct CacheTopology {
+  uint32_t cores = 1;                                      // logical cores of the host
+  uint32_t sockets = 1;                                    // divides cores / threads_per_core
+  uint32_t threads_per_core = 1;                           // 1 or 2
+  core::Duration smt_transfer = core::Nanoseconds(8);      // siblings share L1/L2
+  core::Duration socket_transfer = core::Nanoseconds(80);  // section 10's default
+  core::Duration remote_transfer = core::Nanoseconds(140);
+  uint32_t physical_core(uint32_t c) const {
+    const uint32_t physical = std::max<uint32_t>(cores / threads_per_core, 1);
+    return c >= physical ? c % physical : c;
+  }
+  uint32_t socket(uint32_t c) const {
+    if (sockets <= 1) return 0;
+    const uint32_t per_socket = std::max<uint32_t>(cores / threads_per_core / sockets, 1);
+    return physical_core(c) / per_socket;
+  }
+  // The time one line takes from core `from`'s cache to core `to`.
+  core::Duration transfer(uint32_t from, uint32_t to) const {
+    if (from == to) return core::Duration::zero();
+    if (threads_per_core > 1 && physical_core(from) == physical_core(to)) return smt_transfer;
+    return socket(from) == socket(to) ? socket_transfer : remote_transfer;
+  }
+};
+
 struct CpuCosts {
   uint64_t frequency_hz = 3'000'000'000;
   // Switching a core from one thread to another (save, pick next, restore).
@@ -85,6 +114,8 @@ struct CpuCosts {
   core::Cycles eventfd_signal_in_kernel{300};
   // How threads sharing a core take turns.
   SchedulerParams scheduler;
+  // Cache-line hand-offs between the host's cores.
+  CacheTopology cache;
 };
 
 }  // namespace viosim::models

@@ -2,8 +2,10 @@
 #include "models/host/host_thread.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
+#include "models/host/shared_lines.h"
 #include "sim-core/trace.h"
 
 namespace viosim::models {
@@ -15,7 +17,9 @@ const core::ComponentSpec& HostThread::model_spec() {
       .params = {},
       .ports = {},
       .stats = {{"syscalls", core::StatKind::kCounter, core::Unit::kCount, "system calls made"},
-                {"wakeups", core::StatKind::kCounter, core::Unit::kCount, "times woken from blocked"}}};
+                {"wakeups", core::StatKind::kCounter, core::Unit::kCount, "times woken from blocked"},
+                {"line_transfers", core::StatKind::kCounter, core::Unit::kCount,
+                 "cache lines its loads and stores pulled from other cores"}}};
   return spec;
 }
 
@@ -48,10 +52,26 @@ void HostThread::start(Continuation entry) {
   starting_ = true;
 }
 
+HostThread* HostThread::current() { return running_thread.thread; }
+
+core::Duration HostThread::take_line_debt() {
+  const core::Duration d = line_debt_;
+  if (d > core::Duration::zero() && sim().tracer()) {
+    char text[96];
+    std::snprintf(text, sizeof text, "%u cache line%s pulled from other cores (+%.3f us)", line_debt_count_,
+                  line_debt_count_ == 1 ? "" : "s", d.seconds() * 1e6);
+    trace_instant(CauseKind::kCache, text);
+  }
+  line_debt_ = core::Duration::zero();
+  line_debt_count_ = 0;
+  return d;
+}
+
 void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation k) {
   if (state_ != State::kActive) {
     throw std::logic_error("thread " + name() + " started a step outside its own continuation");
   }
+  if (line_debt_ > core::Duration::zero()) d += take_line_debt();
   next_ = std::move(k);
   step_category_ = category;
   segment_count_ = 0;
@@ -69,6 +89,14 @@ void HostThread::begin_segments(const Segment* segments, int count, Continuation
     if (segments[i].duration == core::Duration::zero()) continue;
     kept[n++] = segments[i];
     total += segments[i].duration;
+  }
+  // Cache-line transfers owed go into the first segment (a step of nothing
+  // but them: the host kernel's).
+  if (line_debt_ > core::Duration::zero()) {
+    if (n == 0) kept[n++] = Segment{core::Duration::zero(), CpuCategory::kHostKernel};
+    const core::Duration debt = take_line_debt();
+    kept[0].duration += debt;
+    total += debt;
   }
   begin_step(total, n > 0 ? kept[0].category : CpuCategory::kHostKernel, std::move(k));
   segments_ = kept;
@@ -364,6 +392,11 @@ void HostThread::step_done() {
 
 void HostThread::continue_with(Continuation k) {
   state_ = State::kActive;
+  struct Current {  // restored even when the continuation throws
+    RunningThread outer = running_thread;
+    explicit Current(HostThread* t) { running_thread = {t, static_cast<int32_t>(t->core().index())}; }
+    ~Current() { running_thread = outer; }
+  } running(this);
   k();
   if (state_ == State::kActive) {
     throw std::logic_error("thread " + name() + " ended a step without running, spinning or blocking");

@@ -91,6 +91,20 @@ class HostThread final : public core::Component, public EventFdListener {
   // Ends a yielding spin because another thread wants the core.
   void poke_to_yield();
 
+  // The thread whose continuation is running, on this OS thread; nullptr
+  // outside every continuation.
+  static HostThread* current();
+  // A cache line this thread's access pulled from another core
+  // (SharedLines): the time is added to its next step, in that step's
+  // category. A thread that blocks right after the access (a store's miss
+  // sits in the store buffer) pays it when it next runs.
+  void add_line_transfer(core::Duration d) {
+    line_debt_ += d;
+    ++line_debt_count_;
+    ++line_transfers_;
+  }
+  uint64_t line_transfers() const { return line_transfers_.value(); }
+
   State state() const { return state_; }
   Core& core() const { return *core_; }
   uint64_t syscalls(Syscall s) const { return syscalls_by_kind_[static_cast<size_t>(s)]; }
@@ -166,12 +180,17 @@ class HostThread final : public core::Component, public EventFdListener {
   bool starting_ = false;      // started, its first wait not reached yet
   bool wake_pending_ = false;  // woken while starting: its first sleep returns at once
   EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
+  core::Duration line_debt_ = core::Duration::zero();  // cache-line transfers not yet in a step
+  uint32_t line_debt_count_ = 0;
+  // The transfers owed, for the next step (traced as a "cache" instant).
+  core::Duration take_line_debt();
   int trace_track_ = 0;
   std::vector<EventFd*> waiting_on_;
   std::array<uint64_t, kSyscallKinds> syscalls_by_kind_{};
   core::MemberEvent step_event_{this, "step", [this] { step_done(); }};
   core::Counter syscalls_{this, "syscalls"};
   core::Counter wakeups_{this, "wakeups"};
+  core::Counter line_transfers_{this, "line_transfers"};
 };
 
 }  // namespace viosim::models

@@ -143,6 +143,7 @@ PathResults collect(Assembly& t, double wall_s) {
   for (auto& th : t.threads) {
     r.host_syscalls += th->syscalls();  // QEMU's on the vCPU thread (e1000) count too
     r.wakeups += th->wakeups();
+    r.line_transfers += th->line_transfers();
   }
   for (auto& core : t.cores) {
     r.context_switches += core->counter_value("context_switches");

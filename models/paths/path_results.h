@@ -80,6 +80,7 @@ struct PathResults {
   uint64_t exits = 0;
   std::array<uint64_t, kExitReasons> exits_by_reason{};
   uint64_t guest_interrupts = 0;
+  uint64_t line_transfers = 0;  // cache lines pulled between cores, every thread
   uint64_t host_syscalls = 0;  // by the host threads of the path (VMM, workers, PMD)
   uint64_t context_switches = 0;
   uint64_t wakeups = 0;

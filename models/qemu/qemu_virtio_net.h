@@ -27,6 +27,7 @@ namespace viosim::models {
 
 struct QemuCosts {
   core::Cycles dispatch{1'500};       // main loop: walk the ready handlers (aio_dispatch)
+  core::Cycles poll_fd{260};          // ppoll (and glib around it) per device descriptor polled
   core::Cycles pop_packet{900};       // virtqueue_pop: map the descriptors
   core::Cycles push_packet{400};      // virtqueue_push + virtio_notify's check
   core::Cycles receive_packet{1'000}; // virtio_net_receive: filters, pop, header
@@ -68,6 +69,7 @@ class QemuVirtioNet final : public core::Component {
   };
   void poll();
   void dispatch();
+  core::Cycles ppoll_work() const;
   void tx_bh(State& s);
   void tx_flush_one(State& s);
   void tap_send(State& s);

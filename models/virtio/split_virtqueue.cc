@@ -9,8 +9,14 @@
 namespace viosim::models {
 
 SplitVirtqueue::SplitVirtqueue(const Config& config)
-    : config_(config), size_(config.size), mask_(static_cast<uint16_t>(config.size - 1)),
-      num_free_(config.size) {
+    : config_(config),
+      size_(config.size),
+      mask_(static_cast<uint16_t>(config.size - 1)),
+      num_free_(config.size),
+      desc_lines_((size_t{config.size} * 16 + 63) / 64),
+      avail_lines_((4 + 2 * size_t{config.size} + 2 + 63) / 64),
+      used_lines_((4 + 8 * size_t{config.size} + 2 + 63) / 64),
+      lines_(desc_lines_ + avail_lines_ + used_lines_ + config.size) {
   if (size_ == 0 || size_ > kMaxSize || (size_ & mask_) != 0) {
     throw std::invalid_argument("virtqueue size " + std::to_string(size_) +
                                 " is not a power of two in 1..32768");
@@ -32,7 +38,12 @@ bool SplitVirtqueue::add(uint32_t token, uint16_t descriptors) {
 
   const uint16_t head = free_head_;
   uint16_t tail = head;
-  for (uint16_t i = 1; i < descriptors; ++i) tail = next_[tail];
+  lines_.write(desc_line(head));
+  for (uint16_t i = 1; i < descriptors; ++i) {
+    tail = next_[tail];
+    lines_.write(desc_line(tail));
+  }
+  if (!config_.device_writes_buffers) lines_.write(buffer_line(head));  // the packet the driver sends
   free_head_ = next_[tail];
   num_free_ -= descriptors;
   chain_len_[head] = descriptors;
@@ -41,7 +52,9 @@ bool SplitVirtqueue::add(uint32_t token, uint16_t descriptors) {
   // Linux writes avail->idx at once (avail_idx_shadow), so the device may see
   // the buffer before any kick decision.
   avail_ring_[slot(avail_idx_)] = head;
+  write_avail(avail_entry(slot(avail_idx_)));
   ++avail_idx_;
+  write_avail(kIdxOffset);
   ++num_added_;
   ++added_;
 
@@ -62,6 +75,11 @@ bool SplitVirtqueue::kick_prepare() {
   const uint16_t new_idx = avail_idx_;
   const uint16_t old_idx = static_cast<uint16_t>(new_idx - num_added_);
   num_added_ = 0;
+  if (config_.event_idx) {
+    read_used(avail_event_offset());
+  } else {
+    read_used(0);  // used->flags
+  }
   const bool kick = config_.event_idx ? vring_need_event(avail_event_, new_idx, old_idx)
                                       : (used_flags_ & kNoNotify) == 0;
   ++(kick ? kicks_decided_ : kicks_suppressed_);
@@ -69,8 +87,10 @@ bool SplitVirtqueue::kick_prepare() {
 }
 
 bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
-  if (!more_used()) return false;
+  if (!read_more_used()) return false;
   const UsedElem elem = used_ring_[slot(last_used_idx_)];
+  read_used(used_entry(slot(last_used_idx_)));
+  if (config_.device_writes_buffers) lines_.read(buffer_line(elem.head));  // the packet received
   if (chain_len_[elem.head] == kNotHead) {
     // BAD_RING "id %u is not a head!": a device model bug, never a guest event.
     throw std::logic_error("used element " + std::to_string(elem.head) + " is not a head");
@@ -91,12 +111,15 @@ bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
   ++reaped_;
   // The real code writes used_event whenever callbacks are enabled, with or
   // without EVENT_IDX (a device without EVENT_IDX ignores it).
-  if ((avail_flags_shadow_ & kNoInterrupt) == 0) used_event_ = last_used_idx_;
+  if ((avail_flags_shadow_ & kNoInterrupt) == 0) {
+    used_event_ = last_used_idx_;
+    write_avail(used_event_offset());
+  }
   return true;
 }
 
 bool SplitVirtqueue::on_interrupt() {
-  if (!more_used()) return false;
+  if (!read_more_used()) return false;
   if (config_.event_idx) event_triggered_ = true;
   return true;
 }
@@ -111,31 +134,40 @@ void SplitVirtqueue::disable_cb() {
     // Linux's own "TODO: this is a hack": 0 only suppresses until the used
     // index next passes 0, i.e. not at all on a fresh queue.
     used_event_ = 0;
+    write_avail(used_event_offset());
   } else {
     avail_flags_ = avail_flags_shadow_;
+    write_avail(0);
   }
 }
 
 bool SplitVirtqueue::enable_cb_prepare() {
   event_triggered_ = false;  // virtqueue_enable_cb_prepare
-  if ((avail_flags_shadow_ & kNoInterrupt) != 0) {
-    avail_flags_shadow_ &= static_cast<uint16_t>(~kNoInterrupt);
-    if (!config_.event_idx) avail_flags_ = avail_flags_shadow_;
-  }
+  enable_callbacks();
   used_event_ = last_used_idx_;
-  return more_used();  // virtqueue_poll(vq, last_used_idx)
+  write_avail(used_event_offset());
+  return read_more_used();  // virtqueue_poll(vq, last_used_idx)
 }
 
 bool SplitVirtqueue::enable_cb_delayed() {
   event_triggered_ = false;  // virtqueue_enable_cb_delayed
-  if ((avail_flags_shadow_ & kNoInterrupt) != 0) {
-    avail_flags_shadow_ &= static_cast<uint16_t>(~kNoInterrupt);
-    if (!config_.event_idx) avail_flags_ = avail_flags_shadow_;
-  }
+  enable_callbacks();
   // "TODO: tune this threshold": 3/4 of what is in flight, rounded down.
   const auto bufs = static_cast<uint16_t>(outstanding() * 3 / 4);
   used_event_ = static_cast<uint16_t>(last_used_idx_ + bufs);
+  write_avail(used_event_offset());
+  read_used(kIdxOffset);
   return static_cast<uint16_t>(used_idx_ - last_used_idx_) > bufs;
+}
+
+// Clears NO_INTERRUPT in the shadow, and in the ring without EVENT_IDX.
+void SplitVirtqueue::enable_callbacks() {
+  if ((avail_flags_shadow_ & kNoInterrupt) == 0) return;
+  avail_flags_shadow_ &= static_cast<uint16_t>(~kNoInterrupt);
+  if (!config_.event_idx) {
+    avail_flags_ = avail_flags_shadow_;
+    write_avail(0);
+  }
 }
 
 // ---- device side -----------------------------------------------------------
@@ -144,13 +176,19 @@ bool SplitVirtqueue::pop(uint32_t& token) {
   // Both vhost_get_vq_desc and virtio_queue_empty_rcu re-read avail->idx only
   // once they have consumed what they saw last time.
   if (last_avail_idx_ == avail_idx_seen_) {
+    read_avail(kIdxOffset);
     avail_idx_seen_ = avail_idx_;
     if (last_avail_idx_ == avail_idx_seen_) return false;
   }
   const uint16_t head = avail_ring_[slot(last_avail_idx_)];
+  read_avail(avail_entry(slot(last_avail_idx_)));
+  uint16_t d = head;
+  for (uint16_t i = 0; i < chain_len_[head]; ++i, d = next_[d]) lines_.read(desc_line(d));
+  if (!config_.device_writes_buffers) lines_.read(buffer_line(head));  // the packet to send
   ++last_avail_idx_;
   if (config_.backend == Backend::kQemu && config_.event_idx) {
     avail_event_ = last_avail_idx_;  // virtqueue_split_pop
+    write_used(avail_event_offset());
   }
   token = token_[head];
   in_device_[slot(static_cast<uint16_t>(in_device_first_ + in_device_count_))] = head;
@@ -178,9 +216,12 @@ void SplitVirtqueue::push_used(uint32_t token, uint32_t len) {
   ++in_device_first_;
   --in_device_count_;
 
+  if (config_.device_writes_buffers) lines_.write(buffer_line(head));  // the packet copied in
   used_ring_[slot(used_idx_)] = UsedElem{head, len};
+  write_used(used_entry(slot(used_idx_)));
   const uint16_t old_idx = used_idx_;
   ++used_idx_;
+  write_used(kIdxOffset);
   // Once used idx has run a full lap past signalled_used, the [old, new)
   // window of the next check would be wrong: force the next interrupt.
   // vhost (__vhost_add_used_n) tests (u16)(new - signalled) < (u16)(new - old);
@@ -198,8 +239,10 @@ bool SplitVirtqueue::should_notify() {
   // (vring_transport_features drops it).
   bool notify;
   if (!config_.event_idx) {
+    read_avail(0);
     notify = (avail_flags_ & kNoInterrupt) == 0;
   } else {
+    read_avail(used_event_offset());
     const bool valid = signalled_used_valid_;
     const uint16_t old_idx = signalled_used_;
     signalled_used_ = used_idx_;
@@ -216,17 +259,23 @@ void SplitVirtqueue::disable_notify() {
     // simply goes stale, so the guest's window stops containing it.
     if ((used_flags_shadow_ & kNoNotify) != 0) return;
     used_flags_shadow_ |= kNoNotify;
-    if (!config_.event_idx) used_flags_ = used_flags_shadow_;
+    if (!config_.event_idx) {
+      used_flags_ = used_flags_shadow_;
+      write_used(0);
+    }
     return;
   }
   // virtio_queue_split_set_notification(vq, 0): with EVENT_IDX QEMU writes
   // avail_event = the current avail idx even when disabling.
   used_flags_shadow_ |= kNoNotify;
   if (config_.event_idx) {
+    read_avail(kIdxOffset);
     avail_idx_seen_ = avail_idx_;
     avail_event_ = avail_idx_seen_;
+    write_used(avail_event_offset());
   } else {
     used_flags_ = used_flags_shadow_;
+    write_used(0);
   }
 }
 
@@ -239,20 +288,26 @@ bool SplitVirtqueue::enable_notify() {
       // vhost_put_avail_event writes the cached vq->avail_idx, not a fresh
       // read; the re-check below then reads the ring.
       avail_event_ = avail_idx_seen_;
+      write_used(avail_event_offset());
     } else {
       used_flags_ = used_flags_shadow_;
+      write_used(0);
     }
+    read_avail(kIdxOffset);
     avail_idx_seen_ = avail_idx_;
     return avail_idx_seen_ != last_avail_idx_;
   }
   // virtio_queue_split_set_notification(vq, 1), then the caller's re-check
   // (virtio_net_has_buffers, virtio_net_flush_tx: virtio_queue_empty).
   used_flags_shadow_ &= static_cast<uint16_t>(~kNoNotify);
+  read_avail(kIdxOffset);
   avail_idx_seen_ = avail_idx_;
   if (config_.event_idx) {
     avail_event_ = avail_idx_seen_;
+    write_used(avail_event_offset());
   } else {
     used_flags_ = used_flags_shadow_;
+    write_used(0);
   }
   return avail_idx_seen_ != last_avail_idx_;
 }

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/host/shared_lines.h"
+
 namespace viosim::models {
 
 // The EVENT_IDX predicate (spec split-ring.tex virtq_need_event, Linux
@@ -35,6 +37,10 @@ class SplitVirtqueue {
     uint16_t size = 256;      // descriptors; power of two, 1..32768
     bool event_idx = true;    // VIRTIO_RING_F_EVENT_IDX negotiated
     Backend backend = Backend::kVhost;
+    // The buffers carry data from the device to the driver (a receive
+    // queue): the device writes their first line and the driver reads it.
+    // Otherwise (a transmit queue) the driver writes it and the device reads.
+    bool device_writes_buffers = false;
   };
 
   static constexpr uint16_t kMaxSize = 32768;
@@ -127,6 +133,26 @@ class SplitVirtqueue {
   uint64_t added() const { return added_; }
   uint64_t reaped() const { return reaped_; }
 
+  // The ring's cache lines as the two sides touch them, laid out as Linux's
+  // modern virtio-pci and DPDK lay them out: descriptor table, avail ring
+  // and used ring each start on a line of their own (mechanisms reference
+  // section 21), then one line per buffer (its header, read before the
+  // copy; the rest of a packet streams at the copy bandwidth). Every method
+  // above loads and stores the lines the real function does; the coherence
+  // cost lands on the host thread calling it.
+  const SharedLines& lines() const { return lines_; }
+  size_t desc_line(uint16_t desc) const { return desc / 4; }  // 16-byte descriptors
+  size_t avail_line(uint32_t offset) const { return desc_lines_ + offset / 64; }
+  size_t used_line(uint32_t offset) const { return desc_lines_ + avail_lines_ + offset / 64; }
+  size_t buffer_line(uint16_t head) const { return desc_lines_ + avail_lines_ + used_lines_ + head; }
+  // Byte offsets in the avail ring (flags, idx, ring[size], used_event) and
+  // the used ring (flags, idx, 8-byte ring[size], avail_event).
+  static constexpr uint32_t kIdxOffset = 2;
+  static uint32_t avail_entry(uint16_t slot) { return 4 + 2 * uint32_t{slot}; }
+  uint32_t used_event_offset() const { return 4 + 2 * uint32_t{size_}; }
+  static uint32_t used_entry(uint16_t slot) { return 4 + 8 * uint32_t{slot}; }
+  uint32_t avail_event_offset() const { return 4 + 8 * uint32_t{size_}; }
+
  private:
   struct UsedElem {
     uint16_t head;
@@ -135,6 +161,16 @@ class SplitVirtqueue {
   static constexpr uint16_t kNotHead = 0;  // chain_len_ of a slot that heads no chain
 
   uint16_t slot(uint16_t idx) const { return idx & mask_; }
+  void read_avail(uint32_t offset) { lines_.read(avail_line(offset)); }
+  void write_avail(uint32_t offset) { lines_.write(avail_line(offset)); }
+  void read_used(uint32_t offset) { lines_.read(used_line(offset)); }
+  void write_used(uint32_t offset) { lines_.write(used_line(offset)); }
+  void enable_callbacks();
+  // The driver's check of used idx (more_used_split).
+  bool read_more_used() {
+    read_used(kIdxOffset);
+    return more_used();
+  }
 
   Config config_;
   uint16_t size_;
@@ -183,6 +219,11 @@ class SplitVirtqueue {
   uint64_t notifies_suppressed_ = 0;
   uint64_t added_ = 0;
   uint64_t reaped_ = 0;
+
+  size_t desc_lines_;
+  size_t avail_lines_;
+  size_t used_lines_;
+  SharedLines lines_;
 };
 
 }  // namespace viosim::models

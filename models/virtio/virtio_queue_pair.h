@@ -16,13 +16,18 @@ namespace viosim::models {
 struct VirtioQueuePair {
   VirtioQueuePair(const std::string& name, const SplitVirtqueue::Config& config, uint32_t rx_vector_,
                   uint32_t tx_vector_)
-      : rx(config),
+      : rx(receive(config)),
         tx(config),
         rx_packet(config.size, 0),
         rx_kick(name + ".rx_kick"),
         tx_kick(name + ".tx_kick"),
         rx_vector(rx_vector_),
         tx_vector(tx_vector_) {}
+
+  static SplitVirtqueue::Config receive(SplitVirtqueue::Config c) {
+    c.device_writes_buffers = true;
+    return c;
+  }
 
   SplitVirtqueue rx;
   SplitVirtqueue tx;

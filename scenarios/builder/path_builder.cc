@@ -68,6 +68,9 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   c.cpu.syscall_work.fill(core::Cycles(0));
   c.cpu.syscall_work[static_cast<size_t>(models::Syscall::kEventfdWrite)] = u.ns(h.eventfd_signal_ns());
   c.cpu.syscall_work[static_cast<size_t>(models::Syscall::kPpoll)] = u.ns(h.ppoll_ns());
+  c.cpu.cache.smt_transfer = Units::nsd(h.cache_line_smt_ns());
+  c.cpu.cache.socket_transfer = Units::nsd(h.cache_line_socket_ns());
+  c.cpu.cache.remote_transfer = Units::nsd(h.cache_line_remote_ns());
 
   // Exits: every round trip pays exit_entry_cycles (its hardware part to
   // exit/entry, the rest to KVM); the classes add to it.
@@ -124,7 +127,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.driver_rx_refill = u.ns(h.guest_driver_refill_ns());
 
   // Backends.
-  vm.qemu.costs = {u.ns(h.qemu_dispatch_ns()), u.ns(h.qemu_pop_ns()), u.ns(h.qemu_push_ns()),
+  vm.qemu.costs = {u.ns(h.qemu_dispatch_ns()), u.ns(h.ppoll_fd_ns()), u.ns(h.qemu_pop_ns()), u.ns(h.qemu_push_ns()),
                    u.ns(h.qemu_receive_ns())};
   vm.vhost.costs = {u.ns(h.vhost_work_ns()), u.ns(h.vhost_tx_packet_ns()), u.ns(h.vhost_tx_batch_ns()),
                     u.ns(h.vhost_rx_packet_ns()), u.ns(h.vhost_used_flush_ns())};
@@ -309,6 +312,9 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   // backend's threads on the lowest cores nobody else uses; then the NIC's
   // interrupts.
   c.cores = s.host().cores();
+  c.cpu.cache.cores = c.cores;
+  c.cpu.cache.sockets = s.host().sockets();
+  c.cpu.cache.threads_per_core = s.host().threads_per_core();
   std::set<uint32_t> used;
   for (const viosim::Vm& vm : s.vm()) {
     for (uint32_t p : vm.pin_cores()) used.insert(p);

@@ -294,10 +294,21 @@ void check_thread_cores(const viosim::Host& h, Issues* issues) {
   }
 }
 
+// Sockets and SMT siblings split the cores evenly.
+void check_topology(const viosim::Host& h, Issues* issues) {
+  const uint32_t split = h.sockets() * h.threads_per_core();
+  if (h.cores() % split == 0) return;
+  const std::string field = h.has_sockets() ? "host.sockets" : "host.threads_per_core";
+  issues->push_back({field, "the host's " + std::to_string(h.cores()) + " cores do not split evenly over " +
+                                std::to_string(h.sockets()) + " socket(s) x " + std::to_string(h.threads_per_core()) +
+                                " thread(s) per core; give host.cores a multiple of " + std::to_string(split)});
+}
+
 }  // namespace
 
 void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
   check_nics(s.host(), issues);
+  check_topology(s.host(), issues);
   if (s.vm_size() == 0) {
     issues->push_back({"vm", "the scenario has no vm; add one, e.g. vm { name: \"vm0\" }"});
   }

@@ -67,7 +67,7 @@ const std::vector<std::string>& results_csv_columns() {
       "latency_p99_us", "latency_p999_us", "offered_packets", "delivered_packets", "in_flight_packets", "drops",
       "drops_by_place", "exits_per_packet", "interrupts_per_packet",
       "syscalls_per_packet", "context_switches_per_packet", "wakeups_per_packet", "cpu_cycles_per_packet",
-      "cpu_guest_user", "cpu_guest_kernel", "cpu_exit_entry", "cpu_kvm", "cpu_qemu", "cpu_vhost", "cpu_pmd",
+      "cache_line_transfers_per_packet", "cpu_guest_user", "cpu_guest_kernel", "cpu_exit_entry", "cpu_kvm", "cpu_qemu", "cpu_vhost", "cpu_pmd",
       "cpu_host_user", "cpu_host_kernel", "cpu_idle", "app_packets", "nic_packets", "events", "sim_time_s",
       "fingerprint"};
   // clang-format on
@@ -86,7 +86,8 @@ std::string results_csv(const RunSummary& summary) {
     std::ostringstream backend_part;
     backend_part << number(b.exits_per_packet()) << "," << number(b.interrupts_per_packet()) << ","
                  << number(b.syscalls_per_packet()) << "," << number(b.context_switches_per_packet()) << ","
-                 << number(b.wakeups_per_packet()) << "," << number(b.cpu_cycles_per_packet());
+                 << number(b.wakeups_per_packet()) << "," << number(b.cpu_cycles_per_packet()) << ","
+                 << number(b.cache_line_transfers_per_packet());
     for (const char* cat : {"guest_user", "guest_kernel", "exit_entry", "kvm", "qemu", "vhost", "pmd", "host_user",
                             "host_kernel", "idle"}) {
       backend_part << "," << number(named(c, cat));
@@ -160,9 +161,11 @@ std::string results_table(const RunSummary& summary) {
   out << std::left << std::setw(18) << "backend" << std::setw(12) << "flow" << std::right << std::setw(11) << "pkt/s"
       << std::setw(6) << "lat" << std::setw(9) << "p50" << std::setw(9) << "p99" << std::setw(9) << "p99.9"
       << std::setw(8) << "drops" << std::setw(8) << "exits" << std::setw(7) << "irqs" << std::setw(9) << "syscalls"
-      << std::setw(7) << "ctxsw" << std::setw(9) << "cycles" << "\n";
+      << std::setw(7) << "ctxsw" << std::setw(7) << "lines" << std::setw(9) << "cycles"
+      << "\n";
   out << std::left << std::setw(30) << "" << std::right << std::setw(11) << "" << std::setw(6) << "" << std::setw(27)
-      << "(us)" << std::setw(8) << "(run)" << std::setw(31) << "(per packet)" << std::setw(9) << "(/pkt)" << "\n";
+      << "(us)" << std::setw(8) << "(run)" << std::setw(34) << "(per packet)" << std::setw(13) << "(/pkt)"
+      << "\n";
   out << std::fixed;
   for (const BackendResult& b : summary.backend()) {
     bool first = true;
@@ -176,9 +179,10 @@ std::string results_table(const RunSummary& summary) {
           << f.latency_us().p50() << std::setw(9) << f.latency_us().p99() << std::setw(9) << f.latency_us().p999()
           << std::setw(8) << drops;
       if (first) {
-        out << std::setprecision(2) << std::setw(8) << b.exits_per_packet() << std::setw(7)
-            << b.interrupts_per_packet() << std::setw(9) << b.syscalls_per_packet() << std::setw(7)
-            << b.context_switches_per_packet() << std::setprecision(0) << std::setw(9) << b.cpu_cycles_per_packet();
+        out << std::setprecision(2) << std::setw(8) << b.exits_per_packet() << std::setw(7) << b.interrupts_per_packet()
+            << std::setw(9) << b.syscalls_per_packet() << std::setw(7) << b.context_switches_per_packet()
+            << std::setprecision(1) << std::setw(7) << b.cache_line_transfers_per_packet() << std::setprecision(0)
+            << std::setw(9) << b.cpu_cycles_per_packet();
       }
       out << "\n";
       first = false;

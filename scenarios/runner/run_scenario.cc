@@ -117,6 +117,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
   }
   b.set_interrupts_per_packet(r.per_packet(double(r.guest_interrupts)));
   b.set_syscalls_per_packet(r.per_packet(double(r.host_syscalls)));
+  b.set_cache_line_transfers_per_packet(r.per_packet(double(r.line_transfers)));
   b.set_context_switches_per_packet(r.per_packet(double(r.context_switches)));
   b.set_wakeups_per_packet(r.per_packet(double(r.wakeups)));
   b.set_cpu_cycles_per_packet(r.per_packet(r.busy_cycles));

@@ -32,6 +32,8 @@ constexpr Figure kFigures[] = {
     {"context_switches_per_packet", [](const viosim::BackendResult& b) { return b.context_switches_per_packet(); }},
     {"wakeups_per_packet", [](const viosim::BackendResult& b) { return b.wakeups_per_packet(); }},
     {"cpu_cycles_per_packet", [](const viosim::BackendResult& b) { return b.cpu_cycles_per_packet(); }},
+    {"cache_line_transfers_per_packet",
+     [](const viosim::BackendResult& b) { return b.cache_line_transfers_per_packet(); }},
 };
 
 // Each flow's own figures, as columns "flow[NAME].FIGURE": the backend's

@@ -120,16 +120,17 @@ TEST(Charts, MechanismsGroupAFourBarSetPerBackend) {
     const QBarSet* set = bars->barSets()[i];
     const BackendResult& b = s.backend(i);
     EXPECT_EQ(set->label(), backend_label(b.backend()));
-    ASSERT_EQ(set->count(), 4);
+    ASSERT_EQ(set->count(), 5);
     EXPECT_DOUBLE_EQ(set->at(0), b.exits_per_packet());
     EXPECT_DOUBLE_EQ(set->at(1), b.interrupts_per_packet());
     EXPECT_DOUBLE_EQ(set->at(2), b.syscalls_per_packet());
     EXPECT_DOUBLE_EQ(set->at(3), b.wakeups_per_packet());
+    EXPECT_DOUBLE_EQ(set->at(4), b.cache_line_transfers_per_packet());
   }
   auto* x = qobject_cast<QBarCategoryAxis*>(axis(*chart, Qt::Horizontal));
   ASSERT_NE(x, nullptr);
-  EXPECT_EQ(x->categories(),
-            QStringList({"VM exits", "guest interrupts", "host syscalls", "thread wake-ups"}));
+  EXPECT_EQ(x->categories(), QStringList({"VM exits", "guest interrupts", "host syscalls", "thread wake-ups",
+                                          "cache lines between cores"}));
   EXPECT_TRUE(axis(*chart, Qt::Vertical)->titleText().contains("per packet (count)"));
 }
 

@@ -1,0 +1,56 @@
+// Cache-line coherence between host cores: see shared_lines.h.
+#include "models/host/shared_lines.h"
+
+#include <algorithm>
+
+#include "models/host/host_thread.h"
+
+namespace viosim::models {
+
+void SharedLines::miss_read(size_t line, int32_t c) {
+  HostThread& t = *running_thread.thread;
+  const CacheTopology& topology = t.core().costs().cache;
+  Line& l = lines_[line];
+  bool held = false;
+  core::Duration nearest = core::Duration::max();
+  for (int16_t h : l.cores) {
+    if (h < 0) continue;
+    held = true;
+    nearest = std::min(nearest, topology.transfer(static_cast<uint32_t>(h), static_cast<uint32_t>(c)));
+  }
+  if (held) t.add_line_transfer(nearest);
+  for (int16_t& h : l.cores) {
+    if (h < 0) {
+      h = static_cast<int16_t>(c);
+      return;
+    }
+  }
+  l.cores[l.next] = static_cast<int16_t>(c);  // the writer's slot 0 stays
+  l.next = static_cast<uint8_t>(l.next + 1 == kHolders ? 1 : l.next + 1);
+}
+
+void SharedLines::miss_write(size_t line, int32_t c) {
+  HostThread& t = *running_thread.thread;
+  const CacheTopology& topology = t.core().costs().cache;
+  Line& l = lines_[line];
+  core::Duration farthest = core::Duration::zero();
+  for (int16_t h : l.cores) {
+    if (h >= 0 && h != c) farthest = std::max(farthest, topology.transfer(static_cast<uint32_t>(h), uint32_t(c)));
+  }
+  if (farthest > core::Duration::zero()) t.add_line_transfer(farthest);
+  l.cores.fill(-1);
+  l.cores[0] = static_cast<int16_t>(c);
+  l.next = 1;
+}
+
+int SharedLines::holders(size_t line) const {
+  const Line& l = lines_[line];
+  return static_cast<int>(std::count_if(l.cores.begin(), l.cores.end(), [](int16_t h) { return h >= 0; }));
+}
+
+bool SharedLines::held_by(size_t line, uint32_t core) const {
+  const Line& l = lines_[line];
+  return std::find(l.cores.begin(), l.cores.end(), static_cast<int16_t>(core)) != l.cores.end();
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,74 @@
+// Cache lines that host threads on different cores share (a virtqueue's
+// descriptor table, its avail and used rings, the first line of each packet
+// buffer), with the coherence cost of each access. A line remembers which
+// cores hold a copy and whether one of them modified it last:
+//   - a load by a core that holds the line is a hit and costs nothing (a
+//     poller that finds nothing new stays in its own cache);
+//   - a load by another core pulls the line from the nearest holder;
+//   - a store by a core that is not the only holder first takes ownership,
+//     invalidating every other copy: the farthest holder sets the cost.
+// The cost is the host topology's transfer time (CacheTopology: SMT
+// sibling, same socket, other socket) and lands on the thread that runs the
+// access (running_thread): its next step takes that much longer.
+// Accesses from no thread (tests driving a ring by hand, device DMA) are
+// not tracked. Up to kHolders cores are remembered per line; a further
+// reader replaces the oldest, which then misses once more than it should.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace viosim::models {
+
+class HostThread;
+
+// The host thread whose continuation runs on this OS thread, and its core
+// (HostThread sets them around each continuation; nullptr and -1 outside).
+struct RunningThread {
+  HostThread* thread = nullptr;
+  int32_t core = -1;
+};
+inline thread_local RunningThread running_thread{};
+
+class SharedLines {
+ public:
+  static constexpr int kHolders = 4;
+
+  explicit SharedLines(size_t lines = 0) : lines_(lines) {}
+  size_t size() const { return lines_.size(); }
+
+  // The running thread loads / stores `line` (below size()). A hit costs
+  // a few compares; a miss goes to the out-of-line path.
+  void read(size_t line) {
+    const int32_t c = running_thread.core;
+    if (c < 0) return;
+    const Line& l = lines_[line];
+    if (l.cores[0] == c || l.cores[1] == c || l.cores[2] == c || l.cores[3] == c) return;
+    miss_read(line, c);
+  }
+  void write(size_t line) {
+    const int32_t c = running_thread.core;
+    if (c < 0) return;
+    const Line& l = lines_[line];
+    if (l.cores[0] == c && l.cores[1] < 0 && l.cores[2] < 0 && l.cores[3] < 0) return;
+    miss_write(line, c);
+  }
+
+  // For tests: how many cores hold the line, and whether `core` does.
+  int holders(size_t line) const;
+  bool held_by(size_t line, uint32_t core) const;
+
+ private:
+  struct Line {
+    std::array<int16_t, kHolders> cores{-1, -1, -1, -1};  // holders, the last writer first
+    uint8_t next = 1;  // the slot a further reader takes
+  };
+  void miss_read(size_t line, int32_t core);
+  void miss_write(size_t line, int32_t core);
+
+  std::vector<Line> lines_;
+};
+
+}  // namespace viosim::models

@@ -1,0 +1,224 @@
+// Cache-line hand-offs between cores, checked by hand: a line another core
+// wrote costs the topology's transfer once and then nothing until it is
+// written again; a store pays to invalidate the farthest copy; a virtqueue
+// between two cores moves a hand-counted number of lines per packet.
+#include "models/host/shared_lines.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "models/host/host_thread.h"
+#include "models/virtio/split_virtqueue.h"
+
+namespace viosim::models {
+namespace {
+
+using core::Duration;
+using core::Nanoseconds;
+
+constexpr Duration kStep = Nanoseconds(100);
+
+CacheTopology topology(uint32_t cores, uint32_t sockets, uint32_t threads_per_core) {
+  CacheTopology t;
+  t.cores = cores;
+  t.sockets = sockets;
+  t.threads_per_core = threads_per_core;
+  t.smt_transfer = Nanoseconds(8);
+  t.socket_transfer = Nanoseconds(50);
+  t.remote_transfer = Nanoseconds(130);
+  return t;
+}
+
+// One thread per core runs a script of accesses in order, each followed by
+// a 100 ns step; what each access added to its step is recorded.
+class Script {
+ public:
+  struct Access {
+    uint32_t core;
+    std::function<void()> touch;
+  };
+
+  explicit Script(const CacheTopology& t) {
+    CpuCosts costs;
+    costs.cache = t;
+    for (uint32_t i = 0; i < t.cores; ++i) {
+      cores_.push_back(std::make_unique<Core>(sim_, "core" + std::to_string(i), nullptr, costs, i));
+      threads_.push_back(std::make_unique<HostThread>(sim_, "t" + std::to_string(i), nullptr, *cores_.back()));
+    }
+  }
+
+  // Runs the accesses; returns what each one cost beyond its step.
+  std::vector<Duration> run(std::vector<Access> accesses) {
+    accesses_ = std::move(accesses);
+    paid_.clear();
+    next_ = 0;
+    for (uint32_t i = 0; i < threads_.size(); ++i) {
+      HostThread& t = *threads_[i];
+      t.start([this, i, &t] {
+        if (!accesses_.empty() && accesses_[0].core == i) {
+          go();
+        } else {
+          t.sleep([this] { go(); });
+        }
+      });
+    }
+    sim_.run_until(core::Time::zero() + core::Milliseconds(1));
+    return paid_;
+  }
+
+  uint64_t transfers(uint32_t core) const { return threads_[core]->line_transfers(); }
+
+ private:
+  void go() {
+    const Access& a = accesses_[next_];
+    HostThread& t = *threads_[a.core];
+    a.touch();
+    const core::Time start = sim_.now();
+    t.run_for(kStep, CpuCategory::kVhost, [this, &t, start] {
+      paid_.push_back(sim_.now() - start - kStep);
+      ++next_;
+      if (next_ == accesses_.size()) {
+        t.sleep([] {});
+      } else if (accesses_[next_].core == t.core().index()) {
+        go();
+      } else {
+        threads_[accesses_[next_].core]->wake(&t);
+        t.sleep([this] { go(); });
+      }
+    });
+  }
+
+  core::Simulator sim_;
+  std::vector<std::unique_ptr<Core>> cores_;
+  std::vector<std::unique_ptr<HostThread>> threads_;
+  std::vector<Access> accesses_;
+  std::vector<Duration> paid_;
+  size_t next_ = 0;
+};
+
+TEST(SharedLines, ALineAnotherCoreWroteCostsOneTransferThenNothingUntilRewritten) {
+  // Cores 0 and 1 on socket 0, 2 and 3 on socket 1.
+  Script s(topology(4, 2, 1));
+  SharedLines lines(1);
+  auto rd = [&](uint32_t c) { return Script::Access{c, [&] { lines.read(0); }}; };
+  auto wr = [&](uint32_t c) { return Script::Access{c, [&] { lines.write(0); }}; };
+  const std::vector<Duration> paid = s.run({
+      wr(0),  // first touch: nobody held it
+      rd(1),  // pulled from core 0: same socket
+      rd(1),  // hit
+      rd(0),  // core 0 kept its copy
+      wr(0),  // takes ownership: core 1's copy invalidated
+      rd(1),  // misses again
+      rd(2),  // from the nearest holder, on the other socket
+      wr(1),  // invalidates cores 0 (same socket) and 2 (other socket): the farther counts
+      wr(1),  // sole owner: free
+  });
+  const std::vector<Duration> expected = {Duration::zero(), Nanoseconds(50),  Duration::zero(),
+                                          Duration::zero(), Nanoseconds(50),  Nanoseconds(50),
+                                          Nanoseconds(130), Nanoseconds(130), Duration::zero()};
+  EXPECT_EQ(paid, expected);
+  EXPECT_EQ(s.transfers(0), 1u);
+  EXPECT_EQ(s.transfers(1), 3u);
+  EXPECT_EQ(s.transfers(2), 1u);
+}
+
+TEST(SharedLines, SmtSiblingsAreNumberedHalfTheCoresApart) {
+  // Two physical cores with two threads each: 0 and 2 are siblings.
+  const CacheTopology t = topology(4, 1, 2);
+  EXPECT_EQ(t.transfer(0, 2), Nanoseconds(8));
+  EXPECT_EQ(t.transfer(1, 3), Nanoseconds(8));
+  EXPECT_EQ(t.transfer(0, 1), Nanoseconds(50));
+  EXPECT_EQ(t.transfer(0, 0), Duration::zero());
+  Script s(t);
+  SharedLines lines(1);
+  const std::vector<Duration> paid =
+      s.run({{0, [&] { lines.write(0); }}, {2, [&] { lines.read(0); }}, {1, [&] { lines.read(0); }}});
+  EXPECT_EQ(paid, (std::vector<Duration>{Duration::zero(), Nanoseconds(8), Nanoseconds(50)}));
+}
+
+TEST(SharedLines, AccessesOutsideAnyThreadAreNotTracked) {
+  SharedLines lines(2);
+  lines.write(0);
+  lines.read(1);
+  EXPECT_EQ(lines.holders(0), 0);
+  EXPECT_EQ(lines.holders(1), 0);
+}
+
+// A transmit virtqueue with EVENT_IDX between a driver on core 0 and a
+// device on core 1, one packet at a time. Counted by hand, per packet once
+// the lines are warm (the descriptor, avail line 0 with idx and entries,
+// the buffer, the used line 0, used_event at the avail ring's end):
+//   driver add: desc, buffer, avail line (the device read them)      3
+//   device pop: avail line, desc, buffer (the driver wrote them)     3
+//   device push_used: used line (the driver read it)                 1
+//   device should_notify: used_event (the driver wrote it)           1
+//   driver get_used: used line, then its store to used_event         2
+// kick_prepare reads avail_event, which a vhost device with
+// notifications on never writes: a hit.
+TEST(SharedLines, APacketThroughASplitRingMovesTenLinesBetweenTwoCores) {
+  Script s(topology(2, 1, 1));
+  SplitVirtqueue vq({256, true, SplitVirtqueue::Backend::kVhost, false});
+  uint32_t token = 0, len = 0;
+  std::vector<Script::Access> script;
+  for (int packet = 0; packet < 3; ++packet) {
+    script.push_back({0, [&] {
+                        ASSERT_TRUE(vq.add(7));
+                        vq.kick_prepare();
+                      }});
+    script.push_back({1, [&] {
+                        ASSERT_TRUE(vq.pop(token));
+                        vq.push_used(token, 0);
+                        vq.should_notify();
+                      }});
+    script.push_back({0, [&] { ASSERT_TRUE(vq.get_used(token, len)); }});
+  }
+  const std::vector<Duration> paid = s.run(script);
+  ASSERT_EQ(paid.size(), 9u);
+  // The first packet finds cold lines: the device pulls avail, desc and
+  // buffer (3), the driver the used line and back its used_event (2).
+  EXPECT_EQ(paid[0], Duration::zero());
+  EXPECT_EQ(paid[1], Nanoseconds(50) * 3);
+  EXPECT_EQ(paid[2], Nanoseconds(50) * 2);
+  for (int packet = 1; packet < 3; ++packet) {
+    EXPECT_EQ(paid[3 * packet], Nanoseconds(50) * 3) << packet;
+    EXPECT_EQ(paid[3 * packet + 1], Nanoseconds(50) * 5) << packet;
+    EXPECT_EQ(paid[3 * packet + 2], Nanoseconds(50) * 2) << packet;
+  }
+  EXPECT_EQ(s.transfers(0) + s.transfers(1), 5u + 10u + 10u);
+}
+
+TEST(SharedLines, TheSameRingOnOneCoreMovesNothing) {
+  Script s(topology(2, 1, 1));
+  SplitVirtqueue vq({256, true, SplitVirtqueue::Backend::kVhost, false});
+  uint32_t token = 0, len = 0;
+  std::vector<Script::Access> script;
+  for (int packet = 0; packet < 3; ++packet) {
+    script.push_back({0, [&] { vq.add(7); }});
+    script.push_back({0, [&] {
+                        vq.pop(token);
+                        vq.push_used(token, 0);
+                      }});
+    script.push_back({0, [&] { vq.get_used(token, len); }});
+  }
+  for (const Duration d : s.run(script)) EXPECT_EQ(d, Duration::zero());
+  EXPECT_EQ(s.transfers(0), 0u);
+}
+
+TEST(SharedLines, APollerThatFindsNothingStaysInItsCache) {
+  Script s(topology(2, 1, 1));
+  SplitVirtqueue vq({256, true, SplitVirtqueue::Backend::kVhost, false});
+  uint32_t token = 0;
+  const std::vector<Duration> paid = s.run({{0, [&] { vq.add(1); }},
+                                            {1, [&] { vq.pop(token); }},
+                                            {1, [&] { EXPECT_FALSE(vq.pop(token)); }},
+                                            {1, [&] { EXPECT_FALSE(vq.pop(token)); }}});
+  EXPECT_EQ(paid[1], Nanoseconds(50) * 3);
+  EXPECT_EQ(paid[2], Duration::zero());
+  EXPECT_EQ(paid[3], Duration::zero());
+}
+
+}  // namespace
+}  // namespace viosim::models
