@@ -64,7 +64,7 @@ struct SchedulerParams {
 // numbered as Linux numbers them on Intel servers: socket by socket, the
 // SMT siblings of core i at i + cores / threads_per_core.
 struct CacheTopology {
-  uint32_t cores = 1;                                      // logical cores of the host
+  uint32_t cores = 1;                                      // logical cores of the host (set by the assembly)
   uint32_t sockets = 1;                                    // divides cores / threads_per_core
   uint32_t threads_per_core = 1;                           // 1 or 2
   core::Duration smt_transfer = core::Nanoseconds(8);      // siblings share L1/L2

@@ -52,8 +52,6 @@ void HostThread::start(Continuation entry) {
   starting_ = true;
 }
 
-HostThread* HostThread::current() { return running_thread.thread; }
-
 core::Duration HostThread::take_line_debt() {
   const core::Duration d = line_debt_;
   if (d > core::Duration::zero() && sim().tracer()) {

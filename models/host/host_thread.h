@@ -91,9 +91,6 @@ class HostThread final : public core::Component, public EventFdListener {
   // Ends a yielding spin because another thread wants the core.
   void poke_to_yield();
 
-  // The thread whose continuation is running, on this OS thread; nullptr
-  // outside every continuation.
-  static HostThread* current();
   // A cache line this thread's access pulled from another core
   // (SharedLines): the time is added to its next step, in that step's
   // category. A thread that blocks right after the access (a store's miss

@@ -48,9 +48,4 @@ int SharedLines::holders(size_t line) const {
   return static_cast<int>(std::count_if(l.cores.begin(), l.cores.end(), [](int16_t h) { return h >= 0; }));
 }
 
-bool SharedLines::held_by(size_t line, uint32_t core) const {
-  const Line& l = lines_[line];
-  return std::find(l.cores.begin(), l.cores.end(), static_cast<int16_t>(core)) != l.cores.end();
-}
-
 }  // namespace viosim::models

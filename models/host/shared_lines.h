@@ -56,9 +56,8 @@ class SharedLines {
     miss_write(line, c);
   }
 
-  // For tests: how many cores hold the line, and whether `core` does.
+  // For tests: how many cores hold the line.
   int holders(size_t line) const;
-  bool held_by(size_t line, uint32_t core) const;
 
  private:
   struct Line {

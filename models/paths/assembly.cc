@@ -104,8 +104,10 @@ HostThread& Assembly::thread(const std::string& name, uint32_t core_index) {
 
 void Assembly::build_host() {
   const PathConfig& c = config;
+  CpuCosts cpu = c.cpu;
+  cpu.cache.cores = c.cores;  // the topology numbers the cores built here
   for (uint32_t i = 0; i < c.cores; ++i) {
-    cores.push_back(std::make_unique<Core>(sim, "core" + std::to_string(i), nullptr, c.cpu, i));
+    cores.push_back(std::make_unique<Core>(sim, "core" + std::to_string(i), nullptr, cpu, i));
   }
   auto leave = [this](uint32_t p) {
     if (tx_completion && kernel_sent(p)) tx_completion(pool[p]);

@@ -312,7 +312,6 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   // backend's threads on the lowest cores nobody else uses; then the NIC's
   // interrupts.
   c.cores = s.host().cores();
-  c.cpu.cache.cores = c.cores;
   c.cpu.cache.sockets = s.host().sockets();
   c.cpu.cache.threads_per_core = s.host().threads_per_core();
   std::set<uint32_t> used;

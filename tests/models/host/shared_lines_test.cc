@@ -147,8 +147,33 @@ TEST(SharedLines, AccessesOutsideAnyThreadAreNotTracked) {
   EXPECT_EQ(lines.holders(1), 0);
 }
 
-// A transmit virtqueue with EVENT_IDX between a driver on core 0 and a
-// device on core 1, one packet at a time. Counted by hand, per packet once
+// A transmit virtqueue with EVENT_IDX, driven one packet at a time: the
+// driver adds a buffer and decides on a kick, the device pops it, marks it
+// used and decides on an interrupt, the driver reaps it.
+struct OnePacketAtATime {
+  SplitVirtqueue vq{{256, true, SplitVirtqueue::Backend::kVhost, false}};
+  uint32_t token = 0, len = 0;
+
+  std::vector<Script::Access> script(uint32_t driver, uint32_t device, int packets) {
+    std::vector<Script::Access> accesses;
+    for (int p = 0; p < packets; ++p) {
+      accesses.push_back({driver, [this] {
+                            ASSERT_TRUE(vq.add(7));
+                            vq.kick_prepare();
+                          }});
+      accesses.push_back({device, [this] {
+                            ASSERT_TRUE(vq.pop(token));
+                            vq.push_used(token, 0);
+                            vq.should_notify();
+                          }});
+      accesses.push_back({driver, [this] { ASSERT_TRUE(vq.get_used(token, len)); }});
+    }
+    return accesses;
+  }
+};
+
+// OnePacketAtATime with the driver on core 0 and the device on core 1.
+// Counted by hand, per packet once
 // the lines are warm (the descriptor, avail line 0 with idx and entries,
 // the buffer, the used line 0, used_event at the avail ring's end):
 //   driver add: desc, buffer, avail line (the device read them)      3
@@ -160,22 +185,8 @@ TEST(SharedLines, AccessesOutsideAnyThreadAreNotTracked) {
 // notifications on never writes: a hit.
 TEST(SharedLines, APacketThroughASplitRingMovesTenLinesBetweenTwoCores) {
   Script s(topology(2, 1, 1));
-  SplitVirtqueue vq({256, true, SplitVirtqueue::Backend::kVhost, false});
-  uint32_t token = 0, len = 0;
-  std::vector<Script::Access> script;
-  for (int packet = 0; packet < 3; ++packet) {
-    script.push_back({0, [&] {
-                        ASSERT_TRUE(vq.add(7));
-                        vq.kick_prepare();
-                      }});
-    script.push_back({1, [&] {
-                        ASSERT_TRUE(vq.pop(token));
-                        vq.push_used(token, 0);
-                        vq.should_notify();
-                      }});
-    script.push_back({0, [&] { ASSERT_TRUE(vq.get_used(token, len)); }});
-  }
-  const std::vector<Duration> paid = s.run(script);
+  OnePacketAtATime ring;
+  const std::vector<Duration> paid = s.run(ring.script(0, 1, 3));
   ASSERT_EQ(paid.size(), 9u);
   // The first packet finds cold lines: the device pulls avail, desc and
   // buffer (3), the driver the used line and back its used_event (2).
@@ -192,18 +203,8 @@ TEST(SharedLines, APacketThroughASplitRingMovesTenLinesBetweenTwoCores) {
 
 TEST(SharedLines, TheSameRingOnOneCoreMovesNothing) {
   Script s(topology(2, 1, 1));
-  SplitVirtqueue vq({256, true, SplitVirtqueue::Backend::kVhost, false});
-  uint32_t token = 0, len = 0;
-  std::vector<Script::Access> script;
-  for (int packet = 0; packet < 3; ++packet) {
-    script.push_back({0, [&] { vq.add(7); }});
-    script.push_back({0, [&] {
-                        vq.pop(token);
-                        vq.push_used(token, 0);
-                      }});
-    script.push_back({0, [&] { vq.get_used(token, len); }});
-  }
-  for (const Duration d : s.run(script)) EXPECT_EQ(d, Duration::zero());
+  OnePacketAtATime ring;
+  for (const Duration d : s.run(ring.script(0, 0, 3))) EXPECT_EQ(d, Duration::zero());
   EXPECT_EQ(s.transfers(0), 0u);
 }
 
