@@ -57,8 +57,8 @@ bool E1000Device::tx_post(uint32_t packet) {
   if (tx_in_ring_ >= config_.tx_ring) return false;
   tx_ring_.push_back(packet);
   ++tx_in_ring_;
-  tx_lines_.write(buffer_line(config_.tx_ring, tx_post_idx_));
-  tx_lines_.write(desc_line(config_.tx_ring, tx_post_idx_++));
+  tx_lines_.write(buffer_line(config_.tx_ring, tx_post_idx_), CpuCategory::kGuestKernel);
+  tx_lines_.write(desc_line(config_.tx_ring, tx_post_idx_++), CpuCategory::kGuestKernel);
   stamp((*pool_)[packet], kStampDevice, now());
   trace_hop(vcpu_->thread(), (*pool_)[packet], place::kE1000Driver, "the e1000 driver wrote its TX descriptor");
   return true;
@@ -75,8 +75,8 @@ bool E1000Device::rx_reap(uint32_t& packet) {
   if (rx_done_.empty()) return false;
   packet = rx_done_.front();
   rx_done_.pop_front();
-  rx_lines_.read(desc_line(config_.rx_ring, rx_reap_idx_));  // the DD bit
-  rx_lines_.read(buffer_line(config_.rx_ring, rx_reap_idx_++));
+  rx_lines_.read(desc_line(config_.rx_ring, rx_reap_idx_), CpuCategory::kGuestKernel);  // the DD bit
+  rx_lines_.read(buffer_line(config_.rx_ring, rx_reap_idx_++), CpuCategory::kGuestKernel);
   stamp((*pool_)[packet], kStampDevice, now());
   trace_hop(vcpu_->thread(), (*pool_)[packet], place::kE1000Driver, "the e1000 driver's NAPI poll took it to the socket");
   return true;
@@ -86,7 +86,7 @@ void E1000Device::rx_post_coalesced(uint32_t buffers) {
   rx_coalesced_ += buffers;
   // (At open the driver hands "all of them": at most a ring's worth moves.)
   for (uint32_t i = 0; i < std::min(buffers, config_.rx_ring); ++i) {
-    rx_lines_.write(desc_line(config_.rx_ring, rx_post_idx_++));
+    rx_lines_.write(desc_line(config_.rx_ring, rx_post_idx_++), CpuCategory::kGuestKernel);
   }
 }
 
@@ -111,8 +111,8 @@ void E1000Device::tdt_write(Continuation done) {
   }
   const uint32_t packet = tx_ring_.front();
   tx_ring_.pop_front();
-  tx_lines_.read(desc_line(config_.tx_ring, tx_take_idx_));
-  tx_lines_.read(buffer_line(config_.tx_ring, tx_take_idx_++));
+  tx_lines_.read(desc_line(config_.tx_ring, tx_take_idx_), CpuCategory::kQemu);
+  tx_lines_.read(buffer_line(config_.tx_ring, tx_take_idx_++), CpuCategory::kQemu);
   stamp((*pool_)[packet], kStampBackend, now());
   trace_hop(vcpu_thread, (*pool_)[packet], place::kE1000ModelVcpu,
             "QEMU's e1000 model took it at the TDT write, on the vCPU thread");
@@ -256,9 +256,9 @@ void E1000Device::tap_read_one() {
   --rx_free_;
   const uint32_t packet = held_;
   held_valid_ = false;
-  rx_lines_.read(desc_line(config_.rx_ring, rx_fill_idx_));  // the buffer's address
-  rx_lines_.write(buffer_line(config_.rx_ring, rx_fill_idx_));
-  rx_lines_.write(desc_line(config_.rx_ring, rx_fill_idx_++));  // length and DD
+  rx_lines_.read(desc_line(config_.rx_ring, rx_fill_idx_), CpuCategory::kQemu);  // the buffer's address
+  rx_lines_.write(buffer_line(config_.rx_ring, rx_fill_idx_), CpuCategory::kQemu);
+  rx_lines_.write(desc_line(config_.rx_ring, rx_fill_idx_++), CpuCategory::kQemu);  // length and DD
   trace_copy(*main_, (*pool_)[packet], "into the guest's RX buffer");
   main_->run(config_.rx_descriptor + copy(packet), CpuCategory::kQemu, [this, packet] {
     rx_done_.push_back(packet);

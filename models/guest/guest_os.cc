@@ -43,6 +43,8 @@ void GuestOs::on_interrupt(uint32_t vector, Continuation done) {
     return;
   }
   isr_done_.hold(std::move(done), name(), "its interrupt handler");
+  isrs_run_ = 0;
+  unclaimed_ = 0;
   run_isrs(vector, 0);
 }
 
@@ -52,7 +54,12 @@ void GuestOs::on_interrupt(uint32_t vector, Continuation done) {
 void GuestOs::run_isrs(uint32_t vector, size_t from) {
   for (size_t i = from; i < isrs_.size(); ++i) {
     if (isrs_[i].first != vector) continue;
+    ++isrs_run_;
     isrs_[i].second([this, vector, i] { run_isrs(vector, i + 1); });
+    return;
+  }
+  if (unclaimed_ == isrs_run_) {
+    vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, isr_done_.release());  // nobody's: IRQ_NONE
     return;
   }
   isr_done_.release()();

@@ -37,6 +37,9 @@ class GuestOs final : public core::Component {
   void set_socket(const SocketConfig& socket) { socket_config_ = socket; }
   // Several handlers may share a vector; they run in registration order.
   void register_vector(uint32_t vector, Isr isr);
+  // Said by a handler that found nothing to do (IRQ_NONE). An interrupt no
+  // handler claimed still pays the entry and exit.
+  void unclaimed() { ++unclaimed_; }
   // The guests of the VM's other vCPUs, vCPU i's at i (this one included):
   // a response for a connection another vCPU's client owns wakes that
   // client there with a reschedule IPI, as the woken socket's task runs
@@ -128,6 +131,8 @@ class GuestOs final : public core::Component {
   // interrupt being handled returns, and once the timer task is done.
   HeldContinuation app_done_;
   HeldContinuation isr_done_;
+  uint32_t isrs_run_ = 0;   // handlers run for the interrupt being handled
+  uint32_t unclaimed_ = 0;  // of which found nothing
   bool sender_scheduled_ = false;
   HeldContinuation timer_done_;
   core::Counter no_app_{this, "dropped_no_application"};

@@ -120,12 +120,14 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
 }
 
 void VirtioNetDriver::tx_isr(Continuation done) {
-  if (config_.shared_vector && !q_->tx.more_used()) {
-    done();  // not this queue
+  // vring_interrupt: IRQ_NONE when nothing is used (another queue's, on a
+  // shared vector, or reaped already by a poll that was running).
+  if (!q_->tx.on_interrupt()) {
+    irq_os_->unclaimed();
+    done();
     return;
   }
   ++tx_irqs_;
-  q_->tx.on_interrupt();
   q_->tx.disable_cb();  // skb_xmit_done
   if (!config_.napi_tx) {
     // Orphan mode: callbacks stay off; the queue is woken and the next
@@ -176,12 +178,12 @@ void VirtioNetDriver::flush_qdisc(VCpu& vcpu, Continuation k) {
 // ---- receive ----
 
 void VirtioNetDriver::rx_isr(Continuation done) {
-  if (config_.shared_vector && !q_->rx.more_used()) {
-    done();  // not this queue
+  if (!q_->rx.on_interrupt()) {  // IRQ_NONE, as for TX
+    irq_os_->unclaimed();
+    done();
     return;
   }
   ++rx_irqs_;
-  q_->rx.on_interrupt();
   q_->rx.disable_cb();  // skb_recv_done -> virtqueue_napi_schedule
   if (!rx_napi_scheduled_) {
     rx_napi_scheduled_ = true;
@@ -205,8 +207,21 @@ void VirtioNetDriver::rx_napi(Continuation done) {
     stack = stack + irq_os_->receive_cost(q_->rx_packet[token]);
     irq_os_->deliver(q_->rx_packet[token]);
   }
-  // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue.
-  const uint32_t reclaimed = config_.napi_tx ? reclaim_tx() : 0;
+  // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue
+  // (callbacks off, then re-armed with the 3/4 delay, as start_xmit does)
+  // and wakes it if it was stopped; the qdisc then runs in NET_TX.
+  uint32_t reclaimed = 0;
+  if (config_.napi_tx) {
+    SplitVirtqueue& tx = q_->tx;
+    do {
+      tx.disable_cb();
+      reclaimed += reclaim_tx();
+    } while (tx.enable_cb_delayed());
+    if (stopped_ && tx.num_free() >= config_.stop_threshold) {
+      stopped_ = false;
+      if (!qdisc_.empty()) vcpu_->post_softirq([this](Continuation d) { flush_qdisc(*vcpu_, std::move(d)); });
+    }
+  }
   const GuestCosts& c = os_->costs();
   rx_napi_done_.hold(std::move(done), name(), "RX NAPI");
   vcpu_->guest(c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * reclaimed,

@@ -21,10 +21,6 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
     uint32_t napi_budget = 64;
     uint32_t qdisc_len = 1000;        // txqueuelen of the guest interface
     uint32_t stop_threshold = 2 + 17;  // 2 + MAX_SKB_FRAGS
-    // One MSI-X vector shared by every virtqueue (too few vectors for one
-    // per queue): the handler looks at each queue and does nothing for a
-    // queue without used buffers (vring_interrupt's IRQ_NONE).
-    bool shared_vector = false;
   };
 
   static const core::ComponentSpec& model_spec();

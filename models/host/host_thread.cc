@@ -52,27 +52,42 @@ void HostThread::start(Continuation entry) {
   starting_ = true;
 }
 
-core::Duration HostThread::take_line_debt() {
-  const core::Duration d = line_debt_;
-  if (d > core::Duration::zero() && sim().tracer()) {
+int HostThread::take_line_debt(Segment* out) {
+  int n = 0;
+  core::Duration total;
+  for (int c = 0; c < kCpuCategories; ++c) {
+    if ((line_debt_mask_ & (1u << c)) == 0) continue;
+    out[n++] = Segment{line_debt_[c], static_cast<CpuCategory>(c)};
+    total += line_debt_[c];
+    line_debt_[c] = core::Duration::zero();
+  }
+  if (sim().tracer()) {
     char text[96];
     std::snprintf(text, sizeof text, "%u cache line%s pulled from other cores (+%.3f us)", line_debt_count_,
-                  line_debt_count_ == 1 ? "" : "s", d.seconds() * 1e6);
+                  line_debt_count_ == 1 ? "" : "s", total.seconds() * 1e6);
     trace_instant(CauseKind::kCache, text);
   }
-  line_debt_ = core::Duration::zero();
+  line_debt_mask_ = 0;
   line_debt_count_ = 0;
-  return d;
+  return n;
 }
 
 void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation k) {
+  if (line_debt_mask_ != 0) {
+    const Segment one{d, category};
+    begin_segments(&one, 1, std::move(k));
+    return;
+  }
+  schedule_step(d, category, std::move(k));
+  segment_count_ = 0;
+}
+
+void HostThread::schedule_step(core::Duration d, CpuCategory category, Continuation k) {
   if (state_ != State::kActive) {
     throw std::logic_error("thread " + name() + " started a step outside its own continuation");
   }
-  if (line_debt_ > core::Duration::zero()) d += take_line_debt();
   next_ = std::move(k);
   step_category_ = category;
-  segment_count_ = 0;
   step_start_ = now();
   step_end_ = step_start_ + d;
   state_ = State::kStep;
@@ -80,23 +95,18 @@ void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation
 }
 
 void HostThread::begin_segments(const Segment* segments, int count, Continuation k) {
-  std::array<Segment, kMaxSegments> kept{};
+  // Cache-line transfers owed run first, a segment per category.
+  std::array<Segment, kMaxStepSegments> kept{};
+  int n = line_debt_mask_ != 0 ? take_line_debt(kept.data()) : 0;
+  if (n + count > kMaxStepSegments) throw std::logic_error("too many segments in one step");
   core::Duration total;
-  int n = 0;
+  for (int i = 0; i < n; ++i) total += kept[i].duration;
   for (int i = 0; i < count; ++i) {
     if (segments[i].duration == core::Duration::zero()) continue;
     kept[n++] = segments[i];
     total += segments[i].duration;
   }
-  // Cache-line transfers owed go into the first segment (a step of nothing
-  // but them: the host kernel's).
-  if (line_debt_ > core::Duration::zero()) {
-    if (n == 0) kept[n++] = Segment{core::Duration::zero(), CpuCategory::kHostKernel};
-    const core::Duration debt = take_line_debt();
-    kept[0].duration += debt;
-    total += debt;
-  }
-  begin_step(total, n > 0 ? kept[0].category : CpuCategory::kHostKernel, std::move(k));
+  schedule_step(total, n > 0 ? kept[0].category : CpuCategory::kHostKernel, std::move(k));
   segments_ = kept;
   segment_count_ = n;
 }
@@ -181,8 +191,61 @@ void HostThread::signal_in_kernel(EventFd& fd, Continuation k) {
   pending_signal_ = &fd;
 }
 
+void HostThread::settle(Block kind, Continuation k) {
+  settle_kind_ = kind;
+  settle_next_ = std::move(k);
+  settling_ = true;
+  settle_woken_ = false;
+  settle_poked_ = false;
+  settle_start_ = now();
+  begin_segments(nullptr, 0, [this] { finish_settle(); });
+}
+
+void HostThread::finish_settle() {
+  settling_ = false;
+  starting_ = false;  // it has reached its first block
+  const bool woken = settle_woken_;
+  const bool poked = settle_poked_;
+  settle_woken_ = settle_poked_ = false;
+  Continuation k = std::move(settle_next_);
+  switch (settle_kind_) {
+    case Block::kSleep:
+      if (woken) {
+        k();  // woken before it slept: it runs on
+      } else {
+        sleep(std::move(k));
+      }
+      return;
+    case Block::kWait:
+      if (woken) {
+        begin_step(core::Duration::zero(), CpuCategory::kHostKernel, std::move(k));
+      } else {
+        wait(settle_fds_, std::move(k));  // a signal meanwhile left its count
+      }
+      return;
+    case Block::kSpin: {
+      // spin_on's listeners are already in place; its deadline counts from
+      // the settle's start.
+      const core::Duration spent = now() - settle_start_;
+      const core::Duration left = settle_max_ == core::Duration::max() ? settle_max_
+                                  : settle_max_ > spent                ? settle_max_ - spent
+                                                                       : core::Duration::zero();
+      spin(settle_category_, left, settle_yield_, std::move(k));
+      if (woken || poked) poke();
+      return;
+    }
+  }
+}
+
 void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Continuation k) {
   if (state_ != State::kActive) throw std::logic_error("thread " + name() + " spun outside its own continuation");
+  if (line_debt_mask_ != 0) {
+    settle_category_ = category;
+    settle_max_ = max;
+    settle_yield_ = yield;
+    settle(Block::kSpin, std::move(k));
+    return;
+  }
   starting_ = false;  // a spin is a wait that sees every poke
   next_ = std::move(k);
   step_category_ = category;
@@ -201,12 +264,16 @@ void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Cont
 
 void HostThread::spin_on(std::vector<EventFd*> fds, CpuCategory category, core::Duration max, bool yield,
                          Continuation k) {
-  spin(category, max, yield, std::move(k));
   waiting_on_ = std::move(fds);
   for (EventFd* fd : waiting_on_) fd->add_listener(this);
+  spin(category, max, yield, std::move(k));
 }
 
 void HostThread::poke() {
+  if (settling_) {
+    settle_poked_ = true;  // a spin to come ends as soon as it starts
+    return;
+  }
   if (preempted_spin_) {
     spin_found_ = true;  // the spin ends as soon as it is back on the core
     return;
@@ -224,6 +291,10 @@ void HostThread::poke_to_yield() {
 
 void HostThread::sleep(Continuation on_wake) {
   if (state_ != State::kActive) throw std::logic_error("thread " + name() + " slept outside its own continuation");
+  if (line_debt_mask_ != 0) {
+    settle(Block::kSleep, std::move(on_wake));
+    return;
+  }
   next_ = std::move(on_wake);
   state_ = State::kBlocked;
   starting_ = false;
@@ -235,6 +306,11 @@ void HostThread::sleep(Continuation on_wake) {
 }
 
 void HostThread::wait(const std::vector<EventFd*>& fds, Continuation k) {
+  if (line_debt_mask_ != 0 && std::none_of(fds.begin(), fds.end(), [](EventFd* fd) { return fd->count() > 0; })) {
+    if (&fds != &settle_fds_) settle_fds_.assign(fds.begin(), fds.end());
+    settle(Block::kWait, std::move(k));
+    return;
+  }
   for (EventFd* fd : fds) {
     if (fd->count() > 0) {
       // Already readable: no blocking, continue after the current instant.
@@ -252,6 +328,8 @@ core::Cycles HostThread::on_eventfd_signal(EventFd&, HostThread* signaller) {
     poke();
   } else if (state_ == State::kBlocked && !waiting_on_.empty()) {
     wake(signaller);
+  } else if (settling_) {
+    settle_poked_ = true;  // a spin_on's fd, signalled while it pays its way to the spin
   }
   return core::Cycles(0);
 }
@@ -271,9 +349,13 @@ void HostThread::wake(const HostThread* waker) {
     return;
   }
   if (state_ != State::kBlocked) {
-    // Already runnable. A thread still on its way to its first wait would
-    // lose this wake-up there: keep it for that sleep.
-    if (starting_) wake_pending_ = true;
+    // Already runnable. A thread still on its way to its first wait, or
+    // paying its way to a block, would lose this wake-up there: keep it.
+    if (settling_) {
+      settle_woken_ = true;
+    } else if (starting_) {
+      wake_pending_ = true;
+    }
     return;
   }
   stop_listening();
@@ -324,7 +406,7 @@ void HostThread::preempt() {
       spin(category, left, yield, std::move(k));  // still listening where it was
     };
   } else {
-    std::array<Segment, kMaxSegments> rest{};
+    std::array<Segment, kMaxStepSegments> rest{};
     int n = 0;
     each_segment(step_end_, [&](CpuCategory category, core::Time from, core::Time to) {
       if (to > t) rest[n++] = {to - std::max(from, t), category};

@@ -27,6 +27,9 @@ struct Segment {
   CpuCategory category;
 };
 inline constexpr int kMaxSegments = 6;
+// A step as it runs: its own segments after one per category of cache-line
+// transfers it pays first.
+inline constexpr int kMaxStepSegments = kMaxSegments + kCpuCategories;
 
 class HostThread final : public core::Component, public EventFdListener {
  public:
@@ -91,15 +94,21 @@ class HostThread final : public core::Component, public EventFdListener {
   // Ends a yielding spin because another thread wants the core.
   void poke_to_yield();
 
-  // A cache line this thread's access pulled from another core
-  // (SharedLines): the time is added to its next step, in that step's
-  // category. A thread that blocks right after the access (a store's miss
-  // sits in the store buffer) pays it when it next runs.
-  void add_line_transfer(core::Duration d) {
-    line_debt_ += d;
-    ++line_debt_count_;
+  // A cache line this thread's code of `category` pulled from another core
+  // (SharedLines): the time runs at the start of its next step, as a
+  // segment of that category. A thread about to block or spin pays what it
+  // owes first, in a step of its own; a wake-up or poke arriving meanwhile
+  // is kept, as the kernel keeps one for a task between setting its state
+  // and calling schedule().
+  void add_line_transfer(core::Duration d, CpuCategory category) {
     ++line_transfers_;
+    if (d <= core::Duration::zero()) return;  // a profile that prices transfers at 0
+    line_debt_[static_cast<size_t>(category)] += d;
+    line_debt_mask_ |= uint16_t(1u << static_cast<unsigned>(category));
+    ++line_debt_count_;
   }
+  // Whether it owes transfers its next step (or block) will pay.
+  bool owes_lines() const { return line_debt_mask_ != 0; }
   uint64_t line_transfers() const { return line_transfers_.value(); }
 
   State state() const { return state_; }
@@ -144,6 +153,7 @@ class HostThread final : public core::Component, public EventFdListener {
   friend class Core;
   void begin_step(core::Duration d, CpuCategory category, Continuation k);
   void begin_segments(const Segment* segments, int count, Continuation k);
+  void schedule_step(core::Duration d, CpuCategory category, Continuation k);
   void charge_step(core::Time until);
   // Calls f(category, from, to) for each segment of the current step that
   // elapsed by `until`.
@@ -161,7 +171,7 @@ class HostThread final : public core::Component, public EventFdListener {
   Continuation next_;       // what runs when the current step, spin or block ends
   CpuCategory step_category_ = CpuCategory::kIdle;  // of a spin or a one-segment step
   std::array<core::Duration, kCpuCategories> used_{};  // charged since the statistics reset, by category
-  std::array<Segment, kMaxSegments> segments_{};
+  std::array<Segment, kMaxStepSegments> segments_{};
   int segment_count_ = 0;  // 0: the step is one segment of step_category_
   core::Time step_start_;
   core::Time step_end_;                   // of a step (a spin: spin_until_)
@@ -177,10 +187,28 @@ class HostThread final : public core::Component, public EventFdListener {
   bool starting_ = false;      // started, its first wait not reached yet
   bool wake_pending_ = false;  // woken while starting: its first sleep returns at once
   EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
-  core::Duration line_debt_ = core::Duration::zero();  // cache-line transfers not yet in a step
+  // Cache-line transfers not yet in a step, by category.
+  std::array<core::Duration, kCpuCategories> line_debt_{};
+  uint16_t line_debt_mask_ = 0;  // the categories that owe some
   uint32_t line_debt_count_ = 0;
-  // The transfers owed, for the next step (traced as a "cache" instant).
-  core::Duration take_line_debt();
+  // Moves the transfers owed into `out` as segments (traced as a "cache"
+  // instant) and returns how many.
+  int take_line_debt(Segment* out);
+  // Blocking or spinning with transfers owed: a step pays them first, then
+  // the block runs as asked (settle_woken_: unless a wake-up came meanwhile).
+  enum class Block : uint8_t { kSleep, kWait, kSpin };
+  void settle(Block kind, Continuation k);
+  void finish_settle();
+  bool settling_ = false;
+  bool settle_woken_ = false;  // wake() meanwhile: ends any block
+  bool settle_poked_ = false;  // poke() or a spin_on fd's signal meanwhile: ends a spin
+  core::Time settle_start_;
+  Block settle_kind_ = Block::kSleep;
+  Continuation settle_next_;
+  std::vector<EventFd*> settle_fds_;
+  CpuCategory settle_category_ = CpuCategory::kIdle;
+  core::Duration settle_max_;
+  bool settle_yield_ = false;
   int trace_track_ = 0;
   std::vector<EventFd*> waiting_on_;
   std::array<uint64_t, kSyscallKinds> syscalls_by_kind_{};

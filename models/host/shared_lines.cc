@@ -7,7 +7,7 @@
 
 namespace viosim::models {
 
-void SharedLines::miss_read(size_t line, int32_t c) {
+void SharedLines::miss_read(size_t line, int32_t c, CpuCategory category) {
   HostThread& t = *running_thread.thread;
   const CacheTopology& topology = t.core().costs().cache;
   Line& l = lines_[line];
@@ -18,7 +18,7 @@ void SharedLines::miss_read(size_t line, int32_t c) {
     held = true;
     nearest = std::min(nearest, topology.transfer(static_cast<uint32_t>(h), static_cast<uint32_t>(c)));
   }
-  if (held) t.add_line_transfer(nearest);
+  if (held) t.add_line_transfer(nearest, category);  // books no time at 0 ns
   for (int16_t& h : l.cores) {
     if (h < 0) {
       h = static_cast<int16_t>(c);
@@ -29,7 +29,7 @@ void SharedLines::miss_read(size_t line, int32_t c) {
   l.next = static_cast<uint8_t>(l.next + 1 == kHolders ? 1 : l.next + 1);
 }
 
-void SharedLines::miss_write(size_t line, int32_t c) {
+void SharedLines::miss_write(size_t line, int32_t c, CpuCategory category) {
   HostThread& t = *running_thread.thread;
   const CacheTopology& topology = t.core().costs().cache;
   Line& l = lines_[line];
@@ -37,7 +37,7 @@ void SharedLines::miss_write(size_t line, int32_t c) {
   for (int16_t h : l.cores) {
     if (h >= 0 && h != c) farthest = std::max(farthest, topology.transfer(static_cast<uint32_t>(h), uint32_t(c)));
   }
-  if (farthest > core::Duration::zero()) t.add_line_transfer(farthest);
+  if (farthest > core::Duration::zero()) t.add_line_transfer(farthest, category);
   l.cores.fill(-1);
   l.cores[0] = static_cast<int16_t>(c);
   l.next = 1;

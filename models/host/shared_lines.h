@@ -9,7 +9,8 @@
 //     invalidating every other copy: the farthest holder sets the cost.
 // The cost is the host topology's transfer time (CacheTopology: SMT
 // sibling, same socket, other socket) and lands on the thread that runs the
-// access (running_thread): its next step takes that much longer.
+// access (running_thread), charged to the category of the code making it
+// (the guest's driver, vhost, a PMD): its next step takes that much longer.
 // Accesses from no thread (tests driving a ring by hand, device DMA) are
 // not tracked. Up to kHolders cores are remembered per line; a further
 // reader replaces the oldest, which then misses once more than it should.
@@ -19,6 +20,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "models/host/cpu_category.h"
 
 namespace viosim::models {
 
@@ -39,21 +42,21 @@ class SharedLines {
   explicit SharedLines(size_t lines = 0) : lines_(lines) {}
   size_t size() const { return lines_.size(); }
 
-  // The running thread loads / stores `line` (below size()). A hit costs
-  // a few compares; a miss goes to the out-of-line path.
-  void read(size_t line) {
+  // The running thread's code of `category` loads / stores `line` (below
+  // size()). A hit costs a few compares; a miss goes to the out-of-line path.
+  void read(size_t line, CpuCategory category) {
     const int32_t c = running_thread.core;
     if (c < 0) return;
     const Line& l = lines_[line];
     if (l.cores[0] == c || l.cores[1] == c || l.cores[2] == c || l.cores[3] == c) return;
-    miss_read(line, c);
+    miss_read(line, c, category);
   }
-  void write(size_t line) {
+  void write(size_t line, CpuCategory category) {
     const int32_t c = running_thread.core;
     if (c < 0) return;
     const Line& l = lines_[line];
     if (l.cores[0] == c && l.cores[1] < 0 && l.cores[2] < 0 && l.cores[3] < 0) return;
-    miss_write(line, c);
+    miss_write(line, c, category);
   }
 
   // For tests: how many cores hold the line.
@@ -64,8 +67,8 @@ class SharedLines {
     std::array<int16_t, kHolders> cores{-1, -1, -1, -1};  // holders, the last writer first
     uint8_t next = 1;  // the slot a further reader takes
   };
-  void miss_read(size_t line, int32_t core);
-  void miss_write(size_t line, int32_t core);
+  void miss_read(size_t line, int32_t core, CpuCategory category);
+  void miss_write(size_t line, int32_t core, CpuCategory category);
 
   std::vector<Line> lines_;
 };

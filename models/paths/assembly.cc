@@ -469,13 +469,15 @@ void VmAssembly::build_virtio_queues() {
   SplitVirtqueue::Config vq;
   vq.size = c.queue_size;
   vq.event_idx = c.event_idx;
-  vq.backend =
-      backend.id() == PathBackend::kVirtioUserspace ? SplitVirtqueue::Backend::kQemu : SplitVirtqueue::Backend::kVhost;
+  vq.backend = backend.id() == PathBackend::kVirtioUserspace ? SplitVirtqueue::Backend::kQemu
+               : backend.id() == PathBackend::kVhostUser     ? SplitVirtqueue::Backend::kDpdk
+                                                             : SplitVirtqueue::Backend::kVhost;
   VirtioNetDriver::Config driver = c.driver;
-  driver.shared_vector = c.shared_vector;
   if (polls()) {
-    // DPDK's virtio PMD in place of the kernel's driver: no EVENT_IDX.
+    // DPDK's virtio PMD in place of the kernel's driver: no EVENT_IDX, and
+    // its ring code runs in guest user space.
     vq.event_idx = false;
+    vq.driver_category = CpuCategory::kGuestUser;
     for (uint32_t i = 0; i < pairs(); ++i) {
       queues.push_back(
           std::make_unique<VirtioQueuePair>(vm_name("_q" + std::to_string(i)), vq, rx_vector(i), tx_vector(i)));

@@ -135,6 +135,11 @@ void VhostUserPmd::spin() {
     pass();
     return;
   }
+  // What the last burst's ring stores owe is PMD work, not polling.
+  if (pmd_->owes_lines()) {
+    pmd_->run(core::Cycles(0), CpuCategory::kPmd, [this] { spin(); });
+    return;
+  }
   ++empty_passes_;  // the pass that found nothing
   // What the spin adds to the PMD's polling time is time on its core: a
   // PMD preempted by a thread sharing that core does not poll meanwhile.
@@ -186,6 +191,7 @@ void VhostUserPmd::take_burst(const Rxq& q) {
     }
   } else {
     SplitVirtqueue& tx = q.port->queues[q.queue].rings->tx;
+    tx.begin_burst();  // rte_vhost_dequeue_burst
     while (burst_.size() < config_.burst && tx.pop(packet)) {
       burst_.push_back(packet);
       stamp((*pool_)[packet], kStampBackend, now());
@@ -212,6 +218,7 @@ void VhostUserPmd::take_burst(const Rxq& q) {
     VirtioQueuePair& ring = rx_ring(*o.port);
     for (uint32_t attempt = 0; o.tokens.size() < o.packets.size(); ++attempt) {
       const size_t before = o.tokens.size();
+      ring.rx.begin_burst();  // rte_vhost_enqueue_burst
       while (o.tokens.size() < o.packets.size() && ring.rx.pop(token)) {
         const uint32_t p = o.packets[o.tokens.size()];
         o.tokens.push_back(token);

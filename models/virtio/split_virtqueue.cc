@@ -10,6 +10,9 @@ namespace viosim::models {
 
 SplitVirtqueue::SplitVirtqueue(const Config& config)
     : config_(config),
+      device_category_(config.backend == Backend::kQemu   ? CpuCategory::kQemu
+                       : config.backend == Backend::kDpdk ? CpuCategory::kPmd
+                                                          : CpuCategory::kVhost),
       size_(config.size),
       mask_(static_cast<uint16_t>(config.size - 1)),
       num_free_(config.size),
@@ -38,12 +41,13 @@ bool SplitVirtqueue::add(uint32_t token, uint16_t descriptors) {
 
   const uint16_t head = free_head_;
   uint16_t tail = head;
-  lines_.write(desc_line(head));
+  const CpuCategory driver = config_.driver_category;
+  lines_.write(desc_line(head), driver);
   for (uint16_t i = 1; i < descriptors; ++i) {
     tail = next_[tail];
-    lines_.write(desc_line(tail));
+    lines_.write(desc_line(tail), driver);
   }
-  if (!config_.device_writes_buffers) lines_.write(buffer_line(head));  // the packet the driver sends
+  if (!config_.device_writes_buffers) lines_.write(buffer_line(head), driver);  // the packet the driver sends
   free_head_ = next_[tail];
   num_free_ -= descriptors;
   chain_len_[head] = descriptors;
@@ -89,8 +93,9 @@ bool SplitVirtqueue::kick_prepare() {
 bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
   if (!read_more_used()) return false;
   const UsedElem elem = used_ring_[slot(last_used_idx_)];
-  read_used(used_entry(slot(last_used_idx_)));
-  if (config_.device_writes_buffers) lines_.read(buffer_line(elem.head));  // the packet received
+  read_used_elem(slot(last_used_idx_));
+  if (config_.device_writes_buffers)
+    lines_.read(buffer_line(elem.head), config_.driver_category);  // the packet received
   if (chain_len_[elem.head] == kNotHead) {
     // BAD_RING "id %u is not a head!": a device model bug, never a guest event.
     throw std::logic_error("used element " + std::to_string(elem.head) + " is not a head");
@@ -172,10 +177,18 @@ void SplitVirtqueue::enable_callbacks() {
 
 // ---- device side -----------------------------------------------------------
 
+uint16_t SplitVirtqueue::begin_burst() {
+  read_avail(kIdxOffset);
+  avail_idx_seen_ = avail_idx_;
+  return static_cast<uint16_t>(avail_idx_seen_ - last_avail_idx_);
+}
+
 bool SplitVirtqueue::pop(uint32_t& token) {
   // Both vhost_get_vq_desc and virtio_queue_empty_rcu re-read avail->idx only
-  // once they have consumed what they saw last time.
+  // once they have consumed what they saw last time; DPDK reads it at the
+  // start of each burst instead.
   if (last_avail_idx_ == avail_idx_seen_) {
+    if (config_.backend == Backend::kDpdk) return false;
     read_avail(kIdxOffset);
     avail_idx_seen_ = avail_idx_;
     if (last_avail_idx_ == avail_idx_seen_) return false;
@@ -183,8 +196,8 @@ bool SplitVirtqueue::pop(uint32_t& token) {
   const uint16_t head = avail_ring_[slot(last_avail_idx_)];
   read_avail(avail_entry(slot(last_avail_idx_)));
   uint16_t d = head;
-  for (uint16_t i = 0; i < chain_len_[head]; ++i, d = next_[d]) lines_.read(desc_line(d));
-  if (!config_.device_writes_buffers) lines_.read(buffer_line(head));  // the packet to send
+  for (uint16_t i = 0; i < chain_len_[head]; ++i, d = next_[d]) lines_.read(desc_line(d), device_category_);
+  if (!config_.device_writes_buffers) lines_.read(buffer_line(head), device_category_);  // the packet to send
   ++last_avail_idx_;
   if (config_.backend == Backend::kQemu && config_.event_idx) {
     avail_event_ = last_avail_idx_;  // virtqueue_split_pop
@@ -216,9 +229,9 @@ void SplitVirtqueue::push_used(uint32_t token, uint32_t len) {
   ++in_device_first_;
   --in_device_count_;
 
-  if (config_.device_writes_buffers) lines_.write(buffer_line(head));  // the packet copied in
+  if (config_.device_writes_buffers) lines_.write(buffer_line(head), device_category_);  // the packet copied in
   used_ring_[slot(used_idx_)] = UsedElem{head, len};
-  write_used(used_entry(slot(used_idx_)));
+  write_used_elem(slot(used_idx_));
   const uint16_t old_idx = used_idx_;
   ++used_idx_;
   write_used(kIdxOffset);
@@ -229,8 +242,7 @@ void SplitVirtqueue::push_used(uint32_t token, uint32_t len) {
   // a lap. QEMU flushes a batch at once; one element per flush here.
   const uint16_t since = static_cast<uint16_t>(used_idx_ - signalled_used_);
   const uint16_t step = static_cast<uint16_t>(used_idx_ - old_idx);
-  const bool stale = config_.backend == Backend::kVhost ? since < step
-                                                        : static_cast<int16_t>(since) < step;
+  const bool stale = config_.backend != Backend::kQemu ? since < step : static_cast<int16_t>(since) < step;
   if (stale) signalled_used_valid_ = false;
 }
 
@@ -242,11 +254,14 @@ bool SplitVirtqueue::should_notify() {
     read_avail(0);
     notify = (avail_flags_ & kNoInterrupt) == 0;
   } else {
-    read_avail(used_event_offset());
     const bool valid = signalled_used_valid_;
     const uint16_t old_idx = signalled_used_;
     signalled_used_ = used_idx_;
     signalled_used_valid_ = true;
+    // vhost_notify and virtio_split_should_notify return before reading
+    // used_event when signalled_used was stale; DPDK's
+    // vhost_vring_call_split reads it first.
+    if (valid || config_.backend == Backend::kDpdk) read_avail(used_event_offset());
     notify = !valid || vring_need_event(used_event_, used_idx_, old_idx);
   }
   ++(notify ? notifies_decided_ : notifies_suppressed_);
@@ -254,7 +269,7 @@ bool SplitVirtqueue::should_notify() {
 }
 
 void SplitVirtqueue::disable_notify() {
-  if (config_.backend == Backend::kVhost) {
+  if (config_.backend != Backend::kQemu) {
     // vhost_disable_notify: with EVENT_IDX nothing is written; avail_event
     // simply goes stale, so the guest's window stops containing it.
     if ((used_flags_shadow_ & kNoNotify) != 0) return;
@@ -280,7 +295,7 @@ void SplitVirtqueue::disable_notify() {
 }
 
 bool SplitVirtqueue::enable_notify() {
-  if (config_.backend == Backend::kVhost) {
+  if (config_.backend != Backend::kQemu) {
     // vhost_enable_notify: a no-op returning false if already enabled.
     if ((used_flags_shadow_ & kNoNotify) == 0) return false;
     used_flags_shadow_ &= static_cast<uint16_t>(~kNoNotify);

@@ -26,12 +26,14 @@ constexpr bool vring_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t o
 
 class SplitVirtqueue {
  public:
-  // Whose device-side code the queue imitates. They differ only with
+  // Whose device-side code the queue imitates. vhost and QEMU differ with
   // EVENT_IDX: vhost publishes avail_event when it re-enables notifications
   // and leaves it stale while disabled; QEMU also writes it on disable and
   // after every pop (virtqueue_split_pop), so a QEMU device that has caught up
-  // gets kicked even while "disabled".
-  enum class Backend : uint8_t { kVhost, kQemu };
+  // gets kicked even while "disabled". DPDK's vhost library notifies as vhost
+  // does but reads the avail idx once per burst (begin_burst), whether or not
+  // it has used up what it saw, and reads used_event before deciding.
+  enum class Backend : uint8_t { kVhost, kQemu, kDpdk };
 
   struct Config {
     uint16_t size = 256;      // descriptors; power of two, 1..32768
@@ -41,6 +43,10 @@ class SplitVirtqueue {
     // queue): the device writes their first line and the driver reads it.
     // Otherwise (a transmit queue) the driver writes it and the device reads.
     bool device_writes_buffers = false;
+    // What the driver's ring code is charged to (cache-line transfers): the
+    // guest kernel's driver, or a guest poll-mode driver in user space. The
+    // device side's follows the backend (vhost, QEMU, PMD).
+    CpuCategory driver_category = CpuCategory::kGuestKernel;
   };
 
   static constexpr uint16_t kMaxSize = 32768;
@@ -94,8 +100,12 @@ class SplitVirtqueue {
   // ---- device (backend) side ----
   uint16_t avail_pending() const { return static_cast<uint16_t>(avail_idx_ - last_avail_idx_); }
   // Takes the next available buffer (vhost_get_vq_desc / virtqueue_split_pop).
-  // Its descriptors stay in use until the driver reaps it.
+  // Its descriptors stay in use until the driver reaps it. A DPDK device
+  // takes only what its burst's begin_burst saw.
   bool pop(uint32_t& token);
+  // The start of a DPDK burst (virtio_dev_tx_split, virtio_dev_rx_split):
+  // one read of avail idx. Returns how many buffers it saw available.
+  uint16_t begin_burst();
   // Writes a used element for a popped buffer and advances used idx
   // (vhost_add_used / virtqueue_fill + virtqueue_flush). Completion may be
   // out of order; the token must be one popped and not yet pushed
@@ -161,10 +171,22 @@ class SplitVirtqueue {
   static constexpr uint16_t kNotHead = 0;  // chain_len_ of a slot that heads no chain
 
   uint16_t slot(uint16_t idx) const { return idx & mask_; }
-  void read_avail(uint32_t offset) { lines_.read(avail_line(offset)); }
-  void write_avail(uint32_t offset) { lines_.write(avail_line(offset)); }
-  void read_used(uint32_t offset) { lines_.read(used_line(offset)); }
-  void write_used(uint32_t offset) { lines_.write(used_line(offset)); }
+  // The avail ring and the descriptors are the driver's to write and the
+  // device's to read; the used ring the other way round; a buffer's line
+  // is written by whichever side fills it.
+  void read_avail(uint32_t offset) { lines_.read(avail_line(offset), device_category_); }
+  void write_avail(uint32_t offset) { lines_.write(avail_line(offset), config_.driver_category); }
+  void read_used(uint32_t offset) { lines_.read(used_line(offset), config_.driver_category); }
+  void write_used(uint32_t offset) { lines_.write(used_line(offset), device_category_); }
+  // An 8-byte used element: elements 7, 15, ... straddle two lines.
+  void read_used_elem(uint16_t slot) {
+    read_used(used_entry(slot));
+    if (used_entry(slot) % 64 > 56) read_used(used_entry(slot) + 7);
+  }
+  void write_used_elem(uint16_t slot) {
+    write_used(used_entry(slot));
+    if (used_entry(slot) % 64 > 56) write_used(used_entry(slot) + 7);
+  }
   void enable_callbacks();
   // The driver's check of used idx (more_used_split).
   bool read_more_used() {
@@ -173,6 +195,7 @@ class SplitVirtqueue {
   }
 
   Config config_;
+  CpuCategory device_category_;
   uint16_t size_;
   uint16_t mask_;
 

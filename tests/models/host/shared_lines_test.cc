@@ -6,12 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "models/host/eventfd.h"
 #include "models/host/host_thread.h"
 #include "models/virtio/split_virtqueue.h"
+#include "sim-core/member_event.h"
 
 namespace viosim::models {
 namespace {
@@ -70,6 +74,7 @@ class Script {
   }
 
   uint64_t transfers(uint32_t core) const { return threads_[core]->line_transfers(); }
+  HostThread& thread(uint32_t core) { return *threads_[core]; }
 
  private:
   void go() {
@@ -103,8 +108,8 @@ TEST(SharedLines, ALineAnotherCoreWroteCostsOneTransferThenNothingUntilRewritten
   // Cores 0 and 1 on socket 0, 2 and 3 on socket 1.
   Script s(topology(4, 2, 1));
   SharedLines lines(1);
-  auto rd = [&](uint32_t c) { return Script::Access{c, [&] { lines.read(0); }}; };
-  auto wr = [&](uint32_t c) { return Script::Access{c, [&] { lines.write(0); }}; };
+  auto rd = [&](uint32_t c) { return Script::Access{c, [&] { lines.read(0, CpuCategory::kVhost); }}; };
+  auto wr = [&](uint32_t c) { return Script::Access{c, [&] { lines.write(0, CpuCategory::kVhost); }}; };
   const std::vector<Duration> paid = s.run({
       wr(0),  // first touch: nobody held it
       rd(1),  // pulled from core 0: same socket
@@ -134,15 +139,16 @@ TEST(SharedLines, SmtSiblingsAreNumberedHalfTheCoresApart) {
   EXPECT_EQ(t.transfer(0, 0), Duration::zero());
   Script s(t);
   SharedLines lines(1);
-  const std::vector<Duration> paid =
-      s.run({{0, [&] { lines.write(0); }}, {2, [&] { lines.read(0); }}, {1, [&] { lines.read(0); }}});
+  const std::vector<Duration> paid = s.run({{0, [&] { lines.write(0, CpuCategory::kVhost); }},
+                                            {2, [&] { lines.read(0, CpuCategory::kVhost); }},
+                                            {1, [&] { lines.read(0, CpuCategory::kVhost); }}});
   EXPECT_EQ(paid, (std::vector<Duration>{Duration::zero(), Nanoseconds(8), Nanoseconds(50)}));
 }
 
 TEST(SharedLines, AccessesOutsideAnyThreadAreNotTracked) {
   SharedLines lines(2);
-  lines.write(0);
-  lines.read(1);
+  lines.write(0, CpuCategory::kVhost);
+  lines.read(1, CpuCategory::kVhost);
   EXPECT_EQ(lines.holders(0), 0);
   EXPECT_EQ(lines.holders(1), 0);
 }
@@ -151,7 +157,7 @@ TEST(SharedLines, AccessesOutsideAnyThreadAreNotTracked) {
 // driver adds a buffer and decides on a kick, the device pops it, marks it
 // used and decides on an interrupt, the driver reaps it.
 struct OnePacketAtATime {
-  SplitVirtqueue vq{{256, true, SplitVirtqueue::Backend::kVhost, false}};
+  SplitVirtqueue vq{{256, true, SplitVirtqueue::Backend::kVhost, false, CpuCategory::kGuestKernel}};
   uint32_t token = 0, len = 0;
 
   std::vector<Script::Access> script(uint32_t driver, uint32_t device, int packets) {
@@ -189,17 +195,112 @@ TEST(SharedLines, APacketThroughASplitRingMovesTenLinesBetweenTwoCores) {
   const std::vector<Duration> paid = s.run(ring.script(0, 1, 3));
   ASSERT_EQ(paid.size(), 9u);
   // The first packet finds cold lines: the device pulls avail, desc and
-  // buffer (3), the driver the used line and back its used_event (2).
+  // buffer (3), the driver the used line (1); the device's first interrupt
+  // decision does not read used_event (signalled_used is not valid yet), so
+  // the driver's store to it is free.
   EXPECT_EQ(paid[0], Duration::zero());
   EXPECT_EQ(paid[1], Nanoseconds(50) * 3);
-  EXPECT_EQ(paid[2], Nanoseconds(50) * 2);
+  EXPECT_EQ(paid[2], Nanoseconds(50));
   for (int packet = 1; packet < 3; ++packet) {
     EXPECT_EQ(paid[3 * packet], Nanoseconds(50) * 3) << packet;
     EXPECT_EQ(paid[3 * packet + 1], Nanoseconds(50) * 5) << packet;
     EXPECT_EQ(paid[3 * packet + 2], Nanoseconds(50) * 2) << packet;
   }
-  EXPECT_EQ(s.transfers(0) + s.transfers(1), 5u + 10u + 10u);
+  EXPECT_EQ(s.transfers(0) + s.transfers(1), 4u + 10u + 10u);
 }
+
+// Used elements are 8 bytes from offset 4: element 7 spans bytes 60-67,
+// the end of the used ring's first line and the start of its second.
+TEST(SharedLines, AUsedElementAcrossTwoLinesPullsBoth) {
+  Script s(topology(2, 1, 1));
+  OnePacketAtATime ring;
+  const std::vector<Duration> paid = s.run(ring.script(0, 1, 9));
+  ASSERT_EQ(paid.size(), 27u);
+  EXPECT_EQ(paid[3 * 6 + 2], Nanoseconds(50) * 2);  // element 6: line 0 only
+  EXPECT_EQ(paid[3 * 7 + 2], Nanoseconds(50) * 3);  // element 7: line 1 as well
+  EXPECT_EQ(paid[3 * 7 + 1], Nanoseconds(50) * 5);  // the device's store to line 1: nobody held it
+  EXPECT_EQ(paid[3 * 8 + 1], Nanoseconds(50) * 6);  // element 8 in line 1, the idx in line 0
+}
+
+TEST(SharedLines, TransfersAreChargedToTheCodeThatMadeThem) {
+  Script s(topology(2, 1, 1));
+  SharedLines lines(1);
+  const std::vector<Duration> paid = s.run(
+      {{0, [&] { lines.write(0, CpuCategory::kVhost); }}, {1, [&] { lines.read(0, CpuCategory::kGuestKernel); }}});
+  EXPECT_EQ(paid[1], Nanoseconds(50));
+  const auto u = s.thread(1).usage();
+  EXPECT_EQ(u[static_cast<size_t>(CpuCategory::kGuestKernel)], Nanoseconds(50));
+  EXPECT_EQ(u[static_cast<size_t>(CpuCategory::kVhost)], kStep);  // the step itself
+}
+
+// A thread that pulls a line and then blocks pays the transfer before its
+// core goes idle, not at its next wake-up; a wake-up, poke or signal
+// arriving while it pays is kept, so it runs on at once.
+enum class Then { kSleep, kSleepWoken, kSpinPoked, kWaitSignalled, kWaitWoken };
+class BlockAfterAMiss : public ::testing::TestWithParam<Then> {};
+
+TEST_P(BlockAfterAMiss, PaysBeforeBlockingAndKeepsWhatCameMeanwhile) {
+  const Then then = GetParam();
+  core::Simulator sim;
+  CpuCosts costs;
+  costs.cache = topology(2, 1, 1);
+  Core c0(sim, "core0", nullptr, costs, 0);
+  Core c1(sim, "core1", nullptr, costs, 1);
+  HostThread writer(sim, "writer", nullptr, c0);
+  HostThread reader(sim, "reader", nullptr, c1);
+  EventFd fd("fd");
+  SharedLines lines(1);
+  core::MemberEvent meanwhile(&reader, "meanwhile", [&] {
+    if (then == Then::kSleepWoken || then == Then::kWaitWoken) reader.wake(nullptr);
+    if (then == Then::kSpinPoked) reader.poke();
+    if (then == Then::kWaitSignalled) fd.signal(nullptr);
+  });
+  core::Time read_at, resumed_at;
+  writer.start([&] {
+    lines.write(0, CpuCategory::kVhost);
+    writer.run_for(kStep, CpuCategory::kVhost, [&] {
+      reader.wake(&writer);
+      writer.sleep([] {});
+    });
+  });
+  reader.start([&] {
+    reader.sleep([&] {
+      lines.read(0, CpuCategory::kGuestKernel);
+      read_at = sim.now();
+      if (then != Then::kSleep) meanwhile.schedule_after(Nanoseconds(20));
+      Continuation resume = [&] {
+        resumed_at = sim.now();
+        reader.sleep([] {});
+      };
+      if (then == Then::kSpinPoked) {
+        reader.spin(CpuCategory::kPmd, Duration::max(), false, std::move(resume));
+      } else if (then == Then::kWaitSignalled || then == Then::kWaitWoken) {
+        reader.wait({&fd}, std::move(resume));
+      } else {
+        reader.sleep(std::move(resume));
+      }
+    });
+  });
+  sim.run_until(core::Time::zero() + core::Milliseconds(1));
+  EXPECT_EQ(reader.usage()[static_cast<size_t>(CpuCategory::kGuestKernel)], Nanoseconds(50));
+  EXPECT_EQ(reader.wakeups(), 2u);  // its start and the writer's: it was running meanwhile
+  if (then == Then::kSleep) {
+    EXPECT_EQ(resumed_at, core::Time::zero());
+  } else {
+    EXPECT_EQ(resumed_at, read_at + Nanoseconds(50));
+  }
+  EXPECT_EQ(reader.state(), HostThread::State::kBlocked);
+}
+
+std::string then_name(const ::testing::TestParamInfo<Then>& info) {
+  static const std::array<std::string, 5> kNames = {"Sleep", "SleepWoken", "SpinPoked", "WaitSignalled", "WaitWoken"};
+  return kNames[static_cast<size_t>(info.param)];
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedLines, BlockAfterAMiss,
+                         ::testing::Values(Then::kSleep, Then::kSleepWoken, Then::kSpinPoked, Then::kWaitSignalled,
+                                           Then::kWaitWoken),
+                         then_name);
 
 TEST(SharedLines, TheSameRingOnOneCoreMovesNothing) {
   Script s(topology(2, 1, 1));
@@ -210,7 +311,7 @@ TEST(SharedLines, TheSameRingOnOneCoreMovesNothing) {
 
 TEST(SharedLines, APollerThatFindsNothingStaysInItsCache) {
   Script s(topology(2, 1, 1));
-  SplitVirtqueue vq({256, true, SplitVirtqueue::Backend::kVhost, false});
+  SplitVirtqueue vq({256, true, SplitVirtqueue::Backend::kVhost, false, CpuCategory::kGuestKernel});
   uint32_t token = 0;
   const std::vector<Duration> paid = s.run({{0, [&] { vq.add(1); }},
                                             {1, [&] { vq.pop(token); }},

@@ -215,6 +215,21 @@ TEST(SplitVirtqueue, QemuAvailEventFollowsItsPops) {
   EXPECT_TRUE(q.kick_prepare());
 }
 
+TEST(SplitVirtqueue, DpdkTakesOnlyWhatItsBurstSaw) {
+  auto q = make_queue(256, true, Backend::kDpdk);
+  uint32_t token;
+  ASSERT_TRUE(q.add(0));
+  EXPECT_FALSE(q.pop(token));  // no burst has read avail idx yet
+  EXPECT_EQ(q.begin_burst(), 1);
+  ASSERT_TRUE(q.add(1));
+  ASSERT_TRUE(q.pop(token));
+  EXPECT_EQ(token, 0u);
+  EXPECT_FALSE(q.pop(token));  // 1 came after this burst's read
+  EXPECT_EQ(q.begin_burst(), 1);
+  ASSERT_TRUE(q.pop(token));
+  EXPECT_EQ(token, 1u);
+}
+
 TEST(SplitVirtqueue, ForcedDecisionAfter65535AddsWithoutOne) {
   auto q = make_queue(4, true);
   uint32_t token, len;
