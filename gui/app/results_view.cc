@@ -47,6 +47,7 @@ ResultsView::ResultsView(RunController* controller, QWidget* parent)
   progress_->setTextVisible(true);
   progress_->setFormat(QStringLiteral("%p%"));
   status_->setTextFormat(Qt::PlainText);
+  status_->setWordWrap(true);  // a run's warnings can be long: wrap, never widen the window
 
   add_panel("live", tr("Live throughput"), tr("Throughput appears here while a run goes on"));
   live_ = new charts::LiveThroughputChart;

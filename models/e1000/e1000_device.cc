@@ -57,6 +57,7 @@ bool E1000Device::tx_post(uint32_t packet) {
   if (tx_in_ring_ >= config_.tx_ring) return false;
   tx_ring_.push_back(packet);
   ++tx_in_ring_;
+  buffer_given();
   tx_lines_.write(buffer_line(config_.tx_ring, tx_post_idx_), CpuCategory::kGuestKernel);
   tx_lines_.write(desc_line(config_.tx_ring, tx_post_idx_++), CpuCategory::kGuestKernel);
   stamp((*pool_)[packet], kStampDevice, now());
@@ -75,6 +76,7 @@ bool E1000Device::rx_reap(uint32_t& packet) {
   if (rx_done_.empty()) return false;
   packet = rx_done_.front();
   rx_done_.pop_front();
+  buffer_taken();
   rx_lines_.read(desc_line(config_.rx_ring, rx_reap_idx_), CpuCategory::kGuestKernel);  // the DD bit
   rx_lines_.read(buffer_line(config_.rx_ring, rx_reap_idx_++), CpuCategory::kGuestKernel);
   stamp((*pool_)[packet], kStampDevice, now());
@@ -86,6 +88,7 @@ void E1000Device::rx_post_coalesced(uint32_t buffers) {
   rx_coalesced_ += buffers;
   // (At open the driver hands "all of them": at most a ring's worth moves.)
   for (uint32_t i = 0; i < std::min(buffers, config_.rx_ring); ++i) {
+    buffer_given();
     rx_lines_.write(desc_line(config_.rx_ring, rx_post_idx_++), CpuCategory::kGuestKernel);
   }
 }
@@ -111,6 +114,7 @@ void E1000Device::tdt_write(Continuation done) {
   }
   const uint32_t packet = tx_ring_.front();
   tx_ring_.pop_front();
+  buffer_taken();
   tx_lines_.read(desc_line(config_.tx_ring, tx_take_idx_), CpuCategory::kQemu);
   tx_lines_.read(buffer_line(config_.tx_ring, tx_take_idx_++), CpuCategory::kQemu);
   stamp((*pool_)[packet], kStampBackend, now());
@@ -256,6 +260,7 @@ void E1000Device::tap_read_one() {
   --rx_free_;
   const uint32_t packet = held_;
   held_valid_ = false;
+  buffer_taken();
   rx_lines_.read(desc_line(config_.rx_ring, rx_fill_idx_), CpuCategory::kQemu);  // the buffer's address
   rx_lines_.write(buffer_line(config_.rx_ring, rx_fill_idx_), CpuCategory::kQemu);
   rx_lines_.write(desc_line(config_.rx_ring, rx_fill_idx_++), CpuCategory::kQemu);  // length and DD

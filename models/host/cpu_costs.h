@@ -70,6 +70,9 @@ struct CacheTopology {
   core::Duration smt_transfer = core::Nanoseconds(8);      // siblings share L1/L2
   core::Duration socket_transfer = core::Nanoseconds(80);  // section 10's default
   core::Duration remote_transfer = core::Nanoseconds(140);
+  // Misses a core keeps in flight (L1D line fill buffers): the misses of
+  // one batch of ring work for different buffers overlap up to this many.
+  uint32_t fill_buffers = 10;
   uint32_t physical_core(uint32_t c) const {
     const uint32_t physical = std::max<uint32_t>(cores / threads_per_core, 1);
     return c >= physical ? c % physical : c;

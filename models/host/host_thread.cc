@@ -2,6 +2,7 @@
 #include "models/host/host_thread.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <stdexcept>
 
@@ -53,18 +54,26 @@ void HostThread::start(Continuation entry) {
 }
 
 int HostThread::take_line_debt(Segment* out) {
+  // The batch's misses overlap as far as its buffers' chains and the
+  // core's fill buffers allow.
+  uint32_t overlap = 1;
+  if (running_thread.thread == this) {
+    overlap = std::clamp(std::max(running_thread.taken, running_thread.given), 1u, core_->costs().cache.fill_buffers);
+  }
   int n = 0;
   core::Duration total;
-  for (int c = 0; c < kCpuCategories; ++c) {
-    if ((line_debt_mask_ & (1u << c)) == 0) continue;
-    out[n++] = Segment{line_debt_[c], static_cast<CpuCategory>(c)};
-    total += line_debt_[c];
+  for (unsigned mask = line_debt_mask_; mask != 0; mask &= mask - 1) {
+    const int c = std::countr_zero(mask);
+    const core::Duration d = line_debt_[c] / overlap;
     line_debt_[c] = core::Duration::zero();
+    if (d == core::Duration::zero()) continue;
+    out[n++] = Segment{d, static_cast<CpuCategory>(c)};
+    total += d;
   }
   if (sim().tracer()) {
-    char text[96];
-    std::snprintf(text, sizeof text, "%u cache line%s pulled from other cores (+%.3f us)", line_debt_count_,
-                  line_debt_count_ == 1 ? "" : "s", total.seconds() * 1e6);
+    char text[112];
+    std::snprintf(text, sizeof text, "%u cache line%s pulled from other cores (+%.3f us%s)", line_debt_count_,
+                  line_debt_count_ == 1 ? "" : "s", total.seconds() * 1e6, overlap > 1 ? ", overlapped" : "");
     trace_instant(CauseKind::kCache, text);
   }
   line_debt_mask_ = 0;
@@ -72,7 +81,7 @@ int HostThread::take_line_debt(Segment* out) {
   return n;
 }
 
-void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation k) {
+void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation&& k) {
   if (line_debt_mask_ != 0) {
     const Segment one{d, category};
     begin_segments(&one, 1, std::move(k));
@@ -82,7 +91,7 @@ void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation
   segment_count_ = 0;
 }
 
-void HostThread::schedule_step(core::Duration d, CpuCategory category, Continuation k) {
+void HostThread::schedule_step(core::Duration d, CpuCategory category, Continuation&& k) {
   if (state_ != State::kActive) {
     throw std::logic_error("thread " + name() + " started a step outside its own continuation");
   }
@@ -94,20 +103,19 @@ void HostThread::schedule_step(core::Duration d, CpuCategory category, Continuat
   step_event_.schedule_after(d);
 }
 
-void HostThread::begin_segments(const Segment* segments, int count, Continuation k) {
-  // Cache-line transfers owed run first, a segment per category.
-  std::array<Segment, kMaxStepSegments> kept{};
-  int n = line_debt_mask_ != 0 ? take_line_debt(kept.data()) : 0;
+void HostThread::begin_segments(const Segment* segments, int count, Continuation&& k) {
+  // Cache-line transfers owed run first, a segment per category. (The
+  // thread is between steps: segments_ is free to fill.)
+  int n = line_debt_mask_ != 0 ? take_line_debt(segments_.data()) : 0;
   if (n + count > kMaxStepSegments) throw std::logic_error("too many segments in one step");
   core::Duration total;
-  for (int i = 0; i < n; ++i) total += kept[i].duration;
+  for (int i = 0; i < n; ++i) total += segments_[i].duration;
   for (int i = 0; i < count; ++i) {
     if (segments[i].duration == core::Duration::zero()) continue;
-    kept[n++] = segments[i];
+    segments_[n++] = segments[i];
     total += segments[i].duration;
   }
-  schedule_step(total, n > 0 ? kept[0].category : CpuCategory::kHostKernel, std::move(k));
-  segments_ = kept;
+  schedule_step(total, n > 0 ? segments_[0].category : CpuCategory::kHostKernel, std::move(k));
   segment_count_ = n;
 }
 

@@ -151,9 +151,9 @@ class HostThread final : public core::Component, public EventFdListener {
 
  private:
   friend class Core;
-  void begin_step(core::Duration d, CpuCategory category, Continuation k);
-  void begin_segments(const Segment* segments, int count, Continuation k);
-  void schedule_step(core::Duration d, CpuCategory category, Continuation k);
+  void begin_step(core::Duration d, CpuCategory category, Continuation&& k);
+  void begin_segments(const Segment* segments, int count, Continuation&& k);
+  void schedule_step(core::Duration d, CpuCategory category, Continuation&& k);
   void charge_step(core::Time until);
   // Calls f(category, from, to) for each segment of the current step that
   // elapsed by `until`.

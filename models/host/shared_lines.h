@@ -28,12 +28,24 @@ namespace viosim::models {
 class HostThread;
 
 // The host thread whose continuation runs on this OS thread, and its core
-// (HostThread sets them around each continuation; nullptr and -1 outside).
+// (HostThread sets them around each continuation; nullptr and -1 outside),
+// with the buffers its ring code has taken and given since its last step.
 struct RunningThread {
   HostThread* thread = nullptr;
   int32_t core = -1;
+  uint32_t taken = 0;
+  uint32_t given = 0;
 };
 inline thread_local RunningThread running_thread{};
+
+// A ring operation hands one buffer over: taken by its consumer (a device's
+// pop, a driver's reap) or given by its producer (a driver's add, a
+// device's used entry). One buffer's lines form a chain of dependent
+// loads (entry, descriptor, buffer); different buffers' chains are
+// independent, so their misses overlap (HostThread charges a batch of
+// misses over min(fill buffers, buffers handled) in parallel).
+inline void buffer_taken() { ++running_thread.taken; }
+inline void buffer_given() { ++running_thread.given; }
 
 class SharedLines {
  public:

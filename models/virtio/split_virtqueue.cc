@@ -42,6 +42,7 @@ bool SplitVirtqueue::add(uint32_t token, uint16_t descriptors) {
   const uint16_t head = free_head_;
   uint16_t tail = head;
   const CpuCategory driver = config_.driver_category;
+  buffer_given();
   lines_.write(desc_line(head), driver);
   for (uint16_t i = 1; i < descriptors; ++i) {
     tail = next_[tail];
@@ -114,6 +115,7 @@ bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
 
   ++last_used_idx_;
   ++reaped_;
+  buffer_taken();
   // The real code writes used_event whenever callbacks are enabled, with or
   // without EVENT_IDX (a device without EVENT_IDX ignores it).
   if ((avail_flags_shadow_ & kNoInterrupt) == 0) {
@@ -199,6 +201,7 @@ bool SplitVirtqueue::pop(uint32_t& token) {
   for (uint16_t i = 0; i < chain_len_[head]; ++i, d = next_[d]) lines_.read(desc_line(d), device_category_);
   if (!config_.device_writes_buffers) lines_.read(buffer_line(head), device_category_);  // the packet to send
   ++last_avail_idx_;
+  buffer_taken();
   if (config_.backend == Backend::kQemu && config_.event_idx) {
     avail_event_ = last_avail_idx_;  // virtqueue_split_pop
     write_used(avail_event_offset());
@@ -234,6 +237,7 @@ void SplitVirtqueue::push_used(uint32_t token, uint32_t len) {
   write_used_elem(slot(used_idx_));
   const uint16_t old_idx = used_idx_;
   ++used_idx_;
+  buffer_given();
   write_used(kIdxOffset);
   // Once used idx has run a full lap past signalled_used, the [old, new)
   // window of the next check would be wrong: force the next interrupt.

@@ -71,6 +71,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   c.cpu.cache.smt_transfer = Units::nsd(h.cache_line_smt_ns());
   c.cpu.cache.socket_transfer = Units::nsd(h.cache_line_socket_ns());
   c.cpu.cache.remote_transfer = Units::nsd(h.cache_line_remote_ns());
+  c.cpu.cache.fill_buffers = h.line_fill_buffers();
 
   // Exits: every round trip pays exit_entry_cycles (its hardware part to
   // exit/entry, the rest to KVM); the classes add to it.

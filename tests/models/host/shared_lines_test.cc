@@ -222,6 +222,30 @@ TEST(SharedLines, AUsedElementAcrossTwoLinesPullsBoth) {
   EXPECT_EQ(paid[3 * 8 + 1], Nanoseconds(50) * 6);  // element 8 in line 1, the idx in line 0
 }
 
+// A device popping four buffers the driver on the other core just added
+// pulls six lines: the avail line, the descriptor line (four 16-byte
+// descriptors) and the four buffers. Four independent chains: the misses
+// overlap four ways, or as many as the core's fill buffers allow.
+TEST(SharedLines, MissesForDifferentBuffersOfABatchOverlap) {
+  for (const uint32_t fill_buffers : {10u, 2u, 1u}) {
+    CacheTopology t = topology(2, 1, 1);
+    t.fill_buffers = fill_buffers;
+    Script s(t);
+    SplitVirtqueue vq({256, true, SplitVirtqueue::Backend::kVhost, false, CpuCategory::kGuestKernel});
+    uint32_t token = 0;
+    const std::vector<Duration> paid = s.run({{0,
+                                               [&] {
+                                                 for (uint32_t i = 0; i < 4; ++i) ASSERT_TRUE(vq.add(i));
+                                               }},
+                                              {1, [&] {
+                                                 for (int i = 0; i < 4; ++i) ASSERT_TRUE(vq.pop(token));
+                                               }}});
+    EXPECT_EQ(paid[0], Duration::zero()) << fill_buffers;  // nobody held the lines
+    EXPECT_EQ(paid[1], Nanoseconds(50) * 6 / std::min(4u, fill_buffers)) << fill_buffers;
+    EXPECT_EQ(s.transfers(1), 6u) << fill_buffers;  // counted whole, whatever the overlap
+  }
+}
+
 TEST(SharedLines, TransfersAreChargedToTheCodeThatMadeThem) {
   Script s(topology(2, 1, 1));
   SharedLines lines(1);
