@@ -15,7 +15,7 @@ const core::ComponentSpec& E1000Device::model_spec() {
   static const core::ComponentSpec spec{
       .type = "e1000.device",
       .help = "QEMU e1000: trapped registers, TX on the vCPU thread at TDT, RX in the main loop, mitigation, INTx",
-      .params = {{"itr", core::Unit::kNone, "195", "interrupt throttling in 256 ns units"},
+      .params = {{"itr", core::Unit::kNone, "195", "interrupt throttling in 256 ns units, until the driver writes ITR"},
                  {"rx_ring", core::Unit::kPackets, "256", "RX descriptors"},
                  {"tx_ring", core::Unit::kPackets, "256", "TX descriptors"}},
       .ports = {},
@@ -39,6 +39,7 @@ E1000Device::E1000Device(core::Simulator& sim, std::string_view name, core::Comp
       qemu_(qemu),
       config_(config),
       out_(std::move(out)),
+      itr_(config.itr),
       tx_lines_((config.tx_ring + 3) / 4 + config.tx_ring),
       rx_lines_((config.rx_ring + 3) / 4 + config.rx_ring) {}
 
@@ -65,9 +66,11 @@ bool E1000Device::tx_post(uint32_t packet) {
   return true;
 }
 
-uint32_t E1000Device::tx_reap() {
+uint32_t E1000Device::tx_reap(uint64_t& bytes) {
   const uint32_t n = tx_done_;
+  bytes = tx_done_bytes_;
   tx_done_ = 0;
+  tx_done_bytes_ = 0;
   tx_in_ring_ -= n;
   return n;
 }
@@ -93,7 +96,16 @@ void E1000Device::rx_post_coalesced(uint32_t buffers) {
   }
 }
 
+void E1000Device::itr_write_coalesced(uint32_t itr) {
+  itr_coalesced_ = itr;
+  itr_write_pending_ = true;
+}
+
 void E1000Device::apply_coalesced() {
+  if (itr_write_pending_) {
+    itr_ = itr_coalesced_;  // set_16bit / mac_writereg: the next mitigation uses it
+    itr_write_pending_ = false;
+  }
   if (rx_coalesced_ == 0) return;
   rx_free_ = std::min(config_.rx_ring, rx_free_ + rx_coalesced_);
   rx_coalesced_ = 0;
@@ -130,6 +142,7 @@ void E1000Device::tdt_write(Continuation done) {
     vcpu_->thread().syscall(Syscall::kWritev, in_kernel, [this, packet, done = std::move(done)]() mutable {
       ++tx_frames_;
       ++tx_done_;
+      tx_done_bytes_ += (*pool_)[packet].bytes;
       out_.forward(packet, 0, vcpu_->thread());
       tdt_write(std::move(done));
     });
@@ -186,7 +199,12 @@ void E1000Device::raise(HostThread& by, Continuation k) {
   line_ = true;
   mit_pending_ = false;
   ++interrupts_;
-  mit_timer_.schedule_after(core::Nanoseconds(256) * config_.itr);
+  // set_interrupt_cause: the window is the largest of ITR, TADV x 4 (TX
+  // causes, descriptors with IDE) and RADV x 4 (RX, when RDTR is set), and
+  // never under 500 units (128 us: "a maximum observable interrupt rate of
+  // 7813 interrupts/sec"). The driver's TADV (32) and RDTR (0) leave those
+  // two under the floor, so ITR and the floor decide.
+  mit_timer_.schedule_after(core::Nanoseconds(256) * std::max(itr_, kMinMitigation));
   // pci_set_irq -> KVM_IRQ_LINE: the IOAPIC routes it to the vCPU.
   by.syscall(Syscall::kIoctl, vcpu_->config().exits.irqfd_inject, [this, &by, k = std::move(k)]() mutable {
     vcpu_->raise_interrupt(vector_, &by);

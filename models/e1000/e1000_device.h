@@ -9,7 +9,8 @@
 // copies each into a posted buffer, or stops reading when there is none.
 // Interrupt mitigation: on a rising edge of ICR & IMS the line is raised
 // unless the mitigation timer runs (then it waits for it); raising arms the
-// timer for ITR x 256 ns. The line is raised with a KVM_IRQ_LINE ioctl.
+// timer for ITR x 256 ns, but never less than QEMU's 128 us (500 units).
+// The line is raised with a KVM_IRQ_LINE ioctl.
 #pragma once
 
 #include <functional>
@@ -33,6 +34,7 @@ class E1000Device final : public core::Component {
   static constexpr uint32_t kTxqe = 1u << 1;
   static constexpr uint32_t kRxt0 = 1u << 7;
   static constexpr uint32_t kRxo = 1u << 6;
+  static constexpr uint32_t kMinMitigation = 500;  // QEMU's floor, 256 ns units
 
   struct Config {
     uint32_t rx_ring = 256;
@@ -54,9 +56,14 @@ class E1000Device final : public core::Component {
 
   // ---- guest memory (no exit) ----
   bool tx_post(uint32_t packet);
-  uint32_t tx_reap();
+  // Frames sent since the last reap, and their bytes.
+  uint32_t tx_reap(uint64_t& bytes);
   bool rx_reap(uint32_t& packet);
   void rx_post_coalesced(uint32_t buffers);  // an RDT write into the coalesced ring
+  // An ITR write (256 ns units) into the coalesced ring: the mitigation
+  // delay changes once QEMU applies it.
+  void itr_write_coalesced(uint32_t itr);
+  uint32_t itr() const { return itr_; }
 
   // ---- register accesses: device models run inside the vCPU's exit ----
   void tdt_write(Continuation done);
@@ -94,6 +101,10 @@ class E1000Device final : public core::Component {
   core::RingBuffer<uint32_t> tx_ring_;  // posted by the driver, not yet sent
   uint32_t tx_in_ring_ = 0;
   uint32_t tx_done_ = 0;
+  uint64_t tx_done_bytes_ = 0;
+  uint32_t itr_;                // the ITR register QEMU mitigates with
+  uint32_t itr_coalesced_ = 0;  // an ITR write still in KVM's coalesced ring
+  bool itr_write_pending_ = false;
   uint32_t rx_free_ = 0;       // buffers the device knows about
   uint32_t rx_coalesced_ = 0;  // RDT updates still in KVM's coalesced ring
   core::RingBuffer<uint32_t> rx_done_;

@@ -1,6 +1,8 @@
 // e1000 driver: TDT per batch, the five-register interrupt sequence, NAPI.
 #include "models/guest/e1000_driver.h"
 
+#include <algorithm>
+
 namespace viosim::models {
 
 const core::ComponentSpec& E1000Driver::model_spec() {
@@ -12,7 +14,9 @@ const core::ComponentSpec& E1000Driver::model_spec() {
       .ports = {},
       .stats = {{"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets put in the TX ring"},
                 {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets received"},
-                {"qdisc_drops", core::StatKind::kCounter, core::Unit::kPackets, "drops at a full qdisc"}}};
+                {"qdisc_drops", core::StatKind::kCounter, core::Unit::kPackets, "drops at a full qdisc"},
+                {"itr_writes", core::StatKind::kCounter, core::Unit::kCount,
+                 "ITR register writes by the dynamic interrupt throttling"}}};
   return spec;
 }
 
@@ -67,6 +71,8 @@ void E1000Driver::isr(Continuation done) {
                        [this, eoi, done = std::move(done)]() mutable {
                          if (!napi_scheduled_) {
                            napi_scheduled_ = true;
+                           // e1000_intr: the totals count from here.
+                           total_tx_packets_ = total_tx_bytes_ = total_rx_packets_ = total_rx_bytes_ = 0;
                            cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
                          }
                          eoi(std::move(done));
@@ -78,13 +84,18 @@ void E1000Driver::isr(Continuation done) {
 
 void E1000Driver::napi(Continuation done) {
   const GuestCosts& c = os_->costs();
-  const uint32_t cleaned = dev_->tx_reap();
+  uint64_t cleaned_bytes = 0;
+  const uint32_t cleaned = dev_->tx_reap(cleaned_bytes);
+  total_tx_packets_ += cleaned;
+  total_tx_bytes_ += cleaned_bytes;
   uint32_t received = 0;
   uint32_t packet = 0;
   core::Cycles stack{0};
   while (received < config_.napi_budget && dev_->rx_reap(packet)) {
     ++received;
     ++rx_packets_;
+    ++total_rx_packets_;
+    total_rx_bytes_ += os_->pool()[packet].bytes;
     stack = stack + os_->receive_cost(packet);
     os_->deliver(packet);
   }
@@ -103,10 +114,14 @@ void E1000Driver::napi(Continuation done) {
         done();
         return;
       }
-      // napi_complete_done -> e1000_irq_enable: IMS, then the write flush.
+      // e1000_clean: e1000_set_itr, napi_complete_done, e1000_irq_enable
+      // (IMS, then the write flush).
       napi_scheduled_ = false;
-      userspace_exit([this](Continuation d) { dev_->ims_write(std::move(d)); }, [this, done = std::move(done)]() mutable {
-        userspace_exit([this](Continuation d) { dev_->status_read(std::move(d)); }, std::move(done));
+      set_itr([this, done = std::move(done)]() mutable {
+        userspace_exit([this](Continuation d) { dev_->ims_write(std::move(d)); },
+                       [this, done = std::move(done)]() mutable {
+                         userspace_exit([this](Continuation d) { dev_->status_read(std::move(d)); }, std::move(done));
+                       });
       });
     });
   });
@@ -121,6 +136,59 @@ void E1000Driver::refill(Continuation k) {
   // An RDT write: coalesced MMIO, an exit to KVM that QEMU sees later.
   dev_->rx_post_coalesced(config_.refill_batch);
   cpu_->exit(ExitReason::kMmioEmulated, [this, k = std::move(k)]() mutable { refill(std::move(k)); });
+}
+
+// e1000_update_itr: the class of the traffic since the interrupt, from the
+// class it had (drivers/net/ethernet/intel/e1000/e1000_main.c).
+E1000Driver::Latency E1000Driver::update_itr(Latency now, uint64_t packets, uint64_t bytes) {
+  if (packets == 0) return now;
+  const uint64_t per_packet = bytes / packets;
+  switch (now) {
+    case kLowest:
+      if (per_packet > 8000) return kBulk;  // jumbo frames
+      if (packets < 5 && bytes > 512) return kLow;
+      return now;
+    case kLow:  // 50 us, 20,000 interrupts/s
+      if (bytes > 10000) {
+        if (per_packet > 8000 || packets < 10 || per_packet > 1200) return kBulk;
+        if (packets > 35) return kLowest;
+        return now;
+      }
+      if (per_packet > 2000) return kBulk;
+      if (packets <= 2 && bytes < 512) return kLowest;
+      return now;
+    case kBulk:  // 250 us, 4,000 interrupts/s
+      if (bytes > 25000) return packets > 35 ? kLow : now;
+      return bytes < 6000 ? kLow : now;
+  }
+  return now;
+}
+
+void E1000Driver::set_itr(Continuation k) {
+  if ((config_.itr_setting & 3) == 0) {  // off, or a fixed rate
+    k();
+    return;
+  }
+  // Conservative mode (3) never goes to the lowest class.
+  const bool conservative = config_.itr_setting == 3;
+  tx_itr_ = update_itr(tx_itr_, total_tx_packets_, total_tx_bytes_);
+  if (conservative && tx_itr_ == kLowest) tx_itr_ = kLow;
+  rx_itr_ = update_itr(rx_itr_, total_rx_packets_, total_rx_bytes_);
+  if (conservative && rx_itr_ == kLowest) rx_itr_ = kLow;
+  const Latency current = std::max(tx_itr_, rx_itr_);
+  uint32_t rate = current == kLowest ? 70000 : current == kLow ? 20000 : 4000;
+  if (rate == itr_) {
+    k();
+    return;
+  }
+  // "bias the interrupt rate towards Bulk by adding intermediate steps
+  // when interrupt rate is increasing"
+  if (rate > itr_) rate = std::min(itr_ + (rate >> 2), rate);
+  itr_ = rate;
+  ++itr_writes_;
+  // ew32(ITR): a coalesced MMIO write, an exit to KVM that QEMU sees later.
+  dev_->itr_write_coalesced(1000000000u / (rate * 256u));
+  cpu_->exit(ExitReason::kMmioEmulated, std::move(k));
 }
 
 }  // namespace viosim::models

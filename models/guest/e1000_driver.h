@@ -20,6 +20,9 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
     uint32_t napi_budget = 64;
     uint32_t refill_batch = 16;  // E1000_RX_BUFFER_WRITE
     uint32_t qdisc_len = 1000;
+    // InterruptThrottleRate: 0 off, 1 dynamic, 3 dynamic conservative,
+    // else a fixed rate (interrupts/s) that the driver never changes.
+    uint32_t itr_setting = 3;
   };
 
   static const core::ComponentSpec& model_spec();
@@ -37,6 +40,11 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   void isr(Continuation done);
   void napi(Continuation done);
   void refill(Continuation k);
+  // e1000_set_itr at the end of an interrupt's NAPI: a new rate, if the
+  // traffic since the interrupt moved it, goes to the ITR register.
+  void set_itr(Continuation k);
+  enum Latency : uint8_t { kLowest, kLow, kBulk };  // e1000's latency_range
+  static Latency update_itr(Latency now, uint64_t packets, uint64_t bytes);
   void userspace_exit(std::function<void(Continuation)> device, Continuation k);
 
   GuestOs* os_;
@@ -46,10 +54,18 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   bool napi_scheduled_ = false;
   uint32_t icr_ = 0;
   uint32_t to_refill_ = 0;
+  // Dynamic ITR: each direction's class, the rate in use, and the
+  // packets and bytes cleaned since the interrupt that scheduled NAPI.
+  Latency tx_itr_ = kLowest;
+  Latency rx_itr_ = kLowest;
+  uint32_t itr_ = 20000;
+  uint64_t total_tx_packets_ = 0, total_tx_bytes_ = 0;
+  uint64_t total_rx_packets_ = 0, total_rx_bytes_ = 0;
   core::RingBuffer<uint32_t> qdisc_;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};
   core::Counter qdisc_drops_{this, "qdisc_drops"};
+  core::Counter itr_writes_{this, "itr_writes"};
 };
 
 }  // namespace viosim::models

@@ -93,6 +93,9 @@ struct VmConfig {
   QemuVirtioNet::Config qemu;
   VhostNet::Config vhost;
   E1000Device::Config e1000;
+  // The e1000 driver's InterruptThrottleRate (0 off, 1 or 3 dynamic, else
+  // a fixed rate in interrupts/s).
+  uint32_t e1000_itr_setting = 3;
 
   // Passthrough (SR-IOV VF) and bare metal: the hardware queue and its
   // driver; with passthrough, DMA through the IOMMU and posted interrupts

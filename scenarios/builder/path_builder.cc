@@ -461,6 +461,13 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
       // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
       v.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
+      v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
+      // e1000_check_options: the dynamic modes start at 20,000 interrupts/s;
+      // e1000_configure_rx writes ITR = 10^9 / (rate x 256 ns) unless off.
+      const uint32_t itr_setting = vm.guest().e1000_interrupt_throttle_rate();
+      v.e1000_itr_setting = itr_setting;
+      const uint32_t start_rate = (itr_setting == 1 || itr_setting == 3) ? 20000 : itr_setting;
+      v.e1000.itr = start_rate == 0 ? 0 : 1000000000u / (start_rate * 256u);
       v.socket.truesize = (traits.virtio ? 1536 : 2048) + 256;
       // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
       // NIC's own rings on bare metal.

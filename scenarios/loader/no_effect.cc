@@ -118,6 +118,18 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
     if (!vhost_net && non_default(nic, "busy_poll_us")) {
       issues->push_back({path + ".busy_poll_us", "busy_poll_us has no effect: VHOST_NET does not run"});
     }
+    const bool e1000 = std::find(backends.begin(), backends.end(), viosim::E1000) != backends.end();
+    const std::string guest = at("vm", v) + ".guest";
+    if (!e1000 && non_default(s.vm(v).guest(), "e1000_interrupt_throttle_rate")) {
+      issues->push_back({guest + ".e1000_interrupt_throttle_rate",
+                         "e1000_interrupt_throttle_rate has no effect: E1000 does not run"});
+    }
+    const bool poll_mode = s.vm(v).has_forward() && s.vm(v).forward().mode() == viosim::Forwarder::POLL_MODE;
+    if ((!virtio || poll_mode) && non_default(s.vm(v).guest(), "virtio_net_napi_tx")) {
+      issues->push_back({guest + ".virtio_net_napi_tx",
+                         std::string("virtio_net_napi_tx has no effect: ") +
+                             (poll_mode ? "its guest runs DPDK's virtio PMD" : "no virtio backend runs")});
+    }
   }
 }
 
@@ -180,8 +192,8 @@ void check_cpu_load(const viosim::Scenario& s, Issues* issues) {
       if (non_default(vm.nic(), name)) issues->push_back({nic + name, name + why});
     }
     if (non_default(vm.nic().features(), "event_idx")) issues->push_back({nic + "features.event_idx", "event_idx" + why});
-    if (non_default(vm.guest(), "rmem_default_bytes")) {
-      issues->push_back({at("vm", v) + ".guest.rmem_default_bytes", "rmem_default_bytes" + why});
+    for (const char* name : {"rmem_default_bytes", "virtio_net_napi_tx", "e1000_interrupt_throttle_rate"}) {
+      if (non_default(vm.guest(), name)) issues->push_back({at("vm", v) + ".guest." + name, name + why});
     }
     if (non_default(vm.interrupts(), "vtd_posted")) {
       issues->push_back({at("vm", v) + ".interrupts.vtd_posted", "vtd_posted" + why + " (its VF raises no interrupt)"});

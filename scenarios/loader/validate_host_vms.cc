@@ -147,6 +147,19 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
                                                          viosim::Backend_Name(*runs)});
     }
   }
+  // e1000_param.c: 0, 1 and 3 are modes, 100-100000 a fixed rate; the
+  // driver replaces anything else with its default (and says so in dmesg).
+  const uint32_t itr = vm.guest().e1000_interrupt_throttle_rate();
+  if (itr == 2 || (itr >= 5 && itr < 100)) {
+    issues->push_back({path + ".guest.e1000_interrupt_throttle_rate",
+                       who + " sets InterruptThrottleRate " + std::to_string(itr) +
+                           ", which the e1000 driver does not take: 0 (off), 1 (dynamic), 3 (dynamic conservative) "
+                           "or a fixed 100-100000 interrupts/s"});
+  } else if (itr == 4) {
+    issues->push_back({path + ".guest.e1000_interrupt_throttle_rate",
+                       who + " sets InterruptThrottleRate 4 (simplified mode), which is not modelled: use 0, 1, 3 "
+                             "or a fixed 100-100000 interrupts/s"});
+  }
 }
 
 // A poll-mode VNF: testpmd's main lcore on vCPU 0 and a forwarding lcore

@@ -104,6 +104,40 @@ TEST(PathMechanisms, E1000ExitsComeFromTheDriversRegisterAccesses) {
   EXPECT_EQ(exits(r, ExitReason::kMmioFast), 0u);
 }
 
+// QEMU raises the e1000 line at most once per 128 us (its mitigation
+// floor), whatever the ITR register says; the driver's dynamic
+// conservative mode (InterruptThrottleRate 3) writes ITR for 4,000
+// interrupts/s once an interrupt's traffic is bulk: 1,400-byte frames at
+// 100 kpps bring about 13 frames (18 KB) per 128 us window, over the
+// 10,000 bytes of 1,200-byte-plus frames that e1000_update_itr calls bulk.
+TEST(PathMechanisms, E1000InterruptRateFollowsTheDriversThrottleAboveQemusFloor) {
+  auto interrupts_per_s = [](uint32_t setting, uint32_t frame_bytes) {
+    PathConfig c = open_loop(PathBackend::kE1000, false, 100'000);
+    c.flows[0].frame_bytes = frame_bytes;
+    c.vm().e1000_itr_setting = setting;
+    const uint32_t start = (setting == 1 || setting == 3) ? 20000 : setting;
+    c.vm().e1000.itr = 1000000000u / (start * 256u);
+    const PathResults r = run_path(c);
+    EXPECT_EQ(r.app_packets + 10 > r.sent, true) << "the guest keeps up";
+    return double(r.guest_interrupts) / r.window_s;
+  };
+  const double bulk = interrupts_per_s(3, 1400);
+  EXPECT_GT(bulk, 3500);
+  EXPECT_LT(bulk, 4100);
+  // Small frames stay in the low-latency class (20,000/s): the floor rules.
+  const double small = interrupts_per_s(3, 64);
+  EXPECT_GT(small, 7000);
+  EXPECT_LE(small, 7813);
+  // A fixed 100,000/s is never written again, and the floor rules too.
+  const double fixed = interrupts_per_s(100000, 1400);
+  EXPECT_GT(fixed, 7000);
+  EXPECT_LE(fixed, 7813);
+  // A fixed 2,000/s (ITR 1953, 500 us) is above the floor.
+  const double slow = interrupts_per_s(2000, 1400);
+  EXPECT_GT(slow, 1800);
+  EXPECT_LE(slow, 2001);
+}
+
 TEST(PathMechanisms, PassthroughWithPostedInterruptsTakesNoDataPathExits) {
   const PathResults r = run_path(request_response(PathBackend::kPassthrough));
   ASSERT_GT(r.app_packets, 100u);
