@@ -129,6 +129,7 @@ void E1000Device::tdt_write(Continuation done) {
   buffer_taken();
   tx_lines_.read(desc_line(config_.tx_ring, tx_take_idx_), CpuCategory::kQemu);
   tx_lines_.read(buffer_line(config_.tx_ring, tx_take_idx_++), CpuCategory::kQemu);
+  mit_ide_ = true;  // the driver sets IDE on every descriptor (TxIntDelay 8)
   stamp((*pool_)[packet], kStampBackend, now());
   trace_hop(vcpu_thread, (*pool_)[packet], place::kE1000ModelVcpu,
             "QEMU's e1000 model took it at the TDT write, on the vCPU thread");
@@ -199,12 +200,19 @@ void E1000Device::raise(HostThread& by, Continuation k) {
   line_ = true;
   mit_pending_ = false;
   ++interrupts_;
-  // set_interrupt_cause: the window is the largest of ITR, TADV x 4 (TX
-  // causes, descriptors with IDE) and RADV x 4 (RX, when RDTR is set), and
-  // never under 500 units (128 us: "a maximum observable interrupt rate of
-  // 7813 interrupts/sec"). The driver's TADV (32) and RDTR (0) leave those
-  // two under the floor, so ITR and the floor decide.
-  mit_timer_.schedule_after(core::Nanoseconds(256) * std::max(itr_, kMinMitigation));
+  // set_interrupt_cause: the window is the smallest non-zero of TADV x 4
+  // (TX causes pending and a descriptor sent with IDE since the last
+  // arming), RADV x 4 (RX causes, when RDTR is set: the driver leaves it 0)
+  // and ITR (mit_update_delay), and never under 500 units (128 us: "a
+  // maximum observable interrupt rate of 7813 interrupts/sec").
+  uint32_t delay = 0;
+  auto update = [&delay](uint32_t value) {
+    if (value != 0 && (delay == 0 || value < delay)) delay = value;
+  };
+  if (mit_ide_ && (icr_ & ims_ & (kTxqe | kTxdw)) != 0) update(config_.tadv * 4);
+  update(itr_);
+  mit_ide_ = false;
+  mit_timer_.schedule_after(core::Nanoseconds(256) * std::max(delay, kMinMitigation));
   // pci_set_irq -> KVM_IRQ_LINE: the IOAPIC routes it to the vCPU.
   by.syscall(Syscall::kIoctl, vcpu_->config().exits.irqfd_inject, [this, &by, k = std::move(k)]() mutable {
     vcpu_->raise_interrupt(vector_, &by);

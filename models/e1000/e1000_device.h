@@ -9,8 +9,9 @@
 // copies each into a posted buffer, or stops reading when there is none.
 // Interrupt mitigation: on a rising edge of ICR & IMS the line is raised
 // unless the mitigation timer runs (then it waits for it); raising arms the
-// timer for ITR x 256 ns, but never less than QEMU's 128 us (500 units).
-// The line is raised with a KVM_IRQ_LINE ioctl.
+// timer for the smaller of ITR and (with TX causes) TADV, but never less
+// than QEMU's 128 us (500 units of 256 ns). The line is raised with a
+// KVM_IRQ_LINE ioctl.
 #pragma once
 
 #include <functional>
@@ -40,6 +41,7 @@ class E1000Device final : public core::Component {
     uint32_t rx_ring = 256;
     uint32_t tx_ring = 256;
     uint32_t itr = 195;          // 256 ns units: the driver's 20,000 interrupts/s
+    uint32_t tadv = 32;          // 1.024 us units: the driver's TxAbsIntDelay
     uint32_t tap_read_max = 50;
     core::Cycles tx_descriptor{900};  // process_tx_desc + DMA of one frame (QEMU)
     core::Cycles rx_descriptor{900};  // e1000_receive_iov per frame, beyond the copy (QEMU)
@@ -105,6 +107,7 @@ class E1000Device final : public core::Component {
   uint32_t itr_;                // the ITR register QEMU mitigates with
   uint32_t itr_coalesced_ = 0;  // an ITR write still in KVM's coalesced ring
   bool itr_write_pending_ = false;
+  bool mit_ide_ = false;       // a descriptor with IDE sent since the timer was armed
   uint32_t rx_free_ = 0;       // buffers the device knows about
   uint32_t rx_coalesced_ = 0;  // RDT updates still in KVM's coalesced ring
   core::RingBuffer<uint32_t> rx_done_;

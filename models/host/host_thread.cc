@@ -59,6 +59,7 @@ int HostThread::take_line_debt(Segment* out) {
   uint32_t overlap = 1;
   if (running_thread.thread == this) {
     overlap = std::clamp(std::max(running_thread.taken, running_thread.given), 1u, core_->costs().cache.fill_buffers);
+    overlap = std::min(overlap, std::max(line_debt_count_, 1u));  // never less than one miss's time
   }
   int n = 0;
   core::Duration total;

@@ -147,8 +147,8 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
                                                          viosim::Backend_Name(*runs)});
     }
   }
-  // e1000_param.c: 0, 1 and 3 are modes, 100-100000 a fixed rate; the
-  // driver replaces anything else with its default (and says so in dmesg).
+  // e1000_param.c: 0, 1 and 3 are modes, 100-100000 a fixed rate; anything
+  // else is refused here (the driver would warn and end up unthrottled).
   const uint32_t itr = vm.guest().e1000_interrupt_throttle_rate();
   if (itr == 2 || (itr >= 5 && itr < 100)) {
     issues->push_back({path + ".guest.e1000_interrupt_throttle_rate",

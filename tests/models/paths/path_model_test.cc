@@ -111,31 +111,36 @@ TEST(PathMechanisms, E1000ExitsComeFromTheDriversRegisterAccesses) {
 // 100 kpps bring about 13 frames (18 KB) per 128 us window, over the
 // 10,000 bytes of 1,200-byte-plus frames that e1000_update_itr calls bulk.
 TEST(PathMechanisms, E1000InterruptRateFollowsTheDriversThrottleAboveQemusFloor) {
-  auto interrupts_per_s = [](uint32_t setting, uint32_t frame_bytes) {
-    PathConfig c = open_loop(PathBackend::kE1000, false, 100'000);
+  auto interrupts_per_s = [](uint32_t setting, uint32_t frame_bytes, bool from_guest = false) {
+    PathConfig c = open_loop(PathBackend::kE1000, from_guest, 100'000);
     c.flows[0].frame_bytes = frame_bytes;
-    c.vm().e1000_itr_setting = setting;
+    c.vm().e1000_itr_setting = setting >= 100 ? setting & ~3u : setting;
     const uint32_t start = (setting == 1 || setting == 3) ? 20000 : setting;
     c.vm().e1000.itr = 1000000000u / (start * 256u);
     const PathResults r = run_path(c);
     EXPECT_EQ(r.app_packets + 10 > r.sent, true) << "the guest keeps up";
     return double(r.guest_interrupts) / r.window_s;
   };
-  const double bulk = interrupts_per_s(3, 1400);
-  EXPECT_GT(bulk, 3500);
-  EXPECT_LT(bulk, 4100);
-  // Small frames stay in the low-latency class (20,000/s): the floor rules.
-  const double small = interrupts_per_s(3, 64);
-  EXPECT_GT(small, 7000);
-  EXPECT_LE(small, 7813);
-  // A fixed 100,000/s is never written again, and the floor rules too.
-  const double fixed = interrupts_per_s(100000, 1400);
-  EXPECT_GT(fixed, 7000);
-  EXPECT_LE(fixed, 7813);
-  // A fixed 2,000/s (ITR 1953, 500 us) is above the floor.
-  const double slow = interrupts_per_s(2000, 1400);
-  EXPECT_GT(slow, 1800);
-  EXPECT_LE(slow, 2001);
+  struct Case {
+    uint32_t setting, frame_bytes;
+    bool from_guest;
+    double low, high;
+  };
+  const Case cases[] = {
+      {3, 1400, false, 3500, 4100},       // bulk: 4,000/s
+      {3, 64, false, 7000, 7813},         // small frames stay low latency (20,000/s): the floor rules
+      {100000, 1400, false, 7000, 7813},  // a fixed rate is never rewritten; the floor rules too
+      {2000, 1400, false, 1800, 2001},    // ITR 1953 (500 us) is above the floor
+      {2001, 1400, false, 1800, 2001},    // fixed too (2001 & ~3 has no mode bits)
+      // Transmitting, TX causes are pending at each arming: TADV (32.8 us)
+      // is the smallest delay, and the floor (128 us) wins over ITR.
+      {2000, 1400, true, 7000, 7813},
+  };
+  for (const Case& k : cases) {
+    const double rate = interrupts_per_s(k.setting, k.frame_bytes, k.from_guest);
+    EXPECT_GT(rate, k.low) << k.setting << " " << k.frame_bytes << " " << k.from_guest;
+    EXPECT_LE(rate, k.high) << k.setting << " " << k.frame_bytes << " " << k.from_guest;
+  }
 }
 
 TEST(PathMechanisms, PassthroughWithPostedInterruptsTakesNoDataPathExits) {
