@@ -59,14 +59,14 @@ int HostThread::take_line_debt(Segment* out) {
   uint32_t overlap = 1;
   if (running_thread.thread == this) {
     overlap = std::clamp(std::max(running_thread.taken, running_thread.given), 1u, core_->costs().cache.fill_buffers);
-    overlap = std::min(overlap, std::max(line_debt_count_, 1u));  // never less than one miss's time
+    overlap = std::min(overlap, std::max(line_parallel_count_, 1u));  // never less than one miss's time
   }
   int n = 0;
   core::Duration total;
   for (unsigned mask = line_debt_mask_; mask != 0; mask &= mask - 1) {
     const int c = std::countr_zero(mask);
-    const core::Duration d = line_debt_[c] / overlap;
-    line_debt_[c] = core::Duration::zero();
+    const core::Duration d = line_serial_debt_[c] + line_debt_[c] / overlap;
+    line_debt_[c] = line_serial_debt_[c] = core::Duration::zero();
     if (d == core::Duration::zero()) continue;
     out[n++] = Segment{d, static_cast<CpuCategory>(c)};
     total += d;
@@ -79,6 +79,7 @@ int HostThread::take_line_debt(Segment* out) {
   }
   line_debt_mask_ = 0;
   line_debt_count_ = 0;
+  line_parallel_count_ = 0;
   return n;
 }
 

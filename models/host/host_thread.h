@@ -100,12 +100,15 @@ class HostThread final : public core::Component, public EventFdListener {
   // owes first, in a step of its own; a wake-up or poke arriving meanwhile
   // is kept, as the kernel keeps one for a task between setting its state
   // and calling schedule().
-  void add_line_transfer(core::Duration d, CpuCategory category) {
+  // A `serial` one (a ring index the batch waits on) is not overlapped
+  // with the batch's other misses.
+  void add_line_transfer(core::Duration d, CpuCategory category, bool serial = false) {
     ++line_transfers_;
     if (d <= core::Duration::zero()) return;  // a profile that prices transfers at 0
-    line_debt_[static_cast<size_t>(category)] += d;
+    (serial ? line_serial_debt_ : line_debt_)[static_cast<size_t>(category)] += d;
     line_debt_mask_ |= uint16_t(1u << static_cast<unsigned>(category));
     ++line_debt_count_;
+    if (!serial) ++line_parallel_count_;
   }
   // Whether it owes transfers its next step (or block) will pay.
   bool owes_lines() const { return line_debt_mask_ != 0; }
@@ -188,7 +191,9 @@ class HostThread final : public core::Component, public EventFdListener {
   bool wake_pending_ = false;  // woken while starting: its first sleep returns at once
   EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
   // Cache-line transfers not yet in a step, by category.
-  std::array<core::Duration, kCpuCategories> line_debt_{};
+  std::array<core::Duration, kCpuCategories> line_debt_{};         // overlapped across the batch
+  std::array<core::Duration, kCpuCategories> line_serial_debt_{};  // paid in full
+  uint32_t line_parallel_count_ = 0;
   uint16_t line_debt_mask_ = 0;  // the categories that owe some
   uint32_t line_debt_count_ = 0;
   // Moves the transfers owed into `out` as segments (traced as a "cache"

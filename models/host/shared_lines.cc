@@ -7,7 +7,7 @@
 
 namespace viosim::models {
 
-void SharedLines::miss_read(size_t line, int32_t c, CpuCategory category) {
+void SharedLines::miss_read(size_t line, int32_t c, CpuCategory category, bool index) {
   HostThread& t = *running_thread.thread;
   const CacheTopology& topology = t.core().costs().cache;
   Line& l = lines_[line];
@@ -18,7 +18,7 @@ void SharedLines::miss_read(size_t line, int32_t c, CpuCategory category) {
     held = true;
     nearest = std::min(nearest, topology.transfer(static_cast<uint32_t>(h), static_cast<uint32_t>(c)));
   }
-  if (held) t.add_line_transfer(nearest, category);  // books no time at 0 ns
+  if (held) t.add_line_transfer(nearest, category, index);  // books no time at 0 ns
   for (int16_t& h : l.cores) {
     if (h < 0) {
       h = static_cast<int16_t>(c);

@@ -63,6 +63,15 @@ class SharedLines {
     if (l.cores[0] == c || l.cores[1] == c || l.cores[2] == c || l.cores[3] == c) return;
     miss_read(line, c, category);
   }
+  // A load the rest of the batch waits on (a ring's index: how many
+  // buffers there are to take): its miss is never overlapped.
+  void read_index(size_t line, CpuCategory category) {
+    const int32_t c = running_thread.core;
+    if (c < 0) return;
+    const Line& l = lines_[line];
+    if (l.cores[0] == c || l.cores[1] == c || l.cores[2] == c || l.cores[3] == c) return;
+    miss_read(line, c, category, true);
+  }
   void write(size_t line, CpuCategory category) {
     const int32_t c = running_thread.core;
     if (c < 0) return;
@@ -79,7 +88,7 @@ class SharedLines {
     std::array<int16_t, kHolders> cores{-1, -1, -1, -1};  // holders, the last writer first
     uint8_t next = 1;  // the slot a further reader takes
   };
-  void miss_read(size_t line, int32_t core, CpuCategory category);
+  void miss_read(size_t line, int32_t core, CpuCategory category, bool index = false);
   void miss_write(size_t line, int32_t core, CpuCategory category);
 
   std::vector<Line> lines_;

@@ -163,7 +163,7 @@ bool SplitVirtqueue::enable_cb_delayed() {
   const auto bufs = static_cast<uint16_t>(outstanding() * 3 / 4);
   used_event_ = static_cast<uint16_t>(last_used_idx_ + bufs);
   write_avail(used_event_offset());
-  read_used(kIdxOffset);
+  read_used_idx();
   return static_cast<uint16_t>(used_idx_ - last_used_idx_) > bufs;
 }
 
@@ -180,7 +180,7 @@ void SplitVirtqueue::enable_callbacks() {
 // ---- device side -----------------------------------------------------------
 
 uint16_t SplitVirtqueue::begin_burst() {
-  read_avail(kIdxOffset);
+  read_avail_idx();
   avail_idx_seen_ = avail_idx_;
   return static_cast<uint16_t>(avail_idx_seen_ - last_avail_idx_);
 }
@@ -191,7 +191,7 @@ bool SplitVirtqueue::pop(uint32_t& token) {
   // start of each burst instead.
   if (last_avail_idx_ == avail_idx_seen_) {
     if (config_.backend == Backend::kDpdk) return false;
-    read_avail(kIdxOffset);
+    read_avail_idx();
     avail_idx_seen_ = avail_idx_;
     if (last_avail_idx_ == avail_idx_seen_) return false;
   }
@@ -288,7 +288,7 @@ void SplitVirtqueue::disable_notify() {
   // avail_event = the current avail idx even when disabling.
   used_flags_shadow_ |= kNoNotify;
   if (config_.event_idx) {
-    read_avail(kIdxOffset);
+    read_avail_idx();
     avail_idx_seen_ = avail_idx_;
     avail_event_ = avail_idx_seen_;
     write_used(avail_event_offset());
@@ -312,14 +312,14 @@ bool SplitVirtqueue::enable_notify() {
       used_flags_ = used_flags_shadow_;
       write_used(0);
     }
-    read_avail(kIdxOffset);
+    read_avail_idx();
     avail_idx_seen_ = avail_idx_;
     return avail_idx_seen_ != last_avail_idx_;
   }
   // virtio_queue_split_set_notification(vq, 1), then the caller's re-check
   // (virtio_net_has_buffers, virtio_net_flush_tx: virtio_queue_empty).
   used_flags_shadow_ &= static_cast<uint16_t>(~kNoNotify);
-  read_avail(kIdxOffset);
+  read_avail_idx();
   avail_idx_seen_ = avail_idx_;
   if (config_.event_idx) {
     avail_event_ = avail_idx_seen_;

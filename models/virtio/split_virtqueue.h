@@ -175,6 +175,9 @@ class SplitVirtqueue {
   // device's to read; the used ring the other way round; a buffer's line
   // is written by whichever side fills it.
   void read_avail(uint32_t offset) { lines_.read(avail_line(offset), device_category_); }
+  // The index reads a batch waits on before it can take anything.
+  void read_avail_idx() { lines_.read_index(avail_line(kIdxOffset), device_category_); }
+  void read_used_idx() { lines_.read_index(used_line(kIdxOffset), config_.driver_category); }
   void write_avail(uint32_t offset) { lines_.write(avail_line(offset), config_.driver_category); }
   void read_used(uint32_t offset) { lines_.read(used_line(offset), config_.driver_category); }
   void write_used(uint32_t offset) { lines_.write(used_line(offset), device_category_); }
@@ -190,7 +193,7 @@ class SplitVirtqueue {
   void enable_callbacks();
   // The driver's check of used idx (more_used_split).
   bool read_more_used() {
-    read_used(kIdxOffset);
+    read_used_idx();
     return more_used();
   }
 
