@@ -65,7 +65,8 @@ class E1000Device final : public core::Component {
   // An ITR write (256 ns units) into the coalesced ring: the mitigation
   // delay changes once QEMU applies it.
   void itr_write_coalesced(uint32_t itr);
-  uint32_t itr() const { return itr_; }
+  // The ITR value (256 ns units) for a rate in interrupts/s.
+  static constexpr uint32_t itr_for(uint32_t interrupts_per_s) { return 1000000000u / (interrupts_per_s * 256u); }
 
   // ---- register accesses: device models run inside the vCPU's exit ----
   void tdt_write(Continuation done);

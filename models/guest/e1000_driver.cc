@@ -187,7 +187,7 @@ void E1000Driver::set_itr(Continuation k) {
   itr_ = rate;
   ++itr_writes_;
   // ew32(ITR): a coalesced MMIO write, an exit to KVM that QEMU sees later.
-  dev_->itr_write_coalesced(1000000000u / (rate * 256u));
+  dev_->itr_write_coalesced(E1000Device::itr_for(rate));
   cpu_->exit(ExitReason::kMmioEmulated, std::move(k));
 }
 

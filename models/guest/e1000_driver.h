@@ -24,6 +24,17 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
     // else a fixed rate (interrupts/s) that the driver never changes.
     uint32_t itr_setting = 3;
   };
+  // e1000_check_options for the module's InterruptThrottleRate: the setting
+  // the driver keeps (a fixed rate loses its two mode bits, so it never
+  // turns dynamic), and the ITR e1000_configure_rx writes first (the
+  // dynamic modes start at 20,000 interrupts/s; 0 writes nothing).
+  static uint32_t kept_setting(uint32_t throttle_rate) {
+    return throttle_rate >= 100 ? throttle_rate & ~3u : throttle_rate;
+  }
+  static uint32_t first_itr(uint32_t throttle_rate) {
+    if (throttle_rate == 0) return 0;
+    return E1000Device::itr_for(throttle_rate == 1 || throttle_rate == 3 ? 20000 : throttle_rate);
+  }
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }

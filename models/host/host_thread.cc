@@ -201,13 +201,21 @@ void HostThread::signal_in_kernel(EventFd& fd, Continuation k) {
   pending_signal_ = &fd;
 }
 
+core::Time HostThread::deadline(core::Duration max) const {
+  return max == core::Duration::max() ? core::Time::max() : now() + max;
+}
+
+core::Duration HostThread::left_until(core::Time until) const {
+  if (until == core::Time::max()) return core::Duration::max();
+  return until > now() ? until - now() : core::Duration::zero();
+}
+
 void HostThread::settle(Block kind, Continuation k) {
   settle_kind_ = kind;
   settle_next_ = std::move(k);
   settling_ = true;
   settle_woken_ = false;
   settle_poked_ = false;
-  settle_start_ = now();
   begin_segments(nullptr, 0, [this] { finish_settle(); });
 }
 
@@ -233,17 +241,12 @@ void HostThread::finish_settle() {
         wait(settle_fds_, std::move(k));  // a signal meanwhile left its count
       }
       return;
-    case Block::kSpin: {
+    case Block::kSpin:
       // spin_on's listeners are already in place; its deadline counts from
       // the settle's start.
-      const core::Duration spent = now() - settle_start_;
-      const core::Duration left = settle_max_ == core::Duration::max() ? settle_max_
-                                  : settle_max_ > spent                ? settle_max_ - spent
-                                                                       : core::Duration::zero();
-      spin(settle_category_, left, settle_yield_, std::move(k));
+      spin(settle_category_, left_until(settle_until_), settle_yield_, std::move(k));
       if (woken || poked) poke();
       return;
-    }
   }
 }
 
@@ -251,7 +254,7 @@ void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Cont
   if (state_ != State::kActive) throw std::logic_error("thread " + name() + " spun outside its own continuation");
   if (line_debt_mask_ != 0) {
     settle_category_ = category;
-    settle_max_ = max;
+    settle_until_ = deadline(max);
     settle_yield_ = yield;
     settle(Block::kSpin, std::move(k));
     return;
@@ -263,7 +266,7 @@ void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Cont
   step_start_ = now();
   spin_yield_ = yield;
   spin_found_ = false;
-  spin_until_ = max == core::Duration::max() ? core::Time::max() : now() + max;
+  spin_until_ = deadline(max);
   state_ = State::kSpinning;
   if (yield && core_->ready_threads() > 0) {
     step_event_.schedule_after(core::Duration::zero());
@@ -316,17 +319,15 @@ void HostThread::sleep(Continuation on_wake) {
 }
 
 void HostThread::wait(const std::vector<EventFd*>& fds, Continuation k) {
-  if (line_debt_mask_ != 0 && std::none_of(fds.begin(), fds.end(), [](EventFd* fd) { return fd->count() > 0; })) {
+  if (std::any_of(fds.begin(), fds.end(), [](EventFd* fd) { return fd->count() > 0; })) {
+    // Already readable: no blocking, continue after the current instant.
+    begin_step(core::Duration::zero(), CpuCategory::kHostKernel, std::move(k));
+    return;
+  }
+  if (line_debt_mask_ != 0) {
     if (&fds != &settle_fds_) settle_fds_.assign(fds.begin(), fds.end());
     settle(Block::kWait, std::move(k));
     return;
-  }
-  for (EventFd* fd : fds) {
-    if (fd->count() > 0) {
-      // Already readable: no blocking, continue after the current instant.
-      begin_step(core::Duration::zero(), CpuCategory::kHostKernel, std::move(k));
-      return;
-    }
   }
   waiting_on_.assign(fds.begin(), fds.end());  // no allocation once it has held as many
   for (EventFd* fd : waiting_on_) fd->add_listener(this);
@@ -410,10 +411,7 @@ void HostThread::preempt() {
         k();
         return;
       }
-      const core::Duration left = until == core::Time::max() ? core::Duration::max()
-                                  : until > now()            ? until - now()
-                                                             : core::Duration::zero();
-      spin(category, left, yield, std::move(k));  // still listening where it was
+      spin(category, left_until(until), yield, std::move(k));  // still listening where it was
     };
   } else {
     std::array<Segment, kMaxStepSegments> rest{};

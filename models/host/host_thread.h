@@ -203,16 +203,19 @@ class HostThread final : public core::Component, public EventFdListener {
   // the block runs as asked (settle_woken_: unless a wake-up came meanwhile).
   enum class Block : uint8_t { kSleep, kWait, kSpin };
   void settle(Block kind, Continuation k);
+  // A spin's deadline `max` from now, and the time left to one (both keep
+  // Duration::max() / Time::max() for "no deadline").
+  core::Time deadline(core::Duration max) const;
+  core::Duration left_until(core::Time until) const;
   void finish_settle();
   bool settling_ = false;
   bool settle_woken_ = false;  // wake() meanwhile: ends any block
   bool settle_poked_ = false;  // poke() or a spin_on fd's signal meanwhile: ends a spin
-  core::Time settle_start_;
   Block settle_kind_ = Block::kSleep;
   Continuation settle_next_;
   std::vector<EventFd*> settle_fds_;
   CpuCategory settle_category_ = CpuCategory::kIdle;
-  core::Duration settle_max_;
+  core::Time settle_until_;  // a spin's deadline
   bool settle_yield_ = false;
   int trace_track_ = 0;
   std::vector<EventFd*> waiting_on_;

@@ -42,8 +42,9 @@ inline thread_local RunningThread running_thread{};
 // pop, a driver's reap) or given by its producer (a driver's add, a
 // device's used entry). One buffer's lines form a chain of dependent
 // loads (entry, descriptor, buffer); different buffers' chains are
-// independent, so their misses overlap (HostThread charges a batch of
-// misses over min(fill buffers, buffers handled) in parallel).
+// independent, so their misses overlap: HostThread charges a batch's
+// misses over min(fill buffers, buffers handled, misses) in parallel, its
+// index loads in full.
 inline void buffer_taken() { ++running_thread.taken; }
 inline void buffer_given() { ++running_thread.given; }
 
@@ -56,21 +57,14 @@ class SharedLines {
 
   // The running thread's code of `category` loads / stores `line` (below
   // size()). A hit costs a few compares; a miss goes to the out-of-line path.
-  void read(size_t line, CpuCategory category) {
+  // An `index` load is one the rest of the batch waits on (a ring's index:
+  // how many buffers there are to take): its miss is never overlapped.
+  void read(size_t line, CpuCategory category, bool index = false) {
     const int32_t c = running_thread.core;
     if (c < 0) return;
     const Line& l = lines_[line];
     if (l.cores[0] == c || l.cores[1] == c || l.cores[2] == c || l.cores[3] == c) return;
-    miss_read(line, c, category);
-  }
-  // A load the rest of the batch waits on (a ring's index: how many
-  // buffers there are to take): its miss is never overlapped.
-  void read_index(size_t line, CpuCategory category) {
-    const int32_t c = running_thread.core;
-    if (c < 0) return;
-    const Line& l = lines_[line];
-    if (l.cores[0] == c || l.cores[1] == c || l.cores[2] == c || l.cores[3] == c) return;
-    miss_read(line, c, category, true);
+    miss_read(line, c, category, index);
   }
   void write(size_t line, CpuCategory category) {
     const int32_t c = running_thread.core;
@@ -88,7 +82,7 @@ class SharedLines {
     std::array<int16_t, kHolders> cores{-1, -1, -1, -1};  // holders, the last writer first
     uint8_t next = 1;  // the slot a further reader takes
   };
-  void miss_read(size_t line, int32_t core, CpuCategory category, bool index = false);
+  void miss_read(size_t line, int32_t core, CpuCategory category, bool index);
   void miss_write(size_t line, int32_t core, CpuCategory category);
 
   std::vector<Line> lines_;

@@ -176,8 +176,8 @@ class SplitVirtqueue {
   // is written by whichever side fills it.
   void read_avail(uint32_t offset) { lines_.read(avail_line(offset), device_category_); }
   // The index reads a batch waits on before it can take anything.
-  void read_avail_idx() { lines_.read_index(avail_line(kIdxOffset), device_category_); }
-  void read_used_idx() { lines_.read_index(used_line(kIdxOffset), config_.driver_category); }
+  void read_avail_idx() { lines_.read(avail_line(kIdxOffset), device_category_, true); }
+  void read_used_idx() { lines_.read(used_line(kIdxOffset), config_.driver_category, true); }
   void write_avail(uint32_t offset) { lines_.write(avail_line(offset), config_.driver_category); }
   void read_used(uint32_t offset) { lines_.read(used_line(offset), config_.driver_category); }
   void write_used(uint32_t offset) { lines_.write(used_line(offset), device_category_); }

@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "models/guest/e1000_driver.h"
 #include "models/paths/backend.h"
 #include "models/paths/path_model.h"
 #include "scenarios/loader/flow_rates.h"
@@ -462,14 +463,9 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
       v.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
-      // e1000_check_options: the dynamic modes start at 20,000 interrupts/s;
-      // e1000_configure_rx writes ITR = 10^9 / (rate x 256 ns) unless off.
-      // A fixed rate keeps itr_setting = rate & ~3 (the low bits are the mode
-      // bits), so it never turns dynamic.
-      const uint32_t itr_setting = vm.guest().e1000_interrupt_throttle_rate();
-      v.e1000_itr_setting = itr_setting >= 100 ? itr_setting & ~3u : itr_setting;
-      const uint32_t start_rate = (itr_setting == 1 || itr_setting == 3) ? 20000 : itr_setting;
-      v.e1000.itr = start_rate == 0 ? 0 : 1000000000u / (start_rate * 256u);
+      const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
+      v.e1000_itr_setting = models::E1000Driver::kept_setting(throttle);
+      v.e1000.itr = models::E1000Driver::first_itr(throttle);
       v.socket.truesize = (traits.virtio ? 1536 : 2048) + 256;
       // Ring sizes: the VM's queue_size for its emulated or VF rings; the host
       // NIC's own rings on bare metal.

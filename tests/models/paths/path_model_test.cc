@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "models/guest/e1000_driver.h"
+
 namespace viosim::models {
 namespace {
 
@@ -114,9 +116,8 @@ TEST(PathMechanisms, E1000InterruptRateFollowsTheDriversThrottleAboveQemusFloor)
   auto interrupts_per_s = [](uint32_t setting, uint32_t frame_bytes, bool from_guest = false) {
     PathConfig c = open_loop(PathBackend::kE1000, from_guest, 100'000);
     c.flows[0].frame_bytes = frame_bytes;
-    c.vm().e1000_itr_setting = setting >= 100 ? setting & ~3u : setting;
-    const uint32_t start = (setting == 1 || setting == 3) ? 20000 : setting;
-    c.vm().e1000.itr = 1000000000u / (start * 256u);
+    c.vm().e1000_itr_setting = E1000Driver::kept_setting(setting);
+    c.vm().e1000.itr = E1000Driver::first_itr(setting);
     const PathResults r = run_path(c);
     EXPECT_EQ(r.app_packets + 10 > r.sent, true) << "the guest keeps up";
     return double(r.guest_interrupts) / r.window_s;
