@@ -252,15 +252,10 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
       return;
     }
     // The connection's client lives on another vCPU: wake it there with a
-    // reschedule IPI (an x2APIC ICR write, which exits without IPI
-    // virtualization; KVM delivers it to the target vCPU).
+    // reschedule IPI.
     GuestOs* owner = siblings_[p.conn % siblings_.size()];
     owner->woken_.emplace_back(f.index, p.conn);
-    vcpu_->exit_to_device(ExitReason::kMsrWrite, vcpu_->config().exits.ipi_send,
-                          [this, owner, k = std::move(k)]() mutable {
-                            owner->vcpu().raise_interrupt(kRescheduleVector, &vcpu_->thread());
-                            k();
-                          });
+    vcpu_->send_ipi(owner->vcpu(), kRescheduleVector, std::move(k));
     return;
   }
   k();
@@ -332,18 +327,17 @@ void GuestOs::arm_timer() {
 }
 
 void GuestOs::timer_task(Continuation done) {
-  // The timer interrupt only wakes the sending task; it sends in process
-  // context, where interrupts and their softirqs preempt it.
-  vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
-    if (!sender_scheduled_) {
-      sender_scheduled_ = true;
-      vcpu_->post([this](Continuation d) {
-        vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel,
-                     [this, d = std::move(d)]() mutable { run_due(std::move(d)); });
-      });
-    }
-    done();
-  });
+  // The timer's expiry (its interrupt is the vCPU's) only wakes the sending
+  // task; it sends in process context, where interrupts and their softirqs
+  // preempt it.
+  if (!sender_scheduled_) {
+    sender_scheduled_ = true;
+    vcpu_->post([this](Continuation d) {
+      vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel,
+                   [this, d = std::move(d)]() mutable { run_due(std::move(d)); });
+    });
+  }
+  done();
 }
 
 void GuestOs::run_due(Continuation done) {

@@ -27,11 +27,12 @@ enum class ExitReason : uint8_t {
   kMmioUserspace,      // MMIO to the device model in QEMU (KVM_EXIT_MMIO): e1000 registers
   kExternalInterrupt,  // a host interrupt or a kick IPI arrived in guest mode
   kHlt,                // the guest idles
-  kMsrWrite,           // x2APIC EOI / ICR writes without APIC virtualization
+  kMsrWrite,           // x2APIC EOI / ICR writes without APIC virtualization, TSC-deadline writes
   kPreemptionTimer,    // the VMX preemption timer (guest timer deadlines)
   kEoiInduced,         // EOI of a level-triggered vector with APICv
+  kInterruptWindow,    // without APICv: the guest enabled interrupts, a pending one can be injected
 };
-inline constexpr int kExitReasons = 12;
+inline constexpr int kExitReasons = 13;
 
 enum class ExitClass : uint8_t { kInKernel, kEmulated, kUserspace };
 
@@ -50,9 +51,9 @@ constexpr ExitClass exit_class(ExitReason r) {
 
 constexpr std::string_view exit_reason_name(ExitReason r) {
   constexpr std::array<std::string_view, kExitReasons> kNames = {
-      "vmcall",        "pio_fast",       "ept_misconfig_fast_mmio", "pio_emulated",
-      "mmio_emulated", "pio_userspace",  "mmio_userspace",          "external_interrupt",
-      "hlt",           "msr_write",      "preemption_timer",        "eoi_induced"};
+      "vmcall",           "pio_fast",       "ept_misconfig_fast_mmio", "pio_emulated", "mmio_emulated",
+      "pio_userspace",    "mmio_userspace", "external_interrupt",      "hlt",          "msr_write",
+      "preemption_timer", "eoi_induced",    "interrupt_window"};
   return kNames[static_cast<size_t>(r)];
 }
 
@@ -73,6 +74,7 @@ struct ExitCosts {
       core::Cycles(600),    // msr_write: x2APIC EOI/ICR in the fastpath
       core::Cycles(300),    // preemption_timer
       core::Cycles(700),    // eoi_induced
+      core::Cycles(500),    // interrupt_window: clear the window request, inject
   };
   // Instruction decode and emulation (kvm), emulated and userspace classes.
   core::Cycles emulation{2'786};

@@ -80,11 +80,14 @@ PathResults collect(Assembly& t, double wall_s) {
       v.vcpu_cores.push_back(vcpu->thread().core().index());
       v.exits += vcpu->exits();
       v.interrupts += vcpu->interrupts();
-      for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] += vcpu->exits(static_cast<ExitReason>(i));
+      for (int i = 0; i < kExitReasons; ++i) v.exits_by_reason[i] += vcpu->exits(static_cast<ExitReason>(i));
+      r.timer_interrupts += vcpu->timer_interrupts();
+      r.timer_writes += vcpu->timer_writes();
       const auto u = vcpu->thread().usage();
       for (int i = 0; i < kCpuCategories; ++i) v.vcpu_cpu_s[i] += u[i].seconds();
     }
     r.exits += v.exits;
+    for (int i = 0; i < kExitReasons; ++i) r.exits_by_reason[i] += v.exits_by_reason[i];
     r.guest_interrupts += v.interrupts;
     for (size_t f = 0; f < c.flows.size(); ++f) {
       const FlowConfig& fc = c.flows[f];

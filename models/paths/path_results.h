@@ -79,7 +79,9 @@ struct PathResults {
 
   uint64_t exits = 0;
   std::array<uint64_t, kExitReasons> exits_by_reason{};
-  uint64_t guest_interrupts = 0;
+  uint64_t guest_interrupts = 0;  // raised by devices and IPIs (the guests' timers are apart)
+  uint64_t timer_interrupts = 0;  // the guests' local timer interrupts (ticks and timers)
+  uint64_t timer_writes = 0;      // their TSC-deadline programmings
   uint64_t line_transfers = 0;  // cache lines pulled between cores, every thread
   uint64_t host_syscalls = 0;  // by the host threads of the path (VMM, workers, PMD)
   uint64_t context_switches = 0;
@@ -109,6 +111,7 @@ struct PathResults {
     std::vector<uint32_t> vcpu_cores;
     std::array<double, kCpuCategories> vcpu_cpu_s{};  // its vCPU threads' time, by category
     uint64_t exits = 0;
+    std::array<uint64_t, kExitReasons> exits_by_reason{};
     uint64_t interrupts = 0;  // injected into its vCPUs
     uint64_t nic_packets = 0;  // through its virtual NIC, both directions
     std::vector<VmQueueCounts> queues;

@@ -22,15 +22,27 @@ const core::ComponentSpec& VCpu::model_spec() {
                  "interrupts that reached the guest in guest mode without an exit"},
                 {"halts", core::StatKind::kCounter, core::Unit::kCount, "HLT exits"},
                 {"halt_poll_hits", core::StatKind::kCounter, core::Unit::kCount,
-                 "halts ended by a wake-up within the polling window"}}};
+                 "halts ended by a wake-up within the polling window"},
+                {"ticks", core::StatKind::kCounter, core::Unit::kCount, "scheduler ticks the guest kernel took"},
+                {"timer_interrupts", core::StatKind::kCounter, core::Unit::kCount,
+                 "local timer interrupts (ticks and the applications' timers)"},
+                {"timer_writes", core::StatKind::kCounter, core::Unit::kCount,
+                 "TSC-deadline writes programming the guest's timer (MSR-write exits in a VM)"}}};
   return spec;
 }
 
 VCpu::VCpu(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& thread,
            const Config& config)
-    : core::Component(sim, name, parent), thread_(&thread), config_(config) {}
+    : core::Component(sim, name, parent),
+      thread_(&thread),
+      config_(config),
+      tick_period_(core::Seconds(1) / std::max<uint32_t>(1, config.hz)),
+      next_tick_(core::Time::zero() + tick_period_),
+      programmed_(next_tick_) {}
 
 void VCpu::init() {
+  // The guest booted with its tick programmed; the first write is its own.
+  if (!deadline_.pending() && programmed_ != core::Time::max()) deadline_.schedule_at(programmed_);
   thread_->start([this] {
     mode_ = Mode::kGuest;
     schedule_next();
@@ -60,8 +72,24 @@ void VCpu::guest_spin(CpuCategory category, Continuation k) {
   });
 }
 
-void VCpu::after_guest_step() {
-  Continuation k = std::move(guest_next_);
+void VCpu::after_guest_step() { step_boundary(std::move(guest_next_)); }
+
+// Between two guest steps: the timer writes the step made, the exits that
+// events during the step forced, then any interrupt the guest can take.
+void VCpu::step_boundary(Continuation k) {
+  if (writes_owed_ > 0) {
+    pay_timer_writes([this, k = std::move(k)]() mutable { step_boundary(std::move(k)); });
+    return;
+  }
+  if (timer_exit_owed_ || kick_owed_) {
+    // The VMX preemption timer reached a deadline, or (without APICv) the
+    // kick IPI landed in guest mode: one exit, whatever the guest was doing.
+    const ExitReason reason = timer_exit_owed_ ? ExitReason::kPreemptionTimer : ExitReason::kExternalInterrupt;
+    timer_exit_owed_ = false;
+    kick_owed_ = false;
+    take_exit(reason, core::Cycles(0), nullptr, [this, k = std::move(k)]() mutable { step_boundary(std::move(k)); });
+    return;
+  }
   if (servicing_ || in_handler_ || !wants_attention()) {
     k();
     return;
@@ -69,18 +97,8 @@ void VCpu::after_guest_step() {
   servicing_ = true;
   softirq_restarts_ = 0;
   resume_after_irq_ = std::move(k);
-  if (config_.native) {
-    deliver_pending();  // a host interrupt: taken at once, nothing to exit from
-  } else if (timer_due_) {
-    // The VMX preemption timer forces the exit that delivers the deadline.
-    take_exit(ExitReason::kPreemptionTimer, core::Cycles(0), nullptr, [this] { deliver_pending(); });
-  } else if (!config_.apicv) {
-    // The kick IPI lands while in guest mode: EXTERNAL_INTERRUPT exit.
-    take_exit(ExitReason::kExternalInterrupt, core::Cycles(0), nullptr, [this] { deliver_pending(); });
-  } else {
-    ++posted_;  // posted interrupt: delivered in guest mode, no exit
-    deliver_pending();
-  }
+  if (!config_.native && config_.apicv) ++posted_;  // posted interrupt: delivered in guest mode, no exit
+  deliver_pending();
 }
 
 void VCpu::exit(ExitReason reason, Continuation k) { take_exit(reason, core::Cycles(0), nullptr, std::move(k)); }
@@ -98,6 +116,8 @@ void VCpu::exit_to_device_model(ExitReason reason, DeviceModel device, Continuat
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(reason)];
   mode_ = Mode::kHost;
+  timer_exit_owed_ = false;  // on the way back in, KVM injects what is pending
+  kick_owed_ = false;
   entry_next_ = std::move(k);
   device_model_ = std::move(device);
   const core::Clock& clock = thread_->core().clock();
@@ -128,6 +148,8 @@ void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signa
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(reason)];
   mode_ = Mode::kHost;
+  timer_exit_owed_ = false;  // on the way back in, KVM injects what is pending
+  kick_owed_ = false;
   entry_next_ = std::move(k);
   const core::Clock& clock = thread_->core().clock();
   const ExitCosts& c = config_.exits;
@@ -170,6 +192,9 @@ void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signa
 
 void VCpu::enter_guest(Continuation k) {
   mode_ = Mode::kGuest;
+  // Entered with interrupts disabled (a handler runs) and one pending:
+  // without virtual interrupt delivery KVM asks for an interrupt window.
+  if (in_handler_ && !config_.apicv && wants_attention()) window_wanted_ = true;
   if (servicing_ || in_handler_ || !wants_attention()) {
     k();
     return;
@@ -185,13 +210,10 @@ void VCpu::deliver_pending() {
   in_handler_ = true;
   if (timer_due_) {
     timer_due_ = false;
-    GuestTask task = std::move(timer_task_);
     if (config_.apicv) {
-      task([this] { after_handler(); });
+      timer_interrupt();
     } else {
-      thread_->run(config_.exits.injection, CpuCategory::kKvm, [this, task = std::move(task)] {
-        task([this] { after_handler(); });
-      });
+      thread_->run(config_.exits.injection, CpuCategory::kKvm, [this] { timer_interrupt(); });
     }
     return;
   }
@@ -216,9 +238,16 @@ void VCpu::after_handler() {
 void VCpu::finish_handler() {
   in_handler_ = false;
   if (wants_attention()) {
+    if (window_wanted_) {
+      // The guest's IRET opened the window KVM asked for.
+      window_wanted_ = false;
+      exit(ExitReason::kInterruptWindow, [this] { deliver_pending(); });
+      return;
+    }
     deliver_pending();
     return;
   }
+  window_wanted_ = false;
   if (!softirqs_.empty() && softirq_restarts_ < kMaxSoftirqRestarts) {
     // irq_exit -> do_softirq: pending softirqs run before the interrupted
     // context resumes, up to MAX_SOFTIRQ_RESTART rounds; the rest wait for
@@ -244,13 +273,11 @@ void VCpu::post_softirq(GuestTask task) {
   wake_for_work(nullptr);
 }
 
-void VCpu::arm_timer(core::Time at, GuestTask task) {
-  timer_task_ = std::move(task);
-  timer_due_ = false;
-  timer_.schedule_at(at);
-}
-
 void VCpu::schedule_next() {
+  if (writes_owed_ > 0) {
+    pay_timer_writes([this] { schedule_next(); });
+    return;
+  }
   if (wants_attention()) {
     servicing_ = true;
     softirq_restarts_ = 0;
@@ -268,6 +295,11 @@ void VCpu::schedule_next() {
   }
   last_was_softirq_ = false;
   if (!tasks_.empty()) {
+    if (idle_) {
+      idle_exit();  // a task to run: the idle loop ends, the tick restarts
+      schedule_next();
+      return;
+    }
     GuestTask task = std::move(tasks_.front());
     tasks_.pop_front();
     in_task_ = true;
@@ -291,6 +323,8 @@ void VCpu::raise_interrupt(uint32_t vector, const HostThread* from) {
   if (sim().tracer()) thread_->trace_instant(CauseKind::kInterrupt, "interrupt " + std::to_string(vector));
   ++interrupts_;
   pending_.push_back(vector);
+  // Without APICv KVM kicks a vCPU in guest mode out to inject it.
+  if (mode_ == Mode::kGuest && !config_.apicv && !config_.native) kick_owed_ = true;
   wake_for_work(from);
 }
 
@@ -313,6 +347,11 @@ void VCpu::wake_for_work(const HostThread* from) {
 // ---- HLT and halt polling ----
 
 void VCpu::halt() {
+  idle_enter();
+  if (writes_owed_ > 0) {
+    pay_timer_writes([this] { schedule_next(); });  // then look again: something may have come
+    return;
+  }
   if (config_.native) {
     // mwait: the core idles until an interrupt (or posted work) wakes it.
     mode_ = Mode::kHaltBlocked;
@@ -327,6 +366,8 @@ void VCpu::halt() {
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(ExitReason::kHlt)];
   mode_ = Mode::kHost;
+  timer_exit_owed_ = false;
+  kick_owed_ = false;
   halt_start_ = now();
   const core::Clock& clock = thread_->core().clock();
   const ExitCosts& c = config_.exits;

@@ -6,6 +6,13 @@
 // idle guest halts, KVM polls for the adaptive halt-poll window, then blocks
 // the thread until a wake-up. Interrupts and timers are taken at guest step
 // boundaries (guest steps are short: per-packet work).
+//
+// The guest kernel's clock (NO_HZ_IDLE, a TSC-deadline LAPIC timer): the
+// tick fires every 1/HZ while the vCPU is busy and stops when it goes idle
+// (unless a timer is due within a tick); every change of the earliest
+// timer event (the tick, an application's timer) is a WRMSR to
+// IA32_TSC_DEADLINE, an MSR-write exit in a VM. A deadline reached in
+// guest mode is a preemption-timer exit; a halted vCPU is woken by it.
 #pragma once
 
 #include <array>
@@ -33,6 +40,17 @@ class VCpu final : public core::Component {
     uint32_t halt_poll_grow = 2;
     core::Duration halt_poll_grow_start = core::Microseconds(10);
     uint32_t halt_poll_shrink = 2;  // 0: reset to 0 (older kernels)
+    // IPI virtualization (Intel IPIv): an ICR write sends a unicast IPI
+    // without exiting. Needs apicv.
+    bool ipiv = false;
+    // The guest kernel's clock: CONFIG_HZ, and what its timer interrupt
+    // costs in the guest (entry and exit, hrtimer_interrupt), a tick
+    // beyond that (tick_sched_timer), and one reprogramming of the timer
+    // (tick-sched and clockevents bookkeeping and the WRMSR itself).
+    uint32_t hz = 250;
+    core::Cycles timer_irq{700};
+    core::Cycles tick{2'500};
+    core::Cycles timer_program{400};
   };
   // A piece of guest work: runs guest steps and exits, then calls done.
   using GuestTask = std::function<void(Continuation done)>;
@@ -80,6 +98,9 @@ class VCpu final : public core::Component {
   void set_interrupt_handler(InterruptHandler h) { handler_ = std::move(h); }
   // The guest's LAPIC timer (TSC deadline): runs `task` as a timer interrupt.
   void arm_timer(core::Time at, GuestTask task);
+  // Sends `vector` to `target` (an x2APIC ICR write): an MSR-write exit
+  // whose handler delivers it, none with IPI virtualization; then k.
+  void send_ipi(VCpu& target, uint32_t vector, Continuation k);
 
   // --- host side ---
   // An interrupt for the guest (MSI via irqfd, VFIO, a timer...). `from` is
@@ -96,6 +117,10 @@ class VCpu final : public core::Component {
   uint64_t posted_without_exit() const { return posted_.value(); }
   uint64_t halts() const { return halts_.value(); }
   uint64_t halt_poll_hits() const { return halt_poll_hits_.value(); }
+  uint64_t ticks() const { return ticks_.value(); }
+  uint64_t timer_interrupts() const { return timer_interrupts_.value(); }
+  uint64_t timer_writes() const { return timer_writes_.value(); }
+  bool tick_running() const { return tick_running_; }
 
  protected:
   void on_reset_stats() override;
@@ -105,6 +130,18 @@ class VCpu final : public core::Component {
   DeviceModel device_model_;
   void schedule_next();
   void after_guest_step();
+  void step_boundary(Continuation k);
+  // ---- the guest's clock (vcpu_timer.cc) ----
+  core::Time first_timer_event() const;
+  void reprogram();
+  void pay_timer_writes(Continuation k);
+  void idle_enter();
+  void idle_exit();
+  void on_deadline();
+  void timer_interrupt();
+  CpuCategory kernel_category() const {
+    return config_.host_process ? CpuCategory::kHostKernel : CpuCategory::kGuestKernel;
+  }
   void halt();
   void after_halt_poll();
   void after_block();
@@ -123,7 +160,14 @@ class VCpu final : public core::Component {
   Mode mode_ = Mode::kHost;
   bool in_task_ = false;
   bool in_handler_ = false;
-  bool kick_pending_ = false;  // without APICv: an interrupt forces an exit
+  // Exits owed at the next guest step boundary: the preemption timer
+  // reached a deadline, or (without APICv) KVM kicked the running vCPU to
+  // inject an interrupt. One exit serves both.
+  bool timer_exit_owed_ = false;
+  bool kick_owed_ = false;
+  // Without APICv: an interrupt was pending at an entry into a handler
+  // (interrupts disabled); KVM asked for an interrupt-window exit.
+  bool window_wanted_ = false;
   core::RingBuffer<GuestTask> tasks_;
   core::RingBuffer<GuestTask> softirqs_;
   static constexpr int kMaxSoftirqRestarts = 10;  // MAX_SOFTIRQ_RESTART
@@ -140,16 +184,27 @@ class VCpu final : public core::Component {
   core::Time halt_start_;
   bool timer_due_ = false;
   GuestTask timer_task_;
+  // The clock: the tick's next expiry while it runs, the application's
+  // timer (Time::max() when none), the deadline written in the MSR
+  // (Time::max() when disarmed: after it fired, or with nothing to wait
+  // for), and the writes the guest still has to make.
+  core::Duration tick_period_;
+  bool tick_running_ = true;
+  bool idle_ = false;
+  core::Time next_tick_;
+  core::Time app_at_ = core::Time::max();
+  core::Time programmed_ = core::Time::max();
+  uint32_t writes_owed_ = 0;
   std::array<uint64_t, kExitReasons> exits_by_reason_{};
-  core::MemberEvent timer_{this, "lapic_timer", [this] {
-                             timer_due_ = true;
-                             wake_for_work(nullptr);
-                           }};
+  core::MemberEvent deadline_{this, "lapic_timer", [this] { on_deadline(); }};
   core::Counter exits_{this, "exits"};
   core::Counter interrupts_{this, "interrupts"};
   core::Counter posted_{this, "interrupts_posted"};
   core::Counter halts_{this, "halts"};
   core::Counter halt_poll_hits_{this, "halt_poll_hits"};
+  core::Counter ticks_{this, "ticks"};
+  core::Counter timer_interrupts_{this, "timer_interrupts"};
+  core::Counter timer_writes_{this, "timer_writes"};
 };
 
 }  // namespace viosim::models

@@ -122,6 +122,10 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.ip_forward = u.ns(h.guest_ip_forward_ns());
   g.app_wakeup = u.ns(h.guest_wakeup_ns());
   g.irq_entry = u.ns(h.guest_irq_ns());
+  // The guest's timer interrupt is an interrupt like the others.
+  vm.vcpu.timer_irq = g.irq_entry;
+  vm.vcpu.tick = u.ns(h.guest_timer_tick_ns());
+  vm.vcpu.timer_program = u.ns(h.guest_timer_program_ns());
   g.napi_poll = u.ns(h.guest_napi_poll_ns());
   g.driver_tx_packet = u.ns(h.guest_driver_tx_ns());
   g.driver_tx_free = u.ns(h.guest_driver_tx_free_ns());
@@ -453,6 +457,8 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.event_idx = vm.nic().features().event_idx();
       v.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
       v.vcpu.apicv = vm.interrupts().apicv();
+      v.vcpu.ipiv = vm.interrupts().ipi_virtualization();
+      v.vcpu.hz = vm.guest().hz();
       v.vtd_posted = vm.interrupts().vtd_posted();
       v.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
       v.vcpu.halt_poll_grow = vm.halt_polling().grow();

@@ -125,6 +125,20 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
                          "e1000_interrupt_throttle_rate has no effect: E1000 does not run"});
     }
     const bool poll_mode = s.vm(v).has_forward() && s.vm(v).forward().mode() == viosim::Forwarder::POLL_MODE;
+    // Its vCPUs send IPIs to each other only when more than one runs the
+    // stack (one per queue pair) and a response reaches a vCPU whose
+    // client does not own its connection.
+    const bool one_queue = nic.queues() == 1 || std::all_of(backends.begin(), backends.end(), [](viosim::Backend b) {
+                             return b == viosim::E1000 || b == viosim::BARE_METAL;
+                           });
+    if ((one_queue || poll_mode || s.vm(v).has_cpu_load()) && non_default(s.vm(v).interrupts(), "ipi_virtualization")) {
+      issues->push_back({at("vm", v) + ".interrupts.ipi_virtualization",
+                         std::string("ipi_virtualization has no effect: ") +
+                             (s.vm(v).has_cpu_load() ? "its vCPUs run a CPU load and send no IPIs"
+                              : poll_mode            ? "its guest runs DPDK's virtio PMD, which wakes no task"
+                              : nic.queues() == 1    ? "with one queue pair one vCPU runs the stack, and no IPI is sent"
+                                                     : "E1000 runs one queue pair and BARE_METAL no VM")});
+    }
     if ((!virtio || poll_mode) && non_default(s.vm(v).guest(), "virtio_net_napi_tx")) {
       issues->push_back({guest + ".virtio_net_napi_tx",
                          std::string("virtio_net_napi_tx has no effect: ") +
@@ -258,10 +272,10 @@ void check_forwarders(const viosim::Scenario& s, Issues* issues) {
           issues->push_back({path + ".halt_polling." + name, name + why + " (its forwarding lcores never halt)"});
         }
       }
-      for (const char* name : {"apicv", "vtd_posted"}) {
-        if (non_default(vm.interrupts(), name)) {
-          issues->push_back({path + ".interrupts." + name, name + why + " (its virtio PMD asks for no interrupts)"});
-        }
+      // apicv still decides how its timer interrupts are taken.
+      if (non_default(vm.interrupts(), "vtd_posted")) {
+        issues->push_back(
+            {path + ".interrupts.vtd_posted", "vtd_posted" + why + " (its virtio PMD asks for no interrupts)"});
       }
       if (non_default(vm.nic(), "vectors")) {
         issues->push_back({path + ".nic.vectors", "vectors" + why + " (its virtio PMD asks for no interrupts)"});

@@ -147,6 +147,19 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
                                                          viosim::Backend_Name(*runs)});
     }
   }
+  // kernel/Kconfig.hz offers these four.
+  const uint32_t hz = vm.guest().hz();
+  if (hz != 100 && hz != 250 && hz != 300 && hz != 1000) {
+    issues->push_back({path + ".guest.hz", who + " sets hz " + std::to_string(hz) +
+                                               ", which is not a CONFIG_HZ Linux builds: 100, 250, 300 or 1000"});
+  }
+  // IPIv's PID-pointer table names the targets' posted-interrupt
+  // descriptors: no APICv, no IPIv (KVM turns it off with APICv).
+  if (vm.interrupts().ipi_virtualization() && !vm.interrupts().apicv()) {
+    issues->push_back({path + ".interrupts.ipi_virtualization",
+                       who + " turns on ipi_virtualization without apicv: IPI virtualization posts the IPI to the "
+                             "target's posted-interrupt descriptor, which needs APICv"});
+  }
   // e1000_param.c: 0, 1 and 3 are modes, 100-100000 a fixed rate; anything
   // else is refused here (the driver would warn and end up unthrottled).
   const uint32_t itr = vm.guest().e1000_interrupt_throttle_rate();

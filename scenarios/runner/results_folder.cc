@@ -196,6 +196,17 @@ std::string results_table(const RunSummary& summary) {
         out << std::left << std::setw(18) << "" << std::setw(12) << "vm " + name << std::right << std::setprecision(0)
             << std::setw(11) << pps << std::setw(6) << "nic" << std::setw(35) << "" << std::setprecision(2)
             << std::setw(8) << vm.exits_per_packet() << std::setw(7) << vm.interrupts_per_packet() << "\n";
+        // Its exit mix, the most frequent reason first (as perf kvm stat).
+        std::vector<const NamedValue*> mix;
+        for (const NamedValue& e : vm.exits_per_s()) mix.push_back(&e);
+        std::stable_sort(mix.begin(), mix.end(),
+                         [](const NamedValue* a, const NamedValue* b) { return a->value() > b->value(); });
+        if (mix.empty()) continue;
+        out << std::left << std::setw(20) << ""
+            << "exits/s:" << std::setprecision(0);
+        for (size_t i = 0; i < mix.size(); ++i)
+          out << (i == 0 ? " " : ", ") << mix[i]->name() << " " << mix[i]->value();
+        out << "\n";
       }
     }
   }

@@ -165,6 +165,11 @@ BackendResult to_backend_result(const models::PathResults& r) {
     vm->set_nic_packets(v.nic_packets);
     const double through = double(v.nic_packets);
     vm->set_exits_per_packet(through > 0 ? double(v.exits) / through : 0);
+    for (int i = 0; i < models::kExitReasons; ++i) {
+      if (v.exits_by_reason[i] == 0 || r.window_s <= 0) continue;
+      add_named(vm->mutable_exits_per_s(), models::exit_reason_name(static_cast<models::ExitReason>(i)),
+                double(v.exits_by_reason[i]) / r.window_s);
+    }
     vm->set_interrupts_per_packet(through > 0 ? double(v.interrupts) / through : 0);
     for (size_t f : v.flows) vm->add_flows(r.flows[f].name);
     vm->set_forwarded_packets(v.forwarded);

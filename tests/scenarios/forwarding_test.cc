@@ -55,13 +55,19 @@ TEST(Forwarding, APollModeForwarderTakesNoInterruptAndNoKickFromAPollingSwitch) 
   EXPECT_EQ(v.queues(0).rx_packets(), v.queues(0).tx_packets());
   EXPECT_EQ(v.queues(0).interrupts(), 0u);
   EXPECT_EQ(v.queues(0).kicks(), 0u);
-  EXPECT_EQ(v.exits_per_packet(), 0);
-  // The forwarding lcore (vCPU 1, on core 3) spins all the time.
+  // Its only exits are the busy lcore's ticks (250 a second: a
+  // preemption-timer exit and a write re-arming the next each), about 8 in
+  // the 15 ms measured against 7,500 packets.
+  EXPECT_GT(v.exits_per_packet(), 0);
+  EXPECT_LT(v.exits_per_packet(), 0.002);
+  // The forwarding lcore (vCPU 1, on core 3) spins all the time but for
+  // its ticks.
   ASSERT_EQ(v.vcpu_cores_size(), 1);
   EXPECT_EQ(v.vcpu_cores(0), 3u);
   double user = 0;
   for (const NamedValue& c : v.vcpu_cpu_by_category()) user += c.name() == "guest_user" ? c.value() : 0;
-  EXPECT_NEAR(user, 1.0, 1e-6);
+  EXPECT_GT(user, 0.998);
+  EXPECT_LT(user, 1.0);
   EXPECT_EQ(b.flows(0).drops_by_place_size(), 0);
 }
 

@@ -342,7 +342,11 @@ class GuiDrive : public QObject {
       QCOMPARE(view->timeline()->marked(), expected.hops[i].at);
       QVERIFY(view->timeline()->marker_x() >= last_x);
       last_x = view->timeline()->marker_x();
-      QCOMPARE(view->causes()->topLevelItemCount(), std::max<int>(1, int(expected.hops[i].causes.size())));
+      // A row per cause (or one saying there is none), and one each for
+      // the earlier and the elsewhere events when there are some.
+      const explain::Hop& hop = expected.hops[i];
+      QCOMPARE(view->causes()->topLevelItemCount(),
+               std::max<int>(1, int(hop.causes.size())) + (hop.earlier > 0 ? 1 : 0) + (hop.elsewhere > 0 ? 1 : 0));
       QVERIFY(view->hop_label()->text().contains(QString::fromStdString(expected.hops[i].place).toHtmlEscaped()));
     }
     QVERIFY(last_x > view->timeline()->x_of(expected.from));

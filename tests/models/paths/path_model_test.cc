@@ -147,7 +147,12 @@ TEST(PathMechanisms, E1000InterruptRateFollowsTheDriversThrottleAboveQemusFloor)
 TEST(PathMechanisms, PassthroughWithPostedInterruptsTakesNoDataPathExits) {
   const PathResults r = run_path(request_response(PathBackend::kPassthrough));
   ASSERT_GT(r.app_packets, 100u);
-  EXPECT_EQ(r.exits, exits(r, ExitReason::kHlt));  // idling is the only exit left
+  // Idling and the guest's clock are the only exits left: the HLTs, the
+  // timer's programmings and the deadlines reached in guest mode.
+  EXPECT_EQ(r.exits,
+            exits(r, ExitReason::kHlt) + exits(r, ExitReason::kMsrWrite) + exits(r, ExitReason::kPreemptionTimer));
+  EXPECT_EQ(exits(r, ExitReason::kMsrWrite), r.timer_writes);
+  EXPECT_LE(exits(r, ExitReason::kPreemptionTimer), r.timer_interrupts);
   EXPECT_EQ(r.host_syscalls, 0u);
 }
 
@@ -157,9 +162,10 @@ TEST(PathMechanisms, RemappedInterruptsWithoutApicvExitForDeliveryAndEoi) {
   c.vm().vcpu.apicv = false;
   const PathResults r = run_path(c);
   ASSERT_GT(r.guest_interrupts, 100u);
-  // Each interrupt: injected on an entry (after an HLT or a kick's
-  // EXTERNAL_INTERRUPT exit), then the EOI write exits.
-  EXPECT_EQ(exits(r, ExitReason::kMsrWrite), r.guest_interrupts);
+  // Each interrupt, the device's and the timer's: injected on an entry
+  // (after an HLT or a kick's EXTERNAL_INTERRUPT exit), then the EOI write
+  // exits; the timer's programmings are MSR writes too.
+  EXPECT_EQ(exits(r, ExitReason::kMsrWrite), r.guest_interrupts + r.timer_interrupts + r.timer_writes);
   EXPECT_EQ(exits(r, ExitReason::kExternalInterrupt) + exits(r, ExitReason::kHlt) >= r.guest_interrupts, true);
   // The host's VFIO handler ran on the IRQ core.
   EXPECT_GT(r.per_core_s[c.irq_core][static_cast<size_t>(CpuCategory::kHostKernel)], 0.0);

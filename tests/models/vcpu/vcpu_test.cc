@@ -3,12 +3,13 @@
 // polling's window growing and shrinking as in KVM, and wake-up costs.
 #include "models/vcpu/vcpu.h"
 
-#include "models/vcpu/irqfd.h"
-
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <numeric>
+
+#include "models/vcpu/irqfd.h"
+#include "tests/models/vcpu/vcpu_host.h"
 
 namespace viosim::models {
 namespace {
@@ -16,25 +17,7 @@ namespace {
 using core::Cycles;
 using core::Duration;
 using core::Time;
-
-struct Host {
-  explicit Host(VCpu::Config config = {}, CpuCosts costs = {})
-      : core0(sim, "core0", nullptr, costs, 0),
-        core1(sim, "core1", nullptr, costs, 1),
-        vcpu_thread(sim, "vcpu0_thread", nullptr, core0),
-        io_thread(sim, "io", nullptr, core1),
-        vcpu(sim, "vcpu0", nullptr, vcpu_thread, config) {}
-  void expect_accounting_exact() {
-    for (Core* c : {&core0, &core1}) {
-      const auto u = c->usage();
-      EXPECT_EQ(std::accumulate(u.begin(), u.end(), Duration::zero()), sim.now() - c->accounting_start());
-    }
-  }
-  core::Simulator sim;
-  Core core0, core1;
-  HostThread vcpu_thread, io_thread;
-  VCpu vcpu;
-};
+using Host = VCpuHost;
 
 // A guest loop that takes `n` exits of one reason back to back, like
 // kvm-unit-tests' x86/vmexit.c, and measures cycles per iteration.
