@@ -25,6 +25,7 @@ E1000Driver::E1000Driver(core::Simulator& sim, std::string_view name, core::Comp
     : core::Component(sim, name, parent), os_(&os), cpu_(&os.vcpu()), dev_(&dev), config_(config) {
   os.set_device(this);
   os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
+  os.vcpu().set_level_triggered(vector);  // INTx through the IOAPIC
 }
 
 void E1000Driver::init() { dev_->rx_post_coalesced(UINT32_MAX / 2); }  // e1000_open fills the ring

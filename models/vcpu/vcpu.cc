@@ -143,7 +143,8 @@ void VCpu::exit_to_device_model(ExitReason reason, DeviceModel device, Continuat
                         });
 }
 
-void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k) {
+void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k,
+                     core::Cycles guest_work) {
   if (sim().tracer()) thread_->trace_instant(CauseKind::kExit, "exit " + std::string(exit_reason_name(reason)));
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(reason)];
@@ -170,7 +171,8 @@ void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signa
     enter_guest(std::move(next));
   };
   if (signal == nullptr) {
-    thread_->run_segments({{exit_half, CpuCategory::kExitEntry},
+    thread_->run_segments({{clock.to_duration(guest_work), kernel_category()},
+                           {exit_half, CpuCategory::kExitEntry},
                            {handler, CpuCategory::kKvm},
                            {emulation, CpuCategory::kKvm},
                            {user_kernel, CpuCategory::kHostKernel},
@@ -182,11 +184,16 @@ void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signa
   // The handler signals the ioeventfd before the entry: the waiter starts
   // waking while this vCPU is still on its way back into the guest.
   thread_->run_segments(
-      {{exit_half, CpuCategory::kExitEntry}, {handler, CpuCategory::kKvm}, {emulation, CpuCategory::kKvm}},
-      [this, rest = transition - exit_half] { thread_->run_for(rest, CpuCategory::kExitEntry, [this] {
-                                                Continuation next = std::move(entry_next_);
-                                                enter_guest(std::move(next));
-                                              }); },
+      {{clock.to_duration(guest_work), kernel_category()},
+       {exit_half, CpuCategory::kExitEntry},
+       {handler, CpuCategory::kKvm},
+       {emulation, CpuCategory::kKvm}},
+      [this, rest = transition - exit_half] {
+        thread_->run_for(rest, CpuCategory::kExitEntry, [this] {
+          Continuation next = std::move(entry_next_);
+          enter_guest(std::move(next));
+        });
+      },
       signal);
 }
 
@@ -194,7 +201,10 @@ void VCpu::enter_guest(Continuation k) {
   mode_ = Mode::kGuest;
   // Entered with interrupts disabled (a handler runs) and one pending:
   // without virtual interrupt delivery KVM asks for an interrupt window.
-  if (in_handler_ && !config_.apicv && wants_attention()) window_wanted_ = true;
+  if (in_handler_ && !config_.apicv && wants_attention()) {
+    window_wanted_ = true;
+    pv_eoi_ = false;  // apic_sync_pv_eoi_to_guest: not with another pending
+  }
   if (servicing_ || in_handler_ || !wants_attention()) {
     k();
     return;
@@ -210,6 +220,8 @@ void VCpu::deliver_pending() {
   in_handler_ = true;
   if (timer_due_) {
     timer_due_ = false;
+    timer_exit_owed_ = false;  // delivered: whatever exit it was owed is moot
+    pv_eoi_ = pending_.empty();
     if (config_.apicv) {
       timer_interrupt();
     } else {
@@ -219,6 +231,7 @@ void VCpu::deliver_pending() {
   }
   const uint32_t vector = pending_.front();
   pending_.pop_front();
+  pv_eoi_ = pending_.empty() && std::find(level_vectors_.begin(), level_vectors_.end(), vector) == level_vectors_.end();
   if (config_.apicv) {
     handler_(vector, [this] { after_handler(); });
   } else {
@@ -228,8 +241,10 @@ void VCpu::deliver_pending() {
 }
 
 void VCpu::after_handler() {
-  if (config_.apicv) {
-    finish_handler();  // virtual EOI of an edge-triggered MSI: no exit
+  if (config_.apicv || config_.native || pv_eoi_) {
+    // Virtual EOI of an edge vector (APICv), a native EOI, or a
+    // paravirtual one (the guest clears a flag in memory): no exit.
+    finish_handler();
   } else {
     exit(ExitReason::kMsrWrite, [this] { finish_handler(); });  // x2APIC EOI write
   }
@@ -287,6 +302,11 @@ void VCpu::schedule_next() {
   }
   // ksoftirqd and the tasks take turns when both have work.
   if (!softirqs_.empty() && (tasks_.empty() || !last_was_softirq_)) {
+    if (idle_) {
+      idle_exit();  // ksoftirqd is a task: the idle loop ends, the tick restarts
+      schedule_next();
+      return;
+    }
     last_was_softirq_ = true;
     GuestTask softirq = std::move(softirqs_.front());
     softirqs_.pop_front();

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <functional>
+#include <vector>
 
 #include "models/host/host_thread.h"
 #include "models/kvm/exit_costs.h"
@@ -96,6 +97,9 @@ class VCpu final : public core::Component {
   // interrupted task resumes, or before any task when the vCPU is free.
   void post_softirq(GuestTask task);
   void set_interrupt_handler(InterruptHandler h) { handler_ = std::move(h); }
+  // A vector routed through the IOAPIC (INTx): its EOI must reach the
+  // IOAPIC, so paravirtual EOI never spares its exit.
+  void set_level_triggered(uint32_t vector) { level_vectors_.push_back(vector); }
   // The guest's LAPIC timer (TSC deadline): runs `task` as a timer interrupt.
   void arm_timer(core::Time at, GuestTask task);
   // Sends `vector` to `target` (an x2APIC ICR write): an MSR-write exit
@@ -126,7 +130,10 @@ class VCpu final : public core::Component {
   void on_reset_stats() override;
 
  private:
-  void take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k);
+  // `guest_work`: guest kernel code run just before, in the same step
+  // (the instruction that exits is its last).
+  void take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k,
+                 core::Cycles guest_work = core::Cycles(0));
   DeviceModel device_model_;
   void schedule_next();
   void after_guest_step();
@@ -168,6 +175,13 @@ class VCpu final : public core::Component {
   // Without APICv: an interrupt was pending at an entry into a handler
   // (interrupts disabled); KVM asked for an interrupt-window exit.
   bool window_wanted_ = false;
+  // Without APICv: KVM's paravirtual EOI (QEMU's kvm-pv-eoi, on by
+  // default) let the handler being run skip its EOI write. KVM offers it
+  // when it injects an edge vector with nothing else pending, and takes
+  // it back at an entry with another interrupt pending.
+  bool pv_eoi_ = false;
+  std::vector<uint32_t> level_vectors_;
+  bool in_timer_irq_ = false;  // hrtimer_interrupt runs: it programs the next expiry itself
   core::RingBuffer<GuestTask> tasks_;
   core::RingBuffer<GuestTask> softirqs_;
   static constexpr int kMaxSoftirqRestarts = 10;  // MAX_SOFTIRQ_RESTART
@@ -194,6 +208,7 @@ class VCpu final : public core::Component {
   core::Time next_tick_;
   core::Time app_at_ = core::Time::max();
   core::Time programmed_ = core::Time::max();
+  bool armed_ = true;  // the MSR holds programmed_ (a deadline disarms once reached)
   uint32_t writes_owed_ = 0;
   std::array<uint64_t, kExitReasons> exits_by_reason_{};
   core::MemberEvent deadline_{this, "lapic_timer", [this] { on_deadline(); }};

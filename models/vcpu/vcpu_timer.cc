@@ -8,12 +8,20 @@
 // programming is lapic_next_deadline's WRMSR to IA32_TSC_DEADLINE, which
 // KVM intercepts (handle_fastpath_set_msr_irqoff). The tick stops when the
 // CPU goes idle (tick_nohz_idle_stop_tick, default_idle_call without a
-// cpuidle driver, as in a KVM guest without haltpoll) unless the next timer
-// is due within a tick, and restarts on the jiffies grid when a task
-// leaves idle (tick_nohz_idle_exit). A stopped tick leaves the clock event
-// programmed for the next timer: the guest kernel's own housekeeping
-// timers (timer-wheel work seconds away, not modelled as events) when the
-// application has none, so stopping and restarting are one write each.
+// cpuidle driver, as in a KVM guest without haltpoll) and restarts on the
+// jiffies grid when a task leaves idle (tick_nohz_idle_exit). Only a
+// timer-wheel timer due within a tick keeps it; with high-resolution
+// timers on, an application's timers (nanosleep, timeouts) are hrtimers
+// and program the clock event themselves. A stopped tick waits for the
+// next timer-wheel event: the guest kernel's own housekeeping (work
+// seconds away, not modelled as events), so stopping and restarting are
+// one write each, and a timer that fires while the tick is stopped is
+// followed by a write for that housekeeping expiry.
+//
+// Between the deadline firing and its interrupt's handler, and inside the
+// handler, starting a timer programs nothing: hrtimer_interrupt programs
+// the earliest expiry when it is done (expires_next still holds the one
+// that fired, in_hrtirq).
 #include <algorithm>
 
 #include "models/vcpu/vcpu.h"
@@ -25,8 +33,10 @@ core::Time VCpu::first_timer_event() const { return std::min(tick_running_ ? nex
 // The earliest event changed: program the deadline (a write the guest
 // pays at its next step boundary, before it halts, or in the handler).
 void VCpu::reprogram() {
+  if (timer_due_ || in_timer_irq_) return;
   const core::Time want = first_timer_event();
-  if (want == programmed_) return;
+  if (armed_ && want == programmed_) return;
+  armed_ = true;
   programmed_ = want;
   if (want == core::Time::max()) {
     deadline_.cancel();
@@ -43,32 +53,32 @@ void VCpu::pay_timer_writes(Continuation k) {
   }
   --writes_owed_;
   ++timer_writes_;
-  thread_->run(config_.timer_program, kernel_category(), [this, k = std::move(k)]() mutable {
-    if (config_.native) {
-      pay_timer_writes(std::move(k));  // a plain WRMSR on a host core
-      return;
-    }
-    take_exit(ExitReason::kMsrWrite, core::Cycles(0), nullptr,
-              [this, k = std::move(k)]() mutable { pay_timer_writes(std::move(k)); });
-  });
+  if (config_.native) {
+    // A plain WRMSR on a host core.
+    thread_->run(config_.timer_program, kernel_category(),
+                 [this, k = std::move(k)]() mutable { pay_timer_writes(std::move(k)); });
+    return;
+  }
+  // The programming, and the exit its WRMSR takes, in one step.
+  take_exit(
+      ExitReason::kMsrWrite, core::Cycles(0), nullptr,
+      [this, k = std::move(k)]() mutable { pay_timer_writes(std::move(k)); }, config_.timer_program);
 }
 
 // The deadline passed: the timer interrupt is pending. In guest mode the
 // VMX preemption timer forces an exit to deliver it; a halted vCPU is
 // woken by the host timer KVM moved the deadline to.
 void VCpu::on_deadline() {
-  programmed_ = core::Time::max();  // a TSC deadline disarms once reached
+  armed_ = false;  // a TSC deadline disarms once reached
   timer_due_ = true;
   if (mode_ == Mode::kGuest && !config_.native) timer_exit_owed_ = true;
   wake_for_work(nullptr);
 }
 
-// The idle loop (cpuidle_idle_call): stop the tick unless the next timer
-// is due within one tick period.
+// The idle loop (cpuidle_idle_call): stop the tick.
 void VCpu::idle_enter() {
   idle_ = true;
   if (!tick_running_) return;
-  if (app_at_ != core::Time::max() && app_at_ - now() <= tick_period_) return;
   tick_running_ = false;
   reprogram();
 }
@@ -86,9 +96,11 @@ void VCpu::idle_exit() {
 // application's timer if they expired, then programs the next expiry.
 void VCpu::timer_interrupt() {
   ++timer_interrupts_;
+  in_timer_irq_ = true;
   thread_->run(config_.timer_irq, kernel_category(), [this] {
     auto application = [this] {
       auto done = [this] {
+        in_timer_irq_ = false;
         reprogram();
         pay_timer_writes([this] { after_handler(); });
       };

@@ -125,24 +125,45 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
                          "e1000_interrupt_throttle_rate has no effect: E1000 does not run"});
     }
     const bool poll_mode = s.vm(v).has_forward() && s.vm(v).forward().mode() == viosim::Forwarder::POLL_MODE;
-    // Its vCPUs send IPIs to each other only when more than one runs the
-    // stack (one per queue pair) and a response reaches a vCPU whose
-    // client does not own its connection.
-    const bool one_queue = nic.queues() == 1 || std::all_of(backends.begin(), backends.end(), [](viosim::Backend b) {
-                             return b == viosim::E1000 || b == viosim::BARE_METAL;
-                           });
-    if ((one_queue || poll_mode || s.vm(v).has_cpu_load()) && non_default(s.vm(v).interrupts(), "ipi_virtualization")) {
-      issues->push_back({at("vm", v) + ".interrupts.ipi_virtualization",
-                         std::string("ipi_virtualization has no effect: ") +
-                             (s.vm(v).has_cpu_load() ? "its vCPUs run a CPU load and send no IPIs"
-                              : poll_mode            ? "its guest runs DPDK's virtio PMD, which wakes no task"
-                              : nic.queues() == 1    ? "with one queue pair one vCPU runs the stack, and no IPI is sent"
-                                                     : "E1000 runs one queue pair and BARE_METAL no VM")});
-    }
     if ((!virtio || poll_mode) && non_default(s.vm(v).guest(), "virtio_net_napi_tx")) {
       issues->push_back({guest + ".virtio_net_napi_tx",
                          std::string("virtio_net_napi_tx has no effect: ") +
                              (poll_mode ? "its guest runs DPDK's virtio PMD" : "no virtio backend runs")});
+    }
+  }
+}
+
+// A VM's vCPUs send each other IPIs only when its stack runs on more than
+// one of them (min(vcpus, nic.queues), one queue pair each) and a response
+// reaches a vCPU whose client does not own its connection: then it wakes
+// the owner there.
+void check_ipi_virtualization(const viosim::Scenario& s, Issues* issues) {
+  auto swept = [&](const char* field) {
+    for (const viosim::Axis& axis : s.sweep().axis()) {
+      if (axis.field().find(field) != std::string::npos) return true;
+    }
+    return false;
+  };
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    if (!non_default(vm.interrupts(), "ipi_virtualization")) continue;
+    std::string why;
+    if (vm.has_cpu_load()) {
+      why = "its vCPUs run a CPU load and send no IPIs";
+    } else if (vm.has_forward() && vm.forward().mode() == viosim::Forwarder::POLL_MODE) {
+      why = "its guest runs DPDK's virtio PMD, which wakes no task";
+    } else if (!swept("vcpus") && !swept("queues") && std::min(vm.vcpus(), vm.nic().queues()) <= 1) {
+      why = "its stack runs on one vCPU (one queue pair each: min(vcpus, nic.queues) = 1), which sends no IPI";
+    } else if (!sweep_varies_backends(s)) {
+      const std::vector<viosim::Backend> run = sweep::run_backends(s);
+      const std::vector<viosim::Backend> backends = vm.nic().fixed_backend() ? std::vector{vm.nic().backend()} : run;
+      if (std::all_of(backends.begin(), backends.end(),
+                      [](viosim::Backend b) { return b == viosim::E1000 || b == viosim::BARE_METAL; })) {
+        why = "E1000 runs one queue pair and BARE_METAL no VM";
+      }
+    }
+    if (!why.empty()) {
+      issues->push_back({at("vm", v) + ".interrupts.ipi_virtualization", "ipi_virtualization has no effect: " + why});
     }
   }
 }
@@ -387,6 +408,7 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_coalescing(s, &issues);
   check_unused_nics(s, &issues);
   check_backend_fields(s, &issues);
+  check_ipi_virtualization(s, &issues);
   check_replaced_backends(s, &issues);
   check_overcommit(s, &issues);
   check_cpu_load(s, &issues);

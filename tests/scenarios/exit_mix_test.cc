@@ -45,11 +45,12 @@ BackendResult run_with(const std::string& extra) {
 TEST(ExitMix, IdleNoneBusyItsTicksAServerTwoTimerWritesPerRequest) {
   const BackendResult b = run_with("");
   EXPECT_TRUE(mix(b, "idle").empty());
-  // 80 ms measured at 250 Hz: 20 ticks, 250 a second.
+  // 80 ms measured at 250 Hz: 20 ticks (one either way at the window's
+  // ends), 250 a second.
   const auto busy = mix(b, "busy");
   EXPECT_EQ(busy.size(), 2u);
-  EXPECT_DOUBLE_EQ(busy.at("preemption_timer"), 250);
-  EXPECT_DOUBLE_EQ(busy.at("msr_write"), 250);
+  EXPECT_NEAR(busy.at("preemption_timer"), 250, 12.5);
+  EXPECT_EQ(busy.at("msr_write"), busy.at("preemption_timer"));
   const auto web = mix(b, "web");
   const double rr = b.flows(0).throughput_pps();
   ASSERT_GT(rr, 10000);
@@ -62,8 +63,8 @@ TEST(ExitMix, TheTickFollowsConfigHz) {
   const BackendResult b = run_with(
       "vm { name: \"busy1000\" vcpus: 1 pin_cores: [5] guest { hz: 1000 } "
       "cpu_load { busy_us: 10000 idle_us: 0 } }\n");
-  EXPECT_DOUBLE_EQ(mix(b, "busy1000").at("preemption_timer"), 1000);
-  EXPECT_DOUBLE_EQ(mix(b, "busy").at("preemption_timer"), 250);
+  EXPECT_NEAR(mix(b, "busy1000").at("preemption_timer"), 1000, 12.5);
+  EXPECT_NEAR(mix(b, "busy").at("preemption_timer"), 250, 12.5);
 }
 
 }  // namespace

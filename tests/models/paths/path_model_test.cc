@@ -162,10 +162,13 @@ TEST(PathMechanisms, RemappedInterruptsWithoutApicvExitForDeliveryAndEoi) {
   c.vm().vcpu.apicv = false;
   const PathResults r = run_path(c);
   ASSERT_GT(r.guest_interrupts, 100u);
-  // Each interrupt, the device's and the timer's: injected on an entry
-  // (after an HLT or a kick's EXTERNAL_INTERRUPT exit), then the EOI write
-  // exits; the timer's programmings are MSR writes too.
-  EXPECT_EQ(exits(r, ExitReason::kMsrWrite), r.guest_interrupts + r.timer_interrupts + r.timer_writes);
+  // Each interrupt is injected on an entry (after an HLT or a kick's
+  // EXTERNAL_INTERRUPT exit). Its EOI write exits only when another was
+  // pending at an entry meanwhile: alone, the VF's edge MSI-X ends with a
+  // paravirtual EOI. The timer's programmings are MSR writes too.
+  const uint64_t eoi_exits = exits(r, ExitReason::kMsrWrite) - r.timer_writes;
+  EXPECT_LE(eoi_exits, r.guest_interrupts + r.timer_interrupts);
+  EXPECT_LT(eoi_exits, r.guest_interrupts / 10);
   EXPECT_EQ(exits(r, ExitReason::kExternalInterrupt) + exits(r, ExitReason::kHlt) >= r.guest_interrupts, true);
   // The host's VFIO handler ran on the IRQ core.
   EXPECT_GT(r.per_core_s[c.irq_core][static_cast<size_t>(CpuCategory::kHostKernel)], 0.0);

@@ -101,11 +101,12 @@ TEST(VCpuTimer, AWakeUpRestartsTheTickAndIdleStopsItAgain) {
   h.expect_accounting_exact();
 }
 
-// An application timer 1 ms away keeps the tick through the halt (it is
-// due within one tick); its expiry wakes the halted vCPU (no preemption
-// timer: the vCPU is not in guest mode) and programs the next tick; the
-// idle that follows stops the tick.
-TEST(VCpuTimer, AnApplicationTimerDueWithinATickKeepsTheTickInIdle) {
+// An application timer 1 ms away (an hrtimer: it does not keep the tick)
+// is programmed; idle stops the tick, leaving that deadline in place; its
+// expiry wakes the halted vCPU (no preemption timer: the vCPU is not in
+// guest mode) and the clock event is programmed again for the stopped
+// tick's housekeeping expiry.
+TEST(VCpuTimer, AnApplicationTimerWakesAnIdleGuestAndIsFollowedByAWrite) {
   VCpuHost h;
   int fired = 0;
   Time fired_at;
@@ -121,9 +122,9 @@ TEST(VCpuTimer, AnApplicationTimerDueWithinATickKeepsTheTickInIdle) {
   EXPECT_EQ(fired, 1);
   EXPECT_GE(fired_at, Time::zero() + Milliseconds(1));
   EXPECT_LT(fired_at, Time::zero() + Microseconds(1'020));
-  // Arm (1 ms before the 4 ms tick), re-arm for the tick after it fired,
-  // stop the tick: three writes.
-  EXPECT_EQ(h.vcpu.exits(ExitReason::kMsrWrite), 3u);
+  // Arm (1 ms, before the 4 ms tick); the tick's stop changes nothing;
+  // after the expiry, the housekeeping deadline: two writes.
+  EXPECT_EQ(h.vcpu.exits(ExitReason::kMsrWrite), 2u);
   EXPECT_EQ(h.vcpu.halts(), 2u);
   EXPECT_EQ(h.vcpu.ticks(), 0u);
   EXPECT_EQ(h.vcpu.exits(ExitReason::kPreemptionTimer), 0u);
@@ -148,6 +149,46 @@ TEST(VCpuTimer, ADeadlineInGuestModeIsAPreemptionTimerExit) {
   EXPECT_EQ(h.vcpu.exits(ExitReason::kPreemptionTimer), 1u);
   // Arm, re-arm for the tick, stop the tick at idle.
   EXPECT_EQ(h.vcpu.exits(ExitReason::kMsrWrite), 3u);
+  h.expect_accounting_exact();
+}
+
+// A periodic timer re-armed from its own expiry: hrtimer_interrupt
+// programs the next expiry once, when it is done (not once for the
+// re-arm and once more at the end).
+TEST(VCpuTimer, ATimerReArmedInItsHandlerIsProgrammedOnce) {
+  VCpuHost h;
+  int fired = 0;
+  Busy busy(h.vcpu, Milliseconds(3));
+  std::function<void(Continuation)> expiry = [&](Continuation timer_done) {
+    if (++fired == 1) h.vcpu.arm_timer(Time::zero() + Milliseconds(2), expiry);
+    timer_done();
+  };
+  h.vcpu.post([&](Continuation done) {
+    h.vcpu.arm_timer(Time::zero() + Milliseconds(1), expiry);
+    busy(std::move(done));
+  });
+  h.sim.run_until(Time::zero() + Milliseconds(50));
+  EXPECT_EQ(fired, 2);
+  EXPECT_EQ(h.vcpu.exits(ExitReason::kPreemptionTimer), 2u);
+  // Arm 1 ms; after it, 2 ms; after that, the 4 ms tick; idle at 3 ms
+  // stops the tick.
+  EXPECT_EQ(h.vcpu.exits(ExitReason::kMsrWrite), 4u);
+  EXPECT_EQ(h.vcpu.ticks(), 0u);
+  h.expect_accounting_exact();
+}
+
+// Bare metal keeps the same clock with plain WRMSRs: ticks and writes,
+// no exits.
+TEST(VCpuTimer, BareMetalTicksAndWritesWithoutExits) {
+  VCpu::Config config;
+  config.native = true;
+  VCpuHost h(config);
+  Busy busy(h.vcpu, Milliseconds(10));
+  h.vcpu.post([&](Continuation done) { busy(std::move(done)); });
+  h.sim.run_until(Time::zero() + Milliseconds(50));
+  EXPECT_EQ(h.vcpu.ticks(), 2u);             // 4 and 8 ms
+  EXPECT_EQ(h.vcpu.timer_writes(), 2u + 1);  // a re-arm each, the stop
+  EXPECT_EQ(h.vcpu.exits(), 0u);
   h.expect_accounting_exact();
 }
 
@@ -182,7 +223,9 @@ TEST(VCpuTimer, AnIpiExitsOnTheIcrWriteUnlessVirtualized) {
 
 // Without APICv an interrupt raised while the guest handles another (its
 // interrupts disabled) is a kick exit at once and an interrupt-window
-// exit when the handler returns; each handler ends with an EOI exit.
+// exit when the handler returns. The first was injected alone, so KVM
+// offered paravirtual EOI, and took it back at the kick's entry (another
+// pending): its EOI exits. The second, alone again, ends without one.
 TEST(VCpuTimer, WithoutApicvAnInterruptDuringAHandlerWaitsForTheWindow) {
   VCpu::Config config;
   config.apicv = false;
@@ -207,7 +250,7 @@ TEST(VCpuTimer, WithoutApicvAnInterruptDuringAHandlerWaitsForTheWindow) {
   EXPECT_EQ(handled, 2);
   EXPECT_EQ(h.vcpu.exits(ExitReason::kExternalInterrupt), 2u);
   EXPECT_EQ(h.vcpu.exits(ExitReason::kInterruptWindow), 1u);
-  EXPECT_EQ(h.vcpu.exits(ExitReason::kMsrWrite), 3u) << "two EOIs and the tick's stop";
+  EXPECT_EQ(h.vcpu.exits(ExitReason::kMsrWrite), 2u) << "the first's EOI and the tick's stop";
   h.expect_accounting_exact();
 }
 
