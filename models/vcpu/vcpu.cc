@@ -24,6 +24,8 @@ const core::ComponentSpec& VCpu::model_spec() {
                 {"halt_poll_hits", core::StatKind::kCounter, core::Unit::kCount,
                  "halts ended by a wake-up within the polling window"},
                 {"ticks", core::StatKind::kCounter, core::Unit::kCount, "scheduler ticks the guest kernel took"},
+                {"guest_polls", core::StatKind::kCounter, core::Unit::kCount,
+                 "idle polls of the guest's haltpoll driver (instead of a HLT)"},
                 {"timer_interrupts", core::StatKind::kCounter, core::Unit::kCount,
                  "local timer interrupts (ticks and the applications' timers)"},
                 {"timer_writes", core::StatKind::kCounter, core::Unit::kCount,
@@ -367,6 +369,7 @@ void VCpu::wake_for_work(const HostThread* from) {
 // ---- HLT and halt polling ----
 
 void VCpu::halt() {
+  if (guest_poll()) return;
   idle_enter();
   if (writes_owed_ > 0) {
     pay_timer_writes([this] { schedule_next(); });  // then look again: something may have come
@@ -425,6 +428,7 @@ void VCpu::after_block() { resume_from_halt(); }
 
 void VCpu::resume_from_halt() {
   adjust_halt_poll(now() - halt_start_);
+  adjust_guest_poll(now() - halt_start_);
   mode_ = Mode::kHost;
   const core::Duration transition = thread_->core().clock().to_duration(config_.exits.exit_entry);
   thread_->run_for(transition - transition / 2, CpuCategory::kExitEntry, [this] {

@@ -41,6 +41,15 @@ class VCpu final : public core::Component {
     uint32_t halt_poll_grow = 2;
     core::Duration halt_poll_grow_start = core::Microseconds(10);
     uint32_t halt_poll_shrink = 2;  // 0: reset to 0 (older kernels)
+    // The guest's cpuidle-haltpoll driver and governor: before HLT the
+    // idle guest polls for an adaptive window (0 at first; after a halt
+    // shorter than the cap it grows, from grow_start, by grow; after a
+    // longer one it shrinks by shrink, to 0 below grow_start), keeping its
+    // tick while it polls. Zero: no driver (HLT at once).
+    core::Duration guest_halt_poll_max = core::Duration::zero();
+    core::Duration guest_halt_poll_grow_start = core::Microseconds(50);
+    uint32_t guest_halt_poll_grow = 2;
+    uint32_t guest_halt_poll_shrink = 2;
     // IPI virtualization (Intel IPIv): an ICR write sends a unicast IPI
     // without exiting. Needs apicv.
     bool ipiv = false;
@@ -115,6 +124,8 @@ class VCpu final : public core::Component {
   HostThread& thread() const { return *thread_; }
   const Config& config() const { return config_; }
   core::Duration halt_poll_window() const { return halt_poll_ns_; }
+  core::Duration guest_poll_window() const { return guest_poll_limit_; }
+  uint64_t guest_polls() const { return guest_polls_.value(); }
   uint64_t exits(ExitReason r) const { return exits_by_reason_[static_cast<size_t>(r)]; }
   uint64_t exits() const { return exits_.value(); }
   uint64_t interrupts() const { return interrupts_.value(); }
@@ -150,6 +161,9 @@ class VCpu final : public core::Component {
     return config_.host_process ? CpuCategory::kHostKernel : CpuCategory::kGuestKernel;
   }
   void halt();
+  // ---- the guest's haltpoll idle driver (vcpu_haltpoll.cc) ----
+  bool guest_poll();
+  void adjust_guest_poll(core::Duration halt_time);
   void after_halt_poll();
   void after_block();
   void adjust_halt_poll(core::Duration halt_time);
@@ -209,6 +223,13 @@ class VCpu final : public core::Component {
   core::Time app_at_ = core::Time::max();
   core::Time programmed_ = core::Time::max();
   bool armed_ = true;  // the MSR holds programmed_ (a deadline disarms once reached)
+  // The haltpoll governor: its window, whether the last idle state was a
+  // poll and whether it ran out, and the poll this idle period started.
+  core::Duration guest_poll_limit_;
+  bool last_was_poll_ = false;
+  bool poll_timed_out_ = false;
+  bool poll_running_ = false;
+  core::Time poll_start_;
   uint32_t writes_owed_ = 0;
   std::array<uint64_t, kExitReasons> exits_by_reason_{};
   core::MemberEvent deadline_{this, "lapic_timer", [this] { on_deadline(); }};
@@ -218,6 +239,7 @@ class VCpu final : public core::Component {
   core::Counter halts_{this, "halts"};
   core::Counter halt_poll_hits_{this, "halt_poll_hits"};
   core::Counter ticks_{this, "ticks"};
+  core::Counter guest_polls_{this, "guest_polls"};
   core::Counter timer_interrupts_{this, "timer_interrupts"};
   core::Counter timer_writes_{this, "timer_writes"};
 };

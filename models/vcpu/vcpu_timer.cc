@@ -86,6 +86,7 @@ void VCpu::idle_enter() {
 // A task leaves the idle loop: the tick restarts at the next jiffy.
 void VCpu::idle_exit() {
   idle_ = false;
+  poll_running_ = false;  // the next idle period polls afresh
   if (tick_running_) return;
   tick_running_ = true;
   next_tick_ = core::Time::zero() + tick_period_ * ((now() - core::Time::zero()) / tick_period_ + 1);

@@ -464,6 +464,11 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.vcpu.halt_poll_grow = vm.halt_polling().grow();
       v.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());
       v.vcpu.halt_poll_shrink = vm.halt_polling().shrink();
+      if (vm.guest().idle_driver() == viosim::Guest::HALTPOLL) {
+        // The guest polls, and turns KVM's halt polling off.
+        v.vcpu.guest_halt_poll_max = Units::nsd(vm.guest().guest_halt_poll_ns());
+        v.vcpu.halt_poll_max = core::Duration::zero();
+      }
       // A small datagram's truesize: the driver's receive buffer (virtio-net's
       // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
       // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).

@@ -168,6 +168,54 @@ void check_ipi_virtualization(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// The guest's idle driver: its window without it, KVM's halt polling with
+// it (the driver turns it off), and on bare metal (no VM).
+void check_idle_driver(const viosim::Scenario& s, Issues* issues) {
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    const std::string guest = at("vm", v) + ".guest.";
+    const bool haltpoll = vm.guest().idle_driver() == viosim::Guest::HALTPOLL;
+    if (!haltpoll && non_default(vm.guest(), "guest_halt_poll_ns")) {
+      issues->push_back(
+          {guest + "guest_halt_poll_ns", "guest_halt_poll_ns has no effect unless idle_driver is HALTPOLL"});
+    }
+    if (!haltpoll) continue;
+    // The window grows only after a halt no longer than its cap: a CPU
+    // load that never halts, or halts longer, never polls; a poll-mode
+    // VNF's lcores never halt and its idle main lcore is never woken.
+    const uint64_t idle_ns = vm.has_cpu_load() ? uint64_t{vm.cpu_load().idle_us()} * 1000 : 0;
+    if (vm.has_cpu_load() && (idle_ns == 0 || idle_ns > vm.guest().guest_halt_poll_ns())) {
+      issues->push_back(
+          {guest + "idle_driver", "idle_driver HALTPOLL has no effect: vm \"" + vm.name() +
+                                      (idle_ns == 0 ? "\" never halts (its CPU load has idle_us: 0)"
+                                                    : "\" halts only between its CPU load's bursts, longer than "
+                                                      "guest_halt_poll_ns, so its polling window never grows from 0")});
+      continue;
+    }
+    if (vm.has_forward() && vm.forward().mode() == viosim::Forwarder::POLL_MODE) {
+      issues->push_back({guest + "idle_driver", "idle_driver HALTPOLL has no effect: vm \"" + vm.name() +
+                                                    "\" forwards in poll mode (its lcores never halt, its idle main "
+                                                    "lcore is never woken)"});
+      continue;
+    }
+    for (const char* name : {"halt_poll_ns", "grow", "grow_start_ns", "shrink"}) {
+      if (non_default(vm.halt_polling(), name)) {
+        issues->push_back(
+            {at("vm", v) + ".halt_polling." + name,
+             std::string(name) + " has no effect: the guest's haltpoll driver turns KVM's halt polling off"});
+      }
+    }
+    if (sweep_varies_backends(s)) continue;
+    const std::vector<viosim::Backend> run = sweep::run_backends(s);
+    const std::vector<viosim::Backend> backends = vm.nic().fixed_backend() ? std::vector{vm.nic().backend()} : run;
+    if (std::all_of(backends.begin(), backends.end(), [](viosim::Backend b) { return b == viosim::BARE_METAL; })) {
+      issues->push_back({guest + "idle_driver",
+                         "idle_driver HALTPOLL has no effect on BARE_METAL (no VM: the host's "
+                         "idle is mwait)"});
+    }
+  }
+}
+
 // A VM's own backend that the run's replaces: without a `compare`, the
 // first VM's runs in every VM that does not keep its own.
 void check_replaced_backends(const viosim::Scenario& s, Issues* issues) {
@@ -409,6 +457,7 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_unused_nics(s, &issues);
   check_backend_fields(s, &issues);
   check_ipi_virtualization(s, &issues);
+  check_idle_driver(s, &issues);
   check_replaced_backends(s, &issues);
   check_overcommit(s, &issues);
   check_cpu_load(s, &issues);
