@@ -302,13 +302,14 @@ void VCpu::schedule_next() {
     deliver_pending();
     return;
   }
+  if (idle_ && (!softirqs_.empty() || !tasks_.empty())) {
+    // A task to run (ksoftirqd is one): the idle loop ends, the tick restarts.
+    idle_exit();
+    schedule_next();
+    return;
+  }
   // ksoftirqd and the tasks take turns when both have work.
   if (!softirqs_.empty() && (tasks_.empty() || !last_was_softirq_)) {
-    if (idle_) {
-      idle_exit();  // ksoftirqd is a task: the idle loop ends, the tick restarts
-      schedule_next();
-      return;
-    }
     last_was_softirq_ = true;
     GuestTask softirq = std::move(softirqs_.front());
     softirqs_.pop_front();
@@ -317,11 +318,6 @@ void VCpu::schedule_next() {
   }
   last_was_softirq_ = false;
   if (!tasks_.empty()) {
-    if (idle_) {
-      idle_exit();  // a task to run: the idle loop ends, the tick restarts
-      schedule_next();
-      return;
-    }
     GuestTask task = std::move(tasks_.front());
     tasks_.pop_front();
     in_task_ = true;

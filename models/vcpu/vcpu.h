@@ -9,7 +9,7 @@
 //
 // The guest kernel's clock (NO_HZ_IDLE, a TSC-deadline LAPIC timer): the
 // tick fires every 1/HZ while the vCPU is busy and stops when it goes idle
-// (unless a timer is due within a tick); every change of the earliest
+// (the haltpoll driver keeps it while it polls); every change of the earliest
 // timer event (the tick, an application's timer) is a WRMSR to
 // IA32_TSC_DEADLINE, an MSR-write exit in a VM. A deadline reached in
 // guest mode is a preemption-timer exit; a halted vCPU is woken by it.
@@ -155,6 +155,7 @@ class VCpu final : public core::Component {
   void pay_timer_writes(Continuation k);
   void idle_enter();
   void idle_exit();
+  core::Time next_jiffy() const;
   void on_deadline();
   void timer_interrupt();
   CpuCategory kernel_category() const {
@@ -213,9 +214,9 @@ class VCpu final : public core::Component {
   bool timer_due_ = false;
   GuestTask timer_task_;
   // The clock: the tick's next expiry while it runs, the application's
-  // timer (Time::max() when none), the deadline written in the MSR
-  // (Time::max() when disarmed: after it fired, or with nothing to wait
-  // for), and the writes the guest still has to make.
+  // timer (Time::max() when none), the deadline last written in the MSR
+  // (Time::max(): only the guest's housekeeping, not modelled, is due),
+  // and the writes the guest still has to make.
   core::Duration tick_period_;
   bool tick_running_ = true;
   bool idle_ = false;

@@ -28,6 +28,11 @@
 
 namespace viosim::models {
 
+// The tick's grid: the first multiple of the period after now.
+core::Time VCpu::next_jiffy() const {
+  return core::Time::zero() + tick_period_ * ((now() - core::Time::zero()) / tick_period_ + 1);
+}
+
 core::Time VCpu::first_timer_event() const { return std::min(tick_running_ ? next_tick_ : core::Time::max(), app_at_); }
 
 // The earliest event changed: program the deadline (a write the guest
@@ -89,7 +94,7 @@ void VCpu::idle_exit() {
   poll_running_ = false;  // the next idle period polls afresh
   if (tick_running_) return;
   tick_running_ = true;
-  next_tick_ = core::Time::zero() + tick_period_ * ((now() - core::Time::zero()) / tick_period_ + 1);
+  next_tick_ = next_jiffy();
   reprogram();
 }
 
@@ -118,7 +123,7 @@ void VCpu::timer_interrupt() {
       return;
     }
     ++ticks_;
-    next_tick_ = core::Time::zero() + tick_period_ * ((now() - core::Time::zero()) / tick_period_ + 1);
+    next_tick_ = next_jiffy();
     thread_->run(config_.tick, kernel_category(), std::move(application));
   });
 }

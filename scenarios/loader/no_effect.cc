@@ -85,14 +85,18 @@ void check_unused_nics(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
-// Whether a sweep axis varies the backends (then any backend's field may
-// matter at some point).
-bool sweep_varies_backends(const viosim::Scenario& s) {
+// Whether a sweep axis varies a field whose path holds `name` (then what
+// it decides may differ from point to point).
+bool sweep_varies(const viosim::Scenario& s, const char* name) {
   for (const viosim::Axis& axis : s.sweep().axis()) {
-    if (axis.field().find("backend") != std::string::npos) return true;
+    if (axis.field().find(name) != std::string::npos) return true;
   }
   return false;
 }
+
+// Whether a sweep axis varies the backends (then any backend's field may
+// matter at some point).
+bool sweep_varies_backends(const viosim::Scenario& s) { return sweep_varies(s, "backend"); }
 
 // Backend-specific VM fields when no backend that uses them runs.
 void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
@@ -138,12 +142,6 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
 // reaches a vCPU whose client does not own its connection: then it wakes
 // the owner there.
 void check_ipi_virtualization(const viosim::Scenario& s, Issues* issues) {
-  auto swept = [&](const char* field) {
-    for (const viosim::Axis& axis : s.sweep().axis()) {
-      if (axis.field().find(field) != std::string::npos) return true;
-    }
-    return false;
-  };
   for (int v = 0; v < s.vm_size(); ++v) {
     const viosim::Vm& vm = s.vm(v);
     if (!non_default(vm.interrupts(), "ipi_virtualization")) continue;
@@ -152,7 +150,8 @@ void check_ipi_virtualization(const viosim::Scenario& s, Issues* issues) {
       why = "its vCPUs run a CPU load and send no IPIs";
     } else if (vm.has_forward() && vm.forward().mode() == viosim::Forwarder::POLL_MODE) {
       why = "its guest runs DPDK's virtio PMD, which wakes no task";
-    } else if (!swept("vcpus") && !swept("queues") && std::min(vm.vcpus(), vm.nic().queues()) <= 1) {
+    } else if (!sweep_varies(s, "vcpus") && !sweep_varies(s, "queues") &&
+               std::min(vm.vcpus(), vm.nic().queues()) <= 1) {
       why = "its stack runs on one vCPU (one queue pair each: min(vcpus, nic.queues) = 1), which sends no IPI";
     } else if (!sweep_varies_backends(s)) {
       const std::vector<viosim::Backend> run = sweep::run_backends(s);
