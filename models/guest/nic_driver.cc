@@ -60,7 +60,10 @@ void NicDriver::isr(Continuation done) {
 
 void NicDriver::napi(Continuation done) {
   const GuestCosts& c = os_->costs();
-  const uint32_t cleaned = q_->tx_reap();
+  uint64_t cleaned_bytes = 0;
+  const uint32_t cleaned = q_->tx_reap(cleaned_bytes);
+  napi_work_.tx_packets += cleaned;
+  napi_work_.tx_bytes += cleaned_bytes;
   uint32_t received = 0;
   uint32_t packet = 0;
   core::Cycles stack{0};
@@ -68,11 +71,11 @@ void NicDriver::napi(Continuation done) {
     ++received;
     ++rx_packets_;
     trace_hop(cpu_->thread(), os_->pool()[packet], place(), "the driver's NAPI poll took it to the socket");
-    napi_bytes_ += os_->pool()[packet].bytes;
+    napi_work_.rx_bytes += os_->pool()[packet].bytes;
     stack = stack + os_->receive_cost(packet);
     os_->deliver(packet);
   }
-  napi_packets_ += received;
+  napi_work_.rx_packets += received;
   to_refill_ += received;
   uint32_t tail_writes = 0;
   while (to_refill_ >= config_.refill_batch) {
@@ -94,9 +97,8 @@ void NicDriver::napi(Continuation done) {
       cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
     } else {
       napi_scheduled_ = false;
-      q_->rearm(napi_packets_, napi_bytes_);  // napi_complete_done: re-enable the vector
-      napi_packets_ = 0;
-      napi_bytes_ = 0;
+      q_->rearm(napi_work_);  // napi_complete_done: re-enable the vector
+      napi_work_ = NapiWork{};
     }
     done();
   });

@@ -47,8 +47,7 @@ class NicDriver final : public core::Component, public GuestNetDevice {
   Config config_;
   bool napi_scheduled_ = false;
   uint32_t to_refill_ = 0;
-  uint64_t napi_packets_ = 0;
-  uint64_t napi_bytes_ = 0;
+  NapiWork napi_work_;  // since the last re-arm
   core::RingBuffer<uint32_t> qdisc_;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};

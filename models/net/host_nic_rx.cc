@@ -65,7 +65,7 @@ void HostNicRx::transmitted(uint32_t bytes) {
   if (softirq_ == nullptr) return;
   ++tx_pending_;
   tx_pending_bytes_ += bytes;
-  apply(moderator_->on_frame(now()));
+  apply(moderator_->on_frame(now(), IrqCause::kTx));
 }
 
 bool HostNicRx::poll(uint32_t& packet) {
@@ -117,14 +117,14 @@ void HostNicRx::napi_poll() {
       tx_pending_ -= tx_batch_;
       tx_pending_bytes_ -= bytes;
       tx_cleaned_.add(tx_batch_);
-      napi_packets_ += tx_batch_;  // ixgbe's ITR counts both rings of the vector
-      napi_bytes_ += bytes;
+      napi_work_.tx_packets += tx_batch_;
+      napi_work_.tx_bytes += bytes;
     }
     for (uint32_t i = 0; i < batch_; ++i) {
       uint32_t packet = 0;
       poll(packet);
-      ++napi_packets_;
-      napi_bytes_ += (*pool_)[packet].bytes;
+      ++napi_work_.rx_packets;
+      napi_work_.rx_bytes += (*pool_)[packet].bytes;
       deliver_(packet, *softirq_);
     }
     // A TX clean cut short by its work limit makes ixgbe_poll claim its whole weight.
@@ -142,9 +142,8 @@ void HostNicRx::napi_poll() {
       return;
     }
     // napi_complete_done: unmask; adaptive policies retune here.
-    apply(moderator_->on_rearm(now(), napi_packets_, napi_bytes_, static_cast<uint32_t>(ring_.size())));
-    napi_packets_ = 0;
-    napi_bytes_ = 0;
+    apply(moderator_->on_rearm(now(), napi_work_, static_cast<uint32_t>(ring_.size())));
+    napi_work_ = NapiWork{};
     softirq_->sleep([this] { napi_poll(); });
   });
 }

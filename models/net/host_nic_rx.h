@@ -74,8 +74,7 @@ class HostNicRx final : public core::Component {
   Deliver deliver_;
   core::RingBuffer<uint32_t> ring_;
   std::unique_ptr<InterruptModerator> moderator_;
-  uint64_t napi_packets_ = 0;  // since the last re-arm
-  uint64_t napi_bytes_ = 0;
+  NapiWork napi_work_;  // since the last re-arm
   PacketPool* pool_ = nullptr;
   uint32_t budget_left_ = 0;
   core::Time run_started_;  // this net_rx_action run's start

@@ -77,14 +77,17 @@ void NicQueue::fetch() {
     ++tx_slot_;
     ++tx_frames_;
     ++tx_done_;  // written back once the frame is on its way
+    tx_done_bytes_ += (*pool_)[packet].bytes;
     send_(packet);  // on the wire a full transmit ring drops it
   }
-  apply(moderator_->on_frame(now()));
+  apply(moderator_->on_frame(now(), IrqCause::kTx));
 }
 
-uint32_t NicQueue::tx_reap() {
+uint32_t NicQueue::tx_reap(uint64_t& bytes) {
   const uint32_t n = tx_done_;
+  bytes = tx_done_bytes_;
   tx_done_ = 0;
+  tx_done_bytes_ = 0;
   tx_in_ring_ -= n;
   return n;
 }
@@ -158,8 +161,8 @@ void NicQueue::fire() {
   msi_();
 }
 
-void NicQueue::rearm(uint64_t packets, uint64_t bytes) {
-  apply(moderator_->on_rearm(now(), packets, bytes, static_cast<uint32_t>(rx_done_.size())));
+void NicQueue::rearm(const NapiWork& work) {
+  apply(moderator_->on_rearm(now(), work, static_cast<uint32_t>(rx_done_.size())));
 }
 
 }  // namespace viosim::models

@@ -42,13 +42,13 @@ class NicQueue final : public core::Component {
   // ---- driver side ----
   bool tx_post(uint32_t packet);   // false: the TX ring is full
   void tx_doorbell();              // tail write: fetch what was posted
-  uint32_t tx_reap();              // written-back TX descriptors since the last reap
+  uint32_t tx_reap(uint64_t& bytes);  // written-back TX descriptors (and their bytes) since the last reap
   uint32_t tx_free() const { return config_.tx_ring - tx_in_ring_; }
   void rx_post(uint32_t buffers);  // tail write: that many more empty buffers
   bool rx_reap(uint32_t& packet);  // the next received frame
   uint32_t rx_buffers_posted() const { return rx_buffers_; }
   // NAPI completed and re-enabled the vector after handling this much.
-  void rearm(uint64_t packets, uint64_t bytes);
+  void rearm(const NapiWork& work);
 
   // ---- wire side ----
   void receive(uint32_t packet);
@@ -77,6 +77,7 @@ class NicQueue final : public core::Component {
   core::RingBuffer<uint32_t> tx_posted_;
   uint32_t tx_in_ring_ = 0;
   uint32_t tx_done_ = 0;
+  uint64_t tx_done_bytes_ = 0;
   uint64_t tx_slot_ = 0;
   // RX: empty buffers posted, frames in flight (DMA), frames written back.
   uint32_t rx_buffers_ = 0;

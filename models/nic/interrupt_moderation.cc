@@ -13,42 +13,44 @@ namespace viosim::models {
 
 ModerationDecision InterruptModerator::reschedule(core::Time now) {
   core::Time next = core::Time::max();
-  if (!masked_ && pending_.frames > 0) next = std::max(now, fire_time(now, pending_));
+  if (!masked_ && pending_frames() > 0) next = std::max(now, fire_time(now, pending_[0], pending_[1]));
   const ModerationDecision decision{next, next != deadline_};
   deadline_ = next;
   return decision;
 }
 
-ModerationDecision InterruptModerator::on_frame(core::Time now) {
+ModerationDecision InterruptModerator::on_frame(core::Time now, IrqCause cause) {
   // While masked the NAPI poll owns the ring; its completion reports leftovers.
   if (masked_) return ModerationDecision{deadline_, false};
-  if (pending_.frames == 0) pending_.first = now;
-  pending_.last = now;
-  ++pending_.frames;
+  Pending& p = pending_[int(cause)];
+  if (p.frames == 0) p.first = now;
+  p.last = now;
+  ++p.frames;
   return reschedule(now);
 }
 
 void InterruptModerator::on_interrupt(core::Time now) {
-  if (masked_ || pending_.frames == 0 || deadline_ != now) {
+  if (masked_ || pending_frames() == 0 || deadline_ != now) {
     throw std::logic_error("interrupt raised at " + core::to_string(now) +
                            " but none is due then (deadline " + core::to_string(deadline_) + ")");
   }
   masked_ = true;
-  pending_ = Pending{};
+  pending_[0] = Pending{};
+  pending_[1] = Pending{};
   deadline_ = core::Time::max();
   last_interrupt_ = now;
   ++interrupts_;
   fired(now);
 }
 
-ModerationDecision InterruptModerator::on_rearm(core::Time now, uint64_t packets, uint64_t bytes,
-                                                uint32_t unprocessed_frames) {
+ModerationDecision InterruptModerator::on_rearm(core::Time now, const NapiWork& work, uint32_t unprocessed_frames) {
   masked_ = false;
-  adapt(now, packets, bytes);
+  adapt(now, work);
   if (unprocessed_frames > 0) {
-    if (pending_.frames == 0) pending_.first = now;
-    pending_.last = now;
-    pending_.frames += unprocessed_frames;
+    Pending& p = pending_[int(IrqCause::kRx)];
+    if (p.frames == 0) p.first = now;
+    p.last = now;
+    p.frames += unprocessed_frames;
   }
   return reschedule(now);
 }
@@ -62,14 +64,18 @@ core::Time coalesce_fire_time(const CoalesceParams& params, core::Time now, core
   return std::max(now, start + params.rx_usecs);
 }
 
-FixedModerator::FixedModerator(const Config& config) : config_(config) {
+FixedModerator::FixedModerator(const Config& config, CoalesceTimer tx_timer) : config_(config), tx_config_(config) {
+  tx_config_.timer = tx_timer;
   if (config_.rx_usecs < core::Duration::zero()) {
     throw std::invalid_argument("rx_usecs must not be negative");
   }
 }
 
-core::Time FixedModerator::fire_time(core::Time now, const Pending& pending) const {
-  return coalesce_fire_time(config_, now, pending.first, pending.last, pending.frames);
+core::Time FixedModerator::fire_time(core::Time now, const Pending& rx, const Pending& tx) const {
+  core::Time t = core::Time::max();
+  if (rx.frames > 0) t = std::min(t, coalesce_fire_time(config_, now, rx.first, rx.last, rx.frames));
+  if (tx.frames > 0) t = std::min(t, coalesce_fire_time(tx_config_, now, tx.first, tx.last, tx.frames));
+  return t;
 }
 
 // ---- ixgbe -------------------------------------------------------------------
@@ -86,18 +92,17 @@ IxgbeItrModerator::IxgbeItrModerator(const Config& config) : config_(config) {
                                     " is outside 0..1022 us");
       }
       itr_ = static_cast<uint32_t>(usecs) << 2;
-      ring_itr_ = 0;
       break;
     }
     case IxgbeItrAlgorithm::kLatencyRange:
-      // ixgbe_alloc_q_vector: an rx vector starts at 20K ints/s; the ring
-      // container is zeroed, i.e. lowest_latency.
+      // ixgbe_alloc_q_vector: a queue pair's vector starts at 20K ints/s;
+      // the ring containers are zeroed, i.e. lowest_latency.
       itr_ = kIxgbe20kItr;
-      ring_itr_ = static_cast<uint32_t>(IxgbeLatencyRange::kLowestLatency);
+      for (RingContainer& rc : ring_) rc.itr = static_cast<uint32_t>(IxgbeLatencyRange::kLowestLatency);
       break;
     case IxgbeItrAlgorithm::kAdaptive:
       itr_ = kIxgbe20kItr;
-      ring_itr_ = kIxgbeItrAdaptiveMaxUsecs | kIxgbeItrAdaptiveLatency;
+      for (RingContainer& rc : ring_) rc.itr = kIxgbeItrAdaptiveMaxUsecs | kIxgbeItrAdaptiveLatency;
       break;
   }
 }
@@ -107,32 +112,60 @@ core::Duration IxgbeItrModerator::interval() const {
   return core::Microseconds((itr_ & kIxgbeMaxEitr) >> 2);
 }
 
-core::Time IxgbeItrModerator::fire_time(core::Time now, const Pending& /*pending*/) const {
-  // EITR is a minimum gap between interrupts: the countdown starts when one
-  // fires, and a cause seen after it expired fires at once.
+core::Time IxgbeItrModerator::fire_time(core::Time now, const Pending& /*rx*/, const Pending& /*tx*/) const {
+  // EITR is a minimum gap between interrupts, whatever the cause: the
+  // countdown starts when one fires, and a cause seen after it expired fires
+  // at once.
   if (!has_fired()) return now;
   return std::max(now, last_interrupt() + interval());
 }
 
-void IxgbeItrModerator::adapt(core::Time now, uint64_t packets, uint64_t bytes) {
+// ixgbe_poll -> ixgbe_set_itr: update the tx container, then the rx one, and
+// program the vector from both.
+void IxgbeItrModerator::adapt(core::Time now, const NapiWork& work) {
+  RingContainer& tx = ring_[int(IrqCause::kTx)];
+  RingContainer& rx = ring_[int(IrqCause::kRx)];
   switch (config_.algorithm) {
     case IxgbeItrAlgorithm::kStatic:
       break;
-    case IxgbeItrAlgorithm::kLatencyRange:
-      update_latency_range(packets, bytes);
+    case IxgbeItrAlgorithm::kLatencyRange: {
+      update_latency_range(tx, work.tx_packets, work.tx_bytes);
+      update_latency_range(rx, work.rx_packets, work.rx_bytes);
+      // The larger range of the two picks the target rate.
+      uint32_t target = itr_;
+      switch (static_cast<IxgbeLatencyRange>(std::max(rx.itr, tx.itr))) {
+        case IxgbeLatencyRange::kLowestLatency:
+          target = kIxgbe100kItr;
+          break;
+        case IxgbeLatencyRange::kLowLatency:
+          target = kIxgbe20kItr;
+          break;
+        case IxgbeLatencyRange::kBulkLatency:
+          target = kIxgbe12kItr;
+          break;
+      }
+      if (target != itr_) {
+        // "exponential smoothing": the interrupt rate moves 10% of the way
+        // to the target's rate per update.
+        itr_ = static_cast<uint32_t>((10ull * target * itr_) / (9ull * target + itr_));
+      }
       break;
-    case IxgbeItrAlgorithm::kAdaptive:
-      update_adaptive(now, packets, bytes);
+    }
+    case IxgbeItrAlgorithm::kAdaptive: {
+      const int64_t jiffies = now.ps() / config_.jiffy.ps();
+      update_adaptive(tx, jiffies, work.tx_packets, work.tx_bytes);
+      update_adaptive(rx, jiffies, work.rx_packets, work.rx_bytes);
+      // The smaller delay of the two, without the mode flag, in register units.
+      itr_ = (std::min(rx.itr, tx.itr) & ~kIxgbeItrAdaptiveLatency) << 2;
       break;
+    }
   }
 }
 
-// Legacy ixgbe_update_itr + ixgbe_set_itr (before commit b4ded8327fea). The
-// vector's rx and tx ring containers are one here: the TX completions a
-// host queue pair cleaned count with the frames it received (ixgbe keeps two
-// containers and takes the larger range of the two).
-void IxgbeItrModerator::update_latency_range(uint64_t packets, uint64_t bytes) {
-  auto range = static_cast<IxgbeLatencyRange>(ring_itr_);
+// Legacy ixgbe_update_itr (before commit b4ded8327fea): a container's
+// latency_range from its bytes per microsecond of the interval in force.
+void IxgbeItrModerator::update_latency_range(RingContainer& rc, uint64_t packets, uint64_t bytes) const {
+  auto range = static_cast<IxgbeLatencyRange>(rc.itr);
   const uint32_t timepassed_us = itr_ >> 2;  // the interval in force, not the wall time
   if (packets != 0 && timepassed_us != 0) {
     const uint64_t bytes_perint = bytes / timepassed_us;  // bytes per usec
@@ -151,19 +184,7 @@ void IxgbeItrModerator::update_latency_range(uint64_t packets, uint64_t bytes) {
         if (bytes_perint <= 20) range = IxgbeLatencyRange::kLowLatency;
         break;
     }
-    ring_itr_ = static_cast<uint32_t>(range);
-  }
-
-  uint32_t target = itr_;
-  switch (range) {
-    case IxgbeLatencyRange::kLowestLatency: target = kIxgbe100kItr; break;
-    case IxgbeLatencyRange::kLowLatency: target = kIxgbe20kItr; break;
-    case IxgbeLatencyRange::kBulkLatency: target = kIxgbe12kItr; break;
-  }
-  if (target != itr_) {
-    // "exponential smoothing": the interrupt rate moves 10% of the way to
-    // the target's rate per update.
-    itr_ = static_cast<uint32_t>((10ull * target * itr_) / (9ull * target + itr_));
+    rc.itr = static_cast<uint32_t>(range);
   }
 }
 
@@ -199,21 +220,18 @@ uint32_t ixgbe_itr_by_size(uint32_t itr, uint64_t packets, uint64_t bytes,
 
 }  // namespace
 
-// ixgbe_update_itr + ixgbe_set_itr since commit b4ded8327fea. The tx
-// container has no ring here, so it keeps its initial 126 us | latency and
-// never wins the min() in ixgbe_set_itr.
-void IxgbeItrModerator::update_adaptive(core::Time now, uint64_t packets, uint64_t bytes) {
-  const int64_t jiffies = now.ps() / config_.jiffy.ps();
+// ixgbe_update_itr since commit b4ded8327fea, for one ring container.
+void IxgbeItrModerator::update_adaptive(RingContainer& rc, int64_t jiffies, uint64_t packets, uint64_t bytes) const {
   const uint32_t current_us = itr_ >> 2;
   uint32_t itr;
-  if (jiffies > next_update_) {
+  if (jiffies > rc.next_update) {
     // Over a jiffy since the last update: traffic too sparse to measure, so
     // take the lowest-latency setting.
     itr = kIxgbeItrAdaptiveMinUsecs | kIxgbeItrAdaptiveLatency;
   } else if (packets == 0) {
     // Nothing on this ring: creep up and keep the mode.
-    itr = std::min(current_us + kIxgbeItrAdaptiveMinInc, kIxgbeItrAdaptiveMaxUsecs) +
-          (ring_itr_ & kIxgbeItrAdaptiveLatency);
+    itr =
+        std::min(current_us + kIxgbeItrAdaptiveMinInc, kIxgbeItrAdaptiveMaxUsecs) + (rc.itr & kIxgbeItrAdaptiveLatency);
   } else if (packets < 4 && bytes < 9000) {
     // Too little to go on: assume a latency-bound flow.
     itr = ixgbe_itr_by_size(kIxgbeItrAdaptiveLatency, packets, bytes, config_.link_speed_mbps);
@@ -227,12 +245,155 @@ void IxgbeItrModerator::update_adaptive(core::Time now, uint64_t packets, uint64
   } else {
     itr = ixgbe_itr_by_size(kIxgbeItrAdaptiveBulk, packets, bytes, config_.link_speed_mbps);
   }
-  ring_itr_ = itr;
-  next_update_ = jiffies + 1;
+  rc.itr = itr;
+  rc.next_update = jiffies + 1;
+}
 
-  // ixgbe_set_itr: drop the mode flag, back to register units.
-  const uint32_t new_itr = (ring_itr_ & ~kIxgbeItrAdaptiveLatency) << 2;
-  if (new_itr != itr_) itr_ = new_itr;
+// ---- i40e -------------------------------------------------------------------
+
+I40eItrModerator::I40eItrModerator(const Config& config) : config_(config) {
+  if (config_.jiffy <= core::Duration::zero()) throw std::invalid_argument("jiffy must be positive");
+  uint32_t itr = kI40eItr20k;  // I40E_ITR_RX_DEF / I40E_ITR_TX_DEF without the dynamic flag
+  if (!config_.adaptive) {
+    const int64_t usecs = config_.usecs.ps() / core::Microseconds(1).ps();
+    if (usecs < 0 || usecs > static_cast<int64_t>(kI40eMaxItr)) {
+      throw std::invalid_argument("i40e usecs " + core::to_string(config_.usecs) + " is outside 0..4080 us");
+    }
+    itr = (static_cast<uint32_t>(usecs) + 1) & kI40eItrMask;  // ITR_REG_ALIGN: up to the 2 us grain
+  }
+  // i40e_vsi_configure_msix: target and current from the setting. A run
+  // starts with the NIC long idle, not at link-up: its last update was over
+  // a jiffy ago, so the first one falls back to the defaults (Rx lowest
+  // latency, Tx highest) rather than climbing from 50 us bulk.
+  for (RingContainer& rc : rc_) rc = RingContainer{itr, itr, -1};
+}
+
+core::Duration I40eItrModerator::interval(IrqCause cause) const {
+  return core::Microseconds(rc_[int(cause)].current_itr & kI40eItrMask);
+}
+
+core::Time I40eItrModerator::fire_time(core::Time now, const Pending& rx, const Pending& tx) const {
+  // Each cause throttles on its own ITR index, counted from the vector's
+  // last interrupt; the first cause due raises it.
+  if (!has_fired()) return now;
+  core::Time t = core::Time::max();
+  if (rx.frames > 0) t = std::min(t, last_interrupt() + interval(IrqCause::kRx));
+  if (tx.frames > 0) t = std::min(t, last_interrupt() + interval(IrqCause::kTx));
+  return std::max(now, t);
+}
+
+// i40e_itr_divisor: the ITR scales with the link speed.
+uint32_t I40eItrModerator::itr_divisor() const {
+  const uint32_t mbps = config_.link_speed_mbps;
+  if (mbps >= 40000) return kI40eItrAdaptiveMinInc * 1024;
+  if (mbps >= 20000) return kI40eItrAdaptiveMinInc * 512;
+  if (mbps <= 1000) return kI40eItrAdaptiveMinInc * 32;
+  return kI40eItrAdaptiveMinInc * 256;  // 10G and the default
+}
+
+// i40e_update_itr for one ring container.
+void I40eItrModerator::update_itr(IrqCause cause, int64_t jiffies, uint64_t packets, uint64_t bytes) {
+  RingContainer& rc = rc_[int(cause)];
+  const bool is_rx = cause == IrqCause::kRx;
+  // Rx defaults to low latency and pushes the delay up; Tx defaults to high
+  // latency and pulls it down.
+  uint32_t itr =
+      is_rx ? kI40eItrAdaptiveMinUsecs | kI40eItrAdaptiveLatency : kI40eItrAdaptiveMaxUsecs | kI40eItrAdaptiveLatency;
+  const auto capped = [](uint32_t v) {
+    if ((v & kI40eItrMask) > kI40eItrAdaptiveMaxUsecs) v = (v & kI40eItrAdaptiveLatency) + kI40eItrAdaptiveMaxUsecs;
+    return v;
+  };
+  bool by_size = false;
+  if (jiffies > rc.next_update) {
+    // No update for over a jiffy: too slow (or NAPI-bound) to measure.
+  } else if (itr_countdown_ > 0) {
+    // An ITR was written in the last few interrupts: its early interrupts
+    // skew the counts, so keep the target.
+    itr = rc.target_itr;
+  } else {
+    bool done = false;
+    if (is_rx) {
+      // 1-3 small frames while Tx is latency-bound: latency driven.
+      if (packets > 0 && packets < 4 && bytes < 9000 &&
+          (rc_[int(IrqCause::kTx)].target_itr & kI40eItrAdaptiveLatency)) {
+        itr = kI40eItrAdaptiveLatency;
+        by_size = done = true;
+      }
+    } else if (packets < 4) {
+      // Tx and Rx both at the maximum bulk delay with Tx seeing a few
+      // completions at a time: latency driven (the default above).
+      if (rc.target_itr == kI40eItrAdaptiveMaxUsecs &&
+          (rc_[int(IrqCause::kRx)].target_itr & kI40eItrMask) == kI40eItrAdaptiveMaxUsecs) {
+        done = true;
+      }
+    } else if (packets > 32) {
+      rc.target_itr &= ~kI40eItrAdaptiveLatency;  // over 32 completions: bulk
+    }
+    if (!done) {
+      if (packets < 56) {
+        // The delay is only slightly too short (or another ring did the
+        // work): lengthen it a step.
+        itr = capped(rc.target_itr + kI40eItrAdaptiveMinInc);
+      } else if (packets <= 256) {
+        itr = std::min(rc_[0].current_itr, rc_[1].current_itr) & kI40eItrMask;
+        if (packets > 112) {
+          // Overshoot: halve the delay.
+          itr = std::max((itr / 2) & kI40eItrMask, kI40eItrAdaptiveMinUsecs);
+        }
+      } else {
+        itr = kI40eItrAdaptiveBulk;
+        by_size = true;
+      }
+    }
+  }
+  if (by_size) {
+    // The driver's fit of (170 x (size + 24)) / (size + 640) us, 256 times
+    // too large, halved in latency mode and scaled for the link speed.
+    uint64_t avg_wire_size = bytes / packets;
+    if (avg_wire_size <= 60) {
+      avg_wire_size = 4096;
+    } else if (avg_wire_size <= 380) {
+      avg_wire_size = avg_wire_size * 40 + 1696;
+    } else if (avg_wire_size <= 1084) {
+      avg_wire_size = avg_wire_size * 15 + 11452;
+    } else if (avg_wire_size <= 1980) {
+      avg_wire_size = avg_wire_size * 5 + 22420;
+    } else {
+      avg_wire_size = 32256;
+    }
+    if (itr & kI40eItrAdaptiveLatency) avg_wire_size /= 2;
+    const uint64_t divisor = itr_divisor();
+    itr = capped(itr + static_cast<uint32_t>((avg_wire_size + divisor - 1) / divisor) * kI40eItrAdaptiveMinInc);
+  }
+  rc.target_itr = itr;
+  rc.next_update = jiffies + 1;
+}
+
+// i40e_napi_poll -> i40e_update_enable_itr: update both containers, then
+// write at most one ITR, by priority: an Rx decrease, a Tx decrease or the
+// larger increase, an Rx increase; otherwise count the countdown down.
+void I40eItrModerator::adapt(core::Time now, const NapiWork& work) {
+  if (!config_.adaptive) return;
+  const int64_t jiffies = now.ps() / config_.jiffy.ps();
+  update_itr(IrqCause::kTx, jiffies, work.tx_packets, work.tx_bytes);
+  update_itr(IrqCause::kRx, jiffies, work.rx_packets, work.rx_bytes);
+  RingContainer& rx = rc_[int(IrqCause::kRx)];
+  RingContainer& tx = rc_[int(IrqCause::kTx)];
+  const auto delta = [](const RingContainer& rc) {
+    return static_cast<int32_t>(rc.target_itr) - static_cast<int32_t>(rc.current_itr);
+  };
+  if (rx.target_itr < rx.current_itr) {
+    rx.current_itr = rx.target_itr;
+    itr_countdown_ = kI40eItrCountdownStart;
+  } else if (tx.target_itr < tx.current_itr || delta(rx) < delta(tx)) {
+    tx.current_itr = tx.target_itr;
+    itr_countdown_ = kI40eItrCountdownStart;
+  } else if (rx.current_itr != rx.target_itr) {
+    rx.current_itr = rx.target_itr;
+    itr_countdown_ = kI40eItrCountdownStart;
+  } else if (itr_countdown_ > 0) {
+    --itr_countdown_;
+  }
 }
 
 // ---- net_dim -----------------------------------------------------------------
@@ -414,44 +575,60 @@ bool NetDim::update(const DimSample& end) {
   return false;
 }
 
-NetDimModerator::NetDimModerator(const Config& config)
-    : profiles_(config.profiles),
-      mode_(config.mode),
-      dim_(config.profiles.empty() ? 5 : static_cast<uint8_t>(std::min<size_t>(config.profiles.size(), 255)),
-           config.start_profile) {
-  if (profiles_.empty()) {
-    const auto& table =
-        mode_ == DimPeriodMode::kStartFromCqe ? kNetDimRxCqeProfiles : kNetDimRxEqeProfiles;
-    profiles_.assign(table.begin(), table.end());
-  }
-  if (profiles_.size() > 255) throw std::invalid_argument("net_dim profile table over 255 entries");
+NetDimModerator::Cq::Cq(std::vector<DimProfile> table, DimPeriodMode mode, uint8_t start)
+    : mode(mode), profiles(std::move(table)), dim(static_cast<uint8_t>(std::min<size_t>(profiles.size(), 255)), start) {
+  if (profiles.size() > 255) throw std::invalid_argument("net_dim profile table over 255 entries");
   apply_profile();
 }
 
-void NetDimModerator::apply_profile() {
+void NetDimModerator::Cq::apply_profile() {
   const DimProfile& p = profile();
-  params_.rx_usecs = core::Microseconds(p.usec);
-  params_.rx_frames = p.pkts;
-  params_.timer = mode_ == DimPeriodMode::kStartFromCqe ? CoalesceTimer::kRestartOnFrame
-                                                        : CoalesceTimer::kFromFirstFrame;
+  params.rx_usecs = core::Microseconds(p.usec);
+  params.rx_frames = p.pkts;
+  params.timer = mode == DimPeriodMode::kStartFromCqe ? CoalesceTimer::kRestartOnFrame : CoalesceTimer::kFromFirstFrame;
 }
 
-core::Time NetDimModerator::fire_time(core::Time now, const Pending& pending) const {
-  return coalesce_fire_time(params_, now, pending.first, pending.last, pending.frames);
+namespace {
+std::vector<DimProfile> dim_table(const std::vector<DimProfile>& given, const std::array<DimProfile, 5>& dflt) {
+  return given.empty() ? std::vector<DimProfile>(dflt.begin(), dflt.end()) : given;
+}
+}  // namespace
+
+NetDimModerator::NetDimModerator(const Config& config)
+    : cq_{Cq(dim_table(config.profiles,
+                       config.mode == DimPeriodMode::kStartFromCqe ? kNetDimRxCqeProfiles : kNetDimRxEqeProfiles),
+             config.mode, config.start_profile),
+          Cq(dim_table(config.tx_profiles,
+                       config.tx_mode == DimPeriodMode::kStartFromCqe ? kNetDimTxCqeProfiles : kNetDimTxEqeProfiles),
+             config.tx_mode, config.start_profile)} {}
+
+core::Time NetDimModerator::fire_time(core::Time now, const Pending& rx, const Pending& tx) const {
+  // Each CQ signals by its own moderation; the first raises the channel's
+  // interrupt.
+  core::Time t = core::Time::max();
+  if (rx.frames > 0) t = std::min(t, coalesce_fire_time(cq_[0].params, now, rx.first, rx.last, rx.frames));
+  if (tx.frames > 0) t = std::min(t, coalesce_fire_time(cq_[1].params, now, tx.first, tx.last, tx.frames));
+  return t;
 }
 
 // mlx5e_completion_event counts each interrupt in cq->event_ctr.
 void NetDimModerator::fired(core::Time /*now*/) { ++event_ctr_; }
 
-// mlx5e_handle_rx_dim: sample the counters at NAPI completion, feed net_dim,
-// and apply a new profile at once (the driver defers it to a work item).
-void NetDimModerator::adapt(core::Time now, uint64_t packets, uint64_t bytes) {
-  pkt_ctr_ += static_cast<uint32_t>(packets);
-  byte_ctr_ += static_cast<uint32_t>(bytes);
-  const DimSample sample{now, pkt_ctr_, byte_ctr_, event_ctr_};
-  if (dim_.update(sample)) {
-    apply_profile();
-    dim_.profile_applied();
+// mlx5e_handle_rx_dim / mlx5e_handle_tx_dim: sample each CQ's counters at
+// NAPI completion, feed its net_dim, and apply a new profile at once (the
+// driver defers it to a work item).
+void NetDimModerator::adapt(core::Time now, const NapiWork& work) {
+  const uint64_t packets[2] = {work.rx_packets, work.tx_packets};
+  const uint64_t bytes[2] = {work.rx_bytes, work.tx_bytes};
+  for (int k = 0; k < 2; ++k) {
+    Cq& cq = cq_[k];
+    cq.pkt_ctr += static_cast<uint32_t>(packets[k]);
+    cq.byte_ctr += static_cast<uint32_t>(bytes[k]);
+    const DimSample sample{now, cq.pkt_ctr, cq.byte_ctr, event_ctr_};
+    if (cq.dim.update(sample)) {
+      cq.apply_profile();
+      cq.dim.profile_applied();
+    }
   }
 }
 
@@ -459,8 +636,11 @@ void NetDimModerator::adapt(core::Time now, uint64_t packets, uint64_t bytes) {
 
 std::unique_ptr<InterruptModerator> make_interrupt_moderator(const InterruptModerationConfig& config) {
   switch (config.mode) {
-    case ModerationMode::kFixed: return std::make_unique<FixedModerator>(config.fixed);
+    case ModerationMode::kFixed:
+      return std::make_unique<FixedModerator>(config.fixed, config.fixed_tx_timer);
     case ModerationMode::kIxgbe: return std::make_unique<IxgbeItrModerator>(config.ixgbe);
+    case ModerationMode::kI40e:
+      return std::make_unique<I40eItrModerator>(config.i40e);
     case ModerationMode::kNetDim: return std::make_unique<NetDimModerator>(config.dim);
   }
   throw std::invalid_argument("unknown interrupt moderation mode");

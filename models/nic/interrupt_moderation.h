@@ -1,29 +1,39 @@
-// Interrupt moderation for one NIC rx queue (one MSI-X vector): when to raise
-// the interrupt for frames the NIC has written back. Three policies share one
-// call protocol that a discrete-event NIC queue model drives:
+// Interrupt moderation for one NIC queue pair (one MSI-X vector): when to
+// raise the interrupt for the receive frames and the transmit completions the
+// NIC has written back. Four policies share one call protocol that a
+// discrete-event NIC queue model drives:
 //   FixedModerator    - ethtool rx-usecs / rx-frames, as mlx5 CQ moderation:
-//                       fire once rx_frames are pending or rx_usecs passed.
+//                       each completion queue (rx, tx) fires once rx_frames
+//                       are pending or rx_usecs passed.
 //   IxgbeItrModerator - Intel EITR throttling (a minimum interval between
 //                       interrupts) with ixgbe's adaptive ITR (ixgbe_update_itr
 //                       + ixgbe_set_itr), either generation of the algorithm.
+//   I40eItrModerator  - i40e's two ITRs (rx and tx causes of one vector, each
+//                       a minimum interval) and its dynamic ITR
+//                       (i40e_update_itr + i40e_update_enable_itr).
 //   NetDimModerator   - Linux lib/dim net_dim: CQ moderation whose usec/frames
-//                       profile is tuned from packet/byte/event rates.
+//                       profile is tuned from packet/byte/event rates, one
+//                       net_dim per completion queue (mlx5e rx and tx DIM).
 // Pure state machines: no simulator, no allocation per frame, integer time.
 //
 // Protocol (all times are the caller's simulated now, non-decreasing):
-//   1. A frame is written back while the interrupt is enabled:
-//        d = m.on_frame(now);  if (d.changed) (re)schedule the interrupt event
-//      at d.fire_at (which may be now), or cancel it when !d.due().
+//   1. A frame (kRx) or a TX completion (kTx) is written back while the
+//      interrupt is enabled:
+//        d = m.on_frame(now, cause);  if (d.changed) (re)schedule the
+//      interrupt event at d.fire_at (which may be now), or cancel it when
+//      !d.due().
 //   2. That event runs at t == m.deadline(): m.on_interrupt(t), raise the MSI.
 //      The interrupt is then masked, as the hard-irq handler / auto-mask
 //      (ixgbe EIAM) or an unarmed CQ (mlx5) leaves it; frames arriving while
 //      masked are the NAPI poll's business and on_frame ignores them.
-//   3. NAPI completes (napi_complete_done) at `now` having handled `packets`
-//      / `bytes` since the previous completion and re-enables the interrupt:
-//        d = m.on_rearm(now, packets, bytes, unprocessed);
+//   3. NAPI completes (napi_complete_done) at `now` having handled `work`
+//      (rx frames and tx completions, with their bytes) since the previous
+//      completion and re-enables the interrupt:
+//        d = m.on_rearm(now, work, unprocessed);
 //      Adaptive policies retune here, where the drivers do (ixgbe_poll calls
-//      ixgbe_set_itr; mlx5e_napi_poll feeds net_dim). `unprocessed` frames
-//      that landed after the last poll count as pending from `now`.
+//      ixgbe_set_itr, i40e_napi_poll i40e_update_enable_itr; mlx5e_napi_poll
+//      feeds net_dim). `unprocessed` rx frames that landed after the last
+//      poll count as pending from `now`.
 #pragma once
 
 #include <array>
@@ -42,34 +52,49 @@ struct ModerationDecision {
   bool due() const { return fire_at != core::Time::max(); }
 };
 
+// What the NIC wrote back: a received frame, or a transmit completion.
+enum class IrqCause : uint8_t { kRx = 0, kTx = 1 };
+
+// What one NAPI cycle handled, per ring of the queue pair.
+struct NapiWork {
+  uint64_t rx_packets = 0;
+  uint64_t rx_bytes = 0;
+  uint64_t tx_packets = 0;
+  uint64_t tx_bytes = 0;
+};
+
 class InterruptModerator {
  public:
   virtual ~InterruptModerator() = default;
 
-  ModerationDecision on_frame(core::Time now);
+  ModerationDecision on_frame(core::Time now, IrqCause cause = IrqCause::kRx);
   // Throws std::logic_error unless an interrupt is due exactly at `now`: a
   // stale event means the caller missed a `changed` decision.
   void on_interrupt(core::Time now);
-  ModerationDecision on_rearm(core::Time now, uint64_t packets, uint64_t bytes,
-                              uint32_t unprocessed_frames = 0);
+  ModerationDecision on_rearm(core::Time now, const NapiWork& work, uint32_t unprocessed_frames = 0);
+  // A cycle that handled only received frames.
+  ModerationDecision on_rearm(core::Time now, uint64_t packets, uint64_t bytes, uint32_t unprocessed_frames = 0) {
+    return on_rearm(now, NapiWork{packets, bytes, 0, 0}, unprocessed_frames);
+  }
 
   core::Time deadline() const { return deadline_; }
   bool masked() const { return masked_; }
-  uint32_t pending_frames() const { return pending_.frames; }
+  uint32_t pending_frames() const { return pending_[0].frames + pending_[1].frames; }
   uint64_t interrupts() const { return interrupts_; }
 
  protected:
-  // Frames written back and not yet signalled.
+  // Frames (or completions) of one cause written back and not yet signalled.
   struct Pending {
     core::Time first;  // the oldest
     core::Time last;   // the newest
     uint32_t frames = 0;
   };
-  // When to signal `pending` (frames >= 1), at or after `now`.
-  virtual core::Time fire_time(core::Time now, const Pending& pending) const = 0;
+  // When to signal what is pending (at least one cause has frames), at or
+  // after `now`.
+  virtual core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const = 0;
   // A NAPI cycle ended: retune from what it handled. Runs before pending
   // frames are re-evaluated, so a new setting applies to them.
-  virtual void adapt(core::Time /*now*/, uint64_t /*packets*/, uint64_t /*bytes*/) {}
+  virtual void adapt(core::Time /*now*/, const NapiWork& /*work*/) {}
   virtual void fired(core::Time /*now*/) {}
 
   bool has_fired() const { return interrupts_ > 0; }
@@ -79,7 +104,7 @@ class InterruptModerator {
   ModerationDecision reschedule(core::Time now);
 
   bool masked_ = false;
-  Pending pending_;
+  Pending pending_[2];  // by IrqCause
   core::Time deadline_ = core::Time::max();
   core::Time last_interrupt_;
   uint64_t interrupts_ = 0;
@@ -105,15 +130,20 @@ struct CoalesceParams {
 core::Time coalesce_fire_time(const CoalesceParams& params, core::Time now, core::Time first,
                               core::Time last, uint32_t frames);
 
+// Each completion queue (rx, tx) with the same thresholds, as ethtool -C
+// rx-usecs N tx-usecs N rx-frames M tx-frames M sets them; the tx CQ's
+// timer may count differently (mlx5e: tx CQs count from the EQE).
 class FixedModerator final : public InterruptModerator {
  public:
   using Config = CoalesceParams;
-  explicit FixedModerator(const Config& config);  // throws for negative rx_usecs
+  // Throws for negative rx_usecs.
+  explicit FixedModerator(const Config& config, CoalesceTimer tx_timer = CoalesceTimer::kFromFirstFrame);
   const Config& config() const { return config_; }
 
  private:
-  core::Time fire_time(core::Time now, const Pending& pending) const override;
+  core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
   Config config_;
+  Config tx_config_;
 };
 
 // ---- ixgbe EITR + adaptive ITR ---------------------------------------------
@@ -166,22 +196,79 @@ class IxgbeItrModerator final : public InterruptModerator {
   // The throttle interval the register holds now.
   core::Duration interval() const;
   uint32_t itr_register() const { return itr_; }  // q_vector->itr (us << 2)
-  // kAdaptive: ring_container->itr (usecs | kIxgbeItrAdaptiveLatency).
-  uint32_t adaptive_itr() const { return ring_itr_; }
-  bool latency_mode() const { return (ring_itr_ & kIxgbeItrAdaptiveLatency) != 0; }
-  // kLatencyRange: the current state.
-  IxgbeLatencyRange latency_range() const { return static_cast<IxgbeLatencyRange>(ring_itr_); }
+  // kAdaptive: the ring containers' itr (usecs | kIxgbeItrAdaptiveLatency).
+  uint32_t adaptive_itr(IrqCause ring = IrqCause::kRx) const { return ring_[int(ring)].itr; }
+  bool latency_mode(IrqCause ring = IrqCause::kRx) const {
+    return (ring_[int(ring)].itr & kIxgbeItrAdaptiveLatency) != 0;
+  }
+  // kLatencyRange: a container's state.
+  IxgbeLatencyRange latency_range(IrqCause ring = IrqCause::kRx) const {
+    return static_cast<IxgbeLatencyRange>(ring_[int(ring)].itr);
+  }
 
  private:
-  core::Time fire_time(core::Time now, const Pending& pending) const override;
-  void adapt(core::Time now, uint64_t packets, uint64_t bytes) override;
-  void update_adaptive(core::Time now, uint64_t packets, uint64_t bytes);
-  void update_latency_range(uint64_t packets, uint64_t bytes);
+  // q_vector->rx and ->tx (struct ixgbe_ring_container). A run starts
+  // with the NIC long idle, its last update over a jiffy ago.
+  struct RingContainer {
+    uint32_t itr = 0;
+    int64_t next_update = -1;  // in jiffies
+  };
+  core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  void adapt(core::Time now, const NapiWork& work) override;
+  void update_adaptive(RingContainer& rc, int64_t jiffies, uint64_t packets, uint64_t bytes) const;
+  void update_latency_range(RingContainer& rc, uint64_t packets, uint64_t bytes) const;
 
   Config config_;
-  uint32_t itr_;        // q_vector->itr
-  uint32_t ring_itr_;   // q_vector->rx.itr
-  int64_t next_update_ = 0;  // ring_container->next_update, in jiffies
+  uint32_t itr_;           // q_vector->itr
+  RingContainer ring_[2];  // by IrqCause
+};
+
+// ---- i40e ITR + dynamic ITR ------------------------------------------------
+
+// i40e_txrx.h: ITR values in usecs, 2 us register grain.
+inline constexpr uint32_t kI40eItrMask = 0x1FFE;
+inline constexpr uint32_t kI40eMaxItr = 0x0FF0;  // I40E_MAX_ITR: 4080 us
+inline constexpr uint32_t kI40eItr20k = 50;      // I40E_ITR_20K: the rx and tx defaults
+inline constexpr uint32_t kI40eItrAdaptiveMinInc = 0x0002;
+inline constexpr uint32_t kI40eItrAdaptiveMinUsecs = 0x0002;
+inline constexpr uint32_t kI40eItrAdaptiveMaxUsecs = 0x007e;
+inline constexpr uint32_t kI40eItrAdaptiveLatency = 0x8000;
+inline constexpr uint32_t kI40eItrAdaptiveBulk = 0x0000;
+inline constexpr uint32_t kI40eItrCountdownStart = 3;  // ITR_COUNTDOWN_START
+
+class I40eItrModerator final : public InterruptModerator {
+ public:
+  struct Config {
+    bool adaptive = true;  // adaptive-rx and adaptive-tx (the driver's default)
+    // Both ITRs without adaptive (rounded up to the 2 us grain).
+    core::Duration usecs = core::Microseconds(kI40eItr20k);
+    uint32_t link_speed_mbps = 10000;  // picks i40e_itr_divisor
+    core::Duration jiffy = core::Milliseconds(4);
+  };
+  explicit I40eItrModerator(const Config& config);  // throws for bad usecs / jiffy
+
+  // The ITR in force for a cause (current_itr, usecs).
+  core::Duration interval(IrqCause cause) const;
+  // The adaptive target (usecs | kI40eItrAdaptiveLatency).
+  uint32_t target_itr(IrqCause cause) const { return rc_[int(cause)].target_itr; }
+  uint32_t current_itr(IrqCause cause) const { return rc_[int(cause)].current_itr; }
+  uint32_t countdown() const { return itr_countdown_; }
+
+ private:
+  // struct i40e_ring_container.
+  struct RingContainer {
+    uint32_t target_itr = 0;
+    uint32_t current_itr = 0;
+    int64_t next_update = 0;  // in jiffies
+  };
+  core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  void adapt(core::Time now, const NapiWork& work) override;
+  void update_itr(IrqCause cause, int64_t jiffies, uint64_t packets, uint64_t bytes);
+  uint32_t itr_divisor() const;
+
+  Config config_;
+  RingContainer rc_[2];  // by IrqCause
+  uint32_t itr_countdown_ = 0;
 };
 
 // ---- net_dim ---------------------------------------------------------------
@@ -197,6 +284,11 @@ inline constexpr std::array<DimProfile, 5> kNetDimRxEqeProfiles = {
     {{1, 256}, {8, 256}, {64, 256}, {128, 256}, {256, 256}}};
 inline constexpr std::array<DimProfile, 5> kNetDimRxCqeProfiles = {
     {{2, 256}, {8, 128}, {16, 64}, {32, 64}, {64, 64}}};
+// tx_profile[]: NET_DIM_TX_EQE_PROFILES (NET_DIM_DEFAULT_TX_CQ_PKTS_FROM_EQE
+// = 128) and NET_DIM_TX_CQE_PROFILES.
+inline constexpr std::array<DimProfile, 5> kNetDimTxEqeProfiles = {
+    {{1, 128}, {8, 128}, {32, 128}, {64, 128}, {128, 128}}};
+inline constexpr std::array<DimProfile, 5> kNetDimTxCqeProfiles = {{{5, 128}, {8, 64}, {16, 32}, {32, 32}, {64, 32}}};
 inline constexpr uint8_t kNetDimDefaultProfile = 1;  // NET_DIM_DEF_PROFILE_{EQE,CQE}
 inline constexpr uint16_t kDimNevents = 64;          // DIM_NEVENTS
 
@@ -272,42 +364,53 @@ enum class DimPeriodMode : uint8_t {
   kStartFromCqe,  // mode 1: timer restarted by every frame (mlx5 picks this when supported)
 };
 
+// One net_dim per completion queue, as mlx5e runs rx DIM and tx DIM on a
+// channel's two CQs; both count the channel's interrupts as events.
 class NetDimModerator final : public InterruptModerator {
  public:
   struct Config {
-    DimPeriodMode mode = DimPeriodMode::kStartFromEqe;
-    std::vector<DimProfile> profiles;  // empty: the net_dim rx table of `mode`
+    DimPeriodMode mode = DimPeriodMode::kStartFromEqe;     // the rx CQ's
+    DimPeriodMode tx_mode = DimPeriodMode::kStartFromEqe;  // mlx5e: tx CQs count from the EQE
+    std::vector<DimProfile> profiles;                      // empty: the net_dim rx table of `mode`
+    std::vector<DimProfile> tx_profiles;                   // empty: the net_dim tx table of `tx_mode`
     uint8_t start_profile = kNetDimDefaultProfile;
   };
   explicit NetDimModerator(const Config& config);  // throws for a bad table or index
 
-  const DimProfile& profile() const { return profiles_[dim_.profile_ix()]; }
-  const CoalesceParams& params() const { return params_; }
-  const NetDim& dim() const { return dim_; }
+  const DimProfile& profile(IrqCause cq = IrqCause::kRx) const { return cq_[int(cq)].profile(); }
+  const CoalesceParams& params(IrqCause cq = IrqCause::kRx) const { return cq_[int(cq)].params; }
+  const NetDim& dim(IrqCause cq = IrqCause::kRx) const { return cq_[int(cq)].dim; }
 
  private:
-  core::Time fire_time(core::Time now, const Pending& pending) const override;
-  void adapt(core::Time now, uint64_t packets, uint64_t bytes) override;
+  struct Cq {
+    Cq(std::vector<DimProfile> table, DimPeriodMode mode, uint8_t start);
+    const DimProfile& profile() const { return profiles[dim.profile_ix()]; }
+    void apply_profile();
+    DimPeriodMode mode;
+    std::vector<DimProfile> profiles;
+    NetDim dim;
+    CoalesceParams params;
+    // The driver's counters that samples read (they wrap like the kernel's).
+    uint32_t pkt_ctr = 0;
+    uint32_t byte_ctr = 0;
+  };
+  core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  void adapt(core::Time now, const NapiWork& work) override;
   void fired(core::Time now) override;
-  void apply_profile();
 
-  std::vector<DimProfile> profiles_;
-  DimPeriodMode mode_;
-  NetDim dim_;
-  CoalesceParams params_;
-  // The driver's counters that samples read (they wrap like the kernel's).
-  uint32_t pkt_ctr_ = 0;
-  uint32_t byte_ctr_ = 0;
+  Cq cq_[2];  // by IrqCause
   uint16_t event_ctr_ = 0;
 };
 
 // ---- choosing one ----------------------------------------------------------
 
-enum class ModerationMode : uint8_t { kFixed, kIxgbe, kNetDim };
+enum class ModerationMode : uint8_t { kFixed, kIxgbe, kI40e, kNetDim };
 struct InterruptModerationConfig {
   ModerationMode mode = ModerationMode::kFixed;
   FixedModerator::Config fixed;
+  CoalesceTimer fixed_tx_timer = CoalesceTimer::kFromFirstFrame;
   IxgbeItrModerator::Config ixgbe;
+  I40eItrModerator::Config i40e;
   NetDimModerator::Config dim;
 };
 std::unique_ptr<InterruptModerator> make_interrupt_moderator(const InterruptModerationConfig& config);

@@ -11,6 +11,7 @@
 #include "models/paths/backend.h"
 #include "models/paths/path_model.h"
 #include "scenarios/loader/flow_rates.h"
+#include "scenarios/loader/nic_drivers.h"
 #include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::scenarios {
@@ -523,21 +524,25 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.wire.ring_size = nic->tx_ring_size();
   c.wire.propagation = Units::nsd(s.external().propagation_ns());
   c.nic.ring_size = nic->rx_ring_size();
-  // Moderation: adaptive is ixgbe's adaptive ITR; otherwise rx-usecs from
-  // the first pending frame and rx-frames, as the schema documents.
-  if (nic->coalescing().adaptive()) {
-    c.nic.moderation.mode = models::ModerationMode::kIxgbe;
-    c.nic.moderation.ixgbe.algorithm = models::IxgbeItrAlgorithm::kAdaptive;
-    c.nic.moderation.ixgbe.link_speed_mbps = static_cast<uint32_t>(nic->line_rate_gbps() * 1000);
-  } else {
-    c.nic.moderation.mode = models::ModerationMode::kFixed;
-    c.nic.moderation.fixed.rx_usecs = Units::us(nic->coalescing().rx_usecs());
-    c.nic.moderation.fixed.rx_frames = nic->coalescing().rx_frames();
-  }
+  // Moderation: the driver class's, from its ethtool -C settings; its
+  // adaptive algorithms count jiffies of the host's HZ.
+  models::NicCoalescing coalescing;
+  coalescing.adaptive = nic->coalescing().adaptive();
+  coalescing.usecs = Units::us(nic->coalescing().rx_usecs());
+  coalescing.frames = nic->coalescing().rx_frames();
+  coalescing.link_speed_mbps = static_cast<uint32_t>(nic->line_rate_gbps() * 1000);
+  coalescing.jiffy = core::Duration::from_ps(1'000'000'000'000 / s.host().scheduler().tick_hz());
+  c.nic.moderation = models::driver_moderation(driver_kind(nic->driver()), coalescing);
   // A VF is a slice of the same NIC and bare metal drives the NIC itself:
   // their queues moderate as the NIC's do, and fetch descriptors over PCIe.
-  for (models::VmConfig& v : c.vms) {
-    v.hw_queue.moderation = c.nic.moderation;
+  for (size_t k = 0; k < c.vms.size(); ++k) {
+    models::VmConfig& v = c.vms[k];
+    // A VF's driver runs in the guest, on the guest kernel's jiffies.
+    models::NicCoalescing vf = coalescing;
+    if (c.backend_of(k) != models::PathBackend::kBareMetal && v.vcpu.hz > 0) {
+      vf.jiffy = core::Duration::from_ps(1'000'000'000'000 / v.vcpu.hz);
+    }
+    v.hw_queue.moderation = models::driver_moderation(driver_kind(nic->driver()), vf);
     v.hw_queue.dma_latency = Units::nsd(s.host().costs().pcie_dma_read_ns());
     v.hw_queue.iotlb_miss = Units::nsd(s.host().costs().iotlb_miss_ns());
   }

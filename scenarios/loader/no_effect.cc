@@ -10,6 +10,7 @@
 
 #include "models/paths/backend.h"
 #include "scenarios/loader/flow_rates.h"
+#include "scenarios/loader/nic_drivers.h"
 #include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::scenarios {
@@ -47,15 +48,18 @@ bool non_default(const Message& m, const char* name) {
 
 void check_coalescing(const viosim::Scenario& s, Issues* issues) {
   for (int n = 0; n < s.host().nic_size(); ++n) {
-    const viosim::Coalescing& c = s.host().nic(n).coalescing();
+    const viosim::Nic& nic = s.host().nic(n);
+    const viosim::Coalescing& c = nic.coalescing();
     if (!c.adaptive()) continue;
+    // The driver's defaults are what a resolved scenario holds.
+    const models::NicDriverFacts& facts = models::nic_driver_facts(driver_kind(nic.driver()));
     const std::string path = at("host.nic", n) + ".coalescing";
-    for (const char* name : {"rx_usecs", "rx_frames"}) {
-      if (non_default(c, name)) {
-        issues->push_back({path + "." + name, std::string(name) +
-                                                  " has no effect with adaptive: true (ixgbe's adaptive ITR starts "
-                                                  "at 50 us and sets its own interval); set adaptive: false to use it"});
-      }
+    const std::string why = " has no effect with adaptive: true (" + std::string(facts.driver) +
+                            "'s adaptive moderation sets its own); set adaptive: false to use it";
+    if (c.has_rx_usecs() && c.rx_usecs() != facts.default_usecs)
+      issues->push_back({path + ".rx_usecs", "rx_usecs" + why});
+    if (c.has_rx_frames() && c.rx_frames() != facts.default_frames) {
+      issues->push_back({path + ".rx_frames", "rx_frames" + why});
     }
   }
 }

@@ -4,6 +4,7 @@
 #include "scenarios/loader/resolve.h"
 
 #include "scenarios/loader/merge.h"
+#include "scenarios/loader/nic_drivers.h"
 #include "scenarios/loader/profiles.h"
 
 namespace viosim::scenarios {
@@ -108,6 +109,12 @@ bool resolve_scenario(viosim::Scenario* scenario, const SourceMap& map, std::vec
   SourceMap ignored;
   layer_message(host->costs(), nullptr, nullptr, &costs, "", &ignored);
   *host->mutable_costs() = costs;
+  // A NIC without a driver has the profile's; its coalescing defaults are
+  // that driver's.
+  for (viosim::Nic& nic : *host->mutable_nic()) {
+    if (!nic.has_driver()) nic.set_driver(profile.nic_driver());
+    resolve_coalescing(&nic);
+  }
   return loaded;
 }
 

@@ -52,6 +52,9 @@ Issues validate_profile(const viosim::HostProfile& profile) {
     for (const auto& name : missing) list += (list.empty() ? "" : ", ") + name;
     issues.push_back({"costs", "a profile must set every cost; missing: " + list});
   }
+  if (!profile.has_nic_driver()) {
+    issues.push_back({"nic_driver", "a profile must name the NIC class its nic_* costs describe (nic_driver)"});
+  }
   return issues;
 }
 

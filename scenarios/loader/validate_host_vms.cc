@@ -9,6 +9,7 @@
 
 #include "scenarios/loader/backend_limits.h"
 #include "scenarios/loader/flow_rates.h"
+#include "scenarios/loader/nic_drivers.h"
 #include "scenarios/loader/suggest.h"
 #include "scenarios/loader/sweep_expand.h"
 #include "scenarios/loader/validate.h"
@@ -34,6 +35,7 @@ void check_nics(const viosim::Host& host, Issues* issues) {
     } else if (auto [it, fresh] = seen.emplace(nic.name(), n); !fresh) {
       issues->push_back({path + ".name", "nic name \"" + nic.name() + "\" is already used by " + at("host.nic", it->second)});
     }
+    check_nic_driver(nic, path, issues);
     const viosim::Rss& rss = nic.rss();
     const std::string& key = rss.key_hex();
     const bool hex = std::all_of(key.begin(), key.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });

@@ -68,7 +68,9 @@ TEST_F(Plan, TheMostCopiesOnALooseSloIsWhereTheLoaderStopsAccepting) {
   EXPECT_EQ(rows[0].at("next_value"), std::to_string(accepted + 1));
   EXPECT_EQ(rows[0].at("next_verdict"), "refused");
   EXPECT_NE(rows[0].at("next_reason").find("cores"), std::string::npos) << rows[0].at("next_reason");
-  EXPECT_NE(rows[0].at("busiest_role").find("vCPU 0 of web"), std::string::npos) << rows[0].at("busiest_role");
+  // The busiest core at the answer: a VM's vCPU or the host's NIC interrupt core.
+  const std::string& busiest = rows[0].at("busiest_role");
+  EXPECT_TRUE(busiest.find("vCPU 0 of web") != std::string::npos || busiest.find("host: host_kernel") == 0) << busiest;
   EXPECT_NE(o.out.find("VHOST_NET: " + std::to_string(accepted)), std::string::npos) << o.out;
   // Every probe that ran has both criteria, each with an interval.
   size_t figures = 0;

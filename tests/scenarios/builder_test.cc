@@ -61,10 +61,39 @@ TEST(Builder, RandomRssKeysComeFromTheSeed) {
 }
 
 TEST(Builder, VfQueuesModerateAsTheUplinkNic) {
+  // The default profile's class (i40e): rx_usecs is both ITRs.
   const models::PathConfig c = build(kFourVcpus, models::PathBackend::kPassthrough, {"vm[vm0].nic.queue_size=1024"});
-  EXPECT_EQ(c.vm().hw_queue.moderation.mode, models::ModerationMode::kFixed);
-  EXPECT_EQ(c.vm().hw_queue.moderation.fixed.rx_usecs, core::Microseconds(24));
+  EXPECT_EQ(c.vm().hw_queue.moderation.mode, models::ModerationMode::kI40e);
+  EXPECT_FALSE(c.vm().hw_queue.moderation.i40e.adaptive);
+  EXPECT_EQ(c.vm().hw_queue.moderation.i40e.usecs, core::Microseconds(24));
+  EXPECT_EQ(c.nic.moderation.i40e.usecs, core::Microseconds(24));
   EXPECT_EQ(c.vm().hw_queue.rx_ring, 1024u);
+  // mlx5: a CQ timer (rx from the newest completion) with its frame threshold.
+  const models::PathConfig m = build(kFourVcpus, models::PathBackend::kPassthrough,
+                                     {"host.nic[0].driver=MLX5", "host.nic[0].coalescing.rx_frames=16"});
+  EXPECT_EQ(m.vm().hw_queue.moderation.mode, models::ModerationMode::kFixed);
+  EXPECT_EQ(m.vm().hw_queue.moderation.fixed.rx_usecs, core::Microseconds(24));
+  EXPECT_EQ(m.vm().hw_queue.moderation.fixed.rx_frames, 16u);
+  EXPECT_EQ(m.vm().hw_queue.moderation.fixed.timer, models::CoalesceTimer::kRestartOnFrame);
+  EXPECT_EQ(m.vm().hw_queue.moderation.fixed_tx_timer, models::CoalesceTimer::kFromFirstFrame);
+}
+
+TEST(Builder, AdaptiveModerationCountsTheJiffiesOfItsKernel) {
+  // The host NIC's driver runs on the host's HZ, a VF's in the guest.
+  const models::PathConfig c =
+      build(kFourVcpus, models::PathBackend::kPassthrough,
+            {"host.nic[0].coalescing.adaptive=true", "host.scheduler.tick_hz=1000", "vm[vm0].guest.hz=100"});
+  EXPECT_EQ(c.nic.moderation.mode, models::ModerationMode::kI40e);
+  EXPECT_TRUE(c.nic.moderation.i40e.adaptive);
+  EXPECT_EQ(c.nic.moderation.i40e.jiffy, core::Milliseconds(1));
+  EXPECT_EQ(c.vm().hw_queue.moderation.i40e.jiffy, core::Milliseconds(10));
+  EXPECT_EQ(c.nic.moderation.i40e.link_speed_mbps, 25000u);
+  const models::PathConfig x =
+      build(kFourVcpus, models::PathBackend::kVhostNet,
+            {"host.nic[0].driver=IXGBE", "host.nic[0].line_rate_gbps=10", "host.nic[0].coalescing.adaptive=true"});
+  EXPECT_EQ(x.nic.moderation.mode, models::ModerationMode::kIxgbe);
+  EXPECT_EQ(x.nic.moderation.ixgbe.algorithm, models::IxgbeItrAlgorithm::kAdaptive);
+  EXPECT_EQ(x.nic.moderation.ixgbe.jiffy, core::Milliseconds(4));  // Debian's HZ 250
 }
 
 }  // namespace

@@ -99,9 +99,13 @@ TEST(Runner, SameScenarioSameSeedIsBitIdentical) {
 
 TEST(Runner, EveryBackendCarriesACompactLatencyCdfConsistentWithItsPercentiles) {
   const RunSummary s = small_run("rr_64b_all_paths.textproto");
+  int curves = 0;  // backends whose round trips spread over more than one bucket
   for (const BackendResult& b : s.backend()) {
     const auto& cdf = b.latency_cdf();
-    ASSERT_GE(cdf.size(), 2) << b.backend();
+    // One point when every sample fell in one bucket (bare metal's round
+    // trips are all alike in this short run).
+    ASSERT_GE(cdf.size(), 1) << b.backend();
+    curves += cdf.size() >= 2;
     EXPECT_LE(cdf.size(), int(kLatencyCdfPoints)) << b.backend();
     EXPECT_DOUBLE_EQ(cdf.rbegin()->cumulative_fraction(), 1.0) << b.backend();
     for (int i = 1; i < cdf.size(); ++i) {
@@ -118,6 +122,7 @@ TEST(Runner, EveryBackendCarriesACompactLatencyCdfConsistentWithItsPercentiles) 
     }
     EXPECT_NEAR(crossing, b.latency_us().p50(), b.latency_us().p50() * 0.02) << b.backend();
   }
+  EXPECT_GE(curves, 3);
 }
 
 TEST(Runner, FolderHoldsTheLatencyCdfCsvAndTheSummaryReadsBack) {

@@ -175,7 +175,11 @@ TEST(ItrIxgbeTest, AdaptiveSparseSmallFramesGoToLowLatency) {
 
 TEST(ItrIxgbeTest, AdaptiveIdleGapFallsBackToMinimumLatency) {
   IxgbeItrModerator m = ixgbe(IxgbeItrAlgorithm::kAdaptive);
-  cycle(m, at_us(0), 300, 1500);  // bulk first
+  // A run starts with the NIC long idle: the first update falls back.
+  cycle(m, at_us(0), 300, 1500);
+  EXPECT_TRUE(m.latency_mode());
+  EXPECT_EQ(m.interval(), Microseconds(kIxgbeItrAdaptiveMinUsecs));
+  cycle(m, at_us(100), 300, 1500);  // then bulk
   EXPECT_FALSE(m.latency_mode());
   // Next completion more than a jiffy after the last update.
   cycle(m, Time::zero() + Milliseconds(5), 1, 1500);
@@ -201,23 +205,141 @@ TEST(ItrIxgbeTest, AdaptiveHeavyLargeFramesGoToBulk) {
 TEST(ItrIxgbeTest, AdaptiveSlowLinksUseTheCappedScale) {
   IxgbeItrModerator m = ixgbe(IxgbeItrAlgorithm::kAdaptive, 1000);
   // min(29920, 8064) = 8064 -> ceil(8064 / 128) * 2 = 126 us.
-  cycle(m, at_us(0), 300, 1500);
+  cycle(m, at_us(0), 300, 1500);  // the idle start's fallback
+  cycle(m, at_us(100), 300, 1500);
   EXPECT_EQ(m.interval(), Microseconds(126));
 }
 
 TEST(ItrIxgbeTest, AdaptiveMidRangeCountsNudgeTheInterval) {
   IxgbeItrModerator m = ixgbe(IxgbeItrAlgorithm::kAdaptive);
-  cycle(m, at_us(0), 60, 1000);  // 48..95: keep 50 us
-  EXPECT_EQ(m.interval(), Microseconds(50));
-  cycle(m, at_us(100), 20, 1000);  // 4..47: +2 us
-  EXPECT_EQ(m.interval(), Microseconds(52));
-  // 96..255: halve (itr >> 3 = 26 us), exact on the 2 us grain.
-  cycle(m, at_us(200), 100, 1000);
-  EXPECT_EQ(m.interval(), Microseconds(26));
-  cycle(m, at_us(300), 20, 1000);  // 28 us
-  cycle(m, at_us(400), 100, 1000);  // 14 us
-  cycle(m, at_us(500), 100, 1000);  // 7 us -> clamped to 10
+  cycle(m, at_us(0), 1, 64);        // the idle start's fallback (10 us)
+  cycle(m, at_us(100), 300, 1500);  // bulk, 118 us
+  cycle(m, at_us(200), 60, 1000);   // 48..95: keep 118 us
+  EXPECT_EQ(m.interval(), Microseconds(118));
+  cycle(m, at_us(400), 20, 1000);  // 4..47: +2 us
+  EXPECT_EQ(m.interval(), Microseconds(120));
+  // 96..255: halve (itr >> 3 = 60 us).
+  cycle(m, at_us(600), 100, 1000);
+  EXPECT_EQ(m.interval(), Microseconds(60));
+  cycle(m, at_us(800), 100, 1000);  // 30 us
+  // 15 us, which the register's 8-unit grain (itr & 0x0FF8) holds as 14.
+  cycle(m, at_us(900), 100, 1000);
+  EXPECT_EQ(m.interval(), Microseconds(14));
+  cycle(m, at_us(1000), 100, 1000);  // 7 us -> clamped to 10
   EXPECT_EQ(m.interval(), Microseconds(10));
+}
+
+TEST(ItrIxgbeTest, AdaptiveVectorTakesTheShorterDelayOfItsRings) {
+  IxgbeItrModerator m = ixgbe(IxgbeItrAlgorithm::kAdaptive);
+  cycle(m, at_us(0), 1, 64);  // the idle start's fallback
+  // The tx ring cleans 300 full-size completions (bulk, 118 us) while the rx
+  // ring sees one small frame (latency mode, 12 us). ixgbe_set_itr takes the
+  // min() with the mode flag (0x80) still on, so a bulk ring wins: 118 us.
+  const auto d = m.on_frame(at_us(100), IrqCause::kTx);
+  m.on_interrupt(d.fire_at);
+  m.on_rearm(d.fire_at + Microseconds(1), NapiWork{1, 64, 300, 300 * 1500});
+  EXPECT_EQ(m.adaptive_itr(IrqCause::kTx), 118u);
+  EXPECT_EQ(m.adaptive_itr(IrqCause::kRx), kIxgbeItrAdaptiveLatency | 12u);
+  EXPECT_EQ(m.interval(), Microseconds(118));
+  // Both in latency mode: the shorter delay.
+  m.on_frame(at_us(300), IrqCause::kTx);
+  m.on_interrupt(at_us(300));
+  m.on_rearm(at_us(301), NapiWork{1, 64, 2, 128});
+  EXPECT_EQ(m.interval(), Microseconds(12));
+}
+
+// ---- i40e ------------------------------------------------------------------
+
+I40eItrModerator i40e(uint32_t link_mbps = 10000) {
+  I40eItrModerator::Config config;
+  config.link_speed_mbps = link_mbps;
+  config.jiffy = Milliseconds(4);
+  return I40eItrModerator(config);
+}
+
+// One interrupt for an rx frame, then NAPI completing with `work`.
+Time cycle(I40eItrModerator& m, Time t, const NapiWork& work) {
+  const auto d = m.on_frame(t);
+  m.on_interrupt(d.fire_at);
+  m.on_rearm(d.fire_at + Microseconds(1), work);
+  return d.fire_at;
+}
+
+TEST(ItrI40eTest, EachCauseThrottlesOnItsOwnItr) {
+  I40eItrModerator::Config config;
+  config.adaptive = false;
+  config.usecs = Microseconds(51);  // up to the 2 us grain
+  I40eItrModerator m(config);
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(52));
+  EXPECT_EQ(m.on_frame(at_us(0)).fire_at, at_us(0));  // nothing fired yet
+  m.on_interrupt(at_us(0));
+  m.on_rearm(at_us(1), NapiWork{1, 64, 0, 0});
+  EXPECT_EQ(m.on_frame(at_us(10), IrqCause::kTx).fire_at, at_us(52));
+  m.on_interrupt(at_us(52));
+  m.on_rearm(at_us(53), NapiWork{0, 0, 1, 64});
+  EXPECT_EQ(m.on_frame(at_us(200)).fire_at, at_us(200));  // the gap has passed
+  config.usecs = Microseconds(4081);
+  EXPECT_THROW(I40eItrModerator{config}, std::invalid_argument);
+}
+
+TEST(ItrI40eTest, AnIdleNicStartsInLatencyModeOneItrWriteAtATime) {
+  I40eItrModerator m = i40e();
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(kI40eItr20k));
+  EXPECT_EQ(m.interval(IrqCause::kTx), Microseconds(kI40eItr20k));
+  // A request/response on a NIC long idle: the first update falls back to
+  // Rx 2 us and Tx 126 us, both in latency mode. The comparisons keep the
+  // flag, so both are increases; the larger (Tx) is written first.
+  cycle(m, at_us(0), NapiWork{1, 64, 1, 64});
+  EXPECT_EQ(m.target_itr(IrqCause::kRx), kI40eItrAdaptiveLatency | kI40eItrAdaptiveMinUsecs);
+  EXPECT_EQ(m.target_itr(IrqCause::kTx), kI40eItrAdaptiveLatency | kI40eItrAdaptiveMaxUsecs);
+  EXPECT_EQ(m.interval(IrqCause::kTx), Microseconds(kI40eItrAdaptiveMaxUsecs));
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(kI40eItr20k));
+  EXPECT_EQ(m.countdown(), kI40eItrCountdownStart);
+  // While the countdown runs the targets hold; the Rx write goes next.
+  cycle(m, at_us(100), NapiWork{1, 64, 1, 64});
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(kI40eItrAdaptiveMinUsecs));
+  EXPECT_EQ(m.countdown(), kI40eItrCountdownStart);
+  // Three interrupts without a write count it down; the next update sizes
+  // Rx from its 64-byte frames: 64 * 40 + 1696 = 4256, halved 2128,
+  // ceil(2128 / 512) * 2 = 10 us at 10 Gb/s.
+  Time t = at_us(200);
+  for (int i = 0; i < 3; ++i) t = cycle(m, t, NapiWork{1, 64, 1, 64}) + Microseconds(100);
+  EXPECT_EQ(m.countdown(), 0u);
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(kI40eItrAdaptiveMinUsecs));
+  cycle(m, t, NapiWork{1, 64, 1, 64});
+  EXPECT_EQ(m.target_itr(IrqCause::kRx), kI40eItrAdaptiveLatency | 10u);
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(10));
+}
+
+TEST(ItrI40eTest, RequestResponseStaysInLatencyMode) {
+  I40eItrModerator m = i40e();
+  Time t = at_us(0);
+  for (int i = 0; i < 400; ++i) t = cycle(m, t, NapiWork{1, 64, 1, 64}) + Microseconds(40);
+  EXPECT_EQ(m.target_itr(IrqCause::kTx), kI40eItrAdaptiveLatency | kI40eItrAdaptiveMaxUsecs);
+  EXPECT_EQ(m.target_itr(IrqCause::kRx), kI40eItrAdaptiveLatency | 10u);
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(10));
+  // 40 Gb/s scales it down: ceil(2128 / 2048) * 2 = 4 us.
+  I40eItrModerator fast = i40e(40000);
+  t = at_us(0);
+  for (int i = 0; i < 400; ++i) t = cycle(fast, t, NapiWork{1, 64, 1, 64}) + Microseconds(40);
+  EXPECT_EQ(fast.interval(IrqCause::kRx), Microseconds(4));
+}
+
+TEST(ItrI40eTest, BulkAndIdleGaps) {
+  I40eItrModerator m = i40e();
+  // Over 256 full-size frames: bulk, 1500 * 5 + 22420 = 29920,
+  // ceil(29920 / 512) * 2 = 118 us, written (a decrease) once the idle
+  // start's two writes and their countdown have passed.
+  Time t = at_us(0);
+  for (int i = 0; i < 6; ++i) t = cycle(m, t, NapiWork{300, 300 * 1500, 0, 0}) + Microseconds(100);
+  EXPECT_EQ(m.target_itr(IrqCause::kRx), 118u);
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(118));
+  // A cycle more than a jiffy after the last update: Rx falls back to its
+  // lowest-latency setting (2 us | latency), an increase with the flag on,
+  // written at once (Tx is already at its fallback).
+  cycle(m, Time::zero() + Milliseconds(20), NapiWork{1, 64, 0, 0});
+  EXPECT_EQ(m.target_itr(IrqCause::kRx), kI40eItrAdaptiveLatency | kI40eItrAdaptiveMinUsecs);
+  EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(2));
 }
 
 TEST(ItrIxgbeLegacyTest, SmoothsTowardLowestLatencyUnderSparseSmallFrames) {
@@ -392,6 +514,26 @@ TEST(DimModeratorTest, UsesTheNetDimRxTables) {
   NetDimModerator::Config bad;
   bad.start_profile = 5;
   EXPECT_THROW(NetDimModerator{bad}, std::invalid_argument);
+}
+
+TEST(DimModeratorTest, TheTxCqHasItsOwnTableAndTimer) {
+  NetDimModerator::Config config;
+  config.mode = DimPeriodMode::kStartFromCqe;
+  NetDimModerator m(config);
+  // mlx5e: tx CQs count from the EQE, on net_dim's tx table (8 us / 128).
+  EXPECT_EQ(m.profile(IrqCause::kTx), (DimProfile{8, 128}));
+  EXPECT_EQ(m.params(IrqCause::kTx).timer, CoalesceTimer::kFromFirstFrame);
+  EXPECT_EQ(m.on_frame(at_us(0), IrqCause::kTx).fire_at, at_us(8));
+  EXPECT_FALSE(m.on_frame(at_us(5), IrqCause::kTx).changed);  // the EQE timer does not restart
+  EXPECT_EQ(m.on_frame(at_us(6)).fire_at, at_us(8));          // the rx CQ (6 + 8) is later
+}
+
+TEST(CoalescingFixedTest, TheTxCqMayCountFromItsFirstCompletion) {
+  FixedModerator m(CoalesceParams{Microseconds(8), 32, CoalesceTimer::kRestartOnFrame}, CoalesceTimer::kFromFirstFrame);
+  EXPECT_EQ(m.on_frame(at_us(0), IrqCause::kTx).fire_at, at_us(8));
+  EXPECT_EQ(m.on_frame(at_us(1)).fire_at, at_us(8));  // rx at 9 is later
+  EXPECT_FALSE(m.on_frame(at_us(4), IrqCause::kTx).changed);
+  EXPECT_EQ(m.pending_frames(), 3u);
 }
 
 TEST(DimModeratorTest, RetunesTheCqFromInterruptsAndCompletions) {
