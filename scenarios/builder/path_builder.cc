@@ -528,8 +528,8 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   // adaptive algorithms count jiffies of the host's HZ.
   models::NicCoalescing coalescing;
   coalescing.adaptive = nic->coalescing().adaptive();
-  coalescing.usecs = Units::us(nic->coalescing().rx_usecs());
-  coalescing.frames = nic->coalescing().rx_frames();
+  coalescing.usecs = Units::us(rx_usecs_of(*nic));
+  coalescing.frames = rx_frames_of(*nic);
   coalescing.link_speed_mbps = static_cast<uint32_t>(nic->line_rate_gbps() * 1000);
   coalescing.jiffy = core::Duration::from_ps(1'000'000'000'000 / s.host().scheduler().tick_hz());
   c.nic.moderation = models::driver_moderation(driver_kind(nic->driver()), coalescing);

@@ -16,11 +16,14 @@ models::NicDriverKind driver_kind(viosim::NicDriver driver) {
   return models::NicDriverKind::kIxgbe;
 }
 
-void resolve_coalescing(viosim::Nic* nic) {
-  const models::NicDriverFacts& facts = models::nic_driver_facts(driver_kind(nic->driver()));
-  viosim::Coalescing* c = nic->mutable_coalescing();
-  if (!c->has_rx_usecs()) c->set_rx_usecs(facts.default_usecs);
-  if (!c->has_rx_frames()) c->set_rx_frames(facts.default_frames);
+uint32_t rx_usecs_of(const viosim::Nic& nic) {
+  return nic.coalescing().has_rx_usecs() ? nic.coalescing().rx_usecs()
+                                         : models::nic_driver_facts(driver_kind(nic.driver())).default_usecs;
+}
+
+uint32_t rx_frames_of(const viosim::Nic& nic) {
+  return nic.coalescing().has_rx_frames() ? nic.coalescing().rx_frames()
+                                          : models::nic_driver_facts(driver_kind(nic.driver())).default_frames;
 }
 
 void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* issues) {
@@ -34,7 +37,7 @@ void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* i
   }
   const viosim::Coalescing& c = nic.coalescing();
   if (c.adaptive()) return;  // the no-effect warnings cover rx_usecs and rx_frames
-  const uint32_t usecs = c.rx_usecs();
+  const uint32_t usecs = rx_usecs_of(nic);
   if (usecs != 0 && (usecs < facts.min_usecs || usecs > facts.max_usecs)) {
     std::string why = who + " takes rx-usecs " +
                       (facts.min_usecs > 0 ? "0 or " + std::to_string(facts.min_usecs) : "0") + "-" +
@@ -42,7 +45,7 @@ void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* i
     if (nic.driver() == viosim::IXGBE && usecs == 1) why += " (ixgbe reads 1 as its adaptive ITR: set adaptive: true)";
     issues->push_back({path + ".coalescing.rx_usecs", why});
   }
-  if (c.rx_frames() != 0 && !facts.frame_threshold) {
+  if (rx_frames_of(nic) != 0 && !facts.frame_threshold) {
     issues->push_back({path + ".coalescing.rx_frames", who + " has no frame threshold (ethtool -C rx-frames is "
                                                              "refused); set rx_frames: 0 or use the MLX5 class"});
   }

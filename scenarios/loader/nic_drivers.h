@@ -11,8 +11,11 @@
 namespace viosim::scenarios {
 
 models::NicDriverKind driver_kind(viosim::NicDriver driver);
-// Sets rx_usecs and rx_frames the scenario left out to the driver's.
-void resolve_coalescing(viosim::Nic* nic);
+// The coalescing settings in force: the scenario's, else the driver's
+// defaults. Computed where used, not written at resolve, so that a sweep
+// over the driver gets each driver's.
+uint32_t rx_usecs_of(const viosim::Nic& nic);
+uint32_t rx_frames_of(const viosim::Nic& nic);
 // Line rates the class cannot drive and ethtool -C settings its driver refuses.
 void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* issues);
 

@@ -109,11 +109,10 @@ bool resolve_scenario(viosim::Scenario* scenario, const SourceMap& map, std::vec
   SourceMap ignored;
   layer_message(host->costs(), nullptr, nullptr, &costs, "", &ignored);
   *host->mutable_costs() = costs;
-  // A NIC without a driver has the profile's; its coalescing defaults are
-  // that driver's.
+  // A NIC without a driver has the profile's (its coalescing defaults,
+  // the driver's, are computed where used: see nic_drivers.h).
   for (viosim::Nic& nic : *host->mutable_nic()) {
     if (!nic.has_driver()) nic.set_driver(profile.nic_driver());
-    resolve_coalescing(&nic);
   }
   return loaded;
 }

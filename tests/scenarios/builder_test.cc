@@ -2,11 +2,11 @@
 // vCPUs where pin_cores puts them, a vhost worker core per queue pair, a
 // shared vector when the device has too few, a random RSS key drawn from the
 // seed, and VF queues moderating as the uplink NIC does.
-#include "scenarios/builder/path_builder.h"
-
 #include <gtest/gtest.h>
 
+#include "scenarios/builder/path_builder.h"
 #include "scenarios/loader/loader.h"
+#include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::scenarios {
 namespace {
@@ -76,6 +76,29 @@ TEST(Builder, VfQueuesModerateAsTheUplinkNic) {
   EXPECT_EQ(m.vm().hw_queue.moderation.fixed.rx_frames, 16u);
   EXPECT_EQ(m.vm().hw_queue.moderation.fixed.timer, models::CoalesceTimer::kRestartOnFrame);
   EXPECT_EQ(m.vm().hw_queue.moderation.fixed_tx_timer, models::CoalesceTimer::kFromFirstFrame);
+}
+
+TEST(Builder, CoalescingDefaultsAreTheDriversAtEverySweepPoint) {
+  const std::string text =
+      "name: \"d\"\n"
+      "host { cores: 16 nic { queues: 1 line_rate_gbps: 10 coalescing { adaptive: false } } }\n"
+      "vm { name: \"vm0\" }\n"
+      "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n"
+      "sweep { axis { field: \"host.nic[0].driver\" values: [\"I40E\", \"MLX5\"] } }\n";
+  const LoadResult r = load_scenario_text("d.textproto", text, {});
+  ASSERT_TRUE(r.ok()) << format_diagnostics(r.diagnostics);
+  EXPECT_TRUE(r.warnings.empty()) << format_diagnostics(r.warnings);
+  const sweep::AxisGrid grid = sweep::expand_axes(*r.scenario);
+  ASSERT_EQ(grid.points.size(), 2u);
+  const models::PathConfig i40e =
+      build_path_config(sweep::scenario_at(*r.scenario, grid, 0), models::PathBackend::kVhostNet);
+  EXPECT_EQ(i40e.nic.moderation.mode, models::ModerationMode::kI40e);
+  EXPECT_EQ(i40e.nic.moderation.i40e.usecs, core::Microseconds(50));  // I40E_ITR_20K
+  const models::PathConfig mlx5 =
+      build_path_config(sweep::scenario_at(*r.scenario, grid, 1), models::PathBackend::kVhostNet);
+  EXPECT_EQ(mlx5.nic.moderation.mode, models::ModerationMode::kFixed);
+  EXPECT_EQ(mlx5.nic.moderation.fixed.rx_usecs, core::Microseconds(8));  // from the CQE
+  EXPECT_EQ(mlx5.nic.moderation.fixed.rx_frames, 32u);
 }
 
 TEST(Builder, AdaptiveModerationCountsTheJiffiesOfItsKernel) {
