@@ -79,8 +79,8 @@ void NicQueue::fetch() {
     ++tx_done_;  // written back once the frame is on its way
     tx_done_bytes_ += (*pool_)[packet].bytes;
     send_(packet);  // on the wire a full transmit ring drops it
+    apply(moderator_->on_frame(now(), IrqCause::kTx));  // a completion per frame
   }
-  apply(moderator_->on_frame(now(), IrqCause::kTx));
 }
 
 uint32_t NicQueue::tx_reap(uint64_t& bytes) {
@@ -162,7 +162,7 @@ void NicQueue::fire() {
 }
 
 void NicQueue::rearm(const NapiWork& work) {
-  apply(moderator_->on_rearm(now(), work, static_cast<uint32_t>(rx_done_.size())));
+  apply(moderator_->on_rearm(now(), work, static_cast<uint32_t>(rx_done_.size()), tx_done_));
 }
 
 }  // namespace viosim::models

@@ -1,5 +1,6 @@
 // Each class's moderation, from its driver's sources: ixgbe_main.c and
-// ixgbe_ethtool.c, i40e_txrx.c and i40e_ethtool.c, mlx5 en_main.c and
+// ixgbe_ethtool.c (ixgbevf_main.c for its VFs), i40e_txrx.c and
+// i40e_ethtool.c (iavf_txrx.c, the same algorithm), mlx5 en_main.c and
 // en_ethtool.c (Linux 6.1).
 #include "models/nic/driver_moderation.h"
 
@@ -12,19 +13,26 @@ const NicDriverFacts& nic_driver_facts(NicDriverKind kind) {
   // ixgbe: rx-usecs 1 selects the adaptive ITR, above 1 the EITR (at most
   // IXGBE_MAX_EITR >> 2 = 1022 us); no rx-frames. The vector starts at
   // IXGBE_20K_ITR (50 us).
-  static constexpr NicDriverFacts kIxgbe{"ixgbe", "Intel 82599, X520, X540, X550", 10, 2, 1022, false, 50, 0};
-  // i40e: ITRs in usecs at a 2 us grain up to I40E_MAX_ITR (4080 us); no
+  static constexpr NicDriverFacts kIxgbe{"ixgbe", "Intel 82599, X520, X540, X550", 10, 2, 1022, false, 50, 0, 50, 0};
+  // i40e: ITRs in usecs at a 2 us grain up to I40E_MAX_ITR (8160 us); no
   // rx-frames; rx and tx start at I40E_ITR_20K (50 us), dynamic.
-  static constexpr NicDriverFacts kI40e{"i40e", "Intel X710, XXV710, XL710", 40, 0, 4080, false, 50, 0};
+  static constexpr NicDriverFacts kI40e{"i40e", "Intel X710, XXV710, XL710", 40, 0, 8160, false, 50, 0, 50, 0};
+  // ice: ICE_DFLT_RX_ITR / ICE_DFLT_TX_ITR (ICE_ITR_20K, 50 us) up to
+  // ICE_ITR_MAX (8160 us) at a 2 us grain; no rx-frames.
+  static constexpr NicDriverFacts kIce{"ice", "Intel E810", 100, 0, 8160, false, 50, 0, 50, 0};
   // mlx5e: rx CQs count from the CQE where the device can (ConnectX parts
-  // do), at MLX5E_PARAMS_DEFAULT_RX_CQ_MODERATION_USEC_FROM_CQE (8 us) and
-  // _PKTS (0x20); the CQ fields are 12 and 16 bits wide.
-  static constexpr NicDriverFacts kMlx5{"mlx5_core", "NVIDIA ConnectX-4 to ConnectX-7", 400, 0, 4095, true, 8, 32};
+  // do): MLX5E_PARAMS_DEFAULT_RX_CQ_MODERATION_USEC_FROM_CQE (3 us) and
+  // _PKTS (0x20); tx CQs from the EQE, _TX_CQ_MODERATION_USEC (16 us) and
+  // _PKTS (0x20). The CQ fields are 12 and 16 bits wide.
+  static constexpr NicDriverFacts kMlx5{"mlx5_core", "NVIDIA ConnectX-4 to ConnectX-7", 400, 0, 4095, true, 3, 32, 16,
+                                        32};
   switch (kind) {
     case NicDriverKind::kIxgbe:
       return kIxgbe;
     case NicDriverKind::kI40e:
       return kI40e;
+    case NicDriverKind::kIce:
+      return kIce;
     case NicDriverKind::kMlx5:
       return kMlx5;
   }
@@ -47,7 +55,9 @@ InterruptModerationConfig driver_moderation(NicDriverKind kind, const NicCoalesc
   switch (kind) {
     case NicDriverKind::kIxgbe:
       m.mode = ModerationMode::kIxgbe;
-      m.ixgbe.algorithm = c.adaptive ? IxgbeItrAlgorithm::kAdaptive : IxgbeItrAlgorithm::kStatic;
+      m.ixgbe.algorithm = !c.adaptive ? IxgbeItrAlgorithm::kStatic
+                          : c.vf      ? IxgbeItrAlgorithm::kLatencyRange  // ixgbevf_update_itr
+                                      : IxgbeItrAlgorithm::kAdaptive;
       m.ixgbe.rx_usecs = c.usecs;
       m.ixgbe.link_speed_mbps = c.link_speed_mbps;
       m.ixgbe.jiffy = c.jiffy;
@@ -59,6 +69,11 @@ InterruptModerationConfig driver_moderation(NicDriverKind kind, const NicCoalesc
       m.i40e.link_speed_mbps = c.link_speed_mbps;
       m.i40e.jiffy = c.jiffy;
       break;
+    case NicDriverKind::kIce:
+      m.mode = ModerationMode::kIce;
+      m.ice.adaptive = c.adaptive;
+      m.ice.usecs = c.usecs;
+      break;
     case NicDriverKind::kMlx5:
       if (c.adaptive) {
         // rx DIM counting from the CQE (where the device can, as ConnectX
@@ -69,7 +84,7 @@ InterruptModerationConfig driver_moderation(NicDriverKind kind, const NicCoalesc
       } else {
         m.mode = ModerationMode::kFixed;
         m.fixed = CoalesceParams{c.usecs, c.frames, CoalesceTimer::kRestartOnFrame};
-        m.fixed_tx_timer = CoalesceTimer::kFromFirstFrame;
+        m.fixed_tx = CoalesceParams{c.tx_usecs, c.tx_frames, CoalesceTimer::kFromFirstFrame};
       }
       break;
   }

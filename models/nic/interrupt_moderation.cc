@@ -35,22 +35,29 @@ void InterruptModerator::on_interrupt(core::Time now) {
                            " but none is due then (deadline " + core::to_string(deadline_) + ")");
   }
   masked_ = true;
+  const Pending rx = pending_[0];
+  const Pending tx = pending_[1];
   pending_[0] = Pending{};
   pending_[1] = Pending{};
   deadline_ = core::Time::max();
   last_interrupt_ = now;
   ++interrupts_;
-  fired(now);
+  fired(now, rx, tx);
 }
 
-ModerationDecision InterruptModerator::on_rearm(core::Time now, const NapiWork& work, uint32_t unprocessed_frames) {
+ModerationDecision InterruptModerator::on_rearm(core::Time now, const NapiWork& work, uint32_t unprocessed_frames,
+                                                uint32_t unprocessed_completions) {
   masked_ = false;
   adapt(now, work);
-  if (unprocessed_frames > 0) {
-    Pending& p = pending_[int(IrqCause::kRx)];
+  // What was written back after the poll looked: latched causes, pending
+  // from now.
+  const uint32_t left[2] = {unprocessed_frames, unprocessed_completions};
+  for (int k = 0; k < 2; ++k) {
+    if (left[k] == 0) continue;
+    Pending& p = pending_[k];
     if (p.frames == 0) p.first = now;
     p.last = now;
-    p.frames += unprocessed_frames;
+    p.frames += left[k];
   }
   return reschedule(now);
 }
@@ -64,9 +71,8 @@ core::Time coalesce_fire_time(const CoalesceParams& params, core::Time now, core
   return std::max(now, start + params.rx_usecs);
 }
 
-FixedModerator::FixedModerator(const Config& config, CoalesceTimer tx_timer) : config_(config), tx_config_(config) {
-  tx_config_.timer = tx_timer;
-  if (config_.rx_usecs < core::Duration::zero()) {
+FixedModerator::FixedModerator(const Config& rx, const Config& tx) : config_(rx), tx_config_(tx) {
+  if (config_.rx_usecs < core::Duration::zero() || tx_config_.rx_usecs < core::Duration::zero()) {
     throw std::invalid_argument("rx_usecs must not be negative");
   }
 }
@@ -257,7 +263,7 @@ I40eItrModerator::I40eItrModerator(const Config& config) : config_(config) {
   if (!config_.adaptive) {
     const int64_t usecs = config_.usecs.ps() / core::Microseconds(1).ps();
     if (usecs < 0 || usecs > static_cast<int64_t>(kI40eMaxItr)) {
-      throw std::invalid_argument("i40e usecs " + core::to_string(config_.usecs) + " is outside 0..4080 us");
+      throw std::invalid_argument("i40e usecs " + core::to_string(config_.usecs) + " is outside 0..8160 us");
     }
     itr = (static_cast<uint32_t>(usecs) + 1) & kI40eItrMask;  // ITR_REG_ALIGN: up to the 2 us grain
   }
@@ -611,8 +617,11 @@ core::Time NetDimModerator::fire_time(core::Time now, const Pending& rx, const P
   return t;
 }
 
-// mlx5e_completion_event counts each interrupt in cq->event_ctr.
-void NetDimModerator::fired(core::Time /*now*/) { ++event_ctr_; }
+// mlx5e_completion_event counts each event of a CQ in cq->event_ctr.
+void NetDimModerator::fired(core::Time /*now*/, const Pending& rx, const Pending& tx) {
+  if (rx.frames > 0) ++cq_[0].event_ctr;
+  if (tx.frames > 0) ++cq_[1].event_ctr;
+}
 
 // mlx5e_handle_rx_dim / mlx5e_handle_tx_dim: sample each CQ's counters at
 // NAPI completion, feed its net_dim, and apply a new profile at once (the
@@ -624,10 +633,62 @@ void NetDimModerator::adapt(core::Time now, const NapiWork& work) {
     Cq& cq = cq_[k];
     cq.pkt_ctr += static_cast<uint32_t>(packets[k]);
     cq.byte_ctr += static_cast<uint32_t>(bytes[k]);
-    const DimSample sample{now, cq.pkt_ctr, cq.byte_ctr, event_ctr_};
+    const DimSample sample{now, cq.pkt_ctr, cq.byte_ctr, cq.event_ctr};
     if (cq.dim.update(sample)) {
       cq.apply_profile();
       cq.dim.profile_applied();
+    }
+  }
+}
+
+// ---- ice -----------------------------------------------------------------------
+
+IceDimModerator::IceDimModerator(const Config& config)
+    : config_(config),
+      dim_{NetDim(kIceRxProfileItr.size(), kIceDimDefaultProfile),
+           NetDim(kIceTxProfileItr.size(), kIceDimDefaultProfile)} {
+  if (config_.adaptive) {
+    // ice_init_moderation: the default profile's ITRs, and the 4 us rate
+    // limit ice_set_q_vector_intrl sets for a dynamic ITR.
+    itr_[0] = kIceRxProfileItr[kIceDimDefaultProfile];
+    itr_[1] = kIceTxProfileItr[kIceDimDefaultProfile];
+    intrl_ = kIceDynamicIntrlUsecs;
+  } else {
+    const int64_t usecs = config_.usecs.ps() / core::Microseconds(1).ps();
+    if (usecs < 0 || usecs > static_cast<int64_t>(kIceItrMax)) {
+      throw std::invalid_argument("ice usecs " + core::to_string(config_.usecs) + " is outside 0..8160 us");
+    }
+    itr_[0] = itr_[1] = (static_cast<uint32_t>(usecs) + 1) & kI40eItrMask;  // ITR_REG_ALIGN, 2 us grain
+  }
+}
+
+core::Time IceDimModerator::fire_time(core::Time now, const Pending& rx, const Pending& tx) const {
+  if (!has_fired()) return now;
+  core::Time t = core::Time::max();
+  if (rx.frames > 0) t = std::min(t, last_interrupt() + interval(IrqCause::kRx));
+  if (tx.frames > 0) t = std::min(t, last_interrupt() + interval(IrqCause::kTx));
+  // The rate limit holds every cause off as long.
+  return std::max({now, t, last_interrupt() + rate_limit()});
+}
+
+// ice_msix_clean_rings counts every interrupt of the vector.
+void IceDimModerator::fired(core::Time /*now*/, const Pending& /*rx*/, const Pending& /*tx*/) { ++total_events_; }
+
+// ice_napi_poll -> ice_net_dim: a sample per dynamic container (tx, then
+// rx), a stale window (1,000 ms or more) restarted; a new profile index
+// writes that container's ITR at once (the driver's dim work item does).
+void IceDimModerator::adapt(core::Time now, const NapiWork& work) {
+  if (!config_.adaptive) return;
+  const uint64_t packets[2] = {work.rx_packets, work.tx_packets};
+  const uint64_t bytes[2] = {work.rx_bytes, work.tx_bytes};
+  for (int k : {1, 0}) {
+    pkt_ctr_[k] += static_cast<uint32_t>(packets[k]);
+    byte_ctr_[k] += static_cast<uint32_t>(bytes[k]);
+    NetDim& dim = dim_[k];
+    if (now - dim.window_start() >= core::Milliseconds(1000)) dim.restart_measure();
+    if (dim.update(DimSample{now, pkt_ctr_[k], byte_ctr_[k], total_events_})) {
+      itr_[k] = (k == 0 ? kIceRxProfileItr : kIceTxProfileItr)[dim.profile_ix()];
+      dim.profile_applied();
     }
   }
 }
@@ -637,10 +698,12 @@ void NetDimModerator::adapt(core::Time now, const NapiWork& work) {
 std::unique_ptr<InterruptModerator> make_interrupt_moderator(const InterruptModerationConfig& config) {
   switch (config.mode) {
     case ModerationMode::kFixed:
-      return std::make_unique<FixedModerator>(config.fixed, config.fixed_tx_timer);
+      return std::make_unique<FixedModerator>(config.fixed, config.fixed_tx.value_or(config.fixed));
     case ModerationMode::kIxgbe: return std::make_unique<IxgbeItrModerator>(config.ixgbe);
     case ModerationMode::kI40e:
       return std::make_unique<I40eItrModerator>(config.i40e);
+    case ModerationMode::kIce:
+      return std::make_unique<IceDimModerator>(config.ice);
     case ModerationMode::kNetDim: return std::make_unique<NetDimModerator>(config.dim);
   }
   throw std::invalid_argument("unknown interrupt moderation mode");

@@ -39,6 +39,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "sim-core/time.h"
@@ -71,7 +72,8 @@ class InterruptModerator {
   // Throws std::logic_error unless an interrupt is due exactly at `now`: a
   // stale event means the caller missed a `changed` decision.
   void on_interrupt(core::Time now);
-  ModerationDecision on_rearm(core::Time now, const NapiWork& work, uint32_t unprocessed_frames = 0);
+  ModerationDecision on_rearm(core::Time now, const NapiWork& work, uint32_t unprocessed_frames = 0,
+                              uint32_t unprocessed_completions = 0);
   // A cycle that handled only received frames.
   ModerationDecision on_rearm(core::Time now, uint64_t packets, uint64_t bytes, uint32_t unprocessed_frames = 0) {
     return on_rearm(now, NapiWork{packets, bytes, 0, 0}, unprocessed_frames);
@@ -95,7 +97,8 @@ class InterruptModerator {
   // A NAPI cycle ended: retune from what it handled. Runs before pending
   // frames are re-evaluated, so a new setting applies to them.
   virtual void adapt(core::Time /*now*/, const NapiWork& /*work*/) {}
-  virtual void fired(core::Time /*now*/) {}
+  // An interrupt was raised for what was pending (the causes with frames).
+  virtual void fired(core::Time /*now*/, const Pending& /*rx*/, const Pending& /*tx*/) {}
 
   bool has_fired() const { return interrupts_ > 0; }
   core::Time last_interrupt() const { return last_interrupt_; }
@@ -130,14 +133,15 @@ struct CoalesceParams {
 core::Time coalesce_fire_time(const CoalesceParams& params, core::Time now, core::Time first,
                               core::Time last, uint32_t frames);
 
-// Each completion queue (rx, tx) with the same thresholds, as ethtool -C
-// rx-usecs N tx-usecs N rx-frames M tx-frames M sets them; the tx CQ's
-// timer may count differently (mlx5e: tx CQs count from the EQE).
+// Each completion queue (rx, tx) with its thresholds (ethtool -C rx-usecs,
+// rx-frames and tx-usecs, tx-frames); the tx CQ's timer may count
+// differently (mlx5e: tx CQs count from the EQE).
 class FixedModerator final : public InterruptModerator {
  public:
   using Config = CoalesceParams;
-  // Throws for negative rx_usecs.
-  explicit FixedModerator(const Config& config, CoalesceTimer tx_timer = CoalesceTimer::kFromFirstFrame);
+  // Throws for negative usecs.
+  explicit FixedModerator(const Config& rx) : FixedModerator(rx, rx) {}
+  FixedModerator(const Config& rx, const Config& tx);
   const Config& config() const { return config_; }
 
  private:
@@ -227,7 +231,7 @@ class IxgbeItrModerator final : public InterruptModerator {
 
 // i40e_txrx.h: ITR values in usecs, 2 us register grain.
 inline constexpr uint32_t kI40eItrMask = 0x1FFE;
-inline constexpr uint32_t kI40eMaxItr = 0x0FF0;  // I40E_MAX_ITR: 4080 us
+inline constexpr uint32_t kI40eMaxItr = 8160;    // I40E_MAX_ITR
 inline constexpr uint32_t kI40eItr20k = 50;      // I40E_ITR_20K: the rx and tx defaults
 inline constexpr uint32_t kI40eItrAdaptiveMinInc = 0x0002;
 inline constexpr uint32_t kI40eItrAdaptiveMinUsecs = 0x0002;
@@ -323,6 +327,9 @@ class NetDim {
   // it and calls profile_applied() (the driver's dim work does this).
   bool update(const DimSample& end);
   void profile_applied() { state_ = State::kStartMeasure; }
+  // The window's first sample time; restart_measure() drops the window.
+  core::Time window_start() const { return start_sample_.time; }
+  void restart_measure() { state_ = State::kStartMeasure; }
 
   uint8_t profile_ix() const { return profile_ix_; }
   State state() const { return state_; }
@@ -365,7 +372,8 @@ enum class DimPeriodMode : uint8_t {
 };
 
 // One net_dim per completion queue, as mlx5e runs rx DIM and tx DIM on a
-// channel's two CQs; both count the channel's interrupts as events.
+// channel's two CQs; each counts the interrupts raised while it had
+// completions as its events.
 class NetDimModerator final : public InterruptModerator {
  public:
   struct Config {
@@ -393,24 +401,65 @@ class NetDimModerator final : public InterruptModerator {
     // The driver's counters that samples read (they wrap like the kernel's).
     uint32_t pkt_ctr = 0;
     uint32_t byte_ctr = 0;
+    uint16_t event_ctr = 0;
   };
   core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
   void adapt(core::Time now, const NapiWork& work) override;
-  void fired(core::Time now) override;
+  void fired(core::Time now, const Pending& rx, const Pending& tx) override;
 
   Cq cq_[2];  // by IrqCause
-  uint16_t event_ctr_ = 0;
+};
+
+// ---- ice: net_dim over ITRs --------------------------------------------------
+
+// ice_main.c (Linux 6.1): the ITR each net_dim profile index selects.
+inline constexpr std::array<uint16_t, 5> kIceRxProfileItr = {2, 8, 16, 62, 126};
+inline constexpr std::array<uint16_t, 5> kIceTxProfileItr = {2, 8, 40, 128, 256};
+inline constexpr uint8_t kIceDimDefaultProfile = 1;   // ICE_DIM_DEFAULT_PROFILE_IX
+inline constexpr uint32_t kIceItrMax = 8160;          // ICE_ITR_MAX
+inline constexpr uint32_t kIceDynamicIntrlUsecs = 4;  // ice_set_q_vector_intrl with a dynamic ITR
+
+// ice's rx and tx ring containers each run net_dim over the vector's
+// interrupt count (q_vector->total_events) and their packets and bytes;
+// a new profile writes that cause's ITR (a least gap since the vector's
+// last interrupt, as on i40e). With a dynamic ITR the vector's interrupt
+// rate limit (INTRL) is 4 us; a window older than 1 s restarts.
+class IceDimModerator final : public InterruptModerator {
+ public:
+  struct Config {
+    bool adaptive = true;
+    core::Duration usecs = core::Microseconds(50);  // both ITRs without adaptive (2 us grain)
+  };
+  explicit IceDimModerator(const Config& config);  // throws for bad usecs
+
+  core::Duration interval(IrqCause cause) const { return core::Microseconds(itr_[int(cause)]); }
+  core::Duration rate_limit() const { return core::Microseconds(intrl_); }
+  const NetDim& dim(IrqCause cause) const { return dim_[int(cause)]; }
+
+ private:
+  core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  void adapt(core::Time now, const NapiWork& work) override;
+  void fired(core::Time now, const Pending& rx, const Pending& tx) override;
+
+  Config config_;
+  NetDim dim_[2];
+  uint32_t itr_[2];
+  uint32_t intrl_ = 0;
+  uint32_t pkt_ctr_[2] = {0, 0};
+  uint32_t byte_ctr_[2] = {0, 0};
+  uint16_t total_events_ = 0;
 };
 
 // ---- choosing one ----------------------------------------------------------
 
-enum class ModerationMode : uint8_t { kFixed, kIxgbe, kI40e, kNetDim };
+enum class ModerationMode : uint8_t { kFixed, kIxgbe, kI40e, kIce, kNetDim };
 struct InterruptModerationConfig {
   ModerationMode mode = ModerationMode::kFixed;
   FixedModerator::Config fixed;
-  CoalesceTimer fixed_tx_timer = CoalesceTimer::kFromFirstFrame;
+  std::optional<FixedModerator::Config> fixed_tx;  // none: as `fixed`
   IxgbeItrModerator::Config ixgbe;
   I40eItrModerator::Config i40e;
+  IceDimModerator::Config ice;
   NetDimModerator::Config dim;
 };
 std::unique_ptr<InterruptModerator> make_interrupt_moderator(const InterruptModerationConfig& config);

@@ -530,6 +530,8 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   coalescing.adaptive = nic->coalescing().adaptive();
   coalescing.usecs = Units::us(rx_usecs_of(*nic));
   coalescing.frames = rx_frames_of(*nic);
+  coalescing.tx_usecs = Units::us(tx_usecs_of(*nic));
+  coalescing.tx_frames = tx_frames_of(*nic);
   coalescing.link_speed_mbps = static_cast<uint32_t>(nic->line_rate_gbps() * 1000);
   coalescing.jiffy = core::Duration::from_ps(1'000'000'000'000 / s.host().scheduler().tick_hz());
   c.nic.moderation = models::driver_moderation(driver_kind(nic->driver()), coalescing);
@@ -537,10 +539,12 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   // their queues moderate as the NIC's do, and fetch descriptors over PCIe.
   for (size_t k = 0; k < c.vms.size(); ++k) {
     models::VmConfig& v = c.vms[k];
-    // A VF's driver runs in the guest, on the guest kernel's jiffies.
+    // A VF's driver (the class's VF driver) runs in the guest, on the guest
+    // kernel's jiffies.
     models::NicCoalescing vf = coalescing;
-    if (c.backend_of(k) != models::PathBackend::kBareMetal && v.vcpu.hz > 0) {
-      vf.jiffy = core::Duration::from_ps(1'000'000'000'000 / v.vcpu.hz);
+    if (c.backend_of(k) != models::PathBackend::kBareMetal) {
+      vf.vf = true;
+      if (v.vcpu.hz > 0) vf.jiffy = core::Duration::from_ps(1'000'000'000'000 / v.vcpu.hz);
     }
     v.hw_queue.moderation = models::driver_moderation(driver_kind(nic->driver()), vf);
     v.hw_queue.dma_latency = Units::nsd(s.host().costs().pcie_dma_read_ns());

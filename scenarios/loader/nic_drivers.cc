@@ -10,6 +10,8 @@ models::NicDriverKind driver_kind(viosim::NicDriver driver) {
       return models::NicDriverKind::kIxgbe;
     case viosim::I40E:
       return models::NicDriverKind::kI40e;
+    case viosim::ICE:
+      return models::NicDriverKind::kIce;
     case viosim::MLX5:
       return models::NicDriverKind::kMlx5;
   }
@@ -19,6 +21,16 @@ models::NicDriverKind driver_kind(viosim::NicDriver driver) {
 uint32_t rx_usecs_of(const viosim::Nic& nic) {
   return nic.coalescing().has_rx_usecs() ? nic.coalescing().rx_usecs()
                                          : models::nic_driver_facts(driver_kind(nic.driver())).default_usecs;
+}
+
+uint32_t tx_usecs_of(const viosim::Nic& nic) {
+  return nic.coalescing().has_rx_usecs() ? nic.coalescing().rx_usecs()
+                                         : models::nic_driver_facts(driver_kind(nic.driver())).default_tx_usecs;
+}
+
+uint32_t tx_frames_of(const viosim::Nic& nic) {
+  return nic.coalescing().has_rx_frames() ? nic.coalescing().rx_frames()
+                                          : models::nic_driver_facts(driver_kind(nic.driver())).default_tx_frames;
 }
 
 uint32_t rx_frames_of(const viosim::Nic& nic) {

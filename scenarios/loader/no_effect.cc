@@ -46,21 +46,30 @@ bool non_default(const Message& m, const char* name) {
   }
 }
 
+// Whether a sweep axis varies a field whose path holds `name` (then what
+// it decides may differ from point to point).
+bool sweep_varies(const viosim::Scenario& s, const char* name) {
+  for (const viosim::Axis& axis : s.sweep().axis()) {
+    if (axis.field().find(name) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void check_coalescing(const viosim::Scenario& s, Issues* issues) {
+  // A sweep of adaptive may turn it off at some point.
+  if (sweep_varies(s, "coalescing.adaptive")) return;
   for (int n = 0; n < s.host().nic_size(); ++n) {
     const viosim::Nic& nic = s.host().nic(n);
     const viosim::Coalescing& c = nic.coalescing();
     if (!c.adaptive()) continue;
-    // The driver's defaults are what a resolved scenario holds.
+    // A resolved scenario leaves both unset (the driver's defaults apply),
+    // so a value here is the scenario's own.
     const models::NicDriverFacts& facts = models::nic_driver_facts(driver_kind(nic.driver()));
     const std::string path = at("host.nic", n) + ".coalescing";
     const std::string why = " has no effect with adaptive: true (" + std::string(facts.driver) +
                             "'s adaptive moderation sets its own); set adaptive: false to use it";
-    if (c.has_rx_usecs() && c.rx_usecs() != facts.default_usecs)
-      issues->push_back({path + ".rx_usecs", "rx_usecs" + why});
-    if (c.has_rx_frames() && c.rx_frames() != facts.default_frames) {
-      issues->push_back({path + ".rx_frames", "rx_frames" + why});
-    }
+    if (c.has_rx_usecs()) issues->push_back({path + ".rx_usecs", "rx_usecs" + why});
+    if (c.has_rx_frames()) issues->push_back({path + ".rx_frames", "rx_frames" + why});
   }
 }
 
@@ -87,15 +96,6 @@ void check_unused_nics(const viosim::Scenario& s, Issues* issues) {
                          "\"external\" through no VM), and the VMs use port 0"});
     }
   }
-}
-
-// Whether a sweep axis varies a field whose path holds `name` (then what
-// it decides may differ from point to point).
-bool sweep_varies(const viosim::Scenario& s, const char* name) {
-  for (const viosim::Axis& axis : s.sweep().axis()) {
-    if (axis.field().find(name) != std::string::npos) return true;
-  }
-  return false;
 }
 
 // Whether a sweep axis varies the backends (then any backend's field may

@@ -75,7 +75,40 @@ TEST(Builder, VfQueuesModerateAsTheUplinkNic) {
   EXPECT_EQ(m.vm().hw_queue.moderation.fixed.rx_usecs, core::Microseconds(24));
   EXPECT_EQ(m.vm().hw_queue.moderation.fixed.rx_frames, 16u);
   EXPECT_EQ(m.vm().hw_queue.moderation.fixed.timer, models::CoalesceTimer::kRestartOnFrame);
-  EXPECT_EQ(m.vm().hw_queue.moderation.fixed_tx_timer, models::CoalesceTimer::kFromFirstFrame);
+  ASSERT_TRUE(m.vm().hw_queue.moderation.fixed_tx.has_value());
+  EXPECT_EQ(m.vm().hw_queue.moderation.fixed_tx->timer, models::CoalesceTimer::kFromFirstFrame);
+  EXPECT_EQ(m.vm().hw_queue.moderation.fixed_tx->rx_usecs, core::Microseconds(24));  // the scenario's, both sides
+}
+
+TEST(Builder, An82599VfRunsIxgbevfsLatencyRangeItr) {
+  const models::PathConfig c =
+      build(kFourVcpus, models::PathBackend::kPassthrough,
+            {"host.nic[0].driver=IXGBE", "host.nic[0].line_rate_gbps=10", "host.nic[0].coalescing.adaptive=true"});
+  EXPECT_EQ(c.nic.moderation.ixgbe.algorithm, models::IxgbeItrAlgorithm::kAdaptive);
+  EXPECT_EQ(c.vm().hw_queue.moderation.ixgbe.algorithm, models::IxgbeItrAlgorithm::kLatencyRange);
+  // Bare metal drives the NIC with ixgbe itself.
+  const models::PathConfig b =
+      build(kFourVcpus, models::PathBackend::kBareMetal,
+            {"host.nic[0].driver=IXGBE", "host.nic[0].line_rate_gbps=10", "host.nic[0].coalescing.adaptive=true"});
+  EXPECT_EQ(b.vm().hw_queue.moderation.ixgbe.algorithm, models::IxgbeItrAlgorithm::kAdaptive);
+}
+
+TEST(Builder, CoalescingValuesUnderAdaptiveModerationAreWarnedUnlessSwept) {
+  const std::string base =
+      "name: \"w\"\n"
+      "host { cores: 16 nic { queues: 1 line_rate_gbps: 10 coalescing { rx_usecs: 50 } } }\n"
+      "vm { name: \"vm0\" }\n"
+      "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n";
+  // Even the driver's default value: set, it has no effect.
+  const LoadResult warned = load_scenario_text("w.textproto", base, {});
+  ASSERT_TRUE(warned.ok()) << format_diagnostics(warned.diagnostics);
+  ASSERT_EQ(warned.warnings.size(), 1u);
+  EXPECT_NE(warned.warnings[0].message.find("rx_usecs has no effect with adaptive: true"), std::string::npos);
+  const LoadResult swept = load_scenario_text(
+      "w.textproto",
+      base + "sweep { axis { field: \"host.nic[0].coalescing.adaptive\" values: [\"true\", \"false\"] } }\n", {});
+  ASSERT_TRUE(swept.ok()) << format_diagnostics(swept.diagnostics);
+  EXPECT_TRUE(swept.warnings.empty()) << format_diagnostics(swept.warnings);
 }
 
 TEST(Builder, CoalescingDefaultsAreTheDriversAtEverySweepPoint) {
@@ -97,8 +130,12 @@ TEST(Builder, CoalescingDefaultsAreTheDriversAtEverySweepPoint) {
   const models::PathConfig mlx5 =
       build_path_config(sweep::scenario_at(*r.scenario, grid, 1), models::PathBackend::kVhostNet);
   EXPECT_EQ(mlx5.nic.moderation.mode, models::ModerationMode::kFixed);
-  EXPECT_EQ(mlx5.nic.moderation.fixed.rx_usecs, core::Microseconds(8));  // from the CQE
+  // Unset, each CQ has the driver's: rx 3 us from the CQE, tx 16 us.
+  EXPECT_EQ(mlx5.nic.moderation.fixed.rx_usecs, core::Microseconds(3));
   EXPECT_EQ(mlx5.nic.moderation.fixed.rx_frames, 32u);
+  ASSERT_TRUE(mlx5.nic.moderation.fixed_tx.has_value());
+  EXPECT_EQ(mlx5.nic.moderation.fixed_tx->rx_usecs, core::Microseconds(16));
+  EXPECT_EQ(mlx5.nic.moderation.fixed_tx->rx_frames, 32u);
 }
 
 TEST(Builder, AdaptiveModerationCountsTheJiffiesOfItsKernel) {

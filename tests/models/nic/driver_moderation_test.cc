@@ -46,6 +46,8 @@ TEST(DriverModerationTest, FixedSettingsMeanWhatTheDriverMakesOfThem) {
 TEST(DriverModerationTest, FactsNameTheClassesLimits) {
   EXPECT_EQ(nic_driver_facts(NicDriverKind::kIxgbe).max_gbps, 10);
   EXPECT_EQ(nic_driver_facts(NicDriverKind::kI40e).max_gbps, 40);
+  EXPECT_EQ(nic_driver_facts(NicDriverKind::kIce).max_gbps, 100);
+  EXPECT_EQ(driver_moderation(NicDriverKind::kIce, NicCoalescing{}).mode, ModerationMode::kIce);
   EXPECT_FALSE(nic_driver_facts(NicDriverKind::kI40e).frame_threshold);
   EXPECT_TRUE(nic_driver_facts(NicDriverKind::kMlx5).frame_threshold);
 }
