@@ -178,7 +178,8 @@ void check_idle_driver(const viosim::Scenario& s, Issues* issues) {
     const viosim::Vm& vm = s.vm(v);
     const std::string guest = at("vm", v) + ".guest.";
     const bool haltpoll = vm.guest().idle_driver() == viosim::Guest::HALTPOLL;
-    if (!haltpoll && non_default(vm.guest(), "guest_halt_poll_ns")) {
+    // A sweep of the idle driver may load haltpoll at some point.
+    if (!haltpoll && non_default(vm.guest(), "guest_halt_poll_ns") && !sweep_varies(s, "idle_driver")) {
       issues->push_back(
           {guest + "guest_halt_poll_ns", "guest_halt_poll_ns has no effect unless idle_driver is HALTPOLL"});
     }
@@ -187,7 +188,8 @@ void check_idle_driver(const viosim::Scenario& s, Issues* issues) {
     // load that never halts, or halts longer, never polls; a poll-mode
     // VNF's lcores never halt and its idle main lcore is never woken.
     const uint64_t idle_ns = vm.has_cpu_load() ? uint64_t{vm.cpu_load().idle_us()} * 1000 : 0;
-    if (vm.has_cpu_load() && (idle_ns == 0 || idle_ns > vm.guest().guest_halt_poll_ns())) {
+    const bool halts_swept = sweep_varies(s, "cpu_load.idle_us") || sweep_varies(s, "guest_halt_poll_ns");
+    if (vm.has_cpu_load() && !halts_swept && (idle_ns == 0 || idle_ns > vm.guest().guest_halt_poll_ns())) {
       issues->push_back(
           {guest + "idle_driver", "idle_driver HALTPOLL has no effect: vm \"" + vm.name() +
                                       (idle_ns == 0 ? "\" never halts (its CPU load has idle_us: 0)"
@@ -202,7 +204,7 @@ void check_idle_driver(const viosim::Scenario& s, Issues* issues) {
       continue;
     }
     for (const char* name : {"halt_poll_ns", "grow", "grow_start_ns", "shrink"}) {
-      if (non_default(vm.halt_polling(), name)) {
+      if (non_default(vm.halt_polling(), name) && !sweep_varies(s, "idle_driver")) {
         issues->push_back(
             {at("vm", v) + ".halt_polling." + name,
              std::string(name) + " has no effect: the guest's haltpoll driver turns KVM's halt polling off"});
@@ -286,9 +288,12 @@ void check_cpu_load(const viosim::Scenario& s, Issues* issues) {
     }
     // Its vCPUs halt only between bursts, for idle_us: a halt-poll window
     // no longer than that never catches the wake-up, and KVM grows the
-    // window only after a poll that did.
+    // window only after a poll that did. (With the guest's haltpoll
+    // driver KVM's polling is off, which check_idle_driver says.)
     const uint64_t idle_ns = uint64_t{vm.cpu_load().idle_us()} * 1000;
-    if (idle_ns == 0 || idle_ns >= vm.halt_polling().halt_poll_ns()) {
+    const bool kvm_polls = vm.guest().idle_driver() != viosim::Guest::HALTPOLL || sweep_varies(s, "idle_driver");
+    if (kvm_polls && !sweep_varies(s, "cpu_load.idle_us") &&
+        (idle_ns == 0 || idle_ns >= vm.halt_polling().halt_poll_ns())) {
       for (const char* name : {"halt_poll_ns", "grow", "grow_start_ns", "shrink"}) {
         if ((idle_ns > 0 && std::string(name) == "halt_poll_ns") || !non_default(vm.halt_polling(), name)) continue;
         {

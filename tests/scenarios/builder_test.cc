@@ -93,24 +93,6 @@ TEST(Builder, An82599VfRunsIxgbevfsLatencyRangeItr) {
   EXPECT_EQ(b.vm().hw_queue.moderation.ixgbe.algorithm, models::IxgbeItrAlgorithm::kAdaptive);
 }
 
-TEST(Builder, CoalescingValuesUnderAdaptiveModerationAreWarnedUnlessSwept) {
-  const std::string base =
-      "name: \"w\"\n"
-      "host { cores: 16 nic { queues: 1 line_rate_gbps: 10 coalescing { rx_usecs: 50 } } }\n"
-      "vm { name: \"vm0\" }\n"
-      "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n";
-  // Even the driver's default value: set, it has no effect.
-  const LoadResult warned = load_scenario_text("w.textproto", base, {});
-  ASSERT_TRUE(warned.ok()) << format_diagnostics(warned.diagnostics);
-  ASSERT_EQ(warned.warnings.size(), 1u);
-  EXPECT_NE(warned.warnings[0].message.find("rx_usecs has no effect with adaptive: true"), std::string::npos);
-  const LoadResult swept = load_scenario_text(
-      "w.textproto",
-      base + "sweep { axis { field: \"host.nic[0].coalescing.adaptive\" values: [\"true\", \"false\"] } }\n", {});
-  ASSERT_TRUE(swept.ok()) << format_diagnostics(swept.diagnostics);
-  EXPECT_TRUE(swept.warnings.empty()) << format_diagnostics(swept.warnings);
-}
-
 TEST(Builder, CoalescingDefaultsAreTheDriversAtEverySweepPoint) {
   const std::string text =
       "name: \"d\"\n"

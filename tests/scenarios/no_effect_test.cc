@@ -1,0 +1,80 @@
+// The loader's no-effect warnings (scenarios/loader/no_effect.cc): a value
+// that changes nothing where it is set is warned about once, and not when
+// a sweep may make it matter at some point.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "scenarios/loader/loader.h"
+
+namespace viosim::scenarios {
+namespace {
+
+std::vector<Diagnostic> warnings_of(const std::string& text) {
+  const LoadResult r = load_scenario_text("w.textproto", text, {});
+  EXPECT_TRUE(r.ok()) << format_diagnostics(r.diagnostics);
+  return r.warnings;
+}
+
+TEST(NoEffect, CoalescingValuesUnderAdaptiveModerationAreWarnedUnlessSwept) {
+  const std::string base =
+      "name: \"w\"\n"
+      "host { cores: 16 nic { queues: 1 line_rate_gbps: 10 coalescing { rx_usecs: 50 } } }\n"
+      "vm { name: \"vm0\" }\n"
+      "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n";
+  // Even the driver's default value: set, it has no effect.
+  const LoadResult warned = load_scenario_text("w.textproto", base, {});
+  ASSERT_TRUE(warned.ok()) << format_diagnostics(warned.diagnostics);
+  ASSERT_EQ(warned.warnings.size(), 1u);
+  EXPECT_NE(warned.warnings[0].message.find("rx_usecs has no effect with adaptive: true"), std::string::npos);
+  const LoadResult swept = load_scenario_text(
+      "w.textproto",
+      base + "sweep { axis { field: \"host.nic[0].coalescing.adaptive\" values: [\"true\", \"false\"] } }\n", {});
+  ASSERT_TRUE(swept.ok()) << format_diagnostics(swept.diagnostics);
+  EXPECT_TRUE(swept.warnings.empty()) << format_diagnostics(swept.warnings);
+}
+
+const std::string kGuest =
+    "name: \"g\"\n"
+    "host { cores: 16 nic { queues: 1 line_rate_gbps: 10 } }\n"
+    "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n";
+
+TEST(NoEffect, GuestHaltPollNsWithoutHaltpollUnlessTheDriverIsSwept) {
+  const std::string vm = "vm { name: \"vm0\" guest { guest_halt_poll_ns: 100000 } }\n";
+  const auto warned = warnings_of(kGuest + vm);
+  ASSERT_EQ(warned.size(), 1u) << format_diagnostics(warned);
+  EXPECT_NE(warned[0].message.find("unless idle_driver is HALTPOLL"), std::string::npos);
+  const auto swept = warnings_of(kGuest + vm +
+                                 "sweep { axis { field: \"vm[vm0].guest.idle_driver\" values: [\"HALT\", "
+                                 "\"HALTPOLL\"] } }\n");
+  EXPECT_TRUE(swept.empty()) << format_diagnostics(swept);
+}
+
+TEST(NoEffect, KvmHaltPollingUnderHaltpollIsWarnedOnce) {
+  // A CPU load whose halts (100 us) fit the haltpoll window: the guest
+  // polls, KVM's polling is off; its window is warned about once, for that
+  // reason, not also as too short for the load's halts.
+  const std::string text = kGuest +
+                           "vm { name: \"vm0\" }\n"
+                           "vm { name: \"batch\" guest { idle_driver: HALTPOLL } halt_polling { halt_poll_ns: 50000 } "
+                           "cpu_load { busy_us: 1000 idle_us: 100 } }\n";
+  const auto warned = warnings_of(text);
+  ASSERT_EQ(warned.size(), 1u) << format_diagnostics(warned);
+  EXPECT_NE(warned[0].message.find("haltpoll driver turns KVM's halt polling off"), std::string::npos);
+}
+
+TEST(NoEffect, HaltpollUnderLongHaltsUnlessTheHaltsAreSwept) {
+  const std::string vm =
+      "vm { name: \"vm0\" }\n"
+      "vm { name: \"batch\" guest { idle_driver: HALTPOLL } cpu_load { busy_us: 1000 idle_us: 1000 } }\n";
+  const auto warned = warnings_of(kGuest + vm);
+  ASSERT_EQ(warned.size(), 1u) << format_diagnostics(warned);
+  EXPECT_NE(warned[0].message.find("idle_driver HALTPOLL has no effect"), std::string::npos);
+  const auto swept = warnings_of(kGuest + vm +
+                                 "sweep { axis { field: \"vm[batch].cpu_load.idle_us\" values: [\"100\", "
+                                 "\"1000\"] } }\n");
+  EXPECT_TRUE(swept.empty()) << format_diagnostics(swept);
+}
+
+}  // namespace
+}  // namespace viosim::scenarios
