@@ -18,6 +18,18 @@ using core::Time;
 
 Time at_us(int64_t us) { return Time::zero() + Microseconds(us); }
 
+// `n` interrupts, each for a frame at `t` and a NAPI cycle 2 us after it
+// that took 16 full-size frames; the next frame 20 us after the interrupt.
+Time receive_cycles(InterruptModerator& m, Time t, int n) {
+  for (int i = 0; i < n; ++i) {
+    const auto d = m.on_frame(t);
+    m.on_interrupt(d.fire_at);
+    m.on_rearm(d.fire_at + Microseconds(2), 16, 16 * 1500);
+    t = d.fire_at + Microseconds(20);
+  }
+  return t;
+}
+
 // ---- fixed -----------------------------------------------------------------
 
 FixedModerator fixed(int64_t usecs, uint32_t frames,
@@ -377,12 +389,7 @@ TEST(IceDimTest, NetDimPicksTheCausesItrAndTheRateLimitHoldsItOff) {
   // As for mlx5's CQ: 65 interrupt + NAPI cycles close the first window,
   // throughput beats the empty reference and the rx ring steps to index 0:
   // ice's 2 us.
-  for (int i = 0; i < 65; ++i) {
-    const auto d = m.on_frame(t);
-    m.on_interrupt(d.fire_at);
-    m.on_rearm(d.fire_at + Microseconds(2), NapiWork{16, 16 * 1500, 0, 0});
-    t = d.fire_at + Microseconds(20);
-  }
+  t = receive_cycles(m, t, 65);
   EXPECT_EQ(m.dim(IrqCause::kRx).profile_ix(), 0);
   EXPECT_EQ(m.interval(IrqCause::kRx), Microseconds(2));
   // A frame right after an interrupt waits for the 4 us rate limit, not
@@ -593,12 +600,7 @@ TEST(DimModeratorTest, EachCqCountsOnlyItsOwnEvents) {
   Time t = at_us(0);
   // 65 receive-only interrupts close the rx CQ's window (as below); the tx
   // CQ saw no completion event and has not even started measuring.
-  for (int i = 0; i < 65; ++i) {
-    const auto d = m.on_frame(t);
-    m.on_interrupt(d.fire_at);
-    m.on_rearm(d.fire_at + Microseconds(2), 16, 16 * 1500);
-    t = d.fire_at + Microseconds(20);
-  }
+  t = receive_cycles(m, t, 65);
   EXPECT_EQ(m.dim(IrqCause::kRx).profile_ix(), 0);
   EXPECT_EQ(m.dim(IrqCause::kTx).profile_ix(), kNetDimDefaultProfile);
   EXPECT_EQ(m.dim(IrqCause::kTx).tune_state(), NetDim::TuneState::kParkingOnTop);
@@ -610,12 +612,7 @@ TEST(DimModeratorTest, RetunesTheCqFromInterruptsAndCompletions) {
   // 65 interrupt + completion cycles: the first completion starts the
   // window, the 65th closes it after 64 events; throughput beats the empty
   // reference, so net_dim leaves parking toward index 0 (1 us).
-  for (int i = 0; i < 65; ++i) {
-    const auto d = m.on_frame(t);
-    m.on_interrupt(d.fire_at);
-    m.on_rearm(d.fire_at + Microseconds(2), 16, 16 * 1500);
-    t = d.fire_at + Microseconds(20);
-  }
+  t = receive_cycles(m, t, 65);
   EXPECT_EQ(m.interrupts(), 65u);
   EXPECT_EQ(m.dim().profile_ix(), 0);
   EXPECT_EQ(m.profile(), (DimProfile{1, 256}));
