@@ -62,6 +62,44 @@ ModerationDecision InterruptModerator::on_rearm(core::Time now, const NapiWork& 
   return reschedule(now);
 }
 
+// ---- shared by the policies ----------------------------------------------------
+
+namespace {
+
+// An Intel ITR written without adaptive moderation: ITR_REG_ALIGN rounds
+// up to the 2 us grain; i40e and ice refuse more than 8160 us (I40E_MAX_ITR,
+// ICE_ITR_MAX).
+uint32_t intel_fixed_itr(core::Duration usecs, const char* driver) {
+  const int64_t us = usecs.ps() / core::Microseconds(1).ps();
+  if (us < 0 || us > static_cast<int64_t>(kI40eMaxItr)) {
+    throw std::invalid_argument(std::string(driver) + " usecs " + core::to_string(usecs) + " is outside 0..8160 us");
+  }
+  return (static_cast<uint32_t>(us) + 1) & kI40eItrMask;
+}
+
+}  // namespace
+
+// Completion-queue moderation (mlx5): each CQ's timer and count; the first
+// due raises the channel's interrupt.
+core::Time InterruptModerator::per_cq_fire_time(core::Time now, const CoalesceParams& rx_params,
+                                                const CoalesceParams& tx_params, const Pending& rx, const Pending& tx) {
+  core::Time t = core::Time::max();
+  if (rx.frames > 0) t = std::min(t, coalesce_fire_time(rx_params, now, rx.first, rx.last, rx.frames));
+  if (tx.frames > 0) t = std::min(t, coalesce_fire_time(tx_params, now, tx.first, tx.last, tx.frames));
+  return t;
+}
+
+// Intel ITRs: each cause throttles on its own ITR index, counted from the
+// vector's last interrupt; the first cause due raises it.
+core::Time InterruptModerator::per_cause_gap(core::Time now, const Pending& rx, const Pending& tx,
+                                             core::Duration rx_gap, core::Duration tx_gap) const {
+  if (!has_fired()) return now;
+  core::Time t = core::Time::max();
+  if (rx.frames > 0) t = std::min(t, last_interrupt_ + rx_gap);
+  if (tx.frames > 0) t = std::min(t, last_interrupt_ + tx_gap);
+  return std::max(now, t);
+}
+
 // ---- fixed -------------------------------------------------------------------
 
 core::Time coalesce_fire_time(const CoalesceParams& params, core::Time now, core::Time first,
@@ -78,10 +116,7 @@ FixedModerator::FixedModerator(const Config& rx, const Config& tx) : config_(rx)
 }
 
 core::Time FixedModerator::fire_time(core::Time now, const Pending& rx, const Pending& tx) const {
-  core::Time t = core::Time::max();
-  if (rx.frames > 0) t = std::min(t, coalesce_fire_time(config_, now, rx.first, rx.last, rx.frames));
-  if (tx.frames > 0) t = std::min(t, coalesce_fire_time(tx_config_, now, tx.first, tx.last, tx.frames));
-  return t;
+  return per_cq_fire_time(now, config_, tx_config_, rx, tx);
 }
 
 // ---- ixgbe -------------------------------------------------------------------
@@ -260,13 +295,7 @@ void IxgbeItrModerator::update_adaptive(RingContainer& rc, int64_t jiffies, uint
 I40eItrModerator::I40eItrModerator(const Config& config) : config_(config) {
   if (config_.jiffy <= core::Duration::zero()) throw std::invalid_argument("jiffy must be positive");
   uint32_t itr = kI40eItr20k;  // I40E_ITR_RX_DEF / I40E_ITR_TX_DEF without the dynamic flag
-  if (!config_.adaptive) {
-    const int64_t usecs = config_.usecs.ps() / core::Microseconds(1).ps();
-    if (usecs < 0 || usecs > static_cast<int64_t>(kI40eMaxItr)) {
-      throw std::invalid_argument("i40e usecs " + core::to_string(config_.usecs) + " is outside 0..8160 us");
-    }
-    itr = (static_cast<uint32_t>(usecs) + 1) & kI40eItrMask;  // ITR_REG_ALIGN: up to the 2 us grain
-  }
+  if (!config_.adaptive) itr = intel_fixed_itr(config_.usecs, "i40e");
   // i40e_vsi_configure_msix: target and current from the setting. A run
   // starts with the NIC long idle, not at link-up: its last update was over
   // a jiffy ago, so the first one falls back to the defaults (Rx lowest
@@ -279,13 +308,7 @@ core::Duration I40eItrModerator::interval(IrqCause cause) const {
 }
 
 core::Time I40eItrModerator::fire_time(core::Time now, const Pending& rx, const Pending& tx) const {
-  // Each cause throttles on its own ITR index, counted from the vector's
-  // last interrupt; the first cause due raises it.
-  if (!has_fired()) return now;
-  core::Time t = core::Time::max();
-  if (rx.frames > 0) t = std::min(t, last_interrupt() + interval(IrqCause::kRx));
-  if (tx.frames > 0) t = std::min(t, last_interrupt() + interval(IrqCause::kTx));
-  return std::max(now, t);
+  return per_cause_gap(now, rx, tx, interval(IrqCause::kRx), interval(IrqCause::kTx));
 }
 
 // i40e_itr_divisor: the ITR scales with the link speed.
@@ -609,12 +632,7 @@ NetDimModerator::NetDimModerator(const Config& config)
              config.tx_mode, config.start_profile)} {}
 
 core::Time NetDimModerator::fire_time(core::Time now, const Pending& rx, const Pending& tx) const {
-  // Each CQ signals by its own moderation; the first raises the channel's
-  // interrupt.
-  core::Time t = core::Time::max();
-  if (rx.frames > 0) t = std::min(t, coalesce_fire_time(cq_[0].params, now, rx.first, rx.last, rx.frames));
-  if (tx.frames > 0) t = std::min(t, coalesce_fire_time(cq_[1].params, now, tx.first, tx.last, tx.frames));
-  return t;
+  return per_cq_fire_time(now, cq_[0].params, cq_[1].params, rx, tx);
 }
 
 // mlx5e_completion_event counts each event of a CQ in cq->event_ctr.
@@ -654,21 +672,14 @@ IceDimModerator::IceDimModerator(const Config& config)
     itr_[1] = kIceTxProfileItr[kIceDimDefaultProfile];
     intrl_ = kIceDynamicIntrlUsecs;
   } else {
-    const int64_t usecs = config_.usecs.ps() / core::Microseconds(1).ps();
-    if (usecs < 0 || usecs > static_cast<int64_t>(kIceItrMax)) {
-      throw std::invalid_argument("ice usecs " + core::to_string(config_.usecs) + " is outside 0..8160 us");
-    }
-    itr_[0] = itr_[1] = (static_cast<uint32_t>(usecs) + 1) & kI40eItrMask;  // ITR_REG_ALIGN, 2 us grain
+    itr_[0] = itr_[1] = intel_fixed_itr(config_.usecs, "ice");
   }
 }
 
 core::Time IceDimModerator::fire_time(core::Time now, const Pending& rx, const Pending& tx) const {
-  if (!has_fired()) return now;
-  core::Time t = core::Time::max();
-  if (rx.frames > 0) t = std::min(t, last_interrupt() + interval(IrqCause::kRx));
-  if (tx.frames > 0) t = std::min(t, last_interrupt() + interval(IrqCause::kTx));
+  const core::Time t = per_cause_gap(now, rx, tx, interval(IrqCause::kRx), interval(IrqCause::kTx));
   // The rate limit holds every cause off as long.
-  return std::max({now, t, last_interrupt() + rate_limit()});
+  return has_fired() ? std::max(t, last_interrupt() + rate_limit()) : t;
 }
 
 // ice_msix_clean_rings counts every interrupt of the vector.

@@ -64,6 +64,24 @@ struct NapiWork {
   uint64_t tx_bytes = 0;
 };
 
+// What restarts the rx_usecs timer. Hardware CQs offer both (mlx5
+// cq_period_mode); ethtool-style coalescing means the first.
+enum class CoalesceTimer : uint8_t {
+  kFromFirstFrame,  // rx_usecs after the first unsignalled frame
+  kRestartOnFrame,  // rx_usecs after the newest frame (mlx5 START_FROM_CQE:
+                    // a burst is signalled by count, its end by the timer)
+};
+
+// One count/timer threshold pair; shared by FixedModerator and net_dim.
+struct CoalesceParams {
+  core::Duration rx_usecs = core::Microseconds(16);  // mlx5e default 0x10 usec
+  uint32_t rx_frames = 32;                           // mlx5e default 0x20; 0: no count limit
+  CoalesceTimer timer = CoalesceTimer::kFromFirstFrame;
+};
+// rx_usecs 0 signals every frame at once, as ethtool's "no delay".
+core::Time coalesce_fire_time(const CoalesceParams& params, core::Time now, core::Time first, core::Time last,
+                              uint32_t frames);
+
 class InterruptModerator {
  public:
   virtual ~InterruptModerator() = default;
@@ -102,6 +120,12 @@ class InterruptModerator {
 
   bool has_fired() const { return interrupts_ > 0; }
   core::Time last_interrupt() const { return last_interrupt_; }
+  // CQ moderation (mlx5): each pending CQ due by its own thresholds.
+  static core::Time per_cq_fire_time(core::Time now, const CoalesceParams& rx_params, const CoalesceParams& tx_params,
+                                     const Pending& rx, const Pending& tx);
+  // Intel ITRs: each pending cause due its gap after the last interrupt.
+  core::Time per_cause_gap(core::Time now, const Pending& rx, const Pending& tx, core::Duration rx_gap,
+                           core::Duration tx_gap) const;
 
  private:
   ModerationDecision reschedule(core::Time now);
@@ -114,24 +138,6 @@ class InterruptModerator {
 };
 
 // ---- fixed (mlx5-style CQ moderation) --------------------------------------
-
-// What restarts the rx_usecs timer. Hardware CQs offer both (mlx5
-// cq_period_mode); ethtool-style coalescing means the first.
-enum class CoalesceTimer : uint8_t {
-  kFromFirstFrame,   // rx_usecs after the first unsignalled frame
-  kRestartOnFrame,   // rx_usecs after the newest frame (mlx5 START_FROM_CQE:
-                     // a burst is signalled by count, its end by the timer)
-};
-
-// One count/timer threshold pair; shared by FixedModerator and net_dim.
-struct CoalesceParams {
-  core::Duration rx_usecs = core::Microseconds(16);  // mlx5e default 0x10 usec
-  uint32_t rx_frames = 32;                           // mlx5e default 0x20; 0: no count limit
-  CoalesceTimer timer = CoalesceTimer::kFromFirstFrame;
-};
-// rx_usecs 0 signals every frame at once, as ethtool's "no delay".
-core::Time coalesce_fire_time(const CoalesceParams& params, core::Time now, core::Time first,
-                              core::Time last, uint32_t frames);
 
 // Each completion queue (rx, tx) with its thresholds (ethtool -C rx-usecs,
 // rx-frames and tx-usecs, tx-frames); the tx CQ's timer may count
@@ -416,7 +422,6 @@ class NetDimModerator final : public InterruptModerator {
 inline constexpr std::array<uint16_t, 5> kIceRxProfileItr = {2, 8, 16, 62, 126};
 inline constexpr std::array<uint16_t, 5> kIceTxProfileItr = {2, 8, 40, 128, 256};
 inline constexpr uint8_t kIceDimDefaultProfile = 1;   // ICE_DIM_DEFAULT_PROFILE_IX
-inline constexpr uint32_t kIceItrMax = 8160;          // ICE_ITR_MAX
 inline constexpr uint32_t kIceDynamicIntrlUsecs = 4;  // ice_set_q_vector_intrl with a dynamic ITR
 
 // ice's rx and tx ring containers each run net_dim over the vector's

@@ -526,13 +526,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.nic.ring_size = nic->rx_ring_size();
   // Moderation: the driver class's, from its ethtool -C settings; its
   // adaptive algorithms count jiffies of the host's HZ.
-  models::NicCoalescing coalescing;
-  coalescing.adaptive = nic->coalescing().adaptive();
-  coalescing.usecs = Units::us(rx_usecs_of(*nic));
-  coalescing.frames = rx_frames_of(*nic);
-  coalescing.tx_usecs = Units::us(tx_usecs_of(*nic));
-  coalescing.tx_frames = tx_frames_of(*nic);
-  coalescing.link_speed_mbps = static_cast<uint32_t>(nic->line_rate_gbps() * 1000);
+  models::NicCoalescing coalescing = coalescing_of(*nic);
   coalescing.jiffy = core::Duration::from_ps(1'000'000'000'000 / s.host().scheduler().tick_hz());
   c.nic.moderation = models::driver_moderation(driver_kind(nic->driver()), coalescing);
   // A VF is a slice of the same NIC and bare metal drives the NIC itself:

@@ -18,24 +18,17 @@ models::NicDriverKind driver_kind(viosim::NicDriver driver) {
   return models::NicDriverKind::kIxgbe;
 }
 
-uint32_t rx_usecs_of(const viosim::Nic& nic) {
-  return nic.coalescing().has_rx_usecs() ? nic.coalescing().rx_usecs()
-                                         : models::nic_driver_facts(driver_kind(nic.driver())).default_usecs;
-}
-
-uint32_t tx_usecs_of(const viosim::Nic& nic) {
-  return nic.coalescing().has_rx_usecs() ? nic.coalescing().rx_usecs()
-                                         : models::nic_driver_facts(driver_kind(nic.driver())).default_tx_usecs;
-}
-
-uint32_t tx_frames_of(const viosim::Nic& nic) {
-  return nic.coalescing().has_rx_frames() ? nic.coalescing().rx_frames()
-                                          : models::nic_driver_facts(driver_kind(nic.driver())).default_tx_frames;
-}
-
-uint32_t rx_frames_of(const viosim::Nic& nic) {
-  return nic.coalescing().has_rx_frames() ? nic.coalescing().rx_frames()
-                                          : models::nic_driver_facts(driver_kind(nic.driver())).default_frames;
+models::NicCoalescing coalescing_of(const viosim::Nic& nic) {
+  const models::NicDriverFacts& facts = models::nic_driver_facts(driver_kind(nic.driver()));
+  const viosim::Coalescing& c = nic.coalescing();
+  models::NicCoalescing out;
+  out.adaptive = c.adaptive();
+  out.usecs = core::Microseconds(c.has_rx_usecs() ? c.rx_usecs() : facts.default_usecs);
+  out.frames = c.has_rx_frames() ? c.rx_frames() : facts.default_frames;
+  out.tx_usecs = core::Microseconds(c.has_rx_usecs() ? c.rx_usecs() : facts.default_tx_usecs);
+  out.tx_frames = c.has_rx_frames() ? c.rx_frames() : facts.default_tx_frames;
+  out.link_speed_mbps = static_cast<uint32_t>(nic.line_rate_gbps() * 1000);
+  return out;
 }
 
 void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* issues) {
@@ -47,9 +40,9 @@ void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* i
                        who + " has ports of at most " + schema::format_number(facts.max_gbps) + " Gb/s, not " +
                            schema::format_number(nic.line_rate_gbps()) + "; pick a driver class that drives it"});
   }
-  const viosim::Coalescing& c = nic.coalescing();
-  if (c.adaptive()) return;  // the no-effect warnings cover rx_usecs and rx_frames
-  const uint32_t usecs = rx_usecs_of(nic);
+  const models::NicCoalescing settings = coalescing_of(nic);
+  if (settings.adaptive) return;  // the no-effect warnings cover rx_usecs and rx_frames
+  const int64_t usecs = settings.usecs.ps() / core::Microseconds(1).ps();
   if (usecs != 0 && (usecs < facts.min_usecs || usecs > facts.max_usecs)) {
     std::string why = who + " takes rx-usecs " +
                       (facts.min_usecs > 0 ? "0 or " + std::to_string(facts.min_usecs) : "0") + "-" +
@@ -57,7 +50,7 @@ void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* i
     if (nic.driver() == viosim::IXGBE && usecs == 1) why += " (ixgbe reads 1 as its adaptive ITR: set adaptive: true)";
     issues->push_back({path + ".coalescing.rx_usecs", why});
   }
-  if (rx_frames_of(nic) != 0 && !facts.frame_threshold) {
+  if (settings.frames != 0 && !facts.frame_threshold) {
     issues->push_back({path + ".coalescing.rx_frames", who + " has no frame threshold (ethtool -C rx-frames is "
                                                              "refused); set rx_frames: 0 or use the MLX5 class"});
   }

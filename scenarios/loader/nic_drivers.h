@@ -11,15 +11,12 @@
 namespace viosim::scenarios {
 
 models::NicDriverKind driver_kind(viosim::NicDriver driver);
-// The coalescing settings in force: the scenario's, else the driver's
-// defaults. Computed where used, not written at resolve, so that a sweep
-// over the driver gets each driver's.
-uint32_t rx_usecs_of(const viosim::Nic& nic);
-uint32_t rx_frames_of(const viosim::Nic& nic);
-// The tx side: the scenario's rx_usecs / rx_frames (one setting per queue
-// pair), else the driver's own tx defaults.
-uint32_t tx_usecs_of(const viosim::Nic& nic);
-uint32_t tx_frames_of(const viosim::Nic& nic);
+// The coalescing settings in force (all but the jiffy): the scenario's,
+// else the driver's defaults, the tx side the scenario's rx_usecs /
+// rx_frames (one setting per queue pair) or the driver's own tx defaults.
+// Computed where used, not written at resolve, so that a sweep over the
+// driver gets each driver's.
+models::NicCoalescing coalescing_of(const viosim::Nic& nic);
 // Line rates the class cannot drive and ethtool -C settings its driver refuses.
 void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* issues);
 
