@@ -1,5 +1,7 @@
 #include "scenarios/loader/nic_drivers.h"
 
+#include <cmath>
+
 #include "scenarios/schema/field_options.h"
 
 namespace viosim::scenarios {
@@ -27,7 +29,10 @@ models::NicCoalescing coalescing_of(const viosim::Nic& nic) {
   out.frames = c.has_rx_frames() ? c.rx_frames() : facts.default_frames;
   out.tx_usecs = core::Microseconds(c.has_rx_usecs() ? c.rx_usecs() : facts.default_tx_usecs);
   out.tx_frames = c.has_rx_frames() ? c.rx_frames() : facts.default_tx_frames;
-  out.link_speed_mbps = static_cast<uint32_t>(nic.line_rate_gbps() * 1000);
+  // A rate outside the schema's range (nan, inf) is refused by the range
+  // check; this reads it only while the other checks of the same file run.
+  const double gbps = nic.line_rate_gbps();
+  out.link_speed_mbps = std::isfinite(gbps) && gbps > 0 && gbps <= 1e6 ? static_cast<uint32_t>(gbps * 1000) : 0;
   return out;
 }
 
