@@ -98,6 +98,17 @@ void check_unused_nics(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// A VM's interrupt setting that is not what its host offers (the default,
+// filled in by the resolver from host.virtualization).
+bool interrupts_non_default(const viosim::Scenario& s, const viosim::Vm& vm, const char* name) {
+  const viosim::Interrupts& asked = vm.interrupts();
+  const viosim::Virtualization& offered = s.host().virtualization();
+  const std::string field(name);
+  if (field == "apicv") return asked.apicv() != offered.apicv();
+  if (field == "vtd_posted") return asked.vtd_posted() != (asked.apicv() && offered.vtd_posted_interrupts());
+  return asked.ipi_virtualization() != (asked.apicv() && offered.ipi_virtualization());
+}
+
 // Whether a sweep axis varies the backends (then any backend's field may
 // matter at some point).
 bool sweep_varies_backends(const viosim::Scenario& s) { return sweep_varies(s, "backend"); }
@@ -148,7 +159,7 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
 void check_ipi_virtualization(const viosim::Scenario& s, Issues* issues) {
   for (int v = 0; v < s.vm_size(); ++v) {
     const viosim::Vm& vm = s.vm(v);
-    if (!non_default(vm.interrupts(), "ipi_virtualization")) continue;
+    if (!interrupts_non_default(s, vm, "ipi_virtualization")) continue;
     std::string why;
     if (vm.has_cpu_load()) {
       why = "its vCPUs run a CPU load and send no IPIs";
@@ -160,9 +171,15 @@ void check_ipi_virtualization(const viosim::Scenario& s, Issues* issues) {
     } else if (!sweep_varies_backends(s)) {
       const std::vector<viosim::Backend> run = sweep::run_backends(s);
       const std::vector<viosim::Backend> backends = vm.nic().fixed_backend() ? std::vector{vm.nic().backend()} : run;
-      if (std::all_of(backends.begin(), backends.end(),
-                      [](viosim::Backend b) { return b == viosim::E1000 || b == viosim::BARE_METAL; })) {
-        why = "E1000 runs one queue pair and BARE_METAL no VM";
+      // On a tap, tun's automq steering returns a connection's packets on
+      // the queue its client last sent from: its own vCPU's.
+      if (std::all_of(backends.begin(), backends.end(), [](viosim::Backend b) {
+            return b == viosim::E1000 || b == viosim::BARE_METAL || b == viosim::VHOST_NET ||
+                   b == viosim::VIRTIO_USERSPACE;
+          })) {
+        why =
+            "E1000 runs one queue pair, BARE_METAL no VM, and on VHOST_NET and VIRTIO_USERSPACE the tap steers a "
+            "response to the queue of the vCPU whose client sent the request (tun's automq flow table)";
       }
     }
     if (!why.empty()) {
@@ -283,7 +300,7 @@ void check_cpu_load(const viosim::Scenario& s, Issues* issues) {
     for (const char* name : {"rmem_default_bytes", "virtio_net_napi_tx", "e1000_interrupt_throttle_rate"}) {
       if (non_default(vm.guest(), name)) issues->push_back({at("vm", v) + ".guest." + name, name + why});
     }
-    if (non_default(vm.interrupts(), "vtd_posted")) {
+    if (interrupts_non_default(s, vm, "vtd_posted")) {
       issues->push_back({at("vm", v) + ".interrupts.vtd_posted", "vtd_posted" + why + " (its VF raises no interrupt)"});
     }
     // Its vCPUs halt only between bursts, for idle_us: a halt-poll window
@@ -350,7 +367,7 @@ void check_forwarders(const viosim::Scenario& s, Issues* issues) {
         }
       }
       // apicv still decides how its timer interrupts are taken.
-      if (non_default(vm.interrupts(), "vtd_posted")) {
+      if (interrupts_non_default(s, vm, "vtd_posted")) {
         issues->push_back(
             {path + ".interrupts.vtd_posted", "vtd_posted" + why + " (its virtio PMD asks for no interrupts)"});
       }

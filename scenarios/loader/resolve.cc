@@ -114,6 +114,27 @@ bool resolve_scenario(viosim::Scenario* scenario, const SourceMap& map, std::vec
   for (viosim::Nic& nic : *host->mutable_nic()) {
     if (!nic.has_driver()) nic.set_driver(profile.nic_driver());
   }
+  // The host's interrupt virtualization, and each VM's from it: what needs
+  // APICv starts off in a VM that turns APICv off.
+  viosim::Virtualization offered = profile.virtualization();
+  layer_message(host->virtualization(), nullptr, nullptr, &offered, "", &ignored);
+  if (!offered.apicv()) {
+    // enable_apicv=0 takes posted interrupts and IPIv with it, unless the
+    // scenario asks for them (which the validator refuses).
+    if (!host->virtualization().has_vtd_posted_interrupts()) offered.set_vtd_posted_interrupts(false);
+    if (!host->virtualization().has_ipi_virtualization()) offered.set_ipi_virtualization(false);
+  }
+  *host->mutable_virtualization() = offered;
+  for (viosim::Vm& vm : *scenario->mutable_vm()) {
+    viosim::Interrupts* interrupts = vm.mutable_interrupts();
+    if (!interrupts->has_apicv()) interrupts->set_apicv(offered.apicv());
+    if (!interrupts->has_vtd_posted()) {
+      interrupts->set_vtd_posted(interrupts->apicv() && offered.vtd_posted_interrupts());
+    }
+    if (!interrupts->has_ipi_virtualization()) {
+      interrupts->set_ipi_virtualization(interrupts->apicv() && offered.ipi_virtualization());
+    }
+  }
   return loaded;
 }
 

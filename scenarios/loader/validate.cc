@@ -55,6 +55,13 @@ Issues validate_profile(const viosim::HostProfile& profile) {
   if (!profile.has_nic_driver()) {
     issues.push_back({"nic_driver", "a profile must name the NIC class its nic_* costs describe (nic_driver)"});
   }
+  const viosim::Virtualization& v = profile.virtualization();
+  if (!v.has_apicv() || !v.has_vtd_posted_interrupts() || !v.has_ipi_virtualization()) {
+    issues.push_back({"virtualization",
+                      "a profile must say which interrupt virtualization its host offers: apicv, "
+                      "vtd_posted_interrupts and ipi_virtualization"});
+  }
+  check_virtualization(v, "virtualization", &issues);
   return issues;
 }
 

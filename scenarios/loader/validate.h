@@ -17,6 +17,8 @@ Issues validate_profile(const viosim::HostProfile& profile);
 
 // The parts, in their own files.
 void validate_host_and_vms(const viosim::Scenario& scenario, Issues* issues);
+// What needs APICv without it, in a host's or a profile's virtualization.
+void check_virtualization(const viosim::Virtualization& virtualization, const std::string& path, Issues* issues);
 void validate_traffic(const viosim::Scenario& scenario, Issues* issues);
 void validate_sweep(const viosim::Scenario& scenario, Issues* issues);
 void validate_plan(const viosim::Scenario& scenario, Issues* issues);

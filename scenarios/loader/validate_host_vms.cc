@@ -70,6 +70,40 @@ const viosim::Nic* find_nic(const viosim::Host& host, const std::string& name) {
   return nullptr;
 }
 
+// A VM takes what the host offers: turning on what its processor or KVM
+// lacks is refused (the profile failed to load when the host offers
+// nothing, and that is reported already).
+void check_interrupts(const viosim::Vm& vm, const viosim::Host& host, const std::string& path, const std::string& who,
+                      Issues* issues) {
+  const viosim::Interrupts& asked = vm.interrupts();
+  const viosim::Virtualization& offered = host.virtualization();
+  const std::string host_who = "the host (profile " + host.profile() + ", host.virtualization)";
+  auto refuse = [&](const char* field, const char* feature) {
+    issues->push_back({path + ".interrupts." + field, who + " turns on " + field + ", but " + host_who + " has no " +
+                                                          feature +
+                                                          ": use a profile whose processor has it, or "
+                                                          "set host.virtualization to say this one does"});
+  };
+  if (offered.has_apicv()) {
+    if (asked.apicv() && !offered.apicv()) refuse("apicv", "APICv");
+    if (asked.vtd_posted() && !offered.vtd_posted_interrupts()) refuse("vtd_posted", "VT-d posted interrupts");
+    if (asked.ipi_virtualization() && !offered.ipi_virtualization()) refuse("ipi_virtualization", "IPI virtualization");
+  }
+  // IPIv's PID-pointer table names the targets' posted-interrupt
+  // descriptors, and VT-d posts into the same descriptor: no APICv, neither
+  // (KVM turns both off with APICv).
+  if (asked.ipi_virtualization() && !asked.apicv()) {
+    issues->push_back({path + ".interrupts.ipi_virtualization",
+                       who + " turns on ipi_virtualization without apicv: IPI virtualization posts the IPI to the "
+                             "target's posted-interrupt descriptor, which needs APICv"});
+  }
+  if (asked.vtd_posted() && !asked.apicv()) {
+    issues->push_back({path + ".interrupts.vtd_posted",
+                       who + " turns on vtd_posted without apicv: VT-d posts the interrupt to the vCPU's "
+                             "posted-interrupt descriptor, which needs APICv"});
+  }
+}
+
 void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& names, Issues* issues) {
   const viosim::Vm& vm = s.vm(v);
   const std::string path = at("vm", v);
@@ -155,13 +189,7 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
     issues->push_back({path + ".guest.hz", who + " sets hz " + std::to_string(hz) +
                                                ", which is not a CONFIG_HZ Linux builds: 100, 250, 300 or 1000"});
   }
-  // IPIv's PID-pointer table names the targets' posted-interrupt
-  // descriptors: no APICv, no IPIv (KVM turns it off with APICv).
-  if (vm.interrupts().ipi_virtualization() && !vm.interrupts().apicv()) {
-    issues->push_back({path + ".interrupts.ipi_virtualization",
-                       who + " turns on ipi_virtualization without apicv: IPI virtualization posts the IPI to the "
-                             "target's posted-interrupt descriptor, which needs APICv"});
-  }
+  check_interrupts(vm, s.host(), path, who, issues);
   // e1000_param.c: 0, 1 and 3 are modes, 100-100000 a fixed rate; anything
   // else is refused here (the driver would warn and end up unthrottled).
   const uint32_t itr = vm.guest().e1000_interrupt_throttle_rate();
@@ -334,8 +362,23 @@ void check_topology(const viosim::Host& h, Issues* issues) {
 
 }  // namespace
 
+void check_virtualization(const viosim::Virtualization& v, const std::string& path, Issues* issues) {
+  if (v.vtd_posted_interrupts() && !v.apicv()) {
+    issues->push_back(
+        {path + ".vtd_posted_interrupts",
+         "vtd_posted_interrupts without apicv: VT-d posts into the vCPU's posted-interrupt descriptor, which "
+         "needs APICv"});
+  }
+  if (v.ipi_virtualization() && !v.apicv()) {
+    issues->push_back({path + ".ipi_virtualization",
+                       "ipi_virtualization without apicv: IPI virtualization posts into the target's posted-interrupt "
+                       "descriptor, which needs APICv"});
+  }
+}
+
 void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {
   check_nics(s.host(), issues);
+  check_virtualization(s.host().virtualization(), "host.virtualization", issues);
   check_topology(s.host(), issues);
   if (s.vm_size() == 0) {
     issues->push_back({"vm", "the scenario has no vm; add one, e.g. vm { name: \"vm0\" }"});

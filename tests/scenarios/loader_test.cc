@@ -58,6 +58,34 @@ TEST(Loader, ValidScenarioIsResolvedWithDefaultsAndProfile) {
   EXPECT_FALSE(s.sweep().axis_size());
 }
 
+// Each VM's interrupts start from what its host offers: the profile's, as
+// host.virtualization overrides it; what needs APICv follows a VM's apicv.
+viosim::Interrupts interrupts_on(const std::string& host, const std::string& vm_interrupts) {
+  const LoadResult r = load_scenario_text("ok.textproto", "name: \"ok\"\nhost { " + host + " }\n" +
+                                                              "vm { name: \"vm0\" " + vm_interrupts + " }\n" +
+                                                              "traffic { flow { name: \"rr\" dst: \"vm0\" "
+                                                              "request_response {} } }\n");
+  EXPECT_TRUE(r.ok()) << format_diagnostics(r.diagnostics);
+  return r.ok() ? r.scenario->vm(0).interrupts() : viosim::Interrupts();
+}
+
+TEST(Loader, InterruptVirtualizationIsWhatTheHostOffers) {
+  const auto on = [](const viosim::Interrupts& i) {
+    return std::to_string(i.apicv()) + std::to_string(i.vtd_posted()) + std::to_string(i.ipi_virtualization());
+  };
+  EXPECT_EQ(on(interrupts_on("profile: \"skylake-sp\"", "")), "110");
+  EXPECT_EQ(on(interrupts_on("profile: \"sapphire-rapids\"", "")), "111");
+  EXPECT_EQ(on(interrupts_on("profile: \"kvm-2012\"", "")), "000");
+  // A VM without APICv has neither posting nor IPIv, on any host.
+  EXPECT_EQ(on(interrupts_on("profile: \"sapphire-rapids\"", "interrupts { apicv: false }")), "000");
+  EXPECT_EQ(on(interrupts_on("profile: \"sapphire-rapids\"", "interrupts { ipi_virtualization: false }")), "110");
+  // kvm_intel enable_ipiv=0, and enable_apicv=0 taking the rest with it.
+  EXPECT_EQ(on(interrupts_on("profile: \"sapphire-rapids\" virtualization { ipi_virtualization: false }", "")), "110");
+  EXPECT_EQ(on(interrupts_on("profile: \"sapphire-rapids\" virtualization { apicv: false }", "")), "000");
+  // A host said to have IPIv.
+  EXPECT_EQ(on(interrupts_on("virtualization { ipi_virtualization: true }", "")), "111");
+}
+
 TEST(Loader, CostOverridesReplaceSingleProfileFields) {
   const LoadResult merged = load_scenario_text(
       "ok.textproto",

@@ -76,5 +76,23 @@ TEST(NoEffect, HaltpollUnderLongHaltsUnlessTheHaltsAreSwept) {
   EXPECT_TRUE(swept.empty()) << format_diagnostics(swept);
 }
 
+// A client on two vCPUs sends reschedule IPIs only where responses can
+// land on the other vCPU: behind a VF or vhost-user, not behind a tap,
+// whose automq steering returns them to the sender's queue.
+TEST(NoEffect, IpiVirtualizationBehindATapIsWarned) {
+  const std::string text =
+      "name: \"i\"\n"
+      "host { profile: \"sapphire-rapids\" cores: 16 nic { queues: 2 } }\n"
+      "vm { name: \"client\" vcpus: 2 nic { queues: 2 } interrupts { ipi_virtualization: false } }\n"
+      "traffic { flow { name: \"rr\" src: \"client\" dst: \"external\" connections: 16 request_response {} } }\n";
+  const auto tap = warnings_of(text + "compare { backend: [VHOST_NET, VIRTIO_USERSPACE] }\n");
+  ASSERT_EQ(tap.size(), 1u) << format_diagnostics(tap);
+  EXPECT_NE(tap[0].message.find("automq"), std::string::npos);
+  EXPECT_TRUE(warnings_of(text + "compare { backend: [VHOST_NET, PASSTHROUGH] }\n").empty());
+  // The host's own offer is the default: nothing set, nothing to warn of.
+  const std::string unset = text.substr(0, text.find(" interrupts {")) + " }\n" + text.substr(text.find("traffic"));
+  EXPECT_TRUE(warnings_of(unset + "compare { backend: [VHOST_NET] }\n").empty());
+}
+
 }  // namespace
 }  // namespace viosim::scenarios
