@@ -11,6 +11,7 @@
 #include "models/paths/backend.h"
 #include "scenarios/loader/flow_rates.h"
 #include "scenarios/loader/nic_drivers.h"
+#include "scenarios/loader/resolve.h"
 #include "scenarios/loader/sweep_expand.h"
 
 namespace viosim::scenarios {
@@ -23,13 +24,12 @@ bool is_virtio(viosim::Backend b) {
   return model != nullptr && model->traits().virtio;
 }
 
-// Whether the field differs from its schema default.
+// Whether the field is set and differs from its value in `defaults`.
 template <typename Message>
-bool non_default(const Message& m, const char* name) {
+bool non_default(const Message& m, const Message& defaults, const char* name) {
   const auto* field = Message::descriptor()->FindFieldByName(name);
   const auto* reflection = m.GetReflection();
   if (!reflection->HasField(m, field)) return false;
-  Message defaults;
   switch (field->cpp_type()) {
     case google::protobuf::FieldDescriptor::CPPTYPE_UINT32:
       return reflection->GetUInt32(m, field) != reflection->GetUInt32(defaults, field);
@@ -44,6 +44,12 @@ bool non_default(const Message& m, const char* name) {
     default:
       return true;
   }
+}
+
+// Whether the field is set and differs from its schema default.
+template <typename Message>
+bool non_default(const Message& m, const char* name) {
+  return non_default(m, Message(), name);
 }
 
 // Whether a sweep axis varies a field whose path holds `name` (then what
@@ -98,15 +104,10 @@ void check_unused_nics(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
-// A VM's interrupt setting that is not what its host offers (the default,
-// filled in by the resolver from host.virtualization).
+// A VM's interrupt setting that is not what its host offers (the default
+// the resolver fills in).
 bool interrupts_non_default(const viosim::Scenario& s, const viosim::Vm& vm, const char* name) {
-  const viosim::Interrupts& asked = vm.interrupts();
-  const viosim::Virtualization& offered = s.host().virtualization();
-  const std::string field(name);
-  if (field == "apicv") return asked.apicv() != offered.apicv();
-  if (field == "vtd_posted") return asked.vtd_posted() != (asked.apicv() && offered.vtd_posted_interrupts());
-  return asked.ipi_virtualization() != (asked.apicv() && offered.ipi_virtualization());
+  return non_default(vm.interrupts(), default_interrupts(s.host().virtualization(), vm.interrupts().apicv()), name);
 }
 
 // Whether a sweep axis varies the backends (then any backend's field may

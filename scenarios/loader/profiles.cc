@@ -27,15 +27,36 @@ bool ends_with(const std::string& text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Parses and validates a profile; diagnostics point into its file.
+// A profile's chain of bases is short; a longer one is a cycle.
+constexpr int kMaxProfileBases = 8;
+
+bool load_profile_at_depth(const std::string& spec, const Location& where, viosim::HostProfile* profile,
+                           std::vector<Diagnostic>* diagnostics, int depth);
+
+// Parses a profile over its base, if it names one, and validates the
+// result; diagnostics point into the file that set the field.
 bool parse_profile(const std::shared_ptr<const SourceFile>& file, viosim::HostProfile* profile,
-                   std::vector<Diagnostic>* diagnostics) {
+                   std::vector<Diagnostic>* diagnostics, int depth) {
   viosim::HostProfile parsed;
   google::protobuf::TextFormat::ParseInfoTree tree;
   if (!parse_text(file, &parsed, &tree, diagnostics)) return false;
   SourceMap map;
   map.set_root(Location{file, "", 0, 0});
+  if (!parsed.base().empty()) {
+    const auto at = tree.GetLocation(viosim::HostProfile::descriptor()->FindFieldByName("base"), -1);
+    const Location where{file, "", at.line + 1, at.column + 1};
+    if (depth >= kMaxProfileBases) {
+      diagnostics->push_back(where.diagnose("more than " + std::to_string(kMaxProfileBases) +
+                                            " nested base profiles (a profile that is its own base?)"));
+      return false;
+    }
+    viosim::HostProfile base;
+    if (!load_profile_at_depth(parsed.base(), where, &base, diagnostics, depth + 1)) return false;
+    SourceMap base_map;
+    layer_message(base, nullptr, nullptr, profile, "", &base_map);
+  }
   layer_message(parsed, &tree, file, profile, "", &map);
+  profile->clear_base();
   const Issues issues = validate_profile(*profile);
   for (const Issue& issue : issues) diagnostics->push_back(map.find(issue.path).diagnose(issue.message));
   return issues.empty();
@@ -61,12 +82,19 @@ const std::vector<ProfileInfo>& builtin_profiles() {
 
 bool load_profile(const std::string& spec, const Location& where, viosim::HostProfile* profile,
                   std::vector<Diagnostic>* diagnostics) {
+  return load_profile_at_depth(spec, where, profile, diagnostics, 0);
+}
+
+namespace {
+
+bool load_profile_at_depth(const std::string& spec, const Location& where, viosim::HostProfile* profile,
+                           std::vector<Diagnostic>* diagnostics, int depth) {
   if (!ends_with(spec, kSuffix)) {
     std::vector<std::string> names;
     for (const ProfileInfo& info : builtin_profiles()) {
       if (info.name == spec) {
         auto file = std::make_shared<SourceFile>(SourceFile{"<built-in>/" + info.file_name, info.text});
-        return parse_profile(file, profile, diagnostics);
+        return parse_profile(file, profile, diagnostics, depth);
       }
       names.push_back(info.name);
     }
@@ -84,7 +112,9 @@ bool load_profile(const std::string& spec, const Location& where, viosim::HostPr
     diagnostics->push_back(where.diagnose("cannot read host profile \"" + shown + "\": " + *why));
     return false;
   }
-  return parse_profile(std::make_shared<SourceFile>(SourceFile{shown, std::move(text)}), profile, diagnostics);
+  return parse_profile(std::make_shared<SourceFile>(SourceFile{shown, std::move(text)}), profile, diagnostics, depth);
 }
+
+}  // namespace
 
 }  // namespace viosim::scenarios

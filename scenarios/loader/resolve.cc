@@ -87,6 +87,14 @@ void fill_defaults(Message* message) {
   }
 }
 
+viosim::Interrupts default_interrupts(const viosim::Virtualization& offered, bool apicv) {
+  viosim::Interrupts out;
+  out.set_apicv(apicv);
+  out.set_vtd_posted(apicv && offered.vtd_posted_interrupts());
+  out.set_ipi_virtualization(apicv && offered.ipi_virtualization());
+  return out;
+}
+
 bool resolve_scenario(viosim::Scenario* scenario, const SourceMap& map, std::vector<Diagnostic>* diagnostics) {
   viosim::Host* host = scenario->mutable_host();
   if (host->nic_size() == 0) host->add_nic();
@@ -127,13 +135,10 @@ bool resolve_scenario(viosim::Scenario* scenario, const SourceMap& map, std::vec
   *host->mutable_virtualization() = offered;
   for (viosim::Vm& vm : *scenario->mutable_vm()) {
     viosim::Interrupts* interrupts = vm.mutable_interrupts();
-    if (!interrupts->has_apicv()) interrupts->set_apicv(offered.apicv());
-    if (!interrupts->has_vtd_posted()) {
-      interrupts->set_vtd_posted(interrupts->apicv() && offered.vtd_posted_interrupts());
-    }
-    if (!interrupts->has_ipi_virtualization()) {
-      interrupts->set_ipi_virtualization(interrupts->apicv() && offered.ipi_virtualization());
-    }
+    const bool apicv = interrupts->has_apicv() ? interrupts->apicv() : offered.apicv();
+    viosim::Interrupts resolved = default_interrupts(offered, apicv);
+    resolved.MergeFrom(*interrupts);  // what the VM set wins
+    *interrupts = resolved;
   }
   return loaded;
 }

@@ -21,6 +21,10 @@ namespace viosim::scenarios {
 // is the user's choice).
 void fill_defaults(google::protobuf::Message* message);
 
+// A VM's interrupts where it sets none: what the host offers, what needs
+// APICv (VT-d posting, IPIv) only with the VM's `apicv`.
+viosim::Interrupts default_interrupts(const viosim::Virtualization& offered, bool apicv);
+
 // fill_defaults, then the computed defaults and the host profile. Profile
 // problems are reported where `host.profile` was written.
 bool resolve_scenario(viosim::Scenario* scenario, const SourceMap& map, std::vector<Diagnostic>* diagnostics);

@@ -70,6 +70,25 @@ const viosim::Nic* find_nic(const viosim::Host& host, const std::string& name) {
   return nullptr;
 }
 
+struct Asked {
+  bool on;
+  std::string path;
+};
+
+// VT-d posting and IPIv post into a vCPU's posted-interrupt descriptor
+// (IPIv's PID-pointer table names the targets'), which APICv keeps: KVM
+// turns both off with APICv.
+void check_needs_apicv(const std::string& who, bool apicv, const Asked& posted, const Asked& ipiv, Issues* issues) {
+  if (apicv) return;
+  for (const Asked* asked : {&posted, &ipiv}) {
+    if (!asked->on) continue;
+    const std::string field = asked->path.substr(asked->path.rfind('.') + 1);
+    issues->push_back({asked->path, who + " turns on " + field +
+                                        " without apicv: it posts into a vCPU's posted-interrupt descriptor, "
+                                        "which needs APICv"});
+  }
+}
+
 // A VM takes what the host offers: turning on what its processor or KVM
 // lacks is refused (the profile failed to load when the host offers
 // nothing, and that is reported already).
@@ -89,19 +108,8 @@ void check_interrupts(const viosim::Vm& vm, const viosim::Host& host, const std:
     if (asked.vtd_posted() && !offered.vtd_posted_interrupts()) refuse("vtd_posted", "VT-d posted interrupts");
     if (asked.ipi_virtualization() && !offered.ipi_virtualization()) refuse("ipi_virtualization", "IPI virtualization");
   }
-  // IPIv's PID-pointer table names the targets' posted-interrupt
-  // descriptors, and VT-d posts into the same descriptor: no APICv, neither
-  // (KVM turns both off with APICv).
-  if (asked.ipi_virtualization() && !asked.apicv()) {
-    issues->push_back({path + ".interrupts.ipi_virtualization",
-                       who + " turns on ipi_virtualization without apicv: IPI virtualization posts the IPI to the "
-                             "target's posted-interrupt descriptor, which needs APICv"});
-  }
-  if (asked.vtd_posted() && !asked.apicv()) {
-    issues->push_back({path + ".interrupts.vtd_posted",
-                       who + " turns on vtd_posted without apicv: VT-d posts the interrupt to the vCPU's "
-                             "posted-interrupt descriptor, which needs APICv"});
-  }
+  check_needs_apicv(who, asked.apicv(), {asked.vtd_posted(), path + ".interrupts.vtd_posted"},
+                    {asked.ipi_virtualization(), path + ".interrupts.ipi_virtualization"}, issues);
 }
 
 void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& names, Issues* issues) {
@@ -363,17 +371,8 @@ void check_topology(const viosim::Host& h, Issues* issues) {
 }  // namespace
 
 void check_virtualization(const viosim::Virtualization& v, const std::string& path, Issues* issues) {
-  if (v.vtd_posted_interrupts() && !v.apicv()) {
-    issues->push_back(
-        {path + ".vtd_posted_interrupts",
-         "vtd_posted_interrupts without apicv: VT-d posts into the vCPU's posted-interrupt descriptor, which "
-         "needs APICv"});
-  }
-  if (v.ipi_virtualization() && !v.apicv()) {
-    issues->push_back({path + ".ipi_virtualization",
-                       "ipi_virtualization without apicv: IPI virtualization posts into the target's posted-interrupt "
-                       "descriptor, which needs APICv"});
-  }
+  check_needs_apicv("the host", v.apicv(), {v.vtd_posted_interrupts(), path + ".vtd_posted_interrupts"},
+                    {v.ipi_virtualization(), path + ".ipi_virtualization"}, issues);
 }
 
 void validate_host_and_vms(const viosim::Scenario& s, Issues* issues) {

@@ -1,17 +1,16 @@
 // Every example scenario and every built-in profile is valid; a resolved
 // scenario written out and read back is the same scenario, and resolving it
 // again changes nothing.
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "scenarios/loader/loader.h"
 #include "scenarios/loader/profiles.h"
-#include "scenarios/loader/validate.h"
 
 namespace viosim::scenarios {
 namespace {
@@ -77,11 +76,12 @@ TEST(Examples, ThereAreAtLeastThree) { EXPECT_GE(example_files().size(), 3u); }
 TEST(Profiles, EveryBuiltInProfileIsCompleteAndNamedAfterItsFile) {
   ASSERT_GE(builtin_profiles().size(), 2u);
   for (const ProfileInfo& info : builtin_profiles()) {
+    // Loaded as a scenario loads it, over its base if it names one.
     viosim::HostProfile profile;
-    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(info.text, &profile)) << info.file_name;
+    std::vector<Diagnostic> diagnostics;
+    EXPECT_TRUE(load_profile(info.name, Location{}, &profile, &diagnostics)) << format_diagnostics(diagnostics);
     EXPECT_EQ(info.name + ".textproto", info.file_name);
     EXPECT_FALSE(info.description.empty()) << info.file_name;
-    for (const Issue& issue : validate_profile(profile)) ADD_FAILURE() << info.file_name << ": " << issue.message;
     EXPECT_NE(info.text.find("Sources:"), std::string::npos) << info.file_name << " must cite its sources";
   }
 }
@@ -110,6 +110,21 @@ TEST(Profiles, SkylakeVmcallIsTheMeasuredOne) {
   viosim::HostProfile profile;
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(profile_named("skylake-sp").text, &profile));
   EXPECT_EQ(profile.costs().exit_entry_cycles(), 1529u);  // calibration.md section 1
+}
+
+TEST(Profiles, ABaseGivesWhatTheProfileDoesNotSet) {
+  viosim::HostProfile skylake, spr;
+  std::vector<Diagnostic> diagnostics;
+  ASSERT_TRUE(load_profile("skylake-sp", Location{}, &skylake, &diagnostics));
+  ASSERT_TRUE(load_profile("sapphire-rapids", Location{}, &spr, &diagnostics)) << format_diagnostics(diagnostics);
+  EXPECT_EQ(spr.name(), "sapphire-rapids");
+  EXPECT_FALSE(spr.has_base());
+  EXPECT_EQ(spr.costs().exit_entry_cycles(), 1760u);                  // its own
+  EXPECT_EQ(spr.costs().syscall_ns(), skylake.costs().syscall_ns());  // the base's
+  EXPECT_EQ(spr.costs().qemu_dispatch_ns(), skylake.costs().qemu_dispatch_ns());
+  EXPECT_EQ(spr.nic_driver(), viosim::ICE);                // its own
+  EXPECT_TRUE(spr.virtualization().apicv());               // the base's
+  EXPECT_TRUE(spr.virtualization().ipi_virtualization());  // its own
 }
 
 }  // namespace
