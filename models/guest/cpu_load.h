@@ -23,13 +23,14 @@ class CpuLoad final : public core::Component {
   uint64_t bursts() const { return bursts_.value(); }
 
  private:
-  // Guest steps are at most this long, so that interrupts and timers are
-  // taken between them as a preemptible guest kernel would.
-  static constexpr core::Duration kStep = core::Microseconds(100);
   void burst(Continuation done);
-  void work(core::Cycles left, Continuation done);
+  // Computes `left` of CPU time in guest user mode, as one spin that an
+  // interrupt, the tick or a preemption cuts short (taken at once, as in a
+  // user-mode loop), resumed for what is left.
+  void work(core::Duration left, Continuation done);
 
   VCpu& vcpu_;
+  VCpu::ThreadId thread_;
   core::Duration busy_;
   core::Duration idle_;
   core::Counter bursts_{this, "bursts"};

@@ -30,23 +30,23 @@ E1000Driver::E1000Driver(core::Simulator& sim, std::string_view name, core::Comp
 
 void E1000Driver::init() { dev_->rx_post_coalesced(UINT32_MAX / 2); }  // e1000_open fills the ring
 
-void E1000Driver::userspace_exit(std::function<void(Continuation)> device, Continuation k) {
-  cpu_->exit_to_device_model(ExitReason::kMmioUserspace, std::move(device), std::move(k));
+void E1000Driver::userspace_exit(std::function<void(Continuation)> device, Continuation k, VCpu* cpu) {
+  (cpu != nullptr ? cpu : cpu_)->exit_to_device_model(ExitReason::kMmioUserspace, std::move(device), std::move(k));
 }
 
-void E1000Driver::xmit(uint32_t packet, bool more, Continuation k) {
+void E1000Driver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   if (!dev_->tx_post(packet)) {
     os_->hold_in_qdisc(qdisc_, config_.qdisc_len, packet, qdisc_drops_);
     k();
     return;
   }
   ++tx_packets_;
-  cpu_->guest(os_->costs().driver_tx_packet, CpuCategory::kGuestKernel, [this, more, k = std::move(k)]() mutable {
+  cpu.guest(os_->costs().driver_tx_packet, CpuCategory::kGuestKernel, [this, &cpu, more, k = std::move(k)]() mutable {
     if (more) {
       k();
       return;
     }
-    userspace_exit([this](Continuation d) { dev_->tdt_write(std::move(d)); }, std::move(k));  // TDT
+    userspace_exit([this](Continuation d) { dev_->tdt_write(std::move(d)); }, std::move(k), &cpu);  // TDT
   });
 }
 

@@ -43,7 +43,7 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
               uint32_t vector, const Config& config);
 
   void init() override;
-  void xmit(uint32_t packet, bool more, Continuation k) override;
+  void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
   uint64_t tx_packets() const { return tx_packets_.value(); }
   uint64_t rx_packets() const { return rx_packets_.value(); }
 
@@ -56,7 +56,8 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   void set_itr(Continuation k);
   enum Latency : uint8_t { kLowest, kLow, kBulk };  // e1000's latency_range
   static Latency update_itr(Latency now, uint64_t packets, uint64_t bytes);
-  void userspace_exit(std::function<void(Continuation)> device, Continuation k);
+  // A register access trapping to QEMU, on `cpu` (the driver's vCPU when null).
+  void userspace_exit(std::function<void(Continuation)> device, Continuation k, VCpu* cpu = nullptr);
 
   GuestOs* os_;
   VCpu* cpu_;

@@ -9,11 +9,15 @@
 
 namespace viosim::models {
 
+class VCpu;
+
 class GuestNetDevice {
  public:
   virtual ~GuestNetDevice() = default;
-  // Sends one packet; `more` is xmit_more (another follows at once).
-  virtual void xmit(uint32_t packet, bool more, Continuation k) = 0;
+  // Sends one packet from `cpu` (the CPU whose task or softirq sends it:
+  // the driver's work runs there); `more` is xmit_more (another follows at
+  // once).
+  virtual void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) = 0;
 };
 
 }  // namespace viosim::models

@@ -26,9 +26,13 @@ const core::ComponentSpec& GuestOs::model_spec() {
   return spec;
 }
 
-GuestOs::GuestOs(core::Simulator& sim, std::string_view name, core::Component* parent, VCpu& vcpu,
-                 PacketPool& pool, const GuestCosts& costs)
-    : core::Component(sim, name, parent), vcpu_(&vcpu), pool_(&pool), costs_(costs) {
+GuestOs::GuestOs(core::Simulator& sim, std::string_view name, core::Component* parent, VCpu& vcpu, PacketPool& pool,
+                 const GuestCosts& costs)
+    : core::Component(sim, name, parent),
+      vcpu_(&vcpu),
+      app_thread_(vcpu.add_thread("app")),
+      pool_(&pool),
+      costs_(costs) {
   vcpu.set_interrupt_handler([this](uint32_t vector, Continuation done) { on_interrupt(vector, std::move(done)); });
 }
 
@@ -124,8 +128,9 @@ void GuestOs::send(uint32_t packet, bool more, Continuation k) {
   // One step of user work (the application) and one of kernel work (the
   // system call and the UDP/IP transmit path) before the driver.
   vcpu_->guest(costs_.app_send, CpuCategory::kGuestUser, [this, packet, more, k = std::move(k)]() mutable {
-    vcpu_->guest(costs_.socket_syscall + costs_.udp_tx, CpuCategory::kGuestKernel,
-                 [this, packet, more, k = std::move(k)]() mutable { device_->xmit(packet, more, std::move(k)); });
+    vcpu_->guest(
+        costs_.socket_syscall + costs_.udp_tx, CpuCategory::kGuestKernel,
+        [this, packet, more, k = std::move(k)]() mutable { device_->xmit(*vcpu_, packet, more, std::move(k)); });
   });
 }
 
@@ -153,6 +158,36 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
     forward(packet);
     return;
   }
+  GuestOs& owner = socket_owner(packet);
+  owner.enqueue(packet, &owner == this ? nullptr : vcpu_, waker);
+}
+
+GuestOs* GuestOs::connection_owner(uint32_t flow, uint32_t conn) {
+  for (GuestOs* g : apps_.empty() ? siblings_ : apps_) {
+    const AppFlow* f = g->find_flow(flow);
+    if (f != nullptr && f->source && owns_connection(f->config, conn)) return g;
+  }
+  return nullptr;
+}
+
+GuestOs& GuestOs::socket_owner(uint32_t packet) {
+  if (apps_.empty()) return *this;  // each vCPU's application reads what its queue receives
+  const Packet& p = (*pool_)[packet];
+  const AppFlow* f = apps_.front()->find_flow(p.flow);
+  if (f == nullptr) return *apps_.front();  // no application: dropped there
+  if (f->source) {
+    GuestOs* owner = connection_owner(p.flow, p.conn);
+    return owner != nullptr ? *owner : *apps_.front();
+  }
+  // A server or sink: the connection's reuseport socket. Connections of
+  // copy j of this VM are j, j + copies, ...: they spread over its threads.
+  const FlowConfig& fc = f->config;
+  const uint32_t copies = std::max<uint32_t>(1, fc.vm_to_vm() ? fc.dst_copies : fc.copies);
+  return *apps_[(p.conn / copies) % apps_.size()];
+}
+
+void GuestOs::enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker) {
+  const uint32_t flow = (*pool_)[packet].flow;
   if (flow >= rmem_alloc_.size()) rmem_alloc_.resize(flow + 1, 0);
   if (rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
     ++socket_drops_;
@@ -163,7 +198,12 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
   socket_.push_back(packet);
   if (app_scheduled_) return;
   app_scheduled_ = true;
-  vcpu_->post([this](Continuation done) { app_task(std::move(done)); }, waker);
+  auto task = [this](Continuation done) { app_task(std::move(done)); };
+  if (waker_cpu != nullptr) {
+    vcpu_->post_from(*waker_cpu, app_thread_, std::move(task));
+  } else {
+    vcpu_->post(app_thread_, std::move(task), waker);
+  }
 }
 
 // ip_forward: the route lookup sends it back out (its cost, up to the
@@ -198,7 +238,7 @@ void GuestOs::forward_next() {
     trace_hop(*tw, vcpu_->thread().trace_track(), (*pool_)[packet], now(), place::kIpForward,
               "the guest's IP forwarding routed it back out (ip_forward)");
   }
-  device_->xmit(packet, false, [this] { forward_next(); });
+  device_->xmit(*vcpu_, packet, false, [this] { forward_next(); });
 }
 
 void GuestOs::app_task(Continuation done) {
@@ -247,16 +287,18 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
   }
   f.stats->received(p);
   if (p.kind == PacketKind::kResponse && f.source) {
-    if (owns_connection(f.config, p.conn) || siblings_.empty()) {
+    GuestOs* owner = owns_connection(f.config, p.conn) ? this : connection_owner(f.index, p.conn);
+    if (owner == this || owner == nullptr) {
       client_reply(f, p.conn, std::move(k));
       return;
     }
-    // The connection's client lives on another vCPU: wake it there with a
-    // reschedule IPI.
-    GuestOs* owner = siblings_[p.conn % siblings_.size()];
-    owner->woken_.emplace_back(f.index, p.conn);
-    vcpu_->send_ipi(owner->vcpu(), kRescheduleVector, std::move(k));
-    return;
+    // The connection's client thread lives on another vCPU: wake it there.
+    owner->vcpu_->post_from(*vcpu_, owner->app_thread_, [owner, flow = f.index, conn = p.conn](Continuation done) {
+      owner->vcpu_->guest(owner->costs_.app_wakeup, CpuCategory::kGuestKernel,
+                          [owner, flow, conn, done = std::move(done)]() mutable {
+                            owner->client_reply(*owner->find_flow(flow), conn, std::move(done));
+                          });
+    });
   }
   k();
 }
@@ -285,34 +327,6 @@ void GuestOs::set_siblings(std::vector<GuestOs*> siblings) {
   for (size_t i = 0; i < siblings_.size(); ++i) {
     if (siblings_[i] == this) seq_offset_ = static_cast<uint32_t>(i);
   }
-  register_vector(kRescheduleVector, [this](Continuation done) { reschedule_ipi(std::move(done)); });
-}
-
-// The reschedule IPI: the woken clients' task runs next and sends their
-// connections' next requests (or starts their think time).
-void GuestOs::reschedule_ipi(Continuation done) {
-  vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
-    vcpu_->post([this](Continuation task_done) {
-      vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel,
-                   [this, task_done = std::move(task_done)]() mutable { serve_woken(std::move(task_done)); });
-    });
-    done();
-  });
-}
-
-void GuestOs::serve_woken(Continuation done) {
-  if (woken_.empty()) {
-    done();
-    return;
-  }
-  const auto [flow, conn] = woken_.front();
-  woken_.pop_front();
-  AppFlow* f = find_flow(flow);
-  if (f == nullptr) {
-    serve_woken(std::move(done));
-    return;
-  }
-  client_reply(*f, conn, [this, done = std::move(done)]() mutable { serve_woken(std::move(done)); });
 }
 
 // ---- timers ----
@@ -332,7 +346,7 @@ void GuestOs::timer_task(Continuation done) {
   // preempt it.
   if (!sender_scheduled_) {
     sender_scheduled_ = true;
-    vcpu_->post([this](Continuation d) {
+    vcpu_->post(app_thread_, [this](Continuation d) {
       vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel,
                    [this, d = std::move(d)]() mutable { run_due(std::move(d)); });
     });

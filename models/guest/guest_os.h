@@ -1,9 +1,10 @@
 // The guest operating system on one vCPU: interrupt dispatch by vector, the
 // UDP socket layer and the applications of the flows that start or end in
 // this VM (open-loop sources and sinks, request/response clients and
-// servers). Applications run as guest tasks after the NAPI poll that queued
-// their packets, as a woken task runs after the softirq; sources are driven
-// by the vCPU's LAPIC timer.
+// servers). Applications run as one guest thread on the vCPU, woken by the
+// softirq that queued their packets (from another vCPU: through that
+// vCPU's scheduler, with a reschedule IPI when it must be told); sources
+// are driven by the vCPU's LAPIC timer.
 #pragma once
 
 #include <deque>
@@ -23,7 +24,6 @@ namespace viosim::models {
 
 class GuestOs final : public core::Component {
  public:
-  static constexpr uint32_t kRescheduleVector = 0xfd;  // RESCHEDULE_VECTOR
   using Isr = std::function<void(Continuation done)>;
 
   static const core::ComponentSpec& model_spec();
@@ -33,6 +33,7 @@ class GuestOs final : public core::Component {
           const GuestCosts& costs);
 
   void set_device(GuestNetDevice* device) { device_ = device; }
+  GuestNetDevice* device() const { return device_; }
   // The receive buffer of each flow's socket here (one socket per flow).
   void set_socket(const SocketConfig& socket) { socket_config_ = socket; }
   // Several handlers may share a vector; they run in registration order.
@@ -42,9 +43,14 @@ class GuestOs final : public core::Component {
   void unclaimed() { ++unclaimed_; }
   // The guests of the VM's other vCPUs, vCPU i's at i (this one included):
   // a response for a connection another vCPU's client owns wakes that
-  // client there with a reschedule IPI, as the woken socket's task runs
-  // where it lives.
+  // client there, as the woken socket's task runs where it lives.
   void set_siblings(std::vector<GuestOs*> siblings);
+  // The guests whose vCPUs run the flows' applications, when they are not
+  // each vCPU that takes a queue's interrupts: a packet received here goes
+  // to the socket of the application thread its connection belongs to (a
+  // client's own connections; for a server or sink, SO_REUSEPORT's one
+  // socket per thread, by connection) and wakes that thread on its vCPU.
+  void set_app_guests(std::vector<GuestOs*> apps) { apps_ = std::move(apps); }
   // A flow whose source/client (`guest_is_source`) or sink/server is here.
   void add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool guest_is_source);
   // Packets of flow `flow_index` reaching this guest are forwarded, not
@@ -108,8 +114,13 @@ class GuestOs final : public core::Component {
   void send_request(AppFlow& f, uint32_t conn, Continuation k);
   void client_reply(AppFlow& f, uint32_t conn, Continuation k);
   void rr_timer(AppFlow& f);
-  void reschedule_ipi(Continuation done);
-  void serve_woken(Continuation done);
+  // Where a received packet's application reads it, and the client whose
+  // share owns connection `conn` of `flow` (null: none here).
+  GuestOs& socket_owner(uint32_t packet);
+  GuestOs* connection_owner(uint32_t flow, uint32_t conn);
+  // The packet joins this guest's socket; its application thread is woken
+  // by `waker_cpu` (guest code on another vCPU) or `waker` (a host thread).
+  void enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker);
   void forward(uint32_t packet);
   void forward_next();
   void arm_timer();
@@ -118,6 +129,7 @@ class GuestOs final : public core::Component {
   void run_due_next();
 
   VCpu* vcpu_;
+  VCpu::ThreadId app_thread_;  // the applications' thread: its sends, receives and timers
   PacketPool* pool_;
   GuestCosts costs_;
   GuestNetDevice* device_ = nullptr;
@@ -138,8 +150,8 @@ class GuestOs final : public core::Component {
   core::Counter no_app_{this, "dropped_no_application"};
   core::Counter socket_drops_{this, "socket_drops"};
   std::vector<GuestOs*> siblings_;
-  uint32_t seq_offset_ = 0;  // this vCPU's place among its siblings
-  std::deque<std::pair<uint32_t, uint32_t>> woken_;  // (flow, connection) handed over by another vCPU
+  std::vector<GuestOs*> apps_;
+  uint32_t seq_offset_ = 0;                          // this vCPU's place among its siblings
   std::vector<bool> forwards_;                       // by flow: forwarded here
   core::RingBuffer<uint32_t> forwarding_;            // routed, waiting for the device's transmit
   bool forward_scheduled_ = false;

@@ -28,7 +28,7 @@ NicDriver::NicDriver(core::Simulator& sim, std::string_view name, core::Componen
 
 void NicDriver::init() { q_->rx_post(UINT32_MAX); }  // fill the RX ring
 
-void NicDriver::xmit(uint32_t packet, bool more, Continuation k) {
+void NicDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   const GuestCosts& c = os_->costs();
   if (!q_->tx_post(packet)) {
     // Ring full: the queue is stopped; the packet waits in the qdisc.
@@ -37,14 +37,14 @@ void NicDriver::xmit(uint32_t packet, bool more, Continuation k) {
     return;
   }
   ++tx_packets_;
-  trace_hop(cpu_->thread(), os_->pool()[packet], place(), "the driver posted its TX descriptor");
+  trace_hop(cpu.thread(), os_->pool()[packet], place(), "the driver posted its TX descriptor");
   if (more) {
-    cpu_->guest(c.driver_tx_packet, CpuCategory::kGuestKernel, std::move(k));
+    cpu.guest(c.driver_tx_packet, CpuCategory::kGuestKernel, std::move(k));
     return;
   }
   // The tail write: straight to the device, no exit.
   ++doorbells_;
-  cpu_->guest(c.driver_tx_packet + config_.mmio_write, CpuCategory::kGuestKernel, [this, k = std::move(k)]() mutable {
+  cpu.guest(c.driver_tx_packet + config_.mmio_write, CpuCategory::kGuestKernel, [this, k = std::move(k)]() mutable {
     q_->tx_doorbell();
     k();
   });

@@ -30,7 +30,7 @@ class NicDriver final : public core::Component, public GuestNetDevice {
             uint32_t vector, const Config& config);
 
   void init() override;
-  void xmit(uint32_t packet, bool more, Continuation k) override;
+  void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
   uint64_t tx_packets() const { return tx_packets_.value(); }
   uint64_t rx_packets() const { return rx_packets_.value(); }
 

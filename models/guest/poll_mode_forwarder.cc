@@ -42,7 +42,7 @@ void PollModeForwarder::init() {
   q_->tx.disable_cb();
   q_->on_rx_used = [this] { vcpu_->poke_guest(); };
   // The lcore's loop, which never returns (rte_eal_remote_launch).
-  vcpu_->post([this](Continuation done) {
+  vcpu_->post(vcpu_->add_thread("lcore"), [this](Continuation done) {
     task_.hold(std::move(done), name(), "its forwarding loop");
     loop();
   });

@@ -48,13 +48,13 @@ void VirtioNetDriver::init() {
 
 // ---- transmit ----
 
-void VirtioNetDriver::xmit(uint32_t packet, bool more, Continuation k) {
+void VirtioNetDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   if (stopped_) {
     os_->hold_in_qdisc(qdisc_, config_.qdisc_len, packet, qdisc_drops_);
     k();
     return;
   }
-  add_to_ring(os_->vcpu(), packet, more, std::move(k));
+  add_to_ring(cpu, packet, more, std::move(k));
 }
 
 uint32_t VirtioNetDriver::reclaim_tx() {
@@ -93,7 +93,7 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
     if (tx.enable_cb_delayed()) {
       if (config_.napi_tx && !tx_napi_scheduled_) {
         tx_napi_scheduled_ = true;
-        vcpu.post_softirq([this](Continuation done) { tx_napi(std::move(done)); });
+        vcpu.post_softirq([this, &vcpu](Continuation done) { tx_napi(vcpu, std::move(done)); });
       } else if (!config_.napi_tx) {
         // More just got used: free them and recheck.
         reclaim_tx();
@@ -142,25 +142,27 @@ void VirtioNetDriver::tx_isr(Continuation done) {
   }
   if (!tx_napi_scheduled_) {
     tx_napi_scheduled_ = true;
-    vcpu_->post_softirq([this](Continuation d) { tx_napi(std::move(d)); });
+    vcpu_->post_softirq([this](Continuation d) { tx_napi(*vcpu_, std::move(d)); });
   }
   vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
 }
 
-void VirtioNetDriver::tx_napi(Continuation done) {
+// On the CPU that scheduled it (napi_schedule: the sender's, or the TX
+// interrupt's).
+void VirtioNetDriver::tx_napi(VCpu& cpu, Continuation done) {
   const uint32_t reclaimed = reclaim_tx();
   const GuestCosts& c = os_->costs();
   tx_napi_done_.hold(std::move(done), name(), "TX NAPI");
-  vcpu_->guest(c.napi_poll + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel, [this] {
+  cpu.guest(c.napi_poll + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel, [this, &cpu] {
     if (stopped_ && q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;  // wake the queue
     // virtqueue_napi_complete: re-enable, poll again if more came.
     if (q_->tx.enable_cb_prepare()) {
       q_->tx.disable_cb();
-      vcpu_->post_softirq([this](Continuation d) { tx_napi(std::move(d)); });
+      cpu.post_softirq([this, &cpu](Continuation d) { tx_napi(cpu, std::move(d)); });
     } else {
       tx_napi_scheduled_ = false;
     }
-    flush_qdisc(*vcpu_, tx_napi_done_.release());
+    flush_qdisc(cpu, tx_napi_done_.release());
   });
 }
 

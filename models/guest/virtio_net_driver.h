@@ -33,7 +33,7 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
                   VirtioQueuePair& queues, const Config& config, GuestOs* irq_os = nullptr);
 
   void init() override;
-  void xmit(uint32_t packet, bool more, Continuation k) override;
+  void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
 
   uint64_t kicks() const { return kicks_.value(); }
   uint64_t rx_interrupts() const { return rx_irqs_.value(); }
@@ -43,7 +43,7 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   void add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Continuation k);
   uint32_t reclaim_tx();
   void tx_isr(Continuation done);
-  void tx_napi(Continuation done);
+  void tx_napi(VCpu& cpu, Continuation done);
   void rx_isr(Continuation done);
   void rx_napi(Continuation done);
   void rx_refill(uint32_t received);

@@ -155,7 +155,7 @@ void Core::thread_ready(HostThread& t, const HostThread* waker) {
   // one has run a wake-up granularity more; from another core that takes
   // a reschedule IPI.
   HostThread* cur = running();
-  if (cur != nullptr && vruntime_of(*cur) - t.vruntime_ > costs_.scheduler.wakeup_granularity) {
+  if (cur != nullptr && costs_.scheduler.wakeup_preempts(vruntime_of(*cur) - t.vruntime_)) {
     const bool remote = waker != nullptr && &waker->core() != this;
     const core::Time at = now() + (remote ? costs_.ipi_latency : core::Duration::zero());
     if (!wakeup_preempt_.pending() || preempt_target_ != cur) {
@@ -189,20 +189,10 @@ void Core::tick() {
   HostThread* cur = running();
   if (cur == nullptr || ready_.empty()) return;
   if (cur->preemptible()) {
-    const SchedulerParams& s = costs_.scheduler;
-    const int64_t nr = static_cast<int64_t>(ready_.size()) + 1;
-    const core::Duration period =
-        nr > s.nr_latency() ? core::Duration::from_ps(s.min_granularity.ps() * nr) : s.latency;
-    // sched_slice, never under the minimum granularity (BASE_SLICE).
-    const core::Duration ideal = std::max(core::Duration::from_ps(period.ps() / nr), s.min_granularity);
-    const core::Duration ran = now() - slice_start_;
-    bool preempt = ran > ideal;
-    if (!preempt && ran >= s.min_granularity) {
-      core::Duration least = ready_.front()->vruntime_;
-      for (const HostThread* t : ready_) least = std::min(least, t->vruntime_);
-      preempt = vruntime_of(*cur) - least > ideal;
-    }
-    if (preempt) {
+    core::Duration least = ready_.front()->vruntime_;
+    for (const HostThread* t : ready_) least = std::min(least, t->vruntime_);
+    if (costs_.scheduler.tick_preempts(static_cast<int64_t>(ready_.size()) + 1, now() - slice_start_,
+                                       vruntime_of(*cur) - least)) {
       preempt_running();
       return;
     }

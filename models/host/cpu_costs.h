@@ -56,6 +56,38 @@ struct SchedulerParams {
     const int64_t g = std::max<int64_t>(min_granularity.ps(), 1);
     return (latency.ps() + g - 1) / g;
   }
+  // The tunables as the kernel sets them at boot on `cpus` CPUs
+  // (sched_init_granularity: the unscaled values x 1 + ilog2(min(cpus, 8))).
+  static SchedulerParams at_boot(uint32_t cpus) {
+    uint32_t n = std::min<uint32_t>(std::max<uint32_t>(cpus, 1), 8);
+    int64_t factor = 1;
+    while (n > 1) {
+      n >>= 1;
+      ++factor;
+    }
+    SchedulerParams p;
+    p.latency = core::Microseconds(6'000) * factor;
+    p.min_granularity = core::Microseconds(750) * factor;
+    p.wakeup_granularity = core::Microseconds(1'000) * factor;
+    return p;
+  }
+  // sched_slice of one of `nr` runnable threads of equal weight, never under
+  // the minimum granularity (BASE_SLICE).
+  core::Duration slice(int64_t nr) const {
+    nr = std::max<int64_t>(nr, 1);
+    const core::Duration period = nr > nr_latency() ? core::Duration::from_ps(min_granularity.ps() * nr) : latency;
+    return std::max(core::Duration::from_ps(period.ps() / nr), min_granularity);
+  }
+  // check_preempt_tick: the running thread, `ran` into its slice, yields
+  // once past its slice, or past the minimum granularity when it is more
+  // than a slice ahead (`ahead`: its vruntime less the leftmost's).
+  bool tick_preempts(int64_t nr, core::Duration ran, core::Duration ahead) const {
+    const core::Duration ideal = slice(nr);
+    return ran > ideal || (ran >= min_granularity && ahead > ideal);
+  }
+  // check_preempt_wakeup: a woken thread preempts the running one when it
+  // has run this much less (`behind`: the running one's vruntime less its).
+  bool wakeup_preempts(core::Duration behind) const { return behind > wakeup_granularity; }
 };
 
 // Where the host's cores sit, and what a cache line costs to move between

@@ -146,6 +146,7 @@ void HostThread::charge_step(core::Time until) {
   const bool polling = state_ == State::kSpinning;
   each_segment(until, [&](CpuCategory category, core::Time from, core::Time to) {
     used_[static_cast<size_t>(category)] += core_->charge(category, from, to, this, polling);
+    on_core_ += to - from;
     if (tw) tw->slice(trace_track(), category_name(category), "cpu", from, to);
   });
 }

@@ -122,6 +122,9 @@ class HostThread final : public core::Component, public EventFdListener {
   // Time this thread's steps and spins took on its core, by category, since
   // the core's statistics reset (its open step up to now included).
   std::array<core::Duration, kCpuCategories> usage() const;
+  // The time its ended steps and spins ran on the core, since the start
+  // (statistics resets aside): a CPU-time budget's clock.
+  core::Duration on_core() const { return on_core_; }
 
   // Used by Core.
   void switch_in(core::Cycles cost);
@@ -174,6 +177,7 @@ class HostThread final : public core::Component, public EventFdListener {
   Continuation next_;       // what runs when the current step, spin or block ends
   CpuCategory step_category_ = CpuCategory::kIdle;  // of a spin or a one-segment step
   std::array<core::Duration, kCpuCategories> used_{};  // charged since the statistics reset, by category
+  core::Duration on_core_;                             // every step's and spin's time on the core, from the start
   std::array<Segment, kMaxStepSegments> segments_{};
   int segment_count_ = 0;  // 0: the step is one segment of step_category_
   core::Time step_start_;

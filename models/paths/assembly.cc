@@ -56,7 +56,16 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
       ++via_vm(p, p.hop - 1u)->route_drops_out[static_cast<size_t>(place)];
     }
   });
-  for (auto& vm : vms) vm->backend.build(*vm);
+  for (auto& vm : vms) {
+    vm->backend.build(*vm);
+    // A vCPU without a queue pair of its own sends on one XPS gives it.
+    // Queue pair i's interrupts stay on vCPU i; the vCPUs beyond take the
+    // queues in turn (Linux's virtnet_set_affinity gives each queue a run
+    // of consecutive CPUs instead).
+    for (size_t i = 0; i < vm->extra_oses.size(); ++i) {
+      vm->extra_oses[i]->set_device(vm->oses[i % vm->oses.size()]->device());
+    }
+  }
   build_ovs_dpdk(*this);
   for (auto& vm : vms) {
     if (!vm->from_wire) {
@@ -169,19 +178,20 @@ void Assembly::build_flows() {
     // connections are j, j + copies, ...), a receiver wherever its packets
     // arrive.
     for (uint32_t j = 0; j < f.copies; ++j) {
-      VmAssembly& vm = *vms[f.vm + j];
-      const uint32_t n = vm.pairs();
+      const std::vector<GuestOs*> apps = vms[f.vm + j]->app_guests();
+      const uint32_t n = static_cast<uint32_t>(apps.size());
       for (uint32_t v = 0; v < n; ++v) {
         const bool split = f.from_guest && (n > 1 || f.copies > 1);
         const FlowConfig share = split ? sender_share(f, j + v * f.copies, n * f.copies) : f;
-        vm.oses[v]->add_flow(static_cast<uint32_t>(i), share, *flows.back(), f.from_guest);
+        apps[v]->add_flow(static_cast<uint32_t>(i), share, *flows.back(), f.from_guest);
       }
     }
-    // A VM-to-VM flow's server or sink runs in every guest OS of its
-    // destination VM (each copy); another flow's runs in the peer.
+    // A VM-to-VM flow's server or sink runs in every application guest of
+    // its destination VM (each copy); another flow's runs in the peer.
     if (f.vm_to_vm()) {
       for (uint32_t j = 0; j < f.dst_copies; ++j) {
-        for (auto& os : vms[f.dst_vm + j]->oses) os->add_flow(static_cast<uint32_t>(i), f, *flows.back(), false);
+        for (GuestOs* os : vms[f.dst_vm + j]->app_guests())
+          os->add_flow(static_cast<uint32_t>(i), f, *flows.back(), false);
       }
       continue;
     }
@@ -373,25 +383,50 @@ void VmAssembly::build_guest() {
                                              host.pool, c.guest));
     oses.back()->set_socket(c.socket);
   }
+  for (size_t i = 0; i < c.extra_vcpu_cores.size(); ++i) {
+    const std::string name = vm_name("_vcpu" + std::to_string(n + i));
+    extra_vcpus.push_back(
+        std::make_unique<VCpu>(host.sim, name + "_state", nullptr, host.thread(name, c.extra_vcpu_cores[i]), vcpu));
+    extra_oses.push_back(std::make_unique<GuestOs>(host.sim, indexed(vm_name(""), n + i, "_cpu"), nullptr,
+                                                   *extra_vcpus.back(), host.pool, c.guest));
+    extra_oses.back()->set_socket(c.socket);
+  }
   if (c.cpu_load) {
     std::vector<VCpu*> all;
     for (auto& v : vcpus) all.push_back(v.get());
-    for (size_t i = 0; i < c.load_cores.size(); ++i) {
-      const std::string name = vm_name("_vcpu" + std::to_string(n + i));
-      load_vcpus.push_back(
-          std::make_unique<VCpu>(host.sim, name + "_state", nullptr, host.thread(name, c.load_cores[i]), vcpu));
-      all.push_back(load_vcpus.back().get());
-    }
+    for (auto& v : extra_vcpus) all.push_back(v.get());
     for (size_t i = 0; i < all.size(); ++i) {
       loads.push_back(std::make_unique<CpuLoad>(host.sim, vm_name("_load" + std::to_string(i)), nullptr, *all[i],
                                                 c.cpu_load->busy, c.cpu_load->idle));
     }
   }
-  if (n > 1) {
-    std::vector<GuestOs*> guests;
-    for (auto& os : oses) guests.push_back(os.get());
-    for (auto& os : oses) os->set_siblings(guests);
+  std::vector<GuestOs*> guests;
+  for (auto& os : oses) guests.push_back(os.get());
+  for (auto& os : extra_oses) guests.push_back(os.get());
+  if (guests.size() > 1) {
+    for (GuestOs* os : guests) os->set_siblings(guests);
   }
+  if (!c.app_vcpus.empty()) {
+    for (GuestOs* os : guests) os->set_app_guests(app_guests());
+  }
+}
+
+std::vector<GuestOs*> VmAssembly::app_guests() const {
+  std::vector<GuestOs*> apps;
+  for (uint32_t v : config.app_vcpus) {
+    if (v < oses.size()) {
+      apps.push_back(oses[v].get());
+    } else if (v - oses.size() < extra_oses.size()) {
+      apps.push_back(extra_oses[v - oses.size()].get());
+    } else {
+      throw std::invalid_argument("VM \"" + config.name + "\" runs applications on vCPU " + std::to_string(v) +
+                                  ", which it does not have");
+    }
+  }
+  if (apps.empty()) {
+    for (const auto& os : oses) apps.push_back(os.get());
+  }
+  return apps;
 }
 
 BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string& where) {

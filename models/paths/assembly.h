@@ -47,10 +47,16 @@ struct VmAssembly {
   // One vCPU and guest OS per queue pair (vCPU i sends on queue pair i).
   std::vector<std::unique_ptr<VCpu>> vcpus;
   std::vector<std::unique_ptr<GuestOs>> oses;
-  // A CPU-bound VM's load on each vCPU, and its vCPUs beyond the queue
-  // pairs' (which have no NIC queue and no flows).
-  std::vector<std::unique_ptr<VCpu>> load_vcpus;
+  // Its vCPUs beyond the queue pairs' (no queue's interrupts), built when
+  // something runs on them: a CPU load, or applications (then each has a
+  // guest OS, sending on the queue its vCPU maps to, XPS).
+  std::vector<std::unique_ptr<VCpu>> extra_vcpus;
+  std::vector<std::unique_ptr<GuestOs>> extra_oses;
+  // A CPU-bound VM's load on each vCPU.
   std::vector<std::unique_ptr<CpuLoad>> loads;
+  // The guests whose vCPUs run the flows' applications: each queue pair's
+  // (oses), or those config.app_vcpus names.
+  std::vector<GuestOs*> app_guests() const;
   std::vector<std::unique_ptr<VirtioQueuePair>> queues;
   std::vector<std::unique_ptr<VirtioNetDriver>> drivers;
   std::vector<std::unique_ptr<PollModeForwarder>> forwarders;  // in place of drivers (a poll-mode VNF)

@@ -39,7 +39,7 @@ Assembly::HostProcess::HostProcess(Assembly& h, uint32_t core) : host(h) {
   h.hop(stack, "host kernel", app, "host kernel", "socket wake-up");
 }
 
-void Assembly::HostProcess::xmit(uint32_t packet, bool, Continuation k) {
+void Assembly::HostProcess::xmit(VCpu&, uint32_t packet, bool, Continuation k) {
   host.cross(packet);  // on its way into a VM, timed from here as from the wire
   // br_dev_xmit and what the switch does with the frame: host kernel work,
   // as the same from a softirq or a vhost worker is.

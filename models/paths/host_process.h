@@ -19,7 +19,7 @@ namespace viosim::models {
 
 struct Assembly::HostProcess final : GuestNetDevice {
   HostProcess(Assembly& host, uint32_t core);
-  void xmit(uint32_t packet, bool more, Continuation k) override;
+  void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
   // A VM's frame for the process, its stack already paid by `by`.
   void receive(uint32_t packet, HostThread& by);
 

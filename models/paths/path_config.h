@@ -59,14 +59,18 @@ struct VmConfig {
   // (PathConfig::ovs).
   std::vector<uint32_t> vcpu_cores;
   // A CPU-bound application on every vCPU (a noisy neighbour; the VM runs
-  // no flows): `busy` of work, then `idle` halted, over and over. Its vCPUs
-  // beyond the queue pairs' run on load_cores.
+  // no flows): `busy` of work, then `idle` halted, over and over.
   struct Load {
     core::Duration busy;
     core::Duration idle;
   };
   std::optional<Load> cpu_load;
-  std::vector<uint32_t> load_cores;
+  // The cores of its vCPUs beyond the queue pairs', which exist when
+  // something runs on them (a CPU load, or applications).
+  std::vector<uint32_t> extra_vcpu_cores;
+  // The vCPUs its flows' applications run on (GuestOs::set_app_guests);
+  // empty: each queue pair's vCPU, for what its queue receives.
+  std::vector<uint32_t> app_vcpus;
   uint32_t queue_pairs = 1;
   std::vector<uint32_t> backend_cores;
   // One MSI-X vector for all of a virtio device's queues (too few vectors),

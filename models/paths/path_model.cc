@@ -75,11 +75,13 @@ PathResults collect(Assembly& t, double wall_s) {
     r.per_vm_queue.insert(r.per_vm_queue.end(), v.queues.begin(), v.queues.end());
     std::vector<const VCpu*> vcpus;  // those with a queue pair, then a CPU load's others
     for (const auto& vcpu : vm->vcpus) vcpus.push_back(vcpu.get());
-    for (const auto& vcpu : vm->load_vcpus) vcpus.push_back(vcpu.get());
+    for (const auto& vcpu : vm->extra_vcpus) vcpus.push_back(vcpu.get());
     for (const VCpu* vcpu : vcpus) {
       v.vcpu_cores.push_back(vcpu->thread().core().index());
       v.exits += vcpu->exits();
       v.interrupts += vcpu->interrupts();
+      v.ipis += vcpu->ipis_sent();
+      v.preemptions += vcpu->preemptions();
       for (int i = 0; i < kExitReasons; ++i) v.exits_by_reason[i] += vcpu->exits(static_cast<ExitReason>(i));
       r.timer_interrupts += vcpu->timer_interrupts();
       r.timer_writes += vcpu->timer_writes();
@@ -176,7 +178,7 @@ void check_cores(const PathConfig& config) {
     const VmConfig& vm = config.vms[k];
     check_core(vm.vcpu_core, "a vCPU");
     for (uint32_t c : vm.vcpu_cores) check_core(c, "a vCPU");
-    for (uint32_t c : vm.load_cores) check_core(c, "a vCPU");
+    for (uint32_t c : vm.extra_vcpu_cores) check_core(c, "a vCPU");
     check_core(vm.backend_core, "a backend thread");
     for (uint32_t c : vm.backend_cores) check_core(c, "a backend thread");
     backend(config.backend_of(k));  // one that exists

@@ -113,6 +113,8 @@ struct PathResults {
     uint64_t exits = 0;
     std::array<uint64_t, kExitReasons> exits_by_reason{};
     uint64_t interrupts = 0;  // injected into its vCPUs
+    uint64_t ipis = 0;        // its vCPUs sent each other
+    uint64_t preemptions = 0;  // of guest threads, by its guest's scheduler
     uint64_t nic_packets = 0;  // through its virtual NIC, both directions
     std::vector<VmQueueCounts> queues;
     std::vector<size_t>

@@ -29,7 +29,11 @@ const core::ComponentSpec& VCpu::model_spec() {
                 {"timer_interrupts", core::StatKind::kCounter, core::Unit::kCount,
                  "local timer interrupts (ticks and the applications' timers)"},
                 {"timer_writes", core::StatKind::kCounter, core::Unit::kCount,
-                 "TSC-deadline writes programming the guest's timer (MSR-write exits in a VM)"}}};
+                 "TSC-deadline writes programming the guest's timer (MSR-write exits in a VM)"},
+                {"ipis_sent", core::StatKind::kCounter, core::Unit::kCount,
+                 "IPIs the guest sent from this vCPU to another (reschedule: a woken thread there)"},
+                {"preemptions", core::StatKind::kCounter, core::Unit::kCount,
+                 "guest threads preempted by the guest's scheduler (tick or wake-up) for another"}}};
   return spec;
 }
 
@@ -38,9 +42,12 @@ VCpu::VCpu(core::Simulator& sim, std::string_view name, core::Component* parent,
     : core::Component(sim, name, parent),
       thread_(&thread),
       config_(config),
+      sched_(SchedulerParams::at_boot(config.guest_cpus)),
       tick_period_(core::Seconds(1) / std::max<uint32_t>(1, config.hz)),
       next_tick_(core::Time::zero() + tick_period_),
-      programmed_(next_tick_) {}
+      programmed_(next_tick_) {
+  add_thread("ksoftirqd");
+}
 
 void VCpu::init() {
   // The guest booted with its tick programmed; the first write is its own.
@@ -57,6 +64,7 @@ void VCpu::on_reset_stats() { exits_by_reason_.fill(0); }
 
 void VCpu::guest(core::Cycles cycles, CpuCategory category, Continuation k) {
   guest_next_ = std::move(k);
+  last_step_user_ = category == CpuCategory::kGuestUser;
   if (config_.host_process) {
     if (category == CpuCategory::kGuestUser) category = CpuCategory::kHostUser;
     if (category == CpuCategory::kGuestKernel) category = CpuCategory::kHostKernel;
@@ -64,12 +72,15 @@ void VCpu::guest(core::Cycles cycles, CpuCategory category, Continuation k) {
   thread_->run(cycles, category, [this] { after_guest_step(); });
 }
 
-void VCpu::guest_spin(CpuCategory category, Continuation k) {
+void VCpu::guest_spin(CpuCategory category, Continuation k, core::Duration max) {
   guest_next_ = std::move(k);
+  last_step_user_ = category == CpuCategory::kGuestUser;
   if (config_.host_process && category == CpuCategory::kGuestUser) category = CpuCategory::kHostUser;
   guest_spinning_ = true;
-  thread_->spin(category, core::Duration::max(), /*yield=*/false, [this] {
+  const core::Duration before = thread_->on_core();
+  thread_->spin(category, max, /*yield=*/false, [this, before] {
     guest_spinning_ = false;
+    last_spin_cpu_ = thread_->on_core() - before;
     after_guest_step();
   });
 }
@@ -79,8 +90,8 @@ void VCpu::after_guest_step() { step_boundary(std::move(guest_next_)); }
 // Between two guest steps: the timer writes the step made, the exits that
 // events during the step forced, then any interrupt the guest can take.
 void VCpu::step_boundary(Continuation k) {
-  if (writes_owed_ > 0) {
-    pay_timer_writes([this, k = std::move(k)]() mutable { step_boundary(std::move(k)); });
+  if (owes()) {
+    pay_owed([this, k = std::move(k)]() mutable { step_boundary(std::move(k)); });
     return;
   }
   if (timer_exit_owed_ || kick_owed_) {
@@ -92,15 +103,37 @@ void VCpu::step_boundary(Continuation k) {
     take_exit(reason, core::Cycles(0), nullptr, [this, k = std::move(k)]() mutable { step_boundary(std::move(k)); });
     return;
   }
-  if (servicing_ || in_handler_ || !wants_attention()) {
+  if (servicing_ || in_handler_) {
     k();
     return;
   }
-  servicing_ = true;
-  softirq_restarts_ = 0;
-  resume_after_irq_ = std::move(k);
-  if (!config_.native && config_.apicv) ++posted_;  // posted interrupt: delivered in guest mode, no exit
-  deliver_pending();
+  if (wants_attention()) {
+    begin_irq();
+    softirq_restarts_ = 0;
+    // Back from the interrupt, to where it came in (user or kernel mode).
+    resume_after_irq_ = [this, user = last_step_user_, k = std::move(k)]() mutable {
+      last_step_user_ = user;
+      step_boundary(std::move(k));
+    };
+    if (!config_.native && config_.apicv) ++posted_;  // posted interrupt: delivered in guest mode, no exit
+    deliver_pending();
+    return;
+  }
+  if (!in_task_) {
+    k();
+    return;
+  }
+  if (raised_in_task_ && !softirqs_.empty()) {
+    do_softirq([this, k = std::move(k)]() mutable { step_boundary(std::move(k)); });  // local_bh_enable
+    return;
+  }
+  raised_in_task_ = false;
+  // Back to user mode with a reschedule asked for: the scheduler runs.
+  if (need_resched_ && last_step_user_) {
+    preempt(std::move(k));
+    return;
+  }
+  k();
 }
 
 void VCpu::exit(ExitReason reason, Continuation k) { take_exit(reason, core::Cycles(0), nullptr, std::move(k)); }
@@ -211,10 +244,14 @@ void VCpu::enter_guest(Continuation k) {
     k();
     return;
   }
-  // Pending at entry: injected (or synced from the PIR) now, no extra exit.
-  servicing_ = true;
+  // Pending at entry: injected (or synced from the PIR) now, no extra exit;
+  // back to where the exit came from (user or kernel mode) after it.
+  begin_irq();
   softirq_restarts_ = 0;
-  resume_after_irq_ = std::move(k);
+  resume_after_irq_ = [this, user = last_step_user_, k = std::move(k)]() mutable {
+    last_step_user_ = user;
+    step_boundary(std::move(k));
+  };
   deliver_pending();
 }
 
@@ -265,69 +302,27 @@ void VCpu::finish_handler() {
     return;
   }
   window_wanted_ = false;
-  if (!softirqs_.empty() && softirq_restarts_ < kMaxSoftirqRestarts) {
-    // irq_exit -> do_softirq: pending softirqs run before the interrupted
-    // context resumes, up to MAX_SOFTIRQ_RESTART rounds; the rest wait for
-    // ksoftirqd, which takes turns with the tasks (no receive livelock).
-    ++softirq_restarts_;
+  // irq_exit -> invoke_softirq: pending softirqs run before the
+  // interrupted context resumes, unless ksoftirqd is runnable (Linux 6.1's
+  // ksoftirqd_running(): it has them), and __do_softirq restarts while
+  // under MAX_SOFTIRQ_RESTART rounds and MAX_SOFTIRQ_TIME and nothing
+  // needs the CPU (need_resched: a woken thread, on an idle vCPU any); the
+  // rest are ksoftirqd's, which the scheduler runs as any thread (no
+  // receive livelock).
+  const bool resched = need_resched_ || (sched_.current() == GuestScheduler::kNone && sched_.nr_running() > 0);
+  if (!softirqs_.empty() && !sched_.runnable(kSoftirqd) &&
+      (softirq_restarts_ == 0 ||
+       (softirq_restarts_ < kMaxSoftirqRestarts && !resched && now() - softirq_start_ < kMaxSoftirqTime))) {
+    if (softirq_restarts_++ == 0) softirq_start_ = now();
     GuestTask softirq = std::move(softirqs_.front());
     softirqs_.pop_front();
     softirq([this] { finish_handler(); });
     return;
   }
-  servicing_ = false;
+  if (!softirqs_.empty()) wake_thread(kSoftirqd);
+  end_irq();
   Continuation k = std::move(resume_after_irq_);
   k();
-}
-
-void VCpu::post(GuestTask task, const HostThread* from) {
-  tasks_.push_back(std::move(task));
-  wake_for_work(from);
-}
-
-void VCpu::post_softirq(GuestTask task) {
-  softirqs_.push_back(std::move(task));
-  wake_for_work(nullptr);
-}
-
-void VCpu::schedule_next() {
-  if (writes_owed_ > 0) {
-    pay_timer_writes([this] { schedule_next(); });
-    return;
-  }
-  if (wants_attention()) {
-    servicing_ = true;
-    softirq_restarts_ = 0;
-    resume_after_irq_ = [this] { schedule_next(); };
-    deliver_pending();
-    return;
-  }
-  if (idle_ && (!softirqs_.empty() || !tasks_.empty())) {
-    // A task to run (ksoftirqd is one): the idle loop ends, the tick restarts.
-    idle_exit();
-    schedule_next();
-    return;
-  }
-  // ksoftirqd and the tasks take turns when both have work.
-  if (!softirqs_.empty() && (tasks_.empty() || !last_was_softirq_)) {
-    last_was_softirq_ = true;
-    GuestTask softirq = std::move(softirqs_.front());
-    softirqs_.pop_front();
-    softirq([this] { schedule_next(); });
-    return;
-  }
-  last_was_softirq_ = false;
-  if (!tasks_.empty()) {
-    GuestTask task = std::move(tasks_.front());
-    tasks_.pop_front();
-    in_task_ = true;
-    task([this] {
-      in_task_ = false;
-      schedule_next();
-    });
-    return;
-  }
-  halt();
 }
 
 // ---- host side ----
@@ -367,8 +362,8 @@ void VCpu::wake_for_work(const HostThread* from) {
 void VCpu::halt() {
   if (guest_poll()) return;
   idle_enter();
-  if (writes_owed_ > 0) {
-    pay_timer_writes([this] { schedule_next(); });  // then look again: something may have come
+  if (owes()) {
+    pay_owed([this] { schedule_next(); });  // then look again: something may have come
     return;
   }
   if (config_.native) {
@@ -397,7 +392,7 @@ void VCpu::halt() {
 
 void VCpu::after_hlt_exit() {
   halt_poll_ns_ = std::min(halt_poll_ns_, config_.halt_poll_max);
-  if (wants_attention() || !tasks_.empty() || !softirqs_.empty()) {
+  if (wants_attention() || sched_.nr_running() > 0 || !softirqs_.empty()) {
     resume_from_halt();  // it came while exiting: kvm_vcpu_check_block sees it
     return;
   }
@@ -411,7 +406,7 @@ void VCpu::after_hlt_exit() {
 }
 
 void VCpu::after_halt_poll() {
-  if (thread_->spin_found() || wants_attention() || !tasks_.empty() || !softirqs_.empty()) {
+  if (thread_->spin_found() || wants_attention() || sched_.nr_running() > 0 || !softirqs_.empty()) {
     ++halt_poll_hits_;
     resume_from_halt();
     return;

@@ -13,6 +13,17 @@
 // timer event (the tick, an application's timer) is a WRMSR to
 // IA32_TSC_DEADLINE, an MSR-write exit in a VM. A deadline reached in
 // guest mode is a preemption-timer exit; a halted vCPU is woken by it.
+//
+// The guest's threads (its applications, ksoftirqd, a DPDK lcore) share the
+// vCPU under the guest kernel's fair scheduler (guest_scheduler.h): work
+// posted to a thread wakes it, the thread with the least virtual runtime
+// runs, and a woken thread or the tick preempts the running one at its next
+// return to user mode (a guest user step; PREEMPT_VOLUNTARY), paying a
+// context switch. Softirqs run at interrupt exit, or where a task raised
+// them (local_bh_enable), up to MAX_SOFTIRQ_RESTART rounds and
+// MAX_SOFTIRQ_TIME, unless a woken thread needs the vCPU; what remains is
+// ksoftirqd's, a thread like the others, and while it is runnable every
+// softirq waits for it.
 #pragma once
 
 #include <array>
@@ -21,6 +32,7 @@
 
 #include "models/host/host_thread.h"
 #include "models/kvm/exit_costs.h"
+#include "models/vcpu/guest_scheduler.h"
 #include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
@@ -61,7 +73,13 @@ class VCpu final : public core::Component {
     core::Cycles timer_irq{700};
     core::Cycles tick{2'500};
     core::Cycles timer_program{400};
+    // The guest's CPUs (its scheduler's tunables scale with them), and what
+    // the guest kernel pays to switch from a preempted thread to another.
+    uint32_t guest_cpus = 1;
+    core::Cycles context_switch{4'500};
   };
+  using ThreadId = GuestScheduler::ThreadId;
+  static constexpr ThreadId kSoftirqd = 0;  // every vCPU's first thread
   // A piece of guest work: runs guest steps and exits, then calls done.
   using GuestTask = std::function<void(Continuation done)>;
   using InterruptHandler = std::function<void(uint32_t vector, Continuation done)>;
@@ -78,10 +96,12 @@ class VCpu final : public core::Component {
 
   // --- guest side, from inside a guest task or interrupt handler ---
   void guest(core::Cycles cycles, CpuCategory category, Continuation k);
-  // Busy-polls in guest mode (a poll-mode driver over empty rings),
-  // charging `category`, until poke_guest() says there is work or an
-  // interrupt or timer needs the vCPU; then k, after them.
-  void guest_spin(CpuCategory category, Continuation k);
+  // Busy-polls in guest mode (a poll-mode driver over empty rings, or a
+  // computation), charging `category`, until poke_guest() says there is
+  // work, an interrupt or timer needs the vCPU, or `max` passes; then k,
+  // after them. last_spin_cpu(): the time the spin itself ran on the core.
+  void guest_spin(CpuCategory category, Continuation k, core::Duration max = core::Duration::max());
+  core::Duration last_spin_cpu() const { return last_spin_cpu_; }
   void poke_guest() {
     if (guest_spinning_) thread_->poke();
   }
@@ -98,12 +118,23 @@ class VCpu final : public core::Component {
   // between KVM_RUN returning and being entered again.
   using DeviceModel = std::function<void(Continuation done)>;
   void exit_to_device_model(ExitReason reason, DeviceModel device, Continuation k);
-  // Queues guest work; it runs when the vCPU is free (waking it if halted,
-  // by `from` when another thread's work brings it: a reschedule IPI
-  // when that thread runs on another core).
-  void post(GuestTask task, const HostThread* from = nullptr);
+  // A guest thread on this vCPU, asleep until work is posted to it.
+  ThreadId add_thread(std::string name) {
+    work_.emplace_back();
+    return sched_.add(std::move(name));
+  }
+  // Queues work for `thread` and wakes it; it runs when the scheduler picks
+  // it (waking the vCPU if halted, by `from` when another thread's work
+  // brings it: a reschedule IPI when that thread runs on another core).
+  void post(ThreadId thread, GuestTask task, const HostThread* from = nullptr);
+  // The same from guest code running on `waker`, another vCPU of the same
+  // guest (a socket's wake-up, a futex): a reschedule IPI from `waker`
+  // when this vCPU must be told.
+  void post_from(VCpu& waker, ThreadId thread, GuestTask task);
+  static constexpr uint32_t kRescheduleVector = 0xfd;  // RESCHEDULE_VECTOR
   // Queues a softirq (NAPI): it runs on interrupt exit, before the
-  // interrupted task resumes, or before any task when the vCPU is free.
+  // interrupted context resumes, where the task that raised it enables
+  // bottom halves again, or in ksoftirqd.
   void post_softirq(GuestTask task);
   void set_interrupt_handler(InterruptHandler h) { handler_ = std::move(h); }
   // A vector routed through the IOAPIC (INTx): its EOI must reach the
@@ -135,6 +166,8 @@ class VCpu final : public core::Component {
   uint64_t ticks() const { return ticks_.value(); }
   uint64_t timer_interrupts() const { return timer_interrupts_.value(); }
   uint64_t timer_writes() const { return timer_writes_.value(); }
+  uint64_t preemptions() const { return preemptions_.value(); }
+  uint64_t ipis_sent() const { return ipis_sent_.value(); }
   bool tick_running() const { return tick_running_; }
 
  protected:
@@ -147,6 +180,25 @@ class VCpu final : public core::Component {
                  core::Cycles guest_work = core::Cycles(0));
   DeviceModel device_model_;
   void schedule_next();
+  // ---- the guest's threads ----
+  void wake_thread(ThreadId t);
+  void run_thread(ThreadId t);
+  void task_done();
+  void preempt(Continuation k);
+  void run_ksoftirqd();
+  bool has_work(ThreadId t) const {
+    return work_[t].preempted != nullptr || !work_[t].tasks.empty() || (t == kSoftirqd && !softirqs_.empty());
+  }
+  // An IPI this vCPU sends at its next step boundary (its ICR write).
+  void owe_ipi(VCpu& target, uint32_t vector);
+  bool owes() const { return writes_owed_ > 0 || !ipis_owed_.empty(); }
+  void pay_owed(Continuation k);
+  // Interrupt context: a handler, then the softirqs at its exit or at a
+  // task's local_bh_enable.
+  void begin_irq() { servicing_ = true; }
+  void end_irq() { servicing_ = false; }
+  // do_softirq in the current context (irq exit, local_bh_enable), then k.
+  void do_softirq(Continuation k);
   void after_guest_step();
   void step_boundary(Continuation k);
   // ---- the guest's clock (vcpu_timer.cc) ----
@@ -197,11 +249,23 @@ class VCpu final : public core::Component {
   bool pv_eoi_ = false;
   std::vector<uint32_t> level_vectors_;
   bool in_timer_irq_ = false;  // hrtimer_interrupt runs: it programs the next expiry itself
-  core::RingBuffer<GuestTask> tasks_;
   core::RingBuffer<GuestTask> softirqs_;
-  static constexpr int kMaxSoftirqRestarts = 10;  // MAX_SOFTIRQ_RESTART
+  static constexpr int kMaxSoftirqRestarts = 10;                                // MAX_SOFTIRQ_RESTART
+  static constexpr core::Duration kMaxSoftirqTime = core::Microseconds(2'000);  // MAX_SOFTIRQ_TIME
   int softirq_restarts_ = 0;
-  bool last_was_softirq_ = false;
+  core::Time softirq_start_;
+  // A task raised softirqs (with bottom halves disabled): they run at its
+  // next step boundary or its end.
+  bool raised_in_task_ = false;
+  // Each guest thread's queued work, and where it stopped when preempted.
+  struct ThreadWork {
+    core::RingBuffer<GuestTask> tasks;
+    Continuation preempted;
+  };
+  std::vector<ThreadWork> work_;
+  GuestScheduler sched_;
+  bool need_resched_ = false;    // TIF_NEED_RESCHED of the running thread
+  bool last_step_user_ = false;  // the step just run was guest user code
   core::RingBuffer<uint32_t> pending_;
   InterruptHandler handler_;
   Continuation guest_next_;
@@ -209,6 +273,7 @@ class VCpu final : public core::Component {
   Continuation resume_after_irq_;
   bool servicing_ = false;
   bool guest_spinning_ = false;
+  core::Duration last_spin_cpu_;
   core::Duration halt_poll_ns_;
   core::Time halt_start_;
   bool timer_due_ = false;
@@ -232,6 +297,11 @@ class VCpu final : public core::Component {
   bool poll_running_ = false;
   core::Time poll_start_;
   uint32_t writes_owed_ = 0;
+  struct OwedIpi {
+    VCpu* target;
+    uint32_t vector;
+  };
+  core::RingBuffer<OwedIpi> ipis_owed_;
   std::array<uint64_t, kExitReasons> exits_by_reason_{};
   core::MemberEvent deadline_{this, "lapic_timer", [this] { on_deadline(); }};
   core::Counter exits_{this, "exits"};
@@ -243,6 +313,8 @@ class VCpu final : public core::Component {
   core::Counter guest_polls_{this, "guest_polls"};
   core::Counter timer_interrupts_{this, "timer_interrupts"};
   core::Counter timer_writes_{this, "timer_writes"};
+  core::Counter preemptions_{this, "preemptions"};
+  core::Counter ipis_sent_{this, "ipis_sent"};
 };
 
 }  // namespace viosim::models

@@ -35,7 +35,7 @@ bool VCpu::guest_poll() {
   thread_->spin(kernel_category(), left, /*yield=*/false, [this] {
     guest_spinning_ = false;
     last_was_poll_ = true;
-    const bool event = thread_->spin_found() || wants_attention() || !tasks_.empty() || !softirqs_.empty();
+    const bool event = thread_->spin_found() || wants_attention() || sched_.nr_running() > 0 || !softirqs_.empty();
     poll_timed_out_ = !event;
     if (!event) poll_running_ = false;
     step_boundary([this] { schedule_next(); });

@@ -124,6 +124,7 @@ void VCpu::timer_interrupt() {
     }
     ++ticks_;
     next_tick_ = next_jiffy();
+    if (sched_.tick(now())) need_resched_ = true;  // scheduler_tick: the running thread had its share
     thread_->run(config_.tick, kernel_category(), std::move(application));
   });
 }
@@ -135,6 +136,7 @@ void VCpu::arm_timer(core::Time at, GuestTask task) {
 }
 
 void VCpu::send_ipi(VCpu& target, uint32_t vector, Continuation k) {
+  ++ipis_sent_;
   if (config_.native || config_.ipiv) {
     // A native ICR write, or one the CPU virtualizes: no exit.
     target.raise_interrupt(vector, thread_);

@@ -37,21 +37,14 @@ PathBackend model_backend(viosim::Backend b) {
 
 namespace {
 
-// CFS's tunables as the kernel sets them at boot (sched_init_granularity:
-// the unscaled values x 1 + ilog2(min(cpus, 8))), or as the scenario says.
+// CFS's tunables as the kernel sets them at boot, or as the scenario says.
 void fill_scheduler(const viosim::Host& h, models::SchedulerParams& p) {
-  uint32_t cpus = std::min<uint32_t>(std::max<uint32_t>(h.cores(), 1), 8);
-  int64_t factor = 1;
-  while (cpus > 1) {
-    cpus >>= 1;
-    ++factor;
-  }
+  const models::SchedulerParams boot = models::SchedulerParams::at_boot(h.cores());
   const viosim::Scheduler& s = h.scheduler();
   auto ns = [](int64_t v) { return core::Nanoseconds(v); };
-  p.latency = s.has_latency_ns() ? ns(s.latency_ns()) : core::Microseconds(6'000) * factor;
-  p.min_granularity = s.has_min_granularity_ns() ? ns(s.min_granularity_ns()) : core::Microseconds(750) * factor;
-  p.wakeup_granularity =
-      s.has_wakeup_granularity_ns() ? ns(s.wakeup_granularity_ns()) : core::Microseconds(1'000) * factor;
+  p.latency = s.has_latency_ns() ? ns(s.latency_ns()) : boot.latency;
+  p.min_granularity = s.has_min_granularity_ns() ? ns(s.min_granularity_ns()) : boot.min_granularity;
+  p.wakeup_granularity = s.has_wakeup_granularity_ns() ? ns(s.wakeup_granularity_ns()) : boot.wakeup_granularity;
   p.tick = core::Duration::from_ps(1'000'000'000'000 / s.tick_hz());
 }
 
@@ -125,6 +118,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.irq_entry = u.ns(h.guest_irq_ns());
   // The guest's timer interrupt is an interrupt like the others.
   vm.vcpu.timer_irq = g.irq_entry;
+  vm.vcpu.context_switch = c.cpu.context_switch;  // the guest's own __schedule, on the same core
   vm.vcpu.tick = u.ns(h.guest_timer_tick_ns());
   vm.vcpu.timer_program = u.ns(h.guest_timer_program_ns());
   g.napi_poll = u.ns(h.guest_napi_poll_ns());
@@ -437,7 +431,10 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       if (vm.has_cpu_load()) {
         // A CPU-bound VM loads every vCPU, those without a queue pair too.
         v.cpu_load = models::VmConfig::Load{Units::us(vm.cpu_load().busy_us()), Units::us(vm.cpu_load().idle_us())};
-        for (uint32_t i = v.queue_pairs; i < vcpus; ++i) v.load_cores.push_back(pin(i) ? *pin(i) : next_free());
+      }
+      for (uint32_t a : vm.guest().app_vcpus()) v.app_vcpus.push_back(a);
+      if (vm.has_cpu_load() || !v.app_vcpus.empty()) {
+        for (uint32_t i = v.queue_pairs; i < vcpus; ++i) v.extra_vcpu_cores.push_back(pin(i) ? *pin(i) : next_free());
       }
       if (first_copy) {
         for (uint32_t b : vm.nic().backend_cores()) v.backend_cores.push_back(b);
@@ -460,6 +457,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.vcpu.apicv = vm.interrupts().apicv();
       v.vcpu.ipiv = vm.interrupts().ipi_virtualization();
       v.vcpu.hz = vm.guest().hz();
+      v.vcpu.guest_cpus = vcpus;
       v.vtd_posted = vm.interrupts().vtd_posted();
       v.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
       v.vcpu.halt_poll_grow = vm.halt_polling().grow();

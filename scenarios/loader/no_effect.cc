@@ -61,6 +61,14 @@ bool sweep_varies(const viosim::Scenario& s, const char* name) {
   return false;
 }
 
+// Whether a flow starts or ends in the VM (in each of its copies).
+bool has_flows(const viosim::Scenario& s, const viosim::Vm& vm) {
+  for (const viosim::Flow& f : s.traffic().flow()) {
+    if (f.src() == vm.name() || f.dst() == vm.name()) return true;
+  }
+  return false;
+}
+
 void check_coalescing(const viosim::Scenario& s, Issues* issues) {
   // A sweep of adaptive may turn it off at some point.
   if (sweep_varies(s, "coalescing.adaptive")) return;
@@ -162,14 +170,18 @@ void check_ipi_virtualization(const viosim::Scenario& s, Issues* issues) {
     const viosim::Vm& vm = s.vm(v);
     if (!interrupts_non_default(s, vm, "ipi_virtualization")) continue;
     std::string why;
-    if (vm.has_cpu_load()) {
-      why = "its vCPUs run a CPU load and send no IPIs";
+    if (vm.has_cpu_load() && !has_flows(s, vm)) {
+      why = "its vCPUs run a CPU load, no flow, and send no IPIs";
     } else if (vm.has_forward() && vm.forward().mode() == viosim::Forwarder::POLL_MODE) {
       why = "its guest runs DPDK's virtio PMD, which wakes no task";
-    } else if (!sweep_varies(s, "vcpus") && !sweep_varies(s, "queues") &&
-               std::min(vm.vcpus(), vm.nic().queues()) <= 1) {
+    } else if (sweep_varies(s, "vcpus") || sweep_varies(s, "queues") || sweep_varies(s, "app_vcpus")) {
+      // Some point may spread the stack over vCPUs.
+    } else if (vm.guest().app_vcpus_size() == 0 && std::min(vm.vcpus(), vm.nic().queues()) <= 1) {
       why = "its stack runs on one vCPU (one queue pair each: min(vcpus, nic.queues) = 1), which sends no IPI";
-    } else if (!sweep_varies_backends(s)) {
+    } else if (vm.guest().app_vcpus_size() == 1 && vm.guest().app_vcpus(0) == 0 &&
+               std::min(vm.vcpus(), vm.nic().queues()) <= 1) {
+      why = "its queue's interrupts and its applications are all on vCPU 0 (guest.app_vcpus), which sends no IPI";
+    } else if (!sweep_varies_backends(s) && vm.guest().app_vcpus_size() == 0) {
       const std::vector<viosim::Backend> run = sweep::run_backends(s);
       const std::vector<viosim::Backend> backends = vm.nic().fixed_backend() ? std::vector{vm.nic().backend()} : run;
       // On a tap, tun's automq steering returns a connection's packets on
@@ -207,7 +219,8 @@ void check_idle_driver(const viosim::Scenario& s, Issues* issues) {
     // VNF's lcores never halt and its idle main lcore is never woken.
     const uint64_t idle_ns = vm.has_cpu_load() ? uint64_t{vm.cpu_load().idle_us()} * 1000 : 0;
     const bool halts_swept = sweep_varies(s, "cpu_load.idle_us") || sweep_varies(s, "guest_halt_poll_ns");
-    if (vm.has_cpu_load() && !halts_swept && (idle_ns == 0 || idle_ns > vm.guest().guest_halt_poll_ns())) {
+    if (vm.has_cpu_load() && !halts_swept &&
+        (idle_ns == 0 || (!has_flows(s, vm) && idle_ns > vm.guest().guest_halt_poll_ns()))) {
       issues->push_back(
           {guest + "idle_driver", "idle_driver HALTPOLL has no effect: vm \"" + vm.name() +
                                       (idle_ns == 0 ? "\" never halts (its CPU load has idle_us: 0)"
@@ -291,18 +304,24 @@ void check_cpu_load(const viosim::Scenario& s, Issues* issues) {
   for (int v = 0; v < s.vm_size(); ++v) {
     const viosim::Vm& vm = s.vm(v);
     if (!vm.has_cpu_load()) continue;
-    // Its NIC carries nothing: the settings of the network path are moot.
-    const std::string why = " has no effect: vm \"" + vm.name() + "\" runs a CPU load and no flows";
-    const std::string nic = at("vm", v) + ".nic.";
-    for (const char* name : {"queues", "queue_size", "busy_poll_us", "vectors"}) {
-      if (non_default(vm.nic(), name)) issues->push_back({nic + name, name + why});
-    }
-    if (non_default(vm.nic().features(), "event_idx")) issues->push_back({nic + "features.event_idx", "event_idx" + why});
-    for (const char* name : {"rmem_default_bytes", "virtio_net_napi_tx", "e1000_interrupt_throttle_rate"}) {
-      if (non_default(vm.guest(), name)) issues->push_back({at("vm", v) + ".guest." + name, name + why});
-    }
-    if (interrupts_non_default(s, vm, "vtd_posted")) {
-      issues->push_back({at("vm", v) + ".interrupts.vtd_posted", "vtd_posted" + why + " (its VF raises no interrupt)"});
+    const bool flows = has_flows(s, vm);
+    if (!flows) {
+      // Its NIC carries nothing: the settings of the network path are moot.
+      const std::string why = " has no effect: vm \"" + vm.name() + "\" runs a CPU load and no flows";
+      const std::string nic = at("vm", v) + ".nic.";
+      for (const char* name : {"queues", "queue_size", "busy_poll_us", "vectors"}) {
+        if (non_default(vm.nic(), name)) issues->push_back({nic + name, name + why});
+      }
+      if (non_default(vm.nic().features(), "event_idx")) {
+        issues->push_back({nic + "features.event_idx", "event_idx" + why});
+      }
+      for (const char* name : {"rmem_default_bytes", "virtio_net_napi_tx", "e1000_interrupt_throttle_rate"}) {
+        if (non_default(vm.guest(), name)) issues->push_back({at("vm", v) + ".guest." + name, name + why});
+      }
+      if (interrupts_non_default(s, vm, "vtd_posted")) {
+        issues->push_back(
+            {at("vm", v) + ".interrupts.vtd_posted", "vtd_posted" + why + " (its VF raises no interrupt)"});
+      }
     }
     // Its vCPUs halt only between bursts, for idle_us: a halt-poll window
     // no longer than that never catches the wake-up, and KVM grows the
@@ -311,7 +330,7 @@ void check_cpu_load(const viosim::Scenario& s, Issues* issues) {
     const uint64_t idle_ns = uint64_t{vm.cpu_load().idle_us()} * 1000;
     const bool kvm_polls = vm.guest().idle_driver() != viosim::Guest::HALTPOLL || sweep_varies(s, "idle_driver");
     if (kvm_polls && !sweep_varies(s, "cpu_load.idle_us") &&
-        (idle_ns == 0 || idle_ns >= vm.halt_polling().halt_poll_ns())) {
+        (idle_ns == 0 || (!flows && idle_ns >= vm.halt_polling().halt_poll_ns()))) {
       for (const char* name : {"halt_poll_ns", "grow", "grow_start_ns", "shrink"}) {
         if ((idle_ns > 0 && std::string(name) == "halt_poll_ns") || !non_default(vm.halt_polling(), name)) continue;
         {

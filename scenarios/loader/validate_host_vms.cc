@@ -112,6 +112,27 @@ void check_interrupts(const viosim::Vm& vm, const viosim::Host& host, const std:
                     {asked.ipi_virtualization(), path + ".interrupts.ipi_virtualization"}, issues);
 }
 
+// guest.app_vcpus: vCPUs the VM has, each once, in a VM whose flows have
+// applications in it (not a forwarder).
+void check_app_vcpus(const viosim::Vm& vm, const std::string& path, const std::string& who, Issues* issues) {
+  const auto& apps = vm.guest().app_vcpus();
+  std::set<uint32_t> seen;
+  for (int i = 0; i < apps.size(); ++i) {
+    const std::string field = at(path + ".guest.app_vcpus", i);
+    if (vm.vcpus() > 0 && apps[i] >= vm.vcpus()) {
+      issues->push_back({field, who + " runs its applications on vCPU " + std::to_string(apps[i]) + ", but it has " +
+                                    std::to_string(vm.vcpus()) + " vCPU(s), numbered from 0"});
+    } else if (!seen.insert(apps[i]).second) {
+      issues->push_back({field, who + " lists vCPU " + std::to_string(apps[i]) + " twice in guest.app_vcpus"});
+    }
+  }
+  if (apps.empty()) return;
+  if (vm.has_forward()) {
+    issues->push_back({path + ".guest.app_vcpus", who + " forwards: its flows' applications run outside it (their "
+                                                        "ends are elsewhere); drop guest.app_vcpus or forward"});
+  }
+}
+
 void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& names, Issues* issues) {
   const viosim::Vm& vm = s.vm(v);
   const std::string path = at("vm", v);
@@ -198,6 +219,7 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
                                                ", which is not a CONFIG_HZ Linux builds: 100, 250, 300 or 1000"});
   }
   check_interrupts(vm, s.host(), path, who, issues);
+  check_app_vcpus(vm, path, who, issues);
   // e1000_param.c: 0, 1 and 3 are modes, 100-100000 a fixed rate; anything
   // else is refused here (the driver would warn and end up unthrottled).
   const uint32_t itr = vm.guest().e1000_interrupt_throttle_rate();

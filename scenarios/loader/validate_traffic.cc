@@ -227,15 +227,6 @@ void check_flow(const viosim::Scenario& s, int f, const Endpoints& endpoints, st
   }
   const bool src_ok = check_endpoint(path, "src", flow.src(), endpoints, who, issues);
   const bool dst_ok = check_endpoint(path, "dst", flow.dst(), endpoints, who, issues);
-  for (const std::string* end : {&flow.src(), &flow.dst()}) {
-    const auto vm = endpoints.vms.find(*end);
-    if (vm != endpoints.vms.end() && s.vm(vm->second).has_cpu_load()) {
-      issues->push_back({path + (end == &flow.src() ? ".src" : ".dst"),
-                         who + " ends in vm \"" + *end + "\", which runs a CPU load (vm[" + std::to_string(vm->second) +
-                             "].cpu_load); a VM runs either its load or flows, since how its guest shares its vCPUs "
-                             "between the two is not modelled"});
-    }
-  }
   const bool routed = routed_through_vms(flow);
   if (routed) check_route(s, flow, path, who, endpoints, issues);
   for (const std::string* end : {&flow.src(), &flow.dst()}) {

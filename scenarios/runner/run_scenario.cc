@@ -171,6 +171,10 @@ BackendResult to_backend_result(const models::PathResults& r) {
                 double(v.exits_by_reason[i]) / r.window_s);
     }
     vm->set_interrupts_per_packet(through > 0 ? double(v.interrupts) / through : 0);
+    if (r.window_s > 0) {
+      vm->set_ipis_per_s(double(v.ipis) / r.window_s);
+      vm->set_preemptions_per_s(double(v.preemptions) / r.window_s);
+    }
     for (size_t f : v.flows) vm->add_flows(r.flows[f].name);
     vm->set_forwarded_packets(v.forwarded);
     if (v.forwards) {

@@ -67,24 +67,26 @@ TEST(ExitMix, TheTickFollowsConfigHz) {
   EXPECT_NEAR(mix(b, "busy").at("preemption_timer"), 250, 12.5);
 }
 
-// A client on two vCPUs behind a VF: the VF's RSS spreads the responses by
-// their hash, the clients own connections c % 2, so a response that reaches
-// the other vCPU wakes its client there with a reschedule IPI. On
-// Skylake-SP its ICR write exits (msr_write); Sapphire Rapids virtualizes
-// it, unless the VM turns IPIv off. Timer writes (the tick stopped and
-// restarted around idle periods) are msr_write exits too and move a little
-// with the timing: the bounds leave room for that.
-double msr_writes_per_response(const std::string& host, const std::string& interrupts) {
+// A client thread on vCPU 1 of two behind a VF whose one queue interrupts
+// vCPU 0, one request in flight: each response is received on vCPU 0 and
+// wakes the client on vCPU 1, idle (halted) meanwhile, with a reschedule
+// IPI. The IPI's ICR write exits (msr_write) unless the CPU virtualizes
+// it. Every round trip also stops and restarts both vCPUs' ticks (timer
+// writes, msr_write too) whatever the IPI does.
+struct IpiMix {
+  double ipis = 0;        // per response
+  double msr_writes = 0;  // per response
+};
+IpiMix ipi_mix(const std::string& host, const std::string& interrupts) {
   const std::string text =
       "name: \"ipi\"\nrun { duration_ms: 60 warmup_ms: 10 }\n"
       "host { " +
       host +
-      " cores: 8 nic { queues: 2 } }\n"
-      "vm { name: \"client\" vcpus: 2 pin_cores: [2, 3] nic { queues: 2 } " +
+      " cores: 8 nic { queues: 1 } }\n"
+      "vm { name: \"client\" vcpus: 2 pin_cores: [2, 3] nic { queues: 1 } guest { app_vcpus: [1] } " +
       interrupts +
       " }\n"
-      "traffic { flow { name: \"rr\" src: \"client\" dst: \"external\" "
-      "connections: 16 request_response {} } }\n"
+      "traffic { flow { name: \"rr\" src: \"client\" dst: \"external\" request_response {} } }\n"
       "compare { backend: [PASSTHROUGH] }\n";
   const scenarios::LoadResult r = scenarios::load_scenario_text("ipi.textproto", text, {});
   EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
@@ -93,22 +95,20 @@ double msr_writes_per_response(const std::string& host, const std::string& inter
   const double rr = b.flows(0).throughput_pps();
   EXPECT_GT(rr, 10000);
   const auto m = mix(b, "client");
-  return m.count("msr_write") ? m.at("msr_write") / rr : 0;
+  return {b.vms(0).ipis_per_s() / rr, m.count("msr_write") ? m.at("msr_write") / rr : 0};
 }
 
 TEST(ExitMix, AReschedulingIpiExitsUnlessTheHostVirtualizesIt) {
-  // Sapphire Rapids offers IPIv; a VM that turns it off pays an exit per
-  // IPI, some share of its responses.
-  const double spr = msr_writes_per_response("profile: \"sapphire-rapids\"", "");
-  const double spr_off =
-      msr_writes_per_response("profile: \"sapphire-rapids\"", "interrupts { ipi_virtualization: false }");
-  EXPECT_GT(spr_off - spr, 0.1);
-  EXPECT_LT(spr_off - spr, 0.8);
+  // Sapphire Rapids offers IPIv; a VM that turns it off pays an exit per IPI.
+  const IpiMix spr = ipi_mix("profile: \"sapphire-rapids\"", "");
+  const IpiMix spr_off = ipi_mix("profile: \"sapphire-rapids\"", "interrupts { ipi_virtualization: false }");
+  EXPECT_NEAR(spr.ipis, 1.0, 0.01);
+  EXPECT_NEAR(spr_off.ipis, 1.0, 0.01);
+  EXPECT_NEAR(spr_off.msr_writes - spr.msr_writes, 1.0, 0.02);
   // Skylake-SP has none, unless the scenario says its processor does.
-  const double skylake = msr_writes_per_response("", "");
-  const double skylake_ipiv = msr_writes_per_response("virtualization { ipi_virtualization: true }", "");
-  EXPECT_GT(skylake - skylake_ipiv, 0.1);
-  EXPECT_LT(skylake - skylake_ipiv, 0.8);
+  const IpiMix skylake = ipi_mix("", "");
+  const IpiMix skylake_ipiv = ipi_mix("virtualization { ipi_virtualization: true }", "");
+  EXPECT_NEAR(skylake.msr_writes - skylake_ipiv.msr_writes, 1.0, 0.02);
 }
 
 }  // namespace

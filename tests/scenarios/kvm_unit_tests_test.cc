@@ -45,7 +45,7 @@ double cycles_per_exit(const models::PathConfig& c, ExitReason reason, int n) {
       vcpu.exit(reason, loop);
     }
   };
-  vcpu.post([&](models::Continuation d) {
+  vcpu.post(vcpu.add_thread("vmexit"), [&](models::Continuation d) {
     done = std::move(d);
     start = sim.now();
     loop();

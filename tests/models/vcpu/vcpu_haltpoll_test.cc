@@ -38,6 +38,7 @@ struct Posts {
     }
     h.io_thread.run_for(gaps[i++], CpuCategory::kVhost, [this] {
       h.vcpu.post(
+          h.task,
           [this](Continuation done) {
             windows.push_back(h.vcpu.guest_poll_window() / Microseconds(1));
             h.vcpu.guest(core::Cycles(1000), CpuCategory::kGuestUser, std::move(done));

@@ -16,7 +16,8 @@ struct VCpuHost {
         core1(sim, "core1", nullptr, costs, 1),
         vcpu_thread(sim, "vcpu0_thread", nullptr, core0),
         io_thread(sim, "io", nullptr, core1),
-        vcpu(sim, "vcpu0", nullptr, vcpu_thread, config) {}
+        vcpu(sim, "vcpu0", nullptr, vcpu_thread, config),
+        task(vcpu.add_thread("task")) {}
   void expect_accounting_exact() {
     for (Core* c : {&core0, &core1}) {
       const auto u = c->usage();
@@ -27,6 +28,7 @@ struct VCpuHost {
   Core core0, core1;
   HostThread vcpu_thread, io_thread;
   VCpu vcpu;
+  VCpu::ThreadId task;  // the guest thread the tests' work runs on
 };
 
 }  // namespace viosim::models

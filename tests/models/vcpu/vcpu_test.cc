@@ -38,7 +38,7 @@ double cycles_per_exit(ExitReason reason, int n) {
       h.vcpu.exit(reason, loop);
     }
   };
-  h.vcpu.post([&](Continuation d) {
+  h.vcpu.post(h.task, [&](Continuation d) {
     done = std::move(d);
     start = h.sim.now();
     loop();
@@ -74,7 +74,7 @@ TEST(VCpu, ExitCyclesAreChargedByClass) {
     }
     h.vcpu.exit_to_device(ExitReason::kMmioUserspace, Cycles(1000), loop);
   };
-  h.vcpu.post([&](Continuation d) {
+  h.vcpu.post(h.task, [&](Continuation d) {
     done = std::move(d);
     loop();
   });
@@ -115,7 +115,7 @@ struct InterruptStorm {
 void keep_guest_busy(Host& h) {
   std::function<void()>* spin = new std::function<void()>;
   *spin = [&h, spin] { h.vcpu.guest(Cycles(3000), CpuCategory::kGuestUser, *spin); };
-  h.vcpu.post([spin](Continuation) { (*spin)(); });
+  h.vcpu.post(h.task, [spin](Continuation) { (*spin)(); });
   h.sim.run_until(Time::zero());
   static std::vector<std::unique_ptr<std::function<void()>>> keep;
   keep.emplace_back(spin);

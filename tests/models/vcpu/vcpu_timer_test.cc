@@ -64,7 +64,7 @@ void expect_busy_ticks(uint32_t hz) {
   config.hz = hz;
   VCpuHost h(config);
   Busy busy(h.vcpu, Milliseconds(100));
-  h.vcpu.post([&](Continuation done) { busy(std::move(done)); });
+  h.vcpu.post(h.task, [&](Continuation done) { busy(std::move(done)); });
   h.sim.run_until(Time::zero() + Milliseconds(300));
   // The ticks on the grid up to the end of the work (a little after 100 ms).
   const uint64_t ticks = (busy.ended - Time::zero()) / (core::Seconds(1) / hz);
@@ -86,7 +86,8 @@ TEST(VCpuTimer, AWakeUpRestartsTheTickAndIdleStopsItAgain) {
   Busy busy(h.vcpu, Microseconds(100));
   h.io_thread.start([&] {
     h.io_thread.run_for(Microseconds(10'500), CpuCategory::kVhost, [&] {
-      h.vcpu.post([&](Continuation done) { busy(std::move(done)); }, &h.io_thread);
+      h.vcpu.post(
+          h.task, [&](Continuation done) { busy(std::move(done)); }, &h.io_thread);
       h.io_thread.sleep([] {});
     });
   });
@@ -110,7 +111,7 @@ TEST(VCpuTimer, AnApplicationTimerWakesAnIdleGuestAndIsFollowedByAWrite) {
   VCpuHost h;
   int fired = 0;
   Time fired_at;
-  h.vcpu.post([&](Continuation done) {
+  h.vcpu.post(h.task, [&](Continuation done) {
     h.vcpu.arm_timer(Time::zero() + Milliseconds(1), [&](Continuation timer_done) {
       ++fired;
       fired_at = h.vcpu.now();
@@ -137,7 +138,7 @@ TEST(VCpuTimer, ADeadlineInGuestModeIsAPreemptionTimerExit) {
   VCpuHost h;
   int fired = 0;
   Busy busy(h.vcpu, Milliseconds(2));
-  h.vcpu.post([&](Continuation done) {
+  h.vcpu.post(h.task, [&](Continuation done) {
     h.vcpu.arm_timer(Time::zero() + Milliseconds(1), [&](Continuation timer_done) {
       ++fired;
       timer_done();
@@ -163,7 +164,7 @@ TEST(VCpuTimer, ATimerReArmedInItsHandlerIsProgrammedOnce) {
     if (++fired == 1) h.vcpu.arm_timer(Time::zero() + Milliseconds(2), expiry);
     timer_done();
   };
-  h.vcpu.post([&](Continuation done) {
+  h.vcpu.post(h.task, [&](Continuation done) {
     h.vcpu.arm_timer(Time::zero() + Milliseconds(1), expiry);
     busy(std::move(done));
   });
@@ -184,7 +185,7 @@ TEST(VCpuTimer, BareMetalTicksAndWritesWithoutExits) {
   config.native = true;
   VCpuHost h(config);
   Busy busy(h.vcpu, Milliseconds(10));
-  h.vcpu.post([&](Continuation done) { busy(std::move(done)); });
+  h.vcpu.post(h.task, [&](Continuation done) { busy(std::move(done)); });
   h.sim.run_until(Time::zero() + Milliseconds(50));
   EXPECT_EQ(h.vcpu.ticks(), 2u);             // 4 and 8 ms
   EXPECT_EQ(h.vcpu.timer_writes(), 2u + 1);  // a re-arm each, the stop
@@ -207,7 +208,7 @@ void expect_ipi(bool ipiv) {
   });
   h.sim.run_until(Time::zero() + Milliseconds(1));
   const uint64_t writes_before = h.vcpu.exits(ExitReason::kMsrWrite);
-  h.vcpu.post([&](Continuation done) { h.vcpu.send_ipi(other, 0xfd, std::move(done)); });
+  h.vcpu.post(h.task, [&](Continuation done) { h.vcpu.send_ipi(other, 0xfd, std::move(done)); });
   h.sim.run_until(Time::zero() + Milliseconds(10));
   EXPECT_EQ(handled, 1);
   EXPECT_EQ(h.io_thread.wakeups(), 2u) << "its start and the IPI";
@@ -236,7 +237,7 @@ TEST(VCpuTimer, WithoutApicvAnInterruptDuringAHandlerWaitsForTheWindow) {
     h.vcpu.guest(h.core0.clock().to_cycles(Microseconds(20)), CpuCategory::kGuestKernel, std::move(done));
   });
   Busy busy(h.vcpu, Microseconds(100));
-  h.vcpu.post([&](Continuation done) { busy(std::move(done)); });
+  h.vcpu.post(h.task, [&](Continuation done) { busy(std::move(done)); });
   h.io_thread.start([&] {
     h.io_thread.run_for(Microseconds(10), CpuCategory::kVhost, [&] {
       h.vcpu.raise_interrupt(33, &h.io_thread);
