@@ -50,10 +50,8 @@ class GuestScheduler {
   ThreadId current() const { return current_; }
   bool runnable(ThreadId id) const { return threads_[id].runnable; }
   core::Duration vruntime(ThreadId id) const { return threads_[id].vruntime; }
-  core::Duration min_vruntime() const { return min_vruntime_; }
   const std::string& name(ThreadId id) const { return threads_[id].name; }
   uint32_t nr_running() const;
-  const SchedulerParams& params() const { return p_; }
 
  private:
   struct Thread {

@@ -108,13 +108,7 @@ void VCpu::step_boundary(Continuation k) {
     return;
   }
   if (wants_attention()) {
-    begin_irq();
-    softirq_restarts_ = 0;
-    // Back from the interrupt, to where it came in (user or kernel mode).
-    resume_after_irq_ = [this, user = last_step_user_, k = std::move(k)]() mutable {
-      last_step_user_ = user;
-      step_boundary(std::move(k));
-    };
+    enter_irq(back_to(std::move(k)));
     if (!config_.native && config_.apicv) ++posted_;  // posted interrupt: delivered in guest mode, no exit
     deliver_pending();
     return;
@@ -246,13 +240,15 @@ void VCpu::enter_guest(Continuation k) {
   }
   // Pending at entry: injected (or synced from the PIR) now, no extra exit;
   // back to where the exit came from (user or kernel mode) after it.
-  begin_irq();
-  softirq_restarts_ = 0;
-  resume_after_irq_ = [this, user = last_step_user_, k = std::move(k)]() mutable {
+  enter_irq(back_to(std::move(k)));
+  deliver_pending();
+}
+
+Continuation VCpu::back_to(Continuation k) {
+  return [this, user = last_step_user_, k = std::move(k)]() mutable {
     last_step_user_ = user;
     step_boundary(std::move(k));
   };
-  deliver_pending();
 }
 
 void VCpu::deliver_pending() {
@@ -320,7 +316,7 @@ void VCpu::finish_handler() {
     return;
   }
   if (!softirqs_.empty()) wake_thread(kSoftirqd);
-  end_irq();
+  servicing_ = false;
   Continuation k = std::move(resume_after_irq_);
   k();
 }

@@ -193,10 +193,16 @@ class VCpu final : public core::Component {
   void owe_ipi(VCpu& target, uint32_t vector);
   bool owes() const { return writes_owed_ > 0 || !ipis_owed_.empty(); }
   void pay_owed(Continuation k);
-  // Interrupt context: a handler, then the softirqs at its exit or at a
-  // task's local_bh_enable.
-  void begin_irq() { servicing_ = true; }
-  void end_irq() { servicing_ = false; }
+  // Interrupt context begins (handlers, then the softirqs at their exit, or
+  // only the softirqs at a task's local_bh_enable); `resume` follows it.
+  void enter_irq(Continuation resume) {
+    servicing_ = true;
+    softirq_restarts_ = 0;
+    resume_after_irq_ = std::move(resume);
+  }
+  // Interrupted guest code resumed at its step boundary, in the mode (user
+  // or kernel) it was in.
+  Continuation back_to(Continuation k);
   // do_softirq in the current context (irq exit, local_bh_enable), then k.
   void do_softirq(Continuation k);
   void after_guest_step();

@@ -7,9 +7,7 @@ namespace viosim::models {
 
 void VCpu::do_softirq(Continuation k) {
   raised_in_task_ = false;
-  begin_irq();
-  softirq_restarts_ = 0;
-  resume_after_irq_ = std::move(k);
+  enter_irq(std::move(k));
   finish_handler();
 }
 
@@ -77,9 +75,7 @@ void VCpu::schedule_next() {
     return;
   }
   if (wants_attention()) {
-    begin_irq();
-    softirq_restarts_ = 0;
-    resume_after_irq_ = [this] { schedule_next(); };
+    enter_irq([this] { schedule_next(); });
     deliver_pending();
     return;
   }
