@@ -5,6 +5,7 @@
 #include "models/guest/guest_os.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/core.h"
+#include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
 #include "models/net/external_peer.h"
 #include "models/net/host_nic_rx.h"
@@ -12,11 +13,11 @@
 #include "models/net/wire.h"
 #include "models/qemu/qemu_virtio_net.h"
 #include "models/synthetic/mm1_queue.h"
+#include "models/synthetic/phold.h"
 #include "models/traffic/flow_stats.h"
+#include "models/vcpu/vcpu.h"
 #include "models/vhost/vhost_net.h"
 #include "models/vhost_user/vhost_user_pmd.h"
-#include "models/synthetic/phold.h"
-#include "models/vcpu/vcpu.h"
 
 namespace viosim::models {
 
@@ -26,6 +27,7 @@ void register_builtin_models(core::ModelRegistry& registry) {
   registry.add(Mm1Queue::model_spec());
   registry.add(Core::model_spec());
   registry.add(HostThread::model_spec());
+  registry.add(DdioWays::model_spec());
   registry.add(VCpu::model_spec());
   registry.add(GuestOs::model_spec());
   registry.add(CpuLoad::model_spec());

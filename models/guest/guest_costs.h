@@ -31,6 +31,9 @@ struct GuestCosts {
 struct SocketConfig {
   uint64_t rcvbuf_bytes = 212'992;  // net.core.rmem_default
   uint32_t truesize = 1'536 + 256;  // a virtio-net mergeable buffer for a 1500-byte MTU
+  // SO_BUSY_POLL / net.core.busy_read: how long a receive that finds its
+  // socket empty polls the device's NAPI before it sleeps (0: it sleeps).
+  core::Duration busy_poll = core::Duration::zero();
 };
 
 }  // namespace viosim::models

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 
 #include "models/host/host_thread.h"
 
@@ -18,6 +19,23 @@ class GuestNetDevice {
   // the driver's work runs there); `more` is xmit_more (another follows at
   // once).
   virtual void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) = 0;
+
+  // Busy polling (sk_busy_loop, from a receive in task context on `cpu`):
+  // busy_poll_own() takes the RX NAPI unless its softirq holds it (then
+  // the caller spins and asks again); busy_poll() runs one poll of
+  // BUSY_POLL_BUDGET packets, leaving the device's interrupt off
+  // (napi_complete_done refuses while busy polling); busy_poll_stop() runs
+  // the last poll, which completes the NAPI as a softirq poll would and
+  // gives it back. While it is owned, the device pokes the polling vCPU
+  // when it publishes received packets. The virtio-net and the VF /
+  // bare-metal NIC drivers have them; the validator warns that e1000's
+  // runs without.
+  static constexpr uint32_t kBusyPollBudget = 8;  // BUSY_POLL_BUDGET
+  virtual bool busy_poll_own(VCpu& /*cpu*/) { throw std::logic_error("busy polling on a device without it"); }
+  virtual void busy_poll(VCpu& /*cpu*/, Continuation /*k*/) {}
+  virtual void busy_poll_stop(VCpu& /*cpu*/, Continuation /*k*/) {}
+  // Received packets are waiting for the next poll.
+  virtual bool busy_poll_ready() const { return false; }
 };
 
 }  // namespace viosim::models

@@ -152,14 +152,16 @@ void GuestOs::send_request(AppFlow& f, uint32_t conn, Continuation k) {
 
 // ---- receive side ----
 
-void GuestOs::deliver(uint32_t packet, const HostThread* waker) {
+void GuestOs::deliver(uint32_t packet, const HostThread* waker, GuestNetDevice* napi, VCpu* by) {
   const uint32_t flow = (*pool_)[packet].flow;
   if (flow < forwards_.size() && forwards_[flow]) {
     forward(packet);
     return;
   }
   GuestOs& owner = socket_owner(packet);
-  owner.enqueue(packet, &owner == this ? nullptr : vcpu_, waker);
+  if (napi != nullptr) owner.napi_id_ = napi;
+  VCpu* cpu = by != nullptr ? by : vcpu_;
+  owner.enqueue(packet, owner.vcpu_ == cpu ? nullptr : cpu, waker);
 }
 
 GuestOs* GuestOs::connection_owner(uint32_t flow, uint32_t conn) {
@@ -196,7 +198,10 @@ void GuestOs::enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker)
   }
   rmem_alloc_[flow] += socket_config_.truesize;
   socket_.push_back(packet);
-  if (app_scheduled_) return;
+  if (app_scheduled_) {
+    if (busy_polling_) vcpu_->poke_guest();  // its busy loop sees the socket's queue
+    return;
+  }
   app_scheduled_ = true;
   auto task = [this](Continuation done) { app_task(std::move(done)); };
   if (waker_cpu != nullptr) {
@@ -249,8 +254,12 @@ void GuestOs::app_task(Continuation done) {
 
 void GuestOs::app_next() {
   if (socket_.empty()) {
-    app_scheduled_ = false;
-    app_done_.release()();
+    if (socket_config_.busy_poll > core::Duration::zero() && napi_id_ != nullptr) {
+      busy_until_ = now() + socket_config_.busy_poll;
+      busy_loop();
+      return;
+    }
+    app_block();
     return;
   }
   const uint32_t packet = socket_.front();
@@ -266,6 +275,48 @@ void GuestOs::app_next() {
     }
     handle(*f, packet, [this] { app_next(); });
   });
+}
+
+void GuestOs::app_block() {
+  app_scheduled_ = false;
+  app_done_.release()();
+}
+
+void GuestOs::busy_loop() {
+  busy_polling_ = true;
+  if (!socket_.empty() || now() >= busy_until_ || vcpu_->has_queued(app_thread_)) {
+    busy_polling_ = false;
+    auto after = [this] { socket_.empty() ? app_block() : app_next(); };
+    if (busy_napi_ == nullptr) {
+      after();
+      return;
+    }
+    GuestNetDevice* napi = busy_napi_;
+    busy_napi_ = nullptr;
+    napi->busy_poll_stop(*vcpu_, std::move(after));
+    return;
+  }
+  // The NAPI the socket names when the loop starts is the one it holds to
+  // its end, whatever brings the socket packets meanwhile.
+  if (busy_napi_ == nullptr && napi_id_->busy_poll_own(*vcpu_)) busy_napi_ = napi_id_;
+  if (busy_napi_ != nullptr) {
+    busy_napi_->busy_poll(*vcpu_, [this] { busy_wait(); });
+  } else {
+    busy_wait();  // its softirq has the NAPI: spin until it brings something
+  }
+}
+
+// Between polls: nothing came, so the loop spins over an unchanged ring
+// (cpu_relax) until the device publishes a packet, one reaches the socket,
+// an interrupt comes or the time is up.
+void GuestOs::busy_wait() {
+  if (!socket_.empty() || now() >= busy_until_ || vcpu_->has_queued(app_thread_) ||
+      (busy_napi_ != nullptr && busy_napi_->busy_poll_ready())) {
+    busy_loop();
+    return;
+  }
+  vcpu_->guest_spin(
+      CpuCategory::kGuestKernel, [this] { busy_loop(); }, busy_until_ - now());
 }
 
 void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
@@ -292,13 +343,15 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
       client_reply(f, p.conn, std::move(k));
       return;
     }
-    // The connection's client thread lives on another vCPU: wake it there.
+    // The connection's client thread lives on another vCPU: wake it there
+    // (a busy-polling one sees the work waiting at once).
     owner->vcpu_->post_from(*vcpu_, owner->app_thread_, [owner, flow = f.index, conn = p.conn](Continuation done) {
       owner->vcpu_->guest(owner->costs_.app_wakeup, CpuCategory::kGuestKernel,
                           [owner, flow, conn, done = std::move(done)]() mutable {
                             owner->client_reply(*owner->find_flow(flow), conn, std::move(done));
                           });
     });
+    if (owner->busy_polling_) owner->vcpu_->poke_guest();
   }
   k();
 }

@@ -69,7 +69,11 @@ class GuestOs final : public core::Component {
   // From a driver's NAPI poll (guest kernel context, stack cost already
   // paid): queue the packet on its socket and wake the application; from
   // another thread (`waker`, on the host) when that thread ran the stack.
-  void deliver(uint32_t packet, const HostThread* waker = nullptr);
+  // `napi`: the device whose NAPI poll brought it (skb_mark_napi_id), the
+  // one a busy-polling receive of its socket polls; `by`: the vCPU that
+  // ran that poll when it is not this guest's (a busy poll from another
+  // vCPU, or the softirq it handed the NAPI to).
+  void deliver(uint32_t packet, const HostThread* waker = nullptr, GuestNetDevice* napi = nullptr, VCpu* by = nullptr);
   // Application send path (user and kernel), then the device's xmit.
   void send(uint32_t packet, bool more, Continuation k);
   // The qdisc in front of a stopped TX queue (txqueuelen entries): holds the
@@ -108,6 +112,13 @@ class GuestOs final : public core::Component {
   void run_isrs(uint32_t vector, size_t from);
   void app_task(Continuation done);
   void app_next();
+  // The application thread finds its socket empty and sleeps.
+  void app_block();
+  // sk_busy_loop: the receive polls the socket's NAPI until a packet is
+  // here, the time is up or other work waits for the thread; then
+  // busy_poll_stop.
+  void busy_loop();
+  void busy_wait();
   void handle(AppFlow& f, uint32_t packet, Continuation k);
   // `conn` < 0: the sender's next connection in turn.
   uint32_t make_packet(AppFlow& f, PacketKind kind, uint32_t bytes, int64_t conn = -1);
@@ -139,6 +150,10 @@ class GuestOs final : public core::Component {
   SocketConfig socket_config_;
   std::vector<uint64_t> rmem_alloc_;  // by flow: truesize of its queued datagrams
   bool app_scheduled_ = false;
+  GuestNetDevice* napi_id_ = nullptr;  // sk_napi_id: the NAPI that last brought this socket a packet
+  bool busy_polling_ = false;
+  GuestNetDevice* busy_napi_ = nullptr;  // the NAPI this receive's busy loop holds, until it stops
+  core::Time busy_until_;
   // What the vCPU does once the application task blocks again, once the
   // interrupt being handled returns, and once the timer task is done.
   HeldContinuation app_done_;

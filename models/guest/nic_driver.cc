@@ -1,6 +1,8 @@
 // Hardware NIC driver: xmit with tail doorbells, MSI-X ISR, NAPI with refill.
 #include "models/guest/nic_driver.h"
 
+#include <utility>
+
 #include "models/net/packet_trace.h"
 
 namespace viosim::models {
@@ -24,7 +26,12 @@ NicDriver::NicDriver(core::Simulator& sim, std::string_view name, core::Componen
     : core::Component(sim, name, parent), os_(&os), cpu_(&os.vcpu()), q_(&queue), config_(config) {
   os.set_device(this);
   os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
+  q_->set_on_rx([this] {
+    napi_.published();  // a busy loop sees the written-back descriptor
+  });
 }
+
+bool NicDriver::busy_poll_own(VCpu& cpu) { return napi_.busy_take(cpu); }
 
 void NicDriver::init() { q_->rx_post(UINT32_MAX); }  // fill the RX ring
 
@@ -51,14 +58,14 @@ void NicDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
 }
 
 void NicDriver::isr(Continuation done) {
-  if (!napi_scheduled_) {
-    napi_scheduled_ = true;
-    cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
+  if (napi_.schedule()) {
+    cpu_->post_softirq([this](Continuation d) { napi(*cpu_, Poll::kSoftirq, std::move(d)); });
   }
   cpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
 }
 
-void NicDriver::napi(Continuation done) {
+void NicDriver::napi(VCpu& cpu, Poll by, Continuation done) {
+  const uint32_t budget = by == Poll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
   const GuestCosts& c = os_->costs();
   uint64_t cleaned_bytes = 0;
   const uint32_t cleaned = q_->tx_reap(cleaned_bytes);
@@ -67,13 +74,15 @@ void NicDriver::napi(Continuation done) {
   uint32_t received = 0;
   uint32_t packet = 0;
   core::Cycles stack{0};
-  while (received < config_.napi_budget && q_->rx_reap(packet)) {
+  while (received < budget && q_->rx_reap(packet)) {
     ++received;
     ++rx_packets_;
-    trace_hop(cpu_->thread(), os_->pool()[packet], place(), "the driver's NAPI poll took it to the socket");
+    trace_hop(cpu.thread(), os_->pool()[packet], place(),
+              by == Poll::kSoftirq ? "the driver's NAPI poll took it to the socket"
+                                   : "a busy-polling receive took it to the socket");
     napi_work_.rx_bytes += os_->pool()[packet].bytes;
     stack = stack + os_->receive_cost(packet);
-    os_->deliver(packet);
+    os_->deliver(packet, nullptr, this, &cpu);
   }
   napi_work_.rx_packets += received;
   to_refill_ += received;
@@ -85,7 +94,7 @@ void NicDriver::napi(Continuation done) {
   }
   const core::Cycles cost = c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * cleaned +
                             c.driver_rx_refill * received + config_.mmio_write * tail_writes;
-  cpu_->guest(cost, CpuCategory::kGuestKernel, [this, received, done = std::move(done)]() mutable {
+  cpu.guest(cost, CpuCategory::kGuestKernel, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
     // Frames waiting in the qdisc go out now that TX descriptors are free.
     while (!qdisc_.empty() && q_->tx_free() > 0) {
       q_->tx_post(qdisc_.front());
@@ -93,13 +102,19 @@ void NicDriver::napi(Continuation done) {
       ++tx_packets_;
     }
     q_->tx_doorbell();
-    if (received == config_.napi_budget) {
-      cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
-    } else {
-      napi_scheduled_ = false;
+    if (by == Poll::kBusyStop) napi_.busy_stop();
+    if (received == budget) {
+      // Budget used: a softirq poll runs again; a busy poller polls on (its
+      // last poll hands the NAPI to the softirq, __busy_poll_stop).
+      if (by != Poll::kBusy)
+        cpu.post_softirq([this, &cpu](Continuation d) { napi(cpu, Poll::kSoftirq, std::move(d)); });
+    } else if (by != Poll::kBusy) {
       q_->rearm(napi_work_);  // napi_complete_done: re-enable the vector
       napi_work_ = NapiWork{};
+      napi_.complete();
     }
+    // Busy polling, napi_complete_done refuses: the vector stays as it was
+    // (masked once it fired).
     done();
   });
 }

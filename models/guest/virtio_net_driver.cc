@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "models/net/packet_trace.h"
 
@@ -20,6 +21,8 @@ const core::ComponentSpec& VirtioNetDriver::model_spec() {
                 {"rx_interrupts", core::StatKind::kCounter, core::Unit::kCount, "RX queue interrupts"},
                 {"tx_interrupts", core::StatKind::kCounter, core::Unit::kCount, "TX completion interrupts"},
                 {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets received"},
+                {"busy_polls", core::StatKind::kCounter, core::Unit::kCount,
+                 "RX polls a busy-polling receive ran (SO_BUSY_POLL), its last ones included"},
                 {"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets added to the TX ring"},
                 {"qdisc_drops", core::StatKind::kCounter, core::Unit::kPackets, "drops at a full qdisc"},
                 {"queue_stops", core::StatKind::kCounter, core::Unit::kCount, "TX queue stopped for lack of slots"}}};
@@ -35,6 +38,9 @@ VirtioNetDriver::VirtioNetDriver(core::Simulator& sim, std::string_view name, co
       q_(&queues),
       config_(config) {
   os.set_device(this);
+  q_->on_rx_used = [this] {
+    rx_napi_.published();  // a busy loop sees the used index move
+  };
   irq_os_->register_vector(q_->rx_vector, [this](Continuation done) { rx_isr(std::move(done)); });
   irq_os_->register_vector(q_->tx_vector, [this](Continuation done) { tx_isr(std::move(done)); });
 }
@@ -186,28 +192,44 @@ void VirtioNetDriver::rx_isr(Continuation done) {
     return;
   }
   ++rx_irqs_;
-  q_->rx.disable_cb();  // skb_recv_done -> virtqueue_napi_schedule
-  if (!rx_napi_scheduled_) {
-    rx_napi_scheduled_ = true;
-    vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });
+  // skb_recv_done -> virtqueue_napi_schedule: napi_schedule_prep fails
+  // while a softirq or a busy poller holds the NAPI (it finds the packets).
+  if (rx_napi_.schedule()) {
+    q_->rx.disable_cb();
+    schedule_rx_napi(*vcpu_);
   }
   vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
 }
 
-void VirtioNetDriver::rx_napi(Continuation done) {
+void VirtioNetDriver::schedule_rx_napi(VCpu& cpu) {
+  cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, RxPoll::kSoftirq, std::move(d)); });
+}
+
+// ---- busy polling (napi_busy_loop) ----
+
+bool VirtioNetDriver::busy_poll_own(VCpu& cpu) { return rx_napi_.busy_take(cpu); }
+
+void VirtioNetDriver::busy_poll(VCpu& cpu, Continuation k) { rx_napi(cpu, RxPoll::kBusy, std::move(k)); }
+
+void VirtioNetDriver::busy_poll_stop(VCpu& cpu, Continuation k) { rx_napi(cpu, RxPoll::kBusyStop, std::move(k)); }
+
+void VirtioNetDriver::rx_napi(VCpu& cpu, RxPoll by, Continuation done) {
   SplitVirtqueue& rx = q_->rx;
+  const uint32_t budget = by == RxPoll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
+  if (by != RxPoll::kSoftirq) ++busy_polls_;
   uint32_t received = 0;
   uint32_t token = 0, len = 0;
   core::Cycles stack{0};
-  while (received < config_.napi_budget && rx.get_used(token, len)) {
+  while (received < budget && rx.get_used(token, len)) {
     free_rx_buffers_.push_back(token);
     stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());
-    trace_hop(vcpu_->thread(), os_->pool()[q_->rx_packet[token]], place::kVirtioNetDriver,
-              "the driver's NAPI poll took it from the RX vring to the socket");
+    trace_hop(cpu.thread(), os_->pool()[q_->rx_packet[token]], place::kVirtioNetDriver,
+              by == RxPoll::kSoftirq ? "the driver's NAPI poll took it from the RX vring to the socket"
+                                     : "a busy-polling receive took it from the RX vring to the socket");
     ++received;
     ++rx_packets_;
     stack = stack + irq_os_->receive_cost(q_->rx_packet[token]);
-    irq_os_->deliver(q_->rx_packet[token]);
+    irq_os_->deliver(q_->rx_packet[token], nullptr, this, &cpu);
   }
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue
   // (callbacks off, then re-armed with the 3/4 delay, as start_xmit does)
@@ -221,48 +243,59 @@ void VirtioNetDriver::rx_napi(Continuation done) {
     } while (tx.enable_cb_delayed());
     if (stopped_ && tx.num_free() >= config_.stop_threshold) {
       stopped_ = false;
-      if (!qdisc_.empty()) vcpu_->post_softirq([this](Continuation d) { flush_qdisc(*vcpu_, std::move(d)); });
+      if (!qdisc_.empty()) cpu.post_softirq([this, &cpu](Continuation d) { flush_qdisc(cpu, std::move(d)); });
     }
   }
   const GuestCosts& c = os_->costs();
   rx_napi_done_.hold(std::move(done), name(), "RX NAPI");
-  vcpu_->guest(c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * reclaimed,
-               CpuCategory::kGuestKernel, [this, received] { rx_refill(received); });
+  cpu.guest(c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * reclaimed,
+            CpuCategory::kGuestKernel, [this, &cpu, by, received] { rx_refill(cpu, by, received); });
 }
 
-// try_fill_recv once half the buffers are free: every free slot, then one
-// kick decision.
-void VirtioNetDriver::rx_refill(uint32_t received) {
+// try_fill_recv once half the buffers are free (half of the poll's budget,
+// at most): every free slot, then one kick decision.
+void VirtioNetDriver::rx_refill(VCpu& cpu, RxPoll by, uint32_t received) {
   SplitVirtqueue& rx = q_->rx;
-  const size_t threshold = std::min<size_t>(config_.napi_budget, rx.size()) / 2;
+  const uint32_t budget = by == RxPoll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
+  const size_t threshold = std::min<size_t>(budget, rx.size()) / 2;
   if (free_rx_buffers_.size() <= threshold) {
-    rx_napi_complete(received);
+    rx_napi_complete(cpu, by, received);
     return;
   }
   const size_t n = free_rx_buffers_.size();
   for (uint32_t token : free_rx_buffers_) rx.add(token);
   free_rx_buffers_.clear();
   if (q_->on_rx_avail) q_->on_rx_avail();
-  vcpu_->guest(os_->costs().driver_rx_refill * static_cast<int64_t>(n), CpuCategory::kGuestKernel, [this, received] {
-    if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
-      ++kicks_;
-      if (sim().tracer()) vcpu_->thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
-      vcpu_->exit_signal(ExitReason::kMmioFast, q_->rx_kick, [this, received] { rx_napi_complete(received); });
-      return;
-    }
-    rx_napi_complete(received);
-  });
+  cpu.guest(os_->costs().driver_rx_refill * static_cast<int64_t>(n), CpuCategory::kGuestKernel,
+            [this, &cpu, by, received] {
+              if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
+                ++kicks_;
+                if (sim().tracer()) cpu.thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
+                cpu.exit_signal(ExitReason::kMmioFast, q_->rx_kick,
+                                [this, &cpu, by, received] { rx_napi_complete(cpu, by, received); });
+                return;
+              }
+              rx_napi_complete(cpu, by, received);
+            });
 }
 
-void VirtioNetDriver::rx_napi_complete(uint32_t received) {
+void VirtioNetDriver::rx_napi_complete(VCpu& cpu, RxPoll by, uint32_t received) {
   SplitVirtqueue& rx = q_->rx;
-  if (received == config_.napi_budget) {
-    vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });  // budget used: poll again
+  const uint32_t budget = by == RxPoll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
+  if (by == RxPoll::kBusyStop) rx_napi_.busy_stop();
+  if (received == budget) {
+    // Budget used: a softirq poll runs again; a busy poller polls on (its
+    // last poll hands the NAPI to the softirq, __busy_poll_stop).
+    if (by != RxPoll::kBusy)
+      cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, RxPoll::kSoftirq, std::move(d)); });
   } else if (rx.enable_cb_prepare()) {
     rx.disable_cb();  // more arrived meanwhile: reschedule without an interrupt
-    vcpu_->post_softirq([this](Continuation d) { rx_napi(std::move(d)); });
+    if (by != RxPoll::kBusy)
+      cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, RxPoll::kSoftirq, std::move(d)); });
+  } else if (by == RxPoll::kBusy) {
+    rx.disable_cb();  // napi_complete_done refused (IN_BUSY_POLL): the interrupt stays off
   } else {
-    rx_napi_scheduled_ = false;
+    rx_napi_.complete();
   }
   rx_napi_done_.release()();
 }

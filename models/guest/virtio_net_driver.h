@@ -9,6 +9,7 @@
 #pragma once
 
 #include "models/guest/guest_os.h"
+#include "models/guest/napi_state.h"
 #include "models/virtio/virtio_queue_pair.h"
 #include "sim-core/ring_buffer.h"
 
@@ -34,6 +35,10 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
 
   void init() override;
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
+  bool busy_poll_own(VCpu& cpu) override;
+  void busy_poll(VCpu& cpu, Continuation k) override;
+  void busy_poll_stop(VCpu& cpu, Continuation k) override;
+  bool busy_poll_ready() const override { return q_->rx.more_used(); }
 
   uint64_t kicks() const { return kicks_.value(); }
   uint64_t rx_interrupts() const { return rx_irqs_.value(); }
@@ -45,9 +50,13 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   void tx_isr(Continuation done);
   void tx_napi(VCpu& cpu, Continuation done);
   void rx_isr(Continuation done);
-  void rx_napi(Continuation done);
-  void rx_refill(uint32_t received);
-  void rx_napi_complete(uint32_t received);
+  // Who polls: the softirq, a busy-polling task, or its last poll.
+  enum class RxPoll { kSoftirq, kBusy, kBusyStop };
+  // One RX NAPI poll on `cpu` (the softirq's: the CPU that scheduled it).
+  void rx_napi(VCpu& cpu, RxPoll by, Continuation done);
+  void rx_refill(VCpu& cpu, RxPoll by, uint32_t received);
+  void rx_napi_complete(VCpu& cpu, RxPoll by, uint32_t received);
+  void schedule_rx_napi(VCpu& cpu);
   void flush_qdisc(VCpu& vcpu, Continuation k);
 
   GuestOs* os_;       // the sender
@@ -56,7 +65,7 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   VirtioQueuePair* q_;
   Config config_;
   bool stopped_ = false;
-  bool rx_napi_scheduled_ = false;
+  NapiState rx_napi_;
   bool tx_napi_scheduled_ = false;
   // What the vCPU does after the NAPI poll running now (one per direction).
   HeldContinuation rx_napi_done_;
@@ -67,6 +76,7 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   core::Counter rx_irqs_{this, "rx_interrupts"};
   core::Counter tx_irqs_{this, "tx_interrupts"};
   core::Counter rx_packets_{this, "rx_packets"};
+  core::Counter busy_polls_{this, "busy_polls"};
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter qdisc_drops_{this, "qdisc_drops"};
   core::Counter stops_{this, "queue_stops"};

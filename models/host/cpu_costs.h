@@ -102,6 +102,13 @@ struct CacheTopology {
   core::Duration smt_transfer = core::Nanoseconds(8);      // siblings share L1/L2
   core::Duration socket_transfer = core::Nanoseconds(80);  // section 10's default
   core::Duration remote_transfer = core::Nanoseconds(140);
+  // A load served by the LLC (a line DDIO put there), and one served by
+  // the core's own node's DRAM.
+  core::Duration llc_latency = core::Nanoseconds(20);
+  core::Duration dram_latency = core::Nanoseconds(90);  // section 10's default
+  // Lines of the NIC's socket's LLC that inbound DMA may allocate into
+  // (DDIO's ways); 0: no DDIO.
+  uint64_t ddio_lines = 0;
   // Misses a core keeps in flight (L1D line fill buffers): the misses of
   // one batch of ring work for different buffers overlap up to this many.
   uint32_t fill_buffers = 10;

@@ -104,6 +104,11 @@ class HostThread final : public core::Component, public EventFdListener {
   // with the batch's other misses.
   void add_line_transfer(core::Duration d, CpuCategory category, bool serial = false) {
     ++line_transfers_;
+    add_line_load(d, category, serial);
+  }
+  // A line it loaded from the LLC or memory rather than another core
+  // (DmaLines): the same debt, not counted as a transfer.
+  void add_line_load(core::Duration d, CpuCategory category, bool serial = false) {
     if (d <= core::Duration::zero()) return;  // a profile that prices transfers at 0
     (serial ? line_serial_debt_ : line_debt_)[static_cast<size_t>(category)] += d;
     line_debt_mask_ |= uint16_t(1u << static_cast<unsigned>(category));

@@ -7,6 +7,8 @@ namespace viosim::models {
 
 namespace {
 constexpr uint32_t kTxWorkLimit = 256;  // IXGBE_DEFAULT_TX_WORK: TX completions cleaned per poll
+constexpr uint32_t kDescriptorsPerLine = 4;  // 16-byte write-back descriptors (ixgbe's advanced, i40e's 16-byte)
+uint32_t lines_of(uint32_t bytes) { return std::max<uint32_t>(1, (bytes + 63) / 64); }
 }  // namespace
 
 const core::ComponentSpec& HostNicRx::model_spec() {
@@ -32,13 +34,15 @@ const core::ComponentSpec& HostNicRx::model_spec() {
 
 HostNicRx::HostNicRx(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
                      const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, DeliverCost deliver_cost,
-                     Deliver deliver)
+                     Deliver deliver, DdioWays* ddio)
     : core::Component(sim, name, parent),
       config_(config),
       costs_(costs),
       softirq_(softirq),
       deliver_cost_(std::move(deliver_cost)),
       deliver_(std::move(deliver)),
+      descriptor_lines_((config.ring_size + kDescriptorsPerLine - 1) / kDescriptorsPerLine, ddio),
+      buffer_lines_(config.ring_size, ddio),
       moderator_(make_interrupt_moderator(config.moderation)),
       pool_(&pool) {}
 
@@ -53,6 +57,9 @@ void HostNicRx::receive(uint32_t packet) {
     return;
   }
   ring_.push_back(packet);
+  const uint32_t slot = static_cast<uint32_t>(written_++ % config_.ring_size);
+  buffer_lines_.write(slot, lines_of((*pool_)[packet].bytes));
+  descriptor_lines_.write(slot / kDescriptorsPerLine);
   ++frames_;
   if (poller_ != nullptr) {
     poller_->poke();
@@ -70,9 +77,22 @@ void HostNicRx::transmitted(uint32_t bytes) {
 
 bool HostNicRx::poll(uint32_t& packet) {
   if (ring_.empty()) return false;
+  load(0, CpuCategory::kPmd);
+  take(packet);
+  return true;
+}
+
+void HostNicRx::load(uint32_t i, CpuCategory category) {
+  const uint32_t slot = static_cast<uint32_t>((taken_ + i) % config_.ring_size);
+  descriptor_lines_.read(slot / kDescriptorsPerLine, category);
+  buffer_lines_.read(slot, category);
+  buffer_taken();
+}
+
+void HostNicRx::take(uint32_t& packet) {
   packet = ring_.front();
   ring_.pop_front();
-  return true;
+  ++taken_;
 }
 
 void HostNicRx::apply(const ModerationDecision& d) {
@@ -107,6 +127,7 @@ void HostNicRx::napi_poll() {
   tx_batch_ = std::min<uint32_t>(kTxWorkLimit, tx_pending_);
   core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + costs_.napi_poll +
                       costs_.nic_tx_clean_packet * tx_batch_ + costs_.nic_rx_packet * batch_;
+  for (uint32_t i = 0; i < batch_; ++i) load(i, CpuCategory::kHostKernel);  // the driver's descriptor and header loads
   if (deliver_cost_) {
     for (uint32_t i = 0; i < batch_; ++i) cost = cost + deliver_cost_(ring_[i]);
   }
@@ -122,7 +143,7 @@ void HostNicRx::napi_poll() {
     }
     for (uint32_t i = 0; i < batch_; ++i) {
       uint32_t packet = 0;
-      poll(packet);
+      take(packet);
       ++napi_work_.rx_packets;
       napi_work_.rx_bytes += (*pool_)[packet].bytes;
       deliver_(packet, *softirq_);

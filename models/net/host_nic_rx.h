@@ -9,10 +9,11 @@
 
 #include <functional>
 
+#include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
 #include "models/net/host_net_costs.h"
-#include "models/packet/packet.h"
 #include "models/nic/interrupt_moderation.h"
+#include "models/packet/packet.h"
 #include "sim-core/member_event.h"
 #include "sim-core/ring_buffer.h"
 
@@ -36,10 +37,11 @@ class HostNicRx final : public core::Component {
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
-  // Interrupt mode: `softirq` is the IRQ core's softirq thread.
+  // Interrupt mode: `softirq` is the IRQ core's softirq thread. Frames
+  // and descriptors are written through `ddio` (null: loads are free).
   HostNicRx(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-            const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, DeliverCost deliver_cost,
-            Deliver deliver);
+            const HostNetCosts& costs, PacketPool& pool, HostThread* softirq, DeliverCost deliver_cost, Deliver deliver,
+            DdioWays* ddio = nullptr);
 
   // From the wire.
   void receive(uint32_t packet);
@@ -49,7 +51,9 @@ class HostNicRx final : public core::Component {
   // next NAPI poll (ixgbe_clean_tx_irq, at most 256 a poll). Interrupt
   // mode only; a poll-mode driver reaps its own completions.
   void transmitted(uint32_t bytes);
-  // Polled mode: a poll-mode thread takes frames and is poked on arrival.
+  // Polled mode: a poll-mode thread takes frames and is poked on arrival;
+  // it loads each frame's descriptor and first line as it takes it (PMD
+  // time).
   void set_poller(HostThread* poller) { poller_ = poller; }
   bool poll(uint32_t& packet);
   bool empty() const { return ring_.empty(); }
@@ -65,6 +69,10 @@ class HostNicRx final : public core::Component {
   void apply(const ModerationDecision& d);
   void fire();
   void napi_poll();
+  // The running thread loads the descriptor and first line of the frame
+  // `i` places behind the ring's head.
+  void load(uint32_t i, CpuCategory category);
+  void take(uint32_t& packet);
 
   Config config_;
   HostNetCosts costs_;
@@ -73,6 +81,10 @@ class HostNicRx final : public core::Component {
   DeliverCost deliver_cost_;
   Deliver deliver_;
   core::RingBuffer<uint32_t> ring_;
+  uint64_t written_ = 0;  // frames the NIC wrote so far: the next one's slot modulo the ring
+  uint64_t taken_ = 0;    // frames the driver took so far
+  DmaLines descriptor_lines_;
+  DmaLines buffer_lines_;
   std::unique_ptr<InterruptModerator> moderator_;
   NapiWork napi_work_;  // since the last re-arm
   PacketPool* pool_ = nullptr;

@@ -13,6 +13,7 @@ constexpr uint64_t kTxBuffers = uint64_t{2} << 32;
 constexpr uint64_t kRxDescriptors = uint64_t{3} << 32;
 constexpr uint64_t kTxDescriptors = uint64_t{4} << 32;
 constexpr uint64_t kDescriptorBytes = 16;
+constexpr uint32_t kDescriptorsPerLine = 64 / kDescriptorBytes;
 }  // namespace
 
 const core::ComponentSpec& NicQueue::model_spec() {
@@ -31,14 +32,16 @@ const core::ComponentSpec& NicQueue::model_spec() {
 }
 
 NicQueue::NicQueue(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-                   PacketPool& pool, Iotlb* iotlb, std::function<void(uint32_t packet)> send, Msi msi)
+                   PacketPool& pool, Iotlb* iotlb, std::function<void(uint32_t packet)> send, Msi msi, DdioWays* ddio)
     : core::Component(sim, name, parent),
       config_(config),
       pool_(&pool),
       iotlb_(iotlb),
       send_(std::move(send)),
       msi_(std::move(msi)),
-      moderator_(make_interrupt_moderator(config.moderation)) {}
+      moderator_(make_interrupt_moderator(config.moderation)),
+      rx_descriptor_lines_((config.rx_ring + kDescriptorsPerLine - 1) / kDescriptorsPerLine, ddio),
+      rx_buffer_lines_(config.rx_ring, ddio) {}
 
 core::Duration NicQueue::dma(uint64_t address) {
   const bool miss = iotlb_ != nullptr && !iotlb_->lookup(address);
@@ -115,6 +118,9 @@ void NicQueue::receive(uint32_t packet) {
 
 void NicQueue::frame_written_back() {
   rx_done_.push_back(rx_dma_.front().packet);
+  const uint32_t slot = static_cast<uint32_t>(rx_written_++ % config_.rx_ring);
+  rx_buffer_lines_.write(slot, std::max<uint32_t>(1, ((*pool_)[rx_dma_.front().packet].bytes + 63) / 64));
+  rx_descriptor_lines_.write(slot / kDescriptorsPerLine);
   stamp((*pool_)[rx_dma_.front().packet], kStampBackend, now());
   trace_device_hop((*pool_)[rx_dma_.front().packet], iotlb_ != nullptr
                                                          ? "the NIC wrote it into a guest buffer by DMA (through the IOTLB)"
@@ -122,6 +128,7 @@ void NicQueue::frame_written_back() {
   rx_dma_.pop_front();
   ++rx_frames_;
   if (!rx_dma_.empty()) rx_dma_event_.schedule_at(rx_dma_.front().done);
+  if (on_rx_) on_rx_();
   apply(moderator_->on_frame(now()));
 }
 
@@ -129,6 +136,10 @@ bool NicQueue::rx_reap(uint32_t& packet) {
   if (rx_done_.empty()) return false;
   packet = rx_done_.front();
   rx_done_.pop_front();
+  const uint32_t slot = static_cast<uint32_t>(rx_reaped_++ % config_.rx_ring);
+  rx_descriptor_lines_.read(slot / kDescriptorsPerLine, CpuCategory::kGuestKernel);
+  rx_buffer_lines_.read(slot, CpuCategory::kGuestKernel);
+  buffer_taken();
   stamp((*pool_)[packet], kStampDevice, now());
   return true;
 }

@@ -10,9 +10,10 @@
 
 #include <functional>
 
-#include "models/packet/packet.h"
+#include "models/host/dma_lines.h"
 #include "models/net/wire.h"
 #include "models/nic/interrupt_moderation.h"
+#include "models/packet/packet.h"
 #include "models/passthrough/iotlb.h"
 #include "sim-core/member_event.h"
 #include "sim-core/ring_buffer.h"
@@ -35,9 +36,11 @@ class NicQueue final : public core::Component {
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
   // `iotlb` may be null (no IOMMU translation); `send` takes TX frames (the port's wire, or
-  // the NIC's embedded switch for a VF on this host).
-  NicQueue(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
-           PacketPool& pool, Iotlb* iotlb, std::function<void(uint32_t packet)> send, Msi msi);
+  // the NIC's embedded switch for a VF on this host). Received frames and
+  // their descriptors are written through `ddio` (null: the driver's loads
+  // of them are free).
+  NicQueue(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config, PacketPool& pool,
+           Iotlb* iotlb, std::function<void(uint32_t packet)> send, Msi msi, DdioWays* ddio = nullptr);
 
   // ---- driver side ----
   bool tx_post(uint32_t packet);   // false: the TX ring is full
@@ -45,8 +48,11 @@ class NicQueue final : public core::Component {
   uint32_t tx_reap(uint64_t& bytes);  // written-back TX descriptors (and their bytes) since the last reap
   uint32_t tx_free() const { return config_.tx_ring - tx_in_ring_; }
   void rx_post(uint32_t buffers);  // tail write: that many more empty buffers
-  bool rx_reap(uint32_t& packet);  // the next received frame
+  bool rx_reap(uint32_t& packet);  // the next received frame: the running thread loads its descriptor and first line
   uint32_t rx_buffers_posted() const { return rx_buffers_; }
+  bool rx_ready() const { return !rx_done_.empty(); }
+  // A polling driver's eye on the ring: called as each frame is written back.
+  void set_on_rx(std::function<void()> on_rx) { on_rx_ = std::move(on_rx); }
   // NAPI completed and re-enabled the vector after handling this much.
   void rearm(const NapiWork& work);
 
@@ -71,6 +77,7 @@ class NicQueue final : public core::Component {
   Iotlb* iotlb_;
   std::function<void(uint32_t packet)> send_;  // the port: the wire, or the embedded switch to a VF
   Msi msi_;
+  std::function<void()> on_rx_;
   int trace_track_ = 0;
   std::unique_ptr<InterruptModerator> moderator_;
   // TX: posted (not yet fetched), in the NIC, completed (not yet reaped).
@@ -88,6 +95,10 @@ class NicQueue final : public core::Component {
   };
   core::RingBuffer<InFlight> rx_dma_;
   core::RingBuffer<uint32_t> rx_done_;
+  uint64_t rx_written_ = 0;  // frames written back so far
+  uint64_t rx_reaped_ = 0;   // frames the driver took so far
+  DmaLines rx_descriptor_lines_;
+  DmaLines rx_buffer_lines_;
   core::MemberEvent rx_dma_event_{this, "rx_write_back", [this] { frame_written_back(); }};
   core::MemberEvent fetch_event_{this, "tx_fetch", [this] { fetch(); }};
   core::MemberEvent irq_{this, "msi", [this] { fire(); }};

@@ -118,6 +118,7 @@ void Assembly::build_host() {
   for (uint32_t i = 0; i < c.cores; ++i) {
     cores.push_back(std::make_unique<Core>(sim, "core" + std::to_string(i), nullptr, cpu, i));
   }
+  ddio = std::make_unique<DdioWays>(sim, "ddio", nullptr, cpu.cache.ddio_lines);
   auto leave = [this](uint32_t p) {
     if (tx_completion && kernel_sent(p)) tx_completion(pool[p]);
     peer->receive(p);
@@ -240,7 +241,7 @@ void Assembly::make_nic_rx(bool polled, HostNicRx::DeliverCost deliver_cost, Hos
       softirq = &thread("softirq_q" + std::to_string(q), core);
     }
     nic_rx->add_queue(std::make_unique<HostNicRx>(sim, "rx" + std::to_string(q), nic_rx.get(), c.nic, c.host_net, pool,
-                                                  softirq, deliver_cost, deliver));
+                                                  softirq, deliver_cost, deliver, ddio.get()));
   }
   wire_in();
 }
@@ -565,8 +566,9 @@ void VmAssembly::build_hardware_queues(bool vf) {
       msi = [&handler] { handler.wake(nullptr); };
     }
     const std::string name = vf ? indexed(vm_name("_vf0"), i, "_q") : own("nic0_queue" + std::to_string(i));
-    hw_queues.push_back(
-        std::make_unique<NicQueue>(host.sim, name, nullptr, c.hw_queue, host.pool, iotlb.get(), [this](uint32_t p) { host.nic_out(p); }, msi));
+    hw_queues.push_back(std::make_unique<NicQueue>(
+        host.sim, name, nullptr, c.hw_queue, host.pool, iotlb.get(), [this](uint32_t p) { host.nic_out(p); }, msi,
+        host.ddio.get()));
     if (i == 0) {
       from_wire = [this](uint32_t p) { hw_queues[hw_steering.of(host.pool[p])]->receive(p); };
       host.wire_in();

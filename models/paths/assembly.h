@@ -20,6 +20,7 @@
 #include "models/guest/guest_os.h"
 #include "models/guest/nic_driver.h"
 #include "models/guest/virtio_net_driver.h"
+#include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
 #include "models/net/bridge_port.h"
 #include "models/net/kernel_switch.h"
@@ -151,6 +152,8 @@ struct Assembly {
   PathGraph graph;  // the wiring, as it was made
   std::vector<std::unique_ptr<Core>> cores;
   std::vector<std::unique_ptr<HostThread>> threads;
+  // The LLC ways the host's NICs write received frames into (DDIO).
+  std::unique_ptr<DdioWays> ddio;
   std::vector<std::unique_ptr<FlowStats>> flows;
   std::unique_ptr<Wire> to_peer, from_peer;
   // The NIC's second port's link (P2P flows), when one is used.

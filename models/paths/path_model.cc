@@ -145,6 +145,8 @@ PathResults collect(Assembly& t, double wall_s) {
   for (const core::Component* comp : t.sim.components()) {
     r.drops += comp->counter_value("drops") + comp->counter_value("qdisc_drops") + comp->counter_value("socket_drops");
   }
+  r.dma_llc_loads = t.ddio->llc_loads();
+  r.dma_dram_loads = t.ddio->dram_loads();
   for (auto& th : t.threads) {
     r.host_syscalls += th->syscalls();  // QEMU's on the vCPU thread (e1000) count too
     r.wakeups += th->wakeups();

@@ -83,6 +83,8 @@ struct PathResults {
   uint64_t timer_interrupts = 0;  // the guests' local timer interrupts (ticks and timers)
   uint64_t timer_writes = 0;      // their TSC-deadline programmings
   uint64_t line_transfers = 0;  // cache lines pulled between cores, every thread
+  uint64_t dma_llc_loads = 0;   // NIC-written lines cores loaded from the LLC (DDIO)
+  uint64_t dma_dram_loads = 0;  // and from memory
   uint64_t host_syscalls = 0;  // by the host threads of the path (VMM, workers, PMD)
   uint64_t context_switches = 0;
   uint64_t wakeups = 0;

@@ -136,6 +136,8 @@ class VCpu final : public core::Component {
   // interrupted context resumes, where the task that raised it enables
   // bottom halves again, or in ksoftirqd.
   void post_softirq(GuestTask task);
+  // Whether work waits for `thread` beyond what it runs now.
+  bool has_queued(ThreadId thread) const { return !work_[thread].tasks.empty(); }
   void set_interrupt_handler(InterruptHandler h) { handler_ = std::move(h); }
   // A vector routed through the IOAPIC (INTx): its EOI must reach the
   // IOAPIC, so paravirtual EOI never spares its exit.

@@ -67,6 +67,9 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   c.cpu.cache.socket_transfer = Units::nsd(h.cache_line_socket_ns());
   c.cpu.cache.remote_transfer = Units::nsd(h.cache_line_remote_ns());
   c.cpu.cache.fill_buffers = h.line_fill_buffers();
+  c.cpu.cache.llc_latency = Units::nsd(h.llc_latency_ns());
+  c.cpu.cache.dram_latency = Units::nsd(h.dram_latency_ns());
+  c.cpu.cache.ddio_lines = uint64_t{h.ddio_kib()} * 1024 / 64;
 
   // Exits: every round trip pays exit_entry_cycles (its hardware part to
   // exit/entry, the rest to KVM); the classes add to it.
@@ -472,6 +475,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // mergeable buffer for a 1500-byte MTU is 1536 B; e1000's rx_buffer_len
       // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
       v.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
+      v.socket.busy_poll = core::Microseconds(vm.guest().socket_busy_poll_us());
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
       const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
       v.e1000_itr_setting = models::E1000Driver::kept_setting(throttle);

@@ -118,6 +118,9 @@ BackendResult to_backend_result(const models::PathResults& r) {
   b.set_interrupts_per_packet(r.per_packet(double(r.guest_interrupts)));
   b.set_syscalls_per_packet(r.per_packet(double(r.host_syscalls)));
   b.set_cache_line_transfers_per_packet(r.per_packet(double(r.line_transfers)));
+  if (const uint64_t loads = r.dma_llc_loads + r.dma_dram_loads; loads > 0) {
+    b.set_ddio_hit_share(double(r.dma_llc_loads) / double(loads));
+  }
   b.set_context_switches_per_packet(r.per_packet(double(r.context_switches)));
   b.set_wakeups_per_packet(r.per_packet(double(r.wakeups)));
   b.set_cpu_cycles_per_packet(r.per_packet(r.busy_cycles));

