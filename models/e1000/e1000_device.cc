@@ -296,6 +296,7 @@ void E1000Device::tap_read_one() {
     stamp((*pool_)[packet], kStampBackend, now());
     trace_hop(*main_, (*pool_)[packet], place::kE1000RxRing, "the e1000 model put it in the RX ring");
     ++rx_frames_;
+    if (on_rx_) on_rx_();
     set_cause(kRxt0, *main_, [this] { tap_read_one(); });
   });
 }

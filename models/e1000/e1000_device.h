@@ -61,6 +61,9 @@ class E1000Device final : public core::Component {
   // Frames sent since the last reap, and their bytes.
   uint32_t tx_reap(uint64_t& bytes);
   bool rx_reap(uint32_t& packet);
+  bool rx_ready() const { return !rx_done_.empty(); }
+  // A polling driver's eye on the ring: called as each frame lands in it.
+  void set_on_rx(std::function<void()> on_rx) { on_rx_ = std::move(on_rx); }
   void rx_post_coalesced(uint32_t buffers);  // an RDT write into the coalesced ring
   // An ITR write (256 ns units) into the coalesced ring: the mitigation
   // delay changes once QEMU applies it.
@@ -112,6 +115,7 @@ class E1000Device final : public core::Component {
   uint32_t rx_free_ = 0;       // buffers the device knows about
   uint32_t rx_coalesced_ = 0;  // RDT updates still in KVM's coalesced ring
   core::RingBuffer<uint32_t> rx_done_;
+  std::function<void()> on_rx_;
   bool rx_blocked_ = false;
   bool held_valid_ = false;
   uint32_t held_ = 0;

@@ -26,6 +26,15 @@ E1000Driver::E1000Driver(core::Simulator& sim, std::string_view name, core::Comp
   os.set_device(this);
   os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
   os.vcpu().set_level_triggered(vector);  // INTx through the IOAPIC
+  dev.set_on_rx([this] { napi_.published(); });  // a busy loop sees the written-back descriptor
+}
+
+void E1000Driver::irq_enable(VCpu& cpu, Continuation k) {
+  userspace_exit([this](Continuation d) { dev_->ims_write(std::move(d)); },
+                 [this, &cpu, k = std::move(k)]() mutable {
+                   userspace_exit([this](Continuation d) { dev_->status_read(std::move(d)); }, std::move(k), &cpu);
+                 },
+                 &cpu);
 }
 
 void E1000Driver::init() { dev_->rx_post_coalesced(UINT32_MAX / 2); }  // e1000_open fills the ring
@@ -67,23 +76,31 @@ void E1000Driver::isr(Continuation done) {
         eoi(std::move(done));  // not ours (shared line)
         return;
       }
-      userspace_exit([this](Continuation d) { dev_->imc_write(std::move(d)); }, [this, eoi, done = std::move(done)]() mutable {
-        userspace_exit([this](Continuation d) { dev_->status_read(std::move(d)); },
-                       [this, eoi, done = std::move(done)]() mutable {
-                         if (!napi_scheduled_) {
-                           napi_scheduled_ = true;
-                           // e1000_intr: the totals count from here.
-                           total_tx_packets_ = total_tx_bytes_ = total_rx_packets_ = total_rx_bytes_ = 0;
-                           cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
-                         }
-                         eoi(std::move(done));
-                       });
-      });
+      userspace_exit(
+          [this](Continuation d) { dev_->imc_write(std::move(d)); },
+          [this, eoi, done = std::move(done)]() mutable {
+            userspace_exit(
+                [this](Continuation d) { dev_->status_read(std::move(d)); },
+                [this, eoi, done = std::move(done)]() mutable {
+                  if (napi_.schedule()) {
+                    // e1000_intr: the totals count from here.
+                    total_tx_packets_ = total_tx_bytes_ = total_rx_packets_ = total_rx_bytes_ = 0;
+                    cpu_->post_softirq([this](Continuation d) { napi(*cpu_, Poll::kSoftirq, std::move(d)); });
+                    eoi(std::move(done));
+                    return;
+                  }
+                  // napi_schedule_prep failed (its softirq or a busy poller holds the
+                  // NAPI): "this really should not happen", so e1000_intr enables the
+                  // interrupts again.
+                  irq_enable(*cpu_, [eoi, done = std::move(done)]() mutable { eoi(std::move(done)); });
+                });
+          });
     });
   });
 }
 
-void E1000Driver::napi(Continuation done) {
+void E1000Driver::napi(VCpu& cpu, Poll by, Continuation done) {
+  const uint32_t budget = by == Poll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
   const GuestCosts& c = os_->costs();
   uint64_t cleaned_bytes = 0;
   const uint32_t cleaned = dev_->tx_reap(cleaned_bytes);
@@ -92,43 +109,48 @@ void E1000Driver::napi(Continuation done) {
   uint32_t received = 0;
   uint32_t packet = 0;
   core::Cycles stack{0};
-  while (received < config_.napi_budget && dev_->rx_reap(packet)) {
+  while (received < budget && dev_->rx_reap(packet)) {
     ++received;
     ++rx_packets_;
     ++total_rx_packets_;
     total_rx_bytes_ += os_->pool()[packet].bytes;
     stack = stack + os_->receive_cost(packet);
-    os_->deliver(packet);
+    os_->deliver(packet, nullptr, this, &cpu);
   }
   to_refill_ += received;
   const core::Cycles cost =
       c.napi_poll + (c.driver_rx_packet + c.driver_rx_refill) * received + stack + c.driver_tx_free * cleaned;
-  cpu_->guest(cost, CpuCategory::kGuestKernel, [this, received, done = std::move(done)]() mutable {
+  cpu.guest(cost, CpuCategory::kGuestKernel, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
     // Frames held in the qdisc while the TX ring was full.
     while (!qdisc_.empty() && dev_->tx_post(qdisc_.front())) {
       qdisc_.pop_front();
       ++tx_packets_;
     }
-    refill([this, received, done = std::move(done)]() mutable {
-      if (received == config_.napi_budget) {
-        cpu_->post_softirq([this](Continuation d) { napi(std::move(d)); });
+    refill(cpu, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
+      if (by == Poll::kBusyStop) napi_.busy_stop();
+      if (received == budget) {
+        // A softirq poll runs again; a busy poller polls on (its last poll
+        // hands the NAPI to the softirq).
+        if (by != Poll::kBusy) {
+          cpu.post_softirq([this, &cpu](Continuation d) { napi(cpu, Poll::kSoftirq, std::move(d)); });
+        }
         done();
         return;
       }
-      // e1000_clean: e1000_set_itr, napi_complete_done, e1000_irq_enable
-      // (IMS, then the write flush).
-      napi_scheduled_ = false;
-      set_itr([this, done = std::move(done)]() mutable {
-        userspace_exit([this](Continuation d) { dev_->ims_write(std::move(d)); },
-                       [this, done = std::move(done)]() mutable {
-                         userspace_exit([this](Continuation d) { dev_->status_read(std::move(d)); }, std::move(done));
-                       });
-      });
+      // e1000_clean: napi_complete_done, which refuses while busy polling
+      // ("don't re-enable interrupts if stack might poll us"); when it
+      // completes, e1000_set_itr and e1000_irq_enable.
+      if (by == Poll::kBusy) {
+        done();
+        return;
+      }
+      napi_.complete();
+      set_itr(cpu, [this, &cpu, done = std::move(done)]() mutable { irq_enable(cpu, std::move(done)); });
     });
   });
 }
 
-void E1000Driver::refill(Continuation k) {
+void E1000Driver::refill(VCpu& cpu, Continuation k) {
   if (to_refill_ < config_.refill_batch) {
     k();
     return;
@@ -136,7 +158,7 @@ void E1000Driver::refill(Continuation k) {
   to_refill_ -= config_.refill_batch;
   // An RDT write: coalesced MMIO, an exit to KVM that QEMU sees later.
   dev_->rx_post_coalesced(config_.refill_batch);
-  cpu_->exit(ExitReason::kMmioEmulated, [this, k = std::move(k)]() mutable { refill(std::move(k)); });
+  cpu.exit(ExitReason::kMmioEmulated, [this, &cpu, k = std::move(k)]() mutable { refill(cpu, std::move(k)); });
 }
 
 // e1000_update_itr: the class of the traffic since the interrupt, from the
@@ -165,7 +187,7 @@ E1000Driver::Latency E1000Driver::update_itr(Latency now, uint64_t packets, uint
   return now;
 }
 
-void E1000Driver::set_itr(Continuation k) {
+void E1000Driver::set_itr(VCpu& cpu, Continuation k) {
   if ((config_.itr_setting & 3) == 0) {  // off, or a fixed rate
     k();
     return;
@@ -189,7 +211,7 @@ void E1000Driver::set_itr(Continuation k) {
   ++itr_writes_;
   // ew32(ITR): a coalesced MMIO write, an exit to KVM that QEMU sees later.
   dev_->itr_write_coalesced(E1000Device::itr_for(rate));
-  cpu_->exit(ExitReason::kMmioEmulated, std::move(k));
+  cpu.exit(ExitReason::kMmioEmulated, std::move(k));
 }
 
 }  // namespace viosim::models

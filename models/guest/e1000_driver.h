@@ -10,6 +10,7 @@
 
 #include "models/e1000/e1000_device.h"
 #include "models/guest/guest_os.h"
+#include "models/guest/napi_state.h"
 #include "sim-core/ring_buffer.h"
 
 namespace viosim::models {
@@ -44,16 +45,25 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
 
   void init() override;
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
+  bool busy_poll_own(VCpu& cpu) override { return napi_.busy_take(cpu); }
+  void busy_poll(VCpu& cpu, Continuation k) override { napi(cpu, Poll::kBusy, std::move(k)); }
+  void busy_poll_stop(VCpu& cpu, Continuation k) override { napi(cpu, Poll::kBusyStop, std::move(k)); }
+  bool busy_poll_ready() const override { return dev_->rx_ready(); }
   uint64_t tx_packets() const { return tx_packets_.value(); }
   uint64_t rx_packets() const { return rx_packets_.value(); }
 
  private:
   void isr(Continuation done);
-  void napi(Continuation done);
-  void refill(Continuation k);
+  // Who polls: the softirq, a busy-polling task, or its last poll.
+  enum class Poll { kSoftirq, kBusy, kBusyStop };
+  // One NAPI poll (e1000_clean) on `cpu` (the softirq's: the CPU that scheduled it).
+  void napi(VCpu& cpu, Poll by, Continuation done);
+  void refill(VCpu& cpu, Continuation k);
+  // e1000_irq_enable: IMS, then the write flush (a STATUS read).
+  void irq_enable(VCpu& cpu, Continuation k);
   // e1000_set_itr at the end of an interrupt's NAPI: a new rate, if the
   // traffic since the interrupt moved it, goes to the ITR register.
-  void set_itr(Continuation k);
+  void set_itr(VCpu& cpu, Continuation k);
   enum Latency : uint8_t { kLowest, kLow, kBulk };  // e1000's latency_range
   static Latency update_itr(Latency now, uint64_t packets, uint64_t bytes);
   // A register access trapping to QEMU, on `cpu` (the driver's vCPU when null).
@@ -63,7 +73,7 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   VCpu* cpu_;
   E1000Device* dev_;
   Config config_;
-  bool napi_scheduled_ = false;
+  NapiState napi_;
   uint32_t icr_ = 0;
   uint32_t to_refill_ = 0;
   // Dynamic ITR: each direction's class, the rate in use, and the

@@ -27,9 +27,8 @@ class GuestNetDevice {
   // (napi_complete_done refuses while busy polling); busy_poll_stop() runs
   // the last poll, which completes the NAPI as a softirq poll would and
   // gives it back. While it is owned, the device pokes the polling vCPU
-  // when it publishes received packets. The virtio-net and the VF /
-  // bare-metal NIC drivers have them; the validator warns that e1000's
-  // runs without.
+  // when it publishes received packets. Every driver here has them; the
+  // default is for devices without a NAPI (the host process's).
   static constexpr uint32_t kBusyPollBudget = 8;  // BUSY_POLL_BUDGET
   virtual bool busy_poll_own(VCpu& /*cpu*/) { throw std::logic_error("busy polling on a device without it"); }
   virtual void busy_poll(VCpu& /*cpu*/, Continuation /*k*/) {}

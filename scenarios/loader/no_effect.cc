@@ -158,22 +158,10 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
                          std::string("virtio_net_napi_tx has no effect: ") +
                              (poll_mode ? "its guest runs DPDK's virtio PMD" : "no virtio backend runs")});
     }
-    if (non_default(s.vm(v).guest(), "socket_busy_poll_us")) {
-      // Busy polling is modelled in the virtio-net and the NIC drivers, not in e1000's.
-      const bool e1000_only =
-          std::all_of(backends.begin(), backends.end(), [](viosim::Backend b) { return b == viosim::E1000; });
-      if (s.vm(v).has_forward()) {
-        issues->push_back(
-            {guest + ".socket_busy_poll_us",
-             "socket_busy_poll_us has no effect: the VM forwards, and no application reads a socket there"});
-      } else if (e1000) {
-        issues->push_back({guest + ".socket_busy_poll_us",
-                           e1000_only
-                               ? "socket_busy_poll_us has no effect: only E1000 runs, whose driver's busy polling "
-                                 "is not modelled"
-                               : "socket_busy_poll_us has no effect on E1000 (its driver's busy polling is not "
-                                 "modelled); the other backends busy-poll"});
-      }
+    if (s.vm(v).has_forward() && non_default(s.vm(v).guest(), "socket_busy_poll_us")) {
+      issues->push_back(
+          {guest + ".socket_busy_poll_us",
+           "socket_busy_poll_us has no effect: the VM forwards, and no application reads a socket there"});
     }
   }
 }
