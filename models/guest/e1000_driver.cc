@@ -85,7 +85,7 @@ void E1000Driver::isr(Continuation done) {
                   if (napi_.schedule()) {
                     // e1000_intr: the totals count from here.
                     total_tx_packets_ = total_tx_bytes_ = total_rx_packets_ = total_rx_bytes_ = 0;
-                    cpu_->post_softirq([this](Continuation d) { napi(*cpu_, Poll::kSoftirq, std::move(d)); });
+                    cpu_->post_softirq([this](Continuation d) { napi(*cpu_, NapiPoll::kSoftirq, std::move(d)); });
                     eoi(std::move(done));
                     return;
                   }
@@ -99,8 +99,8 @@ void E1000Driver::isr(Continuation done) {
   });
 }
 
-void E1000Driver::napi(VCpu& cpu, Poll by, Continuation done) {
-  const uint32_t budget = by == Poll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
+void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
+  const uint32_t budget = poll_budget(by, config_.napi_budget);
   const GuestCosts& c = os_->costs();
   uint64_t cleaned_bytes = 0;
   const uint32_t cleaned = dev_->tx_reap(cleaned_bytes);
@@ -127,12 +127,12 @@ void E1000Driver::napi(VCpu& cpu, Poll by, Continuation done) {
       ++tx_packets_;
     }
     refill(cpu, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
-      if (by == Poll::kBusyStop) napi_.busy_stop();
+      if (by == NapiPoll::kBusyStop) napi_.busy_stop();
       if (received == budget) {
         // A softirq poll runs again; a busy poller polls on (its last poll
         // hands the NAPI to the softirq).
-        if (by != Poll::kBusy) {
-          cpu.post_softirq([this, &cpu](Continuation d) { napi(cpu, Poll::kSoftirq, std::move(d)); });
+        if (by != NapiPoll::kBusy) {
+          cpu.post_softirq([this, &cpu](Continuation d) { napi(cpu, NapiPoll::kSoftirq, std::move(d)); });
         }
         done();
         return;
@@ -140,7 +140,7 @@ void E1000Driver::napi(VCpu& cpu, Poll by, Continuation done) {
       // e1000_clean: napi_complete_done, which refuses while busy polling
       // ("don't re-enable interrupts if stack might poll us"); when it
       // completes, e1000_set_itr and e1000_irq_enable.
-      if (by == Poll::kBusy) {
+      if (by == NapiPoll::kBusy) {
         done();
         return;
       }

@@ -46,18 +46,16 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   void init() override;
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
   bool busy_poll_own(VCpu& cpu) override { return napi_.busy_take(cpu); }
-  void busy_poll(VCpu& cpu, Continuation k) override { napi(cpu, Poll::kBusy, std::move(k)); }
-  void busy_poll_stop(VCpu& cpu, Continuation k) override { napi(cpu, Poll::kBusyStop, std::move(k)); }
+  void busy_poll(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusy, std::move(k)); }
+  void busy_poll_stop(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusyStop, std::move(k)); }
   bool busy_poll_ready() const override { return dev_->rx_ready(); }
   uint64_t tx_packets() const { return tx_packets_.value(); }
   uint64_t rx_packets() const { return rx_packets_.value(); }
 
  private:
   void isr(Continuation done);
-  // Who polls: the softirq, a busy-polling task, or its last poll.
-  enum class Poll { kSoftirq, kBusy, kBusyStop };
   // One NAPI poll (e1000_clean) on `cpu` (the softirq's: the CPU that scheduled it).
-  void napi(VCpu& cpu, Poll by, Continuation done);
+  void napi(VCpu& cpu, NapiPoll by, Continuation done);
   void refill(VCpu& cpu, Continuation k);
   // e1000_irq_enable: IMS, then the write flush (a STATUS read).
   void irq_enable(VCpu& cpu, Continuation k);

@@ -29,7 +29,6 @@ class GuestNetDevice {
   // gives it back. While it is owned, the device pokes the polling vCPU
   // when it publishes received packets. Every driver here has them; the
   // default is for devices without a NAPI (the host process's).
-  static constexpr uint32_t kBusyPollBudget = 8;  // BUSY_POLL_BUDGET
   virtual bool busy_poll_own(VCpu& /*cpu*/) { throw std::logic_error("busy polling on a device without it"); }
   virtual void busy_poll(VCpu& /*cpu*/, Continuation /*k*/) {}
   virtual void busy_poll_stop(VCpu& /*cpu*/, Continuation /*k*/) {}

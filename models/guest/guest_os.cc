@@ -284,7 +284,7 @@ void GuestOs::app_block() {
 
 void GuestOs::busy_loop() {
   busy_polling_ = true;
-  if (!socket_.empty() || now() >= busy_until_ || vcpu_->has_queued(app_thread_)) {
+  if (busy_over()) {
     busy_polling_ = false;
     auto after = [this] { socket_.empty() ? app_block() : app_next(); };
     if (busy_napi_ == nullptr) {
@@ -310,8 +310,7 @@ void GuestOs::busy_loop() {
 // (cpu_relax) until the device publishes a packet, one reaches the socket,
 // an interrupt comes or the time is up.
 void GuestOs::busy_wait() {
-  if (!socket_.empty() || now() >= busy_until_ || vcpu_->has_queued(app_thread_) ||
-      (busy_napi_ != nullptr && busy_napi_->busy_poll_ready())) {
+  if (busy_over() || (busy_napi_ != nullptr && busy_napi_->busy_poll_ready())) {
     busy_loop();
     return;
   }

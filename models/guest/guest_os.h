@@ -119,6 +119,9 @@ class GuestOs final : public core::Component {
   // busy_poll_stop.
   void busy_loop();
   void busy_wait();
+  // sk_busy_loop_end: a packet is in the socket or the time is up (or
+  // other work waits for the thread).
+  bool busy_over() const { return !socket_.empty() || now() >= busy_until_ || vcpu_->has_queued(app_thread_); }
   void handle(AppFlow& f, uint32_t packet, Continuation k);
   // `conn` < 0: the sender's next connection in turn.
   uint32_t make_packet(AppFlow& f, PacketKind kind, uint32_t bytes, int64_t conn = -1);

@@ -4,11 +4,18 @@
 // NIC drivers share these rules; their polls are their own.
 #pragma once
 
+#include <cstdint>
 #include <utility>
 
 #include "models/vcpu/vcpu.h"
 
 namespace viosim::models {
+
+// Who runs a poll: the softirq, a busy-polling task, or its last poll
+// (busy_poll_stop), and how many packets it may take: the driver's
+// weight, or BUSY_POLL_BUDGET.
+enum class NapiPoll { kSoftirq, kBusy, kBusyStop };
+inline uint32_t poll_budget(NapiPoll by, uint32_t weight) { return by == NapiPoll::kSoftirq ? weight : 8; }
 
 class NapiState {
  public:

@@ -59,13 +59,13 @@ void NicDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
 
 void NicDriver::isr(Continuation done) {
   if (napi_.schedule()) {
-    cpu_->post_softirq([this](Continuation d) { napi(*cpu_, Poll::kSoftirq, std::move(d)); });
+    cpu_->post_softirq([this](Continuation d) { napi(*cpu_, NapiPoll::kSoftirq, std::move(d)); });
   }
   cpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, std::move(done));
 }
 
-void NicDriver::napi(VCpu& cpu, Poll by, Continuation done) {
-  const uint32_t budget = by == Poll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
+void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
+  const uint32_t budget = poll_budget(by, config_.napi_budget);
   const GuestCosts& c = os_->costs();
   uint64_t cleaned_bytes = 0;
   const uint32_t cleaned = q_->tx_reap(cleaned_bytes);
@@ -78,8 +78,8 @@ void NicDriver::napi(VCpu& cpu, Poll by, Continuation done) {
     ++received;
     ++rx_packets_;
     trace_hop(cpu.thread(), os_->pool()[packet], place(),
-              by == Poll::kSoftirq ? "the driver's NAPI poll took it to the socket"
-                                   : "a busy-polling receive took it to the socket");
+              by == NapiPoll::kSoftirq ? "the driver's NAPI poll took it to the socket"
+                                       : "a busy-polling receive took it to the socket");
     napi_work_.rx_bytes += os_->pool()[packet].bytes;
     stack = stack + os_->receive_cost(packet);
     os_->deliver(packet, nullptr, this, &cpu);
@@ -102,13 +102,13 @@ void NicDriver::napi(VCpu& cpu, Poll by, Continuation done) {
       ++tx_packets_;
     }
     q_->tx_doorbell();
-    if (by == Poll::kBusyStop) napi_.busy_stop();
+    if (by == NapiPoll::kBusyStop) napi_.busy_stop();
     if (received == budget) {
       // Budget used: a softirq poll runs again; a busy poller polls on (its
       // last poll hands the NAPI to the softirq, __busy_poll_stop).
-      if (by != Poll::kBusy)
-        cpu.post_softirq([this, &cpu](Continuation d) { napi(cpu, Poll::kSoftirq, std::move(d)); });
-    } else if (by != Poll::kBusy) {
+      if (by != NapiPoll::kBusy)
+        cpu.post_softirq([this, &cpu](Continuation d) { napi(cpu, NapiPoll::kSoftirq, std::move(d)); });
+    } else if (by != NapiPoll::kBusy) {
       q_->rearm(napi_work_);  // napi_complete_done: re-enable the vector
       napi_work_ = NapiWork{};
       napi_.complete();

@@ -202,21 +202,21 @@ void VirtioNetDriver::rx_isr(Continuation done) {
 }
 
 void VirtioNetDriver::schedule_rx_napi(VCpu& cpu) {
-  cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, RxPoll::kSoftirq, std::move(d)); });
+  cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, NapiPoll::kSoftirq, std::move(d)); });
 }
 
 // ---- busy polling (napi_busy_loop) ----
 
 bool VirtioNetDriver::busy_poll_own(VCpu& cpu) { return rx_napi_.busy_take(cpu); }
 
-void VirtioNetDriver::busy_poll(VCpu& cpu, Continuation k) { rx_napi(cpu, RxPoll::kBusy, std::move(k)); }
+void VirtioNetDriver::busy_poll(VCpu& cpu, Continuation k) { rx_napi(cpu, NapiPoll::kBusy, std::move(k)); }
 
-void VirtioNetDriver::busy_poll_stop(VCpu& cpu, Continuation k) { rx_napi(cpu, RxPoll::kBusyStop, std::move(k)); }
+void VirtioNetDriver::busy_poll_stop(VCpu& cpu, Continuation k) { rx_napi(cpu, NapiPoll::kBusyStop, std::move(k)); }
 
-void VirtioNetDriver::rx_napi(VCpu& cpu, RxPoll by, Continuation done) {
+void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
   SplitVirtqueue& rx = q_->rx;
-  const uint32_t budget = by == RxPoll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
-  if (by != RxPoll::kSoftirq) ++busy_polls_;
+  const uint32_t budget = poll_budget(by, config_.napi_budget);
+  if (by != NapiPoll::kSoftirq) ++busy_polls_;
   uint32_t received = 0;
   uint32_t token = 0, len = 0;
   core::Cycles stack{0};
@@ -224,8 +224,8 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, RxPoll by, Continuation done) {
     free_rx_buffers_.push_back(token);
     stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());
     trace_hop(cpu.thread(), os_->pool()[q_->rx_packet[token]], place::kVirtioNetDriver,
-              by == RxPoll::kSoftirq ? "the driver's NAPI poll took it from the RX vring to the socket"
-                                     : "a busy-polling receive took it from the RX vring to the socket");
+              by == NapiPoll::kSoftirq ? "the driver's NAPI poll took it from the RX vring to the socket"
+                                       : "a busy-polling receive took it from the RX vring to the socket");
     ++received;
     ++rx_packets_;
     stack = stack + irq_os_->receive_cost(q_->rx_packet[token]);
@@ -254,9 +254,9 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, RxPoll by, Continuation done) {
 
 // try_fill_recv once half the buffers are free (half of the poll's budget,
 // at most): every free slot, then one kick decision.
-void VirtioNetDriver::rx_refill(VCpu& cpu, RxPoll by, uint32_t received) {
+void VirtioNetDriver::rx_refill(VCpu& cpu, NapiPoll by, uint32_t received) {
   SplitVirtqueue& rx = q_->rx;
-  const uint32_t budget = by == RxPoll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
+  const uint32_t budget = poll_budget(by, config_.napi_budget);
   const size_t threshold = std::min<size_t>(budget, rx.size()) / 2;
   if (free_rx_buffers_.size() <= threshold) {
     rx_napi_complete(cpu, by, received);
@@ -279,20 +279,20 @@ void VirtioNetDriver::rx_refill(VCpu& cpu, RxPoll by, uint32_t received) {
             });
 }
 
-void VirtioNetDriver::rx_napi_complete(VCpu& cpu, RxPoll by, uint32_t received) {
+void VirtioNetDriver::rx_napi_complete(VCpu& cpu, NapiPoll by, uint32_t received) {
   SplitVirtqueue& rx = q_->rx;
-  const uint32_t budget = by == RxPoll::kSoftirq ? config_.napi_budget : kBusyPollBudget;
-  if (by == RxPoll::kBusyStop) rx_napi_.busy_stop();
+  const uint32_t budget = poll_budget(by, config_.napi_budget);
+  if (by == NapiPoll::kBusyStop) rx_napi_.busy_stop();
   if (received == budget) {
     // Budget used: a softirq poll runs again; a busy poller polls on (its
     // last poll hands the NAPI to the softirq, __busy_poll_stop).
-    if (by != RxPoll::kBusy)
-      cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, RxPoll::kSoftirq, std::move(d)); });
+    if (by != NapiPoll::kBusy)
+      cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, NapiPoll::kSoftirq, std::move(d)); });
   } else if (rx.enable_cb_prepare()) {
     rx.disable_cb();  // more arrived meanwhile: reschedule without an interrupt
-    if (by != RxPoll::kBusy)
-      cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, RxPoll::kSoftirq, std::move(d)); });
-  } else if (by == RxPoll::kBusy) {
+    if (by != NapiPoll::kBusy)
+      cpu.post_softirq([this, &cpu](Continuation d) { rx_napi(cpu, NapiPoll::kSoftirq, std::move(d)); });
+  } else if (by == NapiPoll::kBusy) {
     rx.disable_cb();  // napi_complete_done refused (IN_BUSY_POLL): the interrupt stays off
   } else {
     rx_napi_.complete();

@@ -50,12 +50,10 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   void tx_isr(Continuation done);
   void tx_napi(VCpu& cpu, Continuation done);
   void rx_isr(Continuation done);
-  // Who polls: the softirq, a busy-polling task, or its last poll.
-  enum class RxPoll { kSoftirq, kBusy, kBusyStop };
   // One RX NAPI poll on `cpu` (the softirq's: the CPU that scheduled it).
-  void rx_napi(VCpu& cpu, RxPoll by, Continuation done);
-  void rx_refill(VCpu& cpu, RxPoll by, uint32_t received);
-  void rx_napi_complete(VCpu& cpu, RxPoll by, uint32_t received);
+  void rx_napi(VCpu& cpu, NapiPoll by, Continuation done);
+  void rx_refill(VCpu& cpu, NapiPoll by, uint32_t received);
+  void rx_napi_complete(VCpu& cpu, NapiPoll by, uint32_t received);
   void schedule_rx_napi(VCpu& cpu);
   void flush_qdisc(VCpu& vcpu, Continuation k);
 

@@ -1,6 +1,6 @@
 // Lines a device writes by DMA and a core then loads: a NIC's receive
-// descriptors and the first line of each frame it receives (mechanisms
-// reference section 21.1).
+// descriptors and the first line of each frame it receives (RxRingLines;
+// mechanisms reference section 21.1).
 //
 // On an Intel host with DDIO the write lands in the LLC of the socket the
 // NIC sits on (socket 0 in the model), in the few ways inbound I/O may
@@ -20,6 +20,7 @@
 // a batch's buffers), but is not a core-to-core transfer.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -90,6 +91,45 @@ class DmaLines {
 
   std::vector<Line> lines_;
   DdioWays* ddio_;
+};
+
+// A NIC's receive ring as its lines go: slot by slot in ring order, the
+// NIC writes each frame into its buffer and writes back its 16-byte
+// descriptor (four to a line: ixgbe's advanced, i40e's 16-byte); the
+// driver takes them in the same order, loading each descriptor and its
+// buffer's first line.
+class RxRingLines {
+ public:
+  RxRingLines(uint32_t ring_size, DdioWays* ddio)
+      : ring_size_(ring_size),
+        descriptors_((ring_size + kDescriptorsPerLine - 1) / kDescriptorsPerLine, ddio),
+        buffers_(ring_size, ddio) {}
+
+  // The NIC wrote the next slot's frame, `bytes` long, and its descriptor.
+  void written(uint32_t bytes) {
+    const uint32_t slot = static_cast<uint32_t>(written_++ % ring_size_);
+    buffers_.write(slot, std::max<uint32_t>(1, (bytes + 63) / 64));
+    descriptors_.write(slot / kDescriptorsPerLine);
+  }
+  // The running thread, the driver's code of `category`, loads the
+  // descriptor and first line of the frame `ahead` slots past the next it
+  // takes: one buffer of its batch.
+  void load(uint32_t ahead, CpuCategory category) {
+    const uint32_t slot = static_cast<uint32_t>((taken_ + ahead) % ring_size_);
+    descriptors_.read(slot / kDescriptorsPerLine, category);
+    buffers_.read(slot, category);
+    buffer_taken();
+  }
+  // The driver took the next frame.
+  void taken() { ++taken_; }
+
+ private:
+  static constexpr uint32_t kDescriptorsPerLine = 4;
+  uint32_t ring_size_;
+  uint64_t written_ = 0;  // frames written so far: the next one's slot modulo the ring
+  uint64_t taken_ = 0;    // frames the driver took so far
+  DmaLines descriptors_;
+  DmaLines buffers_;
 };
 
 }  // namespace viosim::models

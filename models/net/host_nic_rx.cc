@@ -7,8 +7,6 @@ namespace viosim::models {
 
 namespace {
 constexpr uint32_t kTxWorkLimit = 256;  // IXGBE_DEFAULT_TX_WORK: TX completions cleaned per poll
-constexpr uint32_t kDescriptorsPerLine = 4;  // 16-byte write-back descriptors (ixgbe's advanced, i40e's 16-byte)
-uint32_t lines_of(uint32_t bytes) { return std::max<uint32_t>(1, (bytes + 63) / 64); }
 }  // namespace
 
 const core::ComponentSpec& HostNicRx::model_spec() {
@@ -41,8 +39,7 @@ HostNicRx::HostNicRx(core::Simulator& sim, std::string_view name, core::Componen
       softirq_(softirq),
       deliver_cost_(std::move(deliver_cost)),
       deliver_(std::move(deliver)),
-      descriptor_lines_((config.ring_size + kDescriptorsPerLine - 1) / kDescriptorsPerLine, ddio),
-      buffer_lines_(config.ring_size, ddio),
+      lines_(config.ring_size, ddio),
       moderator_(make_interrupt_moderator(config.moderation)),
       pool_(&pool) {}
 
@@ -57,9 +54,7 @@ void HostNicRx::receive(uint32_t packet) {
     return;
   }
   ring_.push_back(packet);
-  const uint32_t slot = static_cast<uint32_t>(written_++ % config_.ring_size);
-  buffer_lines_.write(slot, lines_of((*pool_)[packet].bytes));
-  descriptor_lines_.write(slot / kDescriptorsPerLine);
+  lines_.written((*pool_)[packet].bytes);
   ++frames_;
   if (poller_ != nullptr) {
     poller_->poke();
@@ -77,22 +72,15 @@ void HostNicRx::transmitted(uint32_t bytes) {
 
 bool HostNicRx::poll(uint32_t& packet) {
   if (ring_.empty()) return false;
-  load(0, CpuCategory::kPmd);
+  lines_.load(0, CpuCategory::kPmd);
   take(packet);
   return true;
-}
-
-void HostNicRx::load(uint32_t i, CpuCategory category) {
-  const uint32_t slot = static_cast<uint32_t>((taken_ + i) % config_.ring_size);
-  descriptor_lines_.read(slot / kDescriptorsPerLine, category);
-  buffer_lines_.read(slot, category);
-  buffer_taken();
 }
 
 void HostNicRx::take(uint32_t& packet) {
   packet = ring_.front();
   ring_.pop_front();
-  ++taken_;
+  lines_.taken();
 }
 
 void HostNicRx::apply(const ModerationDecision& d) {
@@ -127,7 +115,8 @@ void HostNicRx::napi_poll() {
   tx_batch_ = std::min<uint32_t>(kTxWorkLimit, tx_pending_);
   core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + costs_.napi_poll +
                       costs_.nic_tx_clean_packet * tx_batch_ + costs_.nic_rx_packet * batch_;
-  for (uint32_t i = 0; i < batch_; ++i) load(i, CpuCategory::kHostKernel);  // the driver's descriptor and header loads
+  for (uint32_t i = 0; i < batch_; ++i)
+    lines_.load(i, CpuCategory::kHostKernel);  // the driver's descriptor and header loads
   if (deliver_cost_) {
     for (uint32_t i = 0; i < batch_; ++i) cost = cost + deliver_cost_(ring_[i]);
   }

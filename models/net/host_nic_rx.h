@@ -69,9 +69,6 @@ class HostNicRx final : public core::Component {
   void apply(const ModerationDecision& d);
   void fire();
   void napi_poll();
-  // The running thread loads the descriptor and first line of the frame
-  // `i` places behind the ring's head.
-  void load(uint32_t i, CpuCategory category);
   void take(uint32_t& packet);
 
   Config config_;
@@ -81,10 +78,7 @@ class HostNicRx final : public core::Component {
   DeliverCost deliver_cost_;
   Deliver deliver_;
   core::RingBuffer<uint32_t> ring_;
-  uint64_t written_ = 0;  // frames the NIC wrote so far: the next one's slot modulo the ring
-  uint64_t taken_ = 0;    // frames the driver took so far
-  DmaLines descriptor_lines_;
-  DmaLines buffer_lines_;
+  RxRingLines lines_;
   std::unique_ptr<InterruptModerator> moderator_;
   NapiWork napi_work_;  // since the last re-arm
   PacketPool* pool_ = nullptr;

@@ -13,7 +13,6 @@ constexpr uint64_t kTxBuffers = uint64_t{2} << 32;
 constexpr uint64_t kRxDescriptors = uint64_t{3} << 32;
 constexpr uint64_t kTxDescriptors = uint64_t{4} << 32;
 constexpr uint64_t kDescriptorBytes = 16;
-constexpr uint32_t kDescriptorsPerLine = 64 / kDescriptorBytes;
 }  // namespace
 
 const core::ComponentSpec& NicQueue::model_spec() {
@@ -40,8 +39,7 @@ NicQueue::NicQueue(core::Simulator& sim, std::string_view name, core::Component*
       send_(std::move(send)),
       msi_(std::move(msi)),
       moderator_(make_interrupt_moderator(config.moderation)),
-      rx_descriptor_lines_((config.rx_ring + kDescriptorsPerLine - 1) / kDescriptorsPerLine, ddio),
-      rx_buffer_lines_(config.rx_ring, ddio) {}
+      rx_lines_(config.rx_ring, ddio) {}
 
 core::Duration NicQueue::dma(uint64_t address) {
   const bool miss = iotlb_ != nullptr && !iotlb_->lookup(address);
@@ -118,9 +116,7 @@ void NicQueue::receive(uint32_t packet) {
 
 void NicQueue::frame_written_back() {
   rx_done_.push_back(rx_dma_.front().packet);
-  const uint32_t slot = static_cast<uint32_t>(rx_written_++ % config_.rx_ring);
-  rx_buffer_lines_.write(slot, std::max<uint32_t>(1, ((*pool_)[rx_dma_.front().packet].bytes + 63) / 64));
-  rx_descriptor_lines_.write(slot / kDescriptorsPerLine);
+  rx_lines_.written((*pool_)[rx_dma_.front().packet].bytes);
   stamp((*pool_)[rx_dma_.front().packet], kStampBackend, now());
   trace_device_hop((*pool_)[rx_dma_.front().packet], iotlb_ != nullptr
                                                          ? "the NIC wrote it into a guest buffer by DMA (through the IOTLB)"
@@ -136,10 +132,8 @@ bool NicQueue::rx_reap(uint32_t& packet) {
   if (rx_done_.empty()) return false;
   packet = rx_done_.front();
   rx_done_.pop_front();
-  const uint32_t slot = static_cast<uint32_t>(rx_reaped_++ % config_.rx_ring);
-  rx_descriptor_lines_.read(slot / kDescriptorsPerLine, CpuCategory::kGuestKernel);
-  rx_buffer_lines_.read(slot, CpuCategory::kGuestKernel);
-  buffer_taken();
+  rx_lines_.load(0, CpuCategory::kGuestKernel);
+  rx_lines_.taken();
   stamp((*pool_)[packet], kStampDevice, now());
   return true;
 }

@@ -95,10 +95,7 @@ class NicQueue final : public core::Component {
   };
   core::RingBuffer<InFlight> rx_dma_;
   core::RingBuffer<uint32_t> rx_done_;
-  uint64_t rx_written_ = 0;  // frames written back so far
-  uint64_t rx_reaped_ = 0;   // frames the driver took so far
-  DmaLines rx_descriptor_lines_;
-  DmaLines rx_buffer_lines_;
+  RxRingLines rx_lines_;
   core::MemberEvent rx_dma_event_{this, "rx_write_back", [this] { frame_written_back(); }};
   core::MemberEvent fetch_event_{this, "tx_fetch", [this] { fetch(); }};
   core::MemberEvent irq_{this, "msi", [this] { fire(); }};
