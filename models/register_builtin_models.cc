@@ -16,6 +16,7 @@
 #include "models/synthetic/phold.h"
 #include "models/traffic/flow_stats.h"
 #include "models/vcpu/vcpu.h"
+#include "models/vdpa/vdpa_device.h"
 #include "models/vhost/vhost_net.h"
 #include "models/vhost_user/vhost_user_pmd.h"
 
@@ -35,6 +36,7 @@ void register_builtin_models(core::ModelRegistry& registry) {
   registry.add(QemuVirtioNet::model_spec());
   registry.add(VhostNet::model_spec());
   registry.add(VhostUserPmd::model_spec());
+  registry.add(VdpaDevice::model_spec());
   registry.add(TapQueue::model_spec());
   registry.add(HostNicRx::model_spec());
   registry.add(Wire::model_spec());

@@ -20,16 +20,17 @@ struct Named {
 
 // Okabe & Ito's colour-blind-safe palette, one hue per backend; bare metal
 // is the dark grey baseline the others are measured against.
-constexpr std::array<Named, 6> kBackends = {{
+constexpr std::array<Named, 7> kBackends = {{
     {"BARE_METAL", "bare metal", 0x4d4d4d},
     {"E1000", "e1000 (emulated)", 0xd55e00},
     {"VIRTIO_USERSPACE", "virtio (QEMU userspace)", 0xe69f00},
     {"VHOST_NET", "vhost-net", 0x0072b2},
     {"VHOST_USER", "vhost-user", 0x009e73},
     {"PASSTHROUGH", "passthrough (VFIO)", 0xcc79a7},
+    {"VDPA", "vDPA (vhost-vdpa)", 0x56b4e9},
 }};
 // For backends this table does not know yet (picked by name hash).
-constexpr std::array<QRgb, 4> kSpareBackendColors = {0x56b4e9, 0xf0e442, 0x7f3c8d, 0x8c564b};
+constexpr std::array<QRgb, 3> kSpareBackendColors = {0xf0e442, 0x7f3c8d, 0x8c564b};
 
 // Guest work in greens, virtualization overhead in warm colours, host
 // backends in blues, so "overhead" reads at a glance.

@@ -51,7 +51,7 @@ void NicDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   }
   // The tail write: straight to the device, no exit.
   ++doorbells_;
-  cpu.guest(c.driver_tx_packet + config_.mmio_write, CpuCategory::kGuestKernel, [this, k = std::move(k)]() mutable {
+  cpu.guest(c.driver_tx_packet + c.mmio_write, CpuCategory::kGuestKernel, [this, k = std::move(k)]() mutable {
     q_->tx_doorbell();
     k();
   });
@@ -93,7 +93,7 @@ void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
     ++tail_writes;
   }
   const core::Cycles cost = c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * cleaned +
-                            c.driver_rx_refill * received + config_.mmio_write * tail_writes;
+                            c.driver_rx_refill * received + c.mmio_write * tail_writes;
   cpu.guest(cost, CpuCategory::kGuestKernel, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
     // Frames waiting in the qdisc go out now that TX descriptors are free.
     while (!qdisc_.empty() && q_->tx_free() > 0) {

@@ -21,7 +21,6 @@ class NicDriver final : public core::Component, public GuestNetDevice {
     uint32_t napi_budget = 64;
     uint32_t refill_batch = 16;  // IXGBE_RX_BUFFER_WRITE
     uint32_t qdisc_len = 1000;
-    core::Cycles mmio_write{200};  // a posted write to a device register
   };
 
   static const core::ComponentSpec& model_spec();

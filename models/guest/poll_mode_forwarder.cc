@@ -70,8 +70,9 @@ void PollModeForwarder::loop() {
   rx_.add(burst_.size());
   if (q_->on_rx_avail) q_->on_rx_avail();
   const Costs& c = config_.costs;
-  vcpu_->guest(c.burst + c.rx_packet * static_cast<int64_t>(burst_.size()), CpuCategory::kGuestUser,
-               [this] { kick_then(q_->rx, q_->rx_kick, "kick rx (buffers refilled)", [this] { transmit(); }); });
+  vcpu_->guest(c.burst + c.rx_packet * static_cast<int64_t>(burst_.size()), CpuCategory::kGuestUser, [this] {
+    kick_then(q_->rx, q_->rx_doorbell, q_->rx_kick, "kick rx (buffers refilled)", [this] { transmit(); });
+  });
 }
 
 void PollModeForwarder::transmit() {
@@ -108,16 +109,26 @@ void PollModeForwarder::transmit() {
                    loop();
                    return;
                  }
-                 kick_then(q_->tx, q_->tx_kick, "kick tx", [this] { loop(); });
+                 kick_then(q_->tx, q_->tx_doorbell, q_->tx_kick, "kick tx", [this] { loop(); });
                });
 }
 
 // virtqueue_kick_prepare: without EVENT_IDX, a kick unless the backend set
 // VRING_USED_F_NO_NOTIFY.
-void PollModeForwarder::kick_then(SplitVirtqueue& ring, EventFd& fd, const char* what, Continuation k) {
+// A device's doorbell mapped into the guest takes a posted write instead
+// of an exit.
+void PollModeForwarder::kick_then(SplitVirtqueue& ring, const VirtioQueuePair::Doorbell& doorbell, EventFd& fd,
+                                  const char* what, Continuation k) {
   if (ring.kick_prepare() || ring.take_forced_kick()) {
     ++kicks_;
     if (sim().tracer()) vcpu_->thread().trace_instant(CauseKind::kKick, what);
+    if (doorbell) {
+      vcpu_->guest(doorbell.write, CpuCategory::kGuestUser, [&doorbell, k = std::move(k)]() mutable {
+        doorbell.ring();
+        k();
+      });
+      return;
+    }
     vcpu_->exit_signal(ExitReason::kMmioFast, fd, std::move(k));
     return;
   }

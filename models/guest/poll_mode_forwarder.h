@@ -53,7 +53,8 @@ class PollModeForwarder final : public core::Component {
  private:
   void loop();
   void transmit();
-  void kick_then(SplitVirtqueue& ring, EventFd& fd, const char* what, Continuation k);
+  void kick_then(SplitVirtqueue& ring, const VirtioQueuePair::Doorbell& doorbell, EventFd& fd, const char* what,
+                 Continuation k);
 
   VCpu* vcpu_;
   VirtioQueuePair* q_;

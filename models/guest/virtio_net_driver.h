@@ -5,7 +5,8 @@
 // in start_xmit (orphan mode), and RX NAPI with budget 64, refill once more
 // than min(budget, ring)/2 buffers are free, and the enable-then-recheck on
 // completion. Kicks are doorbell writes: a fast-MMIO exit signalling the
-// queue's ioeventfd.
+// queue's ioeventfd, or a posted write to a device that maps its
+// notification area into the guest (vDPA).
 #pragma once
 
 #include "models/guest/guest_os.h"
@@ -56,6 +57,7 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   void rx_napi_complete(VCpu& cpu, NapiPoll by, uint32_t received);
   void schedule_rx_napi(VCpu& cpu);
   void flush_qdisc(VCpu& vcpu, Continuation k);
+  void kick(VCpu& cpu, const VirtioQueuePair::Doorbell& doorbell, EventFd& ioeventfd, Continuation k);
 
   GuestOs* os_;       // the sender
   GuestOs* irq_os_;   // interrupts and NAPI

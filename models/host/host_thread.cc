@@ -73,8 +73,8 @@ int HostThread::take_line_debt(Segment* out) {
   }
   if (sim().tracer()) {
     char text[112];
-    std::snprintf(text, sizeof text, "%u cache line%s pulled from other cores (+%.3f us%s)", line_debt_count_,
-                  line_debt_count_ == 1 ? "" : "s", total.seconds() * 1e6, overlap > 1 ? ", overlapped" : "");
+    std::snprintf(text, sizeof text, "%u cache line miss%s (+%.3f us%s)", line_debt_count_,
+                  line_debt_count_ == 1 ? "" : "es", total.seconds() * 1e6, overlap > 1 ? ", overlapped" : "");
     trace_instant(CauseKind::kCache, text);
   }
   line_debt_mask_ = 0;

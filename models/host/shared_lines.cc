@@ -3,9 +3,30 @@
 
 #include <algorithm>
 
+#include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
 
 namespace viosim::models {
+
+SharedLines::SharedLines(size_t lines) : lines_(lines) {}
+SharedLines::~SharedLines() = default;
+SharedLines::SharedLines(SharedLines&&) noexcept = default;
+SharedLines& SharedLines::operator=(SharedLines&&) noexcept = default;
+
+void SharedLines::dma_write(size_t line, DdioWays* ddio, uint32_t span) {
+  Line& l = lines_[line];
+  l.cores.fill(-1);
+  l.cores[0] = kDevice;
+  l.next = 1;
+  if (ddio == nullptr) return;
+  if (!dma_) dma_ = std::make_unique<DmaLines>(lines_.size(), ddio);
+  dma_->write(line, span);
+}
+
+void SharedLines::device_load(size_t line, int32_t c, CpuCategory category) {
+  if (dma_) dma_->read(line, category);  // charges the running thread
+  lines_[line].cores[0] = static_cast<int16_t>(c);
+}
 
 void SharedLines::miss_read(size_t line, int32_t c, CpuCategory category, bool index) {
   HostThread& t = *running_thread.thread;

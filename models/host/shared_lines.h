@@ -11,14 +11,19 @@
 // sibling, same socket, other socket) and lands on the thread that runs the
 // access (running_thread), charged to the category of the code making it
 // (the guest's driver, vhost, a PMD): its next step takes that much longer.
-// Accesses from no thread (tests driving a ring by hand, device DMA) are
-// not tracked. Up to kHolders cores are remembered per line; a further
-// reader replaces the oldest, which then misses once more than it should.
+// Accesses from no thread (tests driving a ring by hand) are not tracked.
+// A device that reads and writes the ring itself by DMA (vDPA) writes with
+// dma_write: every core's copy is invalidated, and the first core to load
+// the line then pays what a NIC-written line costs (an LLC hit while DDIO's
+// ways hold it, else memory: dma_lines.h); its DMA reads change nothing.
+// Up to kHolders cores are remembered per line; a further reader replaces
+// the oldest, which then misses once more than it should.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "models/host/cpu_category.h"
@@ -26,6 +31,8 @@
 namespace viosim::models {
 
 class HostThread;
+class DdioWays;
+class DmaLines;
 
 // The host thread whose continuation runs on this OS thread, and its core
 // (HostThread sets them around each continuation; nullptr and -1 outside),
@@ -48,11 +55,29 @@ inline thread_local RunningThread running_thread{};
 inline void buffer_taken() { ++running_thread.taken; }
 inline void buffer_given() { ++running_thread.given; }
 
+// A device's own accesses to shared rings (a vDPA device's DMA), whoever's
+// code called it (a doorbell written inside a vCPU's step, a frame turned
+// around by the NIC's switch inside a host thread's): while one of these
+// lives, no thread runs, so none pays.
+class DeviceAccess {
+ public:
+  DeviceAccess() : saved_(running_thread) { running_thread = RunningThread{}; }
+  ~DeviceAccess() { running_thread = saved_; }
+  DeviceAccess(const DeviceAccess&) = delete;
+  DeviceAccess& operator=(const DeviceAccess&) = delete;
+
+ private:
+  RunningThread saved_;
+};
+
 class SharedLines {
  public:
   static constexpr int kHolders = 4;
 
-  explicit SharedLines(size_t lines = 0) : lines_(lines) {}
+  explicit SharedLines(size_t lines = 0);
+  ~SharedLines();
+  SharedLines(SharedLines&&) noexcept;
+  SharedLines& operator=(SharedLines&&) noexcept;
   size_t size() const { return lines_.size(); }
 
   // The running thread's code of `category` loads / stores `line` (below
@@ -64,6 +89,10 @@ class SharedLines {
     if (c < 0) return;
     const Line& l = lines_[line];
     if (l.cores[0] == c || l.cores[1] == c || l.cores[2] == c || l.cores[3] == c) return;
+    if (l.cores[0] == kDevice) {
+      device_load(line, c, category);
+      return;
+    }
     miss_read(line, c, category, index);
   }
   void write(size_t line, CpuCategory category) {
@@ -74,18 +103,28 @@ class SharedLines {
     miss_write(line, c, category);
   }
 
+  // A device writes `line` by DMA (and, for a frame, the `span` - 1 lines
+  // of its buffer after it) through `ddio`, the host's I/O ways (null: its
+  // loads cost nothing, as with no host).
+  void dma_write(size_t line, DdioWays* ddio, uint32_t span = 1);
+
   // For tests: how many cores hold the line.
   int holders(size_t line) const;
 
  private:
+  // The holder of a line a device wrote and no core has loaded since.
+  static constexpr int16_t kDevice = -2;
   struct Line {
     std::array<int16_t, kHolders> cores{-1, -1, -1, -1};  // holders, the last writer first
     uint8_t next = 1;  // the slot a further reader takes
   };
   void miss_read(size_t line, int32_t core, CpuCategory category, bool index);
   void miss_write(size_t line, int32_t core, CpuCategory category);
+  void device_load(size_t line, int32_t core, CpuCategory category);
 
   std::vector<Line> lines_;
+  // Per line, its DMA write (only for a ring a device writes itself).
+  std::unique_ptr<DmaLines> dma_;
 };
 
 }  // namespace viosim::models

@@ -356,6 +356,34 @@ EventFd& VmAssembly::call(const std::string& name, VCpu& vcpu, uint32_t vector) 
   return *host.calls.back();
 }
 
+std::function<void()> VmAssembly::device_msi(uint32_t i, uint32_t vector, const std::string& handler_name) {
+  VCpu& vcpu = irq_vcpu(i);
+  if (config.vtd_posted) return [&vcpu, vector] { vcpu.raise_interrupt(vector, nullptr); };
+  // Remapped: the host takes the MSI on the IRQ core, the handler signals
+  // the eventfd and KVM's irqfd injects inline.
+  const PathConfig& h = host.config;
+  EventFd& trigger = call(own(handler_name + ".trigger"), vcpu, vector);
+  // Each queue pair's vectors' host IRQs (and their handler) on an IRQ core
+  // of its own.
+  const uint32_t irq_core = h.irq_cores.empty() ? h.irq_core : h.irq_cores[i % h.irq_cores.size()];
+  HostThread& handler = host.thread(own(handler_name), irq_core);
+  vfio_bodies.push_back(std::make_unique<std::function<void()>>());
+  std::function<void()>* body = vfio_bodies.back().get();
+  *body = [&handler, &h, &trigger, body] {
+    handler.sleep([&handler, &h, &trigger, body] {
+      handler.run(h.host_net.nic_irq, CpuCategory::kHostKernel,
+                  [&handler, &trigger, body] { handler.signal_in_kernel(trigger, *body); });
+    });
+  };
+  handler.start(*body);
+  return [&handler] { handler.wake(nullptr); };
+}
+
+ConnectionQueues VmAssembly::rss_steering() const {
+  const RssTable rss = rss_table(host.config, {}, pairs());
+  return ConnectionQueues(host.config.flows, [&rss](const FlowTuple& tuple) { return rss.queue_for(tuple); });
+}
+
 void VmAssembly::hop(const std::string& from, const std::string& from_where, const std::string& to,
                      const std::string& to_where, const std::string& how) {
   // A poll-mode VNF's rings are driven by its forwarding lcores.
@@ -505,9 +533,9 @@ void VmAssembly::build_virtio_queues() {
   SplitVirtqueue::Config vq;
   vq.size = c.queue_size;
   vq.event_idx = c.event_idx;
-  vq.backend = backend.id() == PathBackend::kVirtioUserspace ? SplitVirtqueue::Backend::kQemu
-               : backend.id() == PathBackend::kVhostUser     ? SplitVirtqueue::Backend::kDpdk
-                                                             : SplitVirtqueue::Backend::kVhost;
+  vq.backend = backend.traits().ring_device;
+  vq.device_dma = backend.traits().ring_dma;
+  vq.ddio = host.ddio.get();
   VirtioNetDriver::Config driver = c.driver;
   if (polls()) {
     // DPDK's virtio PMD in place of the kernel's driver: no EVENT_IDX, and
@@ -539,32 +567,13 @@ void VmAssembly::build_virtio_queues() {
 // RSS over the same key and table as the host NIC's.
 void VmAssembly::build_hardware_queues(bool vf) {
   const VmConfig& c = config;
-  const PathConfig& h = host.config;
   if (vf) iotlb = std::make_unique<Iotlb>(c.iotlb_entries, c.iommu_page_bytes);
-  const RssTable rss = rss_table(h, {}, pairs());
-  hw_steering = ConnectionQueues(h.flows, [&rss](const FlowTuple& tuple) { return rss.queue_for(tuple); });
+  hw_steering = rss_steering();
   for (uint32_t i = 0; i < pairs(); ++i) {
     VCpu& vcpu = *vcpus[i];
     const uint32_t vector = kRxVector + 2 * i;
-    NicQueue::Msi msi = [&vcpu, vector] { vcpu.raise_interrupt(vector, nullptr); };
-    if (vf && !c.vtd_posted) {
-      // Remapped: the host takes the MSI on the IRQ core, VFIO's handler
-      // signals the eventfd and KVM's irqfd injects inline.
-      EventFd& trigger = call(indexed(vm_name("_vf0.trigger"), i, "_q"), vcpu, vector);
-      // Each VF vector's host IRQ (and VFIO's handler) on its own IRQ core.
-      const uint32_t irq_core = h.irq_cores.empty() ? h.irq_core : h.irq_cores[i % h.irq_cores.size()];
-      HostThread& handler = host.thread(own(indexed("vfio_irq", i, "")), irq_core);
-      vfio_bodies.push_back(std::make_unique<std::function<void()>>());
-      std::function<void()>* body = vfio_bodies.back().get();
-      *body = [&handler, &h, &trigger, body] {
-        handler.sleep([&handler, &h, &trigger, body] {
-          handler.run(h.host_net.nic_irq, CpuCategory::kHostKernel,
-                      [&handler, &trigger, body] { handler.signal_in_kernel(trigger, *body); });
-        });
-      };
-      handler.start(*body);
-      msi = [&handler] { handler.wake(nullptr); };
-    }
+    NicQueue::Msi msi = vf ? device_msi(i, vector, indexed("vfio_irq", i, ""))
+                           : [&vcpu, vector] { vcpu.raise_interrupt(vector, nullptr); };
     const std::string name = vf ? indexed(vm_name("_vf0"), i, "_q") : own("nic0_queue" + std::to_string(i));
     hw_queues.push_back(std::make_unique<NicQueue>(
         host.sim, name, nullptr, c.hw_queue, host.pool, iotlb.get(), [this](uint32_t p) { host.nic_out(p); }, msi,

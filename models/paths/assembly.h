@@ -73,6 +73,9 @@ struct VmAssembly {
   std::vector<std::unique_ptr<NicDriver>> hw_drivers;
   ConnectionQueues hw_steering;  // connection -> hardware queue, by RSS
   std::vector<std::unique_ptr<std::function<void()>>> vfio_bodies;  // each remapped vector's handler loop
+  // Whatever else a backend builds for this VM and nothing else needs to
+  // name (its devices, its listeners): kept alive for the run.
+  std::vector<std::shared_ptr<void>> backend_pieces;
   std::vector<core::Component*> nic_drivers;  // whichever drivers the VM runs, one per queue pair
   // Where a frame from the wire for this VM goes first (its backend sets
   // it: the host NIC's queues, or its own VF's).
@@ -104,6 +107,14 @@ struct VmAssembly {
   GuestOs& irq_os(uint32_t i) const { return *oses[config.shared_vector ? 0 : i]; }
   // A call eventfd injecting `vector` into `vcpu` through KVM's irqfd.
   EventFd& call(const std::string& name, VCpu& vcpu, uint32_t vector);
+  // How a device's MSI-X message for `vector` of queue pair `i` reaches
+  // its vCPU: posted by VT-d (no exit), or remapped: the host takes the
+  // interrupt on an IRQ core and its handler (`handler`, VFIO's or
+  // vhost-vdpa's) signals an eventfd whose irqfd injects it.
+  std::function<void()> device_msi(uint32_t i, uint32_t vector, const std::string& handler);
+  // The guest's queue pair for each connection: RSS over the host NIC's key
+  // and an indirection table spread over this VM's queue pairs.
+  ConnectionQueues rss_steering() const;
 
   // This VM's port on the host's bridge (tap-based backends): a frame
   // written to its tap goes to the tap of the VM on this host it is for,
@@ -283,6 +294,10 @@ struct Assembly {
   void kernel_nic_rx();
   // The host NIC's queues left to DPDK's polling (made once).
   MultiQueueRx& polled_nic_rx();
+  // The wire into the host NIC (made once): each frame goes to its VM's
+  // from_wire. A backend whose device takes frames straight from the NIC's
+  // switch (a VF, vDPA) makes it.
+  void wire_in();
   // The kernel's switch (made once) and the place it is drawn as.
   KernelSwitch& tap_switch();
   const char* switch_place() const;
@@ -291,7 +306,6 @@ struct Assembly {
   friend struct VmAssembly;
   void build_host();
   void build_flows();
-  void wire_in();
   // The NIC port a P2P frame comes in by: its flow's, or the other for a
   // response (which goes back the way its request came).
   int p2p_port_in(const Packet& p) const {

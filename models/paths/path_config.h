@@ -35,7 +35,7 @@
 
 namespace viosim::models {
 
-enum class PathBackend : uint8_t { kE1000, kVirtioUserspace, kVhostNet, kVhostUser, kPassthrough, kBareMetal };
+enum class PathBackend : uint8_t { kE1000, kVirtioUserspace, kVhostNet, kVhostUser, kPassthrough, kBareMetal, kVdpa };
 
 // The backend's scenario name ("VHOST_NET"), from the registration list
 // (backend.h); "?" for none.
@@ -107,6 +107,10 @@ struct VmConfig {
   NicQueue::Config hw_queue;
   NicDriver::Config hw_driver;
   bool vtd_posted = true;
+  // QEMU's virtio-pci page-per-vq: each queue's notify address on a page
+  // of its own, which vhost-vdpa can map to the device's doorbell page so
+  // that a kick is a posted write with no exit.
+  bool page_per_vq = false;
   uint32_t iotlb_entries = 64;
   uint64_t iommu_page_bytes = 4096;
 };

@@ -3,6 +3,7 @@
 // each side's step atomically, so only the order of the steps matters.
 #include "models/virtio/split_virtqueue.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -232,7 +233,8 @@ void SplitVirtqueue::push_used(uint32_t token, uint32_t len) {
   ++in_device_first_;
   --in_device_count_;
 
-  if (config_.device_writes_buffers) lines_.write(buffer_line(head), device_category_);  // the packet copied in
+  if (config_.device_writes_buffers)
+    device_store(buffer_line(head), std::max<uint32_t>(1, (len + 63) / 64));  // the packet copied in
   used_ring_[slot(used_idx_)] = UsedElem{head, len};
   write_used_elem(slot(used_idx_));
   const uint16_t old_idx = used_idx_;

@@ -47,6 +47,12 @@ class SplitVirtqueue {
     // guest kernel's driver, or a guest poll-mode driver in user space. The
     // device side's follows the backend (vhost, QEMU, PMD).
     CpuCategory driver_category = CpuCategory::kGuestKernel;
+    // The device side is hardware reading and writing the rings by DMA
+    // (vDPA): its writes go through `ddio` (SharedLines::dma_write) and
+    // invalidate the driver's copies; its reads cost the driver nothing. It
+    // notifies as vhost does. Call its methods from no thread (DeviceAccess).
+    bool device_dma = false;
+    DdioWays* ddio = nullptr;
   };
 
   static constexpr uint16_t kMaxSize = 32768;
@@ -177,10 +183,18 @@ class SplitVirtqueue {
   void read_avail(uint32_t offset) { lines_.read(avail_line(offset), device_category_); }
   // The index reads a batch waits on before it can take anything.
   void read_avail_idx() { lines_.read(avail_line(kIdxOffset), device_category_, true); }
+  // A device-side store: a thread's, or a device's DMA.
+  void device_store(size_t line, uint32_t span = 1) {
+    if (config_.device_dma) {
+      lines_.dma_write(line, config_.ddio, span);
+    } else {
+      lines_.write(line, device_category_);
+    }
+  }
   void read_used_idx() { lines_.read(used_line(kIdxOffset), config_.driver_category, true); }
   void write_avail(uint32_t offset) { lines_.write(avail_line(offset), config_.driver_category); }
   void read_used(uint32_t offset) { lines_.read(used_line(offset), config_.driver_category); }
-  void write_used(uint32_t offset) { lines_.write(used_line(offset), device_category_); }
+  void write_used(uint32_t offset) { device_store(used_line(offset)); }
   // An 8-byte used element: elements 7, 15, ... straddle two lines.
   void read_used_elem(uint16_t slot) {
     read_used(used_entry(slot));

@@ -1,7 +1,8 @@
 // One virtio-net queue pair as the guest and the backend share it: the rx
 // and tx split virtqueues, which packet the device wrote into each receive
 // buffer, the two notify addresses' ioeventfds (the guest's kicks) and the
-// MSI-X vectors of the two queues.
+// MSI-X vectors of the two queues, or the two doorbells a device maps into
+// the guest.
 #pragma once
 
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "models/host/eventfd.h"
 #include "models/virtio/split_virtqueue.h"
+#include "sim-core/clock.h"
 
 namespace viosim::models {
 
@@ -36,6 +38,17 @@ struct VirtioQueuePair {
   EventFd tx_kick;
   uint32_t rx_vector;
   uint32_t tx_vector;
+  // A device whose notification area is mapped into the guest (vDPA under
+  // QEMU's page-per-vq): a kick is a posted write straight to it, with no
+  // exit, costing the writer `write`. Unset: a kick is a fast-MMIO exit
+  // signalling rx_kick / tx_kick.
+  struct Doorbell {
+    std::function<void()> ring;
+    core::Cycles write{0};
+    explicit operator bool() const { return static_cast<bool>(ring); }
+  };
+  Doorbell rx_doorbell;
+  Doorbell tx_doorbell;
   // A polling backend's eye on the rings: the driver calls these after
   // making buffers available (no cost, no kick: the poller finds them on
   // its next look).

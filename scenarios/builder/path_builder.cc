@@ -462,6 +462,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.vcpu.hz = vm.guest().hz();
       v.vcpu.guest_cpus = vcpus;
       v.vtd_posted = vm.interrupts().vtd_posted();
+      v.page_per_vq = vm.nic().page_per_vq();
       v.vcpu.halt_poll_max = Units::nsd(vm.halt_polling().halt_poll_ns());
       v.vcpu.halt_poll_grow = vm.halt_polling().grow();
       v.vcpu.halt_poll_grow_start = Units::nsd(vm.halt_polling().grow_start_ns());

@@ -130,10 +130,11 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
     const viosim::VmNic& nic = s.vm(v).nic();
     const std::string path = at("vm", v) + ".nic";
     const std::vector<viosim::Backend> backends = nic.fixed_backend() ? std::vector{nic.backend()} : run;
-    bool virtio = false, vhost_net = false;
+    bool virtio = false, vhost_net = false, vdpa = false;
     for (viosim::Backend b : backends) {
       virtio = virtio || is_virtio(b);
       vhost_net = vhost_net || b == viosim::VHOST_NET;
+      vdpa = vdpa || b == viosim::VDPA;
     }
     if (!virtio) {
       if (non_default(nic.features(), "event_idx")) {
@@ -145,6 +146,11 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
     }
     if (!vhost_net && non_default(nic, "busy_poll_us")) {
       issues->push_back({path + ".busy_poll_us", "busy_poll_us has no effect: VHOST_NET does not run"});
+    }
+    if (!vdpa && non_default(nic, "page_per_vq")) {
+      issues->push_back({path + ".page_per_vq",
+                         "page_per_vq has no effect: VDPA does not run (only vhost-vdpa maps a device's doorbells "
+                         "into the guest; the other backends' kicks exit either way)"});
     }
     const bool e1000 = std::find(backends.begin(), backends.end(), viosim::E1000) != backends.end();
     const std::string guest = at("vm", v) + ".guest";

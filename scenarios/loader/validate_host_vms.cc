@@ -261,12 +261,13 @@ void check_forwarder(const viosim::Scenario& s, int v, Issues* issues) {
   const std::vector<viosim::Backend> runs =
       vm.nic().fixed_backend() ? std::vector<viosim::Backend>{vm.nic().backend()} : sweep::run_backends(s);
   for (viosim::Backend b : runs) {
-    if (b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET || b == viosim::VHOST_USER) continue;
+    const models::Backend* model = models::find_backend(viosim::Backend_Name(b));
+    if (model != nullptr && model->traits().virtio) continue;
     issues->push_back({path + ".forward.mode",
                        who + " forwards in poll mode with DPDK's virtio PMD, but runs " + viosim::Backend_Name(b) +
                            (vm.nic().fixed_backend() ? "" : " in a run of this scenario") +
-                           "; poll mode needs a virtio backend (VIRTIO_USERSPACE, VHOST_NET or VHOST_USER): DPDK's "
-                           "e1000 and VF drivers in a guest are not modelled"});
+                           "; poll mode needs a virtio backend (VIRTIO_USERSPACE, VHOST_NET, VHOST_USER or VDPA): "
+                           "DPDK's e1000 and VF drivers in a guest are not modelled"});
   }
 }
 

@@ -132,7 +132,7 @@ TEST_F(Viosim, GraphPrintsOneDigraphPerComparedBackend) {
   ASSERT_EQ(all.status, 0) << all.err;
   size_t digraphs = 0;
   for (size_t at = all.out.find("digraph"); at != std::string::npos; at = all.out.find("digraph", at + 1)) ++digraphs;
-  EXPECT_EQ(digraphs, 6u);
+  EXPECT_EQ(digraphs, 7u);
   const Outcome one = run("graph scenarios/examples/compare_paths.textproto --backend VHOST_NET");
   ASSERT_EQ(one.status, 0) << one.err;
   EXPECT_NE(one.out.find("vhost worker"), std::string::npos);

@@ -50,8 +50,9 @@ TEST(FieldPath, ParsesValuesByType) {
   EXPECT_TRUE(set_from_text(*backend, "VHOST_USER", &error));
   EXPECT_EQ(s.vm(0).nic().backend(), viosim::VHOST_USER);
   EXPECT_FALSE(set_from_text(*backend, "vhost_user", &error));
-  EXPECT_EQ(error, "unknown value \"vhost_user\" for vm[0].nic.backend; did you mean \"VHOST_USER\"? (choices: E1000, "
-                   "VIRTIO_USERSPACE, VHOST_NET, VHOST_USER, PASSTHROUGH, BARE_METAL)");
+  EXPECT_EQ(error,
+            "unknown value \"vhost_user\" for vm[0].nic.backend; did you mean \"VHOST_USER\"? (choices: E1000, "
+            "VIRTIO_USERSPACE, VHOST_NET, VHOST_USER, PASSTHROUGH, BARE_METAL, VDPA)");
   auto pins = resolve_path(&s, "vm[0].pin_cores", true, &error);
   ASSERT_TRUE(pins);
   EXPECT_TRUE(set_from_text(*pins, "[1, 2]", &error)) << error;

@@ -191,7 +191,7 @@ TEST(Overrides, BackendReplacesCompareAndIsChecked) {
   const LoadResult bad = load_scenario_text("ok.textproto", kValid, options);
   EXPECT_EQ(format_diagnostics(bad.diagnostics),
             "--backend VHOST_NT: error: unknown backend \"VHOST_NT\"; did you mean \"VHOST_NET\"? (choices: E1000, "
-            "VIRTIO_USERSPACE, VHOST_NET, VHOST_USER, PASSTHROUGH, BARE_METAL)\n");
+            "VIRTIO_USERSPACE, VHOST_NET, VHOST_USER, PASSTHROUGH, BARE_METAL, VDPA)\n");
 }
 
 TEST(Loader, MissingFileIsADiagnosticNamingIt) {

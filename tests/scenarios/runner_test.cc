@@ -43,8 +43,8 @@ TEST(Runner, SummaryJsonHasTheDocumentedFieldsForEveryBackend) {
     EXPECT_GT(b.latency_us().p99(), b.latency_us().p50() * 0.99) << b.backend();
     EXPECT_EQ(b.cpu_by_category_size(), models::kCpuCategories) << b.backend();
   }
-  // All six paths of the example ran.
-  EXPECT_EQ(s.backend_size(), 6);
+  // All seven paths of the example ran.
+  EXPECT_EQ(s.backend_size(), 7);
   EXPECT_EQ(s.skipped_size(), 0);
 }
 

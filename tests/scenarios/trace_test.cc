@@ -97,7 +97,8 @@ namespace {
 // `s`, `t` and `f` event of a trace must be enclosed by an `X` slice of the
 // same track.
 TEST(Trace, EveryFlowEventLiesInsideASliceOfItsTrack) {
-  for (const char* backend : {"E1000", "VIRTIO_USERSPACE", "VHOST_NET", "VHOST_USER", "PASSTHROUGH", "BARE_METAL"}) {
+  for (const char* backend :
+       {"E1000", "VIRTIO_USERSPACE", "VHOST_NET", "VHOST_USER", "PASSTHROUGH", "BARE_METAL", "VDPA"}) {
     scenarios::LoadOptions options;
     options.set = {"run.duration_ms=4", "run.warmup_ms=1"};
     options.backend = backend;

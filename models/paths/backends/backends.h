@@ -12,5 +12,6 @@ const Backend& vhost_net_backend();
 const Backend& vhost_user_backend();
 const Backend& passthrough_backend();
 const Backend& bare_metal_backend();
+const Backend& vdpa_backend();
 
 }  // namespace viosim::models

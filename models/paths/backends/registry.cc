@@ -11,7 +11,8 @@ namespace {
 
 std::vector<const Backend*>& list() {
   static std::vector<const Backend*> all{&e1000_backend(),      &virtio_userspace_backend(), &vhost_net_backend(),
-                                         &vhost_user_backend(), &passthrough_backend(),      &bare_metal_backend()};
+                                         &vhost_user_backend(), &passthrough_backend(),      &bare_metal_backend(),
+                                         &vdpa_backend()};
   return all;
 }
 

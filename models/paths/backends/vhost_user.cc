@@ -17,7 +17,10 @@ class VhostUserBackend final : public Backend {
   // DPDK lib/vhost: VHOST_MAX_QUEUE_PAIRS 128; sizes as QEMU's.
   VhostUserBackend()
       : Backend(PathBackend::kVhostUser, "VHOST_USER",
-                {.attachment = Attachment::kVhostUserPort, .virtio = true, .limits = {128, 256, 1024, true, 1}}) {}
+                {.attachment = Attachment::kVhostUserPort,
+                 .virtio = true,
+                 .ring_device = SplitVirtqueue::Backend::kDpdk,
+                 .limits = {128, 256, 1024, true, 1}}) {}
 
   void build(VmAssembly& a) const override {
     Assembly& host = a.host;

@@ -20,7 +20,10 @@ class VirtioUserspaceBackend final : public Backend {
   // control: 511 queue pairs.
   VirtioUserspaceBackend()
       : Backend(PathBackend::kVirtioUserspace, "VIRTIO_USERSPACE",
-                {.attachment = Attachment::kTap, .virtio = true, .limits = {511, 256, 1024, true, 1}}) {}
+                {.attachment = Attachment::kTap,
+                 .virtio = true,
+                 .ring_device = SplitVirtqueue::Backend::kQemu,
+                 .limits = {511, 256, 1024, true, 1}}) {}
 
   void build(VmAssembly& a) const override {
     const VmConfig& c = a.config;

@@ -102,9 +102,9 @@ class GuiDrive : public QObject {
     QVERIFY(!window.run_action()->isEnabled());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
     QVERIFY(window.run_action()->isEnabled());
-    QCOMPARE(backends.count(), 6);
+    QCOMPARE(backends.count(), 7);
     const RunSummary& summary = window.controller()->summary();
-    QCOMPARE(summary.backend_size(), 6);
+    QCOMPARE(summary.backend_size(), 7);
     // The live chart got a line per backend, in its colour.
     for (const BackendResult& b : summary.backend()) {
       QLineSeries* line = window.results()->live_chart()->series_of(b.backend());
@@ -116,7 +116,7 @@ class GuiDrive : public QObject {
       QVERIFY2(window.results()->panel(name)->has_chart(), name);
       QVERIFY(!window.results()->panel(name)->chart()->series().isEmpty());
     }
-    QCOMPARE(window.results()->compare_model()->columnCount(), 6);
+    QCOMPARE(window.results()->compare_model()->columnCount(), 7);
     QCOMPARE(window.results()->progress()->value(), window.results()->progress()->maximum());
     QVERIFY2(window.results()->status()->text().startsWith("Done"), qPrintable(window.results()->status()->text()));
   }
@@ -157,7 +157,7 @@ class GuiDrive : public QObject {
     heartbeat.stop();
     QVERIFY(!window.controller()->running());
     QCOMPARE(finished.count(), 1);
-    QVERIFY(window.controller()->summary().backend_size() < 6);
+    QVERIFY(window.controller()->summary().backend_size() < 7);
     QVERIFY2(window.results()->status()->text().startsWith("Cancelled"), qPrintable(window.results()->status()->text()));
     // Cancelling is answered within a slice (1 ms simulated), far below this.
     QVERIFY2(took < 5000, qPrintable(QString::number(took)));

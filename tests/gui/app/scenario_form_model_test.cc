@@ -134,7 +134,7 @@ TEST(ScenarioForm, ShowsUnitDefaultAndHelpOfEachField) {
   Form with_vm;
   with_vm.set_scenario(parse("vm { name: \"a\" }"));
   EXPECT_EQ(with_vm.index_of_path("vm[0].nic.backend", Form::kValueColumn).data(Form::kChoicesRole).toStringList(),
-            (QStringList{"E1000", "VIRTIO_USERSPACE", "VHOST_NET", "VHOST_USER", "PASSTHROUGH", "BARE_METAL"}));
+            (QStringList{"E1000", "VIRTIO_USERSPACE", "VHOST_NET", "VHOST_USER", "PASSTHROUGH", "BARE_METAL", "VDPA"}));
   EXPECT_EQ(with_vm.index_of_path("vm[0]").data().toString(), "vm  a");
   EXPECT_EQ(with_vm.index_of_path("vm[0]").data(Form::kFieldPathRole).toString(), "vm[0]");
 }
