@@ -67,6 +67,8 @@ void HostNicRx::transmitted(uint32_t bytes) {
   if (softirq_ == nullptr) return;
   ++tx_pending_;
   tx_pending_bytes_ += bytes;
+  if (++tx_unreported_ < config_.moderation.tx_report_stride) return;  // cleaned by the next poll
+  tx_unreported_ = 0;
   apply(moderator_->on_frame(now(), IrqCause::kTx));
 }
 

@@ -80,7 +80,12 @@ void NicQueue::fetch() {
     ++tx_done_;  // written back once the frame is on its way
     tx_done_bytes_ += (*pool_)[packet].bytes;
     send_(packet);  // on the wire a full transmit ring drops it
-    apply(moderator_->on_frame(now(), IrqCause::kTx));  // a completion per frame
+    // A completion reported every tx_report_stride frames; the others are
+    // cleaned by the next poll.
+    if (++tx_unreported_ >= config_.moderation.tx_report_stride) {
+      tx_unreported_ = 0;
+      apply(moderator_->on_frame(now(), IrqCause::kTx));
+    }
   }
 }
 

@@ -64,6 +64,7 @@ InterruptModerationConfig driver_moderation(NicDriverKind kind, const NicCoalesc
       break;
     case NicDriverKind::kI40e:
       m.mode = ModerationMode::kI40e;
+      m.tx_report_stride = 4;  // WB_STRIDE, in i40e_tx_map and iavf_tx_map alike
       m.i40e.adaptive = c.adaptive;
       m.i40e.usecs = c.usecs;
       m.i40e.link_speed_mbps = c.link_speed_mbps;
