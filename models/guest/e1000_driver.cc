@@ -114,8 +114,7 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
     ++rx_packets_;
     ++total_rx_packets_;
     total_rx_bytes_ += os_->pool()[packet].bytes;
-    stack = stack + os_->receive_cost(packet);
-    os_->deliver(packet, nullptr, this, &cpu);
+    stack = stack + os_->receive(packet, this, cpu);  // the stack, or RPS's steering
   }
   to_refill_ += received;
   const core::Cycles cost =

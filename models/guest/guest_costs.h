@@ -21,6 +21,7 @@ struct GuestCosts {
   core::Cycles driver_tx_free{150};        // reclaiming one sent buffer
   core::Cycles driver_rx_packet{600};      // receive_buf: one used buffer to an skb
   core::Cycles driver_rx_refill{200};      // posting one receive buffer
+  core::Cycles rps_enqueue{300};           // get_rps_cpu and enqueue_to_backlog (RPS / RFS steering)
   core::Cycles mmio_write{200};            // a posted write to a device register (a doorbell mapped into the guest)
 };
 

@@ -22,7 +22,9 @@ const core::ComponentSpec& GuestOs::model_spec() {
                 {"forwarded", core::StatKind::kCounter, core::Unit::kPackets,
                  "packets routed back out by the kernel's IP forwarding"},
                 {"transit", core::StatKind::kHistogram, core::Unit::kPicoseconds,
-                 "forwarded packets: from the host's hand-over into the VM to the forward"}}};
+                 "forwarded packets: from the host's hand-over into the VM to the forward"},
+                {"backlog_drops", core::StatKind::kCounter, core::Unit::kPackets,
+                 "packets RPS steered here past netdev_max_backlog"}}};
   return spec;
 }
 
@@ -265,6 +267,7 @@ void GuestOs::app_next() {
   const uint32_t packet = socket_.front();
   socket_.pop_front();
   rmem_alloc_[(*pool_)[packet].flow] -= socket_config_.truesize;  // skb_consume_udp
+  if (rps_ != nullptr) rps_->record((*pool_)[packet], rps_cpu_);  // sock_rps_record_flow, in recvmsg
   vcpu_->guest(costs_.socket_syscall + costs_.app_receive, CpuCategory::kGuestUser, [this, packet] {
     AppFlow* f = find_flow((*pool_)[packet].flow);
     if (f == nullptr) {
@@ -372,6 +375,80 @@ void GuestOs::client_reply(AppFlow& f, uint32_t conn, Continuation k) {
 void GuestOs::rr_timer(AppFlow& f) {
   f.timer_active = !f.started || !f.thinking.empty();
   if (f.started && !f.thinking.empty()) f.next_due = f.thinking.front().first;
+}
+
+// ---- RPS / RFS ----
+
+void GuestOs::set_rps(std::shared_ptr<RpsSteering> rps, uint32_t cpu) {
+  rps_ = std::move(rps);
+  rps_cpu_ = cpu;
+  backlog_lines_ = SharedLines(1 + 4 * size_t{rps_->config().max_backlog});
+  // generic_smp_call_function_single_interrupt -> rps_trigger_softirq:
+  // the backlog's NAPI joins this CPU's poll list, NET_RX runs at the exit.
+  register_vector(kCallFunctionSingleVector, [this](Continuation done) {
+    vcpu_->post_softirq([this](Continuation d) { process_backlog(std::move(d)); });
+    vcpu_->guest(costs_.irq_entry, CpuCategory::kGuestKernel, std::move(done));
+  });
+}
+
+core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) {
+  if (rps_ != nullptr) {
+    const RpsSteering::Choice to = rps_->choose(napi, (*pool_)[packet]);
+    if (to.cpu != RpsSteering::kNoCpu) {
+      guest_of_cpu(to.cpu).backlog_enqueue(packet, napi, cpu, to.flow);
+      return costs_.rps_enqueue;
+    }
+  }
+  const core::Cycles cost = receive_cost(packet);
+  deliver(packet, nullptr, napi, &cpu);
+  return cost;
+}
+
+void GuestOs::backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow) {
+  if (backlog_.size() >= rps_->config().max_backlog) {
+    ++backlog_drops_;  // softnet_stat's dropped
+    pool_->drop(packet, DropPlace::kBacklog);
+    return;
+  }
+  const size_t slot = 1 + 4 * (input_queue_tail_ % rps_->config().max_backlog);
+  backlog_lines_.write(0, CpuCategory::kGuestKernel);  // the queue's lock and tail
+  for (size_t l = 0; l < 4; ++l) backlog_lines_.write(slot + l, CpuCategory::kGuestKernel);  // the skb
+  backlog_.push_back({packet, napi});
+  ++input_queue_tail_;
+  if (flow != nullptr) flow->last_qtail = input_queue_tail_;
+  if (backlog_scheduled_) return;
+  backlog_scheduled_ = true;
+  if (&from == vcpu_) {
+    vcpu_->post_softirq([this](Continuation d) { process_backlog(std::move(d)); });
+  } else {
+    from.owe_ipi(*vcpu_, kCallFunctionSingleVector);
+  }
+}
+
+void GuestOs::process_backlog(Continuation done) {
+  backlog_done_.hold(std::move(done), name(), "its backlog (process_backlog)");
+  core::Cycles cost = costs_.napi_poll;
+  backlog_lines_.read(0, CpuCategory::kGuestKernel, true);
+  for (uint32_t n = 0; n < kBacklogWeight && !backlog_.empty(); ++n) {
+    const auto [packet, napi] = backlog_[0];
+    const size_t slot = 1 + 4 * (input_queue_head_ % rps_->config().max_backlog);
+    for (size_t l = 0; l < 4; ++l) backlog_lines_.read(slot + l, CpuCategory::kGuestKernel);
+    buffer_taken();
+    backlog_.pop_front();
+    ++input_queue_head_;
+    trace_hop(vcpu_->thread(), (*pool_)[packet], place::kGuestStack,
+              "RPS: its CPU's backlog took it (process_backlog)");
+    cost = cost + receive_cost(packet);
+    deliver(packet, nullptr, napi, vcpu_);
+  }
+  vcpu_->guest(cost, CpuCategory::kGuestKernel, [this] {
+    if (backlog_.empty()) {
+      backlog_scheduled_ = false;  // napi_complete of the backlog
+    } else {
+      vcpu_->post_softirq([this](Continuation d) { process_backlog(std::move(d)); });  // its weight used
+    }
+    backlog_done_.release()();
+  });
 }
 
 void GuestOs::set_siblings(std::vector<GuestOs*> siblings) {

@@ -9,11 +9,14 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "models/guest/guest_costs.h"
 #include "models/guest/guest_net_device.h"
+#include "models/guest/rps.h"
 #include "models/host/held_continuation.h"
+#include "models/host/shared_lines.h"
 #include "models/packet/packet.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
@@ -66,6 +69,17 @@ class GuestOs final : public core::Component {
     const uint32_t flow = (*pool_)[packet].flow;
     return flow < forwards_.size() && forwards_[flow] ? costs_.ip_forward : costs_.udp_rx;
   }
+  // RPS / RFS (rps.h), shared by the VM's guests; this guest is vCPU
+  // `cpu` of them. Registers the IPI that tells it its backlog has work.
+  void set_rps(std::shared_ptr<RpsSteering> rps, uint32_t cpu);
+  // A driver's NAPI poll on `cpu` (queue `napi`) received `packet`: the
+  // stack takes it here (delivered or forwarded), or, steered by RPS/RFS,
+  // it joins a CPU's backlog. Returns what this CPU spends on it now.
+  core::Cycles receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu);
+  static constexpr uint32_t kCallFunctionSingleVector = 0xfb;  // CALL_FUNCTION_SINGLE_VECTOR
+  static constexpr uint32_t kBacklogWeight = 64;               // dev_weight: process_backlog's quota
+  uint64_t backlog_drops() const { return backlog_drops_.value(); }
+  uint64_t backlog_packets() const { return input_queue_head_; }
   // From a driver's NAPI poll (guest kernel context, stack cost already
   // paid): queue the packet on its socket and wake the application; from
   // another thread (`waker`, on the host) when that thread ran the stack.
@@ -137,6 +151,13 @@ class GuestOs final : public core::Component {
   void enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker);
   void forward(uint32_t packet);
   void forward_next();
+  // enqueue_to_backlog on this CPU, from a poll on `from`; the IPI (when
+  // its backlog NAPI was idle) goes at `from`'s next step boundary, as
+  // net_rps_send_ipi sends it at the end of net_rx_action.
+  void backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow);
+  // process_backlog: up to a NAPI weight of packets through the stack.
+  void process_backlog(Continuation done);
+  GuestOs& guest_of_cpu(uint32_t cpu) { return siblings_.empty() ? *this : *siblings_.at(cpu); }
   void arm_timer();
   void timer_task(Continuation done);
   void run_due(Continuation done);
@@ -177,6 +198,19 @@ class GuestOs final : public core::Component {
   core::Counter forwarded_{this, "forwarded"};
   uint64_t forwarded_in_run_ = 0;
   core::HistogramStat transit_{this, "transit"};
+  // RPS: the steering, this CPU's index, and its backlog (softnet_data's
+  // input_pkt_queue): the packets with the NAPI that brought them, the
+  // queue's head and tail counters, and its lines (the queue head, then
+  // an skb's four per slot) that the enqueuing CPU writes and this one reads.
+  std::shared_ptr<RpsSteering> rps_;
+  uint32_t rps_cpu_ = 0;
+  core::RingBuffer<std::pair<uint32_t, GuestNetDevice*>> backlog_;
+  uint64_t input_queue_head_ = 0;
+  uint64_t input_queue_tail_ = 0;
+  bool backlog_scheduled_ = false;
+  SharedLines backlog_lines_;
+  HeldContinuation backlog_done_;
+  core::Counter backlog_drops_{this, "backlog_drops"};
 };
 
 }  // namespace viosim::models

@@ -81,8 +81,7 @@ void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
               by == NapiPoll::kSoftirq ? "the driver's NAPI poll took it to the socket"
                                        : "a busy-polling receive took it to the socket");
     napi_work_.rx_bytes += os_->pool()[packet].bytes;
-    stack = stack + os_->receive_cost(packet);
-    os_->deliver(packet, nullptr, this, &cpu);
+    stack = stack + os_->receive(packet, this, cpu);  // the stack, or RPS's steering
   }
   napi_work_.rx_packets += received;
   to_refill_ += received;

@@ -242,8 +242,7 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
                                        : "a busy-polling receive took it from the RX vring to the socket");
     ++received;
     ++rx_packets_;
-    stack = stack + irq_os_->receive_cost(q_->rx_packet[token]);
-    irq_os_->deliver(q_->rx_packet[token], nullptr, this, &cpu);
+    stack = stack + irq_os_->receive(q_->rx_packet[token], this, cpu);  // the stack, or RPS's steering
   }
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue
   // (callbacks off, then re-armed with the 3/4 delay, as start_xmit does)

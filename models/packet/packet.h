@@ -51,12 +51,13 @@ enum class DropPlace : uint8_t {
   kSocket,   // a socket's receive buffer (sk_rcvbuf; UDP RcvbufErrors)
   kUpcall,   // OVS's handler socket, full when a megaflow miss is queued (the datapath's lost count)
   kTxRing,   // a poll-mode forwarder's full TX ring (testpmd frees what tx_burst did not take: fwd_dropped)
+  kBacklog,  // a CPU's RPS backlog past netdev_max_backlog (softnet_stat's dropped)
 };
-inline constexpr int kDropPlaces = 8;
+inline constexpr int kDropPlaces = 9;
 
 constexpr std::string_view drop_place_name(DropPlace place) {
-  constexpr std::array<std::string_view, kDropPlaces> kNames = {"nic_ring", "wire",   "tap",    "vring",
-                                                                "qdisc",    "socket", "upcall", "tx_ring"};
+  constexpr std::array<std::string_view, kDropPlaces> kNames = {"nic_ring", "wire",   "tap",     "vring",  "qdisc",
+                                                                "socket",   "upcall", "tx_ring", "backlog"};
   return kNames[static_cast<size_t>(place)];
 }
 

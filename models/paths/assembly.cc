@@ -438,6 +438,13 @@ void VmAssembly::build_guest() {
   if (!c.app_vcpus.empty()) {
     for (GuestOs* os : guests) os->set_app_guests(app_guests());
   }
+  if (c.rps.on()) {
+    // The skb hash's boot-time key: one of the guest's own.
+    auto rps = std::make_shared<RpsSteering>(c.rps, host.config.flows, host.config.seed ^ (0x727073ull + index),
+                                             static_cast<uint32_t>(guests.size()),
+                                             [guests](uint32_t cpu) { return guests.at(cpu)->backlog_packets(); });
+    for (size_t i = 0; i < guests.size(); ++i) guests[i]->set_rps(rps, static_cast<uint32_t>(i));
+  }
 }
 
 std::vector<GuestOs*> VmAssembly::app_guests() const {

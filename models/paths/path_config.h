@@ -88,6 +88,7 @@ struct VmConfig {
 
   // Guest.
   SocketConfig socket;  // each flow's socket in the guest (or on bare metal)
+  RpsConfig rps;        // RPS / RFS in the guest (or on bare metal)
   GuestCosts guest;
   VirtioNetDriver::Config driver;
   uint16_t queue_size = 256;

@@ -147,6 +147,9 @@ class VCpu final : public core::Component {
   // Sends `vector` to `target` (an x2APIC ICR write): an MSR-write exit
   // whose handler delivers it, none with IPI virtualization; then k.
   void send_ipi(VCpu& target, uint32_t vector, Continuation k);
+  // An IPI the guest code running now sends, at this vCPU's next step
+  // boundary (its ICR write; the step's code goes on meanwhile).
+  void owe_ipi(VCpu& target, uint32_t vector);
 
   // --- host side ---
   // An interrupt for the guest (MSI via irqfd, VFIO, a timer...). `from` is
@@ -191,8 +194,6 @@ class VCpu final : public core::Component {
   bool has_work(ThreadId t) const {
     return work_[t].preempted != nullptr || !work_[t].tasks.empty() || (t == kSoftirqd && !softirqs_.empty());
   }
-  // An IPI this vCPU sends at its next step boundary (its ICR write).
-  void owe_ipi(VCpu& target, uint32_t vector);
   bool owes() const { return writes_owed_ > 0 || !ipis_owed_.empty(); }
   void pay_owed(Continuation k);
   // Interrupt context begins (handlers, then the softirqs at their exit, or

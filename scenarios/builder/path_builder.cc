@@ -129,6 +129,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.driver_tx_free = u.ns(h.guest_driver_tx_free_ns());
   g.driver_rx_packet = u.ns(h.guest_driver_rx_ns());
   g.driver_rx_refill = u.ns(h.guest_driver_refill_ns());
+  g.rps_enqueue = u.ns(h.guest_rps_enqueue_ns());
 
   // Backends.
   vm.qemu.costs = {u.ns(h.qemu_dispatch_ns()), u.ns(h.ppoll_fd_ns()), u.ns(h.qemu_pop_ns()), u.ns(h.qemu_push_ns()),
@@ -477,6 +478,10 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
       v.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
       v.socket.busy_poll = core::Microseconds(vm.guest().socket_busy_poll_us());
+      for (uint32_t cpu : vm.guest().rps_cpus()) v.rps.cpus.push_back(cpu);
+      v.rps.sock_flow_entries = vm.guest().rps_sock_flow_entries();
+      v.rps.flow_cnt = vm.guest().rps_flow_cnt();
+      v.rps.max_backlog = vm.guest().netdev_max_backlog();
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
       const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
       v.e1000_itr_setting = models::E1000Driver::kept_setting(throttle);

@@ -169,6 +169,36 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
           {guest + ".socket_busy_poll_us",
            "socket_busy_poll_us has no effect: the VM forwards, and no application reads a socket there"});
     }
+    // RPS / RFS: the kernel's receive path, which a poll-mode VNF never
+    // enters; RFS needs both of its tables; the backlog exists with RPS.
+    const viosim::Guest& g = s.vm(v).guest();
+    const bool rfs_tables = g.rps_sock_flow_entries() > 0 && g.rps_flow_cnt() > 0;
+    if (poll_mode) {
+      for (const char* name : {"rps_sock_flow_entries", "rps_flow_cnt", "netdev_max_backlog"}) {
+        if (non_default(g, name)) {
+          issues->push_back({guest + "." + name, std::string(name) + " has no effect: its guest runs DPDK's virtio "
+                                                                     "PMD, and no packet enters its kernel's stack"});
+        }
+      }
+      if (g.rps_cpus_size() > 0) {
+        issues->push_back({guest + ".rps_cpus",
+                           "rps_cpus has no effect: its guest runs DPDK's virtio PMD, and no "
+                           "packet enters its kernel's stack"});
+      }
+    } else {
+      if (!rfs_tables && non_default(g, "rps_sock_flow_entries")) {
+        issues->push_back({guest + ".rps_sock_flow_entries",
+                           "rps_sock_flow_entries has no effect without rps_flow_cnt: RFS needs both tables"});
+      }
+      if (!rfs_tables && non_default(g, "rps_flow_cnt")) {
+        issues->push_back({guest + ".rps_flow_cnt",
+                           "rps_flow_cnt has no effect without rps_sock_flow_entries: RFS needs both tables"});
+      }
+      if (!rfs_tables && g.rps_cpus_size() == 0 && non_default(g, "netdev_max_backlog")) {
+        issues->push_back({guest + ".netdev_max_backlog",
+                           "netdev_max_backlog has no effect: without RPS or RFS no packet waits in a backlog"});
+      }
+    }
   }
 }
 

@@ -112,21 +112,28 @@ void check_interrupts(const viosim::Vm& vm, const viosim::Host& host, const std:
                     {asked.ipi_virtualization(), path + ".interrupts.ipi_virtualization"}, issues);
 }
 
-// guest.app_vcpus: vCPUs the VM has, each once, in a VM whose flows have
-// applications in it (not a forwarder).
-void check_app_vcpus(const viosim::Vm& vm, const std::string& path, const std::string& who, Issues* issues) {
-  const auto& apps = vm.guest().app_vcpus();
+// A guest list of vCPUs (guest.app_vcpus, guest.rps_cpus): vCPUs the VM
+// has, each once; `use` says what the list does with one.
+void check_vcpu_list(const viosim::Vm& vm, const google::protobuf::RepeatedField<uint32_t>& list,
+                     const std::string& field, const std::string& who, const std::string& use, Issues* issues) {
   std::set<uint32_t> seen;
-  for (int i = 0; i < apps.size(); ++i) {
-    const std::string field = at(path + ".guest.app_vcpus", i);
-    if (vm.vcpus() > 0 && apps[i] >= vm.vcpus()) {
-      issues->push_back({field, who + " runs its applications on vCPU " + std::to_string(apps[i]) + ", but it has " +
-                                    std::to_string(vm.vcpus()) + " vCPU(s), numbered from 0"});
-    } else if (!seen.insert(apps[i]).second) {
-      issues->push_back({field, who + " lists vCPU " + std::to_string(apps[i]) + " twice in guest.app_vcpus"});
+  for (int i = 0; i < list.size(); ++i) {
+    if (vm.vcpus() > 0 && list[i] >= vm.vcpus()) {
+      issues->push_back({at(field, i), who + " " + use + " vCPU " + std::to_string(list[i]) + ", but it has " +
+                                           std::to_string(vm.vcpus()) + " vCPU(s), numbered from 0"});
+    } else if (!seen.insert(list[i]).second) {
+      issues->push_back({at(field, i), who + " lists vCPU " + std::to_string(list[i]) + " twice in " +
+                                           field.substr(field.rfind("guest."))});
     }
   }
-  if (apps.empty()) return;
+}
+
+// guest.app_vcpus, in a VM whose flows have applications in it (not a
+// forwarder); guest.rps_cpus.
+void check_guest_vcpus(const viosim::Vm& vm, const std::string& path, const std::string& who, Issues* issues) {
+  check_vcpu_list(vm, vm.guest().app_vcpus(), path + ".guest.app_vcpus", who, "runs its applications on", issues);
+  check_vcpu_list(vm, vm.guest().rps_cpus(), path + ".guest.rps_cpus", who, "steers received packets (RPS) to", issues);
+  if (vm.guest().app_vcpus().empty()) return;
   if (vm.has_forward()) {
     issues->push_back({path + ".guest.app_vcpus", who + " forwards: its flows' applications run outside it (their "
                                                         "ends are elsewhere); drop guest.app_vcpus or forward"});
@@ -219,7 +226,7 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
                                                ", which is not a CONFIG_HZ Linux builds: 100, 250, 300 or 1000"});
   }
   check_interrupts(vm, s.host(), path, who, issues);
-  check_app_vcpus(vm, path, who, issues);
+  check_guest_vcpus(vm, path, who, issues);
   if (vm.guest().has_virtio_coalescing()) {
     issues->push_back({path + ".guest.virtio_coalescing",
                        who + " asks its virtio-net device for notification coalescing (VIRTIO_NET_F_NOTF_COAL), "
