@@ -267,7 +267,12 @@ void GuestOs::app_next() {
   const uint32_t packet = socket_.front();
   socket_.pop_front();
   rmem_alloc_[(*pool_)[packet].flow] -= socket_config_.truesize;  // skb_consume_udp
-  if (rps_ != nullptr) rps_->record((*pool_)[packet], rps_cpu_);  // sock_rps_record_flow, in recvmsg
+  AppFlow* flow = find_flow((*pool_)[packet].flow);
+  // sock_rps_record_flow, in recvmsg: a UDP socket has an rxhash to record
+  // only when connected (__udp_queue_rcv_skb saves it then), which a
+  // flow's client's is and a server's or sink's (unconnected, reuseport)
+  // is not.
+  if (rps_ != nullptr && flow != nullptr && flow->source) rps_->record((*pool_)[packet], rps_cpu_);
   vcpu_->guest(costs_.socket_syscall + costs_.app_receive, CpuCategory::kGuestUser, [this, packet] {
     AppFlow* f = find_flow((*pool_)[packet].flow);
     if (f == nullptr) {
@@ -382,7 +387,7 @@ void GuestOs::rr_timer(AppFlow& f) {
 void GuestOs::set_rps(std::shared_ptr<RpsSteering> rps, uint32_t cpu) {
   rps_ = std::move(rps);
   rps_cpu_ = cpu;
-  backlog_lines_ = SharedLines(1 + 4 * size_t{rps_->config().max_backlog});
+  backlog_lines_ = SharedLines(1 + 4 * backlog_slots());
   // generic_smp_call_function_single_interrupt -> rps_trigger_softirq:
   // the backlog's NAPI joins this CPU's poll list, NET_RX runs at the exit.
   register_vector(kCallFunctionSingleVector, [this](Continuation done) {
@@ -405,15 +410,18 @@ core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) 
 }
 
 void GuestOs::backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow) {
-  if (backlog_.size() >= rps_->config().max_backlog) {
+  // The limit is on the input queue alone (qlen <= netdev_max_backlog):
+  // what process_backlog has spliced off no longer counts.
+  if (input_len_ > rps_->config().max_backlog) {
     ++backlog_drops_;  // softnet_stat's dropped
     pool_->drop(packet, DropPlace::kBacklog);
     return;
   }
-  const size_t slot = 1 + 4 * (input_queue_tail_ % rps_->config().max_backlog);
+  const size_t slot = 1 + 4 * (input_queue_tail_ % backlog_slots());
   backlog_lines_.write(0, CpuCategory::kGuestKernel);  // the queue's lock and tail
   for (size_t l = 0; l < 4; ++l) backlog_lines_.write(slot + l, CpuCategory::kGuestKernel);  // the skb
   backlog_.push_back({packet, napi});
+  ++input_len_;
   ++input_queue_tail_;
   if (flow != nullptr) flow->last_qtail = input_queue_tail_;
   if (backlog_scheduled_) return;
@@ -430,8 +438,15 @@ void GuestOs::process_backlog(Continuation done) {
   core::Cycles cost = costs_.napi_poll;
   backlog_lines_.read(0, CpuCategory::kGuestKernel, true);
   for (uint32_t n = 0; n < kBacklogWeight && !backlog_.empty(); ++n) {
+    if (process_len_ == 0) {
+      // The process queue is done: the input queue is spliced onto it
+      // whole, under the queue's lock.
+      process_len_ = input_len_;
+      input_len_ = 0;
+    }
+    --process_len_;
     const auto [packet, napi] = backlog_[0];
-    const size_t slot = 1 + 4 * (input_queue_head_ % rps_->config().max_backlog);
+    const size_t slot = 1 + 4 * (input_queue_head_ % backlog_slots());
     for (size_t l = 0; l < 4; ++l) backlog_lines_.read(slot + l, CpuCategory::kGuestKernel);
     buffer_taken();
     backlog_.pop_front();

@@ -207,6 +207,12 @@ class GuestOs final : public core::Component {
   core::RingBuffer<std::pair<uint32_t, GuestNetDevice*>> backlog_;
   uint64_t input_queue_head_ = 0;
   uint64_t input_queue_tail_ = 0;
+  // Of backlog_: the input queue's packets (enqueued since the last
+  // splice) and the process queue's (spliced, not yet taken).
+  uint32_t input_len_ = 0;
+  uint32_t process_len_ = 0;
+  // Skb slots of the backlog's lines: both queues full.
+  size_t backlog_slots() const { return 2 * (size_t{rps_->config().max_backlog} + 1); }
   bool backlog_scheduled_ = false;
   SharedLines backlog_lines_;
   HeldContinuation backlog_done_;

@@ -143,7 +143,8 @@ PathResults collect(Assembly& t, double wall_s) {
     o.handler_busy = r.window_s > 0 ? busy.seconds() / r.window_s : 0;
   }
   for (const core::Component* comp : t.sim.components()) {
-    r.drops += comp->counter_value("drops") + comp->counter_value("qdisc_drops") + comp->counter_value("socket_drops");
+    r.drops += comp->counter_value("drops") + comp->counter_value("qdisc_drops") + comp->counter_value("socket_drops") +
+               comp->counter_value("backlog_drops");
   }
   r.dma_llc_loads = t.ddio->llc_loads();
   r.dma_dram_loads = t.ddio->dram_loads();

@@ -78,7 +78,9 @@ void VdpaDevice::start_tx_fetch() {
     DeviceAccess device;
     q_->tx.disable_notify();
   }
-  const uint32_t n = std::max<uint32_t>(1, q_->tx.avail_pending());
+  // What the index read saw: this fetch reads those buffers and no more.
+  tx_seen_ = q_->tx.avail_pending();
+  const uint32_t n = std::max<uint32_t>(1, tx_seen_);
   // Then the packets, read in parallel: one round trip and their pages' walks.
   core::Duration data = config_.dma_latency;
   for (uint32_t i = 0; i < n; ++i) {
@@ -90,7 +92,9 @@ void VdpaDevice::start_tx_fetch() {
 void VdpaDevice::tx_fetched() {
   DeviceAccess device;
   uint32_t packet = 0;
-  while (q_->tx.pop(packet)) {
+  uint32_t sent = 0;
+  while (sent < tx_seen_ && q_->tx.pop(packet)) {
+    ++sent;
     Packet& p = (*pool_)[packet];
     stamp(p, kStampBackend, now());
     trace_device_hop(p, place::kHostNic,
@@ -101,7 +105,7 @@ void VdpaDevice::tx_fetched() {
     send_(packet);  // on the wire a full transmit ring drops it
     q_->tx.push_used(packet, 0);
   }
-  if (q_->tx.should_notify()) interrupt(false);
+  if (sent > 0 && q_->tx.should_notify()) interrupt(false);  // vhost signals only after adding used entries
   // Kicks stayed off while it fetched: it looks again before turning them
   // back on, and once more after (vhost_enable_notify's recheck).
   if (tx_again_ || q_->tx.avail_pending() > 0 || q_->tx.enable_notify()) start_tx_fetch();

@@ -80,6 +80,7 @@ class VdpaDevice final : public core::Component {
   Msi tx_msi_;
   int trace_track_ = 0;
   bool tx_again_ = false;  // a doorbell came while a fetch was on its way
+  uint32_t tx_seen_ = 0;   // buffers the fetch on its way read the ring for
   uint64_t tx_slot_ = 0;   // buffers fetched so far (their ring slots)
   uint64_t rx_slot_ = 0;   // buffers filled so far
   // Receive buffers the device has read the descriptors of, oldest first.

@@ -478,7 +478,9 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // and ixgbe's half-page buffers are 2048 B) plus the sk_buff (256 B).
       v.socket.rcvbuf_bytes = vm.guest().rmem_default_bytes();
       v.socket.busy_poll = core::Microseconds(vm.guest().socket_busy_poll_us());
+      // The kernel builds rps_map from the cpumask: ascending CPUs.
       for (uint32_t cpu : vm.guest().rps_cpus()) v.rps.cpus.push_back(cpu);
+      std::sort(v.rps.cpus.begin(), v.rps.cpus.end());
       v.rps.sock_flow_entries = vm.guest().rps_sock_flow_entries();
       v.rps.flow_cnt = vm.guest().rps_flow_cnt();
       v.rps.max_backlog = vm.guest().netdev_max_backlog();

@@ -194,6 +194,16 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
         issues->push_back({guest + ".rps_flow_cnt",
                            "rps_flow_cnt has no effect without rps_sock_flow_entries: RFS needs both tables"});
       }
+      // RFS records a flow in recvmsg only for a connected socket (UDP
+      // saves sk_rxhash only then): a request/response client's here.
+      bool client = false;
+      for (const viosim::Flow& f : s.traffic().flow()) client |= f.src() == s.vm(v).name() && f.has_request_response();
+      if (rfs_tables && !client) {
+        issues->push_back({guest + ".rps_sock_flow_entries",
+                           "RFS has no effect: no request/response client runs in vm \"" + s.vm(v).name() +
+                               "\", and its other sockets (servers, sinks) are unconnected, for which Linux's UDP "
+                               "records no flow"});
+      }
       if (!rfs_tables && g.rps_cpus_size() == 0 && non_default(g, "netdev_max_backlog")) {
         issues->push_back({guest + ".netdev_max_backlog",
                            "netdev_max_backlog has no effect: without RPS or RFS no packet waits in a backlog"});

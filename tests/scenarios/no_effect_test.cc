@@ -96,3 +96,25 @@ TEST(NoEffect, IpiVirtualizationBehindATapIsWarned) {
 
 }  // namespace
 }  // namespace viosim::scenarios
+
+namespace viosim::scenarios {
+namespace {
+
+// RFS records a flow's CPU only for a connected socket: a VM that serves
+// request/response (or sinks a stream) has none, one that runs a client has.
+TEST(NoEffect, RfsWithoutAClientInTheVmIsWarned) {
+  const std::string head =
+      "name: \"r\"\n"
+      "host { cores: 16 nic { queues: 1 line_rate_gbps: 10 } }\n"
+      "vm { name: \"vm0\" vcpus: 2 guest { rps_sock_flow_entries: 4096 rps_flow_cnt: 4096 } }\n";
+  const std::vector<Diagnostic> server =
+      warnings_of(head + "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n");
+  ASSERT_EQ(server.size(), 1u) << format_diagnostics(server);
+  EXPECT_NE(server[0].message.find("RFS has no effect"), std::string::npos) << server[0].message;
+  const std::vector<Diagnostic> client =
+      warnings_of(head + "traffic { flow { name: \"rr\" src: \"vm0\" dst: \"external\" request_response {} } }\n");
+  EXPECT_TRUE(client.empty()) << format_diagnostics(client);
+}
+
+}  // namespace
+}  // namespace viosim::scenarios
