@@ -125,14 +125,35 @@ uint32_t GuestOs::make_packet(AppFlow& f, PacketKind kind, uint32_t bytes, int64
   return p.id;
 }
 
+void GuestOs::set_xps(std::vector<GuestNetDevice*> mine, std::vector<GuestNetDevice*> all,
+                      std::shared_ptr<const ConnectionQueues> hashes) {
+  xps_mine_ = std::move(mine);
+  xps_all_ = std::move(all);
+  xps_hashes_ = std::move(hashes);
+}
+
+GuestNetDevice& GuestOs::tx_device(uint32_t packet) const {
+  if (xps_hashes_ == nullptr) {
+    if (device_ == nullptr) throw std::logic_error("guest " + name() + " sends without a network device");
+    return *device_;
+  }
+  const std::vector<GuestNetDevice*>& from = xps_mine_.empty() ? xps_all_ : xps_mine_;
+  if (from.size() == 1) return *from[0];
+  const uint32_t hash = xps_hashes_->of((*pool_)[packet]);
+  return *from[(uint64_t{hash} * from.size()) >> 32];  // reciprocal_scale
+}
+
 void GuestOs::send(uint32_t packet, bool more, Continuation k) {
-  if (device_ == nullptr) throw std::logic_error("guest " + name() + " sends without a network device");
+  GuestNetDevice& device = tx_device(packet);
+  // xmit_more batches one queue's packets: a vCPU whose packets XPS
+  // spreads over several queues tells each driver of each packet.
+  if (xps_hashes_ != nullptr && (xps_mine_.empty() ? xps_all_ : xps_mine_).size() > 1) more = false;
   // One step of user work (the application) and one of kernel work (the
   // system call and the UDP/IP transmit path) before the driver.
-  vcpu_->guest(costs_.app_send, CpuCategory::kGuestUser, [this, packet, more, k = std::move(k)]() mutable {
+  vcpu_->guest(costs_.app_send, CpuCategory::kGuestUser, [this, &device, packet, more, k = std::move(k)]() mutable {
     vcpu_->guest(
         costs_.socket_syscall + costs_.udp_tx, CpuCategory::kGuestKernel,
-        [this, packet, more, k = std::move(k)]() mutable { device_->xmit(*vcpu_, packet, more, std::move(k)); });
+        [this, &device, packet, more, k = std::move(k)]() mutable { device.xmit(*vcpu_, packet, more, std::move(k)); });
   });
 }
 
@@ -245,7 +266,7 @@ void GuestOs::forward_next() {
     trace_hop(*tw, vcpu_->thread().trace_track(), (*pool_)[packet], now(), place::kIpForward,
               "the guest's IP forwarding routed it back out (ip_forward)");
   }
-  device_->xmit(*vcpu_, packet, false, [this] { forward_next(); });
+  tx_device(packet).xmit(*vcpu_, packet, false, [this] { forward_next(); });
 }
 
 void GuestOs::app_task(Continuation done) {

@@ -36,6 +36,12 @@ class GuestOs final : public core::Component {
           const GuestCosts& costs);
 
   void set_device(GuestNetDevice* device) { device_ = device; }
+  // XPS (get_xps_queue): the devices (transmit queues) whose xps_cpus name
+  // this vCPU, and every queue for when none does (skb_tx_hash); a packet
+  // takes one of them by its flow hash (`hashes`: each connection's, each
+  // way). Unset: device() takes everything.
+  void set_xps(std::vector<GuestNetDevice*> mine, std::vector<GuestNetDevice*> all,
+               std::shared_ptr<const ConnectionQueues> hashes);
   GuestNetDevice* device() const { return device_; }
   // The receive buffer of each flow's socket here (one socket per flow).
   void set_socket(const SocketConfig& socket) { socket_config_ = socket; }
@@ -151,6 +157,8 @@ class GuestOs final : public core::Component {
   void enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker);
   void forward(uint32_t packet);
   void forward_next();
+  // The device a packet leaves by: device_, or XPS's pick.
+  GuestNetDevice& tx_device(uint32_t packet) const;
   // enqueue_to_backlog on this CPU, from a poll on `from`; the IPI (when
   // its backlog NAPI was idle) goes at `from`'s next step boundary, as
   // net_rps_send_ipi sends it at the end of net_rx_action.
@@ -202,6 +210,9 @@ class GuestOs final : public core::Component {
   // input_pkt_queue): the packets with the NAPI that brought them, the
   // queue's head and tail counters, and its lines (the queue head, then
   // an skb's four per slot) that the enqueuing CPU writes and this one reads.
+  std::vector<GuestNetDevice*> xps_mine_;
+  std::vector<GuestNetDevice*> xps_all_;
+  std::shared_ptr<const ConnectionQueues> xps_hashes_;
   std::shared_ptr<RpsSteering> rps_;
   uint32_t rps_cpu_ = 0;
   core::RingBuffer<std::pair<uint32_t, GuestNetDevice*>> backlog_;

@@ -65,6 +65,7 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
     for (size_t i = 0; i < vm->extra_oses.size(); ++i) {
       vm->extra_oses[i]->set_device(vm->oses[i % vm->oses.size()]->device());
     }
+    if (!vm->config.xps.empty()) vm->build_xps();
   }
   build_ovs_dpdk(*this);
   for (auto& vm : vms) {
@@ -377,6 +378,31 @@ std::function<void()> VmAssembly::device_msi(uint32_t i, uint32_t vector, const 
   };
   handler.start(*body);
   return [&handler] { handler.wake(nullptr); };
+}
+
+// XPS maps from the scenario: each vCPU's queues (the entries naming it;
+// entries beyond the VM's queue pairs, which a one-queue device has, are
+// not there), and every queue for the vCPUs none names.
+void VmAssembly::build_xps() {
+  std::vector<GuestNetDevice*> all;
+  for (auto& os : oses) {
+    if (os->device() == nullptr) return;  // a poll-mode VNF: its kernel sends nothing
+    all.push_back(os->device());
+  }
+  auto hashes = std::make_shared<const ConnectionQueues>(
+      host.config.flows,
+      [seed = host.config.seed ^ (0x787073ull + index)](const FlowTuple& t) { return symmetric_flow_hash(t, seed); });
+  std::vector<GuestOs*> guests;
+  for (auto& os : oses) guests.push_back(os.get());
+  for (auto& os : extra_oses) guests.push_back(os.get());
+  for (size_t cpu = 0; cpu < guests.size(); ++cpu) {
+    std::vector<GuestNetDevice*> mine;
+    for (size_t q = 0; q < config.xps.size() && q < all.size(); ++q) {
+      const std::vector<uint32_t>& cpus = config.xps[q];
+      if (std::find(cpus.begin(), cpus.end(), cpu) != cpus.end()) mine.push_back(all[q]);
+    }
+    guests[cpu]->set_xps(std::move(mine), all, hashes);
+  }
 }
 
 ConnectionQueues VmAssembly::rss_steering() const {

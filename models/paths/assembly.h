@@ -112,6 +112,9 @@ struct VmAssembly {
   // interrupt on an IRQ core and its handler (`handler`, VFIO's or
   // vhost-vdpa's) signals an eventfd whose irqfd injects it.
   std::function<void()> device_msi(uint32_t i, uint32_t vector, const std::string& handler);
+  // The guests' XPS maps (config.xps), once every queue pair's driver is
+  // built.
+  void build_xps();
   // The guest's queue pair for each connection: RSS over the host NIC's key
   // and an indirection table spread over this VM's queue pairs.
   ConnectionQueues rss_steering() const;

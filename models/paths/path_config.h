@@ -89,6 +89,8 @@ struct VmConfig {
   // Guest.
   SocketConfig socket;  // each flow's socket in the guest (or on bare metal)
   RpsConfig rps;        // RPS / RFS in the guest (or on bare metal)
+  // XPS: queue pair q's sending vCPUs, by q (empty: vCPU i on queue i).
+  std::vector<std::vector<uint32_t>> xps;
   GuestCosts guest;
   VirtioNetDriver::Config driver;
   uint16_t queue_size = 256;

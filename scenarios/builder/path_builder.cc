@@ -484,6 +484,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.rps.sock_flow_entries = vm.guest().rps_sock_flow_entries();
       v.rps.flow_cnt = vm.guest().rps_flow_cnt();
       v.rps.max_backlog = vm.guest().netdev_max_backlog();
+      for (const viosim::XpsQueue& q : vm.guest().xps()) v.xps.emplace_back(q.cpus().begin(), q.cpus().end());
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
       const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
       v.e1000_itr_setting = models::E1000Driver::kept_setting(throttle);

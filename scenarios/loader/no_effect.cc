@@ -153,6 +153,15 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
                          "into the guest; the other backends' kicks exit either way)"});
     }
     const bool e1000 = std::find(backends.begin(), backends.end(), viosim::E1000) != backends.end();
+    if (s.vm(v).guest().xps_size() > 0 && s.vm(v).nic().queues() <= 1) {
+      issues->push_back({at("vm", v) + ".guest.xps",
+                         "xps has no effect: the VM has one queue pair, which every "
+                         "vCPU sends on"});
+    } else if (e1000 && s.vm(v).guest().xps_size() > 1) {
+      issues->push_back(
+          {at("vm", v) + ".guest.xps",
+           std::string("xps beyond its first entry has no effect on E1000, ") + "which has one queue pair"});
+    }
     const std::string guest = at("vm", v) + ".guest";
     if (!e1000 && non_default(s.vm(v).guest(), "e1000_interrupt_throttle_rate")) {
       issues->push_back({guest + ".e1000_interrupt_throttle_rate",
@@ -184,6 +193,11 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
         issues->push_back({guest + ".rps_cpus",
                            "rps_cpus has no effect: its guest runs DPDK's virtio PMD, and no "
                            "packet enters its kernel's stack"});
+      }
+      if (g.xps_size() > 0) {
+        issues->push_back({guest + ".xps",
+                           "xps has no effect: its guest runs DPDK's virtio PMD, whose lcores send "
+                           "on their own queue pairs"});
       }
     } else {
       if (!rfs_tables && non_default(g, "rps_sock_flow_entries")) {

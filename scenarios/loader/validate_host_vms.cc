@@ -129,10 +129,20 @@ void check_vcpu_list(const viosim::Vm& vm, const google::protobuf::RepeatedField
 }
 
 // guest.app_vcpus, in a VM whose flows have applications in it (not a
-// forwarder); guest.rps_cpus.
+// forwarder); guest.rps_cpus; guest.xps, an entry per queue pair at most.
 void check_guest_vcpus(const viosim::Vm& vm, const std::string& path, const std::string& who, Issues* issues) {
   check_vcpu_list(vm, vm.guest().app_vcpus(), path + ".guest.app_vcpus", who, "runs its applications on", issues);
   check_vcpu_list(vm, vm.guest().rps_cpus(), path + ".guest.rps_cpus", who, "steers received packets (RPS) to", issues);
+  const auto& xps = vm.guest().xps();
+  for (int q = 0; q < xps.size(); ++q) {
+    const std::string field = at(path + ".guest.xps", q);
+    if (static_cast<uint32_t>(q) >= std::max<uint32_t>(1, vm.nic().queues())) {
+      issues->push_back({field, who + " has " + std::to_string(std::max<uint32_t>(1, vm.nic().queues())) +
+                                    " queue pair(s) (nic.queues), but guest.xps maps queue " + std::to_string(q)});
+      continue;
+    }
+    check_vcpu_list(vm, xps[q].cpus(), field + ".cpus", who, "sends (XPS) from", issues);
+  }
   if (vm.guest().app_vcpus().empty()) return;
   if (vm.has_forward()) {
     issues->push_back({path + ".guest.app_vcpus", who + " forwards: its flows' applications run outside it (their "

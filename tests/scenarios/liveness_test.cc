@@ -2,11 +2,11 @@
 // change what happens. For each field the reference scenarios
 // (liveness/reference*.textproto: every backend on one queue pair, the
 // multi-queue backends on two, interrupts without APICv, and a core shared
-// with a CPU-bound VM, two vhost-user VMs on OVS-DPDK's PMDs, and a chain of forwarders) can reach, the field is set to
-// other valid values one at a time (--set); the field is live when one of them changes the run (its event fingerprints
-// or any figure of its results but the wall clock) in a reference, or when every one of them makes the loader warn that
-// it has no effect there or refuse it with a reason. A field that is accepted silently and changes nothing fails the
-// test. The few fields that cannot change a run by their nature are listed below, each with why.
+// with a CPU-bound VM, two vhost-user VMs on OVS-DPDK's PMDs, a chain of forwarders, and an XPS map) can reach, the
+// field is set to other valid values one at a time (--set); the field is live when one of them changes the run (its
+// event fingerprints or any figure of its results but the wall clock) in a reference, or when every one of them makes
+// the loader warn that it has no effect there or refuse it with a reason. A field that is accepted silently and changes
+// nothing fails the test. The few fields that cannot change a run by their nature are listed below, each with why.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -34,7 +34,8 @@ const std::vector<std::string> kReferences = {
     std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_overcommit.textproto",
     std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_ovs.textproto",
     std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_ovs_kernel.textproto",
-    std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_forward.textproto"};
+    std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_forward.textproto",
+    std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_xps.textproto"};
 
 // Fields that by their nature cannot change a run, as canonical paths with
 // positions replaced by [*].
