@@ -137,7 +137,7 @@ GuestNetDevice& GuestOs::tx_device(uint32_t packet) const {
     if (device_ == nullptr) throw std::logic_error("guest " + name() + " sends without a network device");
     return *device_;
   }
-  const std::vector<GuestNetDevice*>& from = xps_mine_.empty() ? xps_all_ : xps_mine_;
+  const std::vector<GuestNetDevice*>& from = xps_choices();
   if (from.size() == 1) return *from[0];
   const uint32_t hash = xps_hashes_->of((*pool_)[packet]);
   return *from[(uint64_t{hash} * from.size()) >> 32];  // reciprocal_scale
@@ -147,7 +147,7 @@ void GuestOs::send(uint32_t packet, bool more, Continuation k) {
   GuestNetDevice& device = tx_device(packet);
   // xmit_more batches one queue's packets: a vCPU whose packets XPS
   // spreads over several queues tells each driver of each packet.
-  if (xps_hashes_ != nullptr && (xps_mine_.empty() ? xps_all_ : xps_mine_).size() > 1) more = false;
+  if (xps_hashes_ != nullptr && xps_choices().size() > 1) more = false;
   // One step of user work (the application) and one of kernel work (the
   // system call and the UDP/IP transmit path) before the driver.
   vcpu_->guest(costs_.app_send, CpuCategory::kGuestUser, [this, &device, packet, more, k = std::move(k)]() mutable {

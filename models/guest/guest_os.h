@@ -159,6 +159,8 @@ class GuestOs final : public core::Component {
   void forward_next();
   // The device a packet leaves by: device_, or XPS's pick.
   GuestNetDevice& tx_device(uint32_t packet) const;
+  // The queues XPS lets this vCPU send on: those naming it, or all.
+  const std::vector<GuestNetDevice*>& xps_choices() const { return xps_mine_.empty() ? xps_all_ : xps_mine_; }
   // enqueue_to_backlog on this CPU, from a poll on `from`; the IPI (when
   // its backlog NAPI was idle) goes at `from`'s next step boundary, as
   // net_rps_send_ipi sends it at the end of net_rx_action.

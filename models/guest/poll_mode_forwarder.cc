@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "models/guest/virtio_notify.h"
 #include "models/net/packet_trace.h"
 #include "models/net/path_places.h"
 
@@ -115,21 +116,12 @@ void PollModeForwarder::transmit() {
 
 // virtqueue_kick_prepare: without EVENT_IDX, a kick unless the backend set
 // VRING_USED_F_NO_NOTIFY.
-// A device's doorbell mapped into the guest takes a posted write instead
-// of an exit.
 void PollModeForwarder::kick_then(SplitVirtqueue& ring, const VirtioQueuePair::Doorbell& doorbell, EventFd& fd,
                                   const char* what, Continuation k) {
   if (ring.kick_prepare() || ring.take_forced_kick()) {
     ++kicks_;
     if (sim().tracer()) vcpu_->thread().trace_instant(CauseKind::kKick, what);
-    if (doorbell) {
-      vcpu_->guest(doorbell.write, CpuCategory::kGuestUser, [&doorbell, k = std::move(k)]() mutable {
-        doorbell.ring();
-        k();
-      });
-      return;
-    }
-    vcpu_->exit_signal(ExitReason::kMmioFast, fd, std::move(k));
+    virtio_notify(*vcpu_, CpuCategory::kGuestUser, doorbell, fd, std::move(k));
     return;
   }
   k();

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "models/guest/virtio_notify.h"
 #include "models/net/packet_trace.h"
 
 namespace viosim::models {
@@ -118,25 +119,11 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
                  if ((decide && tx.kick_prepare()) || tx.take_forced_kick()) {
                    ++kicks_;
                    if (sim().tracer()) vcpu.thread().trace_instant(CauseKind::kKick, "kick tx");
-                   kick(vcpu, q_->tx_doorbell, q_->tx_kick, std::move(k));
+                   virtio_notify(vcpu, CpuCategory::kGuestKernel, q_->tx_doorbell, q_->tx_kick, std::move(k));
                    return;
                  }
                  k();
                });
-}
-
-// The notification: a write to the queue's notify address. Mapped to the
-// device (vDPA, page-per-vq) it is a posted write the guest pays for; else
-// KVM takes it as a fast-MMIO exit and signals the queue's ioeventfd.
-void VirtioNetDriver::kick(VCpu& cpu, const VirtioQueuePair::Doorbell& doorbell, EventFd& ioeventfd, Continuation k) {
-  if (doorbell) {
-    cpu.guest(doorbell.write, CpuCategory::kGuestKernel, [&doorbell, k = std::move(k)]() mutable {
-      doorbell.ring();
-      k();
-    });
-    return;
-  }
-  cpu.exit_signal(ExitReason::kMmioFast, ioeventfd, std::move(k));
 }
 
 void VirtioNetDriver::tx_isr(Continuation done) {
@@ -284,8 +271,8 @@ void VirtioNetDriver::rx_refill(VCpu& cpu, NapiPoll by, uint32_t received) {
               if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
                 ++kicks_;
                 if (sim().tracer()) cpu.thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
-                kick(cpu, q_->rx_doorbell, q_->rx_kick,
-                     [this, &cpu, by, received] { rx_napi_complete(cpu, by, received); });
+                virtio_notify(cpu, CpuCategory::kGuestKernel, q_->rx_doorbell, q_->rx_kick,
+                              [this, &cpu, by, received] { rx_napi_complete(cpu, by, received); });
                 return;
               }
               rx_napi_complete(cpu, by, received);

@@ -57,7 +57,6 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   void rx_napi_complete(VCpu& cpu, NapiPoll by, uint32_t received);
   void schedule_rx_napi(VCpu& cpu);
   void flush_qdisc(VCpu& vcpu, Continuation k);
-  void kick(VCpu& cpu, const VirtioQueuePair::Doorbell& doorbell, EventFd& ioeventfd, Continuation k);
 
   GuestOs* os_;       // the sender
   GuestOs* irq_os_;   // interrupts and NAPI

@@ -67,8 +67,7 @@ void HostNicRx::transmitted(uint32_t bytes) {
   if (softirq_ == nullptr) return;
   ++tx_pending_;
   tx_pending_bytes_ += bytes;
-  if (++tx_unreported_ < config_.moderation.tx_report_stride) return;  // cleaned by the next poll
-  tx_unreported_ = 0;
+  if (!tx_reports_.reported()) return;  // cleaned by the next poll
   apply(moderator_->on_frame(now(), IrqCause::kTx));
 }
 

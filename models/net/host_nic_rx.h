@@ -87,7 +87,7 @@ class HostNicRx final : public core::Component {
   uint32_t batch_ = 0;
   uint32_t tx_pending_ = 0;   // completions written back, not yet cleaned
   uint64_t tx_pending_bytes_ = 0;
-  uint32_t tx_unreported_ = 0;  // frames sent since the last one that asked for a report
+  TxReports tx_reports_{config_.moderation.tx_report_stride};
   uint32_t tx_batch_ = 0;
   bool hard_irq_due_ = false;
   core::MemberEvent irq_{this, "irq", [this] { fire(); }};

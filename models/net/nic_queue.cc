@@ -82,10 +82,7 @@ void NicQueue::fetch() {
     send_(packet);  // on the wire a full transmit ring drops it
     // A completion reported every tx_report_stride frames; the others are
     // cleaned by the next poll.
-    if (++tx_unreported_ >= config_.moderation.tx_report_stride) {
-      tx_unreported_ = 0;
-      apply(moderator_->on_frame(now(), IrqCause::kTx));
-    }
+    if (tx_reports_.reported()) apply(moderator_->on_frame(now(), IrqCause::kTx));
   }
 }
 

@@ -86,7 +86,7 @@ class NicQueue final : public core::Component {
   uint32_t tx_done_ = 0;
   uint64_t tx_done_bytes_ = 0;
   uint64_t tx_slot_ = 0;
-  uint32_t tx_unreported_ = 0;  // frames sent since the last one that asked for a report
+  TxReports tx_reports_{config_.moderation.tx_report_stride};
   // RX: empty buffers posted, frames in flight (DMA), frames written back.
   uint32_t rx_buffers_ = 0;
   uint64_t rx_slot_ = 0;

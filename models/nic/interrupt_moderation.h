@@ -475,4 +475,21 @@ struct InterruptModerationConfig {
 };
 std::unique_ptr<InterruptModerator> make_interrupt_moderator(const InterruptModerationConfig& config);
 
+// The transmit side of a queue as its driver asks for reports
+// (tx_report_stride): whether the frame just sent is one the NIC reports,
+// raising a TX interrupt cause; the others are cleaned by the next poll.
+class TxReports {
+ public:
+  explicit TxReports(uint32_t stride) : stride_(stride) {}
+  bool reported() {
+    if (++unreported_ < stride_) return false;
+    unreported_ = 0;
+    return true;
+  }
+
+ private:
+  uint32_t stride_;
+  uint32_t unreported_ = 0;  // frames sent since the last one that asked for a report
+};
+
 }  // namespace viosim::models

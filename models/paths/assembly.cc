@@ -392,9 +392,7 @@ void VmAssembly::build_xps() {
   auto hashes = std::make_shared<const ConnectionQueues>(
       host.config.flows,
       [seed = host.config.seed ^ (0x787073ull + index)](const FlowTuple& t) { return symmetric_flow_hash(t, seed); });
-  std::vector<GuestOs*> guests;
-  for (auto& os : oses) guests.push_back(os.get());
-  for (auto& os : extra_oses) guests.push_back(os.get());
+  const std::vector<GuestOs*> guests = this->guests();
   for (size_t cpu = 0; cpu < guests.size(); ++cpu) {
     std::vector<GuestNetDevice*> mine;
     for (size_t q = 0; q < config.xps.size() && q < all.size(); ++q) {
@@ -455,9 +453,7 @@ void VmAssembly::build_guest() {
                                                 c.cpu_load->busy, c.cpu_load->idle));
     }
   }
-  std::vector<GuestOs*> guests;
-  for (auto& os : oses) guests.push_back(os.get());
-  for (auto& os : extra_oses) guests.push_back(os.get());
+  const std::vector<GuestOs*> guests = this->guests();
   if (guests.size() > 1) {
     for (GuestOs* os : guests) os->set_siblings(guests);
   }
@@ -473,13 +469,19 @@ void VmAssembly::build_guest() {
   }
 }
 
+std::vector<GuestOs*> VmAssembly::guests() const {
+  std::vector<GuestOs*> all;
+  for (const auto& os : oses) all.push_back(os.get());
+  for (const auto& os : extra_oses) all.push_back(os.get());
+  return all;
+}
+
 std::vector<GuestOs*> VmAssembly::app_guests() const {
+  const std::vector<GuestOs*> all = guests();
   std::vector<GuestOs*> apps;
   for (uint32_t v : config.app_vcpus) {
-    if (v < oses.size()) {
-      apps.push_back(oses[v].get());
-    } else if (v - oses.size() < extra_oses.size()) {
-      apps.push_back(extra_oses[v - oses.size()].get());
+    if (v < all.size()) {
+      apps.push_back(all[v]);
     } else {
       throw std::invalid_argument("VM \"" + config.name + "\" runs applications on vCPU " + std::to_string(v) +
                                   ", which it does not have");

@@ -58,6 +58,8 @@ struct VmAssembly {
   // The guests whose vCPUs run the flows' applications: each queue pair's
   // (oses), or those config.app_vcpus names.
   std::vector<GuestOs*> app_guests() const;
+  // Every vCPU's guest, vCPU i's at i (the queue pairs' first).
+  std::vector<GuestOs*> guests() const;
   std::vector<std::unique_ptr<VirtioQueuePair>> queues;
   std::vector<std::unique_ptr<VirtioNetDriver>> drivers;
   std::vector<std::unique_ptr<PollModeForwarder>> forwarders;  // in place of drivers (a poll-mode VNF)

@@ -20,12 +20,13 @@
 
 #include <functional>
 
-#include "models/host/dma_lines.h"
+#include "models/host/shared_lines.h"
 #include "models/packet/packet.h"
 #include "models/passthrough/iotlb.h"
 #include "models/virtio/virtio_queue_pair.h"
 #include "sim-core/member_event.h"
 #include "sim-core/ring_buffer.h"
+#include "sim-core/stats.h"
 
 namespace viosim::models {
 
@@ -51,9 +52,6 @@ class VdpaDevice final : public core::Component {
   void rx_doorbell();
   // A frame from the wire (or the embedded switch) for this queue pair.
   void receive(uint32_t packet);
-
-  uint64_t drops() const { return drops_.value(); }
-  uint64_t doorbells() const { return doorbells_.value(); }
 
  private:
   core::Duration dma(uint64_t address);
