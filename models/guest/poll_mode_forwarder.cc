@@ -50,7 +50,7 @@ void PollModeForwarder::init() {
 }
 
 void PollModeForwarder::loop() {
-  SplitVirtqueue& rx = q_->rx;
+  Virtqueue& rx = q_->rx;
   burst_.clear();
   uint32_t token = 0, len = 0;
   // virtio_recv_pkts returns at most VIRTIO_MBUF_BURST_SZ (64) per call.
@@ -77,7 +77,7 @@ void PollModeForwarder::loop() {
 }
 
 void PollModeForwarder::transmit() {
-  SplitVirtqueue& tx = q_->tx;
+  Virtqueue& tx = q_->tx;
   uint32_t reclaimed = 0;
   auto reclaim = [&tx, &reclaimed] {
     uint32_t token = 0, len = 0;
@@ -116,7 +116,7 @@ void PollModeForwarder::transmit() {
 
 // virtqueue_kick_prepare: without EVENT_IDX, a kick unless the backend set
 // VRING_USED_F_NO_NOTIFY.
-void PollModeForwarder::kick_then(SplitVirtqueue& ring, const VirtioQueuePair::Doorbell& doorbell, EventFd& fd,
+void PollModeForwarder::kick_then(Virtqueue& ring, const VirtioQueuePair::Doorbell& doorbell, EventFd& fd,
                                   const char* what, Continuation k) {
   if (ring.kick_prepare() || ring.take_forced_kick()) {
     ++kicks_;

@@ -53,7 +53,7 @@ class PollModeForwarder final : public core::Component {
  private:
   void loop();
   void transmit();
-  void kick_then(SplitVirtqueue& ring, const VirtioQueuePair::Doorbell& doorbell, EventFd& fd, const char* what,
+  void kick_then(Virtqueue& ring, const VirtioQueuePair::Doorbell& doorbell, EventFd& fd, const char* what,
                  Continuation k);
 
   VCpu* vcpu_;

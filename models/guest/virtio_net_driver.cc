@@ -73,7 +73,7 @@ uint32_t VirtioNetDriver::reclaim_tx() {
 }
 
 void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Continuation k) {
-  SplitVirtqueue& tx = q_->tx;
+  Virtqueue& tx = q_->tx;
   uint32_t reclaimed = 0;
   if (config_.napi_tx) {
     // start_xmit: reclaim with callbacks off; at the end of a batch re-arm
@@ -113,17 +113,17 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
   }
   const GuestCosts& c = os_->costs();
   vcpu.guest(c.driver_tx_packet + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel,
-               [this, &vcpu, more, stop_now, k = std::move(k)]() mutable {
-                 SplitVirtqueue& tx = q_->tx;
-                 const bool decide = !more || stop_now;
-                 if ((decide && tx.kick_prepare()) || tx.take_forced_kick()) {
-                   ++kicks_;
-                   if (sim().tracer()) vcpu.thread().trace_instant(CauseKind::kKick, "kick tx");
-                   virtio_notify(vcpu, CpuCategory::kGuestKernel, q_->tx_doorbell, q_->tx_kick, std::move(k));
-                   return;
-                 }
-                 k();
-               });
+             [this, &vcpu, more, stop_now, k = std::move(k)]() mutable {
+               Virtqueue& tx = q_->tx;
+               const bool decide = !more || stop_now;
+               if ((decide && tx.kick_prepare()) || tx.take_forced_kick()) {
+                 ++kicks_;
+                 if (sim().tracer()) vcpu.thread().trace_instant(CauseKind::kKick, "kick tx");
+                 virtio_notify(vcpu, CpuCategory::kGuestKernel, q_->tx_doorbell, q_->tx_kick, std::move(k));
+                 return;
+               }
+               k();
+             });
 }
 
 void VirtioNetDriver::tx_isr(Continuation done) {
@@ -215,7 +215,7 @@ void VirtioNetDriver::busy_poll(VCpu& cpu, Continuation k) { rx_napi(cpu, NapiPo
 void VirtioNetDriver::busy_poll_stop(VCpu& cpu, Continuation k) { rx_napi(cpu, NapiPoll::kBusyStop, std::move(k)); }
 
 void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
-  SplitVirtqueue& rx = q_->rx;
+  Virtqueue& rx = q_->rx;
   const uint32_t budget = poll_budget(by, config_.napi_budget);
   if (by != NapiPoll::kSoftirq) ++busy_polls_;
   uint32_t received = 0;
@@ -236,7 +236,7 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
   // and wakes it if it was stopped; the qdisc then runs in NET_TX.
   uint32_t reclaimed = 0;
   if (config_.napi_tx) {
-    SplitVirtqueue& tx = q_->tx;
+    Virtqueue& tx = q_->tx;
     do {
       tx.disable_cb();
       reclaimed += reclaim_tx();
@@ -255,7 +255,7 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
 // try_fill_recv once half the buffers are free (half of the poll's budget,
 // at most): every free slot, then one kick decision.
 void VirtioNetDriver::rx_refill(VCpu& cpu, NapiPoll by, uint32_t received) {
-  SplitVirtqueue& rx = q_->rx;
+  Virtqueue& rx = q_->rx;
   const uint32_t budget = poll_budget(by, config_.napi_budget);
   const size_t threshold = std::min<size_t>(budget, rx.size()) / 2;
   if (free_rx_buffers_.size() <= threshold) {
@@ -280,7 +280,7 @@ void VirtioNetDriver::rx_refill(VCpu& cpu, NapiPoll by, uint32_t received) {
 }
 
 void VirtioNetDriver::rx_napi_complete(VCpu& cpu, NapiPoll by, uint32_t received) {
-  SplitVirtqueue& rx = q_->rx;
+  Virtqueue& rx = q_->rx;
   const uint32_t budget = poll_budget(by, config_.napi_budget);
   if (by == NapiPoll::kBusyStop) rx_napi_.busy_stop();
   if (received == budget) {

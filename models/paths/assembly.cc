@@ -565,9 +565,10 @@ void VmAssembly::build_taps(const std::string& reader, const std::string& reader
 
 void VmAssembly::build_virtio_queues() {
   const VmConfig& c = config;
-  SplitVirtqueue::Config vq;
+  Virtqueue::Config vq;
   vq.size = c.queue_size;
   vq.event_idx = c.event_idx;
+  vq.layout = c.packed_ring ? Virtqueue::Layout::kPacked : Virtqueue::Layout::kSplit;
   vq.backend = backend.traits().ring_device;
   vq.device_dma = backend.traits().ring_dma;
   vq.ddio = host.ddio.get();

@@ -40,10 +40,11 @@ struct BackendTraits {
   Attachment attachment = Attachment::kTap;  // kNative: no VM, the stack runs on a host core
   bool native() const { return attachment == Attachment::kNative; }
   bool virtio = false;            // virtio rings in guest memory (mergeable 1536-byte buffers, MSI-X per virtqueue)
-  // Whose code serves the virtio rings' device side (split_virtqueue.h),
+  // Whose code serves the virtio rings' device side (virtqueue.h),
   // and whether it is hardware doing DMA (vDPA) rather than a host thread.
-  SplitVirtqueue::Backend ring_device = SplitVirtqueue::Backend::kVhost;
+  Virtqueue::Backend ring_device = Virtqueue::Backend::kVhost;
   bool ring_dma = false;
+  bool packed_ring = false;       // its device side implements VIRTIO_F_RING_PACKED
   bool one_queue = false;         // one queue whatever the vCPUs (e1000)
   bool worker_per_queue = false;  // a thread per queue pair, each on a free core of its own unless pinned (vhost-net)
   bool host_nic_rings = false;    // its rings are the host NIC's, not the VM NIC's queue_size (bare metal)

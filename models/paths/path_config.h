@@ -95,6 +95,7 @@ struct VmConfig {
   VirtioNetDriver::Config driver;
   uint16_t queue_size = 256;
   bool event_idx = true;
+  bool packed_ring = false;  // VIRTIO_F_RING_PACKED (refused where the backend lacks it)
 
   // Backends.
   QemuVirtioNet::Config qemu;

@@ -10,14 +10,12 @@ namespace viosim::models {
 
 namespace {
 // Where the rings and buffers sit in the device's DMA address space; only
-// their pages matter (the IOTLB caches pages). A ring's region holds its
-// avail ring, then its descriptor table.
+// their pages matter (the IOTLB caches pages). A ring's region is laid
+// out as its layout says (Virtqueue::fetch_reads, used_write).
 constexpr uint64_t kTxRing = uint64_t{5} << 32;
 constexpr uint64_t kRxRing = uint64_t{6} << 32;
 constexpr uint64_t kTxBuffers = uint64_t{7} << 32;
 constexpr uint64_t kRxBuffers = uint64_t{8} << 32;
-constexpr uint64_t kDescriptorTable = uint64_t{1} << 20;
-constexpr uint64_t kUsedRing = uint64_t{2} << 20;
 constexpr uint64_t kTxBufferBytes = 2048;
 constexpr uint64_t kRxBufferBytes = 1536;  // a mergeable receive buffer
 }  // namespace
@@ -54,11 +52,14 @@ core::Duration VdpaDevice::dma(uint64_t address) {
   return config_.dma_latency + (miss ? config_.iotlb_miss : core::Duration::zero());
 }
 
-core::Duration VdpaDevice::ring_reads(uint64_t ring, uint64_t first, uint16_t size) {
-  const uint64_t slot = first % size;
-  // Each read waits for the one before: the index says which entries, the
-  // entries say which descriptors.
-  return dma(ring) + dma(ring + 4 + 2 * slot) + dma(ring + kDescriptorTable + 16 * slot);
+core::Duration VdpaDevice::ring_reads(uint64_t ring, const Virtqueue& q, uint64_t position) {
+  // Each read waits for the one before: a split ring's index says which
+  // entries, its entries which descriptors; a packed ring's descriptor says
+  // all of it at once.
+  const Virtqueue::DeviceReads reads = q.fetch_reads(static_cast<uint32_t>(position % q.size()));
+  core::Duration latency;
+  for (uint8_t i = 0; i < reads.count; ++i) latency += dma(ring + reads.offset[i]);
+  return latency;
 }
 
 // ---- transmit ----
@@ -86,7 +87,7 @@ void VdpaDevice::start_tx_fetch() {
   for (uint32_t i = 0; i < n; ++i) {
     data += dma(kTxBuffers + ((tx_slot_ + i) % q_->tx.size()) * kTxBufferBytes) - config_.dma_latency;
   }
-  tx_fetch_.schedule_after(ring_reads(kTxRing, tx_slot_, q_->tx.size()) + data);
+  tx_fetch_.schedule_after(ring_reads(kTxRing, q_->tx, tx_slot_) + data);
 }
 
 void VdpaDevice::tx_fetched() {
@@ -116,7 +117,7 @@ void VdpaDevice::tx_fetched() {
 void VdpaDevice::rx_doorbell() {
   ++doorbells_;
   if (rx_prefetch_.pending()) return;
-  rx_prefetch_.schedule_after(ring_reads(kRxRing, rx_slot_ + rx_buffers_.size(), q_->rx.size()));
+  rx_prefetch_.schedule_after(ring_reads(kRxRing, q_->rx, rx_slot_ + rx_buffers_.size()));
 }
 
 void VdpaDevice::rx_prefetched() {
@@ -150,13 +151,14 @@ void VdpaDevice::receive(uint32_t packet) {
       }
       q_->rx.disable_notify();
     }
-    latency += ring_reads(kRxRing, rx_slot_, q_->rx.size());
+    latency += ring_reads(kRxRing, q_->rx, rx_slot_);
     take_rx_buffers();
   }
   const uint32_t token = rx_buffers_[0];
   rx_buffers_.pop_front();
   // The packet into the buffer, then its used element.
-  latency += dma(kRxBuffers + token * kRxBufferBytes) + dma(kRxRing + kUsedRing + 8 * (rx_slot_ % q_->rx.size()));
+  latency += dma(kRxBuffers + token * kRxBufferBytes) +
+             dma(kRxRing + q_->rx.used_write(static_cast<uint32_t>(rx_slot_ % q_->rx.size())));
   ++rx_slot_;
   const core::Time done = std::max(now() + latency, rx_dma_.empty() ? now() : rx_dma_[rx_dma_.size() - 1].done);
   rx_dma_.push_back({done, packet, token});

@@ -5,9 +5,10 @@
 // the used rings back the same way; no host thread touches a packet.
 //
 // A split ring costs the device dependent PCIe reads: the avail index, then
-// the avail entries it announced, then their descriptors, then the packets
-// (what the packed ring's single descriptor ring was designed to shorten).
-// It notifies as vhost does (split_virtqueue.h, kVhost): kicks are disabled
+// the avail entries it announced, then their descriptors, then the packets;
+// a packed ring, the descriptors then the packets (what its single
+// descriptor ring was designed for: virtqueue.h, fetch_reads).
+// It notifies as vhost does (virtqueue.h, kVhost): kicks are disabled
 // while it fetches and re-enabled, with a recheck, once it has drained the
 // ring; on the receive side it asks for a kick only when it ran out of
 // buffers, taking buffers the driver added meanwhile when a frame needs one.
@@ -58,7 +59,7 @@ class VdpaDevice final : public core::Component {
   // The reads that come before a batch of buffers the driver made
   // available, from ring slot `first` on: the avail index, their entries,
   // their descriptors.
-  core::Duration ring_reads(uint64_t ring, uint64_t first, uint16_t size);
+  core::Duration ring_reads(uint64_t ring, const Virtqueue& q, uint64_t position);
   void start_tx_fetch();
   void tx_fetched();
   void rx_prefetched();

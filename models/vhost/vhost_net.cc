@@ -253,7 +253,7 @@ void VhostNet::rx_then(RxThen then) {
   }
 }
 
-void VhostNet::signal(SplitVirtqueue& vq, EventFd& call, Continuation k) {
+void VhostNet::signal(Virtqueue& vq, EventFd& call, Continuation k) {
   if (!vq.should_notify()) {
     k();
     return;

@@ -66,7 +66,7 @@ class VhostNet final : public core::Component {
   enum class RxThen { kStep, kRequeue, kSleep };
   void rx_flush(RxThen then);
   void rx_then(RxThen then);
-  void signal(SplitVirtqueue& vq, EventFd& call, Continuation k);
+  void signal(Virtqueue& vq, EventFd& call, Continuation k);
   core::Cycles copy(uint32_t packet) const;
 
   HostThread* worker_;

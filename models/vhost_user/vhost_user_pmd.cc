@@ -190,7 +190,7 @@ void VhostUserPmd::take_burst(const Rxq& q) {
       cost = cost + c.nic_packet + c.switch_packet;
     }
   } else {
-    SplitVirtqueue& tx = q.port->queues[q.queue].rings->tx;
+    Virtqueue& tx = q.port->queues[q.queue].rings->tx;
     tx.begin_burst();  // rte_vhost_dequeue_burst
     while (burst_.size() < config_.burst && tx.pop(packet)) {
       burst_.push_back(packet);

@@ -10,17 +10,12 @@
 namespace viosim::models {
 
 SplitVirtqueue::SplitVirtqueue(const Config& config)
-    : config_(config),
-      device_category_(config.backend == Backend::kQemu   ? CpuCategory::kQemu
-                       : config.backend == Backend::kDpdk ? CpuCategory::kPmd
-                                                          : CpuCategory::kVhost),
-      size_(config.size),
+    : Virtqueue(config, (size_t{config.size} * 16 + 63) / 64 + (4 + 2 * size_t{config.size} + 2 + 63) / 64 +
+                            (4 + 8 * size_t{config.size} + 2 + 63) / 64 + config.size),
       mask_(static_cast<uint16_t>(config.size - 1)),
-      num_free_(config.size),
       desc_lines_((size_t{config.size} * 16 + 63) / 64),
       avail_lines_((4 + 2 * size_t{config.size} + 2 + 63) / 64),
-      used_lines_((4 + 8 * size_t{config.size} + 2 + 63) / 64),
-      lines_(desc_lines_ + avail_lines_ + used_lines_ + config.size) {
+      used_lines_((4 + 8 * size_t{config.size} + 2 + 63) / 64) {
   if (size_ == 0 || size_ > kMaxSize || (size_ & mask_) != 0) {
     throw std::invalid_argument("virtqueue size " + std::to_string(size_) +
                                 " is not a power of two in 1..32768");
@@ -28,10 +23,8 @@ SplitVirtqueue::SplitVirtqueue(const Config& config)
   next_.resize(size_);
   for (uint16_t i = 0; i < size_; ++i) next_[i] = static_cast<uint16_t>(i + 1);
   chain_len_.assign(size_, kNotHead);
-  token_.assign(size_, 0);
   avail_ring_.assign(size_, 0);
   used_ring_.assign(size_, UsedElem{0, 0});
-  in_device_.assign(size_, 0);
 }
 
 // ---- driver side -----------------------------------------------------------
@@ -42,14 +35,13 @@ bool SplitVirtqueue::add(uint32_t token, uint16_t descriptors) {
 
   const uint16_t head = free_head_;
   uint16_t tail = head;
-  const CpuCategory driver = config_.driver_category;
   buffer_given();
-  lines_.write(desc_line(head), driver);
+  driver_store(desc_line(head));
   for (uint16_t i = 1; i < descriptors; ++i) {
     tail = next_[tail];
-    lines_.write(desc_line(tail), driver);
+    driver_store(desc_line(tail));
   }
-  if (!config_.device_writes_buffers) lines_.write(buffer_line(head), driver);  // the packet the driver sends
+  if (!config_.device_writes_buffers) driver_store(buffer_line(head));  // the packet the driver sends
   free_head_ = next_[tail];
   num_free_ -= descriptors;
   chain_len_[head] = descriptors;
@@ -96,8 +88,7 @@ bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
   if (!read_more_used()) return false;
   const UsedElem elem = used_ring_[slot(last_used_idx_)];
   read_used_elem(slot(last_used_idx_));
-  if (config_.device_writes_buffers)
-    lines_.read(buffer_line(elem.head), config_.driver_category);  // the packet received
+  if (config_.device_writes_buffers) driver_load(buffer_line(elem.head));  // the packet received
   if (chain_len_[elem.head] == kNotHead) {
     // BAD_RING "id %u is not a head!": a device model bug, never a guest event.
     throw std::logic_error("used element " + std::to_string(elem.head) + " is not a head");
@@ -199,8 +190,8 @@ bool SplitVirtqueue::pop(uint32_t& token) {
   const uint16_t head = avail_ring_[slot(last_avail_idx_)];
   read_avail(avail_entry(slot(last_avail_idx_)));
   uint16_t d = head;
-  for (uint16_t i = 0; i < chain_len_[head]; ++i, d = next_[d]) lines_.read(desc_line(d), device_category_);
-  if (!config_.device_writes_buffers) lines_.read(buffer_line(head), device_category_);  // the packet to send
+  for (uint16_t i = 0; i < chain_len_[head]; ++i, d = next_[d]) device_load(desc_line(d));
+  if (!config_.device_writes_buffers) device_load(buffer_line(head));  // the packet to send
   ++last_avail_idx_;
   buffer_taken();
   if (config_.backend == Backend::kQemu && config_.event_idx) {
@@ -208,30 +199,12 @@ bool SplitVirtqueue::pop(uint32_t& token) {
     write_used(avail_event_offset());
   }
   token = token_[head];
-  in_device_[slot(static_cast<uint16_t>(in_device_first_ + in_device_count_))] = head;
-  ++in_device_count_;
+  hold({head, chain_len_[head]});
   return true;
 }
 
 void SplitVirtqueue::push_used(uint32_t token, uint32_t len) {
-  // Usually the oldest popped buffer completes first; out-of-order completion
-  // closes the gap by shifting the older entries up one slot.
-  uint16_t pos = 0;
-  while (pos < in_device_count_ &&
-         token_[in_device_[slot(static_cast<uint16_t>(in_device_first_ + pos))]] != token) {
-    ++pos;
-  }
-  if (pos == in_device_count_) {
-    throw std::logic_error("push_used: token " + std::to_string(token) +
-                           " is not a buffer the device holds");
-  }
-  const uint16_t head = in_device_[slot(static_cast<uint16_t>(in_device_first_ + pos))];
-  for (uint16_t i = pos; i > 0; --i) {
-    in_device_[slot(static_cast<uint16_t>(in_device_first_ + i))] =
-        in_device_[slot(static_cast<uint16_t>(in_device_first_ + i - 1))];
-  }
-  ++in_device_first_;
-  --in_device_count_;
+  const uint16_t head = release(token).id;
 
   if (config_.device_writes_buffers)
     device_store(buffer_line(head), std::max<uint32_t>(1, (len + 63) / 64));  // the packet copied in
@@ -331,6 +304,18 @@ bool SplitVirtqueue::enable_notify() {
     write_used(0);
   }
   return avail_idx_seen_ != last_avail_idx_;
+}
+
+// ---- a DMA device's view -------------------------------------------------------
+
+Virtqueue::DeviceReads SplitVirtqueue::fetch_reads(uint32_t position) const {
+  const uint32_t avail = static_cast<uint32_t>(desc_lines_ * 64);
+  const auto s = slot(static_cast<uint16_t>(position));
+  return DeviceReads{{avail + kIdxOffset, avail + avail_entry(s), 16 * uint32_t{avail_ring_[s]}}, 3};
+}
+
+uint32_t SplitVirtqueue::used_write(uint32_t position) const {
+  return static_cast<uint32_t>((desc_lines_ + avail_lines_) * 64) + used_entry(slot(static_cast<uint16_t>(position)));
 }
 
 }  // namespace viosim::models

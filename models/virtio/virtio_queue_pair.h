@@ -1,38 +1,42 @@
 // One virtio-net queue pair as the guest and the backend share it: the rx
-// and tx split virtqueues, which packet the device wrote into each receive
+// and tx virtqueues (split or packed, as negotiated), which packet the device wrote into each receive
 // buffer, the two notify addresses' ioeventfds (the guest's kicks) and the
 // MSI-X vectors of the two queues, or the two doorbells a device maps into
 // the guest.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/host/eventfd.h"
-#include "models/virtio/split_virtqueue.h"
+#include "models/virtio/virtqueue.h"
 #include "sim-core/clock.h"
 
 namespace viosim::models {
 
 struct VirtioQueuePair {
-  VirtioQueuePair(const std::string& name, const SplitVirtqueue::Config& config, uint32_t rx_vector_,
-                  uint32_t tx_vector_)
-      : rx(receive(config)),
-        tx(config),
+  VirtioQueuePair(const std::string& name, const Virtqueue::Config& config, uint32_t rx_vector_, uint32_t tx_vector_)
+      : rx_ring(Virtqueue::make(receive(config))),
+        tx_ring(Virtqueue::make(config)),
+        rx(*rx_ring),
+        tx(*tx_ring),
         rx_packet(config.size, 0),
         rx_kick(name + ".rx_kick"),
         tx_kick(name + ".tx_kick"),
         rx_vector(rx_vector_),
         tx_vector(tx_vector_) {}
 
-  static SplitVirtqueue::Config receive(SplitVirtqueue::Config c) {
+  static Virtqueue::Config receive(Virtqueue::Config c) {
     c.device_writes_buffers = true;
     return c;
   }
 
-  SplitVirtqueue rx;
-  SplitVirtqueue tx;
+  std::unique_ptr<Virtqueue> rx_ring;
+  std::unique_ptr<Virtqueue> tx_ring;
+  Virtqueue& rx;
+  Virtqueue& tx;
   std::vector<uint32_t> rx_packet;  // receive buffer token -> packet the device copied into it
   EventFd rx_kick;
   EventFd tx_kick;

@@ -457,6 +457,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       // The VM.
       v.queue_size = static_cast<uint16_t>(vm.nic().queue_size());
       v.event_idx = vm.nic().features().event_idx();
+      v.packed_ring = vm.nic().features().ring_packed();
       v.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
       v.vcpu.apicv = vm.interrupts().apicv();
       v.vcpu.ipiv = vm.interrupts().ipi_virtualization();

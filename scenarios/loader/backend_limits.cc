@@ -43,4 +43,14 @@ std::optional<std::string> queue_size_problem(viosim::Backend backend, const vio
   return std::nullopt;
 }
 
+std::optional<std::string> features_problem(viosim::Backend backend, const viosim::VmNic& nic) {
+  const models::Backend* b = models::find_backend(viosim::Backend_Name(backend));
+  if (b == nullptr || !b->traits().virtio || b->traits().packed_ring || !nic.features().ring_packed()) {
+    return std::nullopt;
+  }
+  return "features.ring_packed (VIRTIO_F_RING_PACKED), which " + viosim::Backend_Name(backend) +
+         " does not implement: kernel vhost serves split rings only (VHOST_NET_FEATURES lacks the bit), "
+         "so QEMU with vhost=on masks it";
+}
+
 }  // namespace viosim::scenarios

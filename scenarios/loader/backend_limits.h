@@ -21,5 +21,8 @@ const BackendLimits& backend_limits(viosim::Backend backend);
 // queue count first, then ring size; nothing when it can.
 std::optional<std::string> queue_problem(viosim::Backend backend, const viosim::VmNic& nic, const viosim::Nic* uplink);
 std::optional<std::string> queue_size_problem(viosim::Backend backend, const viosim::VmNic& nic);
+// Why `nic`'s virtio features cannot run on `backend`; nothing when they can
+// (or when the backend is not virtio and ignores them).
+std::optional<std::string> features_problem(viosim::Backend backend, const viosim::VmNic& nic);
 
 }  // namespace viosim::scenarios

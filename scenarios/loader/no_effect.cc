@@ -137,8 +137,10 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
       vdpa = vdpa || b == viosim::VDPA;
     }
     if (!virtio) {
-      if (non_default(nic.features(), "event_idx")) {
-        issues->push_back({path + ".features.event_idx", "virtio features have no effect: no virtio backend runs"});
+      for (const char* field : {"event_idx", "ring_packed"}) {
+        if (non_default(nic.features(), field)) {
+          issues->push_back({path + ".features." + field, "virtio features have no effect: no virtio backend runs"});
+        }
       }
       if (nic.has_vectors()) {
         issues->push_back({path + ".vectors", "vectors has no effect: no virtio backend runs"});

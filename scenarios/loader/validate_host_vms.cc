@@ -224,6 +224,9 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
     if (auto problem = queue_size_problem(*runs, nic)) {
       issues->push_back({path + ".nic.queue_size", who_runs + " has " + *problem});
     }
+    if (auto problem = features_problem(*runs, nic)) {
+      issues->push_back({path + ".nic.features.ring_packed", who_runs + " negotiates " + *problem});
+    }
     if (nic.busy_poll_us() != 0 && *runs != viosim::VHOST_NET) {
       issues->push_back({path + ".nic.busy_poll_us", "busy_poll_us applies only to VHOST_NET, but " + who_runs + " uses " +
                                                          viosim::Backend_Name(*runs)});
@@ -307,6 +310,9 @@ void check_compare(const viosim::Scenario& s, Issues* issues) {
       }
       if (auto problem = queue_size_problem(backend, vm.nic())) {
         issues->push_back({path, "compare runs " + name + ", where " + who + " has " + *problem});
+      }
+      if (auto problem = features_problem(backend, vm.nic())) {
+        issues->push_back({path, "compare runs " + name + ", where " + who + " negotiates " + *problem});
       }
     }
   }

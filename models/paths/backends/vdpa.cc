@@ -60,7 +60,11 @@ class VdpaBackend final : public Backend {
   // two, 256 to 1024); queue pairs bounded by the NIC, as a VF's.
   VdpaBackend()
       : Backend(PathBackend::kVdpa, "VDPA",
-                {.attachment = Attachment::kVf, .virtio = true, .ring_dma = true, .limits = {0, 256, 1024, true, 1}}) {}
+                {.attachment = Attachment::kVf,
+                 .virtio = true,
+                 .ring_dma = true,
+                 .packed_ring = true,  // a device that offers it (vhost-vdpa passes the packed state)
+                 .limits = {0, 256, 1024, true, 1}}) {}
 
   void build(VmAssembly& a) const override {
     Assembly& host = a.host;

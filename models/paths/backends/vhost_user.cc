@@ -19,7 +19,8 @@ class VhostUserBackend final : public Backend {
       : Backend(PathBackend::kVhostUser, "VHOST_USER",
                 {.attachment = Attachment::kVhostUserPort,
                  .virtio = true,
-                 .ring_device = SplitVirtqueue::Backend::kDpdk,
+                 .ring_device = Virtqueue::Backend::kDpdk,
+                 .packed_ring = true,  // lib/vhost's *_packed paths (DPDK 18.11)
                  .limits = {128, 256, 1024, true, 1}}) {}
 
   void build(VmAssembly& a) const override {

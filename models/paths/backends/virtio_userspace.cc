@@ -22,7 +22,8 @@ class VirtioUserspaceBackend final : public Backend {
       : Backend(PathBackend::kVirtioUserspace, "VIRTIO_USERSPACE",
                 {.attachment = Attachment::kTap,
                  .virtio = true,
-                 .ring_device = SplitVirtqueue::Backend::kQemu,
+                 .ring_device = Virtqueue::Backend::kQemu,
+                 .packed_ring = true,  // virtio.c's virtqueue_packed_* (QEMU 4.2)
                  .limits = {511, 256, 1024, true, 1}}) {}
 
   void build(VmAssembly& a) const override {
