@@ -58,6 +58,7 @@ class E1000Device final : public core::Component {
 
   // ---- guest memory (no exit) ----
   bool tx_post(uint32_t packet);
+  uint32_t tx_free() const { return config_.tx_ring - tx_in_ring_; }
   // Frames sent since the last reap, and their bytes.
   uint32_t tx_reap(uint64_t& bytes);
   bool rx_reap(uint32_t& packet);

@@ -23,6 +23,7 @@ const core::ComponentSpec& E1000Driver::model_spec() {
 E1000Driver::E1000Driver(core::Simulator& sim, std::string_view name, core::Component* parent, GuestOs& os,
                          E1000Device& dev, uint32_t vector, const Config& config)
     : core::Component(sim, name, parent), os_(&os), cpu_(&os.vcpu()), dev_(&dev), config_(config) {
+  configure_tx({});
   os.set_device(this);
   os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
   os.vcpu().set_level_triggered(vector);  // INTx through the IOAPIC
@@ -43,12 +44,20 @@ void E1000Driver::userspace_exit(std::function<void(Continuation)> device, Conti
   (cpu != nullptr ? cpu : cpu_)->exit_to_device_model(ExitReason::kMmioUserspace, std::move(device), std::move(k));
 }
 
+void E1000Driver::configure_tx(const TxQueueSetup& setup) {
+  txq_ = std::make_unique<NetdevTxQueue>(setup, os_->pool(), qdisc_drops_);
+}
+
 void E1000Driver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
-  if (!dev_->tx_post(packet)) {
-    os_->hold_in_qdisc(qdisc_, config_.qdisc_len, packet, qdisc_drops_);
+  // A stopped queue (ring full, or BQL's limit reached) or one whose qdisc
+  // still holds packets: the packet waits in the qdisc.
+  if (txq_->stack_stopped() || txq_->holds() || !dev_->tx_post(packet)) {
+    txq_->enqueue(packet, now());
     k();
     return;
   }
+  txq_->sent(os_->pool()[packet].bytes);
+  more = more && !txq_->stack_stopped();  // __netdev_tx_sent_queue: a stopped queue rings now
   ++tx_packets_;
   cpu.guest(os_->costs().driver_tx_packet, CpuCategory::kGuestKernel, [this, &cpu, more, k = std::move(k)]() mutable {
     if (more) {
@@ -106,6 +115,7 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
   const uint32_t cleaned = dev_->tx_reap(cleaned_bytes);
   total_tx_packets_ += cleaned;
   total_tx_bytes_ += cleaned_bytes;
+  txq_->completed(cleaned_bytes, now());
   uint32_t received = 0;
   uint32_t packet = 0;
   core::Cycles stack{0};
@@ -121,8 +131,10 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
       c.napi_poll + (c.driver_rx_packet + c.driver_rx_refill) * received + stack + c.driver_tx_free * cleaned;
   cpu.guest(cost, CpuCategory::kGuestKernel, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
     // Frames held in the qdisc while the TX ring was full.
-    while (!qdisc_.empty() && dev_->tx_post(qdisc_.front())) {
-      qdisc_.pop_front();
+    uint32_t held = 0;
+    while (!txq_->stack_stopped() && dev_->tx_free() > 0 && txq_->dequeue(now(), held)) {
+      dev_->tx_post(held);
+      txq_->sent(os_->pool()[held].bytes);
       ++tx_packets_;
     }
     refill(cpu, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {

@@ -20,7 +20,6 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   struct Config {
     uint32_t napi_budget = 64;
     uint32_t refill_batch = 16;  // E1000_RX_BUFFER_WRITE
-    uint32_t qdisc_len = 1000;
     // InterruptThrottleRate: 0 off, 1 dynamic, 3 dynamic conservative,
     // else a fixed rate (interrupts/s) that the driver never changes.
     uint32_t itr_setting = 3;
@@ -45,6 +44,7 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
 
   void init() override;
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
+  void configure_tx(const TxQueueSetup& setup) override;
   bool busy_poll_own(VCpu& cpu) override { return napi_.busy_take(cpu); }
   void busy_poll(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusy, std::move(k)); }
   void busy_poll_stop(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusyStop, std::move(k)); }
@@ -81,7 +81,7 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   uint32_t itr_ = 20000;
   uint64_t total_tx_packets_ = 0, total_tx_bytes_ = 0;
   uint64_t total_rx_packets_ = 0, total_rx_bytes_ = 0;
-  core::RingBuffer<uint32_t> qdisc_;
+  std::unique_ptr<NetdevTxQueue> txq_;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};
   core::Counter qdisc_drops_{this, "qdisc_drops"};

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "models/guest/netdev_tx_queue.h"
 #include "models/host/host_thread.h"
 
 namespace viosim::models {
@@ -19,6 +20,9 @@ class GuestNetDevice {
   // the driver's work runs there); `more` is xmit_more (another follows at
   // once).
   virtual void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) = 0;
+  // The qdisc and BQL of its transmit queue (netdev_tx_queue.h); until
+  // set, pfifo_fast of 1000 packets without BQL.
+  virtual void configure_tx(const TxQueueSetup& setup) = 0;
 
   // Busy polling (sk_busy_loop, from a receive in task context on `cpu`):
   // busy_poll_own() takes the RX NAPI unless its softirq holds it (then

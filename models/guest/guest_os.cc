@@ -157,16 +157,6 @@ void GuestOs::send(uint32_t packet, bool more, Continuation k) {
   });
 }
 
-void GuestOs::hold_in_qdisc(core::RingBuffer<uint32_t>& qdisc, uint32_t capacity, uint32_t packet,
-                            core::Counter& drops) {
-  if (qdisc.size() < capacity) {
-    qdisc.push_back(packet);
-    return;
-  }
-  ++drops;
-  pool_->drop(packet, DropPlace::kQdisc);
-}
-
 void GuestOs::send_request(AppFlow& f, uint32_t conn, Continuation k) {
   const uint32_t id = make_packet(f, PacketKind::kRequest, f.config.request_bytes, conn);
   f.stats->sent((*pool_)[id]);

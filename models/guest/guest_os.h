@@ -96,9 +96,6 @@ class GuestOs final : public core::Component {
   void deliver(uint32_t packet, const HostThread* waker = nullptr, GuestNetDevice* napi = nullptr, VCpu* by = nullptr);
   // Application send path (user and kernel), then the device's xmit.
   void send(uint32_t packet, bool more, Continuation k);
-  // The qdisc in front of a stopped TX queue (txqueuelen entries): holds the
-  // packet, or drops it at the tail when full (freed, counted in `drops`).
-  void hold_in_qdisc(core::RingBuffer<uint32_t>& qdisc, uint32_t capacity, uint32_t packet, core::Counter& drops);
 
   VCpu& vcpu() const { return *vcpu_; }
   const GuestCosts& costs() const { return costs_; }

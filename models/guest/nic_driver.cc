@@ -24,6 +24,7 @@ const core::ComponentSpec& NicDriver::model_spec() {
 NicDriver::NicDriver(core::Simulator& sim, std::string_view name, core::Component* parent, GuestOs& os,
                      NicQueue& queue, uint32_t vector, const Config& config)
     : core::Component(sim, name, parent), os_(&os), cpu_(&os.vcpu()), q_(&queue), config_(config) {
+  configure_tx({});
   os.set_device(this);
   os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
   q_->set_on_rx([this] {
@@ -35,15 +36,28 @@ bool NicDriver::busy_poll_own(VCpu& cpu) { return napi_.busy_take(cpu); }
 
 void NicDriver::init() { q_->rx_post(UINT32_MAX); }  // fill the RX ring
 
+void NicDriver::configure_tx(const TxQueueSetup& setup) {
+  txq_ = std::make_unique<NetdevTxQueue>(setup, os_->pool(), qdisc_drops_);
+}
+
+void NicDriver::post(uint32_t packet) {
+  q_->tx_post(packet);
+  txq_->sent(os_->pool()[packet].bytes);
+  ++tx_packets_;
+}
+
 void NicDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   const GuestCosts& c = os_->costs();
-  if (!q_->tx_post(packet)) {
-    // Ring full: the queue is stopped; the packet waits in the qdisc.
-    os_->hold_in_qdisc(qdisc_, config_.qdisc_len, packet, qdisc_drops_);
+  // A stopped queue (ring full, or BQL's limit reached) or one whose qdisc
+  // still holds packets: the packet waits in the qdisc, which the next
+  // NAPI poll runs once completions free the queue.
+  if (txq_->stack_stopped() || txq_->holds() || q_->tx_free() == 0) {
+    txq_->enqueue(packet, now());
     k();
     return;
   }
-  ++tx_packets_;
+  post(packet);
+  more = more && !txq_->stack_stopped();  // __netdev_tx_sent_queue: a stopped queue rings now
   trace_hop(cpu.thread(), os_->pool()[packet], place(), "the driver posted its TX descriptor");
   if (more) {
     cpu.guest(c.driver_tx_packet, CpuCategory::kGuestKernel, std::move(k));
@@ -71,6 +85,7 @@ void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
   const uint32_t cleaned = q_->tx_reap(cleaned_bytes);
   napi_work_.tx_packets += cleaned;
   napi_work_.tx_bytes += cleaned_bytes;
+  txq_->completed(cleaned_bytes, now());
   uint32_t received = 0;
   uint32_t packet = 0;
   core::Cycles stack{0};
@@ -94,12 +109,10 @@ void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
   const core::Cycles cost = c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * cleaned +
                             c.driver_rx_refill * received + c.mmio_write * tail_writes;
   cpu.guest(cost, CpuCategory::kGuestKernel, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
-    // Frames waiting in the qdisc go out now that TX descriptors are free.
-    while (!qdisc_.empty() && q_->tx_free() > 0) {
-      q_->tx_post(qdisc_.front());
-      qdisc_.pop_front();
-      ++tx_packets_;
-    }
+    // Frames waiting in the qdisc go out now that TX descriptors are free
+    // (and BQL lets them).
+    uint32_t held = 0;
+    while (!txq_->stack_stopped() && q_->tx_free() > 0 && txq_->dequeue(now(), held)) post(held);
     q_->tx_doorbell();
     if (by == NapiPoll::kBusyStop) napi_.busy_stop();
     if (received == budget) {

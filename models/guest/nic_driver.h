@@ -20,7 +20,6 @@ class NicDriver final : public core::Component, public GuestNetDevice {
   struct Config {
     uint32_t napi_budget = 64;
     uint32_t refill_batch = 16;  // IXGBE_RX_BUFFER_WRITE
-    uint32_t qdisc_len = 1000;
   };
 
   static const core::ComponentSpec& model_spec();
@@ -31,6 +30,7 @@ class NicDriver final : public core::Component, public GuestNetDevice {
 
   void init() override;
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
+  void configure_tx(const TxQueueSetup& setup) override;
   bool busy_poll_own(VCpu& cpu) override;
   void busy_poll(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusy, std::move(k)); }
   void busy_poll_stop(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusyStop, std::move(k)); }
@@ -42,6 +42,8 @@ class NicDriver final : public core::Component, public GuestNetDevice {
   void isr(Continuation done);
   // One NAPI poll on `cpu` (the softirq's: the CPU that scheduled it).
   void napi(VCpu& cpu, NapiPoll by, Continuation done);
+  // Posts one packet's descriptor (the ring has room) and tells BQL.
+  void post(uint32_t packet);
   // Where its hops land in a trace: a VF's driver in a guest, or the
   // host's own on bare metal (a native vCPU).
   const char* place() const { return cpu_->config().native ? place::kNicDriver : place::kVfDriver; }
@@ -53,7 +55,7 @@ class NicDriver final : public core::Component, public GuestNetDevice {
   NapiState napi_;
   uint32_t to_refill_ = 0;
   NapiWork napi_work_;  // since the last re-arm
-  core::RingBuffer<uint32_t> qdisc_;
+  std::unique_ptr<NetdevTxQueue> txq_;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};
   core::Counter qdisc_drops_{this, "qdisc_drops"};

@@ -38,6 +38,7 @@ VirtioNetDriver::VirtioNetDriver(core::Simulator& sim, std::string_view name, co
       vcpu_(&irq_os_->vcpu()),
       q_(&queues),
       config_(config) {
+  configure_tx({});
   os.set_device(this);
   q_->on_rx_used = [this] {
     rx_napi_.published();  // a busy loop sees the used index move
@@ -55,20 +56,38 @@ void VirtioNetDriver::init() {
 
 // ---- transmit ----
 
+void VirtioNetDriver::configure_tx(const TxQueueSetup& setup) {
+  TxQueueSetup s = setup;
+  s.bql = s.bql && config_.napi_tx;
+  txq_ = std::make_unique<NetdevTxQueue>(s, os_->pool(), qdisc_drops_);
+}
+
 void VirtioNetDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
-  if (stopped_) {
-    os_->hold_in_qdisc(qdisc_, config_.qdisc_len, packet, qdisc_drops_);
-    k();
+  if (!queue_runs() || txq_->holds()) {
+    // Into the qdisc; if the queue runs, this sender runs the qdisc.
+    txq_->enqueue(packet, now());
+    if (!queue_runs()) {
+      k();
+      return;
+    }
+    flush_qdisc(cpu, std::move(k));
     return;
   }
   add_to_ring(cpu, packet, more, std::move(k));
 }
 
 uint32_t VirtioNetDriver::reclaim_tx() {
-  // The packet itself travels on into the host; the driver only frees its slot.
+  // The packet itself travels on into the host; the driver only frees its
+  // slot, and tells BQL the bytes it had queued there.
   uint32_t n = 0;
+  uint64_t bytes = 0;
   uint32_t token = 0, len = 0;
-  while (q_->tx.get_used(token, len)) ++n;
+  while (q_->tx.get_used(token, len)) {
+    ++n;
+    bytes += tx_bytes_.front();
+    tx_bytes_.pop_front();
+  }
+  if (txq_->completed(bytes, now())) bql_woke_ = true;
   return n;
 }
 
@@ -86,6 +105,8 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
     reclaimed = reclaim_tx();
   }
   if (!tx.add(packet, 1)) throw std::logic_error("virtio-net: TX ring full while the queue runs");
+  tx_bytes_.push_back(os_->pool()[packet].bytes);
+  txq_->sent(os_->pool()[packet].bytes);
   stamp(os_->pool()[packet], kStampDevice, now());
   trace_hop(vcpu.thread(), os_->pool()[packet], place::kTxVring, "the virtio-net driver put it on the TX vring (start_xmit)");
   ++tx_packets_;
@@ -111,11 +132,12 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
       }
     }
   }
+  // __netdev_tx_sent_queue: a queue BQL stopped kicks now, xmit_more or not.
+  const bool decide = !more || stop_now || txq_->stack_stopped();
   const GuestCosts& c = os_->costs();
   vcpu.guest(c.driver_tx_packet + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel,
-             [this, &vcpu, more, stop_now, k = std::move(k)]() mutable {
+             [this, &vcpu, decide, k = std::move(k)]() mutable {
                Virtqueue& tx = q_->tx;
-               const bool decide = !more || stop_now;
                if ((decide && tx.kick_prepare()) || tx.take_forced_kick()) {
                  ++kicks_;
                  if (sim().tracer()) vcpu.thread().trace_instant(CauseKind::kKick, "kick tx");
@@ -162,6 +184,7 @@ void VirtioNetDriver::tx_napi(VCpu& cpu, Continuation done) {
   tx_napi_done_.hold(std::move(done), name(), "TX NAPI");
   cpu.guest(c.napi_poll + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel, [this, &cpu] {
     if (stopped_ && q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;  // wake the queue
+    bql_woke_ = false;                                                              // the qdisc runs below either way
     // virtqueue_napi_complete: re-enable, poll again if more came.
     if (q_->tx.enable_cb_prepare()) {
       q_->tx.disable_cb();
@@ -174,13 +197,12 @@ void VirtioNetDriver::tx_napi(VCpu& cpu, Continuation done) {
 }
 
 void VirtioNetDriver::flush_qdisc(VCpu& vcpu, Continuation k) {
-  if (stopped_ || qdisc_.empty()) {
+  uint32_t packet = 0;
+  if (!queue_runs() || !txq_->dequeue(now(), packet)) {
     k();
     return;
   }
-  const uint32_t packet = qdisc_.front();
-  qdisc_.pop_front();
-  add_to_ring(vcpu, packet, !qdisc_.empty(),
+  add_to_ring(vcpu, packet, txq_->holds(),
               [this, &vcpu, k = std::move(k)]() mutable { flush_qdisc(vcpu, std::move(k)); });
 }
 
@@ -241,9 +263,11 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
       tx.disable_cb();
       reclaimed += reclaim_tx();
     } while (tx.enable_cb_delayed());
-    if (stopped_ && tx.num_free() >= config_.stop_threshold) {
-      stopped_ = false;
-      if (!qdisc_.empty()) cpu.post_softirq([this, &cpu](Continuation d) { flush_qdisc(cpu, std::move(d)); });
+    const bool woke = (stopped_ && tx.num_free() >= config_.stop_threshold) || bql_woke_;
+    if (stopped_ && tx.num_free() >= config_.stop_threshold) stopped_ = false;
+    bql_woke_ = false;
+    if (woke && queue_runs() && txq_->holds()) {
+      cpu.post_softirq([this, &cpu](Continuation d) { flush_qdisc(cpu, std::move(d)); });
     }
   }
   const GuestCosts& c = os_->costs();

@@ -21,7 +21,6 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   struct Config {
     bool napi_tx = true;
     uint32_t napi_budget = 64;
-    uint32_t qdisc_len = 1000;        // txqueuelen of the guest interface
     uint32_t stop_threshold = 2 + 17;  // 2 + MAX_SKB_FRAGS
   };
 
@@ -36,6 +35,9 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
 
   void init() override;
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
+  // BQL only with napi_tx: the orphan mode frees skbs at once (Linux's
+  // virtio-net reports completions to BQL only from its TX NAPI).
+  void configure_tx(const TxQueueSetup& setup) override;
   bool busy_poll_own(VCpu& cpu) override;
   void busy_poll(VCpu& cpu, Continuation k) override;
   void busy_poll_stop(VCpu& cpu, Continuation k) override;
@@ -57,20 +59,23 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   void rx_napi_complete(VCpu& cpu, NapiPoll by, uint32_t received);
   void schedule_rx_napi(VCpu& cpu);
   void flush_qdisc(VCpu& vcpu, Continuation k);
+  bool queue_runs() const { return !stopped_ && !txq_->stack_stopped(); }
 
   GuestOs* os_;       // the sender
   GuestOs* irq_os_;   // interrupts and NAPI
   VCpu* vcpu_;        // irq_os_'s vCPU
   VirtioQueuePair* q_;
   Config config_;
-  bool stopped_ = false;
+  bool stopped_ = false;   // DRV_XOFF: the ring is nearly full
+  bool bql_woke_ = false;  // a completion let BQL run the queue again
+  std::unique_ptr<NetdevTxQueue> txq_;
+  core::RingBuffer<uint32_t> tx_bytes_;  // each buffer in the TX ring, in ring order: its bytes (skb->len)
   NapiState rx_napi_;
   bool tx_napi_scheduled_ = false;
   // What the vCPU does after the NAPI poll running now (one per direction).
   HeldContinuation rx_napi_done_;
   HeldContinuation tx_napi_done_;
   std::vector<uint32_t> free_rx_buffers_;
-  core::RingBuffer<uint32_t> qdisc_;
   core::Counter kicks_{this, "kicks"};
   core::Counter rx_irqs_{this, "rx_interrupts"};
   core::Counter tx_irqs_{this, "tx_interrupts"};

@@ -29,7 +29,17 @@ class NicQueue final : public core::Component {
     core::Duration dma_latency = core::Nanoseconds(500);   // descriptor fetch / write-back
     core::Duration iotlb_miss = core::Nanoseconds(200);    // one page walk
     InterruptModerationConfig moderation;
+    // The NIC's transmit packet buffer ahead of its port: the transmit
+    // scheduler fetches a queue's next frame only once the buffer has room,
+    // so a port slower than what its queues are given backs up into their
+    // rings (and the drivers' qdiscs) instead of being dropped at it.
+    // 82599's TXPBSIZE default, 160 KB per port (its datasheet, 8.2.3.9.13).
+    uint32_t tx_buffer_bytes = 160 * 1024;
   };
+  // How long until the port takes a frame of these bytes into a buffer of
+  // tx_buffer_bytes (Wire::wait_for_room); unset: it always does.
+  using PortRoom = std::function<core::Duration(uint32_t frame_bytes, uint32_t buffer_bytes)>;
+  void set_port_room(PortRoom room) { port_room_ = std::move(room); }
   using Msi = std::function<void()>;
 
   static const core::ComponentSpec& model_spec();
@@ -98,6 +108,7 @@ class NicQueue final : public core::Component {
   core::RingBuffer<uint32_t> rx_done_;
   RxRingLines rx_lines_;
   core::MemberEvent rx_dma_event_{this, "rx_write_back", [this] { frame_written_back(); }};
+  PortRoom port_room_;
   core::MemberEvent fetch_event_{this, "tx_fetch", [this] { fetch(); }};
   core::MemberEvent irq_{this, "msi", [this] { fire(); }};
   core::Counter rx_frames_{this, "rx_frames"};

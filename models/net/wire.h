@@ -33,6 +33,15 @@ class Wire final : public core::Component {
   // freed to the pool) and send returns false.
   bool send(uint32_t packet);
   core::Duration serialization(uint32_t frame_bytes) const;
+  // How long until a frame of `frame_bytes` fits in a transmit buffer of
+  // `buffer_bytes` ahead of the wire (what the transmitter still has to
+  // serialise, plus the frame, within the buffer's worth of line time);
+  // zero when it fits now.
+  core::Duration wait_for_room(uint32_t frame_bytes, uint32_t buffer_bytes) const {
+    const core::Duration ahead = free_at_ > now() ? free_at_ - now() : core::Duration::zero();
+    const core::Duration room = serialization(buffer_bytes > frame_bytes ? buffer_bytes - frame_bytes : 0);
+    return ahead > room ? ahead - room : core::Duration::zero();
+  }
   uint64_t frames() const { return frames_.value(); }
   uint64_t drops() const { return drops_.value(); }
 

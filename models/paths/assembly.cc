@@ -66,6 +66,7 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
       vm->extra_oses[i]->set_device(vm->oses[i % vm->oses.size()]->device());
     }
     if (!vm->config.xps.empty()) vm->build_xps();
+    vm->build_tx_queues();
   }
   build_ovs_dpdk(*this);
   for (auto& vm : vms) {
@@ -469,6 +470,20 @@ void VmAssembly::build_guest() {
   }
 }
 
+// Each guest device's transmit queue: its qdisc (an mq child when the
+// device has several queues) and BQL, fq_codel classifying by the skb's
+// flow hash under the guest's own boot-time key.
+void VmAssembly::build_tx_queues() {
+  const TxQueueSetup setup{config.qdisc, config.bql, &host.config.flows, host.config.seed ^ (0x716473ull + index)};
+  std::vector<GuestNetDevice*> done;
+  for (GuestOs* os : guests()) {
+    GuestNetDevice* d = os->device();
+    if (d == nullptr || std::find(done.begin(), done.end(), d) != done.end()) continue;
+    d->configure_tx(setup);
+    done.push_back(d);
+  }
+}
+
 std::vector<GuestOs*> VmAssembly::guests() const {
   std::vector<GuestOs*> all;
   for (const auto& os : oses) all.push_back(os.get());
@@ -614,6 +629,8 @@ void VmAssembly::build_hardware_queues(bool vf) {
     hw_queues.push_back(std::make_unique<NicQueue>(
         host.sim, name, nullptr, c.hw_queue, host.pool, iotlb.get(), [this](uint32_t p) { host.nic_out(p); }, msi,
         host.ddio.get()));
+    hw_queues.back()->set_port_room(
+        [this](uint32_t frame, uint32_t buffer) { return host.to_peer->wait_for_room(frame, buffer); });
     if (i == 0) {
       from_wire = [this](uint32_t p) { hw_queues[hw_steering.of(host.pool[p])]->receive(p); };
       host.wire_in();

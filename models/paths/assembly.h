@@ -117,6 +117,7 @@ struct VmAssembly {
   // The guests' XPS maps (config.xps), once every queue pair's driver is
   // built.
   void build_xps();
+  void build_tx_queues();
   // The guest's queue pair for each connection: RSS over the host NIC's key
   // and an indirection table spread over this VM's queue pairs.
   ConnectionQueues rss_steering() const;

@@ -20,6 +20,9 @@ namespace viosim::models {
 struct Assembly::HostProcess final : GuestNetDevice {
   HostProcess(Assembly& host, uint32_t core);
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
+  // The bridge's device is noqueue (IFF_NO_QUEUE) and never stops: nothing
+  // to hold, nothing to configure.
+  void configure_tx(const TxQueueSetup& /*setup*/) override {}
   // A VM's frame for the process, its stack already paid by `by`.
   void receive(uint32_t packet, HostThread& by);
 

@@ -16,6 +16,7 @@
 #include "models/guest/guest_costs.h"
 #include "models/guest/nic_driver.h"
 #include "models/guest/poll_mode_forwarder.h"
+#include "models/guest/qdisc.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/cpu_costs.h"
 #include "models/net/external_peer.h"
@@ -91,6 +92,8 @@ struct VmConfig {
   RpsConfig rps;        // RPS / RFS in the guest (or on bare metal)
   // XPS: queue pair q's sending vCPUs, by q (empty: vCPU i on queue i).
   std::vector<std::vector<uint32_t>> xps;
+  QdiscConfig qdisc;  // each transmit queue's
+  bool bql = false;
   GuestCosts guest;
   VirtioNetDriver::Config driver;
   uint16_t queue_size = 256;

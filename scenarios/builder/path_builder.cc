@@ -486,6 +486,17 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.rps.flow_cnt = vm.guest().rps_flow_cnt();
       v.rps.max_backlog = vm.guest().netdev_max_backlog();
       for (const viosim::XpsQueue& q : vm.guest().xps()) v.xps.emplace_back(q.cpus().begin(), q.cpus().end());
+      const viosim::Guest& g = vm.guest();
+      v.qdisc.kind = g.qdisc() == viosim::FQ_CODEL  ? models::QdiscConfig::Kind::kFqCodel
+                     : g.qdisc() == viosim::NOQUEUE ? models::QdiscConfig::Kind::kNoqueue
+                                                    : models::QdiscConfig::Kind::kPfifoFast;
+      v.qdisc.txqueuelen = g.txqueuelen();
+      v.qdisc.fq_limit = g.fq_codel().limit();
+      v.qdisc.fq_flows = g.fq_codel().flows();
+      v.qdisc.codel_target = core::Microseconds(g.fq_codel().target_us());
+      v.qdisc.codel_interval = core::Microseconds(g.fq_codel().interval_us());
+      v.qdisc.fq_quantum = g.fq_codel().quantum();
+      v.bql = g.bql();
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
       const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
       v.e1000_itr_setting = models::E1000Driver::kept_setting(throttle);

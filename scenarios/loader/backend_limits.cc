@@ -53,4 +53,15 @@ std::optional<std::string> features_problem(viosim::Backend backend, const viosi
          "so QEMU with vhost=on masks it";
 }
 
+std::optional<std::string> bql_problem(viosim::Backend backend, const viosim::Vm& vm, const viosim::Nic* uplink) {
+  const models::Backend* b = models::find_backend(viosim::Backend_Name(backend));
+  if (!vm.guest().bql() || b == nullptr || uplink == nullptr || uplink->driver() != viosim::I40E) return std::nullopt;
+  const models::Attachment a = b->traits().attachment;
+  if (a != models::Attachment::kVf && a != models::Attachment::kNative) return std::nullopt;
+  return "bql on " + viosim::Backend_Name(backend) + " over the I40E-class nic \"" + uplink->name() +
+         "\": its driver asks for a report of every fourth frame only (WB_STRIDE), so a queue BQL stops with fewer "
+         "unreported frames waits for the driver's forced write-back, which is not modelled (it would never run "
+         "again); use another driver class or leave bql off";
+}
+
 }  // namespace viosim::scenarios

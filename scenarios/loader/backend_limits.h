@@ -24,5 +24,7 @@ std::optional<std::string> queue_size_problem(viosim::Backend backend, const vio
 // Why `nic`'s virtio features cannot run on `backend`; nothing when they can
 // (or when the backend is not virtio and ignores them).
 std::optional<std::string> features_problem(viosim::Backend backend, const viosim::VmNic& nic);
+// Why `vm`'s guest.bql cannot run on `backend` with `uplink` (its host NIC).
+std::optional<std::string> bql_problem(viosim::Backend backend, const viosim::Vm& vm, const viosim::Nic* uplink);
 
 }  // namespace viosim::scenarios

@@ -122,6 +122,74 @@ bool interrupts_non_default(const viosim::Scenario& s, const viosim::Vm& vm, con
 // matter at some point).
 bool sweep_varies_backends(const viosim::Scenario& s) { return sweep_varies(s, "backend"); }
 
+constexpr const char* kFqCodelFields[] = {"limit", "flows", "target_us", "interval_us", "quantum"};
+
+// The guest's qdisc and BQL: the kernel's transmit path, which a poll-mode
+// VNF never takes; each qdisc's own parameters; BQL where no driver that
+// runs reports completions to it.
+void check_qdisc_fields(const viosim::Scenario& s, int v, const std::vector<viosim::Backend>& backends, bool poll_mode,
+                        Issues* issues) {
+  const viosim::Guest& g = s.vm(v).guest();
+  const std::string guest = at("vm", v) + ".guest";
+  if (poll_mode) {
+    for (const char* name : {"qdisc", "txqueuelen", "bql"}) {
+      if (non_default(g, name)) {
+        issues->push_back({guest + "." + name, std::string(name) + " has no effect: its guest runs DPDK's virtio PMD, "
+                                                                   "whose lcores send without the kernel's qdisc"});
+      }
+    }
+    for (const char* name : kFqCodelFields) {
+      if (non_default(g.fq_codel(), name)) {
+        issues->push_back({guest + ".fq_codel." + name,
+                           std::string("fq_codel.") + name + " has no effect: its guest runs DPDK's virtio PMD"});
+      }
+    }
+    return;
+  }
+  // A VM no flow leaves (neither a source, a server nor a forwarder on a
+  // route) transmits nothing.
+  bool sends = has_flows(s, s.vm(v));
+  for (const viosim::Flow& f : s.traffic().flow()) {
+    for (const std::string& via : f.via()) sends = sends || via == s.vm(v).name();
+  }
+  if (!sends) {
+    for (const char* name : {"qdisc", "txqueuelen", "bql"}) {
+      if (non_default(g, name)) {
+        issues->push_back(
+            {guest + "." + name, std::string(name) + " has no effect: no flow leaves vm \"" + s.vm(v).name() + "\""});
+      }
+    }
+    for (const char* name : kFqCodelFields) {
+      if (non_default(g.fq_codel(), name)) {
+        issues->push_back(
+            {guest + ".fq_codel." + name,
+             std::string("fq_codel.") + name + " has no effect: no flow leaves vm \"" + s.vm(v).name() + "\""});
+      }
+    }
+    return;
+  }
+  const bool swept = sweep_varies(s, "guest.qdisc");
+  if (!swept && g.qdisc() != viosim::PFIFO_FAST && non_default(g, "txqueuelen")) {
+    issues->push_back({guest + ".txqueuelen", "txqueuelen has no effect: it bounds PFIFO_FAST, and the qdisc is " +
+                                                  viosim::QdiscKind_Name(g.qdisc())});
+  }
+  if (!swept && g.qdisc() != viosim::FQ_CODEL) {
+    for (const char* name : kFqCodelFields) {
+      if (non_default(g.fq_codel(), name)) {
+        issues->push_back(
+            {guest + ".fq_codel." + name,
+             std::string("fq_codel.") + name + " has no effect: the qdisc is " + viosim::QdiscKind_Name(g.qdisc())});
+      }
+    }
+  }
+  bool bql_runs = sweep_varies(s, "napi_tx") || sweep_varies_backends(s);
+  for (viosim::Backend b : backends) bql_runs = bql_runs || !is_virtio(b) || g.virtio_net_napi_tx();
+  if (g.bql() && !bql_runs) {
+    issues->push_back(
+        {guest + ".bql", "bql has no effect: virtio-net reports completions to BQL only with virtio_net_napi_tx"});
+  }
+}
+
 // Backend-specific VM fields when no backend that uses them runs.
 void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
   if (sweep_varies_backends(s)) return;
@@ -225,6 +293,7 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
                            "netdev_max_backlog has no effect: without RPS or RFS no packet waits in a backlog"});
       }
     }
+    check_qdisc_fields(s, v, backends, poll_mode, issues);
   }
 }
 

@@ -227,6 +227,9 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
     if (auto problem = features_problem(*runs, nic)) {
       issues->push_back({path + ".nic.features.ring_packed", who_runs + " negotiates " + *problem});
     }
+    if (auto problem = bql_problem(*runs, vm, uplink)) {
+      issues->push_back({path + ".guest.bql", who_runs + " sets " + *problem});
+    }
     if (nic.busy_poll_us() != 0 && *runs != viosim::VHOST_NET) {
       issues->push_back({path + ".nic.busy_poll_us", "busy_poll_us applies only to VHOST_NET, but " + who_runs + " uses " +
                                                          viosim::Backend_Name(*runs)});
@@ -313,6 +316,9 @@ void check_compare(const viosim::Scenario& s, Issues* issues) {
       }
       if (auto problem = features_problem(backend, vm.nic())) {
         issues->push_back({path, "compare runs " + name + ", where " + who + " negotiates " + *problem});
+      }
+      if (auto problem = bql_problem(backend, vm, uplink)) {
+        issues->push_back({path, "compare runs " + name + ", where " + who + " sets " + *problem});
       }
     }
   }

@@ -28,9 +28,9 @@ class E1000Backend final : public Backend {
                                             host.thread(a.own("qemu_main"), c.backend_core), *a.vcpus[0],
                                             VmAssembly::kRxVector, *a.taps[0], host.pool, host.config.host_net,
                                             c.qemu.costs, c.e1000, a.bridge_port(kE1000ModelVcpu, "QEMU"));
-    a.e1000_driver = std::make_unique<E1000Driver>(
-        host.sim, a.vm_name("_e1000_driver"), nullptr, *a.oses[0], *a.e1000, VmAssembly::kRxVector,
-        E1000Driver::Config{c.driver.napi_budget, 16, c.driver.qdisc_len, c.e1000_itr_setting});
+    a.e1000_driver = std::make_unique<E1000Driver>(host.sim, a.vm_name("_e1000_driver"), nullptr, *a.oses[0], *a.e1000,
+                                                   VmAssembly::kRxVector,
+                                                   E1000Driver::Config{c.driver.napi_budget, 16, c.e1000_itr_setting});
     a.nic_drivers.push_back(a.e1000_driver.get());
     a.guest_stack_hops(kE1000Driver, "guest");
     a.hop(kE1000Driver, "guest", kE1000ModelVcpu, "QEMU", "TDT write (exit to QEMU)");
