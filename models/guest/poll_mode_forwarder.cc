@@ -115,7 +115,7 @@ void PollModeForwarder::transmit() {
 }
 
 // virtqueue_kick_prepare: without EVENT_IDX, a kick unless the backend set
-// VRING_USED_F_NO_NOTIFY.
+// VRING_USED_F_NO_NOTIFY (split) or its event flags to DISABLE (packed).
 void PollModeForwarder::kick_then(Virtqueue& ring, const VirtioQueuePair::Doorbell& doorbell, EventFd& fd,
                                   const char* what, Continuation k) {
   if (ring.kick_prepare() || ring.take_forced_kick()) {

@@ -584,6 +584,9 @@ void VmAssembly::build_virtio_queues() {
   vq.size = c.queue_size;
   vq.event_idx = c.event_idx;
   vq.layout = c.packed_ring ? Virtqueue::Layout::kPacked : Virtqueue::Layout::kSplit;
+  if (c.packed_ring && !backend.traits().packed_ring) {
+    throw std::logic_error(std::string(backend.name()) + " has no packed virtqueue (the validator refuses it)");
+  }
   vq.backend = backend.traits().ring_device;
   vq.device_dma = backend.traits().ring_dma;
   vq.ddio = host.ddio.get();

@@ -245,16 +245,23 @@ bool PackedVirtqueue::should_notify() {
   return notify;
 }
 
+// QEMU (virtio_queue_packed_set_notification, which reads the structure
+// first) and DPDK (vhost_enable_notify_packed) write the flags on every
+// call; a vDPA device is taken to keep a shadow, as kernel vhost does for
+// its split rings (an assumption: no packed-ring vhost code to follow).
+bool PackedVirtqueue::shadowed() const { return config_.backend == Backend::kVhost; }
+
 void PackedVirtqueue::disable_notify() {
-  // QEMU writes the flags on every call; DPDK (and hardware) keep a shadow.
-  if (config_.backend != Backend::kQemu && !notify_enabled_) return;
+  if (shadowed() && !notify_enabled_) return;
+  if (config_.backend == Backend::kQemu) device_load(device_event_line());
   notify_enabled_ = false;
   dev_flags_ = kDisable;
   write_device_event();
 }
 
 bool PackedVirtqueue::enable_notify() {
-  if (config_.backend != Backend::kQemu && notify_enabled_) return false;
+  if (shadowed() && notify_enabled_) return false;
+  if (config_.backend == Backend::kQemu) device_load(device_event_line());
   notify_enabled_ = true;
   if (config_.event_idx) {
     dev_off_wrap_ = off_wrap(last_avail_, dev_avail_wrap_);

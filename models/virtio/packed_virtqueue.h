@@ -11,8 +11,8 @@
 // virtqueue_packed_flush, virtio_packed_should_notify,
 // virtio_queue_packed_set_notification) or DPDK lib/vhost
 // (vhost_vring_call_packed, vhost_enable_notify_packed), which hardware
-// (vDPA) follows too. Kernel vhost has no packed ring: the builder refuses
-// it there.
+// (vDPA) follows too. Kernel vhost has no packed ring: the validator and
+// the builder refuse it there.
 #pragma once
 
 #include <cstdint>
@@ -84,7 +84,8 @@ class PackedVirtqueue final : public Virtqueue {
   bool enable_notify() override;
 
   // A DMA device reads the descriptor itself: availability, id and length
-  // in one read. Its used element overwrites the descriptor.
+  // in one read. Its used element overwrites the descriptor. Positions
+  // count buffers of one descriptor each (what a vDPA device is given).
   DeviceReads fetch_reads(uint32_t position) const override;
   uint32_t used_write(uint32_t position) const override;
 
@@ -143,6 +144,7 @@ class PackedVirtqueue final : public Virtqueue {
   void write_driver_event() { driver_store(driver_event_line()); }
   void write_device_event() { device_store(device_event_line()); }
   void enable_callbacks();
+  bool shadowed() const;
 
   std::vector<Desc> ring_;
 

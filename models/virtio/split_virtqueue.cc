@@ -194,8 +194,10 @@ bool SplitVirtqueue::pop(uint32_t& token) {
   if (!config_.device_writes_buffers) device_load(buffer_line(head));  // the packet to send
   ++last_avail_idx_;
   buffer_taken();
-  if (config_.backend == Backend::kQemu && config_.event_idx) {
-    avail_event_ = last_avail_idx_;  // virtqueue_split_pop
+  if (config_.backend == Backend::kQemu && config_.event_idx && (used_flags_shadow_ & kNoNotify) == 0) {
+    // virtqueue_split_pop; vring_set_avail_event writes nothing while
+    // notifications are off (vq->notification).
+    avail_event_ = last_avail_idx_;
     write_used(avail_event_offset());
   }
   token = token_[head];
@@ -259,14 +261,13 @@ void SplitVirtqueue::disable_notify() {
     }
     return;
   }
-  // virtio_queue_split_set_notification(vq, 0): with EVENT_IDX QEMU writes
-  // avail_event = the current avail idx even when disabling.
+  // virtio_queue_split_set_notification(vq, 0): with EVENT_IDX QEMU reads
+  // the avail idx for vring_set_avail_event, which then writes nothing
+  // (vq->notification is already 0): avail_event goes stale, as vhost's.
   used_flags_shadow_ |= kNoNotify;
   if (config_.event_idx) {
     read_avail_idx();
     avail_idx_seen_ = avail_idx_;
-    avail_event_ = avail_idx_seen_;
-    write_used(avail_event_offset());
   } else {
     used_flags_ = used_flags_shadow_;
     write_used(0);

@@ -18,12 +18,14 @@ namespace viosim::models {
 class SplitVirtqueue final : public Virtqueue {
  public:
   // With EVENT_IDX vhost and QEMU differ: vhost publishes avail_event when
-  // it re-enables notifications and leaves it stale while disabled; QEMU also
-  // writes it on disable and after every pop (virtqueue_split_pop), so a
-  // QEMU device that has caught up gets kicked even while "disabled". DPDK's
-  // vhost library notifies as vhost does but reads the avail idx once per
-  // burst (begin_burst), whether or not it has used up what it saw, and reads
-  // used_event before deciding.
+  // it re-enables notifications (its cached avail idx) and leaves it stale
+  // while disabled; QEMU writes the avail idx it reads on enabling, and
+  // while enabled also after every pop (virtqueue_split_pop), but nothing
+  // while disabled (vring_set_avail_event checks vq->notification), though
+  // disabling still reads the avail idx. DPDK's vhost library notifies as
+  // vhost does but reads the avail idx once per burst (begin_burst),
+  // whether or not it has used up what it saw, and reads used_event before
+  // deciding.
   static constexpr uint16_t kNoNotify = 1;     // VRING_USED_F_NO_NOTIFY
   static constexpr uint16_t kNoInterrupt = 1;  // VRING_AVAIL_F_NO_INTERRUPT
 
