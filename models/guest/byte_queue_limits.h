@@ -20,7 +20,9 @@ namespace viosim::models {
 
 class ByteQueueLimits {
  public:
-  static constexpr uint32_t kMaxLimit = (std::numeric_limits<uint32_t>::max() / 2) - (1u << 28);  // DQL_MAX_LIMIT
+  // DQL_MAX_LIMIT: (UINT_MAX / 2) - DQL_MAX_OBJECT (UINT_MAX / 16).
+  static constexpr uint32_t kMaxLimit =
+      std::numeric_limits<uint32_t>::max() / 2 - std::numeric_limits<uint32_t>::max() / 16;
   explicit ByteQueueLimits(core::Duration hold_time = core::Seconds(1)) : hold_time_(hold_time) {}
 
   // netdev_tx_sent_queue (dql_queued): true if the queue must stop.

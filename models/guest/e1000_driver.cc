@@ -26,7 +26,7 @@ E1000Driver::E1000Driver(core::Simulator& sim, std::string_view name, core::Comp
   configure_tx({});
   os.set_device(this);
   os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
-  os.vcpu().set_level_triggered(vector);  // INTx through the IOAPIC
+  os.vcpu().set_level_triggered(vector);         // INTx through the IOAPIC
   dev.set_on_rx([this] { napi_.published(); });  // a busy loop sees the written-back descriptor
 }
 
@@ -71,40 +71,42 @@ void E1000Driver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
 void E1000Driver::isr(Continuation done) {
   // e1000_intr: ICR (read and clear), IMC = ~0, then the write flush.
   cpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
-    userspace_exit([this](Continuation d) { dev_->icr_read(icr_, std::move(d)); }, [this, done = std::move(done)]() mutable {
-      auto eoi = [this](Continuation k) {
-        // A level-triggered IOAPIC vector: with APICv its EOI still exits;
-        // without, the vCPU's EOI MSR write exit follows the handler.
-        if (cpu_->config().apicv && !cpu_->config().native) {
-          cpu_->exit(ExitReason::kEoiInduced, std::move(k));
-        } else {
-          k();
-        }
-      };
-      if (icr_ == 0) {
-        eoi(std::move(done));  // not ours (shared line)
-        return;
-      }
-      userspace_exit(
-          [this](Continuation d) { dev_->imc_write(std::move(d)); },
-          [this, eoi, done = std::move(done)]() mutable {
-            userspace_exit(
-                [this](Continuation d) { dev_->status_read(std::move(d)); },
-                [this, eoi, done = std::move(done)]() mutable {
-                  if (napi_.schedule()) {
-                    // e1000_intr: the totals count from here.
-                    total_tx_packets_ = total_tx_bytes_ = total_rx_packets_ = total_rx_bytes_ = 0;
-                    cpu_->post_softirq([this](Continuation d) { napi(*cpu_, NapiPoll::kSoftirq, std::move(d)); });
-                    eoi(std::move(done));
-                    return;
-                  }
-                  // napi_schedule_prep failed (its softirq or a busy poller holds the
-                  // NAPI): "this really should not happen", so e1000_intr enables the
-                  // interrupts again.
-                  irq_enable(*cpu_, [eoi, done = std::move(done)]() mutable { eoi(std::move(done)); });
-                });
-          });
-    });
+    userspace_exit(
+        [this](Continuation d) { dev_->icr_read(icr_, std::move(d)); },
+        [this, done = std::move(done)]() mutable {
+          auto eoi = [this](Continuation k) {
+            // A level-triggered IOAPIC vector: with APICv its EOI still exits;
+            // without, the vCPU's EOI MSR write exit follows the handler.
+            if (cpu_->config().apicv && !cpu_->config().native) {
+              cpu_->exit(ExitReason::kEoiInduced, std::move(k));
+            } else {
+              k();
+            }
+          };
+          if (icr_ == 0) {
+            eoi(std::move(done));  // not ours (shared line)
+            return;
+          }
+          userspace_exit(
+              [this](Continuation d) { dev_->imc_write(std::move(d)); },
+              [this, eoi, done = std::move(done)]() mutable {
+                userspace_exit(
+                    [this](Continuation d) { dev_->status_read(std::move(d)); },
+                    [this, eoi, done = std::move(done)]() mutable {
+                      if (napi_.schedule()) {
+                        // e1000_intr: the totals count from here.
+                        total_tx_packets_ = total_tx_bytes_ = total_rx_packets_ = total_rx_bytes_ = 0;
+                        cpu_->post_softirq([this](Continuation d) { napi(*cpu_, NapiPoll::kSoftirq, std::move(d)); });
+                        eoi(std::move(done));
+                        return;
+                      }
+                      // napi_schedule_prep failed (its softirq or a busy poller holds the
+                      // NAPI): "this really should not happen", so e1000_intr enables the
+                      // interrupts again.
+                      irq_enable(*cpu_, [eoi, done = std::move(done)]() mutable { eoi(std::move(done)); });
+                    });
+              });
+        });
   });
 }
 
@@ -130,34 +132,48 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
   const core::Cycles cost =
       c.napi_poll + (c.driver_rx_packet + c.driver_rx_refill) * received + stack + c.driver_tx_free * cleaned;
   cpu.guest(cost, CpuCategory::kGuestKernel, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
-    // Frames held in the qdisc while the TX ring was full.
+    // Frames held in the qdisc while the queue was stopped (qdisc_run:
+    // e1000_xmit_frame for each, the TDT write after the last).
     uint32_t held = 0;
+    uint32_t posted = 0;
     while (!txq_->stack_stopped() && dev_->tx_free() > 0 && txq_->dequeue(now(), held)) {
       dev_->tx_post(held);
       txq_->sent(os_->pool()[held].bytes);
       ++tx_packets_;
+      ++posted;
     }
-    refill(cpu, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
-      if (by == NapiPoll::kBusyStop) napi_.busy_stop();
-      if (received == budget) {
-        // A softirq poll runs again; a busy poller polls on (its last poll
-        // hands the NAPI to the softirq).
-        if (by != NapiPoll::kBusy) {
-          cpu.post_softirq([this, &cpu](Continuation d) { napi(cpu, NapiPoll::kSoftirq, std::move(d)); });
-        }
-        done();
-        return;
+    auto rest = [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
+      after_napi(cpu, by, budget, received, std::move(done));
+    };
+    if (posted > 0) {
+      userspace_exit([this](Continuation d) { dev_->tdt_write(std::move(d)); }, std::move(rest), &cpu);  // TDT
+      return;
+    }
+    rest();
+  });
+}
+
+void E1000Driver::after_napi(VCpu& cpu, NapiPoll by, uint32_t budget, uint32_t received, Continuation done) {
+  refill(cpu, [this, &cpu, by, budget, received, done = std::move(done)]() mutable {
+    if (by == NapiPoll::kBusyStop) napi_.busy_stop();
+    if (received == budget) {
+      // A softirq poll runs again; a busy poller polls on (its last poll
+      // hands the NAPI to the softirq).
+      if (by != NapiPoll::kBusy) {
+        cpu.post_softirq([this, &cpu](Continuation d) { napi(cpu, NapiPoll::kSoftirq, std::move(d)); });
       }
-      // e1000_clean: napi_complete_done, which refuses while busy polling
-      // ("don't re-enable interrupts if stack might poll us"); when it
-      // completes, e1000_set_itr and e1000_irq_enable.
-      if (by == NapiPoll::kBusy) {
-        done();
-        return;
-      }
-      napi_.complete();
-      set_itr(cpu, [this, &cpu, done = std::move(done)]() mutable { irq_enable(cpu, std::move(done)); });
-    });
+      done();
+      return;
+    }
+    // e1000_clean: napi_complete_done, which refuses while busy polling
+    // ("don't re-enable interrupts if stack might poll us"); when it
+    // completes, e1000_set_itr and e1000_irq_enable.
+    if (by == NapiPoll::kBusy) {
+      done();
+      return;
+    }
+    napi_.complete();
+    set_itr(cpu, [this, &cpu, done = std::move(done)]() mutable { irq_enable(cpu, std::move(done)); });
   });
 }
 

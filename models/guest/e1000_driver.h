@@ -56,6 +56,9 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   void isr(Continuation done);
   // One NAPI poll (e1000_clean) on `cpu` (the softirq's: the CPU that scheduled it).
   void napi(VCpu& cpu, NapiPoll by, Continuation done);
+  // The rest of a NAPI poll once its TX side is done: refill, then
+  // complete or poll again.
+  void after_napi(VCpu& cpu, NapiPoll by, uint32_t budget, uint32_t received, Continuation done);
   void refill(VCpu& cpu, Continuation k);
   // e1000_irq_enable: IMS, then the write flush (a STATUS read).
   void irq_enable(VCpu& cpu, Continuation k);

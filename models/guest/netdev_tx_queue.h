@@ -57,10 +57,14 @@ class NetdevTxQueue {
     drops_->add(qdisc_.drops() - before);
     return got;
   }
-  // netdev_tx_sent_queue.
-  void sent(uint32_t bytes) {
-    if (bql_ && bql_->queued(bytes)) stack_xoff_ = true;
+  // netdev_tx_sent_queue; with `more` (xmit_more), __netdev_tx_sent_queue:
+  // only the last packet of a batch may stop the queue.
+  void sent(uint32_t bytes, bool more = false) {
+    if (bql_ && bql_->queued(bytes) && !more) stack_xoff_ = true;
   }
+  // Whether BQL leaves room beyond `bytes` (qdisc_avail_bulklimit: a bulk
+  // dequeue from the qdisc ends at the packet that uses it up).
+  bool room_after(uint32_t bytes) const { return !bql_ || bql_->avail() - int64_t{bytes} > 0; }
   // netdev_tx_completed_queue: true when BQL had stopped the queue and
   // now lets it run (netif_schedule_queue: the qdisc runs in NET_TX).
   bool completed(uint64_t bytes, core::Time now) {

@@ -9,8 +9,12 @@ namespace viosim::models {
 namespace {
 constexpr int kCodelShift = 10;            // CODEL_SHIFT: codel time is ns >> 10
 constexpr int kRecInvSqrtShift = 32 - 16;  // REC_INV_SQRT_SHIFT
+// CoDel's clock is the guest's ktime since boot, and the guest booted long
+// before the run: its state's zeros (drop_next 0) are then far in the
+// past, as in a running system, not within 16 intervals of the first drop.
+constexpr int64_t kUptimeNs = int64_t{100} * 1'000'000'000;
 
-int64_t codel_time(core::Time t) { return (t.ps() / 1000) >> kCodelShift; }
+int64_t codel_time(core::Time t) { return (t.ps() / 1000 + kUptimeNs) >> kCodelShift; }
 int64_t codel_time(core::Duration d) { return (d.ps() / 1000) >> kCodelShift; }
 }  // namespace
 

@@ -106,7 +106,7 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
   }
   if (!tx.add(packet, 1)) throw std::logic_error("virtio-net: TX ring full while the queue runs");
   tx_bytes_.push_back(os_->pool()[packet].bytes);
-  txq_->sent(os_->pool()[packet].bytes);
+  txq_->sent(os_->pool()[packet].bytes, more);
   stamp(os_->pool()[packet], kStampDevice, now());
   trace_hop(vcpu.thread(), os_->pool()[packet], place::kTxVring, "the virtio-net driver put it on the TX vring (start_xmit)");
   ++tx_packets_;
@@ -202,8 +202,9 @@ void VirtioNetDriver::flush_qdisc(VCpu& vcpu, Continuation k) {
     k();
     return;
   }
-  add_to_ring(vcpu, packet, txq_->holds(),
-              [this, &vcpu, k = std::move(k)]() mutable { flush_qdisc(vcpu, std::move(k)); });
+  // A bulk dequeue: xmit_more while the qdisc holds more and BQL has room.
+  const bool more = txq_->holds() && txq_->room_after(os_->pool()[packet].bytes);
+  add_to_ring(vcpu, packet, more, [this, &vcpu, k = std::move(k)]() mutable { flush_qdisc(vcpu, std::move(k)); });
 }
 
 // ---- receive ----

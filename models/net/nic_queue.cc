@@ -72,7 +72,7 @@ void NicQueue::fetch() {
   while (!tx_posted_.empty()) {
     if (port_room_) {
       // The port's buffer is full: fetch on when the wire has drained it.
-      const core::Duration wait = port_room_((*pool_)[tx_posted_.front()].bytes, config_.tx_buffer_bytes);
+      const core::Duration wait = port_room_(tx_posted_.front(), config_.tx_buffer_bytes);
       if (wait > core::Duration::zero()) {
         fetch_event_.schedule_after(wait);
         return;

@@ -36,9 +36,11 @@ class NicQueue final : public core::Component {
     // 82599's TXPBSIZE default, 160 KB per port (its datasheet, 8.2.3.9.13).
     uint32_t tx_buffer_bytes = 160 * 1024;
   };
-  // How long until the port takes a frame of these bytes into a buffer of
-  // tx_buffer_bytes (Wire::wait_for_room); unset: it always does.
-  using PortRoom = std::function<core::Duration(uint32_t frame_bytes, uint32_t buffer_bytes)>;
+  // How long until the port `packet` leaves by takes it into a buffer of
+  // tx_buffer_bytes (Wire::wait_for_room); unset: it always does. Queues
+  // waiting for one port retry each at that time, in their own order (the
+  // NIC's round robin between queues is not modelled).
+  using PortRoom = std::function<core::Duration(uint32_t packet, uint32_t buffer_bytes)>;
   void set_port_room(PortRoom room) { port_room_ = std::move(room); }
   using Msi = std::function<void()>;
 

@@ -37,7 +37,11 @@ class Wire final : public core::Component {
   // `buffer_bytes` ahead of the wire (what the transmitter still has to
   // serialise, plus the frame, within the buffer's worth of line time);
   // zero when it fits now.
-  core::Duration wait_for_room(uint32_t frame_bytes, uint32_t buffer_bytes) const {
+  // The ring's frame count bounds it too: a full ring has room when its
+  // oldest waiting frame starts.
+  core::Duration wait_for_room(uint32_t frame_bytes, uint32_t buffer_bytes) {
+    while (!starts_.empty() && starts_.front() <= now()) starts_.pop_front();
+    if (starts_.size() >= config_.ring_size) return starts_.front() - now();
     const core::Duration ahead = free_at_ > now() ? free_at_ - now() : core::Duration::zero();
     const core::Duration room = serialization(buffer_bytes > frame_bytes ? buffer_bytes - frame_bytes : 0);
     return ahead > room ? ahead - room : core::Duration::zero();

@@ -632,8 +632,10 @@ void VmAssembly::build_hardware_queues(bool vf) {
     hw_queues.push_back(std::make_unique<NicQueue>(
         host.sim, name, nullptr, c.hw_queue, host.pool, iotlb.get(), [this](uint32_t p) { host.nic_out(p); }, msi,
         host.ddio.get()));
-    hw_queues.back()->set_port_room(
-        [this](uint32_t frame, uint32_t buffer) { return host.to_peer->wait_for_room(frame, buffer); });
+    hw_queues.back()->set_port_room([this](uint32_t p, uint32_t buffer) {
+      Wire* port = host.port_for(p);
+      return port != nullptr ? port->wait_for_room(host.pool[p].bytes, buffer) : core::Duration::zero();
+    });
     if (i == 0) {
       from_wire = [this](uint32_t p) { hw_queues[hw_steering.of(host.pool[p])]->receive(p); };
       host.wire_in();

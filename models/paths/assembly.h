@@ -279,10 +279,20 @@ struct Assembly {
   // embedded switch turning the frame around into that VM's way in from
   // the wire (a VF's queues, or the host NIC's own for the kernel or
   // DPDK).
-  void nic_out(uint32_t packet) {
+  // The port a frame from the host NIC leaves by, as nic_out sends it:
+  // none for a VM on this host (the NIC's switch turns it around).
+  Wire* port_for(uint32_t packet) {
     if (const FlowConfig& f = config.flows[pool[packet].flow]; f.p2p()) {
+      Packet out = pool[packet];
+      out.to_guest = false;
+      return p2p_port_in(out) == 0 ? to_peer1.get() : to_peer.get();
+    }
+    return destination(packet) != nullptr ? nullptr : to_peer.get();
+  }
+  void nic_out(uint32_t packet) {
+    if (config.flows[pool[packet].flow].p2p()) {
       pool[packet].to_guest = false;  // it leaves the host
-      (p2p_port_in(pool[packet]) == 0 ? *to_peer1 : *to_peer).send(packet);
+      port_for(packet)->send(packet);
       return;
     }
     if (VmAssembly* to = destination(packet)) {
