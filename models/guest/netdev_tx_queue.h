@@ -35,7 +35,7 @@ class NetdevTxQueue {
   // `drops`: the driver's qdisc drop counter (each drop is also counted at
   // the qdisc place in the packet pool).
   NetdevTxQueue(const TxQueueSetup& setup, PacketPool& pool, core::Counter& drops)
-      : qdisc_(setup.qdisc, pool, flows_of(setup), setup.seed), drops_(&drops) {
+      : qdisc_(setup.qdisc, pool, flows_of(setup), setup.seed, &drops) {
     if (setup.bql) bql_.emplace();
   }
 
@@ -45,18 +45,9 @@ class NetdevTxQueue {
   const ByteQueueLimits* bql() const { return bql_ ? &*bql_ : nullptr; }
 
   // dev_queue_xmit for a packet the ring does not take now.
-  void enqueue(uint32_t packet, core::Time now) {
-    const uint64_t before = qdisc_.drops();
-    qdisc_.enqueue(packet, now);
-    drops_->add(qdisc_.drops() - before);
-  }
+  void enqueue(uint32_t packet, core::Time now) { qdisc_.enqueue(packet, now); }
   // qdisc_restart: the next packet for the ring, if the queue runs.
-  bool dequeue(core::Time now, uint32_t& packet) {
-    const uint64_t before = qdisc_.drops();
-    const bool got = qdisc_.dequeue(now, packet);
-    drops_->add(qdisc_.drops() - before);
-    return got;
-  }
+  bool dequeue(core::Time now, uint32_t& packet) { return qdisc_.dequeue(now, packet); }
   // netdev_tx_sent_queue; with `more` (xmit_more), __netdev_tx_sent_queue:
   // only the last packet of a batch may stop the queue.
   void sent(uint32_t bytes, bool more = false) {
@@ -86,7 +77,6 @@ class NetdevTxQueue {
   Qdisc qdisc_;
   std::optional<ByteQueueLimits> bql_;
   bool stack_xoff_ = false;
-  core::Counter* drops_;
 };
 
 }  // namespace viosim::models

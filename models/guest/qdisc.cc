@@ -18,8 +18,9 @@ int64_t codel_time(core::Time t) { return (t.ps() / 1000 + kUptimeNs) >> kCodelS
 int64_t codel_time(core::Duration d) { return (d.ps() / 1000) >> kCodelShift; }
 }  // namespace
 
-Qdisc::Qdisc(const QdiscConfig& config, PacketPool& pool, const std::vector<FlowConfig>& flows, uint64_t seed)
-    : config_(config), pool_(&pool) {
+Qdisc::Qdisc(const QdiscConfig& config, PacketPool& pool, const std::vector<FlowConfig>& flows, uint64_t seed,
+             core::Counter* drops)
+    : config_(config), pool_(&pool), counter_(drops) {
   if (config_.kind != QdiscConfig::Kind::kFqCodel) return;
   const uint32_t n = config_.fq_flows;
   buckets_ = ConnectionQueues(flows, [seed, n](const FlowTuple& t) { return hash_queue(t, seed, n); });
@@ -28,6 +29,7 @@ Qdisc::Qdisc(const QdiscConfig& config, PacketPool& pool, const std::vector<Flow
 
 void Qdisc::drop(uint32_t packet) {
   ++drops_;
+  if (counter_ != nullptr) ++*counter_;
   pool_->drop(packet, DropPlace::kQdisc);
 }
 

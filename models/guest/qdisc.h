@@ -54,7 +54,10 @@ class Qdisc {
   // `flows` and `seed`: the run's flows and the boot-time hash key, from
   // which fq_codel's flow classification (skb_get_hash over its queues) is
   // computed once per connection.
-  Qdisc(const QdiscConfig& config, PacketPool& pool, const std::vector<FlowConfig>& flows, uint64_t seed);
+  // Each drop is counted here, at the qdisc place in the pool, and in
+  // `drops` when given (its driver's counter).
+  Qdisc(const QdiscConfig& config, PacketPool& pool, const std::vector<FlowConfig>& flows, uint64_t seed,
+        core::Counter* drops = nullptr);
 
   const QdiscConfig& config() const { return config_; }
   bool empty() const { return packets_ == 0; }
@@ -99,6 +102,7 @@ class Qdisc {
 
   QdiscConfig config_;
   PacketPool* pool_;
+  core::Counter* counter_;
   uint32_t packets_ = 0;
   uint64_t drops_ = 0;
   // pfifo_fast: band 1.
