@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "models/guest/netdev_tx_queue.h"
 #include "models/host/host_thread.h"
+#include "models/net/netdev_tx_queue.h"
 
 namespace viosim::models {
 

@@ -122,7 +122,8 @@ void HostNicRx::napi_poll() {
     for (uint32_t i = 0; i < batch_; ++i) cost = cost + deliver_cost_(ring_[i]);
   }
   ++polls_;
-  softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
+  softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this, &clock] {
+    uint32_t requeued = 0;
     if (tx_batch_ > 0) {
       const uint64_t bytes = tx_pending_bytes_ * tx_batch_ / tx_pending_;
       tx_pending_ -= tx_batch_;
@@ -130,6 +131,7 @@ void HostNicRx::napi_poll() {
       tx_cleaned_.add(tx_batch_);
       napi_work_.tx_packets += tx_batch_;
       napi_work_.tx_bytes += bytes;
+      if (tx_cleaned_by_) requeued = tx_cleaned_by_(tx_batch_);
     }
     for (uint32_t i = 0; i < batch_; ++i) {
       uint32_t packet = 0;
@@ -138,25 +140,35 @@ void HostNicRx::napi_poll() {
       napi_work_.rx_bytes += (*pool_)[packet].bytes;
       deliver_(packet, *softirq_);
     }
-    // A TX clean cut short by its work limit makes ixgbe_poll claim its whole weight.
-    const uint32_t used = tx_pending_ > 0 ? std::max(batch_, config_.napi_weight) : batch_;
-    budget_left_ -= std::min(budget_left_, used);
-    if (!ring_.empty() || tx_pending_ > 0) {
-      if (budget_left_ == 0 || now() - run_started_ >= config_.netdev_budget_time) {
-        // net_rx_action out of budget or time with work left: time_squeeze,
-        // the softirq is raised again and ksoftirqd carries on.
-        ++time_squeeze_;
-        budget_left_ = config_.netdev_budget;
-        run_started_ = now();
-      }
-      napi_poll();
+    if (requeued == 0) {
+      end_poll();
       return;
     }
-    // napi_complete_done: unmask; adaptive policies retune here.
-    apply(moderator_->on_rearm(now(), napi_work_, static_cast<uint32_t>(ring_.size())));
-    napi_work_ = NapiWork{};
-    softirq_->sleep([this] { napi_poll(); });
+    // The woken queue's qdisc_run (NET_TX, after this NET_RX round).
+    softirq_->run_for(clock.to_duration(costs_.nic_xmit_packet * requeued), CpuCategory::kHostKernel,
+                      [this] { end_poll(); });
   });
+}
+
+void HostNicRx::end_poll() {
+  // A TX clean cut short by its work limit makes ixgbe_poll claim its whole weight.
+  const uint32_t used = tx_pending_ > 0 ? std::max(batch_, config_.napi_weight) : batch_;
+  budget_left_ -= std::min(budget_left_, used);
+  if (!ring_.empty() || tx_pending_ > 0) {
+    if (budget_left_ == 0 || now() - run_started_ >= config_.netdev_budget_time) {
+      // net_rx_action out of budget or time with work left: time_squeeze,
+      // the softirq is raised again and ksoftirqd carries on.
+      ++time_squeeze_;
+      budget_left_ = config_.netdev_budget;
+      run_started_ = now();
+    }
+    napi_poll();
+    return;
+  }
+  // napi_complete_done: unmask; adaptive policies retune here.
+  apply(moderator_->on_rearm(now(), napi_work_, static_cast<uint32_t>(ring_.size())));
+  napi_work_ = NapiWork{};
+  softirq_->sleep([this] { napi_poll(); });
 }
 
 }  // namespace viosim::models

@@ -51,6 +51,12 @@ class HostNicRx final : public core::Component {
   // next NAPI poll (ixgbe_clean_tx_irq, at most 256 a poll). Interrupt
   // mode only; a poll-mode driver reaps its own completions.
   void transmitted(uint32_t bytes);
+  // The host kernel's transmit queue of this pair: told how many
+  // completions each TX clean freed, it returns how many frames its qdisc
+  // then handed the driver (net_tx_action on the same core), each costing
+  // nic_xmit_packet. Unset: the completions only count.
+  using TxCleaned = std::function<uint32_t(uint32_t frames)>;
+  void set_tx_cleaned(TxCleaned cleaned) { tx_cleaned_by_ = std::move(cleaned); }
   // Polled mode: a poll-mode thread takes frames and is poked on arrival;
   // it loads each frame's descriptor and first line as it takes it (PMD
   // time).
@@ -69,6 +75,7 @@ class HostNicRx final : public core::Component {
   void apply(const ModerationDecision& d);
   void fire();
   void napi_poll();
+  void end_poll();
   void take(uint32_t& packet);
 
   Config config_;
@@ -77,6 +84,7 @@ class HostNicRx final : public core::Component {
   HostThread* poller_ = nullptr;
   DeliverCost deliver_cost_;
   Deliver deliver_;
+  TxCleaned tx_cleaned_by_;
   core::RingBuffer<uint32_t> ring_;
   RxRingLines lines_;
   std::unique_ptr<InterruptModerator> moderator_;

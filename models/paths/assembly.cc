@@ -121,10 +121,7 @@ void Assembly::build_host() {
     cores.push_back(std::make_unique<Core>(sim, "core" + std::to_string(i), nullptr, cpu, i));
   }
   ddio = std::make_unique<DdioWays>(sim, "ddio", nullptr, cpu.cache.ddio_lines);
-  auto leave = [this](uint32_t p) {
-    if (tx_completion && kernel_sent(p)) tx_completion(pool[p]);
-    peer->receive(p);
-  };
+  auto leave = [this](uint32_t p) { peer->receive(p); };
   to_peer = std::make_unique<Wire>(sim, "wire_out", nullptr, c.wire, pool, leave);
   const bool p2p = std::any_of(c.flows.begin(), c.flows.end(), [](const FlowConfig& f) { return f.p2p(); });
   if (p2p) to_peer1 = std::make_unique<Wire>(sim, "wire_out_port1", nullptr, c.wire, pool, leave);
@@ -266,7 +263,7 @@ void Assembly::kernel_nic_rx() {
           uint32_t p, HostThread& by) {
         if (destination(p) == nullptr) {
           trace_hop(by, pool[p], switch_place(), "the switch sent it out of the NIC's other port (P2P)");
-          nic_out(p);
+          kernel_xmit(p);
           return;
         }
         VmAssembly& vm = vm_of(p);
@@ -287,7 +284,21 @@ void Assembly::kernel_nic_rx() {
   host_txq = ConnectionQueues(c.flows, [&c](const FlowTuple& tuple) {
     return hash_queue(tuple, c.seed ^ 0x7478, c.nic_queues);  // "tx": a key of its own
   });
-  tx_completion = [this](const Packet& p) { nic_rx->queue(host_txq.of(p)).transmitted(p.bytes); };
+  // Each queue pair's transmit side: the kernel's qdisc and BQL, the ring,
+  // the NIC's fetch as the frame's port has room; its completions are
+  // cleaned by the pair's NAPI, which then runs the qdisc.
+  const TxQueueSetup setup{c.nic_tx.qdisc, c.nic_tx.bql, &c.flows, c.seed ^ 0x68717464ull};  // "hqtd"
+  for (uint32_t q = 0; q < c.nic_queues; ++q) {
+    HostNicRx& rx = nic_rx->queue(q);
+    nic_tx.push_back(std::make_unique<HostNicTx>(
+        sim, "tx" + std::to_string(q), nic_rx.get(), c.nic_tx, pool, setup, [this](uint32_t p) { nic_out(p); },
+        [this](uint32_t p, uint32_t buffer) {
+          Wire* port = port_for(p);
+          return port != nullptr ? port->wait_for_room(pool[p].bytes, buffer) : core::Duration::zero();
+        },
+        [&rx](uint32_t bytes) { rx.transmitted(bytes); }));
+    rx.set_tx_cleaned([tx = nic_tx.back().get()](uint32_t frames) { return tx->cleaned(frames); });
+  }
 }
 
 MultiQueueRx& Assembly::polled_nic_rx() {
@@ -539,7 +550,7 @@ BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string&
         }
         VmAssembly* to = host.destination(p);
         if (!tap_vm(to)) {
-          host.nic_out(p);
+          host.kernel_xmit(p);
           return;
         }
         host.cross(p);

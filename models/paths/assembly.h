@@ -23,6 +23,7 @@
 #include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
 #include "models/net/bridge_port.h"
+#include "models/net/host_nic_tx.h"
 #include "models/net/kernel_switch.h"
 #include "models/net/tap.h"
 #include "models/net/tap_steering.h"
@@ -197,7 +198,9 @@ struct Assembly {
   // through the kernel's switch (its local port) to and from the taps.
   struct HostProcess;
   std::unique_ptr<HostProcess> host_process;
-  std::function<void(const Packet&)> tx_completion;
+  // The host kernel's transmit queues of the NIC (made with its receive
+  // queues), one per queue pair, and the pair each connection is sent on.
+  std::vector<std::unique_ptr<HostNicTx>> nic_tx;
   ConnectionQueues host_txq;  // connection -> host NIC queue pair it is sent on
 
   // Records a connection just made: packets go from place `from` (in
@@ -241,14 +244,6 @@ struct Assembly {
     const std::vector<FlowConfig::Via>& via = config.flows[p.flow].via;
     const FlowConfig::Via& v = via[p.kind == PacketKind::kResponse ? via.size() - 1 - k : k];
     return vms[v.vm + p.conn % v.copies].get();
-  }
-  // Whether the host kernel transmitted a frame leaving a VM (through the
-  // bridge or OVS to the host NIC): its TX completion is the kernel
-  // driver's to clean. A VF's and a DPDK port's are not.
-  // A P2P frame is the kernel's when the kernel's switch forwarded it.
-  bool kernel_sent(uint32_t packet) {
-    if (config.flows[pool[packet].flow].p2p()) return !nic_rx_polled;
-    return source(packet).tap_steering != nullptr;
   }
   // The VM a packet arriving at the host is for.
   VmAssembly& vm_of(uint32_t packet) {
@@ -296,7 +291,6 @@ struct Assembly {
       return;
     }
     if (VmAssembly* to = destination(packet)) {
-      if (tx_completion && kernel_sent(packet)) tx_completion(pool[packet]);  // sent, turned around in the NIC
       cross(packet);
       to->from_wire(packet);
       return;
@@ -304,6 +298,9 @@ struct Assembly {
     to_peer->send(packet);
   }
 
+  // dev_queue_xmit in the host kernel: out of the NIC by the transmit
+  // queue the frame's connection hashes to.
+  void kernel_xmit(uint32_t packet) { nic_tx[host_txq.of(pool[packet])]->xmit(packet); }
   // The host NIC's queues for the kernel: interrupts and NAPI on the IRQ
   // cores, then the bridge, which hands each frame to its VM's tap (made
   // once; every tap-based VM shares it).

@@ -16,15 +16,16 @@
 #include "models/guest/guest_costs.h"
 #include "models/guest/nic_driver.h"
 #include "models/guest/poll_mode_forwarder.h"
-#include "models/guest/qdisc.h"
 #include "models/guest/virtio_net_driver.h"
 #include "models/host/cpu_costs.h"
 #include "models/net/external_peer.h"
 #include "models/net/host_net_costs.h"
 #include "models/net/host_nic_rx.h"
+#include "models/net/host_nic_tx.h"
 #include "models/net/kernel_switch.h"
 #include "models/net/multi_queue_rx.h"
 #include "models/net/nic_queue.h"
+#include "models/net/qdisc.h"
 #include "models/net/wire.h"
 #include "models/paths/path_snapshot.h"
 #include "models/qemu/qemu_virtio_net.h"
@@ -169,6 +170,7 @@ struct PathConfig {
 
   // Host NIC, wire, peer, traffic.
   HostNicRx::Config nic;
+  HostNicTx::Config nic_tx;  // the host kernel's transmit queues
   Wire::Config wire;
   ExternalPeer::Config peer;
   std::vector<FlowConfig> flows;

@@ -144,6 +144,21 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
 
 // A 40-byte Toeplitz key drawn from the scenario's seed (splitmix64), as
 // Linux draws one per boot.
+// A qdisc as tc sets it: the guest's on its interface, the host's on its NIC.
+models::QdiscConfig qdisc_config(viosim::QdiscKind kind, uint32_t txqueuelen, const viosim::FqCodel& fq) {
+  models::QdiscConfig q;
+  q.kind = kind == viosim::FQ_CODEL  ? models::QdiscConfig::Kind::kFqCodel
+           : kind == viosim::NOQUEUE ? models::QdiscConfig::Kind::kNoqueue
+                                     : models::QdiscConfig::Kind::kPfifoFast;
+  q.txqueuelen = txqueuelen;
+  q.fq_limit = fq.limit();
+  q.fq_flows = fq.flows();
+  q.codel_target = core::Microseconds(fq.target_us());
+  q.codel_interval = core::Microseconds(fq.interval_us());
+  q.fq_quantum = fq.quantum();
+  return q;
+}
+
 std::vector<uint8_t> random_rss_key(uint64_t seed) {
   std::vector<uint8_t> key;
   uint64_t x = seed ^ 0x5253534b45595f31ULL;  // "RSSKEY_1": a stream of its own
@@ -487,15 +502,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.rps.max_backlog = vm.guest().netdev_max_backlog();
       for (const viosim::XpsQueue& q : vm.guest().xps()) v.xps.emplace_back(q.cpus().begin(), q.cpus().end());
       const viosim::Guest& g = vm.guest();
-      v.qdisc.kind = g.qdisc() == viosim::FQ_CODEL  ? models::QdiscConfig::Kind::kFqCodel
-                     : g.qdisc() == viosim::NOQUEUE ? models::QdiscConfig::Kind::kNoqueue
-                                                    : models::QdiscConfig::Kind::kPfifoFast;
-      v.qdisc.txqueuelen = g.txqueuelen();
-      v.qdisc.fq_limit = g.fq_codel().limit();
-      v.qdisc.fq_flows = g.fq_codel().flows();
-      v.qdisc.codel_target = core::Microseconds(g.fq_codel().target_us());
-      v.qdisc.codel_interval = core::Microseconds(g.fq_codel().interval_us());
-      v.qdisc.fq_quantum = g.fq_codel().quantum();
+      v.qdisc = qdisc_config(g.qdisc(), g.txqueuelen(), g.fq_codel());
       v.bql = g.bql();
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
       const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
@@ -545,6 +552,11 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   for (uint32_t q : nic->rss().indirection_table()) c.rss_indirection.push_back(static_cast<uint16_t>(q));
   c.wire.line_rate_bps = static_cast<uint64_t>(nic->line_rate_gbps() * 1e9);
   c.wire.ring_size = nic->tx_ring_size();
+  c.nic_tx.tx_ring = nic->tx_ring_size();
+  c.nic_tx.dma_latency = Units::nsd(s.host().costs().pcie_dma_read_ns());
+  c.nic_tx.qdisc = qdisc_config(nic->qdisc(), nic->txqueuelen(), nic->fq_codel());
+  c.nic_tx.qdisc.drop_place = models::DropPlace::kHostQdisc;
+  c.nic_tx.bql = nic->bql();  // resolved: the driver's default unless set
   c.wire.propagation = Units::nsd(s.external().propagation_ns());
   c.nic.ring_size = nic->rx_ring_size();
   // Moderation: the driver class's, from its ethtool -C settings; its

@@ -190,6 +190,63 @@ void check_qdisc_fields(const viosim::Scenario& s, int v, const std::vector<vios
   }
 }
 
+// The host NIC's qdisc and BQL: the host kernel's transmit path, which
+// only the tap-based VMs' frames and P2P frames the kernel switches take;
+// each qdisc's own parameters.
+void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
+  auto tap = [](viosim::Backend b) {
+    return b == viosim::E1000 || b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET;
+  };
+  const std::vector<viosim::Backend> run = sweep::run_backends(s);
+  bool p2p = false;
+  for (const viosim::Flow& f : s.traffic().flow()) p2p |= is_p2p(f);
+  for (int n = 0; n < s.host().nic_size(); ++n) {
+    const viosim::Nic& nic = s.host().nic(n);
+    const std::string path = at("host.nic", n);
+    std::vector<std::string> set;
+    for (const char* name : {"qdisc", "txqueuelen"}) {
+      if (non_default(nic, name)) set.push_back(name);
+    }
+    if (nic.bql() != (nic.driver() != viosim::I40E)) set.push_back("bql");  // the driver's default (resolve.cc)
+    for (const char* name : kFqCodelFields) {
+      if (non_default(nic.fq_codel(), name)) set.push_back(std::string("fq_codel.") + name);
+    }
+    if (set.empty()) continue;
+    bool kernel_sends = sweep_varies_backends(s);
+    for (const viosim::Vm& vm : s.vm()) {
+      if (vm.nic().uplink() != nic.name()) continue;
+      kernel_sends |= vm.nic().fixed_backend() ? tap(vm.nic().backend()) : std::any_of(run.begin(), run.end(), tap);
+    }
+    // A P2P flow is the kernel's unless OVS-DPDK took the NIC.
+    kernel_sends |=
+        p2p && std::any_of(run.begin(), run.end(), [](viosim::Backend b) { return b != viosim::VHOST_USER; });
+    if (!kernel_sends) {
+      for (const std::string& name : set) {
+        issues->push_back(
+            {path + "." + name,
+             name + " has no effect: the host kernel sends nothing out of nic \"" + nic.name() +
+                 "\" (no VM on it runs a tap-based backend, E1000, VIRTIO_USERSPACE or VHOST_NET, "
+                 "and no P2P flow crosses the kernel's switch; BARE_METAL's qdisc is its vm.guest.qdisc)"});
+      }
+      continue;
+    }
+    if (sweep_varies(s, "qdisc")) continue;
+    if (nic.qdisc() != viosim::PFIFO_FAST && non_default(nic, "txqueuelen")) {
+      issues->push_back({path + ".txqueuelen", "txqueuelen has no effect: it bounds PFIFO_FAST, and the qdisc is " +
+                                                   viosim::QdiscKind_Name(nic.qdisc())});
+    }
+    if (nic.qdisc() != viosim::FQ_CODEL) {
+      for (const char* name : kFqCodelFields) {
+        if (non_default(nic.fq_codel(), name)) {
+          issues->push_back({path + ".fq_codel." + name, std::string("fq_codel.") + name +
+                                                             " has no effect: the qdisc is " +
+                                                             viosim::QdiscKind_Name(nic.qdisc())});
+        }
+      }
+    }
+  }
+}
+
 // Backend-specific VM fields when no backend that uses them runs.
 void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
   if (sweep_varies_backends(s)) return;
@@ -646,6 +703,7 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_forwarders(s, &issues);
   check_ovs_dpdk(s, &issues);
   check_kernel_switch(s, &issues);
+  check_host_qdisc_fields(s, &issues);
   check_process_core(s, &issues);
   return issues;
 }

@@ -36,6 +36,13 @@ void check_nics(const viosim::Host& host, Issues* issues) {
       issues->push_back({path + ".name", "nic name \"" + nic.name() + "\" is already used by " + at("host.nic", it->second)});
     }
     check_nic_driver(nic, path, issues);
+    if (nic.bql() && nic.driver() == viosim::I40E) {
+      issues->push_back({path + ".bql", "nic \"" + nic.name() +
+                                            "\" is I40E-class: its driver asks for a report of every fourth frame "
+                                            "only (WB_STRIDE), so a queue BQL stops with fewer unreported frames "
+                                            "waits for the driver's forced write-back, which is not modelled (it "
+                                            "would never run again); leave bql unset (off on this class)"});
+    }
     const viosim::Rss& rss = nic.rss();
     const std::string& key = rss.key_hex();
     const bool hex = std::all_of(key.begin(), key.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });

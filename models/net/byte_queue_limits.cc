@@ -1,5 +1,5 @@
 // dql_completed, step by step: see byte_queue_limits.h.
-#include "models/guest/byte_queue_limits.h"
+#include "models/net/byte_queue_limits.h"
 
 #include <algorithm>
 

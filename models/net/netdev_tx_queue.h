@@ -1,7 +1,8 @@
-// The kernel's side of one transmit queue of a guest network device (struct
-// netdev_queue): the qdisc in front of it (qdisc.h) and byte queue limits
-// (byte_queue_limits.h), which stop the queue (__QUEUE_STATE_STACK_XOFF)
-// while the driver's ring holds more bytes than the limit. The driver
+// The kernel's side of one transmit queue of a network device, a guest's or
+// the host NIC's (struct netdev_queue): the qdisc in front of it (qdisc.h)
+// and byte queue limits (byte_queue_limits.h), which stop the queue
+// (__QUEUE_STATE_STACK_XOFF) while the driver's ring holds more bytes than
+// the limit. The driver
 // stops it too when its ring is full (DRV_XOFF, the driver's own state).
 //
 // The driver's part: while either stops the queue, or while the qdisc
@@ -16,8 +17,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/guest/byte_queue_limits.h"
-#include "models/guest/qdisc.h"
+#include "models/net/byte_queue_limits.h"
+#include "models/net/qdisc.h"
 #include "sim-core/stats.h"
 
 namespace viosim::models {

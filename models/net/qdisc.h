@@ -46,7 +46,8 @@ struct QdiscConfig {
   uint32_t fq_drop_batch = 64;
   core::Duration codel_target = core::Milliseconds(5);
   core::Duration codel_interval = core::Milliseconds(100);
-  uint32_t mtu_bytes = 1514;  // psched_mtu: CoDel never drops with a backlog of one MTU or less
+  uint32_t mtu_bytes = 1514;                 // psched_mtu: CoDel never drops with a backlog of one MTU or less
+  DropPlace drop_place = DropPlace::kQdisc;  // where its drops are counted (the guest's or the host's)
 };
 
 class Qdisc {

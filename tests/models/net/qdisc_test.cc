@@ -3,7 +3,7 @@
 // its drop from the fattest flow over the limit, and CoDel's drops: none
 // until the sojourn time has stayed above target for an interval, then at
 // interval / sqrt(count) spacing.
-#include "models/guest/qdisc.h"
+#include "models/net/qdisc.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // fq_codel_dequeue and fq_codel_drop; CoDel follows codel_dequeue,
 // codel_should_drop, codel_Newton_step and codel_control_law, in CoDel's
 // time unit (ns >> 10) and with its 16-bit reciprocal square root.
-#include "models/guest/qdisc.h"
+#include "models/net/qdisc.h"
 
 namespace viosim::models {
 
@@ -30,7 +30,7 @@ Qdisc::Qdisc(const QdiscConfig& config, PacketPool& pool, const std::vector<Flow
 void Qdisc::drop(uint32_t packet) {
   ++drops_;
   if (counter_ != nullptr) ++*counter_;
-  pool_->drop(packet, DropPlace::kQdisc);
+  pool_->drop(packet, config_.drop_place);
 }
 
 void Qdisc::enqueue(uint32_t packet, core::Time now) {

@@ -3,7 +3,7 @@
 // drained while over the limit (starved) grows the limit by what was sent
 // and completed; a ring that stays busy with slack loses the smallest
 // slack, but only once the hold time (1 s) has passed.
-#include "models/guest/byte_queue_limits.h"
+#include "models/net/byte_queue_limits.h"
 
 #include <gtest/gtest.h>
 
