@@ -24,7 +24,9 @@ const core::ComponentSpec& GuestOs::model_spec() {
                 {"transit", core::StatKind::kHistogram, core::Unit::kPicoseconds,
                  "forwarded packets: from the host's hand-over into the VM to the forward"},
                 {"backlog_drops", core::StatKind::kCounter, core::Unit::kPackets,
-                 "packets RPS steered here past netdev_max_backlog"}}};
+                 "packets RPS steered here past netdev_max_backlog, or dropped by flow limit"},
+                {"flow_limit_drops", core::StatKind::kCounter, core::Unit::kPackets,
+                 "packets flow limit dropped on their way into this vCPU's backlog"}}};
   return spec;
 }
 
@@ -398,6 +400,10 @@ void GuestOs::rr_timer(AppFlow& f) {
 void GuestOs::set_rps(std::shared_ptr<RpsSteering> rps, uint32_t cpu) {
   rps_ = std::move(rps);
   rps_cpu_ = cpu;
+  const std::vector<uint32_t>& limited = rps_->config().flow_limit_cpus;
+  if (std::find(limited.begin(), limited.end(), cpu) != limited.end()) {
+    flow_limit_ = std::make_unique<FlowLimit>(rps_->config().flow_limit_table_len);
+  }
   backlog_lines_ = SharedLines(1 + 4 * backlog_slots());
   // generic_smp_call_function_single_interrupt -> rps_trigger_softirq:
   // the backlog's NAPI joins this CPU's poll list, NET_RX runs at the exit.
@@ -411,7 +417,9 @@ core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) 
   if (rps_ != nullptr) {
     const RpsSteering::Choice to = rps_->choose(napi, (*pool_)[packet]);
     if (to.cpu != RpsSteering::kNoCpu) {
-      guest_of_cpu(to.cpu).backlog_enqueue(packet, napi, cpu, to.flow);
+      // skb_flow_limit uses the enqueuing CPU's table: the one polling.
+      GuestOs& here = &cpu == vcpu_ ? *this : guest_of(cpu);
+      guest_of_cpu(to.cpu).backlog_enqueue(packet, napi, cpu, to.flow, here.flow_limit_.get());
       return costs_.rps_enqueue;
     }
   }
@@ -420,11 +428,16 @@ core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) 
   return cost;
 }
 
-void GuestOs::backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow) {
+void GuestOs::backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow,
+                              FlowLimit* limit) {
   // The limit is on the input queue alone (qlen <= netdev_max_backlog):
-  // what process_backlog has spliced off no longer counts.
-  if (input_len_ > rps_->config().max_backlog) {
+  // what process_backlog has spliced off no longer counts. Flow limit is
+  // checked only under it.
+  const uint32_t max = rps_->config().max_backlog;
+  const bool over = input_len_ > max;
+  if (over || (limit != nullptr && limit->drops(rps_->hash((*pool_)[packet]), input_len_, max))) {
     ++backlog_drops_;  // softnet_stat's dropped
+    if (!over) ++flow_limit_drops_;
     pool_->drop(packet, DropPlace::kBacklog);
     return;
   }

@@ -85,6 +85,7 @@ class GuestOs final : public core::Component {
   static constexpr uint32_t kCallFunctionSingleVector = 0xfb;  // CALL_FUNCTION_SINGLE_VECTOR
   static constexpr uint32_t kBacklogWeight = 64;               // dev_weight: process_backlog's quota
   uint64_t backlog_drops() const { return backlog_drops_.value(); }
+  uint64_t flow_limit_drops() const { return flow_limit_drops_.value(); }
   uint64_t backlog_packets() const { return input_queue_head_; }
   // From a driver's NAPI poll (guest kernel context, stack cost already
   // paid): queue the packet on its socket and wake the application; from
@@ -161,10 +162,18 @@ class GuestOs final : public core::Component {
   // enqueue_to_backlog on this CPU, from a poll on `from`; the IPI (when
   // its backlog NAPI was idle) goes at `from`'s next step boundary, as
   // net_rps_send_ipi sends it at the end of net_rx_action.
-  void backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow);
+  // `limit`: the enqueuing CPU's flow limit, if it has one.
+  void backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow, FlowLimit* limit);
   // process_backlog: up to a NAPI weight of packets through the stack.
   void process_backlog(Continuation done);
   GuestOs& guest_of_cpu(uint32_t cpu) { return siblings_.empty() ? *this : *siblings_.at(cpu); }
+  // The guest whose vCPU `cpu` is (this one when none of the siblings).
+  GuestOs& guest_of(const VCpu& cpu) {
+    for (GuestOs* g : siblings_) {
+      if (g->vcpu_ == &cpu) return *g;
+    }
+    return *this;
+  }
   void arm_timer();
   void timer_task(Continuation done);
   void run_due(Continuation done);
@@ -227,6 +236,9 @@ class GuestOs final : public core::Component {
   SharedLines backlog_lines_;
   HeldContinuation backlog_done_;
   core::Counter backlog_drops_{this, "backlog_drops"};
+  // Flow limit on this CPU's enqueues (net.core.flow_limit_cpu_bitmap).
+  std::unique_ptr<FlowLimit> flow_limit_;
+  core::Counter flow_limit_drops_{this, "flow_limit_drops"};
 };
 
 }  // namespace viosim::models

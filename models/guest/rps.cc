@@ -15,17 +15,24 @@ RpsSteering::RpsSteering(const RpsConfig& config, const std::vector<FlowConfig>&
       sock_flows_(config.rfs() ? rps_table_size(config.sock_flow_entries) : 0, kNoCpu),
       input_queue_head_(std::move(input_queue_head)) {}
 
-std::vector<RpsSteering::DevFlow>& RpsSteering::flow_table(const GuestNetDevice* queue) {
-  for (auto& [q, table] : dev_flows_) {
-    if (q == queue) return table;
+size_t RpsSteering::queue_index(const GuestNetDevice* queue) const {
+  for (size_t i = 0; i < queues_.size(); ++i) {
+    if (queues_[i] == queue) return i;
   }
-  dev_flows_.emplace_back(queue, std::vector<DevFlow>(rps_table_size(config_.flow_cnt)));
-  return dev_flows_.back().second;
+  return 0;
 }
 
-RpsSteering::Choice RpsSteering::choose(const GuestNetDevice* queue, const Packet& p) {
+std::vector<RpsSteering::DevFlow>& RpsSteering::flow_table(size_t queue) {
+  if (queue >= dev_flows_.size()) dev_flows_.resize(queue + 1);
+  std::vector<DevFlow>& table = dev_flows_[queue];
+  if (table.empty()) table.resize(rps_table_size(config_.flow_cnt_of(queue)));
+  return table;
+}
+
+RpsSteering::Choice RpsSteering::choose(const GuestNetDevice* device, const Packet& p) {
   const uint32_t h = hash(p);
-  if (config_.rfs()) {
+  const size_t queue = queue_index(device);
+  if (!sock_flows_.empty() && config_.flow_cnt_of(queue) > 0) {
     std::vector<DevFlow>& table = flow_table(queue);
     DevFlow& rflow = table[h & (table.size() - 1)];
     const uint32_t ident = sock_flows_[h & (sock_flows_.size() - 1)];
@@ -44,8 +51,9 @@ RpsSteering::Choice RpsSteering::choose(const GuestNetDevice* queue, const Packe
       if (rflow.cpu != kNoCpu) return {rflow.cpu, &rflow};
     }
   }
-  if (config_.cpus.empty()) return {};
-  return {config_.cpus[(uint64_t{h} * config_.cpus.size()) >> 32], nullptr};
+  const std::vector<uint32_t>& map = config_.cpus_of(queue);
+  if (map.empty()) return {};
+  return {map[(uint64_t{h} * map.size()) >> 32], nullptr};
 }
 
 void RpsSteering::record(const Packet& p, uint32_t cpu) {

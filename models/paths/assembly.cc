@@ -67,6 +67,7 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
     }
     if (!vm->config.xps.empty()) vm->build_xps();
     vm->build_tx_queues();
+    if (vm->rps) vm->bind_rps_queues();
   }
   build_ovs_dpdk(*this);
   for (auto& vm : vms) {
@@ -478,7 +479,17 @@ void VmAssembly::build_guest() {
                                              static_cast<uint32_t>(guests.size()),
                                              [guests](uint32_t cpu) { return guests.at(cpu)->backlog_packets(); });
     for (size_t i = 0; i < guests.size(); ++i) guests[i]->set_rps(rps, static_cast<uint32_t>(i));
+    this->rps = rps;
   }
+}
+
+void VmAssembly::bind_rps_queues() {
+  std::vector<const GuestNetDevice*> queues;
+  for (GuestOs* os : guests()) {
+    const GuestNetDevice* d = os->device();
+    if (d != nullptr && std::find(queues.begin(), queues.end(), d) == queues.end()) queues.push_back(d);
+  }
+  rps->set_queues(std::move(queues));
 }
 
 // Each guest device's transmit queue: its qdisc (an mq child when the

@@ -119,6 +119,10 @@ struct VmAssembly {
   // built.
   void build_xps();
   void build_tx_queues();
+  // RPS's maps and tables by receive queue: the devices in queue order,
+  // once the backend has made them.
+  void bind_rps_queues();
+  std::shared_ptr<RpsSteering> rps;  // the VM's RPS / RFS, when on
   // The guest's queue pair for each connection: RSS over the host NIC's key
   // and an indirection table spread over this VM's queue pairs.
   ConnectionQueues rss_steering() const;

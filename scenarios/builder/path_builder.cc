@@ -500,6 +500,14 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.rps.sock_flow_entries = vm.guest().rps_sock_flow_entries();
       v.rps.flow_cnt = vm.guest().rps_flow_cnt();
       v.rps.max_backlog = vm.guest().netdev_max_backlog();
+      for (const viosim::RxQueue& q : vm.guest().rx_queue()) {
+        models::RpsConfig::Queue& rq = v.rps.queues.emplace_back();
+        rq.cpus.assign(q.rps_cpus().begin(), q.rps_cpus().end());
+        std::sort(rq.cpus.begin(), rq.cpus.end());
+        rq.flow_cnt = q.rps_flow_cnt();
+      }
+      v.rps.flow_limit_cpus.assign(vm.guest().flow_limit_cpus().begin(), vm.guest().flow_limit_cpus().end());
+      v.rps.flow_limit_table_len = vm.guest().flow_limit_table_len();
       for (const viosim::XpsQueue& q : vm.guest().xps()) v.xps.emplace_back(q.cpus().begin(), q.cpus().end());
       const viosim::Guest& g = vm.guest();
       v.qdisc = qdisc_config(g.qdisc(), g.txqueuelen(), g.fq_codel());

@@ -308,8 +308,30 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
     // RPS / RFS: the kernel's receive path, which a poll-mode VNF never
     // enters; RFS needs both of its tables; the backlog exists with RPS.
     const viosim::Guest& g = s.vm(v).guest();
-    const bool rfs_tables = g.rps_sock_flow_entries() > 0 && g.rps_flow_cnt() > 0;
+    bool flow_tables = g.rps_flow_cnt() > 0;
+    bool maps = g.rps_cpus_size() > 0;
+    for (const viosim::RxQueue& q : g.rx_queue()) {
+      flow_tables |= q.rps_flow_cnt() > 0;
+      maps |= q.rps_cpus_size() > 0;
+    }
+    const bool rfs_tables = g.rps_sock_flow_entries() > 0 && flow_tables;
+    if (poll_mode || (!maps && !rfs_tables)) {
+      const std::string why = poll_mode ? "its guest runs DPDK's virtio PMD, and no packet enters its kernel's stack"
+                                        : "without RPS or RFS no packet is queued to a backlog";
+      if (g.flow_limit_cpus_size() > 0) {
+        issues->push_back({guest + ".flow_limit_cpus", "flow_limit_cpus has no effect: " + why});
+      }
+    }
+    if (g.flow_limit_cpus_size() == 0 && non_default(g, "flow_limit_table_len")) {
+      issues->push_back({guest + ".flow_limit_table_len",
+                         "flow_limit_table_len has no effect: no vCPU checks flow limit (flow_limit_cpus)"});
+    }
     if (poll_mode) {
+      if (g.rx_queue_size() > 0) {
+        issues->push_back({guest + ".rx_queue",
+                           "rx_queue has no effect: its guest runs DPDK's virtio PMD, and no "
+                           "packet enters its kernel's stack"});
+      }
       for (const char* name : {"rps_sock_flow_entries", "rps_flow_cnt", "netdev_max_backlog"}) {
         if (non_default(g, name)) {
           issues->push_back({guest + "." + name, std::string(name) + " has no effect: its guest runs DPDK's virtio "
@@ -335,6 +357,12 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
         issues->push_back({guest + ".rps_flow_cnt",
                            "rps_flow_cnt has no effect without rps_sock_flow_entries: RFS needs both tables"});
       }
+      for (int q = 0; q < g.rx_queue_size(); ++q) {
+        if (!rfs_tables && g.rx_queue(q).rps_flow_cnt() > 0) {
+          issues->push_back({at(guest + ".rx_queue", q) + ".rps_flow_cnt",
+                             "rps_flow_cnt has no effect without rps_sock_flow_entries: RFS needs both tables"});
+        }
+      }
       // RFS records a flow in recvmsg only for a connected socket (UDP
       // saves sk_rxhash only then): a request/response client's here.
       bool client = false;
@@ -345,7 +373,7 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
                                "\", and its other sockets (servers, sinks) are unconnected, for which Linux's UDP "
                                "records no flow"});
       }
-      if (!rfs_tables && g.rps_cpus_size() == 0 && non_default(g, "netdev_max_backlog")) {
+      if (!rfs_tables && !maps && non_default(g, "netdev_max_backlog")) {
         issues->push_back({guest + ".netdev_max_backlog",
                            "netdev_max_backlog has no effect: without RPS or RFS no packet waits in a backlog"});
       }

@@ -140,6 +140,23 @@ void check_vcpu_list(const viosim::Vm& vm, const google::protobuf::RepeatedField
 void check_guest_vcpus(const viosim::Vm& vm, const std::string& path, const std::string& who, Issues* issues) {
   check_vcpu_list(vm, vm.guest().app_vcpus(), path + ".guest.app_vcpus", who, "runs its applications on", issues);
   check_vcpu_list(vm, vm.guest().rps_cpus(), path + ".guest.rps_cpus", who, "steers received packets (RPS) to", issues);
+  check_vcpu_list(vm, vm.guest().flow_limit_cpus(), path + ".guest.flow_limit_cpus", who,
+                  "checks flow limit (net.core.flow_limit_cpu_bitmap) on", issues);
+  const auto& rxq = vm.guest().rx_queue();
+  if (!rxq.empty() && (vm.guest().rps_cpus_size() > 0 || vm.guest().rps_flow_cnt() != 0)) {
+    issues->push_back({path + ".guest.rx_queue",
+                       who + " sets RPS both per queue (guest.rx_queue) and for every queue (guest.rps_cpus, "
+                             "guest.rps_flow_cnt); keep one of them"});
+  }
+  for (int q = 0; q < rxq.size(); ++q) {
+    const std::string field = at(path + ".guest.rx_queue", q);
+    if (static_cast<uint32_t>(q) >= std::max<uint32_t>(1, vm.nic().queues())) {
+      issues->push_back({field, who + " has " + std::to_string(std::max<uint32_t>(1, vm.nic().queues())) +
+                                    " queue pair(s) (nic.queues), but guest.rx_queue sets queue " + std::to_string(q)});
+      continue;
+    }
+    check_vcpu_list(vm, rxq[q].rps_cpus(), field + ".rps_cpus", who, "steers received packets (RPS) to", issues);
+  }
   const auto& xps = vm.guest().xps();
   for (int q = 0; q < xps.size(); ++q) {
     const std::string field = at(path + ".guest.xps", q);

@@ -13,6 +13,12 @@
 namespace viosim {
 namespace {
 
+BackendResult run_text(const std::string& text) {
+  const scenarios::LoadResult r = scenarios::load_scenario_text("rps.textproto", text, {});
+  EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
+  return r.ok() ? run(*r.scenario).backend(0) : BackendResult();
+}
+
 BackendResult flood(const std::string& guest_extra, double rate_pps) {
   const std::string text =
       "name: \"rps\"\nseed: 43\nrun { duration_ms: 20 warmup_ms: 8 }\n"
@@ -23,9 +29,7 @@ BackendResult flood(const std::string& guest_extra, double rate_pps) {
       " } }\n"
       "traffic { flow { name: \"flood\" dst: \"rx\" connections: 64 open_loop { rate_pps: " +
       std::to_string(rate_pps) + " frame_bytes: 64 } } }\n";
-  const scenarios::LoadResult r = scenarios::load_scenario_text("rps.textproto", text, {});
-  EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
-  return r.ok() ? run(*r.scenario).backend(0) : BackendResult();
+  return run_text(text);
 }
 
 // The guest kernel's share of host core `core` (a vCPU's).
@@ -74,6 +78,80 @@ TEST(Rps, AFullBacklogDropsAndCountsThere) {
   uint64_t all = 0;
   for (const PlaceCount& c : b.drops_by_place()) all += c.count();
   EXPECT_EQ(b.offered_packets(), b.delivered_packets() + all + b.in_flight_packets());
+}
+
+// Per-queue maps (guest.rx_queue): a two-queue NIC whose queue 0 steers
+// to vCPU 2 and queue 1 to vCPU 3; with only queue 0's entry, queue 1 has
+// no map and its own vCPU (1) runs its stack.
+BackendResult two_queues(const std::string& guest_extra) {
+  const std::string text =
+      "name: \"rxq\"\nseed: 43\nrun { duration_ms: 20 warmup_ms: 8 }\n"
+      "host { cores: 16 nic { queues: 2 line_rate_gbps: 25 } }\n"
+      "vm { name: \"rx\" vcpus: 4 pin_cores: [2, 3, 4, 5] nic { backend: VHOST_NET queues: 2 } "
+      "guest { app_vcpus: [0, 1, 2, 3] " +
+      guest_extra +
+      " } }\n"
+      "traffic { flow { name: \"flood\" dst: \"rx\" connections: 64 open_loop { rate_pps: 300000 frame_bytes: 64 "
+      "} } }\n";
+  return run_text(text);
+}
+
+TEST(Rps, EachReceiveQueueSteersByItsOwnMap) {
+  const BackendResult both = two_queues("rx_queue { rps_cpus: [2] } rx_queue { rps_cpus: [3] }");
+  const BackendResult first = two_queues("rx_queue { rps_cpus: [2] }");
+  // vCPU 2 is on core 4, vCPU 3 on core 5, vCPU 1 (queue 1's) on core 3.
+  // Each runs its readers' receives too (about 8 % here).
+  EXPECT_GT(guest_kernel(both, 4), 0.15);
+  EXPECT_GT(guest_kernel(both, 5), 0.15);
+  EXPECT_GT(guest_kernel(first, 4), 0.15);
+  EXPECT_LT(guest_kernel(first, 5), guest_kernel(both, 5) - 0.1);   // nothing steered to vCPU 3
+  EXPECT_GT(guest_kernel(first, 3), guest_kernel(both, 3) + 0.05);  // queue 1's stack stays on vCPU 1
+}
+
+// Flow limit: one heavy connection and many light ones share vCPU 1's
+// backlog, which overflows. Without flow limit every flow loses at the
+// backlog's tail; with it on vCPU 0 (the one queuing), the heavy flow,
+// over half of the last 128 packets, is dropped early and the light flows
+// get through.
+BackendResult heavy_and_light(const std::string& guest_extra) {
+  const std::string text =
+      "name: \"fl\"\nseed: 43\nrun { duration_ms: 20 warmup_ms: 8 }\n"
+      "host { cores: 16 nic { queues: 1 line_rate_gbps: 25 } }\n"
+      "vm { name: \"rx\" vcpus: 2 pin_cores: [2, 3] nic { backend: VHOST_NET queues: 1 } "
+      "guest { app_vcpus: [0, 1] rps_cpus: [1] netdev_max_backlog: 64 " +
+      guest_extra +
+      " } }\n"
+      "traffic {\n"
+      "  flow { name: \"heavy\" dst: \"rx\" open_loop { rate_pps: 700000 frame_bytes: 64 } }\n"
+      "  flow { name: \"light\" dst: \"rx\" src_port: 40000 connections: 32 open_loop { rate_pps: 100000 "
+      "frame_bytes: 64 } }\n"
+      "}\n";
+  return run_text(text);
+}
+
+uint64_t flow_drops(const BackendResult& b, const std::string& flow) {
+  for (const FlowResult& f : b.flows()) {
+    if (f.name() != flow) continue;
+    uint64_t n = 0;
+    for (const PlaceCount& c : f.drops_by_place()) n += c.count();
+    return n;
+  }
+  ADD_FAILURE() << "no flow " << flow;
+  return 0;
+}
+
+TEST(Rps, FlowLimitDropsTheHeavyFlowFirst) {
+  const BackendResult off = heavy_and_light("");
+  const BackendResult on = heavy_and_light("flow_limit_cpus: [0]");
+  ASSERT_GT(drops_at(off, "backlog"), 0u);
+  ASSERT_GT(flow_drops(off, "light"), 0u);
+  EXPECT_GT(flow_drops(on, "heavy"), 0u);
+  EXPECT_LT(flow_drops(on, "light"), flow_drops(off, "light") / 4);
+  for (const BackendResult* b : {&off, &on}) {
+    uint64_t all = 0;
+    for (const PlaceCount& c : b->drops_by_place()) all += c.count();
+    EXPECT_EQ(b->offered_packets(), b->delivered_packets() + all + b->in_flight_packets());
+  }
 }
 
 }  // namespace

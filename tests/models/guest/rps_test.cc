@@ -54,6 +54,8 @@ TEST(Rps, RfsFollowsTheReaderOnceTheOldBacklogIsDrained) {
   c.flow_cnt = 30;            // rounded up to 32
   std::vector<uint64_t> heads(4, 0);
   RpsSteering rps(c, one_flow(1), 7, 4, [&heads](uint32_t cpu) { return heads[cpu]; });
+  const int other_queue = 0;  // a second receive queue (only its address counts)
+  rps.set_queues({nullptr, reinterpret_cast<const GuestNetDevice*>(&other_queue)});
   // No reader recorded yet, and no rps_cpus: not steered.
   EXPECT_EQ(rps.choose(nullptr, packet(0)).cpu, RpsSteering::kNoCpu);
   // The reader runs on CPU 2: the flow goes there.
@@ -78,8 +80,45 @@ TEST(Rps, RfsFollowsTheReaderOnceTheOldBacklogIsDrained) {
   EXPECT_EQ(to.flow->last_qtail, 40u);
   // Each queue has a table of its own: another queue's entry is fresh,
   // and follows the recorded reader at once.
-  const int other_queue = 0;
   EXPECT_EQ(rps.choose(reinterpret_cast<const GuestNetDevice*>(&other_queue), packet(0)).cpu, 3u);
+}
+
+// rx-N/rps_cpus and rps_flow_cnt per queue: each queue steers by its own
+// map, and a queue past the list has none.
+TEST(Rps, EachQueueHasItsOwnMap) {
+  RpsConfig c;
+  c.queues = {{{1}, 0}, {{2, 3}, 0}};
+  const int q[3] = {};
+  std::vector<uint64_t> heads(4, 0);
+  RpsSteering rps(c, one_flow(64), 7, 4, [&heads](uint32_t cpu) { return heads[cpu]; });
+  auto dev = [&q](int i) { return reinterpret_cast<const GuestNetDevice*>(&q[i]); };
+  rps.set_queues({dev(0), dev(1), dev(2)});
+  std::set<uint32_t> from1;
+  for (uint32_t conn = 0; conn < 64; ++conn) {
+    EXPECT_EQ(rps.choose(dev(0), packet(conn)).cpu, 1u);
+    from1.insert(rps.choose(dev(1), packet(conn)).cpu);
+    EXPECT_EQ(rps.choose(dev(2), packet(conn)).cpu, RpsSteering::kNoCpu);
+  }
+  EXPECT_EQ(from1, (std::set<uint32_t>{2, 3}));
+}
+
+// skb_flow_limit by hand: below half the backlog nothing is recorded or
+// dropped; above it, a flow holding more than 64 of the last 128 packets
+// is dropped, and two flows taking turns never are.
+TEST(FlowLimit, DropsAFlowOverHalfTheHistoryOnceTheBacklogIsHalfFull) {
+  FlowLimit alone(4096);
+  for (int i = 0; i < 1000; ++i) EXPECT_FALSE(alone.drops(5, 499, 1000));  // qlen < 500
+  int dropped = 0;
+  for (int i = 0; i < 128; ++i) dropped += alone.drops(5, 500, 1000);
+  EXPECT_EQ(dropped, 128 - 64);  // the 65th on
+  EXPECT_EQ(alone.count(), 64u);
+  FlowLimit two(4096);
+  for (int i = 0; i < 1000; ++i) EXPECT_FALSE(two.drops(i % 2 == 0 ? 5 : 9, 800, 1000));
+  // The table's length masks the hash: 5 and 4101 share a bucket of 4096.
+  FlowLimit shared(4096);
+  dropped = 0;
+  for (int i = 0; i < 128; ++i) dropped += shared.drops(i % 2 == 0 ? 5 : 4101, 600, 1000);
+  EXPECT_EQ(dropped, 64);
 }
 
 TEST(Rps, TableSizesRoundUpToAPowerOfTwo) {
