@@ -8,6 +8,7 @@
 #include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
 #include "models/net/external_peer.h"
+#include "models/net/host_backlog.h"
 #include "models/net/host_nic_rx.h"
 #include "models/net/host_nic_tx.h"
 #include "models/net/tap.h"
@@ -39,6 +40,7 @@ void register_builtin_models(core::ModelRegistry& registry) {
   registry.add(VhostUserPmd::model_spec());
   registry.add(VdpaDevice::model_spec());
   registry.add(TapQueue::model_spec());
+  registry.add(HostBacklog::model_spec());
   registry.add(HostNicRx::model_spec());
   registry.add(HostNicTx::model_spec());
   registry.add(Wire::model_spec());

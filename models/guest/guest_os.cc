@@ -26,7 +26,7 @@ const core::ComponentSpec& GuestOs::model_spec() {
                 {"backlog_drops", core::StatKind::kCounter, core::Unit::kPackets,
                  "packets RPS steered here past netdev_max_backlog, or dropped by flow limit"},
                 {"flow_limit_drops", core::StatKind::kCounter, core::Unit::kPackets,
-                 "packets flow limit dropped on their way into this vCPU's backlog"}}};
+                 "packets this vCPU queued to a backlog that its flow limit dropped (flow_limit_count)"}}};
   return spec;
 }
 
@@ -419,7 +419,7 @@ core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) 
     if (to.cpu != RpsSteering::kNoCpu) {
       // skb_flow_limit uses the enqueuing CPU's table: the one polling.
       GuestOs& here = &cpu == vcpu_ ? *this : guest_of(cpu);
-      guest_of_cpu(to.cpu).backlog_enqueue(packet, napi, cpu, to.flow, here.flow_limit_.get());
+      guest_of_cpu(to.cpu).backlog_enqueue(packet, napi, cpu, to.flow, here);
       return costs_.rps_enqueue;
     }
   }
@@ -429,15 +429,16 @@ core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) 
 }
 
 void GuestOs::backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow,
-                              FlowLimit* limit) {
+                              GuestOs& queuing) {
   // The limit is on the input queue alone (qlen <= netdev_max_backlog):
   // what process_backlog has spliced off no longer counts. Flow limit is
-  // checked only under it.
+  // checked only under it, in the queuing CPU's table and count.
   const uint32_t max = rps_->config().max_backlog;
   const bool over = input_len_ > max;
+  FlowLimit* limit = queuing.flow_limit_.get();
   if (over || (limit != nullptr && limit->drops(rps_->hash((*pool_)[packet]), input_len_, max))) {
-    ++backlog_drops_;  // softnet_stat's dropped
-    if (!over) ++flow_limit_drops_;
+    ++backlog_drops_;                        // softnet_stat's dropped, on this (the target) CPU
+    if (!over) ++queuing.flow_limit_drops_;  // its flow_limit_count
     pool_->drop(packet, DropPlace::kBacklog);
     return;
   }

@@ -162,8 +162,9 @@ class GuestOs final : public core::Component {
   // enqueue_to_backlog on this CPU, from a poll on `from`; the IPI (when
   // its backlog NAPI was idle) goes at `from`'s next step boundary, as
   // net_rps_send_ipi sends it at the end of net_rx_action.
-  // `limit`: the enqueuing CPU's flow limit, if it has one.
-  void backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow, FlowLimit* limit);
+  // `queuing`: the guest of the enqueuing CPU, whose flow limit (if it
+  // has one) decides and counts.
+  void backlog_enqueue(uint32_t packet, GuestNetDevice* napi, VCpu& from, RpsSteering::DevFlow* flow, GuestOs& queuing);
   // process_backlog: up to a NAPI weight of packets through the stack.
   void process_backlog(Continuation done);
   GuestOs& guest_of_cpu(uint32_t cpu) { return siblings_.empty() ? *this : *siblings_.at(cpu); }

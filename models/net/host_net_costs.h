@@ -19,6 +19,7 @@ struct HostNetCosts {
   core::Cycles tun_get_user_packet{1'200};  // guest TX entering the host stack from tap
   core::Cycles nic_xmit_packet{900};     // dev_queue_xmit, qdisc, driver, doorbell
   core::Cycles nic_tx_clean_packet{300};  // NAPI reclaiming a sent frame: unmap, free the skb, BQL
+  core::Cycles rps_enqueue{400};          // get_rps_cpu and enqueue_to_backlog on the polling core
   uint64_t copy_bytes_per_s = 10'000'000'000;  // memcpy, DRAM-resident
   // Copy cost of `bytes` at the copy bandwidth, in cycles of `clock`.
   core::Cycles copy(uint32_t bytes, const core::Clock& clock) const {

@@ -122,7 +122,7 @@ void HostNicRx::napi_poll() {
     for (uint32_t i = 0; i < batch_; ++i) cost = cost + deliver_cost_(ring_[i]);
   }
   ++polls_;
-  softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this, &clock] {
+  softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
     uint32_t requeued = 0;
     if (tx_batch_ > 0) {
       const uint64_t bytes = tx_pending_bytes_ * tx_batch_ / tx_pending_;
@@ -140,13 +140,21 @@ void HostNicRx::napi_poll() {
       napi_work_.rx_bytes += (*pool_)[packet].bytes;
       deliver_(packet, *softirq_);
     }
-    if (requeued == 0) {
-      end_poll();
-      return;
-    }
-    // The woken queue's qdisc_run (NET_TX, after this NET_RX round).
-    softirq_->run_for(clock.to_duration(costs_.nic_xmit_packet * requeued), CpuCategory::kHostKernel,
-                      [this] { end_poll(); });
+    run_qdisc(requeued);
+  });
+}
+
+void HostNicRx::run_qdisc(uint32_t taken) {
+  if (taken == 0) {
+    end_poll();
+    return;
+  }
+  // The woken queue's qdisc_run (NET_TX, after this NET_RX round): the
+  // frames reach the ring once the core has dequeued and posted them.
+  const core::Clock& clock = softirq_->core().clock();
+  softirq_->run_for(clock.to_duration(costs_.nic_xmit_packet * taken), CpuCategory::kHostKernel, [this] {
+    tx_flush_();
+    run_qdisc(tx_cleaned_by_(0));
   });
 }
 

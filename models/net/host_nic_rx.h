@@ -53,10 +53,15 @@ class HostNicRx final : public core::Component {
   void transmitted(uint32_t bytes);
   // The host kernel's transmit queue of this pair: told how many
   // completions each TX clean freed, it returns how many frames its qdisc
-  // then handed the driver (net_tx_action on the same core), each costing
-  // nic_xmit_packet. Unset: the completions only count.
+  // then takes for the driver (net_tx_action on the same core), each
+  // costing nic_xmit_packet, after which `flush` posts them; it is asked
+  // again (with 0 freed) until it takes none. Unset: the completions only
+  // count.
   using TxCleaned = std::function<uint32_t(uint32_t frames)>;
-  void set_tx_cleaned(TxCleaned cleaned) { tx_cleaned_by_ = std::move(cleaned); }
+  void set_tx_cleaned(TxCleaned cleaned, std::function<void()> flush) {
+    tx_cleaned_by_ = std::move(cleaned);
+    tx_flush_ = std::move(flush);
+  }
   // Polled mode: a poll-mode thread takes frames and is poked on arrival;
   // it loads each frame's descriptor and first line as it takes it (PMD
   // time).
@@ -76,6 +81,8 @@ class HostNicRx final : public core::Component {
   void fire();
   void napi_poll();
   void end_poll();
+  // net_tx_action's qdisc runs after this poll: `taken` frames to pay for.
+  void run_qdisc(uint32_t taken);
   void take(uint32_t& packet);
 
   Config config_;
@@ -85,6 +92,7 @@ class HostNicRx final : public core::Component {
   DeliverCost deliver_cost_;
   Deliver deliver_;
   TxCleaned tx_cleaned_by_;
+  std::function<void()> tx_flush_;
   core::RingBuffer<uint32_t> ring_;
   RxRingLines lines_;
   std::unique_ptr<InterruptModerator> moderator_;

@@ -36,17 +36,17 @@ HostNicTx::HostNicTx(core::Simulator& sim, std::string_view name, core::Componen
 void HostNicTx::xmit(uint32_t packet) {
   // A stopped queue, or a qdisc that still holds packets (nothing
   // overtakes them): the packet waits in the qdisc.
-  if (txq_.stack_stopped() || txq_.holds() || in_ring_ == config_.tx_ring) {
+  if (txq_.stack_stopped() || txq_.holds() || !taken_.empty() || in_ring_ == config_.tx_ring) {
     txq_.enqueue(packet, now());
     return;
   }
-  post(packet);
+  account(packet);
+  posted_.push_back(packet);
   doorbell();
 }
 
-void HostNicTx::post(uint32_t packet) {
+void HostNicTx::account(uint32_t packet) {
   ++in_ring_;
-  posted_.push_back(packet);
   txq_.sent((*pool_)[packet].bytes);
 }
 
@@ -84,17 +84,22 @@ uint32_t HostNicTx::cleaned(uint32_t frames) {
   }
   in_ring_ -= frames;
   txq_.completed(bytes, now());
-  uint32_t posted = 0;
+  if (!taken_.empty()) return 0;  // the qdisc runs already
   uint32_t packet = 0;
-  while (!txq_.stack_stopped() && in_ring_ < config_.tx_ring && txq_.dequeue(now(), packet)) {
-    post(packet);
-    ++posted;
+  while (taken_.size() < kTxWeight && !txq_.stack_stopped() && in_ring_ < config_.tx_ring &&
+         txq_.dequeue(now(), packet)) {
+    account(packet);
+    taken_.push_back(packet);
   }
-  if (posted > 0) {
-    qdisc_runs_.add(posted);
-    doorbell();
-  }
-  return posted;
+  return static_cast<uint32_t>(taken_.size());
+}
+
+void HostNicTx::flush() {
+  if (taken_.empty()) return;
+  for (uint32_t packet : taken_) posted_.push_back(packet);
+  qdisc_runs_.add(taken_.size());
+  taken_.clear();
+  doorbell();
 }
 
 }  // namespace viosim::models

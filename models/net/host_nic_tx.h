@@ -18,6 +18,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "models/net/netdev_tx_queue.h"
 #include "models/packet/packet.h"
@@ -52,10 +53,15 @@ class HostNicTx final : public core::Component {
   // dev_queue_xmit from the thread that switched the frame (which pays for
   // it: HostNetCosts::nic_xmit_packet).
   void xmit(uint32_t packet);
-  // ixgbe_clean_tx_irq freed the oldest `frames` written-back descriptors:
-  // BQL's completion, then the qdisc's packets posted while the queue
-  // runs. Returns how many it posted (the cleaning softirq pays for each).
+  // ixgbe_clean_tx_irq freed the oldest `frames` written-back descriptors
+  // (0: none, the qdisc only runs on): BQL's completion, then, when the
+  // queue runs and its qdisc holds packets, qdisc_run takes up to
+  // dev_tx_weight (64) of them for the ring, accounted to the ring and BQL
+  // at once. Returns how many: the cleaning softirq pays for each, and
+  // then flush() hands them to the NIC. While taken and not yet flushed,
+  // the qdisc is running: another thread's packets queue behind them.
   uint32_t cleaned(uint32_t frames);
+  void flush();
 
   const NetdevTxQueue& queue() const { return txq_; }
   uint32_t in_ring() const { return in_ring_; }
@@ -63,7 +69,8 @@ class HostNicTx final : public core::Component {
   uint64_t qdisc_drops() const { return qdisc_drops_.value(); }
 
  private:
-  void post(uint32_t packet);
+  static constexpr uint32_t kTxWeight = 64;  // dev_tx_weight: a qdisc_run's quota
+  void account(uint32_t packet);             // the descriptor and BQL's count
   void doorbell();
   void fetch();
 
@@ -76,7 +83,8 @@ class HostNicTx final : public core::Component {
   WrittenBack written_back_;
   core::RingBuffer<uint32_t> posted_;      // descriptors the NIC has not fetched
   core::RingBuffer<uint32_t> done_bytes_;  // written back, not yet cleaned: each frame's bytes
-  uint32_t in_ring_ = 0;                   // descriptors in use (posted to cleaned)
+  uint32_t in_ring_ = 0;                   // descriptors in use (taken for the ring to cleaned)
+  std::vector<uint32_t> taken_;            // qdisc_run's packets, paid for but not yet posted
   core::MemberEvent fetch_event_{this, "tx_fetch", [this] { fetch(); }};
   core::Counter frames_{this, "frames"};
   core::Counter qdisc_runs_{this, "qdisc_posted"};

@@ -30,6 +30,7 @@ inline constexpr char kE1000ModelVcpu[] = "e1000 model (vCPU thread)";
 inline constexpr char kE1000ModelMainLoop[] = "e1000 model (main loop)";
 // Host kernel.
 inline constexpr char kSoftirq[] = "softirq (NAPI)";
+inline constexpr char kRpsBacklog[] = "RPS backlog";  // a host core's, with host.nic.rps_cpus
 inline constexpr char kBridge[] = "bridge";
 inline constexpr char kOvsDatapath[] = "OVS datapath";        // the kernel module's megaflow table
 inline constexpr char kOvsHandler[] = "ovs-vswitchd handler";  // upcalls
@@ -47,7 +48,7 @@ inline constexpr char kHostProcess[] = "host process";
 // The host's own places, which every VM on it shares.
 inline bool host_place(std::string_view place) {
   return place == kHostNic || place == kWire || place == kWireIn || place == kPeer || place == kSoftirq ||
-         place == kBridge || place == kOvsDatapath || place == kOvsHandler ||
+         place == kRpsBacklog || place == kBridge || place == kOvsDatapath || place == kOvsHandler ||
          place == kPmdThread;  // OVS-DPDK's PMDs serve every vhost-user VM
 }
 

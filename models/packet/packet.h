@@ -43,22 +43,24 @@ struct Packet {
 // packet an application offers is delivered, dropped at a named place, or
 // still on its way.
 enum class DropPlace : uint8_t {
-  kNicRing,    // a host NIC or VF receive ring with no free descriptor (rx_missed)
-  kWire,       // a NIC's transmit ring, full in front of the wire
-  kTap,        // the tap's ring (tx_queue_len), tail drop
-  kVring,      // a guest receive virtqueue with no buffer (vhost-user drops there)
-  kQdisc,      // the guest's qdisc in front of a stopped transmit queue
-  kSocket,     // a socket's receive buffer (sk_rcvbuf; UDP RcvbufErrors)
-  kUpcall,     // OVS's handler socket, full when a megaflow miss is queued (the datapath's lost count)
-  kTxRing,     // a poll-mode forwarder's full TX ring (testpmd frees what tx_burst did not take: fwd_dropped)
-  kBacklog,    // a CPU's RPS backlog past netdev_max_backlog (softnet_stat's dropped)
-  kHostQdisc,  // the host kernel's qdisc in front of a stopped host NIC transmit queue
+  kNicRing,      // a host NIC or VF receive ring with no free descriptor (rx_missed)
+  kWire,         // a NIC's transmit ring, full in front of the wire
+  kTap,          // the tap's ring (tx_queue_len), tail drop
+  kVring,        // a guest receive virtqueue with no buffer (vhost-user drops there)
+  kQdisc,        // the guest's qdisc in front of a stopped transmit queue
+  kSocket,       // a socket's receive buffer (sk_rcvbuf; UDP RcvbufErrors)
+  kUpcall,       // OVS's handler socket, full when a megaflow miss is queued (the datapath's lost count)
+  kTxRing,       // a poll-mode forwarder's full TX ring (testpmd frees what tx_burst did not take: fwd_dropped)
+  kBacklog,      // a CPU's RPS backlog past netdev_max_backlog (softnet_stat's dropped)
+  kHostQdisc,    // the host kernel's qdisc in front of a stopped host NIC transmit queue
+  kHostBacklog,  // a host core's RPS backlog past netdev_max_backlog
 };
-inline constexpr int kDropPlaces = 10;
+inline constexpr int kDropPlaces = 11;
 
 constexpr std::string_view drop_place_name(DropPlace place) {
-  constexpr std::array<std::string_view, kDropPlaces> kNames = {
-      "nic_ring", "wire", "tap", "vring", "qdisc", "socket", "upcall", "tx_ring", "backlog", "host_qdisc"};
+  constexpr std::array<std::string_view, kDropPlaces> kNames = {"nic_ring", "wire",       "tap",         "vring",
+                                                                "qdisc",    "socket",     "upcall",      "tx_ring",
+                                                                "backlog",  "host_qdisc", "host_backlog"};
   return kNames[static_cast<size_t>(place)];
 }
 

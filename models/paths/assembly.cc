@@ -271,11 +271,33 @@ void Assembly::kernel_nic_rx() {
         TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[p])];
         tap.push(p, &by, how);  // a full tap drops it
       });
-  make_nic_rx(
-      false, [this](uint32_t p) { return kernel_switch->receive(p, nic_switch_port); },
-      [this](uint32_t p, HostThread& by) { kernel_switch->forward(p, nic_switch_port, by); });
   hop(kHostNic, "device", kSoftirq, "host kernel", "MSI-X (moderated)");
-  hop(kSoftirq, "host kernel", switch_place(), "host kernel", "netif_receive_skb");
+  if (c.host_rps_cpus.empty()) {
+    make_nic_rx(
+        false, [this](uint32_t p) { return kernel_switch->receive(p, nic_switch_port); },
+        [this](uint32_t p, HostThread& by) { kernel_switch->forward(p, nic_switch_port, by); });
+    hop(kSoftirq, "host kernel", switch_place(), "host kernel", "netif_receive_skb");
+  } else {
+    // RPS: the polling core queues each frame to the backlog of the core
+    // its RSS hash picks, whose softirq runs the switch.
+    const RssTable rss = rss_table(c, c.rss_indirection, c.nic_queues);
+    host_rps = std::make_unique<HostRps>(c.host_rps_cpus, c.flows, [&rss](const FlowTuple& t) { return rss.hash(t); });
+    for (uint32_t cpu : c.host_rps_cpus) {
+      host_backlogs.push_back(std::make_unique<HostBacklog>(
+          sim, "backlog_c" + std::to_string(cpu), nullptr, core(cpu), c.host_max_backlog, c.host_net, pool,
+          [this](uint32_t p) { return kernel_switch->receive(p, nic_switch_port); },
+          [this](uint32_t p, HostThread& by) { kernel_switch->forward(p, nic_switch_port, by); }));
+    }
+    make_nic_rx(
+        false, [this](uint32_t) { return config.host_net.rps_enqueue; },
+        [this](uint32_t p, HostThread& by) {
+          const uint32_t cpu = host_rps->cpu_for(pool[p]);
+          const auto at = std::find(config.host_rps_cpus.begin(), config.host_rps_cpus.end(), cpu);
+          host_backlogs[static_cast<size_t>(at - config.host_rps_cpus.begin())]->enqueue(p, by);
+        });
+    hop(kSoftirq, "host kernel", kRpsBacklog, "host kernel", "RPS: enqueue_to_backlog (IPI)");
+    hop(kRpsBacklog, "host kernel", switch_place(), "host kernel", "process_backlog: netif_receive_skb");
+  }
   if (std::any_of(c.flows.begin(), c.flows.end(), [](const FlowConfig& f) { return f.p2p(); })) {
     hop(switch_place(), "host kernel", kHostNic, "device", "dev_queue_xmit (P2P: out of the other port)");
   }
@@ -298,7 +320,8 @@ void Assembly::kernel_nic_rx() {
           return port != nullptr ? port->wait_for_room(pool[p].bytes, buffer) : core::Duration::zero();
         },
         [&rx](uint32_t bytes) { rx.transmitted(bytes); }));
-    rx.set_tx_cleaned([tx = nic_tx.back().get()](uint32_t frames) { return tx->cleaned(frames); });
+    HostNicTx* tx = nic_tx.back().get();
+    rx.set_tx_cleaned([tx](uint32_t frames) { return tx->cleaned(frames); }, [tx] { tx->flush(); });
   }
 }
 

@@ -23,6 +23,7 @@
 #include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
 #include "models/net/bridge_port.h"
+#include "models/net/host_backlog.h"
 #include "models/net/host_nic_tx.h"
 #include "models/net/kernel_switch.h"
 #include "models/net/tap.h"
@@ -197,6 +198,10 @@ struct Assembly {
   // first tap-based VM), and the NIC's port on it.
   std::unique_ptr<KernelSwitch> kernel_switch;
   uint32_t nic_switch_port = 0;
+  // RPS in the host kernel (host.nic.rps_cpus): the map, and a backlog on
+  // each of its cores (in the map's order).
+  std::unique_ptr<HostRps> host_rps;
+  std::vector<std::unique_ptr<HostBacklog>> host_backlogs;
   // The host process of the flows with a `host` end: the guest's stack
   // and applications on a host core (a native vCPU), whose frames go
   // through the kernel's switch (its local port) to and from the taps.

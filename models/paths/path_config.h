@@ -171,6 +171,10 @@ struct PathConfig {
   // Host NIC, wire, peer, traffic.
   HostNicRx::Config nic;
   HostNicTx::Config nic_tx;  // the host kernel's transmit queues
+  // RPS on the host: the cores whose backlogs take what the NIC's queues
+  // receive (every queue's rps_cpus; empty: none), and their limit.
+  std::vector<uint32_t> host_rps_cpus;
+  uint32_t host_max_backlog = 1000;
   Wire::Config wire;
   ExternalPeer::Config peer;
   std::vector<FlowConfig> flows;

@@ -97,6 +97,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   n.nic_irq = u.ns(h.nic_irq_ns());
   n.napi_poll = u.ns(h.napi_poll_ns());
   n.nic_rx_packet = u.ns(h.nic_rx_packet_ns());
+  n.rps_enqueue = u.ns(h.guest_rps_enqueue_ns());  // the same kernel code, on the host
   models::KernelSwitchConfig& k = c.kernel_switch;
   k.bridge_packet = u.ns(h.bridge_packet_ns());
   k.ovs_packet = u.ns(h.ovs_packet_ns());
@@ -564,7 +565,11 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.nic_tx.dma_latency = Units::nsd(s.host().costs().pcie_dma_read_ns());
   c.nic_tx.qdisc = qdisc_config(nic->qdisc(), nic->txqueuelen(), nic->fq_codel());
   c.nic_tx.qdisc.drop_place = models::DropPlace::kHostQdisc;
-  c.nic_tx.bql = nic->bql();  // resolved: the driver's default unless set
+  c.nic_tx.bql = host_bql(*nic);
+  // The kernel builds rps_map from the cpumask: ascending cores.
+  c.host_rps_cpus.assign(nic->rps_cpus().begin(), nic->rps_cpus().end());
+  std::sort(c.host_rps_cpus.begin(), c.host_rps_cpus.end());
+  c.host_max_backlog = s.host().netdev_max_backlog();  // resolved: the driver's default unless set
   c.wire.propagation = Units::nsd(s.external().propagation_ns());
   c.nic.ring_size = nic->rx_ring_size();
   // Moderation: the driver class's, from its ethtool -C settings; its

@@ -17,6 +17,10 @@ models::NicDriverKind driver_kind(viosim::NicDriver driver);
 // Computed where used, not written at resolve, so that a sweep over the
 // driver gets each driver's.
 models::NicCoalescing coalescing_of(const viosim::Nic& nic);
+// Whether the host's driver runs BQL on its transmit queues: the
+// scenario's host.nic.bql, else on for every class but I40E (whose WB_STRIDE
+// write-backs are not modelled). Computed where used, as coalescing is.
+inline bool host_bql(const viosim::Nic& nic) { return nic.has_bql() ? nic.bql() : nic.driver() != viosim::I40E; }
 // Line rates the class cannot drive and ethtool -C settings its driver refuses.
 void check_nic_driver(const viosim::Nic& nic, const std::string& path, Issues* issues);
 

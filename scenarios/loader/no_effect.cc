@@ -190,10 +190,17 @@ void check_qdisc_fields(const viosim::Scenario& s, int v, const std::vector<vios
   }
 }
 
-// The host NIC's qdisc and BQL: the host kernel's transmit path, which
+// The host NIC's qdisc, BQL and RPS: the host kernel's own paths, which
 // only the tap-based VMs' frames and P2P frames the kernel switches take;
-// each qdisc's own parameters.
+// each qdisc's own parameters; the host's backlog limit without RPS.
 void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
+  bool rps = sweep_varies(s, "rps_cpus");
+  for (const viosim::Nic& nic : s.host().nic()) rps |= nic.rps_cpus_size() > 0;
+  if (!rps && non_default(s.host(), "netdev_max_backlog")) {
+    issues->push_back({"host.netdev_max_backlog",
+                       "netdev_max_backlog has no effect: without RPS on a host NIC (host.nic.rps_cpus) no frame "
+                       "waits in a host backlog"});
+  }
   auto tap = [](viosim::Backend b) {
     return b == viosim::E1000 || b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET;
   };
@@ -207,7 +214,8 @@ void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
     for (const char* name : {"qdisc", "txqueuelen"}) {
       if (non_default(nic, name)) set.push_back(name);
     }
-    if (nic.bql() != (nic.driver() != viosim::I40E)) set.push_back("bql");  // the driver's default (resolve.cc)
+    if (nic.rps_cpus_size() > 0) set.push_back("rps_cpus");
+    if (nic.has_bql()) set.push_back("bql");  // unset, it follows the driver (nic_drivers.h)
     for (const char* name : kFqCodelFields) {
       if (non_default(nic.fq_codel(), name)) set.push_back(std::string("fq_codel.") + name);
     }
@@ -222,15 +230,20 @@ void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
         p2p && std::any_of(run.begin(), run.end(), [](viosim::Backend b) { return b != viosim::VHOST_USER; });
     if (!kernel_sends) {
       for (const std::string& name : set) {
-        issues->push_back(
-            {path + "." + name,
-             name + " has no effect: the host kernel sends nothing out of nic \"" + nic.name() +
-                 "\" (no VM on it runs a tap-based backend, E1000, VIRTIO_USERSPACE or VHOST_NET, "
-                 "and no P2P flow crosses the kernel's switch; BARE_METAL's qdisc is its vm.guest.qdisc)"});
+        issues->push_back({path + "." + name,
+                           name + " has no effect: the host kernel's stack neither sends nor receives through nic \"" +
+                               nic.name() +
+                               "\" (no VM on it runs a tap-based backend, E1000, VIRTIO_USERSPACE or VHOST_NET, "
+                               "and no P2P flow crosses the kernel's switch; BARE_METAL's stack is its guest's)"});
       }
       continue;
     }
-    if (sweep_varies(s, "qdisc")) continue;
+    // (A sweep of the guest's qdisc does not count.)
+    bool swept = false;
+    for (const viosim::Axis& axis : s.sweep().axis()) {
+      swept |= axis.field().rfind("host.nic", 0) == 0 && axis.field().find("qdisc") != std::string::npos;
+    }
+    if (swept) continue;
     if (nic.qdisc() != viosim::PFIFO_FAST && non_default(nic, "txqueuelen")) {
       issues->push_back({path + ".txqueuelen", "txqueuelen has no effect: it bounds PFIFO_FAST, and the qdisc is " +
                                                    viosim::QdiscKind_Name(nic.qdisc())});

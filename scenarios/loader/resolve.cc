@@ -121,8 +121,6 @@ bool resolve_scenario(viosim::Scenario* scenario, const SourceMap& map, std::vec
   // the driver's, are computed where used: see nic_drivers.h).
   for (viosim::Nic& nic : *host->mutable_nic()) {
     if (!nic.has_driver()) nic.set_driver(profile.nic_driver());
-    // BQL runs wherever the driver reports completions (see Nic.bql).
-    if (!nic.has_bql()) nic.set_bql(nic.driver() != viosim::I40E);
   }
   // The host's interrupt virtualization, and each VM's from it: what needs
   // APICv starts off in a VM that turns APICv off.

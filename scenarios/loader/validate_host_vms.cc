@@ -36,12 +36,23 @@ void check_nics(const viosim::Host& host, Issues* issues) {
       issues->push_back({path + ".name", "nic name \"" + nic.name() + "\" is already used by " + at("host.nic", it->second)});
     }
     check_nic_driver(nic, path, issues);
-    if (nic.bql() && nic.driver() == viosim::I40E) {
+    if (nic.has_bql() && nic.bql() && nic.driver() == viosim::I40E) {
       issues->push_back({path + ".bql", "nic \"" + nic.name() +
                                             "\" is I40E-class: its driver asks for a report of every fourth frame "
                                             "only (WB_STRIDE), so a queue BQL stops with fewer unreported frames "
                                             "waits for the driver's forced write-back, which is not modelled (it "
                                             "would never run again); leave bql unset (off on this class)"});
+    }
+    std::set<uint32_t> rps;
+    for (int i = 0; i < nic.rps_cpus_size(); ++i) {
+      const uint32_t core = nic.rps_cpus(i);
+      if (core >= host.cores()) {
+        issues->push_back({at(path + ".rps_cpus", i), "nic \"" + nic.name() + "\" steers received frames (RPS) to " +
+                                                          beyond_the_host("a backlog", core, host.cores())});
+      } else if (!rps.insert(core).second) {
+        issues->push_back({at(path + ".rps_cpus", i),
+                           "nic \"" + nic.name() + "\" lists core " + std::to_string(core) + " twice in rps_cpus"});
+      }
     }
     const viosim::Rss& rss = nic.rss();
     const std::string& key = rss.key_hex();

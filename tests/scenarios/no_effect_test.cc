@@ -116,16 +116,19 @@ TEST(NoEffect, RfsWithoutAClientInTheVmIsWarned) {
   EXPECT_TRUE(client.empty()) << format_diagnostics(client);
 }
 
-// The host NIC's qdisc is the host kernel's: only what a tap-based VM (or
-// a P2P flow through the kernel's switch) sends passes it; its parameters
-// belong to their qdisc.
+// The host NIC's qdisc and RPS are the host kernel's: only what a
+// tap-based VM (or a P2P flow through the kernel's switch) sends or
+// receives passes them; the qdisc's parameters belong to their qdisc.
 TEST(NoEffect, HostQdiscWithoutTheKernelSendingIsWarned) {
-  const std::string host = "name: \"h\"\nhost { cores: 16 nic { queues: 1 qdisc: FQ_CODEL txqueuelen: 500 } }\n";
+  const std::string host =
+      "name: \"h\"\nhost { cores: 16 nic { queues: 1 qdisc: FQ_CODEL txqueuelen: 500 rps_cpus: [3] } }\n";
   const std::string flow = "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n";
   const auto vf = warnings_of(host + "vm { name: \"vm0\" nic { backend: PASSTHROUGH } }\n" + flow);
-  ASSERT_EQ(vf.size(), 2u) << format_diagnostics(vf);
-  EXPECT_NE(vf[0].message.find("qdisc has no effect: the host kernel sends nothing out of nic"), std::string::npos);
-  EXPECT_NE(vf[1].message.find("txqueuelen has no effect: the host kernel sends nothing"), std::string::npos);
+  ASSERT_EQ(vf.size(), 3u) << format_diagnostics(vf);
+  EXPECT_NE(vf[0].message.find("qdisc has no effect: the host kernel's stack neither sends nor receives through nic"),
+            std::string::npos);
+  EXPECT_NE(vf[1].message.find("txqueuelen has no effect: the host kernel's stack neither"), std::string::npos);
+  EXPECT_NE(vf[2].message.find("rps_cpus has no effect: the host kernel's stack neither"), std::string::npos);
   const auto tap = warnings_of(host + "vm { name: \"vm0\" nic { backend: VHOST_NET } }\n" + flow);
   ASSERT_EQ(tap.size(), 1u) << format_diagnostics(tap);
   EXPECT_NE(tap[0].message.find("txqueuelen has no effect: it bounds PFIFO_FAST, and the qdisc is FQ_CODEL"),

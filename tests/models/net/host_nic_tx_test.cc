@@ -43,7 +43,7 @@ struct Bench {
         [this](uint32_t p) { wire->send(p); },
         [this](uint32_t p, uint32_t buffer) { return wire->wait_for_room(pool[p].bytes, buffer); },
         [this](uint32_t bytes) { rx->transmitted(bytes); });
-    rx->set_tx_cleaned([this](uint32_t frames) { return tx->cleaned(frames); });
+    rx->set_tx_cleaned([this](uint32_t frames) { return tx->cleaned(frames); }, [this] { tx->flush(); });
     sim.run_until(core::Time::zero() + core::Microseconds(10));  // the softirq thread is up and asleep
   }
   // `n` frames of 1514 bytes handed to the queue at once.

@@ -1,0 +1,89 @@
+// RPS on the host (net/core/dev.c get_rps_cpu, enqueue_to_backlog,
+// process_backlog): a frame the host NIC's NAPI poll received goes, by
+// its skb hash (the NIC's RSS hash) over the receive queue's rps_cpus, to
+// that core's backlog, and the rest of the host stack (the bridge or
+// OVS's datapath, the tap) runs there, in that core's NET_RX softirq, 64
+// frames a round. An idle backlog on another core is woken by an IPI
+// (the core's wake-up: HostThread::wake from the polling thread); a
+// backlog past netdev_max_backlog drops, counted at "host_backlog". The
+// backlog's queue line and each skb's four lines move from the polling
+// core to the backlog's through the cache model.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "models/host/host_thread.h"
+#include "models/host/shared_lines.h"
+#include "models/net/connection_queues.h"
+#include "models/net/host_net_costs.h"
+#include "models/packet/packet.h"
+#include "sim-core/ring_buffer.h"
+#include "sim-core/stats.h"
+
+namespace viosim::models {
+
+class HostBacklog final : public core::Component {
+ public:
+  static constexpr uint32_t kWeight = 64;  // process_backlog's quota (dev_rx_weight)
+
+  // What the stack costs for a frame (the switch's lookup and output) and
+  // runs after it, as for a frame NAPI delivers itself.
+  using Cost = std::function<core::Cycles(uint32_t packet)>;
+  using Deliver = std::function<void(uint32_t packet, HostThread& by)>;
+
+  static const core::ComponentSpec& model_spec();
+  const core::ComponentSpec& spec() const override { return model_spec(); }
+
+  HostBacklog(core::Simulator& sim, std::string_view name, core::Component* parent, Core& core, uint32_t max_backlog,
+              const HostNetCosts& costs, PacketPool& pool, Cost cost, Deliver deliver);
+
+  // enqueue_to_backlog from the polling thread `from` (its core pays the
+  // enqueue; a remote idle backlog is woken by IPI).
+  void enqueue(uint32_t packet, HostThread& from);
+  uint64_t drops() const { return drops_.value(); }
+  uint64_t frames() const { return frames_.value(); }
+  const HostThread& thread() const { return *thread_; }
+
+  void init() override;
+
+ private:
+  void round();
+  size_t slots() const { return 2 * (size_t{max_backlog_} + 1); }
+
+  std::unique_ptr<HostThread> thread_;
+  uint32_t max_backlog_;
+  HostNetCosts costs_;
+  PacketPool* pool_;
+  Cost cost_;
+  Deliver deliver_;
+  core::RingBuffer<uint32_t> queue_;
+  uint64_t tail_ = 0;  // input_queue_tail
+  uint64_t head_ = 0;  // input_queue_head
+  bool scheduled_ = false;
+  uint32_t batch_ = 0;
+  SharedLines lines_;
+  core::Counter frames_{this, "frames"};
+  core::Counter drops_{this, "drops"};
+  core::Counter rounds_{this, "rounds"};
+};
+
+// The RPS maps of the host NIC's receive queues: one list of cores for
+// every queue (rps_cpus, ascending), picked by reciprocal_scale of the
+// frame's RSS hash.
+class HostRps {
+ public:
+  HostRps(std::vector<uint32_t> cpus, const std::vector<FlowConfig>& flows,
+          std::function<uint32_t(const FlowTuple&)> hash)
+      : cpus_(std::move(cpus)), hashes_(flows, std::move(hash)) {}
+  bool on() const { return !cpus_.empty(); }
+  uint32_t cpu_for(const Packet& p) const { return cpus_[(uint64_t{hashes_.of(p)} * cpus_.size()) >> 32]; }
+  const std::vector<uint32_t>& cpus() const { return cpus_; }
+
+ private:
+  std::vector<uint32_t> cpus_;
+  ConnectionQueues hashes_;
+};
+
+}  // namespace viosim::models
