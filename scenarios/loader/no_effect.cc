@@ -225,9 +225,11 @@ void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
       if (vm.nic().uplink() != nic.name()) continue;
       kernel_sends |= vm.nic().fixed_backend() ? tap(vm.nic().backend()) : std::any_of(run.begin(), run.end(), tap);
     }
-    // A P2P flow is the kernel's unless OVS-DPDK took the NIC.
-    kernel_sends |=
-        p2p && std::any_of(run.begin(), run.end(), [](viosim::Backend b) { return b != viosim::VHOST_USER; });
+    // A P2P flow is the kernel's unless OVS-DPDK took the NIC; it crosses
+    // the NIC the host's path is built on (the first VM's uplink).
+    const bool p2p_nic = s.vm_size() > 0 ? s.vm(0).nic().uplink() == nic.name() : n == 0;
+    kernel_sends |= p2p && p2p_nic &&
+                    std::any_of(run.begin(), run.end(), [](viosim::Backend b) { return b != viosim::VHOST_USER; });
     if (!kernel_sends) {
       for (const std::string& name : set) {
         issues->push_back({path + "." + name,
@@ -333,6 +335,22 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
                                         : "without RPS or RFS no packet is queued to a backlog";
       if (g.flow_limit_cpus_size() > 0) {
         issues->push_back({guest + ".flow_limit_cpus", "flow_limit_cpus has no effect: " + why});
+      }
+    } else if (g.flow_limit_cpus_size() > 0 && !sweep_varies(s, "vcpus") && !sweep_varies(s, "queues") &&
+               !sweep_varies_backends(s)) {
+      // The table is the queuing vCPU's: one that polls a receive queue
+      // (queue pair i is vCPU i's; E1000 has one).
+      const bool all_e1000 =
+          std::all_of(backends.begin(), backends.end(), [](viosim::Backend b) { return b == viosim::E1000; });
+      const uint32_t polling = all_e1000 ? 1u : std::max(1u, std::min(s.vm(v).vcpus(), s.vm(v).nic().queues()));
+      if (std::all_of(g.flow_limit_cpus().begin(), g.flow_limit_cpus().end(),
+                      [polling](uint32_t cpu) { return cpu >= polling; })) {
+        issues->push_back({guest + ".flow_limit_cpus",
+                           "flow_limit_cpus has no effect: flow limit is the queuing vCPU's, and none of these polls "
+                           "a receive queue (" +
+                               (polling == 1 ? std::string("only vCPU 0 does")
+                                             : "vCPUs 0 to " + std::to_string(polling - 1) + " do, a queue pair each") +
+                               ")"});
       }
     }
     if (g.flow_limit_cpus_size() == 0 && non_default(g, "flow_limit_table_len")) {

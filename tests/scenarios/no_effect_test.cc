@@ -135,5 +135,22 @@ TEST(NoEffect, HostQdiscWithoutTheKernelSendingIsWarned) {
             std::string::npos);
 }
 
+// Flow limit is checked by the vCPU that queues to a backlog: one that
+// polls a receive queue.
+TEST(NoEffect, FlowLimitOnlyOnVcpusThatPollNoQueueIsWarned) {
+  const std::string base =
+      "name: \"f\"\nhost { cores: 16 nic { queues: 1 } }\n"
+      "traffic { flow { name: \"in\" dst: \"vm0\" open_loop { rate_pps: 1000 } } }\n";
+  const auto idle = warnings_of(base +
+                                "vm { name: \"vm0\" vcpus: 4 nic { backend: VHOST_NET queues: 1 } guest { rps_cpus: "
+                                "[1, 2] flow_limit_cpus: [1, 3] } }\n");
+  ASSERT_EQ(idle.size(), 1u) << format_diagnostics(idle);
+  EXPECT_NE(idle[0].message.find("none of these polls a receive queue (only vCPU 0 does)"), std::string::npos);
+  const auto polling = warnings_of(base +
+                                   "vm { name: \"vm0\" vcpus: 4 nic { backend: VHOST_NET queues: 1 } guest { "
+                                   "rps_cpus: [1, 2] flow_limit_cpus: [0] } }\n");
+  EXPECT_TRUE(polling.empty()) << format_diagnostics(polling);
+}
+
 }  // namespace
 }  // namespace viosim::scenarios
