@@ -19,10 +19,10 @@ const core::ComponentSpec& HostBacklog::model_spec() {
   return spec;
 }
 
-HostBacklog::HostBacklog(core::Simulator& sim, std::string_view name, core::Component* parent, Core& core,
+HostBacklog::HostBacklog(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& thread,
                          uint32_t max_backlog, const HostNetCosts& costs, PacketPool& pool, Cost cost, Deliver deliver)
     : core::Component(sim, name, parent),
-      thread_(std::make_unique<HostThread>(sim, std::string(name) + "_softirq", nullptr, core)),
+      thread_(&thread),
       max_backlog_(max_backlog),
       costs_(costs),
       pool_(&pool),
@@ -35,8 +35,9 @@ void HostBacklog::init() {
 }
 
 void HostBacklog::enqueue(uint32_t packet, HostThread& from) {
-  // The limit is on what waits (qlen <= netdev_max_backlog).
-  if (queue_.size() > max_backlog_) {
+  // The limit is on the input queue alone (qlen <= netdev_max_backlog):
+  // what process_backlog has spliced off no longer counts.
+  if (input_len_ > max_backlog_) {
     ++drops_;
     pool_->drop(packet, DropPlace::kHostBacklog);
     return;
@@ -45,6 +46,7 @@ void HostBacklog::enqueue(uint32_t packet, HostThread& from) {
   lines_.write(0, CpuCategory::kHostKernel);                                        // the queue's lock and tail
   for (size_t l = 0; l < 4; ++l) lines_.write(slot + l, CpuCategory::kHostKernel);  // the skb
   queue_.push_back(packet);
+  ++input_len_;
   ++tail_;
   ++frames_;
   if (scheduled_) return;
@@ -58,8 +60,16 @@ void HostBacklog::round() {
   lines_.read(0, CpuCategory::kHostKernel, true);
   batch_ = std::min<uint32_t>(kWeight, static_cast<uint32_t>(queue_.size()));
   for (uint32_t i = 0; i < batch_; ++i) {
+    if (process_len_ == 0) {
+      // The process queue is done: the input queue is spliced onto it
+      // whole, under the queue's lock.
+      process_len_ = input_len_;
+      input_len_ = 0;
+    }
+    --process_len_;
     const size_t slot = 1 + 4 * ((head_ + i) % slots());
     for (size_t l = 0; l < 4; ++l) lines_.read(slot + l, CpuCategory::kHostKernel);
+    buffer_taken();  // each skb's lines a chain of its own: their misses overlap
     cost = cost + cost_(queue_[i]);
   }
   thread_->run(cost, CpuCategory::kHostKernel, [this] {

@@ -4,14 +4,16 @@
 // that core's backlog, and the rest of the host stack (the bridge or
 // OVS's datapath, the tap) runs there, in that core's NET_RX softirq, 64
 // frames a round. An idle backlog on another core is woken by an IPI
-// (the core's wake-up: HostThread::wake from the polling thread); a
-// backlog past netdev_max_backlog drops, counted at "host_backlog". The
+// (the core's wake-up: HostThread::wake from the polling thread, at the
+// end of the poll that queued to it rather than of the whole
+// net_rx_action); a backlog whose input queue is past netdev_max_backlog
+// drops, counted at "host_backlog" (process_backlog splices the input
+// queue onto its process queue whole, so up to twice that waits). The
 // backlog's queue line and each skb's four lines move from the polling
 // core to the backlog's through the cache model.
 #pragma once
 
 #include <functional>
-#include <memory>
 #include <vector>
 
 #include "models/host/host_thread.h"
@@ -36,8 +38,10 @@ class HostBacklog final : public core::Component {
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
 
-  HostBacklog(core::Simulator& sim, std::string_view name, core::Component* parent, Core& core, uint32_t max_backlog,
-              const HostNetCosts& costs, PacketPool& pool, Cost cost, Deliver deliver);
+  // `thread`: the core's NET_RX softirq for the backlog (its own thread on
+  // a core nothing else runs on).
+  HostBacklog(core::Simulator& sim, std::string_view name, core::Component* parent, HostThread& thread,
+              uint32_t max_backlog, const HostNetCosts& costs, PacketPool& pool, Cost cost, Deliver deliver);
 
   // enqueue_to_backlog from the polling thread `from` (its core pays the
   // enqueue; a remote idle backlog is woken by IPI).
@@ -52,15 +56,17 @@ class HostBacklog final : public core::Component {
   void round();
   size_t slots() const { return 2 * (size_t{max_backlog_} + 1); }
 
-  std::unique_ptr<HostThread> thread_;
+  HostThread* thread_;
   uint32_t max_backlog_;
   HostNetCosts costs_;
   PacketPool* pool_;
   Cost cost_;
   Deliver deliver_;
-  core::RingBuffer<uint32_t> queue_;
-  uint64_t tail_ = 0;  // input_queue_tail
-  uint64_t head_ = 0;  // input_queue_head
+  core::RingBuffer<uint32_t> queue_;  // the process queue's frames, then the input queue's
+  uint32_t input_len_ = 0;            // of queue_: enqueued since the last splice (input_pkt_queue)
+  uint32_t process_len_ = 0;          // of queue_: spliced, not yet taken (process_queue)
+  uint64_t tail_ = 0;                 // input_queue_tail
+  uint64_t head_ = 0;                 // input_queue_head
   bool scheduled_ = false;
   uint32_t batch_ = 0;
   SharedLines lines_;

@@ -284,7 +284,8 @@ void Assembly::kernel_nic_rx() {
     host_rps = std::make_unique<HostRps>(c.host_rps_cpus, c.flows, [&rss](const FlowTuple& t) { return rss.hash(t); });
     for (uint32_t cpu : c.host_rps_cpus) {
       host_backlogs.push_back(std::make_unique<HostBacklog>(
-          sim, "backlog_c" + std::to_string(cpu), nullptr, core(cpu), c.host_max_backlog, c.host_net, pool,
+          sim, "backlog_c" + std::to_string(cpu), nullptr, thread("backlog_c" + std::to_string(cpu) + "_softirq", cpu),
+          c.host_max_backlog, c.host_net, pool,
           [this](uint32_t p) { return kernel_switch->receive(p, nic_switch_port); },
           [this](uint32_t p, HostThread& by) { kernel_switch->forward(p, nic_switch_port, by); }));
     }

@@ -339,6 +339,25 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   for (const viosim::Vm& vm : s.vm()) {
     for (uint32_t p : vm.pin_cores()) used.insert(p);
   }
+  // The host's RPS backlogs (host.nic.rps_cpus) have their cores to their
+  // softirq: no backend thread or interrupt is placed there. A vCPU pinned
+  // there is refused: the softirq would preempt it at its interrupt exits
+  // (a VM exit each), which is not modelled.
+  std::set<uint32_t> rps_cores;
+  for (int n = 0; n < s.host().nic_size(); ++n) {
+    const viosim::Nic& rps_nic = s.host().nic(n);
+    if (s.vm_size() > 0 && rps_nic.name() != s.vm(0).nic().uplink()) continue;
+    for (int i = 0; i < rps_nic.rps_cpus_size(); ++i) {
+      const uint32_t core = rps_nic.rps_cpus(i);
+      rps_cores.insert(core);
+      if (!used.insert(core).second) {
+        throw NotModelled("host.nic[" + std::to_string(n) + "].rps_cpus[" + std::to_string(i) + "]",
+                          "core " + std::to_string(core) +
+                              " runs a pinned vCPU, and a host RPS backlog there is not modelled (its softirq would "
+                              "preempt the vCPU at each interrupt); steer to cores no vCPU is pinned to");
+      }
+    }
+  }
   // OVS-DPDK's PMD cores when a VM of this run is on vhost-user: the
   // host's list, else (placed with the first such VM) its backend_cores or
   // one free core.
@@ -463,7 +482,15 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
         v.backend_cores.push_back(v.backend_core);
         for (uint32_t i = 1; traits.worker_per_queue && i < v.queue_pairs; ++i) v.backend_cores.push_back(next_free());
       }
-      for (uint32_t b : v.backend_cores) used.insert(b);
+      for (uint32_t b : v.backend_cores) {
+        if (rps_cores.count(b) != 0) {
+          throw NotModelled(at + ".nic.backend_cores",
+                            "core " + std::to_string(b) +
+                                " takes a host RPS backlog (host.nic.rps_cpus), and its softirq sharing the core with "
+                                "a backend thread is not modelled; use other cores for one or the other");
+        }
+        used.insert(b);
+      }
       if (switch_port && c.ovs.pmd_cores.empty()) c.ovs.pmd_cores = v.backend_cores;  // the first vhost-user VM's
       const uint32_t vectors = vm.nic().has_vectors() ? vm.nic().vectors() : 2 * vm.nic().queues() + 2;
       // virtnet_find_vqs asks for a vector per virtqueue of every queue pair
@@ -566,7 +593,8 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.nic_tx.qdisc = qdisc_config(nic->qdisc(), nic->txqueuelen(), nic->fq_codel());
   c.nic_tx.qdisc.drop_place = models::DropPlace::kHostQdisc;
   c.nic_tx.bql = host_bql(*nic);
-  // The kernel builds rps_map from the cpumask: ascending cores.
+  // The kernel builds rps_map from the cpumask: ascending cores (kept
+  // free of other threads above).
   c.host_rps_cpus.assign(nic->rps_cpus().begin(), nic->rps_cpus().end());
   std::sort(c.host_rps_cpus.begin(), c.host_rps_cpus.end());
   c.host_max_backlog = s.host().netdev_max_backlog();  // resolved: the driver's default unless set
