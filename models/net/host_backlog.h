@@ -75,21 +75,21 @@ class HostBacklog final : public core::Component {
   core::Counter rounds_{this, "rounds"};
 };
 
-// The RPS maps of the host NIC's receive queues: one list of cores for
-// every queue (rps_cpus, ascending), picked by reciprocal_scale of the
-// frame's RSS hash.
+// The RPS map of the host NIC's receive queues: one list of cores for
+// every queue (rps_cpus, ascending), a frame's core picked by
+// reciprocal_scale of its RSS hash. slot_for gives the pick's position in
+// the list (the caller keeps one backlog per position), computed once per
+// connection and direction.
 class HostRps {
  public:
-  HostRps(std::vector<uint32_t> cpus, const std::vector<FlowConfig>& flows,
-          std::function<uint32_t(const FlowTuple&)> hash)
-      : cpus_(std::move(cpus)), hashes_(flows, std::move(hash)) {}
-  bool on() const { return !cpus_.empty(); }
-  uint32_t cpu_for(const Packet& p) const { return cpus_[(uint64_t{hashes_.of(p)} * cpus_.size()) >> 32]; }
-  const std::vector<uint32_t>& cpus() const { return cpus_; }
+  HostRps(uint32_t cores, const std::vector<FlowConfig>& flows, std::function<uint32_t(const FlowTuple&)> hash)
+      : slots_(flows, [cores, &hash](const FlowTuple& t) {
+          return static_cast<uint32_t>((uint64_t{hash(t)} * cores) >> 32);
+        }) {}
+  uint32_t slot_for(const Packet& p) const { return slots_.of(p); }
 
  private:
-  std::vector<uint32_t> cpus_;
-  ConnectionQueues hashes_;
+  ConnectionQueues slots_;
 };
 
 }  // namespace viosim::models

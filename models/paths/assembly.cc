@@ -281,7 +281,8 @@ void Assembly::kernel_nic_rx() {
     // RPS: the polling core queues each frame to the backlog of the core
     // its RSS hash picks, whose softirq runs the switch.
     const RssTable rss = rss_table(c, c.rss_indirection, c.nic_queues);
-    host_rps = std::make_unique<HostRps>(c.host_rps_cpus, c.flows, [&rss](const FlowTuple& t) { return rss.hash(t); });
+    host_rps = std::make_unique<HostRps>(static_cast<uint32_t>(c.host_rps_cpus.size()), c.flows,
+                                         [&rss](const FlowTuple& t) { return rss.hash(t); });
     for (uint32_t cpu : c.host_rps_cpus) {
       host_backlogs.push_back(std::make_unique<HostBacklog>(
           sim, "backlog_c" + std::to_string(cpu), nullptr, thread("backlog_c" + std::to_string(cpu) + "_softirq", cpu),
@@ -291,11 +292,7 @@ void Assembly::kernel_nic_rx() {
     }
     make_nic_rx(
         false, [this](uint32_t) { return config.host_net.rps_enqueue; },
-        [this](uint32_t p, HostThread& by) {
-          const uint32_t cpu = host_rps->cpu_for(pool[p]);
-          const auto at = std::find(config.host_rps_cpus.begin(), config.host_rps_cpus.end(), cpu);
-          host_backlogs[static_cast<size_t>(at - config.host_rps_cpus.begin())]->enqueue(p, by);
-        });
+        [this](uint32_t p, HostThread& by) { host_backlogs[host_rps->slot_for(pool[p])]->enqueue(p, by); });
     hop(kSoftirq, "host kernel", kRpsBacklog, "host kernel", "RPS: enqueue_to_backlog (IPI)");
     hop(kRpsBacklog, "host kernel", switch_place(), "host kernel", "process_backlog: netif_receive_skb");
   }
@@ -316,10 +313,7 @@ void Assembly::kernel_nic_rx() {
     HostNicRx& rx = nic_rx->queue(q);
     nic_tx.push_back(std::make_unique<HostNicTx>(
         sim, "tx" + std::to_string(q), nic_rx.get(), c.nic_tx, pool, setup, [this](uint32_t p) { nic_out(p); },
-        [this](uint32_t p, uint32_t buffer) {
-          Wire* port = port_for(p);
-          return port != nullptr ? port->wait_for_room(pool[p].bytes, buffer) : core::Duration::zero();
-        },
+        [this](uint32_t p, uint32_t buffer) { return port_room(p, buffer); },
         [&rx](uint32_t bytes) { rx.transmitted(bytes); }));
     HostNicTx* tx = nic_tx.back().get();
     rx.set_tx_cleaned([tx](uint32_t frames) { return tx->cleaned(frames); }, [tx] { tx->flush(); });
@@ -678,10 +672,7 @@ void VmAssembly::build_hardware_queues(bool vf) {
     hw_queues.push_back(std::make_unique<NicQueue>(
         host.sim, name, nullptr, c.hw_queue, host.pool, iotlb.get(), [this](uint32_t p) { host.nic_out(p); }, msi,
         host.ddio.get()));
-    hw_queues.back()->set_port_room([this](uint32_t p, uint32_t buffer) {
-      Wire* port = host.port_for(p);
-      return port != nullptr ? port->wait_for_room(host.pool[p].bytes, buffer) : core::Duration::zero();
-    });
+    hw_queues.back()->set_port_room([this](uint32_t p, uint32_t buffer) { return host.port_room(p, buffer); });
     if (i == 0) {
       from_wire = [this](uint32_t p) { hw_queues[hw_steering.of(host.pool[p])]->receive(p); };
       host.wire_in();

@@ -279,10 +279,6 @@ struct Assembly {
     p.stamped = 0;
     stamp(p, kStampWire, sim.now());
   }
-  // The host NIC's port: the wire, or, for a VM on this host, the NIC's
-  // embedded switch turning the frame around into that VM's way in from
-  // the wire (a VF's queues, or the host NIC's own for the kernel or
-  // DPDK).
   // The port a frame from the host NIC leaves by, as nic_out sends it:
   // none for a VM on this host (the NIC's switch turns it around).
   Wire* port_for(uint32_t packet) {
@@ -293,6 +289,17 @@ struct Assembly {
     }
     return destination(packet) != nullptr ? nullptr : to_peer.get();
   }
+  // How long until the frame's port takes it into a transmit buffer of
+  // `buffer` bytes (a NIC queue's fetch waits that long); zero for a frame
+  // the NIC turns around.
+  core::Duration port_room(uint32_t packet, uint32_t buffer) {
+    Wire* port = port_for(packet);
+    return port != nullptr ? port->wait_for_room(pool[packet].bytes, buffer) : core::Duration::zero();
+  }
+  // The host NIC's port: the wire, or, for a VM on this host, the NIC's
+  // embedded switch turning the frame around into that VM's way in from
+  // the wire (a VF's queues, or the host NIC's own for the kernel or
+  // DPDK).
   void nic_out(uint32_t packet) {
     if (config.flows[pool[packet].flow].p2p()) {
       pool[packet].to_guest = false;  // it leaves the host

@@ -143,8 +143,6 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
                      u.ns(h.pmd_copy_packet_ns()), u.ns(h.pmd_switch_packet_ns()), u.ns(h.pmd_nic_packet_ns())};
 }
 
-// A 40-byte Toeplitz key drawn from the scenario's seed (splitmix64), as
-// Linux draws one per boot.
 // A qdisc as tc sets it: the guest's on its interface, the host's on its NIC.
 models::QdiscConfig qdisc_config(viosim::QdiscKind kind, uint32_t txqueuelen, const viosim::FqCodel& fq) {
   models::QdiscConfig q;
@@ -160,6 +158,8 @@ models::QdiscConfig qdisc_config(viosim::QdiscKind kind, uint32_t txqueuelen, co
   return q;
 }
 
+// A 40-byte Toeplitz key drawn from the scenario's seed (splitmix64), as
+// Linux draws one per boot.
 std::vector<uint8_t> random_rss_key(uint64_t seed) {
   std::vector<uint8_t> key;
   uint64_t x = seed ^ 0x5253534b45595f31ULL;  // "RSSKEY_1": a stream of its own
@@ -597,7 +597,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   // free of other threads above).
   c.host_rps_cpus.assign(nic->rps_cpus().begin(), nic->rps_cpus().end());
   std::sort(c.host_rps_cpus.begin(), c.host_rps_cpus.end());
-  c.host_max_backlog = s.host().netdev_max_backlog();  // resolved: the driver's default unless set
+  c.host_max_backlog = s.host().netdev_max_backlog();
   c.wire.propagation = Units::nsd(s.external().propagation_ns());
   c.nic.ring_size = nic->rx_ring_size();
   // Moderation: the driver class's, from its ethtool -C settings; its

@@ -122,6 +122,20 @@ bool interrupts_non_default(const viosim::Scenario& s, const viosim::Vm& vm, con
 // matter at some point).
 bool sweep_varies_backends(const viosim::Scenario& s) { return sweep_varies(s, "backend"); }
 
+// Whether a sweep axis varies a host NIC's field named `name` (a sweep of
+// the guest's field of that name does not count).
+bool sweep_varies_host_nic(const viosim::Scenario& s, const char* name) {
+  for (const viosim::Axis& axis : s.sweep().axis()) {
+    if (axis.field().rfind("host.nic", 0) == 0 && axis.field().find(name) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The backends that attach to a tap on the host kernel's switch.
+bool tap_based(viosim::Backend b) {
+  return b == viosim::E1000 || b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET;
+}
+
 constexpr const char* kFqCodelFields[] = {"limit", "flows", "target_us", "interval_us", "quantum"};
 
 // The guest's qdisc and BQL: the kernel's transmit path, which a poll-mode
@@ -194,19 +208,13 @@ void check_qdisc_fields(const viosim::Scenario& s, int v, const std::vector<vios
 // only the tap-based VMs' frames and P2P frames the kernel switches take;
 // each qdisc's own parameters; the host's backlog limit without RPS.
 void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
-  bool rps = false;  // (a sweep of the guest's rps_cpus does not count)
-  for (const viosim::Axis& axis : s.sweep().axis()) {
-    rps |= axis.field().rfind("host.nic", 0) == 0 && axis.field().find("rps_cpus") != std::string::npos;
-  }
+  bool rps = sweep_varies_host_nic(s, "rps_cpus");
   for (const viosim::Nic& nic : s.host().nic()) rps |= nic.rps_cpus_size() > 0;
   if (!rps && non_default(s.host(), "netdev_max_backlog")) {
     issues->push_back({"host.netdev_max_backlog",
                        "netdev_max_backlog has no effect: without RPS on a host NIC (host.nic.rps_cpus) no frame "
                        "waits in a host backlog"});
   }
-  auto tap = [](viosim::Backend b) {
-    return b == viosim::E1000 || b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET;
-  };
   const std::vector<viosim::Backend> run = sweep::run_backends(s);
   bool p2p = false;
   for (const viosim::Flow& f : s.traffic().flow()) p2p |= is_p2p(f);
@@ -226,7 +234,8 @@ void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
     bool kernel_sends = sweep_varies_backends(s);
     for (const viosim::Vm& vm : s.vm()) {
       if (vm.nic().uplink() != nic.name()) continue;
-      kernel_sends |= vm.nic().fixed_backend() ? tap(vm.nic().backend()) : std::any_of(run.begin(), run.end(), tap);
+      kernel_sends |=
+          vm.nic().fixed_backend() ? tap_based(vm.nic().backend()) : std::any_of(run.begin(), run.end(), tap_based);
     }
     // A P2P flow is the kernel's unless OVS-DPDK took the NIC; it crosses
     // the NIC the host's path is built on (the first VM's uplink).
@@ -243,12 +252,7 @@ void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
       }
       continue;
     }
-    // (A sweep of the guest's qdisc does not count.)
-    bool swept = false;
-    for (const viosim::Axis& axis : s.sweep().axis()) {
-      swept |= axis.field().rfind("host.nic", 0) == 0 && axis.field().find("qdisc") != std::string::npos;
-    }
-    if (swept) continue;
+    if (sweep_varies_host_nic(s, "qdisc")) continue;
     if (nic.qdisc() != viosim::PFIFO_FAST && non_default(nic, "txqueuelen")) {
       issues->push_back({path + ".txqueuelen", "txqueuelen has no effect: it bounds PFIFO_FAST, and the qdisc is " +
                                                    viosim::QdiscKind_Name(nic.qdisc())});
@@ -709,12 +713,10 @@ void check_kernel_switch(const viosim::Scenario& s, Issues* issues) {
   if (set == nullptr) return;
   if (!sweep_varies_backends(s)) {
     const std::vector<viosim::Backend> run = sweep::run_backends(s);
-    auto tap = [](viosim::Backend b) {
-      return b == viosim::E1000 || b == viosim::VIRTIO_USERSPACE || b == viosim::VHOST_NET;
-    };
     bool tap_vm = false;
     for (const viosim::Vm& vm : s.vm()) {
-      tap_vm |= vm.nic().fixed_backend() ? tap(vm.nic().backend()) : std::any_of(run.begin(), run.end(), tap);
+      tap_vm |=
+          vm.nic().fixed_backend() ? tap_based(vm.nic().backend()) : std::any_of(run.begin(), run.end(), tap_based);
     }
     if (!tap_vm) {
       issues->push_back({std::string("host.kernel_switch.") + set,

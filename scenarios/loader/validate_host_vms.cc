@@ -159,24 +159,24 @@ void check_guest_vcpus(const viosim::Vm& vm, const std::string& path, const std:
                        who + " sets RPS both per queue (guest.rx_queue) and for every queue (guest.rps_cpus, "
                              "guest.rps_flow_cnt); keep one of them"});
   }
+  // A per-queue entry names a queue pair the VM has.
+  const uint32_t pairs = std::max<uint32_t>(1, vm.nic().queues());
+  auto has_queue = [&](const std::string& list, const std::string& verb, int q) {
+    if (static_cast<uint32_t>(q) < pairs) return true;
+    issues->push_back({at(path + ".guest." + list, q), who + " has " + std::to_string(pairs) +
+                                                           " queue pair(s) (nic.queues), but guest." + list + " " +
+                                                           verb + " queue " + std::to_string(q)});
+    return false;
+  };
   for (int q = 0; q < rxq.size(); ++q) {
-    const std::string field = at(path + ".guest.rx_queue", q);
-    if (static_cast<uint32_t>(q) >= std::max<uint32_t>(1, vm.nic().queues())) {
-      issues->push_back({field, who + " has " + std::to_string(std::max<uint32_t>(1, vm.nic().queues())) +
-                                    " queue pair(s) (nic.queues), but guest.rx_queue sets queue " + std::to_string(q)});
-      continue;
-    }
-    check_vcpu_list(vm, rxq[q].rps_cpus(), field + ".rps_cpus", who, "steers received packets (RPS) to", issues);
+    if (!has_queue("rx_queue", "sets", q)) continue;
+    check_vcpu_list(vm, rxq[q].rps_cpus(), at(path + ".guest.rx_queue", q) + ".rps_cpus", who,
+                    "steers received packets (RPS) to", issues);
   }
   const auto& xps = vm.guest().xps();
   for (int q = 0; q < xps.size(); ++q) {
-    const std::string field = at(path + ".guest.xps", q);
-    if (static_cast<uint32_t>(q) >= std::max<uint32_t>(1, vm.nic().queues())) {
-      issues->push_back({field, who + " has " + std::to_string(std::max<uint32_t>(1, vm.nic().queues())) +
-                                    " queue pair(s) (nic.queues), but guest.xps maps queue " + std::to_string(q)});
-      continue;
-    }
-    check_vcpu_list(vm, xps[q].cpus(), field + ".cpus", who, "sends (XPS) from", issues);
+    if (!has_queue("xps", "maps", q)) continue;
+    check_vcpu_list(vm, xps[q].cpus(), at(path + ".guest.xps", q) + ".cpus", who, "sends (XPS) from", issues);
   }
   if (vm.guest().app_vcpus().empty()) return;
   if (vm.has_forward()) {
