@@ -54,7 +54,7 @@ core::Cycles E1000Device::copy(uint32_t packet) const {
 
 // ---- guest memory ----
 
-bool E1000Device::tx_post(uint32_t packet) {
+bool E1000Device::tx_post(VCpu& by, uint32_t packet) {
   if (tx_in_ring_ >= config_.tx_ring) return false;
   tx_ring_.push_back(packet);
   ++tx_in_ring_;
@@ -62,7 +62,7 @@ bool E1000Device::tx_post(uint32_t packet) {
   tx_lines_.write(buffer_line(config_.tx_ring, tx_post_idx_), CpuCategory::kGuestKernel);
   tx_lines_.write(desc_line(config_.tx_ring, tx_post_idx_++), CpuCategory::kGuestKernel);
   stamp((*pool_)[packet], kStampDevice, now());
-  trace_hop(vcpu_->thread(), (*pool_)[packet], place::kE1000Driver, "the e1000 driver wrote its TX descriptor");
+  trace_hop(by.thread(), (*pool_)[packet], place::kE1000Driver, "the e1000 driver wrote its TX descriptor");
   return true;
 }
 
@@ -117,9 +117,9 @@ void E1000Device::apply_coalesced() {
 
 // ---- registers ----
 
-void E1000Device::tdt_write(Continuation done) {
+void E1000Device::tdt_write(VCpu& by, Continuation done) {
   apply_coalesced();
-  HostThread& vcpu_thread = vcpu_->thread();
+  HostThread& vcpu_thread = by.thread();
   if (tx_ring_.empty()) {
     set_cause(kTxdw | kTxqe, vcpu_thread, std::move(done));
     return;
@@ -135,24 +135,23 @@ void E1000Device::tdt_write(Continuation done) {
             "QEMU's e1000 model took it at the TDT write, on the vCPU thread");
   // start_xmit on the vCPU thread: the descriptor, then a writev into tap
   // that runs the host stack through the bridge to the NIC.
-  vcpu_thread.run(config_.tx_descriptor, CpuCategory::kQemu, [this, packet, done = std::move(done)]() mutable {
-    const core::Cycles in_kernel = host_.tun_get_user_packet +
-                                   host_.copy((*pool_)[packet].bytes, vcpu_->thread().core().clock()) +
-                                   out_.cost(packet);
-    trace_copy(vcpu_->thread(), (*pool_)[packet], "into a host skb (writev on the tap)");
-    vcpu_->thread().syscall(Syscall::kWritev, in_kernel, [this, packet, done = std::move(done)]() mutable {
+  vcpu_thread.run(config_.tx_descriptor, CpuCategory::kQemu, [this, &by, packet, done = std::move(done)]() mutable {
+    const core::Cycles in_kernel =
+        host_.tun_get_user_packet + host_.copy((*pool_)[packet].bytes, by.thread().core().clock()) + out_.cost(packet);
+    trace_copy(by.thread(), (*pool_)[packet], "into a host skb (writev on the tap)");
+    by.thread().syscall(Syscall::kWritev, in_kernel, [this, &by, packet, done = std::move(done)]() mutable {
       ++tx_frames_;
       ++tx_done_;
       tx_done_bytes_ += (*pool_)[packet].bytes;
-      out_.forward(packet, 0, vcpu_->thread());
-      tdt_write(std::move(done));
+      out_.forward(packet, 0, by.thread());
+      tdt_write(by, std::move(done));
     });
   });
 }
 
-void E1000Device::icr_read(uint32_t& icr, Continuation done) {
+void E1000Device::icr_read(VCpu& by, uint32_t& icr, Continuation done) {
   apply_coalesced();
-  vcpu_->thread().run(config_.register_access, CpuCategory::kQemu, [this, &icr, done = std::move(done)]() mutable {
+  by.thread().run(config_.register_access, CpuCategory::kQemu, [this, &icr, done = std::move(done)]() mutable {
     icr = icr_;  // mac_icr_read: read and clear, the line drops
     icr_ = 0;
     line_ = false;
@@ -160,24 +159,24 @@ void E1000Device::icr_read(uint32_t& icr, Continuation done) {
   });
 }
 
-void E1000Device::imc_write(Continuation done) {
-  vcpu_->thread().run(config_.register_access, CpuCategory::kQemu, [this, done = std::move(done)]() mutable {
+void E1000Device::imc_write(VCpu& by, Continuation done) {
+  by.thread().run(config_.register_access, CpuCategory::kQemu, [this, done = std::move(done)]() mutable {
     ims_ = 0;
     done();
   });
 }
 
-void E1000Device::ims_write(Continuation done) {
+void E1000Device::ims_write(VCpu& by, Continuation done) {
   apply_coalesced();
-  vcpu_->thread().run(config_.register_access, CpuCategory::kQemu, [this, done = std::move(done)]() mutable {
+  by.thread().run(config_.register_access, CpuCategory::kQemu, [this, &by, done = std::move(done)]() mutable {
     ims_ = kAllCauses;
-    set_cause(0, vcpu_->thread(), std::move(done));  // causes that came while masked
+    set_cause(0, by.thread(), std::move(done));  // causes that came while masked
   });
 }
 
-void E1000Device::status_read(Continuation done) {
+void E1000Device::status_read(VCpu& by, Continuation done) {
   apply_coalesced();
-  vcpu_->thread().run(config_.register_access, CpuCategory::kQemu, std::move(done));
+  by.thread().run(config_.register_access, CpuCategory::kQemu, std::move(done));
 }
 
 // ---- interrupts ----

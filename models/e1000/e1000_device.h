@@ -57,7 +57,7 @@ class E1000Device final : public core::Component {
   void init() override;
 
   // ---- guest memory (no exit) ----
-  bool tx_post(uint32_t packet);
+  bool tx_post(VCpu& by, uint32_t packet);  // by: the vCPU whose driver posts it
   uint32_t tx_free() const { return config_.tx_ring - tx_in_ring_; }
   // Frames sent since the last reap, and their bytes.
   uint32_t tx_reap(uint64_t& bytes);
@@ -72,12 +72,14 @@ class E1000Device final : public core::Component {
   // The ITR value (256 ns units) for a rate in interrupts/s.
   static constexpr uint32_t itr_for(uint32_t interrupts_per_s) { return 1000000000u / (interrupts_per_s * 256u); }
 
-  // ---- register accesses: device models run inside the vCPU's exit ----
-  void tdt_write(Continuation done);
-  void icr_read(uint32_t& icr, Continuation done);
-  void imc_write(Continuation done);
-  void ims_write(Continuation done);
-  void status_read(Continuation done);
+  // ---- register accesses: device models run inside the exit of `by`, the
+  // vCPU that made the access (any of the VM's; interrupts go to the one
+  // the device was built with) ----
+  void tdt_write(VCpu& by, Continuation done);
+  void icr_read(VCpu& by, uint32_t& icr, Continuation done);
+  void imc_write(VCpu& by, Continuation done);
+  void ims_write(VCpu& by, Continuation done);
+  void status_read(VCpu& by, Continuation done);
 
   uint64_t interrupts() const { return interrupts_.value(); }
   uint64_t drops() const { return drops_.value(); }

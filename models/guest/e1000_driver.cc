@@ -31,17 +31,21 @@ E1000Driver::E1000Driver(core::Simulator& sim, std::string_view name, core::Comp
 }
 
 void E1000Driver::irq_enable(VCpu& cpu, Continuation k) {
-  userspace_exit([this](Continuation d) { dev_->ims_write(std::move(d)); },
+  userspace_exit([this](VCpu& by, Continuation d) { dev_->ims_write(by, std::move(d)); },
                  [this, &cpu, k = std::move(k)]() mutable {
-                   userspace_exit([this](Continuation d) { dev_->status_read(std::move(d)); }, std::move(k), &cpu);
+                   userspace_exit([this](VCpu& by, Continuation d) { dev_->status_read(by, std::move(d)); },
+                                  std::move(k), &cpu);
                  },
                  &cpu);
 }
 
 void E1000Driver::init() { dev_->rx_post_coalesced(UINT32_MAX / 2); }  // e1000_open fills the ring
 
-void E1000Driver::userspace_exit(std::function<void(Continuation)> device, Continuation k, VCpu* cpu) {
-  (cpu != nullptr ? cpu : cpu_)->exit_to_device_model(ExitReason::kMmioUserspace, std::move(device), std::move(k));
+void E1000Driver::userspace_exit(std::function<void(VCpu&, Continuation)> device, Continuation k, VCpu* cpu) {
+  VCpu& by = cpu != nullptr ? *cpu : *cpu_;
+  by.exit_to_device_model(
+      ExitReason::kMmioUserspace, [&by, device = std::move(device)](Continuation d) { device(by, std::move(d)); },
+      std::move(k));
 }
 
 void E1000Driver::configure_tx(const TxQueueSetup& setup) {
@@ -51,7 +55,7 @@ void E1000Driver::configure_tx(const TxQueueSetup& setup) {
 void E1000Driver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   // A stopped queue (ring full, or BQL's limit reached) or one whose qdisc
   // still holds packets: the packet waits in the qdisc.
-  if (txq_->stack_stopped() || txq_->holds() || !dev_->tx_post(packet)) {
+  if (txq_->stack_stopped() || txq_->holds() || !dev_->tx_post(cpu, packet)) {
     txq_->enqueue(packet, now());
     k();
     return;
@@ -64,7 +68,7 @@ void E1000Driver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
       k();
       return;
     }
-    userspace_exit([this](Continuation d) { dev_->tdt_write(std::move(d)); }, std::move(k), &cpu);  // TDT
+    userspace_exit([this](VCpu& by, Continuation d) { dev_->tdt_write(by, std::move(d)); }, std::move(k), &cpu);  // TDT
   });
 }
 
@@ -72,7 +76,7 @@ void E1000Driver::isr(Continuation done) {
   // e1000_intr: ICR (read and clear), IMC = ~0, then the write flush.
   cpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel, [this, done = std::move(done)]() mutable {
     userspace_exit(
-        [this](Continuation d) { dev_->icr_read(icr_, std::move(d)); },
+        [this](VCpu& by, Continuation d) { dev_->icr_read(by, icr_, std::move(d)); },
         [this, done = std::move(done)]() mutable {
           auto eoi = [this](Continuation k) {
             // A level-triggered IOAPIC vector: with APICv its EOI still exits;
@@ -88,10 +92,10 @@ void E1000Driver::isr(Continuation done) {
             return;
           }
           userspace_exit(
-              [this](Continuation d) { dev_->imc_write(std::move(d)); },
+              [this](VCpu& by, Continuation d) { dev_->imc_write(by, std::move(d)); },
               [this, eoi, done = std::move(done)]() mutable {
                 userspace_exit(
-                    [this](Continuation d) { dev_->status_read(std::move(d)); },
+                    [this](VCpu& by, Continuation d) { dev_->status_read(by, std::move(d)); },
                     [this, eoi, done = std::move(done)]() mutable {
                       if (napi_.schedule()) {
                         // e1000_intr: the totals count from here.
@@ -137,7 +141,7 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
     uint32_t held = 0;
     uint32_t posted = 0;
     while (!txq_->stack_stopped() && dev_->tx_free() > 0 && txq_->dequeue(now(), held)) {
-      dev_->tx_post(held);
+      dev_->tx_post(cpu, held);
       txq_->sent(os_->pool()[held].bytes);
       ++tx_packets_;
       ++posted;
@@ -146,7 +150,8 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
       after_napi(cpu, by, budget, received, std::move(done));
     };
     if (posted > 0) {
-      userspace_exit([this](Continuation d) { dev_->tdt_write(std::move(d)); }, std::move(rest), &cpu);  // TDT
+      userspace_exit([this](VCpu& by, Continuation d) { dev_->tdt_write(by, std::move(d)); }, std::move(rest),
+                     &cpu);  // TDT
       return;
     }
     rest();

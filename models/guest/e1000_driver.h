@@ -68,7 +68,7 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   enum Latency : uint8_t { kLowest, kLow, kBulk };  // e1000's latency_range
   static Latency update_itr(Latency now, uint64_t packets, uint64_t bytes);
   // A register access trapping to QEMU, on `cpu` (the driver's vCPU when null).
-  void userspace_exit(std::function<void(Continuation)> device, Continuation k, VCpu* cpu = nullptr);
+  void userspace_exit(std::function<void(VCpu&, Continuation)> device, Continuation k, VCpu* cpu = nullptr);
 
   GuestOs* os_;
   VCpu* cpu_;
