@@ -627,6 +627,11 @@ void VmAssembly::build_virtio_queues() {
   if (c.packed_ring && !backend.traits().packed_ring) {
     throw std::logic_error(std::string(backend.name()) + " has no packed virtqueue (the validator refuses it)");
   }
+  vq.in_order = c.in_order;
+  if (c.in_order && !backend.traits().in_order) {
+    throw std::logic_error(std::string(backend.name()) +
+                           " does not offer VIRTIO_F_IN_ORDER (the validator refuses it)");
+  }
   vq.backend = backend.traits().ring_device;
   vq.device_dma = backend.traits().ring_dma;
   vq.ddio = host.ddio.get();

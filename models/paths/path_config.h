@@ -100,6 +100,7 @@ struct VmConfig {
   uint16_t queue_size = 256;
   bool event_idx = true;
   bool packed_ring = false;  // VIRTIO_F_RING_PACKED (refused where the backend lacks it)
+  bool in_order = false;     // VIRTIO_F_IN_ORDER (refused where the backend lacks it)
 
   // Backends.
   QemuVirtioNet::Config qemu;

@@ -148,11 +148,15 @@ void VhostNet::tx_batch_step() {
     core::Cycles stack = config_.costs.tx_batch;
     for (uint32_t p : batch_) stack = stack + host_.tun_get_user_packet + out_.cost(p);
     worker_->run(stack, CpuCategory::kHostKernel, [this] {
+      // In order (Linux 6.17), vhost_tx_batch returns the whole batch with
+      // one used element; otherwise one each (vhost_add_used_and_signal_n).
+      q_->tx.begin_used_batch();
       for (uint32_t p : batch_) {
         ++tx_packets_;
         out_.forward(p, queue_, *worker_);
         q_->tx.push_used(p, 0);
       }
+      q_->tx.end_used_batch();
       worker_->run(config_.costs.used_flush, CpuCategory::kVhost,
                    [this] { signal(q_->tx, *tx_call_, [this] { tx_batch_step(); }); });
     });

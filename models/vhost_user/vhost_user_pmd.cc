@@ -241,8 +241,16 @@ void VhostUserPmd::finish_burst() {
   const Rxq& q = *burst_from_;
   if (q.port != nullptr) {
     const VhostUserQueue& from = q.port->queues[q.queue];
-    for (uint32_t p : burst_) from.rings->tx.push_used(p, 0);
-    if (from.rings->tx.should_notify()) calls_due_.push_back(from.tx_call);
+    // In order, DPDK returns a packed ring's dequeued burst with one used
+    // descriptor (vhost_shadow_dequeue_*_packed_inorder, then
+    // vhost_flush_dequeue_shadow_packed at the burst's end); its split ring writes one
+    // element per buffer either way.
+    Virtqueue& tx = from.rings->tx;
+    const bool one_entry = tx.config().layout == Virtqueue::Layout::kPacked;
+    if (one_entry) tx.begin_used_batch();
+    for (uint32_t p : burst_) tx.push_used(p, 0);
+    if (one_entry) tx.end_used_batch();
+    if (tx.should_notify()) calls_due_.push_back(from.tx_call);
   }
   for (size_t i = 0; i < used_outputs_; ++i) {
     Output& o = outputs_[i];

@@ -29,7 +29,7 @@ bool PackedVirtqueue::add(uint32_t token, uint16_t descriptors) {
   if (num_free_ < descriptors) return false;
 
   const uint16_t head = next_avail_;
-  const uint16_t id = free_head_;
+  const uint16_t id = config_.in_order ? head : free_head_;
   uint16_t curr = id;
   uint16_t prev = id;
   uint16_t pos = head;
@@ -43,8 +43,10 @@ bool PackedVirtqueue::add(uint32_t token, uint16_t descriptors) {
     d.avail = wrap;
     d.used = !wrap;
     driver_store(desc_line(pos));
-    prev = curr;
-    curr = next_[curr];
+    if (!config_.in_order) {  // the free list's next ids
+      prev = curr;
+      curr = next_[curr];
+    }
     if (++pos >= size_) {
       pos = 0;
       wrap = !wrap;
@@ -53,7 +55,7 @@ bool PackedVirtqueue::add(uint32_t token, uint16_t descriptors) {
   if (!config_.device_writes_buffers) driver_store(buffer_line(id));  // the packet the driver sends
   avail_wrap_ = wrap;
   next_avail_ = pos;
-  free_head_ = curr;
+  if (!config_.in_order) free_head_ = curr;
   num_free_ -= descriptors;
   num_[id] = descriptors;
   last_[id] = prev;
@@ -83,20 +85,33 @@ bool PackedVirtqueue::kick_prepare() {
 
 bool PackedVirtqueue::get_used(uint32_t& token, uint32_t& len) {
   if (!read_more_used()) return false;
-  const Desc& d = ring_[last_used_];
-  const uint16_t id = d.id;
+  uint16_t id = ring_[last_used_].id;
+  uint32_t used_len = ring_[last_used_].len;
+  if (config_.in_order) {
+    // The batch's one used descriptor names its last buffer; the buffers
+    // before it are the ones at last_used, in order.
+    if (!batch_pending_) {
+      batch_last_ = id;
+      batch_len_ = used_len;
+    }
+    id = last_used_;
+    batch_pending_ = id != batch_last_;
+    used_len = batch_pending_ ? used_len_[id] : batch_len_;
+  }
   if (id >= size_ || num_[id] == 0) {
     // BAD_RING "id %u is not a head!": a device model bug, never a guest event.
     throw std::logic_error("used descriptor id " + std::to_string(id) + " is not a buffer in flight");
   }
   if (config_.device_writes_buffers) driver_load(buffer_line(id));  // the packet received
   token = token_[id];
-  len = d.len;
+  len = used_len;
 
   // detach_buf_packed: the buffer's ids go back on the free list (LIFO).
   const uint16_t count = num_[id];
-  next_[last_[id]] = free_head_;
-  free_head_ = id;
+  if (!config_.in_order) {
+    next_[last_[id]] = free_head_;
+    free_head_ = id;
+  }
   num_free_ += count;
   num_[id] = 0;
 
@@ -196,15 +211,19 @@ void PackedVirtqueue::push_used(uint32_t token, uint32_t len) {
   const Held done = release(token);
   if (config_.device_writes_buffers)
     device_store(buffer_line(done.id), std::max<uint32_t>(1, (len + 63) / 64));  // the packet copied in
+  buffer_given();
+  if (!batched(done, len)) publish_used(UsedBatch{1, done.chain, done.id, len});
+}
+
+void PackedVirtqueue::publish_used(const UsedBatch& batch) {
   Desc& d = ring_[used_idx_];
-  d.id = done.id;
-  d.len = len;
+  d.id = batch.last;
+  d.len = batch.len;
   d.chain = 0;
   d.avail = dev_used_wrap_;
   d.used = dev_used_wrap_;
   device_store(desc_line(used_idx_));
-  buffer_given();
-  used_idx_ = static_cast<uint16_t>(used_idx_ + done.chain);
+  used_idx_ = static_cast<uint16_t>(used_idx_ + batch.descs);
   if (used_idx_ >= size_) {
     used_idx_ = static_cast<uint16_t>(used_idx_ - size_);
     dev_used_wrap_ = !dev_used_wrap_;

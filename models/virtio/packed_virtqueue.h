@@ -46,9 +46,15 @@ class PackedVirtqueue final : public Virtqueue {
   bool kick_prepare() override;
   // virtqueue_get_buf_ctx_packed: the used descriptor at last_used (AVAIL =
   // USED = the used wrap counter) gives id and len in one line; in DESC mode
-  // the driver then publishes its new last_used in off_wrap.
+  // the driver then publishes its new last_used in off_wrap. In order it
+  // reads a used descriptor only when no batch is pending and reaps the
+  // buffer at last_used: the batch's descriptor names its last.
   bool get_used(uint32_t& token, uint32_t& len) override;
-  bool more_used() const override { return is_used(last_used_, used_wrap_); }  // more_used_packed
+  // In order, a batch being reaped counts as used. Linux 7.0's
+  // virtqueue_poll_packed looks only at the descriptor at last_used, which
+  // mid-batch is the driver's own: no driver model re-enables callbacks
+  // mid-batch (each reaps until empty first).
+  bool more_used() const override { return batch_pending_ || is_used(last_used_, used_wrap_); }  // more_used_packed
   bool on_interrupt() override;
   // virtqueue_disable_cb_packed: flags = DISABLE (skipped after an event
   // triggered, as the split ring's).
@@ -72,8 +78,9 @@ class PackedVirtqueue final : public Virtqueue {
   // DPDK's packed bursts read descriptors as they go: nothing to read first.
   uint16_t begin_burst() override { return avail_buffers_; }
   // Writes the used descriptor (id, len, AVAIL = USED = its wrap counter) at
-  // its used position, which then moves on by the buffer's descriptors.
-  // QEMU forgets signalled_used when that position wraps.
+  // its used position, which then moves on by the buffer's descriptors (or
+  // records it inside an in-order batch, whose one descriptor moves it on by
+  // the whole batch's). QEMU forgets signalled_used when that position wraps.
   void push_used(uint32_t token, uint32_t len) override;
   // QEMU virtio_packed_should_notify / DPDK vhost_vring_call_packed.
   bool should_notify() override;
@@ -106,6 +113,8 @@ class PackedVirtqueue final : public Virtqueue {
   // The flags of the descriptor at `position` as the spec encodes them.
   bool desc_avail_bit(uint16_t position) const { return ring_[position].avail; }
   bool desc_used_bit(uint16_t position) const { return ring_[position].used; }
+  uint16_t desc_id(uint16_t position) const { return ring_[position].id; }
+  uint32_t desc_len(uint16_t position) const { return ring_[position].len; }
 
   // The ring's cache lines (lines()): the descriptor ring (4 descriptors per
   // line, written by both sides in turn), the driver's and the device's
@@ -131,9 +140,11 @@ class PackedVirtqueue final : public Virtqueue {
     return ring_[position].avail == wrap && ring_[position].used != wrap;
   }
   bool read_more_used() {
+    if (batch_pending_) return true;
     driver_load(desc_line(last_used_));
     return more_used();
   }
+  void publish_used(const UsedBatch& batch) override;
   bool read_avail() {
     device_load(desc_line(last_avail_));
     return is_avail(last_avail_, dev_avail_wrap_);
@@ -149,7 +160,10 @@ class PackedVirtqueue final : public Virtqueue {
   std::vector<Desc> ring_;
 
   // Driver-private, per id: the free list (next_ links a chain's ids too,
-  // as desc_extra[].next does), each buffer's descriptors and last id (the tokens are the base's).
+  // as desc_extra[].next does), each buffer's descriptors and last id (the
+  // tokens are the base's). In order there is no free list: a buffer's id
+  // is its first descriptor's position, so the batch's last id tells the
+  // driver where the batch ends.
   std::vector<uint16_t> next_;
   std::vector<uint16_t> num_;
   std::vector<uint16_t> last_;
@@ -161,6 +175,9 @@ class PackedVirtqueue final : public Virtqueue {
   bool used_wrap_ = true;
   uint16_t event_flags_shadow_ = kEnable;
   bool event_triggered_ = false;
+  bool batch_pending_ = false;  // in order: a batch's descriptor read, its last not yet reaped
+  uint16_t batch_last_ = 0;
+  uint32_t batch_len_ = 0;
 
   // The event structures: the driver's (read by the device: interrupts)
   // and the device's (read by the driver: kicks).

@@ -21,7 +21,7 @@ SplitVirtqueue::SplitVirtqueue(const Config& config)
                                 " is not a power of two in 1..32768");
   }
   next_.resize(size_);
-  for (uint16_t i = 0; i < size_; ++i) next_[i] = static_cast<uint16_t>(i + 1);
+  for (uint16_t i = 0; i < size_; ++i) next_[i] = static_cast<uint16_t>((i + 1) & mask_);
   chain_len_.assign(size_, kNotHead);
   avail_ring_.assign(size_, 0);
   used_ring_.assign(size_, UsedElem{0, 0});
@@ -84,10 +84,28 @@ bool SplitVirtqueue::kick_prepare() {
   return kick;
 }
 
-bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
+bool SplitVirtqueue::next_used(UsedElem& elem) {
   if (!read_more_used()) return false;
-  const UsedElem elem = used_ring_[slot(last_used_idx_)];
-  read_used_elem(slot(last_used_idx_));
+  if (!batch_pending_) {
+    elem = used_ring_[slot(last_used_idx_)];
+    read_used_elem(slot(last_used_idx_));
+    if (!config_.in_order) return true;
+    batch_last_ = elem;
+    batch_pending_ = true;
+  }
+  // virtqueue_get_buf_ctx_split_in_order: the batch's element names its
+  // last buffer; those before it are the oldest in flight, in order.
+  const uint16_t head = next_used_head_;
+  const bool last = head == batch_last_.head;
+  elem = UsedElem{head, last ? batch_last_.len : used_len_[head]};
+  batch_pending_ = !last;
+  if (chain_len_[head] != kNotHead) next_used_head_ = static_cast<uint16_t>((head + chain_len_[head]) & mask_);
+  return true;
+}
+
+bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
+  UsedElem elem{0, 0};
+  if (!next_used(elem)) return false;
   if (config_.device_writes_buffers) driver_load(buffer_line(elem.head));  // the packet received
   if (chain_len_[elem.head] == kNotHead) {
     // BAD_RING "id %u is not a head!": a device model bug, never a guest event.
@@ -96,12 +114,16 @@ bool SplitVirtqueue::get_used(uint32_t& token, uint32_t& len) {
   token = token_[elem.head];
   len = elem.len;
 
-  // detach_buf_split: the chain goes back on the free list (LIFO).
+  // detach_buf_split: the chain goes back on the free list (LIFO). In order
+  // the free descriptors are the ones after the last in flight, in ring
+  // order, where free_head already points.
   const uint16_t count = chain_len_[elem.head];
-  uint16_t tail = elem.head;
-  for (uint16_t i = 1; i < count; ++i) tail = next_[tail];
-  next_[tail] = free_head_;
-  free_head_ = elem.head;
+  if (!config_.in_order) {
+    uint16_t tail = elem.head;
+    for (uint16_t i = 1; i < count; ++i) tail = next_[tail];
+    next_[tail] = free_head_;
+    free_head_ = elem.head;
+  }
   num_free_ += count;
   chain_len_[elem.head] = kNotHead;
 
@@ -206,15 +228,18 @@ bool SplitVirtqueue::pop(uint32_t& token) {
 }
 
 void SplitVirtqueue::push_used(uint32_t token, uint32_t len) {
-  const uint16_t head = release(token).id;
-
+  const Held done = release(token);
   if (config_.device_writes_buffers)
-    device_store(buffer_line(head), std::max<uint32_t>(1, (len + 63) / 64));  // the packet copied in
-  used_ring_[slot(used_idx_)] = UsedElem{head, len};
+    device_store(buffer_line(done.id), std::max<uint32_t>(1, (len + 63) / 64));  // the packet copied in
+  buffer_given();
+  if (!batched(done, len)) publish_used(UsedBatch{1, done.chain, done.id, len});
+}
+
+void SplitVirtqueue::publish_used(const UsedBatch& batch) {
+  used_ring_[slot(used_idx_)] = UsedElem{batch.last, batch.len};
   write_used_elem(slot(used_idx_));
   const uint16_t old_idx = used_idx_;
-  ++used_idx_;
-  buffer_given();
+  used_idx_ = static_cast<uint16_t>(used_idx_ + batch.count);
   write_used(kIdxOffset);
   // Once used idx has run a full lap past signalled_used, the [old, new)
   // window of the next check would be wrong: force the next interrupt.

@@ -47,7 +47,13 @@ class SplitVirtqueue final : public Virtqueue {
   // if nothing was added (as the real code does).
   bool kick_prepare() override;
   // virtqueue_get_buf_ctx_split: reaps one used element, frees its chain, and
-  // publishes used_event = last_used while callbacks are enabled.
+  // publishes used_event = last_used while callbacks are enabled. In order
+  // (Linux 7.0's *_split_in_order), it reads a used element only when no
+  // batch is pending, and reaps the oldest buffer in flight: the batch's
+  // element names its last. Linux takes last_used_idx as that buffer's head
+  // too, right only for buffers of one descriptor (every buffer the models
+  // add); for longer chains this follows the spec and moves on by the
+  // chain.
   bool get_used(uint32_t& token, uint32_t& len) override;
   bool more_used() const override { return used_idx_ != last_used_idx_; }  // more_used_split
   // vring_interrupt: false (IRQ_NONE) if nothing is used; otherwise records
@@ -79,8 +85,9 @@ class SplitVirtqueue final : public Virtqueue {
   // one read of avail idx. Returns how many buffers it saw available.
   uint16_t begin_burst() override;
   // Writes a used element for a popped buffer and advances used idx
-  // (vhost_add_used / virtqueue_fill + virtqueue_flush). Completion may be
-  // out of order; the token must be one popped and not yet pushed
+  // (vhost_add_used / virtqueue_fill + virtqueue_flush), or records it inside
+  // an in-order batch (begin_used_batch). Completion may be out of order
+  // unless in order; the token must be one popped and not yet pushed
   // (std::logic_error otherwise).
   void push_used(uint32_t token, uint32_t len) override;
   // vhost_notify / virtio_split_should_notify: whether to interrupt the guest
@@ -107,6 +114,8 @@ class SplitVirtqueue final : public Virtqueue {
   bool callbacks_enabled() const { return (avail_flags_shadow_ & kNoInterrupt) == 0; }
   bool notifications_enabled() const { return (used_flags_shadow_ & kNoNotify) == 0; }
   bool event_triggered() const { return event_triggered_; }
+  uint16_t used_id(uint16_t slot) const { return used_ring_[slot & mask_].head; }  // the element's head
+  uint32_t used_len(uint16_t slot) const { return used_ring_[slot & mask_].len; }
 
   // The ring's cache lines (lines()) as Linux's modern virtio-pci and DPDK
   // lay them out: descriptor table, avail ring
@@ -159,16 +168,23 @@ class SplitVirtqueue final : public Virtqueue {
     if (used_entry(slot) % 64 > 56) write_used(used_entry(slot) + 7);
   }
   void enable_callbacks();
-  // The driver's check of used idx (more_used_split).
+  // The driver's check of used idx (more_used_split); in order, none while
+  // a batch it was told of is still being reaped.
   bool read_more_used() {
+    if (batch_pending_) return true;
     read_used_idx();
     return more_used();
   }
+  // The used element for the driver to reap next, read from the ring or, in
+  // order, the oldest buffer in flight.
+  bool next_used(UsedElem& elem);
+  void publish_used(const UsedBatch& batch) override;
 
   uint16_t mask_;
 
   // Descriptor table: only what accounting needs. next_ links both the free
-  // list and each in-flight chain, as the real table does.
+  // list and each in-flight chain, as the real table does; in order it is
+  // ring order (the last descriptor's next is 0) and stays so.
   std::vector<uint16_t> next_;
   std::vector<uint16_t> chain_len_;  // per head: descriptors in its chain
   std::vector<uint16_t> avail_ring_;
@@ -181,6 +197,11 @@ class SplitVirtqueue final : public Virtqueue {
   uint16_t avail_flags_shadow_ = 0;
   bool event_triggered_ = false;
   bool forced_kick_ = false;
+  // In order: the oldest buffer in flight, and the element of the batch
+  // being reaped.
+  uint16_t next_used_head_ = 0;
+  bool batch_pending_ = false;
+  UsedElem batch_last_{0, 0};
 
   // Shared ring fields.
   uint16_t avail_idx_ = 0;

@@ -19,6 +19,7 @@ Virtqueue::Virtqueue(const Config& config, size_t lines)
       size_(config.size),
       num_free_(config.size),
       token_(config.size, 0),
+      used_len_(config.size, 0),
       lines_(lines),
       held_(std::bit_ceil(uint32_t{std::max<uint16_t>(config.size, 1)}), Held{0, 0}),
       held_mask_(static_cast<uint32_t>(held_.size()) - 1) {}
@@ -28,6 +29,10 @@ Virtqueue::Held Virtqueue::release_out_of_order(uint32_t token) {
   while (pos < held_count_ && token_[held_[(held_first_ + pos) & held_mask_].id] != token) ++pos;
   if (pos == held_count_) {
     throw std::logic_error("push_used: token " + std::to_string(token) + " is not a buffer the device holds");
+  }
+  if (config_.in_order) {
+    throw std::logic_error("push_used: token " + std::to_string(token) +
+                           " completes out of order on a queue that negotiated VIRTIO_F_IN_ORDER");
   }
   const Held done = held_[(held_first_ + pos) & held_mask_];
   for (uint32_t i = pos; i > 0; --i) held_[(held_first_ + i) & held_mask_] = held_[(held_first_ + i - 1) & held_mask_];

@@ -54,6 +54,10 @@ class Virtqueue {
     bool device_dma = false;
     DdioWays* ddio = nullptr;
     Layout layout = Layout::kSplit;  // VIRTIO_F_RING_PACKED negotiated: kPacked
+    // VIRTIO_F_IN_ORDER negotiated: the driver hands out descriptors in ring
+    // order (no free list) and may be told of a batch by one used element;
+    // the device must use buffers in the order they were made available.
+    bool in_order = false;
   };
 
   static constexpr uint16_t kMaxSize = 32768;
@@ -112,6 +116,22 @@ class Virtqueue {
   // virtqueue_fill + flush). Completion may be out of order; the token must
   // be one popped and not yet pushed (std::logic_error otherwise).
   virtual void push_used(uint32_t token, uint32_t len) = 0;
+  // VIRTIO_F_IN_ORDER lets a device tell the driver of a batch of buffers
+  // with one used element, the last buffer's: the split ring's at the used
+  // slot of the batch's first buffer, used idx then moving on by the whole
+  // batch; the packed ring's one used descriptor at the batch's first
+  // position, the used position then skipping the batch. A device model
+  // brackets the pushes its real counterpart returns this way (vhost-net's
+  // vhost_tx_batch, DPDK's packed dequeue); in between, push_used records and
+  // end_used_batch writes. Without the feature each push writes its own
+  // element, as it does outside a bracket.
+  void begin_used_batch() { batching_ = config_.in_order; }
+  void end_used_batch() {
+    batching_ = false;
+    if (batch_.count == 0) return;
+    publish_used(batch_);
+    batch_ = UsedBatch{};
+  }
   // Whether to interrupt the guest now (vhost_notify, virtio_should_notify,
   // vhost_vring_call).
   virtual bool should_notify() = 0;
@@ -175,7 +195,8 @@ class Virtqueue {
     held_[(held_first_ + held_count_) & held_mask_] = buffer;
     ++held_count_;
   }
-  // The held buffer whose token is `token`; std::logic_error if none is.
+  // The held buffer whose token is `token`; std::logic_error if none is, or
+  // if it is not the oldest on an in-order queue.
   Held release(uint32_t token) {
     const Held oldest = held_[held_first_];
     if (held_count_ == 0 || token_[oldest.id] != token) return release_out_of_order(token);
@@ -183,6 +204,27 @@ class Virtqueue {
     --held_count_;
     return oldest;
   }
+
+  // What push_used does with a buffer it returns (after its packet's lines):
+  // inside a batch bracket on an in-order queue, record it and return true
+  // (the layout writes nothing now); otherwise false.
+  struct UsedBatch {
+    uint16_t count = 0;  // buffers
+    uint16_t descs = 0;  // their descriptors
+    uint16_t last = 0;   // the last buffer's id
+    uint32_t len = 0;    // and its used length
+  };
+  bool batched(Held done, uint32_t len) {
+    if (!batching_) return false;
+    used_len_[done.id] = len;
+    ++batch_.count;
+    batch_.descs = static_cast<uint16_t>(batch_.descs + done.chain);
+    batch_.last = done.id;
+    batch_.len = len;
+    return true;
+  }
+  // Writes one used element for `batch` (a single buffer outside a bracket).
+  virtual void publish_used(const UsedBatch& batch) = 0;
 
   void driver_load(size_t line, bool index = false) { lines_.read(line, config_.driver_category, index); }
   void driver_store(size_t line) { lines_.write(line, config_.driver_category); }
@@ -192,6 +234,11 @@ class Virtqueue {
   uint16_t size_;
   uint32_t num_free_;
   std::vector<uint32_t> token_;  // per id (the split ring's head): the driver's token
+  // Per id, the length pushed inside a batch. An in-order driver told of a
+  // batch by its last buffer takes the others' lengths from its own records
+  // (desc_state[].total_len in Linux); for the buffers modelled, what the
+  // device wrote.
+  std::vector<uint32_t> used_len_;
 
   uint64_t kicks_decided_ = 0;
   uint64_t kicks_suppressed_ = 0;
@@ -209,6 +256,8 @@ class Virtqueue {
   uint32_t held_mask_;
   uint32_t held_first_ = 0;
   uint32_t held_count_ = 0;
+  bool batching_ = false;
+  UsedBatch batch_;
 };
 
 }  // namespace viosim::models

@@ -501,6 +501,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.queue_size = static_cast<uint16_t>(vm.nic().queue_size());
       v.event_idx = vm.nic().features().event_idx();
       v.packed_ring = vm.nic().features().ring_packed();
+      v.in_order = vm.nic().features().in_order();
       v.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
       v.vcpu.apicv = vm.interrupts().apicv();
       v.vcpu.ipiv = vm.interrupts().ipi_virtualization();

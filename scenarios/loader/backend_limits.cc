@@ -43,14 +43,21 @@ std::optional<std::string> queue_size_problem(viosim::Backend backend, const vio
   return std::nullopt;
 }
 
-std::optional<std::string> features_problem(viosim::Backend backend, const viosim::VmNic& nic) {
+std::optional<FeatureProblem> features_problem(viosim::Backend backend, const viosim::VmNic& nic) {
   const models::Backend* b = models::find_backend(viosim::Backend_Name(backend));
-  if (b == nullptr || !b->traits().virtio || b->traits().packed_ring || !nic.features().ring_packed()) {
-    return std::nullopt;
+  if (b == nullptr || !b->traits().virtio) return std::nullopt;
+  const std::string name = viosim::Backend_Name(backend);
+  if (!b->traits().packed_ring && nic.features().ring_packed()) {
+    return FeatureProblem{"ring_packed", "features.ring_packed (VIRTIO_F_RING_PACKED), which " + name +
+                                             " does not implement: kernel vhost serves split rings only "
+                                             "(VHOST_NET_FEATURES lacks the bit), so QEMU with vhost=on masks it"};
   }
-  return "features.ring_packed (VIRTIO_F_RING_PACKED), which " + viosim::Backend_Name(backend) +
-         " does not implement: kernel vhost serves split rings only (VHOST_NET_FEATURES lacks the bit), "
-         "so QEMU with vhost=on masks it";
+  if (!b->traits().in_order && nic.features().in_order()) {
+    return FeatureProblem{"in_order", "features.in_order (VIRTIO_F_IN_ORDER), which " + name +
+                                          " does not offer: mlx5_vdpa's device features lack the bit, so vhost-vdpa "
+                                          "cannot negotiate it"};
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> bql_problem(viosim::Backend backend, const viosim::Vm& vm, const viosim::Nic* uplink) {

@@ -21,9 +21,14 @@ const BackendLimits& backend_limits(viosim::Backend backend);
 // queue count first, then ring size; nothing when it can.
 std::optional<std::string> queue_problem(viosim::Backend backend, const viosim::VmNic& nic, const viosim::Nic* uplink);
 std::optional<std::string> queue_size_problem(viosim::Backend backend, const viosim::VmNic& nic);
-// Why `nic`'s virtio features cannot run on `backend`; nothing when they can
-// (or when the backend is not virtio and ignores them).
-std::optional<std::string> features_problem(viosim::Backend backend, const viosim::VmNic& nic);
+// Why `nic`'s virtio features cannot run on `backend`, and which feature
+// field it is; nothing when they can (or when the backend is not virtio and
+// ignores them).
+struct FeatureProblem {
+  std::string field;  // under features
+  std::string text;
+};
+std::optional<FeatureProblem> features_problem(viosim::Backend backend, const viosim::VmNic& nic);
 // Why `vm`'s guest.bql cannot run on `backend` with `uplink` (its host NIC).
 std::optional<std::string> bql_problem(viosim::Backend backend, const viosim::Vm& vm, const viosim::Nic* uplink);
 

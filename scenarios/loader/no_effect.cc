@@ -284,7 +284,7 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
       vdpa = vdpa || b == viosim::VDPA;
     }
     if (!virtio) {
-      for (const char* field : {"event_idx", "ring_packed"}) {
+      for (const char* field : {"event_idx", "ring_packed", "in_order"}) {
         if (non_default(nic.features(), field)) {
           issues->push_back({path + ".features." + field, "virtio features have no effect: no virtio backend runs"});
         }

@@ -260,7 +260,7 @@ void check_vm(const viosim::Scenario& s, int v, std::map<std::string, int>& name
       issues->push_back({path + ".nic.queue_size", who_runs + " has " + *problem});
     }
     if (auto problem = features_problem(*runs, nic)) {
-      issues->push_back({path + ".nic.features.ring_packed", who_runs + " negotiates " + *problem});
+      issues->push_back({path + ".nic.features." + problem->field, who_runs + " negotiates " + problem->text});
     }
     if (auto problem = bql_problem(*runs, vm, uplink)) {
       issues->push_back({path + ".guest.bql", who_runs + " sets " + *problem});
@@ -350,7 +350,7 @@ void check_compare(const viosim::Scenario& s, Issues* issues) {
         issues->push_back({path, "compare runs " + name + ", where " + who + " has " + *problem});
       }
       if (auto problem = features_problem(backend, vm.nic())) {
-        issues->push_back({path, "compare runs " + name + ", where " + who + " negotiates " + *problem});
+        issues->push_back({path, "compare runs " + name + ", where " + who + " negotiates " + problem->text});
       }
       if (auto problem = bql_problem(backend, vm, uplink)) {
         issues->push_back({path, "compare runs " + name + ", where " + who + " sets " + *problem});

@@ -19,6 +19,7 @@ class VhostNetBackend final : public Backend {
       : Backend(PathBackend::kVhostNet, "VHOST_NET",
                 {.attachment = Attachment::kTap,
                  .virtio = true,
+                 .in_order = true,  // VHOST_NET_FEATURES since Linux 6.17
                  .worker_per_queue = true,
                  .limits = {511, 256, 1024, true, 1}}) {}
 

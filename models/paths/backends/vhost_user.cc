@@ -21,6 +21,7 @@ class VhostUserBackend final : public Backend {
                  .virtio = true,
                  .ring_device = Virtqueue::Backend::kDpdk,
                  .packed_ring = true,  // lib/vhost's *_packed paths (DPDK 18.11)
+                 .in_order = true,     // lib/vhost offers it (virtio_net_is_inorder)
                  .limits = {128, 256, 1024, true, 1}}) {}
 
   void build(VmAssembly& a) const override {

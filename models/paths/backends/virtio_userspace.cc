@@ -24,6 +24,7 @@ class VirtioUserspaceBackend final : public Backend {
                  .virtio = true,
                  .ring_device = Virtqueue::Backend::kQemu,
                  .packed_ring = true,  // virtio.c's virtqueue_packed_* (QEMU 4.2)
+                 .in_order = true,     // the device property in_order=on (QEMU 9.1)
                  .limits = {511, 256, 1024, true, 1}}) {}
 
   void build(VmAssembly& a) const override {

@@ -308,5 +308,72 @@ TEST(PackedVirtqueue, ADeviceFindsABufferInOneRead) {
   EXPECT_EQ(split->fetch_reads(5).count, 3);
 }
 
+// ---- VIRTIO_F_IN_ORDER ----------------------------------------------------------
+
+PackedVirtqueue make_in_order(uint16_t size, Backend backend = Backend::kDpdk) {
+  Virtqueue::Config config;
+  config.size = size;
+  config.backend = backend;
+  config.layout = Virtqueue::Layout::kPacked;
+  config.in_order = true;
+  return PackedVirtqueue(config);
+}
+
+void pop_and_use_batch(PackedVirtqueue& q, int n) {
+  uint32_t token = 0;
+  q.begin_used_batch();
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(q.pop(token));
+    q.push_used(token, token + 100);
+  }
+  q.end_used_batch();
+}
+
+TEST(PackedVirtqueue, InOrderBatchIsOneUsedDescriptor) {
+  auto q = make_in_order(8);
+  for (uint32_t t = 1; t <= 3; ++t) ASSERT_TRUE(q.add(t, 2));  // positions 0, 2, 4
+  pop_and_use_batch(q, 3);
+  // One used descriptor at the batch's first position, naming its last
+  // buffer (id = its first position); the device skips the whole batch.
+  EXPECT_TRUE(q.desc_used_bit(0));
+  EXPECT_EQ(q.desc_id(0), 4);
+  EXPECT_EQ(q.desc_len(0), 103u);
+  EXPECT_FALSE(q.desc_used_bit(2));
+  EXPECT_FALSE(q.desc_used_bit(4));
+  EXPECT_EQ(q.used_position(), 6);
+  EXPECT_EQ(reap_all(q), 3u);
+  EXPECT_EQ(q.last_used(), 6);
+  EXPECT_FALSE(q.more_used());
+
+  // A batch across the ring's end: its descriptor at position 6 carries the
+  // first lap's wrap counter; both sides then count the second lap.
+  ASSERT_TRUE(q.add(4, 2));  // positions 6-7
+  ASSERT_TRUE(q.add(5, 2));  // positions 0-1, the second lap
+  pop_and_use_batch(q, 2);
+  EXPECT_TRUE(q.desc_avail_bit(6));
+  EXPECT_TRUE(q.desc_used_bit(6));
+  EXPECT_EQ(q.desc_id(6), 0);
+  EXPECT_EQ(q.used_position(), 2);
+  EXPECT_FALSE(q.device_used_wrap());
+  EXPECT_EQ(reap_all(q), 2u);
+  EXPECT_EQ(q.last_used(), 2);
+  EXPECT_FALSE(q.used_wrap());
+  EXPECT_EQ(q.num_free(), 8u);
+}
+
+TEST(PackedVirtqueue, InOrderDriverReadsOnlyTheBatchDescriptor) {
+  auto q = make_in_order(8);
+  for (uint32_t t = 1; t <= 4; ++t) ASSERT_TRUE(q.add(t));
+  pop_and_use_batch(q, 4);
+  uint32_t token = 0, len = 0;
+  ASSERT_TRUE(q.get_used(token, len));
+  EXPECT_EQ(token, 1u);
+  // The next positions hold the driver's own available descriptors, yet
+  // the pending batch says they are used.
+  EXPECT_FALSE(q.desc_used_bit(1));
+  EXPECT_TRUE(q.more_used());
+  EXPECT_EQ(reap_all(q), 3u);
+}
+
 }  // namespace
 }  // namespace viosim::models
