@@ -14,7 +14,7 @@ constexpr char kUsage[] =
     "usage: viosim COMMAND [ARGS]\n"
     "\n"
     "Simulates virtualized network I/O paths (e1000, virtio + QEMU, vhost-net,\n"
-    "vhost-user, passthrough, bare metal) from scenario files.\n"
+    "vhost-user, passthrough, vDPA, bare metal) from scenario files.\n"
     "\n"
     "commands:\n"
     "  validate FILE...        check scenario files; report every error\n"

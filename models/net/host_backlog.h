@@ -75,16 +75,21 @@ class HostBacklog final : public core::Component {
   core::Counter rounds_{this, "rounds"};
 };
 
-// The RPS map of the host NIC's receive queues: one list of cores for
-// every queue (rps_cpus, ascending), a frame's core picked by
-// reciprocal_scale of its RSS hash. slot_for gives the pick's position in
-// the list (the caller keeps one backlog per position), computed once per
-// connection and direction.
+// The RPS maps of the host NIC's receive queues (get_rps_cpu): the queue a
+// frame's RSS hash picks, then a core of that queue's map by
+// reciprocal_scale of the same hash. `maps[q]` lists queue q's cores as
+// slots (positions in the caller's backlogs, one per core); an empty map
+// means no RPS on that queue. slot_for gives the slot, or kNone, computed
+// once per connection and direction.
 class HostRps {
  public:
-  HostRps(uint32_t cores, const std::vector<FlowConfig>& flows, std::function<uint32_t(const FlowTuple&)> hash)
-      : slots_(flows, [cores, &hash](const FlowTuple& t) {
-          return static_cast<uint32_t>((uint64_t{hash(t)} * cores) >> 32);
+  static constexpr uint32_t kNone = UINT32_MAX;
+  HostRps(const std::vector<std::vector<uint32_t>>& maps, const std::vector<FlowConfig>& flows,
+          std::function<uint32_t(const FlowTuple&)> hash, std::function<uint32_t(uint32_t hash)> queue)
+      : slots_(flows, [&maps, &hash, &queue](const FlowTuple& t) {
+          const uint32_t h = hash(t);
+          const std::vector<uint32_t>& map = maps.at(queue(h));
+          return map.empty() ? kNone : map[(uint64_t{h} * map.size()) >> 32];
         }) {}
   uint32_t slot_for(const Packet& p) const { return slots_.of(p); }
 

@@ -279,10 +279,20 @@ void Assembly::kernel_nic_rx() {
     hop(kSoftirq, "host kernel", switch_place(), "host kernel", "netif_receive_skb");
   } else {
     // RPS: the polling core queues each frame to the backlog of the core
-    // its RSS hash picks, whose softirq runs the switch.
+    // its RSS hash picks in its queue's map, whose softirq runs the switch;
+    // a queue without a map runs the switch on the polling core.
     const RssTable rss = rss_table(c, c.rss_indirection, c.nic_queues);
-    host_rps = std::make_unique<HostRps>(static_cast<uint32_t>(c.host_rps_cpus.size()), c.flows,
-                                         [&rss](const FlowTuple& t) { return rss.hash(t); });
+    std::vector<std::vector<uint32_t>> slots;
+    for (const std::vector<uint32_t>& map : c.host_rps_maps) {
+      std::vector<uint32_t>& s = slots.emplace_back();
+      for (uint32_t core : map) {
+        s.push_back(static_cast<uint32_t>(std::find(c.host_rps_cpus.begin(), c.host_rps_cpus.end(), core) -
+                                          c.host_rps_cpus.begin()));
+      }
+    }
+    host_rps = std::make_unique<HostRps>(
+        slots, c.flows, [&rss](const FlowTuple& t) { return rss.hash(t); },
+        [&rss](uint32_t hash) { return rss.queue_for_hash(hash); });
     for (uint32_t cpu : c.host_rps_cpus) {
       host_backlogs.push_back(std::make_unique<HostBacklog>(
           sim, "backlog_c" + std::to_string(cpu), nullptr, thread("backlog_c" + std::to_string(cpu) + "_softirq", cpu),
@@ -291,10 +301,24 @@ void Assembly::kernel_nic_rx() {
           [this](uint32_t p, HostThread& by) { kernel_switch->forward(p, nic_switch_port, by); }));
     }
     make_nic_rx(
-        false, [this](uint32_t) { return config.host_net.rps_enqueue; },
-        [this](uint32_t p, HostThread& by) { host_backlogs[host_rps->slot_for(pool[p])]->enqueue(p, by); });
+        false,
+        [this](uint32_t p) {
+          return host_rps->slot_for(pool[p]) == HostRps::kNone ? kernel_switch->receive(p, nic_switch_port)
+                                                               : config.host_net.rps_enqueue;
+        },
+        [this](uint32_t p, HostThread& by) {
+          const uint32_t slot = host_rps->slot_for(pool[p]);
+          if (slot == HostRps::kNone) {
+            kernel_switch->forward(p, nic_switch_port, by);
+          } else {
+            host_backlogs[slot]->enqueue(p, by);
+          }
+        });
     hop(kSoftirq, "host kernel", kRpsBacklog, "host kernel", "RPS: enqueue_to_backlog (IPI)");
     hop(kRpsBacklog, "host kernel", switch_place(), "host kernel", "process_backlog: netif_receive_skb");
+    if (std::any_of(c.host_rps_maps.begin(), c.host_rps_maps.end(), [](const auto& m) { return m.empty(); })) {
+      hop(kSoftirq, "host kernel", switch_place(), "host kernel", "netif_receive_skb (a queue without RPS)");
+    }
   }
   if (std::any_of(c.flows.begin(), c.flows.end(), [](const FlowConfig& f) { return f.p2p(); })) {
     hop(switch_place(), "host kernel", kHostNic, "device", "dev_queue_xmit (P2P: out of the other port)");

@@ -173,8 +173,9 @@ struct PathConfig {
   HostNicRx::Config nic;
   HostNicTx::Config nic_tx;  // the host kernel's transmit queues
   // RPS on the host: the cores whose backlogs take what the NIC's queues
-  // receive (every queue's rps_cpus; empty: none), and their limit.
-  std::vector<uint32_t> host_rps_cpus;
+  // receive (empty: none), each queue's map of them, and their limit.
+  std::vector<uint32_t> host_rps_cpus;               // the cores with a backlog, ascending
+  std::vector<std::vector<uint32_t>> host_rps_maps;  // by receive queue: its rps_cpus, ascending (empty: no RPS)
   uint32_t host_max_backlog = 1000;
   Wire::Config wire;
   ExternalPeer::Config peer;

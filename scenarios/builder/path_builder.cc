@@ -347,15 +347,23 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   for (int n = 0; n < s.host().nic_size(); ++n) {
     const viosim::Nic& rps_nic = s.host().nic(n);
     if (s.vm_size() > 0 && rps_nic.name() != s.vm(0).nic().uplink()) continue;
-    for (int i = 0; i < rps_nic.rps_cpus_size(); ++i) {
-      const uint32_t core = rps_nic.rps_cpus(i);
-      rps_cores.insert(core);
-      if (!used.insert(core).second) {
-        throw NotModelled("host.nic[" + std::to_string(n) + "].rps_cpus[" + std::to_string(i) + "]",
-                          "core " + std::to_string(core) +
-                              " runs a pinned vCPU, and a host RPS backlog there is not modelled (its softirq would "
-                              "preempt the vCPU at each interrupt); steer to cores no vCPU is pinned to");
+    auto reserve = [&](const google::protobuf::RepeatedField<uint32_t>& cpus, const std::string& field) {
+      for (int i = 0; i < cpus.size(); ++i) {
+        const uint32_t core = cpus.Get(i);
+        if (rps_cores.count(core) != 0) continue;  // another queue's map has it
+        rps_cores.insert(core);
+        if (!used.insert(core).second) {
+          throw NotModelled(field + "[" + std::to_string(i) + "]",
+                            "core " + std::to_string(core) +
+                                " runs a pinned vCPU, and a host RPS backlog there is not modelled (its softirq would "
+                                "preempt the vCPU at each interrupt); steer to cores no vCPU is pinned to");
+        }
       }
+    };
+    const std::string nic_path = "host.nic[" + std::to_string(n) + "]";
+    reserve(rps_nic.rps_cpus(), nic_path + ".rps_cpus");
+    for (int q = 0; q < rps_nic.rx_queue_size(); ++q) {
+      reserve(rps_nic.rx_queue(q).rps_cpus(), nic_path + ".rx_queue[" + std::to_string(q) + "].rps_cpus");
     }
   }
   // OVS-DPDK's PMD cores when a VM of this run is on vhost-user: the
@@ -472,7 +480,19 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
         v.cpu_load = models::VmConfig::Load{Units::us(vm.cpu_load().busy_us()), Units::us(vm.cpu_load().idle_us())};
       }
       for (uint32_t a : vm.guest().app_vcpus()) v.app_vcpus.push_back(a);
-      if (vm.has_cpu_load() || !v.app_vcpus.empty()) {
+      // RPS may steer to a vCPU that polls no queue: its backlog needs it.
+      bool rps_beyond_queues = false;
+      for (uint32_t cpu : vm.guest().rps_cpus()) rps_beyond_queues = rps_beyond_queues || cpu >= v.queue_pairs;
+      for (const viosim::RxQueue& q : vm.guest().rx_queue()) {
+        for (uint32_t cpu : q.rps_cpus()) rps_beyond_queues = rps_beyond_queues || cpu >= v.queue_pairs;
+      }
+      if (rps_beyond_queues && v.app_vcpus.empty() && !vm.has_forward()) {
+        // The applications' threads stay on the queue pairs' vCPUs, as
+        // without RPS; what a vCPU without a queue takes from its backlog
+        // reaches them through their sockets.
+        for (uint32_t i = 0; i < v.queue_pairs; ++i) v.app_vcpus.push_back(i + lcore0);
+      }
+      if (vm.has_cpu_load() || !v.app_vcpus.empty() || rps_beyond_queues) {
         for (uint32_t i = v.queue_pairs; i < vcpus; ++i) v.extra_vcpu_cores.push_back(pin(i) ? *pin(i) : next_free());
       }
       if (first_copy) {
@@ -594,10 +614,21 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.nic_tx.qdisc = qdisc_config(nic->qdisc(), nic->txqueuelen(), nic->fq_codel());
   c.nic_tx.qdisc.drop_place = models::DropPlace::kHostQdisc;
   c.nic_tx.bql = host_bql(*nic);
-  // The kernel builds rps_map from the cpumask: ascending cores (kept
-  // free of other threads above).
-  c.host_rps_cpus.assign(nic->rps_cpus().begin(), nic->rps_cpus().end());
-  std::sort(c.host_rps_cpus.begin(), c.host_rps_cpus.end());
+  // The kernel builds each queue's rps_map from its cpumask: ascending
+  // cores (kept free of other threads above).
+  std::set<uint32_t> backlog_cores;
+  for (uint32_t q = 0; q < c.nic_queues; ++q) {
+    std::vector<uint32_t> map;
+    if (nic->rps_cpus_size() > 0) {
+      map.assign(nic->rps_cpus().begin(), nic->rps_cpus().end());
+    } else if (q < static_cast<uint32_t>(nic->rx_queue_size())) {
+      map.assign(nic->rx_queue(q).rps_cpus().begin(), nic->rx_queue(q).rps_cpus().end());
+    }
+    std::sort(map.begin(), map.end());
+    backlog_cores.insert(map.begin(), map.end());
+    c.host_rps_maps.push_back(std::move(map));
+  }
+  c.host_rps_cpus.assign(backlog_cores.begin(), backlog_cores.end());
   c.host_max_backlog = s.host().netdev_max_backlog();
   c.wire.propagation = Units::nsd(s.external().propagation_ns());
   c.nic.ring_size = nic->rx_ring_size();

@@ -5,8 +5,6 @@
 namespace viosim::scenarios {
 namespace {
 
-constexpr char kExternal[] = "external";
-
 const viosim::Vm* find_vm(const viosim::Scenario& s, const std::string& name) {
   for (const auto& vm : s.vm()) {
     if (vm.name() == name) return &vm;

@@ -7,6 +7,9 @@
 
 namespace viosim::scenarios {
 
+// The endpoint across the wire, as flows name it.
+inline constexpr char kExternal[] = "external";
+
 // Preamble and start-of-frame delimiter (8 B) and the inter-frame gap (12 B).
 inline constexpr double kWireOverheadBytes = 20;
 

@@ -52,6 +52,15 @@ bool non_default(const Message& m, const char* name) {
   return non_default(m, Message(), name);
 }
 
+// Whether a field (a scalar or a list) holds something other than its
+// default.
+template <typename Message>
+bool is_set(const Message& m, const char* name) {
+  const auto* field = Message::descriptor()->FindFieldByName(name);
+  if (field->is_repeated()) return m.GetReflection()->FieldSize(m, field) > 0;
+  return non_default(m, name);
+}
+
 // Whether a sweep axis varies a field whose path holds `name` (then what
 // it decides may differ from point to point).
 bool sweep_varies(const viosim::Scenario& s, const char* name) {
@@ -65,6 +74,36 @@ bool sweep_varies(const viosim::Scenario& s, const char* name) {
 bool has_flows(const viosim::Scenario& s, const viosim::Vm& vm) {
   for (const viosim::Flow& f : s.traffic().flow()) {
     if (f.src() == vm.name() || f.dst() == vm.name()) return true;
+  }
+  return false;
+}
+
+// A flow that carries frames both ways: request/response, or a
+// bidirectional load.
+bool two_way(const viosim::Flow& f) { return f.has_request_response() || f.bidirectional(); }
+
+// Whether frames of some flow enter (`into`) or leave the VM: as an
+// endpoint, or on a route it forwards on.
+bool frames_cross_vm(const viosim::Scenario& s, const viosim::Vm& vm, bool into) {
+  for (const viosim::Flow& f : s.traffic().flow()) {
+    const std::string& near = into ? f.dst() : f.src();
+    const std::string& far = into ? f.src() : f.dst();
+    if (near == vm.name() || (two_way(f) && far == vm.name())) return true;
+    if (std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end()) return true;
+    if (f.has_chain() && f.chain().vm() == vm.name()) return true;
+  }
+  return false;
+}
+
+// Whether frames of some flow come in from the wire through `nic`
+// (`in`) or go out to it.
+bool frames_cross_nic(const viosim::Scenario& s, const viosim::Nic& nic, bool in) {
+  for (const viosim::Flow& f : s.traffic().flow()) {
+    const viosim::Nic* up = flow_uplink(s, f);
+    if (up == nullptr || up->name() != nic.name()) continue;
+    const bool from_wire = f.src() == kExternal;
+    const bool to_wire = f.dst() == kExternal;
+    if (in ? (from_wire || (two_way(f) && to_wire)) : (to_wire || (two_way(f) && from_wire))) return true;
   }
   return false;
 }
@@ -160,13 +199,10 @@ void check_qdisc_fields(const viosim::Scenario& s, int v, const std::vector<vios
     }
     return;
   }
-  // A VM no flow leaves (neither a source, a server nor a forwarder on a
-  // route) transmits nothing.
-  bool sends = has_flows(s, s.vm(v));
-  for (const viosim::Flow& f : s.traffic().flow()) {
-    for (const std::string& via : f.via()) sends = sends || via == s.vm(v).name();
-  }
-  if (!sends) {
+  // A VM no flow's frames leave (neither a source, the server of a
+  // request/response or bidirectional flow, nor a forwarder on a route)
+  // transmits nothing.
+  if (!frames_cross_vm(s, s.vm(v), /*into=*/false)) {
     for (const char* name : {"qdisc", "txqueuelen", "bql"}) {
       if (non_default(g, name)) {
         issues->push_back(
@@ -209,7 +245,10 @@ void check_qdisc_fields(const viosim::Scenario& s, int v, const std::vector<vios
 // each qdisc's own parameters; the host's backlog limit without RPS.
 void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
   bool rps = sweep_varies_host_nic(s, "rps_cpus");
-  for (const viosim::Nic& nic : s.host().nic()) rps |= nic.rps_cpus_size() > 0;
+  for (const viosim::Nic& nic : s.host().nic()) {
+    rps |= nic.rps_cpus_size() > 0;
+    for (const viosim::NicRxQueue& q : nic.rx_queue()) rps |= q.rps_cpus_size() > 0;
+  }
   if (!rps && non_default(s.host(), "netdev_max_backlog")) {
     issues->push_back({"host.netdev_max_backlog",
                        "netdev_max_backlog has no effect: without RPS on a host NIC (host.nic.rps_cpus) no frame "
@@ -226,6 +265,7 @@ void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
       if (non_default(nic, name)) set.push_back(name);
     }
     if (nic.rps_cpus_size() > 0) set.push_back("rps_cpus");
+    if (nic.rx_queue_size() > 0) set.push_back("rx_queue");
     if (nic.has_bql()) set.push_back("bql");  // unset, it follows the driver (nic_drivers.h)
     for (const char* name : kFqCodelFields) {
       if (non_default(nic.fq_codel(), name)) set.push_back(std::string("fq_codel.") + name);
@@ -252,7 +292,20 @@ void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
       }
       continue;
     }
-    if (sweep_varies_host_nic(s, "qdisc")) continue;
+    // The qdisc and BQL hold what the host sends out of the NIC; RPS
+    // spreads what comes in.
+    const bool in = frames_cross_nic(s, nic, /*in=*/true);
+    const bool out = frames_cross_nic(s, nic, /*in=*/false);
+    bool one_way = false;
+    for (const std::string& name : set) {
+      const bool inbound = name == "rps_cpus" || name == "rx_queue";
+      if (inbound ? in : out) continue;
+      one_way = true;
+      issues->push_back({path + "." + name, name + " has no effect: no flow's frames " +
+                                                (inbound ? "come in through" : "go out through") + " nic \"" +
+                                                nic.name() + "\""});
+    }
+    if (one_way || sweep_varies_host_nic(s, "qdisc")) continue;
     if (nic.qdisc() != viosim::PFIFO_FAST && non_default(nic, "txqueuelen")) {
       issues->push_back({path + ".txqueuelen", "txqueuelen has no effect: it bounds PFIFO_FAST, and the qdisc is " +
                                                    viosim::QdiscKind_Name(nic.qdisc())});
@@ -310,6 +363,9 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
       issues->push_back(
           {at("vm", v) + ".guest.xps",
            std::string("xps beyond its first entry has no effect on E1000, ") + "which has one queue pair"});
+    } else if (s.vm(v).guest().xps_size() > 0 && !frames_cross_vm(s, s.vm(v), /*into=*/false)) {
+      issues->push_back(
+          {at("vm", v) + ".guest.xps", "xps has no effect: no flow's frames leave vm \"" + s.vm(v).name() + "\""});
     }
     const std::string guest = at("vm", v) + ".guest";
     if (!e1000 && non_default(s.vm(v).guest(), "e1000_interrupt_throttle_rate")) {
@@ -337,83 +393,96 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
       maps |= q.rps_cpus_size() > 0;
     }
     const bool rfs_tables = g.rps_sock_flow_entries() > 0 && flow_tables;
-    if (poll_mode || (!maps && !rfs_tables)) {
-      const std::string why = poll_mode ? "its guest runs DPDK's virtio PMD, and no packet enters its kernel's stack"
-                                        : "without RPS or RFS no packet is queued to a backlog";
-      if (g.flow_limit_cpus_size() > 0) {
-        issues->push_back({guest + ".flow_limit_cpus", "flow_limit_cpus has no effect: " + why});
-      }
-    } else if (g.flow_limit_cpus_size() > 0 && !sweep_varies(s, "vcpus") && !sweep_varies(s, "queues") &&
-               !sweep_varies_backends(s)) {
-      // The table is the queuing vCPU's: one that polls a receive queue
-      // (queue pair i is vCPU i's; E1000 has one).
-      const bool all_e1000 =
-          std::all_of(backends.begin(), backends.end(), [](viosim::Backend b) { return b == viosim::E1000; });
-      const uint32_t polling = all_e1000 ? 1u : std::max(1u, std::min(s.vm(v).vcpus(), s.vm(v).nic().queues()));
-      if (std::all_of(g.flow_limit_cpus().begin(), g.flow_limit_cpus().end(),
-                      [polling](uint32_t cpu) { return cpu >= polling; })) {
-        issues->push_back({guest + ".flow_limit_cpus",
-                           "flow_limit_cpus has no effect: flow limit is the queuing vCPU's, and none of these polls "
-                           "a receive queue (" +
-                               (polling == 1 ? std::string("only vCPU 0 does")
-                                             : "vCPUs 0 to " + std::to_string(polling - 1) + " do, a queue pair each") +
-                               ")"});
-      }
-    }
-    if (g.flow_limit_cpus_size() == 0 && non_default(g, "flow_limit_table_len")) {
-      issues->push_back({guest + ".flow_limit_table_len",
-                         "flow_limit_table_len has no effect: no vCPU checks flow limit (flow_limit_cpus)"});
-    }
-    if (poll_mode) {
-      if (g.rx_queue_size() > 0) {
-        issues->push_back({guest + ".rx_queue",
-                           "rx_queue has no effect: its guest runs DPDK's virtio PMD, and no "
-                           "packet enters its kernel's stack"});
-      }
-      for (const char* name : {"rps_sock_flow_entries", "rps_flow_cnt", "netdev_max_backlog"}) {
-        if (non_default(g, name)) {
-          issues->push_back({guest + "." + name, std::string(name) + " has no effect: its guest runs DPDK's virtio "
-                                                                     "PMD, and no packet enters its kernel's stack"});
+    if (!poll_mode && !frames_cross_vm(s, s.vm(v), /*into=*/true)) {
+      // Nothing is received: every receive-side setting is idle.
+      for (const char* name : {"rps_cpus", "rx_queue", "rps_sock_flow_entries", "rps_flow_cnt", "flow_limit_cpus",
+                               "flow_limit_table_len", "netdev_max_backlog"}) {
+        if (is_set(g, name)) {
+          issues->push_back({guest + "." + name, std::string(name) + " has no effect: no flow's frames enter vm \"" +
+                                                     s.vm(v).name() + "\""});
         }
-      }
-      if (g.rps_cpus_size() > 0) {
-        issues->push_back({guest + ".rps_cpus",
-                           "rps_cpus has no effect: its guest runs DPDK's virtio PMD, and no "
-                           "packet enters its kernel's stack"});
-      }
-      if (g.xps_size() > 0) {
-        issues->push_back({guest + ".xps",
-                           "xps has no effect: its guest runs DPDK's virtio PMD, whose lcores send "
-                           "on their own queue pairs"});
       }
     } else {
-      if (!rfs_tables && non_default(g, "rps_sock_flow_entries")) {
-        issues->push_back({guest + ".rps_sock_flow_entries",
-                           "rps_sock_flow_entries has no effect without rps_flow_cnt: RFS needs both tables"});
-      }
-      if (!rfs_tables && non_default(g, "rps_flow_cnt")) {
-        issues->push_back({guest + ".rps_flow_cnt",
-                           "rps_flow_cnt has no effect without rps_sock_flow_entries: RFS needs both tables"});
-      }
-      for (int q = 0; q < g.rx_queue_size(); ++q) {
-        if (!rfs_tables && g.rx_queue(q).rps_flow_cnt() > 0) {
-          issues->push_back({at(guest + ".rx_queue", q) + ".rps_flow_cnt",
-                             "rps_flow_cnt has no effect without rps_sock_flow_entries: RFS needs both tables"});
+      if (poll_mode || (!maps && !rfs_tables)) {
+        const std::string why = poll_mode ? "its guest runs DPDK's virtio PMD, and no packet enters its kernel's stack"
+                                          : "without RPS or RFS no packet is queued to a backlog";
+        if (g.flow_limit_cpus_size() > 0) {
+          issues->push_back({guest + ".flow_limit_cpus", "flow_limit_cpus has no effect: " + why});
+        }
+      } else if (g.flow_limit_cpus_size() > 0 && !sweep_varies(s, "vcpus") && !sweep_varies(s, "queues") &&
+                 !sweep_varies_backends(s)) {
+        // The table is the queuing vCPU's: one that polls a receive queue
+        // (queue pair i is vCPU i's; E1000 has one).
+        const bool all_e1000 =
+            std::all_of(backends.begin(), backends.end(), [](viosim::Backend b) { return b == viosim::E1000; });
+        const uint32_t polling = all_e1000 ? 1u : std::max(1u, std::min(s.vm(v).vcpus(), s.vm(v).nic().queues()));
+        if (std::all_of(g.flow_limit_cpus().begin(), g.flow_limit_cpus().end(),
+                        [polling](uint32_t cpu) { return cpu >= polling; })) {
+          issues->push_back(
+              {guest + ".flow_limit_cpus",
+               "flow_limit_cpus has no effect: flow limit is the queuing vCPU's, and none of these polls "
+               "a receive queue (" +
+                   (polling == 1 ? std::string("only vCPU 0 does")
+                                 : "vCPUs 0 to " + std::to_string(polling - 1) + " do, a queue pair each") +
+                   ")"});
         }
       }
-      // RFS records a flow in recvmsg only for a connected socket (UDP
-      // saves sk_rxhash only then): a request/response client's here.
-      bool client = false;
-      for (const viosim::Flow& f : s.traffic().flow()) client |= f.src() == s.vm(v).name() && f.has_request_response();
-      if (rfs_tables && !client) {
-        issues->push_back({guest + ".rps_sock_flow_entries",
-                           "RFS has no effect: no request/response client runs in vm \"" + s.vm(v).name() +
-                               "\", and its other sockets (servers, sinks) are unconnected, for which Linux's UDP "
-                               "records no flow"});
+      if (g.flow_limit_cpus_size() == 0 && non_default(g, "flow_limit_table_len")) {
+        issues->push_back({guest + ".flow_limit_table_len",
+                           "flow_limit_table_len has no effect: no vCPU checks flow limit (flow_limit_cpus)"});
       }
-      if (!rfs_tables && !maps && non_default(g, "netdev_max_backlog")) {
-        issues->push_back({guest + ".netdev_max_backlog",
-                           "netdev_max_backlog has no effect: without RPS or RFS no packet waits in a backlog"});
+      if (poll_mode) {
+        if (g.rx_queue_size() > 0) {
+          issues->push_back({guest + ".rx_queue",
+                             "rx_queue has no effect: its guest runs DPDK's virtio PMD, and no "
+                             "packet enters its kernel's stack"});
+        }
+        for (const char* name : {"rps_sock_flow_entries", "rps_flow_cnt", "netdev_max_backlog"}) {
+          if (non_default(g, name)) {
+            issues->push_back({guest + "." + name, std::string(name) + " has no effect: its guest runs DPDK's virtio "
+                                                                       "PMD, and no packet enters its kernel's stack"});
+          }
+        }
+        if (g.rps_cpus_size() > 0) {
+          issues->push_back({guest + ".rps_cpus",
+                             "rps_cpus has no effect: its guest runs DPDK's virtio PMD, and no "
+                             "packet enters its kernel's stack"});
+        }
+        if (g.xps_size() > 0) {
+          issues->push_back({guest + ".xps",
+                             "xps has no effect: its guest runs DPDK's virtio PMD, whose lcores send "
+                             "on their own queue pairs"});
+        }
+      } else {
+        if (!rfs_tables && non_default(g, "rps_sock_flow_entries")) {
+          issues->push_back({guest + ".rps_sock_flow_entries",
+                             "rps_sock_flow_entries has no effect without rps_flow_cnt: RFS needs both tables"});
+        }
+        if (!rfs_tables && non_default(g, "rps_flow_cnt")) {
+          issues->push_back({guest + ".rps_flow_cnt",
+                             "rps_flow_cnt has no effect without rps_sock_flow_entries: RFS needs both tables"});
+        }
+        for (int q = 0; q < g.rx_queue_size(); ++q) {
+          if (!rfs_tables && g.rx_queue(q).rps_flow_cnt() > 0) {
+            issues->push_back({at(guest + ".rx_queue", q) + ".rps_flow_cnt",
+                               "rps_flow_cnt has no effect without rps_sock_flow_entries: RFS needs both tables"});
+          }
+        }
+        // RFS records a flow in recvmsg only for a connected socket (UDP
+        // saves sk_rxhash only then): a request/response client's here.
+        bool client = false;
+        for (const viosim::Flow& f : s.traffic().flow())
+          client |= f.src() == s.vm(v).name() && f.has_request_response();
+        if (rfs_tables && !client) {
+          issues->push_back({guest + ".rps_sock_flow_entries",
+                             "RFS has no effect: no request/response client runs in vm \"" + s.vm(v).name() +
+                                 "\", and its other sockets (servers, sinks) are unconnected, for which Linux's UDP "
+                                 "records no flow"});
+        }
+        if (!rfs_tables && !maps && non_default(g, "netdev_max_backlog")) {
+          issues->push_back({guest + ".netdev_max_backlog",
+                             "netdev_max_backlog has no effect: without RPS or RFS no packet waits in a backlog"});
+        }
       }
     }
     check_qdisc_fields(s, v, backends, poll_mode, issues);

@@ -43,15 +43,31 @@ void check_nics(const viosim::Host& host, Issues* issues) {
                                             "waits for the driver's forced write-back, which is not modelled (it "
                                             "would never run again); leave bql unset (off on this class)"});
     }
-    std::set<uint32_t> rps;
-    for (int i = 0; i < nic.rps_cpus_size(); ++i) {
-      const uint32_t core = nic.rps_cpus(i);
-      if (core >= host.cores()) {
-        issues->push_back({at(path + ".rps_cpus", i), "nic \"" + nic.name() + "\" steers received frames (RPS) to " +
-                                                          beyond_the_host("a backlog", core, host.cores())});
-      } else if (!rps.insert(core).second) {
-        issues->push_back({at(path + ".rps_cpus", i),
-                           "nic \"" + nic.name() + "\" lists core " + std::to_string(core) + " twice in rps_cpus"});
+    auto check_rps = [&](const google::protobuf::RepeatedField<uint32_t>& cpus, const std::string& field) {
+      std::set<uint32_t> rps;
+      for (int i = 0; i < cpus.size(); ++i) {
+        const uint32_t core = cpus.Get(i);
+        if (core >= host.cores()) {
+          issues->push_back({at(field, i), "nic \"" + nic.name() + "\" steers received frames (RPS) to " +
+                                               beyond_the_host("a backlog", core, host.cores())});
+        } else if (!rps.insert(core).second) {
+          issues->push_back(
+              {at(field, i), "nic \"" + nic.name() + "\" lists core " + std::to_string(core) + " twice in rps_cpus"});
+        }
+      }
+    };
+    check_rps(nic.rps_cpus(), path + ".rps_cpus");
+    for (int q = 0; q < nic.rx_queue_size(); ++q) {
+      const std::string field = at(path + ".rx_queue", q);
+      check_rps(nic.rx_queue(q).rps_cpus(), field + ".rps_cpus");
+      if (nic.rps_cpus_size() > 0 && q == 0) {
+        issues->push_back({field, "nic \"" + nic.name() +
+                                      "\" sets rps_cpus for every receive queue already; give either one map for "
+                                      "all (rps_cpus) or one per queue (rx_queue)"});
+      }
+      if (static_cast<uint32_t>(q) >= nic.queues()) {
+        issues->push_back({field, "nic \"" + nic.name() + "\" has " + std::to_string(nic.queues()) + " receive queue" +
+                                      (nic.queues() == 1 ? "" : "s") + ", so no rx-" + std::to_string(q)});
       }
     }
     const viosim::Rss& rss = nic.rss();

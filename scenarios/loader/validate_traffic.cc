@@ -13,7 +13,6 @@
 namespace viosim::scenarios {
 namespace {
 
-constexpr char kExternal[] = "external";
 constexpr char kHost[] = "host";  // a process on the host, through its stack and switch
 // Transactions a request/response flow keeps in flight over all its
 // connections: each is a packet alive from the start, so this bounds a

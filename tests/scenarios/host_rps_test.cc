@@ -14,11 +14,11 @@
 namespace viosim {
 namespace {
 
-BackendResult flood(const std::string& nic_extra, const std::string& host_extra = "") {
+BackendResult flood(const std::string& nic_extra, const std::string& host_extra = "", int queues = 1) {
   std::string text =
       "name: \"host rps\"\nseed: 3\nrun { duration_ms: 20 warmup_ms: 8 }\n"
-      "host { cores: 14 nic { name: \"nic0\" queues: 1 line_rate_gbps: 25 " +
-      nic_extra + " } " + host_extra + " }\n";
+      "host { cores: 14 nic { name: \"nic0\" queues: " +
+      std::to_string(queues) + " line_rate_gbps: 25 " + nic_extra + " } " + host_extra + " }\n";
   const char* names[] = {"a", "b", "c", "d"};
   for (int v = 0; v < 4; ++v) {
     text += "vm { name: \"" + std::string(names[v]) + "\" vcpus: 1 pin_cores: [" + std::to_string(2 + 2 * v) +
@@ -77,6 +77,21 @@ TEST(HostRps, AFullBacklogDropsAndCountsThere) {
   const BackendResult b = flood("rps_cpus: [10, 11]", "netdev_max_backlog: 4");
   EXPECT_GT(drops_at(b, "host_backlog"), 0u);
   EXPECT_EQ(b.offered_packets(), b.delivered_packets() + lost(b) + b.in_flight_packets());
+}
+
+// Each receive queue's own map (rx_queue): a queue's frames go to its own
+// map's backlogs, and a queue without one runs the bridge on its polling
+// core.
+TEST(HostRps, EachReceiveQueueSteersByItsOwnMap) {
+  const BackendResult first = flood("rx_queue { rps_cpus: [10] } rx_queue { }", "", 2);
+  const BackendResult second = flood("rx_queue { } rx_queue { rps_cpus: [11] }", "", 2);
+  EXPECT_GT(busy(first, 10), 0.1);
+  EXPECT_LT(busy(first, 11), 0.01);
+  EXPECT_GT(busy(second, 11), 0.1);
+  EXPECT_LT(busy(second, 10), 0.01);
+  for (const BackendResult* b : {&first, &second}) {
+    EXPECT_EQ(b->offered_packets(), b->delivered_packets() + lost(*b) + b->in_flight_packets());
+  }
 }
 
 }  // namespace

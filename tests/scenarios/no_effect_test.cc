@@ -152,5 +152,36 @@ TEST(NoEffect, FlowLimitOnlyOnVcpusThatPollNoQueueIsWarned) {
   EXPECT_TRUE(polling.empty()) << format_diagnostics(polling);
 }
 
+// A setting on one direction of the path where frames only go the other
+// way: the host NIC's qdisc with frames only coming in, its RPS with frames
+// only going out, a guest's RPS on a VM that only sends, its XPS on one
+// that only receives.
+TEST(NoEffect, SettingsOfTheDirectionNoFrameTakesAreWarned) {
+  const std::string head = "name: \"d\"\nhost { cores: 16 nic { name: \"nic0\" queues: 1 line_rate_gbps: 10 ";
+  const std::string into_vm =
+      "traffic { flow { name: \"in\" dst: \"vm0\" open_loop { rate_pps: 1000 frame_bytes: 64 } } }\n";
+  const std::string out_of_vm =
+      "traffic { flow { name: \"out\" src: \"vm0\" dst: \"external\" open_loop { rate_pps: 1000 frame_bytes: 64 } } "
+      "}\n";
+  const std::string vm = "vm { name: \"vm0\" vcpus: 2 nic { queues: 2 } ";
+
+  auto only = [](const std::vector<Diagnostic>& w, const std::string& text) {
+    EXPECT_EQ(w.size(), 1u) << format_diagnostics(w);
+    return !w.empty() && w[0].message.find(text) != std::string::npos;
+  };
+  EXPECT_TRUE(only(warnings_of(head + "qdisc: FQ_CODEL } }\n" + vm + "}\n" + into_vm),
+                   "qdisc has no effect: no flow's frames go out through nic \"nic0\""));
+  EXPECT_TRUE(only(warnings_of(head + "rps_cpus: [10] } }\n" + vm + "}\n" + out_of_vm),
+                   "rps_cpus has no effect: no flow's frames come in through nic \"nic0\""));
+  EXPECT_TRUE(only(warnings_of(head + "} }\n" + vm + "guest { rps_cpus: [1] } }\n" + out_of_vm),
+                   "rps_cpus has no effect: no flow's frames enter vm \"vm0\""));
+  EXPECT_TRUE(only(warnings_of(head + "} }\n" + vm + "guest { xps { cpus: [1] } xps { cpus: [0] } } }\n" + into_vm),
+                   "xps has no effect: no flow's frames leave vm \"vm0\""));
+  // Both ways (request/response): no warning.
+  const std::string rr = "traffic { flow { name: \"rr\" dst: \"vm0\" request_response {} } }\n";
+  EXPECT_TRUE(
+      warnings_of(head + "qdisc: FQ_CODEL rps_cpus: [10] } }\n" + vm + "guest { rps_cpus: [1] } }\n" + rr).empty());
+}
+
 }  // namespace
 }  // namespace viosim::scenarios

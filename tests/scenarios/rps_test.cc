@@ -154,5 +154,31 @@ TEST(Rps, FlowLimitDropsTheHeavyFlowFirst) {
   }
 }
 
+// RPS to vCPUs that poll no queue, with no app_vcpus: those vCPUs exist
+// to run their backlogs (they once did not, and the run ran the stack on
+// vCPU 0 or failed), and what they take reaches the applications, which
+// stay on the queue pairs' vCPUs.
+TEST(Rps, StackOnVcpusWithoutAQueueAndNoAppVcpus) {
+  for (const char* queues : {"1", "2"}) {
+    const std::string text =
+        std::string(
+            "name: \"rps\"\nseed: 44\nrun { duration_ms: 20 warmup_ms: 4 }\n"
+            "host { cores: 12 nic { queues: 2 line_rate_gbps: 25 } }\n"
+            "vm { name: \"rx\" vcpus: 4 pin_cores: [0, 2, 3, 4] nic { backend: VHOST_NET queues: ") +
+        queues +
+        " } guest { rps_cpus: [2, 3] } }\n"
+        "traffic { flow { name: \"flood\" dst: \"rx\" connections: 16 open_loop { rate_pps: 200000 frame_bytes: "
+        "64 } } }\n";
+    const BackendResult b = run_text(text);
+    SCOPED_TRACE(queues);
+    EXPECT_EQ(b.drops(), 0u);
+    EXPECT_EQ(b.offered_packets(), b.delivered_packets() + b.in_flight_packets());
+    EXPECT_GT(b.delivered_packets(), 3000u);
+    // vCPUs 2 and 3 (cores 3 and 4), which poll no queue, run the stack.
+    EXPECT_GT(guest_kernel(b, 3), 0.05);
+    EXPECT_GT(guest_kernel(b, 4), 0.05);
+  }
+}
+
 }  // namespace
 }  // namespace viosim
