@@ -480,17 +480,23 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
         v.cpu_load = models::VmConfig::Load{Units::us(vm.cpu_load().busy_us()), Units::us(vm.cpu_load().idle_us())};
       }
       for (uint32_t a : vm.guest().app_vcpus()) v.app_vcpus.push_back(a);
-      // RPS may steer to a vCPU that polls no queue: its backlog needs it.
+      // RPS may steer what the kernel receives to a vCPU that polls no
+      // queue: its backlog needs it (not in a poll-mode guest, nor in a VM
+      // no frame enters, where the validator warns the maps are idle).
       bool rps_beyond_queues = false;
-      for (uint32_t cpu : vm.guest().rps_cpus()) rps_beyond_queues = rps_beyond_queues || cpu >= v.queue_pairs;
-      for (const viosim::RxQueue& q : vm.guest().rx_queue()) {
-        for (uint32_t cpu : q.rps_cpus()) rps_beyond_queues = rps_beyond_queues || cpu >= v.queue_pairs;
+      if (!poll_mode && frames_cross_vm(s, vm, /*into=*/true)) {
+        for (uint32_t cpu : vm.guest().rps_cpus()) rps_beyond_queues = rps_beyond_queues || cpu >= v.queue_pairs;
+        for (const viosim::RxQueue& q : vm.guest().rx_queue()) {
+          for (uint32_t cpu : q.rps_cpus()) rps_beyond_queues = rps_beyond_queues || cpu >= v.queue_pairs;
+        }
       }
       if (rps_beyond_queues && v.app_vcpus.empty() && !vm.has_forward()) {
-        // The applications' threads stay on the queue pairs' vCPUs, as
-        // without RPS; what a vCPU without a queue takes from its backlog
-        // reaches them through their sockets.
-        for (uint32_t i = 0; i < v.queue_pairs; ++i) v.app_vcpus.push_back(i + lcore0);
+        // The applications become a thread on each queue pair's vCPU, as
+        // app_vcpus listing those makes them: what a vCPU without a queue
+        // takes from its backlog reaches them through their sockets. Each
+        // thread owns its connections (SO_REUSEPORT), so a packet that
+        // came in on one queue may wake the thread of another.
+        for (uint32_t i = 0; i < v.queue_pairs; ++i) v.app_vcpus.push_back(i);
       }
       if (vm.has_cpu_load() || !v.app_vcpus.empty() || rps_beyond_queues) {
         for (uint32_t i = v.queue_pairs; i < vcpus; ++i) v.extra_vcpu_cores.push_back(pin(i) ? *pin(i) : next_free());
@@ -690,7 +696,15 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
                             " has none (tap-based backends: E1000, VIRTIO_USERSPACE, VHOST_NET)");
         }
       }
-      if (!c.host_app && s.host().has_process_core()) c.host_app = s.host().process_core();
+      if (!c.host_app && s.host().has_process_core()) {
+        c.host_app = s.host().process_core();
+        if (rps_cores.count(*c.host_app) != 0) {
+          throw NotModelled("host.process_core", "core " + std::to_string(*c.host_app) +
+                                                     " takes a host RPS backlog (host.nic.rps_cpus), and its softirq "
+                                                     "sharing the core with the host's process is not modelled; use "
+                                                     "another core");
+        }
+      }
       if (!c.host_app) {
         // The process runs on a core nobody uses, else beside the NIC's
         // interrupts (sharing it as the scheduler has them).

@@ -72,4 +72,17 @@ uint32_t flow_copies(const viosim::Scenario& s, const viosim::Flow& flow) {
   return 1;
 }
 
+bool two_way(const viosim::Flow& f) { return f.has_request_response() || f.bidirectional(); }
+
+bool frames_cross_vm(const viosim::Scenario& s, const viosim::Vm& vm, bool into) {
+  for (const viosim::Flow& f : s.traffic().flow()) {
+    const std::string& near = into ? f.dst() : f.src();
+    const std::string& far = into ? f.src() : f.dst();
+    if (near == vm.name() || (two_way(f) && far == vm.name())) return true;
+    if (std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end()) return true;
+    if (f.has_chain() && f.chain().vm() == vm.name()) return true;
+  }
+  return false;
+}
+
 }  // namespace viosim::scenarios

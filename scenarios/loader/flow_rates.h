@@ -25,6 +25,13 @@ bool routed_through_vms(const viosim::Flow& flow);
 // P2P: from "external" back to it through the host's switch alone.
 bool is_p2p(const viosim::Flow& flow);
 
+// A flow that carries frames both ways: request/response, or a
+// bidirectional load.
+bool two_way(const viosim::Flow& flow);
+// Whether frames of some flow enter (`into`) or leave the VM: as an
+// endpoint, or on a route it forwards on.
+bool frames_cross_vm(const viosim::Scenario& s, const viosim::Vm& vm, bool into);
+
 // The host NIC a flow to or from "external" crosses (its VM's uplink; for
 // P2P the VMs' uplink, the first VM's), or nullptr: a flow between VMs or
 // with the host, or a name not found.

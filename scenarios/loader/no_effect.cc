@@ -78,21 +78,10 @@ bool has_flows(const viosim::Scenario& s, const viosim::Vm& vm) {
   return false;
 }
 
-// A flow that carries frames both ways: request/response, or a
-// bidirectional load.
-bool two_way(const viosim::Flow& f) { return f.has_request_response() || f.bidirectional(); }
-
-// Whether frames of some flow enter (`into`) or leave the VM: as an
-// endpoint, or on a route it forwards on.
-bool frames_cross_vm(const viosim::Scenario& s, const viosim::Vm& vm, bool into) {
-  for (const viosim::Flow& f : s.traffic().flow()) {
-    const std::string& near = into ? f.dst() : f.src();
-    const std::string& far = into ? f.src() : f.dst();
-    if (near == vm.name() || (two_way(f) && far == vm.name())) return true;
-    if (std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end()) return true;
-    if (f.has_chain() && f.chain().vm() == vm.name()) return true;
-  }
-  return false;
+// Whether a sweep may change which way a flow's frames go (its ends, or
+// `bidirectional`): then no setting is idle for want of a direction.
+bool sweep_varies_directions(const viosim::Scenario& s) {
+  return sweep_varies(s, "bidirectional") || sweep_varies(s, "].src") || sweep_varies(s, "].dst");
 }
 
 // Whether frames of some flow come in from the wire through `nic`
@@ -202,7 +191,7 @@ void check_qdisc_fields(const viosim::Scenario& s, int v, const std::vector<vios
   // A VM no flow's frames leave (neither a source, the server of a
   // request/response or bidirectional flow, nor a forwarder on a route)
   // transmits nothing.
-  if (!frames_cross_vm(s, s.vm(v), /*into=*/false)) {
+  if (!sweep_varies_directions(s) && !frames_cross_vm(s, s.vm(v), /*into=*/false)) {
     for (const char* name : {"qdisc", "txqueuelen", "bql"}) {
       if (non_default(g, name)) {
         issues->push_back(
@@ -294,8 +283,9 @@ void check_host_qdisc_fields(const viosim::Scenario& s, Issues* issues) {
     }
     // The qdisc and BQL hold what the host sends out of the NIC; RPS
     // spreads what comes in.
-    const bool in = frames_cross_nic(s, nic, /*in=*/true);
-    const bool out = frames_cross_nic(s, nic, /*in=*/false);
+    const bool any_way = sweep_varies_directions(s);
+    const bool in = any_way || frames_cross_nic(s, nic, /*in=*/true);
+    const bool out = any_way || frames_cross_nic(s, nic, /*in=*/false);
     bool one_way = false;
     for (const std::string& name : set) {
       const bool inbound = name == "rps_cpus" || name == "rx_queue";
@@ -363,7 +353,8 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
       issues->push_back(
           {at("vm", v) + ".guest.xps",
            std::string("xps beyond its first entry has no effect on E1000, ") + "which has one queue pair"});
-    } else if (s.vm(v).guest().xps_size() > 0 && !frames_cross_vm(s, s.vm(v), /*into=*/false)) {
+    } else if (s.vm(v).guest().xps_size() > 0 && !sweep_varies_directions(s) &&
+               !frames_cross_vm(s, s.vm(v), /*into=*/false)) {
       issues->push_back(
           {at("vm", v) + ".guest.xps", "xps has no effect: no flow's frames leave vm \"" + s.vm(v).name() + "\""});
     }
@@ -393,7 +384,7 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
       maps |= q.rps_cpus_size() > 0;
     }
     const bool rfs_tables = g.rps_sock_flow_entries() > 0 && flow_tables;
-    if (!poll_mode && !frames_cross_vm(s, s.vm(v), /*into=*/true)) {
+    if (!poll_mode && !sweep_varies_directions(s) && !frames_cross_vm(s, s.vm(v), /*into=*/true)) {
       // Nothing is received: every receive-side setting is idle.
       for (const char* name : {"rps_cpus", "rx_queue", "rps_sock_flow_entries", "rps_flow_cnt", "flow_limit_cpus",
                                "flow_limit_table_len", "netdev_max_backlog"}) {

@@ -183,5 +183,17 @@ TEST(NoEffect, SettingsOfTheDirectionNoFrameTakesAreWarned) {
       warnings_of(head + "qdisc: FQ_CODEL rps_cpus: [10] } }\n" + vm + "guest { rps_cpus: [1] } }\n" + rr).empty());
 }
 
+// A sweep that may turn a flow around (bidirectional, its ends) leaves
+// every direction possible: nothing is warned as idle for want of one.
+TEST(NoEffect, NoDirectionWarningWhenASweepMayTurnAFlowAround) {
+  const std::string text =
+      "name: \"d\"\nhost { cores: 16 nic { name: \"nic0\" queues: 1 line_rate_gbps: 10 qdisc: FQ_CODEL } }\n"
+      "vm { name: \"vm0\" vcpus: 2 nic { queues: 2 } guest { xps { cpus: [1] } xps { cpus: [0] } } }\n"
+      "traffic { flow { name: \"in\" dst: \"vm0\" open_loop { rate_pps: 1000 frame_bytes: 64 } } }\n"
+      "sweep { axis { field: \"traffic.flow[0].bidirectional\" values: [\"false\", \"true\"] } }\n";
+  const auto w = warnings_of(text);
+  EXPECT_TRUE(w.empty()) << format_diagnostics(w);
+}
+
 }  // namespace
 }  // namespace viosim::scenarios

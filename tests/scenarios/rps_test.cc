@@ -180,5 +180,47 @@ TEST(Rps, StackOnVcpusWithoutAQueueAndNoAppVcpus) {
   }
 }
 
+// RFS end to end: a request/response client on vCPU 2 of a one-queue VM.
+// Its connected sockets record the flows in recvmsg, so with both tables
+// the responses' stack runs on vCPU 2 instead of vCPU 0, which took the
+// interrupt; every transaction still completes.
+TEST(Rps, RfsMovesTheStackToTheReadersVcpu) {
+  auto run_rfs = [](const std::string& tables) {
+    return run_text(
+        "name: \"rfs\"\nseed: 45\nrun { duration_ms: 20 warmup_ms: 4 }\n"
+        "host { cores: 12 nic { queues: 1 line_rate_gbps: 25 } }\n"
+        "vm { name: \"c\" vcpus: 4 pin_cores: [0, 2, 3, 4] nic { backend: VHOST_NET queues: 1 } "
+        "guest { app_vcpus: [2] " +
+        tables +
+        " } }\n"
+        "traffic { flow { name: \"rr\" src: \"c\" dst: \"external\" connections: 8 request_response { } } }\n");
+  };
+  const BackendResult off = run_rfs("");
+  const BackendResult on = run_rfs("rps_sock_flow_entries: 4096 rps_flow_cnt: 256");
+  // vCPU 0 is core 0, vCPU 2 core 3.
+  EXPECT_LT(guest_kernel(on, 0), guest_kernel(off, 0) - 0.05);
+  EXPECT_GT(guest_kernel(on, 3), guest_kernel(off, 3) + 0.05);
+  for (const BackendResult* b : {&off, &on}) {
+    EXPECT_EQ(b->drops(), 0u);
+    EXPECT_GT(b->delivered_packets(), 2000u);
+  }
+}
+
+// RPS maps the validator calls idle (a VM no frame enters) change nothing
+// in the run either: no vCPU is added for them.
+TEST(Rps, MapsOfAVmThatOnlySendsChangeNothing) {
+  auto sender = [](const std::string& guest) {
+    return run_text(
+        "name: \"tx\"\nseed: 46\nrun { duration_ms: 10 warmup_ms: 2 }\n"
+        "host { cores: 12 nic { queues: 1 line_rate_gbps: 25 } }\n"
+        "vm { name: \"s\" vcpus: 2 nic { backend: VHOST_NET queues: 1 } guest { " +
+        guest +
+        " } }\n"
+        "traffic { flow { name: \"out\" src: \"s\" dst: \"external\" open_loop { rate_pps: 50000 frame_bytes: 64 } "
+        "} }\n");
+  };
+  EXPECT_EQ(sender("").fingerprint(), sender("rps_cpus: [1]").fingerprint());
+}
+
 }  // namespace
 }  // namespace viosim
