@@ -548,8 +548,15 @@ void GuestOs::run_due_next() {
     }
     return;
   }
+  // The flow whose due time is earliest goes first: a thread behind on
+  // several flows sends in the order their packets fell due, as its
+  // sockets' queues would fill, rather than always serving the first.
+  AppFlow* due = nullptr;
   for (AppFlow& f : flows_) {
-    if (!f.timer_active || f.next_due > now()) continue;
+    if (f.timer_active && f.next_due <= now() && (due == nullptr || f.next_due < due->next_due)) due = &f;
+  }
+  if (due != nullptr) {
+    AppFlow& f = *due;
     if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
       if (!f.started) {
         // The first requests, over the connections this client owns in turn.
