@@ -90,13 +90,9 @@ bool PackedVirtqueue::get_used(uint32_t& token, uint32_t& len) {
   if (config_.in_order) {
     // The batch's one used descriptor names its last buffer; the buffers
     // before it are the ones at last_used, in order.
-    if (!batch_pending_) {
-      batch_last_ = id;
-      batch_len_ = used_len;
-    }
+    if (!reaping_.pending) start_reaping(id, used_len);
     id = last_used_;
-    batch_pending_ = id != batch_last_;
-    used_len = batch_pending_ ? used_len_[id] : batch_len_;
+    used_len = reap_in_order(id);
   }
   if (id >= size_ || num_[id] == 0) {
     // BAD_RING "id %u is not a head!": a device model bug, never a guest event.

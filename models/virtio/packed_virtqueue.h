@@ -54,7 +54,7 @@ class PackedVirtqueue final : public Virtqueue {
   // virtqueue_poll_packed looks only at the descriptor at last_used, which
   // mid-batch is the driver's own: no driver model re-enables callbacks
   // mid-batch (each reaps until empty first).
-  bool more_used() const override { return batch_pending_ || is_used(last_used_, used_wrap_); }  // more_used_packed
+  bool more_used() const override { return reaping_.pending || is_used(last_used_, used_wrap_); }  // more_used_packed
   bool on_interrupt() override;
   // virtqueue_disable_cb_packed: flags = DISABLE (skipped after an event
   // triggered, as the split ring's).
@@ -140,7 +140,7 @@ class PackedVirtqueue final : public Virtqueue {
     return ring_[position].avail == wrap && ring_[position].used != wrap;
   }
   bool read_more_used() {
-    if (batch_pending_) return true;
+    if (reaping_.pending) return true;
     driver_load(desc_line(last_used_));
     return more_used();
   }
@@ -175,9 +175,6 @@ class PackedVirtqueue final : public Virtqueue {
   bool used_wrap_ = true;
   uint16_t event_flags_shadow_ = kEnable;
   bool event_triggered_ = false;
-  bool batch_pending_ = false;  // in order: a batch's descriptor read, its last not yet reaped
-  uint16_t batch_last_ = 0;
-  uint32_t batch_len_ = 0;
 
   // The event structures: the driver's (read by the device: interrupts)
   // and the device's (read by the driver: kicks).

@@ -86,20 +86,18 @@ bool SplitVirtqueue::kick_prepare() {
 
 bool SplitVirtqueue::next_used(UsedElem& elem) {
   if (!read_more_used()) return false;
-  if (!batch_pending_) {
+  if (!reaping_.pending) {
     elem = used_ring_[slot(last_used_idx_)];
     read_used_elem(slot(last_used_idx_));
     if (!config_.in_order) return true;
-    batch_last_ = elem;
-    batch_pending_ = true;
+    start_reaping(elem.head, elem.len);
   }
   // virtqueue_get_buf_ctx_split_in_order: the batch's element names its
-  // last buffer; those before it are the oldest in flight, in order.
-  const uint16_t head = next_used_head_;
-  const bool last = head == batch_last_.head;
-  elem = UsedElem{head, last ? batch_last_.len : used_len_[head]};
-  batch_pending_ = !last;
-  if (chain_len_[head] != kNotHead) next_used_head_ = static_cast<uint16_t>((head + chain_len_[head]) & mask_);
+  // last buffer; those before it are the oldest in flight, in order. In
+  // ring order the descriptors in flight run from the oldest up to
+  // free_head, so the oldest lies num_free past it.
+  const auto head = static_cast<uint16_t>((free_head_ + num_free_) & mask_);
+  elem = UsedElem{head, reap_in_order(head)};
   return true;
 }
 

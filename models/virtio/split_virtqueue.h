@@ -171,7 +171,7 @@ class SplitVirtqueue final : public Virtqueue {
   // The driver's check of used idx (more_used_split); in order, none while
   // a batch it was told of is still being reaped.
   bool read_more_used() {
-    if (batch_pending_) return true;
+    if (reaping_.pending) return true;
     read_used_idx();
     return more_used();
   }
@@ -197,11 +197,6 @@ class SplitVirtqueue final : public Virtqueue {
   uint16_t avail_flags_shadow_ = 0;
   bool event_triggered_ = false;
   bool forced_kick_ = false;
-  // In order: the oldest buffer in flight, and the element of the batch
-  // being reaped.
-  uint16_t next_used_head_ = 0;
-  bool batch_pending_ = false;
-  UsedElem batch_last_{0, 0};
 
   // Shared ring fields.
   uint16_t avail_idx_ = 0;

@@ -226,6 +226,24 @@ class Virtqueue {
   // Writes one used element for `batch` (a single buffer outside a bracket).
   virtual void publish_used(const UsedBatch& batch) = 0;
 
+  // The in-order driver's side of a batch: the element it read (when none
+  // was pending) names the batch's last buffer; it then reaps the buffers in
+  // order up to that one without looking at the ring again.
+  struct Reaping {
+    bool pending = false;
+    uint16_t last = 0;  // the last buffer's id
+    uint32_t len = 0;   // and its used length
+  };
+  void start_reaping(uint16_t last, uint32_t len) { reaping_ = Reaping{true, last, len}; }
+  // The used length of `id`, the next buffer in order; the batch ends with
+  // its last.
+  uint32_t reap_in_order(uint16_t id) {
+    const bool last = id == reaping_.last;
+    reaping_.pending = !last;
+    return last ? reaping_.len : used_len_[id];
+  }
+  Reaping reaping_;
+
   void driver_load(size_t line, bool index = false) { lines_.read(line, config_.driver_category, index); }
   void driver_store(size_t line) { lines_.write(line, config_.driver_category); }
 
