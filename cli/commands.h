@@ -25,5 +25,6 @@ int list_models_command(const Args& args);
 int schema_command(const Args& args);
 int graph_command(const Args& args);
 int explain_command(const Args& args);
+int lesson_command(const Args& args);
 
 }  // namespace viosim::cli

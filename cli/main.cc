@@ -28,6 +28,7 @@ constexpr char kUsage[] =
     "  schema                  print every scenario field: type, unit, default, range, help\n"
     "  graph FILE              print each compared path as Graphviz DOT\n"
     "  explain FILE            follow one packet through a path: hops, causes, cores\n"
+    "  lesson FILE             print a lesson's steps, run them and check its figures\n"
     "\n"
     "options:\n"
     "  --help                  this text; `viosim COMMAND --help` for a command\n"
@@ -46,7 +47,7 @@ constexpr Command kCommands[] = {
     {"search", search_command},     {"plan", plan_command},
     {"profiles", profiles_command}, {"list-models", list_models_command},
     {"schema", schema_command},     {"graph", graph_command},
-    {"explain", explain_command},
+    {"explain", explain_command},   {"lesson", lesson_command},
 };
 
 int dispatch(const Args& args) {

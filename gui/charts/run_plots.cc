@@ -8,14 +8,11 @@
 
 #include "gui/charts/render_chart.h"
 #include "gui/charts/run_charts.h"
+#include "scenarios/runner/run_chart_names.h"
 
 namespace viosim::charts {
 
-const std::vector<std::string>& run_plot_names() {
-  static const std::vector<std::string> names = {"latency_cdf", "cpu_by_category", "mechanisms_per_packet",
-                                                 "latency_hops_to_guest", "latency_hops_from_guest"};
-  return names;
-}
+const std::vector<std::string>& run_plot_names() { return run_chart_names(); }
 
 std::vector<std::string> write_run_plots(const RunSummary& summary, const std::string& dir, QSize size) {
   std::error_code ec;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "tests/support/command_outcome.h"
+#include "tests/support/expected_output.h"
 
 namespace {
 
@@ -152,7 +153,8 @@ TEST_F(Viosim, RunRejectsBadInputWithStatusTwo) {
 }
 
 TEST_F(Viosim, EverySubcommandHasHelp) {
-  for (const char* command : {"validate", "run", "plot", "profiles", "list-models", "schema", "graph", "explain"}) {
+  for (const char* command :
+       {"validate", "run", "plot", "profiles", "list-models", "schema", "graph", "explain", "lesson"}) {
     const Outcome o = run(std::string(command) + " --help");
     EXPECT_EQ(o.status, 0) << command;
     EXPECT_NE(o.out.find(std::string("usage: viosim ") + command), std::string::npos) << command;
@@ -170,11 +172,7 @@ TEST_F(Viosim, ExplainPrintsThePinnedJourney) {
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.err, "");
   const fs::path expected = fs::path(VIOSIM_SOURCE_DIR) / "tests/cli/expected/explain_rr_vhost_net_packet1.txt";
-  if (std::getenv("VIOSIM_UPDATE_EXPECTED") != nullptr) {
-    std::ofstream(expected, std::ios::binary) << o.out;
-    GTEST_SKIP() << "updated " << expected;
-  }
-  EXPECT_EQ(o.out, slurp(expected));
+  if (!viosim::testing_support::matches_expected_file(o.out, expected)) GTEST_SKIP() << "updated " << expected;
   // The same again, and the default backend is the first compared.
   EXPECT_EQ(run("explain scenarios/examples/explain_rr.textproto --packet 1").out, o.out);
 }
@@ -202,6 +200,69 @@ TEST_F(Viosim, ExplainRejectsBadInputWithStatusTwo) {
   EXPECT_EQ(run("explain no/such/file.textproto").status, 2);
   const Outcome help = run("--help");
   EXPECT_NE(help.out.find("  explain FILE "), std::string::npos);
+}
+
+TEST_F(Viosim, LessonRunsItsStepsAndChecksItsFigures) {
+  const std::string file = "scenarios/lessons/vhost_net_vs_qemu.textproto";
+  Outcome o = run("lesson " + file);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("== Step 2/2: "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("  ok     VHOST_NET syscalls_per_packet = 0 "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find(file + ": every figure and place as the lesson says"), std::string::npos) << o.out;
+  // Without runs: the steps and answers, nothing run.
+  o = run("lesson " + file + " --no-run --step 1");
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("Answer:"), std::string::npos);
+  EXPECT_EQ(o.out.find("== Step 2/2"), std::string::npos);
+  EXPECT_EQ(o.err.find("running"), std::string::npos) << o.err;
+}
+
+// A lesson whose figure the run does not give fails with status 1, at the
+// expect that says it.
+TEST_F(Viosim, LessonWithAFigureTheRunDoesNotGiveExitsOne) {
+  const fs::path lesson = dir_ / "wrong.textproto";
+  std::ofstream(lesson) << "title: \"wrong\"\n"
+                           "summary: \"s\"\n"
+                           "step {\n"
+                           "  title: \"one\"\n"
+                           "  scenario: \"" VIOSIM_SOURCE_DIR
+                           "/scenarios/lessons/scenarios/rr_virtio_backends.textproto\"\n"
+                           "  backend: \"VHOST_NET\"\n"
+                           "  text: \"t\"\n"
+                           "  question {\n"
+                           "    text: \"q\" answer: \"a\"\n"
+                           "    expect { figure: \"syscalls_per_packet\" value: 4 absolute: 0.1 }\n"
+                           "  }\n"
+                           "}\n";
+  const Outcome o = run("lesson '" + lesson.string() + "'");
+  EXPECT_EQ(o.status, 1) << o.err;
+  EXPECT_NE(o.out.find("  WRONG  VHOST_NET syscalls_per_packet = 0 (lesson: 4 ± 0.1)"), std::string::npos) << o.out;
+  EXPECT_NE(o.err.find(lesson.string() + ":10:5: error: step 1: VHOST_NET syscalls_per_packet: the run gives 0, "
+                                         "the lesson says 4 ± 0.1"),
+            std::string::npos)
+      << o.err;
+}
+
+TEST_F(Viosim, LessonRejectsBadInputWithStatusTwo) {
+  const std::string file = "scenarios/lessons/vhost_net_vs_qemu.textproto";
+  Outcome o = run("lesson tests/lesson/invalid/bad_looks.textproto");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("tests/lesson/invalid/bad_looks.textproto:8:3: error: step 1: look: no chart"),
+            std::string::npos)
+      << o.err;
+  EXPECT_EQ(o.out, "");
+  o = run("lesson " + file + " --step 3");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--step 3: the lesson has steps 1 to 2"), std::string::npos) << o.err;
+  EXPECT_EQ(run("lesson " + file + " --step x").status, 2);
+  EXPECT_EQ(run("lesson " + file + " --stpe 1").status, 2);
+  EXPECT_EQ(run("lesson").status, 2);
+  EXPECT_EQ(run("lesson " + file + " " + file).status, 2);
+  o = run("lesson no/such/lesson.textproto");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("no/such/lesson.textproto: error: cannot read the lesson"), std::string::npos) << o.err;
+  // A scenario is not a lesson.
+  EXPECT_EQ(run("lesson scenarios/examples/explain_rr.textproto").status, 2);
 }
 
 // Plotting exists only in builds with Qt (VIOSIM_GUI); the others must say

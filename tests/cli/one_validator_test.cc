@@ -1,7 +1,8 @@
 // What `validate` accepts, every verb runs: for every scenario file the
-// repository ships (the examples and the test corpus, valid or not),
-// `viosim validate` exiting 0 means `viosim run` (or `viosim sweep` for a
-// file with a sweep) and `viosim graph`, shortened with --set, exit 0 too.
+// repository ships (the examples, the lessons' scenarios and the test
+// corpus, valid or not), `viosim validate` exiting 0 means `viosim run` (or
+// `viosim sweep` for a file with a sweep) and `viosim graph`, shortened with
+// --set, exit 0 too.
 // A file validate refuses is refused by run the same way (exit 2).
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,7 +44,7 @@ Outcome viosim(const std::string& args, const fs::path& dir) {
 
 std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
-  for (const char* root : {"scenarios/examples", "tests/scenarios"}) {
+  for (const char* root : {"scenarios/examples", "scenarios/lessons/scenarios", "tests/scenarios"}) {
     for (const auto& entry : fs::recursive_directory_iterator(fs::path(VIOSIM_SOURCE_DIR) / root)) {
       if (entry.path().extension() == ".textproto") {
         files.push_back(fs::relative(entry.path(), VIOSIM_SOURCE_DIR).string());

@@ -4,47 +4,25 @@
 //
 // To regenerate after an intended change in wording, run the test binary
 // with VIOSIM_UPDATE_EXPECTED=1 and review the diff like any other change.
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include <gtest/gtest.h>
-
 #include "scenarios/loader/loader.h"
+#include "tests/support/corpus.h"
+#include "tests/support/expected_output.h"
 
 namespace viosim::scenarios {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(fs::path(VIOSIM_TESTS_DIR) / "invalid")) {
-    if (entry.path().extension() == ".textproto") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> case_names() { return testing_support::case_names(fs::path(VIOSIM_TESTS_DIR) / "invalid"); }
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-class InvalidScenario : public testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    previous_ = fs::current_path();
-    fs::current_path(VIOSIM_TESTS_DIR);
-  }
-  void TearDown() override { fs::current_path(previous_); }
-
- private:
-  fs::path previous_;
-};
+class InvalidScenario : public testing_support::CorpusCase {};
 
 TEST_P(InvalidScenario, ReportsExactlyTheExpectedErrors) {
   const std::string name = GetParam();
@@ -53,12 +31,7 @@ TEST_P(InvalidScenario, ReportsExactlyTheExpectedErrors) {
   EXPECT_FALSE(result.scenario.has_value()) << "a scenario with errors must not be returned";
   const std::string actual = format_diagnostics(result.diagnostics);
   const fs::path expected_path = fs::path("invalid") / (name + ".expected");
-  if (std::getenv("VIOSIM_UPDATE_EXPECTED") != nullptr) {
-    std::ofstream(expected_path, std::ios::binary) << actual;
-    GTEST_SKIP() << "updated " << expected_path;
-  }
-  ASSERT_TRUE(fs::exists(expected_path)) << "missing " << expected_path << "; actual output:\n" << actual;
-  EXPECT_EQ(read(expected_path), actual);
+  if (!testing_support::matches_expected_file(actual, expected_path)) GTEST_SKIP() << "updated " << expected_path;
 }
 
 TEST(InvalidCorpus, HasAtLeastThirtyCases) { EXPECT_GE(case_names().size(), 30u); }
