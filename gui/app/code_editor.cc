@@ -28,14 +28,21 @@ const QColor kErrorTint(0xff, 0xd6, 0xd6);
 }  // namespace
 
 CodeEditor::CodeEditor(QWidget* parent) : QPlainTextEdit(parent), gutter_(new Gutter(this)) {
-  setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  set_font_scale(1.0);
   setLineWrapMode(QPlainTextEdit::NoWrap);
-  setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 2);
   connect(this, &QPlainTextEdit::blockCountChanged, this, [this] { setViewportMargins(gutter_width(), 0, 0, 0); });
   connect(this, &QPlainTextEdit::updateRequest, this, [this](const QRect& rect, int dy) {
     if (dy != 0) gutter_->scroll(0, dy);
     else gutter_->update(0, rect.y(), gutter_->width(), rect.height());
   });
+  setViewportMargins(gutter_width(), 0, 0, 0);
+}
+
+void CodeEditor::set_font_scale(double scale) {
+  QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+  font.setPointSizeF(font.pointSizeF() * scale);
+  setFont(font);
+  setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 2);
   setViewportMargins(gutter_width(), 0, 0, 0);
 }
 

@@ -20,6 +20,8 @@ class CodeEditor : public QPlainTextEdit {
   const QMap<int, QString>& error_lines() const { return errors_; }
   // Puts the cursor at `line`:`column` (1-based) and scrolls there.
   void go_to(int line, int column);
+  // The system's fixed font at `scale` times its size (presentation mode).
+  void set_font_scale(double scale);
 
   int gutter_width() const;
   void paint_gutter(QPaintEvent* event);

@@ -61,7 +61,10 @@ const std::array<Figure, 18> kFigures = {{
      [](const BackendResult& b) { return b.cpu_cycles_per_packet(); }},
     {"cache lines / packet", "cache lines the host threads pulled from another core per packet", 2, Better::kLower,
      [](const BackendResult& b) { return b.cache_line_transfers_per_packet(); }},
-    {"busy cores", "cores' busy time per second, all categories but idle", 2, Better::kLower, busy_cores},
+    // No best: a backend that carries more packets keeps more cores busy,
+    // and halt polling and PMDs spin on work they would give up.
+    {"busy cores", "cores' busy time per second, all categories but idle (polling included)", 2, Better::kNone,
+     busy_cores},
     {"events", "simulation events executed", 0, Better::kNone,
      [](const BackendResult& b) { return double(b.events()); }},
     {"wall time (s)", "how long the simulation took", 2, Better::kNone,
@@ -69,6 +72,19 @@ const std::array<Figure, 18> kFigures = {{
     {"fingerprint", "hash over the executed events: same scenario and seed, same fingerprint", 0, Better::kNone,
      nullptr},
 }};
+
+// The tooltip's last sentence: which way is better, hence what bold means.
+QString direction_note(Better better) {
+  switch (better) {
+    case Better::kHigher:
+      return QObject::tr(". Higher is better: the best is bold.");
+    case Better::kLower:
+      return QObject::tr(". Lower is better: the best is bold.");
+    case Better::kNone:
+      break;
+  }
+  return QObject::tr(". Neither way is better: nothing is bold.");
+}
 
 // The pooled latency rows end here; each flow's p50 and p99 follow them.
 constexpr size_t kFlowRowsAt = 6;
@@ -130,7 +146,8 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
   switch (role) {
     case Qt::DisplayRole: return formatted(r, b);
     case Qt::ToolTipRole:
-      return f != nullptr ? QString::fromUtf8(f->tip) : tr("this flow's own latency, its samples only");
+      return (f != nullptr ? QString::fromUtf8(f->tip) : tr("this flow's own latency, its samples only")) +
+             direction_note(better);
     case Qt::TextAlignmentRole: return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
     case kValueRole: return has_value ? QVariant(value(r, b)) : QVariant();
     case Qt::FontRole: {
@@ -155,8 +172,10 @@ QVariant CompareModel::headerData(int section, Qt::Orientation orientation, int 
     const Row r = row(section);
     if (role == Qt::DisplayRole) return row_name(r);
     if (role == Qt::ToolTipRole) {
-      return r.figure >= 0 ? QString::fromUtf8(kFigures[static_cast<size_t>(r.figure)].tip)
-                           : tr("this flow's own latency, its samples only");
+      const Better better = r.figure >= 0 ? kFigures[static_cast<size_t>(r.figure)].better : Better::kLower;
+      return (r.figure >= 0 ? QString::fromUtf8(kFigures[static_cast<size_t>(r.figure)].tip)
+                            : tr("this flow's own latency, its samples only")) +
+             direction_note(better);
     }
     return QVariant();
   }

@@ -46,6 +46,7 @@ double CoreTimelineScene::marker_x() const { return marker_ != nullptr ? marker_
 void CoreTimelineScene::set_journey(const explain::Journey& journey, double width) {
   clear();
   marker_ = nullptr;
+  highlight_ = nullptr;
   rows_.clear();
   from_ = journey.from;
   to_ = journey.to;
@@ -139,6 +140,18 @@ void CoreTimelineScene::set_journey(const explain::Journey& journey, double widt
   marker_ = addLine(left_, 0, left_, bottom, QPen(QColor(0xd6, 0x27, 0x28), 2));
   marker_->setZValue(10);
   setSceneRect(0, 0, right_ + 10, bottom + 4);
+  highlight_core(highlighted_core_);
+}
+
+void CoreTimelineScene::highlight_core(std::optional<uint32_t> core) {
+  highlighted_core_ = core;
+  delete highlight_;
+  highlight_ = nullptr;
+  const auto row = core ? std::find(rows_.begin(), rows_.end(), *core) : rows_.end();
+  if (row == rows_.end()) return;
+  const double y = kAxisHeight + double(row - rows_.begin()) * (kRowHeight + kRowGap);
+  highlight_ = addRect(1, y - 2, right_ - 1, kRowHeight + 4, QPen(QColor(0xff, 0x7f, 0x0e), 3), Qt::NoBrush);
+  highlight_->setZValue(11);
 }
 
 void CoreTimelineScene::mark(core::Time at) {

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <QGraphicsScene>
+#include <optional>
 #include <vector>
 
 #include "scenarios/explain/journey.h"
 
 class QGraphicsLineItem;
+class QGraphicsRectItem;
 
 namespace viosim::gui {
 
@@ -21,6 +23,11 @@ class CoreTimelineScene : public QGraphicsScene {
   void set_journey(const explain::Journey& journey, double width);
   // Moves the marker to `at` (inside the journey's interval).
   void mark(core::Time at);
+  // Frames core `core`'s row (a lesson points at it), now and after every
+  // set_journey; no frame while the core has no row (idle throughout).
+  void highlight_core(std::optional<uint32_t> core);
+  // The frame, or null.
+  const QGraphicsRectItem* highlight() const { return highlight_; }
 
   // The cores drawn as rows, in order.
   const std::vector<uint32_t>& rows() const { return rows_; }
@@ -35,6 +42,8 @@ class CoreTimelineScene : public QGraphicsScene {
   core::Time from_, to_, marked_;
   double left_ = 0, right_ = 0;
   QGraphicsLineItem* marker_ = nullptr;
+  std::optional<uint32_t> highlighted_core_;
+  QGraphicsRectItem* highlight_ = nullptr;
 };
 
 }  // namespace viosim::gui

@@ -1,8 +1,7 @@
 // ExplainView: controls, the worker thread, stepping and export.
 #include "gui/app/explain_view.h"
 
-#include "models/paths/cancelled.h"
-
+#include <QApplication>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -13,6 +12,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "gui/app/glossary.h"
+#include "models/paths/cancelled.h"
 #include "models/paths/path_config.h"
 #include "scenarios/builder/path_builder.h"
 
@@ -57,6 +58,10 @@ ExplainView::ExplainView(QWidget* parent)
       graph_view_(new ResizingView(graph_, [this] { fit_views(); })),
       timeline_(new CoreTimelineScene(this)),
       timeline_view_(new ResizingView(timeline_, [this] { layout_timeline(); })) {
+  // The drawings keep the font they were laid out for; presentation mode
+  // magnifies them whole (set_font_scale) rather than overflowing boxes.
+  graph_->setFont(QApplication::font());
+  timeline_->setFont(QApplication::font());
   setFocusPolicy(Qt::StrongFocus);
   packet_->setRange(0, 1'000'000'000);
   packet_->setToolTip(tr("The N-th packet (from 0) delivered to its application after the warm-up"));
@@ -70,6 +75,10 @@ ExplainView::ExplainView(QWidget* parent)
   summary_->setWordWrap(true);
   hop_label_->setWordWrap(true);
   hop_label_->setTextFormat(Qt::RichText);
+  hop_label_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+  connect(hop_label_, &QLabel::linkActivated, this, [this](const QString& link) {
+    if (const QString term = glossary_term_of_link(link); !term.isEmpty()) Q_EMIT glossary_requested(term);
+  });
   causes_->setColumnCount(4);
   causes_->setHeaderLabels({tr("time (µs)"), tr("kind"), tr("track"), tr("what happened on the way")});
   causes_->setRootIsDecorated(false);
@@ -172,6 +181,11 @@ bool ExplainView::explain(const std::string& backend, uint64_t packet, const std
     set_error(tr("The scenario has errors: fix them in the Scenario view first."));
     return false;
   }
+  // The controls show what is explained, however it was asked for.
+  if (const int at = backend_->findText(QString::fromStdString(backend)); at >= 0) backend_->setCurrentIndex(at);
+  if (const int at = flow_->findText(QString::fromStdString(flow)); !flow.empty() && at >= 0)
+    flow_->setCurrentIndex(at);
+  packet_->setValue(static_cast<int>(std::min<uint64_t>(packet, 1'000'000'000)));
   explain_button_->setEnabled(false);
   stop_button_->setEnabled(true);
   cancel_ = false;
@@ -250,6 +264,7 @@ void ExplainView::go_to_hop(int index) {
     route.push_back(hop.place);
   }
   graph_->highlight(hop.place, route, visited);
+  graph_view_->ensureVisible(graph_->box_of(hop.place), 60, 40);
   timeline_->mark(hop.at);
   QString step;
   if (hop_ > 0) step = QStringLiteral(" (+%1)").arg(micros(hop.at - j.hops[static_cast<size_t>(hop_ - 1)].at));
@@ -257,7 +272,7 @@ void ExplainView::go_to_hop(int index) {
                      .arg(hop_ + 1)
                      .arg(hop_count())
                      .arg(micros(hop.at - j.from), step, QString::fromStdString(hop.place).toHtmlEscaped(),
-                          QString::fromStdString(hop.what).toHtmlEscaped());
+                          link_glossary_terms(QString::fromStdString(hop.what)));
   if (!hop.where.empty()) text += QStringLiteral(" <i>[%1]</i>").arg(QString::fromStdString(hop.where).toHtmlEscaped());
   if (!hop.via.empty()) {
     QStringList via;
@@ -265,7 +280,7 @@ void ExplainView::go_to_hop(int index) {
     text += tr("<br>through: %1").arg(via.join(QStringLiteral(", ")).toHtmlEscaped());
   }
   if (const std::string link = graph_->highlighted_link(); !link.empty()) {
-    text += tr("<br>by: %1").arg(QString::fromStdString(link).toHtmlEscaped());
+    text += tr("<br>by: %1").arg(link_glossary_terms(QString::fromStdString(link)));
   }
   hop_label_->setText(text);
   causes_->clear();
@@ -283,6 +298,8 @@ void ExplainView::go_to_hop(int index) {
     item->setText(2, QString::fromStdString(c.where));
     item->setText(3, QString::fromStdString(c.text));
     item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
+    // The kind's meaning, from the glossary (Help > Glossary has the rest).
+    if (const GlossaryEntry* e = find_glossary_entry(item->text(1))) item->setToolTip(1, e->text);
   }
   if (hop.causes.empty()) {
     auto* item = new QTreeWidgetItem(causes_);
@@ -316,12 +333,31 @@ void ExplainView::keyPressEvent(QKeyEvent* event) {
 
 void ExplainView::layout_timeline() {
   if (!journey_) return;
-  timeline_->set_journey(*journey_, timeline_view_->viewport()->width());
+  timeline_view_->setTransform(QTransform::fromScale(font_scale_, font_scale_));
+  timeline_->set_journey(*journey_, timeline_view_->viewport()->width() / font_scale_);
   if (hop_ >= 0) timeline_->mark(journey_->hops[static_cast<size_t>(hop_)].at);
 }
 
 void ExplainView::fit_views() {
-  if (!graph_->items().isEmpty()) graph_view_->fitInView(graph_->sceneRect(), Qt::KeepAspectRatio);
+  if (graph_->items().isEmpty()) return;
+  const QRectF scene = graph_->sceneRect();
+  const QSize port = graph_view_->viewport()->size();
+  const double fit = std::min(port.width() / scene.width(), port.height() / scene.height());
+  const double scale = std::max(fit, kMinGraphScale * font_scale_);
+  graph_view_->setTransform(QTransform::fromScale(scale, scale));
+  if (!graph_->highlighted_place().empty()) {
+    graph_view_->ensureVisible(graph_->box_of(graph_->highlighted_place()), 60, 40);
+  } else {
+    graph_view_->centerOn(scene.center());
+  }
+}
+
+double ExplainView::graph_scale() const { return graph_view_->transform().m11(); }
+
+void ExplainView::set_font_scale(double scale) {
+  font_scale_ = scale;
+  fit_views();
+  layout_timeline();
 }
 
 bool ExplainView::export_text(const QString& path) {

@@ -59,6 +59,16 @@ class ExplainView : public QWidget {
   void next_hop() { go_to_hop(hop_ + 1); }
   void previous_hop() { go_to_hop(hop_ - 1); }
 
+  // Text size relative to normal (presentation mode: larger): the graph and
+  // the timeline are drawn that much larger.
+  void set_font_scale(double scale);
+  // How much the path graph is magnified now: it fits the view, but never
+  // so small that its labels shrink below kMinGraphScale times the font
+  // scale (the view then scrolls and keeps the packet's place in sight).
+  static constexpr double kMinGraphScale = 0.85;
+  double graph_scale() const;
+  QGraphicsView* graph_view() const { return graph_view_; }
+
   // Writes journey_text of the journey shown.
   bool export_text(const QString& path);
   void export_dialog();
@@ -75,6 +85,8 @@ class ExplainView : public QWidget {
  Q_SIGNALS:
   void explained();
   void failed(const QString& why);
+  // A glossary term linked in the hop's text was clicked.
+  void glossary_requested(const QString& term);
 
  protected:
   void keyPressEvent(QKeyEvent* event) override;
@@ -106,6 +118,7 @@ class ExplainView : public QWidget {
   std::atomic<bool> cancel_{false};  // asks the worker's explanation to stop
   std::optional<explain::Journey> journey_;
   int hop_ = -1;
+  double font_scale_ = 1.0;
   QString last_error_;
 };
 

@@ -14,6 +14,9 @@
 #ifndef VIOSIM_EXAMPLES_DIR
 #define VIOSIM_EXAMPLES_DIR ""
 #endif
+#ifndef VIOSIM_LESSONS_DIR
+#define VIOSIM_LESSONS_DIR ""
+#endif
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
   viosim::gui::MainWindowOptions options;
   options.load.set = parsed.set;
   options.examples_dir = QStringLiteral(VIOSIM_EXAMPLES_DIR);
+  options.lessons_dir = QStringLiteral(VIOSIM_LESSONS_DIR);
   viosim::gui::MainWindow window(options);
   if (!parsed.file.empty()) window.open_file(QString::fromStdString(parsed.file));
   window.show();

@@ -2,6 +2,7 @@
 // run controller.
 #include "gui/app/main_window.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
@@ -18,6 +19,8 @@
 #include <QToolBar>
 
 #include "gui/app/explain_view.h"
+#include "gui/app/glossary_dialog.h"
+#include "gui/app/lesson_view.h"
 #include "scenarios/loader/text_parse.h"
 
 namespace viosim::gui {
@@ -32,11 +35,13 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
       views_(new QTabWidget),
       editor_(new ScenarioEditor),
       results_(new ResultsView(controller_)),
-      explain_(new ExplainView) {
+      explain_(new ExplainView),
+      lesson_(new LessonView) {
   editor_->set_load_options(options.load);
   views_->addTab(editor_, tr("Scenario"));
   views_->addTab(results_, tr("Run"));
   views_->addTab(explain_, tr("Explain"));
+  views_->addTab(lesson_, tr("Lesson"));
   setCentralWidget(views_);
   setAcceptDrops(true);
   build_actions();
@@ -52,14 +57,45 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   connect(editor_, &ScenarioEditor::validated, explain_, [this] { explain_->scenario_changed(); });
   connect(explain_, &ExplainView::failed, this, [this](const QString& why) { statusBar()->showMessage(why, 10000); });
   connect(controller_, &RunController::state_changed, this, [this] { update_actions(); });
-  connect(controller_, &RunController::failed, this, [this](const QString& why) { fail(tr("The run failed: ") + why); });
-  connect(controller_, &RunController::finished, this, [this] { statusBar()->showMessage(tr("Run finished"), 5000); });
-  connect(controller_, &RunController::cancelled, this, [this] { statusBar()->showMessage(tr("Run cancelled"), 5000); });
+  connect(controller_, &RunController::failed, this, [this](const QString& why) {
+    lesson_run_ended(false);
+    fail(tr("The run failed: ") + why);
+  });
+  connect(controller_, &RunController::finished, this, [this] {
+    lesson_run_ended(true);
+    statusBar()->showMessage(tr("Run finished"), 5000);
+  });
+  connect(controller_, &RunController::cancelled, this, [this] {
+    lesson_run_ended(false);
+    statusBar()->showMessage(tr("Run cancelled"), 5000);
+  });
+  connect(lesson_, &LessonView::run_requested, this, [this](int row) { run_lesson_step(row); });
+  connect(lesson_, &LessonView::look_requested, this, [this](const viosim::Look& look) { show_look(look); });
+  connect(lesson_, &LessonView::glossary_requested, this, [this](const QString& term) { show_glossary(term); });
+  connect(explain_, &ExplainView::glossary_requested, this, [this](const QString& term) { show_glossary(term); });
   update_title();
   update_actions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  if (presentation_) QApplication::setFont(normal_font_);
+}
+
+void MainWindow::set_presentation(bool on) {
+  if (on == presentation_) return;
+  if (on) normal_font_ = QApplication::font();
+  presentation_ = on;
+  const double scale = on ? kPresentationScale : 1.0;
+  QFont font = normal_font_;
+  font.setPointSizeF(normal_font_.pointSizeF() * scale);
+  // The application's font, not the window's: item models' fonts (the
+  // comparison table's bold best) and dialogs follow it too.
+  QApplication::setFont(font);
+  for (const auto& [name, panel] : results_->panels()) panel->set_font_scale(scale);
+  explain_->set_font_scale(scale);
+  editor_->text_editor()->set_font_scale(scale);
+  presentation_action_->setChecked(on);
+}
 
 void MainWindow::build_actions() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -84,6 +120,14 @@ void MainWindow::build_actions() {
       });
     }
   }
+  if (!options_.lessons_dir.isEmpty() && QDir(options_.lessons_dir).exists()) {
+    QMenu* lessons = file->addMenu(tr("&Lessons"));
+    const QDir dir(options_.lessons_dir);
+    for (const QString& name : dir.entryList({QStringLiteral("*.textproto")}, QDir::Files, QDir::Name)) {
+      const QString path = dir.filePath(name);
+      lessons->addAction(name, this, [this, path] { open_lesson(path); });
+    }
+  }
   QAction* save_action = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"), this,
                                          [this] { save(); });
   save_action->setShortcut(QKeySequence::Save);
@@ -104,6 +148,32 @@ void MainWindow::build_actions() {
   cancel_action_ = run_menu->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this,
                                        [this] { cancel(); });
   cancel_action_->setShortcut(QKeySequence(tr("Ctrl+.")));
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  presentation_action_ = view->addAction(tr("&Presentation Mode"));
+  presentation_action_->setCheckable(true);
+  presentation_action_->setShortcut(QKeySequence(Qt::Key_F11));
+  connect(presentation_action_, &QAction::toggled, this, [this](bool on) { set_presentation(on); });
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Glossary"), this, [this] { show_glossary(); })->setShortcut(QKeySequence::HelpContents);
+  help->addAction(tr("&Lessons"), this, [this] {
+    views_->setCurrentWidget(lesson_);
+    if (lesson_->model()->rowCount() == 0 && !options_.lessons_dir.isEmpty()) {
+      const QString path =
+          QFileDialog::getOpenFileName(this, tr("Open a lesson"), options_.lessons_dir, tr("Lessons (*.textproto)"));
+      if (!path.isEmpty()) open_lesson(path);
+    }
+  });
+  help->addAction(tr("&About viosim"), this, [this] {
+    QMessageBox::about(this, tr("About viosim"),
+                       tr("<b>viosim %1</b><p>A discrete-event simulator of virtualized network I/O: what happens "
+                          "to every packet between a guest application and the wire, on each I/O path (emulated "
+                          "e1000, virtio in QEMU, vhost-net, vhost-user, passthrough, vDPA) and on bare metal.</p>"
+                          "<p>Lessons: File &gt; Lessons. Terms: Help &gt; Glossary (F1), or click a linked term. "
+                          "Presentation mode: View &gt; Presentation Mode (F11).</p>")
+                           .arg(QApplication::applicationVersion().toHtmlEscaped()));
+  });
 
   QToolBar* bar = addToolBar(tr("Main"));
   bar->setObjectName(QStringLiteral("main_toolbar"));
@@ -129,11 +199,19 @@ void MainWindow::fail(const QString& message) {
 
 bool MainWindow::confirm_discard() {
   if (!options_.confirm_discard || !editor_->is_modified()) return true;
-  return QMessageBox::question(this, tr("viosim"), tr("The scenario has unsaved changes. Discard them?"),
-                               QMessageBox::Discard | QMessageBox::Cancel) == QMessageBox::Discard;
+  const auto answer =
+      QMessageBox::question(this, tr("viosim"), tr("The scenario has unsaved changes. Save them first?"),
+                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  if (answer == QMessageBox::Discard) return true;
+  if (answer != QMessageBox::Save) return false;
+  save();  // Save As for an untitled scenario; cancelling it keeps the edits
+  return !editor_->is_modified();
 }
 
-bool MainWindow::open_file(const QString& path) {
+bool MainWindow::open_file(const QString& path) { return open_with(path, options_.load); }
+
+bool MainWindow::open_with(const QString& path, const scenarios::LoadOptions& load) {
+  editor_->set_load_options(load);
   std::string text;
   if (const auto why = scenarios::read_file(path.toStdString(), &text)) {
     fail(tr("Cannot open %1: %2").arg(path, QString::fromStdString(*why)));
@@ -205,6 +283,86 @@ bool MainWindow::run() {
 }
 
 void MainWindow::cancel() { controller_->cancel(); }
+
+GlossaryDialog* MainWindow::show_glossary(const QString& term) {
+  if (glossary_ == nullptr) glossary_ = new GlossaryDialog(this);
+  if (!term.isEmpty()) glossary_->show_term(term);
+  glossary_->show();
+  glossary_->raise();
+  return glossary_;
+}
+
+bool MainWindow::open_lesson(const QString& path) {
+  const lesson::LessonLoad loaded = lesson::load_lesson(path.toStdString());
+  if (!loaded.ok()) {
+    fail(tr("Cannot open the lesson %1:\n%2")
+             .arg(path, QString::fromStdString(scenarios::format_diagnostics(loaded.diagnostics))));
+    return false;
+  }
+  lesson_->set_lesson(*loaded.lesson);
+  views_->setCurrentWidget(lesson_);
+  statusBar()->showMessage(tr("Opened the lesson %1").arg(path), 8000);
+  return true;
+}
+
+bool MainWindow::run_lesson_step(int row) {
+  const lesson::LessonStepPlan* step = lesson_->model()->step(row);
+  if (step == nullptr || controller_->running() || !confirm_discard()) return false;
+  if (!open_with(QString::fromStdString(step->scenario_file), step->options)) return false;
+  if (!run()) return false;
+  lesson_step_running_ = row;
+  lesson_->step_started(row);
+  return true;
+}
+
+void MainWindow::lesson_run_ended(bool finished) {
+  const int row = lesson_step_running_;
+  lesson_step_running_ = -1;
+  const lesson::LessonStepPlan* step = lesson_->model()->step(row);
+  if (step == nullptr) return;
+  if (finished)
+    lesson_->step_checked(row, lesson::check_step(*step, controller_->summary()));
+  else
+    lesson_->step_not_run(row);
+}
+
+void MainWindow::show_look(const viosim::Look& look) {
+  switch (look.place_case()) {
+    case viosim::Look::kChart:
+      views_->setCurrentWidget(results_);
+      results_->show_tab(look.chart());
+      return;
+    case viosim::Look::kFigure:
+      views_->setCurrentWidget(results_);
+      results_->show_tab("compare");
+      return;
+    case viosim::Look::kHop: {
+      // The chart of the direction the hop is on (wire to guest if both).
+      std::string chart = "latency_hops_to_guest";
+      bool to_guest = false, from_guest = false;
+      for (const BackendResult& b : controller_->summary().backend()) {
+        for (const Hop& hop : b.hops()) {
+          if (hop.name() != look.hop()) continue;
+          to_guest = to_guest || hop.direction() == "wire to guest";
+          from_guest = from_guest || hop.direction() == "guest to wire";
+        }
+      }
+      if (from_guest && !to_guest) chart = "latency_hops_from_guest";
+      views_->setCurrentWidget(results_);
+      results_->show_tab(chart);
+      return;
+    }
+    case viosim::Look::kCore:
+      views_->setCurrentWidget(explain_);
+      explain_->timeline()->highlight_core(look.core());
+      if (!explain_->journey()) {
+        statusBar()->showMessage(tr("Explain a packet to see core %1's lane in the timeline").arg(look.core()), 8000);
+      }
+      return;
+    case viosim::Look::PLACE_NOT_SET:
+      return;
+  }
+}
 
 bool MainWindow::export_current(const QString& path) {
   const std::string name = results_->current_name();

@@ -19,8 +19,12 @@ namespace {
 
 constexpr double kRateWindowS = 1.0;  // rates are averaged over about this much wall time
 
-const char* const kRunPanels[] = {"live", "latency_cdf", "cpu_by_category", "mechanisms_per_packet",
-                                  "hops_to_guest", "hops_from_guest"};
+const char* const kRunPanels[] = {"live",
+                                  "latency_cdf",
+                                  "cpu_by_category",
+                                  "mechanisms_per_packet",
+                                  "latency_hops_to_guest",
+                                  "latency_hops_from_guest"};
 const char* const kSweepPanels[] = {"throughput_vs_load", "latency_vs_load"};
 
 }  // namespace
@@ -49,24 +53,32 @@ ResultsView::ResultsView(RunController* controller, QWidget* parent)
   status_->setTextFormat(Qt::PlainText);
   status_->setWordWrap(true);  // a run's warnings can be long: wrap, never widen the window
 
-  add_panel("live", tr("Live throughput"), tr("Throughput appears here while a run goes on"));
+  add_panel("live", tr("Live"), tr("Throughput while the run goes on"),
+            tr("Throughput appears here while a run goes on"));
   live_ = new charts::LiveThroughputChart;
   panel("live")->set_chart(std::unique_ptr<QChart>(live_));
-  add_panel("latency_cdf", tr("Latency CDF"), tr("The latency distribution appears when a backend finishes"));
-  add_panel("cpu_by_category", tr("CPU by category"), tr("Where the CPU went appears when a backend finishes"));
-  add_panel("mechanisms_per_packet", tr("Exits / interrupts / syscalls"),
+  add_panel("latency_cdf", tr("Latency"), tr("Latency distribution (CDF) of each backend"),
+            tr("The latency distribution appears when a backend finishes"));
+  add_panel("cpu_by_category", tr("CPU"), tr("Where the CPU went, by category"),
+            tr("Where the CPU went appears when a backend finishes"));
+  add_panel("mechanisms_per_packet", tr("Mechanisms"), tr("Exits, interrupts, syscalls and wake-ups per packet"),
             tr("Mechanisms per packet appear when a backend finishes"));
-  add_panel("hops_to_guest", tr("Hops: wire to guest"), tr("The journey hop by hop appears when a backend finishes"));
-  add_panel("hops_from_guest", tr("Hops: guest to wire"), tr("The journey hop by hop appears when a backend finishes"));
+  add_panel("latency_hops_to_guest", tr("Hops in"), tr("Where the time goes from the wire to the guest"),
+            tr("The journey hop by hop appears when a backend finishes"));
+  add_panel("latency_hops_from_guest", tr("Hops out"), tr("Where the time goes from the guest to the wire"),
+            tr("The journey hop by hop appears when a backend finishes"));
   table_->setModel(compare_);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   auto* compare_layout = new QVBoxLayout(compare_page_);
   compare_layout->setContentsMargins(0, 0, 0, 0);
   compare_layout->addWidget(table_);
-  tabs_->addTab(compare_page_, tr("Compare backends"));
-  add_panel("throughput_vs_load", tr("Load curves: throughput"), tr("The sweep's curves appear as its points finish"));
-  add_panel("latency_vs_load", tr("Load curves: latency"), tr("The sweep's curves appear as its points finish"));
+  tabs_->addTab(compare_page_, tr("Compare"));
+  tabs_->setTabToolTip(tabs_->indexOf(compare_page_), tr("The backends' figures side by side"));
+  add_panel("throughput_vs_load", tr("Throughput vs load"), tr("The sweep's load curves: throughput"),
+            tr("The sweep's curves appear as its points finish"));
+  add_panel("latency_vs_load", tr("Latency vs load"), tr("The sweep's load curves: latency"),
+            tr("The sweep's curves appear as its points finish"));
   set_sweep_mode(false);
 
   flow_->setToolTip(tr("The flow whose latency distribution the Latency CDF tab shows: each flow keeps its own "
@@ -96,10 +108,11 @@ ResultsView::ResultsView(RunController* controller, QWidget* parent)
   connect(controller_, &RunController::failed, this, [this](const QString& why) { run_ended(tr("Failed: ") + why); });
 }
 
-void ResultsView::add_panel(const std::string& name, const QString& tab, const QString& placeholder) {
+void ResultsView::add_panel(const std::string& name, const QString& tab, const QString& tip,
+                            const QString& placeholder) {
   auto* panel = new charts::ChartPanel(placeholder);
   panels_.emplace_back(name, panel);
-  tabs_->addTab(panel, tab);
+  tabs_->setTabToolTip(tabs_->addTab(panel, tab), tip);
 }
 
 charts::ChartPanel* ResultsView::panel(const std::string& name) const {
@@ -195,8 +208,8 @@ void ResultsView::rebuild_run_charts(const viosim::RunSummary& summary) {
   panel("latency_cdf")->set_chart(charts::latency_cdf_chart(summary, std::max(0, flow_->currentIndex())));
   panel("cpu_by_category")->set_chart(charts::cpu_by_category_chart(summary));
   panel("mechanisms_per_packet")->set_chart(charts::mechanisms_chart(summary));
-  panel("hops_to_guest")->set_chart(charts::latency_hops_chart(summary, "wire to guest"));
-  panel("hops_from_guest")->set_chart(charts::latency_hops_chart(summary, "guest to wire"));
+  panel("latency_hops_to_guest")->set_chart(charts::latency_hops_chart(summary, "wire to guest"));
+  panel("latency_hops_from_guest")->set_chart(charts::latency_hops_chart(summary, "guest to wire"));
 }
 
 void ResultsView::rebuild_sweep_charts() {

@@ -35,7 +35,7 @@ class ResultsView : public QWidget {
   explicit ResultsView(RunController* controller, QWidget* parent = nullptr);
 
   // The chart panels by name: "live", "latency_cdf", "cpu_by_category",
-  // "mechanisms_per_packet", "hops_to_guest", "hops_from_guest",
+  // "mechanisms_per_packet", "latency_hops_to_guest", "latency_hops_from_guest",
   // "throughput_vs_load", "latency_vs_load" (the names of the exported files).
   charts::ChartPanel* panel(const std::string& name) const;
   const std::vector<std::pair<std::string, charts::ChartPanel*>>& panels() const { return panels_; }
@@ -56,7 +56,8 @@ class ResultsView : public QWidget {
   void sample();
 
  private:
-  void add_panel(const std::string& name, const QString& tab, const QString& placeholder);
+  // A chart tab: a short name (the tabs fit a projector's width), the long one as its tooltip.
+  void add_panel(const std::string& name, const QString& tab, const QString& tip, const QString& placeholder);
   void run_started();
   void backend_finished();
   void run_ended(const QString& how);

@@ -45,6 +45,11 @@ ScenarioEditor::ScenarioEditor(QWidget* parent)
   tree_->setColumnWidth(ScenarioFormModel::kValueColumn, 150);
   tree_->setColumnWidth(ScenarioFormModel::kUnitColumn, 60);
   tree_->setColumnWidth(ScenarioFormModel::kDefaultColumn, 110);
+  // Every error shown whole: long messages wrap, never end in "...".
+  problems_->setWordWrap(true);
+  problems_->setTextElideMode(Qt::ElideNone);
+  problems_->setResizeMode(QListView::Adjust);
+  problems_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   help_->setWordWrap(true);
   help_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   help_->setMinimumHeight(70);
@@ -56,7 +61,11 @@ ScenarioEditor::ScenarioEditor(QWidget* parent)
   auto* form = new QWidget;
   auto* form_layout = new QVBoxLayout(form);
   form_layout->setContentsMargins(0, 0, 0, 0);
-  form_layout->addWidget(new QLabel(tr("<b>Form</b> (from the schema; grey: not written here, the value that applies: from the base, the profile, --set or the default)")));
+  auto* form_heading =
+      new QLabel(tr("<b>Form</b> (from the schema; grey: not written here, the value that applies: "
+                    "from the base, the profile, --set or the default)"));
+  form_heading->setWordWrap(true);  // a narrow window (a projector's) wraps it rather than widening
+  form_layout->addWidget(form_heading);
   form_layout->addWidget(tree_, 1);
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(add_element_);

@@ -2,6 +2,8 @@
 #include "gui/charts/chart_panel.h"
 
 #include <QVBoxLayout>
+#include <QtCharts/QAbstractAxis>
+#include <QtCharts/QLegend>
 
 #include "gui/charts/chart_style.h"
 #include "gui/charts/render_chart.h"
@@ -31,6 +33,7 @@ void ChartPanel::show_chart(std::unique_ptr<QChart> chart, bool real) {
     pending_real_ = real;
     return;
   }
+  if (font_scale_ != 1.0) scale_chart_fonts(chart.get(), font_scale_);
   // QChartView::setChart does not delete the chart it showed before.
   QChart* previous = view_->chart();
   view_->setChart(chart.release());
@@ -40,11 +43,34 @@ void ChartPanel::show_chart(std::unique_ptr<QChart> chart, bool real) {
 
 QChart* ChartPanel::chart() const { return view_->chart(); }
 
+void ChartPanel::set_font_scale(double scale) {
+  if (view_->chart() != nullptr) scale_chart_fonts(view_->chart(), scale / font_scale_);
+  font_scale_ = scale;
+}
+
+void scale_chart_fonts(QChart* chart, double factor) {
+  const auto scaled = [factor](QFont font) {
+    font.setPointSizeF(font.pointSizeF() * factor);
+    return font;
+  };
+  chart->setTitleFont(scaled(chart->titleFont()));
+  if (QLegend* legend = chart->legend()) legend->setFont(scaled(legend->font()));
+  for (QAbstractAxis* axis : chart->axes()) {
+    axis->setLabelsFont(scaled(axis->labelsFont()));
+    axis->setTitleFont(scaled(axis->titleFont()));
+  }
+}
+
 void ChartPanel::export_to(const QString& path, QSize size) {
   exporting_ = true;
+  const double scale = font_scale_;
   try {
+    // Drawn as `viosim plot` draws it, whatever the screen's text size.
+    if (scale != 1.0) scale_chart_fonts(view_->chart(), 1.0 / scale);
     render_chart(view_->chart(), path, size);
+    if (scale != 1.0) scale_chart_fonts(view_->chart(), scale);
   } catch (...) {
+    if (scale != 1.0) scale_chart_fonts(view_->chart(), scale);
     exporting_ = false;
     if (pending_) show_chart(std::move(pending_), pending_real_);
     throw;

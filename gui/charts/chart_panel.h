@@ -29,6 +29,12 @@ class ChartPanel : public QWidget {
   bool has_chart() const { return has_chart_; }
   QChartView* view() const { return view_; }
 
+  // Text size relative to normal (presentation mode: larger): every chart
+  // shown, this one and the next, has its title, legend and axis fonts
+  // scaled so. Exports are drawn at the normal size, like `viosim plot`.
+  void set_font_scale(double scale);
+  double font_scale() const { return font_scale_; }
+
   // Writes the chart as PNG or SVG (by the suffix); throws like render_chart.
   // Rendering lets queued events run (the chart lays itself out): a chart
   // that arrives meanwhile waits until the export is done.
@@ -40,9 +46,13 @@ class ChartPanel : public QWidget {
   QChartView* view_;
   QString placeholder_;
   bool has_chart_ = false;
+  double font_scale_ = 1.0;
   bool exporting_ = false;
   std::unique_ptr<QChart> pending_;  // set while exporting
   bool pending_real_ = false;
 };
+
+// Multiplies the sizes of `chart`'s title, legend and axis fonts by `factor`.
+void scale_chart_fonts(QChart* chart, double factor);
 
 }  // namespace viosim::charts

@@ -61,6 +61,27 @@ TEST(CompareModel, TheBestOfARowIsBold) {
   EXPECT_EQ(csv.count('\n'), model.rowCount() + 1);
 }
 
+// Rows without a better direction mark no best, and every tooltip says
+// which way a row's figure is better.
+TEST(CompareModel, RowsWithoutADirectionMarkNoBest) {
+  CompareModel model;
+  const RunSummary& summary = charts::small_run();
+  ASSERT_GE(summary.backend_size(), 2);
+  model.set_summary(summary);
+  for (const char* name : {"busy cores", "events", "wall time (s)", "fingerprint"}) {
+    const int r = row_of(model, QString::fromUtf8(name));
+    ASSERT_GE(r, 0) << name;
+    for (int c = 0; c < model.columnCount(); ++c) {
+      EXPECT_FALSE(model.index(r, c).data(Qt::FontRole).value<QFont>().bold()) << name << " " << c;
+    }
+    EXPECT_TRUE(model.headerData(r, Qt::Vertical, Qt::ToolTipRole).toString().endsWith("nothing is bold.")) << name;
+  }
+  const int p99 = row_of(model, QString::fromUtf8("latency p99 (µs, all flows)"));
+  EXPECT_TRUE(model.headerData(p99, Qt::Vertical, Qt::ToolTipRole).toString().contains("Lower is better"));
+  const int kpps = row_of(model, QString::fromUtf8("throughput (kpkt/s)"));
+  EXPECT_TRUE(model.index(kpps, 0).data(Qt::ToolTipRole).toString().contains("Higher is better"));
+}
+
 }  // namespace
 }  // namespace viosim::gui
 

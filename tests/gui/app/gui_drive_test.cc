@@ -19,6 +19,8 @@
 #include <map>
 
 #include "gui/app/explain_view.h"
+#include "gui/app/glossary_dialog.h"
+#include "gui/app/lesson_view.h"
 #include "gui/app/main_window.h"
 #include "gui/charts/chart_style.h"
 #include "gui/charts/run_plots.h"
@@ -91,6 +93,39 @@ class GuiDrive : public QObject {
     close_message_boxes(&window);
   }
 
+  // Closing with unsaved edits asks whether to save them first; Save writes
+  // the file and closes, Cancel keeps the window and the edits.
+  void unsavedEditsCanBeSavedOnClosing() {
+    const QString path = dir_.filePath(QStringLiteral("edited.textproto"));
+    QFile::remove(path);
+    QVERIFY(QFile::copy(example("compare_paths.textproto"), path));
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    MainWindowOptions o = options({});
+    o.confirm_discard = true;
+    MainWindow window(o);
+    QVERIFY(window.open_file(path));
+    ScenarioFormModel* form = window.editor()->form_model();
+    QVERIFY(form->setData(form->index_of_path("name", ScenarioFormModel::kValueColumn), "edited by the test"));
+    QVERIFY(window.editor()->is_modified());
+    const auto answer = [](QMessageBox::StandardButton button) {
+      QTimer::singleShot(0, [button] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        QVERIFY(box != nullptr);
+        QVERIFY(box->button(QMessageBox::Save) != nullptr);
+        box->button(button)->click();
+      });
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!window.close());
+    QVERIFY(window.editor()->is_modified());
+    answer(QMessageBox::Save);
+    QVERIFY(window.close());
+    QVERIFY(!window.editor()->is_modified());
+    QFile saved(path);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().contains("edited by the test"));
+  }
+
   void runsToTheEndWithLiveAndFinalCharts() {
     MainWindow window(options({"run.duration_ms=8", "run.warmup_ms=2"}));
     window.show();
@@ -112,7 +147,7 @@ class GuiDrive : public QObject {
       QVERIFY(line->count() >= 20);
       QCOMPARE(line->pen().color(), charts::backend_color(b.backend()));
     }
-    for (const char* name : {"latency_cdf", "cpu_by_category", "mechanisms_per_packet", "hops_to_guest"}) {
+    for (const char* name : {"latency_cdf", "cpu_by_category", "mechanisms_per_packet", "latency_hops_to_guest"}) {
       QVERIFY2(window.results()->panel(name)->has_chart(), name);
       QVERIFY(!window.results()->panel(name)->chart()->series().isEmpty());
     }
@@ -243,6 +278,173 @@ class GuiDrive : public QObject {
     QTRY_VERIFY(!editor->text_parses());
     QVERIFY(!editor->text_editor()->error_lines().isEmpty());
     QCOMPARE(editor->form_model()->scenario().vm(0).pin_cores(1), 2u);
+  }
+
+  // A message longer than the list is wide wraps onto more lines instead
+  // of being cut off.
+  void aLongErrorIsShownWhole() {
+    MainWindow window(options({}));
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.editor()->set_text(QStringLiteral("name: \"x\"\nvm { name: \"vm0\" vcpus: 2 pin_cores: [0, 1] }\n"
+                                             "traffic { flow { name: \"f\" src: \"external\" dst: \"no_such_vm_"
+                                             "with_a_very_long_name_that_goes_on_and_on_and_on_and_on\" } }\n"),
+                              QStringLiteral("long.textproto"));
+    window.editor()->validate();
+    QListWidget* list = window.editor()->diagnostics_view();
+    QVERIFY(list->count() > 0);
+    list->setFixedWidth(360);
+    QApplication::processEvents();
+    QListWidgetItem* item = list->item(0);
+    for (int i = 1; i < list->count(); ++i) {
+      if (list->item(i)->text().size() > item->text().size()) item = list->item(i);
+    }
+    const int one_line = list->fontMetrics().height();
+    QVERIFY2(list->fontMetrics().horizontalAdvance(item->text()) > list->viewport()->width(), qPrintable(item->text()));
+    QVERIFY2(list->visualItemRect(item).height() >= 2 * one_line,
+             qPrintable(
+                 QStringLiteral("%1 px high for %2 px lines").arg(list->visualItemRect(item).height()).arg(one_line)));
+  }
+
+  // A teacher follows a shipped lesson to its end: each step runs from its
+  // button, checks as the lesson says, shows its answer and figures, and
+  // each place to look at comes into view.
+  void followsALessonToItsEnd() {
+    // The window's own overrides (viosim-gui --set) are not the lesson's.
+    MainWindow window(options({"seed=3"}));
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // In front of a class: presentation mode, the projector's 1280x720.
+    window.presentation_action()->trigger();
+    QApplication::processEvents();
+    QVERIFY(window.open_lesson(QStringLiteral(VIOSIM_SOURCE_DIR "/scenarios/lessons/vhost_net_vs_qemu.textproto")));
+    LessonView* lesson = window.lesson();
+    QCOMPARE(window.views()->currentWidget(), lesson);
+    const int steps = lesson->model()->rowCount();
+    QVERIFY(steps >= 2);
+    for (int row = 0; row < steps; ++row) {
+      QCOMPARE(lesson->current_step(), row);
+      QVERIFY(!lesson->answer_shown());
+      QSignalSpy finished(window.controller(), &RunController::finished);
+      QTest::mouseClick(lesson->run_button(), Qt::LeftButton);
+      QVERIFY(finished.wait(120000));
+      QCOMPARE(lesson->model()->state(row), LessonModel::StepState::kAsSaid);
+      QVERIFY(lesson->answer_shown());
+      QTreeWidget* figures = lesson->figures();
+      QCOMPARE(figures->topLevelItemCount(), lesson->model()->step(row)->step.question().expect_size());
+      for (int k = 0; k < figures->topLevelItemCount(); ++k) {
+        QCOMPARE(figures->topLevelItem(k)->text(4), QStringLiteral("as the lesson says"));
+      }
+      // Each place to look at comes into view.
+      const lesson::LessonStepPlan* step = lesson->model()->step(row);
+      for (size_t k = 0; k < lesson->look_buttons().size(); ++k) {
+        const viosim::Look& look = step->step.look(static_cast<int>(k));
+        QTest::mouseClick(lesson->look_buttons()[k], Qt::LeftButton);
+        if (look.has_chart()) QCOMPARE(window.results()->current_name(), look.chart());
+        if (look.has_figure()) QCOMPARE(window.results()->current_name(), std::string("compare"));
+        if (look.has_hop()) QVERIFY(window.results()->current_name().find("latency_hops_") == 0);
+        if (look.has_core()) QCOMPARE(window.views()->currentWidget(), window.explain());
+        window.views()->setCurrentWidget(lesson);
+      }
+      if (row + 1 < steps) QTest::mouseClick(lesson->next_button(), Qt::LeftButton);
+    }
+    QVERIFY(!lesson->next_button()->isEnabled());
+    // Its terms link to the glossary.
+    QVERIFY2(lesson->step_text()->text().contains("href=\"glossary:"), qPrintable(lesson->step_text()->text()));
+    Q_EMIT lesson->step_text()->linkActivated(QStringLiteral("glossary:vhost-net"));
+    auto* glossary = window.findChild<GlossaryDialog*>();
+    QVERIFY(glossary != nullptr && glossary->isVisible());
+    QCOMPARE(glossary->shown_term(), QStringLiteral("vhost-net"));
+    glossary->close();
+    QCOMPARE(window.size(), QSize(1280, 720));
+    check_screenshot(window.grab().toImage(), window.size() * window.devicePixelRatio(), QStringLiteral("lesson"));
+    window.presentation_action()->trigger();
+    // The editor holds the last step's scenario; opening a file as usual
+    // drops the lesson's overrides.
+    QVERIFY(window.editor()->display_path().endsWith("stream_virtio_backends.textproto"));
+    QVERIFY(window.editor()->load_options().set.empty());
+    QVERIFY(window.open_file(example("explain_rr.textproto")));
+    QCOMPARE(window.editor()->load_options().set, std::vector<std::string>{"seed=3"});
+  }
+
+  // Presentation mode at 1280x720: every text larger, every view fits the
+  // window, no button or label shorter than its text.
+  void presentationModeFitsAProjector() {
+    MainWindow window(options({"run.duration_ms=20", "run.warmup_ms=2"}));
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.open_lesson(QStringLiteral(VIOSIM_SOURCE_DIR "/scenarios/lessons/vhost_net_vs_qemu.textproto")));
+    QSignalSpy finished(window.controller(), &RunController::finished);
+    QTest::mouseClick(window.lesson()->run_button(), Qt::LeftButton);
+    QVERIFY(finished.wait(120000));
+    QVERIFY(window.explain()->explain("VHOST_NET", 0, ""));
+    QSignalSpy explained(window.explain(), &ExplainView::explained);
+    QVERIFY(explained.wait(120000));
+    QCOMPARE(window.explain()->backend_box()->currentText(), QStringLiteral("VHOST_NET"));
+    const double normal = QApplication::font().pointSizeF();
+    const double chart_title = window.results()->panel("latency_cdf")->chart()->titleFont().pointSizeF();
+    const double graph = window.explain()->graph_scale();
+
+    // One key: F11 (triggered directly: under Xvfb without a window manager
+    // the window may never become active to take the shortcut).
+    QCOMPARE(window.presentation_action()->shortcut(), QKeySequence(Qt::Key_F11));
+    window.presentation_action()->trigger();
+    QApplication::processEvents();
+    QVERIFY(window.presentation());
+    QCOMPARE(QApplication::font().pointSizeF(), normal * MainWindow::kPresentationScale);
+    QCOMPARE(window.results()->panel("latency_cdf")->chart()->titleFont().pointSizeF(),
+             chart_title * MainWindow::kPresentationScale);
+    QVERIFY(window.explain()->graph_scale() >= ExplainView::kMinGraphScale * MainWindow::kPresentationScale - 1e-9);
+    QVERIFY(window.explain()->graph_scale() >= graph);
+    QCOMPARE(window.lesson()->step_text()->font().pointSizeF(), normal * MainWindow::kPresentationScale);
+    const QSize fits = window.minimumSizeHint();
+    QVERIFY2(fits.width() <= 1280 && fits.height() <= 720,
+             qPrintable(QStringLiteral("needs %1x%2").arg(fits.width()).arg(fits.height())));
+    for (int tab = 0; tab < window.views()->count(); ++tab) {
+      window.views()->setCurrentIndex(tab);
+      QApplication::processEvents();
+      const QString name = window.views()->tabText(tab).remove('&').toLower();
+      QCOMPARE(window.size(), QSize(1280, 720));
+      for (QWidget* w : window.findChildren<QWidget*>()) {
+        if (!w->isVisible() || (!qobject_cast<QAbstractButton*>(w) && !qobject_cast<QLabel*>(w))) continue;
+        if (qobject_cast<QTabBar*>(w->parentWidget()) != nullptr) {
+          QFAIL(qPrintable(name + QStringLiteral(": the tabs do not fit; the tab bar scrolls")));
+        }
+        if (auto* label = qobject_cast<QLabel*>(w);
+            label != nullptr && (label->wordWrap() || label->text().isEmpty())) {
+          continue;
+        }
+        // Inside a scroll area a widget may lie outside the view: it scrolls, it is not cut.
+        const QSize need = w->minimumSizeHint();
+        QVERIFY2(w->width() >= need.width() && w->height() >= need.height(),
+                 qPrintable(QStringLiteral("%1: %2 \"%3\" is %4x%5, needs %6x%7")
+                                .arg(name, QString::fromLatin1(w->metaObject()->className()),
+                                     qobject_cast<QAbstractButton*>(w) ? qobject_cast<QAbstractButton*>(w)->text()
+                                                                       : qobject_cast<QLabel*>(w)->text())
+                                .arg(w->width())
+                                .arg(w->height())
+                                .arg(need.width())
+                                .arg(need.height())));
+      }
+      check_screenshot(window.grab().toImage(), window.size() * window.devicePixelRatio(),
+                       QStringLiteral("presentation-%1").arg(name));
+    }
+    window.presentation_action()->trigger();
+    QVERIFY(!window.presentation());
+    QCOMPARE(QApplication::font().pointSizeF(), normal);
+    QCOMPARE(window.results()->panel("latency_cdf")->chart()->titleFont().pointSizeF(), chart_title);
+  }
+
+  void aBadLessonIsRefusedWithItsErrors() {
+    MainWindow window(options({}));
+    QVERIFY(!window.open_lesson(QStringLiteral(VIOSIM_SOURCE_DIR "/tests/lesson/invalid/bad_looks.textproto")));
+    QVERIFY2(window.last_error().contains("bad_looks.textproto:8:3: error: step 1: look: no chart"),
+             qPrintable(window.last_error()));
+    QCOMPARE(window.lesson()->model()->rowCount(), 0);
+    close_message_boxes(&window);
   }
 
   void formAndTextStayInStep() {
