@@ -151,11 +151,18 @@ void E1000Device::tdt_write(VCpu& by, Continuation done) {
 
 void E1000Device::icr_read(VCpu& by, uint32_t& icr, Continuation done) {
   apply_coalesced();
-  by.thread().run(config_.register_access, CpuCategory::kQemu, [this, &icr, done = std::move(done)]() mutable {
-    icr = icr_;  // mac_icr_read: read and clear, the line drops
+  by.thread().run(config_.register_access, CpuCategory::kQemu, [this, &by, &icr, done = std::move(done)]() mutable {
+    icr = icr_;  // mac_icr_read: read and clear
     icr_ = 0;
+    if (!line_) {
+      done();
+      return;
+    }
+    // The line drops: pci_set_irq(0) -> kvm_set_irq, a KVM_IRQ_LINE ioctl
+    // from this vCPU thread (the in-kernel IOAPIC lowers the pin; nothing
+    // to inject, so only the call's own cost).
     line_ = false;
-    done();
+    by.thread().syscall(Syscall::kIoctl, std::move(done));
   });
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "models/guest/e1000_driver.h"
+#include "sim-core/trace_recording.h"
 
 namespace viosim::models {
 namespace {
@@ -104,6 +105,27 @@ TEST(PathMechanisms, E1000ExitsComeFromTheDriversRegisterAccesses) {
               5.0 * double(r.guest_interrupts) + double(r.per_vm_queue[0].tx_packets), 6.0);
   EXPECT_NEAR(double(exits(r, ExitReason::kEoiInduced)), double(r.guest_interrupts), 1.0);
   EXPECT_EQ(exits(r, ExitReason::kMmioFast), 0u);
+}
+
+// The e1000 line is level-triggered: QEMU raises it with a KVM_IRQ_LINE
+// ioctl from its main loop, and the guest's ICR read lowers it with
+// another, from the vCPU thread that made the read (pci_set_irq(0) ->
+// kvm_set_irq). Counted in the trace: one ioctl on a vCPU track per
+// interrupt taken (the window's first may have been raised before it).
+TEST(PathMechanisms, E1000IcrReadLowersTheLineWithAnIoctl) {
+  PathConfig c = request_response(PathBackend::kE1000);
+  core::TraceRecording recording(core::Time::zero() + core::Milliseconds(5),
+                                 core::Time::zero() + core::Milliseconds(30));
+  c.trace = &recording;
+  run_path(c);
+  uint64_t vcpu_ioctls = 0, interrupts = 0;
+  for (const core::TraceRecording::Instant& i : recording.instants()) {
+    if (recording.track_name(i.track).find("vcpu") == std::string::npos) continue;
+    vcpu_ioctls += i.name == "syscall ioctl";
+    interrupts += i.category == "interrupt";
+  }
+  ASSERT_GT(interrupts, 50u);
+  EXPECT_NEAR(double(vcpu_ioctls), double(interrupts), 1.0);
 }
 
 // QEMU raises the e1000 line at most once per 128 us (its mitigation
