@@ -9,7 +9,7 @@ shots=$(mktemp -d)
 trap 'rm -rf "$shots"' EXIT
 VIOSIM_SCREENSHOT_DIR="$shots" xvfb-run -a -s "-screen 0 1600x1000x24" \
   build/release/tests/gui/app/gui_drive_test screenshotsOfTheMainViewsShowSomething explainsAPacketHopByHop \
-  followsALessonToItsEnd presentationModeFitsAProjector >/dev/null
+  followsALessonToItsEnd presentationModeFitsAProjector animatesARecordedWindowHopByHop >/dev/null
 mkdir -p docs
-for view in scenario latency_cdf explain lesson presentation-explain; do cp "$shots/gui-$view.png" "docs/gui-$view.png"; done
+for view in scenario latency_cdf explain lesson presentation-explain animate; do cp "$shots/gui-$view.png" "docs/gui-$view.png"; done
 ls -l docs/gui-*.png

@@ -18,6 +18,7 @@
 #include <QStyle>
 #include <QToolBar>
 
+#include "gui/app/animation_view.h"
 #include "gui/app/explain_view.h"
 #include "gui/app/glossary_dialog.h"
 #include "gui/app/lesson_view.h"
@@ -36,11 +37,13 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
       editor_(new ScenarioEditor),
       results_(new ResultsView(controller_)),
       explain_(new ExplainView),
-      lesson_(new LessonView) {
+      lesson_(new LessonView),
+      animation_(new AnimationView) {
   editor_->set_load_options(options.load);
   views_->addTab(editor_, tr("Scenario"));
   views_->addTab(results_, tr("Run"));
   views_->addTab(explain_, tr("Explain"));
+  views_->addTab(animation_, tr("Animate"));
   views_->addTab(lesson_, tr("Lesson"));
   setCentralWidget(views_);
   setAcceptDrops(true);
@@ -55,6 +58,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   // Text typed just now counts: validate it before explaining.
   explain_->set_scenario_source([this] { return editor_->resolved_now(); });
   connect(editor_, &ScenarioEditor::validated, explain_, [this] { explain_->scenario_changed(); });
+  animation_->set_scenario_source([this] { return editor_->resolved_now(); });
+  connect(editor_, &ScenarioEditor::validated, animation_, [this] { animation_->scenario_changed(); });
+  connect(animation_, &AnimationView::failed, this,
+          [this](const QString& why) { statusBar()->showMessage(why, 10000); });
   connect(explain_, &ExplainView::failed, this, [this](const QString& why) { statusBar()->showMessage(why, 10000); });
   connect(controller_, &RunController::state_changed, this, [this] { update_actions(); });
   connect(controller_, &RunController::failed, this, [this](const QString& why) {
@@ -93,6 +100,7 @@ void MainWindow::set_presentation(bool on) {
   QApplication::setFont(font);
   for (const auto& [name, panel] : results_->panels()) panel->set_font_scale(scale);
   explain_->set_font_scale(scale);
+  animation_->set_font_scale(scale);
   editor_->text_editor()->set_font_scale(scale);
   presentation_action_->setChecked(on);
 }

@@ -21,6 +21,7 @@
 
 namespace viosim::gui {
 
+class AnimationView;
 class ExplainView;
 class GlossaryDialog;
 class LessonView;
@@ -77,6 +78,7 @@ class MainWindow : public QMainWindow {
   RunController* controller() const { return controller_; }
   ExplainView* explain() const { return explain_; }
   LessonView* lesson() const { return lesson_; }
+  AnimationView* animation() const { return animation_; }
   // Help > Glossary (F1), at `term` when given; created on first use.
   GlossaryDialog* show_glossary(const QString& term = QString());
   QTabWidget* views() const { return views_; }
@@ -119,6 +121,7 @@ class MainWindow : public QMainWindow {
   ResultsView* results_;
   ExplainView* explain_;
   LessonView* lesson_;
+  AnimationView* animation_;
   GlossaryDialog* glossary_ = nullptr;
   int lesson_step_running_ = -1;  // the Lesson view's step whose run goes on
   QMenu* recent_menu_ = nullptr;

@@ -49,6 +49,7 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
   }
   build_flows();
   pool.observe_drops([this](const Packet& p, DropPlace place) {
+    if (config.on_drop) config.on_drop(p, place, sim.now());
     if (!config.flows[p.flow].through_vms()) return;
     if (p.to_guest) {
       ++via_vm(p, p.hop)->route_drops_in[static_cast<size_t>(place)];

@@ -192,6 +192,8 @@ struct PathConfig {
   // Told of every packet that reaches its application (FlowStats'
   // observer): the packet and when. May be empty.
   std::function<void(const Packet&, core::Time at)> on_delivery;
+  // Told of every packet lost, where, and when. May be empty.
+  std::function<void(const Packet&, DropPlace place, core::Time at)> on_drop;
   // Asked after each slice of the run (see progress) with the time reached: true ends
   // the run there (its results then cover less). May be empty.
   std::function<bool(core::Time now)> stop;

@@ -103,17 +103,20 @@ std::vector<std::string> between(const Journey& j, const std::string& from, cons
   return via;
 }
 
-void read_timeline(const core::TraceRecording& recording, Journey& journey) {
+}  // namespace
+
+std::vector<CoreSlice> read_timeline(const core::TraceRecording& recording) {
+  std::vector<CoreSlice> timeline;
   for (const core::TraceRecording::Slice& s : recording.slices()) {
     uint32_t core = 0;
     if (!core_index(recording.track_name(s.track), core)) continue;
-    journey.timeline.push_back(CoreSlice{core, s.owner, s.name, s.start, s.end});
+    timeline.push_back(CoreSlice{core, s.owner, s.name, s.start, s.end});
   }
-  std::stable_sort(journey.timeline.begin(), journey.timeline.end(), [](const CoreSlice& a, const CoreSlice& b) {
+  std::stable_sort(timeline.begin(), timeline.end(), [](const CoreSlice& a, const CoreSlice& b) {
     return a.core != b.core ? a.core < b.core : a.from < b.from;
   });
   std::vector<CoreSlice> merged;
-  for (CoreSlice& s : journey.timeline) {
+  for (CoreSlice& s : timeline) {
     if (!merged.empty()) {
       CoreSlice& last = merged.back();
       if (last.core == s.core && last.to == s.from && last.category == s.category && last.thread == s.thread) {
@@ -123,14 +126,12 @@ void read_timeline(const core::TraceRecording& recording, Journey& journey) {
     }
     merged.push_back(std::move(s));
   }
-  journey.timeline = std::move(merged);
+  return merged;
 }
-
-}  // namespace
 
 void read_journey(const core::TraceRecording& recording, uint64_t trace_id, Journey& journey) {
   read_hops(recording, trace_id, journey);
-  read_timeline(recording, journey);
+  journey.timeline = read_timeline(recording);
 }
 
 void add_via(Journey& journey) {

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <map>
 
+#include "gui/app/animation_view.h"
 #include "gui/app/explain_view.h"
 #include "gui/app/glossary_dialog.h"
 #include "gui/app/lesson_view.h"
@@ -436,6 +437,65 @@ class GuiDrive : public QObject {
     QVERIFY(!window.presentation());
     QCOMPARE(QApplication::font().pointSizeF(), normal);
     QCOMPARE(window.results()->panel("latency_cdf")->chart()->titleFont().pointSizeF(), chart_title);
+  }
+
+  // A window of the run played on the graph: Step goes from one packet's
+  // arrival to the next, and each arriving packet's dot sits on its
+  // place's box; playing moves the clock at the chosen speed and the
+  // cores' timeline with it.
+  void animatesARecordedWindowHopByHop() {
+    MainWindow window(options({}));
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.open_file(example("explain_rr.textproto")));
+    AnimationView* animation = window.animation();
+    window.views()->setCurrentWidget(animation);
+    QSignalSpy recorded(animation, &AnimationView::recorded);
+    QVERIFY(animation->record("VHOST_NET", core::Duration::zero(), core::Microseconds(200)));
+    QVERIFY(recorded.wait(120000));
+    const TrafficPlayback* playback = animation->playback();
+    QVERIFY(playback != nullptr);
+    QVERIFY(playback->events().size() >= 10);
+    QCOMPARE(animation->now(), playback->from());
+    const explain::TrafficWindow& w = playback->window();
+    for (int k = 0; k < 10; ++k) {
+      const core::Time before = animation->now();
+      animation->step();
+      QCOMPARE(animation->now(), playback->next_event(before));
+      const auto arrivals = playback->arrivals(animation->now());
+      QVERIFY(!arrivals.empty());
+      // A dot lies on the box of the place each arriving packet reached
+      // (unless it was delivered and left at that very instant: no, it
+      // stays at its last place up to its delivery).
+      for (const auto& [packet, hop] : arrivals) {
+        const QRectF box = animation->graph()->box_of(w.packets[packet].hops[hop].place);
+        QVERIFY(!box.isEmpty());
+        bool on_it = false;
+        for (QGraphicsItem* dot : animation->dots()) on_it = on_it || box.contains(dot->sceneBoundingRect().center());
+        QVERIFY2(on_it, qPrintable(QString::fromStdString(w.packets[packet].hops[hop].place)));
+      }
+    }
+    animation->step_back();
+    QVERIFY(animation->now() < playback->events()[10]);
+    // Playing: a second of it at 5 us/s moves the clock 5 us; the timeline's
+    // marker follows.
+    const core::Time at = animation->now();
+    const double marker = animation->timeline()->marker_x();
+    animation->advance(1.0);
+    QCOMPARE(animation->now(), std::min(playback->to(), at + animation->speed()));
+    QVERIFY(animation->timeline()->marker_x() > marker);
+    animation->play();
+    QVERIFY(animation->playing());
+    QTest::qWait(200);
+    QVERIFY(animation->now() > at + animation->speed());
+    animation->pause();
+    check_screenshot(window.grab().toImage(), window.size() * window.devicePixelRatio(), QStringLiteral("animate"));
+    // A window outside the run is refused with a message.
+    QSignalSpy failed(animation, &AnimationView::failed);
+    QVERIFY(animation->record("VHOST_NET", core::Milliseconds(100), core::Microseconds(200)));
+    QVERIFY(failed.wait(120000));
+    QVERIFY2(animation->last_error().contains("outside the run"), qPrintable(animation->last_error()));
   }
 
   void aBadLessonIsRefusedWithItsErrors() {

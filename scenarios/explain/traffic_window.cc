@@ -1,0 +1,114 @@
+// record_window: one replay with an in-memory trace. The trace starts
+// kLead before the window so that a packet already on its way when the
+// window opens is known from its birth (its places are named by where it
+// has been); the replay runs kTail past it so that most packets still in
+// flight at its end have reached their application (or been lost) and
+// their facts are known.
+#include "scenarios/explain/traffic_window.h"
+
+#include <algorithm>
+#include <map>
+
+#include "models/paths/path_model.h"
+#include "scenarios/builder/path_builder.h"
+#include "scenarios/explain/explain.h"
+#include "scenarios/explain/journey_from_trace.h"
+#include "scenarios/explain/packet_facts.h"
+#include "sim-core/trace_recording.h"
+
+namespace viosim::explain {
+namespace {
+
+constexpr core::Duration kLead = core::Milliseconds(2);
+constexpr core::Duration kTail = core::Milliseconds(2);
+
+std::string us(core::Duration d) { return std::to_string(d.seconds() * 1e6) + " us"; }
+
+}  // namespace
+
+TrafficWindow record_window(const viosim::Scenario& resolved, const WindowOptions& options) {
+  models::PathConfig config = replay_config(resolved, options.backend, options.cancel);
+  const models::PathBackend backend = config.backend;
+  const core::Time start = core::Time::zero();
+  const core::Time end = start + config.duration;
+  core::Time from = options.from, to = options.to;
+  if (from == start && to == start) {
+    from = start + config.warmup;
+    to = std::min(end, from + kDefaultWindow);
+  }
+  if (!(from < to) || to > end) {
+    throw ExplainError("the window " + us(from - start) + " to " + us(to - start) +
+                       " is empty or outside the run (0 to " + us(end - start) + ")");
+  }
+  if (to - from > kMaxWindow) {
+    throw ExplainError("the window lasts " + us(to - from) + ": at most " + us(kMaxWindow) + " is recorded");
+  }
+
+  const core::Time trace_from = from - std::min(kLead, from - start);
+  core::TraceRecording recording(trace_from, to);
+  config.trace = &recording;
+  std::map<uint64_t, std::pair<PacketFacts, WindowPacket::End>> ended;
+  std::map<uint64_t, std::string> drop_places;
+  config.on_delivery = [&](const models::Packet& p, core::Time at) {
+    if (at >= trace_from) ended[models::trace_id(p)] = {facts_of(config, p, at), WindowPacket::End::kDelivered};
+  };
+  config.on_drop = [&](const models::Packet& p, models::DropPlace place, core::Time at) {
+    if (at < trace_from) return;
+    ended[models::trace_id(p)] = {facts_of(config, p, at), WindowPacket::End::kDropped};
+    drop_places[models::trace_id(p)] = std::string(models::drop_place_name(place));
+  };
+  config.stop = [&](core::Time now) { return now >= std::min(end, to + kTail); };
+  models::run_path(config);
+
+  // Each packet's steps, in the order they happened.
+  std::map<uint64_t, std::vector<const core::TraceRecording::Flow*>> steps;
+  for (const core::TraceRecording::Flow& f : recording.flows()) steps[f.id].push_back(&f);
+  TrafficWindow w;
+  w.scenario = resolved.name();
+  w.backend = std::string(models::backend_name(backend));
+  w.from = from;
+  w.to = to;
+  w.cores = config.cores;
+  add_graph(config, w.places, w.links, nullptr);
+  for (auto& [id, flow_steps] : steps) {
+    std::stable_sort(flow_steps.begin(), flow_steps.end(),
+                     [](const auto* a, const auto* b) { return a->at != b->at ? a->at < b->at : a->order < b->order; });
+    WindowPacket p;
+    p.trace_id = id;
+    for (const auto* s : flow_steps)
+      p.hops.push_back(Hop{s->at, s->place, recording.track_name(s->track), s->what, {}});
+    const auto known = ended.find(id);
+    if (known != ended.end()) {
+      const PacketFacts& facts = known->second.first;
+      p.end = known->second.second;
+      p.end_at = facts.at;
+      if (p.end == WindowPacket::End::kDropped) p.dropped_at = drop_places[id];
+      p.flow = config.flows[facts.flow].name;
+      p.kind = kind_name(facts.kind);
+      name_places(config, facts, p.hops);
+    } else {
+      // Still on its way after the tail: the trace id carries its flow and
+      // kind (models::trace_id); on a host of one VM its places need nothing more.
+      const uint32_t flow = static_cast<uint32_t>(id >> 44);
+      p.flow = flow < config.flows.size() ? config.flows[flow].name : "";
+      p.kind = kind_name(static_cast<models::PacketKind>((id >> 40) & 0xf));
+      if (config.vms.size() > 1 || config.host_app) {
+        w.left_out += std::any_of(p.hops.begin(), p.hops.end(), [&](const Hop& h) { return h.at >= from; });
+        continue;
+      }
+    }
+    // Only what happened inside the window is shown.
+    std::erase_if(p.hops, [&](const Hop& h) { return h.at < from || h.at > to; });
+    if (!p.hops.empty()) w.packets.push_back(std::move(p));
+  }
+  std::stable_sort(w.packets.begin(), w.packets.end(),
+                   [](const WindowPacket& a, const WindowPacket& b) { return a.hops.front().at < b.hops.front().at; });
+  for (CoreSlice& s : read_timeline(recording)) {
+    if (s.to <= from) continue;
+    s.from = std::max(s.from, from);
+    w.timeline.push_back(std::move(s));
+  }
+  return w;
+}
+
+}  // namespace viosim::explain
