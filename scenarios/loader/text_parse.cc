@@ -88,6 +88,13 @@ std::string rewrite(const std::string& message, const Descriptor* root) {
   return out;
 }
 
+// The verb that reads a root message's files, for one given to another.
+std::string reader_of(const std::string& type) {
+  if (type == "viosim.Lesson") return " (a lesson: `viosim lesson FILE` runs it)";
+  if (type == "viosim.Scenario") return " (a scenario: `viosim run FILE` runs it)";
+  return "";
+}
+
 // protobuf's tokenizer columns count a tab as the way to the next multiple
 // of 8 and every other byte as one.
 int next_column(char byte, int column) { return byte == '\t' ? column + 8 - column % 8 : column + 1; }
@@ -156,7 +163,8 @@ bool check_header(const std::shared_ptr<const SourceFile>& file, const Descripto
     if (std::regex_match(line, match, kHeader) && match[1] != type->full_name()) {
       Location location{file, "", line_number, static_cast<int>(match.position(1)) + 1};
       diagnostics->push_back(location.diagnose("this file declares proto-message \"" + match[1].str() +
-                                               "\", but " + type->full_name() + " is expected here"));
+                                               "\", but " + type->full_name() + " is expected here" +
+                                               reader_of(match[1].str())));
       return false;
     }
     if (end == std::string::npos) break;
