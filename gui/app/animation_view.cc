@@ -14,6 +14,7 @@
 #include <cmath>
 #include <map>
 
+#include "gui/app/resizing_view.h"
 #include "models/paths/cancelled.h"
 #include "models/paths/path_config.h"
 #include "scenarios/builder/path_builder.h"
@@ -46,7 +47,7 @@ AnimationView::AnimationView(QWidget* parent)
       slider_(new QSlider(Qt::Horizontal)),
       status_(new QLabel),
       graph_(new PathGraphScene(this)),
-      graph_view_(new QGraphicsView(graph_)),
+      graph_view_(new ResizingView(graph_, [this] { fit(); })),
       timeline_(new CoreTimelineScene(this)),
       timeline_view_(new QGraphicsView(timeline_)) {
   // Drawn at the size they were laid out for, magnified whole.
@@ -92,7 +93,14 @@ AnimationView::AnimationView(QWidget* parent)
 
   timer_.setInterval(1000 / kFrameRateHz);
   connect(&timer_, &QTimer::timeout, this, [this] { advance(1.0 / kFrameRateHz); });
-  connect(record_button_, &QPushButton::clicked, this, [this] { record_selected(); });
+  // Record, or Stop while recording.
+  connect(record_button_, &QPushButton::clicked, this, [this] {
+    if (busy()) {
+      cancel_ = true;
+    } else {
+      record_selected();
+    }
+  });
   connect(play_, &QPushButton::clicked, this, [this] { playing() ? pause() : play(); });
   connect(step_button_, &QPushButton::clicked, this, [this] { step(); });
   connect(back_, &QPushButton::clicked, this, [this] { step_back(); });
@@ -136,7 +144,7 @@ bool AnimationView::record(const std::string& backend, core::Duration after, cor
     return false;
   }
   pause();
-  record_button_->setEnabled(false);
+  record_button_->setText(tr("Stop"));
   status_->setText(tr("Recording %1 us of %2...")
                        .arg(length.seconds() * 1e6)
                        .arg(backend.empty() ? tr("the first backend") : QString::fromStdString(backend)));
@@ -160,7 +168,7 @@ bool AnimationView::record(const std::string& backend, core::Duration after, cor
         this,
         [this, window = std::move(window), why]() mutable {
           if (worker_.joinable()) worker_.join();
-          record_button_->setEnabled(true);
+          record_button_->setText(tr("Record"));
           if (!window) {
             last_error_ = why;
             status_->setText(QStringLiteral("<span style=\"color:#b00\">%1</span>").arg(why.toHtmlEscaped()));
@@ -259,7 +267,10 @@ void AnimationView::draw() {
   for (const explain::WindowPacket& p : w.packets) {
     lost += p.end == explain::WindowPacket::End::kDropped && p.end_at <= now_;
   }
-  const std::vector<TrafficPlayback::Position> positions = playback_->at(now_);
+  // A lost packet's cross stays half a second of playing, at least kDropLinger.
+  const core::Duration linger =
+      std::max(TrafficPlayback::kDropLinger, core::Duration::from_seconds(speed().seconds() * 0.5));
+  const std::vector<TrafficPlayback::Position> positions = playback_->at(now_, linger);
   for (const TrafficPlayback::Position& at : positions) {
     const QPointF a = graph_->box_of(w.places[static_cast<size_t>(at.from_place)].name).center();
     const QPointF b = graph_->box_of(w.places[static_cast<size_t>(at.to_place)].name).center();

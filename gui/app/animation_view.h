@@ -1,6 +1,6 @@
 // The Animate view: packets moving hop by hop on the path graph. Record a
 // window of the run (a backend, where it starts after the warm-up, how
-// long) on a worker thread, then play it: Play / Pause, Step and Step
+// long) on a worker thread (Record turns into Stop meanwhile), then play it: Play / Pause, Step and Step
 // back (to the next or previous instant a packet reaches a place), and
 // the speed in simulated microseconds per second. Each packet is a dot
 // travelling between places (blue requests, green responses, purple

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "gui/app/glossary.h"
+#include "gui/app/resizing_view.h"
 #include "models/paths/cancelled.h"
 #include "models/paths/path_config.h"
 #include "scenarios/builder/path_builder.h"
@@ -21,23 +22,6 @@ namespace viosim::gui {
 namespace {
 
 QString micros(core::Duration d) { return QString::number(d.seconds() * 1e6, 'f', 3); }
-
-// A graphics view that says when its size changed (a splitter moved), so
-// the graph can be fitted again and the timeline laid out to the width.
-class ResizingView : public QGraphicsView {
- public:
-  ResizingView(QGraphicsScene* scene, std::function<void()> on_resize)
-      : QGraphicsView(scene), on_resize_(std::move(on_resize)) {}
-
- protected:
-  void resizeEvent(QResizeEvent* event) override {
-    QGraphicsView::resizeEvent(event);
-    on_resize_();
-  }
-
- private:
-  std::function<void()> on_resize_;
-};
 
 }  // namespace
 
@@ -182,9 +166,13 @@ bool ExplainView::explain(const std::string& backend, uint64_t packet, const std
     return false;
   }
   // The controls show what is explained, however it was asked for.
-  if (const int at = backend_->findText(QString::fromStdString(backend)); at >= 0) backend_->setCurrentIndex(at);
-  if (const int at = flow_->findText(QString::fromStdString(flow)); !flow.empty() && at >= 0)
+  // "" is the first backend and any flow (the boxes' first entries).
+  if (const int at = backend.empty() ? 0 : backend_->findText(QString::fromStdString(backend)); at >= 0) {
+    backend_->setCurrentIndex(at);
+  }
+  if (const int at = flow.empty() ? 0 : flow_->findText(QString::fromStdString(flow)); at >= 0) {
     flow_->setCurrentIndex(at);
+  }
   packet_->setValue(static_cast<int>(std::min<uint64_t>(packet, 1'000'000'000)));
   explain_button_->setEnabled(false);
   stop_button_->setEnabled(true);

@@ -69,7 +69,7 @@ QVariant LessonModel::data(const QModelIndex& index, int role) const {
         case StepState::kAsSaid:
           return tr("Run: every figure as the lesson says");
         case StepState::kDiffers:
-          return tr("Run: some figures differ from what the lesson says");
+          return tr("Run: some figures or places differ from what the lesson says");
       }
       break;
     case Qt::DecorationRole:

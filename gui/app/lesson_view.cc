@@ -262,6 +262,14 @@ void LessonView::fill_figures() {
     item->setText(4, e.ok() ? tr("as the lesson says") : QString::fromStdString(e.problem));
     item->setForeground(4, e.ok() ? QColor(0x2c, 0xa0, 0x2c) : QColor(0xd6, 0x27, 0x28));
   }
+  // Places the step points at that this run does not have.
+  if (!check) return;
+  for (const scenarios::Diagnostic& d : check->missing_looks) {
+    auto* item = new QTreeWidgetItem(figures_);
+    item->setText(1, tr("a place to look at"));
+    item->setText(4, QString::fromStdString(d.message));
+    item->setForeground(4, QColor(0xd6, 0x27, 0x28));
+  }
 }
 
 void LessonView::step_started(int row) { model_->set_running(row); }

@@ -42,7 +42,8 @@ class LessonView : public QWidget {
   QPushButton* answer_button() const { return answer_button_; }
   // One button per place the current step looks at, in order.
   const std::vector<QPushButton*>& look_buttons() const { return look_buttons_; }
-  // The figures of the answer: backend, figure, the lesson's value, the run's, verdict.
+  // The figures of the answer (backend, figure, the lesson's value, the
+  // run's, verdict), then any place looked at that the run lacks.
   QTreeWidget* figures() const { return figures_; }
   QLabel* step_text() const { return text_; }
 

@@ -219,12 +219,12 @@ bool MainWindow::confirm_discard() {
 bool MainWindow::open_file(const QString& path) { return open_with(path, options_.load); }
 
 bool MainWindow::open_with(const QString& path, const scenarios::LoadOptions& load) {
-  editor_->set_load_options(load);
   std::string text;
   if (const auto why = scenarios::read_file(path.toStdString(), &text)) {
     fail(tr("Cannot open %1: %2").arg(path, QString::fromStdString(*why)));
     return false;
   }
+  editor_->set_load_options(load);
   file_ = path;
   editor_->set_text(QString::fromStdString(text), path);
   add_recent(QFileInfo(path).absoluteFilePath());
@@ -301,6 +301,10 @@ GlossaryDialog* MainWindow::show_glossary(const QString& term) {
 }
 
 bool MainWindow::open_lesson(const QString& path) {
+  if (lesson_step_running_ >= 0) {
+    fail(tr("A step of the lesson open now is running: cancel it (Ctrl+.) before opening %1").arg(path));
+    return false;
+  }
   const lesson::LessonLoad loaded = lesson::load_lesson(path.toStdString());
   if (!loaded.ok()) {
     fail(tr("Cannot open the lesson %1:\n%2")

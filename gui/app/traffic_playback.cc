@@ -9,6 +9,7 @@ TrafficPlayback::TrafficPlayback(explain::TrafficWindow window) : window_(std::m
   for (size_t i = 0; i < window_.places.size(); ++i) places_[window_.places[i].name] = static_cast<int>(i);
   for (const explain::WindowPacket& p : window_.packets) {
     for (const explain::Hop& h : p.hops) events_.push_back(h.at);
+    if (p.end == explain::WindowPacket::End::kDropped && p.end_at <= window_.to) events_.push_back(p.end_at);
   }
   std::sort(events_.begin(), events_.end());
   events_.erase(std::unique(events_.begin(), events_.end()), events_.end());
@@ -29,7 +30,7 @@ core::Time TrafficPlayback::previous_event(core::Time t) const {
   return it == events_.begin() ? window_.from : *std::prev(it);
 }
 
-std::vector<TrafficPlayback::Position> TrafficPlayback::at(core::Time t) const {
+std::vector<TrafficPlayback::Position> TrafficPlayback::at(core::Time t, core::Duration linger) const {
   using End = explain::WindowPacket::End;
   std::vector<Position> out;
   for (size_t k = 0; k < window_.packets.size(); ++k) {
@@ -49,7 +50,7 @@ std::vector<TrafficPlayback::Position> TrafficPlayback::at(core::Time t) const {
     }
     if (p.end == End::kDelivered && t > p.end_at) continue;
     if (p.end == End::kDropped && t >= p.end_at) {
-      if (t < p.end_at + kDropLinger) out.push_back(Position{k, here, here, 0, true});
+      if (t < p.end_at + linger) out.push_back(Position{k, here, here, 0, true});
       continue;
     }
     out.push_back(Position{k, here, here, 0, false});

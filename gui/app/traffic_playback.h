@@ -2,7 +2,8 @@
 // of the animation, without Qt. A packet between two hops is that far
 // along the way between their places, by time; at its last hop it stays
 // until it ends (delivered: it leaves the picture just after; lost: a mark
-// where it was, for kDropLinger more); still on its way at the window's end, it
+// where it was, for a linger the caller chooses: the animation keeps it
+// half a second of wall time at its speed); still on its way at the window's end, it
 // stays at its last place.
 #pragma once
 
@@ -24,7 +25,7 @@ class TrafficPlayback {
   core::Time from() const { return window_.from; }
   core::Time to() const { return window_.to; }
 
-  // The instants a packet reaches a hop, in order, each once.
+  // The instants a packet reaches a hop or is lost, in order, each once.
   const std::vector<core::Time>& events() const { return events_; }
   // The first event after `t` (the window's end if none), and the last
   // before it (its start if none): what Step and Step back go to.
@@ -38,8 +39,8 @@ class TrafficPlayback {
     double fraction = 0;   // of the way from from_place to to_place
     bool dropped = false;  // the mark of a packet lost here
   };
-  // Every packet in sight at `t`.
-  std::vector<Position> at(core::Time t) const;
+  // Every packet in sight at `t`; a lost one's mark lasts `linger`.
+  std::vector<Position> at(core::Time t, core::Duration linger = kDropLinger) const;
   // The hops reached exactly at `t`: (packet, hop index).
   std::vector<std::pair<size_t, size_t>> arrivals(core::Time t) const;
 

@@ -93,12 +93,22 @@ TrafficWindow record_window(const viosim::Scenario& resolved, const WindowOption
       p.flow = flow < config.flows.size() ? config.flows[flow].name : "";
       p.kind = kind_name(static_cast<models::PacketKind>((id >> 40) & 0xf));
       if (config.vms.size() > 1 || config.host_app) {
-        w.left_out += std::any_of(p.hops.begin(), p.hops.end(), [&](const Hop& h) { return h.at >= from; });
+        ++w.left_out;
         continue;
       }
     }
-    // Only what happened inside the window is shown.
-    std::erase_if(p.hops, [&](const Hop& h) { return h.at < from || h.at > to; });
+    // Only what happened inside the window is shown, from where the packet
+    // already was when the window opened (its last place before it), unless
+    // it had reached its end by then.
+    if (p.end != WindowPacket::End::kInFlight && p.end_at < from) continue;
+    std::erase_if(p.hops, [&](const Hop& h) { return h.at > to; });
+    const auto first_inside = std::find_if(p.hops.begin(), p.hops.end(), [&](const Hop& h) { return h.at >= from; });
+    if (first_inside != p.hops.begin()) {
+      Hop& already = *std::prev(first_inside);
+      already.at = from;
+      already.what = "(here when the window opened) " + already.what;
+      p.hops.erase(p.hops.begin(), std::prev(first_inside));
+    }
     if (!p.hops.empty()) w.packets.push_back(std::move(p));
   }
   std::stable_sort(w.packets.begin(), w.packets.end(),

@@ -23,7 +23,10 @@ struct WindowPacket {
   uint64_t trace_id = 0;
   std::string flow;
   std::string kind;       // "request", "response", "data"
-  std::vector<Hop> hops;  // in time order, inside [from, to]; causes left empty
+  // In time order, inside [from, to]; causes left empty. A packet already
+  // on its way when the window opened starts with the place it had
+  // reached, at `from`.
+  std::vector<Hop> hops;
   enum class End { kDelivered, kDropped, kInFlight };
   End end = End::kInFlight;
   core::Time end_at;       // delivered or dropped (may be after `to`)

@@ -77,6 +77,22 @@ bool numeric(const FieldDescriptor* field) {
   return schema::is_numeric(field) || field->cpp_type() == FieldDescriptor::CPPTYPE_BOOL;
 }
 
+// A field an entry can be picked by: one string, whole number or enum.
+bool keyable(const FieldDescriptor* field) {
+  if (field->is_repeated()) return false;
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_UINT32:
+    case FieldDescriptor::CPPTYPE_UINT64:
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::vector<std::string> field_names(const Descriptor* type) {
   std::vector<std::string> names;
   for (int i = 0; i < type->field_count(); ++i) names.push_back(type->field(i)->name());
@@ -123,7 +139,18 @@ std::vector<const FieldDescriptor*> check(const std::vector<Segment>& segments) 
     }
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       for (const Filter& filter : segment.filters) {
-        if (!filter.field.empty()) find_field(field->message_type(), filter.field, "an entry of " + segment.field);
+        const FieldDescriptor* by =
+            filter.field.empty() ? field->message_type()->field(0)
+                                 : find_field(field->message_type(), filter.field, "an entry of " + segment.field);
+        if (!keyable(by)) {
+          throw std::invalid_argument((filter.field.empty()
+                                           ? segment.field +
+                                                 "'s entries have no key to pick one by ([KEY] matches the first "
+                                                 "field, " +
+                                                 by->name() + ", not a name or a number)"
+                                           : "an entry of " + segment.field + " cannot be picked by " + by->name() +
+                                                 ": [FIELD=VALUE] takes a field holding one name or whole number"));
+        }
       }
       type = field->message_type();
     } else if (numeric(field)) {
@@ -152,8 +179,10 @@ std::string key_text(const Message& message, const FieldDescriptor* field) {
       return std::to_string(r->GetUInt32(message, field));
     case FieldDescriptor::CPPTYPE_UINT64:
       return std::to_string(r->GetUInt64(message, field));
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return r->GetEnum(message, field)->name();
     default:
-      return "";
+      throw std::logic_error("not a key field");  // check() allows only keyable ones
   }
 }
 

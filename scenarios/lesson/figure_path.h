@@ -4,7 +4,7 @@
 //
 //   exits_per_packet                 a field of BackendResult
 //   latency_us.p99                   a field of a field
-//   exits_by_reason[EPT_MISCONFIG]   the entry of a repeated field whose
+//   exits_by_reason[msr_write]       the entry of a repeated field whose
 //                                    first field is the key; an entry with
 //                                    a `value` is that value
 //   per_core[4].busy                 (keys may be numbers)

@@ -87,6 +87,9 @@ void check_expect(const viosim::Expect& expect, const LessonStepPlan& step, cons
   if (!expect.has_tolerance() && !expect.has_absolute()) {
     out->push_back(where.diagnose(prefix + "no tolerance: give tolerance (a fraction of value) or absolute"));
   }
+  if (expect.has_value() && expect.value() == 0 && !expect.has_absolute()) {
+    out->push_back(where.diagnose(prefix + "a value of 0 needs an absolute tolerance (a fraction of 0 is 0)"));
+  }
   if (expect.tolerance() < 0 || expect.absolute() < 0 || !std::isfinite(expect.tolerance()) ||
       !std::isfinite(expect.absolute()) || !std::isfinite(expect.value())) {
     out->push_back(
@@ -134,6 +137,11 @@ void load(const std::string& path, LessonLoad& result) {
     const std::string prefix = step_name(i) + ": ";
     if (written.title().empty()) out.push_back(step.at.diagnose(prefix + "no title"));
     if (written.text().empty()) out.push_back(step.at.diagnose(prefix + "no text: say what the run shows"));
+    if (written.has_scenario() && written.scenario().empty()) {
+      out.push_back(at(step_tree, step_type, "scenario", -1, step.at).diagnose(prefix + "an empty scenario path"));
+      scenario_file.clear();  // the steps that inherit it are not checked again
+      continue;
+    }
     if (written.has_scenario()) {
       scenario_file = (fs::path(path).parent_path() / written.scenario()).lexically_normal().string();
       options = {};
@@ -165,7 +173,14 @@ void load(const std::string& path, LessonLoad& result) {
                                (options.set.empty() ? "" : " with the overrides " + scenarios::join(options.set)) +
                                (options.backend.empty() ? "" : " and backend " + options.backend) + ":"));
       for (Diagnostic& d : loaded.diagnostics) out.push_back(std::move(d));
-      scenario_file = written.has_scenario() ? "" : scenario_file;
+      scenario_file.clear();  // reported once: the steps that inherit it are not checked again
+      continue;
+    }
+    if (loaded.scenario->sweep().axis_size() > 0) {
+      out.push_back(scenario_at.diagnose(prefix + "its scenario " + scenario_file +
+                                         " has a sweep: a step runs one point (viosim run's), so give it a "
+                                         "scenario without one"));
+      scenario_file.clear();
       continue;
     }
     for (Diagnostic& w : loaded.warnings) result.warnings.push_back(std::move(w));
@@ -180,6 +195,9 @@ void load(const std::string& path, LessonLoad& result) {
     lesson.steps.push_back(std::move(step));
   }
   scenarios::sort_diagnostics(result.warnings);
+  if (out.empty() && lesson.steps.size() != static_cast<size_t>(lesson.lesson.step_size())) {
+    throw std::logic_error("a lesson step was left out without a diagnostic");
+  }
   if (out.empty()) result.lesson = std::move(lesson);
 }
 
@@ -212,7 +230,7 @@ std::optional<std::string> look_missing(const viosim::Look& look, const viosim::
         try {
           figure_value(b, look.figure());
           return std::nullopt;
-        } catch (const FigureError& e) {
+        } catch (const std::exception& e) {  // FigureError, or a path the loader should have refused
           why = e.what();
         }
       }
@@ -291,7 +309,7 @@ StepCheck check_step(const LessonStepPlan& step, const viosim::RunSummary& summa
           result.problem =
               "the run gives " + figure_text(*result.actual) + ", the lesson says " + expected_text(expect);
         }
-      } catch (const FigureError& e) {
+      } catch (const std::exception& e) {  // FigureError, or a path the loader should have refused
         result.problem = e.what();
       }
     }

@@ -65,6 +65,13 @@ TEST(FigurePath, SchemaProblemsAreFoundWithoutAResult) {
   EXPECT_TRUE(figure_path_problem("per_core[4").has_value());
   EXPECT_TRUE(figure_path_problem("hops[nme=tap].mean_us").has_value());
   EXPECT_TRUE(figure_path_problem("").has_value());
+  // Entries are picked by one name or number, never a list or a fraction.
+  const auto by_list = figure_path_problem("vms[flows=rr].exits_per_packet");
+  ASSERT_TRUE(by_list.has_value());
+  EXPECT_NE(by_list->find("cannot be picked by flows"), std::string::npos) << *by_list;
+  EXPECT_TRUE(figure_path_problem("latency_cdf[0.5].latency_us").has_value());
+  EXPECT_TRUE(figure_path_problem("latency_cdf[cumulative_fraction=0.5].latency_us").has_value());
+  EXPECT_TRUE(figure_path_problem("flows[still_growing=false].throughput_pps").has_value());
   EXPECT_THROW(figure_value(result(), "latency_us"), std::invalid_argument);
 }
 

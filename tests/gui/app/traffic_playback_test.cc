@@ -31,7 +31,8 @@ explain::TrafficWindow window() {
 
 TEST(TrafficPlayback, StepsGoToTheInstantsPacketsReachAPlace) {
   const TrafficPlayback playback(window());
-  EXPECT_EQ(playback.events(), (std::vector<core::Time>{us(5), us(10), us(12), us(20), us(25), us(30)}));
+  // The hops, and the loss at 27.
+  EXPECT_EQ(playback.events(), (std::vector<core::Time>{us(5), us(10), us(12), us(20), us(25), us(27), us(30)}));
   EXPECT_EQ(playback.next_event(us(10)), us(12));
   EXPECT_EQ(playback.next_event(us(11)), us(12));
   EXPECT_EQ(playback.next_event(us(30)), us(100));  // the window's end
@@ -63,6 +64,7 @@ TEST(TrafficPlayback, APacketMovesBetweenItsPlacesByTime) {
   EXPECT_TRUE(lost.dropped);
   EXPECT_EQ(lost.from_place, 1);
   EXPECT_EQ(find(playback.at(us(27) + TrafficPlayback::kDropLinger), 1).packet, 99u);
+  EXPECT_TRUE(find(playback.at(us(40), core::Microseconds(20)), 1).dropped);  // a longer linger
   // Still on its way at the window's end: at its last place.
   EXPECT_EQ(find(playback.at(us(100)), 2).from_place, 1);
 }
