@@ -113,8 +113,13 @@ void apply_backend(const std::string& name, viosim::Scenario* scenario, SourceMa
   for (int v = 0; v < scenario->vm_size(); ++v) {
     scenario->mutable_vm(v)->mutable_nic()->set_backend(backend);
     map->record("vm[" + std::to_string(v) + "].nic.backend", origin);
-    map->record("vm[" + std::to_string(v) + "].nic.queues", origin);
-    map->record("vm[" + std::to_string(v) + "].nic.queue_size", origin);
+    // What the backend limits (a queue count, a ring size) is its doing,
+    // unless a --set wrote it: that override keeps its own errors.
+    for (const char* field : {".nic.queues", ".nic.queue_size"}) {
+      const std::string path = "vm[" + std::to_string(v) + "]" + field;
+      if (map->contains(path) && map->find(path).file == nullptr) continue;
+      map->record(path, origin);
+    }
   }
   scenario->clear_compare();
   map->erase_subtree("compare");

@@ -194,6 +194,17 @@ TEST(Overrides, BackendReplacesCompareAndIsChecked) {
             "VIRTIO_USERSPACE, VHOST_NET, VHOST_USER, PASSTHROUGH, BARE_METAL, VDPA)\n");
 }
 
+// The queue count a --set wrote keeps its errors beside --backend, which
+// owns those the file wrote (the backend is what limits them).
+TEST(Overrides, ASetsErrorBesideBackendIsTheSets) {
+  LoadOptions options;
+  options.backend = "VHOST_NET";
+  options.set = {"vm[0].nic.queues=0"};
+  const LoadResult bad = load_scenario_text("ok.textproto", kValid, options);
+  EXPECT_EQ(format_diagnostics(bad.diagnostics),
+            "--set vm[0].nic.queues=0: error: vm[0].nic.queues is 0, outside its valid range 1 to 1024\n");
+}
+
 TEST(Loader, MissingFileIsADiagnosticNamingIt) {
   const LoadResult result = load_scenario("no/such/file.textproto");
   EXPECT_EQ(format_diagnostics(result.diagnostics),
