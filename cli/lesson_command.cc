@@ -66,22 +66,6 @@ std::string wrap(const std::string& text, size_t indent, size_t width = 78, size
   return out.str();
 }
 
-std::string look_text(const viosim::Look& look) {
-  switch (look.place_case()) {
-    case viosim::Look::kChart:
-      return "chart " + look.chart();
-    case viosim::Look::kFigure:
-      return "figure " + look.figure();
-    case viosim::Look::kHop:
-      return "hop \"" + look.hop() + "\"";
-    case viosim::Look::kCore:
-      return "core " + std::to_string(look.core());
-    case viosim::Look::PLACE_NOT_SET:
-      break;
-  }
-  return "";
-}
-
 void print_step(const lesson::LessonStepPlan& step, size_t count) {
   const viosim::LessonStep& s = step.step;
   std::cout << "\n== Step " << step.index + 1 << "/" << count << ": " << s.title() << " ==\n";
@@ -92,7 +76,7 @@ void print_step(const lesson::LessonStepPlan& step, size_t count) {
   if (s.look_size() > 0) {
     std::cout << "\nLook at:\n";
     for (const viosim::Look& look : s.look()) {
-      std::cout << "  - " << look_text(look) << (look.why().empty() ? "" : ": " + look.why()) << "\n";
+      std::cout << "  - " << lesson::look_text(look) << (look.why().empty() ? "" : ": " + look.why()) << "\n";
     }
   }
   if (s.has_question()) std::cout << "\nQuestion:\n" << wrap(s.question().text(), 2);

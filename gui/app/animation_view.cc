@@ -203,16 +203,11 @@ void AnimationView::show_window() {
   seek(w.from);
 }
 
-// The graph fits the view, its labels never below 85 % of their size (the
-// Explain view's rule); the timeline at the text's scale.
+// The graph fitted as Explain fits it (fit_readably); the timeline at the
+// text's scale.
 void AnimationView::fit() {
   timeline_view_->setTransform(QTransform::fromScale(font_scale_, font_scale_));
-  if (graph_->items().isEmpty()) return;
-  const QRectF scene = graph_->sceneRect();
-  const QSize port = graph_view_->viewport()->size();
-  const double fit = std::min(port.width() / scene.width(), port.height() / scene.height());
-  const double scale = std::max(fit, 0.85 * font_scale_);
-  graph_view_->setTransform(QTransform::fromScale(scale, scale));
+  if (!graph_->items().isEmpty()) fit_readably(graph_view_, font_scale_);
 }
 
 void AnimationView::set_font_scale(double scale) {

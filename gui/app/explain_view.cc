@@ -328,15 +328,11 @@ void ExplainView::layout_timeline() {
 
 void ExplainView::fit_views() {
   if (graph_->items().isEmpty()) return;
-  const QRectF scene = graph_->sceneRect();
-  const QSize port = graph_view_->viewport()->size();
-  const double fit = std::min(port.width() / scene.width(), port.height() / scene.height());
-  const double scale = std::max(fit, kMinGraphScale * font_scale_);
-  graph_view_->setTransform(QTransform::fromScale(scale, scale));
+  fit_readably(graph_view_, font_scale_);
   if (!graph_->highlighted_place().empty()) {
     graph_view_->ensureVisible(graph_->box_of(graph_->highlighted_place()), 60, 40);
   } else {
-    graph_view_->centerOn(scene.center());
+    graph_view_->centerOn(graph_->sceneRect().center());
   }
 }
 

@@ -62,10 +62,8 @@ class ExplainView : public QWidget {
   // Text size relative to normal (presentation mode: larger): the graph and
   // the timeline are drawn that much larger.
   void set_font_scale(double scale);
-  // How much the path graph is magnified now: it fits the view, but never
-  // so small that its labels shrink below kMinGraphScale times the font
-  // scale (the view then scrolls and keeps the packet's place in sight).
-  static constexpr double kMinGraphScale = 0.85;
+  // How much the path graph is magnified now (fit_readably, in
+  // resizing_view.h: the view scrolls and keeps the packet's place in sight).
   double graph_scale() const;
   QGraphicsView* graph_view() const { return graph_view_; }
 

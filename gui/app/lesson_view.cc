@@ -29,22 +29,6 @@ QString paragraphs(const std::string& text) { return link_glossary_terms(QString
 
 }  // namespace
 
-QString look_label(const viosim::Look& look) {
-  switch (look.place_case()) {
-    case viosim::Look::kChart:
-      return QObject::tr("chart %1").arg(QString::fromStdString(look.chart()));
-    case viosim::Look::kFigure:
-      return QObject::tr("figure %1").arg(QString::fromStdString(look.figure()));
-    case viosim::Look::kHop:
-      return QObject::tr("hop \"%1\"").arg(QString::fromStdString(look.hop()));
-    case viosim::Look::kCore:
-      return QObject::tr("core %1").arg(look.core());
-    case viosim::Look::PLACE_NOT_SET:
-      break;
-  }
-  return QString();
-}
-
 LessonView::LessonView(QWidget* parent)
     : QWidget(parent),
       model_(new LessonModel(this)),
@@ -215,7 +199,7 @@ void LessonView::show_step() {
     auto* row = new QWidget;
     auto* line = new QHBoxLayout(row);
     line->setContentsMargins(0, 0, 0, 0);
-    auto* button = new QPushButton(tr("Show %1").arg(look_label(look)));
+    auto* button = new QPushButton(tr("Show %1").arg(QString::fromStdString(lesson::look_text(look))));
     auto* why = wrapped_label();
     why->setText(paragraphs(look.why()));
     connect_glossary_links(why);

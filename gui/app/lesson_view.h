@@ -82,7 +82,4 @@ class LessonView : public QWidget {
   int current_ = -1;
 };
 
-// "chart latency_cdf", "figure exits_per_packet", "hop \"tap\"", "core 4".
-QString look_label(const viosim::Look& look);
-
 }  // namespace viosim::gui

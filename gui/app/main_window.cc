@@ -23,6 +23,7 @@
 #include "gui/app/glossary_dialog.h"
 #include "gui/app/lesson_view.h"
 #include "scenarios/loader/text_parse.h"
+#include "scenarios/runner/run_chart_names.h"
 
 namespace viosim::gui {
 
@@ -349,19 +350,20 @@ void MainWindow::show_look(const viosim::Look& look) {
       results_->show_tab("compare");
       return;
     case viosim::Look::kHop: {
-      // The chart of the direction the hop is on (wire to guest if both).
-      std::string chart = "latency_hops_to_guest";
-      bool to_guest = false, from_guest = false;
-      for (const BackendResult& b : controller_->summary().backend()) {
-        for (const Hop& hop : b.hops()) {
-          if (hop.name() != look.hop()) continue;
-          to_guest = to_guest || hop.direction() == "wire to guest";
-          from_guest = from_guest || hop.direction() == "guest to wire";
+      // The chart of the first direction the hop is on (the first chart if none).
+      std::string_view chart = kHopCharts[0].name;
+      for (const HopChart& h : kHopCharts) {
+        bool on_it = false;
+        for (const BackendResult& b : controller_->summary().backend()) {
+          for (const Hop& hop : b.hops()) on_it = on_it || (hop.name() == look.hop() && hop.direction() == h.direction);
+        }
+        if (on_it) {
+          chart = h.name;
+          break;
         }
       }
-      if (from_guest && !to_guest) chart = "latency_hops_from_guest";
       views_->setCurrentWidget(results_);
-      results_->show_tab(chart);
+      results_->show_tab(std::string(chart));
       return;
     }
     case viosim::Look::kCore:

@@ -2,17 +2,17 @@
 // what the controller has received.
 #include "gui/app/results_view.h"
 
-#include <algorithm>
-
 #include <QComboBox>
-#include <QSignalBlocker>
 #include <QHeaderView>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "gui/app/sweep_results.h"
 #include "gui/charts/chart_style.h"
 #include "gui/charts/run_charts.h"
 #include "gui/charts/sweep_charts.h"
+#include "scenarios/runner/run_chart_names.h"
 
 namespace viosim::gui {
 namespace {
@@ -208,8 +208,9 @@ void ResultsView::rebuild_run_charts(const viosim::RunSummary& summary) {
   panel("latency_cdf")->set_chart(charts::latency_cdf_chart(summary, std::max(0, flow_->currentIndex())));
   panel("cpu_by_category")->set_chart(charts::cpu_by_category_chart(summary));
   panel("mechanisms_per_packet")->set_chart(charts::mechanisms_chart(summary));
-  panel("latency_hops_to_guest")->set_chart(charts::latency_hops_chart(summary, "wire to guest"));
-  panel("latency_hops_from_guest")->set_chart(charts::latency_hops_chart(summary, "guest to wire"));
+  for (const HopChart& h : kHopCharts) {
+    panel(std::string(h.name))->set_chart(charts::latency_hops_chart(summary, std::string(h.direction)));
+  }
 }
 
 void ResultsView::rebuild_sweep_charts() {

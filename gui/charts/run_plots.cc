@@ -21,8 +21,8 @@ std::vector<std::string> write_run_plots(const RunSummary& summary, const std::s
   using Builder = std::function<std::unique_ptr<QChart>(const RunSummary&)>;
   const Builder builders[] = {
       [](const RunSummary& s) { return latency_cdf_chart(s, 0); }, cpu_by_category_chart, mechanisms_chart,
-      [](const RunSummary& s) { return latency_hops_chart(s, "wire to guest"); },
-      [](const RunSummary& s) { return latency_hops_chart(s, "guest to wire"); }};
+      [](const RunSummary& s) { return latency_hops_chart(s, std::string(kHopCharts[0].direction)); },
+      [](const RunSummary& s) { return latency_hops_chart(s, std::string(kHopCharts[1].direction)); }};
   std::vector<std::string> written;
   for (size_t i = 0; i < run_plot_names().size(); ++i) {
     const std::unique_ptr<QChart> chart = builders[i](summary);

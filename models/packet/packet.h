@@ -151,6 +151,9 @@ class PacketPool {
 inline uint64_t trace_id(const Packet& p) {
   return (uint64_t{p.flow} << 44) ^ (uint64_t{static_cast<uint8_t>(p.kind)} << 40) ^ p.seq;
 }
+// The flow and kind a trace id carries.
+inline uint32_t trace_id_flow(uint64_t id) { return static_cast<uint32_t>(id >> 44); }
+inline PacketKind trace_id_kind(uint64_t id) { return static_cast<PacketKind>((id >> 40) & 0xf); }
 
 // Bytes a frame occupies on the wire: the frame (padded to 64 bytes with
 // its FCS), preamble and start delimiter (8) and the inter-frame gap (12):

@@ -47,15 +47,21 @@ TrafficWindow record_window(const viosim::Scenario& resolved, const WindowOption
   const core::Time trace_from = from - std::min(kLead, from - start);
   core::TraceRecording recording(trace_from, to);
   config.trace = &recording;
-  std::map<uint64_t, std::pair<PacketFacts, WindowPacket::End>> ended;
-  std::map<uint64_t, std::string> drop_places;
+  // How each packet that ended after the trace began ended.
+  struct Ending {
+    PacketFacts facts;
+    WindowPacket::End end;
+    std::string dropped_at;
+  };
+  std::map<uint64_t, Ending> ended;
   config.on_delivery = [&](const models::Packet& p, core::Time at) {
-    if (at >= trace_from) ended[models::trace_id(p)] = {facts_of(config, p, at), WindowPacket::End::kDelivered};
+    if (at >= trace_from) ended[models::trace_id(p)] = {facts_of(config, p, at), WindowPacket::End::kDelivered, ""};
   };
   config.on_drop = [&](const models::Packet& p, models::DropPlace place, core::Time at) {
-    if (at < trace_from) return;
-    ended[models::trace_id(p)] = {facts_of(config, p, at), WindowPacket::End::kDropped};
-    drop_places[models::trace_id(p)] = std::string(models::drop_place_name(place));
+    if (at >= trace_from) {
+      ended[models::trace_id(p)] = {facts_of(config, p, at), WindowPacket::End::kDropped,
+                                    std::string(models::drop_place_name(place))};
+    }
   };
   config.stop = [&](core::Time now) { return now >= std::min(end, to + kTail); };
   models::run_path(config);
@@ -79,19 +85,19 @@ TrafficWindow record_window(const viosim::Scenario& resolved, const WindowOption
       p.hops.push_back(Hop{s->at, s->place, recording.track_name(s->track), s->what, {}});
     const auto known = ended.find(id);
     if (known != ended.end()) {
-      const PacketFacts& facts = known->second.first;
-      p.end = known->second.second;
+      const PacketFacts& facts = known->second.facts;
+      p.end = known->second.end;
       p.end_at = facts.at;
-      if (p.end == WindowPacket::End::kDropped) p.dropped_at = drop_places[id];
+      p.dropped_at = known->second.dropped_at;
       p.flow = config.flows[facts.flow].name;
       p.kind = kind_name(facts.kind);
       name_places(config, facts, p.hops);
     } else {
       // Still on its way after the tail: the trace id carries its flow and
-      // kind (models::trace_id); on a host of one VM its places need nothing more.
-      const uint32_t flow = static_cast<uint32_t>(id >> 44);
+      // kind; on a host of one VM its places need nothing more.
+      const uint32_t flow = models::trace_id_flow(id);
       p.flow = flow < config.flows.size() ? config.flows[flow].name : "";
-      p.kind = kind_name(static_cast<models::PacketKind>((id >> 40) & 0xf));
+      p.kind = kind_name(models::trace_id_kind(id));
       if (config.vms.size() > 1 || config.host_app) {
         ++w.left_out;
         continue;

@@ -48,10 +48,10 @@ void check_look(const viosim::Look& look, const viosim::Scenario& scenario, cons
   const std::string prefix = step_name(step) + ": look: ";
   switch (look.place_case()) {
     case viosim::Look::kChart:
-      if (std::find(chart_names().begin(), chart_names().end(), look.chart()) == chart_names().end()) {
+      if (std::find(run_chart_names().begin(), run_chart_names().end(), look.chart()) == run_chart_names().end()) {
         out->push_back(where.diagnose(prefix + "no chart \"" + look.chart() + "\"" +
-                                      scenarios::did_you_mean(look.chart(), chart_names()) +
-                                      " (charts: " + scenarios::join(chart_names()) + ")"));
+                                      scenarios::did_you_mean(look.chart(), run_chart_names()) +
+                                      " (charts: " + scenarios::join(run_chart_names()) + ")"));
       }
       break;
     case viosim::Look::kFigure:
@@ -213,9 +213,7 @@ std::optional<std::string> look_missing(const viosim::Look& look, const viosim::
   switch (look.place_case()) {
     case viosim::Look::kChart: {
       // The latency-by-hop charts draw one direction; empty, they show nothing.
-      const std::string direction = look.chart() == "latency_hops_to_guest"     ? "wire to guest"
-                                    : look.chart() == "latency_hops_from_guest" ? "guest to wire"
-                                                                                : "";
+      const std::string direction(hop_chart_direction(look.chart()));
       if (direction.empty()) return std::nullopt;
       for (const viosim::BackendResult& b : summary.backend()) {
         for (const viosim::Hop& hop : b.hops()) {
@@ -262,8 +260,6 @@ std::optional<std::string> look_missing(const viosim::Look& look, const viosim::
 
 }  // namespace
 
-const std::vector<std::string>& chart_names() { return run_chart_names(); }
-
 std::string figure_text(double value) {
   char text[40];
   std::snprintf(text, sizeof text, std::abs(value) >= 1000 && std::abs(value) < 1e15 ? "%.0f" : "%.4g", value);
@@ -274,6 +270,22 @@ LessonLoad load_lesson(const std::string& path) {
   LessonLoad result;
   load(path, result);
   return result;
+}
+
+std::string look_text(const viosim::Look& look) {
+  switch (look.place_case()) {
+    case viosim::Look::kChart:
+      return "chart " + look.chart();
+    case viosim::Look::kFigure:
+      return "figure " + look.figure();
+    case viosim::Look::kHop:
+      return "hop \"" + look.hop() + "\"";
+    case viosim::Look::kCore:
+      return "core " + std::to_string(look.core());
+    case viosim::Look::PLACE_NOT_SET:
+      break;
+  }
+  return "";
 }
 
 std::string expected_text(const viosim::Expect& expect) {

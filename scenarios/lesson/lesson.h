@@ -31,10 +31,6 @@
 
 namespace viosim::lesson {
 
-// The charts a Look may name: the plots of a run (`viosim plot`), which the
-// GUI's results view shows under the same names.
-const std::vector<std::string>& chart_names();
-
 // One step, ready to run.
 struct LessonStepPlan {
   int index = 0;                               // from 0
@@ -86,6 +82,9 @@ struct StepCheck {
 
 // Checks `summary`, a run of `step.scenario`, against what the step says.
 StepCheck check_step(const LessonStepPlan& step, const viosim::RunSummary& summary);
+
+// "chart latency_cdf", "figure exits_per_packet", "hop \"tap\"", "core 4".
+std::string look_text(const viosim::Look& look);
 
 // "2 ± 10 %", "0.5 ± 0.05": the expected value and its tolerance as written.
 std::string expected_text(const viosim::Expect& expect);

@@ -7,6 +7,7 @@
 #include "models/paths/path_model.h"
 #include "models/traffic/flow_stats.h"
 #include "scenarios/builder/path_builder.h"
+#include "scenarios/runner/run_chart_names.h"
 #include "sim-core/histogram_cdf.h"
 
 #ifndef VIOSIM_VERSION
@@ -132,7 +133,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
     if (r.hop_packets[d] == 0) continue;
     for (int h = 0; h < models::FlowStats::kHops; ++h) {
       Hop* hop = b.add_hops();
-      hop->set_direction(d == 0 ? "guest to wire" : "wire to guest");
+      hop->set_direction(std::string(d == 0 ? kGuestToWire : kWireToGuest));
       hop->set_name(models::FlowStats::hop_name(d, h));
       hop->set_mean_us(r.hop_mean_us[d][h]);
     }

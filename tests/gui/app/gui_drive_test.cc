@@ -23,6 +23,7 @@
 #include "gui/app/glossary_dialog.h"
 #include "gui/app/lesson_view.h"
 #include "gui/app/main_window.h"
+#include "gui/app/resizing_view.h"
 #include "gui/charts/chart_style.h"
 #include "gui/charts/run_plots.h"
 
@@ -398,7 +399,7 @@ class GuiDrive : public QObject {
     QCOMPARE(QApplication::font().pointSizeF(), normal * MainWindow::kPresentationScale);
     QCOMPARE(window.results()->panel("latency_cdf")->chart()->titleFont().pointSizeF(),
              chart_title * MainWindow::kPresentationScale);
-    QVERIFY(window.explain()->graph_scale() >= ExplainView::kMinGraphScale * MainWindow::kPresentationScale - 1e-9);
+    QVERIFY(window.explain()->graph_scale() >= kMinGraphScale * MainWindow::kPresentationScale - 1e-9);
     QVERIFY(window.explain()->graph_scale() >= graph);
     QCOMPARE(window.lesson()->step_text()->font().pointSizeF(), normal * MainWindow::kPresentationScale);
     const QSize fits = window.minimumSizeHint();
