@@ -1,0 +1,68 @@
+// A Linux TCP connection's settings, with the kernel's defaults (Linux 6.x:
+// include/net/tcp.h, net/ipv4/tcp_cubic.c, tcp_sk_init in tcp_ipv4.c,
+// tcp_init in tcp.c). The model's sequence numbers count payload bytes and
+// never wrap.
+#pragma once
+
+#include <cstdint>
+
+#include "sim-core/time.h"
+
+namespace viosim::models {
+
+struct TcpConfig {
+  // Payload of a full-size segment: the MTU less IPv4 (20), TCP (20) and
+  // the timestamp option (12) that Linux sends by default.
+  uint32_t mss = 1448;
+  uint32_t initial_cwnd = 10;  // TCP_INIT_CWND (RFC 6928)
+  uint32_t dupthresh = 3;      // TCP_FASTRETRANS_THRESH: SACKed segments above a hole that mark it lost
+  // RTO (RFC 6298 as Linux computes it: SRTT + max(4 RTTVAR, rto_min)).
+  core::Duration rto_initial = core::Milliseconds(1000);  // TCP_TIMEOUT_INIT
+  core::Duration rto_min = core::Milliseconds(200);       // TCP_RTO_MIN
+  core::Duration rto_max = core::Milliseconds(120'000);   // TCP_RTO_MAX
+  // Tail loss probe (tcp_early_retrans = 3): 2 SRTT plus TCP_TIMEOUT_MIN
+  // (2 jiffies at HZ = 1000), plus TCP_RTO_MIN with one segment out.
+  bool tail_loss_probe = true;
+  core::Duration tlp_slack = core::Milliseconds(2);
+  // Delayed ACKs: ATO_MIN = DELACK_MIN = HZ/25, DELACK_MAX = HZ/5; quick
+  // ACKs after the start, an idle period or out-of-order data.
+  core::Duration delack_min = core::Milliseconds(40);
+  core::Duration delack_max = core::Milliseconds(200);
+  uint32_t max_quickacks = 16;  // TCP_MAX_QUICKACKS
+  // Buffers (net.ipv4.tcp_rmem / tcp_wmem: default and max, bytes).
+  uint64_t rmem_default = 131'072;
+  uint64_t rmem_max = 6'291'456;
+  uint64_t wmem_max = 4'194'304;
+  uint32_t initial_rcv_wnd_segments = 10;  // TCP_DEFAULT_INIT_RCVWND
+  // CUBIC (tcp_cubic.c): beta 717/1024, bic_scale 41 (C = 41 x 10 / 1024),
+  // fast convergence and TCP friendliness on; HyStart's ACK train and
+  // delay detection from a window of 16 segments.
+  double cubic_beta = 717.0 / 1024.0;
+  double cubic_c = 41.0 * 10.0 / 1024.0;
+  bool hystart = true;
+  uint32_t hystart_low_window = 16;
+  core::Duration hystart_ack_delta = core::Microseconds(2000);
+  core::Duration hystart_delay_min = core::Milliseconds(4);
+  core::Duration hystart_delay_max = core::Milliseconds(16);
+  uint32_t hystart_min_samples = 8;
+};
+
+// What a segment or ACK carries in its TCP header, as far as the model
+// needs: payload sequence range, cumulative ACK, advertised window and up to
+// three SACK blocks (Linux sends three beside the timestamp option), kept
+// as offsets above `ack`.
+struct TcpHeader {
+  uint64_t seq = 0;  // first payload byte
+  uint64_t ack = 0;  // next byte the receiver expects
+  uint32_t len = 0;  // payload bytes (0: a pure ACK)
+  uint32_t wnd = 0;  // advertised receive window, bytes
+  struct Sack {
+    uint32_t start = 0;  // [ack + start, ack + end)
+    uint32_t end = 0;
+  };
+  Sack sack[3];
+  uint8_t sacks = 0;
+  bool retransmit = false;  // a segment sent again (not counted as new data)
+};
+
+}  // namespace viosim::models

@@ -1,0 +1,183 @@
+// TCP receiver: reassembly, ACK policy, window and autotuning.
+#include "models/tcp/tcp_receiver.h"
+
+#include <algorithm>
+
+namespace viosim::models {
+
+namespace {
+// tcp_win_from_space with the default scaling ratio: half of the buffer's
+// bytes are payload (the rest is sk_buff overhead).
+uint64_t win_from_space(uint64_t space) { return space / 2; }
+}  // namespace
+
+TcpReceiver::TcpReceiver(const TcpConfig& config)
+    : config_(config),
+      rcv_wnd_(config.initial_rcv_wnd_segments * config.mss),
+      rcvbuf_(config.rmem_default),
+      window_clamp_(win_from_space(config.rmem_max)),
+      rcv_ssthresh_(rcv_wnd_),
+      quick_(config.max_quickacks),  // tcp_event_data_recv on the first data: tcp_incr_quickack
+      space_(rcv_wnd_) {}
+
+uint32_t TcpReceiver::window() const {
+  // __tcp_select_window: the free buffer, no more than rcv_ssthresh,
+  // rounded down to whole segments; the right edge never moves back.
+  const uint64_t used = unread() + ooo_bytes_;
+  const uint64_t room = win_from_space(rcvbuf_);
+  uint64_t free = room > used ? room - used : 0;
+  free = std::min(free, rcv_ssthresh_);
+  free -= free % config_.mss;
+  const uint64_t promised = rcv_wup_ + rcv_wnd_ > rcv_nxt_ ? rcv_wup_ + rcv_wnd_ - rcv_nxt_ : 0;
+  return static_cast<uint32_t>(std::min<uint64_t>(std::max(free, promised), UINT32_MAX));
+}
+
+TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, core::Time now) {
+  Arrival a;
+  const uint64_t end = h.seq + h.len;
+  if (end <= rcv_nxt_) {
+    // Old data (a spurious retransmission): discarded, answered at once
+    // (tcp_send_dupack).
+    a.duplicate = true;
+    ++duplicates_;
+    ack_now_ = true;
+    return a;
+  }
+  const uint64_t right = rcv_wup_ + rcv_wnd_;
+  if (h.seq >= std::max(right, rcv_nxt_ + config_.mss)) {
+    a.out_of_window = true;  // tcp_sequence refuses it
+    ack_now_ = true;
+    return a;
+  }
+  last_seq_ = h.seq;
+  pending_ = true;
+  if (h.seq == rcv_nxt_) {
+    a.ready.push_back(id);
+    rcv_nxt_ = end;
+    // tcp_grow_window: an in-order full segment opens rcv_ssthresh by two.
+    if (h.len >= config_.mss) rcv_ssthresh_ = std::min<uint64_t>(rcv_ssthresh_ + 2 * config_.mss, window_clamp_);
+    const bool had_hole = !ooo_.empty();
+    size_t taken = 0;
+    while (taken < ooo_.size() && ooo_[taken].seq <= rcv_nxt_) {
+      const Held& held = ooo_[taken];
+      ooo_bytes_ -= held.len;
+      if (held.seq + held.len > rcv_nxt_) {
+        rcv_nxt_ = held.seq + held.len;
+        a.ready.push_back(held.id);
+      } else {
+        a.ready.push_back(held.id);  // covered already: it joins as it is (no partial overlap in this model)
+      }
+      ++taken;
+    }
+    ooo_.erase(ooo_.begin(), ooo_.begin() + static_cast<std::ptrdiff_t>(taken));
+    if (had_hole) ack_now_ = true;  // a filled hole is acknowledged at once
+  } else {
+    // Out of order: held (tcp_data_queue_ofo), quick-ack mode, ACK at once.
+    auto at = std::lower_bound(ooo_.begin(), ooo_.end(), h.seq, [](const Held& x, uint64_t s) { return x.seq < s; });
+    if (at != ooo_.end() && at->seq == h.seq) {
+      a.duplicate = true;
+      ++duplicates_;
+      ack_now_ = true;
+      return a;
+    }
+    ooo_.insert(at, Held{h.seq, h.len, id});
+    ooo_bytes_ += h.len;
+    quick_ = std::max(quick_, config_.max_quickacks);
+    ack_now_ = true;
+  }
+  rtt_measure(now);
+  // __tcp_ack_snd_check: more than one full segment unacknowledged, or
+  // quick-ack mode, or data out of order.
+  if (rcv_nxt_ - rcv_wup_ > config_.mss || quick_ > 0 || !ooo_.empty()) ack_now_ = true;
+  if (!ack_now_ && delack_at_ == core::Time::max()) delack_at_ = now + config_.delack_min;
+  return a;
+}
+
+TcpHeader TcpReceiver::make_ack(core::Time now) {
+  (void)now;
+  TcpHeader h;
+  h.ack = rcv_nxt_;
+  h.wnd = window();
+  // SACK blocks (tcp_build_sack): the block of the latest arrival first,
+  // then the others from the highest.
+  std::vector<TcpHeader::Sack> blocks;
+  for (const Held& held : ooo_) {
+    const uint32_t s = static_cast<uint32_t>(held.seq - rcv_nxt_),
+                   e = static_cast<uint32_t>(held.seq + held.len - rcv_nxt_);
+    if (!blocks.empty() && blocks.back().end >= s) {
+      blocks.back().end = std::max(blocks.back().end, e);
+    } else {
+      blocks.push_back({s, e});
+    }
+  }
+  const uint64_t latest = last_seq_ >= rcv_nxt_ ? last_seq_ - rcv_nxt_ : UINT64_MAX;
+  std::stable_sort(blocks.begin(), blocks.end(), [latest](const TcpHeader::Sack& a, const TcpHeader::Sack& b) {
+    const bool la = latest >= a.start && latest < a.end, lb = latest >= b.start && latest < b.end;
+    if (la != lb) return la;
+    return a.start > b.start;
+  });
+  for (const TcpHeader::Sack& b : blocks) {
+    if (h.sacks == 3) break;
+    h.sack[h.sacks++] = b;
+  }
+  rcv_wup_ = rcv_nxt_;
+  rcv_wnd_ = h.wnd;
+  if (quick_ > 0 && pending_) --quick_;  // tcp_dec_quickack_mode
+  pending_ = false;
+  ack_now_ = false;
+  delack_at_ = core::Time::max();
+  ++acks_;
+  return h;
+}
+
+void TcpReceiver::rtt_measure(core::Time now) {
+  // The time a window's worth of data takes to arrive after it was
+  // offered: a sample of the RTT (a lower bound for a sender not limited
+  // by the window), kept as the minimum, as Linux keeps it without
+  // timestamps' help.
+  if (!rtt_armed_) {
+    rtt_seq_ = rcv_nxt_ + rcv_wnd_;
+    rtt_time_ = now;
+    rtt_armed_ = true;
+    return;
+  }
+  if (rcv_nxt_ < rtt_seq_) return;
+  const core::Duration sample = now - rtt_time_;
+  if (rcv_rtt_ == core::Duration::zero() || sample < rcv_rtt_) rcv_rtt_ = sample;
+  rtt_seq_ = rcv_nxt_ + rcv_wnd_;
+  rtt_time_ = now;
+}
+
+void TcpReceiver::space_adjust(core::Time now) {
+  if (rcv_rtt_ == core::Duration::zero() || now - space_time_ < rcv_rtt_) return;
+  const uint64_t copied = copied_ - space_seq_;
+  if (copied > space_) {
+    // Twice what the application read in an RTT, plus 16 segments, plus
+    // twice the growth since the last measure, as buffer space.
+    uint64_t rcvwin = 2 * copied + 16 * uint64_t{config_.mss};
+    rcvwin += 2 * (rcvwin * (copied - space_) / space_);
+    const uint64_t rcvbuf = std::min(2 * rcvwin, config_.rmem_max);
+    if (rcvbuf > rcvbuf_) {
+      rcvbuf_ = rcvbuf;
+      window_clamp_ = std::max(window_clamp_, win_from_space(rcvbuf_));
+    }
+    space_ = copied;
+  }
+  space_seq_ = copied_;
+  space_time_ = now;
+}
+
+bool TcpReceiver::on_read(uint64_t bytes, core::Time now) {
+  const uint32_t before = rcv_wup_ + rcv_wnd_ > rcv_nxt_ ? static_cast<uint32_t>(rcv_wup_ + rcv_wnd_ - rcv_nxt_) : 0;
+  copied_ = std::min(copied_ + bytes, rcv_nxt_);
+  space_adjust(now);
+  if (2 * uint64_t{before} > window_clamp_) return false;
+  const uint32_t now_window = window();
+  if (now_window != 0 && now_window >= 2 * before) {
+    ack_now_ = true;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,87 @@
+// The receiving half of a Linux TCP connection (tcp_input.c): in-order
+// data goes to the socket, out-of-order segments wait in the out-of-order
+// queue and are reported by SACK; the ACK policy of __tcp_ack_snd_check
+// (an ACK for every second full segment, immediate ACKs in quick-ack mode
+// and while data is out of order, else the delayed-ACK timer); the
+// advertised window from the free receive buffer, opened segment by
+// segment (tcp_grow_window) and by receive autotuning
+// (tcp_rcv_space_adjust, with the window-based RTT estimate of
+// tcp_rcv_rtt_measure). Pure logic, like TcpSender: the caller holds the
+// packets, this says which of them are in order and when to ACK.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/tcp/tcp_config.h"
+#include "sim-core/time.h"
+
+namespace viosim::models {
+
+class TcpReceiver {
+ public:
+  explicit TcpReceiver(const TcpConfig& config);
+
+  // What became of an arriving data segment (`id`: the caller's packet).
+  struct Arrival {
+    std::vector<uint32_t> ready;  // now in order, for the socket, oldest first (may include `id`)
+    bool duplicate = false;       // already received: `id` is discarded
+    bool out_of_window = false;   // beyond the window or the buffer: `id` is dropped
+  };
+  Arrival on_segment(const TcpHeader& h, uint32_t id, core::Time now);
+  // Whether an ACK must go now (else the delayed ACK at delack_at()).
+  bool ack_due() const { return ack_now_; }
+  // When the delayed ACK is due; Time::max(): none pending.
+  core::Time delack_at() const { return delack_at_; }
+  // The ACK that goes now (immediately, or the delayed one): its header.
+  TcpHeader make_ack(core::Time now);
+  // The application read `bytes`: returns whether a window update must go
+  // now (tcp_cleanup_rbuf: the window at least doubled from under half
+  // the clamp).
+  bool on_read(uint64_t bytes, core::Time now);
+
+  uint64_t rcv_nxt() const { return rcv_nxt_; }
+  uint64_t unread() const { return rcv_nxt_ - copied_; }
+  uint64_t rcvbuf() const { return rcvbuf_; }
+  uint32_t window() const;  // what the next ACK advertises
+  uint64_t acks_sent() const { return acks_; }
+  uint64_t duplicates() const { return duplicates_; }
+
+ private:
+  struct Held {
+    uint64_t seq = 0;
+    uint32_t len = 0;
+    uint32_t id = 0;
+  };
+  void rtt_measure(core::Time now);
+  void space_adjust(core::Time now);
+
+  TcpConfig config_;
+  uint64_t rcv_nxt_ = 0;
+  uint64_t rcv_wup_ = 0;   // rcv_nxt when the last ACK went
+  uint32_t rcv_wnd_;       // the window that ACK advertised
+  uint64_t copied_ = 0;    // read by the application
+  std::vector<Held> ooo_;  // sorted by seq, not overlapping
+  uint64_t ooo_bytes_ = 0;
+  uint64_t last_seq_ = 0;  // the latest arrival (its SACK block goes first)
+  uint64_t rcvbuf_;
+  uint64_t window_clamp_;
+  uint64_t rcv_ssthresh_;
+  uint32_t quick_ = 0;  // quick ACKs left
+  bool ack_now_ = false;
+  bool pending_ = false;  // data not yet acknowledged
+  core::Time delack_at_ = core::Time::max();
+  // tcp_rcv_rtt_measure: a window's worth of data from when it was offered.
+  core::Duration rcv_rtt_;
+  uint64_t rtt_seq_ = 0;
+  core::Time rtt_time_;
+  bool rtt_armed_ = false;
+  // tcp_rcv_space_adjust's measurement.
+  uint64_t space_ = 0;
+  uint64_t space_seq_ = 0;
+  core::Time space_time_;
+  uint64_t acks_ = 0;
+  uint64_t duplicates_ = 0;
+};
+
+}  // namespace viosim::models

@@ -1,0 +1,392 @@
+// TCP sender: windows, CUBIC, SACK loss recovery, timers.
+#include "models/tcp/tcp_sender.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace viosim::models {
+
+TcpSender::TcpSender(const TcpConfig& config, uint64_t bytes)
+    : config_(config),
+      bytes_(bytes),
+      rcv_right_(uint64_t{config.initial_rcv_wnd_segments} * config.mss),
+      cwnd_(config.initial_cwnd),
+      rto_(config.rto_initial) {}
+
+void TcpSender::set_cwnd(uint32_t cwnd, core::Time now) {
+  stats_.cwnd_area += double(cwnd_) * (now - cwnd_since_).seconds();
+  cwnd_since_ = now;
+  cwnd_ = std::max<uint32_t>(1, cwnd);
+  stats_.cwnd_max = std::max(stats_.cwnd_max, cwnd_);
+}
+
+std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
+  const bool probe = probe_due_;
+  const bool room = probe || in_flight() < cwnd_;
+  if (!room) return std::nullopt;
+  // A segment marked lost goes first (tcp_xmit_retransmit_queue), then new data.
+  Sent* lost = nullptr;
+  if (lost_out_ > retrans_out_) {
+    for (Sent& s : sent_) {
+      if (s.lost && !s.retrans_out && !s.sacked) {
+        lost = &s;
+        break;
+      }
+    }
+  }
+  Segment out;
+  if (lost != nullptr) {
+    lost->retrans_out = true;
+    lost->retransmitted = true;
+    lost->at = now;
+    ++retrans_out_;
+    out = {lost->seq, lost->len, true};
+    ++stats_.retransmits;
+  } else {
+    const uint64_t end = bytes_ == 0 ? UINT64_MAX : bytes_;
+    const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(config_.mss, end - std::min(end, snd_nxt_)));
+    const bool window = len > 0 && snd_nxt_ + len <= window_end() && snd_nxt_ + len - snd_una_ <= config_.wmem_max;
+    if (window) {
+      sent_.push_back({snd_nxt_, len, now});
+      out = {snd_nxt_, len, false};
+      snd_nxt_ += len;
+    } else if (probe && !sent_.empty()) {
+      // No new data may go: the probe resends the last segment out.
+      Sent& last = sent_.back();
+      last.retransmitted = true;
+      last.at = now;
+      out = {last.seq, last.len, true};
+      ++stats_.retransmits;
+    } else {
+      probe_due_ = false;
+      return std::nullopt;
+    }
+  }
+  if (probe) {
+    probe_due_ = false;
+    ++stats_.probes;
+  }
+  if (state_ == State::kRecovery) ++prr_out_;
+  ++stats_.segments;
+  max_in_flight_ = std::max(max_in_flight_, in_flight());
+  if (timer_at_ == core::Time::max() || probe) arm_timer(now);
+  return out;
+}
+
+void TcpSender::rtt_sample(core::Duration rtt) {
+  // tcp_rtt_estimator: SRTT gains 1/8, RTTVAR 1/4 of each sample's error.
+  if (srtt_ == core::Duration::zero()) {
+    srtt_ = rtt;
+    rttvar_ = rtt / 2;
+  } else {
+    const core::Duration err = rtt > srtt_ ? rtt - srtt_ : srtt_ - rtt;
+    rttvar_ = rttvar_ - rttvar_ / 4 + err / 4;
+    srtt_ = srtt_ - srtt_ / 8 + rtt / 8;
+  }
+  rto_ = std::min(config_.rto_max, srtt_ + std::max(4 * rttvar_, config_.rto_min));
+  backoff_ = 0;
+}
+
+void TcpSender::mark_sacked(const TcpHeader& ack, core::Time now, uint32_t* delivered) {
+  for (uint8_t b = 0; b < ack.sacks; ++b) {
+    const uint64_t start = ack.ack + ack.sack[b].start, end = ack.ack + ack.sack[b].end;
+    for (Sent& s : sent_) {
+      if (s.seq >= end) break;
+      if (s.sacked || s.seq < start || s.seq + s.len > end) continue;
+      s.sacked = true;
+      ++sacked_out_;
+      ++*delivered;
+      if (s.lost) --lost_out_;
+      if (s.retrans_out) {
+        s.retrans_out = false;
+        --retrans_out_;
+      }
+      if (!rack_valid_ || s.at > rack_sent_) rack_sent_ = s.at;
+      rack_valid_ = true;
+      (void)now;
+    }
+  }
+}
+
+// A hole is lost when dupthresh segments above it are SACKed (RFC 6675's
+// IsLost), or, once recovering, when a segment sent after it has been
+// delivered (RACK: no reordering seen, so no reordering window).
+void TcpSender::mark_lost() {
+  if (sacked_out_ == 0) return;
+  uint32_t above = 0;
+  for (auto it = sent_.rbegin(); it != sent_.rend(); ++it) {
+    Sent& s = *it;
+    if (s.sacked) {
+      ++above;
+      continue;
+    }
+    if (s.lost) continue;
+    const bool by_count = above >= config_.dupthresh;
+    const bool by_time = state_ != State::kOpen && rack_valid_ && s.at < rack_sent_ && above > 0;
+    if (by_count || by_time) {
+      s.lost = true;
+      ++lost_out_;
+      if (s.retrans_out) {  // a retransmission lost again
+        s.retrans_out = false;
+        --retrans_out_;
+      }
+    }
+  }
+}
+
+void TcpSender::on_congestion() {
+  // bictcp_recalc_ssthresh: fast convergence lowers W_max when the window
+  // is already below the last one.
+  epoch_ = false;
+  if (cwnd_ < last_max_cwnd_) {
+    last_max_cwnd_ = static_cast<uint32_t>(cwnd_ * (1.0 + config_.cubic_beta) / 2.0);
+  } else {
+    last_max_cwnd_ = cwnd_;
+  }
+  ssthresh_ = std::max<uint32_t>(2, static_cast<uint32_t>(cwnd_ * config_.cubic_beta));
+}
+
+void TcpSender::enter_recovery(core::Time now) {
+  state_ = State::kRecovery;
+  high_seq_ = snd_nxt_;
+  prior_cwnd_ = cwnd_;
+  prr_delivered_ = 0;
+  prr_out_ = 0;
+  on_congestion();
+  ++stats_.recoveries;
+  (void)now;
+}
+
+void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
+  ++stats_.acks;
+  if (ack.ack > snd_nxt_) return;  // acknowledges what was never sent: ignored (tcp_ack's "too new")
+  rcv_right_ = std::max(rcv_right_, ack.ack + ack.wnd);
+  if (ack.ack + ack.wnd < rcv_right_ && ack.ack >= snd_una_) rcv_right_ = ack.ack + ack.wnd;  // a shrunk window
+  uint32_t delivered = 0;
+  uint32_t acked = 0;
+  std::optional<core::Duration> seq_rtt, ca_rtt;
+  while (!sent_.empty() && sent_.front().seq + sent_.front().len <= ack.ack) {
+    const Sent& s = sent_.front();
+    if (!s.retransmitted) {
+      if (!seq_rtt) seq_rtt = now - s.at;  // the oldest newly acknowledged (tcp_clean_rtx_queue's first_ackt)
+      ca_rtt = now - s.at;                 // the newest
+    }
+    if (!s.sacked) {
+      ++delivered;
+      if (!rack_valid_ || s.at > rack_sent_) rack_sent_ = s.at;
+      rack_valid_ = true;
+    }
+    if (s.sacked) --sacked_out_;
+    if (s.lost && !s.sacked) --lost_out_;
+    if (s.retrans_out) --retrans_out_;
+    ++acked;
+    sent_.pop_front();
+  }
+  const bool advanced = ack.ack > snd_una_;
+  snd_una_ = std::max(snd_una_, ack.ack);
+  mark_sacked(ack, now, &delivered);
+  if (seq_rtt) rtt_sample(*seq_rtt);
+  if (ca_rtt && (delay_min_ == core::Duration::zero() || *ca_rtt < delay_min_)) delay_min_ = *ca_rtt;
+
+  // Recovery states end once everything out at their start is acknowledged.
+  if (state_ != State::kOpen && snd_una_ >= high_seq_) {
+    if (state_ == State::kRecovery) set_cwnd(std::max(ssthresh_, 2u), now);  // tcp_end_cwnd_reduction
+    state_ = State::kOpen;
+  }
+  mark_lost();
+  if (state_ == State::kOpen && lost_out_ > 0) enter_recovery(now);
+
+  if (state_ == State::kRecovery) {
+    // PRR: send in proportion to what is delivered until the pipe is down
+    // to ssthresh, then slow-start back up to it (SSRB).
+    prr_delivered_ += delivered;
+    const uint32_t pipe = in_flight();
+    int64_t sndcnt;
+    if (pipe > ssthresh_) {
+      const uint64_t dividend = uint64_t{ssthresh_} * prr_delivered_ + prior_cwnd_ - 1;
+      sndcnt = static_cast<int64_t>(dividend / prior_cwnd_) - prr_out_;
+    } else {
+      sndcnt = std::min<int64_t>(int64_t{ssthresh_} - pipe,
+                                 std::max<int64_t>(int64_t{prr_delivered_} - prr_out_, delivered) + 1);
+    }
+    set_cwnd(static_cast<uint32_t>(pipe + std::max<int64_t>(sndcnt, 0)), now);
+  } else if (acked > 0) {
+    if (ca_rtt && state_ == State::kOpen && config_.hystart && !found_ && cwnd_ < ssthresh_ &&
+        cwnd_ >= config_.hystart_low_window) {
+      hystart_update(*ca_rtt, now);
+    }
+    // tcp_is_cwnd_limited: in slow start while the window is under twice
+    // what was out, else while it was all used.
+    const bool limited = cwnd_ < ssthresh_ ? cwnd_ < 2 * max_in_flight_ : max_in_flight_ >= cwnd_;
+    if (limited) cong_avoid(acked, now);
+  }
+  max_in_flight_ = in_flight();
+
+  if (sent_.empty()) {
+    timer_at_ = core::Time::max();
+    probe_timer_ = false;
+  } else if (advanced || delivered > 0) {
+    arm_timer(now);
+  }
+}
+
+void TcpSender::cong_avoid(uint32_t acked, core::Time now) {
+  if (cwnd_ < ssthresh_) {
+    // tcp_slow_start: one segment per segment acknowledged, up to ssthresh.
+    if (config_.hystart && !found_ && snd_una_ > end_seq_) hystart_reset(now);
+    const uint32_t grown = std::min(cwnd_ + acked, ssthresh_);
+    acked -= grown - cwnd_;
+    set_cwnd(grown, now);
+    if (acked == 0) return;
+  }
+  cubic_update(acked, now);
+  // tcp_cong_avoid_ai: one segment per cnt_ acknowledged.
+  const uint32_t w = cnt_;
+  if (cwnd_cnt_ >= w) {
+    cwnd_cnt_ = 0;
+    set_cwnd(cwnd_ + 1, now);
+  }
+  cwnd_cnt_ += acked;
+  if (cwnd_cnt_ >= w) {
+    const uint32_t delta = cwnd_cnt_ / w;
+    cwnd_cnt_ -= delta * w;
+    set_cwnd(cwnd_ + delta, now);
+  }
+}
+
+// bictcp_update: the cubic target W(t) = C (t - K)^3 + W_max, t counted from
+// the epoch plus the minimum RTT, and the Reno-friendly window.
+void TcpSender::cubic_update(uint32_t acked, core::Time now) {
+  ack_cnt_ += acked;
+  const bool recent = now - last_time_ <= core::Milliseconds(1000) / 32;  // HZ / 32
+  if (!(epoch_ && last_cwnd_ == cwnd_ && recent)) {
+    last_cwnd_ = cwnd_;
+    last_time_ = now;
+    if (!epoch_) {
+      epoch_ = true;
+      epoch_start_ = now;
+      ack_cnt_ = acked;
+      tcp_cwnd_ = cwnd_;
+      if (last_max_cwnd_ <= cwnd_) {
+        k_ = 0;
+        origin_ = cwnd_;
+      } else {
+        k_ = std::cbrt(double(last_max_cwnd_ - cwnd_) / config_.cubic_c);
+        origin_ = last_max_cwnd_;
+      }
+    }
+    const double t = (now - epoch_start_ + delay_min_).seconds();
+    const double target = origin_ + config_.cubic_c * std::pow(t - k_, 3.0);
+    cnt_ = target > cwnd_ ? static_cast<uint32_t>(cwnd_ / (target - cwnd_)) : 100 * cwnd_;
+    if (last_max_cwnd_ == 0 && cnt_ > 20) cnt_ = 20;
+  }
+  // TCP friendliness: the window Reno with beta 0.7 would have.
+  const double beta = config_.cubic_beta;
+  const uint32_t delta = std::max<uint32_t>(1, static_cast<uint32_t>(cwnd_ * (1 + beta) / (3 * (1 - beta))));
+  while (ack_cnt_ > delta) {
+    ack_cnt_ -= delta;
+    ++tcp_cwnd_;
+  }
+  if (tcp_cwnd_ > cwnd_) cnt_ = std::min(cnt_, cwnd_ / (tcp_cwnd_ - cwnd_));
+  cnt_ = std::max(cnt_, 2u);
+}
+
+void TcpSender::hystart_reset(core::Time now) {
+  round_start_ = now;
+  last_ack_ = now;
+  end_seq_ = snd_nxt_;
+  curr_rtt_ = core::Duration::max();
+  sample_cnt_ = 0;
+}
+
+// hystart_update: slow start ends when the round's ACK train has lasted
+// half the minimum RTT (plus the pacing allowance), or when the round's
+// first RTT samples rose clearly above the minimum.
+void TcpSender::hystart_update(core::Duration delay, core::Time now) {
+  if (snd_una_ > end_seq_) hystart_reset(now);
+  if (now - last_ack_ <= config_.hystart_ack_delta) {
+    last_ack_ = now;
+    // hystart_ack_delay: a 64 KB GSO packet's four at the pacing rate
+    // (twice cwnd / SRTT in slow start), at most 1 ms.
+    core::Duration ack_delay = core::Milliseconds(1);
+    if (srtt_ > core::Duration::zero()) {
+      const double rate = 2.0 * cwnd_ * config_.mss / srtt_.seconds();
+      ack_delay = std::min(ack_delay, core::Duration::from_seconds(65536.0 * 4 / rate));
+    }
+    if (now - round_start_ > (delay_min_ + ack_delay) / 2) {
+      found_ = true;
+      ssthresh_ = cwnd_;
+      return;
+    }
+  }
+  if (sample_cnt_ < config_.hystart_min_samples) {
+    curr_rtt_ = std::min(curr_rtt_, delay);
+    ++sample_cnt_;
+  } else {
+    const core::Duration thresh = std::clamp(delay_min_ / 8, config_.hystart_delay_min, config_.hystart_delay_max);
+    if (curr_rtt_ > delay_min_ + thresh) {
+      found_ = true;
+      ssthresh_ = cwnd_;
+    }
+  }
+}
+
+// tcp_set_xmit_timer: in the open state a loss probe 2 SRTT ahead (never
+// after the RTO), else the RTO.
+void TcpSender::arm_timer(core::Time now) {
+  const core::Duration rto = std::min(config_.rto_max, rto_ * (int64_t{1} << std::min<uint32_t>(backoff_, 20)));
+  if (config_.tail_loss_probe && state_ == State::kOpen && srtt_ > core::Duration::zero() && !sent_.empty()) {
+    core::Duration pto = 2 * srtt_ + (sent_.size() == 1 ? config_.rto_min : config_.tlp_slack);
+    if (pto < rto) {
+      timer_at_ = now + pto;
+      probe_timer_ = true;
+      return;
+    }
+  }
+  timer_at_ = now + rto;
+  probe_timer_ = false;
+}
+
+void TcpSender::on_timer(core::Time now) {
+  if (now < timer_at_ || sent_.empty()) return;
+  timer_at_ = core::Time::max();
+  if (probe_timer_) {
+    probe_due_ = true;  // tcp_send_loss_probe, with the RTO armed behind it
+    probe_timer_ = false;
+    return;
+  }
+  // tcp_retransmit_timer / tcp_enter_loss: every segment not SACKed is
+  // lost, the window restarts from one segment, the RTO backs off.
+  ++stats_.timeouts;
+  if (state_ != State::kLoss) on_congestion();
+  state_ = State::kLoss;
+  high_seq_ = snd_nxt_;
+  lost_out_ = 0;
+  retrans_out_ = 0;
+  for (Sent& s : sent_) {
+    s.retrans_out = false;
+    s.lost = !s.sacked;
+    lost_out_ += s.lost;
+  }
+  rack_valid_ = false;
+  found_ = false;
+  cwnd_cnt_ = 0;
+  set_cwnd(1, now);
+  ++backoff_;
+  arm_timer(now);
+}
+
+void TcpSender::reset_stats(core::Time now) {
+  stats_ = {};
+  stats_.cwnd_max = cwnd_;
+  stats_since_ = now;
+  cwnd_since_ = now;
+}
+
+const TcpSenderStats& TcpSender::stats(core::Time now) {
+  set_cwnd(cwnd_, now);
+  stats_.measured = now - stats_since_;
+  return stats_;
+}
+
+}  // namespace viosim::models

@@ -1,0 +1,152 @@
+// The sending half of a Linux TCP connection (tcp_output.c, tcp_input.c,
+// tcp_cubic.c, tcp_recovery.c), in segments of at most one MSS:
+//  - windows: CUBIC's congestion window (slow start from IW 10 with
+//    HyStart, the cubic and Reno-friendly growth, beta 0.7 on loss), the
+//    receiver's advertised window and the send buffer;
+//  - loss recovery: a SACK scoreboard; a hole is lost when three segments
+//    above it are SACKed (dupthresh) or, in recovery, when a segment sent
+//    after it was delivered (RACK without reordering); proportional rate
+//    reduction while recovering; the tail loss probe; the RTO with its
+//    backoff, after which every segment out is resent from a window of one;
+//  - RTT: SRTT / RTTVAR from segments sent once (Karn), RTO = SRTT +
+//    max(4 RTTVAR, rto_min).
+// It is pure logic: the caller asks next() what to send, tells on_ack()
+// what came back and calls on_timer() at timer().
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+
+#include "models/tcp/tcp_config.h"
+#include "sim-core/time.h"
+
+namespace viosim::models {
+
+// What a sender did over a measured window.
+struct TcpSenderStats {
+  uint64_t segments = 0;     // sent, retransmissions included
+  uint64_t retransmits = 0;  // segments sent again
+  uint64_t recoveries = 0;   // fast recoveries entered
+  uint64_t timeouts = 0;     // RTOs fired
+  uint64_t probes = 0;       // tail loss probes sent
+  uint64_t acks = 0;         // ACKs received
+  uint32_t cwnd_max = 0;     // segments
+  double cwnd_area = 0;      // segments x seconds, for the time-weighted mean
+  core::Duration measured;   // time the area covers
+};
+
+class TcpSender {
+ public:
+  struct Segment {
+    uint64_t seq = 0;
+    uint32_t len = 0;
+    bool retransmit = false;
+  };
+  enum class State : uint8_t { kOpen, kRecovery, kLoss };
+
+  // `bytes`: what the application writes (0: without end, a bulk stream).
+  TcpSender(const TcpConfig& config, uint64_t bytes);
+
+  // The next segment the windows let go now (recorded as sent), or none.
+  std::optional<Segment> next(core::Time now);
+  void on_ack(const TcpHeader& ack, core::Time now);
+  // When the retransmission timer (RTO or loss probe) is due; Time::max():
+  // none armed.
+  core::Time timer() const { return timer_at_; }
+  // The timer fired: next() then has what it sends.
+  void on_timer(core::Time now);
+  // Statistics restart (the end of the warm-up).
+  void reset_stats(core::Time now);
+
+  uint32_t cwnd() const { return cwnd_; }
+  uint32_t ssthresh() const { return ssthresh_; }
+  State state() const { return state_; }
+  uint64_t acked() const { return snd_una_; }
+  uint64_t sent_end() const { return snd_nxt_; }
+  // Every byte written is acknowledged.
+  bool done() const { return bytes_ != 0 && snd_una_ >= bytes_; }
+  uint32_t in_flight() const { return packets_out() - sacked_out_ - lost_out_ + retrans_out_; }
+  core::Duration srtt() const { return srtt_; }
+  core::Duration rto() const { return rto_; }
+  const TcpSenderStats& stats(core::Time now);
+
+ private:
+  struct Sent {
+    uint64_t seq = 0;
+    uint32_t len = 0;
+    core::Time at;  // last (re)transmission
+    bool sacked = false;
+    bool lost = false;
+    bool retransmitted = false;  // ever: no RTT sample (Karn)
+    bool retrans_out = false;    // a retransmission of a lost segment still out
+  };
+  uint32_t packets_out() const { return static_cast<uint32_t>(sent_.size()); }
+  void set_cwnd(uint32_t cwnd, core::Time now);
+  void rtt_sample(core::Duration rtt);
+  void mark_sacked(const TcpHeader& ack, core::Time now, uint32_t* delivered);
+  void mark_lost();
+  void enter_recovery(core::Time now);
+  void on_congestion();  // CUBIC's ssthresh and W_max (bictcp_recalc_ssthresh)
+  void cong_avoid(uint32_t acked, core::Time now);
+  void cubic_update(uint32_t acked, core::Time now);
+  void hystart_reset(core::Time now);
+  void hystart_update(core::Duration delay, core::Time now);
+  void arm_timer(core::Time now);
+  uint64_t window_end() const { return rcv_right_; }
+
+  TcpConfig config_;
+  uint64_t bytes_;
+  uint64_t snd_una_ = 0;
+  uint64_t snd_nxt_ = 0;
+  uint64_t rcv_right_;  // the receiver's window's right edge
+  std::deque<Sent> sent_;
+  uint32_t sacked_out_ = 0;
+  uint32_t lost_out_ = 0;
+  uint32_t retrans_out_ = 0;
+  State state_ = State::kOpen;
+  uint64_t high_seq_ = 0;  // recovery ends when this is acknowledged
+  core::Time rack_sent_;   // the send time of the latest segment delivered
+  bool rack_valid_ = false;
+  // Windows (segments).
+  uint32_t cwnd_;
+  uint32_t cwnd_cnt_ = 0;
+  uint32_t ssthresh_ = UINT32_MAX;  // TCP_INFINITE_SSTHRESH
+  uint32_t max_in_flight_ = 0;      // since the last ACK: was the window the limit
+  // Proportional rate reduction (RFC 6937, tcp_cwnd_reduction).
+  uint32_t prior_cwnd_ = 0;
+  uint32_t prr_delivered_ = 0;
+  uint32_t prr_out_ = 0;
+  // CUBIC (struct bictcp).
+  uint32_t cnt_ = 0;
+  uint32_t last_max_cwnd_ = 0;
+  uint32_t last_cwnd_ = 0;
+  core::Time last_time_;
+  bool epoch_ = false;
+  core::Time epoch_start_;
+  double origin_ = 0;
+  double k_ = 0;
+  uint32_t ack_cnt_ = 0;
+  uint32_t tcp_cwnd_ = 0;
+  core::Duration delay_min_;  // zero: no sample yet
+  bool found_ = false;
+  uint64_t end_seq_ = 0;
+  core::Time round_start_;
+  core::Time last_ack_;
+  core::Duration curr_rtt_;
+  uint32_t sample_cnt_ = 0;
+  // RTT and timers.
+  core::Duration srtt_;  // zero: no sample yet
+  core::Duration rttvar_;
+  core::Duration rto_;
+  uint32_t backoff_ = 0;
+  core::Time timer_at_ = core::Time::max();
+  bool probe_timer_ = false;  // the armed timer is the loss probe
+  bool probe_due_ = false;    // a probe to send now, whatever the window
+  // Statistics.
+  TcpSenderStats stats_;
+  core::Time stats_since_;
+  core::Time cwnd_since_;
+};
+
+}  // namespace viosim::models

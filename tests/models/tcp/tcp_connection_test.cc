@@ -1,0 +1,169 @@
+// The TCP sender and receiver as one connection over a bottleneck link.
+#include <gtest/gtest.h>
+
+#include "tests/models/tcp/tcp_loop.h"
+
+namespace viosim::models {
+namespace {
+
+using testing::TcpLoop;
+
+TcpConfig config_without_hystart() {
+  TcpConfig c;
+  c.hystart = false;
+  return c;
+}
+
+TEST(TcpConnection, SlowStartDoublesTheWindowEveryRoundTrip) {
+  TcpLoop loop(config_without_hystart(), 0, {.rate_bps = 100e9, .delay = core::Microseconds(50), .queue = 100000});
+  for (int k = 1; k <= 5; ++k) {
+    loop.run_until(core::Time::zero() + core::Microseconds(100 * k + 50));
+    EXPECT_EQ(loop.sender.cwnd(), 10u << k) << "round " << k;
+  }
+  EXPECT_EQ(loop.sender.stats(loop.now()).retransmits, 0u);
+}
+
+TEST(TcpConnection, HyStartLeavesSlowStartNearTheBandwidthDelayProduct) {
+  TcpLoop loop(TcpConfig{}, 0, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  loop.run_until(core::Time::zero() + core::Milliseconds(20));
+  const double bdp = 10e9 * 100e-6 / 8 / 1526;  // segments in flight that fill the link
+  EXPECT_LT(loop.sender.ssthresh(), 4 * bdp);
+  EXPECT_GT(loop.sender.ssthresh(), bdp / 4);
+  EXPECT_EQ(loop.sender.stats(loop.now()).retransmits, 0u);
+  EXPECT_EQ(loop.link_drops, 0u);
+}
+
+TEST(TcpConnection, OneLostSegmentIsResentByFastRetransmit) {
+  const TcpConfig c = config_without_hystart();
+  const uint64_t lost = 50 * uint64_t{c.mss};
+  TcpLoop loop(c, 400 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  loop.drop = [&](uint64_t seq, bool retransmit) { return seq == lost && !retransmit; };
+  uint32_t cwnd_before = 0;
+  loop.on_ack = [&](core::Time) {
+    if (loop.sender.state() == TcpSender::State::kOpen && loop.sender.stats(loop.now()).recoveries == 0) {
+      cwnd_before = loop.sender.cwnd();
+    }
+  };
+  loop.run_until(core::Time::zero() + core::Milliseconds(100));
+  const TcpSenderStats& s = loop.sender.stats(loop.now());
+  EXPECT_TRUE(loop.sender.done());
+  EXPECT_EQ(loop.delivered, 400 * uint64_t{c.mss});
+  EXPECT_EQ(s.retransmits, 1u);
+  EXPECT_EQ(s.recoveries, 1u);
+  EXPECT_EQ(s.timeouts, 0u);
+  // CUBIC's multiplicative decrease: ssthresh is 0.7 of the window at the loss.
+  EXPECT_NEAR(double(loop.sender.ssthresh()), 0.7 * cwnd_before, 2.0);
+}
+
+TEST(TcpConnection, ALostTailIsResentByTheLossProbeNotTheTimeout) {
+  const TcpConfig c;
+  const uint64_t bytes = 20 * uint64_t{c.mss};
+  TcpLoop loop(c, bytes, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  loop.drop = [&](uint64_t seq, bool retransmit) { return seq == bytes - c.mss && !retransmit; };
+  loop.run_until(core::Time::zero() + core::Milliseconds(50));
+  const TcpSenderStats& s = loop.sender.stats(loop.now());
+  EXPECT_TRUE(loop.sender.done());
+  EXPECT_EQ(s.probes, 1u);
+  EXPECT_EQ(s.timeouts, 0u);
+}
+
+TEST(TcpConnection, ALostRetransmissionWaitsForTheTimeout) {
+  const TcpConfig c = config_without_hystart();
+  const uint64_t lost = 30 * uint64_t{c.mss};
+  TcpLoop loop(c, 200 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  int sends = 0;
+  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 2; };
+  loop.run_until(core::Time::zero() + core::Milliseconds(150));
+  EXPECT_FALSE(loop.sender.done()) << "the RTO is at least 200 ms";
+  loop.run_until(core::Time::zero() + core::Milliseconds(400));
+  const TcpSenderStats& s = loop.sender.stats(loop.now());
+  EXPECT_TRUE(loop.sender.done());
+  EXPECT_EQ(s.timeouts, 1u);
+  EXPECT_EQ(loop.delivered, 200 * uint64_t{c.mss});
+}
+
+TEST(TcpConnection, ABottleneckQueueCausesLossesAndTheStreamKeepsTheLinkBusy) {
+  TcpLoop loop(TcpConfig{}, 0, {.rate_bps = 1e9, .delay = core::Microseconds(100), .queue = 64});
+  loop.run_until(core::Time::zero() + core::Milliseconds(100));
+  const uint64_t warm = loop.delivered;
+  loop.sender.reset_stats(loop.now());
+  loop.run_until(core::Time::zero() + core::Milliseconds(1100));
+  const TcpSenderStats& s = loop.sender.stats(loop.now());
+  const double goodput_bps = 8.0 * double(loop.delivered - warm) / 1.0;
+  const double payload_share = 1448.0 / (1448 + 78);
+  EXPECT_LE(goodput_bps, 1e9 * payload_share * 1.0001);  // never above the line rate
+  EXPECT_GT(goodput_bps, 0.8e9 * payload_share);
+  EXPECT_GT(loop.link_drops, 0u);
+  EXPECT_GT(s.recoveries, 0u);
+  EXPECT_EQ(s.timeouts, 0u);
+  EXPECT_GT(s.cwnd_max, 64u);
+}
+
+TEST(TcpReceiver, AcksEverySecondSegmentAfterTheQuickAcksAndDelaysALoneOne) {
+  const TcpConfig c;
+  TcpReceiver r(c);
+  core::Time t;
+  uint64_t seq = 0;
+  auto feed = [&] {
+    TcpHeader h;
+    h.seq = seq;
+    h.len = c.mss;
+    seq += c.mss;
+    t += core::Microseconds(1);
+    const auto a = r.on_segment(h, 0, t);
+    r.on_read(c.mss, t);
+    return a;
+  };
+  for (uint32_t i = 0; i < c.max_quickacks; ++i) {
+    feed();
+    ASSERT_TRUE(r.ack_due()) << "quick ACK " << i;
+    r.make_ack(t);
+  }
+  feed();
+  EXPECT_FALSE(r.ack_due());
+  EXPECT_EQ(r.delack_at(), t + c.delack_min);
+  feed();
+  EXPECT_TRUE(r.ack_due()) << "two full segments unacknowledged";
+  const TcpHeader ack = r.make_ack(t);
+  EXPECT_EQ(ack.ack, seq);
+  EXPECT_EQ(r.delack_at(), core::Time::max());
+}
+
+TEST(TcpReceiver, AHoleIsReportedBySackAndFillingItReleasesWhatWaited) {
+  const TcpConfig c;
+  TcpReceiver r(c);
+  auto seg = [&](uint32_t i) {
+    TcpHeader h;
+    h.seq = uint64_t{i} * c.mss;
+    h.len = c.mss;
+    return r.on_segment(h, i, core::Time::zero());
+  };
+  seg(0);
+  seg(1);
+  EXPECT_TRUE(seg(3).ready.empty());
+  EXPECT_TRUE(seg(4).ready.empty());
+  EXPECT_TRUE(r.ack_due());
+  const TcpHeader ack = r.make_ack(core::Time::zero());
+  EXPECT_EQ(ack.ack, 2u * c.mss);
+  ASSERT_EQ(ack.sacks, 1);
+  EXPECT_EQ(ack.sack[0].start, 1u * c.mss);
+  EXPECT_EQ(ack.sack[0].end, 3u * c.mss);
+  const auto filled = seg(2);
+  EXPECT_EQ(filled.ready, (std::vector<uint32_t>{2, 3, 4}));
+  EXPECT_EQ(r.rcv_nxt(), 5u * c.mss);
+  EXPECT_TRUE(r.ack_due());
+  EXPECT_TRUE(seg(1).duplicate);
+}
+
+TEST(TcpConnection, RerunsAreIdentical) {
+  auto run = [] {
+    TcpLoop loop(TcpConfig{}, 0, {.rate_bps = 1e9, .delay = core::Microseconds(100), .queue = 64});
+    loop.run_until(core::Time::zero() + core::Milliseconds(200));
+    const TcpSenderStats& s = loop.sender.stats(loop.now());
+    return std::tuple(loop.delivered, s.retransmits, s.recoveries, loop.sender.cwnd());
+  };
+  EXPECT_EQ(run(), run());
+}
+
+}  // namespace
+}  // namespace viosim::models
