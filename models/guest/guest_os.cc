@@ -79,6 +79,7 @@ void GuestOs::add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats&
   f.config = config;
   f.stats = &stats;
   f.source = guest_is_source;
+  if (config.is_tcp && !guest_is_source) f.tcp.assign(config.connections, TcpReceiver(config.tcp));
   flows_.push_back(f);
 }
 
@@ -176,7 +177,70 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker, GuestNetDevice* 
   GuestOs& owner = socket_owner(packet);
   if (napi != nullptr) owner.napi_id_ = napi;
   VCpu* cpu = by != nullptr ? by : vcpu_;
+  if ((*pool_)[packet].kind == PacketKind::kData) {
+    AppFlow* f = owner.find_flow(flow);
+    if (f != nullptr && !f->tcp.empty()) {
+      tcp_receive(*f, packet, napi, cpu);
+      return;
+    }
+  }
   owner.enqueue(packet, owner.vcpu_ == cpu ? nullptr : cpu, waker);
+}
+
+void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, GuestNetDevice* /*napi*/, VCpu* cpu) {
+  const Packet& p = (*pool_)[packet];
+  const uint32_t conn = p.conn;
+  GuestOs& owner = socket_owner(packet);
+  TcpReceiver& r = f.tcp.at(conn);
+  const TcpReceiver::Arrival a = r.on_segment(p.tcp, packet, now());
+  if (a.duplicate) {
+    f.stats->control_arrived();  // taken by TCP and discarded
+    pool_->deliver(packet);
+  } else if (a.out_of_window) {
+    pool_->drop(packet, DropPlace::kSocket);
+  }
+  for (const uint32_t id : a.ready) owner.enqueue(id, owner.vcpu_ == cpu ? nullptr : cpu, nullptr);
+  // The ACK goes from the softirq that took the segment; a delayed one
+  // from the owner's timer.
+  GuestOs& acking = guest_of(*cpu);
+  if (r.ack_due()) {
+    acking.send_ack(f, conn);
+  } else if (r.delack_at() != core::Time::max()) {
+    owner.arm_timer();
+  }
+}
+
+void GuestOs::send_ack(AppFlow& f, uint32_t conn) {
+  TcpReceiver& r = f.tcp.at(conn);
+  Packet& p = pool_->alloc();
+  p.flow = f.index;
+  p.kind = PacketKind::kAck;
+  p.to_guest = false;
+  p.conn = conn;
+  p.seq = r.acks_sent();
+  p.tcp = r.make_ack(now());
+  p.bytes = tcp_frame_bytes(0, p.tcp.sacks);
+  p.born = now();
+  p.origin = p.born;
+  f.stats->control_sent();
+  softirq_xmit(p.id);
+}
+
+bool GuestOs::delacks_due() const {
+  for (const AppFlow& f : flows_) {
+    for (const TcpReceiver& r : f.tcp) {
+      if (r.delack_at() <= now()) return true;
+    }
+  }
+  return false;
+}
+
+void GuestOs::send_due_delacks() {
+  for (AppFlow& f : flows_) {
+    for (uint32_t c = 0; c < f.tcp.size(); ++c) {
+      if (f.tcp[c].delack_at() <= now()) send_ack(f, c);
+    }
+  }
 }
 
 GuestOs* GuestOs::connection_owner(uint32_t flow, uint32_t conn) {
@@ -206,7 +270,9 @@ GuestOs& GuestOs::socket_owner(uint32_t packet) {
 void GuestOs::enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker) {
   const uint32_t flow = (*pool_)[packet].flow;
   if (flow >= rmem_alloc_.size()) rmem_alloc_.resize(flow + 1, 0);
-  if (rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
+  // A TCP segment was let in by its window: only a datagram meets the
+  // buffer's limit here.
+  if ((*pool_)[packet].tcp.len == 0 && rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
     ++socket_drops_;
     pool_->drop(packet, DropPlace::kSocket);
     return;
@@ -232,23 +298,34 @@ void GuestOs::enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker)
 // that received it, after the poll.
 void GuestOs::forward(uint32_t packet) {
   if (device_ == nullptr) throw std::logic_error("guest " + name() + " forwards without a network device");
-  forwarding_.push_back(packet);
-  if (forward_scheduled_) return;
-  forward_scheduled_ = true;
+  softirq_xmit(packet);
+}
+
+void GuestOs::softirq_xmit(uint32_t packet) {
+  softirq_tx_.push_back(packet);
+  if (softirq_tx_scheduled_) return;
+  softirq_tx_scheduled_ = true;
   vcpu_->post_softirq([this](Continuation done) {
-    forward_done_.hold(std::move(done), name(), "its forwarding");
-    forward_next();
+    softirq_tx_done_.hold(std::move(done), name(), "its softirq's transmits");
+    softirq_xmit_next();
   });
 }
 
-void GuestOs::forward_next() {
-  if (forwarding_.empty()) {
-    forward_scheduled_ = false;
-    forward_done_.release()();
+void GuestOs::softirq_xmit_next() {
+  if (softirq_tx_.empty()) {
+    softirq_tx_scheduled_ = false;
+    softirq_tx_done_.release()();
     return;
   }
-  const uint32_t packet = forwarding_.front();
-  forwarding_.pop_front();
+  const uint32_t packet = softirq_tx_.front();
+  softirq_tx_.pop_front();
+  if ((*pool_)[packet].kind == PacketKind::kAck) {
+    // tcp_send_ack builds the segment and sends it through IP to the
+    // driver (the transmit path a UDP send takes from its socket).
+    vcpu_->guest(costs_.udp_tx, CpuCategory::kGuestKernel,
+                 [this, packet] { tx_device(packet).xmit(*vcpu_, packet, false, [this] { softirq_xmit_next(); }); });
+    return;
+  }
   // Its receive and forward path are paid (the NAPI poll before): the
   // transit ends, and the packet leaves towards the route's next VM.
   if (const auto transit = forward_out((*pool_)[packet], now())) transit_.record(*transit);
@@ -258,7 +335,7 @@ void GuestOs::forward_next() {
     trace_hop(*tw, vcpu_->thread().trace_track(), (*pool_)[packet], now(), place::kIpForward,
               "the guest's IP forwarding routed it back out (ip_forward)");
   }
-  tx_device(packet).xmit(*vcpu_, packet, false, [this] { forward_next(); });
+  tx_device(packet).xmit(*vcpu_, packet, false, [this] { softirq_xmit_next(); });
 }
 
 void GuestOs::app_task(Continuation done) {
@@ -357,6 +434,13 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
     return;
   }
   f.stats->received(p);
+  if (!f.tcp.empty() && p.tcp.len > 0) {
+    // tcp_recvmsg copied it; tcp_cleanup_rbuf sends a window update when
+    // the read opened the window enough.
+    if (f.tcp.at(p.conn).on_read(p.tcp.len, now())) send_ack(f, p.conn);
+    k();
+    return;
+  }
   if (p.kind == PacketKind::kResponse && f.source) {
     GuestOs* owner = owns_connection(f.config, p.conn) ? this : connection_owner(f.index, p.conn);
     if (owner == this || owner == nullptr) {
@@ -501,15 +585,27 @@ void GuestOs::set_siblings(std::vector<GuestOs*> siblings) {
 // ---- timers ----
 
 void GuestOs::arm_timer() {
-  const AppFlow* earliest = nullptr;
+  core::Time earliest = core::Time::max();
   for (const AppFlow& f : flows_) {
-    if (f.timer_active && (earliest == nullptr || f.next_due < earliest->next_due)) earliest = &f;
+    if (f.timer_active) earliest = std::min(earliest, f.next_due);
+    for (const TcpReceiver& r : f.tcp) earliest = std::min(earliest, r.delack_at());
   }
-  if (earliest == nullptr) return;
-  vcpu_->arm_timer(std::max(earliest->next_due, now()), [this](Continuation done) { timer_task(std::move(done)); });
+  if (earliest == core::Time::max()) return;
+  vcpu_->arm_timer(std::max(earliest, now()), [this](Continuation done) { timer_task(std::move(done)); });
 }
 
 void GuestOs::timer_task(Continuation done) {
+  // Expired delayed ACKs go from the timer softirq (tcp_delack_timer).
+  if (delacks_due()) {
+    send_due_delacks();
+    bool app_due = false;
+    for (const AppFlow& f : flows_) app_due = app_due || (f.timer_active && f.next_due <= now());
+    if (!app_due) {
+      arm_timer();
+      done();
+      return;
+    }
+  }
   // The timer's expiry (its interrupt is the vCPU's) only wakes the sending
   // task; it sends in process context, where interrupts and their softirqs
   // preempt it.

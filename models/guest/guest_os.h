@@ -18,6 +18,7 @@
 #include "models/host/held_continuation.h"
 #include "models/host/shared_lines.h"
 #include "models/packet/packet.h"
+#include "models/tcp/tcp_receiver.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
 #include "models/vcpu/vcpu.h"
@@ -124,6 +125,8 @@ class GuestOs final : public core::Component {
     bool started = false;
     std::deque<uint32_t> ready;
     std::deque<std::pair<core::Time, uint32_t>> thinking;
+    // A TCP sink: each connection's receiver (by connection).
+    std::vector<TcpReceiver> tcp;
   };
   AppFlow* find_flow(uint32_t index);
   void on_interrupt(uint32_t vector, Continuation done);
@@ -154,7 +157,19 @@ class GuestOs final : public core::Component {
   // by `waker_cpu` (guest code on another vCPU) or `waker` (a host thread).
   void enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker);
   void forward(uint32_t packet);
-  void forward_next();
+  // What a softirq sends after its poll, in order: forwarded packets and
+  // TCP ACKs, each through its device's transmit.
+  void softirq_xmit(uint32_t packet);
+  void softirq_xmit_next();
+  // TCP: a data segment of a sink here, in the softirq of `cpu` (its
+  // stack paid): in order to the socket, or held; the ACK it calls for.
+  void tcp_receive(AppFlow& f, uint32_t packet, GuestNetDevice* napi, VCpu* cpu);
+  // An ACK for connection `conn` of `f` goes out from this vCPU
+  // (tcp_send_ack: its own IP output down to the driver).
+  void send_ack(AppFlow& f, uint32_t conn);
+  // The delayed ACKs whose timers have expired.
+  bool delacks_due() const;
+  void send_due_delacks();
   // The device a packet leaves by: device_, or XPS's pick.
   GuestNetDevice& tx_device(uint32_t packet) const;
   // The queues XPS lets this vCPU send on: those naming it, or all.
@@ -209,9 +224,9 @@ class GuestOs final : public core::Component {
   std::vector<GuestOs*> apps_;
   uint32_t seq_offset_ = 0;                          // this vCPU's place among its siblings
   std::vector<bool> forwards_;                       // by flow: forwarded here
-  core::RingBuffer<uint32_t> forwarding_;            // routed, waiting for the device's transmit
-  bool forward_scheduled_ = false;
-  HeldContinuation forward_done_;
+  core::RingBuffer<uint32_t> softirq_tx_;            // forwarded packets and ACKs, waiting for the device's transmit
+  bool softirq_tx_scheduled_ = false;
+  HeldContinuation softirq_tx_done_;
   core::Counter forwarded_{this, "forwarded"};
   uint64_t forwarded_in_run_ = 0;
   core::HistogramStat transit_{this, "transit"};

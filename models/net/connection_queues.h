@@ -33,7 +33,7 @@ class ConnectionQueues {
     const auto& t = table_[response];
     return flow < t.size() && conn < t[flow].size() ? t[flow][conn] : 0;
   }
-  uint32_t of(const Packet& p) const { return of(p.flow, p.conn, p.kind == PacketKind::kResponse); }
+  uint32_t of(const Packet& p) const { return of(p.flow, p.conn, reverse(p)); }
 
  private:
   std::vector<std::vector<uint32_t>> table_[2];  // [response][flow][connection] -> queue

@@ -32,7 +32,7 @@ void ExternalPeer::add_flow(uint32_t flow_index, const FlowConfig& config, FlowS
 }
 
 ExternalPeer::PeerFlow* ExternalPeer::find(uint32_t index, PacketKind kind) {
-  const bool source = kind == PacketKind::kResponse;
+  const bool source = kind == PacketKind::kResponse || kind == PacketKind::kAck;  // back at the client / sender
   PeerFlow* any = nullptr;
   for (PeerFlow& f : flows_) {
     if (f.index != index) continue;
@@ -73,6 +73,20 @@ void ExternalPeer::init() {
   for (size_t i = 0; i < flows_.size(); ++i) {
     PeerFlow& f = flows_[i];
     if (!f.source) continue;
+    if (f.config.is_tcp) {
+      f.tcp_first = static_cast<uint32_t>(tcp_.size());
+      for (uint32_t c = 0; c < f.config.connections; ++c) {
+        // Bytes split over the connections as whole shares (0: no end).
+        const uint64_t n = f.config.connections, total = f.config.tcp_bytes;
+        const uint64_t bytes = total == 0 ? 0 : total / n + (c < total % n ? 1 : 0);
+        if (total != 0 && bytes == 0) continue;
+        tcp_.push_back({static_cast<uint32_t>(i), c, TcpSender(f.config.tcp, bytes)});
+      }
+      f.stats->report_tcp([this, i] { return tcp_stats(static_cast<uint32_t>(i)); });
+      if (!tcp_event_) tcp_event_ = std::make_unique<core::MemberEvent>(this, "tcp", [this] { tcp_step(); });
+      schedule_tcp(now() + config_.tx_latency);
+      continue;
+    }
     if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
       for (uint32_t k = 0; k < f.config.outstanding; ++k) {
         const uint32_t id = make(f, PacketKind::kRequest, f.config.request_bytes, now());
@@ -158,6 +172,18 @@ void ExternalPeer::receive(uint32_t packet) {
   pool_->deliver(packet);  // to the peer's application (its stack is the fixed rx latency)
   PeerFlow* f = find(p.flow, p.kind);
   if (f == nullptr) return;
+  if (p.kind == PacketKind::kAck) {
+    f->stats->control_arrived();
+    if (!f->config.is_tcp || !f->source) return;
+    for (uint32_t k = f->tcp_first; k < tcp_.size() && tcp_[k].flow == static_cast<uint32_t>(f - flows_.data()); ++k) {
+      if (tcp_[k].conn != p.conn) continue;
+      const core::Time at = now() + config_.rx_latency + config_.tx_latency;
+      tcp_acks_.push_back({at, k, p.tcp});
+      schedule_tcp(at);
+      break;
+    }
+    return;
+  }
   const core::Time at_app = now() + config_.rx_latency;
   if (core::TraceWriter* tw = sim().tracer()) {
     if (trace_track_ == 0) trace_track_ = tw->device_track("peer");
@@ -182,6 +208,80 @@ void ExternalPeer::receive(uint32_t packet) {
     f->stats->sent((*pool_)[id]);
     emit(id, at_app + f->config.think_time + config_.tx_latency);
   }
+}
+
+void ExternalPeer::schedule_tcp(core::Time at) {
+  if (!tcp_event_->pending() || tcp_event_->when() > at) tcp_event_->schedule_at(std::max(at, now()));
+}
+
+// The ACKs due, the timers due, then segments while the windows and the
+// wire let them go, one connection after another.
+void ExternalPeer::tcp_step() {
+  while (!tcp_acks_.empty() && tcp_acks_.front().at <= now()) {
+    const TcpAck ack = tcp_acks_.front();
+    tcp_acks_.pop_front();
+    tcp_[ack.connection].sender.on_ack(ack.header, now());
+  }
+  for (TcpConnection& c : tcp_) {
+    if (c.sender.timer() <= now()) c.sender.on_timer(now());
+  }
+  core::Time next = core::Time::max();
+  const size_t n = tcp_.size();
+  size_t idle = 0;  // connections in a row with nothing to send
+  while (n > 0 && idle < n) {
+    TcpConnection& c = tcp_[tcp_next_];
+    tcp_next_ = static_cast<uint32_t>((tcp_next_ + 1) % n);
+    if (room_) {
+      const core::Duration wait = room_(tcp_frame_bytes(flows_[c.flow].config.tcp.mss));
+      if (wait > core::Duration::zero()) {
+        next = now() + wait;
+        break;
+      }
+    }
+    const std::optional<TcpSender::Segment> seg = c.sender.next(now());
+    if (!seg) {
+      ++idle;
+      continue;
+    }
+    idle = 0;
+    PeerFlow& f = flows_[c.flow];
+    const uint32_t id = make(f, PacketKind::kData, tcp_frame_bytes(seg->len), now());
+    Packet& p = (*pool_)[id];
+    p.conn = c.conn;
+    p.tcp.seq = seg->seq;
+    p.tcp.len = seg->len;
+    p.tcp.retransmit = seg->retransmit;
+    f.stats->sent(p);
+    send_(id);
+  }
+  if (!tcp_acks_.empty()) next = std::min(next, tcp_acks_.front().at);
+  for (const TcpConnection& c : tcp_) next = std::min(next, c.sender.timer());
+  if (next != core::Time::max()) schedule_tcp(next);
+}
+
+TcpSenderStats ExternalPeer::tcp_stats(uint32_t flow) {
+  TcpSenderStats sum;
+  double weight = 0;
+  for (TcpConnection& c : tcp_) {
+    if (c.flow != flow) continue;
+    const TcpSenderStats& s = c.sender.stats(now());
+    sum.segments += s.segments;
+    sum.retransmits += s.retransmits;
+    sum.recoveries += s.recoveries;
+    sum.timeouts += s.timeouts;
+    sum.probes += s.probes;
+    sum.acks += s.acks;
+    sum.cwnd_max = std::max(sum.cwnd_max, s.cwnd_max);
+    sum.cwnd_area += s.cwnd_area;
+    sum.measured = s.measured;
+    weight += 1;
+  }
+  if (weight > 0) sum.cwnd_area /= weight;  // the connections' mean window
+  return sum;
+}
+
+void ExternalPeer::on_reset_stats() {
+  for (TcpConnection& c : tcp_) c.sender.reset_stats(now());
 }
 
 }  // namespace viosim::models

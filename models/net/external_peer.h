@@ -4,10 +4,13 @@
 // the sources and clients of flows that start outside the host under study.
 #pragma once
 
+#include <deque>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "models/packet/packet.h"
+#include "models/tcp/tcp_sender.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
 #include "sim-core/member_event.h"
@@ -44,6 +47,12 @@ class ExternalPeer final : public core::Component {
   void init() override;
   // A frame from the wire.
   void receive(uint32_t packet);
+  // How long until the wire towards the host takes a frame of `bytes` (its
+  // transmit ring full: later). The peer's TCP senders wait for it, as a
+  // sender's qdisc and TCP Small Queues hold its segments in the socket.
+  using Room = std::function<core::Duration(uint32_t bytes)>;
+  void set_room(Room room) { room_ = std::move(room); }
+  void on_reset_stats() override;
 
  private:
   struct PeerFlow {
@@ -52,6 +61,7 @@ class ExternalPeer final : public core::Component {
     FlowStats* stats = nullptr;
     bool source = false;
     uint64_t seq = 0;
+    uint32_t tcp_first = 0;  // its connections' senders in tcp_ (a TCP source)
     // A bulk source that has sent its max_packets.
     bool transfer_done() const { return config.max_packets != 0 && seq >= config.max_packets; }
   };
@@ -70,6 +80,23 @@ class ExternalPeer final : public core::Component {
   core::Time next_source() const;
   void schedule_flush();
   uint32_t make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::Time born);
+  // TCP senders: one per connection of a TCP source flow. An ACK reaches
+  // its sender after the peer's stack (rx latency) and what the sender
+  // sends then goes down the stack (tx latency): both are counted before
+  // the ACK is taken, so that the segments go onto the wire as it is taken.
+  struct TcpConnection {
+    uint32_t flow = 0;  // index into flows_
+    uint32_t conn = 0;
+    TcpSender sender;
+  };
+  struct TcpAck {
+    core::Time at;
+    uint32_t connection = 0;  // index into tcp_
+    TcpHeader header;
+  };
+  void tcp_step();
+  void schedule_tcp(core::Time at);
+  TcpSenderStats tcp_stats(uint32_t flow);
 
   Config config_;
   PacketPool* pool_;
@@ -78,6 +105,13 @@ class ExternalPeer final : public core::Component {
   std::vector<Pending> outgoing_;            // a min-heap on (at, packet): requests and responses
   std::vector<ExternalPeerSource> sources_;  // a min-heap on (born, flow)
   int trace_track_ = 0;
+  std::vector<TcpConnection> tcp_;
+  std::deque<TcpAck> tcp_acks_;  // in arrival order, due in that order
+  uint32_t tcp_next_ = 0;        // round robin over the connections
+  Room room_;
+  // Made only for a peer with TCP senders (after every other event: the
+  // events' ids, which name them in the fingerprint, stay the same without).
+  std::unique_ptr<core::MemberEvent> tcp_event_;
   core::MemberEvent out_{this, "transmit", [this] { flush(); }};
   core::Counter received_{this, "received"};
 };

@@ -51,7 +51,7 @@ uint64_t KernelSwitch::key(uint32_t packet, uint32_t port) const {
   }
   // A response is a flow of its own (its addresses and ports are the
   // request's reversed), even where it enters by the request's port.
-  const uint64_t response = p.kind == PacketKind::kResponse ? 1 : 0;
+  const uint64_t response = reverse(p) ? 1 : 0;
   return (uint64_t{port} << 48) | (response << 47) | (uint64_t{p.flow & 0x7fff} << 32) | p.conn;
 }
 

@@ -12,11 +12,14 @@
 #include <string_view>
 #include <vector>
 
+#include "models/tcp/tcp_config.h"
 #include "sim-core/time.h"
 
 namespace viosim::models {
 
-enum class PacketKind : uint8_t { kData, kRequest, kResponse };
+// kAck: a TCP segment without payload, from a data receiver back to its
+// sender (a response's way).
+enum class PacketKind : uint8_t { kData, kRequest, kResponse, kAck };
 
 struct Packet {
   uint32_t id = 0;     // its slot in the pool
@@ -36,7 +39,12 @@ struct Packet {
   core::Time stamp[3];
   uint8_t stamped = 0;
   bool live = false;  // allocated and not yet delivered or dropped
+  TcpHeader tcp;      // a TCP flow's segment or ACK
 };
+
+// Whether a packet goes its flow's way back (from the server or the data
+// receiver to the client or sender): a response or an ACK.
+inline bool reverse(const Packet& p) { return p.kind == PacketKind::kResponse || p.kind == PacketKind::kAck; }
 
 // Where the models lose packets: each bounded queue on a path. A drop is
 // counted at its place and per flow (PacketPool::drop), so that every

@@ -133,6 +133,10 @@ void Assembly::build_host() {
     const bool p2p = config.flows[pool[p].flow].p2p();
     (p2p && p2p_port_in(pool[p]) == 1 ? *from_peer1 : *from_peer).send(p);
   });
+  // TCP flows are never P2P: their segments take the wire into port 0.
+  peer->set_room([this](uint32_t bytes) {
+    return from_peer ? from_peer->wait_for_room(bytes, UINT32_MAX) : core::Duration::zero();
+  });
   hop(kPeer, "peer", kWireIn, "wire", "response / traffic");
 }
 

@@ -233,7 +233,7 @@ struct Assembly {
     if (f.p2p()) return nullptr;
     if (f.through_vms()) return p.hop < f.via.size() ? via_vm(p, p.hop) : nullptr;
     if (!f.vm_to_vm()) return p.to_guest ? vms[f.vm + p.conn % f.copies].get() : nullptr;
-    if (p.kind == PacketKind::kResponse) return vms[f.vm + p.conn % f.copies].get();
+    if (reverse(p)) return vms[f.vm + p.conn % f.copies].get();
     return vms[f.dst_vm + p.conn % f.dst_copies].get();
   }
   // The VM a packet leaving a VM comes from.
@@ -244,14 +244,14 @@ struct Assembly {
       if (p.hop == 0) throw std::logic_error("a packet no VM forwarded yet was taken for one leaving a VM");
       return *via_vm(p, p.hop - 1u);
     }
-    if (f.vm_to_vm() && p.kind == PacketKind::kResponse) return *vms[f.dst_vm + p.conn % f.dst_copies];
+    if (f.vm_to_vm() && reverse(p)) return *vms[f.dst_vm + p.conn % f.dst_copies];
     return *vms[f.vm + p.conn % f.copies];
   }
   // The VM at step `k` of a routed packet's way (a response goes the
   // route backwards): its connection's copy.
   VmAssembly* via_vm(const Packet& p, size_t k) {
     const std::vector<FlowConfig::Via>& via = config.flows[p.flow].via;
-    const FlowConfig::Via& v = via[p.kind == PacketKind::kResponse ? via.size() - 1 - k : k];
+    const FlowConfig::Via& v = via[reverse(p) ? via.size() - 1 - k : k];
     return vms[v.vm + p.conn % v.copies].get();
   }
   // The VM a packet arriving at the host is for.
@@ -337,9 +337,7 @@ struct Assembly {
   void build_flows();
   // The NIC port a P2P frame comes in by: its flow's, or the other for a
   // response (which goes back the way its request came).
-  int p2p_port_in(const Packet& p) const {
-    return config.flows[p.flow].p2p_in ^ (p.kind == PacketKind::kResponse ? 1 : 0);
-  }
+  int p2p_port_in(const Packet& p) const { return config.flows[p.flow].p2p_in ^ (reverse(p) ? 1 : 0); }
   // A frame from the wire for no VM (P2P): into the host switch's NIC
   // queues.
   void host_in(uint32_t packet);

@@ -45,6 +45,11 @@ PathResults collect(Assembly& t, double wall_s) {
     std::sort(fr.drops_by_place.begin(), fr.drops_by_place.end());
     if (const auto end = f->transient().transient_end()) fr.transient_ms = (*end - core::Time::zero()).seconds() * 1e3;
     fr.still_growing = f->transient().still_rising();
+    if (f->is_tcp()) {
+      fr.tcp = true;
+      fr.tcp_stats = f->tcp_stats();
+      fr.payload_bytes = f->payload_bytes();
+    }
     r.sent += f->sent_count();
     r.app_packets += f->received_count();
     r.app_bytes += f->received_bytes();

@@ -12,6 +12,7 @@
 
 #include "models/host/cpu_category.h"
 #include "models/kvm/exit_costs.h"
+#include "models/tcp/tcp_sender.h"
 #include "sim-core/histogram.h"
 
 namespace viosim::models {
@@ -40,6 +41,11 @@ struct FlowResults {
   // still rising over the last part of the run.
   double transient_ms = -1;
   bool still_growing = false;
+  // A TCP flow: its senders' figures and the payload bytes delivered in
+  // order in the window.
+  bool tcp = false;
+  TcpSenderStats tcp_stats;
+  uint64_t payload_bytes = 0;
 
   uint64_t drops() const {
     uint64_t n = 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/packet/flow_tuple.h"
+#include "models/tcp/tcp_config.h"
 #include "sim-core/rng.h"
 #include "sim-core/time.h"
 
@@ -75,7 +76,21 @@ struct FlowConfig {
   uint32_t response_bytes = 64;
   uint32_t outstanding = 1;
   core::Duration think_time;
+  // TCP (pattern kBulk): each connection a Linux TCP connection whose
+  // sender writes tcp_bytes (0: without end) in segments of tcp.mss.
+  bool is_tcp = false;
+  TcpConfig tcp;
+  uint64_t tcp_bytes = 0;
 };
+
+// The frame of a TCP segment carrying `payload` bytes (Ethernet header and
+// FCS, IPv4, TCP with the timestamp option), and of a pure ACK with `sacks`
+// SACK blocks (two NOPs and the option's kind and length before them).
+constexpr uint32_t kTcpFrameOverhead = 14 + 4 + 20 + 20 + 12;
+inline uint32_t tcp_frame_bytes(uint32_t payload, uint32_t sacks = 0) {
+  const uint32_t sack_option = sacks == 0 ? 0 : 4 + 8 * sacks;
+  return std::max<uint32_t>(64, kTcpFrameOverhead + sack_option + payload);
+}
 
 // The 4-tuple of a packet of connection `conn`: as the flow's source sends
 // it (each VM end's address that of its copy), reversed for a response.

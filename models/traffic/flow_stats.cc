@@ -12,6 +12,8 @@ const core::ComponentSpec& FlowStats::model_spec() {
       .stats = {{"sent", core::StatKind::kCounter, core::Unit::kPackets, "packets handed to the stack by the source"},
                 {"received", core::StatKind::kCounter, core::Unit::kPackets, "packets delivered to the sink"},
                 {"received_bytes", core::StatKind::kCounter, core::Unit::kBytes, "frame bytes delivered"},
+                {"payload_bytes", core::StatKind::kCounter, core::Unit::kBytes,
+                 "TCP payload bytes delivered in order (goodput)"},
                 {"latency", core::StatKind::kHistogram, core::Unit::kPicoseconds,
                  "one way (open loop) or round trip at the client (request/response)"}}};
   return spec;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "models/packet/packet.h"
+#include "models/tcp/tcp_sender.h"
 #include "models/traffic/transient.h"
 #include "sim-core/component.h"
 #include "sim-core/stats.h"
@@ -28,6 +29,18 @@ class FlowStats final : public core::Component {
     ++sent_;
     ++total_sent_;
   }
+  // A TCP ACK handed to a stack, and one (or a duplicate segment) taken by
+  // its TCP: the whole-run totals only (conservation), no latency.
+  void control_sent() { ++total_sent_; }
+  void control_arrived() { ++total_received_; }
+  // What the flow's TCP senders did in the measured window (told by their
+  // owner when the results are gathered).
+  using TcpReport = std::function<TcpSenderStats()>;
+  void report_tcp(TcpReport report) { tcp_report_ = std::move(report); }
+  bool is_tcp() const { return static_cast<bool>(tcp_report_); }
+  TcpSenderStats tcp_stats() const { return tcp_report_ ? tcp_report_() : TcpSenderStats{}; }
+  // TCP payload bytes that reached the application in order (goodput).
+  uint64_t payload_bytes() const { return payload_.value(); }
   // A packet reached its application (at `at`, by default now): latency
   // from its birth (data) or its request's birth (response).
   void received(const Packet& p) { received(p, now()); }
@@ -41,6 +54,7 @@ class FlowStats final : public core::Component {
     ++received_;
     ++total_received_;
     bytes_.add(p.bytes);
+    payload_.add(p.tcp.len);
     const core::Duration latency = at - (p.kind == PacketKind::kResponse ? p.origin : p.born);
     latency_.record(latency);
     transient_.add(double(latency.ps()), at);
@@ -87,6 +101,8 @@ class FlowStats final : public core::Component {
   core::Counter sent_{this, "sent"};
   core::Counter received_{this, "received"};
   core::Counter bytes_{this, "received_bytes"};
+  core::Counter payload_{this, "payload_bytes"};
+  TcpReport tcp_report_;
   core::HistogramStat latency_{this, "latency"};
 };
 

@@ -238,10 +238,20 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
     m.dst_vm = dst->first;
     m.dst_copies = dst->copies;
   }
-  if (f.protocol() != viosim::Flow::UDP) {
-    throw NotModelled(path + ".protocol", "flow \"" + f.name() +
-                                              "\" asks for TCP, which is not modelled yet "
-                                              "(no congestion control, ACKs or segmentation); use protocol: UDP");
+  if (f.protocol() == viosim::Flow::TCP) {
+    // TCP so far: bulk streams from the external peer into a VM, in
+    // segments of one MSS (no TSO, GSO or GRO yet).
+    const char* missing = !f.has_bulk()               ? "request/response and open-loop TCP flows"
+                          : f.src() != "external"     ? "TCP senders other than the external peer"
+                          : !dst_vm                   ? "TCP receivers other than a VM"
+                          : !m.via.empty() || m.p2p() ? "TCP through forwarding VMs"
+                          : f.bidirectional()         ? "bidirectional TCP streams"
+                                                      : nullptr;
+    if (missing != nullptr) {
+      throw NotModelled(path + ".protocol", "flow \"" + f.name() + "\": " + missing +
+                                                " are not modelled yet; TCP runs as a bulk stream from "
+                                                "\"external\" into a VM for now");
+    }
   }
   m.from_guest = src_vm;
   m.tuple.src_ip = models::parse_ipv4(f.src_ip());
@@ -295,10 +305,26 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
     m.burst_packets = ol.burst_packets();
     return m;
   }
-  // Bulk: frames back to back at the line rate, as a UDP blaster sends
-  // them (no TCP congestion control is modelled): the sender's CPU, the
-  // rings and the wire decide the throughput.
   const auto& bulk = f.bulk();
+  if (f.protocol() == viosim::Flow::TCP) {
+    // A TCP stream per connection: its MSS is what the frame carries after
+    // Ethernet, IPv4, TCP and the timestamp option.
+    m.pattern = models::FlowConfig::Pattern::kBulk;
+    m.is_tcp = true;
+    m.frame_bytes = bulk.frame_bytes();
+    if (m.frame_bytes < models::kTcpFrameOverhead + 536) {
+      throw NotModelled(path + ".bulk.frame_bytes",
+                        "flow \"" + f.name() + "\": a TCP frame of " + std::to_string(m.frame_bytes) +
+                            " B leaves less than the 536-byte minimum MSS after its " +
+                            std::to_string(models::kTcpFrameOverhead) + " B of headers; give at least " +
+                            std::to_string(models::kTcpFrameOverhead + 536));
+    }
+    m.tcp.mss = m.frame_bytes - models::kTcpFrameOverhead;
+    m.tcp_bytes = n * bulk.total_bytes();
+    return m;
+  }
+  // Bulk: frames back to back at the line rate, as a UDP blaster sends
+  // them: the sender's CPU, the rings and the wire decide the throughput.
   m.pattern = models::FlowConfig::Pattern::kOpenLoop;
   m.arrival = models::FlowConfig::Arrival::kConstant;
   m.frame_bytes = bulk.frame_bytes();

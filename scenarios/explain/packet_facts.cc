@@ -25,12 +25,14 @@ Ends ends_of(const models::PathConfig& config, const PacketFacts& d) {
   e.flow_vm = config.vms[f.vm + d.conn % f.copies].name;
   e.from = e.to = e.flow_vm;
   for (size_t i = 0; i < f.via.size(); ++i) {
-    const models::FlowConfig::Via& v = f.via[d.kind == models::PacketKind::kResponse ? f.via.size() - 1 - i : i];
+    const models::FlowConfig::Via& v =
+        f.via[(d.kind == models::PacketKind::kResponse || d.kind == models::PacketKind::kAck) ? f.via.size() - 1 - i
+                                                                                              : i];
     e.route.push_back(config.vms[v.vm + d.conn % v.copies].name);
   }
   if (f.vm_to_vm()) {
     const std::string& other = config.vms[f.dst_vm + d.conn % f.dst_copies].name;
-    (d.kind == models::PacketKind::kResponse ? e.from : e.to) = other;
+    ((d.kind == models::PacketKind::kResponse || d.kind == models::PacketKind::kAck) ? e.from : e.to) = other;
   }
   return e;
 }
@@ -75,6 +77,8 @@ const char* kind_name(models::PacketKind kind) {
       return "response";
     case models::PacketKind::kData:
       return "data";
+    case models::PacketKind::kAck:
+      return "ack";
   }
   return "?";
 }

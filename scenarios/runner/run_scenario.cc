@@ -103,6 +103,19 @@ BackendResult to_backend_result(const models::PathResults& r) {
     }
     if (fr.transient_ms >= 0) f->set_transient_ms(fr.transient_ms);
     f->set_still_growing(fr.still_growing);
+    if (fr.tcp) {
+      TcpFlowResult* t = f->mutable_tcp();
+      const models::TcpSenderStats& s = fr.tcp_stats;
+      t->set_goodput_gbps(r.window_s > 0 ? double(fr.payload_bytes) * 8 / r.window_s / 1e9 : 0);
+      t->set_segments_sent(s.segments);
+      t->set_retransmitted_segments(s.retransmits);
+      t->set_fast_recoveries(s.recoveries);
+      t->set_timeouts(s.timeouts);
+      t->set_loss_probes(s.probes);
+      t->set_acks(s.acks);
+      t->set_cwnd_mean_segments(s.measured > core::Duration::zero() ? s.cwnd_area / s.measured.seconds() : 0);
+      t->set_cwnd_max_segments(s.cwnd_max);
+    }
     b.set_offered_packets(b.offered_packets() + fr.offered_packets);
     b.set_delivered_packets(b.delivered_packets() + fr.delivered_packets);
     b.set_in_flight_packets(b.in_flight_packets() + fr.in_flight_packets);
