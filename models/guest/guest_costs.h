@@ -4,6 +4,8 @@
 #pragma once
 
 #include "sim-core/clock.h"
+#include "sim-core/mul_div.h"
+#include "sim-core/time.h"
 
 namespace viosim::models {
 
@@ -13,6 +15,9 @@ struct GuestCosts {
   core::Cycles socket_syscall{400};  // guest system call entry and exit
   core::Cycles udp_tx{2'500};        // socket -> UDP/IP -> qdisc -> driver
   core::Cycles udp_rx{2'500};        // netif_receive_skb -> IP -> UDP -> socket queue
+  core::Cycles tcp_rx{3'000};        // netif_receive_skb -> IP -> TCP -> socket queue, per skb
+  core::Cycles tcp_ack{1'800};       // tcp_send_ack: a pure ACK down to the driver
+  uint64_t copy_bytes_per_s = 10'000'000'000;  // copying to and from user memory
   core::Cycles ip_forward{2'500};    // netif_receive_skb -> IP -> route -> ip_forward -> dev_queue_xmit
   core::Cycles app_wakeup{2'000};    // scheduler: wake the task blocked in recvfrom
   core::Cycles irq_entry{700};       // interrupt entry and exit, vring_interrupt / driver ISR
@@ -23,6 +28,11 @@ struct GuestCosts {
   core::Cycles driver_rx_refill{200};      // posting one receive buffer
   core::Cycles rps_enqueue{300};           // get_rps_cpu and enqueue_to_backlog (RPS / RFS steering)
   core::Cycles mmio_write{200};            // a posted write to a device register (a doorbell mapped into the guest)
+  // Copy cost of `bytes` to or from user memory, in cycles of `clock`.
+  core::Cycles copy(uint64_t bytes, const core::Clock& clock) const {
+    return clock.to_cycles(
+        core::Duration::from_ps(static_cast<int64_t>(core::mul_div_floor(bytes, 1'000'000'000'000, copy_bytes_per_s))));
+  }
 };
 
 // A guest socket's receive buffer: a limit, not a cost. Each queued

@@ -321,8 +321,8 @@ void GuestOs::softirq_xmit_next() {
   softirq_tx_.pop_front();
   if ((*pool_)[packet].kind == PacketKind::kAck) {
     // tcp_send_ack builds the segment and sends it through IP to the
-    // driver (the transmit path a UDP send takes from its socket).
-    vcpu_->guest(costs_.udp_tx, CpuCategory::kGuestKernel,
+    // driver.
+    vcpu_->guest(costs_.tcp_ack, CpuCategory::kGuestKernel,
                  [this, packet] { tx_device(packet).xmit(*vcpu_, packet, false, [this] { softirq_xmit_next(); }); });
     return;
   }
@@ -354,6 +354,10 @@ void GuestOs::app_next() {
     app_block();
     return;
   }
+  if ((*pool_)[socket_.front()].tcp.len > 0) {
+    tcp_read();
+    return;
+  }
   const uint32_t packet = socket_.front();
   socket_.pop_front();
   rmem_alloc_[(*pool_)[packet].flow] -= socket_config_.truesize;  // skb_consume_udp
@@ -372,6 +376,37 @@ void GuestOs::app_next() {
       return;
     }
     handle(*f, packet, [this] { app_next(); });
+  });
+}
+
+void GuestOs::tcp_read() {
+  const Packet& head = (*pool_)[socket_.front()];
+  const uint32_t flow = head.flow, conn = head.conn;
+  std::vector<uint32_t> read;
+  uint64_t bytes = 0;
+  while (!socket_.empty() && bytes < kTcpRecvBytes) {
+    const Packet& p = (*pool_)[socket_.front()];
+    if (p.flow != flow || p.conn != conn || p.tcp.len == 0) break;
+    bytes += p.tcp.len;
+    read.push_back(p.id);
+    socket_.pop_front();
+  }
+  const core::Cycles cost =
+      costs_.socket_syscall + costs_.app_receive + costs_.copy(bytes, vcpu_->thread().core().clock());
+  vcpu_->guest(cost, CpuCategory::kGuestUser, [this, read = std::move(read), flow, conn, bytes] {
+    AppFlow* f = find_flow(flow);
+    for (const uint32_t id : read) {
+      const Packet p = (*pool_)[id];
+      pool_->deliver(id);
+      if (core::TraceWriter* tw = sim().tracer()) {
+        trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kApplication,
+                  "the application copied it out of its socket (recvmsg)", core::TraceWriter::FlowPhase::kEnd);
+      }
+      f->stats->received(p);
+    }
+    // tcp_cleanup_rbuf: a window update when the read opened the window enough.
+    if (f->tcp.at(conn).on_read(bytes, now())) send_ack(*f, conn);
+    app_next();
   });
 }
 
@@ -434,13 +469,6 @@ void GuestOs::handle(AppFlow& f, uint32_t packet, Continuation k) {
     return;
   }
   f.stats->received(p);
-  if (!f.tcp.empty() && p.tcp.len > 0) {
-    // tcp_recvmsg copied it; tcp_cleanup_rbuf sends a window update when
-    // the read opened the window enough.
-    if (f.tcp.at(p.conn).on_read(p.tcp.len, now())) send_ack(f, p.conn);
-    k();
-    return;
-  }
   if (p.kind == PacketKind::kResponse && f.source) {
     GuestOs* owner = owns_connection(f.config, p.conn) ? this : connection_owner(f.index, p.conn);
     if (owner == this || owner == nullptr) {

@@ -73,8 +73,9 @@ class GuestOs final : public core::Component {
   // poll charges before deliver(): up to its socket, or the forward path
   // up to the device's transmit.
   core::Cycles receive_cost(uint32_t packet) const {
-    const uint32_t flow = (*pool_)[packet].flow;
-    return flow < forwards_.size() && forwards_[flow] ? costs_.ip_forward : costs_.udp_rx;
+    const Packet& p = (*pool_)[packet];
+    if (p.flow < forwards_.size() && forwards_[p.flow]) return costs_.ip_forward;
+    return p.kind == PacketKind::kAck || p.tcp.len > 0 ? costs_.tcp_rx : costs_.udp_rx;
   }
   // RPS / RFS (rps.h), shared by the VM's guests; this guest is vCPU
   // `cpu` of them. Registers the IPI that tells it its backlog has work.
@@ -167,6 +168,10 @@ class GuestOs final : public core::Component {
   // An ACK for connection `conn` of `f` goes out from this vCPU
   // (tcp_send_ack: its own IP output down to the driver).
   void send_ack(AppFlow& f, uint32_t conn);
+  // A TCP receive (tcp_recvmsg): one call copies out what its connection
+  // has queued at the socket's head, up to kTcpRecvBytes.
+  void tcp_read();
+  static constexpr uint64_t kTcpRecvBytes = 131'072;  // netperf's receive size: the initial SO_RCVBUF
   // The delayed ACKs whose timers have expired.
   bool delacks_due() const;
   void send_due_delacks();

@@ -110,7 +110,8 @@ void TcpSender::mark_sacked(const TcpHeader& ack, core::Time now, uint32_t* deli
 
 // A hole is lost when dupthresh segments above it are SACKed (RFC 6675's
 // IsLost), or, once recovering, when a segment sent after it has been
-// delivered (RACK: no reordering seen, so no reordering window).
+// delivered (RACK: no reordering seen, so no reordering window); so is a
+// retransmission that a later-sent segment overtook.
 void TcpSender::mark_lost() {
   if (sacked_out_ == 0) return;
   uint32_t above = 0;
@@ -120,16 +121,19 @@ void TcpSender::mark_lost() {
       ++above;
       continue;
     }
-    if (s.lost) continue;
-    const bool by_count = above >= config_.dupthresh;
     const bool by_time = state_ != State::kOpen && rack_valid_ && s.at < rack_sent_ && above > 0;
-    if (by_count || by_time) {
-      s.lost = true;
-      ++lost_out_;
-      if (s.retrans_out) {  // a retransmission lost again
+    if (s.lost) {
+      // RACK: a retransmission is lost too when something sent after it
+      // was delivered; it goes again.
+      if (s.retrans_out && by_time) {
         s.retrans_out = false;
         --retrans_out_;
       }
+      continue;
+    }
+    if (above >= config_.dupthresh || by_time) {
+      s.lost = true;
+      ++lost_out_;
     }
   }
 }

@@ -117,6 +117,9 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.socket_syscall = u.ns(h.guest_syscall_ns());
   g.udp_tx = u.ns(h.guest_udp_tx_ns());
   g.udp_rx = u.ns(h.guest_udp_rx_ns());
+  g.tcp_rx = u.ns(h.guest_tcp_rx_ns());
+  g.tcp_ack = u.ns(h.guest_tcp_ack_ns());
+  g.copy_bytes_per_s = n.copy_bytes_per_s;
   g.ip_forward = u.ns(h.guest_ip_forward_ns());
   g.app_wakeup = u.ns(h.guest_wakeup_ns());
   g.irq_entry = u.ns(h.guest_irq_ns());

@@ -36,7 +36,8 @@ const std::vector<std::string> kReferences = {
     std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_ovs_kernel.textproto",
     std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_forward.textproto",
     std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_xps.textproto",
-    std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_qdisc.textproto"};
+    std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_qdisc.textproto",
+    std::string(VIOSIM_TESTS_DIR) + "/liveness/reference_tcp.textproto"};
 
 // Fields that by their nature cannot change a run, as canonical paths with
 // positions replaced by [*].
