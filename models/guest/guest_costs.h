@@ -17,6 +17,7 @@ struct GuestCosts {
   core::Cycles udp_rx{2'500};        // netif_receive_skb -> IP -> UDP -> socket queue
   core::Cycles tcp_rx{3'000};        // netif_receive_skb -> IP -> TCP -> socket queue, per skb
   core::Cycles tcp_ack{1'800};       // tcp_send_ack: a pure ACK down to the driver
+  core::Cycles gro{300};             // napi_gro_receive's work on one TCP segment
   uint64_t copy_bytes_per_s = 10'000'000'000;  // copying to and from user memory
   core::Cycles ip_forward{2'500};    // netif_receive_skb -> IP -> route -> ip_forward -> dev_queue_xmit
   core::Cycles app_wakeup{2'000};    // scheduler: wake the task blocked in recvfrom

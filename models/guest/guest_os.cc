@@ -193,13 +193,23 @@ void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, GuestNetDevice* /*napi*/,
   GuestOs& owner = socket_owner(packet);
   TcpReceiver& r = f.tcp.at(conn);
   const TcpReceiver::Arrival a = r.on_segment(p.tcp, packet, now());
+  // Taken by TCP and let go: nothing in it (or in what it covered) was new.
+  auto discard = [&](uint32_t id) {
+    f.stats->control_arrived((*pool_)[id]);
+    pool_->deliver(id);
+  };
   if (a.duplicate) {
-    f.stats->control_arrived();  // taken by TCP and discarded
-    pool_->deliver(packet);
+    discard(packet);
   } else if (a.out_of_window) {
     pool_->drop(packet, DropPlace::kSocket);
   }
-  for (const uint32_t id : a.ready) owner.enqueue(id, owner.vcpu_ == cpu ? nullptr : cpu, nullptr);
+  for (const uint32_t id : a.discarded) discard(id);
+  for (const TcpReceiver::Ready& ready : a.ready) {
+    Packet& in_order = (*pool_)[ready.id];
+    in_order.tcp.seq += in_order.tcp.len - ready.bytes;  // tcp_data_queue trims what overlapped
+    in_order.tcp.len = ready.bytes;
+    owner.enqueue(ready.id, owner.vcpu_ == cpu ? nullptr : cpu, nullptr);
+  }
   // The ACK goes from the softirq that took the segment; a delayed one
   // from the owner's timer.
   GuestOs& acking = guest_of(*cpu);
@@ -526,6 +536,69 @@ void GuestOs::set_rps(std::shared_ptr<RpsSteering> rps, uint32_t cpu) {
 }
 
 core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) {
+  const Packet& p = (*pool_)[packet];
+  if (gro_ && napi != nullptr && p.tcp.len > 0 && !(p.flow < forwards_.size() && forwards_[p.flow])) {
+    return costs_.gro + gro_receive(packet, napi, cpu);
+  }
+  return stack_receive(packet, napi, cpu);
+}
+
+core::Cycles GuestOs::gro_receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) {
+  core::Cycles cost{0};
+  size_t held_here = 0;
+  for (size_t i = 0; i < gro_held_.size(); ++i) {
+    if (gro_held_[i].napi != napi) continue;
+    ++held_here;
+    Packet& h = (*pool_)[gro_held_[i].packet];
+    const Packet& p = (*pool_)[packet];
+    if (h.flow != p.flow || h.conn != p.conn) continue;
+    const uint32_t headers = kTcpFrameOverhead - 18;  // IP and TCP with timestamps
+    if (h.tcp.seq + h.tcp.len == p.tcp.seq && headers + h.tcp.len + p.tcp.len <= kGroMaxSize) {
+      h.tcp.len += p.tcp.len;
+      h.bytes += p.bytes;
+      if (core::TraceWriter* tw = sim().tracer()) {
+        trace_hop(*tw, cpu.thread().trace_track(), p, now(), place::kGuestStack,
+                  "GRO merged it into the segment before it (napi_gro_receive)", core::TraceWriter::FlowPhase::kEnd);
+      }
+      pool_->merge(h.id, packet);
+      return cost;
+    }
+    // Out of sequence, or full: the held skb goes up first.
+    const uint32_t up = gro_held_[i].packet;
+    gro_held_.erase(gro_held_.begin() + static_cast<std::ptrdiff_t>(i));
+    --held_here;
+    cost = cost + stack_receive(up, napi, cpu);
+    break;
+  }
+  if (held_here >= kGroMaxHeld) {
+    // Every bucket full: the oldest goes up.
+    for (size_t i = 0; i < gro_held_.size(); ++i) {
+      if (gro_held_[i].napi != napi) continue;
+      const uint32_t up = gro_held_[i].packet;
+      gro_held_.erase(gro_held_.begin() + static_cast<std::ptrdiff_t>(i));
+      cost = cost + stack_receive(up, napi, cpu);
+      break;
+    }
+  }
+  gro_held_.push_back({napi, packet});
+  return cost;
+}
+
+core::Cycles GuestOs::gro_flush(GuestNetDevice* napi, VCpu& cpu) {
+  core::Cycles cost{0};
+  for (size_t i = 0; i < gro_held_.size();) {
+    if (gro_held_[i].napi != napi) {
+      ++i;
+      continue;
+    }
+    const uint32_t up = gro_held_[i].packet;
+    gro_held_.erase(gro_held_.begin() + static_cast<std::ptrdiff_t>(i));
+    cost = cost + stack_receive(up, napi, cpu);
+  }
+  return cost;
+}
+
+core::Cycles GuestOs::stack_receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) {
   if (rps_ != nullptr) {
     const RpsSteering::Choice to = rps_->choose(napi, (*pool_)[packet]);
     if (to.cpu != RpsSteering::kNoCpu) {

@@ -46,6 +46,8 @@ class GuestOs final : public core::Component {
   GuestNetDevice* device() const { return device_; }
   // The receive buffer of each flow's socket here (one socket per flow).
   void set_socket(const SocketConfig& socket) { socket_config_ = socket; }
+  // GRO on the devices whose NAPI polls hand it packets (napi_gro_receive).
+  void set_gro(bool on) { gro_ = on; }
   // Several handlers may share a vector; they run in registration order.
   void register_vector(uint32_t vector, Isr isr);
   // Said by a handler that found nothing to do (IRQ_NONE). An interrupt no
@@ -83,7 +85,14 @@ class GuestOs final : public core::Component {
   // A driver's NAPI poll on `cpu` (queue `napi`) received `packet`: the
   // stack takes it here (delivered or forwarded), or, steered by RPS/RFS,
   // it joins a CPU's backlog. Returns what this CPU spends on it now.
+  // With GRO, a TCP segment may wait in the poll's GRO list (merged with
+  // the ones before it) until gro_flush.
   core::Cycles receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu);
+  // The end of `napi`'s poll on `cpu` (napi_complete_done's GRO flush):
+  // what GRO holds goes up the stack; returns what that costs.
+  core::Cycles gro_flush(GuestNetDevice* napi, VCpu& cpu);
+  static constexpr uint32_t kGroMaxSize = 65'536;              // gro_max_size: the merged IP packet
+  static constexpr size_t kGroMaxHeld = 64;                    // GRO_HASH_BUCKETS x MAX_GRO_SKBS
   static constexpr uint32_t kCallFunctionSingleVector = 0xfb;  // CALL_FUNCTION_SINGLE_VECTOR
   static constexpr uint32_t kBacklogWeight = 64;               // dev_weight: process_backlog's quota
   uint64_t backlog_drops() const { return backlog_drops_.value(); }
@@ -168,6 +177,11 @@ class GuestOs final : public core::Component {
   // An ACK for connection `conn` of `f` goes out from this vCPU
   // (tcp_send_ack: its own IP output down to the driver).
   void send_ack(AppFlow& f, uint32_t conn);
+  // After GRO (or without it): RPS's steering, or the stack here.
+  core::Cycles stack_receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu);
+  // napi_gro_receive: merged into the held skb of its connection when it
+  // follows it, else held (what could not take it goes up first).
+  core::Cycles gro_receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu);
   // A TCP receive (tcp_recvmsg): one call copies out what its connection
   // has queued at the socket's head, up to kTcpRecvBytes.
   void tcp_read();
@@ -208,6 +222,12 @@ class GuestOs final : public core::Component {
   std::vector<std::pair<uint32_t, Isr>> isrs_;
   std::vector<AppFlow> flows_;
   core::RingBuffer<uint32_t> socket_;
+  bool gro_ = true;
+  struct GroHeld {
+    GuestNetDevice* napi = nullptr;
+    uint32_t packet = 0;
+  };
+  std::vector<GroHeld> gro_held_;  // by arrival
   SocketConfig socket_config_;
   std::vector<uint64_t> rmem_alloc_;  // by flow: truesize of its queued datagrams
   bool app_scheduled_ = false;

@@ -98,6 +98,7 @@ void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
     napi_work_.rx_bytes += os_->pool()[packet].bytes;
     stack = stack + os_->receive(packet, this, cpu);  // the stack, or RPS's steering
   }
+  stack = stack + os_->gro_flush(this, cpu);  // napi_complete_done: GRO hands up what it held
   napi_work_.rx_packets += received;
   to_refill_ += received;
   uint32_t tail_writes = 0;

@@ -254,6 +254,7 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
     ++rx_packets_;
     stack = stack + irq_os_->receive(q_->rx_packet[token], this, cpu);  // the stack, or RPS's steering
   }
+  stack = stack + irq_os_->gro_flush(this, cpu);  // napi_complete_done: GRO hands up what it held
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue
   // (callbacks off, then re-armed with the 3/4 delay, as start_xmit does)
   // and wakes it if it was stopped; the qdisc then runs in NET_TX.

@@ -173,7 +173,7 @@ void ExternalPeer::receive(uint32_t packet) {
   PeerFlow* f = find(p.flow, p.kind);
   if (f == nullptr) return;
   if (p.kind == PacketKind::kAck) {
-    f->stats->control_arrived();
+    f->stats->control_arrived(p);
     if (!f->config.is_tcp || !f->source) return;
     for (uint32_t k = f->tcp_first; k < tcp_.size() && tcp_[k].flow == static_cast<uint32_t>(f - flows_.data()); ++k) {
       if (tcp_[k].conn != p.conn) continue;

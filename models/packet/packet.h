@@ -39,7 +39,10 @@ struct Packet {
   core::Time stamp[3];
   uint8_t stamped = 0;
   bool live = false;  // allocated and not yet delivered or dropped
-  TcpHeader tcp;      // a TCP flow's segment or ACK
+  // The segments it carries: 1, or what GRO merged into it (each counted
+  // where it is delivered or lost).
+  uint16_t segs = 1;
+  TcpHeader tcp;  // a TCP flow's segment or ACK
 };
 
 // Whether a packet goes its flow's way back (from the server or the data
@@ -118,8 +121,13 @@ class PacketPool {
   void drop(uint32_t id, DropPlace place) {
     const uint32_t flow = packets_[id].flow;
     if (flow >= drops_.size()) drops_.resize(flow + 1);
-    ++drops_[flow][static_cast<size_t>(place)];
+    drops_[flow][static_cast<size_t>(place)] += packets_[id].segs;
     if (on_drop_) on_drop_(packets_[id], place);
+    free(id);
+  }
+  // GRO: `id`'s segments join `into`'s, which carries them from now on.
+  void merge(uint32_t into, uint32_t id) {
+    packets_[into].segs = static_cast<uint16_t>(packets_[into].segs + packets_[id].segs);
     free(id);
   }
   // Told of every drop before the packet is freed (a route's accounting
@@ -132,7 +140,7 @@ class PacketPool {
   // Packets of `flow` allocated and neither delivered nor dropped.
   uint64_t in_flight(uint32_t flow) const {
     uint64_t n = 0;
-    for (const Packet& p : packets_) n += p.live && p.flow == flow;
+    for (const Packet& p : packets_) n += p.live && p.flow == flow ? p.segs : 0;
     return n;
   }
   Packet& operator[](uint32_t id) { return packets_[id]; }

@@ -495,6 +495,7 @@ void VmAssembly::build_guest() {
     oses.push_back(std::make_unique<GuestOs>(host.sim, indexed(vm_name(""), i, "_cpu"), nullptr, *vcpus.back(),
                                              host.pool, c.guest));
     oses.back()->set_socket(c.socket);
+    oses.back()->set_gro(c.gro);
   }
   for (size_t i = 0; i < c.extra_vcpu_cores.size(); ++i) {
     const std::string name = vm_name("_vcpu" + std::to_string(n + i));
@@ -503,6 +504,7 @@ void VmAssembly::build_guest() {
     extra_oses.push_back(std::make_unique<GuestOs>(host.sim, indexed(vm_name(""), n + i, "_cpu"), nullptr,
                                                    *extra_vcpus.back(), host.pool, c.guest));
     extra_oses.back()->set_socket(c.socket);
+    extra_oses.back()->set_gro(c.gro);
   }
   if (c.cpu_load) {
     std::vector<VCpu*> all;

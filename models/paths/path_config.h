@@ -90,6 +90,7 @@ struct VmConfig {
 
   // Guest.
   SocketConfig socket;  // each flow's socket in the guest (or on bare metal)
+  bool gro = true;      // GRO on its network devices' NAPI polls
   RpsConfig rps;        // RPS / RFS in the guest (or on bare metal)
   // XPS: queue pair q's sending vCPUs, by q (empty: vCPU i on queue i).
   std::vector<std::vector<uint32_t>> xps;

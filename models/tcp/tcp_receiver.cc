@@ -51,8 +51,9 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
   }
   last_seq_ = h.seq;
   pending_ = true;
-  if (h.seq == rcv_nxt_) {
-    a.ready.push_back(id);
+  if (h.seq <= rcv_nxt_) {
+    // In order (its start perhaps received before: trimmed).
+    a.ready.push_back({id, static_cast<uint32_t>(end - rcv_nxt_)});
     rcv_nxt_ = end;
     // tcp_grow_window: an in-order full segment opens rcv_ssthresh by two.
     if (h.len >= config_.mss) rcv_ssthresh_ = std::min<uint64_t>(rcv_ssthresh_ + 2 * config_.mss, window_clamp_);
@@ -62,10 +63,10 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
       const Held& held = ooo_[taken];
       ooo_bytes_ -= held.len;
       if (held.seq + held.len > rcv_nxt_) {
+        a.ready.push_back({held.id, static_cast<uint32_t>(held.seq + held.len - rcv_nxt_)});
         rcv_nxt_ = held.seq + held.len;
-        a.ready.push_back(held.id);
       } else {
-        a.ready.push_back(held.id);  // covered already: it joins as it is (no partial overlap in this model)
+        a.discarded.push_back(held.id);  // all of it came in order meanwhile
       }
       ++taken;
     }
@@ -73,13 +74,26 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
     if (had_hole) ack_now_ = true;  // a filled hole is acknowledged at once
   } else {
     // Out of order: held (tcp_data_queue_ofo), quick-ack mode, ACK at once.
-    auto at = std::lower_bound(ooo_.begin(), ooo_.end(), h.seq, [](const Held& x, uint64_t s) { return x.seq < s; });
-    if (at != ooo_.end() && at->seq == h.seq) {
-      a.duplicate = true;
-      ++duplicates_;
-      ack_now_ = true;
-      return a;
+    // The held segments it covers are dropped; one that covers it makes it
+    // a duplicate.
+    for (const Held& held : ooo_) {
+      if (held.seq <= h.seq && held.seq + held.len >= end) {
+        a.duplicate = true;
+        ++duplicates_;
+        ack_now_ = true;
+        return a;
+      }
     }
+    for (size_t k = 0; k < ooo_.size();) {
+      if (ooo_[k].seq >= h.seq && ooo_[k].seq + ooo_[k].len <= end) {
+        a.discarded.push_back(ooo_[k].id);
+        ooo_bytes_ -= ooo_[k].len;
+        ooo_.erase(ooo_.begin() + static_cast<std::ptrdiff_t>(k));
+      } else {
+        ++k;
+      }
+    }
+    auto at = std::lower_bound(ooo_.begin(), ooo_.end(), h.seq, [](const Held& x, uint64_t s) { return x.seq < s; });
     ooo_.insert(at, Held{h.seq, h.len, id});
     ooo_bytes_ += h.len;
     quick_ = std::max(quick_, config_.max_quickacks);

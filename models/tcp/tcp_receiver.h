@@ -23,10 +23,16 @@ class TcpReceiver {
   explicit TcpReceiver(const TcpConfig& config);
 
   // What became of an arriving data segment (`id`: the caller's packet).
+  struct Ready {
+    uint32_t id = 0;
+    uint32_t bytes = 0;  // its payload not received before (the rest overlapped: trimmed)
+    bool operator==(const Ready&) const = default;
+  };
   struct Arrival {
-    std::vector<uint32_t> ready;  // now in order, for the socket, oldest first (may include `id`)
-    bool duplicate = false;       // already received: `id` is discarded
-    bool out_of_window = false;   // beyond the window or the buffer: `id` is dropped
+    std::vector<Ready> ready;         // now in order, for the socket, oldest first (may include `id`)
+    std::vector<uint32_t> discarded;  // held segments it covered: nothing new in them
+    bool duplicate = false;           // already received: `id` is discarded
+    bool out_of_window = false;       // beyond the window or the buffer: `id` is dropped
   };
   Arrival on_segment(const TcpHeader& h, uint32_t id, core::Time now);
   // Whether an ACK must go now (else the delayed ACK at delack_at()).

@@ -32,7 +32,7 @@ class FlowStats final : public core::Component {
   // A TCP ACK handed to a stack, and one (or a duplicate segment) taken by
   // its TCP: the whole-run totals only (conservation), no latency.
   void control_sent() { ++total_sent_; }
-  void control_arrived() { ++total_received_; }
+  void control_arrived(const Packet& p) { total_received_ += p.segs; }
   // What the flow's TCP senders did in the measured window (told by their
   // owner when the results are gathered).
   using TcpReport = std::function<TcpSenderStats()>;
@@ -47,12 +47,12 @@ class FlowStats final : public core::Component {
   // A request reaching its server: only its journey is recorded (the
   // latency of request/response is the client's round trip).
   void request_arrived(const Packet& p, core::Time at) {
-    ++total_received_;
+    total_received_ += p.segs;
     add_hops(p, at);
   }
   void received(const Packet& p, core::Time at) {
-    ++received_;
-    ++total_received_;
+    received_.add(p.segs);
+    total_received_ += p.segs;
     bytes_.add(p.bytes);
     payload_.add(p.tcp.len);
     const core::Duration latency = at - (p.kind == PacketKind::kResponse ? p.origin : p.born);

@@ -119,6 +119,7 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.udp_rx = u.ns(h.guest_udp_rx_ns());
   g.tcp_rx = u.ns(h.guest_tcp_rx_ns());
   g.tcp_ack = u.ns(h.guest_tcp_ack_ns());
+  g.gro = u.ns(h.guest_gro_ns());
   g.copy_bytes_per_s = n.copy_bytes_per_s;
   g.ip_forward = u.ns(h.guest_ip_forward_ns());
   g.app_wakeup = u.ns(h.guest_wakeup_ns());
@@ -597,6 +598,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.qdisc = qdisc_config(g.qdisc(), g.txqueuelen(), g.fq_codel());
       v.bql = g.bql();
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
+      v.gro = g.gro();
       const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
       v.e1000_itr_setting = models::E1000Driver::kept_setting(throttle);
       v.e1000.itr = models::E1000Driver::first_itr(throttle);

@@ -813,8 +813,26 @@ void check_process_core(const viosim::Scenario& s, Issues* issues) {
                                           "runs on the host"});
 }
 
+// GRO merges TCP segments only, in the VM that receives them.
+void check_gro(const viosim::Scenario& s, Issues* issues) {
+  if (sweep_varies(s, "protocol") || sweep_varies_directions(s)) return;
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    if (!non_default(vm.guest(), "gro")) continue;
+    bool tcp_in = false;
+    for (const viosim::Flow& f : s.traffic().flow()) {
+      tcp_in = tcp_in || (f.protocol() == viosim::Flow::TCP && f.dst() == vm.name());
+    }
+    if (!tcp_in) {
+      issues->push_back({at("vm", v) + ".guest.gro", "gro has no effect: no TCP flow ends in vm \"" + vm.name() +
+                                                         "\" (GRO merges TCP segments only)"});
+    }
+  }
+}
+
 Issues no_effect_warnings(const viosim::Scenario& s) {
   Issues issues;
+  check_gro(s, &issues);
   check_flows(s, &issues);
   check_coalescing(s, &issues);
   check_unused_nics(s, &issues);

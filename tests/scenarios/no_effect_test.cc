@@ -197,3 +197,26 @@ TEST(NoEffect, NoDirectionWarningWhenASweepMayTurnAFlowAround) {
 
 }  // namespace
 }  // namespace viosim::scenarios
+
+namespace viosim::scenarios {
+namespace {
+
+TEST(NoEffect, GroWithoutATcpFlowIntoTheVmIsWarned) {
+  const std::string base =
+      "name: \"gro\"\n"
+      "host { cores: 16 nic { queues: 1 line_rate_gbps: 10 } }\n"
+      "vm { name: \"vm0\" guest { gro: false } }\n";
+  const LoadResult udp =
+      load_scenario_text("gro.textproto", base + "traffic { flow { name: \"s\" dst: \"vm0\" bulk {} } }\n", {});
+  ASSERT_TRUE(udp.ok()) << format_diagnostics(udp.diagnostics);
+  ASSERT_EQ(udp.warnings.size(), 1u);
+  EXPECT_NE(udp.warnings[0].message.find("gro has no effect"), std::string::npos);
+  const LoadResult tcp = load_scenario_text(
+      "gro.textproto",
+      base + "traffic { flow { name: \"s\" dst: \"vm0\" protocol: TCP bulk { frame_bytes: 1518 } } }\n", {});
+  ASSERT_TRUE(tcp.ok()) << format_diagnostics(tcp.diagnostics);
+  EXPECT_TRUE(tcp.warnings.empty()) << format_diagnostics(tcp.warnings);
+}
+
+}  // namespace
+}  // namespace viosim::scenarios

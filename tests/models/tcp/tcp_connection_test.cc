@@ -151,10 +151,29 @@ TEST(TcpReceiver, AHoleIsReportedBySackAndFillingItReleasesWhatWaited) {
   EXPECT_EQ(ack.sack[0].start, 1u * c.mss);
   EXPECT_EQ(ack.sack[0].end, 3u * c.mss);
   const auto filled = seg(2);
-  EXPECT_EQ(filled.ready, (std::vector<uint32_t>{2, 3, 4}));
+  EXPECT_EQ(filled.ready, (std::vector<TcpReceiver::Ready>{{2, c.mss}, {3, c.mss}, {4, c.mss}}));
   EXPECT_EQ(r.rcv_nxt(), 5u * c.mss);
   EXPECT_TRUE(r.ack_due());
   EXPECT_TRUE(seg(1).duplicate);
+}
+
+// What GRO merges can overlap what arrived before: only the new bytes
+// count, and held segments a later arrival covers are let go.
+TEST(TcpReceiver, OverlappingArrivalsAreTrimmedAndCoveredOnesDiscarded) {
+  const TcpConfig c;
+  TcpReceiver r(c);
+  auto range = [&](uint32_t from, uint32_t to, uint32_t id) {
+    TcpHeader h;
+    h.seq = uint64_t{from} * c.mss;
+    h.len = (to - from) * c.mss;
+    return r.on_segment(h, id, core::Time::zero());
+  };
+  range(0, 1, 0);
+  range(2, 3, 1);                                                   // held
+  EXPECT_EQ(range(2, 4, 2).discarded, (std::vector<uint32_t>{1}));  // covers it
+  const auto a = range(0, 3, 3);                                    // overlaps segment 0 and the held [2, 4)
+  EXPECT_EQ(a.ready, (std::vector<TcpReceiver::Ready>{{3, 2 * c.mss}, {2, c.mss}}));
+  EXPECT_EQ(r.rcv_nxt(), 4u * c.mss);
 }
 
 TEST(TcpConnection, RerunsAreIdentical) {
