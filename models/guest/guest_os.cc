@@ -192,7 +192,7 @@ void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, GuestNetDevice* /*napi*/,
   const uint32_t conn = p.conn;
   GuestOs& owner = socket_owner(packet);
   TcpReceiver& r = f.tcp.at(conn);
-  const TcpReceiver::Arrival a = r.on_segment(p.tcp, packet, now());
+  const TcpReceiver::Arrival a = r.on_segment(pool_->tcp(packet), packet, now());
   // Taken by TCP and let go: nothing in it (or in what it covered) was new.
   auto discard = [&](uint32_t id) {
     f.stats->control_arrived((*pool_)[id]);
@@ -205,9 +205,9 @@ void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, GuestNetDevice* /*napi*/,
   }
   for (const uint32_t id : a.discarded) discard(id);
   for (const TcpReceiver::Ready& ready : a.ready) {
-    Packet& in_order = (*pool_)[ready.id];
-    in_order.tcp.seq += in_order.tcp.len - ready.bytes;  // tcp_data_queue trims what overlapped
-    in_order.tcp.len = ready.bytes;
+    TcpHeader& in_order = pool_->tcp(ready.id);
+    in_order.seq += in_order.len - ready.bytes;  // tcp_data_queue trims what overlapped
+    in_order.len = ready.bytes;
     owner.enqueue(ready.id, owner.vcpu_ == cpu ? nullptr : cpu, nullptr);
   }
   // The ACK goes from the softirq that took the segment; a delayed one
@@ -228,8 +228,8 @@ void GuestOs::send_ack(AppFlow& f, uint32_t conn) {
   p.to_guest = false;
   p.conn = conn;
   p.seq = r.acks_sent();
-  p.tcp = r.make_ack(now());
-  p.bytes = tcp_frame_bytes(0, p.tcp.sacks);
+  const TcpHeader& ack = pool_->tcp(p.id) = r.make_ack(now());
+  p.bytes = tcp_frame_bytes(0, ack.sacks);
   p.born = now();
   p.origin = p.born;
   f.stats->control_sent();
@@ -282,7 +282,7 @@ void GuestOs::enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker)
   if (flow >= rmem_alloc_.size()) rmem_alloc_.resize(flow + 1, 0);
   // A TCP segment was let in by its window: only a datagram meets the
   // buffer's limit here.
-  if ((*pool_)[packet].tcp.len == 0 && rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
+  if (!(*pool_)[packet].tcp_data && rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
     ++socket_drops_;
     pool_->drop(packet, DropPlace::kSocket);
     return;
@@ -364,7 +364,7 @@ void GuestOs::app_next() {
     app_block();
     return;
   }
-  if ((*pool_)[socket_.front()].tcp.len > 0) {
+  if ((*pool_)[socket_.front()].tcp_data) {
     tcp_read();
     return;
   }
@@ -396,8 +396,8 @@ void GuestOs::tcp_read() {
   uint64_t bytes = 0;
   while (!socket_.empty() && bytes < kTcpRecvBytes) {
     const Packet& p = (*pool_)[socket_.front()];
-    if (p.flow != flow || p.conn != conn || p.tcp.len == 0) break;
-    bytes += p.tcp.len;
+    if (p.flow != flow || p.conn != conn || !p.tcp_data) break;
+    bytes += pool_->tcp(p.id).len;
     read.push_back(p.id);
     socket_.pop_front();
   }
@@ -414,6 +414,7 @@ void GuestOs::tcp_read() {
       }
       f->stats->received(p);
     }
+    f->stats->payload_received(bytes);
     // tcp_cleanup_rbuf: a window update when the read opened the window enough.
     if (f->tcp.at(conn).on_read(bytes, now())) send_ack(*f, conn);
     app_next();
@@ -537,7 +538,7 @@ void GuestOs::set_rps(std::shared_ptr<RpsSteering> rps, uint32_t cpu) {
 
 core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) {
   const Packet& p = (*pool_)[packet];
-  if (gro_ && napi != nullptr && p.tcp.len > 0 && !(p.flow < forwards_.size() && forwards_[p.flow])) {
+  if (gro_ && napi != nullptr && p.tcp_data && !(p.flow < forwards_.size() && forwards_[p.flow])) {
     return costs_.gro + gro_receive(packet, napi, cpu);
   }
   return stack_receive(packet, napi, cpu);
@@ -553,8 +554,10 @@ core::Cycles GuestOs::gro_receive(uint32_t packet, GuestNetDevice* napi, VCpu& c
     const Packet& p = (*pool_)[packet];
     if (h.flow != p.flow || h.conn != p.conn) continue;
     const uint32_t headers = kTcpFrameOverhead - 18;  // IP and TCP with timestamps
-    if (h.tcp.seq + h.tcp.len == p.tcp.seq && headers + h.tcp.len + p.tcp.len <= kGroMaxSize) {
-      h.tcp.len += p.tcp.len;
+    TcpHeader& held = pool_->tcp(h.id);
+    const TcpHeader& next = pool_->tcp(packet);
+    if (held.seq + held.len == next.seq && headers + held.len + next.len <= kGroMaxSize) {
+      held.len += next.len;
       h.bytes += p.bytes;
       if (core::TraceWriter* tw = sim().tracer()) {
         trace_hop(*tw, cpu.thread().trace_track(), p, now(), place::kGuestStack,

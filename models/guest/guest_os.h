@@ -77,7 +77,7 @@ class GuestOs final : public core::Component {
   core::Cycles receive_cost(uint32_t packet) const {
     const Packet& p = (*pool_)[packet];
     if (p.flow < forwards_.size() && forwards_[p.flow]) return costs_.ip_forward;
-    return p.kind == PacketKind::kAck || p.tcp.len > 0 ? costs_.tcp_rx : costs_.udp_rx;
+    return p.kind == PacketKind::kAck || p.tcp_data ? costs_.tcp_rx : costs_.udp_rx;
   }
   // RPS / RFS (rps.h), shared by the VM's guests; this guest is vCPU
   // `cpu` of them. Registers the IPI that tells it its backlog has work.

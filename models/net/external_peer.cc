@@ -178,7 +178,7 @@ void ExternalPeer::receive(uint32_t packet) {
     for (uint32_t k = f->tcp_first; k < tcp_.size() && tcp_[k].flow == static_cast<uint32_t>(f - flows_.data()); ++k) {
       if (tcp_[k].conn != p.conn) continue;
       const core::Time at = now() + config_.rx_latency + config_.tx_latency;
-      tcp_acks_.push_back({at, k, p.tcp});
+      tcp_acks_.push_back({at, k, pool_->tcp(packet)});
       schedule_tcp(at);
       break;
     }
@@ -248,9 +248,12 @@ void ExternalPeer::tcp_step() {
     const uint32_t id = make(f, PacketKind::kData, tcp_frame_bytes(seg->len), now());
     Packet& p = (*pool_)[id];
     p.conn = c.conn;
-    p.tcp.seq = seg->seq;
-    p.tcp.len = seg->len;
-    p.tcp.retransmit = seg->retransmit;
+    p.tcp_data = true;
+    TcpHeader& h = pool_->tcp(id);
+    h = TcpHeader{};
+    h.seq = seg->seq;
+    h.len = seg->len;
+    h.retransmit = seg->retransmit;
     f.stats->sent(p);
     send_(id);
   }

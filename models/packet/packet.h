@@ -27,6 +27,9 @@ struct Packet {
   uint32_t bytes = 0;  // Ethernet frame with FCS (64 minimum), without preamble and gap
   PacketKind kind = PacketKind::kData;
   bool to_guest = false;  // direction: towards the VM (rx) or away from it (tx)
+  // A TCP data segment (an ACK is kind kAck): its header is the pool's
+  // tcp(id), kept apart from the packets every flow touches.
+  bool tcp_data = false;
   // VMs of its flow's route (FlowConfig::via) it has been forwarded by.
   uint8_t hop = 0;
   uint64_t seq = 0;       // per flow
@@ -42,7 +45,6 @@ struct Packet {
   // The segments it carries: 1, or what GRO merged into it (each counted
   // where it is delivered or lost).
   uint16_t segs = 1;
-  TcpHeader tcp;  // a TCP flow's segment or ACK
 };
 
 // Whether a packet goes its flow's way back (from the server or the data
@@ -104,6 +106,7 @@ class PacketPool {
     if (free_.empty()) {
       id = static_cast<uint32_t>(packets_.size());
       packets_.emplace_back();
+      tcp_.emplace_back();
     } else {
       id = free_.back();
       free_.pop_back();
@@ -144,6 +147,9 @@ class PacketPool {
     return n;
   }
   Packet& operator[](uint32_t id) { return packets_[id]; }
+  // The TCP header of a TCP segment or ACK (set by whoever makes one).
+  TcpHeader& tcp(uint32_t id) { return tcp_[id]; }
+  const TcpHeader& tcp(uint32_t id) const { return tcp_[id]; }
   const Packet& operator[](uint32_t id) const { return packets_[id]; }
   size_t in_use() const { return in_use_; }
   size_t capacity() const { return packets_.size(); }
@@ -156,6 +162,7 @@ class PacketPool {
   }
 
   std::vector<Packet> packets_;
+  std::vector<TcpHeader> tcp_;  // by packet id
   std::vector<uint32_t> free_;
   std::vector<std::array<uint64_t, kDropPlaces>> drops_;  // by flow, then place
   std::function<void(const Packet&, DropPlace)> on_drop_;

@@ -40,6 +40,7 @@ class FlowStats final : public core::Component {
   bool is_tcp() const { return static_cast<bool>(tcp_report_); }
   TcpSenderStats tcp_stats() const { return tcp_report_ ? tcp_report_() : TcpSenderStats{}; }
   // TCP payload bytes that reached the application in order (goodput).
+  void payload_received(uint64_t bytes) { payload_.add(bytes); }
   uint64_t payload_bytes() const { return payload_.value(); }
   // A packet reached its application (at `at`, by default now): latency
   // from its birth (data) or its request's birth (response).
@@ -54,7 +55,6 @@ class FlowStats final : public core::Component {
     received_.add(p.segs);
     total_received_ += p.segs;
     bytes_.add(p.bytes);
-    payload_.add(p.tcp.len);
     const core::Duration latency = at - (p.kind == PacketKind::kResponse ? p.origin : p.born);
     latency_.record(latency);
     transient_.add(double(latency.ps()), at);

@@ -63,6 +63,38 @@ constexpr FlowFigure kFlowFigures[] = {
      }},
 };
 
+// A TCP flow's figures beside those (NaN where a point ran it as UDP).
+constexpr FlowFigure kTcpFlowFigures[] = {
+    {"goodput_gbps",
+     [](const viosim::FlowResult& f) {
+       return f.has_tcp() ? f.tcp().goodput_gbps() : std::numeric_limits<double>::quiet_NaN();
+     }},
+    {"retransmitted_segments",
+     [](const viosim::FlowResult& f) {
+       return f.has_tcp() ? double(f.tcp().retransmitted_segments()) : std::numeric_limits<double>::quiet_NaN();
+     }},
+    {"cwnd_mean_segments",
+     [](const viosim::FlowResult& f) {
+       return f.has_tcp() ? f.tcp().cwnd_mean_segments() : std::numeric_limits<double>::quiet_NaN();
+     }},
+};
+
+// The figures of flow `name`'s columns: the TCP ones too where some point
+// ran it as TCP.
+std::vector<const FlowFigure*> flow_figures(const std::vector<viosim::SweepPointResult>& records,
+                                            const std::string& name) {
+  std::vector<const FlowFigure*> out;
+  for (const FlowFigure& f : kFlowFigures) out.push_back(&f);
+  const bool tcp = std::any_of(records.begin(), records.end(), [&](const viosim::SweepPointResult& r) {
+    return std::any_of(r.result().flows().begin(), r.result().flows().end(),
+                       [&](const viosim::FlowResult& f) { return f.name() == name && f.has_tcp(); });
+  });
+  if (tcp) {
+    for (const FlowFigure& f : kTcpFlowFigures) out.push_back(&f);
+  }
+  return out;
+}
+
 // The flows the records ran, in first-seen order (a swept `bidirectional`
 // adds a reverse flow at some points only).
 std::vector<std::string> flow_names(const std::vector<viosim::SweepPointResult>& records) {
@@ -107,7 +139,7 @@ std::string points_csv(const SweepPlan& plan, const std::vector<viosim::SweepPoi
   out << ",app_packets,nic_packets,events,sim_time_s,fingerprint,point_id";
   const std::vector<std::string> flows = flow_names(records);
   for (const std::string& name : flows) {
-    for (const FlowFigure& f : kFlowFigures) out << "," << csv_field("flow[" + name + "]." + f.name);
+    for (const FlowFigure* f : flow_figures(records, name)) out << "," << csv_field("flow[" + name + "]." + f->name);
   }
   out << "\n";
   for (size_t i = 0; i < plan.points.size(); ++i) {
@@ -127,7 +159,7 @@ std::string points_csv(const SweepPlan& plan, const std::vector<viosim::SweepPoi
     out << "," << p.id;
     for (const std::string& name : flows) {
       const viosim::FlowResult* flow = r.has_result() ? find_flow(r.result(), name) : nullptr;
-      for (const FlowFigure& f : kFlowFigures) out << "," << (flow ? csv_number(f.get(*flow)) : "");
+      for (const FlowFigure* f : flow_figures(records, name)) out << "," << (flow ? csv_number(f->get(*flow)) : "");
     }
     out << "\n";
   }
@@ -141,8 +173,8 @@ std::string aggregate_csv(const SweepPlan& plan, const std::vector<viosim::Sweep
   for (const Figure& f : kFigures) out << "," << f.name << "_mean," << f.name << "_ci95_low," << f.name << "_ci95_high";
   const std::vector<std::string> flows = flow_names(records);
   for (const std::string& name : flows) {
-    for (const FlowFigure& f : kFlowFigures) {
-      const std::string column = "flow[" + name + "]." + f.name;
+    for (const FlowFigure* f : flow_figures(records, name)) {
+      const std::string column = "flow[" + name + "]." + f->name;
       out << "," << csv_field(column + "_mean") << "," << csv_field(column + "_ci95_low") << ","
           << csv_field(column + "_ci95_high");
     }
@@ -179,10 +211,11 @@ std::string aggregate_csv(const SweepPlan& plan, const std::vector<viosim::Sweep
           << (m.ci95_high ? csv_number(*m.ci95_high) : "");
     }
     for (const std::string& name : flows) {
-      for (const FlowFigure& f : kFlowFigures) {
+      for (const FlowFigure* f : flow_figures(records, name)) {
         std::vector<double> values;
         for (const viosim::BackendResult* b : ran) {
-          if (const viosim::FlowResult* flow = find_flow(*b, name)) values.push_back(f.get(*flow));
+          const viosim::FlowResult* flow = find_flow(*b, name);
+          if (const double v = flow ? f->get(*flow) : std::nan(""); !std::isnan(v)) values.push_back(v);
         }
         if (values.empty()) {
           out << ",,,";
