@@ -281,7 +281,10 @@ void TcpSender::cubic_update(uint32_t acked, core::Time now) {
     }
     const double t = (now - epoch_start_ + delay_min_).seconds();
     const double target = origin_ + config_.cubic_c * std::pow(t - k_, 3.0);
-    cnt_ = target > cwnd_ ? static_cast<uint32_t>(cwnd_ / (target - cwnd_)) : 100 * cwnd_;
+    // bic_target is whole segments: cnt = cwnd / (target - cwnd) when the
+    // target is above the window, else a very slow 100 x cwnd.
+    const double ahead = std::floor(target) - double(cwnd_);
+    cnt_ = ahead >= 1 ? static_cast<uint32_t>(double(cwnd_) / ahead) : 100 * cwnd_;
     if (last_max_cwnd_ == 0 && cnt_ > 20) cnt_ = 20;
   }
   // TCP friendliness: the window Reno with beta 0.7 would have.
