@@ -405,6 +405,15 @@ void GuestOs::tcp_read() {
       costs_.socket_syscall + costs_.app_receive + costs_.copy(bytes, vcpu_->thread().core().clock());
   vcpu_->guest(cost, CpuCategory::kGuestUser, [this, read = std::move(read), flow, conn, bytes] {
     AppFlow* f = find_flow(flow);
+    if (f == nullptr || f->tcp.empty()) {
+      // No TCP socket of this flow here: dropped there, as a datagram is.
+      for (const uint32_t id : read) {
+        ++no_app_;
+        pool_->drop(id, DropPlace::kSocket);
+      }
+      app_next();
+      return;
+    }
     for (const uint32_t id : read) {
       const Packet p = (*pool_)[id];
       pool_->deliver(id);

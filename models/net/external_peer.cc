@@ -169,6 +169,7 @@ void ExternalPeer::schedule_flush() {
 void ExternalPeer::receive(uint32_t packet) {
   ++received_;
   const Packet p = (*pool_)[packet];
+  const TcpHeader tcp = pool_->tcp(packet);
   pool_->deliver(packet);  // to the peer's application (its stack is the fixed rx latency)
   PeerFlow* f = find(p.flow, p.kind);
   if (f == nullptr) return;
@@ -178,7 +179,7 @@ void ExternalPeer::receive(uint32_t packet) {
     for (uint32_t k = f->tcp_first; k < tcp_.size() && tcp_[k].flow == static_cast<uint32_t>(f - flows_.data()); ++k) {
       if (tcp_[k].conn != p.conn) continue;
       const core::Time at = now() + config_.rx_latency + config_.tx_latency;
-      tcp_acks_.push_back({at, k, pool_->tcp(packet)});
+      tcp_acks_.push_back({at, k, tcp});
       schedule_tcp(at);
       break;
     }

@@ -63,7 +63,10 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
     }
   }
   if (probe) {
+    // tcp_send_loss_probe: one probe at a time, then the RTO behind it.
     probe_due_ = false;
+    probe_out_ = true;
+    probe_high_ = snd_nxt_;
     ++stats_.probes;
   }
   if (state_ == State::kRecovery) ++prr_out_;
@@ -165,7 +168,10 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
   ++stats_.acks;
   if (ack.ack > snd_nxt_) return;  // acknowledges what was never sent: ignored (tcp_ack's "too new")
   rcv_right_ = std::max(rcv_right_, ack.ack + ack.wnd);
-  if (ack.ack + ack.wnd < rcv_right_ && ack.ack >= snd_una_) rcv_right_ = ack.ack + ack.wnd;  // a shrunk window
+  // A shrunk window counts only from an ACK that moves snd_una (a stale,
+  // reordered ACK may only open it: tcp_may_update_window).
+  if (ack.ack + ack.wnd < rcv_right_ && ack.ack > snd_una_) rcv_right_ = ack.ack + ack.wnd;
+  if (probe_out_ && ack.ack > probe_high_) probe_out_ = false;
   uint32_t delivered = 0;
   uint32_t acked = 0;
   std::optional<core::Duration> seq_rtt, ca_rtt;
@@ -342,7 +348,8 @@ void TcpSender::hystart_update(core::Duration delay, core::Time now) {
 // after the RTO), else the RTO.
 void TcpSender::arm_timer(core::Time now) {
   const core::Duration rto = std::min(config_.rto_max, rto_ * (int64_t{1} << std::min<uint32_t>(backoff_, 20)));
-  if (config_.tail_loss_probe && state_ == State::kOpen && srtt_ > core::Duration::zero() && !sent_.empty()) {
+  if (config_.tail_loss_probe && !probe_out_ && state_ == State::kOpen && srtt_ > core::Duration::zero() &&
+      !sent_.empty()) {
     core::Duration pto = 2 * srtt_ + (sent_.size() == 1 ? config_.rto_min : config_.tlp_slack);
     if (pto < rto) {
       timer_at_ = now + pto;

@@ -143,6 +143,9 @@ class TcpSender {
   core::Time timer_at_ = core::Time::max();
   bool probe_timer_ = false;  // the armed timer is the loss probe
   bool probe_due_ = false;    // a probe to send now, whatever the window
+  // A probe is out (tlp_high_seq): no other until an ACK passes this.
+  bool probe_out_ = false;
+  uint64_t probe_high_ = 0;
   // Statistics.
   TcpSenderStats stats_;
   core::Time stats_since_;

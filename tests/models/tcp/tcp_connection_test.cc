@@ -207,3 +207,24 @@ TEST(TcpConnection, ALostRetransmissionOvertakenBySegmentsSentAfterItGoesAgainWi
 
 }  // namespace
 }  // namespace viosim::models
+
+namespace viosim::models {
+namespace {
+
+// A hole with too few SACKed segments above it and nothing new to send:
+// one loss probe, then the RTO resends the hole (not probe after probe).
+TEST(TcpConnection, AProbeThatRepairsNothingLeavesTheHoleToTheTimeout) {
+  const TcpConfig c = config_without_hystart();
+  const uint64_t lost = 17 * uint64_t{c.mss};
+  TcpLoop loop(c, 19 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  int sends = 0;
+  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 1; };
+  loop.run_until(core::Time::zero() + core::Milliseconds(500));
+  const TcpSenderStats& s = loop.sender.stats(loop.now());
+  EXPECT_TRUE(loop.sender.done());
+  EXPECT_LE(s.probes, 1u);
+  EXPECT_EQ(loop.delivered, 19 * uint64_t{c.mss});
+}
+
+}  // namespace
+}  // namespace viosim::models
