@@ -180,14 +180,14 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker, GuestNetDevice* 
   if ((*pool_)[packet].kind == PacketKind::kData) {
     AppFlow* f = owner.find_flow(flow);
     if (f != nullptr && !f->tcp.empty()) {
-      tcp_receive(*f, packet, napi, cpu);
+      tcp_receive(*f, packet, cpu);
       return;
     }
   }
   owner.enqueue(packet, owner.vcpu_ == cpu ? nullptr : cpu, waker);
 }
 
-void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, GuestNetDevice* /*napi*/, VCpu* cpu) {
+void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, VCpu* cpu) {
   const Packet& p = (*pool_)[packet];
   const uint32_t conn = p.conn;
   GuestOs& owner = socket_owner(packet);
@@ -228,7 +228,7 @@ void GuestOs::send_ack(AppFlow& f, uint32_t conn) {
   p.to_guest = false;
   p.conn = conn;
   p.seq = r.acks_sent();
-  const TcpHeader& ack = pool_->tcp(p.id) = r.make_ack(now());
+  const TcpHeader& ack = pool_->tcp(p.id) = r.make_ack();
   p.bytes = tcp_frame_bytes(0, ack.sacks);
   p.born = now();
   p.origin = p.born;

@@ -173,7 +173,7 @@ class GuestOs final : public core::Component {
   void softirq_xmit_next();
   // TCP: a data segment of a sink here, in the softirq of `cpu` (its
   // stack paid): in order to the socket, or held; the ACK it calls for.
-  void tcp_receive(AppFlow& f, uint32_t packet, GuestNetDevice* napi, VCpu* cpu);
+  void tcp_receive(AppFlow& f, uint32_t packet, VCpu* cpu);
   // An ACK for connection `conn` of `f` goes out from this vCPU
   // (tcp_send_ack: its own IP output down to the driver).
   void send_ack(AppFlow& f, uint32_t conn);

@@ -107,8 +107,7 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
   return a;
 }
 
-TcpHeader TcpReceiver::make_ack(core::Time now) {
-  (void)now;
+TcpHeader TcpReceiver::make_ack() {
   TcpHeader h;
   h.ack = rcv_nxt_;
   h.wnd = window();

@@ -40,7 +40,7 @@ class TcpReceiver {
   // When the delayed ACK is due; Time::max(): none pending.
   core::Time delack_at() const { return delack_at_; }
   // The ACK that goes now (immediately, or the delayed one): its header.
-  TcpHeader make_ack(core::Time now);
+  TcpHeader make_ack();
   // The application read `bytes`: returns whether a window update must go
   // now (tcp_cleanup_rbuf: the window at least doubled from under half
   // the clamp).
@@ -48,7 +48,6 @@ class TcpReceiver {
 
   uint64_t rcv_nxt() const { return rcv_nxt_; }
   uint64_t unread() const { return rcv_nxt_ - copied_; }
-  uint64_t rcvbuf() const { return rcvbuf_; }
   uint32_t window() const;  // what the next ACK advertises
   uint64_t acks_sent() const { return acks_; }
   uint64_t duplicates() const { return duplicates_; }

@@ -45,7 +45,7 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
   } else {
     const uint64_t end = bytes_ == 0 ? UINT64_MAX : bytes_;
     const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(config_.mss, end - std::min(end, snd_nxt_)));
-    const bool window = len > 0 && snd_nxt_ + len <= window_end() && snd_nxt_ + len - snd_una_ <= config_.wmem_max;
+    const bool window = len > 0 && snd_nxt_ + len <= rcv_right_ && snd_nxt_ + len - snd_una_ <= config_.wmem_max;
     if (window) {
       sent_.push_back({snd_nxt_, len, now});
       out = {snd_nxt_, len, false};
@@ -90,7 +90,7 @@ void TcpSender::rtt_sample(core::Duration rtt) {
   backoff_ = 0;
 }
 
-void TcpSender::mark_sacked(const TcpHeader& ack, core::Time now, uint32_t* delivered) {
+void TcpSender::mark_sacked(const TcpHeader& ack, uint32_t* delivered) {
   for (uint8_t b = 0; b < ack.sacks; ++b) {
     const uint64_t start = ack.ack + ack.sack[b].start, end = ack.ack + ack.sack[b].end;
     for (Sent& s : sent_) {
@@ -106,7 +106,6 @@ void TcpSender::mark_sacked(const TcpHeader& ack, core::Time now, uint32_t* deli
       }
       if (!rack_valid_ || s.at > rack_sent_) rack_sent_ = s.at;
       rack_valid_ = true;
-      (void)now;
     }
   }
 }
@@ -153,7 +152,7 @@ void TcpSender::on_congestion() {
   ssthresh_ = std::max<uint32_t>(2, static_cast<uint32_t>(cwnd_ * config_.cubic_beta));
 }
 
-void TcpSender::enter_recovery(core::Time now) {
+void TcpSender::enter_recovery() {
   state_ = State::kRecovery;
   high_seq_ = snd_nxt_;
   prior_cwnd_ = cwnd_;
@@ -161,7 +160,6 @@ void TcpSender::enter_recovery(core::Time now) {
   prr_out_ = 0;
   on_congestion();
   ++stats_.recoveries;
-  (void)now;
 }
 
 void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
@@ -194,7 +192,7 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
   }
   const bool advanced = ack.ack > snd_una_;
   snd_una_ = std::max(snd_una_, ack.ack);
-  mark_sacked(ack, now, &delivered);
+  mark_sacked(ack, &delivered);
   if (seq_rtt) rtt_sample(*seq_rtt);
   if (ca_rtt && (delay_min_ == core::Duration::zero() || *ca_rtt < delay_min_)) delay_min_ = *ca_rtt;
 
@@ -204,7 +202,7 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
     state_ = State::kOpen;
   }
   mark_lost();
-  if (state_ == State::kOpen && lost_out_ > 0) enter_recovery(now);
+  if (state_ == State::kOpen && lost_out_ > 0) enter_recovery();
 
   if (state_ == State::kRecovery) {
     // PRR: send in proportion to what is delivered until the pipe is down

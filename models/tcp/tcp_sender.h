@@ -63,7 +63,6 @@ class TcpSender {
   uint32_t ssthresh() const { return ssthresh_; }
   State state() const { return state_; }
   uint64_t acked() const { return snd_una_; }
-  uint64_t sent_end() const { return snd_nxt_; }
   // Every byte written is acknowledged.
   bool done() const { return bytes_ != 0 && snd_una_ >= bytes_; }
   uint32_t in_flight() const { return packets_out() - sacked_out_ - lost_out_ + retrans_out_; }
@@ -84,16 +83,15 @@ class TcpSender {
   uint32_t packets_out() const { return static_cast<uint32_t>(sent_.size()); }
   void set_cwnd(uint32_t cwnd, core::Time now);
   void rtt_sample(core::Duration rtt);
-  void mark_sacked(const TcpHeader& ack, core::Time now, uint32_t* delivered);
+  void mark_sacked(const TcpHeader& ack, uint32_t* delivered);
   void mark_lost();
-  void enter_recovery(core::Time now);
+  void enter_recovery();
   void on_congestion();  // CUBIC's ssthresh and W_max (bictcp_recalc_ssthresh)
   void cong_avoid(uint32_t acked, core::Time now);
   void cubic_update(uint32_t acked, core::Time now);
   void hystart_reset(core::Time now);
   void hystart_update(core::Duration delay, core::Time now);
   void arm_timer(core::Time now);
-  uint64_t window_end() const { return rcv_right_; }
 
   TcpConfig config_;
   uint64_t bytes_;

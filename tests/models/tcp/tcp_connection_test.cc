@@ -119,14 +119,14 @@ TEST(TcpReceiver, AcksEverySecondSegmentAfterTheQuickAcksAndDelaysALoneOne) {
   for (uint32_t i = 0; i < c.max_quickacks; ++i) {
     feed();
     ASSERT_TRUE(r.ack_due()) << "quick ACK " << i;
-    r.make_ack(t);
+    r.make_ack();
   }
   feed();
   EXPECT_FALSE(r.ack_due());
   EXPECT_EQ(r.delack_at(), t + c.delack_min);
   feed();
   EXPECT_TRUE(r.ack_due()) << "two full segments unacknowledged";
-  const TcpHeader ack = r.make_ack(t);
+  const TcpHeader ack = r.make_ack();
   EXPECT_EQ(ack.ack, seq);
   EXPECT_EQ(r.delack_at(), core::Time::max());
 }
@@ -145,7 +145,7 @@ TEST(TcpReceiver, AHoleIsReportedBySackAndFillingItReleasesWhatWaited) {
   EXPECT_TRUE(seg(3).ready.empty());
   EXPECT_TRUE(seg(4).ready.empty());
   EXPECT_TRUE(r.ack_due());
-  const TcpHeader ack = r.make_ack(core::Time::zero());
+  const TcpHeader ack = r.make_ack();
   EXPECT_EQ(ack.ack, 2u * c.mss);
   ASSERT_EQ(ack.sacks, 1);
   EXPECT_EQ(ack.sack[0].start, 1u * c.mss);
@@ -186,12 +186,6 @@ TEST(TcpConnection, RerunsAreIdentical) {
   EXPECT_EQ(run(), run());
 }
 
-}  // namespace
-}  // namespace viosim::models
-
-namespace viosim::models {
-namespace {
-
 TEST(TcpConnection, ALostRetransmissionOvertakenBySegmentsSentAfterItGoesAgainWithoutTheTimeout) {
   const TcpConfig c = config_without_hystart();
   const uint64_t lost = 30 * uint64_t{c.mss};
@@ -204,12 +198,6 @@ TEST(TcpConnection, ALostRetransmissionOvertakenBySegmentsSentAfterItGoesAgainWi
   EXPECT_EQ(s.timeouts, 0u);
   EXPECT_EQ(s.retransmits, 2u);
 }
-
-}  // namespace
-}  // namespace viosim::models
-
-namespace viosim::models {
-namespace {
 
 // A hole with too few SACKed segments above it and nothing new to send:
 // one loss probe, then the RTO resends the hole (not probe after probe).

@@ -98,7 +98,7 @@ class TcpLoop {
     }
   }
   void send_ack() {
-    const TcpHeader h = receiver.make_ack(now_);
+    const TcpHeader h = receiver.make_ack();
     at(now_ + link_.delay, [this, h] {
       sender.on_ack(h, now_);
       if (on_ack) on_ack(now_);
