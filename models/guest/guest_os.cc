@@ -192,6 +192,7 @@ void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, VCpu* cpu) {
   const uint32_t conn = p.conn;
   GuestOs& owner = socket_owner(packet);
   TcpReceiver& r = f.tcp.at(conn);
+  f.stats->tcp_skb_received();
   const TcpReceiver::Arrival a = r.on_segment(pool_->tcp(packet), packet, now());
   // Taken by TCP and let go: nothing in it (or in what it covered) was new.
   auto discard = [&](uint32_t id) {

@@ -49,6 +49,7 @@ PathResults collect(Assembly& t, double wall_s) {
       fr.tcp = true;
       fr.tcp_stats = f->tcp_stats();
       fr.payload_bytes = f->payload_bytes();
+      fr.tcp_skbs = f->tcp_skbs();
     }
     r.sent += f->sent_count();
     r.app_packets += f->received_count();

@@ -46,6 +46,7 @@ struct FlowResults {
   bool tcp = false;
   TcpSenderStats tcp_stats;
   uint64_t payload_bytes = 0;
+  uint64_t tcp_skbs = 0;  // data skbs its receivers' TCP took (after GRO)
 
   uint64_t drops() const {
     uint64_t n = 0;

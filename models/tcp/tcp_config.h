@@ -29,11 +29,17 @@ struct TcpConfig {
   core::Duration delack_min = core::Milliseconds(40);
   core::Duration delack_max = core::Milliseconds(200);
   uint32_t max_quickacks = 16;  // TCP_MAX_QUICKACKS
+  // SACK compression (net.ipv4.tcp_comp_sack_nr, tcp_comp_sack_delay_ns).
+  uint32_t comp_sack_nr = 44;
+  core::Duration comp_sack_delay = core::Milliseconds(1);
   // Buffers (net.ipv4.tcp_rmem / tcp_wmem: default and max, bytes).
   uint64_t rmem_default = 131'072;
   uint64_t rmem_max = 6'291'456;
   uint64_t wmem_max = 4'194'304;
   uint32_t initial_rcv_wnd_segments = 10;  // TCP_DEFAULT_INIT_RCVWND
+  // The receive window's scale (tcp_select_initial_window: 65535 shifted
+  // by it covers tcp_rmem[2]); windows are whole units of 2^rcv_wscale.
+  uint32_t rcv_wscale = 7;
   // CUBIC (tcp_cubic.c): beta 717/1024, bic_scale 41 (C = 41 x 10 / 1024),
   // fast convergence and TCP friendliness on; HyStart's ACK train and
   // delay detection from a window of 16 segments.

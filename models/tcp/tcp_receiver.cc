@@ -17,19 +17,47 @@ TcpReceiver::TcpReceiver(const TcpConfig& config)
       rcvbuf_(config.rmem_default),
       window_clamp_(win_from_space(config.rmem_max)),
       rcv_ssthresh_(rcv_wnd_),
-      quick_(config.max_quickacks),  // tcp_event_data_recv on the first data: tcp_incr_quickack
-      space_(rcv_wnd_) {}
+      space_(rcv_wnd_) {
+  incr_quickack();  // tcp_event_data_recv on the first data
+}
 
-uint32_t TcpReceiver::window() const {
-  // __tcp_select_window: the free buffer, no more than rcv_ssthresh,
-  // rounded down to whole segments; the right edge never moves back.
+void TcpReceiver::incr_quickack() {
+  // tcp_incr_quickack: half the window in segments, at least two, at most
+  // TCP_MAX_QUICKACKS.
+  uint32_t quickacks = rcv_wnd_ / (2 * config_.mss);
+  if (quickacks == 0) quickacks = 2;
+  quick_ = std::max(quick_, std::min(quickacks, config_.max_quickacks));
+}
+
+uint64_t TcpReceiver::space() const {
+  // tcp_space: the buffer not yet taken by queued data, as window.
   const uint64_t used = unread() + ooo_bytes_;
   const uint64_t room = win_from_space(rcvbuf_);
-  uint64_t free = room > used ? room - used : 0;
-  free = std::min(free, rcv_ssthresh_);
-  free -= free % config_.mss;
+  return room > used ? room - used : 0;
+}
+
+uint32_t TcpReceiver::select_window() const {
+  // __tcp_select_window: the free buffer, no more than rcv_ssthresh,
+  // rounded up to the window scale's unit.
+  const uint64_t unit = uint64_t{1} << config_.rcv_wscale;
+  const uint64_t free = (std::min(space(), rcv_ssthresh_) + unit - 1) / unit * unit;
+  return static_cast<uint32_t>(std::min<uint64_t>(free, UINT32_MAX));
+}
+
+uint32_t TcpReceiver::window() const {
+  // tcp_select_window: the right edge never moves back.
   const uint64_t promised = rcv_wup_ + rcv_wnd_ > rcv_nxt_ ? rcv_wup_ + rcv_wnd_ - rcv_nxt_ : 0;
-  return static_cast<uint32_t>(std::min<uint64_t>(std::max(free, promised), UINT32_MAX));
+  return static_cast<uint32_t>(std::max<uint64_t>(select_window(), promised));
+}
+
+void TcpReceiver::grow_window(uint32_t len) {
+  // tcp_grow_window, for a segment of 128 bytes or more: rcv_ssthresh
+  // opens by twice the segment (at least two full ones) toward what the
+  // clamp and the free buffer allow, and the next ACK goes at once.
+  const uint64_t limit = std::min(window_clamp_, space());
+  if (len < 128 || rcv_ssthresh_ >= limit) return;
+  rcv_ssthresh_ += std::min<uint64_t>(limit - rcv_ssthresh_, std::max(2 * config_.mss, 2 * len));
+  quick_ |= 1;
 }
 
 TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, core::Time now) {
@@ -40,12 +68,14 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
     // (tcp_send_dupack).
     a.duplicate = true;
     ++duplicates_;
+    incr_quickack();  // tcp_enter_quickack_mode
     ack_now_ = true;
     return a;
   }
   const uint64_t right = rcv_wup_ + rcv_wnd_;
   if (h.seq >= std::max(right, rcv_nxt_ + config_.mss)) {
     a.out_of_window = true;  // tcp_sequence refuses it
+    incr_quickack();
     ack_now_ = true;
     return a;
   }
@@ -55,8 +85,7 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
     // In order (its start perhaps received before: trimmed).
     a.ready.push_back({id, static_cast<uint32_t>(end - rcv_nxt_)});
     rcv_nxt_ = end;
-    // tcp_grow_window: an in-order full segment opens rcv_ssthresh by two.
-    if (h.len >= config_.mss) rcv_ssthresh_ = std::min<uint64_t>(rcv_ssthresh_ + 2 * config_.mss, window_clamp_);
+    grow_window(h.len);
     const bool had_hole = !ooo_.empty();
     size_t taken = 0;
     while (taken < ooo_.size() && ooo_[taken].seq <= rcv_nxt_) {
@@ -71,10 +100,10 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
       ++taken;
     }
     ooo_.erase(ooo_.begin(), ooo_.begin() + static_cast<std::ptrdiff_t>(taken));
-    if (had_hole) ack_now_ = true;  // a filled hole is acknowledged at once
+    if (had_hole && ooo_.empty()) ack_now_ = true;  // the last hole filled is acknowledged at once
   } else {
-    // Out of order: held (tcp_data_queue_ofo), quick-ack mode, ACK at once.
-    // The held segments it covers are dropped; one that covers it makes it
+    // Out of order: held (tcp_data_queue_ofo), and the window grows as
+    // for in-order data (a SACK flow). The held segments it covers are dropped; one that covers it makes it
     // a duplicate.
     for (const Held& held : ooo_) {
       if (held.seq <= h.seq && held.seq + held.len >= end) {
@@ -96,14 +125,40 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
     auto at = std::lower_bound(ooo_.begin(), ooo_.end(), h.seq, [](const Held& x, uint64_t s) { return x.seq < s; });
     ooo_.insert(at, Held{h.seq, h.len, id});
     ooo_bytes_ += h.len;
-    quick_ = std::max(quick_, config_.max_quickacks);
-    ack_now_ = true;
+    grow_window(h.len);
   }
   rtt_measure(now);
-  // __tcp_ack_snd_check: more than one full segment unacknowledged, or
-  // quick-ack mode, or data out of order.
-  if (rcv_nxt_ - rcv_wup_ > config_.mss || quick_ > 0 || !ooo_.empty()) ack_now_ = true;
-  if (!ack_now_ && delack_at_ == core::Time::max()) delack_at_ = now + config_.delack_min;
+  // __tcp_ack_snd_check: now for more than one full segment not yet
+  // acknowledged (unless unread data would shrink the window: then the
+  // read sends it), in quick-ack mode, or
+  // when something above asked; with nothing out of order, the delayed
+  // ACK; with data out of order, the first three duplicate ACKs for one
+  // rcv_nxt at once, then SACK compression: up to tcp_comp_sack_nr of
+  // them wait, at most 5 % of the RTT (no more than
+  // tcp_comp_sack_delay_ns).
+  if ((rcv_nxt_ - rcv_wup_ > config_.mss && (unread() == 0 || select_window() >= rcv_wnd_)) || quick_ > 0) {
+    ack_now_ = true;
+  }
+  if (ack_now_) return a;
+  if (ooo_.empty()) {
+    if (delack_at_ == core::Time::max()) delack_at_ = now + config_.delack_min;
+    return a;
+  }
+  if (compressed_ >= config_.comp_sack_nr) {
+    ack_now_ = true;
+    return a;
+  }
+  if (comp_rcv_nxt_ != rcv_nxt_) {
+    comp_rcv_nxt_ = rcv_nxt_;
+    dup_acks_ = 0;
+  }
+  if (dup_acks_ < config_.dupthresh) {
+    ++dup_acks_;
+    ack_now_ = true;
+    return a;
+  }
+  ++compressed_;
+  if (comp_at_ == core::Time::max()) comp_at_ = now + std::min(config_.comp_sack_delay, rcv_rtt_ / 20);
   return a;
 }
 
@@ -139,6 +194,8 @@ TcpHeader TcpReceiver::make_ack() {
   pending_ = false;
   ack_now_ = false;
   delack_at_ = core::Time::max();
+  comp_at_ = core::Time::max();
+  compressed_ = 0;
   ++acks_;
   return h;
 }
@@ -184,6 +241,13 @@ bool TcpReceiver::on_read(uint64_t bytes, core::Time now) {
   const uint32_t before = rcv_wup_ + rcv_wnd_ > rcv_nxt_ ? static_cast<uint32_t>(rcv_wup_ + rcv_wnd_ - rcv_nxt_) : 0;
   copied_ = std::min(copied_ + bytes, rcv_nxt_);
   space_adjust(now);
+  // tcp_cleanup_rbuf: the ACK the stack held back for more than one full
+  // segment (the window would have shrunk) goes now; else a window
+  // update when the window at least doubles from under half the clamp.
+  if (pending_ && rcv_nxt_ - rcv_wup_ > config_.mss) {
+    ack_now_ = true;
+    return true;
+  }
   if (2 * uint64_t{before} > window_clamp_) return false;
   const uint32_t now_window = window();
   if (now_window != 0 && now_window >= 2 * before) {

@@ -1,8 +1,9 @@
 // The receiving half of a Linux TCP connection (tcp_input.c): in-order
 // data goes to the socket, out-of-order segments wait in the out-of-order
 // queue and are reported by SACK; the ACK policy of __tcp_ack_snd_check
-// (an ACK for every second full segment, immediate ACKs in quick-ack mode
-// and while data is out of order, else the delayed-ACK timer); the
+// (an ACK for every second full segment, immediate ACKs in quick-ack mode,
+// the delayed-ACK timer, and SACK compression while data is out of
+// order); the
 // advertised window from the free receive buffer, opened segment by
 // segment (tcp_grow_window) and by receive autotuning
 // (tcp_rcv_space_adjust, with the window-based RTT estimate of
@@ -10,6 +11,7 @@
 // packets, this says which of them are in order and when to ACK.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -37,13 +39,13 @@ class TcpReceiver {
   Arrival on_segment(const TcpHeader& h, uint32_t id, core::Time now);
   // Whether an ACK must go now (else the delayed ACK at delack_at()).
   bool ack_due() const { return ack_now_; }
-  // When the delayed ACK is due; Time::max(): none pending.
-  core::Time delack_at() const { return delack_at_; }
+  // When the delayed (or compressed) ACK is due; Time::max(): none pending.
+  core::Time delack_at() const { return std::min(delack_at_, comp_at_); }
   // The ACK that goes now (immediately, or the delayed one): its header.
   TcpHeader make_ack();
   // The application read `bytes`: returns whether a window update must go
-  // now (tcp_cleanup_rbuf: the window at least doubled from under half
-  // the clamp).
+  // now (tcp_cleanup_rbuf: an ACK held back while the data waited, or
+  // the window at least doubled from under half the clamp).
   bool on_read(uint64_t bytes, core::Time now);
 
   uint64_t rcv_nxt() const { return rcv_nxt_; }
@@ -58,6 +60,10 @@ class TcpReceiver {
     uint32_t len = 0;
     uint32_t id = 0;
   };
+  void incr_quickack();
+  uint64_t space() const;
+  uint32_t select_window() const;
+  void grow_window(uint32_t len);
   void rtt_measure(core::Time now);
   void space_adjust(core::Time now);
 
@@ -76,6 +82,12 @@ class TcpReceiver {
   bool ack_now_ = false;
   bool pending_ = false;  // data not yet acknowledged
   core::Time delack_at_ = core::Time::max();
+  // SACK compression: duplicate ACKs sent for comp_rcv_nxt_, ACKs held
+  // back, and the timer that sends them.
+  uint64_t comp_rcv_nxt_ = UINT64_MAX;
+  uint32_t dup_acks_ = 0;
+  uint32_t compressed_ = 0;
+  core::Time comp_at_ = core::Time::max();
   // tcp_rcv_rtt_measure: a window's worth of data from when it was offered.
   core::Duration rcv_rtt_;
   uint64_t rtt_seq_ = 0;

@@ -171,7 +171,6 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
   if (ack.ack + ack.wnd < rcv_right_ && ack.ack > snd_una_) rcv_right_ = ack.ack + ack.wnd;
   if (probe_out_ && ack.ack > probe_high_) probe_out_ = false;
   uint32_t delivered = 0;
-  uint32_t acked = 0;
   std::optional<core::Duration> seq_rtt, ca_rtt;
   while (!sent_.empty() && sent_.front().seq + sent_.front().len <= ack.ack) {
     const Sent& s = sent_.front();
@@ -187,7 +186,6 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
     if (s.sacked) --sacked_out_;
     if (s.lost && !s.sacked) --lost_out_;
     if (s.retrans_out) --retrans_out_;
-    ++acked;
     sent_.pop_front();
   }
   const bool advanced = ack.ack > snd_una_;
@@ -201,24 +199,32 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
     if (state_ == State::kRecovery) set_cwnd(std::max(ssthresh_, 2u), now);  // tcp_end_cwnd_reduction
     state_ = State::kOpen;
   }
+  const uint32_t lost_before = lost_out_;
   mark_lost();
   if (state_ == State::kOpen && lost_out_ > 0) enter_recovery();
 
   if (state_ == State::kRecovery) {
-    // PRR: send in proportion to what is delivered until the pipe is down
-    // to ssthresh, then slow-start back up to it (SSRB).
-    prr_delivered_ += delivered;
-    const uint32_t pipe = in_flight();
-    int64_t sndcnt;
-    if (pipe > ssthresh_) {
-      const uint64_t dividend = uint64_t{ssthresh_} * prr_delivered_ + prior_cwnd_ - 1;
-      sndcnt = static_cast<int64_t>(dividend / prior_cwnd_) - prr_out_;
-    } else {
-      sndcnt = std::min<int64_t>(int64_t{ssthresh_} - pipe,
-                                 std::max<int64_t>(int64_t{prr_delivered_} - prr_out_, delivered) + 1);
+    // PRR (tcp_cwnd_reduction), on ACKs that deliver: send in proportion
+    // to what is delivered until the pipe is down to ssthresh, then
+    // slow-start back up to it (SSRB, one more when snd_una moved and
+    // nothing new was lost); the first sends the fast retransmit.
+    if (delivered > 0) {
+      prr_delivered_ += delivered;
+      const uint32_t pipe = in_flight();
+      int64_t sndcnt;
+      if (pipe > ssthresh_) {
+        const uint64_t dividend = uint64_t{ssthresh_} * prr_delivered_ + prior_cwnd_ - 1;
+        sndcnt = static_cast<int64_t>(dividend / prior_cwnd_) - prr_out_;
+      } else {
+        sndcnt = std::max<int64_t>(int64_t{prr_delivered_} - prr_out_, delivered);
+        if (advanced && lost_out_ == lost_before) ++sndcnt;
+        sndcnt = std::min<int64_t>(int64_t{ssthresh_} - pipe, sndcnt);
+      }
+      sndcnt = std::max<int64_t>(sndcnt, prr_out_ == 0 ? 1 : 0);
+      set_cwnd(static_cast<uint32_t>(pipe + sndcnt), now);
     }
-    set_cwnd(static_cast<uint32_t>(pipe + std::max<int64_t>(sndcnt, 0)), now);
-  } else if (acked > 0) {
+  } else if (advanced && delivered > 0) {
+    // tcp_may_raise_cwnd (no reordering seen): on ACKs that move snd_una.
     if (ca_rtt && state_ == State::kOpen && config_.hystart && !found_ && cwnd_ < ssthresh_ &&
         cwnd_ >= config_.hystart_low_window) {
       hystart_update(*ca_rtt, now);
@@ -226,7 +232,9 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
     // tcp_is_cwnd_limited: in slow start while the window is under twice
     // what was out, else while it was all used.
     const bool limited = cwnd_ < ssthresh_ ? cwnd_ < 2 * max_in_flight_ : max_in_flight_ >= cwnd_;
-    if (limited) cong_avoid(acked, now);
+    // The window grows by what this ACK newly delivered, cumulatively or
+    // by SACK (tcp_cong_control's acked_sacked).
+    if (limited) cong_avoid(delivered, now);
   }
   max_in_flight_ = in_flight();
 
@@ -291,9 +299,12 @@ void TcpSender::cubic_update(uint32_t acked, core::Time now) {
     cnt_ = ahead >= 1 ? static_cast<uint32_t>(double(cwnd_) / ahead) : 100 * cwnd_;
     if (last_max_cwnd_ == 0 && cnt_ > 20) cnt_ = 20;
   }
-  // TCP friendliness: the window Reno with beta 0.7 would have.
-  const double beta = config_.cubic_beta;
-  const uint32_t delta = std::max<uint32_t>(1, static_cast<uint32_t>(cwnd_ * (1 + beta) / (3 * (1 - beta))));
+  // TCP friendliness: the window Reno with beta 0.7 would have, grown by
+  // one segment per cwnd x beta_scale / 8 acknowledged (beta_scale =
+  // 8 (1 + beta) / 3 / (1 - beta), in integers: 15).
+  const uint32_t beta_scale =
+      static_cast<uint32_t>(8 * (1024 + config_.cubic_beta * 1024) / 3 / (1024 - config_.cubic_beta * 1024));
+  const uint32_t delta = std::max<uint32_t>(1, (cwnd_ * beta_scale) >> 3);
   while (ack_cnt_ > delta) {
     ack_cnt_ -= delta;
     ++tcp_cwnd_;
@@ -330,8 +341,9 @@ void TcpSender::hystart_update(core::Duration delay, core::Time now) {
       return;
     }
   }
+  // The round's minimum RTT, judged once it has enough samples.
+  curr_rtt_ = std::min(curr_rtt_, delay);
   if (sample_cnt_ < config_.hystart_min_samples) {
-    curr_rtt_ = std::min(curr_rtt_, delay);
     ++sample_cnt_;
   } else {
     const core::Duration thresh = std::clamp(delay_min_ / 8, config_.hystart_delay_min, config_.hystart_delay_max);
@@ -342,18 +354,17 @@ void TcpSender::hystart_update(core::Duration delay, core::Time now) {
   }
 }
 
-// tcp_set_xmit_timer: in the open state a loss probe 2 SRTT ahead (never
-// after the RTO), else the RTO.
+// tcp_set_xmit_timer: in the open state a loss probe 2 SRTT ahead, or
+// at the RTO's time if that is sooner (tcp_schedule_loss_probe); else the
+// RTO.
 void TcpSender::arm_timer(core::Time now) {
   const core::Duration rto = std::min(config_.rto_max, rto_ * (int64_t{1} << std::min<uint32_t>(backoff_, 20)));
   if (config_.tail_loss_probe && !probe_out_ && state_ == State::kOpen && srtt_ > core::Duration::zero() &&
       !sent_.empty()) {
-    core::Duration pto = 2 * srtt_ + (sent_.size() == 1 ? config_.rto_min : config_.tlp_slack);
-    if (pto < rto) {
-      timer_at_ = now + pto;
-      probe_timer_ = true;
-      return;
-    }
+    const core::Duration pto = 2 * srtt_ + (sent_.size() == 1 ? config_.rto_min : config_.tlp_slack);
+    timer_at_ = now + std::min(pto, rto);
+    probe_timer_ = true;
+    return;
   }
   timer_at_ = now + rto;
   probe_timer_ = false;
@@ -369,8 +380,19 @@ void TcpSender::on_timer(core::Time now) {
   }
   // tcp_retransmit_timer / tcp_enter_loss: every segment not SACKed is
   // lost, the window restarts from one segment, the RTO backs off.
+  // ssthresh is cut unless this window was already cut for (recovery
+  // not over, or an RTO backing off); CUBIC then starts over (the Loss
+  // state's bictcp_reset: no W_max, no minimum RTT) and so does HyStart.
   ++stats_.timeouts;
-  if (state_ != State::kLoss) on_congestion();
+  if (state_ == State::kOpen || snd_una_ >= high_seq_ || (state_ == State::kLoss && backoff_ == 0)) on_congestion();
+  last_max_cwnd_ = 0;
+  last_cwnd_ = 0;
+  epoch_ = false;
+  ack_cnt_ = 0;
+  tcp_cwnd_ = 0;
+  cnt_ = 0;
+  delay_min_ = core::Duration::zero();
+  hystart_reset(now);
   state_ = State::kLoss;
   high_seq_ = snd_nxt_;
   lost_out_ = 0;

@@ -14,6 +14,8 @@ const core::ComponentSpec& FlowStats::model_spec() {
                 {"received_bytes", core::StatKind::kCounter, core::Unit::kBytes, "frame bytes delivered"},
                 {"payload_bytes", core::StatKind::kCounter, core::Unit::kBytes,
                  "TCP payload bytes delivered in order (goodput)"},
+                {"tcp_receive_skbs", core::StatKind::kCounter, core::Unit::kPackets,
+                 "data skbs the receiving TCP took (after GRO)"},
                 {"latency", core::StatKind::kHistogram, core::Unit::kPicoseconds,
                  "one way (open loop) or round trip at the client (request/response)"}}};
   return spec;

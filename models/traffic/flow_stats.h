@@ -42,6 +42,10 @@ class FlowStats final : public core::Component {
   // TCP payload bytes that reached the application in order (goodput).
   void payload_received(uint64_t bytes) { payload_.add(bytes); }
   uint64_t payload_bytes() const { return payload_.value(); }
+  // A data skb (GRO's merge of segments, or one segment) reached the
+  // receiving TCP.
+  void tcp_skb_received() { tcp_skbs_.add(1); }
+  uint64_t tcp_skbs() const { return tcp_skbs_.value(); }
   // A packet reached its application (at `at`, by default now): latency
   // from its birth (data) or its request's birth (response).
   void received(const Packet& p) { received(p, now()); }
@@ -102,6 +106,7 @@ class FlowStats final : public core::Component {
   core::Counter received_{this, "received"};
   core::Counter bytes_{this, "received_bytes"};
   core::Counter payload_{this, "payload_bytes"};
+  core::Counter tcp_skbs_{this, "tcp_receive_skbs"};
   TcpReport tcp_report_;
   core::HistogramStat latency_{this, "latency"};
 };

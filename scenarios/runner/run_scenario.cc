@@ -115,6 +115,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
       t->set_acks(s.acks);
       t->set_cwnd_mean_segments(s.measured > core::Duration::zero() ? s.cwnd_area / s.measured.seconds() : 0);
       t->set_cwnd_max_segments(s.cwnd_max);
+      t->set_receive_skbs(fr.tcp_skbs);
     }
     b.set_offered_packets(b.offered_packets() + fr.offered_packets);
     b.set_delivered_packets(b.delivered_packets() + fr.delivered_packets);
