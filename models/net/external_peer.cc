@@ -231,14 +231,15 @@ void ExternalPeer::tcp_step() {
   size_t idle = 0;  // connections in a row with nothing to send
   while (n > 0 && idle < n) {
     TcpConnection& c = tcp_[tcp_next_];
-    tcp_next_ = static_cast<uint32_t>((tcp_next_ + 1) % n);
     if (room_) {
+      // A full wire keeps this connection's turn for when it has room.
       const core::Duration wait = room_(tcp_frame_bytes(flows_[c.flow].config.tcp.mss));
       if (wait > core::Duration::zero()) {
         next = now() + wait;
         break;
       }
     }
+    tcp_next_ = static_cast<uint32_t>((tcp_next_ + 1) % n);
     const std::optional<TcpSender::Segment> seg = c.sender.next(now());
     if (!seg) {
       ++idle;
