@@ -710,15 +710,16 @@ void GuestOs::arm_timer() {
 
 void GuestOs::timer_task(Continuation done) {
   // Expired delayed ACKs go from the timer softirq (tcp_delack_timer).
-  if (delacks_due()) {
-    send_due_delacks();
-    bool app_due = false;
-    for (const AppFlow& f : flows_) app_due = app_due || (f.timer_active && f.next_due <= now());
-    if (!app_due) {
-      arm_timer();
-      done();
-      return;
-    }
+  // An expiry that finds nothing of the application's due (its delayed
+  // ACK went earlier: Linux leaves the timer armed, and its handler finds
+  // nothing pending) wakes no one.
+  if (delacks_due()) send_due_delacks();
+  bool app_due = false;
+  for (const AppFlow& f : flows_) app_due = app_due || (f.timer_active && f.next_due <= now());
+  if (!app_due) {
+    arm_timer();
+    done();
+    return;
   }
   // The timer's expiry (its interrupt is the vCPU's) only wakes the sending
   // task; it sends in process context, where interrupts and their softirqs
