@@ -170,7 +170,9 @@ TEST_F(Plan, AnSloThatItsIntervalStraddlesIsUndecided) {
 }
 
 TEST_F(Plan, ResumeAfterKill9ReachesTheSameReport) {
-  const std::string slow = " --set run.duration_ms=400 --set run.warmup_ms=50 --no-plots -j1";
+  // Runs long enough (about 0.2 s each in a release build, 12 of them)
+  // for the kill to land between two.
+  const std::string slow = " --set run.duration_ms=150 --set run.warmup_ms=50 --no-plots -j1";
   const fs::path whole = dir_ / "whole", cut = dir_ / "cut";
   ASSERT_EQ(viosim("plan " + kDensity + slow + " -o " + whole.string()).status, 0);
   const pid_t pid = fork();
