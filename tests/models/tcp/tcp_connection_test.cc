@@ -169,6 +169,87 @@ TEST(TcpReceiver, AHoleIsReportedBySackAndFillingItReleasesWhatWaited) {
   EXPECT_TRUE(seg(1).duplicate);
 }
 
+// A receiver whose window is the free buffer: data still unread would
+// shrink the window, so the second segment's ACK waits for the read, which
+// sends it (tcp_cleanup_rbuf).
+TEST(TcpReceiver, UnreadDataDefersTheAckToTheApplicationsRead) {
+  TcpConfig c;
+  c.rmem_max = c.rmem_default;  // no autotuning: the window stops at the free buffer
+  TcpReceiver r(c);
+  core::Time t;
+  uint64_t seq = 0;
+  auto feed = [&] {
+    TcpHeader h;
+    h.seq = seq;
+    h.len = c.mss;
+    seq += c.mss;
+    t += core::Microseconds(1);
+    r.on_segment(h, 0, t);
+  };
+  // Open the window up to the free buffer, reading as it comes.
+  for (int i = 0; i < 64 && (i < 2 || r.ack_due()); ++i) {
+    if (r.ack_due()) r.make_ack();
+    feed();
+    r.on_read(c.mss, t);
+  }
+  r.make_ack();
+  const uint64_t read_before = seq;
+  feed();
+  feed();
+  EXPECT_FALSE(r.ack_due()) << "two segments unread: the window would shrink";
+  EXPECT_NE(r.delack_at(), core::Time::max());
+  EXPECT_TRUE(r.on_read(seq - read_before, t)) << "the read sends the held ACK";
+  EXPECT_TRUE(r.ack_due());
+  EXPECT_EQ(r.make_ack().ack, seq);
+}
+
+// Out of order, the first three duplicate ACKs for one rcv_nxt go at once;
+// then SACK compression holds them, up to 44, for at most 1 ms.
+TEST(TcpReceiver, DuplicateAcksBeyondTheThirdAreCompressed) {
+  TcpConfig c;
+  c.rmem_default = c.rmem_max = 1 << 20;  // no autotuning, and a window for 44 held segments
+  TcpReceiver r(c);
+  core::Time t;
+  auto seg = [&](uint32_t i) {
+    TcpHeader h;
+    h.seq = uint64_t{i} * c.mss;
+    h.len = c.mss;
+    t += core::Microseconds(1);
+    r.on_segment(h, i, t);
+  };
+  // In order until the window is open and the quick ACKs are spent.
+  uint32_t n = 0;
+  for (; n < 1000; ++n) {
+    seg(n);
+    r.on_read(c.mss, t);
+    if (!r.ack_due() && n > 20) break;
+    if (r.ack_due()) r.make_ack();
+  }
+  ASSERT_LT(n, 1000u);
+  r.make_ack();
+  const uint64_t hole = uint64_t{n + 1} * c.mss;
+  // Segment n + 1 is lost; the next three are answered at once.
+  for (uint32_t i = n + 2; i <= n + 4; ++i) {
+    seg(i);
+    ASSERT_TRUE(r.ack_due()) << i;
+    EXPECT_EQ(r.make_ack().ack, hole);
+  }
+  seg(n + 5);
+  EXPECT_FALSE(r.ack_due());
+  const core::Time timer = r.delack_at();
+  EXPECT_GE(timer, t);
+  EXPECT_LE(timer, t + c.comp_sack_delay);
+  uint32_t i = n + 6;
+  for (; i < n + 6 + c.comp_sack_nr && !r.ack_due(); ++i) seg(i);
+  EXPECT_TRUE(r.ack_due()) << "the 44 held ones go with the next";
+  EXPECT_EQ(i, n + 6 + c.comp_sack_nr);
+  const TcpHeader ack = r.make_ack();
+  EXPECT_EQ(ack.ack, hole);
+  ASSERT_GE(ack.sacks, 1);
+  EXPECT_EQ(ack.ack + ack.sack[0].end, uint64_t{i} * c.mss) << "the SACK reaches the latest segment";
+  EXPECT_EQ(r.delack_at(), core::Time::max());
+}
+
 // What GRO merges can overlap what arrived before: only the new bytes
 // count, and held segments a later arrival covers are let go.
 TEST(TcpReceiver, OverlappingArrivalsAreTrimmedAndCoveredOnesDiscarded) {
@@ -209,6 +290,28 @@ TEST(TcpConnection, ALostRetransmissionOvertakenBySegmentsSentAfterItGoesAgainWi
   EXPECT_TRUE(loop.sender.done());
   EXPECT_EQ(s.timeouts, 0u);
   EXPECT_EQ(s.retransmits, 2u);
+}
+
+// Recovery cut ssthresh for this window; the RTOs that follow while the
+// hole is still open (from Recovery, then backing off in Loss) do not cut
+// it again (tcp_enter_loss cuts once per window).
+TEST(TcpConnection, TimeoutsInsideARecoveredWindowKeepItsCut) {
+  const TcpConfig c = config_without_hystart();
+  const uint64_t lost = 30 * uint64_t{c.mss};
+  TcpLoop loop(c, 40 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  int sends = 0;
+  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 3; };
+  uint32_t cut = 0;
+  loop.on_ack = [&](core::Time) {
+    if (cut == 0 && loop.sender.state() == TcpSender::State::kRecovery) cut = loop.sender.ssthresh();
+  };
+  loop.run_until(core::Time::zero() + core::Milliseconds(2000));
+  const TcpSenderStats& s = loop.sender.stats(loop.now());
+  EXPECT_TRUE(loop.sender.done());
+  EXPECT_EQ(s.recoveries, 1u);
+  EXPECT_EQ(s.timeouts, 2u);
+  ASSERT_GT(cut, 0u);
+  EXPECT_EQ(loop.sender.ssthresh(), cut);
 }
 
 // A hole with too few SACKed segments above it and nothing new to send:
