@@ -77,6 +77,10 @@ constexpr FlowFigure kTcpFlowFigures[] = {
      [](const viosim::FlowResult& f) {
        return f.has_tcp() ? f.tcp().cwnd_mean_segments() : std::numeric_limits<double>::quiet_NaN();
      }},
+    {"receive_skbs",
+     [](const viosim::FlowResult& f) {
+       return f.has_tcp() ? double(f.tcp().receive_skbs()) : std::numeric_limits<double>::quiet_NaN();
+     }},
 };
 
 // The figures of flow `name`'s columns: the TCP ones too where some point
