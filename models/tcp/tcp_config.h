@@ -4,6 +4,7 @@
 // never wrap.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "sim-core/time.h"
@@ -36,7 +37,13 @@ struct TcpConfig {
   uint64_t rmem_default = 131'072;
   uint64_t rmem_max = 6'291'456;
   uint64_t wmem_max = 4'194'304;
-  uint32_t initial_rcv_wnd_segments = 10;  // TCP_DEFAULT_INIT_RCVWND
+  // The window offered at the start (tcp_select_initial_window since
+  // Linux 4.20): the initial buffer's window (half of tcp_rmem[1]) in whole
+  // segments, at most 65535 bytes (about 64 KB: 45 segments).
+  uint32_t initial_rcv_wnd() const {
+    const uint64_t space = rmem_default / 2;
+    return static_cast<uint32_t>(std::min<uint64_t>(space - space % mss, 65'535));
+  }
   // The receive window's scale (tcp_select_initial_window: 65535 shifted
   // by it covers tcp_rmem[2]); windows are whole units of 2^rcv_wscale.
   uint32_t rcv_wscale = 7;

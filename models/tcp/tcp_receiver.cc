@@ -13,7 +13,7 @@ uint64_t win_from_space(uint64_t space) { return space / 2; }
 
 TcpReceiver::TcpReceiver(const TcpConfig& config)
     : config_(config),
-      rcv_wnd_(config.initial_rcv_wnd_segments * config.mss),
+      rcv_wnd_(config.initial_rcv_wnd()),
       rcvbuf_(config.rmem_default),
       window_clamp_(win_from_space(config.rmem_max)),
       rcv_ssthresh_(rcv_wnd_),
@@ -36,11 +36,22 @@ uint64_t TcpReceiver::space() const {
   return room > used ? room - used : 0;
 }
 
+bool TcpReceiver::buffer_tight() const {
+  // __tcp_select_window's test: less than half the usable buffer free.
+  return space() < std::min(window_clamp_, win_from_space(rcvbuf_)) / 2;
+}
+
 uint32_t TcpReceiver::select_window() const {
   // __tcp_select_window: the free buffer, no more than rcv_ssthresh,
-  // rounded up to the window scale's unit.
+  // rounded up to the window scale's unit; with less than half the buffer
+  // free, rounded down, and zero under a segment or a sixteenth of it.
   const uint64_t unit = uint64_t{1} << config_.rcv_wscale;
-  const uint64_t free = (std::min(space(), rcv_ssthresh_) + unit - 1) / unit * unit;
+  uint64_t free = space();
+  if (buffer_tight()) {
+    free -= free % unit;
+    if (free < win_from_space(rcvbuf_) / 16 || free < config_.mss) return 0;
+  }
+  free = (std::min(free, rcv_ssthresh_) + unit - 1) / unit * unit;
   return static_cast<uint32_t>(std::min<uint64_t>(free, UINT32_MAX));
 }
 
@@ -79,10 +90,10 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
     ack_now_ = true;
     return a;
   }
-  last_seq_ = h.seq;
   pending_ = true;
   if (h.seq <= rcv_nxt_) {
     // In order (its start perhaps received before: trimmed).
+    note_arrival(h.seq);
     a.ready.push_back({id, static_cast<uint32_t>(end - rcv_nxt_)});
     rcv_nxt_ = end;
     grow_window(h.len);
@@ -102,51 +113,80 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
     ooo_.erase(ooo_.begin(), ooo_.begin() + static_cast<std::ptrdiff_t>(taken));
     if (had_hole && ooo_.empty()) ack_now_ = true;  // the last hole filled is acknowledged at once
   } else {
-    // Out of order: held (tcp_data_queue_ofo), and the window grows as
-    // for in-order data (a SACK flow). The held segments it covers are dropped; one that covers it makes it
-    // a duplicate.
-    for (const Held& held : ooo_) {
-      if (held.seq <= h.seq && held.seq + held.len >= end) {
-        a.duplicate = true;
-        ++duplicates_;
-        ack_now_ = true;
-        return a;
-      }
-    }
-    for (size_t k = 0; k < ooo_.size();) {
-      if (ooo_[k].seq >= h.seq && ooo_[k].seq + ooo_[k].len <= end) {
-        a.discarded.push_back(ooo_[k].id);
-        ooo_bytes_ -= ooo_[k].len;
-        ooo_.erase(ooo_.begin() + static_cast<std::ptrdiff_t>(k));
-      } else {
-        ++k;
-      }
-    }
-    auto at = std::lower_bound(ooo_.begin(), ooo_.end(), h.seq, [](const Held& x, uint64_t s) { return x.seq < s; });
-    ooo_.insert(at, Held{h.seq, h.len, id});
-    ooo_bytes_ += h.len;
-    grow_window(h.len);
+    hold(h, id, a);
   }
   rtt_measure(now);
-  // __tcp_ack_snd_check: now for more than one full segment not yet
-  // acknowledged (unless unread data would shrink the window: then the
-  // read sends it), in quick-ack mode, or
-  // when something above asked; with nothing out of order, the delayed
-  // ACK; with data out of order, the first three duplicate ACKs for one
-  // rcv_nxt at once, then SACK compression: up to tcp_comp_sack_nr of
-  // them wait, at most 5 % of the RTT (no more than
-  // tcp_comp_sack_delay_ns).
+  ack_policy(now);
+  return a;
+}
+
+void TcpReceiver::note_arrival(uint64_t seq) {
+  prev_seq_ = last_seq_;
+  last_seq_ = seq;
+}
+
+// Out of order (tcp_data_queue_ofo): held, and the window grows as for
+// in-order data (a SACK flow). A segment held already is dropped (its
+// D-SACK goes by the ACK policy, not at once); held segments it covers
+// are dropped instead.
+void TcpReceiver::hold(const TcpHeader& h, uint32_t id, Arrival& a) {
+  const uint64_t end = h.seq + h.len;
+  // tcp_sack_new_ofo_skb: a segment that starts a third SACK block, or
+  // extends one beyond the two most recent, sends the compressed ACKs at
+  // once (tcp_sack_compress_send_ack).
+  size_t blocks = 0;
+  bool extends = false, extends_recent = false;
+  for (size_t k = 0; k < ooo_.size(); ++k) {
+    const uint64_t s = ooo_[k].seq, e = ooo_[k].seq + ooo_[k].len;
+    if (k == 0 || ooo_[k - 1].seq + ooo_[k - 1].len < s) ++blocks;
+    if (s <= h.seq && e >= end) {
+      a.duplicate = true;
+      ++duplicates_;
+    }
+    if (s <= end && e >= h.seq) {
+      extends = true;
+      extends_recent = extends_recent || (last_seq_ >= s && last_seq_ < e) || (prev_seq_ >= s && prev_seq_ < e);
+    }
+  }
+  if (compressed_ > 0 && ((extends && !extends_recent) || (!extends && blocks >= 2))) ack_now_ = true;
+  note_arrival(h.seq);
+  if (a.duplicate) return;
+  for (size_t k = 0; k < ooo_.size();) {
+    if (ooo_[k].seq >= h.seq && ooo_[k].seq + ooo_[k].len <= end) {
+      a.discarded.push_back(ooo_[k].id);
+      ooo_bytes_ -= ooo_[k].len;
+      ooo_.erase(ooo_.begin() + static_cast<std::ptrdiff_t>(k));
+    } else {
+      ++k;
+    }
+  }
+  auto at = std::lower_bound(ooo_.begin(), ooo_.end(), h.seq, [](const Held& x, uint64_t s) { return x.seq < s; });
+  ooo_.insert(at, Held{h.seq, h.len, id});
+  ooo_bytes_ += h.len;
+  grow_window(h.len);
+}
+
+// __tcp_ack_snd_check: now for more than one full segment not yet
+// acknowledged (unless unread data would shrink the window: then the
+// read sends it), in quick-ack mode, or when something above asked; with
+// nothing out of order, the delayed ACK; with data out of order, the
+// first three duplicate ACKs for one rcv_nxt at once, then SACK
+// compression: up to tcp_comp_sack_nr of them wait, at most 5 % of the
+// RTT (no more than tcp_comp_sack_delay_ns). __tcp_select_window, which
+// the first test calls, ends quick-ack mode when the buffer is tight.
+void TcpReceiver::ack_policy(core::Time now) {
+  if (rcv_nxt_ - rcv_wup_ > config_.mss && unread() != 0 && buffer_tight()) quick_ = 0;
   if ((rcv_nxt_ - rcv_wup_ > config_.mss && (unread() == 0 || select_window() >= rcv_wnd_)) || quick_ > 0) {
     ack_now_ = true;
   }
-  if (ack_now_) return a;
+  if (ack_now_) return;
   if (ooo_.empty()) {
     if (delack_at_ == core::Time::max()) delack_at_ = now + config_.delack_min;
-    return a;
+    return;
   }
   if (compressed_ >= config_.comp_sack_nr) {
     ack_now_ = true;
-    return a;
+    return;
   }
   if (comp_rcv_nxt_ != rcv_nxt_) {
     comp_rcv_nxt_ = rcv_nxt_;
@@ -155,11 +195,10 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
   if (dup_acks_ < config_.dupthresh) {
     ++dup_acks_;
     ack_now_ = true;
-    return a;
+    return;
   }
   ++compressed_;
   if (comp_at_ == core::Time::max()) comp_at_ = now + std::min(config_.comp_sack_delay, rcv_rtt_ / 20);
-  return a;
 }
 
 TcpHeader TcpReceiver::make_ack() {
@@ -190,6 +229,7 @@ TcpHeader TcpReceiver::make_ack() {
   }
   rcv_wup_ = rcv_nxt_;
   rcv_wnd_ = h.wnd;
+  if (buffer_tight()) quick_ = 0;        // the ACK's own __tcp_select_window
   if (quick_ > 0 && pending_) --quick_;  // tcp_dec_quickack_mode
   pending_ = false;
   ack_now_ = false;

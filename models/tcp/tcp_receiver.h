@@ -62,8 +62,12 @@ class TcpReceiver {
   };
   void incr_quickack();
   uint64_t space() const;
+  bool buffer_tight() const;
   uint32_t select_window() const;
   void grow_window(uint32_t len);
+  void note_arrival(uint64_t seq);  // the latest arrival, and the one before
+  void hold(const TcpHeader& h, uint32_t id, Arrival& a);
+  void ack_policy(core::Time now);
   void rtt_measure(core::Time now);
   void space_adjust(core::Time now);
 
@@ -75,6 +79,7 @@ class TcpReceiver {
   std::vector<Held> ooo_;  // sorted by seq, not overlapping
   uint64_t ooo_bytes_ = 0;
   uint64_t last_seq_ = 0;  // the latest arrival (its SACK block goes first)
+  uint64_t prev_seq_ = 0;  // the arrival before it
   uint64_t rcvbuf_;
   uint64_t window_clamp_;
   uint64_t rcv_ssthresh_;

@@ -9,7 +9,7 @@ namespace viosim::models {
 TcpSender::TcpSender(const TcpConfig& config, uint64_t bytes)
     : config_(config),
       bytes_(bytes),
-      rcv_right_(uint64_t{config.initial_rcv_wnd_segments} * config.mss),
+      rcv_right_(config.initial_rcv_wnd()),
       cwnd_(config.initial_cwnd),
       rto_(config.rto_initial) {}
 
@@ -114,8 +114,9 @@ void TcpSender::mark_sacked(const TcpHeader& ack, uint32_t* delivered) {
 // IsLost), or, once recovering, when a segment sent after it has been
 // delivered (RACK: no reordering seen, so no reordering window); so is a
 // retransmission that a later-sent segment overtook.
-void TcpSender::mark_lost() {
-  if (sacked_out_ == 0) return;
+uint32_t TcpSender::mark_lost() {
+  if (sacked_out_ == 0) return 0;
+  uint32_t newly = 0;
   uint32_t above = 0;
   for (auto it = sent_.rbegin(); it != sent_.rend(); ++it) {
     Sent& s = *it;
@@ -130,14 +131,17 @@ void TcpSender::mark_lost() {
       if (s.retrans_out && by_time) {
         s.retrans_out = false;
         --retrans_out_;
+        ++newly;
       }
       continue;
     }
     if (above >= config_.dupthresh || by_time) {
       s.lost = true;
       ++lost_out_;
+      ++newly;
     }
   }
+  return newly;
 }
 
 void TcpSender::on_congestion() {
@@ -190,6 +194,7 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
   }
   const bool advanced = ack.ack > snd_una_;
   snd_una_ = std::max(snd_una_, ack.ack);
+  if (advanced) retransmits_ = 0;  // icsk_retransmits: progress ends the RTO series
   mark_sacked(ack, &delivered);
   if (seq_rtt) rtt_sample(*seq_rtt);
   if (ca_rtt && (delay_min_ == core::Duration::zero() || *ca_rtt < delay_min_)) delay_min_ = *ca_rtt;
@@ -199,8 +204,7 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
     if (state_ == State::kRecovery) set_cwnd(std::max(ssthresh_, 2u), now);  // tcp_end_cwnd_reduction
     state_ = State::kOpen;
   }
-  const uint32_t lost_before = lost_out_;
-  mark_lost();
+  const uint32_t newly_lost = mark_lost();
   if (state_ == State::kOpen && lost_out_ > 0) enter_recovery();
 
   if (state_ == State::kRecovery) {
@@ -217,7 +221,7 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
         sndcnt = static_cast<int64_t>(dividend / prior_cwnd_) - prr_out_;
       } else {
         sndcnt = std::max<int64_t>(int64_t{prr_delivered_} - prr_out_, delivered);
-        if (advanced && lost_out_ == lost_before) ++sndcnt;
+        if (advanced && newly_lost == 0) ++sndcnt;
         sndcnt = std::min<int64_t>(int64_t{ssthresh_} - pipe, sndcnt);
       }
       sndcnt = std::max<int64_t>(sndcnt, prr_out_ == 0 ? 1 : 0);
@@ -274,8 +278,12 @@ void TcpSender::cong_avoid(uint32_t acked, core::Time now) {
 // the epoch plus the minimum RTT, and the Reno-friendly window.
 void TcpSender::cubic_update(uint32_t acked, core::Time now) {
   ack_cnt_ += acked;
-  const bool recent = now - last_time_ <= core::Milliseconds(1000) / 32;  // HZ / 32
-  if (!(epoch_ && last_cwnd_ == cwnd_ && recent)) {
+  // In jiffies (HZ = 1000): nothing changes while the window is the same
+  // and HZ / 32 has not passed; the cubic target at most once a jiffy.
+  const int64_t jiffy = (now - core::Time::zero()) / core::Milliseconds(1);
+  const int64_t last = (last_time_ - core::Time::zero()) / core::Milliseconds(1);
+  if (last_cwnd_ == cwnd_ && jiffy - last <= 1000 / 32) return;
+  if (!(epoch_ && jiffy == last)) {
     last_cwnd_ = cwnd_;
     last_time_ = now;
     if (!epoch_) {
@@ -384,7 +392,10 @@ void TcpSender::on_timer(core::Time now) {
   // not over, or an RTO backing off); CUBIC then starts over (the Loss
   // state's bictcp_reset: no W_max, no minimum RTT) and so does HyStart.
   ++stats_.timeouts;
-  if (state_ == State::kOpen || snd_una_ >= high_seq_ || (state_ == State::kLoss && backoff_ == 0)) on_congestion();
+  if (state_ == State::kOpen || snd_una_ >= high_seq_ || (state_ == State::kLoss && retransmits_ == 0)) {
+    on_congestion();
+  }
+  ++retransmits_;
   last_max_cwnd_ = 0;
   last_cwnd_ = 0;
   epoch_ = false;

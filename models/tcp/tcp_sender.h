@@ -84,7 +84,9 @@ class TcpSender {
   void set_cwnd(uint32_t cwnd, core::Time now);
   void rtt_sample(core::Duration rtt);
   void mark_sacked(const TcpHeader& ack, uint32_t* delivered);
-  void mark_lost();
+  // Marks what the scoreboard shows lost; returns how many it marked
+  // (lost retransmissions included).
+  uint32_t mark_lost();
   void enter_recovery();
   void on_congestion();  // CUBIC's ssthresh and W_max (bictcp_recalc_ssthresh)
   void cong_avoid(uint32_t acked, core::Time now);
@@ -138,6 +140,7 @@ class TcpSender {
   core::Duration rttvar_;
   core::Duration rto_;
   uint32_t backoff_ = 0;
+  uint32_t retransmits_ = 0;  // RTOs since snd_una last moved (icsk_retransmits)
   core::Time timer_at_ = core::Time::max();
   bool probe_timer_ = false;  // the armed timer is the loss probe
   bool probe_due_ = false;    // a probe to send now, whatever the window
