@@ -230,17 +230,23 @@ void ExternalPeer::tcp_step() {
   const size_t n = tcp_.size();
   size_t idle = 0;  // connections in a row with nothing to send
   while (n > 0 && idle < n) {
+    // Each turn is one TSO skb of the connection (its NIC sends the
+    // skb's segments back to back); a full wire keeps the turn for when
+    // it has room.
     TcpConnection& c = tcp_[tcp_next_];
     if (room_) {
-      // A full wire keeps this connection's turn for when it has room.
       const core::Duration wait = room_(tcp_frame_bytes(flows_[c.flow].config.tcp.mss));
       if (wait > core::Duration::zero()) {
         next = now() + wait;
         break;
       }
     }
-    tcp_next_ = static_cast<uint32_t>((tcp_next_ + 1) % n);
     const std::optional<TcpSender::Segment> seg = c.sender.next(now());
+    if (train_left_ == 0 && seg) train_left_ = c.sender.tso_segs();
+    if (!seg || --train_left_ == 0) {
+      train_left_ = 0;
+      tcp_next_ = static_cast<uint32_t>((tcp_next_ + 1) % n);
+    }
     if (!seg) {
       ++idle;
       continue;

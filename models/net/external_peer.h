@@ -108,6 +108,7 @@ class ExternalPeer final : public core::Component {
   std::vector<TcpConnection> tcp_;
   std::deque<TcpAck> tcp_acks_;  // in arrival order, due in that order
   uint32_t tcp_next_ = 0;        // round robin over the connections
+  uint32_t train_left_ = 0;      // segments left of the TSO skb tcp_next_ is sending (0: none begun)
   Room room_;
   // Made only for a peer with TCP senders (after every other event: the
   // events' ids, which name them in the fingerprint, stay the same without).

@@ -76,7 +76,23 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
   return out;
 }
 
+uint32_t TcpSender::tso_segs() const {
+  constexpr uint64_t kGsoMaxSize = 65'536;  // GSO_LEGACY_MAX_SIZE
+  constexpr uint32_t kMinTsoSegs = 2;       // net.ipv4.tcp_min_tso_segs
+  uint64_t bytes = kGsoMaxSize;             // no RTT yet: the pacing rate is unbounded
+  if (srtt_ > core::Duration::zero()) {
+    // tcp_update_pacing_rate: 200 % of cwnd / SRTT in slow start, 120 % after.
+    const double rate = (cwnd_ < ssthresh_ ? 2.0 : 1.2) * cwnd_ * config_.mss / srtt_.seconds();
+    bytes = static_cast<uint64_t>(rate) >> 10;                      // sk_pacing_shift: about 1 ms of it
+    const int64_t shift = (min_rtt_ / core::Microseconds(1)) >> 9;  // tcp_tso_rtt_log
+    if (shift < 32) bytes += kGsoMaxSize >> shift;
+  }
+  const uint64_t segs = std::max<uint64_t>(std::min(bytes, kGsoMaxSize) / config_.mss, kMinTsoSegs);
+  return static_cast<uint32_t>(std::min<uint64_t>(segs, std::max<uint32_t>(cwnd_ / 2, 1)));
+}
+
 void TcpSender::rtt_sample(core::Duration rtt) {
+  if (min_rtt_ == core::Duration::zero() || rtt < min_rtt_) min_rtt_ = rtt;
   // tcp_rtt_estimator: SRTT gains 1/8, RTTVAR 1/4 of each sample's error.
   if (srtt_ == core::Duration::zero()) {
     srtt_ = rtt;

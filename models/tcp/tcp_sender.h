@@ -51,6 +51,10 @@ class TcpSender {
   // The next segment the windows let go now (recorded as sent), or none.
   std::optional<Segment> next(core::Time now);
   void on_ack(const TcpHeader& ack, core::Time now);
+  // Segments in one TSO skb now (tcp_tso_autosize: about 1 ms at the
+  // pacing rate plus a share of 64 KB for small RTTs, at most 64 KB, at
+  // least tcp_min_tso_segs; no more than half the window, tcp_cwnd_test).
+  uint32_t tso_segs() const;
   // When the retransmission timer (RTO or loss probe) is due; Time::max():
   // none armed.
   core::Time timer() const { return timer_at_; }
@@ -137,6 +141,7 @@ class TcpSender {
   uint32_t sample_cnt_ = 0;
   // RTT and timers.
   core::Duration srtt_;  // zero: no sample yet
+  core::Duration min_rtt_;  // the smallest RTT sample (tcp_min_rtt), zero: none yet
   core::Duration rttvar_;
   core::Duration rto_;
   uint32_t backoff_ = 0;

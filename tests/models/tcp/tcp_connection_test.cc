@@ -29,6 +29,23 @@ TEST(TcpConnection, SlowStartDoublesTheWindowEveryRoundTrip) {
   EXPECT_EQ(loop.sender.stats(loop.now()).retransmits, 0u);
 }
 
+// A TSO skb: half the first window, then 64 KB once the window and the
+// pacing rate allow; a slow stream's skbs hold about 1 ms of it.
+TEST(TcpConnection, TsoSkbsAreSizedByWindowAndPacingRate) {
+  const TcpConfig c;
+  TcpLoop fast(c, 0, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  EXPECT_EQ(fast.sender.tso_segs(), c.initial_cwnd / 2);
+  fast.run_until(core::Time::zero() + core::Milliseconds(20));
+  EXPECT_EQ(fast.sender.tso_segs(), 65'536 / c.mss);
+  // 10 Mb/s over a 10 ms round trip: a window of about ten segments, a
+  // pacing rate near 1.5 MB/s, so 1 ms of it is a segment or two, and
+  // the RTT's share of 64 KB (64 KB >> 19) is nothing.
+  TcpLoop slow(c, 0, {.rate_bps = 10e6, .delay = core::Milliseconds(5), .queue = 100000});
+  slow.run_until(core::Time::zero() + core::Milliseconds(2000));
+  EXPECT_LE(slow.sender.tso_segs(), 4u);
+  EXPECT_GE(slow.sender.tso_segs(), 2u);
+}
+
 TEST(TcpConnection, HyStartLeavesSlowStartNearTheBandwidthDelayProduct) {
   TcpLoop loop(TcpConfig{}, 0, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
   loop.run_until(core::Time::zero() + core::Milliseconds(20));
