@@ -281,14 +281,16 @@ GuestOs& GuestOs::socket_owner(uint32_t packet) {
 void GuestOs::enqueue(uint32_t packet, VCpu* waker_cpu, const HostThread* waker) {
   const uint32_t flow = (*pool_)[packet].flow;
   if (flow >= rmem_alloc_.size()) rmem_alloc_.resize(flow + 1, 0);
-  // A TCP segment was let in by its window: only a datagram meets the
-  // buffer's limit here.
-  if (!(*pool_)[packet].tcp_data && rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
-    ++socket_drops_;
-    pool_->drop(packet, DropPlace::kSocket);
-    return;
+  // A TCP segment was let in by its window (its receiver accounts the
+  // buffer): only a datagram meets the buffer's limit here.
+  if (!(*pool_)[packet].tcp_data) {
+    if (rmem_alloc_[flow] > socket_config_.rcvbuf_bytes) {
+      ++socket_drops_;
+      pool_->drop(packet, DropPlace::kSocket);
+      return;
+    }
+    rmem_alloc_[flow] += socket_config_.truesize;
   }
-  rmem_alloc_[flow] += socket_config_.truesize;
   socket_.push_back(packet);
   if (app_scheduled_) {
     if (busy_polling_) vcpu_->poke_guest();  // its busy loop sees the socket's queue
