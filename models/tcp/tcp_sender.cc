@@ -106,7 +106,19 @@ void TcpSender::rtt_sample(core::Duration rtt) {
   backoff_ = 0;
 }
 
-void TcpSender::mark_sacked(const TcpHeader& ack, uint32_t* delivered) {
+void TcpSender::rack_advance(const Sent& s, core::Time now) {
+  // tcp_rack_advance: the latest-sent delivered segment sets RACK's send
+  // time and RTT; a retransmission answered faster than the minimum RTT
+  // was the original's delivery, not its own.
+  const core::Duration rtt = now - s.at;
+  if (s.retransmitted && rtt < min_rtt_) return;
+  if (rack_valid_ && s.at < rack_sent_) return;
+  rack_sent_ = s.at;
+  rack_rtt_ = rtt;
+  rack_valid_ = true;
+}
+
+void TcpSender::mark_sacked(const TcpHeader& ack, uint32_t* delivered, core::Time now) {
   for (uint8_t b = 0; b < ack.sacks; ++b) {
     const uint64_t start = ack.ack + ack.sack[b].start, end = ack.ack + ack.sack[b].end;
     for (Sent& s : sent_) {
@@ -120,18 +132,24 @@ void TcpSender::mark_sacked(const TcpHeader& ack, uint32_t* delivered) {
         s.retrans_out = false;
         --retrans_out_;
       }
-      if (!rack_valid_ || s.at > rack_sent_) rack_sent_ = s.at;
-      rack_valid_ = true;
+      rack_advance(s, now);
     }
   }
 }
 
 // A hole is lost when dupthresh segments above it are SACKed (RFC 6675's
-// IsLost), or, once recovering, when a segment sent after it has been
-// delivered (RACK: no reordering seen, so no reordering window); so is a
-// retransmission that a later-sent segment overtook.
-uint32_t TcpSender::mark_lost() {
+// IsLost), or by RACK (tcp_rack_detect_loss): when a segment sent after
+// it has been delivered and it has been out for RACK's RTT plus the
+// reordering window (no reordering seen: a quarter of the minimum RTT
+// while open with fewer than dupthresh SACKed, else none); so is a
+// retransmission that a later-sent segment overtook. Those not yet due
+// set reo_wait_: how long until the last of them is.
+uint32_t TcpSender::mark_lost(core::Time now) {
+  reo_wait_ = core::Duration::zero();
   if (sacked_out_ == 0) return 0;
+  const core::Duration reo_wnd = state_ == State::kOpen && sacked_out_ < config_.dupthresh
+                                     ? std::min(min_rtt_ / 4, srtt_)
+                                     : core::Duration::zero();
   uint32_t newly = 0;
   uint32_t above = 0;
   for (auto it = sent_.rbegin(); it != sent_.rend(); ++it) {
@@ -140,7 +158,15 @@ uint32_t TcpSender::mark_lost() {
       ++above;
       continue;
     }
-    const bool by_time = state_ != State::kOpen && rack_valid_ && s.at < rack_sent_ && above > 0;
+    bool by_time = false;
+    if (rack_valid_ && s.at < rack_sent_ && above > 0) {
+      const core::Duration remaining = rack_rtt_ + reo_wnd - (now - s.at);
+      if (remaining <= core::Duration::zero()) {
+        by_time = true;
+      } else if (!s.lost) {
+        reo_wait_ = std::max(reo_wait_, remaining);
+      }
+    }
     if (s.lost) {
       // RACK: a retransmission is lost too when something sent after it
       // was delivered; it goes again.
@@ -200,8 +226,7 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
     }
     if (!s.sacked) {
       ++delivered;
-      if (!rack_valid_ || s.at > rack_sent_) rack_sent_ = s.at;
-      rack_valid_ = true;
+      rack_advance(s, now);
     }
     if (s.sacked) --sacked_out_;
     if (s.lost && !s.sacked) --lost_out_;
@@ -211,7 +236,7 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
   const bool advanced = ack.ack > snd_una_;
   snd_una_ = std::max(snd_una_, ack.ack);
   if (advanced) retransmits_ = 0;  // icsk_retransmits: progress ends the RTO series
-  mark_sacked(ack, &delivered);
+  mark_sacked(ack, &delivered, now);
   if (seq_rtt) rtt_sample(*seq_rtt);
   if (ca_rtt && (delay_min_ == core::Duration::zero() || *ca_rtt < delay_min_)) delay_min_ = *ca_rtt;
 
@@ -220,29 +245,11 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
     if (state_ == State::kRecovery) set_cwnd(std::max(ssthresh_, 2u), now);  // tcp_end_cwnd_reduction
     state_ = State::kOpen;
   }
-  const uint32_t newly_lost = mark_lost();
+  const uint32_t newly_lost = mark_lost(now);
   if (state_ == State::kOpen && lost_out_ > 0) enter_recovery();
 
   if (state_ == State::kRecovery) {
-    // PRR (tcp_cwnd_reduction), on ACKs that deliver: send in proportion
-    // to what is delivered until the pipe is down to ssthresh, then
-    // slow-start back up to it (SSRB, one more when snd_una moved and
-    // nothing new was lost); the first sends the fast retransmit.
-    if (delivered > 0) {
-      prr_delivered_ += delivered;
-      const uint32_t pipe = in_flight();
-      int64_t sndcnt;
-      if (pipe > ssthresh_) {
-        const uint64_t dividend = uint64_t{ssthresh_} * prr_delivered_ + prior_cwnd_ - 1;
-        sndcnt = static_cast<int64_t>(dividend / prior_cwnd_) - prr_out_;
-      } else {
-        sndcnt = std::max<int64_t>(int64_t{prr_delivered_} - prr_out_, delivered);
-        if (advanced && newly_lost == 0) ++sndcnt;
-        sndcnt = std::min<int64_t>(int64_t{ssthresh_} - pipe, sndcnt);
-      }
-      sndcnt = std::max<int64_t>(sndcnt, prr_out_ == 0 ? 1 : 0);
-      set_cwnd(static_cast<uint32_t>(pipe + sndcnt), now);
-    }
+    if (delivered > 0) cwnd_reduction(delivered, advanced && newly_lost == 0, now);
   } else if (advanced && delivered > 0) {
     // tcp_may_raise_cwnd (no reordering seen): on ACKs that move snd_una.
     if (ca_rtt && state_ == State::kOpen && config_.hystart && !found_ && cwnd_ < ssthresh_ &&
@@ -261,9 +268,39 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
   if (sent_.empty()) {
     timer_at_ = core::Time::max();
     probe_timer_ = false;
+    reo_timer_ = false;
   } else if (advanced || delivered > 0) {
     arm_timer(now);
   }
+  if (reo_wait_ > core::Duration::zero() && !sent_.empty()) arm_reo_timer(now);
+}
+
+// PRR (tcp_cwnd_reduction): send in proportion to what is delivered until
+// the pipe is down to ssthresh, then slow-start back up to it (SSRB, one
+// more when `bonus`: snd_una moved and nothing new was lost); the first
+// call sends the fast retransmit.
+void TcpSender::cwnd_reduction(uint32_t delivered, bool bonus, core::Time now) {
+  prr_delivered_ += delivered;
+  const uint32_t pipe = in_flight();
+  int64_t sndcnt;
+  if (pipe > ssthresh_) {
+    const uint64_t dividend = uint64_t{ssthresh_} * prr_delivered_ + prior_cwnd_ - 1;
+    sndcnt = static_cast<int64_t>(dividend / prior_cwnd_) - prr_out_;
+  } else {
+    sndcnt = std::max<int64_t>(int64_t{prr_delivered_} - prr_out_, delivered);
+    if (bonus) ++sndcnt;
+    sndcnt = std::min<int64_t>(int64_t{ssthresh_} - pipe, sndcnt);
+  }
+  sndcnt = std::max<int64_t>(sndcnt, prr_out_ == 0 ? 1 : 0);
+  set_cwnd(static_cast<uint32_t>(pipe + sndcnt), now);
+}
+
+// tcp_rack_mark_lost's timer: when the last segment RACK waits for is due,
+// plus TCP_TIMEOUT_MIN; it takes the retransmission timer's place.
+void TcpSender::arm_reo_timer(core::Time now) {
+  timer_at_ = now + reo_wait_ + config_.tlp_slack;
+  probe_timer_ = false;
+  reo_timer_ = true;
 }
 
 void TcpSender::cong_avoid(uint32_t acked, core::Time now) {
@@ -388,10 +425,12 @@ void TcpSender::arm_timer(core::Time now) {
     const core::Duration pto = 2 * srtt_ + (sent_.size() == 1 ? config_.rto_min : config_.tlp_slack);
     timer_at_ = now + std::min(pto, rto);
     probe_timer_ = true;
+    reo_timer_ = false;
     return;
   }
   timer_at_ = now + rto;
   probe_timer_ = false;
+  reo_timer_ = false;
 }
 
 void TcpSender::on_timer(core::Time now) {
@@ -400,6 +439,23 @@ void TcpSender::on_timer(core::Time now) {
   if (probe_timer_) {
     probe_due_ = true;  // tcp_send_loss_probe, with the RTO armed behind it
     probe_timer_ = false;
+    return;
+  }
+  if (reo_timer_) {
+    // tcp_rack_reo_timeout: what RACK now finds lost starts recovery (a
+    // reduction as for one delivered segment) and goes again.
+    reo_timer_ = false;
+    if (mark_lost(now) > 0) {
+      if (state_ == State::kOpen) {
+        enter_recovery();
+        cwnd_reduction(1, false, now);
+      }
+    }
+    if (reo_wait_ > core::Duration::zero()) {
+      arm_reo_timer(now);
+    } else {
+      arm_timer(now);
+    }
     return;
   }
   // tcp_retransmit_timer / tcp_enter_loss: every segment not SACKed is

@@ -87,10 +87,13 @@ class TcpSender {
   uint32_t packets_out() const { return static_cast<uint32_t>(sent_.size()); }
   void set_cwnd(uint32_t cwnd, core::Time now);
   void rtt_sample(core::Duration rtt);
-  void mark_sacked(const TcpHeader& ack, uint32_t* delivered);
+  void rack_advance(const Sent& s, core::Time now);
+  void mark_sacked(const TcpHeader& ack, uint32_t* delivered, core::Time now);
   // Marks what the scoreboard shows lost; returns how many it marked
   // (lost retransmissions included).
-  uint32_t mark_lost();
+  uint32_t mark_lost(core::Time now);
+  void cwnd_reduction(uint32_t delivered, bool bonus, core::Time now);
+  void arm_reo_timer(core::Time now);
   void enter_recovery();
   void on_congestion();  // CUBIC's ssthresh and W_max (bictcp_recalc_ssthresh)
   void cong_avoid(uint32_t acked, core::Time now);
@@ -111,6 +114,8 @@ class TcpSender {
   State state_ = State::kOpen;
   uint64_t high_seq_ = 0;  // recovery ends when this is acknowledged
   core::Time rack_sent_;   // the send time of the latest segment delivered
+  core::Duration rack_rtt_;  // and its RTT
+  core::Duration reo_wait_;  // until the last segment RACK waits for is due (zero: none)
   bool rack_valid_ = false;
   // Windows (segments).
   uint32_t cwnd_;
@@ -148,6 +153,7 @@ class TcpSender {
   uint32_t retransmits_ = 0;  // RTOs since snd_una last moved (icsk_retransmits)
   core::Time timer_at_ = core::Time::max();
   bool probe_timer_ = false;  // the armed timer is the loss probe
+  bool reo_timer_ = false;    // the armed timer is RACK's reordering timeout
   bool probe_due_ = false;    // a probe to send now, whatever the window
   // A probe is out (tlp_high_seq): no other until an ACK passes this.
   bool probe_out_ = false;

@@ -333,6 +333,27 @@ TEST(TcpConnection, TimeoutsInsideARecoveredWindowKeepItsCut) {
   EXPECT_EQ(loop.sender.ssthresh(), cut);
 }
 
+// Two segments SACKed above a hole are too few for dupthresh; RACK calls
+// it lost once it has been out a quarter of the minimum RTT longer than
+// the segment delivered after it (its reordering timer, plus 2 ms), and
+// fast recovery resends it: no probe, no timeout.
+TEST(TcpConnection, RackFindsAHoleThatDupthreshCannot) {
+  const TcpConfig c = config_without_hystart();
+  const uint64_t lost = 17 * uint64_t{c.mss};
+  TcpLoop loop(c, 20 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  int sends = 0;
+  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 1; };
+  loop.run_until(core::Time::zero() + core::Milliseconds(1));
+  EXPECT_FALSE(loop.sender.done()) << "the reordering timer waits 2 ms at least";
+  loop.run_until(core::Time::zero() + core::Milliseconds(5));
+  const TcpSenderStats& s = loop.sender.stats(loop.now());
+  EXPECT_TRUE(loop.sender.done());
+  EXPECT_EQ(s.recoveries, 1u);
+  EXPECT_EQ(s.probes, 0u);
+  EXPECT_EQ(s.timeouts, 0u);
+  EXPECT_EQ(s.retransmits, 1u);
+}
+
 // A hole with too few SACKed segments above it and nothing new to send:
 // one loss probe, then the RTO resends the hole (not probe after probe).
 TEST(TcpConnection, AProbeThatRepairsNothingLeavesTheHoleToTheTimeout) {
