@@ -8,6 +8,14 @@ namespace {
 
 using testing::TcpLoop;
 
+// A 10 Gb/s link with 50 us each way and a queue that never fills.
+constexpr TcpLoop::Link kTenGig{.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000};
+
+// The segment at `seq` is lost its first `times` sends.
+void drop_first_sends(TcpLoop& loop, uint64_t seq, int times) {
+  loop.drop = [seq, left = times](uint64_t at, bool) mutable { return at == seq && left-- > 0; };
+}
+
 TcpConfig config_without_hystart() {
   TcpConfig c;
   c.hystart = false;
@@ -33,7 +41,7 @@ TEST(TcpConnection, SlowStartDoublesTheWindowEveryRoundTrip) {
 // pacing rate allow; a slow stream's skbs hold about 1 ms of it.
 TEST(TcpConnection, TsoSkbsAreSizedByWindowAndPacingRate) {
   const TcpConfig c;
-  TcpLoop fast(c, 0, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  TcpLoop fast(c, 0, kTenGig);
   EXPECT_EQ(fast.sender.tso_segs(), c.initial_cwnd / 2);
   fast.run_until(core::Time::zero() + core::Milliseconds(20));
   EXPECT_EQ(fast.sender.tso_segs(), 65'536 / c.mss);
@@ -47,7 +55,7 @@ TEST(TcpConnection, TsoSkbsAreSizedByWindowAndPacingRate) {
 }
 
 TEST(TcpConnection, HyStartLeavesSlowStartNearTheBandwidthDelayProduct) {
-  TcpLoop loop(TcpConfig{}, 0, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
+  TcpLoop loop(TcpConfig{}, 0, kTenGig);
   loop.run_until(core::Time::zero() + core::Milliseconds(20));
   const double bdp = 10e9 * 100e-6 / 8 / 1526;  // segments in flight that fill the link
   EXPECT_LT(loop.sender.ssthresh(), 4 * bdp);
@@ -59,8 +67,8 @@ TEST(TcpConnection, HyStartLeavesSlowStartNearTheBandwidthDelayProduct) {
 TEST(TcpConnection, OneLostSegmentIsResentByFastRetransmit) {
   const TcpConfig c = config_without_hystart();
   const uint64_t lost = 50 * uint64_t{c.mss};
-  TcpLoop loop(c, 400 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
-  loop.drop = [&](uint64_t seq, bool retransmit) { return seq == lost && !retransmit; };
+  TcpLoop loop(c, 400 * uint64_t{c.mss}, kTenGig);
+  drop_first_sends(loop, lost, 1);
   uint32_t cwnd_before = 0;
   loop.on_ack = [&](core::Time) {
     if (loop.sender.state() == TcpSender::State::kOpen && loop.sender.stats(loop.now()).recoveries == 0) {
@@ -81,8 +89,8 @@ TEST(TcpConnection, OneLostSegmentIsResentByFastRetransmit) {
 TEST(TcpConnection, ALostTailIsResentByTheLossProbeNotTheTimeout) {
   const TcpConfig c;
   const uint64_t bytes = 20 * uint64_t{c.mss};
-  TcpLoop loop(c, bytes, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
-  loop.drop = [&](uint64_t seq, bool retransmit) { return seq == bytes - c.mss && !retransmit; };
+  TcpLoop loop(c, bytes, kTenGig);
+  drop_first_sends(loop, bytes - c.mss, 1);
   // With one segment out the probe waits 2 SRTT + 200 ms (or the RTO's
   // time, if sooner), with more 2 SRTT + 2 ms: a probe either way.
   loop.run_until(core::Time::zero() + core::Milliseconds(250));
@@ -97,9 +105,8 @@ TEST(TcpConnection, ALostTailIsResentByTheLossProbeNotTheTimeout) {
 TEST(TcpConnection, ALostRetransmissionAtTheTailWaitsForTheTimeout) {
   const TcpConfig c = config_without_hystart();
   const uint64_t lost = 30 * uint64_t{c.mss};
-  TcpLoop loop(c, 40 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
-  int sends = 0;
-  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 2; };
+  TcpLoop loop(c, 40 * uint64_t{c.mss}, kTenGig);
+  drop_first_sends(loop, lost, 2);
   loop.run_until(core::Time::zero() + core::Milliseconds(150));
   EXPECT_FALSE(loop.sender.done()) << "the RTO is at least 200 ms";
   loop.run_until(core::Time::zero() + core::Milliseconds(400));
@@ -301,9 +308,8 @@ TEST(TcpConnection, RerunsAreIdentical) {
 TEST(TcpConnection, ALostRetransmissionOvertakenBySegmentsSentAfterItGoesAgainWithoutTheTimeout) {
   const TcpConfig c = config_without_hystart();
   const uint64_t lost = 30 * uint64_t{c.mss};
-  TcpLoop loop(c, 2000 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
-  int sends = 0;
-  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 2; };
+  TcpLoop loop(c, 2000 * uint64_t{c.mss}, kTenGig);
+  drop_first_sends(loop, lost, 2);
   loop.run_until(core::Time::zero() + core::Milliseconds(50));
   const TcpSenderStats& s = loop.sender.stats(loop.now());
   EXPECT_TRUE(loop.sender.done());
@@ -317,9 +323,8 @@ TEST(TcpConnection, ALostRetransmissionOvertakenBySegmentsSentAfterItGoesAgainWi
 TEST(TcpConnection, TimeoutsInsideARecoveredWindowKeepItsCut) {
   const TcpConfig c = config_without_hystart();
   const uint64_t lost = 30 * uint64_t{c.mss};
-  TcpLoop loop(c, 40 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
-  int sends = 0;
-  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 3; };
+  TcpLoop loop(c, 40 * uint64_t{c.mss}, kTenGig);
+  drop_first_sends(loop, lost, 3);
   uint32_t cut = 0;
   loop.on_ack = [&](core::Time) {
     if (cut == 0 && loop.sender.state() == TcpSender::State::kRecovery) cut = loop.sender.ssthresh();
@@ -340,9 +345,8 @@ TEST(TcpConnection, TimeoutsInsideARecoveredWindowKeepItsCut) {
 TEST(TcpConnection, RackFindsAHoleThatDupthreshCannot) {
   const TcpConfig c = config_without_hystart();
   const uint64_t lost = 17 * uint64_t{c.mss};
-  TcpLoop loop(c, 20 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
-  int sends = 0;
-  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 1; };
+  TcpLoop loop(c, 20 * uint64_t{c.mss}, kTenGig);
+  drop_first_sends(loop, lost, 1);
   loop.run_until(core::Time::zero() + core::Milliseconds(1));
   EXPECT_FALSE(loop.sender.done()) << "the reordering timer waits 2 ms at least";
   loop.run_until(core::Time::zero() + core::Milliseconds(5));
@@ -359,9 +363,8 @@ TEST(TcpConnection, RackFindsAHoleThatDupthreshCannot) {
 TEST(TcpConnection, AProbeThatRepairsNothingLeavesTheHoleToTheTimeout) {
   const TcpConfig c = config_without_hystart();
   const uint64_t lost = 17 * uint64_t{c.mss};
-  TcpLoop loop(c, 19 * uint64_t{c.mss}, {.rate_bps = 10e9, .delay = core::Microseconds(50), .queue = 100000});
-  int sends = 0;
-  loop.drop = [&](uint64_t seq, bool) { return seq == lost && sends++ < 1; };
+  TcpLoop loop(c, 19 * uint64_t{c.mss}, kTenGig);
+  drop_first_sends(loop, lost, 1);
   loop.run_until(core::Time::zero() + core::Milliseconds(500));
   const TcpSenderStats& s = loop.sender.stats(loop.now());
   EXPECT_TRUE(loop.sender.done());
