@@ -175,10 +175,11 @@ void TcpReceiver::hold(const TcpHeader& h, uint32_t id, Arrival& a) {
 // RTT (no more than tcp_comp_sack_delay_ns). __tcp_select_window, which
 // the first test calls, ends quick-ack mode when the buffer is tight.
 void TcpReceiver::ack_policy(core::Time now) {
-  if (rcv_nxt_ - rcv_wup_ > config_.mss && unread() != 0 && buffer_tight()) quick_ = 0;
-  if ((rcv_nxt_ - rcv_wup_ > config_.mss && (unread() == 0 || select_window() >= rcv_wnd_)) || quick_ > 0) {
-    ack_now_ = true;
+  if (rcv_nxt_ - rcv_wup_ > config_.mss) {
+    if (unread() != 0 && buffer_tight()) quick_ = 0;
+    if (unread() == 0 || select_window() >= rcv_wnd_) ack_now_ = true;
   }
+  if (quick_ > 0) ack_now_ = true;
   if (ack_now_) return;
   if (ooo_.empty()) {
     if (delack_at_ == core::Time::max()) delack_at_ = now + config_.delack_min;

@@ -3,9 +3,8 @@
 // queue and are reported by SACK; the ACK policy of __tcp_ack_snd_check
 // (an ACK for every second full segment, immediate ACKs in quick-ack mode,
 // the delayed-ACK timer, and SACK compression while data is out of
-// order); the
-// advertised window from the free receive buffer, opened segment by
-// segment (tcp_grow_window) and by receive autotuning
+// order); the advertised window from the free receive buffer, opened
+// segment by segment (tcp_grow_window) and by receive autotuning
 // (tcp_rcv_space_adjust, with the window-based RTT estimate of
 // tcp_rcv_rtt_measure). Pure logic, like TcpSender: the caller holds the
 // packets, this says which of them are in order and when to ACK.

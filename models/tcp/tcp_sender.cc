@@ -11,6 +11,8 @@ TcpSender::TcpSender(const TcpConfig& config, uint64_t bytes)
       bytes_(bytes),
       rcv_right_(config.initial_rcv_wnd()),
       cwnd_(config.initial_cwnd),
+      // 8 (1 + beta) / 3 / (1 - beta) in tcp_cubic.c's integers: 15.
+      beta_scale_(static_cast<uint32_t>(8 * (1024 + config.cubic_beta * 1024) / 3 / (1024 - config.cubic_beta * 1024))),
       rto_(config.rto_initial) {}
 
 void TcpSender::set_cwnd(uint32_t cwnd, core::Time now) {
@@ -267,8 +269,6 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
 
   if (sent_.empty()) {
     timer_at_ = core::Time::max();
-    probe_timer_ = false;
-    reo_timer_ = false;
   } else if (advanced || delivered > 0) {
     arm_timer(now);
   }
@@ -299,8 +299,7 @@ void TcpSender::cwnd_reduction(uint32_t delivered, bool bonus, core::Time now) {
 // plus TCP_TIMEOUT_MIN; it takes the retransmission timer's place.
 void TcpSender::arm_reo_timer(core::Time now) {
   timer_at_ = now + reo_wait_ + config_.tlp_slack;
-  probe_timer_ = false;
-  reo_timer_ = true;
+  timer_kind_ = TimerKind::kReorder;
 }
 
 void TcpSender::cong_avoid(uint32_t acked, core::Time now) {
@@ -361,17 +360,28 @@ void TcpSender::cubic_update(uint32_t acked, core::Time now) {
     if (last_max_cwnd_ == 0 && cnt_ > 20) cnt_ = 20;
   }
   // TCP friendliness: the window Reno with beta 0.7 would have, grown by
-  // one segment per cwnd x beta_scale / 8 acknowledged (beta_scale =
-  // 8 (1 + beta) / 3 / (1 - beta), in integers: 15).
-  const uint32_t beta_scale =
-      static_cast<uint32_t>(8 * (1024 + config_.cubic_beta * 1024) / 3 / (1024 - config_.cubic_beta * 1024));
-  const uint32_t delta = std::max<uint32_t>(1, (cwnd_ * beta_scale) >> 3);
+  // one segment per cwnd x beta_scale / 8 acknowledged.
+  const uint32_t delta = std::max<uint32_t>(1, (cwnd_ * beta_scale_) >> 3);
   while (ack_cnt_ > delta) {
     ack_cnt_ -= delta;
     ++tcp_cwnd_;
   }
   if (tcp_cwnd_ > cwnd_) cnt_ = std::min(cnt_, cwnd_ / (tcp_cwnd_ - cwnd_));
   cnt_ = std::max(cnt_, 2u);
+}
+
+// bictcp_reset and bictcp_hystart_reset (cubictcp_state on TCP_CA_Loss):
+// no epoch, no W_max, no minimum RTT, slow start's exit not yet found.
+void TcpSender::cubic_reset(core::Time now) {
+  last_max_cwnd_ = 0;
+  last_cwnd_ = 0;
+  epoch_ = false;
+  ack_cnt_ = 0;
+  tcp_cwnd_ = 0;
+  cnt_ = 0;
+  delay_min_ = core::Duration::zero();
+  found_ = false;
+  hystart_reset(now);
 }
 
 void TcpSender::hystart_reset(core::Time now) {
@@ -424,32 +434,26 @@ void TcpSender::arm_timer(core::Time now) {
       !sent_.empty()) {
     const core::Duration pto = 2 * srtt_ + (sent_.size() == 1 ? config_.rto_min : config_.tlp_slack);
     timer_at_ = now + std::min(pto, rto);
-    probe_timer_ = true;
-    reo_timer_ = false;
+    timer_kind_ = TimerKind::kProbe;
     return;
   }
   timer_at_ = now + rto;
-  probe_timer_ = false;
-  reo_timer_ = false;
+  timer_kind_ = TimerKind::kRto;
 }
 
 void TcpSender::on_timer(core::Time now) {
   if (now < timer_at_ || sent_.empty()) return;
   timer_at_ = core::Time::max();
-  if (probe_timer_) {
+  if (timer_kind_ == TimerKind::kProbe) {
     probe_due_ = true;  // tcp_send_loss_probe, with the RTO armed behind it
-    probe_timer_ = false;
     return;
   }
-  if (reo_timer_) {
+  if (timer_kind_ == TimerKind::kReorder) {
     // tcp_rack_reo_timeout: what RACK now finds lost starts recovery (a
     // reduction as for one delivered segment) and goes again.
-    reo_timer_ = false;
-    if (mark_lost(now) > 0) {
-      if (state_ == State::kOpen) {
-        enter_recovery();
-        cwnd_reduction(1, false, now);
-      }
+    if (mark_lost(now) > 0 && state_ == State::kOpen) {
+      enter_recovery();
+      cwnd_reduction(1, false, now);
     }
     if (reo_wait_ > core::Duration::zero()) {
       arm_reo_timer(now);
@@ -468,14 +472,7 @@ void TcpSender::on_timer(core::Time now) {
     on_congestion();
   }
   ++retransmits_;
-  last_max_cwnd_ = 0;
-  last_cwnd_ = 0;
-  epoch_ = false;
-  ack_cnt_ = 0;
-  tcp_cwnd_ = 0;
-  cnt_ = 0;
-  delay_min_ = core::Duration::zero();
-  hystart_reset(now);
+  cubic_reset(now);
   state_ = State::kLoss;
   high_seq_ = snd_nxt_;
   lost_out_ = 0;
@@ -486,7 +483,6 @@ void TcpSender::on_timer(core::Time now) {
     lost_out_ += s.lost;
   }
   rack_valid_ = false;
-  found_ = false;
   cwnd_cnt_ = 0;
   set_cwnd(1, now);
   ++backoff_;

@@ -55,8 +55,8 @@ class TcpSender {
   // pacing rate plus a share of 64 KB for small RTTs, at most 64 KB, at
   // least tcp_min_tso_segs; no more than half the window, tcp_cwnd_test).
   uint32_t tso_segs() const;
-  // When the retransmission timer (RTO or loss probe) is due; Time::max():
-  // none armed.
+  // When the retransmission timer (RTO, loss probe or RACK's reordering
+  // timeout) is due; Time::max(): none armed.
   core::Time timer() const { return timer_at_; }
   // The timer fired: next() then has what it sends.
   void on_timer(core::Time now);
@@ -98,6 +98,7 @@ class TcpSender {
   void on_congestion();  // CUBIC's ssthresh and W_max (bictcp_recalc_ssthresh)
   void cong_avoid(uint32_t acked, core::Time now);
   void cubic_update(uint32_t acked, core::Time now);
+  void cubic_reset(core::Time now);
   void hystart_reset(core::Time now);
   void hystart_update(core::Duration delay, core::Time now);
   void arm_timer(core::Time now);
@@ -119,6 +120,7 @@ class TcpSender {
   bool rack_valid_ = false;
   // Windows (segments).
   uint32_t cwnd_;
+  const uint32_t beta_scale_;  // CUBIC's Reno-friendly growth, in eighths of cwnd per segment
   uint32_t cwnd_cnt_ = 0;
   uint32_t ssthresh_ = UINT32_MAX;  // TCP_INFINITE_SSTHRESH
   uint32_t max_in_flight_ = 0;      // since the last ACK: was the window the limit
@@ -152,8 +154,10 @@ class TcpSender {
   uint32_t backoff_ = 0;
   uint32_t retransmits_ = 0;  // RTOs since snd_una last moved (icsk_retransmits)
   core::Time timer_at_ = core::Time::max();
-  bool probe_timer_ = false;  // the armed timer is the loss probe
-  bool reo_timer_ = false;    // the armed timer is RACK's reordering timeout
+  // What the armed timer is (tcp's icsk_pending: ICSK_TIME_RETRANS,
+  // _LOSS_PROBE, _REO_TIMEOUT).
+  enum class TimerKind : uint8_t { kRto, kProbe, kReorder };
+  TimerKind timer_kind_ = TimerKind::kRto;
   bool probe_due_ = false;    // a probe to send now, whatever the window
   // A probe is out (tlp_high_seq): no other until an ACK passes this.
   bool probe_out_ = false;
