@@ -2,6 +2,7 @@
 #include "models/guest/guest_os.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -36,7 +37,8 @@ GuestOs::GuestOs(core::Simulator& sim, std::string_view name, core::Component* p
       vcpu_(&vcpu),
       app_thread_(vcpu.add_thread("app")),
       pool_(&pool),
-      costs_(costs) {
+      costs_(costs),
+      gro_(pool) {
   vcpu.set_interrupt_handler([this](uint32_t vector, Continuation done) { on_interrupt(vector, std::move(done)); });
 }
 
@@ -550,66 +552,36 @@ void GuestOs::set_rps(std::shared_ptr<RpsSteering> rps, uint32_t cpu) {
 
 core::Cycles GuestOs::receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) {
   const Packet& p = (*pool_)[packet];
-  if (gro_ && napi != nullptr && p.tcp_data && !(p.flow < forwards_.size() && forwards_[p.flow])) {
+  if (gro_on_ && napi != nullptr && p.tcp_data && !(p.flow < forwards_.size() && forwards_[p.flow])) {
     return costs_.gro + gro_receive(packet, napi, cpu);
   }
   return stack_receive(packet, napi, cpu);
 }
 
 core::Cycles GuestOs::gro_receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu) {
-  core::Cycles cost{0};
-  size_t held_here = 0;
-  for (size_t i = 0; i < gro_held_.size(); ++i) {
-    if (gro_held_[i].napi != napi) continue;
-    ++held_here;
-    Packet& h = (*pool_)[gro_held_[i].packet];
-    const Packet& p = (*pool_)[packet];
-    if (h.flow != p.flow || h.conn != p.conn) continue;
-    const uint32_t headers = kTcpFrameOverhead - 18;  // IP and TCP with timestamps
-    TcpHeader& held = pool_->tcp(h.id);
-    const TcpHeader& next = pool_->tcp(packet);
-    if (held.seq + held.len == next.seq && headers + held.len + next.len <= kGroMaxSize) {
-      held.len += next.len;
-      h.bytes += p.bytes;
-      if (core::TraceWriter* tw = sim().tracer()) {
-        trace_hop(*tw, cpu.thread().trace_track(), p, now(), place::kGuestStack,
-                  "GRO merged it into the segment before it (napi_gro_receive)", core::TraceWriter::FlowPhase::kEnd);
-      }
-      pool_->merge(h.id, packet);
-      return cost;
-    }
-    // Out of sequence, or full: the held skb goes up first.
-    const uint32_t up = gro_held_[i].packet;
-    gro_held_.erase(gro_held_.begin() + static_cast<std::ptrdiff_t>(i));
-    --held_here;
-    cost = cost + stack_receive(up, napi, cpu);
-    break;
+  std::optional<Packet> before;
+  if (sim().tracer()) before = (*pool_)[packet];
+  gro_up_.clear();
+  if (gro_.receive(napi, packet, gro_up_) && before) {
+    trace_hop(*sim().tracer(), cpu.thread().trace_track(), *before, now(), place::kGuestStack,
+              "GRO merged it into the segment before it (napi_gro_receive)", core::TraceWriter::FlowPhase::kEnd);
   }
-  if (held_here >= kGroMaxHeld) {
-    // Every bucket full: the oldest goes up.
-    for (size_t i = 0; i < gro_held_.size(); ++i) {
-      if (gro_held_[i].napi != napi) continue;
-      const uint32_t up = gro_held_[i].packet;
-      gro_held_.erase(gro_held_.begin() + static_cast<std::ptrdiff_t>(i));
-      cost = cost + stack_receive(up, napi, cpu);
-      break;
-    }
-  }
-  gro_held_.push_back({napi, packet});
-  return cost;
+  return up_the_stack(napi, cpu);
 }
 
 core::Cycles GuestOs::gro_flush(GuestNetDevice* napi, VCpu& cpu) {
+  gro_up_.clear();
+  gro_.flush(napi, gro_up_);
+  return up_the_stack(napi, cpu);
+}
+
+core::Cycles GuestOs::up_the_stack(GuestNetDevice* napi, VCpu& cpu) {
   core::Cycles cost{0};
-  for (size_t i = 0; i < gro_held_.size();) {
-    if (gro_held_[i].napi != napi) {
-      ++i;
-      continue;
-    }
-    const uint32_t up = gro_held_[i].packet;
-    gro_held_.erase(gro_held_.begin() + static_cast<std::ptrdiff_t>(i));
-    cost = cost + stack_receive(up, napi, cpu);
-  }
+  std::vector<uint32_t> up;
+  up.swap(gro_up_);  // kept apart while the stack runs, its capacity reused
+  for (uint32_t p : up) cost = cost + stack_receive(p, napi, cpu);
+  up.clear();
+  gro_up_.swap(up);
   return cost;
 }
 

@@ -17,6 +17,7 @@
 #include "models/guest/rps.h"
 #include "models/host/held_continuation.h"
 #include "models/host/shared_lines.h"
+#include "models/net/gro_list.h"
 #include "models/packet/packet.h"
 #include "models/tcp/tcp_receiver.h"
 #include "models/traffic/flow.h"
@@ -47,7 +48,7 @@ class GuestOs final : public core::Component {
   // The receive buffer of each flow's socket here (one socket per flow).
   void set_socket(const SocketConfig& socket) { socket_config_ = socket; }
   // GRO on the devices whose NAPI polls hand it packets (napi_gro_receive).
-  void set_gro(bool on) { gro_ = on; }
+  void set_gro(bool on) { gro_on_ = on; }
   // Several handlers may share a vector; they run in registration order.
   void register_vector(uint32_t vector, Isr isr);
   // Said by a handler that found nothing to do (IRQ_NONE). An interrupt no
@@ -91,8 +92,6 @@ class GuestOs final : public core::Component {
   // The end of `napi`'s poll on `cpu` (napi_complete_done's GRO flush):
   // what GRO holds goes up the stack; returns what that costs.
   core::Cycles gro_flush(GuestNetDevice* napi, VCpu& cpu);
-  static constexpr uint32_t kGroMaxSize = 65'536;              // gro_max_size: the merged IP packet
-  static constexpr size_t kGroMaxHeld = 64;                    // GRO_HASH_BUCKETS x MAX_GRO_SKBS
   static constexpr uint32_t kCallFunctionSingleVector = 0xfb;  // CALL_FUNCTION_SINGLE_VECTOR
   static constexpr uint32_t kBacklogWeight = 64;               // dev_weight: process_backlog's quota
   uint64_t backlog_drops() const { return backlog_drops_.value(); }
@@ -182,6 +181,8 @@ class GuestOs final : public core::Component {
   // napi_gro_receive: merged into the held skb of its connection when it
   // follows it, else held (what could not take it goes up first).
   core::Cycles gro_receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu);
+  // What GRO sent up (gro_up_) through stack_receive; returns its cost.
+  core::Cycles up_the_stack(GuestNetDevice* napi, VCpu& cpu);
   // A TCP receive (tcp_recvmsg): one call copies out what its connection
   // has queued at the socket's head, up to kTcpRecvBytes.
   void tcp_read();
@@ -222,12 +223,9 @@ class GuestOs final : public core::Component {
   std::vector<std::pair<uint32_t, Isr>> isrs_;
   std::vector<AppFlow> flows_;
   core::RingBuffer<uint32_t> socket_;
-  bool gro_ = true;
-  struct GroHeld {
-    GuestNetDevice* napi = nullptr;
-    uint32_t packet = 0;
-  };
-  std::vector<GroHeld> gro_held_;  // by arrival
+  bool gro_on_ = true;
+  GroList gro_;
+  std::vector<uint32_t> gro_up_;
   SocketConfig socket_config_;
   std::vector<uint64_t> rmem_alloc_;  // by flow: truesize of its queued datagrams
   bool app_scheduled_ = false;

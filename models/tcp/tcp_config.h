@@ -68,6 +68,9 @@ struct TcpHeader {
   uint64_t seq = 0;  // first payload byte
   uint64_t ack = 0;  // next byte the receiver expects
   uint32_t len = 0;  // payload bytes (0: a pure ACK)
+  // GRO's segment size for an skb it merged (skb_shinfo()->gso_size): the
+  // payload of each segment but the last. 0: one segment.
+  uint32_t gso_size = 0;
   uint32_t wnd = 0;  // advertised receive window, bytes
   struct Sack {
     uint32_t start = 0;  // [ack + start, ack + end)
