@@ -27,6 +27,8 @@ struct GuestCosts {
   core::Cycles driver_tx_free{150};        // reclaiming one sent buffer
   core::Cycles driver_rx_packet{600};      // receive_buf: one used buffer to an skb
   core::Cycles driver_rx_refill{200};      // posting one receive buffer
+  core::Cycles driver_rx_buffer{150};      // receive_mergeable / receive_big: one more buffer or page into the skb
+  core::Cycles page_alloc{300};            // a page from the allocator (alloc_page's per-CPU list)
   core::Cycles rps_enqueue{300};           // get_rps_cpu and enqueue_to_backlog (RPS / RFS steering)
   core::Cycles mmio_write{200};            // a posted write to a device register (a doorbell mapped into the guest)
   // Copy cost of `bytes` to or from user memory, in cycles of `clock`.

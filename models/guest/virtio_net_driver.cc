@@ -22,6 +22,8 @@ const core::ComponentSpec& VirtioNetDriver::model_spec() {
                 {"rx_interrupts", core::StatKind::kCounter, core::Unit::kCount, "RX queue interrupts"},
                 {"tx_interrupts", core::StatKind::kCounter, core::Unit::kCount, "TX completion interrupts"},
                 {"rx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets received"},
+                {"rx_buffers", core::StatKind::kCounter, core::Unit::kCount,
+                 "receive buffers the packets filled (more than the packets with mergeable buffers)"},
                 {"busy_polls", core::StatKind::kCounter, core::Unit::kCount,
                  "RX polls a busy-polling receive ran (SO_BUSY_POLL), its last ones included"},
                 {"tx_packets", core::StatKind::kCounter, core::Unit::kPackets, "packets added to the TX ring"},
@@ -49,7 +51,8 @@ VirtioNetDriver::VirtioNetDriver(core::Simulator& sim, std::string_view name, co
 
 void VirtioNetDriver::init() {
   // virtnet_open: fill the receive ring.
-  for (uint32_t token = 0; token < q_->rx.size(); ++token) q_->rx.add(token);
+  for (uint32_t token = 0; token < q_->rx.size(); ++token) free_rx_buffers_.push_back(token);
+  post_rx_buffers();
   // Without TX NAPI, TX callbacks are wanted only while the queue is stopped.
   if (!config_.napi_tx) q_->tx.disable_cb();
 }
@@ -244,8 +247,28 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
   uint32_t received = 0;
   uint32_t token = 0, len = 0;
   core::Cycles stack{0};
+  uint32_t extra = 0;  // buffers (mergeable) or pages (big) past each packet's first
   while (received < budget && rx.get_used(token, len)) {
     free_rx_buffers_.push_back(token);
+    const uint32_t head = token;
+    // receive_mergeable: the packet's other buffers are the next used ones.
+    const uint32_t buffers = q_->rx_buffers[head];
+    for (uint32_t k = 1; k < buffers; ++k) {
+      if (!rx.get_used(token, len)) throw std::logic_error("a packet's mergeable buffers were not all used");
+      free_rx_buffers_.push_back(token);
+    }
+    rx_buffers_.add(buffers);
+    const uint32_t packet_len = os_->pool()[q_->rx_packet[head]].bytes - 4;  // no FCS
+    if (config_.rx_buffers == Config::RxBuffers::kMergeable) {
+      avg_pkt_len_ = ewma_add(avg_pkt_len_, packet_len);
+      extra += buffers - 1;
+    } else if (config_.rx_buffers == Config::RxBuffers::kBig) {
+      // receive_big: page_to_skb keeps the pages the packet filled.
+      const uint32_t pages = (packet_len + VirtioQueuePair::kNetHdrLen + kPageSize - 1) / kPageSize;
+      pages_taken_ += pages;
+      extra += pages - 1;
+    }
+    token = head;
     stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());
     trace_hop(cpu.thread(), os_->pool()[q_->rx_packet[token]], place::kVirtioNetDriver,
               by == NapiPoll::kSoftirq ? "the driver's NAPI poll took it from the RX vring to the socket"
@@ -274,8 +297,9 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
   }
   const GuestCosts& c = os_->costs();
   rx_napi_done_.hold(std::move(done), name(), "RX NAPI");
-  cpu.guest(c.napi_poll + c.driver_rx_packet * received + stack + c.driver_tx_free * reclaimed,
-            CpuCategory::kGuestKernel, [this, &cpu, by, received] { rx_refill(cpu, by, received); });
+  cpu.guest(
+      c.napi_poll + c.driver_rx_packet * received + c.driver_rx_buffer * extra + stack + c.driver_tx_free * reclaimed,
+      CpuCategory::kGuestKernel, [this, &cpu, by, received] { rx_refill(cpu, by, received); });
 }
 
 // try_fill_recv once half the buffers are free (half of the poll's budget,
@@ -288,21 +312,56 @@ void VirtioNetDriver::rx_refill(VCpu& cpu, NapiPoll by, uint32_t received) {
     rx_napi_complete(cpu, by, received);
     return;
   }
-  const size_t n = free_rx_buffers_.size();
-  for (uint32_t token : free_rx_buffers_) rx.add(token);
-  free_rx_buffers_.clear();
+  const core::Cycles cost = post_rx_buffers();
   if (q_->on_rx_avail) q_->on_rx_avail();
-  cpu.guest(os_->costs().driver_rx_refill * static_cast<int64_t>(n), CpuCategory::kGuestKernel,
-            [this, &cpu, by, received] {
-              if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
-                ++kicks_;
-                if (sim().tracer()) cpu.thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
-                virtio_notify(cpu, CpuCategory::kGuestKernel, q_->rx_doorbell, q_->rx_kick,
-                              [this, &cpu, by, received] { rx_napi_complete(cpu, by, received); });
-                return;
-              }
-              rx_napi_complete(cpu, by, received);
-            });
+  cpu.guest(cost, CpuCategory::kGuestKernel, [this, &cpu, by, received] {
+    if (q_->rx.kick_prepare() || q_->rx.take_forced_kick()) {
+      ++kicks_;
+      if (sim().tracer()) cpu.thread().trace_instant(CauseKind::kKick, "kick rx (buffers refilled)");
+      virtio_notify(cpu, CpuCategory::kGuestKernel, q_->rx_doorbell, q_->rx_kick,
+                    [this, &cpu, by, received] { rx_napi_complete(cpu, by, received); });
+      return;
+    }
+    rx_napi_complete(cpu, by, received);
+  });
+}
+
+uint32_t VirtioNetDriver::mergeable_buf_len(uint32_t avg) {
+  // get_mergeable_buf_len: the header and the average, clamped to
+  // [GOOD_PACKET_LEN, a page less the header], aligned to a cache line.
+  constexpr uint32_t kGoodPacketLen = 1518;  // ETH_HLEN + VLAN_HLEN + ETH_DATA_LEN
+  const uint32_t len =
+      VirtioQueuePair::kNetHdrLen + std::clamp(avg, kGoodPacketLen, kPageSize - VirtioQueuePair::kNetHdrLen);
+  return (len + 63) / 64 * 64;
+}
+
+core::Cycles VirtioNetDriver::post_rx_buffers() {
+  // try_fill_recv: add_recvbuf_mergeable sizes every buffer it posts now
+  // by the running average; add_recvbuf_big takes its pages from the
+  // driver's own list, refilled with the pages the received skbs kept.
+  const GuestCosts& c = os_->costs();
+  if (config_.rx_buffers == Config::RxBuffers::kMergeable) q_->rx_buf_len = mergeable_buf_len(avg_pkt_len_);
+  const size_t n = free_rx_buffers_.size();
+  for (uint32_t token : free_rx_buffers_) q_->rx.add(token);
+  free_rx_buffers_.clear();
+  core::Cycles cost = c.driver_rx_refill * static_cast<int64_t>(n);
+  if (config_.rx_buffers == Config::RxBuffers::kBig) {
+    cost = cost + c.page_alloc * pages_taken_;
+    pages_taken_ = 0;
+    return cost;
+  }
+  // Mergeable and small buffers are carved from the receive queue's page
+  // fragment (skb_page_frag_refill): a new 32 KB compound page when the
+  // current one cannot hold the next buffer.
+  const uint32_t len = config_.rx_buffers == Config::RxBuffers::kMergeable ? q_->rx_buf_len : kSmallBufLen;
+  for (size_t i = 0; i < n; ++i) {
+    if (frag_left_ < len) {
+      cost = cost + c.page_alloc;
+      frag_left_ = kFragPageSize;
+    }
+    frag_left_ -= len;
+  }
+  return cost;
 }
 
 void VirtioNetDriver::rx_napi_complete(VCpu& cpu, NapiPoll by, uint32_t received) {

@@ -22,7 +22,20 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
     bool napi_tx = true;
     uint32_t napi_budget = 64;
     uint32_t stop_threshold = 2 + 17;  // 2 + MAX_SKB_FRAGS
+    // The receive buffers it posts (virtnet_probe's choice): mergeable
+    // (VIRTIO_NET_F_MRG_RXBUF), big packets (guest TSO without it: every
+    // buffer a chain of MAX_SKB_FRAGS pages), or small (one frame each).
+    enum class RxBuffers : uint8_t { kMergeable, kBig, kSmall };
+    RxBuffers rx_buffers = RxBuffers::kMergeable;
   };
+  // The running average of received packet lengths (DECLARE_EWMA(pkt_len,
+  // 0, 64)) and the mergeable buffer length it gives.
+  static uint32_t ewma_add(uint32_t internal, uint32_t len) {
+    return internal == 0 ? len : ((internal << 6) - internal + len) >> 6;
+  }
+  static uint32_t mergeable_buf_len(uint32_t avg);
+  static constexpr uint32_t kPageSize = 4096;
+  static constexpr uint32_t kMaxSkbFrags = 17;  // MAX_SKB_FRAGS: a big packets buffer's pages
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
@@ -44,6 +57,7 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   bool busy_poll_ready() const override { return q_->rx.more_used(); }
 
   uint64_t kicks() const { return kicks_.value(); }
+  uint64_t rx_buffers_used() const { return rx_buffers_.value(); }
   uint64_t rx_interrupts() const { return rx_irqs_.value(); }
   uint64_t tx_interrupts() const { return tx_irqs_.value(); }
 
@@ -76,7 +90,17 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   HeldContinuation rx_napi_done_;
   HeldContinuation tx_napi_done_;
   std::vector<uint32_t> free_rx_buffers_;
+  uint32_t avg_pkt_len_ = 0;  // the EWMA's internal value (mergeable buffers)
+  uint32_t pages_taken_ = 0;  // big packets: pages the received skbs kept, allocated again at refill
+  uint32_t frag_left_ = 0;    // bytes left in the page fragment buffers are carved from
+  static constexpr uint32_t kFragPageSize = 32'768;  // SKB_FRAG_PAGE_ORDER's compound page
+  // add_recvbuf_small: headroom, the header and a 1518-byte frame, with
+  // the skb_shared_info build_skb puts after it.
+  static constexpr uint32_t kSmallBufLen = 2'048;
+  // Posts the free receive buffers; returns what that costs.
+  core::Cycles post_rx_buffers();
   core::Counter kicks_{this, "kicks"};
+  core::Counter rx_buffers_{this, "rx_buffers"};
   core::Counter rx_irqs_{this, "rx_interrupts"};
   core::Counter tx_irqs_{this, "tx_interrupts"};
   core::Counter rx_packets_{this, "rx_packets"};

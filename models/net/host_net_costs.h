@@ -20,6 +20,8 @@ struct HostNetCosts {
   core::Cycles nic_xmit_packet{900};     // dev_queue_xmit, qdisc, driver, doorbell
   core::Cycles nic_tx_clean_packet{300};  // NAPI reclaiming a sent frame: unmap, free the skb, BQL
   core::Cycles rps_enqueue{400};          // get_rps_cpu and enqueue_to_backlog on the polling core
+  core::Cycles gro_segment{300};          // napi_gro_receive's work on one TCP segment (as the guest's)
+  core::Cycles gso_segment{500};          // skb_segment: one segment's skb and headers, for a device without TSO
   uint64_t copy_bytes_per_s = 10'000'000'000;  // memcpy, DRAM-resident
   // Copy cost of `bytes` at the copy bandwidth, in cycles of `clock`.
   core::Cycles copy(uint32_t bytes, const core::Clock& clock) const {

@@ -19,14 +19,17 @@ const core::ComponentSpec& HostNicRx::model_spec() {
                  {"netdev_budget", core::Unit::kPackets, "300", "frames per softirq run"},
                  {"netdev_budget_usecs", core::Unit::kMicroseconds, "2000", "time limit of a softirq run"}},
       .ports = {},
-      .stats = {{"frames", core::StatKind::kCounter, core::Unit::kPackets, "frames received into the ring"},
-                {"drops", core::StatKind::kCounter, core::Unit::kPackets, "frames dropped on a full ring"},
-                {"napi_polls", core::StatKind::kCounter, core::Unit::kCount, "NAPI poll calls (each at most the weight)"},
-                {"tx_cleaned", core::StatKind::kCounter, core::Unit::kPackets,
-                 "TX completions cleaned in NAPI (frames the host sent through this queue pair)"},
-                {"time_squeeze", core::StatKind::kCounter, core::Unit::kCount,
-                 "net_rx_action runs that ended on the budget or time limit with work left"},
-                {"interrupts", core::StatKind::kCounter, core::Unit::kCount, "interrupts raised"}}};
+      .stats = {
+          {"frames", core::StatKind::kCounter, core::Unit::kPackets, "frames received into the ring"},
+          {"drops", core::StatKind::kCounter, core::Unit::kPackets, "frames dropped on a full ring"},
+          {"napi_polls", core::StatKind::kCounter, core::Unit::kCount, "NAPI poll calls (each at most the weight)"},
+          {"gro_merged", core::StatKind::kCounter, core::Unit::kPackets,
+           "frames GRO merged into the skb of an earlier frame of their connection"},
+          {"tx_cleaned", core::StatKind::kCounter, core::Unit::kPackets,
+           "TX completions cleaned in NAPI (frames the host sent through this queue pair)"},
+          {"time_squeeze", core::StatKind::kCounter, core::Unit::kCount,
+           "net_rx_action runs that ended on the budget or time limit with work left"},
+          {"interrupts", core::StatKind::kCounter, core::Unit::kCount, "interrupts raised"}}};
   return spec;
 }
 
@@ -41,6 +44,7 @@ HostNicRx::HostNicRx(core::Simulator& sim, std::string_view name, core::Componen
       deliver_(std::move(deliver)),
       lines_(config.ring_size, ddio),
       moderator_(make_interrupt_moderator(config.moderation)),
+      gro_(pool),
       pool_(&pool) {}
 
 void HostNicRx::init() {
@@ -118,8 +122,9 @@ void HostNicRx::napi_poll() {
                       costs_.nic_tx_clean_packet * tx_batch_ + costs_.nic_rx_packet * batch_;
   for (uint32_t i = 0; i < batch_; ++i)
     lines_.load(i, CpuCategory::kHostKernel);  // the driver's descriptor and header loads
+  cost = cost + gro_pass();
   if (deliver_cost_) {
-    for (uint32_t i = 0; i < batch_; ++i) cost = cost + deliver_cost_(ring_[i]);
+    for (uint32_t p : skbs_) cost = cost + deliver_cost_(p);
   }
   ++polls_;
   softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
@@ -136,12 +141,33 @@ void HostNicRx::napi_poll() {
     for (uint32_t i = 0; i < batch_; ++i) {
       uint32_t packet = 0;
       take(packet);
-      ++napi_work_.rx_packets;
-      napi_work_.rx_bytes += (*pool_)[packet].bytes;
-      deliver_(packet, *softirq_);
     }
+    napi_work_.rx_packets += batch_;
+    napi_work_.rx_bytes += batch_bytes_;
+    for (uint32_t p : skbs_) deliver_(p, *softirq_);
     run_qdisc(requeued);
   });
+}
+
+core::Cycles HostNicRx::gro_pass() {
+  skbs_.clear();
+  batch_bytes_ = 0;
+  uint32_t segments = 0;
+  for (uint32_t i = 0; i < batch_; ++i) {
+    const uint32_t p = ring_[i];
+    batch_bytes_ += (*pool_)[p].bytes;
+    if (!config_.gro || !(*pool_)[p].tcp_data) {
+      skbs_.push_back(p);  // GRO_NORMAL: up at once
+      continue;
+    }
+    ++segments;
+    if (gro_.receive(this, p, skbs_)) {
+      ring_[i] = kMerged;
+      ++gro_merged_;
+    }
+  }
+  gro_.flush(this, skbs_);  // napi_complete_done / the end of the poll
+  return costs_.gro_segment * segments;
 }
 
 void HostNicRx::run_qdisc(uint32_t taken) {

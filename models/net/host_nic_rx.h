@@ -11,6 +11,7 @@
 
 #include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
+#include "models/net/gro_list.h"
 #include "models/net/host_net_costs.h"
 #include "models/nic/interrupt_moderation.h"
 #include "models/packet/packet.h"
@@ -27,6 +28,11 @@ class HostNicRx final : public core::Component {
     uint32_t napi_weight = 64;
     uint32_t netdev_budget = 300;                                // packets per net_rx_action run
     core::Duration netdev_budget_time = core::Microseconds(2000);  // netdev_budget_usecs
+    // GRO in the NAPI poll (ethtool -K gro, on by default): a poll's TCP
+    // segments of a connection go up as one skb of up to 64 KB, so what
+    // follows (the switch, the tap, the backend) runs once per skb.
+    // Interrupt mode only: a poll-mode thread takes frames as they are.
+    bool gro = true;
   };
   // Runs in the softirq after the frame's driver and stack costs; what it
   // does (the host's switch, the tap) costs DeliverCost, charged with the
@@ -73,6 +79,7 @@ class HostNicRx final : public core::Component {
   uint64_t polls() const { return polls_.value(); }
   uint64_t time_squeeze() const { return time_squeeze_.value(); }
   uint64_t tx_cleaned() const { return tx_cleaned_.value(); }
+  uint64_t gro_merged() const { return gro_merged_.value(); }
 
   void init() override;
 
@@ -84,6 +91,11 @@ class HostNicRx final : public core::Component {
   // net_tx_action's qdisc runs after this poll: `taken` frames to pay for.
   void run_qdisc(uint32_t taken);
   void take(uint32_t& packet);
+  // The poll's frames as the driver hands them to napi_gro_receive, in
+  // ring order: skbs_ gets what goes up the stack, in order; a frame GRO
+  // merged leaves its ring slot marked kMerged. Returns the GRO cost.
+  core::Cycles gro_pass();
+  static constexpr uint32_t kMerged = ~0u;
 
   Config config_;
   HostNetCosts costs_;
@@ -96,6 +108,9 @@ class HostNicRx final : public core::Component {
   core::RingBuffer<uint32_t> ring_;
   RxRingLines lines_;
   std::unique_ptr<InterruptModerator> moderator_;
+  GroList gro_;
+  std::vector<uint32_t> skbs_;  // this poll's, up the stack in order
+  uint64_t batch_bytes_ = 0;
   NapiWork napi_work_;  // since the last re-arm
   PacketPool* pool_ = nullptr;
   uint32_t budget_left_ = 0;
@@ -113,6 +128,7 @@ class HostNicRx final : public core::Component {
   core::Counter polls_{this, "napi_polls"};
   core::Counter time_squeeze_{this, "time_squeeze"};
   core::Counter tx_cleaned_{this, "tx_cleaned"};
+  core::Counter gro_merged_{this, "gro_merged"};
 };
 
 }  // namespace viosim::models

@@ -30,6 +30,7 @@ class TapQueue final : public core::Component {
             std::string_view how = "the host stack (NAPI, bridge, tun) queued it on the tap");
   bool pop(uint32_t& packet);
   bool empty() const { return ring_.empty(); }
+  uint32_t front() const { return ring_.front(); }  // the next packet a read takes (peek_head_len)
   size_t size() const { return ring_.size(); }
   uint32_t capacity() const { return capacity_; }
   EventFd& readable() { return readable_; }

@@ -133,6 +133,33 @@ class PacketPool {
     packets_[into].segs = static_cast<uint16_t>(packets_[into].segs + packets_[id].segs);
     free(id);
   }
+  // Software GSO (skb_segment): `id`, an skb GRO merged from segments of
+  // its gso_size payload (the last may be shorter), becomes its segments
+  // again, each a frame of its payload plus `overhead`. `id` keeps the
+  // first; all of them, in sequence order, are appended to `out`.
+  void segment(uint32_t id, uint32_t overhead, std::vector<uint32_t>& out) {
+    const uint32_t mss = tcp_[id].gso_size;
+    const uint16_t n = packets_[id].segs;
+    out.push_back(id);
+    if (n <= 1 || mss == 0) return;
+    const uint32_t total = tcp_[id].len;
+    tcp_[id].len = mss;
+    tcp_[id].gso_size = 0;
+    packets_[id].segs = 1;
+    packets_[id].bytes = mss + overhead;
+    for (uint32_t k = 1; k < n; ++k) {
+      const uint32_t fresh = alloc().id;  // may move packets_
+      Packet& q = packets_[fresh];
+      q = packets_[id];
+      q.id = fresh;
+      TcpHeader& h = tcp_[fresh];
+      h = tcp_[id];
+      h.seq = tcp_[id].seq + uint64_t{k} * mss;
+      h.len = k + 1 < n ? mss : total - k * mss;
+      q.bytes = h.len + overhead;
+      out.push_back(fresh);
+    }
+  }
   // Told of every drop before the packet is freed (a route's accounting
   // of where along it packets are lost). May be empty.
   void observe_drops(std::function<void(const Packet&, DropPlace)> observer) { on_drop_ = std::move(observer); }

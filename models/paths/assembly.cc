@@ -261,9 +261,18 @@ void Assembly::kernel_nic_rx() {
   KernelSwitch& sw = tap_switch();
   // The NIC's port: a frame from the wire goes to its VM's tap, or (P2P)
   // back out of the NIC.
+  const core::Clock& clock = core(c.irq_core).clock();
   nic_switch_port = sw.add_port(
-      [this, &c](uint32_t p) {
-        return destination(p) != nullptr ? c.host_net.tun_xmit_packet : c.host_net.nic_xmit_packet;
+      [this, &c, &clock](uint32_t p) {
+        const Packet& packet = pool[p];
+        if (destination(p) == nullptr) return c.host_net.nic_xmit_packet;
+        const VmAssembly& vm = vm_of(p);
+        if (packet.segs <= 1 || vm.tap_tso) return c.host_net.tun_xmit_packet;
+        // validate_xmit_skb: skb_segment for a tap without TSO, and each
+        // segment's checksum where it has no checksum offload either.
+        core::Cycles cost = (c.host_net.tun_xmit_packet + c.host_net.gso_segment) * packet.segs;
+        if (!vm.tap_csum) cost = cost + c.host_net.copy(pool.tcp(p).len, clock);
+        return cost;
       },
       [this, how = "the host stack (NAPI, " + std::string(switch_place()) + ", tun) queued it on the tap"](
           uint32_t p, HostThread& by) {
@@ -274,6 +283,12 @@ void Assembly::kernel_nic_rx() {
         }
         VmAssembly& vm = vm_of(p);
         TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[p])];
+        if (pool[p].segs > 1 && !vm.tap_tso) {
+          gso_out.clear();
+          pool.segment(p, kTcpFrameOverhead, gso_out);
+          for (uint32_t s : gso_out) tap.push(s, &by, how);  // a full tap drops what it cannot take
+          return;
+        }
         tap.push(p, &by, how);  // a full tap drops it
       });
   hop(kHostNic, "device", kSoftirq, "host kernel", "MSI-X (moderated)");
@@ -642,6 +657,8 @@ void VmAssembly::build_taps(const std::string& reader, const std::string& reader
     taps.push_back(std::make_unique<TapQueue>(host.sim, vm_name("_tap" + std::to_string(i)), nullptr, host.pool));
   }
   tap_steering = std::make_unique<TapSteering>(n, host.config.flows, host.config.seed);
+  tap_csum = backend.traits().virtio;
+  tap_tso = tap_csum && config.guest_tso4;
   host.kernel_nic_rx();
   from_wire = [this](uint32_t p) { host.nic_rx->receive(p); };
   hop(host.switch_place(), "host kernel", kTapQueue, "host kernel",

@@ -67,6 +67,11 @@ struct VmAssembly {
   std::vector<std::unique_ptr<PollModeForwarder>> forwarders;  // in place of drivers (a poll-mode VNF)
   std::vector<std::unique_ptr<TapQueue>> taps;
   std::unique_ptr<TapSteering> tap_steering;
+  // The offloads its tap's reader set (TUNSETOFFLOAD): a virtio backend
+  // sets checksum offload, and TSO when the guest negotiated guest_tso4;
+  // E1000's QEMU reads the tap without a virtio header, so with neither.
+  bool tap_csum = false;
+  bool tap_tso = false;
   std::unique_ptr<QemuVirtioNet> qemu;
   std::vector<std::unique_ptr<VhostNet>> vhosts;
   VhostUserPort* vhost_port = nullptr;  // its port on OVS-DPDK (vhost-user), owned by the host
@@ -174,6 +179,7 @@ struct Assembly {
   PacketPool pool;
   PathGraph graph;  // the wiring, as it was made
   std::vector<std::unique_ptr<Core>> cores;
+  std::vector<uint32_t> gso_out;  // the segments software GSO just cut
   std::vector<std::unique_ptr<HostThread>> threads;
   // The LLC ways the host's NICs write received frames into (DDIO).
   std::unique_ptr<DdioWays> ddio;

@@ -102,6 +102,8 @@ struct VmConfig {
   bool event_idx = true;
   bool packed_ring = false;  // VIRTIO_F_RING_PACKED (refused where the backend lacks it)
   bool in_order = false;     // VIRTIO_F_IN_ORDER (refused where the backend lacks it)
+  bool mrg_rxbuf = true;     // VIRTIO_NET_F_MRG_RXBUF
+  bool guest_tso4 = true;    // VIRTIO_NET_F_GUEST_TSO4: the tap takes GRO skbs whole
 
   // Backends.
   QemuVirtioNet::Config qemu;

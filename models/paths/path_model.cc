@@ -68,7 +68,8 @@ PathResults collect(Assembly& t, double wall_s) {
   if (t.nic_rx) {
     for (size_t q = 0; q < t.nic_rx->queues(); ++q) {
       const HostNicRx& rx = t.nic_rx->queue(q);
-      r.per_queue.push_back({rx.counter_value("frames"), rx.drops(), rx.interrupts(), rx.tx_cleaned()});
+      r.per_queue.push_back(
+          {rx.counter_value("frames"), rx.drops(), rx.interrupts(), rx.tx_cleaned(), rx.gro_merged()});
     }
   }
   for (const auto& vm : t.vms) {

@@ -103,6 +103,7 @@ struct PathResults {
     uint64_t drops = 0;       // dropped on its full ring
     uint64_t interrupts = 0;  // its vector's interrupts
     uint64_t tx_frames = 0;   // frames the host sent through it
+    uint64_t gro_merged = 0;  // frames its NAPI's GRO merged into an earlier frame's skb
   };
   std::vector<QueueCounts> per_queue;  // the host NIC's (or the VF's) receive queues
   struct VmQueueCounts {
@@ -111,6 +112,7 @@ struct PathResults {
     uint64_t tx_packets = 0;  // from the guest through it
     uint64_t interrupts = 0;  // its vectors' interrupts the driver handled
     uint64_t kicks = 0;       // doorbell writes (virtio kicks, VF tail writes)
+    uint64_t rx_buffers = 0;  // receive buffers those packets filled (virtio: several each with mergeable buffers)
   };
   std::vector<VmQueueCounts> per_vm_queue;  // every VM's queue pairs, by its drivers, VM by VM
   // Each VM on the host, in the scenario's order.

@@ -202,11 +202,14 @@ void QemuVirtioNet::tap_read_one(State& s) {
     thread_->syscall(Syscall::kRead, cycles_of_copy(bytes_of(packet)), [this, &s] { tap_read_one(s); });
     return;
   }
-  // virtio_net_receive: a guest buffer for the packet we hold?
+  // virtio_net_receive: guest buffers for the packet we hold? With
+  // mergeable buffers, virtio_net_has_buffers asks for enough of them
+  // (virtqueue_avail_bytes); short, the packet stays queued.
+  const uint32_t buffers = q->buffers_for((*pool_)[s.held].bytes);
   uint32_t token = 0;
-  if (!q->rx.pop(token)) {
-    // virtio_net_has_buffers: none; ask for the guest's refill kick and stop.
-    if (q->rx.enable_notify()) {
+  if (q->rx.avail_pending() < buffers || !q->rx.pop(token)) {
+    // None, or too few: ask for the guest's refill kick and stop.
+    if (q->rx.enable_notify() && q->rx.avail_pending() >= buffers) {
       tap_read_one(s);  // buffers arrived meanwhile
       return;
     }
@@ -217,12 +220,25 @@ void QemuVirtioNet::tap_read_one(State& s) {
   q->rx.disable_notify();  // buffers there: keep RX kicks off
   const uint32_t packet = s.held;
   s.held_valid = false;
-  const core::Cycles work = config_.costs.receive_packet + cycles_of_copy(bytes_of(packet)) + config_.costs.push_packet;
+  // virtio_net_receive_rcu: a virtqueue_pop and virtqueue_fill per buffer
+  // past the first, one flush.
+  rx_tokens_.assign(1, token);
+  for (uint32_t k = 1; k < buffers; ++k) {
+    q->rx.pop(token);
+    rx_tokens_.push_back(token);
+  }
+  const core::Cycles work = config_.costs.receive_packet + cycles_of_copy(bytes_of(packet)) +
+                            config_.costs.push_packet * buffers + config_.costs.pop_packet * (buffers - 1);
   trace_copy(*thread_, (*pool_)[packet], "into the guest's RX buffer");
-  thread_->run(work, CpuCategory::kQemu, [this, &s, packet, token] {
+  thread_->run(work, CpuCategory::kQemu, [this, &s, packet] {
     ++rx_packets_;
-    s.rings->rx_packet[token] = packet;
-    s.rings->rx.push_used(token, bytes_of(packet));
+    const uint32_t head = rx_tokens_.front();
+    s.rings->rx_packet[head] = packet;
+    s.rings->rx_buffers[head] = static_cast<uint16_t>(rx_tokens_.size());
+    for (size_t k = 0; k < rx_tokens_.size(); ++k) {
+      if (k > 0) s.rings->rx_buffers[rx_tokens_[k]] = 0;
+      s.rings->rx.push_used(rx_tokens_[k], k == 0 ? bytes_of(packet) : 0);
+    }
     stamp((*pool_)[packet], kStampBackend, now());
     trace_hop(*thread_, (*pool_)[packet], place::kRxVring, "QEMU put it in a guest buffer and marked it used");
     s.rings->rx_published();

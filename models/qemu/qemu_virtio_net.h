@@ -83,6 +83,7 @@ class QemuVirtioNet final : public core::Component {
   size_t next_ = 0;  // where the next scan for work starts
   PacketPool* pool_;
   HostNetCosts host_;
+  std::vector<uint32_t> rx_tokens_;  // the receive buffers of the packet being written
   Config config_;
   BridgePort out_;  // where a frame written to tap queue i goes
   core::Counter tx_packets_{this, "tx_packets"};

@@ -185,17 +185,36 @@ void VhostNet::rx_step() {
   // Every frame the tap holds, while guest buffers, the batch and the
   // weight allow: the packet loop of handle_rx, whose copies nobody sees
   // until the flush, as one step.
+  // get_rx_bufs takes as many buffers as the packet needs (mergeable
+  // buffers), or none: without them all the packet waits in the tap.
   core::Cycles cost;
   uint32_t token = 0;
+  bool short_of_buffers = false;
   while (!tap_->empty() && rx_unflushed_.size() + rx_copying_.size() < config_.batch &&
-         done_packets_ < config_.packet_weight && done_bytes_ < config_.byte_weight && q_->rx.pop(token)) {
+         done_packets_ < config_.packet_weight && done_bytes_ < config_.byte_weight) {
+    const uint32_t buffers = q_->buffers_for((*pool_)[tap_->front()].bytes);
+    if (q_->rx.avail_pending() < buffers || !q_->rx.pop(token)) {
+      short_of_buffers = q_->rx.avail_pending() > 0;
+      break;
+    }
     uint32_t packet = 0;
     tap_->pop(packet);
     ++done_packets_;
     done_bytes_ += (*pool_)[packet].bytes;
     trace_copy(*worker_, (*pool_)[packet], "from the tap into the guest's RX buffer (handle_rx)");
-    cost += config_.costs.rx_packet + copy(packet);
-    rx_copying_.push_back({token, packet});
+    cost += config_.costs.rx_packet + copy(packet) + config_.costs.rx_buffer * (buffers - 1);
+    rx_copying_.push_back({token, packet, static_cast<uint16_t>(buffers)});
+    for (uint32_t k = 1; k < buffers; ++k) {
+      q_->rx.pop(token);
+      rx_copying_.push_back({token, packet, 0});
+    }
+  }
+  if (rx_copying_.empty() && short_of_buffers) {
+    // Some buffers, too few for the packet: wait for the refill's kick.
+    q_->rx.enable_notify();
+    rx_wants_buffers_ = true;
+    rx_flush(RxThen::kSleep);
+    return;
   }
   if (rx_copying_.empty()) {
     // No guest buffers: ask for the refill kick, and look once more.
@@ -210,8 +229,9 @@ void VhostNet::rx_step() {
   }
   worker_->run(cost, CpuCategory::kVhost, [this] {
     for (const RxDone& d : rx_copying_) {
-      ++rx_packets_;
+      if (d.buffers > 0) ++rx_packets_;
       q_->rx_packet[d.token] = d.packet;
+      q_->rx_buffers[d.token] = d.buffers;
       rx_unflushed_.push_back(d);
     }
     rx_copying_.clear();
@@ -232,7 +252,8 @@ void VhostNet::rx_flush(RxThen then) {
     // vhost_add_used_n: the used elements, then the index the guest reads.
     for (const RxDone& d : rx_unflushed_) {
       Packet& p = (*pool_)[d.packet];
-      q_->rx.push_used(d.token, p.bytes);
+      q_->rx.push_used(d.token, d.buffers > 0 ? p.bytes : 0);
+      if (d.buffers == 0) continue;
       stamp(p, kStampBackend, now());
       trace_hop(*worker_, p, place::kRxVring, "the vhost worker marked its guest buffer used (vhost_add_used_n)");
     }

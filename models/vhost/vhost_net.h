@@ -30,6 +30,7 @@ struct VhostCosts {
   core::Cycles tx_packet{700};      // vhost_get_vq_desc + building the XDP buffer (copy extra)
   core::Cycles tx_batch{1'200};     // vhost_tx_batch: one tun_sendmsg for up to 64 packets
   core::Cycles rx_packet{900};      // peek, get_rx_bufs, tun_recvmsg (copy extra)
+  core::Cycles rx_buffer{300};      // get_rx_bufs: one more buffer for a packet (vhost_get_vq_desc, translation)
   core::Cycles used_flush{300};     // vhost_add_used_n + the notify check
 };
 
@@ -93,6 +94,7 @@ class VhostNet final : public core::Component {
   struct RxDone {
     uint32_t token;
     uint32_t packet;
+    uint16_t buffers;  // the packet's num_buffers in its first buffer; 0 in the others
   };
   std::vector<RxDone> rx_unflushed_;
   std::vector<RxDone> rx_copying_;

@@ -23,6 +23,7 @@ struct VirtioQueuePair {
         rx(*rx_ring),
         tx(*tx_ring),
         rx_packet(config.size, 0),
+        rx_buffers(config.size, 1),
         rx_kick(name + ".rx_kick"),
         tx_kick(name + ".tx_kick"),
         rx_vector(rx_vector_),
@@ -38,6 +39,22 @@ struct VirtioQueuePair {
   Virtqueue& rx;
   Virtqueue& tx;
   std::vector<uint32_t> rx_packet;  // receive buffer token -> packet the device copied into it
+  // Receive buffer token -> num_buffers of the packet it heads (the
+  // device's virtio_net_hdr_mrg_rxbuf): the packet's other buffers are the
+  // next used ones. 1 unless mergeable buffers spread a packet.
+  std::vector<uint16_t> rx_buffers;
+  // VIRTIO_NET_F_MRG_RXBUF: the length of the receive buffers the guest
+  // posts (get_mergeable_buf_len at its last refill), header included.
+  // 0: a packet takes one buffer (big packets, or one frame's).
+  uint32_t rx_buf_len = 0;
+  static constexpr uint32_t kNetHdrLen = 12;  // sizeof(struct virtio_net_hdr_mrg_rxbuf)
+  // How many receive buffers a frame of `frame_bytes` (FCS included, which
+  // virtio does not carry) and its header fill: get_rx_bufs' headcount.
+  uint32_t buffers_for(uint32_t frame_bytes) const {
+    if (rx_buf_len == 0) return 1;
+    const uint32_t len = frame_bytes - 4 + kNetHdrLen;
+    return (len + rx_buf_len - 1) / rx_buf_len;
+  }
   EventFd rx_kick;
   EventFd tx_kick;
   uint32_t rx_vector;

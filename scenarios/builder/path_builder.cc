@@ -109,6 +109,8 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   n.nic_xmit_packet = u.ns(h.nic_xmit_packet_ns());
   n.nic_tx_clean_packet = u.ns(h.nic_tx_clean_packet_ns());
   n.copy_bytes_per_s = static_cast<uint64_t>(h.copy_bandwidth_gb_per_s() * 1e9);
+  n.gro_segment = u.ns(h.guest_gro_ns());  // the same kernel code, on the host
+  n.gso_segment = u.ns(h.gso_segment_ns());
 
   // Guest.
   models::GuestCosts& g = vm.guest;
@@ -134,13 +136,15 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.driver_tx_free = u.ns(h.guest_driver_tx_free_ns());
   g.driver_rx_packet = u.ns(h.guest_driver_rx_ns());
   g.driver_rx_refill = u.ns(h.guest_driver_refill_ns());
+  g.driver_rx_buffer = u.ns(h.guest_driver_rx_buffer_ns());
+  g.page_alloc = u.ns(h.guest_page_alloc_ns());
   g.rps_enqueue = u.ns(h.guest_rps_enqueue_ns());
 
   // Backends.
   vm.qemu.costs = {u.ns(h.qemu_dispatch_ns()), u.ns(h.ppoll_fd_ns()), u.ns(h.qemu_pop_ns()), u.ns(h.qemu_push_ns()),
                    u.ns(h.qemu_receive_ns())};
-  vm.vhost.costs = {u.ns(h.vhost_work_ns()), u.ns(h.vhost_tx_packet_ns()), u.ns(h.vhost_tx_batch_ns()),
-                    u.ns(h.vhost_rx_packet_ns()), u.ns(h.vhost_used_flush_ns())};
+  vm.vhost.costs = {u.ns(h.vhost_work_ns()),      u.ns(h.vhost_tx_packet_ns()), u.ns(h.vhost_tx_batch_ns()),
+                    u.ns(h.vhost_rx_packet_ns()), u.ns(h.vhost_rx_buffer_ns()), u.ns(h.vhost_used_flush_ns())};
   vm.poll_mode.costs = {u.ns(h.guest_pmd_burst_ns()), u.ns(h.guest_pmd_rx_packet_ns()),
                         u.ns(h.guest_pmd_tx_packet_ns()), u.ns(h.guest_driver_tx_free_ns())};
   c.ovs.pmd.costs = {u.ns(h.pmd_poll_queue_ns()),  u.ns(h.pmd_burst_ns()),         u.ns(h.pmd_copy_packet_ns()),
@@ -558,6 +562,8 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.event_idx = vm.nic().features().event_idx();
       v.packed_ring = vm.nic().features().ring_packed();
       v.in_order = vm.nic().features().in_order();
+      v.mrg_rxbuf = vm.nic().features().mrg_rxbuf();
+      v.guest_tso4 = vm.nic().features().guest_tso4();
       v.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
       v.vcpu.apicv = vm.interrupts().apicv();
       v.vcpu.ipiv = vm.interrupts().ipi_virtualization();
@@ -598,6 +604,10 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.qdisc = qdisc_config(g.qdisc(), g.txqueuelen(), g.fq_codel());
       v.bql = g.bql();
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
+      using RxBuffers = models::VirtioNetDriver::Config::RxBuffers;
+      v.driver.rx_buffers = vm.nic().features().mrg_rxbuf()    ? RxBuffers::kMergeable
+                            : vm.nic().features().guest_tso4() ? RxBuffers::kBig
+                                                               : RxBuffers::kSmall;
       v.gro = g.gro();
       const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
       v.e1000_itr_setting = models::E1000Driver::kept_setting(throttle);
@@ -669,6 +679,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   c.host_max_backlog = s.host().netdev_max_backlog();
   c.wire.propagation = Units::nsd(s.external().propagation_ns());
   c.nic.ring_size = nic->rx_ring_size();
+  c.nic.gro = nic->gro();
   // Moderation: the driver class's, from its ethtool -C settings; its
   // adaptive algorithms count jiffies of the host's HZ.
   models::NicCoalescing coalescing = coalescing_of(*nic);

@@ -830,9 +830,43 @@ void check_gro(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// The receive features of a VM's virtio NIC act on what its guest driver
+// receives: guest_tso4 on the TCP skbs the host merged, mrg_rxbuf on the
+// buffers it posts (a poll-mode forwarder's PMD posts one-frame buffers).
+void check_virtio_rx_features(const viosim::Scenario& s, Issues* issues) {
+  if (sweep_varies(s, "protocol") || sweep_varies_directions(s) || sweep_varies(s, "forward")) return;
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    bool tcp_in = false, any_in = false;
+    for (const viosim::Flow& f : s.traffic().flow()) {
+      const bool in = f.dst() == vm.name() || std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end();
+      any_in = any_in || in || (f.bidirectional() && f.src() == vm.name());
+      tcp_in = tcp_in || (f.protocol() == viosim::Flow::TCP && f.dst() == vm.name());
+    }
+    const bool poll_mode = vm.has_forward() && vm.forward().mode() == viosim::Forwarder::POLL_MODE;
+    const std::string where = at("vm", v) + ".nic.features.";
+    if (non_default(vm.nic().features(), "guest_tso4") && (poll_mode || !tcp_in)) {
+      issues->push_back(
+          {where + "guest_tso4", "guest_tso4 has no effect: " +
+                                     std::string(poll_mode ? "vm \"" + vm.name() + "\" is a poll-mode forwarder"
+                                                           : "no TCP flow ends in vm \"" + vm.name() + "\"") +
+                                     " (it decides whether the host's GRO skbs reach the guest whole)"});
+    }
+    if (non_default(vm.nic().features(), "mrg_rxbuf") && (poll_mode || !any_in)) {
+      issues->push_back(
+          {where + "mrg_rxbuf",
+           "mrg_rxbuf has no effect: " +
+               std::string(poll_mode
+                               ? "vm \"" + vm.name() + "\" is a poll-mode forwarder, whose PMD posts one-frame buffers"
+                               : "no flow comes into vm \"" + vm.name() + "\"")});
+    }
+  }
+}
+
 Issues no_effect_warnings(const viosim::Scenario& s) {
   Issues issues;
   check_gro(s, &issues);
+  check_virtio_rx_features(s, &issues);
   check_flows(s, &issues);
   check_coalescing(s, &issues);
   check_unused_nics(s, &issues);

@@ -28,6 +28,7 @@ std::vector<PathResults::VmQueueCounts> Backend::queue_counts(const VmAssembly& 
     q.tx_packets = d.counter_value("tx_packets");
     q.interrupts = d.counter_value("rx_interrupts") + d.counter_value("tx_interrupts") + d.counter_value("interrupts");
     q.kicks = d.counter_value("kicks") + d.counter_value("doorbells");
+    q.rx_buffers = d.counter_value("rx_buffers");
   }
   return out;
 }

@@ -96,6 +96,7 @@ TEST(TcpPath, SegmentsLostAtAFullRingAreRecovered) {
 TEST_P(TcpPathTest, GroMergesAPollsSegmentsIntoOneSkbForTheStack) {
   if (GetParam() == PathBackend::kVirtioUserspace) GTEST_SKIP() << "QEMU's device, not the guest, bounds it";
   PathConfig on = tcp_stream(GetParam(), 0);
+  on.nic.gro = false;  // the guest's GRO alone
   PathConfig off = on;
   off.vms.at(0).gro = false;
   const PathResults a = run_path(on), b = run_path(off);
@@ -109,6 +110,86 @@ TEST_P(TcpPathTest, GroMergesAPollsSegmentsIntoOneSkbForTheStack) {
   EXPECT_GT(per_skb_with, 2.0);
   EXPECT_GT(with.payload_bytes, without.payload_bytes);
   EXPECT_EQ(with.offered_packets, with.delivered_packets + dropped(with) + with.in_flight_packets);
+}
+
+uint64_t host_gro_merged(const PathResults& r) {
+  uint64_t n = 0;
+  for (const auto& q : r.per_queue) n += q.gro_merged;
+  return n;
+}
+uint64_t guest_rx(const PathResults& r, uint64_t PathResults::VmQueueCounts::*field) {
+  uint64_t n = 0;
+  for (const auto& q : r.per_vm_queue) n += q.*field;
+  return n;
+}
+
+// The host kernel's NAPI merges a poll's segments on the paths it
+// receives for (a tap behind it): the backend then moves one skb where
+// it moved a frame each, so the guest receives fewer, larger packets and
+// the stream is faster; every segment still counted.
+TEST(TcpPath, HostGroHandsTheTapOneSkbPerPollAndConnection) {
+  for (PathBackend backend : {PathBackend::kVhostNet, PathBackend::kVirtioUserspace}) {
+    SCOPED_TRACE(backend_name(backend));
+    PathConfig on = tcp_stream(backend, 0);
+    PathConfig off = on;
+    off.nic.gro = false;
+    const PathResults a = run_path(on), b = run_path(off);
+    EXPECT_GT(host_gro_merged(a), 0u);
+    EXPECT_EQ(host_gro_merged(b), 0u);
+    const double frames_per_packet_on =
+        double(a.flows[0].tcp_stats.segments) / double(guest_rx(a, &PathResults::VmQueueCounts::rx_packets));
+    const double frames_per_packet_off =
+        double(b.flows[0].tcp_stats.segments) / double(guest_rx(b, &PathResults::VmQueueCounts::rx_packets));
+    EXPECT_GT(frames_per_packet_on, 4.0);
+    EXPECT_LT(frames_per_packet_off, 1.2);
+    EXPECT_GT(a.flows[0].payload_bytes, b.flows[0].payload_bytes);
+    const FlowResults& f = a.flows[0];
+    EXPECT_EQ(f.offered_packets, f.delivered_packets + dropped(f) + f.in_flight_packets);
+  }
+}
+
+// A GRO skb spreads over mergeable buffers of the guest's average packet
+// length (a page, once the skbs are large): several buffers a packet, each
+// fuller than a frame. Without mergeable buffers (big packets mode) each
+// packet takes one.
+TEST(TcpPath, MergeableBuffersCarryALargeSkbInSeveralBuffers) {
+  for (PathBackend backend : {PathBackend::kVhostNet, PathBackend::kVirtioUserspace}) {
+    SCOPED_TRACE(backend_name(backend));
+    PathConfig mrg = tcp_stream(backend, 0);
+    PathConfig big = mrg;
+    big.vms.at(0).driver.rx_buffers = VirtioNetDriver::Config::RxBuffers::kBig;
+    const PathResults a = run_path(mrg), b = run_path(big);
+    const uint64_t packets = guest_rx(a, &PathResults::VmQueueCounts::rx_packets);
+    const uint64_t buffers = guest_rx(a, &PathResults::VmQueueCounts::rx_buffers);
+    // Bytes per buffer: at most a page; more than a 1518-byte frame's.
+    const double bytes_per_buffer = double(a.flows[0].payload_bytes) / double(buffers);
+    EXPECT_GT(buffers, packets * 2);
+    EXPECT_LE(bytes_per_buffer, 4096.0);
+    EXPECT_GT(bytes_per_buffer, 2048.0);
+    EXPECT_EQ(guest_rx(b, &PathResults::VmQueueCounts::rx_buffers),
+              guest_rx(b, &PathResults::VmQueueCounts::rx_packets));
+    EXPECT_NE(a.fingerprint, b.fingerprint);
+  }
+}
+
+// A guest without guest_tso4 (and E1000, whose tap has no offloads at
+// all) cannot take a GRO skb: the host segments it again before the tap,
+// so the guest receives one frame per segment, all of them.
+TEST(TcpPath, WithoutGuestTsoTheHostSegmentsGroSkbsBeforeTheTap) {
+  const uint64_t bytes = 3'000'000;
+  for (PathBackend backend : {PathBackend::kVhostNet, PathBackend::kE1000}) {
+    SCOPED_TRACE(backend_name(backend));
+    PathConfig c = tcp_stream(backend, bytes);
+    c.vms.at(0).guest_tso4 = false;
+    c.vms.at(0).gro = false;  // so that the guest's stack sees each frame
+    if (backend == PathBackend::kE1000) c.nic_queues = 1;
+    const PathResults r = run_path(c);
+    const FlowResults& f = r.flows[0];
+    EXPECT_GT(host_gro_merged(r), 0u) << "the host merged";
+    EXPECT_EQ(f.payload_bytes, bytes);
+    EXPECT_GE(f.tcp_skbs, f.tcp_stats.segments - f.tcp_stats.retransmits) << "and the guest took each segment alone";
+    EXPECT_EQ(f.offered_packets, f.delivered_packets + dropped(f) + f.in_flight_packets);
+  }
 }
 
 }  // namespace
