@@ -253,20 +253,23 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
     const uint32_t head = token;
     // receive_mergeable: the packet's other buffers are the next used ones.
     const uint32_t buffers = q_->rx_buffers[head];
+    if (buffers == 0) throw std::logic_error("a packet's later mergeable buffer was taken for its first");
     for (uint32_t k = 1; k < buffers; ++k) {
       if (!rx.get_used(token, len)) throw std::logic_error("a packet's mergeable buffers were not all used");
       free_rx_buffers_.push_back(token);
     }
     rx_buffers_.add(buffers);
-    const uint32_t packet_len = os_->pool()[q_->rx_packet[head]].bytes - 4;  // no FCS
+    const uint32_t packet_len = os_->pool().skb_bytes(q_->rx_packet[head]) - 4;  // no FCS
     if (config_.rx_buffers == Config::RxBuffers::kMergeable) {
       avg_pkt_len_ = ewma_add(avg_pkt_len_, packet_len);
       extra += buffers - 1;
     } else if (config_.rx_buffers == Config::RxBuffers::kBig) {
-      // receive_big: page_to_skb keeps the pages the packet filled.
-      const uint32_t pages = (packet_len + VirtioQueuePair::kNetHdrLen + kPageSize - 1) / kPageSize;
+      // receive_big: page_to_skb keeps the pages the packet filled, none
+      // when it copies a packet of up to GOOD_COPY_LEN into the skb.
+      const uint32_t pages =
+          packet_len <= kGoodCopyLen ? 0 : (packet_len + VirtioQueuePair::kNetHdrLen + kPageSize - 1) / kPageSize;
       pages_taken_ += pages;
-      extra += pages - 1;
+      extra += pages > 1 ? pages - 1 : 0;
     }
     token = head;
     stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());

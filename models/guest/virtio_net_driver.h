@@ -94,9 +94,10 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   uint32_t pages_taken_ = 0;  // big packets: pages the received skbs kept, allocated again at refill
   uint32_t frag_left_ = 0;    // bytes left in the page fragment buffers are carved from
   static constexpr uint32_t kFragPageSize = 32'768;  // SKB_FRAG_PAGE_ORDER's compound page
-  // add_recvbuf_small: headroom, the header and a 1518-byte frame, with
-  // the skb_shared_info build_skb puts after it.
-  static constexpr uint32_t kSmallBufLen = 2'048;
+  // add_recvbuf_small: SKB_DATA_ALIGN of the pad, the header and a
+  // 1518-byte frame, and SKB_DATA_ALIGN of the skb_shared_info after it.
+  static constexpr uint32_t kSmallBufLen = 1'600 + 320;
+  static constexpr uint32_t kGoodCopyLen = 128;  // GOOD_COPY_LEN
   // Posts the free receive buffers; returns what that costs.
   core::Cycles post_rx_buffers();
   core::Counter kicks_{this, "kicks"};

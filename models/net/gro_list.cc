@@ -32,7 +32,11 @@ bool GroList::receive(const void* napi, uint32_t packet, std::vector<uint32_t>& 
     // (dev_gro_receive sets gso_size when it holds a new skb).
     const uint32_t mss = held.gso_size != 0 ? held.gso_size : held.len;
     const uint32_t headers = kTcpFrameOverhead - 18;  // IP and TCP with timestamps
-    if (held.seq + held.len == next.seq && next.len <= mss && headers + held.len + next.len < kMaxSize) {
+    // tcp_gro_receive flushes on a different ACK, window or options (a
+    // SACK block); a retransmission is kept apart so that it stays one.
+    const bool same_header = held.ack == next.ack && held.wnd == next.wnd && held.sacks == 0 && next.sacks == 0 &&
+                             held.retransmit == next.retransmit;
+    if (same_header && held.seq + held.len == next.seq && next.len <= mss && headers + held.len + next.len < kMaxSize) {
       held.gso_size = mss;
       held.len += next.len;
       h.bytes += p.bytes;

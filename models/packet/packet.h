@@ -174,6 +174,16 @@ class PacketPool {
     return n;
   }
   Packet& operator[](uint32_t id) { return packets_[id]; }
+  // The packet's length as an skb (with its FCS, as `bytes`): GRO keeps one
+  // set of headers for the segments it merged (skb_gro_receive pulls the
+  // others), so a merged packet is shorter than the frames it carries,
+  // each of which is its payload plus the same headers.
+  uint32_t skb_bytes(uint32_t id) const {
+    const Packet& p = packets_[id];
+    if (p.segs <= 1) return p.bytes;
+    const uint32_t payload = tcp_[id].len;
+    return payload + (p.bytes - payload) / p.segs;
+  }
   // The TCP header of a TCP segment or ACK (set by whoever makes one).
   TcpHeader& tcp(uint32_t id) { return tcp_[id]; }
   const TcpHeader& tcp(uint32_t id) const { return tcp_[id]; }

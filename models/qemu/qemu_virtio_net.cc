@@ -205,7 +205,7 @@ void QemuVirtioNet::tap_read_one(State& s) {
   // virtio_net_receive: guest buffers for the packet we hold? With
   // mergeable buffers, virtio_net_has_buffers asks for enough of them
   // (virtqueue_avail_bytes); short, the packet stays queued.
-  const uint32_t buffers = q->buffers_for((*pool_)[s.held].bytes);
+  const uint32_t buffers = q->buffers_for(bytes_of(s.held));
   uint32_t token = 0;
   if (q->rx.avail_pending() < buffers || !q->rx.pop(token)) {
     // None, or too few: ask for the guest's refill kick and stop.

@@ -76,7 +76,7 @@ class QemuVirtioNet final : public core::Component {
   void tap_read_one(State& s);
   void interrupt(State& s, uint32_t vector, Continuation k);
   core::Cycles cycles_of_copy(uint32_t bytes) const;
-  uint32_t bytes_of(uint32_t packet) const { return (*pool_)[packet].bytes; }
+  uint32_t bytes_of(uint32_t packet) const { return pool_->skb_bytes(packet); }
 
   HostThread* thread_;
   std::vector<State> queues_;

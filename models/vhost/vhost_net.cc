@@ -50,7 +50,7 @@ void VhostNet::init() {
 }
 
 core::Cycles VhostNet::copy(uint32_t packet) const {
-  return host_.copy((*pool_)[packet].bytes, worker_->core().clock());
+  return host_.copy(pool_->skb_bytes(packet), worker_->core().clock());
 }
 
 void VhostNet::sleep_or_poll() {
@@ -192,7 +192,7 @@ void VhostNet::rx_step() {
   bool short_of_buffers = false;
   while (!tap_->empty() && rx_unflushed_.size() + rx_copying_.size() < config_.batch &&
          done_packets_ < config_.packet_weight && done_bytes_ < config_.byte_weight) {
-    const uint32_t buffers = q_->buffers_for((*pool_)[tap_->front()].bytes);
+    const uint32_t buffers = q_->buffers_for(pool_->skb_bytes(tap_->front()));
     if (q_->rx.avail_pending() < buffers || !q_->rx.pop(token)) {
       short_of_buffers = q_->rx.avail_pending() > 0;
       break;
@@ -200,7 +200,7 @@ void VhostNet::rx_step() {
     uint32_t packet = 0;
     tap_->pop(packet);
     ++done_packets_;
-    done_bytes_ += (*pool_)[packet].bytes;
+    done_bytes_ += pool_->skb_bytes(packet);
     trace_copy(*worker_, (*pool_)[packet], "from the tap into the guest's RX buffer (handle_rx)");
     cost += config_.costs.rx_packet + copy(packet) + config_.costs.rx_buffer * (buffers - 1);
     rx_copying_.push_back({token, packet, static_cast<uint16_t>(buffers)});
@@ -211,7 +211,13 @@ void VhostNet::rx_step() {
   }
   if (rx_copying_.empty() && short_of_buffers) {
     // Some buffers, too few for the packet: wait for the refill's kick.
-    q_->rx.enable_notify();
+    // vhost_enable_notify publishes the avail index it last read, which
+    // may be behind the guest's: then it says so, and a second round
+    // publishes the current one, which the guest's next refill passes.
+    if (q_->rx.enable_notify()) {
+      q_->rx.disable_notify();
+      q_->rx.enable_notify();
+    }
     rx_wants_buffers_ = true;
     rx_flush(RxThen::kSleep);
     return;

@@ -834,23 +834,30 @@ void check_gro(const viosim::Scenario& s, Issues* issues) {
 // receives: guest_tso4 on the TCP skbs the host merged, mrg_rxbuf on the
 // buffers it posts (a poll-mode forwarder's PMD posts one-frame buffers).
 void check_virtio_rx_features(const viosim::Scenario& s, Issues* issues) {
-  if (sweep_varies(s, "protocol") || sweep_varies_directions(s) || sweep_varies(s, "forward")) return;
+  if (sweep_varies(s, "protocol") || sweep_varies_directions(s) || sweep_varies(s, "forward") ||
+      sweep_varies(s, "mrg_rxbuf")) {
+    return;
+  }
   for (int v = 0; v < s.vm_size(); ++v) {
     const viosim::Vm& vm = s.vm(v);
     bool tcp_in = false, any_in = false;
     for (const viosim::Flow& f : s.traffic().flow()) {
-      const bool in = f.dst() == vm.name() || std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end();
-      any_in = any_in || in || (f.bidirectional() && f.src() == vm.name());
-      tcp_in = tcp_in || (f.protocol() == viosim::Flow::TCP && f.dst() == vm.name());
+      const bool via = std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end();
+      // Any flow it is an end of brings it packets: data, responses or ACKs.
+      any_in = any_in || via || f.dst() == vm.name() || f.src() == vm.name();
+      tcp_in = tcp_in || (f.protocol() == viosim::Flow::TCP && (f.dst() == vm.name() || via));
     }
     const bool poll_mode = vm.has_forward() && vm.forward().mode() == viosim::Forwarder::POLL_MODE;
     const std::string where = at("vm", v) + ".nic.features.";
-    if (non_default(vm.nic().features(), "guest_tso4") && (poll_mode || !tcp_in)) {
+    // Without mergeable buffers guest_tso4 also picks big or small buffers.
+    const bool mergeable = vm.nic().features().mrg_rxbuf();
+    if (non_default(vm.nic().features(), "guest_tso4") && (poll_mode || (!tcp_in && mergeable))) {
       issues->push_back(
-          {where + "guest_tso4", "guest_tso4 has no effect: " +
-                                     std::string(poll_mode ? "vm \"" + vm.name() + "\" is a poll-mode forwarder"
-                                                           : "no TCP flow ends in vm \"" + vm.name() + "\"") +
-                                     " (it decides whether the host's GRO skbs reach the guest whole)"});
+          {where + "guest_tso4",
+           "guest_tso4 has no effect: " +
+               std::string(poll_mode ? "vm \"" + vm.name() + "\" is a poll-mode forwarder, whose PMD takes no TSO"
+                                     : "no TCP flow ends in vm \"" + vm.name() + "\"") +
+               " (it decides whether the host's GRO skbs reach the guest whole)"});
     }
     if (non_default(vm.nic().features(), "mrg_rxbuf") && (poll_mode || !any_in)) {
       issues->push_back(
