@@ -159,6 +159,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
     qr->set_drops(r.per_queue[q].drops);
     qr->set_interrupts(r.per_queue[q].interrupts);
     qr->set_tx_packets(r.per_queue[q].tx_frames);
+    qr->set_gro_merged(r.per_queue[q].gro_merged);
   }
   for (size_t q = 0; q < r.per_vm_queue.size(); ++q) {
     const models::PathResults::VmQueueCounts& c = r.per_vm_queue[q];
@@ -169,6 +170,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
     vq->set_tx_packets(c.tx_packets);
     vq->set_interrupts(c.interrupts);
     vq->set_kicks(c.kicks);
+    vq->set_rx_buffers(c.rx_buffers);
   }
   for (const models::PathResults::VmResults& v : r.vms) {
     VmResult* vm = b.add_vms();
@@ -209,6 +211,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
       vq->set_tx_packets(v.queues[q].tx_packets);
       vq->set_interrupts(v.queues[q].interrupts);
       vq->set_kicks(v.queues[q].kicks);
+      vq->set_rx_buffers(v.queues[q].rx_buffers);
     }
   }
   for (const models::PathResults::SwitchPmd& p : r.switch_pmds) {
