@@ -4,6 +4,7 @@
 // many frames are on it.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 
 #include "models/packet/packet.h"
@@ -45,6 +46,13 @@ class Wire final : public core::Component {
     const core::Duration ahead = free_at_ > now() ? free_at_ - now() : core::Duration::zero();
     const core::Duration room = serialization(buffer_bytes > frame_bytes ? buffer_bytes - frame_bytes : 0);
     return ahead > room ? ahead - room : core::Duration::zero();
+  }
+  // How long until `slots` frames could join the queue (at most its size).
+  core::Duration wait_for_slots(uint32_t slots) {
+    while (!starts_.empty() && starts_.front() <= now()) starts_.pop_front();
+    const size_t want = std::min<size_t>(slots, config_.ring_size);
+    if (starts_.size() + want <= config_.ring_size) return core::Duration::zero();
+    return starts_[starts_.size() + want - config_.ring_size - 1] - now();
   }
   uint64_t frames() const { return frames_.value(); }
   uint64_t drops() const { return drops_.value(); }

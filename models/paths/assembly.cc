@@ -134,8 +134,14 @@ void Assembly::build_host() {
     (p2p && p2p_port_in(pool[p]) == 1 ? *from_peer1 : *from_peer).send(p);
   });
   // TCP flows are never P2P: their segments take the wire into port 0.
+  // The peer's driver stops its queue on a full ring and wakes it once
+  // TX_WAKE_THRESHOLD descriptors are free (ixgbe: twice DESC_NEEDED, 42),
+  // not at each frame's departure.
   peer->set_room([this](uint32_t bytes) {
-    return from_peer ? from_peer->wait_for_room(bytes, UINT32_MAX) : core::Duration::zero();
+    if (!from_peer) return core::Duration::zero();
+    constexpr uint32_t kTxWakeThreshold = 2 * (17 + 4);  // 2 x (MAX_SKB_FRAGS + 4)
+    const core::Duration wait = from_peer->wait_for_room(bytes, UINT32_MAX);
+    return wait > core::Duration::zero() ? from_peer->wait_for_slots(kTxWakeThreshold) : wait;
   });
   hop(kPeer, "peer", kWireIn, "wire", "response / traffic");
 }
