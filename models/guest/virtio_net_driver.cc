@@ -271,14 +271,13 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
       pages_taken_ += pages;
       extra += pages > 1 ? pages - 1 : 0;
     }
-    token = head;
-    stamp(os_->pool()[q_->rx_packet[token]], kStampDevice, now());
-    trace_hop(cpu.thread(), os_->pool()[q_->rx_packet[token]], place::kVirtioNetDriver,
+    stamp(os_->pool()[q_->rx_packet[head]], kStampDevice, now());
+    trace_hop(cpu.thread(), os_->pool()[q_->rx_packet[head]], place::kVirtioNetDriver,
               by == NapiPoll::kSoftirq ? "the driver's NAPI poll took it from the RX vring to the socket"
                                        : "a busy-polling receive took it from the RX vring to the socket");
     ++received;
     ++rx_packets_;
-    stack = stack + irq_os_->receive(q_->rx_packet[token], this, cpu);  // the stack, or RPS's steering
+    stack = stack + irq_os_->receive(q_->rx_packet[head], this, cpu);  // the stack, or RPS's steering
   }
   stack = stack + irq_os_->gro_flush(this, cpu);  // napi_complete_done: GRO hands up what it held
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue

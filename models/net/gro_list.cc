@@ -6,13 +6,6 @@
 
 namespace viosim::models {
 
-bool GroList::holds(const void* napi) const {
-  for (const Held& h : held_) {
-    if (h.napi == napi) return true;
-  }
-  return false;
-}
-
 void GroList::take(size_t i, std::vector<uint32_t>& up) {
   up.push_back(held_[i].packet);
   held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));

@@ -27,7 +27,6 @@ class GroList {
   bool receive(const void* napi, uint32_t packet, std::vector<uint32_t>& up);
   // The end of `napi`'s poll: everything it holds goes to `up`, oldest first.
   void flush(const void* napi, std::vector<uint32_t>& up);
-  bool holds(const void* napi) const;
 
   // gro_max_size: a merged IP packet stays below 64 KB (skb_gro_receive's -E2BIG).
   static constexpr uint32_t kMaxSize = 65'536;

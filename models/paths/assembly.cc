@@ -273,7 +273,7 @@ void Assembly::kernel_nic_rx() {
         const Packet& packet = pool[p];
         if (destination(p) == nullptr) return c.host_net.nic_xmit_packet;
         const VmAssembly& vm = vm_of(p);
-        if (packet.segs <= 1 || vm.tap_tso) return c.host_net.tun_xmit_packet;
+        if (!vm.tap_segments(packet)) return c.host_net.tun_xmit_packet;
         // validate_xmit_skb: skb_segment for a tap without TSO, and each
         // segment's checksum where it has no checksum offload either.
         core::Cycles cost = (c.host_net.tun_xmit_packet + c.host_net.gso_segment) * packet.segs;
@@ -289,7 +289,7 @@ void Assembly::kernel_nic_rx() {
         }
         VmAssembly& vm = vm_of(p);
         TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[p])];
-        if (pool[p].segs > 1 && !vm.tap_tso) {
+        if (vm.tap_segments(pool[p])) {
           gso_out.clear();
           pool.segment(p, kTcpFrameOverhead, gso_out);
           for (uint32_t s : gso_out) tap.push(s, &by, how);  // a full tap drops what it cannot take
@@ -692,6 +692,9 @@ void VmAssembly::build_virtio_queues() {
   vq.device_dma = backend.traits().ring_dma;
   vq.ddio = host.ddio.get();
   VirtioNetDriver::Config driver = c.driver;
+  // virtnet_probe's choice of receive buffers, from what was negotiated.
+  using RxBuffers = VirtioNetDriver::Config::RxBuffers;
+  driver.rx_buffers = c.mrg_rxbuf ? RxBuffers::kMergeable : c.guest_tso4 ? RxBuffers::kBig : RxBuffers::kSmall;
   if (polls()) {
     // DPDK's virtio PMD in place of the kernel's driver: no EVENT_IDX, and
     // its ring code runs in guest user space.

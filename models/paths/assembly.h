@@ -72,6 +72,8 @@ struct VmAssembly {
   // E1000's QEMU reads the tap without a virtio header, so with neither.
   bool tap_csum = false;
   bool tap_tso = false;
+  // Whether `p`, a GRO skb, must be cut into segments on its way into the tap.
+  bool tap_segments(const Packet& p) const { return p.segs > 1 && !tap_tso; }
   std::unique_ptr<QemuVirtioNet> qemu;
   std::vector<std::unique_ptr<VhostNet>> vhosts;
   VhostUserPort* vhost_port = nullptr;  // its port on OVS-DPDK (vhost-user), owned by the host

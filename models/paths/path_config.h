@@ -102,7 +102,7 @@ struct VmConfig {
   bool event_idx = true;
   bool packed_ring = false;  // VIRTIO_F_RING_PACKED (refused where the backend lacks it)
   bool in_order = false;     // VIRTIO_F_IN_ORDER (refused where the backend lacks it)
-  bool mrg_rxbuf = true;     // VIRTIO_NET_F_MRG_RXBUF
+  bool mrg_rxbuf = true;     // VIRTIO_NET_F_MRG_RXBUF (off: big packets with guest_tso4, else small buffers)
   bool guest_tso4 = true;    // VIRTIO_NET_F_GUEST_TSO4: the tap takes GRO skbs whole
 
   // Backends.

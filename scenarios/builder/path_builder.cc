@@ -604,10 +604,6 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.qdisc = qdisc_config(g.qdisc(), g.txqueuelen(), g.fq_codel());
       v.bql = g.bql();
       v.driver.napi_tx = vm.guest().virtio_net_napi_tx();
-      using RxBuffers = models::VirtioNetDriver::Config::RxBuffers;
-      v.driver.rx_buffers = vm.nic().features().mrg_rxbuf()    ? RxBuffers::kMergeable
-                            : vm.nic().features().guest_tso4() ? RxBuffers::kBig
-                                                               : RxBuffers::kSmall;
       v.gro = g.gro();
       const uint32_t throttle = vm.guest().e1000_interrupt_throttle_rate();
       v.e1000_itr_setting = models::E1000Driver::kept_setting(throttle);
