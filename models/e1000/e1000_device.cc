@@ -2,8 +2,10 @@
 #include "models/e1000/e1000_device.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "models/net/packet_trace.h"
+#include "models/traffic/flow.h"
 
 namespace viosim::models {
 
@@ -133,20 +135,44 @@ void E1000Device::tdt_write(VCpu& by, Continuation done) {
   stamp((*pool_)[packet], kStampBackend, now());
   trace_hop(vcpu_thread, (*pool_)[packet], place::kE1000ModelVcpu,
             "QEMU's e1000 model took it at the TDT write, on the vCPU thread");
+  const uint32_t skb_bytes = (*pool_)[packet].bytes;  // as the driver queued it
+  std::vector<uint32_t> frames;
+  const bool tso = (*pool_)[packet].segs > 1 && pool_->tcp(packet).gso_size != 0;
+  if (tso) {
+    // A TSO context (process_tx_desc with TSE): QEMU cuts the skb into
+    // its segments, each with its headers and its TCP checksum computed.
+    pool_->segment(packet, kTcpFrameOverhead, frames);
+  } else {
+    frames.push_back(packet);
+  }
   // start_xmit on the vCPU thread: the descriptor, then a writev into tap
-  // that runs the host stack through the bridge to the NIC.
-  vcpu_thread.run(config_.tx_descriptor, CpuCategory::kQemu, [this, &by, packet, done = std::move(done)]() mutable {
-    const core::Cycles in_kernel =
-        host_.tun_get_user_packet + host_.copy((*pool_)[packet].bytes, by.thread().core().clock()) + out_.cost(packet);
-    trace_copy(by.thread(), (*pool_)[packet], "into a host skb (writev on the tap)");
-    by.thread().syscall(Syscall::kWritev, in_kernel, [this, &by, packet, done = std::move(done)]() mutable {
-      ++tx_frames_;
-      ++tx_done_;
-      tx_done_bytes_ += (*pool_)[packet].bytes;
-      out_.forward(packet, 0, by.thread());
-      tdt_write(by, std::move(done));
-    });
-  });
+  // per frame that runs the host stack through the bridge to the NIC.
+  vcpu_thread.run(config_.tx_descriptor, CpuCategory::kQemu,
+                  [this, &by, tso, skb_bytes, frames = std::move(frames), done = std::move(done)]() mutable {
+                    tx_frames(by, std::move(frames), 0, tso, skb_bytes, std::move(done));
+                  });
+}
+
+void E1000Device::tx_frames(VCpu& by, std::vector<uint32_t> frames, size_t next, bool tso, uint32_t skb_bytes,
+                            Continuation done) {
+  if (next == frames.size()) {
+    // The descriptor is done with the skb's last frame.
+    ++tx_done_;
+    tx_done_bytes_ += skb_bytes;
+    tdt_write(by, std::move(done));
+    return;
+  }
+  const uint32_t packet = frames[next];
+  const core::Clock& clock = by.thread().core().clock();
+  core::Cycles in_kernel = host_.tun_get_user_packet + host_.copy((*pool_)[packet].bytes, clock) + out_.cost(packet);
+  if (tso) in_kernel = in_kernel + host_.copy(pool_->tcp(packet).len, clock);  // the checksum, a pass over the payload
+  trace_copy(by.thread(), (*pool_)[packet], "into a host skb (writev on the tap)");
+  by.thread().syscall(Syscall::kWritev, in_kernel,
+                      [this, &by, frames = std::move(frames), next, tso, skb_bytes, done = std::move(done)]() mutable {
+                        ++tx_frames_;
+                        out_.forward(frames[next], 0, by.thread());
+                        tx_frames(by, std::move(frames), next + 1, tso, skb_bytes, std::move(done));
+                      });
 }
 
 void E1000Device::icr_read(VCpu& by, uint32_t& icr, Continuation done) {

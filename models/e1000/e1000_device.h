@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "models/host/host_thread.h"
 #include "models/host/shared_lines.h"
@@ -85,6 +86,9 @@ class E1000Device final : public core::Component {
   uint64_t drops() const { return drops_.value(); }
 
  private:
+  // The frames of the skb the TDT write took, each a writev into the tap;
+  // then the next descriptor. `tso`: QEMU cut them from a TSO skb.
+  void tx_frames(VCpu& by, std::vector<uint32_t> frames, size_t next, bool tso, uint32_t skb_bytes, Continuation done);
   void apply_coalesced();
   void set_cause(uint32_t cause, HostThread& by, Continuation k);
   void raise(HostThread& by, Continuation k);

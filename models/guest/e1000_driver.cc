@@ -48,19 +48,25 @@ void E1000Driver::userspace_exit(std::function<void(VCpu&, Continuation)> device
       std::move(k));
 }
 
+void E1000Driver::track_skbs(SkbOwner& owner) {
+  skb_owner_ = &owner;
+  txq_->track_skbs(owner, false);
+}
+
 void E1000Driver::configure_tx(const TxQueueSetup& setup) {
   txq_ = std::make_unique<NetdevTxQueue>(setup, os_->pool(), qdisc_drops_);
+  if (skb_owner_ != nullptr) txq_->track_skbs(*skb_owner_, false);
 }
 
 void E1000Driver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   // A stopped queue (ring full, or BQL's limit reached) or one whose qdisc
   // still holds packets: the packet waits in the qdisc.
   if (txq_->stack_stopped() || txq_->holds() || !dev_->tx_post(cpu, packet)) {
-    txq_->enqueue(packet, now());
+    txq_->enqueue(packet, now(), &cpu);
     k();
     return;
   }
-  txq_->sent(os_->pool()[packet].bytes);
+  txq_->sent(os_->pool()[packet], false, &cpu);
   more = more && !txq_->stack_stopped();  // __netdev_tx_sent_queue: a stopped queue rings now
   ++tx_packets_;
   cpu.guest(os_->costs().driver_tx_packet, CpuCategory::kGuestKernel, [this, &cpu, more, k = std::move(k)]() mutable {
@@ -121,7 +127,7 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
   const uint32_t cleaned = dev_->tx_reap(cleaned_bytes);
   total_tx_packets_ += cleaned;
   total_tx_bytes_ += cleaned_bytes;
-  txq_->completed(cleaned_bytes, now());
+  txq_->completed(cleaned_bytes, now(), &cpu);
   uint32_t received = 0;
   uint32_t packet = 0;
   core::Cycles stack{0};
@@ -141,9 +147,9 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
     // e1000_xmit_frame for each, the TDT write after the last).
     uint32_t held = 0;
     uint32_t posted = 0;
-    while (!txq_->stack_stopped() && dev_->tx_free() > 0 && txq_->dequeue(now(), held)) {
+    while (!txq_->stack_stopped() && dev_->tx_free() > 0 && txq_->dequeue(now(), held, &cpu)) {
       dev_->tx_post(cpu, held);
-      txq_->sent(os_->pool()[held].bytes);
+      txq_->sent(os_->pool()[held], false, &cpu);
       ++tx_packets_;
       ++posted;
     }

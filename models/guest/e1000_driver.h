@@ -23,6 +23,9 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
     // InterruptThrottleRate: 0 off, 1 dynamic, 3 dynamic conservative,
     // else a fixed rate (interrupts/s) that the driver never changes.
     uint32_t itr_setting = 3;
+    // NETIF_F_TSO, which e1000_probe sets from the 82544 on (QEMU's 82540EM
+    // included): QEMU's device model cuts the skb into frames.
+    bool tso = true;
   };
   // e1000_check_options for the module's InterruptThrottleRate: the setting
   // the driver keeps (a fixed rate loses its two mode bits, so it never
@@ -45,6 +48,8 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   void init() override;
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
   void configure_tx(const TxQueueSetup& setup) override;
+  bool tso() const override { return config_.tso; }
+  void track_skbs(SkbOwner& owner) override;
   bool busy_poll_own(VCpu& cpu) override { return napi_.busy_take(cpu); }
   void busy_poll(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusy, std::move(k)); }
   void busy_poll_stop(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusyStop, std::move(k)); }
@@ -85,6 +90,7 @@ class E1000Driver final : public core::Component, public GuestNetDevice {
   uint64_t total_tx_packets_ = 0, total_tx_bytes_ = 0;
   uint64_t total_rx_packets_ = 0, total_rx_bytes_ = 0;
   std::unique_ptr<NetdevTxQueue> txq_;
+  SkbOwner* skb_owner_ = nullptr;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};
   core::Counter qdisc_drops_{this, "qdisc_drops"};

@@ -18,6 +18,8 @@ struct GuestCosts {
   core::Cycles tcp_rx{3'000};        // netif_receive_skb -> IP -> TCP -> socket queue, per skb
   core::Cycles tcp_ack{1'800};       // tcp_send_ack: a pure ACK down to the driver
   core::Cycles gro{300};             // napi_gro_receive's work on one TCP segment
+  core::Cycles tcp_tx{3'000};        // tcp_transmit_skb -> IP -> qdisc -> driver, per skb
+  core::Cycles gso_segment{600};     // skb_segment's work on one segment (software GSO)
   uint64_t copy_bytes_per_s = 10'000'000'000;  // copying to and from user memory
   core::Cycles ip_forward{2'500};    // netif_receive_skb -> IP -> route -> ip_forward -> dev_queue_xmit
   core::Cycles app_wakeup{2'000};    // scheduler: wake the task blocked in recvfrom

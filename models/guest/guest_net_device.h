@@ -23,6 +23,13 @@ class GuestNetDevice {
   // The qdisc and BQL of its transmit queue (netdev_tx_queue.h); until
   // set, pfifo_fast of 1000 packets without BQL.
   virtual void configure_tx(const TxQueueSetup& setup) = 0;
+  // NETIF_F_TSO: it takes a TCP skb of up to 64 KB whole and cuts it into
+  // frames itself (or its device model does); otherwise the stack's GSO
+  // cuts it before the driver (validate_xmit_skb).
+  virtual bool tso() const = 0;
+  // Its queue tells `owner` of each TCP data skb it frees (the sockets'
+  // destructors, which TCP Small Queues wait on).
+  virtual void track_skbs(SkbOwner& owner) = 0;
 
   // Busy polling (sk_busy_loop, from a receive in task context on `cpu`):
   // busy_poll_own() takes the RX NAPI unless its softirq holds it (then

@@ -100,8 +100,10 @@ GuestOs::AppFlow* GuestOs::find_flow(uint32_t index) {
 void GuestOs::init() {
   // Sources and clients start with a timer at time zero plus their first gap
   // (open loop) or at once (clients send their first requests).
+  tcp_init();
   for (AppFlow& f : flows_) {
     if (!f.source || owned_connections(f.config) == 0) continue;  // a share with no connection answers only
+    if (f.config.is_tcp) continue;                                // its writer sends
     f.timer_active = true;
     f.next_due = f.config.pattern == FlowConfig::Pattern::kRequestResponse ? now() : now() + next_gap(f.config, rng());
   }
@@ -186,6 +188,13 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker, GuestNetDevice* 
       return;
     }
   }
+  if ((*pool_)[packet].kind == PacketKind::kAck) {
+    AppFlow* f = owner.find_flow(flow);
+    if (f != nullptr && !f->tcp_tx.empty()) {
+      owner.tcp_ack_in(*f, packet, *cpu);
+      return;
+    }
+  }
   owner.enqueue(packet, owner.vcpu_ == cpu ? nullptr : cpu, waker);
 }
 
@@ -194,19 +203,7 @@ void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, VCpu* cpu) {
   const uint32_t conn = p.conn;
   GuestOs& owner = socket_owner(packet);
   TcpReceiver& r = f.tcp.at(conn);
-  f.stats->tcp_skb_received();
-  const TcpReceiver::Arrival a = r.on_segment(pool_->tcp(packet), packet, now());
-  // Taken by TCP and let go: nothing in it (or in what it covered) was new.
-  auto discard = [&](uint32_t id) {
-    f.stats->control_arrived((*pool_)[id]);
-    pool_->deliver(id);
-  };
-  if (a.duplicate) {
-    discard(packet);
-  } else if (a.out_of_window) {
-    pool_->drop(packet, DropPlace::kSocket);
-  }
-  for (const uint32_t id : a.discarded) discard(id);
+  const TcpReceiver::Arrival a = tcp_take(r, packet, *pool_, *f.stats, now());
   for (const TcpReceiver::Ready& ready : a.ready) {
     TcpHeader& in_order = pool_->tcp(ready.id);
     in_order.seq += in_order.len - ready.bytes;  // tcp_data_queue trims what overlapped
@@ -678,6 +675,7 @@ void GuestOs::arm_timer() {
     if (f.timer_active) earliest = std::min(earliest, f.next_due);
     for (const TcpReceiver& r : f.tcp) earliest = std::min(earliest, r.delack_at());
   }
+  for (const auto& [fi, c] : tcp_conns_) earliest = std::min(earliest, flows_[fi].tcp_tx[c].sender.timer());
   if (earliest == core::Time::max()) return;
   vcpu_->arm_timer(std::max(earliest, now()), [this](Continuation done) { timer_task(std::move(done)); });
 }
@@ -688,6 +686,7 @@ void GuestOs::timer_task(Continuation done) {
   // ACK went earlier: Linux leaves the timer armed, and its handler finds
   // nothing pending) wakes no one.
   if (delacks_due()) send_due_delacks();
+  tcp_timers_due();
   bool app_due = false;
   for (const AppFlow& f : flows_) app_due = app_due || (f.timer_active && f.next_due <= now());
   if (!app_due) {

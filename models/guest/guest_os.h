@@ -20,6 +20,7 @@
 #include "models/net/gro_list.h"
 #include "models/packet/packet.h"
 #include "models/tcp/tcp_receiver.h"
+#include "models/tcp/tcp_sender.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
 #include "models/vcpu/vcpu.h"
@@ -27,7 +28,7 @@
 
 namespace viosim::models {
 
-class GuestOs final : public core::Component {
+class GuestOs final : public core::Component, public SkbOwner {
  public:
   using Isr = std::function<void(Continuation done)>;
 
@@ -108,6 +109,12 @@ class GuestOs final : public core::Component {
   // Application send path (user and kernel), then the device's xmit.
   void send(uint32_t packet, bool more, Continuation k);
 
+  // A TCP data skb this guest's sockets sent was freed (tcp_wfree): its
+  // bytes leave the socket's count, and TSQ's throttled connection sends
+  // on, from `cpu` (the tasklet runs where the completion ran).
+  void skb_freed(const FreedSkb& skb, VCpu& cpu) override;
+  void on_reset_stats() override;
+
   VCpu& vcpu() const { return *vcpu_; }
   const GuestCosts& costs() const { return costs_; }
   PacketPool& pool() const { return *pool_; }
@@ -119,6 +126,15 @@ class GuestOs final : public core::Component {
   const core::Histogram& transit() const { return transit_.histogram(); }
 
  private:
+  // A TCP source's connection (the sending tcp_sock).
+  struct TcpTx {
+    TcpSender sender;
+    uint64_t wmem_alloc = 0;   // bytes of its skbs in the qdisc and the driver (sk_wmem_alloc)
+    bool throttled = false;    // TSQ_THROTTLED: waits for one of them to be freed
+    bool sending = false;      // a tcp_write_xmit runs (the socket's lock)
+    bool again = false;        // and another context asked for one meanwhile
+    bool push_posted = false;  // a softirq's tcp_write_xmit is queued
+  };
   struct AppFlow {
     uint32_t index = 0;
     FlowConfig config;
@@ -136,6 +152,9 @@ class GuestOs final : public core::Component {
     std::deque<std::pair<core::Time, uint32_t>> thinking;
     // A TCP sink: each connection's receiver (by connection).
     std::vector<TcpReceiver> tcp;
+    // A TCP source: each connection's sender (by connection; the owned
+    // ones send).
+    std::vector<TcpTx> tcp_tx;
   };
   AppFlow* find_flow(uint32_t index);
   void on_interrupt(uint32_t vector, Continuation done);
@@ -187,6 +206,43 @@ class GuestOs final : public core::Component {
   // has queued at the socket's head, up to kTcpRecvBytes.
   void tcp_read();
   static constexpr uint64_t kTcpRecvBytes = 131'072;  // netperf's receive size: the initial SO_RCVBUF
+  // ---- TCP sending (guest_tcp_send.cc) ----
+  // The senders of the TCP sources here, their reports, and the devices'
+  // skb tracking.
+  void tcp_init();
+  // The application (iperf3's one thread over its connections): a
+  // blocking sendmsg of up to kTcpSendBytes to a connection whose socket
+  // is writeable, copied in as the send buffer takes it, each part pushed
+  // at once (tcp_push); it sleeps while no connection can take more.
+  void tcp_writer(Continuation done);
+  void tcp_write_next();
+  void tcp_writer_wake(VCpu& from);
+  bool tcp_writeable(const TcpTx& t) const;
+  static constexpr uint64_t kTcpSendBytes = 131'072;  // iperf3's TCP write size
+  // tcp_write_xmit for connection `conn` of flows_[fi] on `cpu`: skb after
+  // skb while the windows and TSQ let them go, then k.
+  void tcp_write_xmit(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation k);
+  void tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation k);
+  // TSQ (tcp_small_queue_check): too many of its bytes in the qdisc and
+  // the driver already.
+  bool tcp_tsq_full(const TcpTx& t, uint32_t mss) const;
+  // Its next skb goes through the device: software GSO's segments one by one.
+  void tcp_xmit_packets(std::vector<uint32_t> pkts, size_t next, TcpTx& t, VCpu& cpu, Continuation k);
+  // A softirq on `cpu` runs tcp_write_xmit for the connection (after an
+  // ACK, a timer or a TSQ completion).
+  void tcp_push_softirq(uint32_t fi, uint32_t conn, VCpu& cpu);
+  // An ACK for a connection of a source here, in the softirq of `cpu`.
+  void tcp_ack_in(AppFlow& f, uint32_t packet, VCpu& cpu);
+  void tcp_timers_due();
+  bool writer_blocked_ = false;
+  bool writer_posted_ = false;
+  HeldContinuation writer_done_;
+  uint64_t write_left_ = 0;  // what the sendmsg under way still has to copy
+  uint32_t write_fi_ = 0;    // and its connection
+  uint32_t write_conn_ = 0;
+  size_t write_turn_ = 0;                                 // the next connection in turn (index into tcp_conns_)
+  std::vector<std::pair<uint32_t, uint32_t>> tcp_conns_;  // the senders here: (index into flows_, connection)
+
   // The delayed ACKs whose timers have expired.
   bool delacks_due() const;
   void send_due_delacks();

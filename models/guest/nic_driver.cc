@@ -36,13 +36,19 @@ bool NicDriver::busy_poll_own(VCpu& cpu) { return napi_.busy_take(cpu); }
 
 void NicDriver::init() { q_->rx_post(UINT32_MAX); }  // fill the RX ring
 
-void NicDriver::configure_tx(const TxQueueSetup& setup) {
-  txq_ = std::make_unique<NetdevTxQueue>(setup, os_->pool(), qdisc_drops_);
+void NicDriver::track_skbs(SkbOwner& owner) {
+  skb_owner_ = &owner;
+  txq_->track_skbs(owner, false);
 }
 
-void NicDriver::post(uint32_t packet) {
+void NicDriver::configure_tx(const TxQueueSetup& setup) {
+  txq_ = std::make_unique<NetdevTxQueue>(setup, os_->pool(), qdisc_drops_);
+  if (skb_owner_ != nullptr) txq_->track_skbs(*skb_owner_, false);
+}
+
+void NicDriver::post(VCpu& cpu, uint32_t packet) {
   q_->tx_post(packet);
-  txq_->sent(os_->pool()[packet].bytes);
+  txq_->sent(os_->pool()[packet], false, &cpu);
   ++tx_packets_;
 }
 
@@ -52,11 +58,11 @@ void NicDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   // still holds packets: the packet waits in the qdisc, which the next
   // NAPI poll runs once completions free the queue.
   if (txq_->stack_stopped() || txq_->holds() || q_->tx_free() == 0) {
-    txq_->enqueue(packet, now());
+    txq_->enqueue(packet, now(), &cpu);
     k();
     return;
   }
-  post(packet);
+  post(cpu, packet);
   more = more && !txq_->stack_stopped();  // __netdev_tx_sent_queue: a stopped queue rings now
   trace_hop(cpu.thread(), os_->pool()[packet], place(), "the driver posted its TX descriptor");
   if (more) {
@@ -85,7 +91,7 @@ void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
   const uint32_t cleaned = q_->tx_reap(cleaned_bytes);
   napi_work_.tx_packets += cleaned;
   napi_work_.tx_bytes += cleaned_bytes;
-  txq_->completed(cleaned_bytes, now());
+  txq_->completed(cleaned_bytes, now(), &cpu);
   uint32_t received = 0;
   uint32_t packet = 0;
   core::Cycles stack{0};
@@ -113,7 +119,7 @@ void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
     // Frames waiting in the qdisc go out now that TX descriptors are free
     // (and BQL lets them).
     uint32_t held = 0;
-    while (!txq_->stack_stopped() && q_->tx_free() > 0 && txq_->dequeue(now(), held)) post(held);
+    while (!txq_->stack_stopped() && q_->tx_free() > 0 && txq_->dequeue(now(), held, &cpu)) post(cpu, held);
     q_->tx_doorbell();
     if (by == NapiPoll::kBusyStop) napi_.busy_stop();
     if (received == budget) {

@@ -20,6 +20,7 @@ class NicDriver final : public core::Component, public GuestNetDevice {
   struct Config {
     uint32_t napi_budget = 64;
     uint32_t refill_batch = 16;  // IXGBE_RX_BUFFER_WRITE
+    bool tso = true;             // NETIF_F_TSO: the NIC cuts TCP skbs into frames
   };
 
   static const core::ComponentSpec& model_spec();
@@ -31,6 +32,8 @@ class NicDriver final : public core::Component, public GuestNetDevice {
   void init() override;
   void xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) override;
   void configure_tx(const TxQueueSetup& setup) override;
+  bool tso() const override { return config_.tso; }
+  void track_skbs(SkbOwner& owner) override;
   bool busy_poll_own(VCpu& cpu) override;
   void busy_poll(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusy, std::move(k)); }
   void busy_poll_stop(VCpu& cpu, Continuation k) override { napi(cpu, NapiPoll::kBusyStop, std::move(k)); }
@@ -43,7 +46,7 @@ class NicDriver final : public core::Component, public GuestNetDevice {
   // One NAPI poll on `cpu` (the softirq's: the CPU that scheduled it).
   void napi(VCpu& cpu, NapiPoll by, Continuation done);
   // Posts one packet's descriptor (the ring has room) and tells BQL.
-  void post(uint32_t packet);
+  void post(VCpu& cpu, uint32_t packet);
   // Where its hops land in a trace: a VF's driver in a guest, or the
   // host's own on bare metal (a native vCPU).
   const char* place() const { return cpu_->config().native ? place::kNicDriver : place::kVfDriver; }
@@ -56,6 +59,7 @@ class NicDriver final : public core::Component, public GuestNetDevice {
   uint32_t to_refill_ = 0;
   NapiWork napi_work_;  // since the last re-arm
   std::unique_ptr<NetdevTxQueue> txq_;
+  SkbOwner* skb_owner_ = nullptr;
   core::Counter tx_packets_{this, "tx_packets"};
   core::Counter rx_packets_{this, "rx_packets"};
   core::Counter qdisc_drops_{this, "qdisc_drops"};

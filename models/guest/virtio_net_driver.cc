@@ -59,16 +59,22 @@ void VirtioNetDriver::init() {
 
 // ---- transmit ----
 
+void VirtioNetDriver::track_skbs(SkbOwner& owner) {
+  skb_owner_ = &owner;
+  txq_->track_skbs(owner, !config_.napi_tx);
+}
+
 void VirtioNetDriver::configure_tx(const TxQueueSetup& setup) {
   TxQueueSetup s = setup;
   s.bql = s.bql && config_.napi_tx;
   txq_ = std::make_unique<NetdevTxQueue>(s, os_->pool(), qdisc_drops_);
+  if (skb_owner_ != nullptr) txq_->track_skbs(*skb_owner_, !config_.napi_tx);
 }
 
 void VirtioNetDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k) {
   if (!queue_runs() || txq_->holds()) {
     // Into the qdisc; if the queue runs, this sender runs the qdisc.
-    txq_->enqueue(packet, now());
+    txq_->enqueue(packet, now(), &cpu);
     if (!queue_runs()) {
       k();
       return;
@@ -79,7 +85,7 @@ void VirtioNetDriver::xmit(VCpu& cpu, uint32_t packet, bool more, Continuation k
   add_to_ring(cpu, packet, more, std::move(k));
 }
 
-uint32_t VirtioNetDriver::reclaim_tx() {
+uint32_t VirtioNetDriver::reclaim_tx(VCpu& cpu) {
   // The packet itself travels on into the host; the driver only frees its
   // slot, and tells BQL the bytes it had queued there.
   uint32_t n = 0;
@@ -90,7 +96,7 @@ uint32_t VirtioNetDriver::reclaim_tx() {
     bytes += tx_bytes_.front();
     tx_bytes_.pop_front();
   }
-  if (txq_->completed(bytes, now())) bql_woke_ = true;
+  if (txq_->completed(bytes, now(), &cpu)) bql_woke_ = true;
   return n;
 }
 
@@ -102,14 +108,14 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
     // them with the 3/4 delay, and reclaim again if already past it.
     do {
       tx.disable_cb();
-      reclaimed += reclaim_tx();
+      reclaimed += reclaim_tx(vcpu);
     } while (!more && tx.enable_cb_delayed());
   } else {
-    reclaimed = reclaim_tx();
+    reclaimed = reclaim_tx(vcpu);
   }
   if (!tx.add(packet, 1)) throw std::logic_error("virtio-net: TX ring full while the queue runs");
   tx_bytes_.push_back(os_->pool()[packet].bytes);
-  txq_->sent(os_->pool()[packet].bytes, more);
+  txq_->sent(os_->pool()[packet], more, &vcpu);
   stamp(os_->pool()[packet], kStampDevice, now());
   trace_hop(vcpu.thread(), os_->pool()[packet], place::kTxVring, "the virtio-net driver put it on the TX vring (start_xmit)");
   ++tx_packets_;
@@ -127,7 +133,7 @@ void VirtioNetDriver::add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Contin
         vcpu.post_softirq([this, &vcpu](Continuation done) { tx_napi(vcpu, std::move(done)); });
       } else if (!config_.napi_tx) {
         // More just got used: free them and recheck.
-        reclaim_tx();
+        reclaim_tx(vcpu);
         if (tx.num_free() >= config_.stop_threshold) {
           stopped_ = false;
           tx.disable_cb();
@@ -165,7 +171,7 @@ void VirtioNetDriver::tx_isr(Continuation done) {
     // Orphan mode: callbacks stay off; the queue is woken and the next
     // transmit reclaims (they come back on only when the queue stops).
     if (stopped_) {
-      reclaim_tx();
+      reclaim_tx(*vcpu_);
       if (q_->tx.num_free() >= config_.stop_threshold) stopped_ = false;
     }
     vcpu_->guest(os_->costs().irq_entry, CpuCategory::kGuestKernel,
@@ -182,7 +188,7 @@ void VirtioNetDriver::tx_isr(Continuation done) {
 // On the CPU that scheduled it (napi_schedule: the sender's, or the TX
 // interrupt's).
 void VirtioNetDriver::tx_napi(VCpu& cpu, Continuation done) {
-  const uint32_t reclaimed = reclaim_tx();
+  const uint32_t reclaimed = reclaim_tx(cpu);
   const GuestCosts& c = os_->costs();
   tx_napi_done_.hold(std::move(done), name(), "TX NAPI");
   cpu.guest(c.napi_poll + c.driver_tx_free * reclaimed, CpuCategory::kGuestKernel, [this, &cpu] {
@@ -201,7 +207,7 @@ void VirtioNetDriver::tx_napi(VCpu& cpu, Continuation done) {
 
 void VirtioNetDriver::flush_qdisc(VCpu& vcpu, Continuation k) {
   uint32_t packet = 0;
-  if (!queue_runs() || !txq_->dequeue(now(), packet)) {
+  if (!queue_runs() || !txq_->dequeue(now(), packet, &vcpu)) {
     k();
     return;
   }
@@ -288,7 +294,7 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
     Virtqueue& tx = q_->tx;
     do {
       tx.disable_cb();
-      reclaimed += reclaim_tx();
+      reclaimed += reclaim_tx(cpu);
     } while (tx.enable_cb_delayed());
     const bool woke = (stopped_ && tx.num_free() >= config_.stop_threshold) || bql_woke_;
     if (stopped_ && tx.num_free() >= config_.stop_threshold) stopped_ = false;

@@ -27,6 +27,9 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
     // buffer a chain of MAX_SKB_FRAGS pages), or small (one frame each).
     enum class RxBuffers : uint8_t { kMergeable, kBig, kSmall };
     RxBuffers rx_buffers = RxBuffers::kMergeable;
+    // VIRTIO_NET_F_HOST_TSO4 negotiated: NETIF_F_TSO, the device takes
+    // TCP skbs of up to 64 KB.
+    bool tso = true;
   };
   // The running average of received packet lengths (DECLARE_EWMA(pkt_len,
   // 0, 64)) and the mergeable buffer length it gives.
@@ -51,6 +54,8 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   // BQL only with napi_tx: the orphan mode frees skbs at once (Linux's
   // virtio-net reports completions to BQL only from its TX NAPI).
   void configure_tx(const TxQueueSetup& setup) override;
+  bool tso() const override { return config_.tso; }
+  void track_skbs(SkbOwner& owner) override;
   bool busy_poll_own(VCpu& cpu) override;
   void busy_poll(VCpu& cpu, Continuation k) override;
   void busy_poll_stop(VCpu& cpu, Continuation k) override;
@@ -63,7 +68,7 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
 
  private:
   void add_to_ring(VCpu& vcpu, uint32_t packet, bool more, Continuation k);
-  uint32_t reclaim_tx();
+  uint32_t reclaim_tx(VCpu& cpu);
   void tx_isr(Continuation done);
   void tx_napi(VCpu& cpu, Continuation done);
   void rx_isr(Continuation done);
@@ -83,6 +88,7 @@ class VirtioNetDriver final : public core::Component, public GuestNetDevice {
   bool stopped_ = false;   // DRV_XOFF: the ring is nearly full
   bool bql_woke_ = false;  // a completion let BQL run the queue again
   std::unique_ptr<NetdevTxQueue> txq_;
+  SkbOwner* skb_owner_ = nullptr;
   core::RingBuffer<uint32_t> tx_bytes_;  // each buffer in the TX ring, in ring order: its bytes (skb->len)
   NapiState rx_napi_;
   bool tx_napi_scheduled_ = false;

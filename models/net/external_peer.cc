@@ -18,9 +18,9 @@ const core::ComponentSpec& ExternalPeer::model_spec() {
   return spec;
 }
 
-ExternalPeer::ExternalPeer(core::Simulator& sim, std::string_view name, core::Component* parent,
-                           const Config& config, PacketPool& pool, Send send)
-    : core::Component(sim, name, parent), config_(config), pool_(&pool), send_(std::move(send)) {}
+ExternalPeer::ExternalPeer(core::Simulator& sim, std::string_view name, core::Component* parent, const Config& config,
+                           PacketPool& pool, Send send)
+    : core::Component(sim, name, parent), config_(config), pool_(&pool), send_(std::move(send)), gro_(pool) {}
 
 void ExternalPeer::add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats& stats, bool peer_is_source) {
   PeerFlow f;
@@ -72,6 +72,11 @@ bool later_source(const ExternalPeerSource& a, const ExternalPeerSource& b) {
 void ExternalPeer::init() {
   for (size_t i = 0; i < flows_.size(); ++i) {
     PeerFlow& f = flows_[i];
+    if (!f.source && f.config.is_tcp) {
+      f.tcp_rx.assign(f.config.connections, TcpReceiver(f.config.tcp));
+      if (!tcp_event_) tcp_event_ = std::make_unique<core::MemberEvent>(this, "tcp", [this] { tcp_step(); });
+      if (!rx_poll_) rx_poll_ = std::make_unique<core::MemberEvent>(this, "rx_poll", [this] { rx_poll(); });
+    }
     if (!f.source) continue;
     if (f.config.is_tcp) {
       f.tcp_first = static_cast<uint32_t>(tcp_.size());
@@ -82,7 +87,7 @@ void ExternalPeer::init() {
         if (total != 0 && bytes == 0) continue;
         tcp_.push_back({static_cast<uint32_t>(i), c, TcpSender(f.config.tcp, bytes)});
       }
-      f.stats->report_tcp([this, i] { return tcp_stats(static_cast<uint32_t>(i)); });
+      f.stats->add_tcp_report([this, i] { return tcp_stats(static_cast<uint32_t>(i)); });
       if (!tcp_event_) tcp_event_ = std::make_unique<core::MemberEvent>(this, "tcp", [this] { tcp_step(); });
       schedule_tcp(now() + config_.tx_latency);
       continue;
@@ -170,8 +175,13 @@ void ExternalPeer::receive(uint32_t packet) {
   ++received_;
   const Packet p = (*pool_)[packet];
   const TcpHeader tcp = pool_->tcp(packet);
-  pool_->deliver(packet);  // to the peer's application (its stack is the fixed rx latency)
   PeerFlow* f = find(p.flow, p.kind);
+  if (p.tcp_data && f != nullptr && !f->tcp_rx.empty()) {
+    rx_batch_.push_back(packet);  // its TCP takes it at the poll
+    if (!rx_poll_->pending()) rx_poll_->schedule_at(now() + config_.rx_latency);
+    return;
+  }
+  pool_->deliver(packet);  // to the peer's application (its stack is the fixed rx latency)
   if (f == nullptr) return;
   if (p.kind == PacketKind::kAck) {
     f->stats->control_arrived(p);
@@ -265,29 +275,76 @@ void ExternalPeer::tcp_step() {
     f.stats->sent(p);
     send_(id);
   }
+  for (PeerFlow& f : flows_) {
+    for (uint32_t c = 0; c < f.tcp_rx.size(); ++c) {
+      if (f.tcp_rx[c].delack_at() <= now()) sink_ack(f, c);  // the delayed ACK's timer
+      next = std::min(next, f.tcp_rx[c].delack_at());
+    }
+  }
   if (!tcp_acks_.empty()) next = std::min(next, tcp_acks_.front().at);
   for (const TcpConnection& c : tcp_) next = std::min(next, c.sender.timer());
   if (next != core::Time::max()) schedule_tcp(next);
 }
 
+void ExternalPeer::rx_poll() {
+  std::vector<uint32_t> batch;
+  batch.swap(rx_batch_);
+  for (const uint32_t id : batch) {
+    gro_up_.clear();
+    gro_.receive(this, id, gro_up_);
+    for (const uint32_t up : gro_up_) tcp_sink(up);
+  }
+  gro_up_.clear();
+  gro_.flush(this, gro_up_);
+  for (const uint32_t up : gro_up_) tcp_sink(up);
+  core::Time next = core::Time::max();
+  for (const PeerFlow& f : flows_) {
+    for (const TcpReceiver& r : f.tcp_rx) next = std::min(next, r.delack_at());
+  }
+  if (next != core::Time::max()) schedule_tcp(next);
+}
+
+void ExternalPeer::tcp_sink(uint32_t packet) {
+  const Packet p = (*pool_)[packet];
+  PeerFlow& f = *find(p.flow, p.kind);
+  TcpReceiver& r = f.tcp_rx.at(p.conn);
+  const TcpReceiver::Arrival a = tcp_take(r, packet, *pool_, *f.stats, now());
+  if (r.ack_due()) sink_ack(f, p.conn);
+  // The application reads what is in order at once.
+  uint64_t bytes = 0;
+  for (const TcpReceiver::Ready& ready : a.ready) {
+    const Packet q = (*pool_)[ready.id];
+    bytes += ready.bytes;
+    if (core::TraceWriter* tw = sim().tracer()) {
+      if (trace_track_ == 0) trace_track_ = tw->device_track("peer");
+      trace_hop(*tw, trace_track_, q, now(), place::kPeer, "the peer's application read it (after its stack)",
+                core::TraceWriter::FlowPhase::kEnd);
+    }
+    pool_->deliver(ready.id);
+    f.stats->received(q, now());
+  }
+  if (bytes == 0) return;
+  f.stats->payload_received(bytes);
+  if (r.on_read(bytes, now())) sink_ack(f, p.conn);  // a window update
+}
+
+void ExternalPeer::sink_ack(PeerFlow& f, uint32_t conn) {
+  TcpReceiver& r = f.tcp_rx.at(conn);
+  const uint32_t id = make(f, PacketKind::kAck, 0, now());
+  Packet& p = (*pool_)[id];
+  p.conn = conn;
+  const TcpHeader& ack = pool_->tcp(id) = r.make_ack();
+  p.bytes = tcp_frame_bytes(0, ack.sacks);
+  f.stats->control_sent();
+  emit(id, now() + config_.tx_latency);
+}
+
 TcpSenderStats ExternalPeer::tcp_stats(uint32_t flow) {
   TcpSenderStats sum;
-  double weight = 0;
+  sum.connections = 0;
   for (TcpConnection& c : tcp_) {
-    if (c.flow != flow) continue;
-    const TcpSenderStats& s = c.sender.stats(now());
-    sum.segments += s.segments;
-    sum.retransmits += s.retransmits;
-    sum.recoveries += s.recoveries;
-    sum.timeouts += s.timeouts;
-    sum.probes += s.probes;
-    sum.acks += s.acks;
-    sum.cwnd_max = std::max(sum.cwnd_max, s.cwnd_max);
-    sum.cwnd_area += s.cwnd_area;
-    sum.measured = s.measured;
-    weight += 1;
+    if (c.flow == flow) sum.add(c.sender.stats(now()));
   }
-  if (weight > 0) sum.cwnd_area /= weight;  // the connections' mean window
   return sum;
 }
 

@@ -9,7 +9,9 @@
 #include <memory>
 #include <vector>
 
+#include "models/net/gro_list.h"
 #include "models/packet/packet.h"
+#include "models/tcp/tcp_receiver.h"
 #include "models/tcp/tcp_sender.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
@@ -62,6 +64,7 @@ class ExternalPeer final : public core::Component {
     bool source = false;
     uint64_t seq = 0;
     uint32_t tcp_first = 0;  // its connections' senders in tcp_ (a TCP source)
+    std::vector<TcpReceiver> tcp_rx;  // a TCP sink: each connection's receiver
     // A bulk source that has sent its max_packets.
     bool transfer_done() const { return config.max_packets != 0 && seq >= config.max_packets; }
   };
@@ -95,6 +98,13 @@ class ExternalPeer final : public core::Component {
     TcpHeader header;
   };
   void tcp_step();
+  // A TCP sink's receive: the frames that arrive before the poll the
+  // first one raised (its NIC interrupt and stack, the rx latency) are
+  // polled together, GRO merging them as the peer's Linux NAPI does; TCP
+  // takes each skb, the application reads at once, and the ACKs go.
+  void rx_poll();
+  void tcp_sink(uint32_t packet);
+  void sink_ack(PeerFlow& f, uint32_t conn);
   void schedule_tcp(core::Time at);
   TcpSenderStats tcp_stats(uint32_t flow);
 
@@ -110,6 +120,10 @@ class ExternalPeer final : public core::Component {
   uint32_t tcp_next_ = 0;        // round robin over the connections
   uint32_t train_left_ = 0;      // segments left of the TSO skb tcp_next_ is sending (0: none begun)
   Room room_;
+  std::vector<uint32_t> rx_batch_;  // TCP data frames waiting for the poll
+  GroList gro_;
+  std::vector<uint32_t> gro_up_;
+  std::unique_ptr<core::MemberEvent> rx_poll_;
   // Made only for a peer with TCP senders (after every other event: the
   // events' ids, which name them in the fingerprint, stay the same without).
   std::unique_ptr<core::MemberEvent> tcp_event_;

@@ -47,7 +47,7 @@ void HostNicTx::xmit(uint32_t packet) {
 
 void HostNicTx::account(uint32_t packet) {
   ++in_ring_;
-  txq_.sent((*pool_)[packet].bytes);
+  txq_.sent((*pool_)[packet]);
 }
 
 void HostNicTx::doorbell() {
@@ -69,7 +69,7 @@ void HostNicTx::fetch() {
     posted_.pop_front();
     const uint32_t bytes = (*pool_)[packet].bytes;
     done_bytes_.push_back(bytes);
-    ++frames_;
+    frames_.add((*pool_)[packet].segs);  // a TSO skb: the frames the NIC cuts it into
     send_(packet);
     written_back_(bytes);
   }

@@ -19,9 +19,28 @@
 
 #include "models/net/byte_queue_limits.h"
 #include "models/net/qdisc.h"
+#include "sim-core/ring_buffer.h"
 #include "sim-core/stats.h"
 
 namespace viosim::models {
+
+class VCpu;
+
+// A TCP data skb a socket sent through a queue, as its destructor
+// (tcp_wfree) sees it when the skb is freed: whose it was and its bytes.
+struct FreedSkb {
+  uint32_t flow = 0;
+  uint32_t conn = 0;
+  uint32_t bytes = 0;
+};
+// Who owns the sockets whose skbs a queue carries (the guest): told of
+// each TCP data skb freed, at its TX completion, a qdisc drop, or at once
+// when the driver orphans its skbs; `cpu` is the vCPU whose code freed it.
+class SkbOwner {
+ public:
+  virtual ~SkbOwner() = default;
+  virtual void skb_freed(const FreedSkb& skb, VCpu& cpu) = 0;
+};
 
 struct TxQueueSetup {
   QdiscConfig qdisc;
@@ -45,21 +64,60 @@ class NetdevTxQueue {
   const Qdisc& qdisc() const { return qdisc_; }
   const ByteQueueLimits* bql() const { return bql_ ? &*bql_ : nullptr; }
 
-  // dev_queue_xmit for a packet the ring does not take now.
-  void enqueue(uint32_t packet, core::Time now) { qdisc_.enqueue(packet, now); }
+  // From now on, tell `owner` of each TCP data skb freed (a guest's
+  // queue, while it has TCP senders). `orphan`: the driver frees skbs as
+  // it takes them (skb_orphan in virtio-net's start_xmit without TX NAPI).
+  void track_skbs(SkbOwner& owner, bool orphan) {
+    owner_ = &owner;
+    orphan_ = orphan;
+    qdisc_.on_drop([this](const Packet& p) {
+      if (p.tcp_data) owner_->skb_freed({p.flow, p.conn, p.bytes}, *cpu_);
+    });
+  }
+
+  // dev_queue_xmit for a packet the ring does not take now; `cpu` runs it.
+  void enqueue(uint32_t packet, core::Time now, VCpu* cpu = nullptr) {
+    cpu_ = cpu;
+    qdisc_.enqueue(packet, now);
+  }
   // qdisc_restart: the next packet for the ring, if the queue runs.
-  bool dequeue(core::Time now, uint32_t& packet) { return qdisc_.dequeue(now, packet); }
+  bool dequeue(core::Time now, uint32_t& packet, VCpu* cpu = nullptr) {
+    cpu_ = cpu;
+    return qdisc_.dequeue(now, packet);
+  }
   // netdev_tx_sent_queue; with `more` (xmit_more), __netdev_tx_sent_queue:
-  // only the last packet of a batch may stop the queue.
-  void sent(uint32_t bytes, bool more = false) {
-    if (bql_ && bql_->queued(bytes) && !more) stack_xoff_ = true;
+  // only the last packet of a batch may stop the queue. `cpu`: the vCPU
+  // whose driver took it (a guest's).
+  void sent(const Packet& p, bool more = false, VCpu* cpu = nullptr) {
+    if (owner_ != nullptr) {
+      if (!orphan_) {
+        in_ring_.push_back({p.tcp_data ? p.flow : kNotTcp, p.conn, p.bytes});
+      } else if (p.tcp_data) {
+        owner_->skb_freed({p.flow, p.conn, p.bytes}, *cpu);
+      }
+    }
+    if (bql_ && bql_->queued(p.bytes) && !more) stack_xoff_ = true;
   }
   // Whether BQL leaves room beyond `bytes` (qdisc_avail_bulklimit: a bulk
   // dequeue from the qdisc ends at the packet that uses it up).
   bool room_after(uint32_t bytes) const { return !bql_ || bql_->avail() - int64_t{bytes} > 0; }
   // netdev_tx_completed_queue: true when BQL had stopped the queue and
   // now lets it run (netif_schedule_queue: the qdisc runs in NET_TX).
-  bool completed(uint64_t bytes, core::Time now) {
+  // `cpu`: the vCPU whose code reaped them (a guest's), which runs the
+  // skbs' destructors.
+  bool completed(uint64_t bytes, core::Time now, VCpu* cpu = nullptr) {
+    if (owner_ != nullptr && !orphan_) {
+      // Completions come in ring order: the oldest skbs, `bytes` of them.
+      for (uint64_t left = bytes; left > 0;) {
+        if (in_ring_.empty() || in_ring_.front().bytes > left) {
+          throw std::logic_error("TX completion of bytes the queue did not send");
+        }
+        const FreedSkb s = in_ring_.front();
+        in_ring_.pop_front();
+        left -= s.bytes;
+        if (s.flow != kNotTcp) owner_->skb_freed(s, *cpu);
+      }
+    }
     if (!bql_ || bytes == 0) return false;
     if (!bql_->completed(static_cast<uint32_t>(bytes), now) || !stack_xoff_) return false;
     stack_xoff_ = false;
@@ -75,9 +133,14 @@ class NetdevTxQueue {
     return s.flows != nullptr ? *s.flows : none;
   }
 
+  static constexpr uint32_t kNotTcp = UINT32_MAX;
   Qdisc qdisc_;
   std::optional<ByteQueueLimits> bql_;
   bool stack_xoff_ = false;
+  SkbOwner* owner_ = nullptr;
+  bool orphan_ = false;
+  VCpu* cpu_ = nullptr;                 // the vCPU running the qdisc now
+  core::RingBuffer<FreedSkb> in_ring_;  // what the driver holds, in ring order (flow kNotTcp: not a TCP data skb)
 };
 
 }  // namespace viosim::models

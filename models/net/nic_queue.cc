@@ -84,7 +84,7 @@ void NicQueue::fetch() {
     trace_device_hop((*pool_)[packet], iotlb_ != nullptr ? "the NIC fetched it by DMA (through the IOTLB)"
                                                          : "the NIC fetched it by DMA");
     ++tx_slot_;
-    ++tx_frames_;
+    tx_frames_.add((*pool_)[packet].segs);  // a TSO skb: the frames it is cut into
     ++tx_done_;  // written back once the frame is on its way
     tx_done_bytes_ += (*pool_)[packet].bytes;
     send_(packet);  // on the wire a full transmit ring drops it

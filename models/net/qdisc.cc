@@ -30,6 +30,7 @@ Qdisc::Qdisc(const QdiscConfig& config, PacketPool& pool, const std::vector<Flow
 void Qdisc::drop(uint32_t packet) {
   ++drops_;
   if (counter_ != nullptr) ++*counter_;
+  if (on_drop_) on_drop_((*pool_)[packet]);
   pool_->drop(packet, config_.drop_place);
 }
 

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "models/net/connection_queues.h"
@@ -65,6 +66,8 @@ class Qdisc {
   uint32_t length() const { return packets_; }
   uint64_t drops() const { return drops_; }
 
+  // Told of each packet it drops, before the pool frees it.
+  void on_drop(std::function<void(const Packet&)> hook) { on_drop_ = std::move(hook); }
   // Takes a packet the driver cannot take now, or drops it (counted).
   void enqueue(uint32_t packet, core::Time now);
   // The next packet for the driver, false when empty; fq_codel's CoDel may
@@ -103,6 +106,7 @@ class Qdisc {
 
   QdiscConfig config_;
   PacketPool* pool_;
+  std::function<void(const Packet&)> on_drop_;
   core::Counter* counter_;
   uint32_t packets_ = 0;
   uint64_t drops_ = 0;

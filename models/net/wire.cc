@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "models/net/packet_trace.h"
+#include "models/traffic/flow.h"
 #include "sim-core/mul_div.h"
 
 namespace viosim::models {
@@ -34,6 +35,18 @@ core::Duration Wire::serialization(uint32_t frame_bytes) const {
 }
 
 bool Wire::send(uint32_t packet) {
+  if ((*pool_)[packet].segs > 1 && pool_->tcp(packet).gso_size != 0) {
+    // TSO: the NIC cuts the skb into its segments' frames as it sends it.
+    tso_frames_.clear();
+    pool_->segment(packet, kTcpFrameOverhead, tso_frames_);
+    bool all = true;
+    for (const uint32_t frame : tso_frames_) all = send_frame(frame) && all;
+    return all;
+  }
+  return send_frame(packet);
+}
+
+bool Wire::send_frame(uint32_t packet) {
   // Frames not yet started on the wire occupy the transmit ring.
   while (!starts_.empty() && starts_.front() <= now()) starts_.pop_front();
   if (starts_.size() >= config_.ring_size) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <vector>
 
 #include "models/packet/packet.h"
 #include "sim-core/component.h"
@@ -31,7 +32,8 @@ class Wire final : public core::Component {
        PacketPool& pool, Deliver deliver);
 
   // Queues a frame; when the ring is full the frame is dropped there (counted,
-  // freed to the pool) and send returns false.
+  // freed to the pool) and send returns false. A TCP skb of several
+  // segments (TSO) becomes their frames, each queued so (false: some lost).
   bool send(uint32_t packet);
   core::Duration serialization(uint32_t frame_bytes) const;
   // How long until a frame of `frame_bytes` fits in a transmit buffer of
@@ -63,6 +65,7 @@ class Wire final : public core::Component {
     uint32_t packet;
   };
   void arrive();
+  bool send_frame(uint32_t packet);
 
   Config config_;
   PacketPool* pool_;
@@ -72,6 +75,7 @@ class Wire final : public core::Component {
   int serial_track_ = 0;  // the frames' serialisation slices
   core::RingBuffer<InFlight> in_flight_;
   core::RingBuffer<core::Time> starts_;  // start times of frames still waiting
+  std::vector<uint32_t> tso_frames_;
   core::MemberEvent arrival_{this, "arrival", [this] { arrive(); }};
   core::Counter frames_{this, "frames"};
   core::Counter bytes_{this, "bytes"};

@@ -695,6 +695,7 @@ void VmAssembly::build_virtio_queues() {
   // virtnet_probe's choice of receive buffers, from what was negotiated.
   using RxBuffers = VirtioNetDriver::Config::RxBuffers;
   driver.rx_buffers = c.mrg_rxbuf ? RxBuffers::kMergeable : c.guest_tso4 ? RxBuffers::kBig : RxBuffers::kSmall;
+  driver.tso = c.host_tso4 && backend.traits().host_tso;
   if (polls()) {
     // DPDK's virtio PMD in place of the kernel's driver: no EVENT_IDX, and
     // its ring code runs in guest user space.

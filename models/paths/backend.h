@@ -46,6 +46,7 @@ struct BackendTraits {
   bool ring_dma = false;
   bool packed_ring = false;       // its device side implements VIRTIO_F_RING_PACKED
   bool in_order = false;          // its device side offers VIRTIO_F_IN_ORDER
+  bool host_tso = true;           // a virtio device side that offers VIRTIO_NET_F_HOST_TSO4
   bool one_queue = false;         // one queue whatever the vCPUs (e1000)
   bool worker_per_queue = false;  // a thread per queue pair, each on a free core of its own unless pinned (vhost-net)
   bool host_nic_rings = false;    // its rings are the host NIC's, not the VM NIC's queue_size (bare metal)

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 
 #include "models/guest/guest_net_device.h"
 #include "models/guest/guest_os.h"
@@ -23,6 +24,12 @@ struct Assembly::HostProcess final : GuestNetDevice {
   // The bridge's device is noqueue (IFF_NO_QUEUE) and never stops: nothing
   // to hold, nothing to configure.
   void configure_tx(const TxQueueSetup& /*setup*/) override {}
+  // Its TCP is not modelled (the builder refuses TCP at "host"): no TSO,
+  // and no skbs to track.
+  bool tso() const override { return false; }
+  void track_skbs(SkbOwner& /*owner*/) override {
+    throw std::logic_error("a TCP sender on the host process is not modelled");
+  }
   // A VM's frame for the process, its stack already paid by `by`.
   void receive(uint32_t packet, HostThread& by);
 

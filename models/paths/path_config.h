@@ -104,6 +104,7 @@ struct VmConfig {
   bool in_order = false;     // VIRTIO_F_IN_ORDER (refused where the backend lacks it)
   bool mrg_rxbuf = true;     // VIRTIO_NET_F_MRG_RXBUF (off: big packets with guest_tso4, else small buffers)
   bool guest_tso4 = true;    // VIRTIO_NET_F_GUEST_TSO4: the tap takes GRO skbs whole
+  bool host_tso4 = true;     // VIRTIO_NET_F_HOST_TSO4: the guest sends TSO skbs (where the backend offers it)
 
   // Backends.
   QemuVirtioNet::Config qemu;

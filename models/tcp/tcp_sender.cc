@@ -45,10 +45,8 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
     out = {lost->seq, lost->len, true};
     ++stats_.retransmits;
   } else {
-    const uint64_t end = bytes_ == 0 ? UINT64_MAX : bytes_;
-    const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(config_.mss, end - std::min(end, snd_nxt_)));
-    const bool window = len > 0 && snd_nxt_ + len <= rcv_right_ && snd_nxt_ + len - snd_una_ <= config_.wmem_max;
-    if (window) {
+    const uint32_t len = new_len();
+    if (new_fits(len)) {
       sent_.push_back({snd_nxt_, len, now});
       out = {snd_nxt_, len, false};
       snd_nxt_ += len;
@@ -78,14 +76,52 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
   return out;
 }
 
+double TcpSender::pacing_rate() const {
+  if (srtt_ <= core::Duration::zero()) return 0;
+  return (cwnd_ < ssthresh_ ? 2.0 : 1.2) * cwnd_ * config_.mss / srtt_.seconds();
+}
+
+uint64_t TcpSender::sndbuf() const {
+  // per_mss: the MSS with MAX_TCP_HEADER (320 B) and skb_shared_info
+  // (320 B) rounded up to a power of two, plus the sk_buff (256 B).
+  uint64_t per_mss = 1;
+  while (per_mss < config_.mss + 320 + 320) per_mss <<= 1;
+  per_mss += 256;
+  return std::min<uint64_t>(config_.wmem_max, 2 * std::max(cwnd_, config_.initial_cwnd) * per_mss);
+}
+
+uint32_t TcpSender::new_len() const {
+  const uint64_t end = std::min(bytes_ == 0 ? UINT64_MAX : bytes_, written_);
+  const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(config_.mss, end - std::min(end, snd_nxt_)));
+  // A part segment while the application writes on and data is out waits
+  // to be filled (Nagle's test and autocorking, tcp_nagle_test and
+  // tcp_should_autocork): the ACKs of what is out, or the next write,
+  // let it go.
+  if (len < config_.mss && written_ != UINT64_MAX && unwritten() > 0 && !sent_.empty()) return 0;
+  return len;
+}
+
+bool TcpSender::new_fits(uint32_t len) const {
+  return len > 0 && snd_nxt_ + len <= rcv_right_ && snd_nxt_ + len - snd_una_ <= config_.wmem_max;
+}
+
+bool TcpSender::can_send() const {
+  if (probe_due_) return true;
+  if (in_flight() >= cwnd_) return false;
+  return lost_out_ > retrans_out_ || new_fits(new_len());
+}
+
+bool TcpSender::can_send_new(uint64_t seq) const {
+  if (probe_due_ || lost_out_ > retrans_out_ || in_flight() >= cwnd_ || snd_nxt_ != seq) return false;
+  return new_fits(new_len());
+}
+
 uint32_t TcpSender::tso_segs() const {
   constexpr uint64_t kGsoMaxSize = 65'536;  // GSO_LEGACY_MAX_SIZE
   constexpr uint32_t kMinTsoSegs = 2;       // net.ipv4.tcp_min_tso_segs
   uint64_t bytes = kGsoMaxSize;             // no RTT yet: the pacing rate is unbounded
   if (srtt_ > core::Duration::zero()) {
-    // tcp_update_pacing_rate: 200 % of cwnd / SRTT in slow start, 120 % after.
-    const double rate = (cwnd_ < ssthresh_ ? 2.0 : 1.2) * cwnd_ * config_.mss / srtt_.seconds();
-    bytes = static_cast<uint64_t>(rate) >> 10;                      // sk_pacing_shift: about 1 ms of it
+    bytes = static_cast<uint64_t>(pacing_rate()) >> 10;             // sk_pacing_shift: about 1 ms of it
     const int64_t shift = (min_rtt_ / core::Microseconds(1)) >> 9;  // tcp_tso_rtt_log
     if (shift < 32) bytes += kGsoMaxSize >> shift;
   }

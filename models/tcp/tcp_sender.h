@@ -14,6 +14,7 @@
 // what came back and calls on_timer() at timer().
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -32,8 +33,26 @@ struct TcpSenderStats {
   uint64_t probes = 0;       // tail loss probes sent
   uint64_t acks = 0;         // ACKs received
   uint32_t cwnd_max = 0;     // segments
-  double cwnd_area = 0;      // segments x seconds, for the time-weighted mean
+  double cwnd_area = 0;      // segments x seconds, summed over the connections
+  uint32_t connections = 1;  // senders summed here
   core::Duration measured;   // time the area covers
+  // Another connection's figures over the same window.
+  void add(const TcpSenderStats& s) {
+    segments += s.segments;
+    retransmits += s.retransmits;
+    recoveries += s.recoveries;
+    timeouts += s.timeouts;
+    probes += s.probes;
+    acks += s.acks;
+    cwnd_max = std::max(cwnd_max, s.cwnd_max);
+    cwnd_area += s.cwnd_area;
+    connections += s.connections;
+    if (s.connections > 0) measured = s.measured;
+  }
+  // The connections' mean window over the window, segments.
+  double cwnd_mean() const {
+    return connections == 0 || measured <= core::Duration::zero() ? 0 : cwnd_area / connections / measured.seconds();
+  }
 };
 
 class TcpSender {
@@ -48,8 +67,28 @@ class TcpSender {
   // `bytes`: what the application writes (0: without end, a bulk stream).
   TcpSender(const TcpConfig& config, uint64_t bytes);
 
+  // Its application writes the data (write()) rather than having it all
+  // ready: only what was written may be sent.
+  void app_writes() { written_ = 0; }
+  void write(uint64_t bytes) { written_ += bytes; }
+  uint64_t written() const { return written_; }
+  // Bytes written and not yet acknowledged (sk_wmem_queued, in payload).
+  uint64_t queued() const { return written_ - std::min(written_, snd_una_); }
+  // The send buffer (tcp_sndbuf_expand: twice the window, at least the
+  // initial one, in skbs of one MSS's truesize; at most tcp_wmem[2]).
+  uint64_t sndbuf() const;
+  // What is left to write (UINT64_MAX: without end).
+  uint64_t unwritten() const { return bytes_ == 0 ? UINT64_MAX : bytes_ - std::min(bytes_, written_); }
+  // The pacing rate, bytes per second (tcp_update_pacing_rate: 200 % of
+  // cwnd / SRTT in slow start, 120 % after); 0 before an RTT sample.
+  double pacing_rate() const;
+
   // The next segment the windows let go now (recorded as sent), or none.
   std::optional<Segment> next(core::Time now);
+  // Whether next() has something to send now (a lost segment, a probe or
+  // new data), and whether that is new data starting at `seq`.
+  bool can_send() const;
+  bool can_send_new(uint64_t seq) const;
   void on_ack(const TcpHeader& ack, core::Time now);
   // Segments in one TSO skb now (tcp_tso_autosize: about 1 ms at the
   // pacing rate plus a share of 64 KB for small RTTs, at most 64 KB, at
@@ -85,6 +124,10 @@ class TcpSender {
     bool retrans_out = false;    // a retransmission of a lost segment still out
   };
   uint32_t packets_out() const { return static_cast<uint32_t>(sent_.size()); }
+  // The new data's next segment: its length (0: none written), and whether
+  // the receiver's window and the send buffer let it go.
+  uint32_t new_len() const;
+  bool new_fits(uint32_t len) const;
   void set_cwnd(uint32_t cwnd, core::Time now);
   void rtt_sample(core::Duration rtt);
   void rack_advance(const Sent& s, core::Time now);
@@ -105,6 +148,7 @@ class TcpSender {
 
   TcpConfig config_;
   uint64_t bytes_;
+  uint64_t written_ = UINT64_MAX;  // what the application wrote (UINT64_MAX: all of it, at once)
   uint64_t snd_una_ = 0;
   uint64_t snd_nxt_ = 0;
   uint64_t rcv_right_;  // the receiver's window's right edge

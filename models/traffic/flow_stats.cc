@@ -63,4 +63,20 @@ void FlowStats::on_reset_stats() {
   hop_packets_[0] = hop_packets_[1] = 0;
 }
 
+TcpReceiver::Arrival tcp_take(TcpReceiver& r, uint32_t packet, PacketPool& pool, FlowStats& stats, core::Time now) {
+  stats.tcp_skb_received();
+  TcpReceiver::Arrival a = r.on_segment(pool.tcp(packet), packet, now);
+  auto discard = [&](uint32_t id) {
+    stats.control_arrived(pool[id]);
+    pool.deliver(id);
+  };
+  if (a.duplicate) {
+    discard(packet);
+  } else if (a.out_of_window) {
+    pool.drop(packet, DropPlace::kSocket);
+  }
+  for (const uint32_t id : a.discarded) discard(id);
+  return a;
+}
+
 }  // namespace viosim::models

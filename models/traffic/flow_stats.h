@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "models/packet/packet.h"
+#include "models/tcp/tcp_receiver.h"
 #include "models/tcp/tcp_sender.h"
 #include "models/traffic/transient.h"
 #include "sim-core/component.h"
@@ -25,9 +27,11 @@ class FlowStats final : public core::Component {
   FlowStats(core::Simulator& sim, std::string_view name, core::Component* parent, bool round_trip)
       : core::Component(sim, name, parent), round_trip_(round_trip) {}
 
-  void sent(const Packet&) {
-    ++sent_;
-    ++total_sent_;
+  // A packet an application handed to its stack (a TSO skb: each of its
+  // segments).
+  void sent(const Packet& p) {
+    sent_.add(p.segs);
+    total_sent_ += p.segs;
   }
   // A TCP ACK handed to a stack, and one (or a duplicate segment) taken by
   // its TCP: the whole-run totals only (conservation), no latency.
@@ -35,10 +39,16 @@ class FlowStats final : public core::Component {
   void control_arrived(const Packet& p) { total_received_ += p.segs; }
   // What the flow's TCP senders did in the measured window (told by their
   // owner when the results are gathered).
+  // Each of the flow's senders (a peer, a guest's share) reports its own.
   using TcpReport = std::function<TcpSenderStats()>;
-  void report_tcp(TcpReport report) { tcp_report_ = std::move(report); }
-  bool is_tcp() const { return static_cast<bool>(tcp_report_); }
-  TcpSenderStats tcp_stats() const { return tcp_report_ ? tcp_report_() : TcpSenderStats{}; }
+  void add_tcp_report(TcpReport report) { tcp_reports_.push_back(std::move(report)); }
+  bool is_tcp() const { return !tcp_reports_.empty(); }
+  TcpSenderStats tcp_stats() const {
+    TcpSenderStats sum;
+    sum.connections = 0;
+    for (const TcpReport& r : tcp_reports_) sum.add(r());
+    return sum;
+  }
   // TCP payload bytes that reached the application in order (goodput).
   void payload_received(uint64_t bytes) { payload_.add(bytes); }
   uint64_t payload_bytes() const { return payload_.value(); }
@@ -107,8 +117,14 @@ class FlowStats final : public core::Component {
   core::Counter bytes_{this, "received_bytes"};
   core::Counter payload_{this, "payload_bytes"};
   core::Counter tcp_skbs_{this, "tcp_receive_skbs"};
-  TcpReport tcp_report_;
+  std::vector<TcpReport> tcp_reports_;
   core::HistogramStat latency_{this, "latency"};
 };
+
+// A TCP receiver (of a flow with `stats`) takes data skb `packet`: what it
+// found nothing new in is let go (counted as arrived, no latency), what
+// fell outside its window is dropped at the socket; the segments now in
+// order are the caller's, in the returned arrival's `ready`.
+TcpReceiver::Arrival tcp_take(TcpReceiver& r, uint32_t packet, PacketPool& pool, FlowStats& stats, core::Time now);
 
 }  // namespace viosim::models

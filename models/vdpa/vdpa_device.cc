@@ -102,7 +102,7 @@ void VdpaDevice::tx_fetched() {
                      iotlb_ != nullptr ? "the vDPA device fetched it from the TX vring by DMA (through the IOTLB)"
                                        : "the vDPA device fetched it from the TX vring by DMA");
     ++tx_slot_;
-    ++tx_frames_;
+    tx_frames_.add(p.segs);  // a TSO skb: the frames it is cut into
     send_(packet);  // on the wire a full transmit ring drops it
     q_->tx.push_used(packet, 0);
   }

@@ -122,6 +122,8 @@ void fill_costs(const viosim::HostCosts& h, models::PathConfig& c, models::VmCon
   g.tcp_rx = u.ns(h.guest_tcp_rx_ns());
   g.tcp_ack = u.ns(h.guest_tcp_ack_ns());
   g.gro = u.ns(h.guest_gro_ns());
+  g.tcp_tx = u.ns(h.guest_tcp_tx_ns());
+  g.gso_segment = u.ns(h.gso_segment_ns());
   g.copy_bytes_per_s = n.copy_bytes_per_s;
   g.ip_forward = u.ns(h.guest_ip_forward_ns());
   g.app_wakeup = u.ns(h.guest_wakeup_ns());
@@ -247,18 +249,17 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
     m.dst_copies = dst->copies;
   }
   if (f.protocol() == viosim::Flow::TCP) {
-    // TCP so far: bulk streams from the external peer into a VM, in
-    // segments of one MSS (no TSO, GSO or GRO yet).
+    // TCP so far: bulk streams between the external peer and a VM.
+    const bool to_vm = f.src() == "external" && dst_vm, from_vm = src_vm && f.dst() == "external";
     const char* missing = !f.has_bulk()               ? "request/response and open-loop TCP flows"
-                          : f.src() != "external"     ? "TCP senders other than the external peer"
-                          : !dst_vm                   ? "TCP receivers other than a VM"
+                          : !to_vm && !from_vm        ? "TCP streams other than between \"external\" and a VM"
                           : !m.via.empty() || m.p2p() ? "TCP through forwarding VMs"
                           : f.bidirectional()         ? "bidirectional TCP streams"
                                                       : nullptr;
     if (missing != nullptr) {
       throw NotModelled(path + ".protocol", "flow \"" + f.name() + "\": " + missing +
                                                 " are not modelled yet; TCP runs as a bulk stream from "
-                                                "\"external\" into a VM for now");
+                                                "\"external\" into a VM or from a VM to \"external\" for now");
     }
   }
   m.from_guest = src_vm;
@@ -564,6 +565,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
       v.in_order = vm.nic().features().in_order();
       v.mrg_rxbuf = vm.nic().features().mrg_rxbuf();
       v.guest_tso4 = vm.nic().features().guest_tso4();
+      v.host_tso4 = vm.nic().features().host_tso4();
       v.vhost.busy_poll = Units::us(vm.nic().busy_poll_us());
       v.vcpu.apicv = vm.interrupts().apicv();
       v.vcpu.ipiv = vm.interrupts().ipi_virtualization();

@@ -870,9 +870,28 @@ void check_virtio_rx_features(const viosim::Scenario& s, Issues* issues) {
   }
 }
 
+// host_tso4 acts on the TCP skbs a VM's guest sends.
+void check_host_tso4(const viosim::Scenario& s, Issues* issues) {
+  if (sweep_varies(s, "protocol") || sweep_varies_directions(s)) return;
+  for (int v = 0; v < s.vm_size(); ++v) {
+    const viosim::Vm& vm = s.vm(v);
+    if (!non_default(vm.nic().features(), "host_tso4")) continue;
+    bool tcp_out = false;
+    for (const viosim::Flow& f : s.traffic().flow()) {
+      tcp_out = tcp_out || (f.protocol() == viosim::Flow::TCP && f.src() == vm.name());
+    }
+    if (!tcp_out) {
+      issues->push_back({at("vm", v) + ".nic.features.host_tso4",
+                         "host_tso4 has no effect: no TCP flow starts in vm \"" + vm.name() +
+                             "\" (it decides whether the guest's TCP skbs reach the device whole)"});
+    }
+  }
+}
+
 Issues no_effect_warnings(const viosim::Scenario& s) {
   Issues issues;
   check_gro(s, &issues);
+  check_host_tso4(s, &issues);
   check_virtio_rx_features(s, &issues);
   check_flows(s, &issues);
   check_coalescing(s, &issues);

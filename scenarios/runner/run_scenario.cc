@@ -113,7 +113,7 @@ BackendResult to_backend_result(const models::PathResults& r) {
       t->set_timeouts(s.timeouts);
       t->set_loss_probes(s.probes);
       t->set_acks(s.acks);
-      t->set_cwnd_mean_segments(s.measured > core::Duration::zero() ? s.cwnd_area / s.measured.seconds() : 0);
+      t->set_cwnd_mean_segments(s.cwnd_mean());
       t->set_cwnd_max_segments(s.cwnd_max);
       t->set_receive_skbs(fr.tcp_skbs);
     }

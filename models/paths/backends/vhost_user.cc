@@ -22,6 +22,9 @@ class VhostUserBackend final : public Backend {
                  .ring_device = Virtqueue::Backend::kDpdk,
                  .packed_ring = true,  // lib/vhost's *_packed paths (DPDK 18.11)
                  .in_order = true,     // lib/vhost offers it (virtio_net_is_inorder)
+                 // OVS-DPDK disables the TSO features on its vhost-user
+                 // ports unless other_config:userspace-tso-enable is set.
+                 .host_tso = false,
                  .limits = {128, 256, 1024, true, 1}}) {}
 
   void build(VmAssembly& a) const override {

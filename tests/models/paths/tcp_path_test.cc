@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "models/paths/path_model.h"
+#include "tests/models/paths/tcp_checks.h"
 
 namespace viosim::models {
 namespace {
@@ -26,8 +27,6 @@ PathConfig tcp_stream(PathBackend backend, uint64_t bytes, uint32_t connections 
   return c;
 }
 
-uint64_t dropped(const FlowResults& f) { return f.drops(); }
-
 class TcpPathTest : public ::testing::TestWithParam<PathBackend> {};
 
 TEST_P(TcpPathTest, EveryByteWrittenIsDeliveredOnceAndPacketsAreConserved) {
@@ -37,7 +36,7 @@ TEST_P(TcpPathTest, EveryByteWrittenIsDeliveredOnceAndPacketsAreConserved) {
   const FlowResults& f = r.flows[0];
   EXPECT_TRUE(f.tcp);
   EXPECT_EQ(f.payload_bytes, bytes) << "in order, once, all of it";
-  EXPECT_EQ(f.offered_packets, f.delivered_packets + dropped(f) + f.in_flight_packets);
+  expect_conserved(f);
   // Segments sent = new ones + retransmissions; at least the bytes' worth.
   const uint64_t mss = 1518 - kTcpFrameOverhead;
   EXPECT_GE(f.tcp_stats.segments, (bytes + mss - 1) / mss);
@@ -46,22 +45,10 @@ TEST_P(TcpPathTest, EveryByteWrittenIsDeliveredOnceAndPacketsAreConserved) {
 }
 
 TEST_P(TcpPathTest, GoodputStaysUnderTheLineRateAndRerunsAreIdentical) {
-  const PathConfig c = tcp_stream(GetParam(), 0);
-  const PathResults a = run_path(c);
-  const PathResults b = run_path(c);
-  EXPECT_EQ(a.fingerprint, b.fingerprint);
-  const FlowResults& f = a.flows[0];
-  const double goodput = double(f.payload_bytes) * 8 / a.window_s;
-  const double line_payload = double(c.wire.line_rate_bps) * 1448.0 / double(wire_bytes(1518));
-  EXPECT_GT(goodput, 1e9);
-  EXPECT_LE(goodput, line_payload);
+  expect_goodput_under_line_rate_and_identical_reruns(tcp_stream(GetParam(), 0));
 }
 
-INSTANTIATE_TEST_SUITE_P(Paths, TcpPathTest,
-                         ::testing::Values(PathBackend::kE1000, PathBackend::kVirtioUserspace, PathBackend::kVhostNet,
-                                           PathBackend::kVhostUser, PathBackend::kPassthrough, PathBackend::kBareMetal,
-                                           PathBackend::kVdpa),
-                         [](const auto& info) { return std::string(backend_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Paths, TcpPathTest, every_tcp_path(), path_test_name);
 
 // A burst of UDP into the same receive queue overflows the NIC's ring: the
 // stream's segments are lost there with the flood's, and SACK recovery
@@ -87,7 +74,7 @@ TEST(TcpPath, SegmentsLostAtAFullRingAreRecovered) {
   EXPECT_GE(f.tcp_stats.retransmits, ring) << "every lost segment is sent again";
   EXPECT_GT(f.tcp_stats.recoveries, 0u);
   EXPECT_EQ(f.payload_bytes, bytes);
-  EXPECT_EQ(f.offered_packets, f.delivered_packets + dropped(f) + f.in_flight_packets);
+  expect_conserved(f);
 }
 
 // GRO merges what one NAPI poll brings of a connection: the stack runs
@@ -109,7 +96,7 @@ TEST_P(TcpPathTest, GroMergesAPollsSegmentsIntoOneSkbForTheStack) {
   EXPECT_LT(per_skb_without, 1.05);
   EXPECT_GT(per_skb_with, 2.0);
   EXPECT_GT(with.payload_bytes, without.payload_bytes);
-  EXPECT_EQ(with.offered_packets, with.delivered_packets + dropped(with) + with.in_flight_packets);
+  expect_conserved(with);
 }
 
 uint64_t host_gro_merged(const PathResults& r) {
@@ -144,7 +131,7 @@ TEST(TcpPath, HostGroHandsTheTapOneSkbPerPollAndConnection) {
     EXPECT_LT(frames_per_packet_off, 1.2);
     EXPECT_GT(a.flows[0].payload_bytes, b.flows[0].payload_bytes);
     const FlowResults& f = a.flows[0];
-    EXPECT_EQ(f.offered_packets, f.delivered_packets + dropped(f) + f.in_flight_packets);
+    expect_conserved(f);
   }
 }
 
@@ -188,7 +175,7 @@ TEST(TcpPath, WithoutGuestTsoTheHostSegmentsGroSkbsBeforeTheTap) {
     EXPECT_GT(host_gro_merged(r), 0u) << "the host merged";
     EXPECT_EQ(f.payload_bytes, bytes);
     EXPECT_GE(f.tcp_skbs, f.tcp_stats.segments - f.tcp_stats.retransmits) << "and the guest took each segment alone";
-    EXPECT_EQ(f.offered_packets, f.delivered_packets + dropped(f) + f.in_flight_packets);
+    expect_conserved(f);
   }
 }
 

@@ -1,0 +1,280 @@
+// The guest's TCP senders (tcp_sendmsg, tcp_write_xmit, TSO and GSO, TCP
+// Small Queues, the ACK and timer paths that clock them).
+#include <algorithm>
+#include <stdexcept>
+
+#include "models/guest/guest_os.h"
+#include "models/net/packet_trace.h"
+
+namespace viosim::models {
+
+void GuestOs::tcp_init() {
+  for (uint32_t fi = 0; fi < flows_.size(); ++fi) {
+    AppFlow& f = flows_[fi];
+    if (!f.source || !f.config.is_tcp) continue;
+    const uint64_t n = f.config.connections, total = f.config.tcp_bytes;
+    f.tcp_tx.reserve(n);
+    for (uint32_t c = 0; c < n; ++c) {
+      // Bytes split over the connections as whole shares (0: no end).
+      const uint64_t bytes = total == 0 ? 0 : total / n + (c < total % n ? 1 : 0);
+      f.tcp_tx.push_back(TcpTx{TcpSender(f.config.tcp, bytes)});
+      f.tcp_tx.back().sender.app_writes();
+      if (owns_connection(f.config, c) && (total == 0 || bytes > 0)) tcp_conns_.emplace_back(fi, c);
+    }
+    f.stats->add_tcp_report([this, fi] {
+      TcpSenderStats sum;
+      sum.connections = 0;
+      for (const auto& [i, c] : tcp_conns_) {
+        if (i == fi) sum.add(flows_[i].tcp_tx[c].sender.stats(now()));
+      }
+      return sum;
+    });
+  }
+  if (tcp_conns_.empty()) return;
+  // Every queue this guest may send on tells it of its skbs' freeing.
+  if (device_ != nullptr) device_->track_skbs(*this);
+  for (GuestNetDevice* d : xps_all_) d->track_skbs(*this);
+  writer_posted_ = true;
+  vcpu_->post(app_thread_, [this](Continuation done) { tcp_writer(std::move(done)); });
+}
+
+void GuestOs::on_reset_stats() {
+  for (const auto& [fi, c] : tcp_conns_) flows_[fi].tcp_tx[c].sender.reset_stats(now());
+}
+
+// ---- the application ----
+
+// sk_stream_is_writeable: the free part of the send buffer is at least
+// half of what is queued (sk_stream_min_wspace).
+bool GuestOs::tcp_writeable(const TcpTx& t) const {
+  const TcpSender& s = t.sender;
+  if (s.unwritten() == 0) return false;
+  const uint64_t buf = s.sndbuf(), queued = s.queued();
+  return queued < buf && buf - queued >= queued / 2;
+}
+
+void GuestOs::tcp_writer(Continuation done) {
+  writer_done_.hold(std::move(done), name(), "its TCP writer");
+  writer_posted_ = false;
+  writer_blocked_ = false;
+  vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel, [this] { tcp_write_next(); });
+}
+
+void GuestOs::tcp_write_next() {
+  if (write_left_ == 0) {
+    // The next sendmsg, on the next writeable connection in turn.
+    const size_t n = tcp_conns_.size();
+    size_t k = 0;
+    while (k < n &&
+           !tcp_writeable(
+               flows_[tcp_conns_[(write_turn_ + k) % n].first].tcp_tx[tcp_conns_[(write_turn_ + k) % n].second])) {
+      ++k;
+    }
+    if (k == n) {
+      writer_blocked_ = true;  // select() sleeps
+      writer_done_.release()();
+      return;
+    }
+    std::tie(write_fi_, write_conn_) = tcp_conns_[(write_turn_ + k) % n];
+    write_turn_ = (write_turn_ + k + 1) % n;
+    write_left_ = std::min(kTcpSendBytes, flows_[write_fi_].tcp_tx[write_conn_].sender.unwritten());
+    vcpu_->guest(costs_.app_send + costs_.socket_syscall, CpuCategory::kGuestUser, [this] { tcp_write_next(); });
+    return;
+  }
+  TcpTx& t = flows_[write_fi_].tcp_tx[write_conn_];
+  const uint64_t buf = t.sender.sndbuf(), queued = t.sender.queued();
+  if (queued >= buf) {
+    writer_blocked_ = true;  // sk_stream_wait_memory, inside the sendmsg
+    writer_done_.release()();
+    return;
+  }
+  const uint64_t chunk = std::min(write_left_, buf - queued);
+  // tcp_sendmsg copies it into the socket's skbs, then tcp_push sends.
+  vcpu_->guest(costs_.copy(chunk, vcpu_->thread().core().clock()), CpuCategory::kGuestKernel, [this, chunk] {
+    flows_[write_fi_].tcp_tx[write_conn_].sender.write(chunk);
+    write_left_ -= chunk;
+    tcp_write_xmit(write_fi_, write_conn_, *vcpu_, [this] { tcp_write_next(); });
+  });
+}
+
+// sk_stream_write_space, after an ACK freed send buffer: the sleeping
+// writer wakes when its connection (or, between calls, any) is writeable.
+void GuestOs::tcp_writer_wake(VCpu& from) {
+  if (!writer_blocked_ || writer_posted_) return;
+  bool go = false;
+  if (write_left_ > 0) {
+    go = tcp_writeable(flows_[write_fi_].tcp_tx[write_conn_]);
+  } else {
+    for (const auto& [fi, c] : tcp_conns_) go = go || tcp_writeable(flows_[fi].tcp_tx[c]);
+  }
+  if (!go) return;
+  writer_posted_ = true;
+  auto task = [this](Continuation done) { tcp_writer(std::move(done)); };
+  if (&from != vcpu_) {
+    vcpu_->post_from(from, app_thread_, std::move(task));
+  } else {
+    vcpu_->post(app_thread_, std::move(task));
+  }
+}
+
+// ---- tcp_write_xmit ----
+
+void GuestOs::tcp_write_xmit(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation k) {
+  TcpTx& t = flows_[fi].tcp_tx[conn];
+  if (t.sending) {
+    t.again = true;  // the context sending now sends it too
+    k();
+    return;
+  }
+  t.sending = true;
+  t.again = false;
+  tcp_xmit_step(fi, conn, cpu, std::move(k));
+}
+
+bool GuestOs::tcp_tsq_full(const TcpTx& t, uint32_t mss) const {
+  // tcp_small_queue_check: about 1 ms at the pacing rate, at least two
+  // skbs of the size it sends, at most tcp_limit_output_bytes; an idle
+  // queue always takes one.
+  constexpr uint64_t kLimitOutputBytes = 1'048'576;
+  if (t.wmem_alloc == 0) return false;
+  const uint64_t skb = uint64_t{t.sender.tso_segs()} * tcp_frame_bytes(mss);
+  const uint64_t limit =
+      std::min(kLimitOutputBytes, std::max(2 * skb, static_cast<uint64_t>(t.sender.pacing_rate()) >> 10));
+  return t.wmem_alloc > limit;
+}
+
+void GuestOs::tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation k) {
+  TcpTx& t = flows_[fi].tcp_tx[conn];
+  if (!t.sender.can_send() || tcp_tsq_full(t, flows_[fi].config.tcp.mss)) {
+    if (t.sender.can_send()) t.throttled = true;  // TSQ_THROTTLED: a completion sends on
+    if (t.again) {
+      t.again = false;
+      tcp_xmit_step(fi, conn, cpu, std::move(k));
+      return;
+    }
+    t.sending = false;
+    k();
+    return;
+  }
+  // tcp_transmit_skb's work for the skb, then the skb is made and handed
+  // to the driver at once: skbs reach the device in sequence order.
+  cpu.guest(costs_.tcp_tx, CpuCategory::kGuestKernel, [this, fi, conn, &cpu, k = std::move(k)]() mutable {
+    AppFlow& f = flows_[fi];
+    TcpTx& t = f.tcp_tx[conn];
+    const std::optional<TcpSender::Segment> first = t.sender.next(now());
+    if (!first) {
+      tcp_xmit_step(fi, conn, cpu, std::move(k));
+      return;
+    }
+    // A TSO skb: up to tso_segs() segments of new data in sequence (a
+    // retransmission goes alone).
+    uint32_t segs = 1, len = first->len;
+    if (!first->retransmit) {
+      const uint32_t want = t.sender.tso_segs();
+      while (segs < want && first->len == f.config.tcp.mss && t.sender.can_send_new(first->seq + len)) {
+        const std::optional<TcpSender::Segment> s = t.sender.next(now());
+        if (!s) break;
+        len += s->len;
+        ++segs;
+        if (s->len < f.config.tcp.mss) break;
+      }
+    }
+    const uint32_t id = make_packet(f, PacketKind::kData, len + segs * kTcpFrameOverhead, conn);
+    Packet& p = (*pool_)[id];
+    p.tcp_data = true;
+    p.segs = static_cast<uint16_t>(segs);
+    if (segs == 1) p.bytes = tcp_frame_bytes(len);
+    TcpHeader& h = pool_->tcp(id);
+    h = TcpHeader{};
+    h.seq = first->seq;
+    h.len = len;
+    h.gso_size = segs > 1 ? f.config.tcp.mss : 0;
+    h.retransmit = first->retransmit;
+    f.stats->sent(p);
+    std::vector<uint32_t> pkts;
+    GuestNetDevice& dev = tx_device(id);
+    if (segs > 1 && !dev.tso()) {
+      // validate_xmit_skb: the device cannot take it whole, so GSO cuts it
+      // into its segments, which go to the driver one after another.
+      pool_->segment(id, kTcpFrameOverhead, pkts);
+      cpu.guest(costs_.gso_segment * segs, CpuCategory::kGuestKernel,
+                [this, fi, conn, &cpu, pkts = std::move(pkts), k = std::move(k)]() mutable {
+                  TcpTx& t = flows_[fi].tcp_tx[conn];
+                  tcp_xmit_packets(std::move(pkts), 0, t, cpu, [this, fi, conn, &cpu, k = std::move(k)]() mutable {
+                    tcp_xmit_step(fi, conn, cpu, std::move(k));
+                  });
+                });
+      return;
+    }
+    pkts.push_back(id);
+    tcp_xmit_packets(std::move(pkts), 0, t, cpu, [this, fi, conn, &cpu, k = std::move(k)]() mutable {
+      tcp_xmit_step(fi, conn, cpu, std::move(k));
+    });
+  });
+}
+
+void GuestOs::tcp_xmit_packets(std::vector<uint32_t> pkts, size_t next, TcpTx& t, VCpu& cpu, Continuation k) {
+  if (next == pkts.size()) {
+    k();
+    return;
+  }
+  const uint32_t id = pkts[next];
+  t.wmem_alloc += (*pool_)[id].bytes;
+  GuestNetDevice& dev = tx_device(id);
+  const bool more = next + 1 < pkts.size();
+  dev.xmit(cpu, id, more, [this, pkts = std::move(pkts), next, &t, &cpu, k = std::move(k)]() mutable {
+    tcp_xmit_packets(std::move(pkts), next + 1, t, cpu, std::move(k));
+  });
+}
+
+void GuestOs::tcp_push_softirq(uint32_t fi, uint32_t conn, VCpu& cpu) {
+  TcpTx& t = flows_[fi].tcp_tx[conn];
+  if (t.push_posted) return;
+  t.push_posted = true;
+  cpu.post_softirq([this, fi, conn, &cpu](Continuation done) {
+    flows_[fi].tcp_tx[conn].push_posted = false;
+    tcp_write_xmit(fi, conn, cpu, std::move(done));
+  });
+}
+
+// ---- what clocks the senders ----
+
+void GuestOs::skb_freed(const FreedSkb& skb, VCpu& cpu) {
+  GuestOs* owner = connection_owner(skb.flow, skb.conn);
+  if (owner == nullptr) owner = this;
+  AppFlow* f = owner->find_flow(skb.flow);
+  if (f == nullptr || f->tcp_tx.empty()) return;  // not a socket's here (a forwarded segment)
+  TcpTx& t = f->tcp_tx.at(skb.conn);
+  if (t.wmem_alloc < skb.bytes) throw std::logic_error("a TCP socket freed more skb bytes than it sent");
+  t.wmem_alloc -= skb.bytes;
+  if (!t.throttled) return;
+  // tcp_wfree: the throttled socket joins this CPU's TSQ list, whose
+  // tasklet sends on (tcp_tsq_handler).
+  t.throttled = false;
+  owner->tcp_push_softirq(static_cast<uint32_t>(f - owner->flows_.data()), skb.conn, cpu);
+}
+
+void GuestOs::tcp_ack_in(AppFlow& f, uint32_t packet, VCpu& cpu) {
+  const Packet p = (*pool_)[packet];
+  const TcpHeader h = pool_->tcp(packet);
+  f.stats->control_arrived(p);
+  pool_->deliver(packet);  // taken by TCP (tcp_ack), its cost paid by the poll
+  TcpTx& t = f.tcp_tx.at(p.conn);
+  t.sender.on_ack(h, now());
+  arm_timer();
+  tcp_writer_wake(cpu);
+  // tcp_data_snd_check: what the ACK lets go leaves from this softirq.
+  tcp_push_softirq(static_cast<uint32_t>(&f - flows_.data()), p.conn, cpu);
+}
+
+// The senders' retransmission timers (tcp_write_timer) that expired.
+void GuestOs::tcp_timers_due() {
+  for (const auto& [fi, c] : tcp_conns_) {
+    TcpSender& s = flows_[fi].tcp_tx[c].sender;
+    if (s.timer() > now()) continue;
+    s.on_timer(now());
+    tcp_push_softirq(fi, c, *vcpu_);
+  }
+}
+
+}  // namespace viosim::models
