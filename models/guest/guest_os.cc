@@ -189,9 +189,12 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker, GuestNetDevice* 
     }
   }
   if ((*pool_)[packet].kind == PacketKind::kAck) {
-    AppFlow* f = owner.find_flow(flow);
+    // The sending socket's: the guest whose share owns the connection.
+    GuestOs* sender = connection_owner(flow, (*pool_)[packet].conn);
+    if (sender == nullptr) sender = &owner;
+    AppFlow* f = sender->find_flow(flow);
     if (f != nullptr && !f->tcp_tx.empty()) {
-      owner.tcp_ack_in(*f, packet, *cpu);
+      sender->tcp_ack_in(*f, packet, *cpu);
       return;
     }
   }

@@ -133,10 +133,10 @@ void GuestOs::tcp_write_xmit(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation
 
 bool GuestOs::tcp_tsq_full(const TcpTx& t, uint32_t mss) const {
   // tcp_small_queue_check: about 1 ms at the pacing rate, at least two
-  // skbs of the size it sends, at most tcp_limit_output_bytes; an idle
-  // queue always takes one.
-  constexpr uint64_t kLimitOutputBytes = 1'048'576;
-  if (t.wmem_alloc == 0) return false;
+  // skbs of the size it sends, at most tcp_limit_output_bytes; a socket
+  // with nothing unacknowledged always sends.
+  constexpr uint64_t kLimitOutputBytes = 1'048'576;  // net.ipv4.tcp_limit_output_bytes' default, 16 x 64 KB
+  if (t.sender.rtx_empty()) return false;
   const uint64_t skb = uint64_t{t.sender.tso_segs()} * tcp_frame_bytes(mss);
   const uint64_t limit =
       std::min(kLimitOutputBytes, std::max(2 * skb, static_cast<uint64_t>(t.sender.pacing_rate()) >> 10));
@@ -153,6 +153,7 @@ void GuestOs::tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation 
       return;
     }
     t.sending = false;
+    arm_timer();  // the RTO or loss probe the skbs sent armed
     k();
     return;
   }

@@ -65,7 +65,8 @@ class NetdevTxQueue {
   const ByteQueueLimits* bql() const { return bql_ ? &*bql_ : nullptr; }
 
   // From now on, tell `owner` of each TCP data skb freed (a guest's
-  // queue, while it has TCP senders). `orphan`: the driver frees skbs as
+  // queue, while it has TCP senders). One owner per queue: any guest of
+  // the VM, which hands each skb to the guest whose connection sent it. `orphan`: the driver frees skbs as
   // it takes them (skb_orphan in virtio-net's start_xmit without TX NAPI).
   void track_skbs(SkbOwner& owner, bool orphan) {
     owner_ = &owner;

@@ -35,25 +35,27 @@ core::Duration Wire::serialization(uint32_t frame_bytes) const {
 }
 
 bool Wire::send(uint32_t packet) {
-  if ((*pool_)[packet].segs > 1 && pool_->tcp(packet).gso_size != 0) {
-    // TSO: the NIC cuts the skb into its segments' frames as it sends it.
-    tso_frames_.clear();
-    pool_->segment(packet, kTcpFrameOverhead, tso_frames_);
-    bool all = true;
-    for (const uint32_t frame : tso_frames_) all = send_frame(frame) && all;
-    return all;
-  }
-  return send_frame(packet);
-}
-
-bool Wire::send_frame(uint32_t packet) {
-  // Frames not yet started on the wire occupy the transmit ring.
+  // Frames not yet started on the wire occupy the transmit ring; a TSO
+  // skb is one descriptor there, however many frames it is cut into.
   while (!starts_.empty() && starts_.front() <= now()) starts_.pop_front();
   if (starts_.size() >= config_.ring_size) {
-    ++drops_;
+    drops_.add((*pool_)[packet].segs);
     pool_->drop(packet, DropPlace::kWire);
     return false;
   }
+  if ((*pool_)[packet].segs > 1 && pool_->tcp(packet).gso_size != 0) {
+    // TSO: the NIC cuts the skb into its segments' frames as it sends it;
+    // its descriptor is free once the last one starts.
+    tso_frames_.clear();
+    pool_->segment(packet, kTcpFrameOverhead, tso_frames_);
+    for (size_t i = 0; i < tso_frames_.size(); ++i) queue_frame(tso_frames_[i], i + 1 == tso_frames_.size());
+    return true;
+  }
+  queue_frame(packet, true);
+  return true;
+}
+
+void Wire::queue_frame(uint32_t packet, bool holds_slot) {
   const Packet& p = (*pool_)[packet];
   if (!p.to_guest) stamp((*pool_)[packet], kStampWire, now());  // leaving the host
   if (core::TraceWriter* tw = sim().tracer()) {
@@ -65,11 +67,10 @@ bool Wire::send_frame(uint32_t packet) {
     }
   }
   const core::Time start = std::max(now(), free_at_);
-  if (start > now()) starts_.push_back(start);
+  if (start > now() && holds_slot) starts_.push_back(start);
   free_at_ = start + serialization((*pool_)[packet].bytes);
   in_flight_.push_back({free_at_ + config_.propagation, packet});
   if (!arrival_.pending()) arrival_.schedule_at(in_flight_.front().arrives);
-  return true;
 }
 
 void Wire::arrive() {

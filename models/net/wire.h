@@ -33,7 +33,7 @@ class Wire final : public core::Component {
 
   // Queues a frame; when the ring is full the frame is dropped there (counted,
   // freed to the pool) and send returns false. A TCP skb of several
-  // segments (TSO) becomes their frames, each queued so (false: some lost).
+  // segments (TSO) takes one ring slot and becomes their frames.
   bool send(uint32_t packet);
   core::Duration serialization(uint32_t frame_bytes) const;
   // How long until a frame of `frame_bytes` fits in a transmit buffer of
@@ -65,7 +65,9 @@ class Wire final : public core::Component {
     uint32_t packet;
   };
   void arrive();
-  bool send_frame(uint32_t packet);
+  // Serialises a frame after those queued; `holds_slot`: its start frees
+  // a ring slot (a TSO skb's last frame, or a frame of its own).
+  void queue_frame(uint32_t packet, bool holds_slot);
 
   Config config_;
   PacketPool* pool_;

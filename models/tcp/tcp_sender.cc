@@ -13,7 +13,9 @@ TcpSender::TcpSender(const TcpConfig& config, uint64_t bytes)
       cwnd_(config.initial_cwnd),
       // 8 (1 + beta) / 3 / (1 - beta) in tcp_cubic.c's integers: 15.
       beta_scale_(static_cast<uint32_t>(8 * (1024 + config.cubic_beta * 1024) / 3 / (1024 - config.cubic_beta * 1024))),
-      rto_(config.rto_initial) {}
+      rto_(config.rto_initial) {
+  sndbuf_ = sndbuf_for_window();  // tcp_init_buffer_space
+}
 
 void TcpSender::set_cwnd(uint32_t cwnd, core::Time now) {
   stats_.cwnd_area += double(cwnd_) * (now - cwnd_since_).seconds();
@@ -50,6 +52,7 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
       sent_.push_back({snd_nxt_, len, now});
       out = {snd_nxt_, len, false};
       snd_nxt_ += len;
+      if (len < config_.mss) snd_sml_ = snd_nxt_;  // tcp_minshall_update
     } else if (probe && !sent_.empty()) {
       // No new data may go: the probe resends the last segment out.
       Sent& last = sent_.back();
@@ -77,11 +80,15 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
 }
 
 double TcpSender::pacing_rate() const {
+  // tcp_update_pacing_rate: tcp_pacing_ss_ratio (200 %) while the window
+  // is under half of ssthresh, tcp_pacing_ca_ratio (120 %) after, of the
+  // larger of the window and the segments out, per SRTT.
   if (srtt_ <= core::Duration::zero()) return 0;
-  return (cwnd_ < ssthresh_ ? 2.0 : 1.2) * cwnd_ * config_.mss / srtt_.seconds();
+  const double ratio = cwnd_ < ssthresh_ / 2 ? 2.0 : 1.2;
+  return ratio * std::max(cwnd_, packets_out()) * config_.mss / srtt_.seconds();
 }
 
-uint64_t TcpSender::sndbuf() const {
+uint64_t TcpSender::sndbuf_for_window() const {
   // per_mss: the MSS with MAX_TCP_HEADER (320 B) and skb_shared_info
   // (320 B) rounded up to a power of two, plus the sk_buff (256 B).
   uint64_t per_mss = 1;
@@ -93,11 +100,12 @@ uint64_t TcpSender::sndbuf() const {
 uint32_t TcpSender::new_len() const {
   const uint64_t end = std::min(bytes_ == 0 ? UINT64_MAX : bytes_, written_);
   const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(config_.mss, end - std::min(end, snd_nxt_)));
-  // A part segment while the application writes on and data is out waits
-  // to be filled (Nagle's test and autocorking, tcp_nagle_test and
-  // tcp_should_autocork): the ACKs of what is out, or the next write,
-  // let it go.
-  if (len < config_.mss && written_ != UINT64_MAX && unwritten() > 0 && !sent_.empty()) return 0;
+  // A part segment while the application writes on waits to be filled
+  // while an earlier part segment is unacknowledged (Nagle's test with
+  // Minshall's rule, tcp_nagle_check and tcp_minshall_check); its ACK, or
+  // the next write, lets it go. (Autocorking is the caller's: it needs
+  // the socket's skbs in the qdisc and driver.)
+  if (len < config_.mss && written_ != UINT64_MAX && unwritten() > 0 && snd_sml_ > snd_una_) return 0;
   return len;
 }
 
@@ -303,6 +311,9 @@ void TcpSender::on_ack(const TcpHeader& ack, core::Time now) {
   }
   max_in_flight_ = in_flight();
 
+  // tcp_new_space: a sender not held by its window may queue more
+  // (tcp_sndbuf_expand); the buffer never shrinks.
+  if (in_flight() < cwnd_) sndbuf_ = std::max(sndbuf_, sndbuf_for_window());
   if (sent_.empty()) {
     timer_at_ = core::Time::max();
   } else if (advanced || delivered > 0) {

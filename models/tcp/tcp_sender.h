@@ -74,9 +74,13 @@ class TcpSender {
   uint64_t written() const { return written_; }
   // Bytes written and not yet acknowledged (sk_wmem_queued, in payload).
   uint64_t queued() const { return written_ - std::min(written_, snd_una_); }
-  // The send buffer (tcp_sndbuf_expand: twice the window, at least the
-  // initial one, in skbs of one MSS's truesize; at most tcp_wmem[2]).
-  uint64_t sndbuf() const;
+  // The send buffer: set at the start and raised by ACKs while the
+  // window is not what holds the sender back (tcp_sndbuf_expand: twice
+  // the window, at least the initial one, in skbs of one MSS's truesize;
+  // at most tcp_wmem[2]); it never shrinks.
+  uint64_t sndbuf() const { return sndbuf_; }
+  // Nothing sent is unacknowledged (tcp_rtx_queue_empty).
+  bool rtx_empty() const { return sent_.empty(); }
   // What is left to write (UINT64_MAX: without end).
   uint64_t unwritten() const { return bytes_ == 0 ? UINT64_MAX : bytes_ - std::min(bytes_, written_); }
   // The pacing rate, bytes per second (tcp_update_pacing_rate: 200 % of
@@ -127,6 +131,7 @@ class TcpSender {
   // The new data's next segment: its length (0: none written), and whether
   // the receiver's window and the send buffer let it go.
   uint32_t new_len() const;
+  uint64_t sndbuf_for_window() const;
   bool new_fits(uint32_t len) const;
   void set_cwnd(uint32_t cwnd, core::Time now);
   void rtt_sample(core::Duration rtt);
@@ -149,6 +154,8 @@ class TcpSender {
   TcpConfig config_;
   uint64_t bytes_;
   uint64_t written_ = UINT64_MAX;  // what the application wrote (UINT64_MAX: all of it, at once)
+  uint64_t sndbuf_ = 0;            // sk_sndbuf
+  uint64_t snd_sml_ = 0;           // the end of the last part segment sent (tp->snd_sml)
   uint64_t snd_una_ = 0;
   uint64_t snd_nxt_ = 0;
   uint64_t rcv_right_;  // the receiver's window's right edge

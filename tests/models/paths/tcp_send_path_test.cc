@@ -94,6 +94,25 @@ TEST(TcpSendPath, E1000CutsTsoSkbsInQemu) {
   EXPECT_EQ(r.wire_frames, f.tcp_stats.segments);
 }
 
+// Two vCPUs, each with its queue pair and its share of the connections:
+// an ACK that lands on the other vCPU's queue still reaches its sender,
+// and every connection's bytes arrive.
+TEST(TcpSendPath, EveryConnectionOfATwoVcpuGuestDelivers) {
+  const uint64_t bytes = 4'000'000;
+  for (PathBackend backend : {PathBackend::kVhostNet, PathBackend::kPassthrough}) {
+    SCOPED_TRACE(backend_name(backend));
+    PathConfig c = tcp_out(backend, bytes, 4);
+    c.vms.at(0).vcpu_cores = {2, 3};
+    c.vms.at(0).queue_pairs = 2;
+    c.vms.at(0).backend_cores = {4, 5};
+    c.nic_queues = 2;
+    const PathResults r = run_path(c);
+    EXPECT_EQ(r.flows[0].payload_bytes, bytes);
+    expect_conserved(r.flows[0]);
+    EXPECT_EQ(r.flows[0].tcp_stats.timeouts, 0u) << "no connection waited for its RTO";
+  }
+}
+
 // OVS-DPDK offers no TSO on its vhost-user ports: the guest segments.
 TEST(TcpSendPath, VhostUserGuestsSegmentInSoftware) {
   const PathResults r = run_path(tcp_out(PathBackend::kVhostUser, 2'000'000));
