@@ -320,14 +320,19 @@ void check_backend_fields(const viosim::Scenario& s, Issues* issues) {
     const viosim::VmNic& nic = s.vm(v).nic();
     const std::string path = at("vm", v) + ".nic";
     const std::vector<viosim::Backend> backends = nic.fixed_backend() ? std::vector{nic.backend()} : run;
-    bool virtio = false, vhost_net = false, vdpa = false;
+    bool virtio = false, vhost_net = false, vdpa = false, host_tso = false;
     for (viosim::Backend b : backends) {
       virtio = virtio || is_virtio(b);
       vhost_net = vhost_net || b == viosim::VHOST_NET;
       vdpa = vdpa || b == viosim::VDPA;
+      host_tso = host_tso || (is_virtio(b) && b != viosim::VHOST_USER);  // OVS-DPDK offers no TSO
+    }
+    if (virtio && !host_tso && non_default(nic.features(), "host_tso4")) {
+      issues->push_back({path + ".features.host_tso4",
+                         "host_tso4 has no effect: VHOST_USER never offers it (OVS-DPDK without userspace TSO)"});
     }
     if (!virtio) {
-      for (const char* field : {"event_idx", "ring_packed", "in_order"}) {
+      for (const char* field : {"event_idx", "ring_packed", "in_order", "mrg_rxbuf", "guest_tso4", "host_tso4"}) {
         if (non_default(nic.features(), field)) {
           issues->push_back({path + ".features." + field, "virtio features have no effect: no virtio backend runs"});
         }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 
 #include "scenarios/loader/loader.h"
 
@@ -216,6 +217,30 @@ TEST(NoEffect, GroWithoutATcpFlowIntoTheVmIsWarned) {
       base + "traffic { flow { name: \"s\" dst: \"vm0\" protocol: TCP bulk { frame_bytes: 1518 } } }\n", {});
   ASSERT_TRUE(tcp.ok()) << format_diagnostics(tcp.diagnostics);
   EXPECT_TRUE(tcp.warnings.empty()) << format_diagnostics(tcp.warnings);
+}
+
+// host_tso4 acts on what a VM's guest sends over TCP, through a virtio
+// device that offers TSO: no TCP flow out of the VM, only VHOST_USER, or
+// no virtio backend at all, and it is warned about.
+TEST(NoEffect, HostTso4WhereNoTsoSkbCanGoIsWarned) {
+  auto scenario = [](const std::string& backend, const std::string& flow) {
+    return "name: \"tso\"\n"
+           "host { cores: 16 nic { queues: 1 line_rate_gbps: 10 } }\n"
+           "vm { name: \"vm0\" nic { backend: " +
+           backend + " features { host_tso4: false } } }\ntraffic { flow { name: \"s\" " + flow + " } }\n";
+  };
+  const std::string out = "src: \"vm0\" dst: \"external\" protocol: TCP bulk { frame_bytes: 1518 }";
+  EXPECT_TRUE(warnings_of(scenario("VHOST_NET", out)).empty());
+  for (const auto& [backend, flow, says] :
+       {std::tuple<std::string, std::string, std::string>{"VHOST_NET", "dst: \"vm0\" bulk {}", "no TCP flow starts"},
+        {"VHOST_USER", out, "VHOST_USER never offers it"},
+        {"E1000", out, "no virtio backend runs"},
+        {"BARE_METAL", out, "no virtio backend runs"}}) {
+    SCOPED_TRACE(backend);
+    const std::vector<Diagnostic> w = warnings_of(scenario(backend, flow));
+    ASSERT_EQ(w.size(), 1u) << format_diagnostics(w);
+    EXPECT_NE(w[0].message.find(says), std::string::npos) << w[0].message;
+  }
 }
 
 }  // namespace
