@@ -5,6 +5,7 @@
 // components pass packet ids (32-bit pool indices) along their queues.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -156,7 +157,7 @@ class PacketPool {
       h = tcp_[id];
       h.seq = tcp_[id].seq + uint64_t{k} * mss;
       h.len = k + 1 < n ? mss : total - k * mss;
-      q.bytes = h.len + overhead;
+      q.bytes = std::max<uint32_t>(64, h.len + overhead);  // a short tail is padded to the minimum frame
       out.push_back(fresh);
     }
   }
