@@ -234,8 +234,7 @@ class GuestOs final : public core::Component, public SkbOwner {
   // An ACK for a connection of a source here, in the softirq of `cpu`.
   void tcp_ack_in(AppFlow& f, uint32_t packet, VCpu& cpu);
   void tcp_timers_due();
-  bool writer_blocked_ = false;
-  bool writer_posted_ = false;
+  bool writer_blocked_ = false;  // asleep, until an ACK makes a socket writeable
   HeldContinuation writer_done_;
   uint64_t write_left_ = 0;  // what the sendmsg under way still has to copy
   uint32_t write_fi_ = 0;    // and its connection

@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "models/guest/guest_os.h"
-#include "models/net/packet_trace.h"
 
 namespace viosim::models {
 
@@ -12,18 +11,15 @@ void GuestOs::tcp_init() {
   for (uint32_t fi = 0; fi < flows_.size(); ++fi) {
     AppFlow& f = flows_[fi];
     if (!f.source || !f.config.is_tcp) continue;
-    const uint64_t n = f.config.connections, total = f.config.tcp_bytes;
-    f.tcp_tx.reserve(n);
-    for (uint32_t c = 0; c < n; ++c) {
-      // Bytes split over the connections as whole shares (0: no end).
-      const uint64_t bytes = total == 0 ? 0 : total / n + (c < total % n ? 1 : 0);
+    f.tcp_tx.reserve(f.config.connections);
+    for (uint32_t c = 0; c < f.config.connections; ++c) {
+      const uint64_t bytes = tcp_share(f.config, c);
       f.tcp_tx.push_back(TcpTx{TcpSender(f.config.tcp, bytes)});
       f.tcp_tx.back().sender.app_writes();
-      if (owns_connection(f.config, c) && (total == 0 || bytes > 0)) tcp_conns_.emplace_back(fi, c);
+      if (owns_connection(f.config, c) && (f.config.tcp_bytes == 0 || bytes > 0)) tcp_conns_.emplace_back(fi, c);
     }
     f.stats->add_tcp_report([this, fi] {
       TcpSenderStats sum;
-      sum.connections = 0;
       for (const auto& [i, c] : tcp_conns_) {
         if (i == fi) sum.add(flows_[i].tcp_tx[c].sender.stats(now()));
       }
@@ -34,7 +30,6 @@ void GuestOs::tcp_init() {
   // Every queue this guest may send on tells it of its skbs' freeing.
   if (device_ != nullptr) device_->track_skbs(*this);
   for (GuestNetDevice* d : xps_all_) d->track_skbs(*this);
-  writer_posted_ = true;
   vcpu_->post(app_thread_, [this](Continuation done) { tcp_writer(std::move(done)); });
 }
 
@@ -55,8 +50,6 @@ bool GuestOs::tcp_writeable(const TcpTx& t) const {
 
 void GuestOs::tcp_writer(Continuation done) {
   writer_done_.hold(std::move(done), name(), "its TCP writer");
-  writer_posted_ = false;
-  writer_blocked_ = false;
   vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel, [this] { tcp_write_next(); });
 }
 
@@ -64,12 +57,12 @@ void GuestOs::tcp_write_next() {
   if (write_left_ == 0) {
     // The next sendmsg, on the next writeable connection in turn.
     const size_t n = tcp_conns_.size();
+    auto writeable = [&](size_t k) {
+      const auto& [fi, c] = tcp_conns_[(write_turn_ + k) % n];
+      return tcp_writeable(flows_[fi].tcp_tx[c]);
+    };
     size_t k = 0;
-    while (k < n &&
-           !tcp_writeable(
-               flows_[tcp_conns_[(write_turn_ + k) % n].first].tcp_tx[tcp_conns_[(write_turn_ + k) % n].second])) {
-      ++k;
-    }
+    while (k < n && !writeable(k)) ++k;
     if (k == n) {
       writer_blocked_ = true;  // select() sleeps
       writer_done_.release()();
@@ -100,7 +93,7 @@ void GuestOs::tcp_write_next() {
 // sk_stream_write_space, after an ACK freed send buffer: the sleeping
 // writer wakes when its connection (or, between calls, any) is writeable.
 void GuestOs::tcp_writer_wake(VCpu& from) {
-  if (!writer_blocked_ || writer_posted_) return;
+  if (!writer_blocked_) return;
   bool go = false;
   if (write_left_ > 0) {
     go = tcp_writeable(flows_[write_fi_].tcp_tx[write_conn_]);
@@ -108,7 +101,7 @@ void GuestOs::tcp_writer_wake(VCpu& from) {
     for (const auto& [fi, c] : tcp_conns_) go = go || tcp_writeable(flows_[fi].tcp_tx[c]);
   }
   if (!go) return;
-  writer_posted_ = true;
+  writer_blocked_ = false;  // woken: its task is queued
   auto task = [this](Continuation done) { tcp_writer(std::move(done)); };
   if (&from != vcpu_) {
     vcpu_->post_from(from, app_thread_, std::move(task));
@@ -145,8 +138,9 @@ bool GuestOs::tcp_tsq_full(const TcpTx& t, uint32_t mss) const {
 
 void GuestOs::tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation k) {
   TcpTx& t = flows_[fi].tcp_tx[conn];
-  if (!t.sender.can_send() || tcp_tsq_full(t, flows_[fi].config.tcp.mss)) {
-    if (t.sender.can_send()) t.throttled = true;  // TSQ_THROTTLED: a completion sends on
+  const bool can = t.sender.can_send();
+  if (!can || tcp_tsq_full(t, flows_[fi].config.tcp.mss)) {
+    if (can) t.throttled = true;  // TSQ_THROTTLED: a completion sends on
     if (t.again) {
       t.again = false;
       tcp_xmit_step(fi, conn, cpu, std::move(k));
@@ -180,11 +174,11 @@ void GuestOs::tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation 
         if (s->len < f.config.tcp.mss) break;
       }
     }
-    const uint32_t id = make_packet(f, PacketKind::kData, len + segs * kTcpFrameOverhead, conn);
+    const uint32_t id =
+        make_packet(f, PacketKind::kData, segs == 1 ? tcp_frame_bytes(len) : len + segs * kTcpFrameOverhead, conn);
     Packet& p = (*pool_)[id];
     p.tcp_data = true;
     p.segs = static_cast<uint16_t>(segs);
-    if (segs == 1) p.bytes = tcp_frame_bytes(len);
     TcpHeader& h = pool_->tcp(id);
     h = TcpHeader{};
     h.seq = first->seq;
@@ -193,24 +187,21 @@ void GuestOs::tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation 
     h.retransmit = first->retransmit;
     f.stats->sent(p);
     std::vector<uint32_t> pkts;
-    GuestNetDevice& dev = tx_device(id);
-    if (segs > 1 && !dev.tso()) {
+    Continuation next = [this, fi, conn, &cpu, k = std::move(k)]() mutable {
+      tcp_xmit_step(fi, conn, cpu, std::move(k));
+    };
+    if (segs > 1 && !tx_device(id).tso()) {
       // validate_xmit_skb: the device cannot take it whole, so GSO cuts it
       // into its segments, which go to the driver one after another.
       pool_->segment(id, kTcpFrameOverhead, pkts);
       cpu.guest(costs_.gso_segment * segs, CpuCategory::kGuestKernel,
-                [this, fi, conn, &cpu, pkts = std::move(pkts), k = std::move(k)]() mutable {
-                  TcpTx& t = flows_[fi].tcp_tx[conn];
-                  tcp_xmit_packets(std::move(pkts), 0, t, cpu, [this, fi, conn, &cpu, k = std::move(k)]() mutable {
-                    tcp_xmit_step(fi, conn, cpu, std::move(k));
-                  });
+                [this, &t, &cpu, pkts = std::move(pkts), next = std::move(next)]() mutable {
+                  tcp_xmit_packets(std::move(pkts), 0, t, cpu, std::move(next));
                 });
       return;
     }
     pkts.push_back(id);
-    tcp_xmit_packets(std::move(pkts), 0, t, cpu, [this, fi, conn, &cpu, k = std::move(k)]() mutable {
-      tcp_xmit_step(fi, conn, cpu, std::move(k));
-    });
+    tcp_xmit_packets(std::move(pkts), 0, t, cpu, std::move(next));
   });
 }
 

@@ -81,10 +81,8 @@ void ExternalPeer::init() {
     if (f.config.is_tcp) {
       f.tcp_first = static_cast<uint32_t>(tcp_.size());
       for (uint32_t c = 0; c < f.config.connections; ++c) {
-        // Bytes split over the connections as whole shares (0: no end).
-        const uint64_t n = f.config.connections, total = f.config.tcp_bytes;
-        const uint64_t bytes = total == 0 ? 0 : total / n + (c < total % n ? 1 : 0);
-        if (total != 0 && bytes == 0) continue;
+        const uint64_t bytes = tcp_share(f.config, c);
+        if (f.config.tcp_bytes != 0 && bytes == 0) continue;
         tcp_.push_back({static_cast<uint32_t>(i), c, TcpSender(f.config.tcp, bytes)});
       }
       f.stats->add_tcp_report([this, i] { return tcp_stats(static_cast<uint32_t>(i)); });
@@ -278,9 +276,9 @@ void ExternalPeer::tcp_step() {
   for (PeerFlow& f : flows_) {
     for (uint32_t c = 0; c < f.tcp_rx.size(); ++c) {
       if (f.tcp_rx[c].delack_at() <= now()) sink_ack(f, c);  // the delayed ACK's timer
-      next = std::min(next, f.tcp_rx[c].delack_at());
     }
   }
+  next = std::min(next, earliest_delack());
   if (!tcp_acks_.empty()) next = std::min(next, tcp_acks_.front().at);
   for (const TcpConnection& c : tcp_) next = std::min(next, c.sender.timer());
   if (next != core::Time::max()) schedule_tcp(next);
@@ -297,11 +295,15 @@ void ExternalPeer::rx_poll() {
   gro_up_.clear();
   gro_.flush(this, gro_up_);
   for (const uint32_t up : gro_up_) tcp_sink(up);
+  if (const core::Time next = earliest_delack(); next != core::Time::max()) schedule_tcp(next);
+}
+
+core::Time ExternalPeer::earliest_delack() const {
   core::Time next = core::Time::max();
   for (const PeerFlow& f : flows_) {
     for (const TcpReceiver& r : f.tcp_rx) next = std::min(next, r.delack_at());
   }
-  if (next != core::Time::max()) schedule_tcp(next);
+  return next;
 }
 
 void ExternalPeer::tcp_sink(uint32_t packet) {
@@ -341,7 +343,6 @@ void ExternalPeer::sink_ack(PeerFlow& f, uint32_t conn) {
 
 TcpSenderStats ExternalPeer::tcp_stats(uint32_t flow) {
   TcpSenderStats sum;
-  sum.connections = 0;
   for (TcpConnection& c : tcp_) {
     if (c.flow == flow) sum.add(c.sender.stats(now()));
   }

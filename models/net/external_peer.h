@@ -105,6 +105,8 @@ class ExternalPeer final : public core::Component {
   void rx_poll();
   void tcp_sink(uint32_t packet);
   void sink_ack(PeerFlow& f, uint32_t conn);
+  // When the sinks' first delayed ACK is due (Time::max(): none).
+  core::Time earliest_delack() const;
   void schedule_tcp(core::Time at);
   TcpSenderStats tcp_stats(uint32_t flow);
 

@@ -546,6 +546,7 @@ void TcpSender::reset_stats(core::Time now) {
 const TcpSenderStats& TcpSender::stats(core::Time now) {
   set_cwnd(cwnd_, now);
   stats_.measured = now - stats_since_;
+  stats_.connections = 1;
   return stats_;
 }
 

@@ -34,7 +34,7 @@ struct TcpSenderStats {
   uint64_t acks = 0;         // ACKs received
   uint32_t cwnd_max = 0;     // segments
   double cwnd_area = 0;      // segments x seconds, summed over the connections
-  uint32_t connections = 1;  // senders summed here
+  uint32_t connections = 0;  // senders summed here
   core::Duration measured;   // time the area covers
   // Another connection's figures over the same window.
   void add(const TcpSenderStats& s) {

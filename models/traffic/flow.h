@@ -110,6 +110,19 @@ inline FlowTuple packet_tuple(const FlowConfig& f, uint32_t conn, bool response)
   return t;
 }
 
+// Connection `c`'s whole share of `total` split over `connections`
+// (total / connections, plus one for the first total mod connections).
+inline uint64_t connection_share(uint64_t total, uint32_t connections, uint32_t c) {
+  return total / connections + (c < total % connections ? 1 : 0);
+}
+
+// A TCP connection's share of its flow's bytes (0: without end, as the
+// flow's 0 is; a connection left with none of a finite transfer has 0
+// too, and sends nothing).
+inline uint64_t tcp_share(const FlowConfig& f, uint32_t c) {
+  return f.tcp_bytes == 0 ? 0 : connection_share(f.tcp_bytes, f.connections, c);
+}
+
 // How many of the flow's connections this sender owns.
 inline uint32_t owned_connections(const FlowConfig& f) {
   if (f.first_conn >= f.connections) return 0;
@@ -136,9 +149,8 @@ inline FlowConfig sender_share(const FlowConfig& f, uint32_t vcpu, uint32_t vcpu
   // summed over the owned ones: the shares add up to the flow's exactly.
   auto share_of = [&](uint64_t total) {
     uint64_t sum = 0;
-    for (uint32_t c = s.first_conn; c < f.connections; c += s.conn_step) {
-      sum += total / f.connections + (c < total % f.connections ? 1 : 0);
-    }
+    for (uint32_t c = s.first_conn; c < f.connections; c += s.conn_step)
+      sum += connection_share(total, f.connections, c);
     return sum;
   };
   s.outstanding = static_cast<uint32_t>(share_of(f.outstanding));

@@ -45,7 +45,6 @@ class FlowStats final : public core::Component {
   bool is_tcp() const { return !tcp_reports_.empty(); }
   TcpSenderStats tcp_stats() const {
     TcpSenderStats sum;
-    sum.connections = 0;
     for (const TcpReport& r : tcp_reports_) sum.add(r());
     return sum;
   }

@@ -9,6 +9,27 @@
 
 namespace viosim::models {
 
+// A 60 ms run (no warm-up) of one bulk TCP flow of `connections` between
+// the external peer and the VM, into it or (`from_guest`) out of it, in
+// 1518-byte frames; `bytes` in all (0: without end).
+inline PathConfig tcp_bulk(PathBackend backend, uint64_t bytes, uint32_t connections, bool from_guest) {
+  PathConfig c;
+  c.backend = backend;
+  c.duration = core::Milliseconds(60);
+  c.warmup = core::Duration::zero();
+  FlowConfig f;
+  f.name = from_guest ? "up" : "stream";
+  f.pattern = FlowConfig::Pattern::kBulk;
+  f.from_guest = from_guest;
+  f.is_tcp = true;
+  f.frame_bytes = 1518;
+  f.tcp.mss = 1518 - kTcpFrameOverhead;
+  f.tcp_bytes = bytes;
+  f.connections = connections;
+  c.flows.push_back(f);
+  return c;
+}
+
 // Its first flow's goodput is above 1 Gb/s and at most the line rate's
 // payload, and a rerun gives the same fingerprint.
 inline void expect_goodput_under_line_rate_and_identical_reruns(const PathConfig& c) {

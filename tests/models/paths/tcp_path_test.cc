@@ -10,21 +10,7 @@ namespace viosim::models {
 namespace {
 
 PathConfig tcp_stream(PathBackend backend, uint64_t bytes, uint32_t connections = 1) {
-  PathConfig c;
-  c.backend = backend;
-  c.duration = core::Milliseconds(60);
-  c.warmup = core::Duration::zero();
-  FlowConfig f;
-  f.name = "stream";
-  f.pattern = FlowConfig::Pattern::kBulk;
-  f.from_guest = false;
-  f.is_tcp = true;
-  f.frame_bytes = 1518;
-  f.tcp.mss = 1518 - kTcpFrameOverhead;
-  f.tcp_bytes = bytes;
-  f.connections = connections;
-  c.flows.push_back(f);
-  return c;
+  return tcp_bulk(backend, bytes, connections, false);
 }
 
 class TcpPathTest : public ::testing::TestWithParam<PathBackend> {};
