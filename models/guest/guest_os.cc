@@ -81,7 +81,7 @@ void GuestOs::add_flow(uint32_t flow_index, const FlowConfig& config, FlowStats&
   f.config = config;
   f.stats = &stats;
   f.source = guest_is_source;
-  if (config.is_tcp && !guest_is_source) f.tcp.assign(config.connections, TcpReceiver(config.tcp));
+  if (config.is_tcp && (!guest_is_source || tcp_rr(config))) f.tcp.assign(config.connections, TcpReceiver(config.tcp));
   flows_.push_back(f);
 }
 
@@ -181,7 +181,7 @@ void GuestOs::deliver(uint32_t packet, const HostThread* waker, GuestNetDevice* 
   GuestOs& owner = socket_owner(packet);
   if (napi != nullptr) owner.napi_id_ = napi;
   VCpu* cpu = by != nullptr ? by : vcpu_;
-  if ((*pool_)[packet].kind == PacketKind::kData) {
+  if ((*pool_)[packet].tcp_data) {
     AppFlow* f = owner.find_flow(flow);
     if (f != nullptr && !f->tcp.empty()) {
       tcp_receive(*f, packet, cpu);
@@ -205,6 +205,9 @@ void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, VCpu* cpu) {
   const Packet& p = (*pool_)[packet];
   const uint32_t conn = p.conn;
   GuestOs& owner = socket_owner(packet);
+  // A request/response segment's ACK goes to the connection's sender first
+  // (tcp_rcv_established: tcp_ack, then the data).
+  if (!f.tcp_tx.empty()) tcp_ack_header(f, conn, pool_->tcp(packet), *cpu);
   TcpReceiver& r = f.tcp.at(conn);
   const TcpReceiver::Arrival a = tcp_take(r, packet, *pool_, *f.stats, now());
   for (const TcpReceiver::Ready& ready : a.ready) {
@@ -230,6 +233,7 @@ void GuestOs::send_ack(AppFlow& f, uint32_t conn) {
   p.kind = PacketKind::kAck;
   p.to_guest = false;
   p.conn = conn;
+  p.client_ack = f.source;  // a request/response client's goes the request's way
   p.seq = r.acks_sent();
   const TcpHeader& ack = pool_->tcp(p.id) = r.make_ack();
   p.bytes = tcp_frame_bytes(0, ack.sacks);
@@ -251,7 +255,9 @@ bool GuestOs::delacks_due() const {
 void GuestOs::send_due_delacks() {
   for (AppFlow& f : flows_) {
     for (uint32_t c = 0; c < f.tcp.size(); ++c) {
-      if (f.tcp[c].delack_at() <= now()) send_ack(f, c);
+      if (f.tcp[c].delack_at() > now()) continue;
+      f.tcp[c].delack_fired();
+      send_ack(f, c);
     }
   }
 }
@@ -426,11 +432,16 @@ void GuestOs::tcp_read() {
         trace_hop(*tw, vcpu_->thread().trace_track(), p, now(), place::kApplication,
                   "the application copied it out of its socket (recvmsg)", core::TraceWriter::FlowPhase::kEnd);
       }
-      f->stats->received(p);
+      if (f->rr.empty()) {
+        f->stats->received(p);
+      } else {
+        f->stats->request_arrived(p, now());  // a message's latency is its transaction's
+      }
     }
     f->stats->payload_received(bytes);
     // tcp_cleanup_rbuf: a window update when the read opened the window enough.
     if (f->tcp.at(conn).on_read(bytes, now())) send_ack(*f, conn);
+    if (!f->rr.empty()) rr_read(*f, conn, bytes);
     app_next();
   });
 }
@@ -720,6 +731,10 @@ void GuestOs::run_due(Continuation done) {
 void GuestOs::run_due_next() {
   for (AppFlow& f : flows_) {
     if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
+      if (f.config.is_tcp) {
+        for (; !f.ready.empty(); f.ready.pop_front()) rr_write(f, f.ready.front(), f.config.request_bytes);
+        continue;  // its writer sends them
+      }
       if (f.ready.empty()) continue;
       const uint32_t conn = f.ready.front();
       f.ready.pop_front();

@@ -21,6 +21,7 @@
 #include "models/packet/packet.h"
 #include "models/tcp/tcp_receiver.h"
 #include "models/tcp/tcp_sender.h"
+#include "models/tcp/tcp_transactions.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
 #include "models/vcpu/vcpu.h"
@@ -134,6 +135,11 @@ class GuestOs final : public core::Component, public SkbOwner {
     bool sending = false;      // a tcp_write_xmit runs (the socket's lock)
     bool again = false;        // and another context asked for one meanwhile
     bool push_posted = false;  // a softirq's tcp_write_xmit is queued
+    // What its application still has to write: a bulk stream's unwritten
+    // bytes, a request/response end's messages not yet copied in.
+    uint64_t to_write() const { return rr ? messages : sender.unwritten(); }
+    bool rr = false;
+    uint64_t messages = 0;
   };
   struct AppFlow {
     uint32_t index = 0;
@@ -153,8 +159,10 @@ class GuestOs final : public core::Component, public SkbOwner {
     // A TCP sink: each connection's receiver (by connection).
     std::vector<TcpReceiver> tcp;
     // A TCP source: each connection's sender (by connection; the owned
-    // ones send).
+    // ones send). A TCP request/response end has both, and each
+    // connection's messages.
     std::vector<TcpTx> tcp_tx;
+    std::vector<TcpTransactions> rr;
   };
   AppFlow* find_flow(uint32_t index);
   void on_interrupt(uint32_t vector, Continuation done);
@@ -214,7 +222,9 @@ class GuestOs final : public core::Component, public SkbOwner {
   // blocking sendmsg of up to kTcpSendBytes to a connection whose socket
   // is writeable, copied in as the send buffer takes it, each part pushed
   // at once (tcp_push); it sleeps while no connection can take more.
-  void tcp_writer(Continuation done);
+  // `woken`: from sleep (it pays the wakeup), else the application's
+  // thread goes on from its read to the write.
+  void tcp_writer(Continuation done, bool woken);
   void tcp_write_next();
   void tcp_writer_wake(VCpu& from);
   bool tcp_writeable(const TcpTx& t) const;
@@ -234,6 +244,17 @@ class GuestOs final : public core::Component, public SkbOwner {
   // An ACK for a connection of a source here, in the softirq of `cpu`.
   void tcp_ack_in(AppFlow& f, uint32_t packet, VCpu& cpu);
   void tcp_timers_due();
+  // The ACK a segment for connection `conn` of `f` carries, to its sender.
+  void tcp_ack_header(AppFlow& f, uint32_t conn, const TcpHeader& h, VCpu& cpu);
+  // A TCP request/response end here read `bytes` of connection `conn`:
+  // the messages made whole, and what the application writes for them
+  // (with the writer's thread running: no wakeup).
+  void rr_read(AppFlow& f, uint32_t conn, uint64_t bytes);
+  // The application writes a message of `bytes` on connection `conn`.
+  void rr_write(AppFlow& f, uint32_t conn, uint64_t bytes);
+  // The guest whose socket sends connection `conn` of flow `flow`: a
+  // client's share, or the server that answered on it (null: none).
+  GuestOs* tcp_sender_owner(uint32_t flow, uint32_t conn);
   bool writer_blocked_ = false;  // asleep, until an ACK makes a socket writeable
   HeldContinuation writer_done_;
   uint64_t write_left_ = 0;  // what the sendmsg under way still has to copy

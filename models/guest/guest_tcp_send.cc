@@ -10,18 +10,35 @@ namespace viosim::models {
 void GuestOs::tcp_init() {
   for (uint32_t fi = 0; fi < flows_.size(); ++fi) {
     AppFlow& f = flows_[fi];
-    if (!f.source || !f.config.is_tcp) continue;
+    const bool rr = tcp_rr(f.config);
+    if (!f.config.is_tcp || (!f.source && !rr)) continue;
     f.tcp_tx.reserve(f.config.connections);
     for (uint32_t c = 0; c < f.config.connections; ++c) {
-      const uint64_t bytes = tcp_share(f.config, c);
+      const uint64_t bytes = rr ? 0 : tcp_share(f.config, c);
       f.tcp_tx.push_back(TcpTx{TcpSender(f.config.tcp, bytes)});
       f.tcp_tx.back().sender.app_writes();
-      if (owns_connection(f.config, c) && (f.config.tcp_bytes == 0 || bytes > 0)) tcp_conns_.emplace_back(fi, c);
+      f.tcp_tx.back().rr = rr;
+      // A server may answer on any connection (the one whose requests
+      // reach it); a client or source sends on its share's.
+      const bool mine = rr && !f.source ? true : owns_connection(f.config, c);
+      if (mine && (f.config.tcp_bytes == 0 || bytes > 0)) tcp_conns_.emplace_back(fi, c);
+    }
+    if (rr) {
+      f.rr.assign(f.config.connections, TcpTransactions(f.source ? f.config.response_bytes : f.config.request_bytes));
+      f.started = true;  // its first requests are written here, not by the timer
+      if (f.source) {
+        for (uint32_t c = 0; c < f.config.connections; ++c) {
+          if (!owns_connection(f.config, c)) continue;
+          for (uint32_t k = 0; k < f.config.conn_outstanding; ++k) rr_write(f, c, f.config.request_bytes);
+        }
+      }
     }
     f.stats->add_tcp_report([this, fi] {
       TcpSenderStats sum;
       for (const auto& [i, c] : tcp_conns_) {
-        if (i == fi) sum.add(flows_[i].tcp_tx[c].sender.stats(now()));
+        const TcpTx& t = flows_[i].tcp_tx[c];
+        // A server's socket that never answered is another vCPU's.
+        if (i == fi && (!t.rr || t.sender.written() > 0)) sum.add(flows_[i].tcp_tx[c].sender.stats(now()));
       }
       return sum;
     });
@@ -30,7 +47,7 @@ void GuestOs::tcp_init() {
   // Every queue this guest may send on tells it of its skbs' freeing.
   if (device_ != nullptr) device_->track_skbs(*this);
   for (GuestNetDevice* d : xps_all_) d->track_skbs(*this);
-  vcpu_->post(app_thread_, [this](Continuation done) { tcp_writer(std::move(done)); });
+  vcpu_->post(app_thread_, [this](Continuation done) { tcp_writer(std::move(done), true); });
 }
 
 void GuestOs::on_reset_stats() {
@@ -43,13 +60,17 @@ void GuestOs::on_reset_stats() {
 // half of what is queued (sk_stream_min_wspace).
 bool GuestOs::tcp_writeable(const TcpTx& t) const {
   const TcpSender& s = t.sender;
-  if (s.unwritten() == 0) return false;
+  if (t.to_write() == 0) return false;
   const uint64_t buf = s.sndbuf(), queued = s.queued();
   return queued < buf && buf - queued >= queued / 2;
 }
 
-void GuestOs::tcp_writer(Continuation done) {
+void GuestOs::tcp_writer(Continuation done, bool woken) {
   writer_done_.hold(std::move(done), name(), "its TCP writer");
+  if (!woken) {
+    tcp_write_next();  // the thread that read a request goes on to answer it
+    return;
+  }
   vcpu_->guest(costs_.app_wakeup, CpuCategory::kGuestKernel, [this] { tcp_write_next(); });
 }
 
@@ -70,7 +91,12 @@ void GuestOs::tcp_write_next() {
     }
     std::tie(write_fi_, write_conn_) = tcp_conns_[(write_turn_ + k) % n];
     write_turn_ = (write_turn_ + k + 1) % n;
-    write_left_ = std::min(kTcpSendBytes, flows_[write_fi_].tcp_tx[write_conn_].sender.unwritten());
+    // A request/response end sends a whole message in one call (netperf
+    // sends each request and response whole), a stream iperf3's writes.
+    const AppFlow& wf = flows_[write_fi_];
+    const TcpTx& t = wf.tcp_tx[write_conn_];
+    const uint64_t message = wf.source ? wf.config.request_bytes : wf.config.response_bytes;
+    write_left_ = std::min(t.rr ? message : kTcpSendBytes, t.to_write());
     vcpu_->guest(costs_.app_send + costs_.socket_syscall, CpuCategory::kGuestUser, [this] { tcp_write_next(); });
     return;
   }
@@ -84,7 +110,9 @@ void GuestOs::tcp_write_next() {
   const uint64_t chunk = std::min(write_left_, buf - queued);
   // tcp_sendmsg copies it into the socket's skbs, then tcp_push sends.
   vcpu_->guest(costs_.copy(chunk, vcpu_->thread().core().clock()), CpuCategory::kGuestKernel, [this, chunk] {
-    flows_[write_fi_].tcp_tx[write_conn_].sender.write(chunk);
+    TcpTx& w = flows_[write_fi_].tcp_tx[write_conn_];
+    w.sender.write(chunk);
+    if (w.rr) w.messages -= chunk;
     write_left_ -= chunk;
     tcp_write_xmit(write_fi_, write_conn_, *vcpu_, [this] { tcp_write_next(); });
   });
@@ -102,7 +130,7 @@ void GuestOs::tcp_writer_wake(VCpu& from) {
   }
   if (!go) return;
   writer_blocked_ = false;  // woken: its task is queued
-  auto task = [this](Continuation done) { tcp_writer(std::move(done)); };
+  auto task = [this](Continuation done) { tcp_writer(std::move(done), true); };
   if (&from != vcpu_) {
     vcpu_->post_from(from, app_thread_, std::move(task));
   } else {
@@ -174,13 +202,22 @@ void GuestOs::tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation 
         if (s->len < f.config.tcp.mss) break;
       }
     }
-    const uint32_t id =
-        make_packet(f, PacketKind::kData, segs == 1 ? tcp_frame_bytes(len) : len + segs * kTcpFrameOverhead, conn);
+    TcpHeader ack;
+    if (!f.rr.empty()) {
+      // The ACK rides on the skb (tcp_transmit_skb), and the data sent
+      // tells the receiver the exchange is interactive.
+      ack = f.tcp.at(conn).make_ack(false);
+      f.tcp[conn].data_sent(now());
+    }
+    const PacketKind kind = f.rr.empty() ? PacketKind::kData : f.source ? PacketKind::kRequest : PacketKind::kResponse;
+    const uint32_t sack_bytes = ack.sacks == 0 ? 0 : 4 + 8 * ack.sacks;
+    const uint32_t id = make_packet(
+        f, kind, segs == 1 ? tcp_frame_bytes(len, ack.sacks) : len + segs * (kTcpFrameOverhead + sack_bytes), conn);
     Packet& p = (*pool_)[id];
     p.tcp_data = true;
     p.segs = static_cast<uint16_t>(segs);
     TcpHeader& h = pool_->tcp(id);
-    h = TcpHeader{};
+    h = ack;
     h.seq = first->seq;
     h.len = len;
     h.gso_size = segs > 1 ? f.config.tcp.mss : 0;
@@ -231,8 +268,17 @@ void GuestOs::tcp_push_softirq(uint32_t fi, uint32_t conn, VCpu& cpu) {
 
 // ---- what clocks the senders ----
 
+GuestOs* GuestOs::tcp_sender_owner(uint32_t flow, uint32_t conn) {
+  if (GuestOs* client = connection_owner(flow, conn)) return client;
+  for (GuestOs* g : apps_.empty() ? siblings_ : apps_) {
+    const AppFlow* f = g->find_flow(flow);
+    if (f != nullptr && !f->rr.empty() && f->tcp_tx.at(conn).sender.written() > 0) return g;
+  }
+  return nullptr;
+}
+
 void GuestOs::skb_freed(const FreedSkb& skb, VCpu& cpu) {
-  GuestOs* owner = connection_owner(skb.flow, skb.conn);
+  GuestOs* owner = tcp_sender_owner(skb.flow, skb.conn);
   if (owner == nullptr) owner = this;
   AppFlow* f = owner->find_flow(skb.flow);
   if (f == nullptr || f->tcp_tx.empty()) return;  // not a socket's here (a forwarded segment)
@@ -251,12 +297,46 @@ void GuestOs::tcp_ack_in(AppFlow& f, uint32_t packet, VCpu& cpu) {
   const TcpHeader h = pool_->tcp(packet);
   f.stats->control_arrived(p);
   pool_->deliver(packet);  // taken by TCP (tcp_ack), its cost paid by the poll
-  TcpTx& t = f.tcp_tx.at(p.conn);
+  tcp_ack_header(f, p.conn, h, cpu);
+}
+
+void GuestOs::tcp_ack_header(AppFlow& f, uint32_t conn, const TcpHeader& h, VCpu& cpu) {
+  TcpTx& t = f.tcp_tx.at(conn);
   t.sender.on_ack(h, now());
   arm_timer();
   tcp_writer_wake(cpu);
   // tcp_data_snd_check: what the ACK lets go leaves from this softirq.
-  tcp_push_softirq(static_cast<uint32_t>(&f - flows_.data()), p.conn, cpu);
+  tcp_push_softirq(static_cast<uint32_t>(&f - flows_.data()), conn, cpu);
+}
+
+// ---- request/response ----
+
+void GuestOs::rr_write(AppFlow& f, uint32_t conn, uint64_t bytes) {
+  TcpTx& t = f.tcp_tx.at(conn);
+  if (f.source) f.rr.at(conn).started.push_back(now());
+  t.messages += bytes;
+  if (!writer_blocked_) return;  // the writer is at work: it finds the message
+  writer_blocked_ = false;
+  vcpu_->post(app_thread_, [this](Continuation done) { tcp_writer(std::move(done), false); });
+}
+
+void GuestOs::rr_read(AppFlow& f, uint32_t conn, uint64_t bytes) {
+  TcpTransactions& t = f.rr.at(conn);
+  for (uint64_t whole = t.on_read(bytes); whole > 0; --whole) {
+    if (!f.source) {
+      rr_write(f, conn, f.config.response_bytes);  // the server answers
+      continue;
+    }
+    f.stats->transaction(t.started.front(), now(), f.config.response_bytes);
+    t.started.pop_front();
+    if (f.config.think_time == core::Duration::zero()) {
+      rr_write(f, conn, f.config.request_bytes);
+    } else {
+      f.thinking.emplace_back(now() + f.config.think_time, conn);
+      rr_timer(f);
+      arm_timer();
+    }
+  }
 }
 
 // The senders' retransmission timers (tcp_write_timer) that expired.

@@ -72,22 +72,38 @@ bool later_source(const ExternalPeerSource& a, const ExternalPeerSource& b) {
 void ExternalPeer::init() {
   for (size_t i = 0; i < flows_.size(); ++i) {
     PeerFlow& f = flows_[i];
-    if (!f.source && f.config.is_tcp) {
+    const bool rr = tcp_rr(f.config);
+    if ((!f.source || rr) && f.config.is_tcp) {
       f.tcp_rx.assign(f.config.connections, TcpReceiver(f.config.tcp));
       if (!tcp_event_) tcp_event_ = std::make_unique<core::MemberEvent>(this, "tcp", [this] { tcp_step(); });
       if (!rx_poll_) rx_poll_ = std::make_unique<core::MemberEvent>(this, "rx_poll", [this] { rx_poll(); });
     }
-    if (!f.source) continue;
+    if (!f.source && !rr) continue;
     if (f.config.is_tcp) {
       f.tcp_first = static_cast<uint32_t>(tcp_.size());
       for (uint32_t c = 0; c < f.config.connections; ++c) {
-        const uint64_t bytes = tcp_share(f.config, c);
+        const uint64_t bytes = rr ? 0 : tcp_share(f.config, c);
         if (f.config.tcp_bytes != 0 && bytes == 0) continue;
         tcp_.push_back({static_cast<uint32_t>(i), c, TcpSender(f.config.tcp, bytes)});
+        if (rr) tcp_.back().sender.app_writes();
       }
+      f.tcp_count = static_cast<uint32_t>(tcp_.size()) - f.tcp_first;
       f.stats->add_tcp_report([this, i] { return tcp_stats(static_cast<uint32_t>(i)); });
       if (!tcp_event_) tcp_event_ = std::make_unique<core::MemberEvent>(this, "tcp", [this] { tcp_step(); });
-      schedule_tcp(now() + config_.tx_latency);
+      if (!rr) {
+        schedule_tcp(now() + config_.tx_latency);
+        continue;
+      }
+      // Each end reads the other's messages; the client writes its first
+      // requests on every connection at once.
+      f.rr.assign(f.config.connections, TcpTransactions(f.source ? f.config.response_bytes : f.config.request_bytes));
+      if (!f.source) continue;
+      for (uint32_t c = 0; c < f.config.connections; ++c) {
+        for (uint32_t k = 0; k < f.config.conn_outstanding; ++k) {
+          f.rr[c].started.push_back(now());
+          tcp_write(f, c, f.config.request_bytes, now());
+        }
+      }
       continue;
     }
     if (f.config.pattern == FlowConfig::Pattern::kRequestResponse) {
@@ -175,6 +191,7 @@ void ExternalPeer::receive(uint32_t packet) {
   const TcpHeader tcp = pool_->tcp(packet);
   PeerFlow* f = find(p.flow, p.kind);
   if (p.tcp_data && f != nullptr && !f->tcp_rx.empty()) {
+    if (f->tcp_count > 0) tcp_ack_in(*f, p.conn, tcp);  // a request/response segment carries an ACK
     rx_batch_.push_back(packet);  // its TCP takes it at the poll
     if (!rx_poll_->pending()) rx_poll_->schedule_at(now() + config_.rx_latency);
     return;
@@ -183,14 +200,7 @@ void ExternalPeer::receive(uint32_t packet) {
   if (f == nullptr) return;
   if (p.kind == PacketKind::kAck) {
     f->stats->control_arrived(p);
-    if (!f->config.is_tcp || !f->source) return;
-    for (uint32_t k = f->tcp_first; k < tcp_.size() && tcp_[k].flow == static_cast<uint32_t>(f - flows_.data()); ++k) {
-      if (tcp_[k].conn != p.conn) continue;
-      const core::Time at = now() + config_.rx_latency + config_.tx_latency;
-      tcp_acks_.push_back({at, k, tcp});
-      schedule_tcp(at);
-      break;
-    }
+    tcp_ack_in(*f, p.conn, tcp);
     return;
   }
   const core::Time at_app = now() + config_.rx_latency;
@@ -219,6 +229,40 @@ void ExternalPeer::receive(uint32_t packet) {
   }
 }
 
+void ExternalPeer::tcp_ack_in(PeerFlow& f, uint32_t conn, const TcpHeader& h) {
+  for (uint32_t k = f.tcp_first; k < f.tcp_first + f.tcp_count; ++k) {
+    if (tcp_[k].conn != conn) continue;
+    const core::Time at = now() + config_.rx_latency + config_.tx_latency;
+    tcp_acks_.push_back({at, k, h});
+    schedule_tcp(at);
+    return;
+  }
+}
+
+void ExternalPeer::tcp_write(PeerFlow& f, uint32_t conn, uint64_t bytes, core::Time at) {
+  const TcpWrite w{at + config_.tx_latency, f.tcp_first + conn, bytes};
+  auto pos = std::upper_bound(tcp_writes_.begin(), tcp_writes_.end(), w.at,
+                              [](core::Time t, const TcpWrite& x) { return t < x.at; });
+  tcp_writes_.insert(pos, w);
+  schedule_tcp(w.at);
+}
+
+void ExternalPeer::rr_read(PeerFlow& f, uint32_t conn, uint64_t bytes) {
+  TcpTransactions& t = f.rr[conn];
+  for (uint64_t whole = t.on_read(bytes); whole > 0; --whole) {
+    if (!f.source) {
+      tcp_write(f, conn, f.config.response_bytes, now());  // the server answers
+      continue;
+    }
+    // The client's transaction ends; the connection's next request.
+    f.stats->transaction(t.started.front(), now(), f.config.response_bytes);
+    t.started.pop_front();
+    const core::Time next = now() + f.config.think_time;
+    t.started.push_back(next);
+    tcp_write(f, conn, f.config.request_bytes, next);
+  }
+}
+
 void ExternalPeer::schedule_tcp(core::Time at) {
   if (!tcp_event_->pending() || tcp_event_->when() > at) tcp_event_->schedule_at(std::max(at, now()));
 }
@@ -230,6 +274,10 @@ void ExternalPeer::tcp_step() {
     const TcpAck ack = tcp_acks_.front();
     tcp_acks_.pop_front();
     tcp_[ack.connection].sender.on_ack(ack.header, now());
+  }
+  while (!tcp_writes_.empty() && tcp_writes_.front().at <= now()) {
+    tcp_[tcp_writes_.front().connection].sender.write(tcp_writes_.front().bytes);
+    tcp_writes_.pop_front();
   }
   for (TcpConnection& c : tcp_) {
     if (c.sender.timer() <= now()) c.sender.on_timer(now());
@@ -261,25 +309,36 @@ void ExternalPeer::tcp_step() {
     }
     idle = 0;
     PeerFlow& f = flows_[c.flow];
-    const uint32_t id = make(f, PacketKind::kData, tcp_frame_bytes(seg->len), now());
-    Packet& p = (*pool_)[id];
-    p.conn = c.conn;
-    p.tcp_data = true;
-    TcpHeader& h = pool_->tcp(id);
-    h = TcpHeader{};
+    TcpHeader h;
+    if (!f.rr.empty()) {
+      // The ACK rides on the segment (tcp_transmit_skb), and the data
+      // sent tells the receiver the exchange is interactive.
+      TcpReceiver& r = f.tcp_rx[c.conn];
+      h = r.make_ack(false);
+      r.data_sent(now());
+    }
     h.seq = seg->seq;
     h.len = seg->len;
     h.retransmit = seg->retransmit;
+    const PacketKind kind = f.rr.empty() ? PacketKind::kData : f.source ? PacketKind::kRequest : PacketKind::kResponse;
+    const uint32_t id = make(f, kind, tcp_frame_bytes(seg->len, h.sacks), now());
+    Packet& p = (*pool_)[id];
+    p.conn = c.conn;
+    p.tcp_data = true;
+    pool_->tcp(id) = h;
     f.stats->sent(p);
     send_(id);
   }
   for (PeerFlow& f : flows_) {
     for (uint32_t c = 0; c < f.tcp_rx.size(); ++c) {
-      if (f.tcp_rx[c].delack_at() <= now()) sink_ack(f, c);  // the delayed ACK's timer
+      if (f.tcp_rx[c].delack_at() > now()) continue;
+      f.tcp_rx[c].delack_fired();  // the delayed ACK's timer
+      sink_ack(f, c);
     }
   }
   next = std::min(next, earliest_delack());
   if (!tcp_acks_.empty()) next = std::min(next, tcp_acks_.front().at);
+  if (!tcp_writes_.empty()) next = std::min(next, tcp_writes_.front().at);
   for (const TcpConnection& c : tcp_) next = std::min(next, c.sender.timer());
   if (next != core::Time::max()) schedule_tcp(next);
 }
@@ -323,11 +382,16 @@ void ExternalPeer::tcp_sink(uint32_t packet) {
                 core::TraceWriter::FlowPhase::kEnd);
     }
     pool_->deliver(ready.id);
-    f.stats->received(q, now());
+    if (f.rr.empty()) {
+      f.stats->received(q, now());
+    } else {
+      f.stats->request_arrived(q, now());  // a message's latency is its transaction's
+    }
   }
   if (bytes == 0) return;
   f.stats->payload_received(bytes);
   if (r.on_read(bytes, now())) sink_ack(f, p.conn);  // a window update
+  if (!f.rr.empty()) rr_read(f, p.conn, bytes);
 }
 
 void ExternalPeer::sink_ack(PeerFlow& f, uint32_t conn) {
@@ -335,6 +399,7 @@ void ExternalPeer::sink_ack(PeerFlow& f, uint32_t conn) {
   const uint32_t id = make(f, PacketKind::kAck, 0, now());
   Packet& p = (*pool_)[id];
   p.conn = conn;
+  p.client_ack = f.source;  // a request/response client's goes the request's way
   const TcpHeader& ack = pool_->tcp(id) = r.make_ack();
   p.bytes = tcp_frame_bytes(0, ack.sacks);
   f.stats->control_sent();

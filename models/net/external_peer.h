@@ -13,6 +13,7 @@
 #include "models/packet/packet.h"
 #include "models/tcp/tcp_receiver.h"
 #include "models/tcp/tcp_sender.h"
+#include "models/tcp/tcp_transactions.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
 #include "sim-core/member_event.h"
@@ -63,8 +64,10 @@ class ExternalPeer final : public core::Component {
     FlowStats* stats = nullptr;
     bool source = false;
     uint64_t seq = 0;
-    uint32_t tcp_first = 0;  // its connections' senders in tcp_ (a TCP source)
-    std::vector<TcpReceiver> tcp_rx;  // a TCP sink: each connection's receiver
+    uint32_t tcp_first = 0;  // its connections' senders in tcp_ (a TCP source or request/response end)
+    uint32_t tcp_count = 0;
+    std::vector<TcpReceiver> tcp_rx;  // a TCP sink or request/response end: each connection's receiver
+    std::vector<TcpTransactions> rr;  // a TCP request/response end: each connection's messages
     // A bulk source that has sent its max_packets.
     bool transfer_done() const { return config.max_packets != 0 && seq >= config.max_packets; }
   };
@@ -98,6 +101,15 @@ class ExternalPeer final : public core::Component {
     TcpHeader header;
   };
   void tcp_step();
+  // An ACK (pure, or riding on a data segment) for connection `conn` of
+  // `f`'s sender, taken after the peer's stack.
+  void tcp_ack_in(PeerFlow& f, uint32_t conn, const TcpHeader& h);
+  // The application writes `bytes` of connection `conn` at `at` (they
+  // reach its TCP a transmit latency later).
+  void tcp_write(PeerFlow& f, uint32_t conn, uint64_t bytes, core::Time at);
+  // A TCP request/response end read `bytes` of connection `conn`: the
+  // messages they made whole, and what the application writes for them.
+  void rr_read(PeerFlow& f, uint32_t conn, uint64_t bytes);
   // A TCP sink's receive: the frames that arrive before the poll the
   // first one raised (its NIC interrupt and stack, the rx latency) are
   // polled together, GRO merging them as the peer's Linux NAPI does; TCP
@@ -119,6 +131,12 @@ class ExternalPeer final : public core::Component {
   int trace_track_ = 0;
   std::vector<TcpConnection> tcp_;
   std::deque<TcpAck> tcp_acks_;  // in arrival order, due in that order
+  struct TcpWrite {
+    core::Time at;
+    uint32_t connection = 0;  // index into tcp_
+    uint64_t bytes = 0;
+  };
+  std::deque<TcpWrite> tcp_writes_;  // by `at`, then as written
   uint32_t tcp_next_ = 0;        // round robin over the connections
   uint32_t train_left_ = 0;      // segments left of the TSO skb tcp_next_ is sending (0: none begun)
   Room room_;

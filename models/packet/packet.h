@@ -19,7 +19,9 @@
 namespace viosim::models {
 
 // kAck: a TCP segment without payload, from a data receiver back to its
-// sender (a response's way).
+// sender (a response's way; on a request/response connection, from the
+// client it goes the request's way: Packet::client_ack). A TCP
+// request/response connection's data segments are kRequest and kResponse.
 enum class PacketKind : uint8_t { kData, kRequest, kResponse, kAck };
 
 struct Packet {
@@ -46,11 +48,16 @@ struct Packet {
   // The segments it carries: 1, or what GRO merged into it (each counted
   // where it is delivered or lost).
   uint16_t segs = 1;
+  // A pure ACK a TCP request/response client sends (of response data): it
+  // goes the flow's way, as requests do.
+  bool client_ack = false;
 };
 
 // Whether a packet goes its flow's way back (from the server or the data
 // receiver to the client or sender): a response or an ACK.
-inline bool reverse(const Packet& p) { return p.kind == PacketKind::kResponse || p.kind == PacketKind::kAck; }
+inline bool reverse(const Packet& p) {
+  return p.kind == PacketKind::kResponse || (p.kind == PacketKind::kAck && !p.client_ack);
+}
 
 // Where the models lose packets: each bounded queue on a path. A drop is
 // counted at its place and per flow (PacketPool::drop), so that every

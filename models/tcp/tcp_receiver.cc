@@ -74,12 +74,14 @@ void TcpReceiver::grow_window(uint32_t len) {
 TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, core::Time now) {
   Arrival a;
   const uint64_t end = h.seq + h.len;
+  lrcvtime_ = now;
   if (end <= rcv_nxt_) {
     // Old data (a spurious retransmission): discarded, answered at once
     // (tcp_send_dupack).
     a.duplicate = true;
     ++duplicates_;
-    incr_quickack();  // tcp_enter_quickack_mode
+    incr_quickack();  // tcp_enter_quickack_mode, which also ends ping-pong mode
+    pingpong_ = false;
     ack_now_ = true;
     return a;
   }
@@ -87,6 +89,7 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
   if (h.seq >= std::max(right, rcv_nxt_ + config_.mss)) {
     a.out_of_window = true;  // tcp_sequence refuses it
     incr_quickack();
+    pingpong_ = false;
     ack_now_ = true;
     return a;
   }
@@ -179,7 +182,7 @@ void TcpReceiver::ack_policy(core::Time now) {
     if (unread() != 0 && buffer_tight()) quick_ = 0;
     if (unread() == 0 || select_window() >= rcv_wnd_) ack_now_ = true;
   }
-  if (quick_ > 0) ack_now_ = true;
+  if (quick_ > 0 && !pingpong_) ack_now_ = true;  // tcp_in_quickack_mode
   if (ack_now_) return;
   if (ooo_.empty()) {
     if (delack_at_ == core::Time::max()) delack_at_ = now + config_.delack_min;
@@ -202,7 +205,11 @@ void TcpReceiver::ack_policy(core::Time now) {
   if (comp_at_ == core::Time::max()) comp_at_ = now + std::min(config_.comp_sack_delay, rcv_rtt_ / 20);
 }
 
-TcpHeader TcpReceiver::make_ack() {
+void TcpReceiver::data_sent(core::Time now) {
+  if (lrcvtime_ != core::Time::max() && now - lrcvtime_ < config_.delack_min) pingpong_ = true;
+}
+
+TcpHeader TcpReceiver::make_ack(bool pure) {
   TcpHeader h;
   h.ack = rcv_nxt_;
   h.wnd = window();
@@ -237,7 +244,7 @@ TcpHeader TcpReceiver::make_ack() {
   delack_at_ = core::Time::max();
   comp_at_ = core::Time::max();
   compressed_ = 0;
-  ++acks_;
+  if (pure) ++acks_;
   return h;
 }
 

@@ -41,7 +41,21 @@ class TcpReceiver {
   // When the delayed (or compressed) ACK is due; Time::max(): none pending.
   core::Time delack_at() const { return std::min(delack_at_, comp_at_); }
   // The ACK that goes now (immediately, or the delayed one): its header.
-  TcpHeader make_ack();
+  // `pure`: a segment of its own (counted in acks_sent()); else it rides
+  // on a data segment this end sends (tcp_transmit_skb sets the ACK field
+  // of every segment, and tcp_event_ack_sent then cancels the delayed ACK
+  // and counts a quick ACK down as a pure ACK does).
+  TcpHeader make_ack(bool pure = true);
+  // This end sent data (tcp_event_data_sent): within the ACK timeout
+  // (ATO, at first TCP_ATO_MIN) of the last data received, the exchange
+  // is interactive and the connection enters ping-pong mode, where no
+  // quick ACK goes: the next reply carries the ACK (TCP_PINGPONG_THRESH
+  // is 1 since Linux 6.3).
+  void data_sent(core::Time now);
+  // The delayed ACK's timer fired with an ACK pending (tcp_delack_timer_handler):
+  // in ping-pong mode the reply did not come in time, so the mode ends.
+  void delack_fired() { pingpong_ = false; }
+  bool pingpong() const { return pingpong_; }
   // The application read `bytes`: returns whether a window update must go
   // now (tcp_cleanup_rbuf: an ACK held back while the data waited, or
   // the window at least doubled from under half the clamp).
@@ -83,6 +97,8 @@ class TcpReceiver {
   uint64_t window_clamp_;
   uint64_t rcv_ssthresh_;
   uint32_t quick_ = 0;  // quick ACKs left
+  bool pingpong_ = false;                    // interactive: quick ACKs held back (inet_csk_in_pingpong_mode)
+  core::Time lrcvtime_ = core::Time::max();  // the last data's arrival (icsk_ack.lrcvtime); max: none yet
   bool ack_now_ = false;
   bool pending_ = false;  // data not yet acknowledged
   core::Time delack_at_ = core::Time::max();

@@ -71,13 +71,19 @@ struct FlowConfig {
   // `connections` (rate and outstanding requests split in proportion).
   uint32_t first_conn = 0;
   uint32_t conn_step = 1;
-  // Request/response.
+  // Request/response: the messages' frame bytes (UDP) or payload bytes
+  // (TCP), the transactions in flight (over the connections; a TCP
+  // connection has conn_outstanding of them) and the client's pause after
+  // each response.
   uint32_t request_bytes = 64;
   uint32_t response_bytes = 64;
   uint32_t outstanding = 1;
+  uint32_t conn_outstanding = 1;
   core::Duration think_time;
-  // TCP (pattern kBulk): each connection a Linux TCP connection whose
-  // sender writes tcp_bytes (0: without end) in segments of tcp.mss.
+  // TCP: each connection a Linux TCP connection. Bulk: its sender writes
+  // tcp_bytes (0: without end) in segments of tcp.mss. Request/response:
+  // both ends send and receive (netperf TCP_RR), each message a range of
+  // the byte stream.
   bool is_tcp = false;
   TcpConfig tcp;
   uint64_t tcp_bytes = 0;
@@ -91,6 +97,11 @@ inline uint32_t tcp_frame_bytes(uint32_t payload, uint32_t sacks = 0) {
   const uint32_t sack_option = sacks == 0 ? 0 : 4 + 8 * sacks;
   return std::max<uint32_t>(64, kTcpFrameOverhead + sack_option + payload);
 }
+
+// A TCP request/response connection's data (and its ACK riding on it) and
+// pure ACKs: the client's go the request's way, the server's the
+// response's.
+inline bool tcp_rr(const FlowConfig& f) { return f.is_tcp && f.pattern == FlowConfig::Pattern::kRequestResponse; }
 
 // The 4-tuple of a packet of connection `conn`: as the flow's source sends
 // it (each VM end's address that of its copy), reversed for a response.

@@ -58,11 +58,23 @@ class FlowStats final : public core::Component {
   // A packet reached its application (at `at`, by default now): latency
   // from its birth (data) or its request's birth (response).
   void received(const Packet& p) { received(p, now()); }
-  // A request reaching its server: only its journey is recorded (the
+  // A request reaching its server (or a segment of a TCP request/response
+  // message reaching either end): only its journey is recorded (the
   // latency of request/response is the client's round trip).
   void request_arrived(const Packet& p, core::Time at) {
     total_received_ += p.segs;
     add_hops(p, at);
+  }
+  // A TCP request/response transaction ended at `at`: the client read the
+  // whole response (`bytes` of payload) to the request whose write began
+  // at `start` (its segments' journeys are recorded as they arrive, by
+  // request_arrived).
+  void transaction(core::Time start, core::Time at, uint64_t bytes) {
+    received_.add(1);
+    bytes_.add(bytes);
+    const core::Duration latency = at - start;
+    latency_.record(latency);
+    transient_.add(double(latency.ps()), at);
   }
   void received(const Packet& p, core::Time at) {
     received_.add(p.segs);

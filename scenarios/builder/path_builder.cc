@@ -249,17 +249,18 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
     m.dst_copies = dst->copies;
   }
   if (f.protocol() == viosim::Flow::TCP) {
-    // TCP so far: bulk streams between the external peer and a VM.
+    // TCP so far: bulk streams and request/response between the external
+    // peer and a VM.
     const bool to_vm = f.src() == "external" && dst_vm, from_vm = src_vm && f.dst() == "external";
-    const char* missing = !f.has_bulk()               ? "request/response and open-loop TCP flows"
-                          : !to_vm && !from_vm        ? "TCP streams other than between \"external\" and a VM"
+    const char* missing = f.has_open_loop()           ? "open-loop TCP flows"
+                          : !to_vm && !from_vm        ? "TCP flows other than between \"external\" and a VM"
                           : !m.via.empty() || m.p2p() ? "TCP through forwarding VMs"
                           : f.bidirectional()         ? "bidirectional TCP streams"
                                                       : nullptr;
     if (missing != nullptr) {
       throw NotModelled(path + ".protocol", "flow \"" + f.name() + "\": " + missing +
-                                                " are not modelled yet; TCP runs as a bulk stream from "
-                                                "\"external\" into a VM or from a VM to \"external\" for now");
+                                                " are not modelled yet; TCP runs as a bulk stream or "
+                                                "request/response between \"external\" and a VM for now");
     }
   }
   m.from_guest = src_vm;
@@ -284,6 +285,17 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
   if (f.has_request_response()) {
     const auto& rr = f.request_response();
     m.pattern = models::FlowConfig::Pattern::kRequestResponse;
+    m.outstanding = rr.outstanding() * f.connections() * n;
+    m.conn_outstanding = rr.outstanding();
+    m.think_time = Units::us(rr.think_time_us());
+    if (f.protocol() == viosim::Flow::TCP) {
+      // netperf TCP_RR: messages of any size up to the schema's 1 MB, in
+      // segments of the MTU's MSS (1448 B), reassembled by the stream.
+      m.is_tcp = true;
+      m.request_bytes = rr.request_bytes();
+      m.response_bytes = rr.response_bytes();
+      return m;
+    }
     m.request_bytes = frame_for_payload(rr.request_bytes());
     m.response_bytes = frame_for_payload(rr.response_bytes());
     for (const auto& [bytes, field] :
@@ -292,11 +304,10 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
         throw NotModelled(path + ".request_response." + field,
                           "flow \"" + f.name() + "\": a " + field +
                               " payload above 1472 B needs more than one "
-                              "1518-byte frame, and messages of several frames are not modelled yet");
+                              "1518-byte frame, and UDP messages of several frames are not modelled yet "
+                              "(TCP's are: protocol: TCP)");
       }
     }
-    m.outstanding = rr.outstanding() * f.connections() * n;
-    m.think_time = Units::us(rr.think_time_us());
     return m;
   }
   if (f.has_open_loop()) {

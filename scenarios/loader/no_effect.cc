@@ -818,6 +818,15 @@ void check_process_core(const viosim::Scenario& s, Issues* issues) {
                                           "runs on the host"});
 }
 
+// Whether flow `f` carries TCP data into (`in`) or out of VM `vm`: a
+// stream one way, request/response both ways.
+bool tcp_data(const viosim::Flow& f, const std::string& vm, bool in) {
+  if (f.protocol() != viosim::Flow::TCP) return false;
+  const std::string& near = in ? f.dst() : f.src();
+  const std::string& far = in ? f.src() : f.dst();
+  return near == vm || (f.has_request_response() && far == vm);
+}
+
 // GRO merges TCP segments only, in the VM that receives them.
 void check_gro(const viosim::Scenario& s, Issues* issues) {
   if (sweep_varies(s, "protocol") || sweep_varies_directions(s)) return;
@@ -826,11 +835,11 @@ void check_gro(const viosim::Scenario& s, Issues* issues) {
     if (!non_default(vm.guest(), "gro")) continue;
     bool tcp_in = false;
     for (const viosim::Flow& f : s.traffic().flow()) {
-      tcp_in = tcp_in || (f.protocol() == viosim::Flow::TCP && f.dst() == vm.name());
+      tcp_in = tcp_in || tcp_data(f, vm.name(), true);
     }
     if (!tcp_in) {
-      issues->push_back({at("vm", v) + ".guest.gro", "gro has no effect: no TCP flow ends in vm \"" + vm.name() +
-                                                         "\" (GRO merges TCP segments only)"});
+      issues->push_back({at("vm", v) + ".guest.gro", "gro has no effect: no TCP flow sends data into vm \"" +
+                                                         vm.name() + "\" (GRO merges TCP segments only)"});
     }
   }
 }
@@ -850,7 +859,7 @@ void check_virtio_rx_features(const viosim::Scenario& s, Issues* issues) {
       const bool via = std::find(f.via().begin(), f.via().end(), vm.name()) != f.via().end();
       // Any flow it is an end of brings it packets: data, responses or ACKs.
       any_in = any_in || via || f.dst() == vm.name() || f.src() == vm.name();
-      tcp_in = tcp_in || (f.protocol() == viosim::Flow::TCP && (f.dst() == vm.name() || via));
+      tcp_in = tcp_in || (f.protocol() == viosim::Flow::TCP && via) || tcp_data(f, vm.name(), true);
     }
     const bool poll_mode = vm.has_forward() && vm.forward().mode() == viosim::Forwarder::POLL_MODE;
     const std::string where = at("vm", v) + ".nic.features.";
@@ -861,7 +870,7 @@ void check_virtio_rx_features(const viosim::Scenario& s, Issues* issues) {
           {where + "guest_tso4",
            "guest_tso4 has no effect: " +
                std::string(poll_mode ? "vm \"" + vm.name() + "\" is a poll-mode forwarder, whose PMD takes no TSO"
-                                     : "no TCP flow ends in vm \"" + vm.name() + "\"") +
+                                     : "no TCP flow sends data into vm \"" + vm.name() + "\"") +
                " (it decides whether the host's GRO skbs reach the guest whole)"});
     }
     if (non_default(vm.nic().features(), "mrg_rxbuf") && (poll_mode || !any_in)) {
@@ -883,11 +892,11 @@ void check_host_tso4(const viosim::Scenario& s, Issues* issues) {
     if (!non_default(vm.nic().features(), "host_tso4")) continue;
     bool tcp_out = false;
     for (const viosim::Flow& f : s.traffic().flow()) {
-      tcp_out = tcp_out || (f.protocol() == viosim::Flow::TCP && f.src() == vm.name());
+      tcp_out = tcp_out || tcp_data(f, vm.name(), false);
     }
     if (!tcp_out) {
       issues->push_back({at("vm", v) + ".nic.features.host_tso4",
-                         "host_tso4 has no effect: no TCP flow starts in vm \"" + vm.name() +
+                         "host_tso4 has no effect: no TCP flow sends data from vm \"" + vm.name() +
                              "\" (it decides whether the guest's TCP skbs reach the device whole)"});
     }
   }

@@ -30,6 +30,29 @@ inline PathConfig tcp_bulk(PathBackend backend, uint64_t bytes, uint32_t connect
   return c;
 }
 
+// A 60 ms run (no warm-up) of one TCP request/response flow (netperf
+// TCP_RR) of `connections` between the external peer and the VM, with the
+// client outside or (`from_guest`) in the VM; message payloads as given.
+inline PathConfig tcp_rr_flow(PathBackend backend, uint32_t request, uint32_t response, bool from_guest,
+                              uint32_t connections = 1, uint32_t outstanding = 1) {
+  PathConfig c;
+  c.backend = backend;
+  c.duration = core::Milliseconds(60);
+  c.warmup = core::Duration::zero();
+  FlowConfig f;
+  f.name = "rr";
+  f.pattern = FlowConfig::Pattern::kRequestResponse;
+  f.from_guest = from_guest;
+  f.is_tcp = true;
+  f.request_bytes = request;
+  f.response_bytes = response;
+  f.connections = connections;
+  f.conn_outstanding = outstanding;
+  f.outstanding = outstanding * connections;
+  c.flows.push_back(f);
+  return c;
+}
+
 // Its first flow's goodput is above 1 Gb/s and at most the line rate's
 // payload, and a rerun gives the same fingerprint.
 inline void expect_goodput_under_line_rate_and_identical_reruns(const PathConfig& c) {

@@ -169,6 +169,54 @@ TEST(TcpReceiver, AcksEverySecondSegmentOnceTheWindowIsOpenAndDelaysALoneOne) {
   EXPECT_EQ(r.delack_at(), core::Time::max());
 }
 
+// Request/response: a reply sent within the ACK timeout of the request
+// puts the connection in ping-pong mode, where a lone segment waits for
+// the reply to carry its ACK even with quick ACKs left; the reply's ACK
+// cancels the delayed one; a delayed ACK that fires ends the mode.
+TEST(TcpReceiver, AReplySoonAfterARequestEntersPingPongModeAndALateOneLeavesIt) {
+  const TcpConfig c;
+  TcpReceiver r(c);
+  core::Time t;
+  uint64_t seq = 0;
+  auto request = [&] {
+    TcpHeader h;
+    h.seq = seq;
+    h.len = 100;
+    seq += 100;
+    r.on_segment(h, 0, t);
+    r.on_read(100, t);
+  };
+  request();
+  EXPECT_TRUE(r.ack_due()) << "a quick ACK: not yet interactive";
+  r.make_ack();
+  t += core::Microseconds(30);
+  r.data_sent(t);
+  EXPECT_TRUE(r.pingpong());
+  t += core::Microseconds(30);
+  request();
+  EXPECT_FALSE(r.ack_due()) << "the reply will carry it";
+  EXPECT_EQ(r.delack_at(), t + c.delack_min);
+  const uint64_t acks = r.acks_sent();
+  const TcpHeader riding = r.make_ack(false);
+  EXPECT_EQ(riding.ack, seq);
+  EXPECT_EQ(r.delack_at(), core::Time::max());
+  EXPECT_EQ(r.acks_sent(), acks) << "not a pure ACK";
+  // No reply this time: the delayed ACK fires and the mode ends.
+  t += core::Microseconds(30);
+  request();
+  t = r.delack_at();
+  r.delack_fired();
+  r.make_ack();
+  EXPECT_FALSE(r.pingpong());
+  // A reply later than the ACK timeout does not make it interactive.
+  t += core::Microseconds(10);
+  request();
+  r.make_ack();
+  t += c.delack_min;
+  r.data_sent(t);
+  EXPECT_FALSE(r.pingpong());
+}
+
 TEST(TcpReceiver, AHoleIsReportedBySackAndFillingItReleasesWhatWaited) {
   const TcpConfig c;
   TcpReceiver r(c);
