@@ -205,11 +205,13 @@ void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, VCpu* cpu) {
   const Packet& p = (*pool_)[packet];
   const uint32_t conn = p.conn;
   GuestOs& owner = socket_owner(packet);
-  // A request/response segment's ACK goes to the connection's sender first
-  // (tcp_rcv_established: tcp_ack, then the data).
-  if (!f.tcp_tx.empty()) tcp_ack_header(f, conn, pool_->tcp(packet), *cpu);
+  const TcpHeader header = pool_->tcp(packet);
   TcpReceiver& r = f.tcp.at(conn);
   const TcpReceiver::Arrival a = tcp_take(r, packet, *pool_, *f.stats, now());
+  // A request/response segment's ACK goes to the connection's sender
+  // (tcp_ack), unless tcp_validate_incoming dropped the segment first.
+  const bool ack_taken = !f.tcp_tx.empty() && !a.out_of_window && !a.duplicate;
+  if (ack_taken) owner.tcp_ack_header(f, conn, header, *cpu);
   for (const TcpReceiver::Ready& ready : a.ready) {
     TcpHeader& in_order = pool_->tcp(ready.id);
     in_order.seq += in_order.len - ready.bytes;  // tcp_data_queue trims what overlapped
@@ -219,9 +221,12 @@ void GuestOs::tcp_receive(AppFlow& f, uint32_t packet, VCpu* cpu) {
   // The ACK goes from the softirq that took the segment; a delayed one
   // from the owner's timer.
   GuestOs& acking = guest_of(*cpu);
-  if (r.ack_due()) {
+  // With data to send, the ACK rides on it (tcp_data_snd_check before
+  // __tcp_ack_snd_check): the push sends a pure one only if none went.
+  const bool data_carries = ack_taken && f.tcp_tx[conn].sender.can_send();
+  if (r.ack_due() && !data_carries) {
     acking.send_ack(f, conn);
-  } else if (r.delack_at() != core::Time::max()) {
+  } else if (!r.ack_due() && r.delack_at() != core::Time::max()) {
     owner.arm_timer();
   }
 }
@@ -256,7 +261,7 @@ void GuestOs::send_due_delacks() {
   for (AppFlow& f : flows_) {
     for (uint32_t c = 0; c < f.tcp.size(); ++c) {
       if (f.tcp[c].delack_at() > now()) continue;
-      f.tcp[c].delack_fired();
+      f.tcp[c].timers_fired(now());
       send_ack(f, c);
     }
   }
@@ -271,8 +276,16 @@ GuestOs* GuestOs::connection_owner(uint32_t flow, uint32_t conn) {
 }
 
 GuestOs& GuestOs::socket_owner(uint32_t packet) {
-  if (apps_.empty()) return *this;  // each vCPU's application reads what its queue receives
   const Packet& p = (*pool_)[packet];
+  if (apps_.empty()) {
+    // Each vCPU's application reads what its queue receives, but a TCP
+    // client's connection is its share's, wherever RSS sends its data.
+    const AppFlow* f = find_flow(p.flow);
+    if (f != nullptr && f->source && !f->rr.empty()) {
+      if (GuestOs* client = connection_owner(p.flow, p.conn)) return *client;
+    }
+    return *this;
+  }
   const AppFlow* f = apps_.front()->find_flow(p.flow);
   if (f == nullptr) return *apps_.front();  // no application: dropped there
   if (f->source) {

@@ -103,6 +103,14 @@ void GuestOs::tcp_write_next() {
   TcpTx& t = flows_[write_fi_].tcp_tx[write_conn_];
   const uint64_t buf = t.sender.sndbuf(), queued = t.sender.queued();
   if (queued >= buf) {
+    if (t.rr) {
+      // netperf and netserver run a process per connection: this one
+      // sleeps in its sendmsg (the message's rest stays to write) while
+      // the others' go on.
+      write_left_ = 0;
+      tcp_write_next();
+      return;
+    }
     writer_blocked_ = true;  // sk_stream_wait_memory, inside the sendmsg
     writer_done_.release()();
     return;
@@ -176,6 +184,10 @@ void GuestOs::tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation 
     }
     t.sending = false;
     arm_timer();  // the RTO or loss probe the skbs sent armed
+    // An ACK a request/response segment called for, which no data carried
+    // (__tcp_ack_snd_check after tcp_data_snd_check).
+    AppFlow& f = flows_[fi];
+    if (!f.rr.empty() && f.tcp[conn].ack_due()) guest_of(cpu).send_ack(f, conn);
     k();
     return;
   }
@@ -327,6 +339,7 @@ void GuestOs::rr_read(AppFlow& f, uint32_t conn, uint64_t bytes) {
       rr_write(f, conn, f.config.response_bytes);  // the server answers
       continue;
     }
+    if (t.started.empty()) throw std::logic_error("a TCP client read a response it never asked for");
     f.stats->transaction(t.started.front(), now(), f.config.response_bytes);
     t.started.pop_front();
     if (f.config.think_time == core::Duration::zero()) {

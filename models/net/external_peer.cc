@@ -191,8 +191,7 @@ void ExternalPeer::receive(uint32_t packet) {
   const TcpHeader tcp = pool_->tcp(packet);
   PeerFlow* f = find(p.flow, p.kind);
   if (p.tcp_data && f != nullptr && !f->tcp_rx.empty()) {
-    if (f->tcp_count > 0) tcp_ack_in(*f, p.conn, tcp);  // a request/response segment carries an ACK
-    rx_batch_.push_back(packet);  // its TCP takes it at the poll
+    rx_batch_.push_back(packet);  // its TCP takes it (and the ACK it carries) at the poll
     if (!rx_poll_->pending()) rx_poll_->schedule_at(now() + config_.rx_latency);
     return;
   }
@@ -200,7 +199,7 @@ void ExternalPeer::receive(uint32_t packet) {
   if (f == nullptr) return;
   if (p.kind == PacketKind::kAck) {
     f->stats->control_arrived(p);
-    tcp_ack_in(*f, p.conn, tcp);
+    tcp_ack_in(*f, p.conn, tcp, now() + config_.rx_latency + config_.tx_latency);
     return;
   }
   const core::Time at_app = now() + config_.rx_latency;
@@ -229,11 +228,15 @@ void ExternalPeer::receive(uint32_t packet) {
   }
 }
 
-void ExternalPeer::tcp_ack_in(PeerFlow& f, uint32_t conn, const TcpHeader& h) {
+void ExternalPeer::tcp_ack_in(PeerFlow& f, uint32_t conn, const TcpHeader& h, core::Time at) {
   for (uint32_t k = f.tcp_first; k < f.tcp_first + f.tcp_count; ++k) {
     if (tcp_[k].conn != conn) continue;
-    const core::Time at = now() + config_.rx_latency + config_.tx_latency;
-    tcp_acks_.push_back({at, k, h});
+    // In order of when they are taken (a pure ACK's stack latency can
+    // end after a later poll's).
+    const TcpAck ack{at, k, h};
+    tcp_acks_.insert(std::upper_bound(tcp_acks_.begin(), tcp_acks_.end(), at,
+                                      [](core::Time t, const TcpAck& x) { return t < x.at; }),
+                     ack);
     schedule_tcp(at);
     return;
   }
@@ -332,7 +335,7 @@ void ExternalPeer::tcp_step() {
   for (PeerFlow& f : flows_) {
     for (uint32_t c = 0; c < f.tcp_rx.size(); ++c) {
       if (f.tcp_rx[c].delack_at() > now()) continue;
-      f.tcp_rx[c].delack_fired();  // the delayed ACK's timer
+      f.tcp_rx[c].timers_fired(now());  // the delayed ACK's timer
       sink_ack(f, c);
     }
   }
@@ -346,6 +349,14 @@ void ExternalPeer::tcp_step() {
 void ExternalPeer::rx_poll() {
   std::vector<uint32_t> batch;
   batch.swap(rx_batch_);
+  // A request/response segment's ACK is taken in this poll, as its data
+  // is (tcp_rcv_established: tcp_ack, then the data), before GRO merges
+  // it; what it lets go leaves a transmit latency later.
+  for (const uint32_t id : batch) {
+    const Packet& p = (*pool_)[id];
+    PeerFlow& f = *find(p.flow, p.kind);
+    if (f.tcp_count > 0) tcp_ack_in(f, p.conn, pool_->tcp(id), now() + config_.tx_latency);
+  }
   for (const uint32_t id : batch) {
     gro_up_.clear();
     gro_.receive(this, id, gro_up_);

@@ -102,8 +102,9 @@ class ExternalPeer final : public core::Component {
   };
   void tcp_step();
   // An ACK (pure, or riding on a data segment) for connection `conn` of
-  // `f`'s sender, taken after the peer's stack.
-  void tcp_ack_in(PeerFlow& f, uint32_t conn, const TcpHeader& h);
+  // `f`'s sender, taken at `at` (after the peer's stack, with the transmit
+  // latency of what it lets go counted before: ACKs arrive in order).
+  void tcp_ack_in(PeerFlow& f, uint32_t conn, const TcpHeader& h, core::Time at);
   // The application writes `bytes` of connection `conn` at `at` (they
   // reach its TCP a transmit latency later).
   void tcp_write(PeerFlow& f, uint32_t conn, uint64_t bytes, core::Time at);
@@ -130,7 +131,7 @@ class ExternalPeer final : public core::Component {
   std::vector<ExternalPeerSource> sources_;  // a min-heap on (born, flow)
   int trace_track_ = 0;
   std::vector<TcpConnection> tcp_;
-  std::deque<TcpAck> tcp_acks_;  // in arrival order, due in that order
+  std::deque<TcpAck> tcp_acks_;  // by `at`, then in arrival order
   struct TcpWrite {
     core::Time at;
     uint32_t connection = 0;  // index into tcp_

@@ -17,6 +17,7 @@ struct TcpConfig {
   uint32_t mss = 1448;
   uint32_t initial_cwnd = 10;  // TCP_INIT_CWND (RFC 6928)
   uint32_t dupthresh = 3;      // TCP_FASTRETRANS_THRESH: SACKed segments above a hole that mark it lost
+  bool nodelay = false;        // TCP_NODELAY: no Nagle test (tcp_nagle_test's TCP_NAGLE_OFF)
   // RTO (RFC 6298 as Linux computes it: SRTT + max(4 RTTVAR, rto_min)).
   core::Duration rto_initial = core::Milliseconds(1000);  // TCP_TIMEOUT_INIT
   core::Duration rto_min = core::Milliseconds(200);       // TCP_RTO_MIN

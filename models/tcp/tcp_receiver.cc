@@ -74,7 +74,6 @@ void TcpReceiver::grow_window(uint32_t len) {
 TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, core::Time now) {
   Arrival a;
   const uint64_t end = h.seq + h.len;
-  lrcvtime_ = now;
   if (end <= rcv_nxt_) {
     // Old data (a spurious retransmission): discarded, answered at once
     // (tcp_send_dupack).
@@ -96,6 +95,7 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
   pending_ = true;
   if (h.seq <= rcv_nxt_) {
     // In order (its start perhaps received before: trimmed).
+    lrcvtime_ = now;  // tcp_event_data_recv
     note_arrival(h.seq);
     a.ready.push_back({id, static_cast<uint32_t>(end - rcv_nxt_)});
     rcv_nxt_ = end;
@@ -206,7 +206,7 @@ void TcpReceiver::ack_policy(core::Time now) {
 }
 
 void TcpReceiver::data_sent(core::Time now) {
-  if (lrcvtime_ != core::Time::max() && now - lrcvtime_ < config_.delack_min) pingpong_ = true;
+  if (now - lrcvtime_ < config_.delack_min) pingpong_ = true;
 }
 
 TcpHeader TcpReceiver::make_ack(bool pure) {

@@ -47,14 +47,19 @@ class TcpReceiver {
   // and counts a quick ACK down as a pure ACK does).
   TcpHeader make_ack(bool pure = true);
   // This end sent data (tcp_event_data_sent): within the ACK timeout
-  // (ATO, at first TCP_ATO_MIN) of the last data received, the exchange
-  // is interactive and the connection enters ping-pong mode, where no
-  // quick ACK goes: the next reply carries the ACK (TCP_PINGPONG_THRESH
-  // is 1 since Linux 6.3).
+  // (ATO, at first TCP_ATO_MIN) of the last in-order data received (or of
+  // the connection's set-up, at time zero), the exchange is interactive
+  // and the connection enters ping-pong mode, where no quick ACK goes:
+  // the next reply carries the ACK (TCP_PINGPONG_THRESH 1, net.ipv4.
+  // tcp_pingpong_thresh's default).
   void data_sent(core::Time now);
-  // The delayed ACK's timer fired with an ACK pending (tcp_delack_timer_handler):
-  // in ping-pong mode the reply did not come in time, so the mode ends.
-  void delack_fired() { pingpong_ = false; }
+  // The ACK timers due at `now` fired (the caller then sends the ACK): a
+  // delayed ACK's in ping-pong mode means the reply did not come in time,
+  // so the mode ends (tcp_delack_timer_handler); SACK compression's timer
+  // leaves it.
+  void timers_fired(core::Time now) {
+    if (delack_at_ <= now) pingpong_ = false;
+  }
   bool pingpong() const { return pingpong_; }
   // The application read `bytes`: returns whether a window update must go
   // now (tcp_cleanup_rbuf: an ACK held back while the data waited, or
@@ -98,7 +103,7 @@ class TcpReceiver {
   uint64_t rcv_ssthresh_;
   uint32_t quick_ = 0;  // quick ACKs left
   bool pingpong_ = false;                    // interactive: quick ACKs held back (inet_csk_in_pingpong_mode)
-  core::Time lrcvtime_ = core::Time::max();  // the last data's arrival (icsk_ack.lrcvtime); max: none yet
+  core::Time lrcvtime_;  // the last in-order data's arrival (icsk_ack.lrcvtime), at first the set-up's
   bool ack_now_ = false;
   bool pending_ = false;  // data not yet acknowledged
   core::Time delack_at_ = core::Time::max();

@@ -105,7 +105,9 @@ uint32_t TcpSender::new_len() const {
   // Minshall's rule, tcp_nagle_check and tcp_minshall_check); its ACK, or
   // the next write, lets it go. (Autocorking is the caller's: it needs
   // the socket's skbs in the qdisc and driver.)
-  if (len < config_.mss && written_ != UINT64_MAX && unwritten() > 0 && snd_sml_ > snd_una_) return 0;
+  if (!config_.nodelay && len < config_.mss && written_ != UINT64_MAX && unwritten() > 0 && snd_sml_ > snd_una_) {
+    return 0;
+  }
   return len;
 }
 

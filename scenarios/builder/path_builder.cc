@@ -292,6 +292,7 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
       // netperf TCP_RR: messages of any size up to the schema's 1 MB, in
       // segments of the MTU's MSS (1448 B), reassembled by the stream.
       m.is_tcp = true;
+      m.tcp.nodelay = rr.tcp_nodelay();
       m.request_bytes = rr.request_bytes();
       m.response_bytes = rr.response_bytes();
       return m;

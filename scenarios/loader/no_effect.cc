@@ -609,6 +609,11 @@ void check_flows(const viosim::Scenario& s, Issues* issues) {
       issues->push_back({at("traffic.flow", f) + ".open_loop.burst_packets",
                          "burst_packets has no effect unless arrival is BURSTS"});
     }
+    if (flow.has_request_response() && flow.protocol() != viosim::Flow::TCP && !sweep_varies(s, "protocol") &&
+        non_default(flow.request_response(), "tcp_nodelay")) {
+      issues->push_back({at("traffic.flow", f) + ".request_response.tcp_nodelay",
+                         "tcp_nodelay has no effect: flow \"" + flow.name() + "\" is not TCP"});
+    }
   }
 }
 

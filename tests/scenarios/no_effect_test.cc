@@ -245,5 +245,18 @@ TEST(NoEffect, HostTso4WhereNoTsoSkbCanGoIsWarned) {
   }
 }
 
+// tcp_nodelay sets a TCP socket option: on a UDP request/response flow it
+// is warned about.
+TEST(NoEffect, TcpNodelayOnAUdpFlowIsWarned) {
+  auto scenario = [](const std::string& protocol) {
+    return "name: \"rr\"\nvm { name: \"vm0\" }\ntraffic { flow { name: \"rr\" dst: \"vm0\" protocol: " + protocol +
+           " request_response { tcp_nodelay: false } } }\n";
+  };
+  EXPECT_TRUE(warnings_of(scenario("TCP")).empty());
+  const std::vector<Diagnostic> w = warnings_of(scenario("UDP"));
+  ASSERT_EQ(w.size(), 1u) << format_diagnostics(w);
+  EXPECT_NE(w[0].message.find("tcp_nodelay has no effect"), std::string::npos) << w[0].message;
+}
+
 }  // namespace
 }  // namespace viosim::scenarios

@@ -68,12 +68,49 @@ INSTANTIATE_TEST_SUITE_P(Paths, TcpRrPathTest,
 // stream: more transactions per second than one at a time, and the same
 // results on a rerun.
 TEST(TcpRrPath, TransactionsInFlightRaiseTheRateAndRerunsAreIdentical) {
-  const PathResults one = run_path(tcp_rr_flow(PathBackend::kVhostNet, 200, 200, false, 2, 1));
-  const PathResults four = run_path(tcp_rr_flow(PathBackend::kVhostNet, 200, 200, false, 2, 4));
-  const PathResults again = run_path(tcp_rr_flow(PathBackend::kVhostNet, 200, 200, false, 2, 4));
+  auto flow = [](uint32_t outstanding) {
+    PathConfig c = tcp_rr_flow(PathBackend::kVhostNet, 200, 200, false, 2, outstanding);
+    c.flows[0].tcp.nodelay = true;
+    return c;
+  };
+  const PathResults one = run_path(flow(1));
+  const PathResults four = run_path(flow(4));
+  const PathResults again = run_path(flow(4));
   EXPECT_GT(four.flows[0].packets, one.flows[0].packets * 3 / 2);
   EXPECT_EQ(four.fingerprint, again.fingerprint);
   expect_conserved(four.flows[0]);
+}
+
+// Without TCP_NODELAY, Nagle's test holds each small request while one
+// sent before it is unacknowledged: the held ones go together when the
+// ACK comes, so the requests take fewer segments and wait longer.
+TEST(TcpRrPath, NagleBatchesRequestsInFlightWithoutNodelay) {
+  PathConfig nodelay = tcp_rr_flow(PathBackend::kVhostNet, 200, 200, true, 1, 4);
+  nodelay.flows[0].tcp.nodelay = true;
+  PathConfig nagle = nodelay;
+  nagle.flows[0].tcp.nodelay = false;
+  const PathResults a = run_path(nodelay), b = run_path(nagle);
+  const FlowResults &fa = a.flows[0], &fb = b.flows[0];
+  EXPECT_LT(double(fb.tcp_stats.segments) / double(fb.packets), double(fa.tcp_stats.segments) / double(fa.packets));
+  EXPECT_GT(fb.latency.mean(), fa.latency.mean() * 1.2);
+  expect_conserved(fb);
+}
+
+// A client on a 2-vCPU VM whose connections' data RSS spreads over both
+// queues: each connection's responses reach the vCPU that owns it, and
+// every transaction completes.
+TEST(TcpRrPath, AClientOnSeveralVcpusReadsEachConnectionWhereItOwnsIt) {
+  PathConfig c = tcp_rr_flow(PathBackend::kVhostNet, 64, 64, true, 8, 1);
+  c.cores = 12;
+  c.vm().vcpu_cores = {2, 3};
+  c.vm().backend_cores = {4, 5};
+  c.vm().queue_pairs = 2;
+  c.nic_queues = 2;
+  c.irq_cores = {8, 9};
+  c.flows[0].tuple = {0x0a000101, 0x0a000001, 49152, 5201, true};
+  const PathResults r = run_path(c);
+  EXPECT_GT(r.flows[0].packets, 2000u);
+  expect_conserved(r.flows[0]);
 }
 
 // A request of several segments reaches the server whole before it

@@ -205,7 +205,7 @@ TEST(TcpReceiver, AReplySoonAfterARequestEntersPingPongModeAndALateOneLeavesIt) 
   t += core::Microseconds(30);
   request();
   t = r.delack_at();
-  r.delack_fired();
+  r.timers_fired(t);
   r.make_ack();
   EXPECT_FALSE(r.pingpong());
   // A reply later than the ACK timeout does not make it interactive.
