@@ -10,7 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/fuzz
 if [ ! -f "$build/build.ninja" ]; then
+  # A unity build with line tables only (-g1): the fuzzer links most of
+  # the project (the loader builds the models to validate), and its
+  # reports need files and lines, not variables.
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_UNITY_BUILD=ON \
     -DCMAKE_CXX_COMPILER=clang++-14 -DVIOSIM_FUZZ=ON -DVIOSIM_SANITIZE=ON \
     -DVIOSIM_GUI=OFF -DVIOSIM_TESTS=OFF -DVIOSIM_BENCH=OFF -DVIOSIM_MPI=OFF >/dev/null
 fi

@@ -22,7 +22,7 @@ namespace {
 constexpr core::Duration kLead = core::Milliseconds(2);
 constexpr core::Duration kTail = core::Milliseconds(2);
 
-std::string us(core::Duration d) { return std::to_string(d.seconds() * 1e6) + " us"; }
+std::string micros(core::Duration d) { return std::to_string(d.seconds() * 1e6) + " us"; }
 
 }  // namespace
 
@@ -37,11 +37,11 @@ TrafficWindow record_window(const viosim::Scenario& resolved, const WindowOption
     to = std::min(end, from + kDefaultWindow);
   }
   if (!(from < to) || to > end) {
-    throw ExplainError("the window " + us(from - start) + " to " + us(to - start) +
-                       " is empty or outside the run (0 to " + us(end - start) + ")");
+    throw ExplainError("the window " + micros(from - start) + " to " + micros(to - start) +
+                       " is empty or outside the run (0 to " + micros(end - start) + ")");
   }
   if (to - from > kMaxWindow) {
-    throw ExplainError("the window lasts " + us(to - from) + ": at most " + us(kMaxWindow) + " is recorded");
+    throw ExplainError("the window lasts " + micros(to - from) + ": at most " + micros(kMaxWindow) + " is recorded");
   }
 
   const core::Time trace_from = from - std::min(kLead, from - start);

@@ -15,4 +15,7 @@ struct Issue {
 
 using Issues = std::vector<Issue>;
 
+// The path of element `index` of the repeated field `field`: "vm[2]".
+inline std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
+
 }  // namespace viosim::scenarios

@@ -17,8 +17,6 @@
 namespace viosim::scenarios {
 namespace {
 
-std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
-
 bool is_virtio(viosim::Backend b) {
   const models::Backend* model = models::find_backend(viosim::Backend_Name(b));
   return model != nullptr && model->traits().virtio;

@@ -17,8 +17,6 @@
 namespace viosim::scenarios {
 namespace {
 
-std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
-
 // A thread placed on a core the host does not have.
 std::string beyond_the_host(const std::string& thread, uint32_t core, uint32_t cores) {
   return thread + " on core " + std::to_string(core) + ", but the host has " + std::to_string(cores) + " cores (0 to " +

@@ -19,8 +19,6 @@ using google::protobuf::FieldDescriptor;
 
 constexpr double kMaxPoints = 1e6;
 
-std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
-
 bool is_integral(const FieldDescriptor* field) {
   return schema::is_numeric(field) && field->cpp_type() != FieldDescriptor::CPPTYPE_DOUBLE &&
          field->cpp_type() != FieldDescriptor::CPPTYPE_FLOAT;

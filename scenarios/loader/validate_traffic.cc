@@ -19,8 +19,6 @@ constexpr char kHost[] = "host";  // a process on the host, through its stack an
 // run's memory (65,536 is far beyond any netperf or sockperf setting).
 constexpr uint64_t kMaxInFlight = 65536;
 
-std::string at(const std::string& field, int index) { return field + "[" + std::to_string(index) + "]"; }
-
 std::string number(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3g", value);

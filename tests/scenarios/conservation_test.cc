@@ -10,6 +10,7 @@
 
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run_scenario.h"
+#include "tests/support/drop_counts.h"
 
 namespace viosim {
 namespace {
@@ -29,19 +30,13 @@ RunSummary run_all_backends(const std::vector<std::string>& set, const std::stri
   return run(s);
 }
 
-uint64_t drops(const FlowResult& f) {
-  uint64_t n = 0;
-  for (const PlaceCount& p : f.drops_by_place()) n += p.count();
-  return n;
-}
-
 void expect_conserved(const RunSummary& summary) {
   ASSERT_EQ(summary.backend_size(), Backend_descriptor()->value_count());
   for (const BackendResult& b : summary.backend()) {
     uint64_t offered = 0;
     for (const FlowResult& f : b.flows()) {
       EXPECT_GT(f.offered_packets(), 0u) << b.backend() << " " << f.name();
-      EXPECT_EQ(f.offered_packets(), f.delivered_packets() + drops(f) + f.in_flight_packets())
+      EXPECT_EQ(f.offered_packets(), f.delivered_packets() + dropped(f) + f.in_flight_packets())
           << b.backend() << " " << f.name();
       offered += f.offered_packets();
     }
@@ -53,7 +48,7 @@ TEST(Conservation, EveryPacketIsDeliveredDroppedOrInFlightUnderLightLoad) {
   const RunSummary s = run_all_backends({"run.warmup_ms=1", "run.duration_ms=10"});
   expect_conserved(s);
   for (const BackendResult& b : s.backend()) {
-    for (const FlowResult& f : b.flows()) EXPECT_EQ(drops(f), 0u) << b.backend() << " " << f.name();
+    for (const FlowResult& f : b.flows()) EXPECT_EQ(dropped(f), 0u) << b.backend() << " " << f.name();
   }
 }
 
@@ -78,7 +73,7 @@ TEST(Conservation, UnderOverloadPacketsAreDroppedAtBoundedQueues) {
   for (const BackendResult& b : s.backend()) {
     const FlowResult& stream = b.flows(1);
     ASSERT_EQ(stream.name(), "stream");
-    EXPECT_GT(drops(stream), stream.offered_packets() / 4) << b.backend();
+    EXPECT_GT(dropped(stream), stream.offered_packets() / 4) << b.backend();
     // Bounded queues hold a few thousand packets at most, whatever the load.
     EXPECT_LT(stream.in_flight_packets(), 20000u) << b.backend();
     for (const PlaceCount& p : stream.drops_by_place()) {

@@ -14,7 +14,7 @@
 namespace viosim {
 namespace {
 
-RunSummary run_text(const std::string& text) {
+RunSummary run_ddio(const std::string& text) {
   const scenarios::LoadResult r = scenarios::load_scenario_text("ddio.textproto", text, {});
   EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
   return r.ok() ? run(*r.scenario) : RunSummary();
@@ -22,7 +22,7 @@ RunSummary run_text(const std::string& text) {
 
 // One full-frame request at a time from outside, on every path with a NIC.
 RunSummary one_at_a_time(const std::string& costs) {
-  return run_text(
+  return run_ddio(
       "name: \"rr\"\nseed: 3\nrun { duration_ms: 20 warmup_ms: 4 }\n"
       "host { cores: 8 " +
       costs +
@@ -63,7 +63,7 @@ TEST(Ddio, EveryPathReadsWhatItsNicReceivedFromTheLlcAndFromMemoryWithoutDdio) {
 // the worker keeps up with, the ring stays near empty and every frame is
 // still in the ways when its core reads it.
 double share_at(uint32_t rate_pps) {
-  const RunSummary r = run_text(
+  const RunSummary r = run_ddio(
       "name: \"flood\"\nseed: 5\nrun { duration_ms: 30 warmup_ms: 10 }\n"
       "host { cores: 8 costs { ddio_kib: 512 } nic { queues: 1 rx_ring_size: 4096 line_rate_gbps: 40 } }\n"
       "vm { name: \"rx\" vcpus: 1 nic { backend: VHOST_NET queues: 1 } }\n"

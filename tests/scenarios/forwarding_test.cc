@@ -15,7 +15,7 @@
 namespace viosim {
 namespace {
 
-Scenario load(const std::string& text) {
+Scenario load_forwarding(const std::string& text) {
   const scenarios::LoadResult r = scenarios::load_scenario_text("forwarding.textproto", text, {});
   EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
   EXPECT_TRUE(r.warnings.empty()) << scenarios::format_diagnostics(r.warnings);
@@ -45,7 +45,7 @@ const char* kPvp =
     "compare { backend: [VHOST_USER, VHOST_NET] }\n";
 
 TEST(Forwarding, APollModeForwarderTakesNoInterruptAndNoKickFromAPollingSwitch) {
-  const RunSummary s = run(load(kPvp));
+  const RunSummary s = run(load_forwarding(kPvp));
   ASSERT_EQ(s.backend_size(), 2);
   const BackendResult& b = s.backend(0);
   ASSERT_EQ(b.backend(), "VHOST_USER");
@@ -75,7 +75,7 @@ TEST(Forwarding, APollModeForwarderKicksAVhostNetWorkerThatWaitsForIt) {
   // vhost-net re-enables notifications when its ring is empty: the PMD,
   // which negotiates no EVENT_IDX, kicks whenever the flag is clear. It
   // still takes no interrupt.
-  const RunSummary s = run(load(kPvp));
+  const RunSummary s = run(load_forwarding(kPvp));
   const BackendResult& b = s.backend(1);
   ASSERT_EQ(b.backend(), "VHOST_NET");
   const VmResult& v = vm(b, "vnf");
@@ -85,7 +85,7 @@ TEST(Forwarding, APollModeForwarderKicksAVhostNetWorkerThatWaitsForIt) {
 }
 
 TEST(Forwarding, AKernelForwarderIsDrivenByInterruptsAndForwardsEveryPacket) {
-  Scenario s = load(kPvp);
+  Scenario s = load_forwarding(kPvp);
   s.mutable_vm(0)->mutable_forward()->set_mode(Forwarder::KERNEL);
   const RunSummary r = run(s);
   for (const BackendResult& b : r.backend()) {
@@ -104,16 +104,16 @@ TEST(Forwarding, AKernelForwarderIsDrivenByInterruptsAndForwardsEveryPacket) {
 // run drains, so every packet the peer sent was forwarded by each VNF it
 // reached, or lost on the way into or out of one of them.
 TEST(Forwarding, AChainConservesPacketsVnfByVnf) {
-  const RunSummary r =
-      run(load("name: \"chain\"\n"
-               "run { duration_ms: 10 warmup_ms: 1 }\n"
-               "host { cores: 12 }\n"
-               "vm { name: \"a\" vcpus: 1 forward { mode: KERNEL } }\n"
-               "vm { name: \"b\" vcpus: 2 forward { mode: POLL_MODE } }\n"
-               "vm { name: \"c\" vcpus: 1 forward { mode: KERNEL } }\n"
-               "traffic { flow { name: \"chain\" src: \"external\" dst: \"external\" via: [\"a\", \"b\", \"c\"]\n"
-               "                 connections: 4 bulk { total_bytes: 1000000 frame_bytes: 64 } } }\n"
-               "compare { backend: [VHOST_NET, VHOST_USER, VIRTIO_USERSPACE] }\n"));
+  const RunSummary r = run(load_forwarding(
+      "name: \"chain\"\n"
+      "run { duration_ms: 10 warmup_ms: 1 }\n"
+      "host { cores: 12 }\n"
+      "vm { name: \"a\" vcpus: 1 forward { mode: KERNEL } }\n"
+      "vm { name: \"b\" vcpus: 2 forward { mode: POLL_MODE } }\n"
+      "vm { name: \"c\" vcpus: 1 forward { mode: KERNEL } }\n"
+      "traffic { flow { name: \"chain\" src: \"external\" dst: \"external\" via: [\"a\", \"b\", \"c\"]\n"
+      "                 connections: 4 bulk { total_bytes: 1000000 frame_bytes: 64 } } }\n"
+      "compare { backend: [VHOST_NET, VHOST_USER, VIRTIO_USERSPACE] }\n"));
   ASSERT_EQ(r.backend_size(), 3);
   for (const BackendResult& b : r.backend()) {
     SCOPED_TRACE(b.backend());
@@ -139,14 +139,14 @@ TEST(Forwarding, AChainConservesPacketsVnfByVnf) {
 
 TEST(Forwarding, AResponseTakesTheRouteBackwards) {
   const RunSummary r =
-      run(load("name: \"rr\"\n"
-               "run { duration_ms: 10 warmup_ms: 1 }\n"
-               "host { cores: 12 }\n"
-               "vm { name: \"a\" vcpus: 1 forward { mode: KERNEL } }\n"
-               "vm { name: \"b\" vcpus: 2 forward { mode: POLL_MODE } }\n"
-               "traffic { flow { name: \"rr\" src: \"external\" dst: \"external\" via: [\"a\", \"b\"]\n"
-               "                 request_response { outstanding: 2 } } }\n"
-               "compare { backend: [VHOST_USER] }\n"));
+      run(load_forwarding("name: \"rr\"\n"
+                          "run { duration_ms: 10 warmup_ms: 1 }\n"
+                          "host { cores: 12 }\n"
+                          "vm { name: \"a\" vcpus: 1 forward { mode: KERNEL } }\n"
+                          "vm { name: \"b\" vcpus: 2 forward { mode: POLL_MODE } }\n"
+                          "traffic { flow { name: \"rr\" src: \"external\" dst: \"external\" via: [\"a\", \"b\"]\n"
+                          "                 request_response { outstanding: 2 } } }\n"
+                          "compare { backend: [VHOST_USER] }\n"));
   const BackendResult& b = r.backend(0);
   const FlowResult& f = b.flows(0);
   EXPECT_EQ(f.latency_kind(), "round_trip");
@@ -164,14 +164,14 @@ TEST(Forwarding, AResponseTakesTheRouteBackwards) {
 // the peer's stack, the wire and the way out.
 TEST(Forwarding, EachVnfReportsItsHopOfTheRoute) {
   const RunSummary r =
-      run(load("name: \"hops\"\n"
-               "run { duration_ms: 10 warmup_ms: 2 }\n"
-               "host { cores: 12 }\n"
-               "vm { name: \"a\" vcpus: 1 forward { mode: KERNEL } }\n"
-               "vm { name: \"b\" vcpus: 2 forward { mode: POLL_MODE } }\n"
-               "traffic { flow { name: \"in\" src: \"external\" dst: \"external\" via: [\"a\", \"b\"]\n"
-               "                 open_loop { rate_pps: 20000 } } }\n"
-               "compare { backend: [VHOST_NET, VHOST_USER] }\n"));
+      run(load_forwarding("name: \"hops\"\n"
+                          "run { duration_ms: 10 warmup_ms: 2 }\n"
+                          "host { cores: 12 }\n"
+                          "vm { name: \"a\" vcpus: 1 forward { mode: KERNEL } }\n"
+                          "vm { name: \"b\" vcpus: 2 forward { mode: POLL_MODE } }\n"
+                          "traffic { flow { name: \"in\" src: \"external\" dst: \"external\" via: [\"a\", \"b\"]\n"
+                          "                 open_loop { rate_pps: 20000 } } }\n"
+                          "compare { backend: [VHOST_NET, VHOST_USER] }\n"));
   for (const BackendResult& b : r.backend()) {
     SCOPED_TRACE(b.backend());
     double hops = 0;
@@ -188,14 +188,14 @@ TEST(Forwarding, EachVnfReportsItsHopOfTheRoute) {
 // P2P: in by one port, out by the other through the host's switch alone,
 // whichever owns the NIC (OVS-DPDK, the kernel's bridge); no VM sees it.
 TEST(Forwarding, P2pCrossesTheHostSwitchAloneFromPortToPort) {
-  const RunSummary r =
-      run(load("name: \"p2p\"\n"
-               "run { duration_ms: 10 warmup_ms: 2 }\n"
-               "host { cores: 8 nic { name: \"nic0\" queues: 1 ports: 2 } ovs_dpdk { pmd_cores: [6] } }\n"
-               "vm { name: \"idle\" pin_cores: [2] }\n"
-               "traffic { flow { name: \"p2p\" src: \"external\" dst: \"external\" connections: 4 bidirectional: true\n"
-               "                 open_loop { rate_pps: 100000 } } }\n"
-               "compare { backend: [VHOST_USER, VHOST_NET] }\n"));
+  const RunSummary r = run(load_forwarding(
+      "name: \"p2p\"\n"
+      "run { duration_ms: 10 warmup_ms: 2 }\n"
+      "host { cores: 8 nic { name: \"nic0\" queues: 1 ports: 2 } ovs_dpdk { pmd_cores: [6] } }\n"
+      "vm { name: \"idle\" pin_cores: [2] }\n"
+      "traffic { flow { name: \"p2p\" src: \"external\" dst: \"external\" connections: 4 bidirectional: true\n"
+      "                 open_loop { rate_pps: 100000 } } }\n"
+      "compare { backend: [VHOST_USER, VHOST_NET] }\n"));
   for (const BackendResult& b : r.backend()) {
     SCOPED_TRACE(b.backend());
     ASSERT_EQ(b.flows_size(), 2);  // and its reverse, port 1 to port 0
@@ -223,7 +223,7 @@ TEST(Forwarding, EachVnfOnTheRouteLengthensTheRoundTrip) {
     }
     text += "traffic { flow { name: \"rr\" src: \"external\" dst: \"external\" via: [" + via +
             "] request_response {} } }\ncompare { backend: [VHOST_USER] }\n";
-    const RunSummary r = run(load(text));
+    const RunSummary r = run(load_forwarding(text));
     p50[vnfs] = r.backend(0).flows(0).latency_us().p50();
   }
   EXPECT_LT(p50[1], p50[2]);

@@ -10,6 +10,7 @@
 
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run_scenario.h"
+#include "tests/support/drop_counts.h"
 
 namespace viosim {
 namespace {
@@ -28,12 +29,6 @@ BackendResult flood(uint32_t app_vcpu, uint32_t rate_pps) {
   return run(*r.scenario).backend(0);
 }
 
-uint64_t drops(const FlowResult& f) {
-  uint64_t n = 0;
-  for (const PlaceCount& d : f.drops_by_place()) n += d.count();
-  return n;
-}
-
 TEST(GuestThreads, AnApplicationBesideTheInterruptsStarvesUnderAFloodOneOnItsOwnVcpuDoesNot) {
   const BackendResult shared = flood(0, 1'000'000);
   const BackendResult apart = flood(1, 1'000'000);
@@ -45,7 +40,7 @@ TEST(GuestThreads, AnApplicationBesideTheInterruptsStarvesUnderAFloodOneOnItsOwn
   EXPECT_EQ(shared.vms(0).ipis_per_s(), 0) << "one vCPU wakes nothing elsewhere";
   // What it cannot take is lost at its socket and, once the guest's ring
   // is full, at the host's tap.
-  EXPECT_GT(drops(shared.flows(0)), 2 * drops(apart.flows(0)));
+  EXPECT_GT(dropped(shared.flows(0)), 2 * dropped(apart.flows(0)));
   // Apart: nothing to time-slice; vCPU 0 wakes the application on vCPU 1.
   EXPECT_EQ(apart.vms(0).preemptions_per_s(), 0);
   EXPECT_GT(apart.vms(0).ipis_per_s(), 0);

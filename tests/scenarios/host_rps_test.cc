@@ -10,6 +10,7 @@
 
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run_scenario.h"
+#include "tests/support/drop_counts.h"
 
 namespace viosim {
 namespace {
@@ -49,12 +50,6 @@ uint64_t drops_at(const BackendResult& b, const std::string& place) {
   return 0;
 }
 
-uint64_t lost(const BackendResult& b) {
-  uint64_t n = 0;
-  for (const PlaceCount& c : b.drops_by_place()) n += c.count();
-  return n;
-}
-
 TEST(HostRps, TheBridgeMovesToTheBacklogCoresAndTheQueueCarriesMore) {
   const BackendResult off = flood("");
   const BackendResult on = flood("rps_cpus: [10, 11]");
@@ -66,17 +61,17 @@ TEST(HostRps, TheBridgeMovesToTheBacklogCoresAndTheQueueCarriesMore) {
   EXPECT_LT(busy(on, 0), busy(off, 0) - 0.05);
   EXPECT_GT(busy(on, 10), 0.3);
   EXPECT_GT(busy(on, 11), 0.3);
-  EXPECT_EQ(lost(on), 0u);
+  EXPECT_EQ(dropped(on), 0u);
   EXPECT_GT(on.throughput_pps(), off.throughput_pps() * 1.15);
   for (const BackendResult* b : {&off, &on}) {
-    EXPECT_EQ(b->offered_packets(), b->delivered_packets() + lost(*b) + b->in_flight_packets());
+    EXPECT_EQ(b->offered_packets(), b->delivered_packets() + dropped(*b) + b->in_flight_packets());
   }
 }
 
 TEST(HostRps, AFullBacklogDropsAndCountsThere) {
   const BackendResult b = flood("rps_cpus: [10, 11]", "netdev_max_backlog: 4");
   EXPECT_GT(drops_at(b, "host_backlog"), 0u);
-  EXPECT_EQ(b.offered_packets(), b.delivered_packets() + lost(b) + b.in_flight_packets());
+  EXPECT_EQ(b.offered_packets(), b.delivered_packets() + dropped(b) + b.in_flight_packets());
 }
 
 // Each receive queue's own map (rx_queue): a queue's frames go to its own
@@ -90,7 +85,7 @@ TEST(HostRps, EachReceiveQueueSteersByItsOwnMap) {
   EXPECT_GT(busy(second, 11), 0.1);
   EXPECT_LT(busy(second, 10), 0.01);
   for (const BackendResult* b : {&first, &second}) {
-    EXPECT_EQ(b->offered_packets(), b->delivered_packets() + lost(*b) + b->in_flight_packets());
+    EXPECT_EQ(b->offered_packets(), b->delivered_packets() + dropped(*b) + b->in_flight_packets());
   }
 }
 

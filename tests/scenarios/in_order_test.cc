@@ -11,6 +11,7 @@
 
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run_scenario.h"
+#include "tests/support/drop_counts.h"
 
 namespace viosim {
 namespace {
@@ -28,16 +29,10 @@ std::string scenario(const std::string& backend, bool packed, bool in_order, uin
          std::to_string(rate_pps) + " frame_bytes: 64 } } }\n";
 }
 
-BackendResult run_text(const std::string& text) {
+BackendResult run_in_order(const std::string& text) {
   const scenarios::LoadResult r = scenarios::load_scenario_text("in_order.textproto", text, {});
   EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
   return r.ok() ? run(*r.scenario).backend(0) : BackendResult();
-}
-
-uint64_t lost(const BackendResult& b) {
-  uint64_t n = 0;
-  for (const PlaceCount& c : b.drops_by_place()) n += c.count();
-  return n;
 }
 
 struct Path {
@@ -61,11 +56,11 @@ class InOrder : public ::testing::TestWithParam<Path> {};
 // with one used element the lines the others would have filled move no more.
 TEST_P(InOrder, BatchedUsedElementsMoveFewerLines) {
   const Path p = GetParam();
-  const BackendResult off = run_text(scenario(p.backend, p.packed, false, 1000000));
-  const BackendResult on = run_text(scenario(p.backend, p.packed, true, 1000000));
+  const BackendResult off = run_in_order(scenario(p.backend, p.packed, false, 1000000));
+  const BackendResult on = run_in_order(scenario(p.backend, p.packed, true, 1000000));
   ASSERT_GT(off.nic_packets(), 5000u);
   for (const BackendResult* b : {&off, &on}) {
-    EXPECT_EQ(b->offered_packets(), b->delivered_packets() + lost(*b) + b->in_flight_packets());
+    EXPECT_EQ(b->offered_packets(), b->delivered_packets() + dropped(*b) + b->in_flight_packets());
   }
   EXPECT_NEAR(static_cast<double>(on.delivered_packets()), static_cast<double>(off.delivered_packets()),
               0.02 * static_cast<double>(off.delivered_packets()));
@@ -74,7 +69,7 @@ TEST_P(InOrder, BatchedUsedElementsMoveFewerLines) {
 
 TEST_P(InOrder, RerunsAreBitIdentical) {
   const std::string text = scenario(GetParam().backend, GetParam().packed, true, 1000000);
-  EXPECT_EQ(run_text(text).fingerprint(), run_text(text).fingerprint());
+  EXPECT_EQ(run_in_order(text).fingerprint(), run_in_order(text).fingerprint());
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, InOrder,

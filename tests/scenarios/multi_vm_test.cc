@@ -31,7 +31,7 @@ const char* kHost =
     "}\n"
     "compare { backend: [VIRTIO_USERSPACE, VHOST_NET, VHOST_USER] }\n";
 
-viosim::Scenario load(const std::string& text) {
+viosim::Scenario load_host(const std::string& text) {
   const LoadResult r = load_scenario_text("host.textproto", text, {});
   EXPECT_TRUE(r.ok()) << format_diagnostics(r.diagnostics);
   return r.ok() ? *r.scenario : viosim::Scenario();
@@ -45,7 +45,7 @@ void expect_conserved(const models::PathResults& r, const std::string& context) 
 }
 
 TEST(MultiVm, EachVmGetsItsOwnTrafficThroughItsOwnBackend) {
-  const viosim::Scenario s = load(kHost);
+  const viosim::Scenario s = load_host(kHost);
   for (models::PathBackend backend : compared_backends(s)) {
     const std::string name(models::backend_name(backend));
     const models::PathConfig c = build_path_config(s, backend);
@@ -77,7 +77,7 @@ TEST(MultiVm, EachVmGetsItsOwnTrafficThroughItsOwnBackend) {
 }
 
 TEST(MultiVm, TheGraphDrawsEveryVmAroundOneSwitch) {
-  const viosim::Scenario s = load(kHost);
+  const viosim::Scenario s = load_host(kHost);
   const models::PathGraph g = models::build_path_graph(build_path_config(s, models::PathBackend::kVhostNet));
   std::set<std::string> names;
   for (auto [it, end] = boost::vertices(g); it != end; ++it) names.insert(g[*it].name);
@@ -102,9 +102,9 @@ TEST(MultiVm, AnotherVmsLoadDoesNotChangeAVmOnItsOwnCoresAndQueue) {
       "vm { name: \"web1\" vcpus: 1 pin_cores: [3] }\n"
       "traffic {\n"
       "  flow { name: \"rr0\" dst: \"web0\" dst_ip: \"10.0.0.10\" request_response {} }\n";
-  const viosim::Scenario quiet = load(base + "}\n");
-  const viosim::Scenario loud =
-      load(base + "  flow { name: \"flood\" dst: \"web1\" dst_ip: \"10.0.0.11\" open_loop { rate_pps: 300000 } }\n}\n");
+  const viosim::Scenario quiet = load_host(base + "}\n");
+  const viosim::Scenario loud = load_host(
+      base + "  flow { name: \"flood\" dst: \"web1\" dst_ip: \"10.0.0.11\" open_loop { rate_pps: 300000 } }\n}\n");
   const models::PathResults a = models::run_path(build_path_config(quiet, models::PathBackend::kVhostNet));
   const models::PathResults b = models::run_path(build_path_config(loud, models::PathBackend::kVhostNet));
   const double p50_a = double(a.flows[0].latency.percentile(0.5));
@@ -125,7 +125,7 @@ const char* kCopies =
     "}\n";
 
 TEST(MultiVm, ACountMakesThatManyCopiesAndAFlowRunsInEach) {
-  const viosim::Scenario s = load(kCopies);
+  const viosim::Scenario s = load_host(kCopies);
   const models::PathConfig c = build_path_config(s, models::PathBackend::kVhostNet);
   ASSERT_EQ(c.vms.size(), 5u);
   EXPECT_EQ(c.vm(1).name, "web0");
@@ -207,7 +207,7 @@ std::string noisy(const std::string& batch_pins) {
 
 TEST(MultiVm, ACpuLoadKeepsItsVcpusBusyAndSharesACoreOnlyWhenPinnedThere) {
   auto run = [](const std::string& pins) {
-    const viosim::Scenario s = load(noisy(pins));
+    const viosim::Scenario s = load_host(noisy(pins));
     return models::run_path(build_path_config(s, models::PathBackend::kVhostNet));
   };
   const models::PathResults apart = run("3, 4");
@@ -239,7 +239,7 @@ namespace {
 // or the NIC's embedded switch for VFs), so nothing reaches the wire; both
 // VMs' NICs carry both flows.
 TEST(MultiVm, VmToVmFlowsTurnAroundInTheHost) {
-  const viosim::Scenario s = load(
+  const viosim::Scenario s = load_host(
       "name: \"v2v\"\n"
       "run { duration_ms: 30 warmup_ms: 5 }\n"
       "host { cores: 16 nic { queues: 2 line_rate_gbps: 25 } }\n"
@@ -280,7 +280,7 @@ TEST(MultiVm, VmToVmFlowsTurnAroundInTheHost) {
 // of the frames it transmitted (the tap VM's), and only those: not the
 // VF's, to the other VM or to the wire, nor DPDK's.
 TEST(MultiVm, AVfAndAnotherBackendTalkThroughTheNicAndOnlyKernelFramesCompleteInTheKernel) {
-  const viosim::Scenario s = load(
+  const viosim::Scenario s = load_host(
       "name: \"mixed\"\n"
       "run { duration_ms: 30 warmup_ms: 0 }\n"
       "host { cores: 16 nic { queues: 2 line_rate_gbps: 25 } }\n"
@@ -291,7 +291,8 @@ TEST(MultiVm, AVfAndAnotherBackendTalkThroughTheNicAndOnlyKernelFramesCompleteIn
       "         open_loop { rate_pps: 20000 } }\n"
       "  flow { name: \"b_to_vf\" src: \"b\" dst: \"vf\" src_ip: \"10.0.0.2\" dst_ip: \"10.0.0.1\" connections: 8\n"
       "         dst_port: 6000 open_loop { rate_pps: 20000 } }\n"
-      "  flow { name: \"vf_out\" src: \"vf\" dst: \"external\" src_ip: \"10.0.0.1\" dst_port: 7000 open_loop { rate_pps: 10000 } }\n"
+      "  flow { name: \"vf_out\" src: \"vf\" dst: \"external\" src_ip: \"10.0.0.1\" dst_port: 7000 open_loop { "
+      "rate_pps: 10000 } }\n"
       "}\n"
       "compare { backend: [VHOST_NET, VHOST_USER] }\n");
   for (models::PathBackend backend : compared_backends(s)) {
@@ -332,19 +333,20 @@ TEST(MultiVm, AVfAndAnotherBackendTalkThroughTheNicAndOnlyKernelFramesCompleteIn
 // pair, with megaflows per connection one per connection and direction.
 TEST(MultiVm, TheOvsKernelDatapathInstallsAMegaflowPerNewFlowThenSwitchesOnHits) {
   for (const char* megaflow : {"PORTS", "CONNECTION"}) {
-    const viosim::Scenario s = load(std::string("name: \"ovs\"\n"
-                                                "run { duration_ms: 20 warmup_ms: 0 }\n"
-                                                "host { cores: 16 nic { queues: 2 } kernel_switch { kind: OVS megaflow: ") +
-                                    megaflow +
-                                    " } }\n"
-                                    "vm { name: \"a\" vcpus: 1 nic { backend: VHOST_NET } }\n"
-                                    "vm { name: \"b\" vcpus: 1 nic { backend: VHOST_NET } }\n"
-                                    "traffic {\n"
-                                    "  flow { name: \"rr\" dst: \"a\" connections: 4 request_response {} }\n"
-                                    "  flow { name: \"stream\" src: \"b\" dst: \"a\" src_ip: \"10.0.0.2\" dst_ip: "
-                                    "\"10.0.0.1\" dst_port: 6000\n"
-                                    "         open_loop { rate_pps: 50000 } }\n"
-                                    "}\n");
+    const viosim::Scenario s =
+        load_host(std::string("name: \"ovs\"\n"
+                              "run { duration_ms: 20 warmup_ms: 0 }\n"
+                              "host { cores: 16 nic { queues: 2 } kernel_switch { kind: OVS megaflow: ") +
+                  megaflow +
+                  " } }\n"
+                  "vm { name: \"a\" vcpus: 1 nic { backend: VHOST_NET } }\n"
+                  "vm { name: \"b\" vcpus: 1 nic { backend: VHOST_NET } }\n"
+                  "traffic {\n"
+                  "  flow { name: \"rr\" dst: \"a\" connections: 4 request_response {} }\n"
+                  "  flow { name: \"stream\" src: \"b\" dst: \"a\" src_ip: \"10.0.0.2\" dst_ip: "
+                  "\"10.0.0.1\" dst_port: 6000\n"
+                  "         open_loop { rate_pps: 50000 } }\n"
+                  "}\n");
     const models::PathConfig c = build_path_config(s, models::PathBackend::kVhostNet);
     const models::PathResults r = models::run_path(c);
     ASSERT_TRUE(r.ovs_kernel.has_value()) << megaflow;
@@ -377,7 +379,7 @@ TEST(MultiVm, TheOvsKernelDatapathInstallsAMegaflowPerNewFlowThenSwitchesOnHits)
 // kernel's switch into the VM's tap and back, never through the NIC; the
 // graph draws the process's places apart from the VM's.
 TEST(MultiVm, AHostProcessTalksToAVmThroughTheKernelSwitch) {
-  const viosim::Scenario s = load(
+  const viosim::Scenario s = load_host(
       "name: \"host\"\n"
       "run { duration_ms: 30 warmup_ms: 5 }\n"
       "host { cores: 8 nic { queues: 2 } }\n"
@@ -436,7 +438,7 @@ TEST(MultiVm, AHostProcessTalksToAVmThroughTheKernelSwitch) {
 // The same through OVS's kernel datapath: the process's first frames miss
 // and go up to the handler, the rest hit.
 TEST(MultiVm, AHostProcessTalksToAVmThroughOvsToo) {
-  const viosim::Scenario s = load(
+  const viosim::Scenario s = load_host(
       "name: \"host\"\n"
       "run { duration_ms: 20 warmup_ms: 0 }\n"
       "host { cores: 8 nic { queues: 2 } kernel_switch { kind: OVS handler_core: 1 } }\n"

@@ -24,7 +24,7 @@ std::string scenario(const std::string& backend, bool packed, const std::string&
          flow + " } }\n";
 }
 
-BackendResult run_text(const std::string& text) {
+BackendResult run_packed(const std::string& text) {
   const scenarios::LoadResult r = scenarios::load_scenario_text("packed.textproto", text, {});
   EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
   return r.ok() ? run(*r.scenario).backend(0) : BackendResult();
@@ -40,8 +40,8 @@ class PackedRing : public ::testing::TestWithParam<std::string> {};
 // thread: the packed ring's descriptor carries what the split ring keeps
 // in its avail and used rings and their indices.
 TEST_P(PackedRing, MovesFewerCacheLinesPerPacketThanTheSplitRing) {
-  const BackendResult split = run_text(scenario(GetParam(), false, kRr));
-  const BackendResult packed = run_text(scenario(GetParam(), true, kRr));
+  const BackendResult split = run_packed(scenario(GetParam(), false, kRr));
+  const BackendResult packed = run_packed(scenario(GetParam(), true, kRr));
   ASSERT_GT(split.nic_packets(), 500u);
   ASSERT_GT(packed.nic_packets(), 500u);
   EXPECT_EQ(packed.drops(), 0u);
@@ -60,7 +60,7 @@ TEST_P(PackedRing, MovesFewerCacheLinesPerPacketThanTheSplitRing) {
 // More than the guest can take: every packet offered is delivered, lost
 // at a place that counts it, or still in flight.
 TEST_P(PackedRing, AFloodIsAccountedFor) {
-  const BackendResult b = run_text(scenario(GetParam(), true, "open_loop { rate_pps: 3000000 frame_bytes: 64 }"));
+  const BackendResult b = run_packed(scenario(GetParam(), true, "open_loop { rate_pps: 3000000 frame_bytes: 64 }"));
   uint64_t lost = 0;
   for (const PlaceCount& c : b.drops_by_place()) lost += c.count();
   EXPECT_GT(lost, 0u);
@@ -69,7 +69,7 @@ TEST_P(PackedRing, AFloodIsAccountedFor) {
 
 TEST_P(PackedRing, RerunsAreBitIdentical) {
   const std::string text = scenario(GetParam(), true, kRr);
-  EXPECT_EQ(run_text(text).fingerprint(), run_text(text).fingerprint());
+  EXPECT_EQ(run_packed(text).fingerprint(), run_packed(text).fingerprint());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PackedRing, ::testing::Values("VIRTIO_USERSPACE", "VHOST_USER", "VDPA"));

@@ -12,6 +12,7 @@
 
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run_scenario.h"
+#include "tests/support/drop_counts.h"
 
 namespace viosim {
 namespace {
@@ -49,12 +50,6 @@ const FlowResult& flow(const BackendResult& b, const std::string& name) {
   return b.flows(0);
 }
 
-uint64_t lost(const FlowResult& f) {
-  uint64_t n = 0;
-  for (const PlaceCount& c : f.drops_by_place()) n += c.count();
-  return n;
-}
-
 uint64_t lost_at(const BackendResult& b, const std::string& place) {
   uint64_t n = 0;
   for (const PlaceCount& c : b.drops_by_place()) n += c.place() == place ? c.count() : 0;
@@ -68,11 +63,11 @@ TEST(Qdisc, FqCodelAndBqlKeepAProbeOutOfTheBacklog) {
   // pfifo_fast: the probe waits behind ring and qdisc (1000 x 1514 B at
   // 1 Gb/s is 12.1 ms) and shares the bulk's tail drops.
   EXPECT_GT(flow(fifo, "probe").latency_us().p50(), 10000);
-  EXPECT_GT(lost(flow(fifo, "probe")), 0u);
+  EXPECT_GT(dropped(flow(fifo, "probe")), 0u);
   EXPECT_GT(lost_at(fifo, "qdisc"), 0u);
   // fq_codel: no probe lost, and only the ring's 256 frames (3.1 ms) and
   // the NIC's 160 KB buffer (1.3 ms) ahead of it.
-  EXPECT_EQ(lost(flow(fq, "probe")), 0u);
+  EXPECT_EQ(dropped(flow(fq, "probe")), 0u);
   EXPECT_LT(flow(fq, "probe").latency_us().p50(), 6000);
   // With BQL the ring holds little more than the NIC's buffer's worth.
   EXPECT_LT(flow(fq_bql, "probe").latency_us().p50(), flow(fq, "probe").latency_us().p50() * 0.8);
@@ -118,11 +113,11 @@ TEST(Qdisc, HostQdiscHoldsWhatTapBasedPathsSend) {
   // pfifo_fast: behind its 1000 packets, the ring's 512 and the NIC's
   // buffer, about 20 ms at 1 Gb/s, and lost with the bulk at its tail.
   EXPECT_GT(flow(fifo, "probe").latency_us().p50(), 15000);
-  EXPECT_GT(lost(flow(fifo, "probe")), 0u);
+  EXPECT_GT(dropped(flow(fifo, "probe")), 0u);
   EXPECT_GT(lost_at(fifo, "host_qdisc"), 0u);
   // fq_codel with BQL: the probe's own queue, and BQL leaves little more
   // than the NIC's 160 KB buffer (1.3 ms) ahead of it.
-  EXPECT_EQ(lost(flow(fq_bql, "probe")), 0u);
+  EXPECT_EQ(dropped(flow(fq_bql, "probe")), 0u);
   EXPECT_LT(flow(fq_bql, "probe").latency_us().p50(), 2500);
   for (const BackendResult* b : {&fifo, &fq_bql}) {
     EXPECT_EQ(lost_at(*b, "qdisc"), 0u);  // the guest's

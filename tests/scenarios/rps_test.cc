@@ -13,7 +13,7 @@
 namespace viosim {
 namespace {
 
-BackendResult run_text(const std::string& text) {
+BackendResult run_rps(const std::string& text) {
   const scenarios::LoadResult r = scenarios::load_scenario_text("rps.textproto", text, {});
   EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
   return r.ok() ? run(*r.scenario).backend(0) : BackendResult();
@@ -29,7 +29,7 @@ BackendResult flood(const std::string& guest_extra, double rate_pps) {
       " } }\n"
       "traffic { flow { name: \"flood\" dst: \"rx\" connections: 64 open_loop { rate_pps: " +
       std::to_string(rate_pps) + " frame_bytes: 64 } } }\n";
-  return run_text(text);
+  return run_rps(text);
 }
 
 // The guest kernel's share of host core `core` (a vCPU's).
@@ -93,7 +93,7 @@ BackendResult two_queues(const std::string& guest_extra) {
       " } }\n"
       "traffic { flow { name: \"flood\" dst: \"rx\" connections: 64 open_loop { rate_pps: 300000 frame_bytes: 64 "
       "} } }\n";
-  return run_text(text);
+  return run_rps(text);
 }
 
 TEST(Rps, EachReceiveQueueSteersByItsOwnMap) {
@@ -126,7 +126,7 @@ BackendResult heavy_and_light(const std::string& guest_extra) {
       "  flow { name: \"light\" dst: \"rx\" src_port: 40000 connections: 32 open_loop { rate_pps: 100000 "
       "frame_bytes: 64 } }\n"
       "}\n";
-  return run_text(text);
+  return run_rps(text);
 }
 
 uint64_t flow_drops(const BackendResult& b, const std::string& flow) {
@@ -169,7 +169,7 @@ TEST(Rps, StackOnVcpusWithoutAQueueAndNoAppVcpus) {
         " } guest { rps_cpus: [2, 3] } }\n"
         "traffic { flow { name: \"flood\" dst: \"rx\" connections: 16 open_loop { rate_pps: 200000 frame_bytes: "
         "64 } } }\n";
-    const BackendResult b = run_text(text);
+    const BackendResult b = run_rps(text);
     SCOPED_TRACE(queues);
     EXPECT_EQ(b.drops(), 0u);
     EXPECT_EQ(b.offered_packets(), b.delivered_packets() + b.in_flight_packets());
@@ -186,7 +186,7 @@ TEST(Rps, StackOnVcpusWithoutAQueueAndNoAppVcpus) {
 // interrupt; every transaction still completes.
 TEST(Rps, RfsMovesTheStackToTheReadersVcpu) {
   auto run_rfs = [](const std::string& tables) {
-    return run_text(
+    return run_rps(
         "name: \"rfs\"\nseed: 45\nrun { duration_ms: 20 warmup_ms: 4 }\n"
         "host { cores: 12 nic { queues: 1 line_rate_gbps: 25 } }\n"
         "vm { name: \"c\" vcpus: 4 pin_cores: [0, 2, 3, 4] nic { backend: VHOST_NET queues: 1 } "
@@ -210,7 +210,7 @@ TEST(Rps, RfsMovesTheStackToTheReadersVcpu) {
 // in the run either: no vCPU is added for them.
 TEST(Rps, MapsOfAVmThatOnlySendsChangeNothing) {
   auto sender = [](const std::string& guest) {
-    return run_text(
+    return run_rps(
         "name: \"tx\"\nseed: 46\nrun { duration_ms: 10 warmup_ms: 2 }\n"
         "host { cores: 12 nic { queues: 1 line_rate_gbps: 25 } }\n"
         "vm { name: \"s\" vcpus: 2 nic { backend: VHOST_NET queues: 1 } guest { " +

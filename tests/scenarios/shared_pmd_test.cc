@@ -17,7 +17,7 @@ namespace {
 
 using RxqAssign = models::PathConfig::OvsDpdk::RxqAssign;
 
-viosim::Scenario load(const std::string& text) {
+viosim::Scenario load_pmd(const std::string& text) {
   const LoadResult r = load_scenario_text("pmd.textproto", text, {});
   EXPECT_TRUE(r.ok()) << format_diagnostics(r.diagnostics);
   return r.ok() ? *r.scenario : viosim::Scenario();
@@ -52,7 +52,7 @@ TEST(SharedPmd, RxqsAreDealtAsPmdRxqAssignDeals) {
 
 TEST(SharedPmd, EveryVhostUserVmIsServedByTheHostsPmds) {
   for (const char* assign : {"CYCLES", "ROUNDROBIN"}) {
-    const viosim::Scenario s = load(host(4, 20'000, "30, 31", assign));
+    const viosim::Scenario s = load_pmd(host(4, 20'000, "30, 31", assign));
     const models::PathConfig c = build_path_config(s, models::PathBackend::kVhostUser);
     const models::PathResults r = models::run_path(c);
     ASSERT_EQ(r.switch_pmds.size(), 2u) << assign;
@@ -105,9 +105,9 @@ TEST(SharedPmd, EveryVhostUserVmIsServedByTheHostsPmds) {
 // the same packets.
 TEST(SharedPmd, APmdServingMorePortsSpendsMorePerPacket) {
   const models::PathResults one =
-      models::run_path(build_path_config(load(host(1, 160'000, "30")), models::PathBackend::kVhostUser));
+      models::run_path(build_path_config(load_pmd(host(1, 160'000, "30")), models::PathBackend::kVhostUser));
   const models::PathResults eight =
-      models::run_path(build_path_config(load(host(8, 20'000, "30")), models::PathBackend::kVhostUser));
+      models::run_path(build_path_config(load_pmd(host(8, 20'000, "30")), models::PathBackend::kVhostUser));
   ASSERT_EQ(one.switch_pmds.size(), 1u);
   ASSERT_EQ(eight.switch_pmds.size(), 1u);
   EXPECT_EQ(one.switch_pmds[0].rxqs.size(), 3u);
@@ -121,7 +121,7 @@ TEST(SharedPmd, APmdServingMorePortsSpendsMorePerPacket) {
 // Without host.ovs_dpdk, one PMD on a free core serves every vhost-user
 // VM, as OVS runs one per NUMA node.
 TEST(SharedPmd, WithoutPmdCoresOnePmdServesEveryVm) {
-  const viosim::Scenario s = load(
+  const viosim::Scenario s = load_pmd(
       "name: \"pmd\"\n"
       "run { duration_ms: 20 warmup_ms: 5 }\n"
       "host { cores: 16 nic { queues: 1 } }\n"

@@ -11,7 +11,7 @@
 namespace viosim::core {
 namespace {
 
-class NullTarget final : public EventTarget {
+class QuietTarget final : public EventTarget {
  public:
   using EventTarget::EventTarget;
   void on_event(uint64_t) override {}
@@ -19,7 +19,7 @@ class NullTarget final : public EventTarget {
 
 TEST(CalendarQueue, FindsAnEventFarBeyondTheCurrentYear) {
   Simulator sim;
-  NullTarget t(sim);
+  QuietTarget t(sim);
   CalendarQueue q;
   q.push({Time::from_ps(10), make_order(0, 1), &t, 1});
   q.push({Time::zero() + Seconds(1000), make_order(0, 2), &t, 2});
@@ -33,7 +33,7 @@ TEST(CalendarQueue, FindsAnEventFarBeyondTheCurrentYear) {
 
 TEST(CalendarQueue, SmallPopulationWithChangingSpacingStaysOrdered) {
   Simulator sim;
-  NullTarget t(sim);
+  QuietTarget t(sim);
   CalendarQueue q;
   Rng rng(3);
   uint64_t seq = 1;

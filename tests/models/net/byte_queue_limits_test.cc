@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/sim_time.h"
+
 namespace viosim::models {
 namespace {
-
-core::Time at_ms(int64_t ms) { return core::Time() + core::Milliseconds(ms); }
 
 TEST(ByteQueueLimits, TheFirstPacketStopsTheQueueAndItsCompletionGrowsTheLimit) {
   ByteQueueLimits bql;

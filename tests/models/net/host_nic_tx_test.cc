@@ -19,8 +19,8 @@
 namespace viosim::models {
 namespace {
 
-struct Bench {
-  explicit Bench(bool bql, uint32_t txqueuelen = 1000) {
+struct TxBench {
+  explicit TxBench(bool bql, uint32_t txqueuelen = 1000) {
     core_ = std::make_unique<Core>(sim, "core0", nullptr, CpuCosts{}, 0);
     softirq_ = std::make_unique<HostThread>(sim, "softirq", nullptr, *core_);
     HostNicRx::Config rx_config;
@@ -75,7 +75,7 @@ struct Bench {
 };
 
 TEST(HostNicTx, ABurstWaitsInTheRingAndTheQdiscAndTheRestIsDroppedThere) {
-  Bench b(/*bql=*/false);
+  TxBench b(/*bql=*/false);
   b.burst(3000);
   EXPECT_EQ(b.tx->in_ring(), 512u);                  // the ring took what it has descriptors for
   EXPECT_EQ(b.tx->queue().qdisc().length(), 1000u);  // pfifo_fast took txqueuelen
@@ -90,7 +90,7 @@ TEST(HostNicTx, ABurstWaitsInTheRingAndTheQdiscAndTheRestIsDroppedThere) {
 }
 
 TEST(HostNicTx, ByteQueueLimitsKeepTheBacklogInTheQdisc) {
-  Bench b(/*bql=*/true, /*txqueuelen=*/5000);
+  TxBench b(/*bql=*/true, /*txqueuelen=*/5000);
   b.burst(3000);
   b.run_for(core::Milliseconds(40));
   EXPECT_EQ(b.sent, 3000u);  // BQL never stalls the queue

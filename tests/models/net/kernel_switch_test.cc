@@ -20,7 +20,7 @@ namespace {
 using core::Duration;
 using core::Time;
 
-struct Timer : core::Component {
+struct SwitchTimer : core::Component {
   using core::Component::Component;
   const core::ComponentSpec& spec() const override {
     static const core::ComponentSpec s{.type = "test.timer", .help = "", .params = {}, .ports = {}, .stats = {}};
@@ -31,8 +31,8 @@ struct Timer : core::Component {
 // A receiving thread (the softirq, say) on core 0 that switches each frame
 // handed to it; the handler on `handler_core`. The switch's output delivers
 // the frame and notes when.
-struct Bench {
-  explicit Bench(KernelSwitchConfig config, uint32_t handler_core = 1) {
+struct SwitchBench {
+  explicit SwitchBench(KernelSwitchConfig config, uint32_t handler_core = 1) {
     for (uint32_t i = 0; i < 2; ++i)
       cores.push_back(std::make_unique<Core>(sim, "core" + std::to_string(i), nullptr, CpuCosts{}, i));
     receiver = std::make_unique<HostThread>(sim, "receiver", nullptr, *cores[0]);
@@ -77,7 +77,7 @@ struct Bench {
 
   core::Simulator sim;
   PacketPool pool;
-  Timer timer{sim, "timer", nullptr};
+  SwitchTimer timer{sim, "timer", nullptr};
   std::vector<std::unique_ptr<Core>> cores;
   std::unique_ptr<HostThread> receiver, handler;
   std::unique_ptr<KernelSwitch> sw;
@@ -97,7 +97,7 @@ KernelSwitchConfig ovs() {
 }
 
 TEST(KernelSwitch, TheBridgeOutputsEveryFrameInTheReceivingThread) {
-  Bench b(KernelSwitchConfig{}, 0);
+  SwitchBench b(KernelSwitchConfig{}, 0);
   b.send_at(us(10), 0, 0, 3);
   b.sim.run_until(us(100));
   ASSERT_EQ(b.delivered_at.size(), 3u);
@@ -105,7 +105,7 @@ TEST(KernelSwitch, TheBridgeOutputsEveryFrameInTheReceivingThread) {
 }
 
 TEST(KernelSwitch, OvsMissesUntilTheHandlerInstalledTheMegaflowThenHits) {
-  Bench b(ovs());
+  SwitchBench b(ovs());
   b.send_at(us(10), 0, 0);   // misses
   b.send_at(us(12), 0, 0);   // the handler is still translating the first: misses too
   b.send_at(us(200), 0, 0);  // hits
@@ -135,7 +135,7 @@ TEST(KernelSwitch, OvsMissesUntilTheHandlerInstalledTheMegaflowThenHits) {
 TEST(KernelSwitch, PerConnectionMegaflowsMissOncePerConnection) {
   KernelSwitchConfig c = ovs();
   c.megaflow = KernelSwitchConfig::Megaflow::kConnection;
-  Bench b(c);
+  SwitchBench b(c);
   b.send_at(us(10), 0, 0, 4);   // four connections of one flow
   b.send_at(us(500), 0, 0, 4);  // the same four
   b.sim.run_until(us(2000));
@@ -150,7 +150,7 @@ TEST(KernelSwitch, AFullHandlerSocketLosesTheUpcallAtUpcall) {
   c.upcall_buffer_bytes = 2 * (64 + c.upcall_overhead_bytes) - 1;  // room for two
   // The handler shares the receiver's core: it runs only once the receiver
   // has switched all five.
-  Bench b(c, 0);
+  SwitchBench b(c, 0);
   b.send_at(us(10), 0, 0, 5);
   b.sim.run_until(us(1000));
   EXPECT_EQ(b.sw->upcalls(), 5u);
@@ -173,7 +173,7 @@ TEST(KernelSwitch, AnOverrunSocketRefusesUpcallsUntilReadEmpty) {
   c.upcall_buffer_bytes = 2 * (64 + c.upcall_overhead_bytes) - 1;  // room for two
   c.handler_batch = 1;                                             // it reads one at a time
   c.ovs_packet = c.ovs_upcall = core::Cycles(0);  // the three reach the socket before the handler wakes
-  Bench b(c);
+  SwitchBench b(c);
   b.send_at(us(10), 0, 0, 3);  // two queued, the third overruns
   // The handler has read one and is translating it: there is room for
   // this one, but the socket is congested until read empty.
@@ -192,7 +192,7 @@ TEST(KernelSwitch, AnOverrunSocketRefusesUpcallsUntilReadEmpty) {
 TEST(KernelSwitch, AMegaflowIdleBeyondMaxIdleIsGoneAndTheNextFrameMisses) {
   KernelSwitchConfig c = ovs();
   c.max_idle = core::Milliseconds(1);
-  Bench b(c);
+  SwitchBench b(c);
   b.send_at(us(10), 0, 0);    // misses
   b.send_at(us(600), 0, 0);   // hits: used 0.5 ms ago
   b.send_at(us(1500), 0, 0);  // hits: used 0.9 ms ago

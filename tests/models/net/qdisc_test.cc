@@ -9,6 +9,8 @@
 
 #include <vector>
 
+#include "tests/support/sim_time.h"
+
 namespace viosim::models {
 namespace {
 
@@ -29,8 +31,6 @@ uint32_t make(PacketPool& pool, uint32_t flow, uint32_t bytes) {
   p.bytes = bytes;
   return p.id;
 }
-
-core::Time at_ms(int64_t ms) { return core::Time() + core::Milliseconds(ms); }
 
 TEST(Qdisc, PfifoFastDropsAtTheTailPastTxqueuelen) {
   PacketPool pool;

@@ -9,14 +9,14 @@
 
 #include <stdexcept>
 
+#include "tests/support/sim_time.h"
+
 namespace viosim::models {
 namespace {
 
 using core::Microseconds;
 using core::Milliseconds;
 using core::Time;
-
-Time at_us(int64_t us) { return Time::zero() + Microseconds(us); }
 
 // `n` interrupts, each for a frame at `t` and a NAPI cycle 2 us after it
 // that took 16 full-size frames; the next frame 20 us after the interrupt.

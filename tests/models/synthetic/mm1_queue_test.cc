@@ -6,10 +6,10 @@
 
 #include <cmath>
 
+#include "tests/models/synthetic/harness_stream.h"
+
 namespace viosim::models {
 namespace {
-
-uint64_t harness_stream(uint64_t seed, uint64_t k) { return seed * 0x100000001b3ull + 0x51ed27ull * (k + 1); }
 
 // 9.887315 for seed 1, as the baseline, ns-3 and SimGrid report.
 TEST(Mm1Queue, MatchesThePeerEnginesMeanSojourn) {

@@ -5,10 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/models/synthetic/harness_stream.h"
+
 namespace viosim::models {
 namespace {
-
-uint64_t harness_stream(uint64_t seed, uint64_t k) { return seed * 0x100000001b3ull + 0x51ed27ull * (k + 1); }
 
 struct Outcome {
   uint64_t events;

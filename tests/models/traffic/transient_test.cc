@@ -9,10 +9,10 @@
 #include <cmath>
 #include <random>
 
+#include "tests/support/sim_time.h"
+
 namespace viosim::models {
 namespace {
-
-core::Time at_us(int i) { return core::Time::zero() + core::Microseconds(i); }
 
 TEST(Transient, AStationarySeriesHasNoTransient) {
   TransientDetector d;

@@ -9,6 +9,7 @@
 
 #include "models/vcpu/vcpu.h"
 #include "tests/models/vcpu/vcpu_host.h"
+#include "tests/support/sim_time.h"
 
 namespace viosim::models {
 namespace {
@@ -17,8 +18,6 @@ using core::Duration;
 using core::Microseconds;
 using core::Milliseconds;
 using core::Time;
-
-Time at_us(int64_t us) { return Time::zero() + Microseconds(us); }
 
 TEST(GuestScheduler, TunablesScaleWithTheGuestsCpus) {
   const SchedulerParams one = SchedulerParams::at_boot(1);

@@ -15,7 +15,7 @@ namespace {
 
 using Backend = Virtqueue::Backend;
 
-PackedVirtqueue make_queue(uint16_t size, bool event_idx, Backend backend = Backend::kVhost) {
+PackedVirtqueue make_packed(uint16_t size, bool event_idx, Backend backend = Backend::kVhost) {
   Virtqueue::Config config;
   config.size = size;
   config.event_idx = event_idx;
@@ -42,10 +42,10 @@ uint32_t reap_all(PackedVirtqueue& q) {
 }
 
 TEST(PackedVirtqueue, AnySizeUpTo32768) {
-  EXPECT_THROW(make_queue(0, true), std::invalid_argument);
-  EXPECT_THROW(make_queue(32769, true), std::invalid_argument);
+  EXPECT_THROW(make_packed(0, true), std::invalid_argument);
+  EXPECT_THROW(make_packed(32769, true), std::invalid_argument);
   for (uint16_t good : {1, 3, 100, 256, 32768}) {
-    const auto q = make_queue(good, true);
+    const auto q = make_packed(good, true);
     EXPECT_EQ(q.size(), good);
     EXPECT_EQ(q.num_free(), good);
   }
@@ -55,7 +55,7 @@ TEST(PackedVirtqueue, AnySizeUpTo32768) {
 // A fresh ring is zeroed: with both wrap counters at 1, a descriptor with
 // both flags clear is neither available nor used.
 TEST(PackedVirtqueue, WrapCountersFlipAtTheRingEnd) {
-  auto q = make_queue(4, true);
+  auto q = make_packed(4, true);
   uint32_t token = 0;
   EXPECT_FALSE(q.more_used());
   EXPECT_FALSE(q.pop(token));
@@ -95,7 +95,7 @@ TEST(PackedVirtqueue, WrapCountersFlipAtTheRingEnd) {
 // A chain is consecutive descriptors: one that starts at the last position
 // continues at 0 with the flipped counter, and both sides skip its length.
 TEST(PackedVirtqueue, AChainAcrossTheRingEnd) {
-  auto q = make_queue(4, true);
+  auto q = make_packed(4, true);
   for (uint32_t t = 0; t < 3; ++t) ASSERT_TRUE(q.add(t));
   pop_and_use(q, 3);
   ASSERT_EQ(reap_all(q), 3u);
@@ -126,7 +126,7 @@ TEST(PackedVirtqueue, AChainAcrossTheRingEnd) {
 // every decision kicks until the device first disables; re-enabled, it
 // asks (DESC) for a kick when its next position is made available.
 TEST(PackedVirtqueue, DeviceEventStructureDecidesKicks) {
-  auto q = make_queue(8, true, Backend::kQemu);
+  auto q = make_packed(8, true, Backend::kQemu);
   ASSERT_TRUE(q.add(0));
   EXPECT_TRUE(q.kick_prepare());
   ASSERT_TRUE(q.add(1));
@@ -155,7 +155,7 @@ TEST(PackedVirtqueue, DeviceEventStructureDecidesKicks) {
 // has meanwhile wrapped (counter 0), so the offset counts one lap back:
 // 3 - 4 = -1, inside the window [-1, 1) of the two descriptors it added.
 TEST(PackedVirtqueue, AnEventOffsetFromTheLastLap) {
-  auto q = make_queue(4, true, Backend::kDpdk);
+  auto q = make_packed(4, true, Backend::kDpdk);
   for (uint32_t t = 0; t < 3; ++t) ASSERT_TRUE(q.add(t));
   q.kick_prepare();
   q.disable_notify();
@@ -177,7 +177,7 @@ TEST(PackedVirtqueue, AnEventOffsetFromTheLastLap) {
 // device quiet while the driver polls; re-enabled at its last used
 // position, the next completion interrupts.
 TEST(PackedVirtqueue, DriverEventStructureDecidesInterrupts) {
-  auto q = make_queue(8, true);
+  auto q = make_packed(8, true);
   for (uint32_t t = 0; t < 6; ++t) ASSERT_TRUE(q.add(t));
   // Zeroed: ENABLE, every completion interrupts.
   pop_and_use(q, 1);
@@ -210,7 +210,7 @@ TEST(PackedVirtqueue, DriverEventStructureDecidesInterrupts) {
 // virtqueue_enable_cb_delayed_packed: with eight descriptors in flight the
 // offset lies 3/4 * 8 = 6 ahead, so the seventh completion interrupts.
 TEST(PackedVirtqueue, EnableCbDelayedWaitsForThreeQuarters) {
-  auto q = make_queue(16, true);
+  auto q = make_packed(16, true);
   for (uint32_t t = 0; t < 9; ++t) ASSERT_TRUE(q.add(t));
   pop_and_use(q, 1);
   EXPECT_TRUE(q.should_notify());
@@ -229,7 +229,7 @@ TEST(PackedVirtqueue, EnableCbDelayedWaitsForThreeQuarters) {
 // Its re-check looks at the next descriptor only: one completion already
 // there asks for a poll, although the split ring would wait for 3/4.
 TEST(PackedVirtqueue, EnableCbDelayedRechecksTheNextDescriptorOnly) {
-  auto q = make_queue(16, true);
+  auto q = make_packed(16, true);
   for (uint32_t t = 0; t < 8; ++t) ASSERT_TRUE(q.add(t));
   pop_and_use(q, 1);
   q.disable_cb();
@@ -241,7 +241,7 @@ TEST(PackedVirtqueue, EnableCbDelayedRechecksTheNextDescriptorOnly) {
 // interrupts; DPDK moves old back a lap and finds the offset outside.
 TEST(PackedVirtqueue, QemuForcesAnInterruptWhenTheUsedPositionWraps) {
   for (const Backend backend : {Backend::kQemu, Backend::kDpdk}) {
-    auto q = make_queue(4, true, backend);
+    auto q = make_packed(4, true, backend);
     q.disable_cb();
     EXPECT_FALSE(q.enable_cb_prepare());  // DESC at 0
     for (uint32_t t = 0; t < 4; ++t) ASSERT_TRUE(q.add(t));
@@ -258,7 +258,7 @@ TEST(PackedVirtqueue, QemuForcesAnInterruptWhenTheUsedPositionWraps) {
 
 // Without EVENT_IDX only the flags count: ENABLE or DISABLE on each side.
 TEST(PackedVirtqueue, FlagsWithoutEventIdx) {
-  auto q = make_queue(8, false, Backend::kDpdk);
+  auto q = make_packed(8, false, Backend::kDpdk);
   ASSERT_TRUE(q.add(0));
   EXPECT_TRUE(q.kick_prepare());
   q.disable_notify();
@@ -283,7 +283,7 @@ TEST(PackedVirtqueue, FlagsWithoutEventIdx) {
 }
 
 TEST(PackedVirtqueue, OutOfOrderCompletionReturnsIdsByTheUsedDescriptor) {
-  auto q = make_queue(8, true);
+  auto q = make_packed(8, true);
   for (uint32_t t = 10; t < 14; ++t) ASSERT_TRUE(q.add(t));
   uint32_t token = 0;
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(q.pop(token));
@@ -299,7 +299,7 @@ TEST(PackedVirtqueue, OutOfOrderCompletionReturnsIdsByTheUsedDescriptor) {
 // A DMA device finds a buffer with one read (the descriptor) where a split
 // ring needs three (avail idx, avail entry, descriptor).
 TEST(PackedVirtqueue, ADeviceFindsABufferInOneRead) {
-  auto q = make_queue(256, true);
+  auto q = make_packed(256, true);
   const Virtqueue::DeviceReads packed = q.fetch_reads(5);
   EXPECT_EQ(packed.count, 1);
   EXPECT_EQ(packed.offset[0], 16u * 5);
@@ -310,7 +310,7 @@ TEST(PackedVirtqueue, ADeviceFindsABufferInOneRead) {
 
 // ---- VIRTIO_F_IN_ORDER ----------------------------------------------------------
 
-PackedVirtqueue make_in_order(uint16_t size, Backend backend = Backend::kDpdk) {
+PackedVirtqueue make_packed_in_order(uint16_t size, Backend backend = Backend::kDpdk) {
   Virtqueue::Config config;
   config.size = size;
   config.backend = backend;
@@ -330,7 +330,7 @@ void pop_and_use_batch(PackedVirtqueue& q, int n) {
 }
 
 TEST(PackedVirtqueue, InOrderBatchIsOneUsedDescriptor) {
-  auto q = make_in_order(8);
+  auto q = make_packed_in_order(8);
   for (uint32_t t = 1; t <= 3; ++t) ASSERT_TRUE(q.add(t, 2));  // positions 0, 2, 4
   pop_and_use_batch(q, 3);
   // One used descriptor at the batch's first position, naming its last
@@ -362,7 +362,7 @@ TEST(PackedVirtqueue, InOrderBatchIsOneUsedDescriptor) {
 }
 
 TEST(PackedVirtqueue, InOrderDriverReadsOnlyTheBatchDescriptor) {
-  auto q = make_in_order(8);
+  auto q = make_packed_in_order(8);
   for (uint32_t t = 1; t <= 4; ++t) ASSERT_TRUE(q.add(t));
   pop_and_use_batch(q, 4);
   uint32_t token = 0, len = 0;

@@ -16,7 +16,7 @@ namespace {
 
 using Backend = SplitVirtqueue::Backend;
 
-SplitVirtqueue make_queue(uint16_t size, bool event_idx, Backend backend = Backend::kVhost) {
+SplitVirtqueue make_split(uint16_t size, bool event_idx, Backend backend = Backend::kVhost) {
   SplitVirtqueue::Config config;
   config.size = size;
   config.event_idx = event_idx;
@@ -67,10 +67,10 @@ TEST(VringNeedEvent, WrapAt65536) {
 
 TEST(SplitVirtqueue, SizeMustBeAPowerOfTwoUpTo32768) {
   for (uint16_t bad : {0, 3, 100, 255, 32769, 65535}) {
-    EXPECT_THROW(make_queue(bad, true), std::invalid_argument) << bad;
+    EXPECT_THROW(make_split(bad, true), std::invalid_argument) << bad;
   }
   for (uint16_t good : {1, 2, 256, 1024, 32768}) {
-    const auto q = make_queue(good, true);
+    const auto q = make_split(good, true);
     EXPECT_EQ(q.size(), good);
     EXPECT_EQ(q.num_free(), good);
   }
@@ -79,7 +79,7 @@ TEST(SplitVirtqueue, SizeMustBeAPowerOfTwoUpTo32768) {
 // ---- index wrap ---------------------------------------------------------------
 
 TEST(SplitVirtqueue, IndicesWrapAt65536WithASizeFourQueue) {
-  auto q = make_queue(4, true);
+  auto q = make_split(4, true);
   constexpr uint32_t kCycles = 70000;
   uint64_t kicks = 0, notifies = 0;
   for (uint32_t i = 0; i < kCycles; ++i) {
@@ -115,7 +115,7 @@ TEST(SplitVirtqueue, IndicesWrapAt65536WithASizeFourQueue) {
 // ---- kick suppression ---------------------------------------------------------
 
 TEST(SplitVirtqueue, EventIdxKicksOncePerDeviceWakeUp) {
-  auto q = make_queue(256, true);
+  auto q = make_split(256, true);
   uint32_t kicks = 0;
   uint32_t next = 0;
   // Device idle with notifications enabled: only the first add of the batch
@@ -147,7 +147,7 @@ TEST(SplitVirtqueue, EventIdxKicksOncePerDeviceWakeUp) {
 }
 
 TEST(SplitVirtqueue, VhostEnableNotifyReportsEntriesThatSlippedIn) {
-  auto q = make_queue(16, true);
+  auto q = make_split(16, true);
   ASSERT_TRUE(q.add(1));
   EXPECT_TRUE(q.kick_prepare());
   q.disable_notify();
@@ -165,7 +165,7 @@ TEST(SplitVirtqueue, VhostEnableNotifyReportsEntriesThatSlippedIn) {
 }
 
 TEST(SplitVirtqueue, FlagModeKicksWhileNoNotifyIsClear) {
-  auto q = make_queue(256, false);
+  auto q = make_split(256, false);
   uint32_t kicks = 0, next = 0;
   // Without EVENT_IDX every decision kicks while the device listens ...
   for (int i = 0; i < 10; ++i) {
@@ -197,7 +197,7 @@ TEST(SplitVirtqueue, FlagModeKicksWhileNoNotifyIsClear) {
 // not at all while they are off (vring_set_avail_event checks
 // vq->notification): a device that caught up while disabled is not kicked.
 TEST(SplitVirtqueue, QemuAvailEventFollowsItsPopsOnlyWhileEnabled) {
-  auto q = make_queue(256, true, Backend::kQemu);
+  auto q = make_split(256, true, Backend::kQemu);
   uint32_t token;
   ASSERT_TRUE(q.add(0));
   EXPECT_TRUE(q.kick_prepare());  // avail_event 0 (never written) in [0, 1)
@@ -222,7 +222,7 @@ TEST(SplitVirtqueue, QemuAvailEventFollowsItsPopsOnlyWhileEnabled) {
 }
 
 TEST(SplitVirtqueue, DpdkTakesOnlyWhatItsBurstSaw) {
-  auto q = make_queue(256, true, Backend::kDpdk);
+  auto q = make_split(256, true, Backend::kDpdk);
   uint32_t token;
   ASSERT_TRUE(q.add(0));
   EXPECT_FALSE(q.pop(token));  // no burst has read avail idx yet
@@ -237,7 +237,7 @@ TEST(SplitVirtqueue, DpdkTakesOnlyWhatItsBurstSaw) {
 }
 
 TEST(SplitVirtqueue, ForcedDecisionAfter65535AddsWithoutOne) {
-  auto q = make_queue(4, true);
+  auto q = make_split(4, true);
   uint32_t token, len;
   for (uint32_t i = 0; i < 65534; ++i) {
     ASSERT_TRUE(q.add(i));
@@ -257,7 +257,7 @@ TEST(SplitVirtqueue, ForcedDecisionAfter65535AddsWithoutOne) {
   EXPECT_FALSE(q.kick_prepare());
 
   // If the predicate says no (device not listening), nothing is forced.
-  auto f = make_queue(4, false);
+  auto f = make_split(4, false);
   f.disable_notify();
   for (uint32_t i = 0; i < 65535; ++i) {
     ASSERT_TRUE(f.add(i));
@@ -281,7 +281,7 @@ void warm_up(SplitVirtqueue& q, uint32_t& next) {
 }
 
 TEST(SplitVirtqueue, NapiPollingSuppressesInterrupts) {
-  auto q = make_queue(256, true);
+  auto q = make_split(256, true);
   uint32_t next = 0;
   warm_up(q, next);
   const uint64_t base = q.notifies_decided();
@@ -320,7 +320,7 @@ TEST(SplitVirtqueue, NapiPollingSuppressesInterrupts) {
 }
 
 TEST(SplitVirtqueue, DisableCbWithoutATriggeredEventWritesZero) {
-  auto q = make_queue(256, true);
+  auto q = make_split(256, true);
   uint32_t next = 0;
   warm_up(q, next);
   q.disable_cb();
@@ -328,7 +328,7 @@ TEST(SplitVirtqueue, DisableCbWithoutATriggeredEventWritesZero) {
   EXPECT_FALSE(q.callbacks_enabled());
   // Flag mode writes the flag instead, and on_interrupt never sets
   // event_triggered there.
-  auto f = make_queue(256, false);
+  auto f = make_split(256, false);
   ASSERT_TRUE(f.add(1));
   device_drain(f);
   EXPECT_TRUE(f.should_notify());
@@ -346,7 +346,7 @@ TEST(SplitVirtqueue, DisableCbWithoutATriggeredEventWritesZero) {
 }
 
 TEST(SplitVirtqueue, FlagModeNapiSuppressesInterrupts) {
-  auto q = make_queue(256, false);
+  auto q = make_split(256, false);
   for (uint32_t i = 0; i < 65; ++i) ASSERT_TRUE(q.add(i));
   uint32_t token;
   std::vector<uint32_t> held;
@@ -369,7 +369,7 @@ TEST(SplitVirtqueue, FlagModeNapiSuppressesInterrupts) {
 }
 
 TEST(SplitVirtqueue, EnableCbDelayedWaitsForThreeQuarters) {
-  auto q = make_queue(256, true);
+  auto q = make_split(256, true);
   uint32_t next = 0;
   warm_up(q, next);  // last_used = 10
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(q.add(next++));
@@ -391,7 +391,7 @@ TEST(SplitVirtqueue, EnableCbDelayedWaitsForThreeQuarters) {
 }
 
 TEST(SplitVirtqueue, EnableCbDelayedAsksForAPollWhenAlreadyPast) {
-  auto q = make_queue(256, true);
+  auto q = make_split(256, true);
   for (uint32_t i = 0; i < 100; ++i) ASSERT_TRUE(q.add(i));
   uint32_t token;
   std::vector<uint32_t> held;
@@ -406,7 +406,7 @@ TEST(SplitVirtqueue, StaleEventIndexSuppressesUntilTheIndexWraps) {
   // Driver disables callbacks once (used_event = 0) and the device never
   // re-enables notifications (avail_event stays 0): both sides go quiet
   // until their index passes 0 again, 65536 entries later.
-  auto q = make_queue(4, true);
+  auto q = make_split(4, true);
   q.disable_cb();
   std::vector<uint32_t> kicked, notified;
   uint32_t token, len;
@@ -427,7 +427,7 @@ TEST(SplitVirtqueue, SignalledUsedGoesStaleAfterAFullLap) {
   // vhost: 65536 pushes without a check bring used idx back to
   // signalled_used; the window [old, new) would be empty and say no, so
   // __vhost_add_used_n marks signalled_used invalid and the check notifies.
-  auto q = make_queue(1, true);
+  auto q = make_split(1, true);
   ASSERT_TRUE(q.add(0));
   device_drain(q);
   ASSERT_TRUE(q.should_notify());  // first call; signalled_used = 1
@@ -447,7 +447,7 @@ TEST(SplitVirtqueue, SignalledUsedGoesStaleAfterAFullLap) {
 
   // Checked once per push instead, the same lap notifies only when used idx
   // crosses used_event 0: the stale-event case, not the invalid one.
-  auto c = make_queue(1, true);
+  auto c = make_split(1, true);
   c.disable_cb();
   uint32_t notifies = 0;
   for (uint32_t i = 0; i < 65536; ++i) {
@@ -462,7 +462,7 @@ TEST(SplitVirtqueue, SignalledUsedGoesStaleAfterAFullLap) {
 // ---- back-pressure and completion order -------------------------------------
 
 TEST(SplitVirtqueue, AddFailsWhenDescriptorsRunOut) {
-  auto q = make_queue(8, true);
+  auto q = make_split(8, true);
   EXPECT_TRUE(q.add(1, 3));
   EXPECT_TRUE(q.add(2, 3));
   EXPECT_EQ(q.num_free(), 2u);
@@ -496,7 +496,7 @@ TEST(SplitVirtqueue, AddFailsWhenDescriptorsRunOut) {
 }
 
 TEST(SplitVirtqueue, OutOfOrderCompletion) {
-  auto q = make_queue(8, true);
+  auto q = make_split(8, true);
   for (uint32_t t = 10; t < 14; ++t) ASSERT_TRUE(q.add(t, 2));
   uint32_t token, len;
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(q.pop(token));
@@ -517,7 +517,7 @@ TEST(SplitVirtqueue, OutOfOrderCompletion) {
 
 // ---- VIRTIO_F_IN_ORDER ----------------------------------------------------------
 
-SplitVirtqueue make_in_order(uint16_t size) {
+SplitVirtqueue make_split_in_order(uint16_t size) {
   SplitVirtqueue::Config config;
   config.size = size;
   config.in_order = true;
@@ -530,7 +530,7 @@ uint16_t head_at(const SplitVirtqueue& q, uint32_t position) {
 }
 
 TEST(SplitVirtqueue, InOrderHandsOutDescriptorsInRingOrder) {
-  auto q = make_in_order(8);
+  auto q = make_split_in_order(8);
   ASSERT_TRUE(q.add(1, 3));
   ASSERT_TRUE(q.add(2, 3));
   EXPECT_EQ(head_at(q, 0), 0);
@@ -554,7 +554,7 @@ TEST(SplitVirtqueue, InOrderHandsOutDescriptorsInRingOrder) {
 }
 
 TEST(SplitVirtqueue, InOrderBatchIsOneUsedElement) {
-  auto q = make_in_order(8);
+  auto q = make_split_in_order(8);
   for (uint32_t t = 10; t < 14; ++t) ASSERT_TRUE(q.add(t, 1));
   uint32_t token, len;
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(q.pop(token));
@@ -592,7 +592,7 @@ TEST(SplitVirtqueue, InOrderBatchIsOneUsedElement) {
 }
 
 TEST(SplitVirtqueue, InOrderRefusesCompletionOutOfOrder) {
-  auto q = make_in_order(8);
+  auto q = make_split_in_order(8);
   ASSERT_TRUE(q.add(1));
   ASSERT_TRUE(q.add(2));
   uint32_t token;
@@ -602,7 +602,7 @@ TEST(SplitVirtqueue, InOrderRefusesCompletionOutOfOrder) {
 }
 
 TEST(SplitVirtqueue, BatchBracketWithoutInOrderWritesEveryElement) {
-  auto q = make_queue(8, true);
+  auto q = make_split(8, true);
   for (uint32_t t = 1; t <= 3; ++t) ASSERT_TRUE(q.add(t));
   uint32_t token;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(q.pop(token));

@@ -28,7 +28,7 @@ struct Flavour {
   bool in_order = false;
 };
 
-std::unique_ptr<Virtqueue> make_queue(const Flavour& f) {
+std::unique_ptr<Virtqueue> make_flavour(const Flavour& f) {
   Virtqueue::Config config;
   config.size = f.size;
   config.event_idx = f.event_idx;
@@ -44,7 +44,7 @@ class VirtqueueRandom : public ::testing::TestWithParam<Flavour> {};
 // token comes back exactly once, in used order, and the counts always agree.
 TEST_P(VirtqueueRandom, ConservesBuffersAndTokens) {
   const Flavour f = GetParam();
-  auto qp = make_queue(f);
+  auto qp = make_flavour(f);
   Virtqueue& q = *qp;
   std::mt19937 rng(12345 + f.size);
   enum State : uint8_t { kAvail, kInDevice, kUsed, kReaped };
@@ -164,7 +164,7 @@ TEST_P(VirtqueueRandom, ConservesBuffersAndTokens) {
 // suppressed kick or interrupt (the enable-then-recheck patterns close it).
 TEST_P(VirtqueueRandom, NeverStrandsABufferBehindASuppressedNotification) {
   const Flavour f = GetParam();
-  auto qp = make_queue(f);
+  auto qp = make_flavour(f);
   Virtqueue& q = *qp;
   std::mt19937 rng(777 + f.size);
   bool device_awake = false;  // scheduled, notifications disabled
