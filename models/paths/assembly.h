@@ -316,6 +316,14 @@ struct Assembly {
     }
     if (VmAssembly* to = destination(packet)) {
       cross(packet);
+      if (pool[packet].segs > 1 && pool.tcp(packet).gso_size != 0) {
+        // TSO: the NIC cuts the skb into frames as it sends it, and its
+        // switch turns each frame around.
+        std::vector<uint32_t> frames;
+        pool.segment(packet, kTcpFrameOverhead, frames);
+        for (const uint32_t f : frames) to->from_wire(f);
+        return;
+      }
       to->from_wire(packet);
       return;
     }

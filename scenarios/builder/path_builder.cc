@@ -250,17 +250,16 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
   }
   if (f.protocol() == viosim::Flow::TCP) {
     // TCP so far: bulk streams and request/response between the external
-    // peer and a VM.
-    const bool to_vm = f.src() == "external" && dst_vm, from_vm = src_vm && f.dst() == "external";
+    // peer and a VM, or between two VMs.
     const char* missing = f.has_open_loop()           ? "open-loop TCP flows"
-                          : !to_vm && !from_vm        ? "TCP flows other than between \"external\" and a VM"
-                          : !m.via.empty() || m.p2p() ? "TCP through forwarding VMs"
+                          : !m.via.empty() || m.p2p() ? "TCP flows through forwarding VMs or the host's switch alone"
+                          : m.host_end                ? "TCP flows to or from a process on the host"
                           : f.bidirectional()         ? "bidirectional TCP streams"
                                                       : nullptr;
     if (missing != nullptr) {
       throw NotModelled(path + ".protocol", "flow \"" + f.name() + "\": " + missing +
-                                                " are not modelled yet; TCP runs as a bulk stream or "
-                                                "request/response between \"external\" and a VM for now");
+                                                " are not modelled yet; TCP runs between \"external\" and a VM, "
+                                                "or between two VMs, for now");
     }
   }
   m.from_guest = src_vm;

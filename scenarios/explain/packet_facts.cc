@@ -25,14 +25,12 @@ Ends ends_of(const models::PathConfig& config, const PacketFacts& d) {
   e.flow_vm = config.vms[f.vm + d.conn % f.copies].name;
   e.from = e.to = e.flow_vm;
   for (size_t i = 0; i < f.via.size(); ++i) {
-    const models::FlowConfig::Via& v =
-        f.via[(d.kind == models::PacketKind::kResponse || d.kind == models::PacketKind::kAck) ? f.via.size() - 1 - i
-                                                                                              : i];
+    const models::FlowConfig::Via& v = f.via[d.back ? f.via.size() - 1 - i : i];
     e.route.push_back(config.vms[v.vm + d.conn % v.copies].name);
   }
   if (f.vm_to_vm()) {
     const std::string& other = config.vms[f.dst_vm + d.conn % f.dst_copies].name;
-    ((d.kind == models::PacketKind::kResponse || d.kind == models::PacketKind::kAck) ? e.from : e.to) = other;
+    (d.back ? e.from : e.to) = other;
   }
   return e;
 }
@@ -40,7 +38,8 @@ Ends ends_of(const models::PathConfig& config, const PacketFacts& d) {
 }  // namespace
 
 PacketFacts facts_of(const models::PathConfig& config, const models::Packet& p, core::Time at) {
-  PacketFacts d{models::trace_id(p), p.born, at, p.flow, p.conn, p.kind, p.to_guest, p.bytes, std::nullopt};
+  PacketFacts d{models::trace_id(p), p.born, at, p.flow, p.conn, p.kind, p.to_guest, p.bytes, std::nullopt,
+                models::reverse(p)};
   const models::FlowConfig& of = config.flows[p.flow];
   if ((of.vm_to_vm() || of.host_end) && (p.stamped & (1u << models::kStampWire)) != 0) {
     d.crossed = p.stamp[models::kStampWire];

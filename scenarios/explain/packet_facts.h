@@ -32,6 +32,9 @@ struct PacketFacts {
   // A VM-to-VM or host packet: when it crossed into the receiving side
   // (the host's switch stamped it there, as the wire stamps an arriving one).
   std::optional<core::Time> crossed;
+  // It goes its flow's way back (a response, or an ACK to a data sender;
+  // models::reverse).
+  bool back = false;
 };
 
 PacketFacts facts_of(const models::PathConfig& config, const models::Packet& p, core::Time at);
