@@ -270,15 +270,8 @@ void Assembly::kernel_nic_rx() {
   const core::Clock& clock = core(c.irq_core).clock();
   nic_switch_port = sw.add_port(
       [this, &c, &clock](uint32_t p) {
-        const Packet& packet = pool[p];
         if (destination(p) == nullptr) return c.host_net.nic_xmit_packet;
-        const VmAssembly& vm = vm_of(p);
-        if (!vm.tap_segments(packet)) return c.host_net.tun_xmit_packet;
-        // validate_xmit_skb: skb_segment for a tap without TSO, and each
-        // segment's checksum where it has no checksum offload either.
-        core::Cycles cost = (c.host_net.tun_xmit_packet + c.host_net.gso_segment) * packet.segs;
-        if (!vm.tap_csum) cost = cost + c.host_net.copy(pool.tcp(p).len, clock);
-        return cost;
+        return tap_xmit_cost(vm_of(p), p, clock);
       },
       [this, how = "the host stack (NAPI, " + std::string(switch_place()) + ", tun) queued it on the tap"](
           uint32_t p, HostThread& by) {
@@ -287,15 +280,7 @@ void Assembly::kernel_nic_rx() {
           kernel_xmit(p);
           return;
         }
-        VmAssembly& vm = vm_of(p);
-        TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[p])];
-        if (vm.tap_segments(pool[p])) {
-          gso_out.clear();
-          pool.segment(p, kTcpFrameOverhead, gso_out);
-          for (uint32_t s : gso_out) tap.push(s, &by, how);  // a full tap drops what it cannot take
-          return;
-        }
-        tap.push(p, &by, how);  // a full tap drops it
+        tap_push(vm_of(p), p, by, how);
       });
   hop(kHostNic, "device", kSoftirq, "host kernel", "MSI-X (moderated)");
   if (c.host_rps_cpus.empty()) {
@@ -617,11 +602,14 @@ BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string&
   // driver's doorbell).
   // A frame for the host process is passed up its stack here (IP, UDP,
   // the socket), as the bridge's local delivery does.
-  const core::Cycles host_stack = config.guest.udp_rx;
+  const core::Clock& clock = host.core(config.backend_core).clock();
   const uint32_t port = host.tap_switch().add_port(
-      [this, &n, tap_vm, host_stack](uint32_t p) {
-        if (host.to_host(p)) return host_stack;
-        return tap_vm(host.destination(p)) ? n.tun_xmit_packet : n.nic_xmit_packet;
+      [this, &n, &clock, tap_vm](uint32_t p) {
+        const Packet& packet = host.pool[p];
+        if (host.to_host(p))
+          return packet.tcp_data || packet.kind == PacketKind::kAck ? config.guest.tcp_rx : config.guest.udp_rx;
+        VmAssembly* to = host.destination(p);
+        return tap_vm(to) ? host.tap_xmit_cost(*to, p, clock) : n.nic_xmit_packet;
       },
       [this, tap_vm, how = "the " + std::string(sw) + " forwarded it from " + config.name + "'s tap (tun_net_xmit)"](
           uint32_t p, HostThread& by) {
@@ -635,7 +623,7 @@ BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string&
           return;
         }
         host.cross(p);
-        to->taps[to->tap_steering->queue_for(host.pool[p])]->push(p, &by, how);  // a full tap drops it
+        host.tap_push(*to, p, by, how);
       });
   return {[this, port](uint32_t p) { return host.kernel_switch->receive(p, port); },
           [this, port](uint32_t p, uint32_t queue, HostThread& by) {
@@ -747,6 +735,25 @@ void VmAssembly::build_hardware_queues(bool vf) {
         *oses[i], *hw_queues.back(), vector, c.hw_driver));
     nic_drivers.push_back(hw_drivers.back().get());
   }
+}
+
+void Assembly::tap_push(VmAssembly& vm, uint32_t packet, HostThread& by, const std::string& how) {
+  TapQueue& tap = *vm.taps[vm.tap_steering->queue_for(pool[packet])];
+  if (vm.tap_segments(pool[packet])) {
+    gso_out.clear();
+    pool.segment(packet, kTcpFrameOverhead, gso_out);
+    for (uint32_t s : gso_out) tap.push(s, &by, how);  // a full tap drops what it cannot take
+    return;
+  }
+  tap.push(packet, &by, how);  // a full tap drops it
+}
+
+core::Cycles Assembly::tap_xmit_cost(const VmAssembly& vm, uint32_t packet, const core::Clock& clock) const {
+  const Packet& p = pool[packet];
+  if (!vm.tap_segments(p)) return config.host_net.tun_xmit_packet;
+  core::Cycles cost = (config.host_net.tun_xmit_packet + config.host_net.gso_segment) * p.segs;
+  if (!vm.tap_csum) cost = cost + config.host_net.copy(pool.tcp(packet).len, clock);
+  return cost;
 }
 
 }  // namespace viosim::models

@@ -333,6 +333,12 @@ struct Assembly {
   // dev_queue_xmit in the host kernel: out of the NIC by the transmit
   // queue the frame's connection hashes to.
   void kernel_xmit(uint32_t packet) { nic_tx[host_txq.of(pool[packet])]->xmit(packet); }
+  // tun_net_xmit into `vm`'s tap from the host's switch (run by `by`): a
+  // GSO skb the tap cannot take whole is cut into segments first
+  // (validate_xmit_skb), and what that costs, each segment a checksum
+  // pass where the tap has no checksum offload either.
+  void tap_push(VmAssembly& vm, uint32_t packet, HostThread& by, const std::string& how);
+  core::Cycles tap_xmit_cost(const VmAssembly& vm, uint32_t packet, const core::Clock& clock) const;
   // The host NIC's queues for the kernel: interrupts and NAPI on the IRQ
   // cores, then the bridge, which hands each frame to its VM's tap (made
   // once; every tap-based VM shares it).

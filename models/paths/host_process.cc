@@ -24,14 +24,11 @@ Assembly::HostProcess::HostProcess(Assembly& h, uint32_t core) : host(h) {
   KernelSwitch& sw = h.tap_switch();
   const char* switch_place = h.switch_place();
   // Its local port: what the switch outputs from it goes into a VM's tap.
+  const core::Clock& clock = h.core(core).clock();
   port = sw.add_port(
-      nullptr,
+      [this, &clock](uint32_t p) { return host.tap_xmit_cost(host.vm_of(p), p, clock); },
       [this, how = "the " + std::string(switch_place) + " forwarded it from the host's stack (br_dev_xmit)"](
-          uint32_t p, HostThread& by) {
-        VmAssembly& to = host.vm_of(p);
-        to.taps[to.tap_steering->queue_for(host.pool[p])]->push(p, &by, how);  // a full tap drops it
-      },
-      h.config.host_net.tun_xmit_packet);
+          uint32_t p, HostThread& by) { host.tap_push(host.vm_of(p), p, by, how); });
   const std::string app = in_vm(kHostProcess, kApplication), stack = in_vm(kHostProcess, kGuestStack);
   h.hop(app, "host kernel", stack, "host kernel", "sendto");
   h.hop(stack, "host kernel", switch_place, "host kernel", "br_dev_xmit");
@@ -45,7 +42,10 @@ void Assembly::HostProcess::xmit(VCpu&, uint32_t packet, bool, Continuation k) {
   // as the same from a softirq or a vhost worker is.
   vcpu->guest(host.kernel_switch->receive(packet, port), CpuCategory::kHostKernel,
               [this, packet, k = std::move(k)]() mutable {
+                const Packet p = host.pool[packet];
                 host.kernel_switch->forward(packet, port, vcpu->thread());
+                // The tap has it (or dropped it): its skb left the socket.
+                if (skb_owner != nullptr && p.tcp_data) skb_owner->skb_freed({p.flow, p.conn, p.bytes}, *vcpu);
                 k();
               });
 }

@@ -24,12 +24,12 @@ struct Assembly::HostProcess final : GuestNetDevice {
   // The bridge's device is noqueue (IFF_NO_QUEUE) and never stops: nothing
   // to hold, nothing to configure.
   void configure_tx(const TxQueueSetup& /*setup*/) override {}
-  // Its TCP is not modelled (the builder refuses TCP at "host"): no TSO,
-  // and no skbs to track.
-  bool tso() const override { return false; }
-  void track_skbs(SkbOwner& /*owner*/) override {
-    throw std::logic_error("a TCP sender on the host process is not modelled");
-  }
+  // The bridge device takes GSO skbs whole (NETIF_F_GSO_SOFTWARE): a TCP
+  // skb reaches the VM's tap as the process's TCP built it.
+  bool tso() const override { return true; }
+  // tun_net_xmit orphans each skb it queues (skb_orphan): the sending
+  // socket's bytes are freed as br_dev_xmit hands the frame to the tap.
+  void track_skbs(SkbOwner& owner) override { skb_owner = &owner; }
   // A VM's frame for the process, its stack already paid by `by`.
   void receive(uint32_t packet, HostThread& by);
 
@@ -37,6 +37,7 @@ struct Assembly::HostProcess final : GuestNetDevice {
   std::unique_ptr<VCpu> vcpu;
   std::unique_ptr<GuestOs> os;
   uint32_t port = 0;  // on the kernel's switch
+  SkbOwner* skb_owner = nullptr;
 };
 
 }  // namespace viosim::models

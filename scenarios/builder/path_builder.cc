@@ -249,17 +249,16 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
     m.dst_copies = dst->copies;
   }
   if (f.protocol() == viosim::Flow::TCP) {
-    // TCP so far: bulk streams and request/response between the external
-    // peer and a VM, or between two VMs.
+    // TCP so far: bulk streams and request/response between a VM and the
+    // external peer, the host's process or another VM.
     const char* missing = f.has_open_loop()           ? "open-loop TCP flows"
                           : !m.via.empty() || m.p2p() ? "TCP flows through forwarding VMs or the host's switch alone"
-                          : m.host_end                ? "TCP flows to or from a process on the host"
                           : f.bidirectional()         ? "bidirectional TCP streams"
                                                       : nullptr;
     if (missing != nullptr) {
       throw NotModelled(path + ".protocol", "flow \"" + f.name() + "\": " + missing +
-                                                " are not modelled yet; TCP runs between \"external\" and a VM, "
-                                                "or between two VMs, for now");
+                                                " are not modelled yet; TCP runs between a VM and \"external\", "
+                                                "\"host\" or another VM for now");
     }
   }
   m.from_guest = src_vm;
