@@ -191,8 +191,7 @@ void ExternalPeer::receive(uint32_t packet) {
   const TcpHeader tcp = pool_->tcp(packet);
   PeerFlow* f = find(p.flow, p.kind);
   if (p.tcp_data && f != nullptr && !f->tcp_rx.empty()) {
-    rx_batch_.push_back(packet);  // its TCP takes it (and the ACK it carries) at the poll
-    if (!rx_poll_->pending()) rx_poll_->schedule_at(now() + config_.rx_latency);
+    rx_enqueue(packet, now());  // its TCP takes it (and the ACK it carries) at the poll
     return;
   }
   pool_->deliver(packet);  // to the peer's application (its stack is the fixed rx latency)
@@ -264,6 +263,28 @@ void ExternalPeer::rr_read(PeerFlow& f, uint32_t conn, uint64_t bytes) {
     t.started.push_back(next);
     tcp_write(f, conn, f.config.request_bytes, next);
   }
+}
+
+bool ExternalPeer::takes_early(uint32_t packet) {
+  const Packet& p = (*pool_)[packet];
+  if (!p.tcp_data) return false;
+  const PeerFlow* f = find(p.flow, p.kind);
+  return f != nullptr && !f->tcp_rx.empty();
+}
+
+void ExternalPeer::receive_early(uint32_t packet, core::Time at) {
+  ++received_;
+  rx_enqueue(packet, at);
+}
+
+void ExternalPeer::rx_enqueue(uint32_t packet, core::Time at) {
+  // In arrival order (two wires' frames may interleave).
+  auto pos =
+      std::upper_bound(rx_batch_.begin(), rx_batch_.end(), at, [](core::Time t, const RxFrame& x) { return t < x.at; });
+  rx_batch_.insert(pos, RxFrame{at, packet});
+  // The first frame's interrupt raises the poll; later ones join it, or
+  // the one after it.
+  if (!rx_poll_->pending()) rx_poll_->schedule_at(rx_batch_.front().at + config_.rx_latency);
 }
 
 void ExternalPeer::schedule_tcp(core::Time at) {
@@ -347,8 +368,13 @@ void ExternalPeer::tcp_step() {
 }
 
 void ExternalPeer::rx_poll() {
+  // The frames that arrived by now; the rest wait for the poll the first
+  // of them raises.
   std::vector<uint32_t> batch;
-  batch.swap(rx_batch_);
+  size_t taken = 0;
+  while (taken < rx_batch_.size() && rx_batch_[taken].at <= now()) batch.push_back(rx_batch_[taken++].packet);
+  rx_batch_.erase(rx_batch_.begin(), rx_batch_.begin() + static_cast<std::ptrdiff_t>(taken));
+  if (!rx_batch_.empty()) rx_poll_->schedule_at(std::max(now(), rx_batch_.front().at) + config_.rx_latency);
   // A request/response segment's ACK is taken in this poll, as its data
   // is (tcp_rcv_established: tcp_ack, then the data), before GRO merges
   // it; what it lets go leaves a transmit latency later.

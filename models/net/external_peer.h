@@ -50,6 +50,11 @@ class ExternalPeer final : public core::Component {
   void init() override;
   // A frame from the wire.
   void receive(uint32_t packet);
+  // A TCP data frame for a receiver here, which the poll its arrival
+  // raises takes (GRO, TCP): the wire may hand it over before it arrives
+  // at `at` (receive_early), as the poll goes by the arrival times.
+  bool takes_early(uint32_t packet);
+  void receive_early(uint32_t packet, core::Time at);
   // How long until the wire towards the host takes a frame of `bytes` (its
   // transmit ring full: later). The peer's TCP senders wait for it, as a
   // sender's qdisc and TCP Small Queues hold its segments in the socket.
@@ -141,7 +146,14 @@ class ExternalPeer final : public core::Component {
   uint32_t tcp_next_ = 0;        // round robin over the connections
   uint32_t train_left_ = 0;      // segments left of the TSO skb tcp_next_ is sending (0: none begun)
   Room room_;
-  std::vector<uint32_t> rx_batch_;  // TCP data frames waiting for the poll
+  // TCP data frames waiting for the poll, with their arrival times, in
+  // that order (the poll takes those that arrived by its time).
+  struct RxFrame {
+    core::Time at;
+    uint32_t packet = 0;
+  };
+  std::vector<RxFrame> rx_batch_;
+  void rx_enqueue(uint32_t packet, core::Time at);
   GroList gro_;
   std::vector<uint32_t> gro_up_;
   std::unique_ptr<core::MemberEvent> rx_poll_;

@@ -73,8 +73,7 @@ void Wire::queue_frame(uint32_t packet, bool holds_slot) {
   if (!arrival_.pending()) arrival_.schedule_at(in_flight_.front().arrives);
 }
 
-void Wire::arrive() {
-  const InFlight f = in_flight_.front();
+void Wire::account(const InFlight& f) {
   if (core::TraceWriter* tw = sim().tracer()) {
     if (trace_track_ == 0) trace_track_ = tw->device_track(name());
     // The frame's serialisation on a track of its own: frames in flight
@@ -89,12 +88,29 @@ void Wire::arrive() {
       trace_hop(*tw, trace_track_, p, f.arrives, place::kPeer, "it reached the peer's NIC (serialisation, propagation)");
     }
   }
-  in_flight_.pop_front();
   ++frames_;
   bytes_.add((*pool_)[f.packet].bytes);
-  if ((*pool_)[f.packet].to_guest) stamp((*pool_)[f.packet], kStampWire, now());  // reaching the host
-  if (!in_flight_.empty()) arrival_.schedule_at(in_flight_.front().arrives);
+  if ((*pool_)[f.packet].to_guest) stamp((*pool_)[f.packet], kStampWire, f.arrives);  // reaching the host
+}
+
+void Wire::arrive() {
+  const InFlight f = in_flight_.front();
+  in_flight_.pop_front();
+  account(f);
+  if (!next_early()) {
+    if (!in_flight_.empty()) arrival_.schedule_at(in_flight_.front().arrives);
+    deliver_(f.packet);
+    return;
+  }
+  // What follows it on the wire and the receiver takes ahead of time.
   deliver_(f.packet);
+  while (next_early()) {
+    const InFlight next = in_flight_.front();
+    in_flight_.pop_front();
+    early_(next.packet, next.arrives);
+    account(next);
+  }
+  if (!in_flight_.empty()) arrival_.schedule_at(in_flight_.front().arrives);
 }
 
 }  // namespace viosim::models

@@ -24,6 +24,11 @@ class Wire final : public core::Component {
     uint32_t ring_size = 512;                             // frames waiting to be sent
   };
   using Deliver = std::function<void(uint32_t packet)>;
+  // A receiver that may take some frames before they arrive, told when
+  // they will (the peer's TCP receive, which polls by time): which ones,
+  // and the hand-over.
+  using TakesEarly = std::function<bool(uint32_t packet)>;
+  using DeliverEarly = std::function<void(uint32_t packet, core::Time arrives)>;
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
@@ -56,6 +61,13 @@ class Wire final : public core::Component {
     if (starts_.size() + want <= config_.ring_size) return core::Duration::zero();
     return starts_[starts_.size() + want - config_.ring_size - 1] - now();
   }
+  // Frames that follow one arriving, back to back, go to `early` in the
+  // same event while it takes them: a TSO skb's frames cost one event
+  // rather than one each.
+  void set_early(TakesEarly takes, DeliverEarly early) {
+    takes_early_ = std::move(takes);
+    early_ = std::move(early);
+  }
   uint64_t frames() const { return frames_.value(); }
   uint64_t drops() const { return drops_.value(); }
 
@@ -65,6 +77,9 @@ class Wire final : public core::Component {
     uint32_t packet;
   };
   void arrive();
+  // The frame leaves the wire's books (counted, stamped, traced) as it
+  // arrives at `at`.
+  void account(const InFlight& f);
   // Serialises a frame after those queued; `holds_slot`: its start frees
   // a ring slot (a TSO skb's last frame, or a frame of its own).
   void queue_frame(uint32_t packet, bool holds_slot);
@@ -72,6 +87,9 @@ class Wire final : public core::Component {
   Config config_;
   PacketPool* pool_;
   Deliver deliver_;
+  TakesEarly takes_early_;
+  DeliverEarly early_;
+  bool next_early() const { return takes_early_ && !in_flight_.empty() && takes_early_(in_flight_.front().packet); }
   core::Time free_at_;    // when the transmitter finishes the last queued frame
   int trace_track_ = 0;   // the packets' steps (a device track: hop slices)
   int serial_track_ = 0;  // the frames' serialisation slices

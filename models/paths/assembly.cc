@@ -127,6 +127,13 @@ void Assembly::build_host() {
   to_peer = std::make_unique<Wire>(sim, "wire_out", nullptr, c.wire, pool, leave);
   const bool p2p = std::any_of(c.flows.begin(), c.flows.end(), [](const FlowConfig& f) { return f.p2p(); });
   if (p2p) to_peer1 = std::make_unique<Wire>(sim, "wire_out_port1", nullptr, c.wire, pool, leave);
+  // The peer's TCP receive polls by arrival time: a TSO skb's frames reach
+  // it in one event.
+  for (Wire* w : {to_peer.get(), to_peer1.get()}) {
+    if (w == nullptr) continue;
+    w->set_early([this](uint32_t p) { return peer->takes_early(p); },
+                 [this](uint32_t p, core::Time at) { peer->receive_early(p, at); });
+  }
   hop(kHostNic, "device", kWire, "wire", "DMA + serialisation at " + gbps(c.wire.line_rate_bps));
   hop(kWire, "wire", kPeer, "peer", "propagation");
   peer = std::make_unique<ExternalPeer>(sim, "peer", nullptr, c.peer, pool, [this](uint32_t p) {
