@@ -26,6 +26,7 @@ class RingBuffer {
   T& front() { return slots_[head_]; }
   const T& front() const { return slots_[head_]; }
   T& operator[](size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+  const T& operator[](size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
   void pop_front() {
     head_ = (head_ + 1) & (slots_.size() - 1);
     --size_;

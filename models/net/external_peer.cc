@@ -14,7 +14,8 @@ const core::ComponentSpec& ExternalPeer::model_spec() {
       .params = {{"rx_latency", core::Unit::kPicoseconds, "8 us", "its NIC and stack up to the application"},
                  {"tx_latency", core::Unit::kPicoseconds, "5 us", "its application down to the wire"}},
       .ports = {},
-      .stats = {{"received", core::StatKind::kCounter, core::Unit::kPackets, "frames received from the host"}}};
+      .stats = {{"received", core::StatKind::kCounter, core::Unit::kPackets,
+                 "frames received from the host (a TSO skb's as its first frame arrives)"}}};
   return spec;
 }
 
@@ -284,7 +285,8 @@ void ExternalPeer::rx_enqueue(uint32_t packet, core::Time at) {
   rx_batch_.insert(pos, RxFrame{at, packet});
   // The first frame's interrupt raises the poll; later ones join it, or
   // the one after it.
-  if (!rx_poll_->pending()) rx_poll_->schedule_at(rx_batch_.front().at + config_.rx_latency);
+  const core::Time poll = at + config_.rx_latency;
+  if (!rx_poll_->pending() || rx_poll_->when() > poll) rx_poll_->schedule_at(poll);
 }
 
 void ExternalPeer::schedule_tcp(core::Time at) {

@@ -68,7 +68,9 @@ class Wire final : public core::Component {
     takes_early_ = std::move(takes);
     early_ = std::move(early);
   }
-  uint64_t frames() const { return frames_.value(); }
+  // Frames and bytes that arrived (a frame handed over early counts from
+  // its arrival, so a window's figures hold what arrived in it).
+  uint64_t frames() const { return frames_.value() + arrived_early(now()); }
   uint64_t drops() const { return drops_.value(); }
 
  private:
@@ -89,6 +91,17 @@ class Wire final : public core::Component {
   Deliver deliver_;
   TakesEarly takes_early_;
   DeliverEarly early_;
+  // Frames handed over early, by arrival time, not yet counted: counted
+  // as they arrive (at the next arrival, or when read), dropped uncounted
+  // at a statistics reset if they arrived before it.
+  struct Early {
+    core::Time arrives;
+    uint32_t bytes;
+  };
+  core::RingBuffer<Early> early_frames_;
+  uint64_t arrived_early(core::Time by) const;
+  void count_arrived_early();
+  void on_reset_stats() override;
   bool next_early() const { return takes_early_ && !in_flight_.empty() && takes_early_(in_flight_.front().packet); }
   core::Time free_at_;    // when the transmitter finishes the last queued frame
   int trace_track_ = 0;   // the packets' steps (a device track: hop slices)

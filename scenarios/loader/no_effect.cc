@@ -616,7 +616,7 @@ void check_flows(const viosim::Scenario& s, Issues* issues) {
 }
 
 // allow_overcommit only lifts the refusal of two vCPUs pinned to one core.
-void check_overcommit(const viosim::Scenario& s, Issues* issues) {
+void check_overcommit_effect(const viosim::Scenario& s, Issues* issues) {
   if (!s.host().allow_overcommit()) return;
   std::set<uint32_t> pinned;
   for (const viosim::Vm& vm : s.vm()) {
@@ -733,7 +733,7 @@ void check_forwarders(const viosim::Scenario& s, Issues* issues) {
 
 // OVS-DPDK's settings when no VM runs VHOST_USER, and the rxq assignment
 // when one PMD polls every queue.
-void check_ovs_dpdk(const viosim::Scenario& s, Issues* issues) {
+void check_ovs_dpdk_effect(const viosim::Scenario& s, Issues* issues) {
   const viosim::OvsDpdk& ovs = s.host().ovs_dpdk();
   if ((ovs.pmd_cores_size() == 0 && !non_default(ovs, "rxq_assign")) || sweep_varies_backends(s)) return;
   const std::vector<viosim::Backend> run = sweep::run_backends(s);
@@ -917,10 +917,10 @@ Issues no_effect_warnings(const viosim::Scenario& s) {
   check_ipi_virtualization(s, &issues);
   check_idle_driver(s, &issues);
   check_replaced_backends(s, &issues);
-  check_overcommit(s, &issues);
+  check_overcommit_effect(s, &issues);
   check_cpu_load(s, &issues);
   check_forwarders(s, &issues);
-  check_ovs_dpdk(s, &issues);
+  check_ovs_dpdk_effect(s, &issues);
   check_kernel_switch(s, &issues);
   check_host_qdisc_fields(s, &issues);
   check_process_core(s, &issues);

@@ -19,7 +19,7 @@ using google::protobuf::FieldDescriptor;
 
 constexpr double kMaxPoints = 1e6;
 
-bool is_integral(const FieldDescriptor* field) {
+bool integral_field(const FieldDescriptor* field) {
   return schema::is_numeric(field) && field->cpp_type() != FieldDescriptor::CPPTYPE_DOUBLE &&
          field->cpp_type() != FieldDescriptor::CPPTYPE_FLOAT;
 }
@@ -66,7 +66,7 @@ std::optional<double> check_range(const viosim::AxisRange& range, const Resolved
   double value = from, last = from;
   for (int i = 0; i < static_cast<int>(count); ++i) {
     value = range_value(range, i);
-    if (is_integral(target.field) && std::abs(value - std::round(value)) > 1e-9 * std::max(1.0, std::abs(value))) {
+    if (integral_field(target.field) && std::abs(value - std::round(value)) > 1e-9 * std::max(1.0, std::abs(value))) {
       issues->push_back({path, target.path + " takes integers, but this range yields " + schema::format_number(value)});
       return std::nullopt;
     }

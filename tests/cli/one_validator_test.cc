@@ -34,7 +34,7 @@ struct Outcome {
   std::string err;
 };
 
-Outcome viosim(const std::string& args, const fs::path& dir) {
+Outcome run_viosim(const std::string& args, const fs::path& dir) {
   const fs::path err = dir / "stderr";
   const std::string command = "cd '" VIOSIM_SOURCE_DIR "' && '" VIOSIM_BINARY "' " + args + " >/dev/null 2>'" +
                               err.string() + "'";
@@ -63,15 +63,15 @@ TEST_P(EveryScenarioFile, ValidateOkMeansEveryVerbRunsIt) {
   fs::create_directories(dir);
   // Short runs: the warm-up first, so that it stays below the run.
   const std::string shorten = " --set run.warmup_ms=0.2 --set run.duration_ms=1";
-  const Outcome validated = viosim("validate '" + file + "'" + shorten, dir);
+  const Outcome validated = run_viosim("validate '" + file + "'" + shorten, dir);
   const bool sweep = slurp(fs::path(VIOSIM_SOURCE_DIR) / file).find("\nsweep") != std::string::npos;
   const std::string verb = sweep ? "sweep" : "run";
   const fs::path out = dir / "out";
   fs::remove_all(out);
-  const Outcome ran = viosim(verb + " '" + file + "'" + shorten + " -o '" + out.string() + "'", dir);
+  const Outcome ran = run_viosim(verb + " '" + file + "'" + shorten + " -o '" + out.string() + "'", dir);
   if (validated.status == 0) {
     EXPECT_EQ(ran.status, 0) << file << ": validate said ok, " << verb << " said:\n" << ran.err;
-    const Outcome graph = viosim("graph '" + file + "'" + shorten, dir);
+    const Outcome graph = run_viosim("graph '" + file + "'" + shorten, dir);
     EXPECT_EQ(graph.status, 0) << file << ": validate said ok, graph said:\n" << graph.err;
   } else {
     EXPECT_EQ(validated.status, 2) << validated.err;

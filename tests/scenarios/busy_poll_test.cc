@@ -15,7 +15,7 @@
 namespace viosim {
 namespace {
 
-scenarios::LoadResult load(const std::string& backend, uint32_t busy_us, uint32_t think_us) {
+scenarios::LoadResult load_busy_poll(const std::string& backend, uint32_t busy_us, uint32_t think_us) {
   const std::string text =
       "name: \"rr\"\nseed: 9\nrun { duration_ms: 30 warmup_ms: 5 }\n"
       "host { cores: 8 nic { queues: 1 line_rate_gbps: 25 } }\n"
@@ -28,7 +28,7 @@ scenarios::LoadResult load(const std::string& backend, uint32_t busy_us, uint32_
 }
 
 BackendResult rr(const std::string& backend, uint32_t busy_us, uint32_t think_us) {
-  const scenarios::LoadResult r = load(backend, busy_us, think_us);
+  const scenarios::LoadResult r = load_busy_poll(backend, busy_us, think_us);
   EXPECT_TRUE(r.ok()) << scenarios::format_diagnostics(r.diagnostics);
   return r.ok() ? run(*r.scenario).backend(0) : BackendResult();
 }

@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 const fs::path kTable = fs::path(VIOSIM_SOURCE_DIR) / "tests/golden/fingerprints.csv";
 constexpr char kHeader[] = "scenario,backend,fingerprint";
 
-std::vector<std::string> example_files() {
+std::vector<std::string> golden_example_files() {
   std::vector<std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(fs::path(VIOSIM_SOURCE_DIR) / "scenarios/examples")) {
     if (entry.path().extension() == ".textproto") {
@@ -54,7 +54,7 @@ std::map<std::string, std::string> pinned() {
 TEST(Golden, EveryExampleOnEveryBackendGivesItsPinnedFingerprint) {
   std::ostringstream now;
   now << kHeader << "\n";
-  for (const std::string& file : example_files()) {
+  for (const std::string& file : golden_example_files()) {
     size_t ran = 0;
     for (int i = 0; i < Backend_descriptor()->value_count(); ++i) {
       scenarios::LoadOptions options;

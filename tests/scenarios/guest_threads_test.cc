@@ -15,7 +15,7 @@
 namespace viosim {
 namespace {
 
-BackendResult flood(uint32_t app_vcpu, uint32_t rate_pps) {
+BackendResult threads_flood(uint32_t app_vcpu, uint32_t rate_pps) {
   const std::string text =
       "name: \"flood\"\nseed: 41\nrun { duration_ms: 200 warmup_ms: 80 }\n"
       "host { cores: 8 nic { queues: 1 line_rate_gbps: 25 } }\n"
@@ -30,8 +30,8 @@ BackendResult flood(uint32_t app_vcpu, uint32_t rate_pps) {
 }
 
 TEST(GuestThreads, AnApplicationBesideTheInterruptsStarvesUnderAFloodOneOnItsOwnVcpuDoesNot) {
-  const BackendResult shared = flood(0, 1'000'000);
-  const BackendResult apart = flood(1, 1'000'000);
+  const BackendResult shared = threads_flood(0, 1'000'000);
+  const BackendResult apart = threads_flood(1, 1'000'000);
   const double shared_pps = shared.flows(0).throughput_pps();
   const double apart_pps = apart.flows(0).throughput_pps();
   EXPECT_GT(apart_pps, 1.4 * shared_pps) << shared_pps << " vs " << apart_pps;
@@ -50,8 +50,8 @@ TEST(GuestThreads, AnApplicationBesideTheInterruptsStarvesUnderAFloodOneOnItsOwn
 // with an IPI from vCPU 0, about one per wake-up (no more than one per
 // packet).
 TEST(GuestThreads, BelowTheKneeBothKeepUpAndWakeUpsCostIpis) {
-  const BackendResult shared = flood(0, 200'000);
-  const BackendResult apart = flood(1, 200'000);
+  const BackendResult shared = threads_flood(0, 200'000);
+  const BackendResult apart = threads_flood(1, 200'000);
   EXPECT_NEAR(shared.flows(0).throughput_pps(), 200'000, 4'000);
   EXPECT_NEAR(apart.flows(0).throughput_pps(), 200'000, 4'000);
   EXPECT_GT(apart.vms(0).ipis_per_s(), 10'000);

@@ -15,7 +15,7 @@
 namespace viosim {
 namespace {
 
-BackendResult flood(const std::string& nic_extra, const std::string& host_extra = "", int queues = 1) {
+BackendResult host_flood(const std::string& nic_extra, const std::string& host_extra = "", int queues = 1) {
   std::string text =
       "name: \"host rps\"\nseed: 3\nrun { duration_ms: 20 warmup_ms: 8 }\n"
       "host { cores: 14 nic { name: \"nic0\" queues: " +
@@ -43,7 +43,7 @@ double busy(const BackendResult& b, uint32_t core) {
   return 0;
 }
 
-uint64_t drops_at(const BackendResult& b, const std::string& place) {
+uint64_t host_drops_at(const BackendResult& b, const std::string& place) {
   for (const PlaceCount& c : b.drops_by_place()) {
     if (c.place() == place) return c.count();
   }
@@ -51,11 +51,11 @@ uint64_t drops_at(const BackendResult& b, const std::string& place) {
 }
 
 TEST(HostRps, TheBridgeMovesToTheBacklogCoresAndTheQueueCarriesMore) {
-  const BackendResult off = flood("");
-  const BackendResult on = flood("rps_cpus: [10, 11]");
+  const BackendResult off = host_flood("");
+  const BackendResult on = host_flood("rps_cpus: [10, 11]");
   // Without RPS the interrupt core (0) does everything and the ring drops.
   EXPECT_GT(busy(off, 0), 0.99);
-  EXPECT_GT(drops_at(off, "nic_ring"), 0u);
+  EXPECT_GT(host_drops_at(off, "nic_ring"), 0u);
   EXPECT_LT(busy(off, 10), 0.01);
   // With it the two backlog cores share the bridge's and the taps' work.
   EXPECT_LT(busy(on, 0), busy(off, 0) - 0.05);
@@ -69,8 +69,8 @@ TEST(HostRps, TheBridgeMovesToTheBacklogCoresAndTheQueueCarriesMore) {
 }
 
 TEST(HostRps, AFullBacklogDropsAndCountsThere) {
-  const BackendResult b = flood("rps_cpus: [10, 11]", "netdev_max_backlog: 4");
-  EXPECT_GT(drops_at(b, "host_backlog"), 0u);
+  const BackendResult b = host_flood("rps_cpus: [10, 11]", "netdev_max_backlog: 4");
+  EXPECT_GT(host_drops_at(b, "host_backlog"), 0u);
   EXPECT_EQ(b.offered_packets(), b.delivered_packets() + dropped(b) + b.in_flight_packets());
 }
 
@@ -78,8 +78,8 @@ TEST(HostRps, AFullBacklogDropsAndCountsThere) {
 // map's backlogs, and a queue without one runs the bridge on its polling
 // core.
 TEST(HostRps, EachReceiveQueueSteersByItsOwnMap) {
-  const BackendResult first = flood("rx_queue { rps_cpus: [10] } rx_queue { }", "", 2);
-  const BackendResult second = flood("rx_queue { } rx_queue { rps_cpus: [11] }", "", 2);
+  const BackendResult first = host_flood("rx_queue { rps_cpus: [10] } rx_queue { }", "", 2);
+  const BackendResult second = host_flood("rx_queue { } rx_queue { rps_cpus: [11] }", "", 2);
   EXPECT_GT(busy(first, 10), 0.1);
   EXPECT_LT(busy(first, 11), 0.01);
   EXPECT_GT(busy(second, 11), 0.1);

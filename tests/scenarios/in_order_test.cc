@@ -18,7 +18,7 @@ namespace {
 
 // Two guest threads sending on one queue pair, faster than its backend
 // takes them: the backend finds the transmit ring in batches.
-std::string scenario(const std::string& backend, bool packed, bool in_order, uint32_t rate_pps) {
+std::string in_order_scenario(const std::string& backend, bool packed, bool in_order, uint32_t rate_pps) {
   return "name: \"in_order\"\nseed: 7\nrun { duration_ms: 20 warmup_ms: 5 }\n"
          "host { cores: 8 nic { queues: 1 line_rate_gbps: 25 } }\n"
          "vm { name: \"vm0\" vcpus: 2 pin_cores: [2, 3] guest { app_vcpus: [0, 1] } nic { backend: " +
@@ -56,8 +56,8 @@ class InOrder : public ::testing::TestWithParam<Path> {};
 // with one used element the lines the others would have filled move no more.
 TEST_P(InOrder, BatchedUsedElementsMoveFewerLines) {
   const Path p = GetParam();
-  const BackendResult off = run_in_order(scenario(p.backend, p.packed, false, 1000000));
-  const BackendResult on = run_in_order(scenario(p.backend, p.packed, true, 1000000));
+  const BackendResult off = run_in_order(in_order_scenario(p.backend, p.packed, false, 1000000));
+  const BackendResult on = run_in_order(in_order_scenario(p.backend, p.packed, true, 1000000));
   ASSERT_GT(off.nic_packets(), 5000u);
   for (const BackendResult* b : {&off, &on}) {
     EXPECT_EQ(b->offered_packets(), b->delivered_packets() + dropped(*b) + b->in_flight_packets());
@@ -68,7 +68,7 @@ TEST_P(InOrder, BatchedUsedElementsMoveFewerLines) {
 }
 
 TEST_P(InOrder, RerunsAreBitIdentical) {
-  const std::string text = scenario(GetParam().backend, GetParam().packed, true, 1000000);
+  const std::string text = in_order_scenario(GetParam().backend, GetParam().packed, true, 1000000);
   EXPECT_EQ(run_in_order(text).fingerprint(), run_in_order(text).fingerprint());
 }
 
@@ -82,7 +82,7 @@ INSTANTIATE_TEST_SUITE_P(Paths, InOrder,
 
 TEST(InOrder, VdpaRefusesIt) {
   const scenarios::LoadResult r =
-      scenarios::load_scenario_text("in_order.textproto", scenario("VDPA", false, true, 1000), {});
+      scenarios::load_scenario_text("in_order.textproto", in_order_scenario("VDPA", false, true, 1000), {});
   ASSERT_FALSE(r.ok());
   const std::string text = scenarios::format_diagnostics(r.diagnostics);
   EXPECT_NE(text.find("in_order.textproto:5:"), std::string::npos) << text;

@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kHeader[] =
+constexpr char kLoaderHeader[] =
     "# proto-file: scenarios/schema/viosim/scenario.proto\n"
     "# proto-message: viosim.Scenario\n";
 
@@ -28,7 +28,7 @@ constexpr char kValid[] =
 TEST(Loader, PinsTheDesignExampleExactly) {
   // Line 7 is the line of DESIGN.md's example. The column is 1-based and
   // points at the field: `pin_cores` starts in column 27.
-  const std::string text = std::string(kHeader) +
+  const std::string text = std::string(kLoaderHeader) +
                            "name: \"bad pinning\"\n"
                            "run { duration_ms: 200 warmup_ms: 20 }\n"
                            "host { profile: \"skylake-sp\" cores: 8\n"

@@ -38,7 +38,7 @@ viosim::Scenario load_host(const std::string& text) {
 }
 
 // offered = delivered + drops + in flight, for every flow of the run.
-void expect_conserved(const models::PathResults& r, const std::string& context) {
+void expect_vms_conserved(const models::PathResults& r, const std::string& context) {
   for (const auto& f : r.flows) {
     EXPECT_EQ(f.offered_packets, f.delivered_packets + f.drops() + f.in_flight_packets) << context << " " << f.name;
   }
@@ -51,7 +51,7 @@ TEST(MultiVm, EachVmGetsItsOwnTrafficThroughItsOwnBackend) {
     const models::PathConfig c = build_path_config(s, backend);
     const models::PathResults r = models::run_path(c);
     ASSERT_EQ(r.vms.size(), 4u) << name;
-    expect_conserved(r, name);
+    expect_vms_conserved(r, name);
     EXPECT_EQ(r.vms[0].backend, name);
     EXPECT_EQ(r.vms[2].backend, name);
     EXPECT_EQ(r.vms[3].backend, "PASSTHROUGH") << "the VF keeps its backend under compare";
@@ -261,7 +261,7 @@ TEST(MultiVm, VmToVmFlowsTurnAroundInTheHost) {
     const models::FlowResults& stream = r.flows[1];
     EXPECT_GT(ping.packets, 100u) << name;  // e1000: a round trip of about 130 us
     EXPECT_NEAR(double(stream.packets), 50'000 * r.window_s, 0.05 * 50'000 * r.window_s) << name;
-    expect_conserved(r, name);
+    expect_vms_conserved(r, name);
     // Each ping crosses a's NIC and b's twice (request and response), each
     // stream packet both once.
     const double crossings = 2.0 * double(ping.packets) + double(stream.packets);
@@ -304,7 +304,7 @@ TEST(MultiVm, AVfAndAnotherBackendTalkThroughTheNicAndOnlyKernelFramesCompleteIn
       EXPECT_NEAR(double(f.packets), f.name == "vf_out" ? 300 : 600, f.name == "vf_out" ? 60 : 90)
           << name << " " << f.name;
     }
-    expect_conserved(r, name);
+    expect_vms_conserved(r, name);
     // Only the VF's frames to the peer went on the wire.
     EXPECT_EQ(r.wire_frames, r.flows[2].delivered_packets) << name;
     uint64_t kernel_completions = 0;
@@ -362,7 +362,7 @@ TEST(MultiVm, TheOvsKernelDatapathInstallsAMegaflowPerNewFlowThenSwitchesOnHits)
     for (const auto& f : r.flows) {
       EXPECT_GT(f.packets, 100u) << megaflow << " " << f.name;
     }
-    expect_conserved(r, megaflow);
+    expect_vms_conserved(r, megaflow);
     // The graph draws the datapath and the handler between the taps and the NIC.
     const models::PathGraph g = models::build_path_graph(c);
     std::set<std::string> places;
@@ -400,7 +400,7 @@ TEST(MultiVm, AHostProcessTalksToAVmThroughTheKernelSwitch) {
     EXPECT_GT(ping.packets, 200u) << name;
     // Two copies at 20 kpkt/s each.
     EXPECT_NEAR(double(up.packets), 40'000 * r.window_s, 0.05 * 40'000 * r.window_s) << name;
-    expect_conserved(r, name);
+    expect_vms_conserved(r, name);
     for (const auto& f : r.flows) EXPECT_EQ(f.drops(), 0u) << name << " " << f.name;
     // Nothing stuck on the way: at most one request or response per
     // connection (two to each copy), and half a millisecond of the stream.

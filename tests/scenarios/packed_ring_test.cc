@@ -14,7 +14,7 @@
 namespace viosim {
 namespace {
 
-std::string scenario(const std::string& backend, bool packed, const std::string& flow) {
+std::string packed_scenario(const std::string& backend, bool packed, const std::string& flow) {
   return "name: \"packed\"\nseed: 7\nrun { duration_ms: 30 warmup_ms: 5 }\n"
          "host { cores: 8 nic { queues: 1 line_rate_gbps: 25 } }\n"
          "vm { name: \"vm0\" vcpus: 1 pin_cores: [2] nic { backend: " +
@@ -40,8 +40,8 @@ class PackedRing : public ::testing::TestWithParam<std::string> {};
 // thread: the packed ring's descriptor carries what the split ring keeps
 // in its avail and used rings and their indices.
 TEST_P(PackedRing, MovesFewerCacheLinesPerPacketThanTheSplitRing) {
-  const BackendResult split = run_packed(scenario(GetParam(), false, kRr));
-  const BackendResult packed = run_packed(scenario(GetParam(), true, kRr));
+  const BackendResult split = run_packed(packed_scenario(GetParam(), false, kRr));
+  const BackendResult packed = run_packed(packed_scenario(GetParam(), true, kRr));
   ASSERT_GT(split.nic_packets(), 500u);
   ASSERT_GT(packed.nic_packets(), 500u);
   EXPECT_EQ(packed.drops(), 0u);
@@ -60,7 +60,8 @@ TEST_P(PackedRing, MovesFewerCacheLinesPerPacketThanTheSplitRing) {
 // More than the guest can take: every packet offered is delivered, lost
 // at a place that counts it, or still in flight.
 TEST_P(PackedRing, AFloodIsAccountedFor) {
-  const BackendResult b = run_packed(scenario(GetParam(), true, "open_loop { rate_pps: 3000000 frame_bytes: 64 }"));
+  const BackendResult b =
+      run_packed(packed_scenario(GetParam(), true, "open_loop { rate_pps: 3000000 frame_bytes: 64 }"));
   uint64_t lost = 0;
   for (const PlaceCount& c : b.drops_by_place()) lost += c.count();
   EXPECT_GT(lost, 0u);
@@ -68,7 +69,7 @@ TEST_P(PackedRing, AFloodIsAccountedFor) {
 }
 
 TEST_P(PackedRing, RerunsAreBitIdentical) {
-  const std::string text = scenario(GetParam(), true, kRr);
+  const std::string text = packed_scenario(GetParam(), true, kRr);
   EXPECT_EQ(run_packed(text).fingerprint(), run_packed(text).fingerprint());
 }
 

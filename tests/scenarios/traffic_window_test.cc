@@ -12,7 +12,7 @@
 namespace viosim::explain {
 namespace {
 
-viosim::Scenario load(const std::string& name, std::vector<std::string> set = {}) {
+viosim::Scenario load_window(const std::string& name, std::vector<std::string> set = {}) {
   scenarios::LoadOptions options;
   options.set = std::move(set);
   auto loaded = scenarios::load_scenario(std::string(VIOSIM_SOURCE_DIR) + "/scenarios/examples/" + name, options);
@@ -21,7 +21,7 @@ viosim::Scenario load(const std::string& name, std::vector<std::string> set = {}
 }
 
 // Every hop inside the window, in time order, at a place of the graph.
-void expect_well_formed(const TrafficWindow& w) {
+void expect_window_well_formed(const TrafficWindow& w) {
   std::set<std::string> places;
   for (const PathPlace& p : w.places) places.insert(p.name);
   ASSERT_FALSE(w.packets.empty());
@@ -47,9 +47,9 @@ void expect_well_formed(const TrafficWindow& w) {
 }
 
 TEST(TrafficWindow, EveryPacketsHopsOnTheGraphAndTheCoresBeneath) {
-  const TrafficWindow w = record_window(load("explain_rr.textproto"), {.backend = "VHOST_NET"});
+  const TrafficWindow w = record_window(load_window("explain_rr.textproto"), {.backend = "VHOST_NET"});
   EXPECT_EQ(w.backend, "VHOST_NET");
-  expect_well_formed(w);
+  expect_window_well_formed(w);
   EXPECT_FALSE(w.timeline.empty());
   // A request and a response in a 200 us window of a ~40 us round trip.
   std::set<std::string> kinds;
@@ -57,7 +57,7 @@ TEST(TrafficWindow, EveryPacketsHopsOnTheGraphAndTheCoresBeneath) {
   EXPECT_TRUE(kinds.count("request") && kinds.count("response"));
   EXPECT_EQ(w.left_out, 0u);
   // The same replay gives the same window.
-  const TrafficWindow again = record_window(load("explain_rr.textproto"), {.backend = "VHOST_NET"});
+  const TrafficWindow again = record_window(load_window("explain_rr.textproto"), {.backend = "VHOST_NET"});
   ASSERT_EQ(again.packets.size(), w.packets.size());
   for (size_t i = 0; i < w.packets.size(); ++i) {
     EXPECT_EQ(again.packets[i].trace_id, w.packets[i].trace_id);
@@ -67,14 +67,14 @@ TEST(TrafficWindow, EveryPacketsHopsOnTheGraphAndTheCoresBeneath) {
 
 TEST(TrafficWindow, PacketsLostInTheWindowEndWhereTheRunLostThem) {
   // 1.2 Mpkt/s into one vCPU: more than its stack takes.
-  const viosim::Scenario s = load("guest_flood.textproto", {"traffic.flow[flood].open_loop.rate_pps=1200000",
-                                                            "run.duration_ms=30", "run.warmup_ms=10"});
+  const viosim::Scenario s = load_window("guest_flood.textproto", {"traffic.flow[flood].open_loop.rate_pps=1200000",
+                                                                   "run.duration_ms=30", "run.warmup_ms=10"});
   WindowOptions o;
   o.backend = "VHOST_NET";
   o.from = core::Time::zero() + core::Milliseconds(20);
   o.to = o.from + core::Microseconds(500);
   const TrafficWindow w = record_window(s, o);
-  expect_well_formed(w);
+  expect_window_well_formed(w);
   size_t dropped = 0;
   for (const WindowPacket& p : w.packets) {
     if (p.end != WindowPacket::End::kDropped) continue;
@@ -85,14 +85,14 @@ TEST(TrafficWindow, PacketsLostInTheWindowEndWhereTheRunLostThem) {
 }
 
 TEST(TrafficWindow, ASeveralVmHostNamesEachPlaceAfterItsVm) {
-  const TrafficWindow w = record_window(load("vm_to_vm.textproto"), {.backend = "VHOST_NET"});
-  expect_well_formed(w);
+  const TrafficWindow w = record_window(load_window("vm_to_vm.textproto"), {.backend = "VHOST_NET"});
+  expect_window_well_formed(w);
   // Every packet of the window is known by the end of the replay's tail.
   EXPECT_EQ(w.left_out, 0u);
 }
 
 TEST(TrafficWindow, AWindowOutsideTheRunOrTooLongIsRefused) {
-  const viosim::Scenario s = load("explain_rr.textproto");
+  const viosim::Scenario s = load_window("explain_rr.textproto");
   WindowOptions o;
   o.from = core::Time::zero() + core::Milliseconds(3);
   o.to = o.from;

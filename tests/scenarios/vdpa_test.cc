@@ -15,7 +15,7 @@
 namespace viosim {
 namespace {
 
-BackendResult rr(const std::string& backend, bool page_per_vq, bool posted) {
+BackendResult vdpa_rr(const std::string& backend, bool page_per_vq, bool posted) {
   const std::string text =
       "name: \"rr\"\nseed: 3\nrun { duration_ms: 30 warmup_ms: 5 }\n"
       "host { cores: 8 nic { queues: 1 line_rate_gbps: 25 } }\n"
@@ -51,8 +51,8 @@ double host_outside_vcpus(const BackendResult& b) {
 }
 
 TEST(Vdpa, AMappedDoorbellTakesNoExitAndAnUnmappedOneExitsOncePerKick) {
-  const BackendResult mapped = rr("VDPA", true, true);
-  const BackendResult exits = rr("VDPA", false, true);
+  const BackendResult mapped = vdpa_rr("VDPA", true, true);
+  const BackendResult exits = vdpa_rr("VDPA", false, true);
   ASSERT_GT(mapped.nic_packets(), 100u);
   EXPECT_EQ(value(mapped.exits_by_reason(), "ept_misconfig_fast_mmio"), 0);
   // One request and one response a round trip; the response's kick is the
@@ -66,9 +66,9 @@ TEST(Vdpa, AMappedDoorbellTakesNoExitAndAnUnmappedOneExitsOncePerKick) {
 }
 
 TEST(Vdpa, NoHostThreadTouchesAPacketUnlessInterruptsAreRemapped) {
-  const BackendResult posted = rr("VDPA", true, true);
-  const BackendResult remapped = rr("VDPA", true, false);
-  const BackendResult vhost = rr("VHOST_NET", false, true);
+  const BackendResult posted = vdpa_rr("VDPA", true, true);
+  const BackendResult remapped = vdpa_rr("VDPA", true, false);
+  const BackendResult vhost = vdpa_rr("VHOST_NET", false, true);
   // Posted: the vCPU thread is the only one that runs.
   EXPECT_LT(host_outside_vcpus(posted), 1e-6);
   EXPECT_GT(host_outside_vcpus(vhost), 0.01);

@@ -13,7 +13,7 @@
 namespace viosim::models {
 namespace {
 
-PathConfig request_response(PathBackend backend, core::Duration duration) {
+PathConfig run_control_rr(PathBackend backend, core::Duration duration) {
   PathConfig c;
   c.backend = backend;
   c.duration = duration;
@@ -31,7 +31,7 @@ PathConfig request_response(PathBackend backend, core::Duration duration) {
 
 TEST(RunControl, ACancelledFlagStopsTheRunBeforeItsFirstSlice) {
   std::atomic<bool> cancel{true};
-  PathConfig c = request_response(PathBackend::kVhostNet, core::Milliseconds(10'000));
+  PathConfig c = run_control_rr(PathBackend::kVhostNet, core::Milliseconds(10'000));
   c.cancel = &cancel;
   int slices = 0;
   c.snapshot = [&](const PathSnapshot&) { ++slices; };
@@ -42,7 +42,7 @@ TEST(RunControl, ACancelledFlagStopsTheRunBeforeItsFirstSlice) {
 TEST(RunControl, CancellingDuringARunStopsItWithinOneSlice) {
   std::atomic<bool> cancel{false};
   // Ten simulated seconds would take minutes; the cancel must cut it short.
-  PathConfig c = request_response(PathBackend::kVirtioUserspace, core::Milliseconds(10'000));
+  PathConfig c = run_control_rr(PathBackend::kVirtioUserspace, core::Milliseconds(10'000));
   c.cancel = &cancel;
   std::vector<PathSnapshot> seen;
   c.snapshot = [&](const PathSnapshot& s) {
@@ -59,7 +59,7 @@ TEST(RunControl, CancellingDuringARunStopsItWithinOneSlice) {
 
 TEST(RunControl, SnapshotsDoNotChangeTheRunAndAgreeWithItsResults) {
   for (PathBackend backend : {PathBackend::kE1000, PathBackend::kVhostNet, PathBackend::kPassthrough}) {
-    const PathConfig plain = request_response(backend, core::Milliseconds(30));
+    const PathConfig plain = run_control_rr(backend, core::Milliseconds(30));
     PathConfig watched = plain;
     std::vector<PathSnapshot> seen;
     watched.snapshot = [&](const PathSnapshot& s) { seen.push_back(s); };

@@ -32,7 +32,7 @@ void pop_and_use(PackedVirtqueue& q, int n) {
   }
 }
 
-uint32_t reap_all(PackedVirtqueue& q) {
+uint32_t reap_packed(PackedVirtqueue& q) {
   uint32_t token = 0, len = 0, n = 0;
   while (q.get_used(token, len)) {
     EXPECT_EQ(len, token + 100);
@@ -75,7 +75,7 @@ TEST(PackedVirtqueue, WrapCountersFlipAtTheRingEnd) {
   for (uint16_t p = 0; p < 4; ++p) {
     EXPECT_TRUE(q.desc_avail_bit(p) && q.desc_used_bit(p)) << p;  // used: both = the device's counter (1)
   }
-  EXPECT_EQ(reap_all(q), 4u);
+  EXPECT_EQ(reap_packed(q), 4u);
   EXPECT_FALSE(q.used_wrap());
   EXPECT_EQ(q.num_free(), 4u);
 
@@ -98,7 +98,7 @@ TEST(PackedVirtqueue, AChainAcrossTheRingEnd) {
   auto q = make_packed(4, true);
   for (uint32_t t = 0; t < 3; ++t) ASSERT_TRUE(q.add(t));
   pop_and_use(q, 3);
-  ASSERT_EQ(reap_all(q), 3u);
+  ASSERT_EQ(reap_packed(q), 3u);
   ASSERT_TRUE(q.add(7, 3));  // positions 3, 0, 1
   EXPECT_EQ(q.next_avail(), 2);
   EXPECT_FALSE(q.avail_wrap());
@@ -160,7 +160,7 @@ TEST(PackedVirtqueue, AnEventOffsetFromTheLastLap) {
   q.kick_prepare();
   q.disable_notify();
   pop_and_use(q, 3);
-  ASSERT_EQ(reap_all(q), 3u);
+  ASSERT_EQ(reap_packed(q), 3u);
   EXPECT_FALSE(q.enable_notify());
   EXPECT_EQ(q.device_event_off_wrap(), 3 | 1 << 15);
   ASSERT_TRUE(q.add(3));
@@ -186,7 +186,7 @@ TEST(PackedVirtqueue, DriverEventStructureDecidesInterrupts) {
   EXPECT_EQ(q.driver_event_flags(), PackedVirtqueue::kDisable);
   pop_and_use(q, 1);
   EXPECT_FALSE(q.should_notify());
-  EXPECT_EQ(reap_all(q), 2u);
+  EXPECT_EQ(reap_packed(q), 2u);
   EXPECT_FALSE(q.enable_cb_prepare());  // nothing pending
   EXPECT_EQ(q.driver_event_flags(), PackedVirtqueue::kDesc);
   EXPECT_EQ(q.driver_event_off_wrap(), 2 | 1 << 15);
@@ -214,7 +214,7 @@ TEST(PackedVirtqueue, EnableCbDelayedWaitsForThreeQuarters) {
   for (uint32_t t = 0; t < 9; ++t) ASSERT_TRUE(q.add(t));
   pop_and_use(q, 1);
   EXPECT_TRUE(q.should_notify());
-  ASSERT_EQ(reap_all(q), 1u);
+  ASSERT_EQ(reap_packed(q), 1u);
   q.disable_cb();
   EXPECT_FALSE(q.enable_cb_delayed());
   EXPECT_EQ(q.driver_event_off_wrap(), 7 | 1 << 15);
@@ -275,7 +275,7 @@ TEST(PackedVirtqueue, FlagsWithoutEventIdx) {
   q.disable_cb();
   pop_and_use(q, 1);
   EXPECT_FALSE(q.should_notify());
-  ASSERT_EQ(reap_all(q), 3u);
+  ASSERT_EQ(reap_packed(q), 3u);
   EXPECT_FALSE(q.enable_cb_prepare());
   EXPECT_EQ(q.driver_event_flags(), PackedVirtqueue::kEnable);
   pop_and_use(q, 1);
@@ -341,7 +341,7 @@ TEST(PackedVirtqueue, InOrderBatchIsOneUsedDescriptor) {
   EXPECT_FALSE(q.desc_used_bit(2));
   EXPECT_FALSE(q.desc_used_bit(4));
   EXPECT_EQ(q.used_position(), 6);
-  EXPECT_EQ(reap_all(q), 3u);
+  EXPECT_EQ(reap_packed(q), 3u);
   EXPECT_EQ(q.last_used(), 6);
   EXPECT_FALSE(q.more_used());
 
@@ -355,7 +355,7 @@ TEST(PackedVirtqueue, InOrderBatchIsOneUsedDescriptor) {
   EXPECT_EQ(q.desc_id(6), 0);
   EXPECT_EQ(q.used_position(), 2);
   EXPECT_FALSE(q.device_used_wrap());
-  EXPECT_EQ(reap_all(q), 2u);
+  EXPECT_EQ(reap_packed(q), 2u);
   EXPECT_EQ(q.last_used(), 2);
   EXPECT_FALSE(q.used_wrap());
   EXPECT_EQ(q.num_free(), 8u);
@@ -372,7 +372,7 @@ TEST(PackedVirtqueue, InOrderDriverReadsOnlyTheBatchDescriptor) {
   // the pending batch says they are used.
   EXPECT_FALSE(q.desc_used_bit(1));
   EXPECT_TRUE(q.more_used());
-  EXPECT_EQ(reap_all(q), 3u);
+  EXPECT_EQ(reap_packed(q), 3u);
 }
 
 }  // namespace

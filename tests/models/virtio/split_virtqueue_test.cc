@@ -30,7 +30,7 @@ void device_drain(SplitVirtqueue& q) {
   while (q.pop(token)) q.push_used(token, token);
 }
 
-uint32_t reap_all(SplitVirtqueue& q) {
+uint32_t reap_split(SplitVirtqueue& q) {
   uint32_t token, len, n = 0;
   while (q.get_used(token, len)) ++n;
   return n;
@@ -276,7 +276,7 @@ void warm_up(SplitVirtqueue& q, uint32_t& next) {
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(q.add(next++));
   device_drain(q);
   ASSERT_TRUE(q.should_notify());
-  ASSERT_EQ(reap_all(q), 10u);
+  ASSERT_EQ(reap_split(q), 10u);
   ASSERT_EQ(q.used_event(), 10);
 }
 
@@ -308,7 +308,7 @@ TEST(SplitVirtqueue, NapiPollingSuppressesInterrupts) {
   }
   EXPECT_EQ(notifies, 0u);
   // NAPI reaps with callbacks off: used_event is not published.
-  EXPECT_EQ(reap_all(q), 65u);
+  EXPECT_EQ(reap_split(q), 65u);
   EXPECT_EQ(q.used_event(), 10);
   // Budget not exhausted: re-enable, nothing pending, so NAPI completes.
   EXPECT_FALSE(q.enable_cb_prepare());
@@ -339,7 +339,7 @@ TEST(SplitVirtqueue, DisableCbWithoutATriggeredEventWritesZero) {
   ASSERT_TRUE(f.add(2));
   device_drain(f);
   EXPECT_FALSE(f.should_notify());
-  EXPECT_EQ(reap_all(f), 2u);
+  EXPECT_EQ(reap_split(f), 2u);
   EXPECT_FALSE(f.enable_cb_prepare());
   EXPECT_FALSE(f.no_interrupt_flag());
   EXPECT_FALSE(f.on_interrupt());  // nothing used: IRQ_NONE
@@ -361,7 +361,7 @@ TEST(SplitVirtqueue, FlagModeNapiSuppressesInterrupts) {
     notifies += q.should_notify();
   }
   EXPECT_EQ(notifies, 0u);
-  EXPECT_EQ(reap_all(q), 65u);
+  EXPECT_EQ(reap_split(q), 65u);
   EXPECT_FALSE(q.enable_cb_prepare());
   ASSERT_TRUE(q.add(99));
   device_drain(q);
@@ -490,7 +490,7 @@ TEST(SplitVirtqueue, AddFailsWhenDescriptorsRunOut) {
   EXPECT_TRUE(q.add(5, 3));
   EXPECT_EQ(q.num_free(), 0u);
   device_drain(q);
-  EXPECT_EQ(reap_all(q), 3u);
+  EXPECT_EQ(reap_split(q), 3u);
   EXPECT_EQ(q.num_free(), 8u);
   EXPECT_TRUE(q.add(9, 8));  // one chain may span the whole table
 }
@@ -549,7 +549,7 @@ TEST(SplitVirtqueue, InOrderHandsOutDescriptorsInRingOrder) {
   EXPECT_EQ(head_at(q, 3), 1);
   EXPECT_EQ(q.num_free(), 1u);
   device_drain(q);
-  EXPECT_EQ(reap_all(q), 3u);
+  EXPECT_EQ(reap_split(q), 3u);
   EXPECT_EQ(q.num_free(), 8u);
 }
 
@@ -587,7 +587,7 @@ TEST(SplitVirtqueue, InOrderBatchIsOneUsedElement) {
   q.end_used_batch();
   EXPECT_EQ(q.used_idx(), 6);
   EXPECT_EQ(q.used_id(4), 6);  // descriptors 4-5 for token 20, 6 for token 21
-  EXPECT_EQ(reap_all(q), 2u);
+  EXPECT_EQ(reap_split(q), 2u);
   EXPECT_EQ(q.num_free(), 8u);
 }
 
