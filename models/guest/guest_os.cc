@@ -280,6 +280,7 @@ GuestOs& GuestOs::socket_owner(uint32_t packet) {
   if (apps_.empty()) {
     // Each vCPU's application reads what its queue receives, but a TCP
     // client's connection is its share's, wherever RSS sends its data.
+    if (!p.tcp_data) return *this;
     const AppFlow* f = find_flow(p.flow);
     if (f != nullptr && f->source && !f->rr.empty()) {
       if (GuestOs* client = connection_owner(p.flow, p.conn)) return *client;

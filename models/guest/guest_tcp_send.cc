@@ -218,13 +218,12 @@ void GuestOs::tcp_xmit_step(uint32_t fi, uint32_t conn, VCpu& cpu, Continuation 
     if (!f.rr.empty()) {
       // The ACK rides on the skb (tcp_transmit_skb), and the data sent
       // tells the receiver the exchange is interactive.
-      ack = f.tcp.at(conn).make_ack(false);
-      f.tcp[conn].data_sent(now());
+      ack = f.tcp.at(conn).data_ack(now());
     }
-    const PacketKind kind = f.rr.empty() ? PacketKind::kData : f.source ? PacketKind::kRequest : PacketKind::kResponse;
-    const uint32_t sack_bytes = ack.sacks == 0 ? 0 : 4 + 8 * ack.sacks;
     const uint32_t id = make_packet(
-        f, kind, segs == 1 ? tcp_frame_bytes(len, ack.sacks) : len + segs * (kTcpFrameOverhead + sack_bytes), conn);
+        f, tcp_data_kind(f.config, f.source),
+        segs == 1 ? tcp_frame_bytes(len, ack.sacks) : len + segs * (kTcpFrameOverhead + tcp_sack_bytes(ack.sacks)),
+        conn);
     Packet& p = (*pool_)[id];
     p.tcp_data = true;
     p.segs = static_cast<uint16_t>(segs);

@@ -65,6 +65,11 @@ namespace {
 bool later(const ExternalPeerPending& a, const ExternalPeerPending& b) {
   return a.at > b.at || (a.at == b.at && a.packet > b.packet);
 }
+// Queues `item` behind every entry due no later than it (queues by `at`).
+template <class Queue, class Item>
+void insert_by_time(Queue& q, const Item& item) {
+  q.insert(std::upper_bound(q.begin(), q.end(), item.at, [](core::Time t, const Item& x) { return t < x.at; }), item);
+}
 bool later_source(const ExternalPeerSource& a, const ExternalPeerSource& b) {
   return a.born > b.born || (a.born == b.born && a.flow > b.flow);
 }
@@ -233,21 +238,15 @@ void ExternalPeer::tcp_ack_in(PeerFlow& f, uint32_t conn, const TcpHeader& h, co
     if (tcp_[k].conn != conn) continue;
     // In order of when they are taken (a pure ACK's stack latency can
     // end after a later poll's).
-    const TcpAck ack{at, k, h};
-    tcp_acks_.insert(std::upper_bound(tcp_acks_.begin(), tcp_acks_.end(), at,
-                                      [](core::Time t, const TcpAck& x) { return t < x.at; }),
-                     ack);
+    insert_by_time(tcp_acks_, TcpAck{at, k, h});
     schedule_tcp(at);
     return;
   }
 }
 
 void ExternalPeer::tcp_write(PeerFlow& f, uint32_t conn, uint64_t bytes, core::Time at) {
-  const TcpWrite w{at + config_.tx_latency, f.tcp_first + conn, bytes};
-  auto pos = std::upper_bound(tcp_writes_.begin(), tcp_writes_.end(), w.at,
-                              [](core::Time t, const TcpWrite& x) { return t < x.at; });
-  tcp_writes_.insert(pos, w);
-  schedule_tcp(w.at);
+  insert_by_time(tcp_writes_, TcpWrite{at + config_.tx_latency, f.tcp_first + conn, bytes});
+  schedule_tcp(at + config_.tx_latency);
 }
 
 void ExternalPeer::rr_read(PeerFlow& f, uint32_t conn, uint64_t bytes) {
@@ -279,10 +278,7 @@ void ExternalPeer::receive_early(uint32_t packet, core::Time at) {
 }
 
 void ExternalPeer::rx_enqueue(uint32_t packet, core::Time at) {
-  // In arrival order (two wires' frames may interleave).
-  auto pos =
-      std::upper_bound(rx_batch_.begin(), rx_batch_.end(), at, [](core::Time t, const RxFrame& x) { return t < x.at; });
-  rx_batch_.insert(pos, RxFrame{at, packet});
+  insert_by_time(rx_batch_, RxFrame{at, packet});  // two wires' frames may interleave
   // The first frame's interrupt raises the poll; later ones join it, or
   // the one after it.
   const core::Time poll = at + config_.rx_latency;
@@ -339,15 +335,12 @@ void ExternalPeer::tcp_step() {
     if (!f.rr.empty()) {
       // The ACK rides on the segment (tcp_transmit_skb), and the data
       // sent tells the receiver the exchange is interactive.
-      TcpReceiver& r = f.tcp_rx[c.conn];
-      h = r.make_ack(false);
-      r.data_sent(now());
+      h = f.tcp_rx[c.conn].data_ack(now());
     }
     h.seq = seg->seq;
     h.len = seg->len;
     h.retransmit = seg->retransmit;
-    const PacketKind kind = f.rr.empty() ? PacketKind::kData : f.source ? PacketKind::kRequest : PacketKind::kResponse;
-    const uint32_t id = make(f, kind, tcp_frame_bytes(seg->len, h.sacks), now());
+    const uint32_t id = make(f, tcp_data_kind(f.config, f.source), tcp_frame_bytes(seg->len, h.sacks), now());
     Packet& p = (*pool_)[id];
     p.conn = c.conn;
     p.tcp_data = true;

@@ -209,7 +209,7 @@ void TcpReceiver::data_sent(core::Time now) {
   if (now - lrcvtime_ < config_.delack_min) pingpong_ = true;
 }
 
-TcpHeader TcpReceiver::make_ack(bool pure) {
+TcpHeader TcpReceiver::ack_header(bool pure) {
   TcpHeader h;
   h.ack = rcv_nxt_;
   h.wnd = window();

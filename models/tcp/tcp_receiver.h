@@ -41,11 +41,16 @@ class TcpReceiver {
   // When the delayed (or compressed) ACK is due; Time::max(): none pending.
   core::Time delack_at() const { return std::min(delack_at_, comp_at_); }
   // The ACK that goes now (immediately, or the delayed one): its header.
-  // `pure`: a segment of its own (counted in acks_sent()); else it rides
-  // on a data segment this end sends (tcp_transmit_skb sets the ACK field
-  // of every segment, and tcp_event_ack_sent then cancels the delayed ACK
-  // and counts a quick ACK down as a pure ACK does).
-  TcpHeader make_ack(bool pure = true);
+  TcpHeader make_ack() { return ack_header(true); }
+  // The ACK fields of a data segment this end sends now (tcp_transmit_skb
+  // sets the ACK of every segment; tcp_event_ack_sent then cancels the
+  // delayed ACK and counts a quick ACK down, as a pure ACK does; not
+  // counted in acks_sent()), and the data sent (data_sent).
+  TcpHeader data_ack(core::Time now) {
+    const TcpHeader h = ack_header(false);
+    data_sent(now);
+    return h;
+  }
   // This end sent data (tcp_event_data_sent): within the ACK timeout
   // (ATO, at first TCP_ATO_MIN) of the last in-order data received (or of
   // the connection's set-up, at time zero), the exchange is interactive
@@ -78,6 +83,7 @@ class TcpReceiver {
     uint32_t len = 0;
     uint32_t id = 0;
   };
+  TcpHeader ack_header(bool pure);
   void incr_quickack();
   uint64_t space() const;
   bool buffer_tight() const;

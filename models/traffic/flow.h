@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/packet/flow_tuple.h"
+#include "models/packet/packet.h"
 #include "models/tcp/tcp_config.h"
 #include "sim-core/rng.h"
 #include "sim-core/time.h"
@@ -93,15 +94,22 @@ struct FlowConfig {
 // FCS, IPv4, TCP with the timestamp option), and of a pure ACK with `sacks`
 // SACK blocks (two NOPs and the option's kind and length before them).
 constexpr uint32_t kTcpFrameOverhead = 14 + 4 + 20 + 20 + 12;
+inline uint32_t tcp_sack_bytes(uint32_t sacks) { return sacks == 0 ? 0 : 4 + 8 * sacks; }
 inline uint32_t tcp_frame_bytes(uint32_t payload, uint32_t sacks = 0) {
-  const uint32_t sack_option = sacks == 0 ? 0 : 4 + 8 * sacks;
-  return std::max<uint32_t>(64, kTcpFrameOverhead + sack_option + payload);
+  return std::max<uint32_t>(64, kTcpFrameOverhead + tcp_sack_bytes(sacks) + payload);
 }
 
 // A TCP request/response connection's data (and its ACK riding on it) and
 // pure ACKs: the client's go the request's way, the server's the
 // response's.
 inline bool tcp_rr(const FlowConfig& f) { return f.is_tcp && f.pattern == FlowConfig::Pattern::kRequestResponse; }
+
+// What a TCP data segment of flow `f` sent by its source (the client) or
+// its destination is: a stream's data, a request or a response.
+inline PacketKind tcp_data_kind(const FlowConfig& f, bool source) {
+  if (!tcp_rr(f)) return PacketKind::kData;
+  return source ? PacketKind::kRequest : PacketKind::kResponse;
+}
 
 // The 4-tuple of a packet of connection `conn`: as the flow's source sends
 // it (each VM end's address that of its copy), reversed for a response.

@@ -197,7 +197,7 @@ TEST(TcpReceiver, AReplySoonAfterARequestEntersPingPongModeAndALateOneLeavesIt) 
   EXPECT_FALSE(r.ack_due()) << "the reply will carry it";
   EXPECT_EQ(r.delack_at(), t + c.delack_min);
   const uint64_t acks = r.acks_sent();
-  const TcpHeader riding = r.make_ack(false);
+  const TcpHeader riding = r.data_ack(t);
   EXPECT_EQ(riding.ack, seq);
   EXPECT_EQ(r.delack_at(), core::Time::max());
   EXPECT_EQ(r.acks_sent(), acks) << "not a pure ACK";
