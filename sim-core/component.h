@@ -35,6 +35,10 @@ class Component {
   virtual void init() {}
   virtual void finish() {}
   virtual void on_reset_stats() {}
+  // Brings up to now what a component keeps lazily (frames handed over
+  // before they arrive): called on every component before statistics are
+  // read or reset mid-run.
+  virtual void settle() {}
 
   const std::string& name() const { return name_; }
   Component* parent() const { return parent_; }

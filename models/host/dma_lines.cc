@@ -21,7 +21,27 @@ const core::ComponentSpec& DdioWays::model_spec() {
 DdioWays::DdioWays(core::Simulator& sim, std::string_view name, core::Component* parent, uint64_t lines)
     : core::Component(sim, name, parent), capacity_(lines) {}
 
-uint64_t DdioWays::write(uint64_t stamp, uint32_t old_span, uint32_t span) {
+void DdioWays::settle_held() {
+  if (settling_) return;  // a held write being made: its own write goes straight in
+  settling_ = true;
+  for (;;) {
+    HeldDmaWrites* first = nullptr;
+    core::Time at = core::Time::max();
+    for (HeldDmaWrites* d : held_) {
+      const core::Time t = d->next_held();
+      if (t < at) {
+        at = t;
+        first = d;
+      }
+    }
+    next_due_ = at;
+    if (first == nullptr || at > now()) break;
+    first->make_next();
+  }
+  settling_ = false;
+}
+
+uint64_t DdioWays::write_now(uint64_t stamp, uint32_t old_span, uint32_t span) {
   if (capacity_ == 0) return kNever;
   if (holds(stamp)) {
     // Updated in place, and now the ways' newest run (an approximation of
@@ -41,6 +61,9 @@ void DmaLines::load(Line& l, CpuCategory category) {
   if (c < 0) return;
   HostThread& t = *running_thread.thread;
   const CacheTopology& topology = t.core().costs().cache;
+  // Other devices' writes held back and due by now go in first (a
+  // device's own land before it reads its ring).
+  ddio_->settle();
   const bool from_llc = topology.socket(static_cast<uint32_t>(c)) == 0 && ddio_->holds(l.stamp);
   ddio_->count_load(from_llc);
   t.add_line_load(from_llc ? topology.llc_latency : topology.dram_latency, category);

@@ -32,6 +32,19 @@
 
 namespace viosim::models {
 
+// A device that holds some of its DMA writes back to make them at their
+// times (a NIC queue handed a train of frames before they arrive). The
+// ways take every device's writes in time order, so each access first
+// has the held writes due by now made, the earliest first.
+class HeldDmaWrites {
+ public:
+  virtual ~HeldDmaWrites() = default;
+  // When its earliest held write is due; Time::max() when it holds none.
+  virtual core::Time next_held() const = 0;
+  // Makes that write (and whatever else the device does then).
+  virtual void make_next() = 0;
+};
+
 class DdioWays final : public core::Component {
  public:
   static constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
@@ -46,16 +59,34 @@ class DdioWays final : public core::Component {
   // first was written at `stamp` (kNever: never); returns the run's new
   // stamp. Held lines are updated in place; what goes beyond them is
   // allocated.
-  uint64_t write(uint64_t stamp, uint32_t old_span, uint32_t span);
+  uint64_t write(uint64_t stamp, uint32_t old_span, uint32_t span) {
+    settle();
+    return write_now(stamp, old_span, span);
+  }
   // Whether the first line of a run written at `stamp` is still in the ways.
   bool holds(uint64_t stamp) const { return stamp != kNever && allocated_ - stamp <= capacity_; }
   void count_load(bool from_llc) { (from_llc ? llc_loads_ : dram_loads_).add(1); }
   uint64_t llc_loads() const { return llc_loads_.value(); }
+  // A device holds a write back, due at `at`.
+  void hold(HeldDmaWrites* device, core::Time at) {
+    if (std::find(held_.begin(), held_.end(), device) == held_.end()) held_.push_back(device);
+    next_due_ = std::min(next_due_, at);
+  }
+  // Makes every held write due by now, in time order: before any access.
+  void settle() {
+    if (next_due_ <= now()) settle_held();
+  }
   uint64_t dram_loads() const { return dram_loads_.value(); }
 
  private:
+  uint64_t write_now(uint64_t stamp, uint32_t old_span, uint32_t span);
+  void settle_held();
+
   uint64_t capacity_;
-  uint64_t allocated_ = 0;  // lines allocated into the ways so far: a FIFO position
+  uint64_t allocated_ = 0;
+  std::vector<HeldDmaWrites*> held_;         // every device that ever held a write (a few NIC queues)
+  core::Time next_due_ = core::Time::max();  // the earliest write any holds
+  bool settling_ = false;                    // lines allocated into the ways so far: a FIFO position
   core::Counter llc_loads_{this, "llc_loads"};
   core::Counter dram_loads_{this, "dram_loads"};
 };

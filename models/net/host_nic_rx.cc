@@ -2,6 +2,7 @@
 #include "models/net/host_nic_rx.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace viosim::models {
 
@@ -45,13 +46,19 @@ HostNicRx::HostNicRx(core::Simulator& sim, std::string_view name, core::Componen
       lines_(config.ring_size, ddio),
       moderator_(make_interrupt_moderator(config.moderation)),
       gro_(pool),
-      pool_(&pool) {}
+      pool_(&pool),
+      ddio_(ddio) {}
 
 void HostNicRx::init() {
   if (softirq_ != nullptr) softirq_->start([this] { softirq_->sleep([this] { napi_poll(); }); });
 }
 
 void HostNicRx::receive(uint32_t packet) {
+  catch_up();
+  land(packet, now());
+}
+
+void HostNicRx::land(uint32_t packet, core::Time at) {
   if (ring_.size() >= config_.ring_size) {
     ++drops_;
     pool_->drop(packet, DropPlace::kNicRing);
@@ -63,12 +70,64 @@ void HostNicRx::receive(uint32_t packet) {
   if (poller_ != nullptr) {
     poller_->poke();
   } else if (softirq_ != nullptr) {
-    apply(moderator_->on_frame(now()));
+    const ModerationDecision d = moderator_->on_frame(at);
+    if (d.changed && d.due() && d.fire_at < now()) {
+      throw std::logic_error(name() + ": a frame handed over early moved the interrupt into the past");
+    }
+    apply(d);
   }
+}
+
+void HostNicRx::receive_early(uint32_t packet, core::Time arrives) {
+  if (!takes_early() || arrives <= now()) {
+    throw std::logic_error(name() + ": a frame handed over early to a queue that cannot hold it, or not early");
+  }
+  if (!land_event_) land_event_ = std::make_unique<core::MemberEvent>(this, "frame_lands", [this] { catch_up(); });
+  if (ddio_ != nullptr) ddio_->hold(this, arrives);
+  if (early_.empty() || early_[early_.size() - 1].arrives <= arrives) {
+    // At the back (a train's frames come in order): the plan moves only if
+    // this is the first frame held (quiet_ may be stale while none is) or
+    // the first that could move the interrupt.
+    early_.push_back({arrives, packet});
+    if (early_.size() == 1 || (!land_event_->pending() && quiet_ == early_.size() - 1)) plan_early();
+    return;
+  }
+  // Two wires feed one NIC: in arrival order.
+  size_t at = early_.size();
+  while (at > 0 && early_[at - 1].arrives > arrives) --at;
+  early_.push_back({arrives, packet});
+  for (size_t k = early_.size() - 1; k > at; --k) early_[k] = early_[k - 1];
+  early_[at] = {arrives, packet};
+  plan_early();
+}
+
+void HostNicRx::land_due() {
+  if (ddio_ != nullptr) ddio_->settle();  // every device's writes due by now, this queue's among them
+  while (!early_.empty() && early_.front().arrives <= now()) make_next();
+}
+
+void HostNicRx::make_next() {
+  const Early e = early_.front();
+  early_.pop_front();
+  land(e.packet, e.arrives);
+  if (early_.empty()) plan_early();  // land() planned the rest
+}
+
+void HostNicRx::plan_early() {
+  if (!land_event_) return;
+  quiet_ = early_.empty() ? 0 : moderator_->quiet_frames(IrqCause::kRx);
+  const uint32_t quiet = quiet_;
+  if (early_.empty() || quiet >= early_.size()) {
+    land_event_->cancel();
+    return;
+  }
+  const core::Time at = early_[quiet].arrives;
+  if (!land_event_->pending() || land_event_->when() != at) land_event_->schedule_at(at);
 }
 
 void HostNicRx::transmitted(uint32_t bytes) {
   if (softirq_ == nullptr) return;
+  catch_up();
   ++tx_pending_;
   tx_pending_bytes_ += bytes;
   if (!tx_reports_.reported()) return;  // cleaned by the next poll
@@ -76,6 +135,7 @@ void HostNicRx::transmitted(uint32_t bytes) {
 }
 
 bool HostNicRx::poll(uint32_t& packet) {
+  catch_up();
   if (ring_.empty()) return false;
   lines_.load(0, CpuCategory::kPmd);
   take(packet);
@@ -89,16 +149,20 @@ void HostNicRx::take(uint32_t& packet) {
 }
 
 void HostNicRx::apply(const ModerationDecision& d) {
-  if (!d.changed) return;
-  if (d.due()) {
-    irq_.schedule_at(d.fire_at);
-  } else {
-    irq_.cancel();
+  if (d.changed) {
+    if (d.due()) {
+      irq_.schedule_at(d.fire_at);
+    } else {
+      irq_.cancel();
+    }
   }
+  if (!early_.empty()) plan_early();
 }
 
 void HostNicRx::fire() {
+  catch_up();
   moderator_->on_interrupt(now());  // masked until NAPI completes
+  if (!early_.empty()) plan_early();
   ++interrupts_;
   if (sim().tracer()) softirq_->trace_instant(CauseKind::kInterrupt, "NIC queue interrupt (MSI-X): NAPI scheduled");
   budget_left_ = config_.netdev_budget;
@@ -108,6 +172,7 @@ void HostNicRx::fire() {
 }
 
 void HostNicRx::napi_poll() {
+  catch_up();
   // One poll: the hard IRQ (first poll of a run) and up to the weight.
   const core::Clock& clock = softirq_->core().clock();
   const bool first = hard_irq_due_;
@@ -128,6 +193,7 @@ void HostNicRx::napi_poll() {
   }
   ++polls_;
   softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
+    catch_up();  // what arrived during the poll, before it takes its batch
     uint32_t requeued = 0;
     if (tx_batch_ > 0) {
       const uint64_t bytes = tx_pending_bytes_ * tx_batch_ / tx_pending_;
@@ -185,6 +251,7 @@ void HostNicRx::run_qdisc(uint32_t taken) {
 }
 
 void HostNicRx::end_poll() {
+  catch_up();
   // A TX clean cut short by its work limit makes ixgbe_poll claim its whole weight.
   const uint32_t used = tx_pending_ > 0 ? std::max(batch_, config_.napi_weight) : batch_;
   budget_left_ -= std::min(budget_left_, used);

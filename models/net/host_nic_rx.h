@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include "models/host/dma_lines.h"
 #include "models/host/host_thread.h"
@@ -20,7 +21,7 @@
 
 namespace viosim::models {
 
-class HostNicRx final : public core::Component {
+class HostNicRx final : public core::Component, public HeldDmaWrites {
  public:
   struct Config {
     uint32_t ring_size = 512;
@@ -51,6 +52,16 @@ class HostNicRx final : public core::Component {
 
   // From the wire.
   void receive(uint32_t packet);
+  // A frame the wire hands over before it arrives (at `arrives`, after
+  // now), with others of a train: it lands in the ring at that time, as
+  // receive() then would take it. Its DMA writes are held until then (all
+  // devices' writes reach the DDIO ways in time order), and so is its
+  // moderation: while the interrupt's time cannot move (masked, or due
+  // already and the policy's quiet_frames), frames land only when
+  // something looks at the queue; the first that could move it lands in
+  // an event at its arrival. Interrupt mode only (takes_early).
+  bool takes_early() const { return softirq_ != nullptr && poller_ == nullptr; }
+  void receive_early(uint32_t packet, core::Time arrives);
   // A frame the host sent through this queue pair's TX ring has left and
   // its descriptor was written back: a TX completion on the same vector
   // (one moderation per queue pair, as ixgbe's q_vector), cleaned in the
@@ -82,9 +93,27 @@ class HostNicRx final : public core::Component {
   uint64_t gro_merged() const { return gro_merged_.value(); }
 
   void init() override;
+  // Lands what arrived by now: before statistics are read or reset.
+  void settle() override { catch_up(); }
+  void finish() override { catch_up(); }
 
  private:
   void apply(const ModerationDecision& d);
+  // A frame reaching the ring at `at` (now, or earlier for one handed
+  // over early): a full ring drops it.
+  void land(uint32_t packet, core::Time at);
+  // Every queue-touching call starts here: frames handed over early that
+  // arrived by now land (through the DDIO ways, in time order with every
+  // device's).
+  void catch_up() {
+    if (!early_.empty() && early_.front().arrives <= now()) land_due();
+  }
+  void land_due();
+  // Schedules the landing event for the first early frame that could move
+  // the interrupt (none if none could).
+  void plan_early();
+  core::Time next_held() const override { return early_.empty() ? core::Time::max() : early_.front().arrives; }
+  void make_next() override;
   void fire();
   void napi_poll();
   void end_poll();
@@ -113,6 +142,18 @@ class HostNicRx final : public core::Component {
   uint64_t batch_bytes_ = 0;
   NapiWork napi_work_;  // since the last re-arm
   PacketPool* pool_ = nullptr;
+  DdioWays* ddio_ = nullptr;
+  struct Early {
+    core::Time arrives;
+    uint32_t packet;
+  };
+  core::RingBuffer<Early> early_;  // by arrival
+  // The moderator's quiet_frames at the last plan (its state unchanged
+  // since: every call to it plans again).
+  uint32_t quiet_ = 0;
+  // Made with the first early frame: a run without any keeps its events'
+  // target ids (and so its fingerprint).
+  std::unique_ptr<core::MemberEvent> land_event_;
   uint32_t budget_left_ = 0;
   core::Time run_started_;  // this net_rx_action run's start
   uint32_t batch_ = 0;

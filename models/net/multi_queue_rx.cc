@@ -20,9 +20,6 @@ MultiQueueRx::MultiQueueRx(core::Simulator& sim, std::string_view name, core::Co
       pool_(&pool),
       steering_(flows, [&rss](const FlowTuple& t) { return rss.queue_for(t); }) {}
 
-void MultiQueueRx::receive(uint32_t packet) {
-  const uint32_t q = steering_.of((*pool_)[packet]);
-  queues_[q < queues_.size() ? q : 0]->receive(packet);
-}
+void MultiQueueRx::receive(uint32_t packet) { queue_of(packet).receive(packet); }
 
 }  // namespace viosim::models

@@ -27,7 +27,15 @@ class MultiQueueRx final : public core::Component {
 
   void add_queue(std::unique_ptr<HostNicRx> queue) { queues_.push_back(std::move(queue)); }
   void receive(uint32_t packet);
+  // A frame of a train handed over before it arrives, to its queue, which
+  // must take it (takes_early).
+  bool takes_early(uint32_t packet) const { return queue_of(packet).takes_early(); }
+  void receive_early(uint32_t packet, core::Time arrives) { queue_of(packet).receive_early(packet, arrives); }
   size_t queues() const { return queues_.size(); }
+  HostNicRx& queue_of(uint32_t packet) const {
+    const uint32_t q = steering_.of((*pool_)[packet]);
+    return *queues_[q < queues_.size() ? q : 0];
+  }
   HostNicRx& queue(size_t i) { return *queues_[i]; }
 
  private:

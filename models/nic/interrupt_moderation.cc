@@ -29,6 +29,18 @@ ModerationDecision InterruptModerator::on_frame(core::Time now, IrqCause cause) 
   return reschedule(now);
 }
 
+uint32_t InterruptModerator::quiet_frames(IrqCause cause) const {
+  if (masked_) return kAllQuiet;  // on_frame ignores them
+  if (pending_frames() == 0) return 0;
+  return quiet_pending(cause, pending_[int(cause)]);
+}
+
+uint32_t InterruptModerator::coalesce_quiet(const CoalesceParams& params, const Pending& same) {
+  if (same.frames == 0 || params.timer == CoalesceTimer::kRestartOnFrame) return 0;
+  if (params.rx_frames == 0) return kAllQuiet;
+  return same.frames + 1 < params.rx_frames ? params.rx_frames - 1 - same.frames : 0;
+}
+
 void InterruptModerator::on_interrupt(core::Time now) {
   if (masked_ || pending_frames() == 0 || deadline_ != now) {
     throw std::logic_error("interrupt raised at " + core::to_string(now) +

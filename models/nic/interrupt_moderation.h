@@ -99,6 +99,15 @@ class InterruptModerator {
 
   core::Time deadline() const { return deadline_; }
   bool masked() const { return masked_; }
+  // How many more frames of `cause`, each written back no earlier than the
+  // last call and no later than the deadline, would leave the deadline
+  // where it is: a caller may then take them without an event at each
+  // (their on_frame calls made later, in order, before its next call of
+  // any other kind). Every frame while masked; none while nothing is
+  // pending (the first one schedules the interrupt); otherwise the policy
+  // says. kAllQuiet: any number.
+  static constexpr uint32_t kAllQuiet = ~0u;
+  uint32_t quiet_frames(IrqCause cause) const;
   uint32_t pending_frames() const { return pending_[0].frames + pending_[1].frames; }
   uint64_t interrupts() const { return interrupts_; }
 
@@ -117,6 +126,12 @@ class InterruptModerator {
   virtual void adapt(core::Time /*now*/, const NapiWork& /*work*/) {}
   // An interrupt was raised for what was pending (the causes with frames).
   virtual void fired(core::Time /*now*/, const Pending& /*rx*/, const Pending& /*tx*/) {}
+  // quiet_frames while unmasked with something pending; `same` is what is
+  // pending of the frame's cause. None, unless the policy knows better.
+  virtual uint32_t quiet_pending(IrqCause /*cause*/, const Pending& /*same*/) const { return 0; }
+  // CQ moderation's answer: a timer from the first frame moves for no
+  // later frame, the count moves it at the rx_frames-th.
+  static uint32_t coalesce_quiet(const CoalesceParams& params, const Pending& same);
 
   bool has_fired() const { return interrupts_ > 0; }
   core::Time last_interrupt() const { return last_interrupt_; }
@@ -152,6 +167,9 @@ class FixedModerator final : public InterruptModerator {
 
  private:
   core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  uint32_t quiet_pending(IrqCause cause, const Pending& same) const override {
+    return coalesce_quiet(cause == IrqCause::kRx ? config_ : tx_config_, same);
+  }
   Config config_;
   Config tx_config_;
 };
@@ -224,6 +242,8 @@ class IxgbeItrModerator final : public InterruptModerator {
     int64_t next_update = -1;  // in jiffies
   };
   core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  // EITR is one gap for every cause: once anything is pending, no frame moves it.
+  uint32_t quiet_pending(IrqCause /*cause*/, const Pending& /*same*/) const override { return kAllQuiet; }
   void adapt(core::Time now, const NapiWork& work) override;
   void update_adaptive(RingContainer& rc, int64_t jiffies, uint64_t packets, uint64_t bytes) const;
   void update_latency_range(RingContainer& rc, uint64_t packets, uint64_t bytes) const;
@@ -272,6 +292,10 @@ class I40eItrModerator final : public InterruptModerator {
     int64_t next_update = 0;  // in jiffies
   };
   core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  // A cause already pending is due its gap after the last interrupt, however many more come.
+  uint32_t quiet_pending(IrqCause /*cause*/, const Pending& same) const override {
+    return same.frames > 0 ? kAllQuiet : 0;
+  }
   void adapt(core::Time now, const NapiWork& work) override;
   void update_itr(IrqCause cause, int64_t jiffies, uint64_t packets, uint64_t bytes);
   uint32_t itr_divisor() const;
@@ -410,6 +434,9 @@ class NetDimModerator final : public InterruptModerator {
     uint16_t event_ctr = 0;
   };
   core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  uint32_t quiet_pending(IrqCause cause, const Pending& same) const override {
+    return coalesce_quiet(cq_[int(cause)].params, same);
+  }
   void adapt(core::Time now, const NapiWork& work) override;
   void fired(core::Time now, const Pending& rx, const Pending& tx) override;
 
@@ -443,6 +470,10 @@ class IceDimModerator final : public InterruptModerator {
 
  private:
   core::Time fire_time(core::Time now, const Pending& rx, const Pending& tx) const override;
+  // A cause already pending is due its gap (and the rate limit), however many more come.
+  uint32_t quiet_pending(IrqCause /*cause*/, const Pending& same) const override {
+    return same.frames > 0 ? kAllQuiet : 0;
+  }
   void adapt(core::Time now, const NapiWork& work) override;
   void fired(core::Time now, const Pending& rx, const Pending& tx) override;
 

@@ -236,6 +236,17 @@ void Assembly::wire_in() {
   };
   from_peer = std::make_unique<Wire>(sim, "wire_in", nullptr, config.wire, pool, arrive);
   if (to_peer1) from_peer1 = std::make_unique<Wire>(sim, "wire_in_port1", nullptr, config.wire, pool, arrive);
+  // A TCP train's frames behind an arriving one go to a kernel NIC queue
+  // at once, to land at their arrival times: an event a train, not a
+  // frame (the rest, one frame an event, as they come).
+  auto takes = [this](uint32_t p) {
+    if (!pool[p].tcp_data) return false;
+    const VmAssembly* vm = destination(p);
+    return vm != nullptr && vm->from_wire_early && nic_rx->takes_early(p);
+  };
+  auto early = [this](uint32_t p, core::Time arrives) { destination(p)->from_wire_early(p, arrives); };
+  from_peer->set_early(takes, early);
+  if (from_peer1) from_peer1->set_early(takes, early);
   hop(kWireIn, "wire", kHostNic, "device", "propagation");
 }
 
@@ -664,6 +675,7 @@ void VmAssembly::build_taps(const std::string& reader, const std::string& reader
   tap_tso = tap_csum && config.guest_tso4 && config.forwarding != VmConfig::Forwarding::kPollMode;
   host.kernel_nic_rx();
   from_wire = [this](uint32_t p) { host.nic_rx->receive(p); };
+  from_wire_early = [this](uint32_t p, core::Time arrives) { host.nic_rx->receive_early(p, arrives); };
   hop(host.switch_place(), "host kernel", kTapQueue, "host kernel",
       "tun_net_xmit (" + std::to_string(taps[0]->capacity()) + " entries)");
   hop(kTapQueue, "host kernel", reader, reader_where, "socket wake-up");

@@ -30,6 +30,7 @@ void run_sliced(core::Simulator& sim, const PathConfig& config, const std::funct
     }
   };
   run_to(core::Time::zero() + config.warmup);
+  for (core::Component* comp : sim.components()) comp->settle();
   before_reset = delivered();
   for (core::Component* comp : sim.components()) comp->reset_stats();
   run_to(core::Time::zero() + config.duration);

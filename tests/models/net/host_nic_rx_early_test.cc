@@ -1,0 +1,250 @@
+// Frames handed to a host NIC queue before they arrive (receive_early, as
+// the wire does for a TCP train) land as if each had come at its time:
+// the same deliveries at the same instants, the same interrupts, polls,
+// drops and DDIO hits, under every moderation policy, with two queues
+// sharing the DDIO ways and TX completions interleaved. Only the events
+// are fewer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+#include "models/host/core.h"
+#include "models/host/dma_lines.h"
+#include "models/host/host_thread.h"
+#include "models/net/host_nic_rx.h"
+#include "sim-core/member_event.h"
+#include "sim-core/rng.h"
+
+namespace viosim::models {
+namespace {
+
+struct TrainFrame {
+  core::Time at;
+  uint32_t queue;
+  uint32_t tag;
+  uint32_t train;  // frames of one train share it; the first of each comes on time
+};
+
+// What a run produced, to compare whole.
+struct TrainOutcome {
+  std::vector<std::tuple<uint32_t, uint32_t, int64_t>> delivered;  // queue, tag, ps
+  std::vector<uint64_t> counts;
+  uint64_t events = 0;
+};
+
+// Trains of back-to-back frames (a 1514-byte frame every 0.485 us, a 25G
+// wire) into two queues, at random gaps, plus TX completions; arrivals
+// never coincide to the picosecond.
+std::vector<TrainFrame> make_train_frames(uint64_t seed, uint32_t trains) {
+  core::Rng rng(seed);
+  std::vector<TrainFrame> out;
+  core::Time t = core::Time::zero() + core::Microseconds(20);
+  uint32_t tag = 0;
+  for (uint32_t k = 0; k < trains; ++k) {
+    t += core::Nanoseconds(static_cast<int64_t>(rng.below(40'000))) + core::Duration::from_ps(k * 7 + 1);
+    const uint32_t queue = static_cast<uint32_t>(rng.below(2));
+    const uint32_t frames = 1 + static_cast<uint32_t>(rng.below(60));
+    for (uint32_t f = 0; f < frames; ++f) out.push_back({t + core::Nanoseconds(485) * f, queue, tag++, k});
+  }
+  std::sort(out.begin(), out.end(), [](const TrainFrame& a, const TrainFrame& b) { return a.at < b.at; });
+  return out;
+}
+
+class TrainHost : public core::Component {
+ public:
+  TrainHost(core::Simulator& sim, const InterruptModerationConfig& moderation, uint32_t ring, bool early)
+      : core::Component(sim, "host"), early_(early) {
+    CpuCosts costs;
+    costs.cache.ddio_lines = 64;  // a few frames' worth: the ways evict
+    ddio_ = std::make_unique<DdioWays>(sim, "ddio", this, costs.cache.ddio_lines);
+    for (uint32_t q = 0; q < 2; ++q) {
+      cores_.push_back(std::make_unique<Core>(sim, "core" + std::to_string(q), this, costs, q));
+      softirqs_.push_back(std::make_unique<HostThread>(sim, "softirq" + std::to_string(q), this, *cores_[q]));
+      HostNicRx::Config config;
+      config.ring_size = ring;
+      config.moderation = moderation;
+      HostNetCosts net;
+      net.nic_rx_packet = core::Cycles(1500);  // a poll of a train outlasts some of its frames
+      queues_.push_back(std::make_unique<HostNicRx>(
+          sim, "rx" + std::to_string(q), this, config, net, pool_, softirqs_[q].get(), HostNicRx::DeliverCost{},
+          [this, q](uint32_t p, HostThread&) {
+            delivered_.emplace_back(q, tags_[p], (now() - core::Time::zero()).ps());
+            pool_.deliver(p);
+          },
+          ddio_.get()));
+    }
+  }
+  const core::ComponentSpec& spec() const override {
+    static const core::ComponentSpec s{.type = "test.host", .help = "", .params = {}, .ports = {}, .stats = {}};
+    return s;
+  }
+
+  TrainOutcome run(const std::vector<TrainFrame>& arrivals, const std::vector<core::Time>& completions) {
+    arrivals_ = &arrivals;
+    for (const core::Time t : completions) {
+      tx_.push_back(std::make_unique<core::MemberEvent>(this, "tx", [this] { queues_[0]->transmitted(1514); }));
+      tx_.back()->schedule_at(t);
+    }
+    next_.schedule_at(arrivals.front().at);
+    sim().run_until(core::Time::zero() + core::Milliseconds(20));
+    sim().finish();
+    TrainOutcome o;
+    o.delivered = delivered_;
+    for (const auto& q : queues_) {
+      o.counts.insert(o.counts.end(), {q->interrupts(), q->polls(), q->drops(), q->counter_value("frames"),
+                                       q->tx_cleaned(), q->time_squeeze()});
+    }
+    o.counts.insert(o.counts.end(), {ddio_->llc_loads(), ddio_->dram_loads()});
+    o.events = sim().events_executed();
+    return o;
+  }
+
+ private:
+  uint32_t alloc(const TrainFrame& a) {
+    Packet& p = pool_.alloc();
+    p.bytes = 1514;
+    if (tags_.size() <= p.id) tags_.resize(p.id + 1);
+    tags_[p.id] = a.tag;
+    return p.id;
+  }
+  // Each arrival on time; or, early, a train's first frame on time and
+  // the rest handed over with it.
+  void arrive() {
+    const std::vector<TrainFrame>& v = *arrivals_;
+    const TrainFrame& a = v[i_++];
+    queues_[a.queue]->receive(alloc(a));
+    if (early_) {
+      while (i_ < v.size() && v[i_].train == a.train) {
+        queues_[a.queue]->receive_early(alloc(v[i_]), v[i_].at);
+        ++i_;
+      }
+    }
+    if (i_ < v.size()) next_.schedule_at(v[i_].at);
+  }
+
+  bool early_;
+  PacketPool pool_;
+  std::unique_ptr<DdioWays> ddio_;
+  std::vector<std::unique_ptr<Core>> cores_;
+  std::vector<std::unique_ptr<HostThread>> softirqs_;
+  std::vector<std::unique_ptr<HostNicRx>> queues_;
+  std::vector<std::unique_ptr<core::MemberEvent>> tx_;
+  std::vector<uint32_t> tags_;
+  std::vector<std::tuple<uint32_t, uint32_t, int64_t>> delivered_;
+  const std::vector<TrainFrame>* arrivals_ = nullptr;
+  size_t i_ = 0;
+  core::MemberEvent next_{this, "arrival", [this] { arrive(); }};
+};
+
+TrainOutcome run_trains(const InterruptModerationConfig& moderation, uint32_t ring, bool early, uint64_t seed) {
+  core::Simulator sim;
+  TrainHost host(sim, moderation, ring, early);
+  std::vector<core::Time> completions;
+  core::Rng rng(seed + 99);
+  for (int k = 0; k < 200; ++k) {
+    completions.push_back(core::Time::zero() + core::Nanoseconds(static_cast<int64_t>(rng.below(10'000'000))) +
+                          core::Duration::from_ps(3));
+  }
+  return host.run(make_train_frames(seed, 300), completions);
+}
+
+struct ModerationPolicy {
+  const char* name;
+  InterruptModerationConfig config;
+};
+
+std::vector<ModerationPolicy> moderation_policies() {
+  std::vector<ModerationPolicy> out;
+  InterruptModerationConfig c;
+  c.mode = ModerationMode::kFixed;
+  c.fixed.rx_usecs = core::Microseconds(8);
+  c.fixed.rx_frames = 16;
+  out.push_back({"fixed_count", c});
+  c.fixed.rx_frames = 0;
+  out.push_back({"fixed_timer", c});
+  c.fixed.timer = CoalesceTimer::kRestartOnFrame;
+  c.fixed.rx_frames = 32;
+  out.push_back({"fixed_restart", c});
+  c = {};
+  c.mode = ModerationMode::kIxgbe;
+  out.push_back({"ixgbe", c});
+  c.mode = ModerationMode::kI40e;
+  out.push_back({"i40e", c});
+  c.mode = ModerationMode::kIce;
+  out.push_back({"ice", c});
+  c.mode = ModerationMode::kNetDim;
+  out.push_back({"net_dim", c});
+  return out;
+}
+
+TEST(HostNicRxEarly, TrainsHandedOverEarlyLandAsIfOnTime) {
+  for (const ModerationPolicy& p : moderation_policies()) {
+    for (const uint32_t ring : {4096u, 24u}) {  // the small ring drops
+      for (const uint64_t seed : {1u, 2u}) {
+        SCOPED_TRACE(std::string(p.name) + " ring " + std::to_string(ring) + " seed " + std::to_string(seed));
+        const TrainOutcome on_time = run_trains(p.config, ring, false, seed);
+        const TrainOutcome early = run_trains(p.config, ring, true, seed);
+        ASSERT_GT(on_time.delivered.size(), 1000u);
+        EXPECT_EQ(early.delivered, on_time.delivered);
+        EXPECT_EQ(early.counts, on_time.counts);
+        EXPECT_LT(early.events, on_time.events);
+        if (ring == 24) {
+          EXPECT_GT(on_time.counts[2] + on_time.counts[8], 0u);  // drops happened
+        }
+      }
+    }
+  }
+}
+
+// Interrupt moderation's promise: after quiet_frames(c) says q, q more
+// frames of that cause, each no earlier than the last call and no later
+// than the deadline, leave the deadline where it is.
+TEST(InterruptModeration, QuietFramesDoNotMoveTheDeadline) {
+  for (const ModerationPolicy& p : moderation_policies()) {
+    SCOPED_TRACE(p.name);
+    core::Rng rng(7);
+    std::unique_ptr<InterruptModerator> m = make_interrupt_moderator(p.config);
+    core::Time now = core::Time::zero();
+    uint32_t checked = 0;
+    for (int step = 0; step < 20'000; ++step) {
+      now += core::Nanoseconds(static_cast<int64_t>(rng.below(3'000)));
+      if (m->deadline() <= now && m->deadline() != core::Time::max()) {
+        now = m->deadline();
+        m->on_interrupt(now);
+        continue;
+      }
+      if (m->masked()) {
+        if (rng.below(4) == 0) m->on_rearm(now, NapiWork{rng.below(64), rng.below(90'000), 0, 0});
+        continue;
+      }
+      const auto cause = static_cast<IrqCause>(rng.below(2));
+      const uint32_t quiet = m->quiet_frames(cause);
+      const core::Time deadline = m->deadline();
+      if (quiet > 0 && deadline != core::Time::max()) {
+        // Up to a few of the quiet frames, at times up to the deadline.
+        const uint32_t n = std::min<uint32_t>(quiet, 1 + static_cast<uint32_t>(rng.below(40)));
+        for (uint32_t k = 0; k < n; ++k) {
+          const core::Duration left = deadline - now;
+          now += core::Duration::from_ps(static_cast<int64_t>(
+              rng.below(static_cast<uint32_t>(std::min<int64_t>(left.ps() / 4 + 1, 1'000'000'000)))));
+          EXPECT_FALSE(m->on_frame(now, cause).changed);
+          ++checked;
+        }
+        continue;
+      }
+      m->on_frame(now, cause);
+    }
+    // A timer restarted by each frame has none quiet; the rest have many.
+    if (p.config.mode == ModerationMode::kFixed && p.config.fixed.timer == CoalesceTimer::kRestartOnFrame) {
+      EXPECT_EQ(checked, 0u);
+    } else {
+      EXPECT_GT(checked, 100u);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace viosim::models
