@@ -49,6 +49,8 @@ class GuestOs final : public core::Component, public SkbOwner {
   GuestNetDevice* device() const { return device_; }
   // The receive buffer of each flow's socket here (one socket per flow).
   void set_socket(const SocketConfig& socket) { socket_config_ = socket; }
+  // Whether its sockets busy-poll (a loop that watches the device's ring).
+  bool busy_polls() const { return socket_config_.busy_poll > core::Duration::zero(); }
   // GRO on the devices whose NAPI polls hand it packets (napi_gro_receive).
   void set_gro(bool on) { gro_on_ = on; }
   // Several handlers may share a vector; they run in registration order.

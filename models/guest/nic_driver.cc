@@ -27,9 +27,8 @@ NicDriver::NicDriver(core::Simulator& sim, std::string_view name, core::Componen
   configure_tx({});
   os.set_device(this);
   os.register_vector(vector, [this](Continuation done) { isr(std::move(done)); });
-  q_->set_on_rx([this] {
-    napi_.published();  // a busy loop sees the written-back descriptor
-  });
+  q_->set_on_rx([this] { napi_.published(); },  // a busy loop sees the written-back descriptor
+                [this] { return os_->busy_polls(); });
 }
 
 bool NicDriver::busy_poll_own(VCpu& cpu) { return napi_.busy_take(cpu); }

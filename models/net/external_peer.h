@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/net/gro_list.h"
+#include "models/net/wire.h"
 #include "models/packet/packet.h"
 #include "models/tcp/tcp_receiver.h"
 #include "models/tcp/tcp_sender.h"
@@ -32,7 +33,7 @@ struct ExternalPeerSource {
   uint32_t flow;  // index into the peer's flows
 };
 
-class ExternalPeer final : public core::Component {
+class ExternalPeer final : public core::Component, public EarlyTaker {
  public:
   struct Config {
     core::Duration rx_latency = core::Microseconds(8);  // its NIC, interrupt, stack up to the application
@@ -54,7 +55,7 @@ class ExternalPeer final : public core::Component {
   // raises takes (GRO, TCP): the wire may hand it over before it arrives
   // at `at` (receive_early), as the poll goes by the arrival times.
   bool takes_early(uint32_t packet);
-  void receive_early(uint32_t packet, core::Time at);
+  void receive_early(uint32_t packet, core::Time at) override;
   // How long until the wire towards the host takes a frame of `bytes` (its
   // transmit ring full: later). The peer's TCP senders wait for it, as a
   // sender's qdisc and TCP Small Queues hold its segments in the socket.

@@ -70,11 +70,7 @@ void HostNicRx::land(uint32_t packet, core::Time at) {
   if (poller_ != nullptr) {
     poller_->poke();
   } else if (softirq_ != nullptr) {
-    const ModerationDecision d = moderator_->on_frame(at);
-    if (d.changed && d.due() && d.fire_at < now()) {
-      throw std::logic_error(name() + ": a frame handed over early moved the interrupt into the past");
-    }
-    apply(d);
+    apply(moderator_->on_held_frame(at, now()));
   }
 }
 

@@ -14,6 +14,7 @@
 #include "models/host/host_thread.h"
 #include "models/net/gro_list.h"
 #include "models/net/host_net_costs.h"
+#include "models/net/wire.h"
 #include "models/nic/interrupt_moderation.h"
 #include "models/packet/packet.h"
 #include "sim-core/member_event.h"
@@ -21,7 +22,7 @@
 
 namespace viosim::models {
 
-class HostNicRx final : public core::Component, public HeldDmaWrites {
+class HostNicRx final : public core::Component, public HeldDmaWrites, public EarlyTaker {
  public:
   struct Config {
     uint32_t ring_size = 512;
@@ -61,7 +62,7 @@ class HostNicRx final : public core::Component, public HeldDmaWrites {
   // something looks at the queue; the first that could move it lands in
   // an event at its arrival. Interrupt mode only (takes_early).
   bool takes_early() const { return softirq_ != nullptr && poller_ == nullptr; }
-  void receive_early(uint32_t packet, core::Time arrives);
+  void receive_early(uint32_t packet, core::Time arrives) override;
   // A frame the host sent through this queue pair's TX ring has left and
   // its descriptor was written back: a TX completion on the same vector
   // (one moderation per queue pair, as ixgbe's q_vector), cleaned in the

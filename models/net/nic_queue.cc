@@ -1,6 +1,8 @@
 // Hardware NIC queue: DMA with IOTLB translation, write-back, moderated MSI.
 #include "models/net/nic_queue.h"
 
+#include <stdexcept>
+
 #include "models/net/packet_trace.h"
 
 namespace viosim::models {
@@ -39,7 +41,8 @@ NicQueue::NicQueue(core::Simulator& sim, std::string_view name, core::Component*
       send_(std::move(send)),
       msi_(std::move(msi)),
       moderator_(make_interrupt_moderator(config.moderation)),
-      rx_lines_(config.rx_ring, ddio) {}
+      rx_lines_(config.rx_ring, ddio),
+      ddio_(ddio) {}
 
 core::Duration NicQueue::dma(uint64_t address) {
   const bool miss = iotlb_ != nullptr && !iotlb_->lookup(address);
@@ -57,6 +60,7 @@ bool NicQueue::tx_post(uint32_t packet) {
 }
 
 void NicQueue::tx_doorbell() {
+  catch_up();  // its DMA's translations come after those due before
   if (fetch_event_.pending() || tx_posted_.empty()) return;
   // The descriptor fetch, then the data of each posted frame (overlapped:
   // one DMA round plus any page walks).
@@ -69,6 +73,7 @@ void NicQueue::tx_doorbell() {
 }
 
 void NicQueue::fetch() {
+  catch_up();
   while (!tx_posted_.empty()) {
     if (port_room_) {
       // The port's buffer is full: fetch on when the wire has drained it.
@@ -81,8 +86,9 @@ void NicQueue::fetch() {
     const uint32_t packet = tx_posted_.front();
     tx_posted_.pop_front();
     stamp((*pool_)[packet], kStampBackend, now());
-    trace_device_hop((*pool_)[packet], iotlb_ != nullptr ? "the NIC fetched it by DMA (through the IOTLB)"
-                                                         : "the NIC fetched it by DMA");
+    trace_device_hop((*pool_)[packet],
+                     iotlb_ != nullptr ? "the NIC fetched it by DMA (through the IOTLB)" : "the NIC fetched it by DMA",
+                     now());
     ++tx_slot_;
     tx_frames_.add((*pool_)[packet].segs);  // a TSO skb: the frames it is cut into
     ++tx_done_;  // written back once the frame is on its way
@@ -106,10 +112,16 @@ uint32_t NicQueue::tx_reap(uint64_t& bytes) {
 // ---- receive ----
 
 void NicQueue::rx_post(uint32_t buffers) {
+  catch_up();  // frames that arrived before these buffers found the ring as it was
   rx_buffers_ = std::min(config_.rx_ring, rx_buffers_ + buffers);
 }
 
 void NicQueue::receive(uint32_t packet) {
+  catch_up();
+  arrive(packet, now());
+}
+
+void NicQueue::arrive(uint32_t packet, core::Time at) {
   if (rx_buffers_ == 0) {
     ++drops_;  // rx_missed: the driver has not refilled the ring
     pool_->drop(packet, DropPlace::kNicRing);
@@ -119,26 +131,98 @@ void NicQueue::receive(uint32_t packet) {
   const core::Duration latency = dma(kRxBuffers + (rx_slot_ % config_.rx_ring) * config_.buffer_bytes) +
                                  dma(kRxDescriptors + (rx_slot_ % config_.rx_ring) * kDescriptorBytes);
   ++rx_slot_;
-  const core::Time done = std::max(now() + latency, rx_dma_.empty() ? now() : rx_dma_[rx_dma_.size() - 1].done);
+  const core::Time done = std::max(at + latency, rx_dma_.empty() ? at : rx_dma_[rx_dma_.size() - 1].done);
   rx_dma_.push_back({done, packet});
+  if (lazy_) {
+    if (ddio_ != nullptr) ddio_->hold(this, done);
+    plan_lazy();  // its write-back may be the one to do on time
+    return;
+  }
   if (!rx_dma_event_.pending()) rx_dma_event_.schedule_at(rx_dma_.front().done);
 }
 
-void NicQueue::frame_written_back() {
-  rx_done_.push_back(rx_dma_.front().packet);
-  rx_lines_.written((*pool_)[rx_dma_.front().packet].bytes);
-  stamp((*pool_)[rx_dma_.front().packet], kStampBackend, now());
-  trace_device_hop((*pool_)[rx_dma_.front().packet], iotlb_ != nullptr
-                                                         ? "the NIC wrote it into a guest buffer by DMA (through the IOTLB)"
-                                                         : "the NIC wrote it into a host buffer by DMA");
+void NicQueue::frame_written_back() { write_back(now()); }
+
+void NicQueue::write_back(core::Time at) {
+  const uint32_t packet = rx_dma_.front().packet;
+  rx_done_.push_back(packet);
+  rx_lines_.written((*pool_)[packet].bytes);
+  stamp((*pool_)[packet], kStampBackend, at);
+  trace_device_hop((*pool_)[packet],
+                   iotlb_ != nullptr ? "the NIC wrote it into a guest buffer by DMA (through the IOTLB)"
+                                     : "the NIC wrote it into a host buffer by DMA",
+                   at);
   rx_dma_.pop_front();
   ++rx_frames_;
-  if (!rx_dma_.empty()) rx_dma_event_.schedule_at(rx_dma_.front().done);
+  if (!lazy_ && !rx_dma_.empty()) rx_dma_event_.schedule_at(rx_dma_.front().done);
   if (on_rx_) on_rx_();
-  apply(moderator_->on_frame(now()));
+  apply(moderator_->on_held_frame(at, now()));
+}
+
+void NicQueue::receive_early(uint32_t packet, core::Time arrives) {
+  if (!takes_early() || arrives <= now()) {
+    throw std::logic_error(name() + ": a frame handed over early to a queue that cannot hold it, or not early");
+  }
+  if (!lazy_) {
+    lazy_ = true;
+    lazy_event_ = std::make_unique<core::MemberEvent>(this, "rx_lazy", [this] {
+      catch_up();
+      plan_lazy();
+    });
+    rx_dma_event_.cancel();  // the write-backs under way go lazily too
+    if (ddio_ != nullptr && !rx_dma_.empty()) ddio_->hold(this, rx_dma_.front().done);
+  }
+  // In arrival order (two wires may feed one NIC): nearly always at the back.
+  size_t at = arriving_.size();
+  while (at > 0 && arriving_[at - 1].at > arrives) --at;
+  arriving_.push_back({arrives, packet});
+  for (size_t k = arriving_.size() - 1; k > at; --k) arriving_[k] = arriving_[k - 1];
+  arriving_[at] = {arrives, packet};
+  if (ddio_ != nullptr) ddio_->hold(this, arrives);
+  plan_lazy();
+}
+
+core::Time NicQueue::next_held() const {
+  core::Time t = arriving_.empty() ? core::Time::max() : arriving_.front().at;
+  if (lazy_ && !rx_dma_.empty()) t = std::min(t, rx_dma_.front().done);
+  return t;
+}
+
+void NicQueue::make_next() {
+  if (!arriving_.empty() && (rx_dma_.empty() || arriving_.front().at <= rx_dma_.front().done)) {
+    const Arriving a = arriving_.front();
+    arriving_.pop_front();
+    arrive(a.packet, a.at);  // which plans: its write-back's time is known now
+    return;
+  }
+  write_back(rx_dma_.front().done);
+}
+
+void NicQueue::do_due() {
+  if (ddio_ != nullptr) ddio_->settle();  // every device's held DMA due by now, this queue's among them
+  while (next_held() <= now()) make_next();
+}
+
+void NicQueue::plan_lazy() {
+  // The first write-back that could move the interrupt: an event at its
+  // time, or at its frame's arrival while that time is not known yet.
+  const uint32_t quiet = moderator_->quiet_frames(IrqCause::kRx);
+  core::Time at = core::Time::max();
+  if (quiet < rx_dma_.size()) {
+    at = rx_dma_[quiet].done;
+  } else if (quiet - rx_dma_.size() < arriving_.size()) {
+    at = arriving_[quiet - rx_dma_.size()].at;
+  }
+  if (at == core::Time::max()) {
+    lazy_event_->cancel();
+    return;
+  }
+  at = std::max(at, now());  // mid-way through a catch-up: the rest of it comes first
+  if (!lazy_event_->pending() || lazy_event_->when() != at) lazy_event_->schedule_at(at);
 }
 
 bool NicQueue::rx_reap(uint32_t& packet) {
+  catch_up();
   if (rx_done_.empty()) return false;
   packet = rx_done_.front();
   rx_done_.pop_front();
@@ -148,26 +232,30 @@ bool NicQueue::rx_reap(uint32_t& packet) {
   return true;
 }
 
-void NicQueue::trace_device_hop(const Packet& p, std::string_view what) {
+void NicQueue::trace_device_hop(const Packet& p, std::string_view what, core::Time at) {
   core::TraceWriter* tw = sim().tracer();
   if (tw == nullptr) return;
   if (trace_track_ == 0) trace_track_ = tw->device_track("device " + name());
-  trace_hop(*tw, trace_track_, p, now(), place::kHostNic, what);
+  trace_hop(*tw, trace_track_, p, at, place::kHostNic, what);
 }
 
 // ---- interrupt ----
 
 void NicQueue::apply(const ModerationDecision& d) {
-  if (!d.changed) return;
-  if (d.due()) {
-    irq_.schedule_at(d.fire_at);
-  } else {
-    irq_.cancel();
+  if (d.changed) {
+    if (d.due()) {
+      irq_.schedule_at(d.fire_at);
+    } else {
+      irq_.cancel();
+    }
   }
+  if (lazy_) plan_lazy();
 }
 
 void NicQueue::fire() {
+  catch_up();
   moderator_->on_interrupt(now());
+  if (lazy_) plan_lazy();
   ++interrupts_;
   if (core::TraceWriter* tw = sim().tracer()) {
     if (trace_track_ == 0) trace_track_ = tw->device_track("device " + name());
@@ -177,6 +265,7 @@ void NicQueue::fire() {
 }
 
 void NicQueue::rearm(const NapiWork& work) {
+  catch_up();
   apply(moderator_->on_rearm(now(), work, static_cast<uint32_t>(rx_done_.size()), tx_done_));
 }
 

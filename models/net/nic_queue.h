@@ -20,7 +20,7 @@
 
 namespace viosim::models {
 
-class NicQueue final : public core::Component {
+class NicQueue final : public core::Component, public HeldDmaWrites, public EarlyTaker {
  public:
   struct Config {
     uint32_t rx_ring = 512;
@@ -61,15 +61,43 @@ class NicQueue final : public core::Component {
   uint32_t tx_free() const { return config_.tx_ring - tx_in_ring_; }
   void rx_post(uint32_t buffers);  // tail write: that many more empty buffers
   bool rx_reap(uint32_t& packet);  // the next received frame: the running thread loads its descriptor and first line
-  uint32_t rx_buffers_posted() const { return rx_buffers_; }
-  bool rx_ready() const { return !rx_done_.empty(); }
-  // A polling driver's eye on the ring: called as each frame is written back.
-  void set_on_rx(std::function<void()> on_rx) { on_rx_ = std::move(on_rx); }
+  uint32_t rx_buffers_posted() {
+    catch_up();
+    return rx_buffers_;
+  }
+  bool rx_ready() {
+    catch_up();
+    return !rx_done_.empty();
+  }
+  // A polling driver's eye on the ring: called as each frame is written
+  // back. `watched` says whether anything may poll in this run (unset:
+  // always); while nothing may, write-backs can wait (receive_early).
+  void set_on_rx(std::function<void()> on_rx, std::function<bool()> watched = {}) {
+    on_rx_ = std::move(on_rx);
+    watched_ = std::move(watched);
+    takes_early_ = -1;
+  }
   // NAPI completed and re-enabled the vector after handling this much.
   void rearm(const NapiWork& work);
 
   // ---- wire side ----
   void receive(uint32_t packet);
+  // A frame of a train the wire hands over before it arrives (at
+  // `arrives`, after now). From the first, the queue works lazily, exactly
+  // as if on time: a frame's arrival (its buffer, its DMA's translations)
+  // and its write-back (its DDIO writes, its moderation) are done when the
+  // queue is next looked at, or another device's DMA or a translation
+  // comes after their time (DdioWays::settle); only a write-back that
+  // could move the interrupt gets an event (at its arrival first, to learn
+  // its time). Not while a polling driver may watch (set_on_rx): it sees
+  // each write-back as it happens.
+  bool takes_early() const {
+    if (takes_early_ < 0) takes_early_ = !on_rx_ || (watched_ && !watched_()) ? 1 : 0;  // fixed for the run
+    return takes_early_ == 1;
+  }
+  void receive_early(uint32_t packet, core::Time arrives) override;
+  void settle() override { catch_up(); }
+  void finish() override { catch_up(); }
 
   uint64_t drops() const { return drops_.value(); }
   uint64_t interrupts() const { return interrupts_.value(); }
@@ -78,11 +106,22 @@ class NicQueue final : public core::Component {
  private:
   core::Duration dma(uint64_t address);
   void frame_written_back();
+  // receive's and frame_written_back's work as of `at` (now, or earlier
+  // for what the queue does lazily).
+  void arrive(uint32_t packet, core::Time at);
+  void write_back(core::Time at);
+  void catch_up() {
+    if (lazy_ && next_held() <= now()) do_due();
+  }
+  void do_due();
+  void plan_lazy();
+  core::Time next_held() const override;
+  void make_next() override;
   void apply(const ModerationDecision& d);
   void fire();
   void fetch();
   // With a trace: the packet reached the NIC, on the device's track.
-  void trace_device_hop(const Packet& p, std::string_view what);
+  void trace_device_hop(const Packet& p, std::string_view what, core::Time at);
 
   Config config_;
   PacketPool* pool_;
@@ -90,6 +129,8 @@ class NicQueue final : public core::Component {
   std::function<void(uint32_t packet)> send_;  // the port: the wire, or the embedded switch to a VF
   Msi msi_;
   std::function<void()> on_rx_;
+  std::function<bool()> watched_;
+  mutable int8_t takes_early_ = -1;  // not asked yet
   int trace_track_ = 0;
   std::unique_ptr<InterruptModerator> moderator_;
   // TX: posted (not yet fetched), in the NIC, completed (not yet reaped).
@@ -109,6 +150,16 @@ class NicQueue final : public core::Component {
   core::RingBuffer<InFlight> rx_dma_;
   core::RingBuffer<uint32_t> rx_done_;
   RxRingLines rx_lines_;
+  DdioWays* ddio_;
+  // Lazy, from the first frame handed over early: frames not yet arrived
+  // (by arrival), and rx_dma_'s write-backs done without an event each.
+  bool lazy_ = false;
+  struct Arriving {
+    core::Time at;
+    uint32_t packet;
+  };
+  core::RingBuffer<Arriving> arriving_;
+  std::unique_ptr<core::MemberEvent> lazy_event_;  // made with the first: other runs keep their target ids
   core::MemberEvent rx_dma_event_{this, "rx_write_back", [this] { frame_written_back(); }};
   PortRoom port_room_;
   core::MemberEvent fetch_event_{this, "tx_fetch", [this] { fetch(); }};

@@ -121,17 +121,17 @@ void Wire::arrive() {
   const InFlight f = in_flight_.front();
   in_flight_.pop_front();
   account(f);
-  if (!next_early()) {
+  if (next_taker() == nullptr) {
     if (!in_flight_.empty()) arrival_.schedule_at(in_flight_.front().arrives);
     deliver_(f.packet);
     return;
   }
-  // What follows it on the wire and the receiver takes ahead of time.
+  // What follows it on the wire and a receiver takes ahead of time.
   deliver_(f.packet);
-  while (next_early()) {
+  for (EarlyTaker* taker = next_taker(); taker != nullptr; taker = next_taker()) {
     const InFlight next = in_flight_.front();
     in_flight_.pop_front();
-    early_(next.packet, next.arrives);
+    taker->receive_early(next.packet, next.arrives);
     account(next);
   }
   if (!in_flight_.empty()) arrival_.schedule_at(in_flight_.front().arrives);

@@ -16,6 +16,17 @@
 
 namespace viosim::models {
 
+// A receiver that takes some frames before they arrive, told when they
+// will (the peer's TCP receive, which polls by time; a NIC queue that does
+// what it would do at that time).
+class EarlyTaker {
+ public:
+  virtual void receive_early(uint32_t packet, core::Time arrives) = 0;
+
+ protected:
+  ~EarlyTaker() = default;
+};
+
 class Wire final : public core::Component {
  public:
   struct Config {
@@ -24,11 +35,8 @@ class Wire final : public core::Component {
     uint32_t ring_size = 512;                             // frames waiting to be sent
   };
   using Deliver = std::function<void(uint32_t packet)>;
-  // A receiver that may take some frames before they arrive, told when
-  // they will (the peer's TCP receive, which polls by time): which ones,
-  // and the hand-over.
-  using TakesEarly = std::function<bool(uint32_t packet)>;
-  using DeliverEarly = std::function<void(uint32_t packet, core::Time arrives)>;
+  // Who takes a frame before it arrives; nullptr: nobody, it comes on time.
+  using TakerOf = std::function<EarlyTaker*(uint32_t packet)>;
 
   static const core::ComponentSpec& model_spec();
   const core::ComponentSpec& spec() const override { return model_spec(); }
@@ -61,13 +69,10 @@ class Wire final : public core::Component {
     if (starts_.size() + want <= config_.ring_size) return core::Duration::zero();
     return starts_[starts_.size() + want - config_.ring_size - 1] - now();
   }
-  // Frames that follow one arriving, back to back, go to `early` in the
-  // same event while it takes them: a TSO skb's frames cost one event
+  // Frames that follow one arriving, back to back, go to their taker in
+  // the same event while there is one: a TSO skb's frames cost one event
   // rather than one each.
-  void set_early(TakesEarly takes, DeliverEarly early) {
-    takes_early_ = std::move(takes);
-    early_ = std::move(early);
-  }
+  void set_early(TakerOf taker) { taker_of_ = std::move(taker); }
   // Frames and bytes that arrived (a frame handed over early counts from
   // its arrival, so a window's figures hold what arrived in it).
   uint64_t frames() const { return frames_.value() + arrived_early(now()); }
@@ -89,8 +94,7 @@ class Wire final : public core::Component {
   Config config_;
   PacketPool* pool_;
   Deliver deliver_;
-  TakesEarly takes_early_;
-  DeliverEarly early_;
+  TakerOf taker_of_;
   // Frames handed over early, by arrival time, not yet counted: counted
   // as they arrive (at the next arrival, or when read), dropped uncounted
   // at a statistics reset if they arrived before it.
@@ -102,7 +106,9 @@ class Wire final : public core::Component {
   uint64_t arrived_early(core::Time by) const;
   void count_arrived_early();
   void on_reset_stats() override;
-  bool next_early() const { return takes_early_ && !in_flight_.empty() && takes_early_(in_flight_.front().packet); }
+  EarlyTaker* next_taker() const {
+    return taker_of_ && !in_flight_.empty() ? taker_of_(in_flight_.front().packet) : nullptr;
+  }
   core::Time free_at_;    // when the transmitter finishes the last queued frame
   int trace_track_ = 0;   // the packets' steps (a device track: hop slices)
   int serial_track_ = 0;  // the frames' serialisation slices

@@ -29,6 +29,14 @@ ModerationDecision InterruptModerator::on_frame(core::Time now, IrqCause cause) 
   return reschedule(now);
 }
 
+ModerationDecision InterruptModerator::on_held_frame(core::Time at, core::Time now) {
+  const ModerationDecision d = on_frame(at);
+  if (d.changed && d.due() && d.fire_at < now) {
+    throw std::logic_error("a frame taken into account after it was written back moved the interrupt into the past");
+  }
+  return d;
+}
+
 uint32_t InterruptModerator::quiet_frames(IrqCause cause) const {
   if (masked_) return kAllQuiet;  // on_frame ignores them
   if (pending_frames() == 0) return 0;

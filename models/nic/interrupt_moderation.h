@@ -87,6 +87,10 @@ class InterruptModerator {
   virtual ~InterruptModerator() = default;
 
   ModerationDecision on_frame(core::Time now, IrqCause cause = IrqCause::kRx);
+  // A received frame written back at `at` that its queue takes into
+  // account only `now` (held back among quiet_frames): throws
+  // std::logic_error if it moved the interrupt before now after all.
+  ModerationDecision on_held_frame(core::Time at, core::Time now);
   // Throws std::logic_error unless an interrupt is due exactly at `now`: a
   // stale event means the caller missed a `changed` decision.
   void on_interrupt(core::Time now);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace viosim::models {
@@ -17,6 +18,7 @@ class Iotlb {
   // Translates `address`; returns true on a hit. A miss fills the least
   // recently used entry.
   bool lookup(uint64_t address) {
+    if (before_lookup_) before_lookup_();
     const uint64_t page = address / page_bytes_;
     for (size_t i = 0; i < pages_.size(); ++i) {
       if (pages_[i] == page) {
@@ -32,6 +34,9 @@ class Iotlb {
     ++misses_;
     return false;
   }
+  // Runs before each lookup: the DMA that devices hold back to do at
+  // their times (DdioWays::settle), so that translations come in time order.
+  void set_before_lookup(std::function<void()> f) { before_lookup_ = std::move(f); }
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
   uint64_t page_bytes() const { return page_bytes_; }
@@ -42,6 +47,7 @@ class Iotlb {
   std::vector<uint64_t> pages_;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
+  std::function<void()> before_lookup_;
 };
 
 }  // namespace viosim::models

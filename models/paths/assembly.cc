@@ -131,8 +131,7 @@ void Assembly::build_host() {
   // it in one event.
   for (Wire* w : {to_peer.get(), to_peer1.get()}) {
     if (w == nullptr) continue;
-    w->set_early([this](uint32_t p) { return peer->takes_early(p); },
-                 [this](uint32_t p, core::Time at) { peer->receive_early(p, at); });
+    w->set_early([this](uint32_t p) -> EarlyTaker* { return peer->takes_early(p) ? peer.get() : nullptr; });
   }
   hop(kHostNic, "device", kWire, "wire", "DMA + serialisation at " + gbps(c.wire.line_rate_bps));
   hop(kWire, "wire", kPeer, "peer", "propagation");
@@ -236,17 +235,17 @@ void Assembly::wire_in() {
   };
   from_peer = std::make_unique<Wire>(sim, "wire_in", nullptr, config.wire, pool, arrive);
   if (to_peer1) from_peer1 = std::make_unique<Wire>(sim, "wire_in_port1", nullptr, config.wire, pool, arrive);
-  // A TCP train's frames behind an arriving one go to a kernel NIC queue
-  // at once, to land at their arrival times: an event a train, not a
-  // frame (the rest, one frame an event, as they come).
-  auto takes = [this](uint32_t p) {
-    if (!pool[p].tcp_data) return false;
+  // A TCP train's frames behind an arriving one go to their NIC queue at
+  // once, where it takes them (VmAssembly::takes_early), to land at their
+  // arrival times: an event a train, not a frame (the rest, one frame an
+  // event, as they come).
+  auto taker = [this](uint32_t p) -> EarlyTaker* {
+    if (!pool[p].tcp_data) return nullptr;
     const VmAssembly* vm = destination(p);
-    return vm != nullptr && vm->from_wire_early && nic_rx->takes_early(p);
+    return vm != nullptr && vm->early_taker ? vm->early_taker(p) : nullptr;
   };
-  auto early = [this](uint32_t p, core::Time arrives) { destination(p)->from_wire_early(p, arrives); };
-  from_peer->set_early(takes, early);
-  if (from_peer1) from_peer1->set_early(takes, early);
+  from_peer->set_early(taker);
+  if (from_peer1) from_peer1->set_early(taker);
   hop(kWireIn, "wire", kHostNic, "device", "propagation");
 }
 
@@ -675,7 +674,10 @@ void VmAssembly::build_taps(const std::string& reader, const std::string& reader
   tap_tso = tap_csum && config.guest_tso4 && config.forwarding != VmConfig::Forwarding::kPollMode;
   host.kernel_nic_rx();
   from_wire = [this](uint32_t p) { host.nic_rx->receive(p); };
-  from_wire_early = [this](uint32_t p, core::Time arrives) { host.nic_rx->receive_early(p, arrives); };
+  early_taker = [this](uint32_t p) -> EarlyTaker* {
+    HostNicRx& q = host.nic_rx->queue_of(p);
+    return q.takes_early() ? &q : nullptr;
+  };
   hop(host.switch_place(), "host kernel", kTapQueue, "host kernel",
       "tun_net_xmit (" + std::to_string(taps[0]->capacity()) + " entries)");
   hop(kTapQueue, "host kernel", reader, reader_where, "socket wake-up");
@@ -733,7 +735,11 @@ void VmAssembly::build_virtio_queues() {
 // RSS over the same key and table as the host NIC's.
 void VmAssembly::build_hardware_queues(bool vf) {
   const VmConfig& c = config;
-  if (vf) iotlb = std::make_unique<Iotlb>(c.iotlb_entries, c.iommu_page_bytes);
+  if (vf) {
+    iotlb = std::make_unique<Iotlb>(c.iotlb_entries, c.iommu_page_bytes);
+    // Translations in time order with the DMA the VF's queues hold back.
+    iotlb->set_before_lookup([ddio = host.ddio.get()] { ddio->settle(); });
+  }
   hw_steering = rss_steering();
   for (uint32_t i = 0; i < pairs(); ++i) {
     VCpu& vcpu = *vcpus[i];
@@ -747,6 +753,10 @@ void VmAssembly::build_hardware_queues(bool vf) {
     hw_queues.back()->set_port_room([this](uint32_t p, uint32_t buffer) { return host.port_room(p, buffer); });
     if (i == 0) {
       from_wire = [this](uint32_t p) { hw_queues[hw_steering.of(host.pool[p])]->receive(p); };
+      early_taker = [this](uint32_t p) -> EarlyTaker* {
+        NicQueue& q = *hw_queues[hw_steering.of(host.pool[p])];
+        return q.takes_early() ? &q : nullptr;
+      };
       host.wire_in();
     }
     hw_drivers.push_back(std::make_unique<NicDriver>(

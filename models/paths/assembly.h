@@ -91,10 +91,12 @@ struct VmAssembly {
   // Where a frame from the wire for this VM goes first (its backend sets
   // it: the host NIC's queues, or its own VF's).
   std::function<void(uint32_t packet)> from_wire;
-  // Where a frame of a train the wire hands over before it arrives goes
-  // (`arrives` its arrival): set only where that place lands such frames
-  // at their times (the kernel's NIC queues, in interrupt mode).
-  std::function<void(uint32_t packet, core::Time arrives)> from_wire_early;
+  // The queue that takes a frame from the wire before it arrives (a
+  // train's frames behind an arriving one), or nullptr. Set only where
+  // that queue does exactly what it would have done at that time: the
+  // kernel's NIC queues, and a hardware queue (VF, bare metal) whose
+  // driver is interrupt-driven.
+  std::function<EarlyTaker*(uint32_t packet)> early_taker;
   // A forwarder: packets of flows routed through it lost on their way in
   // (from the wire or the route's previous VM) and on their way out (to
   // the next VM or the wire), whole run, by place.

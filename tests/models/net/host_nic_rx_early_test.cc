@@ -17,41 +17,14 @@
 #include "models/net/host_nic_rx.h"
 #include "sim-core/member_event.h"
 #include "sim-core/rng.h"
+#include "tests/support/train_frames.h"
 
 namespace viosim::models {
 namespace {
 
-struct TrainFrame {
-  core::Time at;
-  uint32_t queue;
-  uint32_t tag;
-  uint32_t train;  // frames of one train share it; the first of each comes on time
-};
-
-// What a run produced, to compare whole.
-struct TrainOutcome {
-  std::vector<std::tuple<uint32_t, uint32_t, int64_t>> delivered;  // queue, tag, ps
-  std::vector<uint64_t> counts;
-  uint64_t events = 0;
-};
-
-// Trains of back-to-back frames (a 1514-byte frame every 0.485 us, a 25G
-// wire) into two queues, at random gaps, plus TX completions; arrivals
-// never coincide to the picosecond.
-std::vector<TrainFrame> make_train_frames(uint64_t seed, uint32_t trains) {
-  core::Rng rng(seed);
-  std::vector<TrainFrame> out;
-  core::Time t = core::Time::zero() + core::Microseconds(20);
-  uint32_t tag = 0;
-  for (uint32_t k = 0; k < trains; ++k) {
-    t += core::Nanoseconds(static_cast<int64_t>(rng.below(40'000))) + core::Duration::from_ps(k * 7 + 1);
-    const uint32_t queue = static_cast<uint32_t>(rng.below(2));
-    const uint32_t frames = 1 + static_cast<uint32_t>(rng.below(60));
-    for (uint32_t f = 0; f < frames; ++f) out.push_back({t + core::Nanoseconds(485) * f, queue, tag++, k});
-  }
-  std::sort(out.begin(), out.end(), [](const TrainFrame& a, const TrainFrame& b) { return a.at < b.at; });
-  return out;
-}
+using testing::make_train_frames;
+using testing::TrainFrame;
+using testing::TrainOutcome;
 
 class TrainHost : public core::Component {
  public:
@@ -92,7 +65,7 @@ class TrainHost : public core::Component {
     sim().run_until(core::Time::zero() + core::Milliseconds(20));
     sim().finish();
     TrainOutcome o;
-    o.delivered = delivered_;
+    o.taken = delivered_;
     for (const auto& q : queues_) {
       o.counts.insert(o.counts.end(), {q->interrupts(), q->polls(), q->drops(), q->counter_value("frames"),
                                        q->tx_cleaned(), q->time_squeeze()});
@@ -148,7 +121,7 @@ TrainOutcome run_trains(const InterruptModerationConfig& moderation, uint32_t ri
     completions.push_back(core::Time::zero() + core::Nanoseconds(static_cast<int64_t>(rng.below(10'000'000))) +
                           core::Duration::from_ps(3));
   }
-  return host.run(make_train_frames(seed, 300), completions);
+  return host.run(make_train_frames(seed, 300, 60, 40'000), completions);
 }
 
 struct ModerationPolicy {
@@ -187,8 +160,8 @@ TEST(HostNicRxEarly, TrainsHandedOverEarlyLandAsIfOnTime) {
         SCOPED_TRACE(std::string(p.name) + " ring " + std::to_string(ring) + " seed " + std::to_string(seed));
         const TrainOutcome on_time = run_trains(p.config, ring, false, seed);
         const TrainOutcome early = run_trains(p.config, ring, true, seed);
-        ASSERT_GT(on_time.delivered.size(), 1000u);
-        EXPECT_EQ(early.delivered, on_time.delivered);
+        ASSERT_GT(on_time.taken.size(), 1000u);
+        EXPECT_EQ(early.taken, on_time.taken);
         EXPECT_EQ(early.counts, on_time.counts);
         EXPECT_LT(early.events, on_time.events);
         if (ring == 24) {

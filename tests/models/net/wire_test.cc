@@ -18,8 +18,7 @@ struct WireBench {
     wire = std::make_unique<Wire>(sim, "wire", nullptr, Wire::Config{}, pool,
                                   [this](uint32_t p) { got.emplace_back(p, sim.now()); });
     if (early) {
-      wire->set_early([this](uint32_t p) { return pool[p].tcp_data; },
-                      [this](uint32_t p, core::Time at) { got.emplace_back(p, at); });
+      wire->set_early([this](uint32_t p) -> EarlyTaker* { return pool[p].tcp_data ? &taker : nullptr; });
     }
   }
   // A TSO skb of `segs` full segments of 1448 bytes.
@@ -43,6 +42,12 @@ struct WireBench {
   PacketPool pool;
   std::unique_ptr<Wire> wire;
   std::vector<std::pair<uint32_t, core::Time>> got;
+  // Takes a frame early: records it with its arrival time.
+  struct Taker final : EarlyTaker {
+    explicit Taker(WireBench* b) : bench(b) {}
+    void receive_early(uint32_t packet, core::Time arrives) override { bench->got.emplace_back(packet, arrives); }
+    WireBench* bench;
+  } taker{this};
 };
 
 // Each frame arrives one serialisation after the one before, whether the
