@@ -288,7 +288,7 @@ void Assembly::kernel_nic_rx() {
   nic_switch_port = sw.add_port(
       [this, &c, &clock](uint32_t p) {
         if (destination(p) == nullptr) return c.host_net.nic_xmit_packet;
-        return tap_xmit_cost(vm_of(p), p, clock);
+        return tap_xmit_cost(vm_of(p), p, clock, /*csum_partial=*/false);
       },
       [this, how = "the host stack (NAPI, " + std::string(switch_place()) + ", tun) queued it on the tap"](
           uint32_t p, HostThread& by) {
@@ -626,7 +626,9 @@ BridgePort VmAssembly::bridge_port(const std::string& writer, const std::string&
         if (host.to_host(p))
           return packet.tcp_data || packet.kind == PacketKind::kAck ? config.guest.tcp_rx : config.guest.udp_rx;
         VmAssembly* to = host.destination(p);
-        return tap_vm(to) ? host.tap_xmit_cost(*to, p, clock) : n.nic_xmit_packet;
+        // A virtio guest's frames carry their checksum partial (offloaded);
+        // an e1000 guest's come whole (QEMU's device fills them).
+        return tap_vm(to) ? host.tap_xmit_cost(*to, p, clock, tap_csum) : n.nic_xmit_packet;
       },
       [this, tap_vm, how = "the " + std::string(sw) + " forwarded it from " + config.name + "'s tap (tun_net_xmit)"](
           uint32_t p, HostThread& by) {
@@ -777,9 +779,16 @@ void Assembly::tap_push(VmAssembly& vm, uint32_t packet, HostThread& by, const s
   tap.push(packet, &by, how);  // a full tap drops it
 }
 
-core::Cycles Assembly::tap_xmit_cost(const VmAssembly& vm, uint32_t packet, const core::Clock& clock) const {
+core::Cycles Assembly::tap_xmit_cost(const VmAssembly& vm, uint32_t packet, const core::Clock& clock,
+                                     bool csum_partial) const {
   const Packet& p = pool[packet];
-  if (!vm.tap_segments(p)) return config.host_net.tun_xmit_packet;
+  if (!vm.tap_segments(p)) {
+    if (!csum_partial || vm.tap_csum) return config.host_net.tun_xmit_packet;
+    // One checksum pass over the TCP or UDP datagram: the frame less
+    // Ethernet (with its FCS) and IP.
+    constexpr uint32_t kBelowL4 = 14 + 4 + 20;
+    return config.host_net.tun_xmit_packet + config.host_net.copy(p.bytes > kBelowL4 ? p.bytes - kBelowL4 : 0, clock);
+  }
   core::Cycles cost = (config.host_net.tun_xmit_packet + config.host_net.gso_segment) * p.segs;
   if (!vm.tap_csum) cost = cost + config.host_net.copy(pool.tcp(packet).len, clock);
   return cost;

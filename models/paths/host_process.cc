@@ -26,7 +26,8 @@ Assembly::HostProcess::HostProcess(Assembly& h, uint32_t core) : host(h) {
   // Its local port: what the switch outputs from it goes into a VM's tap.
   const core::Clock& clock = h.core(core).clock();
   port = sw.add_port(
-      [this, &clock](uint32_t p) { return host.tap_xmit_cost(host.vm_of(p), p, clock); },
+      // The host's stack leaves the checksum to the device.
+      [this, &clock](uint32_t p) { return host.tap_xmit_cost(host.vm_of(p), p, clock, /*csum_partial=*/true); },
       [this, how = "the " + std::string(switch_place) + " forwarded it from the host's stack (br_dev_xmit)"](
           uint32_t p, HostThread& by) { host.tap_push(host.vm_of(p), p, by, how); });
   const std::string app = in_vm(kHostProcess, kApplication), stack = in_vm(kHostProcess, kGuestStack);
