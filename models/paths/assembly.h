@@ -348,8 +348,7 @@ struct Assembly {
   // host's stack, a virtio guest's offload); a tap without checksum
   // offload fills it in software (skb_checksum_help), a frame from the
   // wire comes whole.
-  core::Cycles tap_xmit_cost(const VmAssembly& vm, uint32_t packet, const core::Clock& clock,
-                             bool csum_partial) const;
+  core::Cycles tap_xmit_cost(const VmAssembly& vm, uint32_t packet, const core::Clock& clock, bool csum_partial) const;
   // The host NIC's queues for the kernel: interrupts and NAPI on the IRQ
   // cores, then the bridge, which hands each frame to its VM's tap (made
   // once; every tap-based VM shares it).

@@ -399,8 +399,7 @@ TEST(MultiVm, ATapWithoutChecksumOffloadFillsTheHostsPartialChecksums) {
     ASSERT_EQ(r.flows[0].drops(), 0u);
     ASSERT_GT(r.flows[0].packets, 300u);
     per_packet[backend == models::PathBackend::kE1000 ? 0 : 1] =
-        r.per_core_s[*c.host_app][static_cast<size_t>(models::CpuCategory::kHostKernel)] /
-        double(r.flows[0].packets);
+        r.per_core_s[*c.host_app][static_cast<size_t>(models::CpuCategory::kHostKernel)] / double(r.flows[0].packets);
   }
   // The UDP datagram: the frame less Ethernet (with its FCS) and IP.
   const double checksum_s = double(1400 - 38) / double(e1000.host_net.copy_bytes_per_s);
