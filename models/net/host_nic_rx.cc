@@ -61,7 +61,7 @@ void HostNicRx::receive(uint32_t packet) {
 void HostNicRx::land(uint32_t packet, core::Time at) {
   if (ring_.size() >= config_.ring_size) {
     ++drops_;
-    pool_->drop(packet, DropPlace::kNicRing);
+    pool_->drop(packet, DropPlace::kNicRing, at);
     return;
   }
   ring_.push_back(packet);
@@ -78,7 +78,12 @@ void HostNicRx::receive_early(uint32_t packet, core::Time arrives) {
   if (!takes_early() || arrives <= now()) {
     throw std::logic_error(name() + ": a frame handed over early to a queue that cannot hold it, or not early");
   }
-  if (!land_event_) land_event_ = std::make_unique<core::MemberEvent>(this, "frame_lands", [this] { catch_up(); });
+  if (!land_event_) {
+    land_event_ = std::make_unique<core::MemberEvent>(this, "frame_lands", [this] {
+      catch_up();
+      plan_early();  // a frame a full ring dropped made no moderator call
+    });
+  }
   if (ddio_ != nullptr) ddio_->hold(this, arrives);
   if (early_.empty() || early_[early_.size() - 1].arrives <= arrives) {
     // At the back (a train's frames come in order): the plan moves only if
@@ -117,7 +122,7 @@ void HostNicRx::plan_early() {
     land_event_->cancel();
     return;
   }
-  const core::Time at = early_[quiet].arrives;
+  const core::Time at = std::max(early_[quiet].arrives, now());  // mid-way through a catch-up: the rest comes first
   if (!land_event_->pending() || land_event_->when() != at) land_event_->schedule_at(at);
 }
 
@@ -157,6 +162,10 @@ void HostNicRx::apply(const ModerationDecision& d) {
 
 void HostNicRx::fire() {
   catch_up();
+  // A frame of this very picosecond landed first, as the wire's arrival
+  // would have come first, and moved the interrupt (a timer each frame
+  // restarts): it fires when now due.
+  if (moderator_->deadline() != now()) return;
   moderator_->on_interrupt(now());  // masked until NAPI completes
   if (!early_.empty()) plan_early();
   ++interrupts_;

@@ -60,7 +60,10 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // moderation: while the interrupt's time cannot move (masked, or due
   // already and the policy's quiet_frames), frames land only when
   // something looks at the queue; the first that could move it lands in
-  // an event at its arrival. Interrupt mode only (takes_early).
+  // an event at its arrival. Interrupt mode only (takes_early). A frame
+  // arriving at the very picosecond of another event of the queue lands
+  // before it, as the wire's arrival event usually came first; where on
+  // time the other came first, the order differs.
   bool takes_early() const { return softirq_ != nullptr && poller_ == nullptr; }
   void receive_early(uint32_t packet, core::Time arrives) override;
   // A frame the host sent through this queue pair's TX ring has left and

@@ -124,7 +124,7 @@ void NicQueue::receive(uint32_t packet) {
 void NicQueue::arrive(uint32_t packet, core::Time at) {
   if (rx_buffers_ == 0) {
     ++drops_;  // rx_missed: the driver has not refilled the ring
-    pool_->drop(packet, DropPlace::kNicRing);
+    pool_->drop(packet, DropPlace::kNicRing, at);
     return;
   }
   --rx_buffers_;
@@ -254,6 +254,9 @@ void NicQueue::apply(const ModerationDecision& d) {
 
 void NicQueue::fire() {
   catch_up();
+  // A write-back of this very picosecond came first and moved the
+  // interrupt (a timer each frame restarts): it fires when now due.
+  if (moderator_->deadline() != now()) return;
   moderator_->on_interrupt(now());
   if (lazy_) plan_lazy();
   ++interrupts_;

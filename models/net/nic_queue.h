@@ -90,7 +90,9 @@ class NicQueue final : public core::Component, public HeldDmaWrites, public Earl
   // comes after their time (DdioWays::settle); only a write-back that
   // could move the interrupt gets an event (at its arrival first, to learn
   // its time). Not while a polling driver may watch (set_on_rx): it sees
-  // each write-back as it happens.
+  // each write-back as it happens. What falls at the very picosecond of
+  // another event of the queue (a transmit fetch, the driver's poll) is
+  // done before it, where on time the order of the two events decided.
   bool takes_early() const {
     if (takes_early_ < 0) takes_early_ = !on_rx_ || (watched_ && !watched_()) ? 1 : 0;  // fixed for the run
     return takes_early_ == 1;

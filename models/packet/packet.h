@@ -128,12 +128,14 @@ class PacketPool {
   }
   // The packet reached its application.
   void deliver(uint32_t id) { free(id); }
-  // The packet is lost at `place`.
-  void drop(uint32_t id, DropPlace place) {
+  // The packet is lost at `place`; `at`: when, for a loss a device
+  // accounts after the fact (a NIC queue catching up on frames handed
+  // over early); none: now.
+  void drop(uint32_t id, DropPlace place, std::optional<core::Time> at = std::nullopt) {
     const uint32_t flow = packets_[id].flow;
     if (flow >= drops_.size()) drops_.resize(flow + 1);
     drops_[flow][static_cast<size_t>(place)] += packets_[id].segs;
-    if (on_drop_) on_drop_(packets_[id], place);
+    if (on_drop_) on_drop_(packets_[id], place, at);
     free(id);
   }
   // GRO: `id`'s segments join `into`'s, which carries them from now on.
@@ -170,7 +172,9 @@ class PacketPool {
   }
   // Told of every drop before the packet is freed (a route's accounting
   // of where along it packets are lost). May be empty.
-  void observe_drops(std::function<void(const Packet&, DropPlace)> observer) { on_drop_ = std::move(observer); }
+  void observe_drops(std::function<void(const Packet&, DropPlace, std::optional<core::Time> at)> observer) {
+    on_drop_ = std::move(observer);
+  }
   // Drops of `flow` at `place` since the start of the run.
   uint64_t drops(uint32_t flow, DropPlace place) const {
     return flow < drops_.size() ? drops_[flow][static_cast<size_t>(place)] : 0;
@@ -210,7 +214,7 @@ class PacketPool {
   std::vector<TcpHeader> tcp_;  // by packet id
   std::vector<uint32_t> free_;
   std::vector<std::array<uint64_t, kDropPlaces>> drops_;  // by flow, then place
-  std::function<void(const Packet&, DropPlace)> on_drop_;
+  std::function<void(const Packet&, DropPlace, std::optional<core::Time>)> on_drop_;
   size_t in_use_ = 0;
 };
 

@@ -48,8 +48,8 @@ Assembly::Assembly(const PathConfig& c, core::TraceWriter* tracer)
     vms.back()->build_guest();
   }
   build_flows();
-  pool.observe_drops([this](const Packet& p, DropPlace place) {
-    if (config.on_drop) config.on_drop(p, place, sim.now());
+  pool.observe_drops([this](const Packet& p, DropPlace place, std::optional<core::Time> at) {
+    if (config.on_drop) config.on_drop(p, place, at.value_or(sim.now()));
     if (!config.flows[p.flow].through_vms()) return;
     if (p.to_guest) {
       ++via_vm(p, p.hop)->route_drops_in[static_cast<size_t>(place)];

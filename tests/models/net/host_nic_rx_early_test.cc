@@ -88,14 +88,13 @@ class TrainHost : public core::Component {
   void arrive() {
     const std::vector<TrainFrame>& v = *arrivals_;
     const TrainFrame& a = v[i_++];
+    size_t end = i_;  // past what comes in this event
+    while (early_ && end < v.size() && v[end].train == a.train) ++end;
+    // As the wire does, the next arrival is scheduled before this one is
+    // delivered: at a tie with what the delivery schedules, it comes first.
+    if (end < v.size()) next_.schedule_at(v[end].at);
     queues_[a.queue]->receive(alloc(a));
-    if (early_) {
-      while (i_ < v.size() && v[i_].train == a.train) {
-        queues_[a.queue]->receive_early(alloc(v[i_]), v[i_].at);
-        ++i_;
-      }
-    }
-    if (i_ < v.size()) next_.schedule_at(v[i_].at);
+    for (; i_ < end; ++i_) queues_[a.queue]->receive_early(alloc(v[i_]), v[i_].at);
   }
 
   bool early_;
@@ -141,6 +140,14 @@ std::vector<ModerationPolicy> moderation_policies() {
   c.fixed.timer = CoalesceTimer::kRestartOnFrame;
   c.fixed.rx_frames = 32;
   out.push_back({"fixed_restart", c});
+  // Deadlines at the very picosecond of a train's next frame (a frame
+  // every 485 ns): the frame comes first, on time or early.
+  c.fixed.rx_usecs = core::Nanoseconds(485);
+  c.fixed.rx_frames = 0;
+  out.push_back({"fixed_restart_tie", c});
+  c.fixed.timer = CoalesceTimer::kFromFirstFrame;
+  c.fixed.rx_usecs = core::Nanoseconds(485 * 6);
+  out.push_back({"fixed_timer_tie", c});
   c = {};
   c.mode = ModerationMode::kIxgbe;
   out.push_back({"ixgbe", c});
