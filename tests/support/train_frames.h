@@ -23,7 +23,8 @@ struct TrainFrame {
 // What a run produced, to compare whole.
 struct TrainOutcome {
   std::vector<std::tuple<uint32_t, uint32_t, int64_t>> taken;  // queue, tag, ps
-  std::vector<uint64_t> counts;
+  std::vector<uint64_t> counts;                                // statistics since the mid-run reset
+  uint64_t offered = 0;                                        // frames, whole run
   uint64_t events = 0;
 };
 
@@ -44,6 +45,15 @@ inline std::vector<TrainFrame> make_train_frames(uint64_t seed, uint32_t trains,
   }
   std::sort(out.begin(), out.end(), [](const TrainFrame& a, const TrainFrame& b) { return a.at < b.at; });
   return out;
+}
+
+// A moment in the middle of a long train a third of the way through:
+// frames of it have arrived, more are coming.
+inline core::Time mid_train(const std::vector<TrainFrame>& frames) {
+  for (size_t k = frames.size() / 3; k + 8 < frames.size(); ++k) {
+    if (frames[k + 8].train == frames[k].train) return frames[k + 4].at + core::Duration::from_ps(1);
+  }
+  return frames[frames.size() / 2].at;
 }
 
 }  // namespace viosim::models::testing

@@ -62,6 +62,11 @@ class TrainHost : public core::Component {
       tx_.back()->schedule_at(t);
     }
     next_.schedule_at(arrivals.front().at);
+    // The warm-up's statistics reset mid-run, in the middle of a train (as
+    // the run loop does it: what arrived lands first).
+    sim().run_until(testing::mid_train(arrivals));
+    for (core::Component* c : sim().components()) c->settle();
+    for (core::Component* c : sim().components()) c->reset_stats();
     sim().run_until(core::Time::zero() + core::Milliseconds(20));
     sim().finish();
     TrainOutcome o;
@@ -72,6 +77,7 @@ class TrainHost : public core::Component {
     }
     o.counts.insert(o.counts.end(), {ddio_->llc_loads(), ddio_->dram_loads()});
     o.events = sim().events_executed();
+    o.offered = arrivals.size();
     return o;
   }
 
@@ -94,6 +100,12 @@ class TrainHost : public core::Component {
     // delivered: at a tie with what the delivery schedules, it comes first.
     if (end < v.size()) next_.schedule_at(v[end].at);
     queues_[a.queue]->receive(alloc(a));
+    // Every other train handed over backwards: the queue keeps them in
+    // arrival order (two wires may interleave).
+    if (a.train % 2 == 1) {
+      for (size_t k = end; k-- > i_;) queues_[a.queue]->receive_early(alloc(v[k]), v[k].at);
+      i_ = end;
+    }
     for (; i_ < end; ++i_) queues_[a.queue]->receive_early(alloc(v[i_]), v[i_].at);
   }
 
@@ -172,7 +184,7 @@ TEST(HostNicRxEarly, TrainsHandedOverEarlyLandAsIfOnTime) {
         EXPECT_EQ(early.counts, on_time.counts);
         EXPECT_LT(early.events, on_time.events);
         if (ring == 24) {
-          EXPECT_GT(on_time.counts[2] + on_time.counts[8], 0u);  // drops happened
+          EXPECT_LT(on_time.taken.size(), on_time.offered);  // drops happened
         }
       }
     }

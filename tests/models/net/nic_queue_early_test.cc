@@ -60,6 +60,9 @@ class VfHost : public core::Component {
     frames_ = &frames;
     next_.schedule_at(frames.front().at);
     send_.schedule_at(core::Time::zero() + core::Microseconds(7));
+    sim().run_until(testing::mid_train(frames));  // the warm-up's reset, in the middle of a train
+    for (core::Component* c : sim().components()) c->settle();
+    for (core::Component* c : sim().components()) c->reset_stats();
     sim().run_until(core::Time::zero() + core::Milliseconds(12));
     sim().finish();
     TrainOutcome o;
@@ -70,6 +73,7 @@ class VfHost : public core::Component {
     }
     o.counts.insert(o.counts.end(), {iotlb_.hits(), iotlb_.misses(), ddio_->llc_loads(), ddio_->dram_loads()});
     o.events = sim().events_executed();
+    o.offered = frames.size();
     return o;
   }
 
@@ -88,6 +92,10 @@ class VfHost : public core::Component {
     while (early_ && end < v.size() && v[end].train == a.train) ++end;
     if (end < v.size()) next_.schedule_at(v[end].at);  // as the wire does: before delivering
     queues_[a.queue]->receive(alloc(a.tag));
+    if (a.train % 2 == 1) {  // every other train backwards: kept in arrival order
+      for (size_t k = end; k-- > i_;) queues_[a.queue]->receive_early(alloc(v[k].tag), v[k].at);
+      i_ = end;
+    }
     for (; i_ < end; ++i_) queues_[a.queue]->receive_early(alloc(v[i_].tag), v[i_].at);
   }
   void poll(uint32_t q) {
@@ -173,7 +181,7 @@ TEST(NicQueueEarly, TrainsHandedOverEarlyAreTakenAsIfOnTime) {
       ASSERT_GT(on_time.taken.size(), 1000u);
       EXPECT_EQ(early.taken, on_time.taken);
       EXPECT_EQ(early.counts, on_time.counts);
-      EXPECT_GT(on_time.counts[0] + on_time.counts[4], 0u);  // the late refills dropped some
+      EXPECT_LT(on_time.taken.size(), on_time.offered);      // the late refills dropped some
       EXPECT_GT(on_time.counts[9], 0u);                      // IOTLB misses
       EXPECT_LT(early.events, on_time.events);
     }
