@@ -12,7 +12,9 @@
 #include <tuple>
 #include <vector>
 
+#include "models/host/core.h"
 #include "models/host/dma_lines.h"
+#include "models/host/host_thread.h"
 #include "models/net/nic_queue.h"
 #include "models/passthrough/iotlb.h"
 #include "sim-core/member_event.h"
@@ -36,6 +38,8 @@ class VfHost : public core::Component {
   VfHost(core::Simulator& sim, const InterruptModerationConfig& moderation, bool early)
       : core::Component(sim, "vf_host"), early_(early), iotlb_(16, 4096) {
     ddio_ = std::make_unique<DdioWays>(sim, "ddio", this, 64);
+    core_ = std::make_unique<Core>(sim, "core0", this, CpuCosts{}, 0);
+    driver_ = std::make_unique<HostThread>(sim, "driver", this, *core_);
     iotlb_.set_before_lookup([this] { ddio_->settle(); });
     for (uint32_t q = 0; q < 2; ++q) {
       NicQueue::Config config;
@@ -99,6 +103,10 @@ class VfHost : public core::Component {
     for (; i_ < end; ++i_) queues_[a.queue]->receive_early(alloc(v[i_].tag), v[i_].at);
   }
   void poll(uint32_t q) {
+    // As the guest's NAPI: the driver's loads of the written-back lines
+    // are made by a thread on core 0 (socket 0: the DDIO ways serve it).
+    const RunningThread saved = running_thread;
+    running_thread = RunningThread{driver_.get(), 0, 0, 0};
     NicQueue& queue = *queues_[q];
     uint32_t packet = 0;
     NapiWork work;
@@ -115,6 +123,7 @@ class VfHost : public core::Component {
     queue.rx_post(refill / 2);
     owed_[q] = refill - refill / 2;
     queue.rearm(work);
+    running_thread = saved;
   }
   void send() {
     NicQueue& queue = *queues_[sent_++ % 2];
@@ -126,6 +135,8 @@ class VfHost : public core::Component {
   PacketPool pool_;
   Iotlb iotlb_;
   std::unique_ptr<DdioWays> ddio_;
+  std::unique_ptr<Core> core_;
+  std::unique_ptr<HostThread> driver_;  // whose loads the driver's poll makes (it never runs)
   std::vector<std::unique_ptr<NicQueue>> queues_;
   std::vector<std::unique_ptr<core::MemberEvent>> napi_;
   std::vector<uint32_t> owed_;
@@ -183,6 +194,8 @@ TEST(NicQueueEarly, TrainsHandedOverEarlyAreTakenAsIfOnTime) {
       EXPECT_EQ(early.counts, on_time.counts);
       EXPECT_LT(on_time.taken.size(), on_time.offered);      // the late refills dropped some
       EXPECT_GT(on_time.counts[9], 0u);                      // IOTLB misses
+      EXPECT_GT(on_time.counts[10], 0u);                     // loads the DDIO ways served
+      EXPECT_GT(on_time.counts[11], 0u);                     // and loads they had let go
       EXPECT_LT(early.events, on_time.events);
     }
   }
