@@ -85,44 +85,30 @@ void HostNicRx::receive_early(uint32_t packet, core::Time arrives) {
     });
   }
   if (ddio_ != nullptr) ddio_->hold(this, arrives);
-  if (early_.empty() || early_[early_.size() - 1].arrives <= arrives) {
-    // At the back (a train's frames come in order): the plan moves only if
-    // this is the first frame held (quiet_ may be stale while none is) or
-    // the first that could move the interrupt.
-    early_.push_back({arrives, packet});
-    if (early_.size() == 1 || (!land_event_->pending() && quiet_ == early_.size() - 1)) plan_early();
-    return;
-  }
-  // Two wires feed one NIC: in arrival order.
-  size_t at = early_.size();
-  while (at > 0 && early_[at - 1].arrives > arrives) --at;
-  early_.push_back({arrives, packet});
-  for (size_t k = early_.size() - 1; k > at; --k) early_[k] = early_[k - 1];
-  early_[at] = {arrives, packet};
-  plan_early();
+  // A landing event already planned stays right for a frame behind it.
+  if (!hold_in_order(early_, {arrives, packet}) || !land_event_->pending()) plan_early();
 }
 
 void HostNicRx::land_due() {
   if (ddio_ != nullptr) ddio_->settle();  // every device's writes due by now, this queue's among them
-  while (!early_.empty() && early_.front().arrives <= now()) make_next();
+  while (!early_.empty() && early_.front().at <= now()) make_next();
 }
 
 void HostNicRx::make_next() {
-  const Early e = early_.front();
+  const HeldFrame f = early_.front();
   early_.pop_front();
-  land(e.packet, e.arrives);
+  land(f.packet, f.at);
   if (early_.empty()) plan_early();  // land() planned the rest
 }
 
 void HostNicRx::plan_early() {
   if (!land_event_) return;
-  quiet_ = early_.empty() ? 0 : moderator_->quiet_frames(IrqCause::kRx);
-  const uint32_t quiet = quiet_;
+  const uint32_t quiet = early_.empty() ? 0 : moderator_->quiet_frames(IrqCause::kRx);
   if (early_.empty() || quiet >= early_.size()) {
     land_event_->cancel();
     return;
   }
-  const core::Time at = std::max(early_[quiet].arrives, now());  // mid-way through a catch-up: the rest comes first
+  const core::Time at = std::max(early_[quiet].at, now());  // mid-way through a catch-up: the rest comes first
   if (!land_event_->pending() || land_event_->when() != at) land_event_->schedule_at(at);
 }
 

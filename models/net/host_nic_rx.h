@@ -110,13 +110,13 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // arrived by now land (through the DDIO ways, in time order with every
   // device's).
   void catch_up() {
-    if (!early_.empty() && early_.front().arrives <= now()) land_due();
+    if (!early_.empty() && early_.front().at <= now()) land_due();
   }
   void land_due();
   // Schedules the landing event for the first early frame that could move
   // the interrupt (none if none could).
   void plan_early();
-  core::Time next_held() const override { return early_.empty() ? core::Time::max() : early_.front().arrives; }
+  core::Time next_held() const override { return early_.empty() ? core::Time::max() : early_.front().at; }
   void make_next() override;
   void fire();
   void napi_poll();
@@ -147,14 +147,7 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   NapiWork napi_work_;  // since the last re-arm
   PacketPool* pool_ = nullptr;
   DdioWays* ddio_ = nullptr;
-  struct Early {
-    core::Time arrives;
-    uint32_t packet;
-  };
-  core::RingBuffer<Early> early_;  // by arrival
-  // The moderator's quiet_frames at the last plan (its state unchanged
-  // since: every call to it plans again).
-  uint32_t quiet_ = 0;
+  core::RingBuffer<HeldFrame> early_;  // by arrival
   // Made with the first early frame: a run without any keeps its events'
   // target ids (and so its fingerprint).
   std::unique_ptr<core::MemberEvent> land_event_;

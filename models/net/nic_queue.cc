@@ -172,12 +172,7 @@ void NicQueue::receive_early(uint32_t packet, core::Time arrives) {
     rx_dma_event_.cancel();  // the write-backs under way go lazily too
     if (ddio_ != nullptr && !rx_dma_.empty()) ddio_->hold(this, rx_dma_.front().done);
   }
-  // In arrival order (two wires may feed one NIC): nearly always at the back.
-  size_t at = arriving_.size();
-  while (at > 0 && arriving_[at - 1].at > arrives) --at;
-  arriving_.push_back({arrives, packet});
-  for (size_t k = arriving_.size() - 1; k > at; --k) arriving_[k] = arriving_[k - 1];
-  arriving_[at] = {arrives, packet};
+  hold_in_order(arriving_, {arrives, packet});
   if (ddio_ != nullptr) ddio_->hold(this, arrives);
   plan_lazy();
 }
@@ -190,7 +185,7 @@ core::Time NicQueue::next_held() const {
 
 void NicQueue::make_next() {
   if (!arriving_.empty() && (rx_dma_.empty() || arriving_.front().at <= rx_dma_.front().done)) {
-    const Arriving a = arriving_.front();
+    const HeldFrame a = arriving_.front();
     arriving_.pop_front();
     arrive(a.packet, a.at);  // which plans: its write-back's time is known now
     return;

@@ -156,11 +156,7 @@ class NicQueue final : public core::Component, public HeldDmaWrites, public Earl
   // Lazy, from the first frame handed over early: frames not yet arrived
   // (by arrival), and rx_dma_'s write-backs done without an event each.
   bool lazy_ = false;
-  struct Arriving {
-    core::Time at;
-    uint32_t packet;
-  };
-  core::RingBuffer<Arriving> arriving_;
+  core::RingBuffer<HeldFrame> arriving_;
   std::unique_ptr<core::MemberEvent> lazy_event_;  // made with the first: other runs keep their target ids
   core::MemberEvent rx_dma_event_{this, "rx_write_back", [this] { frame_written_back(); }};
   PortRoom port_room_;

@@ -27,6 +27,21 @@ class EarlyTaker {
   ~EarlyTaker() = default;
 };
 
+// A frame a taker holds until it arrives.
+struct HeldFrame {
+  core::Time at;
+  uint32_t packet;
+};
+// Holds `f` behind every frame due no later, and says whether it went at
+// the back (one wire's frames come in order; two wires may interleave).
+inline bool hold_in_order(core::RingBuffer<HeldFrame>& q, const HeldFrame& f) {
+  size_t i = q.size();
+  q.push_back(f);
+  for (; i > 0 && q[i - 1].at > f.at; --i) q[i] = q[i - 1];
+  q[i] = f;
+  return i + 1 == q.size();
+}
+
 class Wire final : public core::Component {
  public:
   struct Config {
