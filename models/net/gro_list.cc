@@ -2,6 +2,8 @@
 // tcp_gro_receive, skb_gro_receive in Linux 6.x).
 #include "models/net/gro_list.h"
 
+#include <algorithm>
+
 #include "models/traffic/flow.h"
 
 namespace viosim::models {
@@ -11,7 +13,7 @@ void GroList::take(size_t i, std::vector<uint32_t>& up) {
   held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
-bool GroList::receive(const void* napi, uint32_t packet, std::vector<uint32_t>& up) {
+bool GroList::receive(const void* napi, uint32_t packet, std::vector<uint32_t>& up, int64_t jiffy) {
   size_t held_here = 0;
   const Packet& p = (*pool_)[packet];
   TcpHeader& next = pool_->tcp(packet);
@@ -50,7 +52,7 @@ bool GroList::receive(const void* napi, uint32_t packet, std::vector<uint32_t>& 
       break;
     }
   }
-  held_.push_back({napi, packet});
+  held_.push_back({napi, packet, jiffy});
   return false;
 }
 
@@ -62,6 +64,20 @@ void GroList::flush(const void* napi, std::vector<uint32_t>& up) {
     }
     take(i, up);
   }
+}
+
+void GroList::flush_older(const void* napi, int64_t jiffy, std::vector<uint32_t>& up) {
+  for (size_t i = 0; i < held_.size();) {
+    if (held_[i].napi != napi || held_[i].age == jiffy) {
+      ++i;
+      continue;
+    }
+    take(i, up);
+  }
+}
+
+bool GroList::holds(const void* napi) const {
+  return std::any_of(held_.begin(), held_.end(), [napi](const Held& h) { return h.napi == napi; });
 }
 
 }  // namespace viosim::models

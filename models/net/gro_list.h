@@ -24,9 +24,16 @@ class GroList {
   // skb's segments, or full) and, with every slot taken, the oldest one.
   // A merged segment shorter than the held skb's segment size ends that
   // skb, which goes to `up` too (tcp_gro_receive's `len < mss` flush).
-  bool receive(const void* napi, uint32_t packet, std::vector<uint32_t>& up);
+  // `jiffy` is the kernel's jiffies now: a newly held skb keeps it as its
+  // age (NAPI_GRO_CB(skb)->age).
+  bool receive(const void* napi, uint32_t packet, std::vector<uint32_t>& up, int64_t jiffy = 0);
   // The end of `napi`'s poll: everything it holds goes to `up`, oldest first.
   void flush(const void* napi, std::vector<uint32_t>& up);
+  // A poll that used its whole weight on a kernel with HZ >= 1000
+  // (napi_gro_flush(n, true)): only the skbs held since an earlier jiffy.
+  void flush_older(const void* napi, int64_t jiffy, std::vector<uint32_t>& up);
+  // Whether `napi` holds anything.
+  bool holds(const void* napi) const;
 
   // gro_max_size: a merged IP packet stays below 64 KB (skb_gro_receive's -E2BIG).
   static constexpr uint32_t kMaxSize = 65'536;
@@ -37,6 +44,7 @@ class GroList {
   struct Held {
     const void* napi = nullptr;
     uint32_t packet = 0;
+    int64_t age = 0;
   };
   void take(size_t i, std::vector<uint32_t>& up);
 

@@ -164,17 +164,19 @@ void HostNicRx::fire() {
 
 void HostNicRx::napi_poll() {
   catch_up();
-  // One poll: the hard IRQ (first poll of a run) and up to the weight.
   const core::Clock& clock = softirq_->core().clock();
   const bool first = hard_irq_due_;
   hard_irq_due_ = false;
+  const bool starts = !in_poll_;
+  in_poll_ = true;
   // The driver's poll takes up to the weight; net_rx_action checks its
   // budget after each poll, so the last poll of a run may overshoot it.
-  batch_ = std::min<uint32_t>(config_.napi_weight, static_cast<uint32_t>(ring_.size()));
+  batch_ = std::min<uint32_t>(config_.napi_weight - poll_taken_, static_cast<uint32_t>(ring_.size()));
+  poll_taken_ += batch_;
   // ixgbe_poll cleans the TX ring first, up to its work limit, outside the
   // NAPI budget.
-  tx_batch_ = std::min<uint32_t>(kTxWorkLimit, tx_pending_);
-  core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + costs_.napi_poll +
+  tx_batch_ = starts ? std::min<uint32_t>(kTxWorkLimit, tx_pending_) : 0;
+  core::Cycles cost = (first ? costs_.nic_irq : core::Cycles(0)) + (starts ? costs_.napi_poll : core::Cycles(0)) +
                       costs_.nic_tx_clean_packet * tx_batch_ + costs_.nic_rx_packet * batch_;
   for (uint32_t i = 0; i < batch_; ++i)
     lines_.load(i, CpuCategory::kHostKernel);  // the driver's descriptor and header loads
@@ -182,7 +184,7 @@ void HostNicRx::napi_poll() {
   if (deliver_cost_) {
     for (uint32_t p : skbs_) cost = cost + deliver_cost_(p);
   }
-  ++polls_;
+  if (starts) ++polls_;
   softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
     catch_up();  // what arrived during the poll, before it takes its batch
     uint32_t requeued = 0;
@@ -210,6 +212,7 @@ core::Cycles HostNicRx::gro_pass() {
   skbs_.clear();
   batch_bytes_ = 0;
   uint32_t segments = 0;
+  const int64_t jiffy = (now() - core::Time::zero()) / config_.jiffy;
   for (uint32_t i = 0; i < batch_; ++i) {
     const uint32_t p = ring_[i];
     batch_bytes_ += (*pool_)[p].bytes;
@@ -218,12 +221,11 @@ core::Cycles HostNicRx::gro_pass() {
       continue;
     }
     ++segments;
-    if (gro_.receive(this, p, skbs_)) {
+    if (gro_.receive(this, p, skbs_, jiffy)) {
       ring_[i] = kMerged;
       ++gro_merged_;
     }
   }
-  gro_.flush(this, skbs_);  // napi_complete_done / the end of the poll
   return costs_.gro_segment * segments;
 }
 
@@ -243,10 +245,44 @@ void HostNicRx::run_qdisc(uint32_t taken) {
 
 void HostNicRx::end_poll() {
   catch_up();
+  if (!ring_.empty() && poll_taken_ < config_.napi_weight) {
+    napi_poll();  // the clean loop goes on: these frames landed while it ran
+    return;
+  }
   // A TX clean cut short by its work limit makes ixgbe_poll claim its whole weight.
-  const uint32_t used = tx_pending_ > 0 ? std::max(batch_, config_.napi_weight) : batch_;
+  poll_ended(!ring_.empty() || tx_pending_ > 0);
+}
+
+void HostNicRx::poll_ended(bool repoll) {
+  // napi_complete_done flushes GRO; a poll on its weight flushes it whole
+  // below HZ 1000, else only what is a jiffy old.
+  skbs_.clear();
+  if (!repoll || config_.jiffy > core::Milliseconds(1)) {
+    gro_.flush(this, skbs_);
+  } else {
+    gro_.flush_older(this, (now() - core::Time::zero()) / config_.jiffy, skbs_);
+  }
+  if (skbs_.empty()) {
+    after_poll(repoll);
+    return;
+  }
+  core::Cycles cost{0};
+  if (deliver_cost_) {
+    for (uint32_t p : skbs_) cost = cost + deliver_cost_(p);
+  }
+  softirq_->run_for(softirq_->core().clock().to_duration(cost), CpuCategory::kHostKernel, [this, repoll] {
+    for (uint32_t p : skbs_) deliver_(p, *softirq_);
+    after_poll(repoll);
+  });
+}
+
+void HostNicRx::after_poll(bool repoll) {
+  catch_up();
+  const uint32_t used = tx_pending_ > 0 ? std::max(poll_taken_, config_.napi_weight) : poll_taken_;
+  in_poll_ = false;
+  poll_taken_ = 0;
   budget_left_ -= std::min(budget_left_, used);
-  if (!ring_.empty() || tx_pending_ > 0) {
+  if (repoll) {
     if (budget_left_ == 0 || now() - run_started_ >= config_.netdev_budget_time) {
       // net_rx_action out of budget or time with work left: time_squeeze,
       // the softirq is raised again and ksoftirqd carries on.
@@ -257,7 +293,8 @@ void HostNicRx::end_poll() {
     napi_poll();
     return;
   }
-  // napi_complete_done: unmask; adaptive policies retune here.
+  // napi_complete_done: unmask; adaptive policies retune here. Frames
+  // that landed while GRO's skbs went up wait for the interrupt.
   apply(moderator_->on_rearm(now(), napi_work_, static_cast<uint32_t>(ring_.size())));
   napi_work_ = NapiWork{};
   softirq_->sleep([this] { napi_poll(); });

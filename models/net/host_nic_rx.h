@@ -34,7 +34,12 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
     // segments of a connection go up as one skb of up to 64 KB, so what
     // follows (the switch, the tap, the backend) runs once per skb.
     // Interrupt mode only: a poll-mode thread takes frames as they are.
+    // GRO holds its skbs until the driver's poll ends: on an empty ring
+    // (napi_complete_done) or on the weight, when below HZ 1000 it hands
+    // up everything and from 1000 only what it has held since an earlier
+    // jiffy (napi_gro_flush(n, HZ >= 1000) in __napi_poll).
     bool gro = true;
+    core::Duration jiffy = core::Milliseconds(4);  // the host's 1/HZ
   };
   // Runs in the softirq after the frame's driver and stack costs; what it
   // does (the host's switch, the tap) costs DeliverCost, charged with the
@@ -119,14 +124,24 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   core::Time next_held() const override { return early_.empty() ? core::Time::max() : early_.front().at; }
   void make_next() override;
   void fire();
+  // One pass of the driver's clean loop: the hard IRQ and the TX clean
+  // when it starts a poll (ixgbe_poll), then the frames in the ring, up
+  // to what is left of the weight. Frames that land meanwhile are the
+  // same poll's (the loop reads each descriptor's DD bit as it goes): a
+  // next pass takes them, until the weight or an empty ring ends it.
   void napi_poll();
   void end_poll();
+  // The poll has ended; `repoll`: on its weight (or a TX clean cut short),
+  // NAPI stays scheduled. GRO hands up what it must first.
+  void poll_ended(bool repoll);
+  void after_poll(bool repoll);
   // net_tx_action's qdisc runs after this poll: `taken` frames to pay for.
   void run_qdisc(uint32_t taken);
   void take(uint32_t& packet);
-  // The poll's frames as the driver hands them to napi_gro_receive, in
-  // ring order: skbs_ gets what goes up the stack, in order; a frame GRO
-  // merged leaves its ring slot marked kMerged. Returns the GRO cost.
+  // The pass's frames as the driver hands them to napi_gro_receive, in
+  // ring order: skbs_ gets what goes up the stack, in order (GRO keeps
+  // the rest until the poll ends); a frame GRO merged leaves its ring
+  // slot marked kMerged. Returns the GRO cost.
   core::Cycles gro_pass();
   static constexpr uint32_t kMerged = ~0u;
 
@@ -154,6 +169,8 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   uint32_t budget_left_ = 0;
   core::Time run_started_;  // this net_rx_action run's start
   uint32_t batch_ = 0;
+  bool in_poll_ = false;      // a driver poll is under way (its passes so far)
+  uint32_t poll_taken_ = 0;   // the frames its passes took
   uint32_t tx_pending_ = 0;   // completions written back, not yet cleaned
   uint64_t tx_pending_bytes_ = 0;
   TxReports tx_reports_{config_.moderation.tx_report_stride};

@@ -693,6 +693,7 @@ models::PathConfig build_path_config(const viosim::Scenario& s, PathBackend back
   models::NicCoalescing coalescing = coalescing_of(*nic);
   coalescing.jiffy = core::Duration::from_ps(1'000'000'000'000 / s.host().scheduler().tick_hz());
   c.nic.moderation = models::driver_moderation(driver_kind(nic->driver()), coalescing);
+  c.nic.jiffy = coalescing.jiffy;  // GRO's flush at a poll that used its weight
   // A VF is a slice of the same NIC and bare metal drives the NIC itself:
   // their queues moderate as the NIC's do, and fetch descriptors over PCIe.
   for (size_t k = 0; k < c.vms.size(); ++k) {

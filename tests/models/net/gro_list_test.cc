@@ -108,5 +108,27 @@ TEST(PacketPool, SoftwareGsoGivesBackTheSegmentsGroMerged) {
   EXPECT_EQ(pool.in_use(), 5u);
 }
 
+// napi_gro_flush(n, true): only the skbs held since an earlier jiffy go
+// up; a held skb keeps the jiffy it was first held in, however much joins
+// it later.
+TEST(GroList, AFlushOfOldSkbsKeepsThoseOfThisJiffy) {
+  PacketPool pool;
+  GroList gro(pool);
+  std::vector<uint32_t> up;
+  const uint32_t old_skb = segment(pool, 0, kMss, 0);
+  gro.receive(nullptr, old_skb, up, 7);
+  EXPECT_TRUE(gro.receive(nullptr, segment(pool, kMss, kMss, 0), up, 8));
+  const uint32_t young = segment(pool, 0, kMss, 1);
+  gro.receive(nullptr, young, up, 8);
+  gro.flush_older(nullptr, 8, up);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0], old_skb);
+  EXPECT_TRUE(gro.holds(nullptr));
+  up.clear();
+  gro.flush(nullptr, up);
+  EXPECT_EQ(up, std::vector<uint32_t>({young}));
+  EXPECT_FALSE(gro.holds(nullptr));
+}
+
 }  // namespace
 }  // namespace viosim::models

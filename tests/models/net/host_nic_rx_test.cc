@@ -7,15 +7,17 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <vector>
 
 #include "models/host/core.h"
 #include "models/host/host_thread.h"
+#include "models/traffic/flow.h"
 
 namespace viosim::models {
 namespace {
 
 struct Bench {
-  explicit Bench(HostNetCosts costs = {}) {
+  explicit Bench(HostNetCosts costs = {}, core::Duration jiffy = core::Milliseconds(4)) {
     core_ = std::make_unique<Core>(sim, "core0", nullptr, CpuCosts{}, 0);
     softirq_ = std::make_unique<HostThread>(sim, "softirq", nullptr, *core_);
     HostNicRx::Config config;
@@ -23,12 +25,26 @@ struct Bench {
     config.moderation.mode = ModerationMode::kFixed;
     config.moderation.fixed.rx_usecs = core::Duration::zero();
     config.moderation.fixed.rx_frames = 1;
+    config.jiffy = jiffy;
     rx = std::make_unique<HostNicRx>(sim, "rx0", nullptr, config, costs, pool, softirq_.get(), HostNicRx::DeliverCost{},
                                      [this](uint32_t p, HostThread&) {
                                        ++delivered;
+                                       skb_segments.push_back(pool[p].segs);
                                        pool.deliver(p);
                                      });
   }
+  // A TCP data segment of one connection, `seq` in MSS units.
+  uint32_t segment(uint32_t seq) {
+    Packet& p = pool.alloc();
+    p.tcp_data = true;
+    p.bytes = kMss + kTcpFrameOverhead;
+    TcpHeader& h = pool.tcp(p.id);
+    h = TcpHeader{};
+    h.seq = uint64_t{seq} * kMss;
+    h.len = kMss;
+    return p.id;
+  }
+  static constexpr uint32_t kMss = 1448;
   // `n` frames land in the ring at once, then the run goes to the end.
   void burst(uint32_t n) {
     sim.run_until(core::Time::zero() + core::Microseconds(10));  // the softirq thread is up and asleep
@@ -42,6 +58,7 @@ struct Bench {
   std::unique_ptr<HostThread> softirq_;
   std::unique_ptr<HostNicRx> rx;
   uint64_t delivered = 0;
+  std::vector<uint16_t> skb_segments;  // of each skb delivered, in order
 };
 
 TEST(HostNapi, PollsTakeTheWeightAndRunsStopAtTheBudget) {
@@ -74,6 +91,46 @@ TEST(HostNapi, TxCompletionsAreCleanedAtMost256APoll) {
   EXPECT_EQ(b.rx->interrupts(), 1u);
   EXPECT_EQ(b.rx->polls(), 3u);  // 256 + 256 + 88
   EXPECT_EQ(b.delivered, 0u);
+}
+
+// The driver's clean loop reads each descriptor as it goes, so frames
+// landing while a poll runs are that poll's: GRO keeps merging them, and
+// what it holds goes up only when the poll ends (here on an empty ring,
+// napi_complete_done). Segments arriving every 0.2 us, each costing the
+// softirq 0.4 us: one interrupt, one poll, one skb.
+TEST(HostNapi, FramesLandingDuringAPollJoinItsGroSkbs) {
+  Bench b;
+  b.sim.run_until(core::Time::zero() + core::Microseconds(10));
+  for (uint32_t i = 0; i < 40; ++i) {
+    b.sim.run_until(core::Time::zero() + core::Microseconds(10) + core::Nanoseconds(200) * i);
+    b.rx->receive(b.segment(i));
+  }
+  b.sim.run_until(core::Time::zero() + core::Milliseconds(5));
+  EXPECT_EQ(b.rx->interrupts(), 1u);
+  EXPECT_EQ(b.rx->polls(), 1u);
+  EXPECT_EQ(b.skb_segments, std::vector<uint16_t>({40}));
+  EXPECT_EQ(b.rx->gro_merged(), 39u);
+}
+
+// A poll that takes its whole weight ends with NAPI still scheduled
+// (__napi_poll): below HZ 1000 GRO hands up everything it holds, from 1000
+// only what it has held since an earlier jiffy. 100 segments at once: the
+// first poll takes 64, a full skb (45 segments, the 64 KB limit) and 19
+// held; the second the other 36.
+TEST(HostNapi, APollOnItsWeightFlushesGroBelowHz1000AndKeepsYoungSkbsFrom1000) {
+  for (const int hz : {250, 1000}) {
+    Bench b({}, core::Milliseconds(1000 / hz));
+    b.sim.run_until(core::Time::zero() + core::Microseconds(10));
+    for (uint32_t i = 0; i < 100; ++i) b.rx->receive(b.segment(i));
+    b.sim.run_until(core::Time::zero() + core::Milliseconds(5));
+    SCOPED_TRACE(hz);
+    EXPECT_EQ(b.rx->polls(), 2u);
+    if (hz == 250) {
+      EXPECT_EQ(b.skb_segments, std::vector<uint16_t>({45, 19, 36}));
+    } else {
+      EXPECT_EQ(b.skb_segments, std::vector<uint16_t>({45, 45, 10}));
+    }
+  }
 }
 
 }  // namespace
