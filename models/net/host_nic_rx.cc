@@ -118,6 +118,9 @@ void HostNicRx::transmitted(uint32_t bytes) {
   ++tx_pending_;
   tx_pending_bytes_ += bytes;
   if (!tx_reports_.reported()) return;  // cleaned by the next poll
+  // While the ended poll hands up GRO's skbs the vector is still masked:
+  // the cause waits for the re-arm, as the NIC latches it.
+  if (flushing_) ++tx_reported_in_flush_;
   apply(moderator_->on_frame(now(), IrqCause::kTx));
 }
 
@@ -249,11 +252,16 @@ void HostNicRx::end_poll() {
     napi_poll();  // the clean loop goes on: these frames landed while it ran
     return;
   }
-  // A TX clean cut short by its work limit makes ixgbe_poll claim its whole weight.
-  poll_ended(!ring_.empty() || tx_pending_ > 0);
+  // A poll that took its whole weight returns it (the drivers' clean
+  // loops stop at the budget without looking further), and so does a TX
+  // clean cut short by its work limit: NAPI polls again.
+  // What net_rx_action counts against its budget: the frames, or the
+  // whole weight for a TX clean cut short.
+  const uint32_t used = tx_pending_ > 0 ? std::max(poll_taken_, config_.napi_weight) : poll_taken_;
+  poll_ended(poll_taken_ >= config_.napi_weight || !ring_.empty() || tx_pending_ > 0, used);
 }
 
-void HostNicRx::poll_ended(bool repoll) {
+void HostNicRx::poll_ended(bool repoll, uint32_t used) {
   // napi_complete_done flushes GRO; a poll on its weight flushes it whole
   // below HZ 1000, else only what is a jiffy old.
   skbs_.clear();
@@ -263,22 +271,25 @@ void HostNicRx::poll_ended(bool repoll) {
     gro_.flush_older(this, (now() - core::Time::zero()) / config_.jiffy, skbs_);
   }
   if (skbs_.empty()) {
-    after_poll(repoll);
+    after_poll(repoll, used);
     return;
   }
   core::Cycles cost{0};
   if (deliver_cost_) {
     for (uint32_t p : skbs_) cost = cost + deliver_cost_(p);
   }
-  softirq_->run_for(softirq_->core().clock().to_duration(cost), CpuCategory::kHostKernel, [this, repoll] {
+  flushing_ = true;
+  softirq_->run_for(softirq_->core().clock().to_duration(cost), CpuCategory::kHostKernel, [this, repoll, used] {
     for (uint32_t p : skbs_) deliver_(p, *softirq_);
-    after_poll(repoll);
+    flushing_ = false;
+    after_poll(repoll, used);
   });
 }
 
-void HostNicRx::after_poll(bool repoll) {
+void HostNicRx::after_poll(bool repoll, uint32_t used) {
   catch_up();
-  const uint32_t used = tx_pending_ > 0 ? std::max(poll_taken_, config_.napi_weight) : poll_taken_;
+  const uint32_t reported = tx_reported_in_flush_;
+  tx_reported_in_flush_ = 0;
   in_poll_ = false;
   poll_taken_ = 0;
   budget_left_ -= std::min(budget_left_, used);
@@ -294,8 +305,9 @@ void HostNicRx::after_poll(bool repoll) {
     return;
   }
   // napi_complete_done: unmask; adaptive policies retune here. Frames
-  // that landed while GRO's skbs went up wait for the interrupt.
-  apply(moderator_->on_rearm(now(), napi_work_, static_cast<uint32_t>(ring_.size())));
+  // and reported TX completions that came while GRO's skbs went up wait
+  // for the interrupt.
+  apply(moderator_->on_rearm(now(), napi_work_, static_cast<uint32_t>(ring_.size()), reported));
   napi_work_ = NapiWork{};
   softirq_->sleep([this] { napi_poll(); });
 }

@@ -132,9 +132,10 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   void napi_poll();
   void end_poll();
   // The poll has ended; `repoll`: on its weight (or a TX clean cut short),
-  // NAPI stays scheduled. GRO hands up what it must first.
-  void poll_ended(bool repoll);
-  void after_poll(bool repoll);
+  // NAPI stays scheduled; `used`: what it counts against the budget. GRO
+  // hands up what it must first.
+  void poll_ended(bool repoll, uint32_t used);
+  void after_poll(bool repoll, uint32_t used);
   // net_tx_action's qdisc runs after this poll: `taken` frames to pay for.
   void run_qdisc(uint32_t taken);
   void take(uint32_t& packet);
@@ -171,6 +172,8 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   uint32_t batch_ = 0;
   bool in_poll_ = false;      // a driver poll is under way (its passes so far)
   uint32_t poll_taken_ = 0;   // the frames its passes took
+  bool flushing_ = false;     // an ended poll's GRO skbs are going up
+  uint32_t tx_reported_in_flush_ = 0;  // reported completions meanwhile
   uint32_t tx_pending_ = 0;   // completions written back, not yet cleaned
   uint64_t tx_pending_bytes_ = 0;
   TxReports tx_reports_{config_.moderation.tx_report_stride};

@@ -22,6 +22,12 @@ struct TcpConfig {
   core::Duration rto_initial = core::Milliseconds(1000);  // TCP_TIMEOUT_INIT
   core::Duration rto_min = core::Milliseconds(200);       // TCP_RTO_MIN
   core::Duration rto_max = core::Milliseconds(120'000);   // TCP_RTO_MAX
+  // net.ipv4.tcp_slow_start_after_idle: new data after more than an RTO
+  // with nothing out restarts from the initial window, halved per further
+  // RTO idle, never below it (tcp_cwnd_restart, RFC 2861's restart; its
+  // decay of an application-limited window, tcp_cwnd_application_limited,
+  // is not modelled).
+  bool slow_start_after_idle = true;
   // Tail loss probe (tcp_early_retrans = 3): 2 SRTT plus TCP_TIMEOUT_MIN
   // (2 jiffies at HZ = 1000), plus TCP_RTO_MIN with one segment out.
   bool tail_loss_probe = true;

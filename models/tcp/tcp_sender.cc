@@ -39,6 +39,8 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
     }
   }
   Segment out;
+  const bool idle = in_flight() == 0;     // before this segment (tcp_packets_in_flight)
+  const bool empty = packets_out() == 0;  // tp->packets_out
   if (lost != nullptr) {
     lost->retrans_out = true;
     lost->retransmitted = true;
@@ -73,10 +75,31 @@ std::optional<TcpSender::Segment> TcpSender::next(core::Time now) {
     ++stats_.probes;
   }
   if (state_ == State::kRecovery) ++prr_out_;
+  if (idle) after_idle(empty && !out.retransmit, now);
+  lsndtime_ = now;  // tcp_event_data_sent
   ++stats_.segments;
   max_in_flight_ = std::max(max_in_flight_, in_flight());
   if (timer_at_ == core::Time::max() || probe) arm_timer(now);
   return out;
+}
+
+void TcpSender::after_idle(bool new_data, core::Time now) {
+  const core::Duration idle = now - lsndtime_;
+  // tcp_slow_start_after_idle_check, as new data is queued with nothing
+  // out, then tcp_cwnd_restart: ssthresh keeps 3/4 of the window
+  // (tcp_current_ssthresh, outside a window reduction), and the window
+  // halves once per RTO idle beyond the first, down to the initial
+  // window at most.
+  if (new_data && config_.slow_start_after_idle && idle > rto_) {
+    if (state_ != State::kRecovery) ssthresh_ = std::max(ssthresh_, (cwnd_ >> 1) + (cwnd_ >> 2));
+    const uint32_t restart = std::min(config_.initial_cwnd, cwnd_);
+    uint32_t cwnd = cwnd_;
+    for (core::Duration left = idle - rto_; left > core::Duration::zero() && cwnd > restart; left -= rto_) cwnd >>= 1;
+    set_cwnd(std::max(cwnd, restart), now);
+  }
+  // cubictcp_cwnd_event(CA_EVENT_TX_START): the idle time does not count
+  // toward the cubic curve.
+  if (epoch_ && idle > core::Duration::zero()) epoch_start_ = std::min(now, epoch_start_ + idle);
 }
 
 double TcpSender::pacing_rate() const {

@@ -9,7 +9,10 @@
 //    reduction while recovering; the tail loss probe; the RTO with its
 //    backoff, after which every segment out is resent from a window of one;
 //  - RTT: SRTT / RTTVAR from segments sent once (Karn), RTO = SRTT +
-//    max(4 RTTVAR, rto_min).
+//    max(4 RTTVAR, rto_min);
+//  - idle: new data after more than an RTO with nothing out restarts the
+//    window (tcp_slow_start_after_idle_check), and CUBIC's epoch moves by
+//    the idle time (CA_EVENT_TX_START), so its curve resumes where it was.
 // It is pure logic: the caller asks next() what to send, tells on_ack()
 // what came back and calls on_timer() at timer().
 #pragma once
@@ -150,6 +153,9 @@ class TcpSender {
   void hystart_reset(core::Time now);
   void hystart_update(core::Duration delay, core::Time now);
   void arm_timer(core::Time now);
+  // A segment goes with nothing in flight: the idle checks, `new_data`
+  // for new data with nothing out (packets_out 0).
+  void after_idle(bool new_data, core::Time now);
 
   TcpConfig config_;
   uint64_t bytes_;
@@ -205,6 +211,7 @@ class TcpSender {
   uint32_t backoff_ = 0;
   uint32_t retransmits_ = 0;  // RTOs since snd_una last moved (icsk_retransmits)
   core::Time timer_at_ = core::Time::max();
+  core::Time lsndtime_;  // the last data segment sent (tp->lsndtime; set up at the start)
   // What the armed timer is (tcp's icsk_pending: ICSK_TIME_RETRANS,
   // _LOSS_PROBE, _REO_TIMEOUT).
   enum class TimerKind : uint8_t { kRto, kProbe, kReorder };

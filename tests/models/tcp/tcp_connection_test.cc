@@ -1,6 +1,9 @@
 // The TCP sender and receiver as one connection over a bottleneck link.
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <utility>
+
 #include "tests/models/tcp/tcp_loop.h"
 
 namespace viosim::models {
@@ -15,6 +18,8 @@ constexpr TcpLoop::Link kTenGig{.rate_bps = 10e9, .delay = core::Microseconds(50
 void drop_first_sends(TcpLoop& loop, uint64_t seq, int times) {
   loop.drop = [seq, left = times](uint64_t at, bool) mutable { return at == seq && left-- > 0; };
 }
+
+uint32_t c_initial_cwnd() { return TcpConfig{}.initial_cwnd; }
 
 TcpConfig config_without_hystart() {
   TcpConfig c;
@@ -418,6 +423,92 @@ TEST(TcpConnection, AProbeThatRepairsNothingLeavesTheHoleToTheTimeout) {
   EXPECT_TRUE(loop.sender.done());
   EXPECT_LE(s.probes, 1u);
   EXPECT_EQ(loop.delivered, 19 * uint64_t{c.mss});
+}
+
+// RFC 2861 as Linux does it (tcp_slow_start_after_idle_check,
+// tcp_cwnd_restart): new data after an idle period longer than the RTO
+// starts again from the initial window, halved once per further RTO of
+// idleness but never below it, and ssthresh keeps three quarters of the
+// old window so that slow start climbs back quickly. A shorter pause, or
+// the sysctl off, keeps the window.
+TEST(TcpConnection, AnIdlePeriodLongerThanTheRtoRestartsTheWindow) {
+  auto grown = [](bool restart) {
+    TcpConfig c;
+    c.slow_start_after_idle = restart;
+    c.rmem_default = c.rmem_max;
+    auto loop = std::make_unique<TcpLoop>(c, 0, kTenGig);
+    loop->sender.app_writes();
+    loop->write_at(core::Time::zero(), 8'000'000);
+    loop->run_until(core::Time::zero() + core::Milliseconds(50));
+    return loop;
+  };
+  {
+    std::unique_ptr<TcpLoop> loop = grown(true);
+    ASSERT_EQ(loop->sender.acked(), 8'000'000u);
+    const uint32_t before = loop->sender.cwnd();
+    ASSERT_GT(before, 40u);
+    const core::Duration rto = loop->sender.rto();
+    EXPECT_GT(rto, core::Milliseconds(200));
+    // A pause shorter than the RTO: the window stays.
+    loop->write_at(loop->now() + core::Milliseconds(150), 14'480);
+    loop->run_until(loop->now() + core::Milliseconds(150));
+    EXPECT_EQ(loop->sender.cwnd(), before);
+    loop->run_until(loop->now() + core::Milliseconds(10));
+    const uint32_t after_short = loop->sender.cwnd();
+    const uint32_t ssthresh = loop->sender.ssthresh();
+    // 2.5 RTOs idle: two halvings (at 1.5 and 2.5 RTOs), floored at 10.
+    loop->write_at(loop->now() + rto * 5 / 2, 14'480);
+    loop->run_until(loop->now() + rto * 5 / 2);
+    EXPECT_EQ(loop->sender.cwnd(), std::max(after_short / 4, c_initial_cwnd()));
+    EXPECT_EQ(loop->sender.ssthresh(), std::max(ssthresh, (after_short >> 1) + (after_short >> 2)));
+    // Ten RTOs: the initial window.
+    loop->run_until(loop->now() + core::Milliseconds(10));
+    loop->write_at(loop->now() + rto * 10, 14'480);
+    loop->run_until(loop->now() + rto * 10);
+    EXPECT_EQ(loop->sender.cwnd(), c_initial_cwnd());
+  }
+  {
+    std::unique_ptr<TcpLoop> loop = grown(false);
+    const uint32_t before = loop->sender.cwnd();
+    loop->write_at(loop->now() + core::Seconds(2), 14'480);
+    loop->run_until(loop->now() + core::Seconds(2));
+    EXPECT_EQ(loop->sender.cwnd(), before) << "net.ipv4.tcp_slow_start_after_idle = 0";
+  }
+}
+
+// A pause shorter than the RTO keeps the window, and CUBIC's epoch moves
+// by the pause (cubictcp_cwnd_event, CA_EVENT_TX_START): its curve resumes
+// where it stopped, so after a loss (W_max above the window, the curve's
+// K seconds away) a 40 ms and a 150 ms pause give the same growth.
+// Without the move the longer pause would put the window 110 ms further
+// along the curve.
+TEST(TcpConnection, APauseDoesNotAdvanceCubicsCurve) {
+  auto after_pause = [](core::Duration pause) {
+    TcpConfig c;
+    c.rmem_default = c.rmem_max;
+    TcpLoop loop(c, 0, {.rate_bps = 1e9, .delay = core::Milliseconds(1), .queue = 100000});
+    drop_first_sends(loop, uint64_t{10'000} * c.mss, 1);  // one loss: W_max set, K seconds away
+    loop.sender.app_writes();
+    loop.write_at(core::Time::zero(), 20'000'000);
+    while (loop.sender.acked() < 20'000'000u && loop.now() < core::Time::zero() + core::Seconds(3)) {
+      loop.run_until(loop.now() + core::Microseconds(100));
+    }
+    EXPECT_EQ(loop.sender.acked(), 20'000'000u);
+    const uint64_t recoveries = loop.sender.stats(loop.now()).recoveries;
+    EXPECT_GT(recoveries, 0u);
+    const uint32_t before = loop.sender.cwnd();
+    loop.write_at(loop.now() + pause, 60'000'000);
+    loop.run_until(loop.now() + pause);
+    EXPECT_EQ(loop.sender.cwnd(), before) << "shorter than the RTO: no restart";
+    loop.run_until(loop.now() + core::Milliseconds(100));
+    EXPECT_EQ(loop.sender.stats(loop.now()).recoveries, recoveries) << "no loss yet";
+    return std::pair{before, loop.sender.cwnd()};
+  };
+  const auto [short_before, short_after] = after_pause(core::Milliseconds(40));
+  const auto [long_before, long_after] = after_pause(core::Milliseconds(150));
+  EXPECT_EQ(short_before, long_before);
+  EXPECT_GT(short_after, short_before) << "the window grows after the pause";
+  EXPECT_EQ(long_after, short_after);
 }
 
 }  // namespace

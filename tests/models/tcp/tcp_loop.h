@@ -41,6 +41,13 @@ class TcpLoop {
     now_ = end;
   }
   core::Time now() const { return now_; }
+  // The application writes `bytes` at `t` (a sender made with app_writes()).
+  void write_at(core::Time t, uint64_t bytes) {
+    at(t, [this, bytes] {
+      sender.write(bytes);
+      pump(now_);
+    });
+  }
   uint64_t delivered = 0;  // payload bytes in order at the receiver
   uint64_t link_drops = 0;
   uint64_t wire_bytes = 0;
