@@ -291,6 +291,7 @@ models::FlowConfig build_flow(const viosim::Scenario& s, const viosim::Flow& f, 
       // segments of the MTU's MSS (1448 B), reassembled by the stream.
       m.is_tcp = true;
       m.tcp.nodelay = rr.tcp_nodelay();
+      m.tcp.slow_start_after_idle = rr.tcp_slow_start_after_idle();
       m.request_bytes = rr.request_bytes();
       m.response_bytes = rr.response_bytes();
       return m;

@@ -612,6 +612,23 @@ void check_flows(const viosim::Scenario& s, Issues* issues) {
       issues->push_back({at("traffic.flow", f) + ".request_response.tcp_nodelay",
                          "tcp_nodelay has no effect: flow \"" + flow.name() + "\" is not TCP"});
     }
+    if (flow.has_request_response() && non_default(flow.request_response(), "tcp_slow_start_after_idle")) {
+      const std::string field = at("traffic.flow", f) + ".request_response.tcp_slow_start_after_idle";
+      if (flow.protocol() != viosim::Flow::TCP && !sweep_varies(s, "protocol")) {
+        issues->push_back({field, "tcp_slow_start_after_idle has no effect: flow \"" + flow.name() + "\" is not TCP"});
+      } else if (flow.request_response().think_time_us() < 200'000 && !sweep_varies(s, "think_time_us")) {
+        // A connection idles for its RTO (TCP_RTO_MIN, 200 ms, at least)
+        // between transactions only when the think time is that long.
+        std::ostringstream think;
+        think << flow.request_response().think_time_us();
+        issues->push_back({field,
+                           "tcp_slow_start_after_idle has no effect unless a connection sends nothing for "
+                           "longer than its RTO (at least 200 ms): flow \"" +
+                               flow.name() + "\" thinks " + think.str() +
+                               " us between transactions, so only a round trip over 200 ms could leave it "
+                               "idle that long"});
+      }
+    }
   }
 }
 

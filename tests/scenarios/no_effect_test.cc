@@ -258,5 +258,21 @@ TEST(NoEffect, TcpNodelayOnAUdpFlowIsWarned) {
   EXPECT_NE(w[0].message.find("tcp_nodelay has no effect"), std::string::npos) << w[0].message;
 }
 
+// tcp_slow_start_after_idle off changes a run only where a connection
+// idles past its RTO: a UDP flow, or think time under 200 ms, is warned.
+TEST(NoEffect, SlowStartAfterIdleNeedsTcpAndAThinkTimeOverTheRto) {
+  auto scenario = [](const std::string& protocol, const std::string& think) {
+    return "name: \"rr\"\nvm { name: \"vm0\" }\ntraffic { flow { name: \"rr\" dst: \"vm0\" protocol: " + protocol +
+           " request_response { think_time_us: " + think + " tcp_slow_start_after_idle: false } } }\n";
+  };
+  EXPECT_TRUE(warnings_of(scenario("TCP", "300000")).empty());
+  const std::vector<Diagnostic> udp = warnings_of(scenario("UDP", "300000"));
+  ASSERT_EQ(udp.size(), 1u) << format_diagnostics(udp);
+  EXPECT_NE(udp[0].message.find("is not TCP"), std::string::npos) << udp[0].message;
+  const std::vector<Diagnostic> brief = warnings_of(scenario("TCP", "100"));
+  ASSERT_EQ(brief.size(), 1u) << format_diagnostics(brief);
+  EXPECT_NE(brief[0].message.find("thinks 100 us"), std::string::npos) << brief[0].message;
+}
+
 }  // namespace
 }  // namespace viosim::scenarios
