@@ -138,7 +138,9 @@ void E1000Driver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
     total_rx_bytes_ += os_->pool()[packet].bytes;
     stack = stack + os_->receive(packet, this, cpu);  // the stack, or RPS's steering
   }
-  stack = stack + os_->gro_flush(this, cpu);  // napi_complete_done: GRO hands up what it held
+  // napi_complete_done hands up what GRO held; a softirq poll on its
+  // whole budget is polled again, and at HZ 1000 keeps this jiffy's skbs.
+  stack = stack + os_->gro_flush(this, cpu, by == NapiPoll::kSoftirq && received == budget);
   to_refill_ += received;
   const core::Cycles cost =
       c.napi_poll + (c.driver_rx_packet + c.driver_rx_refill) * received + stack + c.driver_tx_free * cleaned;

@@ -587,16 +587,20 @@ core::Cycles GuestOs::gro_receive(uint32_t packet, GuestNetDevice* napi, VCpu& c
   std::optional<Packet> before;
   if (sim().tracer()) before = (*pool_)[packet];
   gro_up_.clear();
-  if (gro_.receive(napi, packet, gro_up_) && before) {
+  if (gro_.receive(napi, packet, gro_up_, cpu.jiffies()) && before) {
     trace_hop(*sim().tracer(), cpu.thread().trace_track(), *before, now(), place::kGuestStack,
               "GRO merged it into the segment before it (napi_gro_receive)", core::TraceWriter::FlowPhase::kEnd);
   }
   return up_the_stack(napi, cpu);
 }
 
-core::Cycles GuestOs::gro_flush(GuestNetDevice* napi, VCpu& cpu) {
+core::Cycles GuestOs::gro_flush(GuestNetDevice* napi, VCpu& cpu, bool on_weight) {
   gro_up_.clear();
-  gro_.flush(napi, gro_up_);
+  if (on_weight && cpu.tick_period() <= core::Milliseconds(1)) {
+    gro_.flush_older(napi, cpu.jiffies(), gro_up_);
+  } else {
+    gro_.flush(napi, gro_up_);
+  }
   return up_the_stack(napi, cpu);
 }
 

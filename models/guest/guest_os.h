@@ -94,8 +94,11 @@ class GuestOs final : public core::Component, public SkbOwner {
   // the ones before it) until gro_flush.
   core::Cycles receive(uint32_t packet, GuestNetDevice* napi, VCpu& cpu);
   // The end of `napi`'s poll on `cpu` (napi_complete_done's GRO flush):
-  // what GRO holds goes up the stack; returns what that costs.
-  core::Cycles gro_flush(GuestNetDevice* napi, VCpu& cpu);
+  // what GRO holds goes up the stack; returns what that costs. A softirq
+  // poll that used its whole budget (`on_weight`) stays scheduled, and
+  // __napi_poll's napi_gro_flush(n, HZ >= 1000) keeps, at HZ 1000, the
+  // skbs held since this jiffy for the next poll.
+  core::Cycles gro_flush(GuestNetDevice* napi, VCpu& cpu, bool on_weight = false);
   static constexpr uint32_t kCallFunctionSingleVector = 0xfb;  // CALL_FUNCTION_SINGLE_VECTOR
   static constexpr uint32_t kBacklogWeight = 64;               // dev_weight: process_backlog's quota
   uint64_t backlog_drops() const { return backlog_drops_.value(); }

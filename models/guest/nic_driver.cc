@@ -103,7 +103,9 @@ void NicDriver::napi(VCpu& cpu, NapiPoll by, Continuation done) {
     napi_work_.rx_bytes += os_->pool()[packet].bytes;
     stack = stack + os_->receive(packet, this, cpu);  // the stack, or RPS's steering
   }
-  stack = stack + os_->gro_flush(this, cpu);  // napi_complete_done: GRO hands up what it held
+  // napi_complete_done hands up what GRO held; a softirq poll on its
+  // whole budget is polled again, and at HZ 1000 keeps this jiffy's skbs.
+  stack = stack + os_->gro_flush(this, cpu, by == NapiPoll::kSoftirq && received == budget);
   napi_work_.rx_packets += received;
   to_refill_ += received;
   uint32_t tail_writes = 0;

@@ -285,7 +285,9 @@ void VirtioNetDriver::rx_napi(VCpu& cpu, NapiPoll by, Continuation done) {
     ++rx_packets_;
     stack = stack + irq_os_->receive(q_->rx_packet[head], this, cpu);  // the stack, or RPS's steering
   }
-  stack = stack + irq_os_->gro_flush(this, cpu);  // napi_complete_done: GRO hands up what it held
+  // napi_complete_done hands up what GRO held; a softirq poll on its
+  // whole budget is polled again, and at HZ 1000 keeps this jiffy's skbs.
+  stack = stack + irq_os_->gro_flush(this, cpu, by == NapiPoll::kSoftirq && received == budget);
   // virtnet_poll_cleantx: the RX poll also reclaims the paired TX queue
   // (callbacks off, then re-armed with the 3/4 delay, as start_xmit does)
   // and wakes it if it was stopped; the qdisc then runs in NET_TX.
