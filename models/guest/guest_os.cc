@@ -596,11 +596,7 @@ core::Cycles GuestOs::gro_receive(uint32_t packet, GuestNetDevice* napi, VCpu& c
 
 core::Cycles GuestOs::gro_flush(GuestNetDevice* napi, VCpu& cpu, bool on_weight) {
   gro_up_.clear();
-  if (on_weight && cpu.tick_period() <= core::Milliseconds(1)) {
-    gro_.flush_older(napi, cpu.jiffies(), gro_up_);
-  } else {
-    gro_.flush(napi, gro_up_);
-  }
+  gro_.end_poll(napi, on_weight, cpu.tick_period(), cpu.jiffies(), gro_up_);
   return up_the_stack(napi, cpu);
 }
 

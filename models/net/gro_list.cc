@@ -2,8 +2,6 @@
 // tcp_gro_receive, skb_gro_receive in Linux 6.x).
 #include "models/net/gro_list.h"
 
-#include <algorithm>
-
 #include "models/traffic/flow.h"
 
 namespace viosim::models {
@@ -66,7 +64,12 @@ void GroList::flush(const void* napi, std::vector<uint32_t>& up) {
   }
 }
 
-void GroList::flush_older(const void* napi, int64_t jiffy, std::vector<uint32_t>& up) {
+void GroList::end_poll(const void* napi, bool on_weight, core::Duration tick, int64_t jiffy,
+                       std::vector<uint32_t>& up) {
+  if (!on_weight || tick > core::Milliseconds(1)) {
+    flush(napi, up);
+    return;
+  }
   for (size_t i = 0; i < held_.size();) {
     if (held_[i].napi != napi || held_[i].age == jiffy) {
       ++i;
@@ -74,10 +77,6 @@ void GroList::flush_older(const void* napi, int64_t jiffy, std::vector<uint32_t>
     }
     take(i, up);
   }
-}
-
-bool GroList::holds(const void* napi) const {
-  return std::any_of(held_.begin(), held_.end(), [napi](const Held& h) { return h.napi == napi; });
 }
 
 }  // namespace viosim::models

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/packet/packet.h"
+#include "sim-core/time.h"
 
 namespace viosim::models {
 
@@ -29,11 +30,12 @@ class GroList {
   bool receive(const void* napi, uint32_t packet, std::vector<uint32_t>& up, int64_t jiffy = 0);
   // The end of `napi`'s poll: everything it holds goes to `up`, oldest first.
   void flush(const void* napi, std::vector<uint32_t>& up);
-  // A poll that used its whole weight on a kernel with HZ >= 1000
-  // (napi_gro_flush(n, true)): only the skbs held since an earlier jiffy.
-  void flush_older(const void* napi, int64_t jiffy, std::vector<uint32_t>& up);
-  // Whether `napi` holds anything.
-  bool holds(const void* napi) const;
+  // The end of `napi`'s poll at `jiffy`, on a kernel whose 1/HZ is `tick`:
+  // napi_complete_done flushes everything; a poll that used its whole
+  // weight (`on_weight`) stays scheduled, and __napi_poll's
+  // napi_gro_flush(n, HZ >= 1000) keeps, from HZ 1000 on, the skbs held
+  // since this jiffy.
+  void end_poll(const void* napi, bool on_weight, core::Duration tick, int64_t jiffy, std::vector<uint32_t>& up);
 
   // gro_max_size: a merged IP packet stays below 64 KB (skb_gro_receive's -E2BIG).
   static constexpr uint32_t kMaxSize = 65'536;

@@ -184,9 +184,7 @@ void HostNicRx::napi_poll() {
   for (uint32_t i = 0; i < batch_; ++i)
     lines_.load(i, CpuCategory::kHostKernel);  // the driver's descriptor and header loads
   cost = cost + gro_pass();
-  if (deliver_cost_) {
-    for (uint32_t p : skbs_) cost = cost + deliver_cost_(p);
-  }
+  cost = cost + up_cost();  // after the GRO pass: what it sends up
   if (starts) ++polls_;
   softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
     catch_up();  // what arrived during the poll, before it takes its batch
@@ -211,11 +209,19 @@ void HostNicRx::napi_poll() {
   });
 }
 
+core::Cycles HostNicRx::up_cost() const {
+  core::Cycles cost{0};
+  if (deliver_cost_) {
+    for (uint32_t p : skbs_) cost = cost + deliver_cost_(p);
+  }
+  return cost;
+}
+
 core::Cycles HostNicRx::gro_pass() {
   skbs_.clear();
   batch_bytes_ = 0;
   uint32_t segments = 0;
-  const int64_t jiffy = (now() - core::Time::zero()) / config_.jiffy;
+  const int64_t jiffy = jiffies();
   for (uint32_t i = 0; i < batch_; ++i) {
     const uint32_t p = ring_[i];
     batch_bytes_ += (*pool_)[p].bytes;
@@ -262,24 +268,14 @@ void HostNicRx::end_poll() {
 }
 
 void HostNicRx::poll_ended(bool repoll, uint32_t used) {
-  // napi_complete_done flushes GRO; a poll on its weight flushes it whole
-  // below HZ 1000, else only what is a jiffy old.
   skbs_.clear();
-  if (!repoll || config_.jiffy > core::Milliseconds(1)) {
-    gro_.flush(this, skbs_);
-  } else {
-    gro_.flush_older(this, (now() - core::Time::zero()) / config_.jiffy, skbs_);
-  }
+  gro_.end_poll(this, repoll, config_.jiffy, jiffies(), skbs_);
   if (skbs_.empty()) {
     after_poll(repoll, used);
     return;
   }
-  core::Cycles cost{0};
-  if (deliver_cost_) {
-    for (uint32_t p : skbs_) cost = cost + deliver_cost_(p);
-  }
   flushing_ = true;
-  softirq_->run_for(softirq_->core().clock().to_duration(cost), CpuCategory::kHostKernel, [this, repoll, used] {
+  softirq_->run_for(softirq_->core().clock().to_duration(up_cost()), CpuCategory::kHostKernel, [this, repoll, used] {
     for (uint32_t p : skbs_) deliver_(p, *softirq_);
     flushing_ = false;
     after_poll(repoll, used);

@@ -144,6 +144,9 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // the rest until the poll ends); a frame GRO merged leaves its ring
   // slot marked kMerged. Returns the GRO cost.
   core::Cycles gro_pass();
+  // What skbs_ cost on their way up (the switch, the tap).
+  core::Cycles up_cost() const;
+  int64_t jiffies() const { return (now() - core::Time::zero()) / config_.jiffy; }
   static constexpr uint32_t kMerged = ~0u;
 
   Config config_;

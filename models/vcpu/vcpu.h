@@ -118,10 +118,10 @@ class VCpu final : public core::Component {
   // between KVM_RUN returning and being entered again.
   using DeviceModel = std::function<void(Continuation done)>;
   void exit_to_device_model(ExitReason reason, DeviceModel device, Continuation k);
-  // A guest thread on this vCPU, asleep until work is posted to it.
   // The guest kernel's 1/HZ, and the jiffies counter now.
   core::Duration tick_period() const { return tick_period_; }
   int64_t jiffies() const { return (now() - core::Time::zero()) / tick_period_; }
+  // A guest thread on this vCPU, asleep until work is posted to it.
   ThreadId add_thread(std::string name) {
     work_.emplace_back();
     return sched_.add(std::move(name));

@@ -108,9 +108,10 @@ TEST(PacketPool, SoftwareGsoGivesBackTheSegmentsGroMerged) {
   EXPECT_EQ(pool.in_use(), 5u);
 }
 
-// napi_gro_flush(n, true): only the skbs held since an earlier jiffy go
-// up; a held skb keeps the jiffy it was first held in, however much joins
-// it later.
+// A poll on its weight at HZ 1000 (napi_gro_flush(n, true)): only the
+// skbs held since an earlier jiffy go up; a held skb keeps the jiffy it
+// was first held in, however much joins it later. Below HZ 1000, and at
+// napi_complete_done, everything goes.
 TEST(GroList, AFlushOfOldSkbsKeepsThoseOfThisJiffy) {
   PacketPool pool;
   GroList gro(pool);
@@ -120,14 +121,20 @@ TEST(GroList, AFlushOfOldSkbsKeepsThoseOfThisJiffy) {
   EXPECT_TRUE(gro.receive(nullptr, segment(pool, kMss, kMss, 0), up, 8));
   const uint32_t young = segment(pool, 0, kMss, 1);
   gro.receive(nullptr, young, up, 8);
-  gro.flush_older(nullptr, 8, up);
-  ASSERT_EQ(up.size(), 1u);
-  EXPECT_EQ(up[0], old_skb);
-  EXPECT_TRUE(gro.holds(nullptr));
+  const core::Duration hz_1000 = core::Milliseconds(1);
+  gro.end_poll(nullptr, /*on_weight=*/true, hz_1000, 8, up);
+  EXPECT_EQ(up, std::vector<uint32_t>({old_skb}));
   up.clear();
-  gro.flush(nullptr, up);
-  EXPECT_EQ(up, std::vector<uint32_t>({young}));
-  EXPECT_FALSE(gro.holds(nullptr));
+  gro.end_poll(nullptr, /*on_weight=*/false, hz_1000, 8, up);
+  EXPECT_EQ(up, std::vector<uint32_t>({young})) << "napi_complete_done: everything";
+  up.clear();
+  gro.end_poll(nullptr, /*on_weight=*/false, hz_1000, 8, up);
+  EXPECT_TRUE(up.empty());
+  // Below HZ 1000 a poll on its weight hands up this jiffy's skb too.
+  const uint32_t again = segment(pool, kMss, kMss, 1);
+  gro.receive(nullptr, again, up, 8);
+  gro.end_poll(nullptr, /*on_weight=*/true, core::Milliseconds(4), 8, up);
+  EXPECT_EQ(up, std::vector<uint32_t>({again}));
 }
 
 }  // namespace
