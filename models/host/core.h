@@ -38,6 +38,10 @@ class Core final : public core::Component {
   // The thread on the core, or waking onto it; nullptr when idle.
   HostThread* owner() const { return owner_; }
   size_t ready_threads() const { return ready_.size(); }
+  // Threads that may run here (each counted by every core it may use): a
+  // core with one never switches or preempts.
+  size_t threads() const { return threads_; }
+  void add_thread() { ++threads_; }
 
   // Time per category since the last statistics reset, including the open
   // idle interval and the elapsed part of the running step. The entries add
@@ -101,6 +105,7 @@ class Core final : public core::Component {
   core::Clock clock_;
   HostThread* owner_ = nullptr;
   std::vector<HostThread*> ready_;
+  size_t threads_ = 0;
   core::Duration min_vruntime_;
   core::Time slice_start_;  // when the running thread got the core
   uint64_t enqueued_ = 0;   // ready-queue arrivals, for FIFO ties

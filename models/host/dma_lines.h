@@ -28,6 +28,7 @@
 #include "models/host/cpu_category.h"
 #include "models/host/shared_lines.h"
 #include "sim-core/component.h"
+#include "sim-core/ring_buffer.h"
 #include "sim-core/stats.h"
 
 namespace viosim::models {
@@ -65,17 +66,34 @@ class DdioWays final : public core::Component {
   }
   // Whether the first line of a run written at `stamp` is still in the ways.
   bool holds(uint64_t stamp) const { return stamp != kNever && allocated_ - stamp <= capacity_; }
-  void count_load(bool from_llc) { (from_llc ? llc_loads_ : dram_loads_).add(1); }
+  void count_load(bool from_llc) {
+    if (count_at_ > now()) {
+      // Counted when it would have happened; several queues' passes may
+      // run ahead at once, so kept in time order.
+      size_t i = later_loads_.size();
+      later_loads_.push_back({count_at_, from_llc});
+      for (; i > 0 && later_loads_[i - 1].at > count_at_; --i) later_loads_[i] = later_loads_[i - 1];
+      later_loads_[i] = {count_at_, from_llc};
+      return;
+    }
+    (from_llc ? llc_loads_ : dram_loads_).add(1);
+  }
+  // Loads made from now on count as of `at` (a pass a queue runs ahead of
+  // its time, HostNicRx::read_on), until it is set back to now or before.
+  void count_loads_at(core::Time at) { count_at_ = at; }
   uint64_t llc_loads() const { return llc_loads_.value(); }
   // A device holds a write back, due at `at`.
   void hold(HeldDmaWrites* device, core::Time at) {
     if (std::find(held_.begin(), held_.end(), device) == held_.end()) held_.push_back(device);
     next_due_ = std::min(next_due_, at);
   }
-  // Makes every held write due by now, in time order: before any access.
-  void settle() {
+  // Makes every held write due by now, in time order: before any access
+  // (and, before statistics are read, counts the loads due).
+  void settle() override {
     if (next_due_ <= now()) settle_held();
+    if (!later_loads_.empty() && later_loads_.front().at <= now()) count_later();
   }
+  void finish() override { count_later(); }
   uint64_t dram_loads() const { return dram_loads_.value(); }
 
  private:
@@ -84,6 +102,18 @@ class DdioWays final : public core::Component {
 
   uint64_t capacity_;
   uint64_t allocated_ = 0;
+  struct LaterLoad {
+    core::Time at;
+    bool from_llc;
+  };
+  core::RingBuffer<LaterLoad> later_loads_;  // by time
+  core::Time count_at_;
+  void count_later() {
+    while (!later_loads_.empty() && later_loads_.front().at <= now()) {
+      (later_loads_.front().from_llc ? llc_loads_ : dram_loads_).add(1);
+      later_loads_.pop_front();
+    }
+  }
   std::vector<HeldDmaWrites*> held_;         // every device that ever held a write (a few NIC queues)
   core::Time next_due_ = core::Time::max();  // the earliest write any holds
   bool settling_ = false;                    // lines allocated into the ways so far: a FIFO position

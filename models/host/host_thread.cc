@@ -25,13 +25,16 @@ const core::ComponentSpec& HostThread::model_spec() {
 }
 
 HostThread::HostThread(core::Simulator& sim, std::string_view name, core::Component* parent, Core& core)
-    : core::Component(sim, name, parent), core_(&core), allowed_{&core} {}
+    : core::Component(sim, name, parent), core_(&core), allowed_{&core} {
+  core.add_thread();
+}
 
 HostThread::HostThread(core::Simulator& sim, std::string_view name, core::Component* parent,
                        std::vector<Core*> cores)
     : core::Component(sim, name, parent), allowed_(std::move(cores)) {
   if (allowed_.empty()) throw std::invalid_argument("thread " + this->name() + " has no core to run on");
   core_ = allowed_.front();
+  for (Core* c : allowed_) c->add_thread();
 }
 
 Core* HostThread::pick_core() const {
@@ -53,7 +56,7 @@ void HostThread::start(Continuation entry) {
   starting_ = true;
 }
 
-int HostThread::take_line_debt(Segment* out) {
+uint32_t HostThread::line_overlap() const {
   // The batch's misses overlap as far as its buffers' chains and the
   // core's fill buffers allow.
   uint32_t overlap = 1;
@@ -61,6 +64,29 @@ int HostThread::take_line_debt(Segment* out) {
     overlap = std::clamp(std::max(running_thread.taken, running_thread.given), 1u, core_->costs().cache.fill_buffers);
     overlap = std::min(overlap, std::max(line_parallel_count_, 1u));  // never less than one miss's time
   }
+  return overlap;
+}
+
+core::Duration HostThread::owed_line_time() const {
+  const uint32_t overlap = line_overlap();
+  core::Duration total;
+  for (unsigned mask = line_debt_mask_; mask != 0; mask &= mask - 1) {
+    const int c = std::countr_zero(mask);
+    total += line_serial_debt_[c] + line_debt_[c] / overlap;
+  }
+  return total;
+}
+
+void HostThread::pay_owed_lines_in_step() {
+  if (line_debt_mask_ != 0) {
+    std::array<Segment, kCpuCategories> paid{};
+    take_line_debt(paid.data());
+  }
+  if (running_thread.thread == this) running_thread.taken = running_thread.given = 0;
+}
+
+int HostThread::take_line_debt(Segment* out) {
+  const uint32_t overlap = line_overlap();
   int n = 0;
   core::Duration total;
   for (unsigned mask = line_debt_mask_; mask != 0; mask &= mask - 1) {

@@ -117,6 +117,17 @@ class HostThread final : public core::Component, public EventFdListener {
   }
   // Whether it owes transfers its next step (or block) will pay.
   bool owes_lines() const { return line_debt_mask_ != 0; }
+  // Whether all it owes is of `category`.
+  bool owes_lines_only(CpuCategory category) const {
+    return (line_debt_mask_ & ~uint16_t(1u << static_cast<unsigned>(category))) == 0;
+  }
+  // The time what it owes would add to its next step, overlapped as that
+  // step would overlap it.
+  core::Duration owed_line_time() const;
+  // Pays what it owes now, inside the step the caller is about to run
+  // (which adds owed_line_time() for it), and starts a batch afresh: what
+  // it loads next overlaps only with itself, as in a step of its own.
+  void pay_owed_lines_in_step();
   uint64_t line_transfers() const { return line_transfers_.value(); }
 
   State state() const { return state_; }
@@ -208,6 +219,7 @@ class HostThread final : public core::Component, public EventFdListener {
   // Moves the transfers owed into `out` as segments (traced as a "cache"
   // instant) and returns how many.
   int take_line_debt(Segment* out);
+  uint32_t line_overlap() const;
   // Blocking or spinning with transfers owed: a step pays them first, then
   // the block runs as asked (settle_woken_: unless a wake-up came meanwhile).
   enum class Block : uint8_t { kSleep, kWait, kSpin };

@@ -62,6 +62,8 @@ class ExternalPeer final : public core::Component, public EarlyTaker {
   using Room = std::function<core::Duration(uint32_t bytes)>;
   void set_room(Room room) { room_ = std::move(room); }
   void on_reset_stats() override;
+  void settle() override { count_arrived(); }
+  void finish() override { count_arrived(); }
 
  private:
   struct PeerFlow {
@@ -163,6 +165,9 @@ class ExternalPeer final : public core::Component, public EarlyTaker {
   std::unique_ptr<core::MemberEvent> tcp_event_;
   core::MemberEvent out_{this, "transmit", [this] { flush(); }};
   core::Counter received_{this, "received"};
+  // Frames handed over early, counted as received once they arrive.
+  std::vector<core::Time> early_arrivals_;
+  void count_arrived();
 };
 
 }  // namespace viosim::models

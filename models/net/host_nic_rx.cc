@@ -66,7 +66,11 @@ void HostNicRx::land(uint32_t packet, core::Time at) {
   }
   ring_.push_back(packet);
   lines_.written((*pool_)[packet].bytes);
-  ++frames_;
+  if (counting_later_) {
+    later_counts_.push_back({at, 1, 0});
+  } else {
+    ++frames_;
+  }
   if (poller_ != nullptr) {
     poller_->poke();
   } else if (softirq_ != nullptr) {
@@ -175,7 +179,6 @@ void HostNicRx::napi_poll() {
   // The driver's poll takes up to the weight; net_rx_action checks its
   // budget after each poll, so the last poll of a run may overshoot it.
   batch_ = std::min<uint32_t>(config_.napi_weight - poll_taken_, static_cast<uint32_t>(ring_.size()));
-  poll_taken_ += batch_;
   // ixgbe_poll cleans the TX ring first, up to its work limit, outside the
   // NAPI budget.
   tx_batch_ = starts ? std::min<uint32_t>(kTxWorkLimit, tx_pending_) : 0;
@@ -183,10 +186,16 @@ void HostNicRx::napi_poll() {
                       costs_.nic_tx_clean_packet * tx_batch_ + costs_.nic_rx_packet * batch_;
   for (uint32_t i = 0; i < batch_; ++i)
     lines_.load(i, CpuCategory::kHostKernel);  // the driver's descriptor and header loads
-  cost = cost + gro_pass();
-  cost = cost + up_cost();  // after the GRO pass: what it sends up
+  skbs_.clear();
+  batch_bytes_ = 0;
+  gro_segments_ = 0;
+  const int64_t jiffy = jiffies();
+  for (uint32_t i = 0; i < batch_; ++i) gro_frame(i, jiffy);
+  cost = cost + costs_.gro_segment * gro_segments_ + up_cost();  // after the GRO pass: what it sends up
+  poll_taken_ += batch_;
   if (starts) ++polls_;
-  softirq_->run_for(clock.to_duration(cost), CpuCategory::kHostKernel, [this] {
+  const core::Duration pass = clock.to_duration(cost);
+  softirq_->run_for(pass + read_on(pass), CpuCategory::kHostKernel, [this] {
     catch_up();  // what arrived during the poll, before it takes its batch
     uint32_t requeued = 0;
     if (tx_batch_ > 0) {
@@ -209,6 +218,66 @@ void HostNicRx::napi_poll() {
   });
 }
 
+core::Duration HostNicRx::read_on(core::Duration pass) {
+  // What would end the pass here with an effect of its own: a TX clean
+  // (the qdisc it wakes), something going up, a ring it did not empty.
+  if (early_.empty() || !known_until_ || tx_batch_ > 0 || !skbs_.empty() || batch_ != ring_.size() ||
+      !moderator_->masked() || !softirq_->owes_lines_only(CpuCategory::kHostKernel) || softirq_->core().threads() > 1) {
+    return core::Duration::zero();
+  }
+  const core::Time known_until = known_until_();
+  const core::Clock& clock = softirq_->core().clock();
+  core::Duration more;  // beyond `pass`: its loads, then the next passes
+  core::Duration owed = softirq_->owed_line_time();
+  for (;;) {
+    // This pass ends; the next takes what landed by then.
+    const core::Time end = now() + pass + more + owed;
+    if (end >= known_until) break;  // an unknown frame could land in time for the next pass
+    uint32_t landed = 0;
+    while (landed < early_.size() && early_[landed].at <= end) ++landed;
+    // The pass takes up to the weight; the rest waits in the ring for the
+    // next poll (landed all the same: their writes come before its loads).
+    const uint32_t n = std::min<uint32_t>(landed, config_.napi_weight - poll_taken_);
+    if (n == 0 || ring_.size() + landed > config_.ring_size) break;
+    bool held = true;  // by GRO: nothing of the pass goes up before the next
+    for (uint32_t k = 0; k < n; ++k) held = held && gro_holds(early_[k].packet);
+    if (!held) break;
+    softirq_->pay_owed_lines_in_step();
+    more += owed;
+    const uint32_t from = batch_;
+    counting_later_ = true;
+    for (uint32_t k = 0; k < landed; ++k) {
+      const HeldFrame f = early_.front();
+      early_.pop_front();
+      land(f.packet, f.at);
+    }
+    batch_ += n;
+    poll_taken_ += n;
+    if (ddio_ != nullptr) ddio_->count_loads_at(end);
+    for (uint32_t i = from; i < batch_; ++i) lines_.load(i, CpuCategory::kHostKernel);
+    if (ddio_ != nullptr) ddio_->count_loads_at(core::Time::zero());
+    const int64_t jiffy = (end - core::Time::zero()) / config_.jiffy;
+    const uint32_t segments = gro_segments_;
+    merged_later_ = 0;
+    for (uint32_t i = from; i < batch_; ++i) gro_frame(i, jiffy);
+    later_counts_.push_back({end, 0, merged_later_});
+    counting_later_ = false;
+    more += clock.to_duration(costs_.nic_rx_packet * n + costs_.gro_segment * (gro_segments_ - segments) + up_cost());
+    owed = softirq_->owed_line_time();
+    if (!skbs_.empty() || !softirq_->owes_lines_only(CpuCategory::kHostKernel)) break;
+  }
+  plan_early();
+  return more;
+}
+
+void HostNicRx::count_due() {
+  while (!later_counts_.empty() && later_counts_.front().at <= now()) {
+    frames_.add(later_counts_.front().frames);
+    gro_merged_.add(later_counts_.front().merged);
+    later_counts_.pop_front();
+  }
+}
+
 core::Cycles HostNicRx::up_cost() const {
   core::Cycles cost{0};
   if (deliver_cost_) {
@@ -217,25 +286,22 @@ core::Cycles HostNicRx::up_cost() const {
   return cost;
 }
 
-core::Cycles HostNicRx::gro_pass() {
-  skbs_.clear();
-  batch_bytes_ = 0;
-  uint32_t segments = 0;
-  const int64_t jiffy = jiffies();
-  for (uint32_t i = 0; i < batch_; ++i) {
-    const uint32_t p = ring_[i];
-    batch_bytes_ += (*pool_)[p].bytes;
-    if (!config_.gro || !(*pool_)[p].tcp_data) {
-      skbs_.push_back(p);  // GRO_NORMAL: up at once
-      continue;
-    }
-    ++segments;
-    if (gro_.receive(this, p, skbs_, jiffy)) {
-      ring_[i] = kMerged;
+void HostNicRx::gro_frame(uint32_t i, int64_t jiffy) {
+  const uint32_t p = ring_[i];
+  batch_bytes_ += (*pool_)[p].bytes;
+  if (!gro_holds(p)) {
+    skbs_.push_back(p);  // GRO_NORMAL: up at once
+    return;
+  }
+  ++gro_segments_;
+  if (gro_.receive(this, p, skbs_, jiffy)) {
+    ring_[i] = kMerged;
+    if (counting_later_) {
+      ++merged_later_;
+    } else {
       ++gro_merged_;
     }
   }
-  return costs_.gro_segment * segments;
 }
 
 void HostNicRx::run_qdisc(uint32_t taken) {

@@ -70,6 +70,10 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // before it, as the wire's arrival event usually came first; where on
   // time the other came first, the order differs.
   bool takes_early() const { return softirq_ != nullptr && poller_ == nullptr; }
+  // When a frame it has not been handed yet could first land: what lets
+  // a pass run on over frames handed over early (read_on). Unset: never
+  // known, it does not.
+  void set_known_until(std::function<core::Time()> known_until) { known_until_ = std::move(known_until); }
   void receive_early(uint32_t packet, core::Time arrives) override;
   // A frame the host sent through this queue pair's TX ring has left and
   // its descriptor was written back: a TX completion on the same vector
@@ -116,7 +120,20 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // device's).
   void catch_up() {
     if (!early_.empty() && early_.front().at <= now()) land_due();
+    if (!later_counts_.empty() && later_counts_.front().at <= now()) count_due();
   }
+  // What a pass read_on ran ahead counts when it would have happened: a
+  // frame's landing, a pass's merges (so a statistics window holds what
+  // happened in it).
+  struct LaterCount {
+    core::Time at;
+    uint32_t frames;
+    uint32_t merged;
+  };
+  core::RingBuffer<LaterCount> later_counts_;
+  uint32_t merged_later_ = 0;  // merges of the pass being run ahead
+  bool counting_later_ = false;
+  void count_due();
   void land_due();
   // Schedules the landing event for the first early frame that could move
   // the interrupt (none if none could).
@@ -130,6 +147,24 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // same poll's (the loop reads each descriptor's DD bit as it goes): a
   // next pass takes them, until the weight or an empty ring ends it.
   void napi_poll();
+  // A pass over a train the wire handed over early: at each pass's end
+  // the next takes what landed meanwhile (the clean loop reads each
+  // descriptor as it goes), and those frames are known now. While a pass
+  // would end with nothing of its own (no TX clean, nothing going up, no
+  // frame GRO would not hold), the passes that follow it run in the same
+  // step: their frames land now, each pass loads its own and pays for
+  // them as a step of its own would (HostThread::pay_owed_lines_in_step),
+  // GRO takes them at its pass's jiffy. Returns the time they add to
+  // `pass`, the first's; their frames join batch_. Only for passes that
+  // start before a frame not yet known could land (set_known_until), so
+  // none would have joined them, and on a core the softirq has to itself
+  // (no other thread can delay a pass and let more frames join it). Exact
+  // but for the order of DDIO writes with other devices' within the step,
+  // and for a ring that fills during it (the passes' frames are taken at
+  // the step's end, so a frame landing late in it finds up to a weight
+  // more of them there than it would have).
+  core::Duration read_on(core::Duration pass);
+  bool gro_holds(uint32_t packet) const { return config_.gro && (*pool_)[packet].tcp_data; }
   void end_poll();
   // The poll has ended; `repoll`: on its weight (or a TX clean cut short),
   // NAPI stays scheduled; `used`: what it counts against the budget. GRO
@@ -139,11 +174,11 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // net_tx_action's qdisc runs after this poll: `taken` frames to pay for.
   void run_qdisc(uint32_t taken);
   void take(uint32_t& packet);
-  // The pass's frames as the driver hands them to napi_gro_receive, in
+  // The pass's i-th frame as the driver hands it to napi_gro_receive, in
   // ring order: skbs_ gets what goes up the stack, in order (GRO keeps
   // the rest until the poll ends); a frame GRO merged leaves its ring
-  // slot marked kMerged. Returns the GRO cost.
-  core::Cycles gro_pass();
+  // slot marked kMerged.
+  void gro_frame(uint32_t i, int64_t jiffy);
   // What skbs_ cost on their way up (the switch, the tap).
   core::Cycles up_cost() const;
   int64_t jiffies() const { return (now() - core::Time::zero()) / config_.jiffy; }
@@ -156,6 +191,7 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   DeliverCost deliver_cost_;
   Deliver deliver_;
   TxCleaned tx_cleaned_by_;
+  std::function<core::Time()> known_until_;
   std::function<void()> tx_flush_;
   core::RingBuffer<uint32_t> ring_;
   RxRingLines lines_;
@@ -163,6 +199,7 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   GroList gro_;
   std::vector<uint32_t> skbs_;  // this poll's, up the stack in order
   uint64_t batch_bytes_ = 0;
+  uint32_t gro_segments_ = 0;  // the pass's segments GRO took
   NapiWork napi_work_;  // since the last re-arm
   PacketPool* pool_ = nullptr;
   DdioWays* ddio_ = nullptr;

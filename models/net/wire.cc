@@ -69,7 +69,17 @@ void Wire::queue_frame(uint32_t packet, bool holds_slot) {
   const core::Time start = std::max(now(), free_at_);
   if (start > now() && holds_slot) starts_.push_back(start);
   free_at_ = start + serialization((*pool_)[packet].bytes);
-  in_flight_.push_back({free_at_ + config_.propagation, packet});
+  const InFlight f{free_at_ + config_.propagation, packet};
+  // Nothing ahead of it on the wire and a receiver that takes it ahead of
+  // time: it goes now, with its arrival time, and needs no event here.
+  if (in_flight_.empty() && taker_of_) {
+    if (EarlyTaker* taker = taker_of_(packet)) {
+      taker->receive_early(packet, f.arrives);
+      account(f);
+      return;
+    }
+  }
+  in_flight_.push_back(f);
   if (!arrival_.pending()) arrival_.schedule_at(in_flight_.front().arrives);
 }
 
@@ -89,6 +99,7 @@ void Wire::account(const InFlight& f) {
     }
   }
   if (f.arrives > now()) {
+    count_arrived_early();  // those before it: the list holds only frames still on their way
     early_frames_.push_back({f.arrives, (*pool_)[f.packet].bytes});  // counted as it arrives
   } else {
     ++frames_;

@@ -1,7 +1,7 @@
 // One direction of an Ethernet link: frames wait in the sender's transmit
 // ring (bounded: a full ring drops), are serialised at the line rate, and
 // arrive after the propagation delay. One pending event per link, however
-// many frames are on it.
+// many frames are on it, and none for frames a receiver takes early.
 #pragma once
 
 #include <algorithm>
@@ -84,14 +84,24 @@ class Wire final : public core::Component {
     if (starts_.size() + want <= config_.ring_size) return core::Duration::zero();
     return starts_[starts_.size() + want - config_.ring_size - 1] - now();
   }
-  // Frames that follow one arriving, back to back, go to their taker in
-  // the same event while there is one: a TSO skb's frames cost one event
-  // rather than one each.
+  // A frame with nothing ahead of it on the wire goes to its taker as it
+  // is sent; frames behind one that no taker took go to theirs as that one
+  // arrives. Either way a taken frame costs the wire no event (a TSO skb's
+  // frames none, rather than one each).
   void set_early(TakerOf taker) { taker_of_ = std::move(taker); }
   // Frames and bytes that arrived (a frame handed over early counts from
   // its arrival, so a window's figures hold what arrived in it).
   uint64_t frames() const { return frames_.value() + arrived_early(now()); }
   uint64_t drops() const { return drops_.value(); }
+  // No frame not yet handed to its taker can arrive before this: the
+  // first still on its way to arrive on time, or else one sent from now
+  // on (it starts behind what is queued, and propagates).
+  core::Time unknown_from() const {
+    return in_flight_.empty() ? std::max(now(), free_at_) + config_.propagation : in_flight_.front().arrives;
+  }
+  // Counts the frames handed over early that arrived by now.
+  void settle() override { count_arrived_early(); }
+  void finish() override { count_arrived_early(); }
 
  private:
   struct InFlight {

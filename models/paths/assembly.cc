@@ -272,6 +272,22 @@ void Assembly::make_nic_rx(bool polled, HostNicRx::DeliverCost deliver_cost, Hos
                                                   softirq, deliver_cost, deliver, ddio.get()));
   }
   wire_in();
+  // Frames reach the queues only from the wires, as long as no flow turns
+  // around in the NIC's switch (from a VM, or the host, on this host): a
+  // pass may then run on over frames the wires handed over early. Not
+  // behind the OVS datapath: what a pass sends up costs what its flow
+  // cache holds when the pass runs, which its handler thread changes.
+  const bool wires_only = std::none_of(c.flows.begin(), c.flows.end(), [](const FlowConfig& f) {
+    return f.vm_to_vm() || f.host_end || f.through_vms();
+  });
+  if (polled || !wires_only || (kernel_switch && kernel_switch->ovs())) return;
+  for (size_t q = 0; q < nic_rx->queues(); ++q) {
+    nic_rx->queue(q).set_known_until([this] {
+      core::Time t = from_peer->unknown_from();
+      if (from_peer1) t = std::min(t, from_peer1->unknown_from());
+      return t;
+    });
+  }
 }
 
 void Assembly::kernel_nic_rx() {
