@@ -95,7 +95,11 @@ TcpReceiver::Arrival TcpReceiver::on_segment(const TcpHeader& h, uint32_t id, co
   pending_ = true;
   if (h.seq <= rcv_nxt_) {
     // In order (its start perhaps received before: trimmed).
-    lrcvtime_ = now;  // tcp_event_data_recv
+    // tcp_event_data_recv: data after a silence longer than this end's
+    // RTO (the sender did not restart its window) is acknowledged at once
+    // again, for as many segments as a fresh connection's.
+    if (now - lrcvtime_ > own_rto()) incr_quickack();
+    lrcvtime_ = now;
     note_arrival(h.seq);
     a.ready.push_back({id, static_cast<uint32_t>(end - rcv_nxt_)});
     rcv_nxt_ = end;

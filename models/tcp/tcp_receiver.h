@@ -85,6 +85,10 @@ class TcpReceiver {
   };
   TcpHeader ack_header(bool pure);
   void incr_quickack();
+  // This end's RTO (icsk_rto), whose data this class does not see: the
+  // handshake's RTT sample set it to TCP_RTO_MIN above that RTT (here the
+  // receive-side estimate, zero until measured).
+  core::Duration own_rto() const { return config_.rto_min + rcv_rtt_; }
   uint64_t space() const;
   bool buffer_tight() const;
   uint32_t select_window() const;

@@ -174,6 +174,42 @@ TEST(TcpReceiver, AcksEverySecondSegmentOnceTheWindowIsOpenAndDelaysALoneOne) {
   EXPECT_EQ(r.delack_at(), core::Time::max());
 }
 
+// Data after a silence longer than the receiver's RTO is acknowledged at
+// once again (tcp_event_data_recv: the sender apparently did not restart
+// its window), where after a shorter one a lone segment waits for the
+// delayed ACK.
+TEST(TcpReceiver, AfterASilenceLongerThanTheRtoDataIsAcknowledgedQuicklyAgain) {
+  const TcpConfig c;
+  TcpReceiver r(c);
+  core::Time t;
+  uint64_t seq = 0;
+  auto lone = [&](core::Duration gap) {
+    TcpHeader h;
+    h.seq = seq;
+    h.len = c.mss;
+    seq += c.mss;
+    t += gap;
+    r.on_segment(h, 0, t);
+    r.on_read(c.mss, t);
+  };
+  int quick = 0;  // the quick ACKs of the start used up
+  for (; quick < 256; ++quick) {
+    lone(core::Microseconds(1));
+    if (!r.ack_due()) break;
+    r.make_ack();
+  }
+  ASSERT_LT(quick, 256);
+  r.make_ack();
+  lone(core::Milliseconds(150));
+  EXPECT_FALSE(r.ack_due()) << "150 ms: under the RTO";
+  r.make_ack();
+  lone(c.rto_min + core::Milliseconds(10));
+  EXPECT_TRUE(r.ack_due()) << "over the RTO: quick ACKs again";
+  r.make_ack();
+  lone(core::Microseconds(1));
+  EXPECT_TRUE(r.ack_due()) << "and for the segments after it";
+}
+
 // Request/response: a reply sent within the ACK timeout of the request
 // puts the connection in ping-pong mode, where a lone segment waits for
 // the reply to carry its ACK even with quick ACKs left; the reply's ACK
