@@ -46,9 +46,14 @@ bool Wire::send(uint32_t packet) {
   if ((*pool_)[packet].segs > 1 && pool_->tcp(packet).gso_size != 0) {
     // TSO: the NIC cuts the skb into its segments' frames as it sends it;
     // its descriptor is free once the last one starts.
-    tso_frames_.clear();
-    pool_->segment(packet, kTcpFrameOverhead, tso_frames_);
-    for (size_t i = 0; i < tso_frames_.size(); ++i) queue_frame(tso_frames_[i], i + 1 == tso_frames_.size());
+    // Its own buffer while it hands them on: a taker may send on this wire
+    // from receive_early (the member only keeps the capacity).
+    std::vector<uint32_t> frames;
+    frames.swap(tso_frames_);
+    frames.clear();
+    pool_->segment(packet, kTcpFrameOverhead, frames);
+    for (size_t i = 0; i < frames.size(); ++i) queue_frame(frames[i], i + 1 == frames.size());
+    tso_frames_.swap(frames);
     return true;
   }
   queue_frame(packet, true);
