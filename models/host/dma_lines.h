@@ -28,7 +28,7 @@
 #include "models/host/cpu_category.h"
 #include "models/host/shared_lines.h"
 #include "sim-core/component.h"
-#include "sim-core/ring_buffer.h"
+#include "sim-core/later_counts.h"
 #include "sim-core/stats.h"
 
 namespace viosim::models {
@@ -68,12 +68,7 @@ class DdioWays final : public core::Component {
   bool holds(uint64_t stamp) const { return stamp != kNever && allocated_ - stamp <= capacity_; }
   void count_load(bool from_llc) {
     if (count_at_ > now()) {
-      // Counted when it would have happened; several queues' passes may
-      // run ahead at once, so kept in time order.
-      size_t i = later_loads_.size();
-      later_loads_.push_back({count_at_, from_llc});
-      for (; i > 0 && later_loads_[i - 1].at > count_at_; --i) later_loads_[i] = later_loads_[i - 1];
-      later_loads_[i] = {count_at_, from_llc};
+      later_loads_.add(count_at_, {from_llc ? 1u : 0u, from_llc ? 0u : 1u});  // when it would have happened
       return;
     }
     (from_llc ? llc_loads_ : dram_loads_).add(1);
@@ -91,7 +86,7 @@ class DdioWays final : public core::Component {
   // (and, before statistics are read, counts the loads due).
   void settle() override {
     if (next_due_ <= now()) settle_held();
-    if (!later_loads_.empty() && later_loads_.front().at <= now()) count_later();
+    if (later_loads_.due(now())) count_later();
   }
   void finish() override { count_later(); }
   uint64_t dram_loads() const { return dram_loads_.value(); }
@@ -102,18 +97,9 @@ class DdioWays final : public core::Component {
 
   uint64_t capacity_;
   uint64_t allocated_ = 0;
-  struct LaterLoad {
-    core::Time at;
-    bool from_llc;
-  };
-  core::RingBuffer<LaterLoad> later_loads_;  // by time
+  core::LaterCounts<2> later_loads_;  // (LLC, DRAM) loads made ahead of their time
   core::Time count_at_;
-  void count_later() {
-    while (!later_loads_.empty() && later_loads_.front().at <= now()) {
-      (later_loads_.front().from_llc ? llc_loads_ : dram_loads_).add(1);
-      later_loads_.pop_front();
-    }
-  }
+  void count_later() { later_loads_.count_due(now(), {&llc_loads_, &dram_loads_}); }
   std::vector<HeldDmaWrites*> held_;         // every device that ever held a write (a few NIC queues)
   core::Time next_due_ = core::Time::max();  // the earliest write any holds
   bool settling_ = false;                    // lines allocated into the ways so far: a FIFO position

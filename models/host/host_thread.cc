@@ -72,7 +72,7 @@ core::Duration HostThread::owed_line_time() const {
   core::Duration total;
   for (unsigned mask = line_debt_mask_; mask != 0; mask &= mask - 1) {
     const int c = std::countr_zero(mask);
-    total += line_serial_debt_[c] + line_debt_[c] / overlap;
+    total += owed_in(c, overlap);
   }
   return total;
 }
@@ -91,7 +91,7 @@ int HostThread::take_line_debt(Segment* out) {
   core::Duration total;
   for (unsigned mask = line_debt_mask_; mask != 0; mask &= mask - 1) {
     const int c = std::countr_zero(mask);
-    const core::Duration d = line_serial_debt_[c] + line_debt_[c] / overlap;
+    const core::Duration d = owed_in(c, overlap);
     line_debt_[c] = line_serial_debt_[c] = core::Duration::zero();
     if (d == core::Duration::zero()) continue;
     out[n++] = Segment{d, static_cast<CpuCategory>(c)};

@@ -220,6 +220,8 @@ class HostThread final : public core::Component, public EventFdListener {
   // instant) and returns how many.
   int take_line_debt(Segment* out);
   uint32_t line_overlap() const;
+  // What category `c` owes, its parallel part overlapped `overlap` ways.
+  core::Duration owed_in(int c, uint32_t overlap) const { return line_serial_debt_[c] + line_debt_[c] / overlap; }
   // Blocking or spinning with transfers owed: a step pays them first, then
   // the block runs as asked (settle_woken_: unless a wake-up came meanwhile).
   enum class Block : uint8_t { kSleep, kWait, kSpin };

@@ -274,16 +274,8 @@ bool ExternalPeer::takes_early(uint32_t packet) {
 
 void ExternalPeer::receive_early(uint32_t packet, core::Time at) {
   count_arrived();
-  early_arrivals_.push_back(at);
+  early_arrivals_.add(at, {1});
   rx_enqueue(packet, at);
-}
-
-void ExternalPeer::count_arrived() {
-  // Two wires' frames may interleave: not in time order.
-  const auto due = std::remove_if(early_arrivals_.begin(), early_arrivals_.end(),
-                                  [t = now()](core::Time at) { return at <= t; });
-  received_.add(static_cast<uint64_t>(early_arrivals_.end() - due));
-  early_arrivals_.erase(due, early_arrivals_.end());
 }
 
 void ExternalPeer::rx_enqueue(uint32_t packet, core::Time at) {

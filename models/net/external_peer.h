@@ -17,6 +17,7 @@
 #include "models/tcp/tcp_transactions.h"
 #include "models/traffic/flow.h"
 #include "models/traffic/flow_stats.h"
+#include "sim-core/later_counts.h"
 #include "sim-core/member_event.h"
 
 namespace viosim::models {
@@ -166,8 +167,8 @@ class ExternalPeer final : public core::Component, public EarlyTaker {
   core::MemberEvent out_{this, "transmit", [this] { flush(); }};
   core::Counter received_{this, "received"};
   // Frames handed over early, counted as received once they arrive.
-  std::vector<core::Time> early_arrivals_;
-  void count_arrived();
+  core::LaterCounts<1> early_arrivals_;
+  void count_arrived() { early_arrivals_.count_due(now(), {&received_}); }
 };
 
 }  // namespace viosim::models

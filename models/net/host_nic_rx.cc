@@ -66,11 +66,7 @@ void HostNicRx::land(uint32_t packet, core::Time at) {
   }
   ring_.push_back(packet);
   lines_.written((*pool_)[packet].bytes);
-  if (counting_later_) {
-    later_counts_.push_back({at, 1, 0});
-  } else {
-    ++frames_;
-  }
+  count_frame(at);
   if (poller_ != nullptr) {
     poller_->poke();
   } else if (softirq_ != nullptr) {
@@ -245,7 +241,7 @@ core::Duration HostNicRx::read_on(core::Duration pass) {
     softirq_->pay_owed_lines_in_step();
     more += owed;
     const uint32_t from = batch_;
-    counting_later_ = true;
+    later_at_ = end;
     for (uint32_t k = 0; k < landed; ++k) {
       const HeldFrame f = early_.front();
       early_.pop_front();
@@ -256,26 +252,16 @@ core::Duration HostNicRx::read_on(core::Duration pass) {
     if (ddio_ != nullptr) ddio_->count_loads_at(end);
     for (uint32_t i = from; i < batch_; ++i) lines_.load(i, CpuCategory::kHostKernel);
     if (ddio_ != nullptr) ddio_->count_loads_at(core::Time::zero());
-    const int64_t jiffy = (end - core::Time::zero()) / config_.jiffy;
+    const int64_t jiffy = jiffies(end);
     const uint32_t segments = gro_segments_;
-    merged_later_ = 0;
     for (uint32_t i = from; i < batch_; ++i) gro_frame(i, jiffy);
-    later_counts_.push_back({end, 0, merged_later_});
-    counting_later_ = false;
+    later_at_ = core::Time::max();
     more += clock.to_duration(costs_.nic_rx_packet * n + costs_.gro_segment * (gro_segments_ - segments) + up_cost());
     owed = softirq_->owed_line_time();
     if (!skbs_.empty() || !softirq_->owes_lines_only(CpuCategory::kHostKernel)) break;
   }
   plan_early();
   return more;
-}
-
-void HostNicRx::count_due() {
-  while (!later_counts_.empty() && later_counts_.front().at <= now()) {
-    frames_.add(later_counts_.front().frames);
-    gro_merged_.add(later_counts_.front().merged);
-    later_counts_.pop_front();
-  }
 }
 
 core::Cycles HostNicRx::up_cost() const {
@@ -296,11 +282,7 @@ void HostNicRx::gro_frame(uint32_t i, int64_t jiffy) {
   ++gro_segments_;
   if (gro_.receive(this, p, skbs_, jiffy)) {
     ring_[i] = kMerged;
-    if (counting_later_) {
-      ++merged_later_;
-    } else {
-      ++gro_merged_;
-    }
+    count_merge();
   }
 }
 

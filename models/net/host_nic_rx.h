@@ -17,6 +17,7 @@
 #include "models/net/wire.h"
 #include "models/nic/interrupt_moderation.h"
 #include "models/packet/packet.h"
+#include "sim-core/later_counts.h"
 #include "sim-core/member_event.h"
 #include "sim-core/ring_buffer.h"
 
@@ -120,20 +121,26 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // device's).
   void catch_up() {
     if (!early_.empty() && early_.front().at <= now()) land_due();
-    if (!later_counts_.empty() && later_counts_.front().at <= now()) count_due();
+    if (later_.due(now())) later_.count_due(now(), {&frames_, &gro_merged_});
   }
-  // What a pass read_on ran ahead counts when it would have happened: a
-  // frame's landing, a pass's merges (so a statistics window holds what
-  // happened in it).
-  struct LaterCount {
-    core::Time at;
-    uint32_t frames;
-    uint32_t merged;
-  };
-  core::RingBuffer<LaterCount> later_counts_;
-  uint32_t merged_later_ = 0;  // merges of the pass being run ahead
-  bool counting_later_ = false;
-  void count_due();
+  // What a pass read_on runs ahead counts when it would have happened (a
+  // frame's landing, a pass's merges): from `later_at_` while it is set.
+  core::LaterCounts<2> later_;
+  core::Time later_at_ = core::Time::max();  // max: counted now
+  void count_frame(core::Time at) {
+    if (later_at_ == core::Time::max()) {
+      ++frames_;
+    } else {
+      later_.add(at, {1, 0});
+    }
+  }
+  void count_merge() {
+    if (later_at_ == core::Time::max()) {
+      ++gro_merged_;
+    } else {
+      later_.add(later_at_, {0, 1});
+    }
+  }
   void land_due();
   // Schedules the landing event for the first early frame that could move
   // the interrupt (none if none could).
@@ -181,7 +188,8 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   void gro_frame(uint32_t i, int64_t jiffy);
   // What skbs_ cost on their way up (the switch, the tap).
   core::Cycles up_cost() const;
-  int64_t jiffies() const { return (now() - core::Time::zero()) / config_.jiffy; }
+  int64_t jiffies(core::Time at) const { return (at - core::Time::zero()) / config_.jiffy; }
+  int64_t jiffies() const { return jiffies(now()); }
   static constexpr uint32_t kMerged = ~0u;
 
   Config config_;

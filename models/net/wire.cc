@@ -105,7 +105,7 @@ void Wire::account(const InFlight& f) {
   }
   if (f.arrives > now()) {
     count_arrived_early();  // those before it: the list holds only frames still on their way
-    early_frames_.push_back({f.arrives, (*pool_)[f.packet].bytes});  // counted as it arrives
+    early_.add(f.arrives, {1, (*pool_)[f.packet].bytes});  // counted as it arrives
   } else {
     ++frames_;
     bytes_.add((*pool_)[f.packet].bytes);
@@ -113,23 +113,8 @@ void Wire::account(const InFlight& f) {
   if ((*pool_)[f.packet].to_guest) stamp((*pool_)[f.packet], kStampWire, f.arrives);  // reaching the host
 }
 
-uint64_t Wire::arrived_early(core::Time by) const {
-  uint64_t n = 0;
-  for (size_t i = 0; i < early_frames_.size() && early_frames_[i].arrives <= by; ++i) ++n;
-  return n;
-}
-
-void Wire::count_arrived_early() {
-  while (!early_frames_.empty() && early_frames_.front().arrives <= now()) {
-    ++frames_;
-    bytes_.add(early_frames_.front().bytes);
-    early_frames_.pop_front();
-  }
-}
-
 void Wire::on_reset_stats() {
-  // What arrived before the reset belongs to the window that ended.
-  while (!early_frames_.empty() && early_frames_.front().arrives <= now()) early_frames_.pop_front();
+  early_.drop_due(now());  // what arrived before the reset belongs to the window that ended
 }
 
 void Wire::arrive() {

@@ -10,6 +10,7 @@
 
 #include "models/packet/packet.h"
 #include "sim-core/component.h"
+#include "sim-core/later_counts.h"
 #include "sim-core/member_event.h"
 #include "sim-core/ring_buffer.h"
 #include "sim-core/stats.h"
@@ -91,7 +92,7 @@ class Wire final : public core::Component {
   void set_early(TakerOf taker) { taker_of_ = std::move(taker); }
   // Frames and bytes that arrived (a frame handed over early counts from
   // its arrival, so a window's figures hold what arrived in it).
-  uint64_t frames() const { return frames_.value() + arrived_early(now()); }
+  uint64_t frames() const { return frames_.value() + early_.due_amount(now(), 0); }
   uint64_t drops() const { return drops_.value(); }
   // No frame not yet handed to its taker can arrive before this: the
   // first still on its way to arrive on time, or else one sent from now
@@ -120,16 +121,11 @@ class Wire final : public core::Component {
   PacketPool* pool_;
   Deliver deliver_;
   TakerOf taker_of_;
-  // Frames handed over early, by arrival time, not yet counted: counted
-  // as they arrive (at the next arrival, or when read), dropped uncounted
-  // at a statistics reset if they arrived before it.
-  struct Early {
-    core::Time arrives;
-    uint32_t bytes;
-  };
-  core::RingBuffer<Early> early_frames_;
-  uint64_t arrived_early(core::Time by) const;
-  void count_arrived_early();
+  // Frames handed over early, not yet counted (frames, bytes): counted as
+  // they arrive (at the next arrival, or when read), dropped uncounted at
+  // a statistics reset if they arrived before it.
+  core::LaterCounts<2> early_;
+  void count_arrived_early() { early_.count_due(now(), {&frames_, &bytes_}); }
   void on_reset_stats() override;
   EarlyTaker* next_taker() const {
     return taker_of_ && !in_flight_.empty() ? taker_of_(in_flight_.front().packet) : nullptr;
