@@ -26,8 +26,11 @@ class EventQueue {
   // set (every member must be queued). The pop order of the rest is
   // unchanged: it follows from their unique (time, order) keys alone.
   virtual void remove_cancelled(CancelSet& cancelled) = 0;
+  // Removes the entry with this key now if that is cheap (it is queued);
+  // false leaves it queued, for a lazy cancellation.
+  virtual bool remove_now(Time, uint64_t) { return false; }
   // Whether the entry with this key is queued (a scan: for the rare
-  // question about a handle older than the last purge).
+  // question of Simulator::is_pending).
   virtual bool contains(Time time, uint64_t order) const = 0;
   virtual std::string_view name() const = 0;
   bool empty() const { return size() == 0; }

@@ -1,4 +1,4 @@
-// Removing cancelled entries from the quad heap in one pass.
+// Removing cancelled entries in one pass, and the near list's spill.
 #include "sim-core/quad_heap.h"
 
 #include <stdexcept>
@@ -6,9 +6,14 @@
 namespace viosim::core {
 
 void QuadHeap::remove_cancelled(CancelSet& cancelled) {
-  if (has_front_ && cancelled.erase(front_.order)) has_front_ = false;
+  // The near list, kept in order and at the end of its array.
+  size_t kept = kNear;
+  for (size_t i = kNear; i-- > near_begin_;) {
+    if (!cancelled.erase(near_[i].order)) near_[--kept] = near_[i];
+  }
+  near_begin_ = kept;
   EventEntry* h = nodes();
-  size_t kept = 0;
+  kept = 0;
   for (size_t i = 0; i < size_; ++i) {
     if (!cancelled.erase(h[i].order)) h[kept++] = h[i];
   }
@@ -19,8 +24,31 @@ void QuadHeap::remove_cancelled(CancelSet& cancelled) {
   for (size_t i = (kept - 2) / 4 + 1; i-- > 0;) sift_down(i, h[i], kept);
 }
 
+void QuadHeap::spill_near() {
+  constexpr size_t kHalf = kNear / 2;
+  for (size_t i = kHalf; i != kNear; ++i) heap_push(near_[i]);
+  for (size_t i = kHalf; i-- > 0;) near_[i + kHalf] = near_[i];
+  near_begin_ = kHalf;
+}
+
+bool QuadHeap::remove_now(Time time, uint64_t order) {
+  const EventEntry key{time, order, nullptr, 0};
+  // Every queued entry no later than the list's last is in the list.
+  if (near_begin_ == kNear || earlier(near_[kNear - 1], key)) return false;
+  size_t at = kNear - 1;
+  while (near_[at].order != order || near_[at].time != time) {
+    if (at == near_begin_) return false;
+    --at;
+  }
+  for (; at != near_begin_; --at) near_[at] = near_[at - 1];
+  ++near_begin_;
+  return true;
+}
+
 bool QuadHeap::contains(Time time, uint64_t order) const {
-  if (has_front_ && front_.order == order && front_.time == time) return true;
+  for (size_t i = near_begin_; i < kNear; ++i) {
+    if (near_[i].order == order && near_[i].time == time) return true;
+  }
   const EventEntry* h = nodes();
   for (size_t i = 0; i < size_; ++i) {
     if (h[i].order == order && h[i].time == time) return true;

@@ -1,16 +1,25 @@
-// A 4-ary implicit min-heap of events. Half the depth of a binary heap, and
-// the storage is offset so that the four children of every node fill one
-// 128-byte aligned block (two adjacent cache lines, which the hardware
-// fetches together): a pop touches one block per level. Sifting moves a hole
-// instead of swapping.
+// A 4-ary implicit min-heap of events behind a short sorted list of the
+// earliest ones.
 //
-// The earliest entry may wait outside the heap, in one front slot: an entry
-// pushed ahead of everything queued (a thread's next step, due before any
-// other event, is the common case) goes there and is popped from there,
-// without sifting up to the root and back down. What the slot held moves
-// into the heap when an earlier entry takes it.
+// The heap: half the depth of a binary heap, and the storage is offset so
+// that the four children of every node fill one 128-byte aligned block (two
+// adjacent cache lines, which the hardware fetches together): a pop touches
+// one block per level. Sifting moves a hole instead of swapping.
+//
+// The near list: up to kNear entries in time order, each no later than
+// every heap entry; the heap is popped only when the list is empty. In the
+// I/O models most events are scheduled a little ahead of now (a thread's
+// next step, a wire's next frame), a few places from the front, and the
+// pending set is small: an entry no later than the heap's earliest goes
+// into the list, placed by moving the entries earlier than it one slot
+// towards the front as it passes them, and is popped from the list without
+// a sift. The list ends at the end of its array and grows towards the
+// front; a full list hands its later half to the heap. A cancelled entry in
+// the list leaves it at once (a timer re-armed on every packet is the
+// common case), so only heap entries wait as cancelled until popped.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include "sim-core/event_queue.h"
@@ -22,9 +31,11 @@ class QuadHeap final : public EventQueue {
   QuadHeap() { grow(); }
   void push(const EventEntry& entry) override;
   bool pop_not_after(Time limit, EventEntry& out) override;
-  size_t size() const override { return size_ + (has_front_ ? 1 : 0); }
+  size_t size() const override { return size_ + (kNear - near_begin_); }
   std::string_view name() const override { return "quad-heap"; }
   void remove_cancelled(CancelSet& cancelled) override;
+  // From the near list only.
+  bool remove_now(Time time, uint64_t order) override;
   bool contains(Time time, uint64_t order) const override;
 
  private:
@@ -41,34 +52,49 @@ class QuadHeap final : public EventQueue {
   // later than its children.
   void sift_down(size_t hole, EventEntry moving, size_t n);
   void heap_push(const EventEntry& entry);
+  void near_insert(const EventEntry& entry);
+  // Moves the later half of a full near list into the heap.
+  void spill_near();
   void grow() {
     blocks_.resize(blocks_.empty() ? 256 : blocks_.size() * 2);
     capacity_ = blocks_.size() * 4 - kOffset;
   }
 
+  static constexpr size_t kNear = 32;
+
   std::vector<Block> blocks_;
-  size_t size_ = 0;  // in the heap, the front slot apart
+  size_t size_ = 0;  // in the heap
   size_t capacity_ = 0;
-  EventEntry front_;  // earlier than every heap entry, when has_front_
-  bool has_front_ = false;
+  // The near list is near_[near_begin_, kNear), earliest first.
+  std::array<EventEntry, kNear> near_;
+  size_t near_begin_ = kNear;
 };
 
 // Defined here so that the simulator's loop, which knows the final type,
 // inlines them.
 
 inline void QuadHeap::push(const EventEntry& entry) {
-  if (has_front_) {
-    if (earlier(front_, entry)) {
-      heap_push(entry);
-      return;
-    }
-    heap_push(front_);
-  } else if (size_ != 0 && earlier(nodes()[0], entry)) {
+  if (size_ != 0 && earlier(nodes()[0], entry)) {
     heap_push(entry);
     return;
   }
-  front_ = entry;
-  has_front_ = true;
+  if (near_begin_ == 0) {
+    spill_near();
+    if (earlier(nodes()[0], entry)) {
+      heap_push(entry);
+      return;
+    }
+  }
+  near_insert(entry);
+}
+
+inline void QuadHeap::near_insert(const EventEntry& entry) {
+  size_t at = near_begin_--;
+  while (at != kNear && earlier(near_[at], entry)) {
+    near_[at - 1] = near_[at];
+    ++at;
+  }
+  near_[at - 1] = entry;
 }
 
 inline void QuadHeap::heap_push(const EventEntry& entry) {
@@ -112,10 +138,11 @@ inline void QuadHeap::sift_down(size_t hole, EventEntry moving, size_t n) {
 }
 
 inline bool QuadHeap::pop_not_after(Time limit, EventEntry& out) {
-  if (has_front_) {
-    if (front_.time > limit) return false;
-    out = front_;
-    has_front_ = false;
+  if (near_begin_ != kNear) {
+    const EventEntry& first = near_[near_begin_];
+    if (first.time > limit) return false;
+    out = first;
+    ++near_begin_;
     return true;
   }
   EventEntry* h = nodes();

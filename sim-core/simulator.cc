@@ -33,13 +33,9 @@ void Simulator::throw_sequence_exhausted() {
 bool Simulator::is_pending(const EventHandle& h) const {
   if (!h.valid() || h.time < now_) return false;  // everything before now has left the set
   if (cancelled_.contains(h.order)) return false;
-  // At or before the last key popped (run, or skipped as cancelled), or
-  // older than the last purge: nearly always gone, but an event scheduled
-  // for the current instant with a lower priority value than the running
-  // one is still queued. The queue answers (a scan, for these rare asks).
-  const bool popped = h.time < popped_time_ || (h.time == popped_time_ && h.order <= popped_order_);
-  if (popped || (h.order & kSequenceMask) < purged_before_) return queue_->contains(h.time, h.order);
-  return true;
+  // Run, or cancelled at once, or queued: the queue answers (a scan; the
+  // models never ask, they keep their own handles).
+  return queue_->contains(h.time, h.order);
 }
 
 bool Simulator::cancel(const EventHandle& h) {
@@ -49,6 +45,9 @@ bool Simulator::cancel(const EventHandle& h) {
 }
 
 void Simulator::cancel_pending(const EventHandle& h) {
+  // The queue takes it out at once where that is cheap; otherwise it is
+  // skipped when popped.
+  if (queue_->remove_now(h.time, h.order)) return;
   cancelled_.insert(h.order);
   // Cancelled entries wait in the set until their time comes; a timer
   // re-armed far ahead again and again would let them deepen every push and
@@ -57,7 +56,6 @@ void Simulator::cancel_pending(const EventHandle& h) {
   // at least an eighth as many cancels as queued entries since the last).
   if (cancelled_.size() >= kPurgeAtLeast && 8 * cancelled_.size() > queue_->size()) {
     queue_->remove_cancelled(cancelled_);
-    purged_before_ = sequence_;
   }
 }
 
@@ -73,8 +71,6 @@ template <class Queue>
 bool Simulator::run_loop(Queue& queue, Time limit) {
   EventEntry e;
   while (queue.pop_not_after(limit, e)) {
-    popped_time_ = e.time;
-    popped_order_ = e.order;
     if (cancelled_.size() != 0 && cancelled_.erase(e.order)) continue;
     now_ = e.time;
     ++executed_;

@@ -39,8 +39,9 @@ enum class RunStatus {
 
 class Simulator {
  public:
-  // Cancelled entries wait in the pending-event set until a purge, which
-  // runs once they number at least this many and are over an eighth of it.
+  // Cancelled entries the queue did not take out at once wait in the
+  // pending-event set until a purge, which runs once they number at least
+  // this many and are over an eighth of it.
   static constexpr size_t kPurgeAtLeast = 4;
 
   explicit Simulator(SimulatorOptions options = {});
@@ -62,7 +63,8 @@ class Simulator {
     return schedule_at(now_ + delay, target, arg, priority);
   }
 
-  // True while the event is queued and neither executed nor cancelled.
+  // True while the event is queued and neither executed nor cancelled (a
+  // scan of the queue, for tests and tools).
   bool is_pending(const EventHandle& h) const;
   // Returns true if the event was pending and will now not run.
   bool cancel(const EventHandle& h);
@@ -124,15 +126,8 @@ class Simulator {
   std::unique_ptr<EventQueue> queue_;
   CancelSet cancelled_;
   Time now_;
-  // The key of the entry popped last, run or skipped as cancelled: a
-  // skipped one may lie after now_ when the set drains.
-  Time popped_time_;
-  uint64_t popped_order_ = 0;
   uint64_t sequence_ = 1;       // 0 is the invalid handle
   uint64_t executed_ = 0;
-  // The sequence number at the last purge: an older cancelled handle may no
-  // longer be in the cancel set, so is_pending asks the queue itself.
-  uint64_t purged_before_ = 0;
   Fingerprint fingerprint_;
   bool stop_requested_ = false;
   bool initialised_ = false;
