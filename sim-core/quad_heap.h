@@ -31,6 +31,11 @@ class QuadHeap final : public EventQueue {
   QuadHeap() { grow(); }
   void push(const EventEntry& entry) override;
   bool pop_not_after(Time limit, EventEntry& out) override;
+  // The target of the entry to pop next, or null.
+  EventTarget* next_target() const {
+    if (near_begin_ != kNear) return near_[near_begin_].target;
+    return size_ != 0 ? nodes()[0].target : nullptr;
+  }
   size_t size() const override { return size_ + (kNear - near_begin_); }
   std::string_view name() const override { return "quad-heap"; }
   void remove_cancelled(CancelSet& cancelled) override;

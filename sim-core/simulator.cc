@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <type_traits>
 
 #include "sim-core/component.h"
 
@@ -74,6 +75,12 @@ bool Simulator::run_loop(Queue& queue, Time limit) {
     if (cancelled_.size() != 0 && cancelled_.erase(e.order)) continue;
     now_ = e.time;
     ++executed_;
+    if constexpr (std::is_same_v<Queue, QuadHeap>) {
+      if (EventTarget* next = queue.next_target()) {
+        __builtin_prefetch(next);
+        __builtin_prefetch(reinterpret_cast<const char*>(next) + 64);
+      }
+    }
     fingerprint_.add_event(static_cast<uint64_t>(e.time.ps()),
                            (uint64_t{e.target->target_id()} << 16) | (e.order >> kSequenceBits));
     e.target->on_event(e.arg);
