@@ -6,6 +6,7 @@
 #include "scenarios/loader/check_points.h"
 #include "scenarios/plan/binding.h"
 #include "scenarios/plan/monotone_search.h"
+#include "scenarios/plan/trend_check.h"
 
 namespace viosim::plan {
 namespace {
@@ -121,6 +122,10 @@ viosim::PlanAnswer answer_task(const PlanTask& task, const viosim::Plan& plan, P
   });
   answer.set_status(status_name(outcome.status));
   answer.set_runs(runs);
+  for (const std::string& w : trend_warnings(answer, task.space.most)) {
+    answer.add_warnings(w);
+    if (log) log("warning: " + task.backend + ": " + w);
+  }
   if (outcome.answer) {
     answer.set_value(*outcome.answer);
     answer.set_value_text(value_text(task, *outcome.answer));

@@ -125,6 +125,7 @@ std::string plan_text(const viosim::PlanReport& report) {
       }
     }
     out << "  [" << a.probes_size() << " probes, " << a.runs() << " runs]\n";
+    for (const std::string& w : a.warnings()) out << "  warning: " << w << "\n";
     if (a.status() != "none") {
       for (const viosim::PlanFigure& f : a.at_answer()) {
         out << "  at " << a.value_text() << ": " << f.criterion() << ": " << csv_number(f.mean());
