@@ -65,9 +65,16 @@ std::unique_ptr<QChart> plan_figure_chart(const PlanReport& report, int answer, 
                       f.has_ci95_high() ? f.ci95_high() : f.mean(), f.verdict()});
   }
   std::sort(points.begin(), points.end(), [](const Point& l, const Point& r) { return l.x < r.x; });
+  // A tipping point the answer warns of (trend_check), on this figure.
+  QString subtitle = answer_line(report, a);
+  for (const std::string& w : a.warnings()) {
+    if (!name.empty() && w.rfind(name + ":", 0) == 0) {
+      subtitle += QStringLiteral("; this figure improves somewhere as the search asks more (a tipping point)");
+    }
+  }
   std::unique_ptr<QChart> chart(new_chart(QString::fromStdString(name) + QStringLiteral(", ") +
                                               backend_label(a.backend()) + QString::fromStdString(where(a)),
-                                          answer_line(report, a)));
+                                          subtitle));
   double lo_x = points.empty() ? 0 : points.front().x, hi_x = points.empty() ? 1 : points.back().x;
   double hi_y = bound;
   for (const Point& p : points) hi_y = std::max(hi_y, p.high);

@@ -8,15 +8,16 @@
 #include "scenarios/sweep/stats.h"
 
 namespace viosim::plan {
-namespace {
 
-using Figure = Criterion::Figure;
-
-std::string number(double v) {
+std::string figure_number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", v);
   return buffer;
 }
+
+namespace {
+
+using Figure = Criterion::Figure;
 
 bool is_latency(Figure f) { return f == Figure::kP50 || f == Figure::kP99 || f == Figure::kP999 || f == Figure::kMean; }
 bool is_loss(Figure f) { return f == Figure::kLoss || f == Figure::kSearchedLoss; }
@@ -83,7 +84,7 @@ std::vector<Criterion> slo_criteria(const viosim::Plan& plan) {
       case viosim::Slo::BOUND_NOT_SET:
         throw std::logic_error("an SLO without a bound passed validation");
     }
-    c.text = what + " of " + c.flow + (c.at_most ? " <= " : " >= ") + number(c.bound) + unit;
+    c.text = what + " of " + c.flow + (c.at_most ? " <= " : " >= ") + figure_number(c.bound) + unit;
     out.push_back(c);
   }
   return out;
@@ -93,7 +94,7 @@ Criterion searched_loss_criterion(double loss_ratio) {
   Criterion c;
   c.figure = Figure::kSearchedLoss;
   c.bound = loss_ratio;
-  c.text = "loss of the searched flows <= " + number(loss_ratio);
+  c.text = "loss of the searched flows <= " + figure_number(loss_ratio);
   return c;
 }
 
@@ -185,9 +186,9 @@ Decision decide(const Criterion& c, const std::vector<Observation>& replications
 }
 
 std::string figure_text(const Decision& d) {
-  std::string out = number(d.mean);
+  std::string out = figure_number(d.mean);
   if (d.ci95_low && d.ci95_high && *d.ci95_low != *d.ci95_high) {
-    out += " (95 % " + number(*d.ci95_low) + "-" + number(*d.ci95_high) + ")";
+    out += " (95 % " + figure_number(*d.ci95_low) + "-" + figure_number(*d.ci95_high) + ")";
   }
   return out;
 }

@@ -66,5 +66,7 @@ Decision decide(const Criterion& c, const std::vector<Observation>& replications
 
 // "124.3 (95 % 118.1-130.4)", "0.0031", as reports print a decision's figure.
 std::string figure_text(const Decision& d);
+// A figure as reports print it (six significant digits).
+std::string figure_number(double v);
 
 }  // namespace viosim::plan

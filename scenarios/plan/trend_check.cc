@@ -3,16 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include "scenarios/plan/slo_check.h"
 
 namespace viosim::plan {
 namespace {
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
 
 double low(const viosim::PlanFigure& f) { return f.has_ci95_low() ? f.ci95_low() : f.mean(); }
 double high(const viosim::PlanFigure& f) { return f.has_ci95_high() ? f.ci95_high() : f.mean(); }
@@ -55,9 +50,9 @@ std::vector<std::string> trend_warnings(const viosim::PlanAnswer& answer, bool m
     if (from == nullptr) continue;
     const viosim::PlanFigure& a = from->figures(k);
     const viosim::PlanFigure& b = to->figures(k);
-    out.push_back(a.criterion() + ": " + number(b.mean()) + " at " + to->value_text() + " but " + number(a.mean()) +
-                  " at " + from->value_text() + ", which asks less: the figure " + (a.at_most() ? "falls" : "rises") +
-                  " by " + number(100 * best_gain) +
+    out.push_back(a.criterion() + ": " + figure_number(b.mean()) + " at " + to->value_text() + " but " +
+                  figure_number(a.mean()) + " at " + from->value_text() + ", which asks less: the figure " +
+                  (a.at_most() ? "falls" : "rises") + " by " + figure_number(std::round(1000 * best_gain) / 10) +
                   " % where the search assumes it only gets worse, so a value it did not try may pass or fail "
                   "against the trend (a mode change, such as adaptive interrupt moderation's, can do this)");
   }
