@@ -237,7 +237,7 @@ core::Duration HostThread::left_until(core::Time until) const {
   return until > now() ? until - now() : core::Duration::zero();
 }
 
-void HostThread::settle(Block kind, Continuation k) {
+void HostThread::settle_then(Block kind, Continuation k) {
   settle_kind_ = kind;
   settle_next_ = std::move(k);
   settling_ = true;
@@ -283,7 +283,7 @@ void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Cont
     settle_category_ = category;
     settle_until_ = deadline(max);
     settle_yield_ = yield;
-    settle(Block::kSpin, std::move(k));
+    settle_then(Block::kSpin, std::move(k));
     return;
   }
   starting_ = false;  // a spin is a wait that sees every poke
@@ -332,7 +332,7 @@ void HostThread::poke_to_yield() {
 void HostThread::sleep(Continuation on_wake) {
   if (state_ != State::kActive) throw std::logic_error("thread " + name() + " slept outside its own continuation");
   if (line_debt_mask_ != 0) {
-    settle(Block::kSleep, std::move(on_wake));
+    settle_then(Block::kSleep, std::move(on_wake));
     return;
   }
   next_ = std::move(on_wake);
@@ -353,7 +353,7 @@ void HostThread::wait(const std::vector<EventFd*>& fds, Continuation k) {
   }
   if (line_debt_mask_ != 0) {
     if (&fds != &settle_fds_) settle_fds_.assign(fds.begin(), fds.end());
-    settle(Block::kWait, std::move(k));
+    settle_then(Block::kWait, std::move(k));
     return;
   }
   waiting_on_.assign(fds.begin(), fds.end());  // no allocation once it has held as many

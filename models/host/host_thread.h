@@ -225,7 +225,7 @@ class HostThread final : public core::Component, public EventFdListener {
   // Blocking or spinning with transfers owed: a step pays them first, then
   // the block runs as asked (settle_woken_: unless a wake-up came meanwhile).
   enum class Block : uint8_t { kSleep, kWait, kSpin };
-  void settle(Block kind, Continuation k);
+  void settle_then(Block kind, Continuation k);
   // A spin's deadline `max` from now, and the time left to one (both keep
   // Duration::max() / Time::max() for "no deadline").
   core::Time deadline(core::Duration max) const;

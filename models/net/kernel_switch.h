@@ -138,7 +138,6 @@ class KernelSwitch final : public core::Component {
   uint64_t socket_bytes_ = 0;
   bool congested_ = false;  // overran: refuses upcalls until read empty
   std::vector<Upcall> batch_;
-  bool handler_busy_ = false;
   core::Counter hits_{this, "hits"};
   core::Counter upcalls_{this, "upcalls"};
   core::Counter upcall_drops_{this, "drops"};
