@@ -66,7 +66,8 @@ class Simulator {
   // True while the event is queued and neither executed nor cancelled (a
   // scan of the queue, for tests and tools).
   bool is_pending(const EventHandle& h) const;
-  // Returns true if the event was pending and will now not run.
+  // Returns true if the event was pending and will now not run (it asks
+  // is_pending first: a scan; MemberEvent uses cancel_pending).
   bool cancel(const EventHandle& h);
   // The same for a caller that knows the event is pending (MemberEvent
   // forgets its handle when it runs or is cancelled): no check.

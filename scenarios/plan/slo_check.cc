@@ -147,11 +147,13 @@ Decision decide(const Criterion& c, const std::vector<Observation>& replications
     if ((is_latency(c.figure) || is_loss(c.figure)) && replications[r].starved) {
       d.verdict = Verdict::kFail;
       d.reason = "the flow delivered nothing in the measured window of replication " + std::to_string(r);
+      d.unmeasured = true;
       return d;
     }
     if ((is_latency(c.figure) || is_loss(c.figure)) && replications[r].overloaded) {
       d.verdict = Verdict::kFail;
       d.reason = "latency still rising at the end of replication " + std::to_string(r) + ": overloaded";
+      d.unmeasured = true;
       return d;
     }
   }

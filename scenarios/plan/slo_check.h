@@ -56,6 +56,10 @@ struct Decision {
   double mean = 0;
   std::optional<double> ci95_low, ci95_high;
   std::string reason;  // when not from the interval alone
+  // The figure says nothing of the path: its flow delivered nothing, or
+  // its latency was still rising at the end (the value then depends on
+  // the run's length).
+  bool unmeasured = false;
 };
 
 // Over the replications so far. A latency or loss criterion fails outright

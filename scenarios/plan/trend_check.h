@@ -20,7 +20,9 @@ inline constexpr double kTrendTolerance = 0.05;
 
 // One line per criterion whose figure improves somewhere as the knob asks
 // more (`most`: as the value rises; else as it falls), naming the largest
-// such improvement. Refused probes (no figures) are left out.
+// such improvement. Refused probes (no figures) and figures that measure
+// nothing (a starved or overloaded flow's: PlanFigure.unmeasured) are left
+// out.
 std::vector<std::string> trend_warnings(const viosim::PlanAnswer& answer, bool most);
 
 }  // namespace viosim::plan

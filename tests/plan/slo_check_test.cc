@@ -45,6 +45,7 @@ TEST(SloCheck, AFlowThatDeliveredNothingFailsItsLatencyBound) {
   const Decision d = decide(p99_at_most(100), seen);
   EXPECT_EQ(d.verdict, Verdict::kFail);
   EXPECT_NE(d.reason.find("delivered nothing"), std::string::npos) << d.reason;
+  EXPECT_TRUE(d.unmeasured);  // its 0 is no figure for the plan's trend check
   // Nor does a loss bound pass when the packets are stuck, not dropped.
   std::vector<Observation> stuck = values({0, 0, 0});
   stuck[2].starved = true;
@@ -79,6 +80,8 @@ TEST(SloCheck, AnOverloadedRunFailsALatencyBoundWhateverItsFigure) {
   const Decision d = decide(p99_at_most(100), seen);
   EXPECT_EQ(d.verdict, Verdict::kFail);
   EXPECT_NE(d.reason.find("replication 1"), std::string::npos) << d.reason;
+  EXPECT_TRUE(d.unmeasured);
+  EXPECT_FALSE(decide(p99_at_most(100), values({40, 41, 42})).unmeasured);
 }
 
 TEST(SloCheck, AZeroLossBoundFailsOnAnyLossAndPassesOnNone) {

@@ -77,12 +77,34 @@ TEST(TrendCheck, AFloorFlagsAFigureThatRises) {
 
 TEST(TrendCheck, ARefusedProbeWithoutFiguresIsLeftOut) {
   viosim::PlanAnswer a;
-  add_probe(a, 1, 20);
-  viosim::PlanProbe* refused = a.add_probes();
-  refused->set_value(64);
+  viosim::PlanProbe* refused = a.add_probes();  // the least demanding value, first in the knob's order
+  refused->set_value(0);
   refused->set_verdict("refused");
-  add_probe(a, 2, 30);
+  add_probe(a, 2, 60);
+  add_probe(a, 8, 30);
+  const std::vector<std::string> w = trend_warnings(a, /*most=*/true);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("30 at 8 but 60 at 2"), std::string::npos) << w[0];
+}
+
+TEST(TrendCheck, AStarvedOrOverloadedFigureIsNotAnImprovement) {
+  viosim::PlanAnswer a;
+  add_probe(a, 4, 150);
+  add_probe(a, 8, 190);
+  add_probe(a, 16, 0);  // the flow delivered nothing: the empty histogram's 0
+  a.mutable_probes(2)->mutable_figures(0)->set_unmeasured(true);
   EXPECT_TRUE(trend_warnings(a, /*most=*/true).empty());
+  a.mutable_probes(2)->mutable_figures(0)->set_unmeasured(false);
+  EXPECT_EQ(trend_warnings(a, /*most=*/true).size(), 1u);  // read as a measurement, it would be one
+}
+
+TEST(TrendCheck, AFloorRisingFromZeroSaysSo) {
+  viosim::PlanAnswer a;
+  add_probe(a, 1, 0, 0, /*at_most=*/false);
+  add_probe(a, 2, 5, 0, false);
+  const std::vector<std::string> w = trend_warnings(a, /*most=*/true);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("rises from 0"), std::string::npos) << w[0];
 }
 
 }  // namespace
