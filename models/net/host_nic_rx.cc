@@ -66,7 +66,7 @@ void HostNicRx::land(uint32_t packet, core::Time at) {
   }
   ring_.push_back(packet);
   lines_.written((*pool_)[packet].bytes);
-  count_frame(at);
+  count(0, at);  // when it landed
   if (poller_ != nullptr) {
     poller_->poke();
   } else if (softirq_ != nullptr) {
@@ -282,7 +282,7 @@ void HostNicRx::gro_frame(uint32_t i, int64_t jiffy) {
   ++gro_segments_;
   if (gro_.receive(this, p, skbs_, jiffy)) {
     ring_[i] = kMerged;
-    count_merge();
+    count(1, later_at_);  // when its pass would have run
   }
 }
 

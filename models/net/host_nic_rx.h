@@ -127,19 +127,16 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // frame's landing, a pass's merges): from `later_at_` while it is set.
   core::LaterCounts<2> later_;
   core::Time later_at_ = core::Time::max();  // max: counted now
-  void count_frame(core::Time at) {
+  // One more of later_'s amount `k` (0: frames_, 1: gro_merged_), counted
+  // now, or at `at` while a pass runs ahead.
+  void count(size_t k, core::Time at) {
     if (later_at_ == core::Time::max()) {
-      ++frames_;
-    } else {
-      later_.add(at, {1, 0});
+      (k == 0 ? frames_ : gro_merged_).add(1);
+      return;
     }
-  }
-  void count_merge() {
-    if (later_at_ == core::Time::max()) {
-      ++gro_merged_;
-    } else {
-      later_.add(later_at_, {0, 1});
-    }
+    core::LaterCounts<2>::Amounts one{};
+    one[k] = 1;
+    later_.add(at, one);
   }
   void land_due();
   // Schedules the landing event for the first early frame that could move

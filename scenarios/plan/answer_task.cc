@@ -28,7 +28,7 @@ void set_figure(viosim::PlanFigure* f, const Criterion& c, const Decision& d) {
   f->set_reason(d.reason);
   f->set_bound(c.bound);
   f->set_at_most(c.at_most);
-  if (d.unmeasured) f->set_unmeasured(true);
+  f->set_unmeasured(d.unmeasured);
 }
 
 // Runs one probe: its validity, then replications until decided.
