@@ -68,6 +68,7 @@ void HostNicRx::land(uint32_t packet, core::Time at) {
   lines_.written((*pool_)[packet].bytes);
   count(0, at);  // when it landed
   if (poller_ != nullptr) {
+    poller_waits_ = false;  // poked: it looks at its queues next
     poller_->poke();
   } else if (softirq_ != nullptr) {
     apply(moderator_->on_held_frame(at, now()));
@@ -85,8 +86,11 @@ void HostNicRx::receive_early(uint32_t packet, core::Time arrives) {
     });
   }
   if (ddio_ != nullptr) ddio_->hold(this, arrives);
-  // A landing event already planned stays right for a frame behind it.
-  if (!hold_in_order(early_, {arrives, packet}) || !land_event_->pending()) plan_early();
+  // A landing event already planned stays right for a frame behind it;
+  // a busy poller plans none.
+  if (!hold_in_order(early_, {arrives, packet}) || !land_event_->pending()) {
+    if (poller_ == nullptr || poller_waits_) plan_early();
+  }
 }
 
 void HostNicRx::land_due() {
@@ -103,7 +107,13 @@ void HostNicRx::make_next() {
 
 void HostNicRx::plan_early() {
   if (!land_event_) return;
-  const uint32_t quiet = early_.empty() ? 0 : moderator_->quiet_frames(IrqCause::kRx);
+  // Polled: the first frame lands in an event only for a spinning poller
+  // (a busy one finds it when it next looks).
+  const uint32_t quiet = early_.empty() || poller_ != nullptr ? 0 : moderator_->quiet_frames(IrqCause::kRx);
+  if (poller_ != nullptr && !poller_waits_) {
+    land_event_->cancel();
+    return;
+  }
   if (early_.empty() || quiet >= early_.size()) {
     land_event_->cancel();
     return;

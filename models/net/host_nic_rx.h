@@ -66,11 +66,14 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // moderation: while the interrupt's time cannot move (masked, or due
   // already and the policy's quiet_frames), frames land only when
   // something looks at the queue; the first that could move it lands in
-  // an event at its arrival. Interrupt mode only (takes_early). A frame
-  // arriving at the very picosecond of another event of the queue lands
-  // before it, as the wire's arrival event usually came first; where on
-  // time the other came first, the order differs.
-  bool takes_early() const { return softirq_ != nullptr && poller_ == nullptr; }
+  // an event at its arrival. In polled mode a frame lands when its poller
+  // looks at the queue, or in an event at its arrival while the poller
+  // spins (poller_waits): a frame that comes while the poll-mode thread
+  // is busy costs no event. A frame arriving at the very picosecond of
+  // another event of the queue lands before it, as the wire's arrival
+  // event usually came first; where on time the other came first, the
+  // order differs.
+  bool takes_early() const { return softirq_ != nullptr || poller_ != nullptr; }
   // When a frame it has not been handed yet could first land: what lets
   // a pass run on over frames handed over early (read_on). Unset: never
   // known, it does not.
@@ -97,8 +100,17 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   // it loads each frame's descriptor and first line as it takes it (PMD
   // time).
   void set_poller(HostThread* poller) { poller_ = poller; }
+  // The poller is about to spin (true) until something pokes it, or its
+  // spin has ended (false): a frame handed over early lands in an event
+  // at its arrival only while it spins.
+  void poller_waits(bool waits) {
+    poller_waits_ = waits;
+    plan_early();
+  }
   bool poll(uint32_t& packet);
-  bool empty() const { return ring_.empty(); }
+  // Whether no frame waits in the ring, those handed over early that
+  // arrived by now included.
+  bool empty() const { return ring_.empty() && (early_.empty() || early_.front().at > now()); }
   uint64_t drops() const { return drops_.value(); }
   uint64_t interrupts() const { return interrupts_.value(); }
   uint64_t polls() const { return polls_.value(); }
@@ -193,6 +205,7 @@ class HostNicRx final : public core::Component, public HeldDmaWrites, public Ear
   HostNetCosts costs_;
   HostThread* softirq_;
   HostThread* poller_ = nullptr;
+  bool poller_waits_ = false;  // polled mode: its poller spins
   DeliverCost deliver_cost_;
   Deliver deliver_;
   TxCleaned tx_cleaned_by_;

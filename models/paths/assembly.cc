@@ -236,7 +236,7 @@ void Assembly::wire_in() {
   from_peer = std::make_unique<Wire>(sim, "wire_in", nullptr, config.wire, pool, arrive);
   if (to_peer1) from_peer1 = std::make_unique<Wire>(sim, "wire_in_port1", nullptr, config.wire, pool, arrive);
   // A TCP train's frames behind an arriving one go to their NIC queue at
-  // once, where it takes them (VmAssembly::takes_early), to land at their
+  // once, where it takes them (VmAssembly::early_taker), to land at their
   // arrival times: an event a train, not a frame (the rest, one frame an
   // event, as they come).
   auto taker = [this](uint32_t p) -> EarlyTaker* {

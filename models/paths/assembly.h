@@ -94,8 +94,8 @@ struct VmAssembly {
   // The queue that takes a frame from the wire before it arrives (a
   // train's frames behind an arriving one), or nullptr. Set only where
   // that queue does exactly what it would have done at that time: the
-  // kernel's NIC queues, and a hardware queue (VF, bare metal) whose
-  // driver is interrupt-driven.
+  // kernel's NIC queues, a hardware queue (VF, bare metal) whose driver
+  // is interrupt-driven, and a DPDK-polled NIC queue (vhost-user).
   std::function<EarlyTaker*(uint32_t packet)> early_taker;
   // A forwarder: packets of flows routed through it lost on their way in
   // (from the wire or the route's previous VM) and on their way out (to

@@ -124,6 +124,12 @@ void VhostUserPmd::poll_next() {
   spin();
 }
 
+void VhostUserPmd::nics_wait(bool waits) {
+  for (const Rxq& q : rxqs_) {
+    if (q.nic != nullptr) q.nic->poller_waits(waits);
+  }
+}
+
 bool VhostUserPmd::has_work(const Rxq& q) {
   return q.nic != nullptr ? !q.nic->empty() : q.port->queues[q.queue].rings->tx.avail_pending() != 0;
 }
@@ -145,7 +151,12 @@ void VhostUserPmd::spin() {
   // PMD preempted by a thread sharing that core does not poll meanwhile.
   spin_start_ = now();
   spin_used_from_ = pmd_->usage()[static_cast<size_t>(CpuCategory::kPmd)];
+  // Frames the wire handed its NIC queues ahead of their arrival: the
+  // first to arrive now ends the spin (one that comes while it is busy
+  // waits for its next look, with no event).
+  nics_wait(true);
   pmd_->spin(CpuCategory::kPmd, core::Duration::max(), /*yield=*/false, [this] {
+    nics_wait(false);
     const core::Duration used = pmd_->usage()[static_cast<size_t>(CpuCategory::kPmd)];
     const core::Duration spun = spin_start_ <= stats_from_ ? used : used - spin_used_from_;
     if (spun > core::Duration::zero()) {

@@ -102,6 +102,8 @@ class VhostUserPmd final : public core::Component {
   void pass();
   void poll_next();
   void spin();
+  // Tells its NIC queues that it spins (true) or no longer does.
+  void nics_wait(bool waits);
   static bool has_work(const Rxq& q);
   void take_burst(const Rxq& q);
   void finish_burst();

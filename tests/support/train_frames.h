@@ -5,10 +5,15 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <tuple>
 #include <vector>
 
+#include "models/packet/packet.h"
+#include "sim-core/component.h"
+#include "sim-core/member_event.h"
 #include "sim-core/rng.h"
+#include "sim-core/simulator.h"
 #include "sim-core/time.h"
 
 namespace viosim::models::testing {
@@ -55,5 +60,64 @@ inline core::Time mid_train(const std::vector<TrainFrame>& frames) {
   }
   return frames[frames.size() / 2].at;
 }
+
+// Runs `sim` until `end`, with the warm-up's statistics reset in the
+// middle of a train of `frames` (as the run loop does it: what arrived
+// lands first), then finishes it.
+inline void run_with_reset_mid_train(core::Simulator& sim, const std::vector<TrainFrame>& frames, core::Time end) {
+  sim.run_until(mid_train(frames));
+  for (core::Component* c : sim.components()) c->settle();
+  for (core::Component* c : sim.components()) c->reset_stats();
+  sim.run_until(end);
+  sim.finish();
+}
+
+// Hands a run's frames to two queues as the wire does, an arrival event at
+// a time: each frame on time; or, `early`, a train's first frame on time
+// and the rest handed over with it (receive_early), every other train
+// backwards when `backwards` (the queue must keep them in arrival order).
+// Frames are 1514 bytes from `pool`, each tag kept by packet id.
+class TrainFeeder {
+ public:
+  TrainFeeder(PacketPool& pool, bool early, bool backwards) : pool_(&pool), early_(early), backwards_(backwards) {}
+
+  void start(const std::vector<TrainFrame>& frames, core::MemberEvent& next) {
+    frames_ = &frames;
+    next.schedule_at(frames.front().at);
+  }
+  // The arrival event: as the wire does, the next arrival is scheduled
+  // before this one is delivered (at a tie with what the delivery
+  // schedules, it comes first).
+  template <class Queue>
+  void arrive(const std::vector<std::unique_ptr<Queue>>& queues, core::MemberEvent& next) {
+    const std::vector<TrainFrame>& v = *frames_;
+    const TrainFrame& a = v[i_++];
+    size_t end = i_;  // past what comes in this event
+    while (early_ && end < v.size() && v[end].train == a.train) ++end;
+    if (end < v.size()) next.schedule_at(v[end].at);
+    queues[a.queue]->receive(alloc(a.tag));
+    if (backwards_ && a.train % 2 == 1) {
+      for (size_t k = end; k-- > i_;) queues[a.queue]->receive_early(alloc(v[k].tag), v[k].at);
+      i_ = end;
+    }
+    for (; i_ < end; ++i_) queues[a.queue]->receive_early(alloc(v[i_].tag), v[i_].at);
+  }
+  uint32_t alloc(uint32_t tag) {
+    Packet& p = pool_->alloc();
+    p.bytes = 1514;
+    if (tags_.size() <= p.id) tags_.resize(p.id + 1);
+    tags_[p.id] = tag;
+    return p.id;
+  }
+  uint32_t tag(uint32_t packet) const { return tags_[packet]; }
+
+ private:
+  PacketPool* pool_;
+  bool early_;
+  bool backwards_;
+  const std::vector<TrainFrame>* frames_ = nullptr;
+  size_t i_ = 0;
+  std::vector<uint32_t> tags_;
+};
 
 }  // namespace viosim::models::testing

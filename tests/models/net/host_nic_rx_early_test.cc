@@ -29,7 +29,7 @@ using testing::TrainOutcome;
 class TrainHost : public core::Component {
  public:
   TrainHost(core::Simulator& sim, const InterruptModerationConfig& moderation, uint32_t ring, bool early)
-      : core::Component(sim, "host"), early_(early) {
+      : core::Component(sim, "host"), feeder_(pool_, early, true) {
     CpuCosts costs;
     costs.cache.ddio_lines = 64;  // a few frames' worth: the ways evict
     ddio_ = std::make_unique<DdioWays>(sim, "ddio", this, costs.cache.ddio_lines);
@@ -44,7 +44,7 @@ class TrainHost : public core::Component {
       queues_.push_back(std::make_unique<HostNicRx>(
           sim, "rx" + std::to_string(q), this, config, net, pool_, softirqs_[q].get(), HostNicRx::DeliverCost{},
           [this, q](uint32_t p, HostThread&) {
-            delivered_.emplace_back(q, tags_[p], (now() - core::Time::zero()).ps());
+            delivered_.emplace_back(q, feeder_.tag(p), (now() - core::Time::zero()).ps());
             pool_.deliver(p);
           },
           ddio_.get()));
@@ -56,19 +56,12 @@ class TrainHost : public core::Component {
   }
 
   TrainOutcome run(const std::vector<TrainFrame>& arrivals, const std::vector<core::Time>& completions) {
-    arrivals_ = &arrivals;
     for (const core::Time t : completions) {
       tx_.push_back(std::make_unique<core::MemberEvent>(this, "tx", [this] { queues_[0]->transmitted(1514); }));
       tx_.back()->schedule_at(t);
     }
-    next_.schedule_at(arrivals.front().at);
-    // The warm-up's statistics reset mid-run, in the middle of a train (as
-    // the run loop does it: what arrived lands first).
-    sim().run_until(testing::mid_train(arrivals));
-    for (core::Component* c : sim().components()) c->settle();
-    for (core::Component* c : sim().components()) c->reset_stats();
-    sim().run_until(core::Time::zero() + core::Milliseconds(20));
-    sim().finish();
+    feeder_.start(arrivals, next_);
+    testing::run_with_reset_mid_train(sim(), arrivals, core::Time::zero() + core::Milliseconds(20));
     TrainOutcome o;
     o.taken = delivered_;
     for (const auto& q : queues_) {
@@ -82,45 +75,15 @@ class TrainHost : public core::Component {
   }
 
  private:
-  uint32_t alloc(const TrainFrame& a) {
-    Packet& p = pool_.alloc();
-    p.bytes = 1514;
-    if (tags_.size() <= p.id) tags_.resize(p.id + 1);
-    tags_[p.id] = a.tag;
-    return p.id;
-  }
-  // Each arrival on time; or, early, a train's first frame on time and
-  // the rest handed over with it.
-  void arrive() {
-    const std::vector<TrainFrame>& v = *arrivals_;
-    const TrainFrame& a = v[i_++];
-    size_t end = i_;  // past what comes in this event
-    while (early_ && end < v.size() && v[end].train == a.train) ++end;
-    // As the wire does, the next arrival is scheduled before this one is
-    // delivered: at a tie with what the delivery schedules, it comes first.
-    if (end < v.size()) next_.schedule_at(v[end].at);
-    queues_[a.queue]->receive(alloc(a));
-    // Every other train handed over backwards: the queue keeps them in
-    // arrival order (two wires may interleave).
-    if (a.train % 2 == 1) {
-      for (size_t k = end; k-- > i_;) queues_[a.queue]->receive_early(alloc(v[k]), v[k].at);
-      i_ = end;
-    }
-    for (; i_ < end; ++i_) queues_[a.queue]->receive_early(alloc(v[i_]), v[i_].at);
-  }
-
-  bool early_;
   PacketPool pool_;
+  testing::TrainFeeder feeder_;
   std::unique_ptr<DdioWays> ddio_;
   std::vector<std::unique_ptr<Core>> cores_;
   std::vector<std::unique_ptr<HostThread>> softirqs_;
   std::vector<std::unique_ptr<HostNicRx>> queues_;
   std::vector<std::unique_ptr<core::MemberEvent>> tx_;
-  std::vector<uint32_t> tags_;
   std::vector<std::tuple<uint32_t, uint32_t, int64_t>> delivered_;
-  const std::vector<TrainFrame>* arrivals_ = nullptr;
-  size_t i_ = 0;
-  core::MemberEvent next_{this, "arrival", [this] { arrive(); }};
+  core::MemberEvent next_{this, "arrival", [this] { feeder_.arrive(queues_, next_); }};
 };
 
 TrainOutcome run_trains(const InterruptModerationConfig& moderation, uint32_t ring, bool early, uint64_t seed) {

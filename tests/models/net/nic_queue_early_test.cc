@@ -36,7 +36,7 @@ using testing::TrainOutcome;
 class VfHost : public core::Component {
  public:
   VfHost(core::Simulator& sim, const InterruptModerationConfig& moderation, bool early)
-      : core::Component(sim, "vf_host"), early_(early), iotlb_(16, 4096) {
+      : core::Component(sim, "vf_host"), feeder_(pool_, early, true), iotlb_(16, 4096) {
     ddio_ = std::make_unique<DdioWays>(sim, "ddio", this, 64);
     core_ = std::make_unique<Core>(sim, "core0", this, CpuCosts{}, 0);
     driver_ = std::make_unique<HostThread>(sim, "driver", this, *core_);
@@ -61,14 +61,9 @@ class VfHost : public core::Component {
   }
 
   TrainOutcome run(const std::vector<TrainFrame>& frames) {
-    frames_ = &frames;
-    next_.schedule_at(frames.front().at);
+    feeder_.start(frames, next_);
     send_.schedule_at(core::Time::zero() + core::Microseconds(7));
-    sim().run_until(testing::mid_train(frames));  // the warm-up's reset, in the middle of a train
-    for (core::Component* c : sim().components()) c->settle();
-    for (core::Component* c : sim().components()) c->reset_stats();
-    sim().run_until(core::Time::zero() + core::Milliseconds(12));
-    sim().finish();
+    testing::run_with_reset_mid_train(sim(), frames, core::Time::zero() + core::Milliseconds(12));
     TrainOutcome o;
     o.taken = reaped_;
     for (const auto& q : queues_) {
@@ -82,26 +77,6 @@ class VfHost : public core::Component {
   }
 
  private:
-  uint32_t alloc(uint32_t tag) {
-    Packet& p = pool_.alloc();
-    p.bytes = 1514;
-    if (tags_.size() <= p.id) tags_.resize(p.id + 1);
-    tags_[p.id] = tag;
-    return p.id;
-  }
-  void arrive() {
-    const std::vector<TrainFrame>& v = *frames_;
-    const TrainFrame& a = v[i_++];
-    size_t end = i_;  // past what comes in this event
-    while (early_ && end < v.size() && v[end].train == a.train) ++end;
-    if (end < v.size()) next_.schedule_at(v[end].at);  // as the wire does: before delivering
-    queues_[a.queue]->receive(alloc(a.tag));
-    if (a.train % 2 == 1) {  // every other train backwards: kept in arrival order
-      for (size_t k = end; k-- > i_;) queues_[a.queue]->receive_early(alloc(v[k].tag), v[k].at);
-      i_ = end;
-    }
-    for (; i_ < end; ++i_) queues_[a.queue]->receive_early(alloc(v[i_].tag), v[i_].at);
-  }
   void poll(uint32_t q) {
     // As the guest's NAPI: the driver's loads of the written-back lines
     // are made by a thread on core 0 (socket 0: the DDIO ways serve it).
@@ -111,7 +86,7 @@ class VfHost : public core::Component {
     uint32_t packet = 0;
     NapiWork work;
     while (queue.rx_reap(packet)) {
-      reaped_.emplace_back(q, tags_[packet], (now() - core::Time::zero()).ps());
+      reaped_.emplace_back(q, feeder_.tag(packet), (now() - core::Time::zero()).ps());
       pool_.deliver(packet);
       ++work.rx_packets;
       work.rx_bytes += 1514;
@@ -127,12 +102,12 @@ class VfHost : public core::Component {
   }
   void send() {
     NicQueue& queue = *queues_[sent_++ % 2];
-    if (queue.tx_post(alloc(0))) queue.tx_doorbell();
+    if (queue.tx_post(feeder_.alloc(0))) queue.tx_doorbell();
     send_.schedule_after(core::Microseconds(7));
   }
 
-  bool early_;
   PacketPool pool_;
+  testing::TrainFeeder feeder_;
   Iotlb iotlb_;
   std::unique_ptr<DdioWays> ddio_;
   std::unique_ptr<Core> core_;
@@ -140,12 +115,9 @@ class VfHost : public core::Component {
   std::vector<std::unique_ptr<NicQueue>> queues_;
   std::vector<std::unique_ptr<core::MemberEvent>> napi_;
   std::vector<uint32_t> owed_;
-  std::vector<uint32_t> tags_;
   std::vector<std::tuple<uint32_t, uint32_t, int64_t>> reaped_;
-  const std::vector<TrainFrame>* frames_ = nullptr;
-  size_t i_ = 0;
   uint32_t sent_ = 0;
-  core::MemberEvent next_{this, "arrival", [this] { arrive(); }};
+  core::MemberEvent next_{this, "arrival", [this] { feeder_.arrive(queues_, next_); }};
   core::MemberEvent send_{this, "send", [this] { send(); }};
 };
 
