@@ -128,7 +128,7 @@ TEST(HostNicRxPolled, TrainsHandedOverEarlyAreTakenAsIfOnTime) {
           // the ones before: far fewer events, not just fewer.
           EXPECT_LT(early.events * 3, on_time.events * 2);
           if (ring == 24) {
-            EXPECT_LT(on_time.taken.size(), on_time.offered);  // drops happened
+            EXPECT_GT(on_time.counts[0] + on_time.counts[2], 0u);  // the queues dropped, after the reset
           }
         }
       }
