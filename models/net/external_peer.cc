@@ -63,7 +63,7 @@ uint32_t ExternalPeer::make(PeerFlow& f, PacketKind kind, uint32_t bytes, core::
 
 namespace {
 bool later(const ExternalPeerPending& a, const ExternalPeerPending& b) {
-  return a.at > b.at || (a.at == b.at && a.packet > b.packet);
+  return a.at > b.at || (a.at == b.at && a.order > b.order);
 }
 // Queues `item` behind every entry due no later than it (queues by `at`).
 template <class Queue, class Item>
@@ -127,7 +127,7 @@ void ExternalPeer::init() {
 }
 
 void ExternalPeer::emit(uint32_t packet, core::Time at) {
-  outgoing_.push_back({at, packet});
+  outgoing_.push_back({at, packet, emitted_++});
   std::push_heap(outgoing_.begin(), outgoing_.end(), later);
   if (!out_.pending() || out_.when() > at) out_.schedule_at(at);
 }

@@ -25,6 +25,7 @@ namespace viosim::models {
 struct ExternalPeerPending {
   core::Time at;
   uint32_t packet;  // ready to go onto the wire at `at`
+  uint64_t order;   // of emission: packets due at one instant go in that order
 };
 
 // An open-loop source's next send: its packets are made when they reach the
@@ -136,7 +137,8 @@ class ExternalPeer final : public core::Component, public EarlyTaker {
   PacketPool* pool_;
   Send send_;
   std::vector<PeerFlow> flows_;
-  std::vector<Pending> outgoing_;            // a min-heap on (at, packet): requests and responses
+  std::vector<Pending> outgoing_;  // a min-heap on (at, order): requests and responses
+  uint64_t emitted_ = 0;
   std::vector<ExternalPeerSource> sources_;  // a min-heap on (born, flow)
   int trace_track_ = 0;
   std::vector<TcpConnection> tcp_;

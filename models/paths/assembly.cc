@@ -130,7 +130,7 @@ void Assembly::build_host() {
   // The peer's TCP receive polls by arrival time: a TSO skb's frames reach
   // it in one event.
   for (Wire* w : {to_peer.get(), to_peer1.get()}) {
-    if (w == nullptr) continue;
+    if (w == nullptr || !c.early_frames) continue;
     w->set_early([this](uint32_t p) -> EarlyTaker* { return peer->takes_early(p) ? peer.get() : nullptr; });
   }
   hop(kHostNic, "device", kWire, "wire", "DMA + serialisation at " + gbps(c.wire.line_rate_bps));
@@ -244,8 +244,10 @@ void Assembly::wire_in() {
     const VmAssembly* vm = destination(p);
     return vm != nullptr && vm->early_taker ? vm->early_taker(p) : nullptr;
   };
-  from_peer->set_early(taker);
-  if (from_peer1) from_peer1->set_early(taker);
+  if (config.early_frames) {
+    from_peer->set_early(taker);
+    if (from_peer1) from_peer1->set_early(taker);
+  }
   hop(kWireIn, "wire", kHostNic, "device", "propagation");
 }
 
