@@ -42,6 +42,20 @@ void expect_same_results(const PathResults& a, const PathResults& b) {
   EXPECT_EQ(a.cpu_s, b.cpu_s);
   EXPECT_EQ(a.per_core_s, b.per_core_s);
   EXPECT_EQ(a.per_core_polling_s, b.per_core_polling_s);
+  EXPECT_EQ(a.busy_cycles, b.busy_cycles);
+  EXPECT_EQ(a.hop_mean_us, b.hop_mean_us);  // the wire stamps a frame handed over early at its arrival
+  EXPECT_EQ(a.hop_packets, b.hop_packets);
+  EXPECT_EQ(a.iotlb_hits, b.iotlb_hits);
+  EXPECT_EQ(a.iotlb_misses, b.iotlb_misses);
+  ASSERT_EQ(a.vms.size(), b.vms.size());
+  for (size_t v = 0; v < a.vms.size(); ++v) {
+    SCOPED_TRACE("VM " + a.vms[v].name);
+    EXPECT_EQ(a.vms[v].vcpu_cpu_s, b.vms[v].vcpu_cpu_s);
+    EXPECT_EQ(a.vms[v].exits_by_reason, b.vms[v].exits_by_reason);
+    EXPECT_EQ(a.vms[v].interrupts, b.vms[v].interrupts);
+    EXPECT_EQ(a.vms[v].ipis, b.vms[v].ipis);
+    EXPECT_EQ(a.vms[v].preemptions, b.vms[v].preemptions);
+  }
   ASSERT_EQ(a.per_queue.size(), b.per_queue.size());
   for (size_t q = 0; q < a.per_queue.size(); ++q) {
     SCOPED_TRACE("host NIC queue " + std::to_string(q));
@@ -83,6 +97,11 @@ void expect_same_results(const PathResults& a, const PathResults& b) {
     EXPECT_EQ(f.tcp_stats.segments, g.tcp_stats.segments);
     EXPECT_EQ(f.tcp_stats.retransmits, g.tcp_stats.retransmits);
     EXPECT_EQ(f.tcp_stats.acks, g.tcp_stats.acks);
+    EXPECT_EQ(f.tcp_stats.recoveries, g.tcp_stats.recoveries);
+    EXPECT_EQ(f.tcp_stats.timeouts, g.tcp_stats.timeouts);
+    EXPECT_EQ(f.tcp_stats.probes, g.tcp_stats.probes);
+    EXPECT_EQ(f.transient_ms, g.transient_ms);
+    EXPECT_EQ(f.still_growing, g.still_growing);
     EXPECT_EQ(f.tcp_stats.cwnd_max, g.tcp_stats.cwnd_max);
     EXPECT_EQ(f.tcp_stats.cwnd_area, g.tcp_stats.cwnd_area);
   }
@@ -126,7 +145,7 @@ TEST_P(EarlyFramesTest, RequestResponseGivesTheSameResultsAsWithAnEventAFrame) {
   const PathResults b = run_path(on_time);
   ASSERT_GT(b.flows[0].packets, 20u);
   expect_same_results(a, b);
-  EXPECT_LE(a.events, b.events);
+  EXPECT_LT(a.events, b.events);  // 64 KB each way: the peer takes trains on every path
 }
 
 std::vector<EarlyCase> early_cases() {
