@@ -111,13 +111,33 @@ struct EarlyCase {
   PathBackend backend;
   bool from_guest;
   uint32_t connections;
+  bool multi_queue = false;  // two host NIC queues and two queue pairs on two vCPUs
 };
+
+// Two of everything the connections spread over by RSS: host NIC queues
+// (their softirqs on two cores), the VM's queue pairs, vCPUs and backend
+// threads.
+void make_multi_queue(PathConfig& c) {
+  c.cores = 12;
+  c.nic_queues = 2;
+  c.irq_cores = {6, 7};
+  VmConfig& vm = c.vms.at(0);
+  vm.vcpu_cores = {2, 3};
+  vm.queue_pairs = 2;
+  vm.backend_cores = {4, 5};
+  // Ports in the tuple: RSS hashes four fields, and connections differ in
+  // their source port.
+  c.flows.at(0).tuple.has_ports = true;
+  c.flows.at(0).tuple.src_port = 40000;
+  c.flows.at(0).tuple.dst_port = 5201;
+}
 
 class EarlyFramesTest : public ::testing::TestWithParam<EarlyCase> {};
 
 TEST_P(EarlyFramesTest, ARunGivesTheSameResultsAsWithAnEventAFrame) {
   const EarlyCase& c = GetParam();
   PathConfig early = tcp_bulk(c.backend, 0, c.connections, c.from_guest);
+  if (c.multi_queue) make_multi_queue(early);
   early.duration = core::Milliseconds(20);
   early.warmup = core::Milliseconds(5);  // a statistics reset in the middle of the trains
   PathConfig on_time = early;
@@ -125,6 +145,13 @@ TEST_P(EarlyFramesTest, ARunGivesTheSameResultsAsWithAnEventAFrame) {
   const PathResults a = run_path(early);
   const PathResults b = run_path(on_time);
   ASSERT_GT(b.flows[0].payload_bytes, 1'000'000u);
+  if (c.multi_queue && !c.from_guest && c.backend != PathBackend::kVdpa) {
+    // RSS spread the connections over both receive queues (vDPA's device
+    // queues are reported per VM queue, not here).
+    ASSERT_EQ(b.per_queue.size(), 2u);
+    EXPECT_GT(b.per_queue[0].frames, 0u);
+    EXPECT_GT(b.per_queue[1].frames, 0u);
+  }
   expect_same_results(a, b);
   if (c.backend == PathBackend::kVdpa && !c.from_guest) {
     EXPECT_EQ(a.events, b.events);  // its device takes no train: an event a frame (the README says so)
@@ -137,6 +164,7 @@ TEST_P(EarlyFramesTest, ARunGivesTheSameResultsAsWithAnEventAFrame) {
 TEST_P(EarlyFramesTest, RequestResponseGivesTheSameResultsAsWithAnEventAFrame) {
   const EarlyCase& c = GetParam();
   PathConfig early = tcp_rr_flow(c.backend, 65536, 65536, c.from_guest, c.connections);
+  if (c.multi_queue) make_multi_queue(early);
   early.duration = core::Milliseconds(20);
   early.warmup = core::Milliseconds(5);
   PathConfig on_time = early;
@@ -155,6 +183,7 @@ std::vector<EarlyCase> early_cases() {
         PathBackend::kPassthrough, PathBackend::kBareMetal, PathBackend::kVdpa}) {
     for (const bool from_guest : {false, true}) {
       for (const uint32_t connections : {1u, 4u}) out.push_back({backend, from_guest, connections});
+      out.push_back({backend, from_guest, 8, true});
     }
   }
   return out;
@@ -163,7 +192,8 @@ std::vector<EarlyCase> early_cases() {
 INSTANTIATE_TEST_SUITE_P(Paths, EarlyFramesTest, ::testing::ValuesIn(early_cases()),
                          [](const ::testing::TestParamInfo<EarlyCase>& info) {
                            return std::string(backend_name(info.param.backend)) +
-                                  (info.param.from_guest ? "_out_" : "_in_") + std::to_string(info.param.connections);
+                                  (info.param.from_guest ? "_out_" : "_in_") + std::to_string(info.param.connections) +
+                                  (info.param.multi_queue ? "_multi_queue" : "");
                          });
 
 }  // namespace
