@@ -86,11 +86,9 @@ void HostNicRx::receive_early(uint32_t packet, core::Time arrives) {
     });
   }
   if (ddio_ != nullptr) ddio_->hold(this, arrives);
-  // A landing event already planned stays right for a frame behind it;
-  // a busy poller plans none.
-  if (!hold_in_order(early_, {arrives, packet}) || !land_event_->pending()) {
-    if (poller_ == nullptr || poller_waits_) plan_early();
-  }
+  // A landing event already planned stays right for a frame behind it
+  // (a busy poller's plan is none: plan_early).
+  if (!hold_in_order(early_, {arrives, packet}) || !land_event_->pending()) plan_early();
 }
 
 void HostNicRx::land_due() {

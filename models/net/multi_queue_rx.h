@@ -27,10 +27,12 @@ class MultiQueueRx final : public core::Component {
 
   void add_queue(std::unique_ptr<HostNicRx> queue) { queues_.push_back(std::move(queue)); }
   void receive(uint32_t packet);
-  // A frame of a train handed over before it arrives, to its queue, which
-  // must take it (takes_early).
-  bool takes_early(uint32_t packet) const { return queue_of(packet).takes_early(); }
-  void receive_early(uint32_t packet, core::Time arrives) { queue_of(packet).receive_early(packet, arrives); }
+  // The queue that takes `packet` from the wire before it arrives, or
+  // nullptr (HostNicRx::takes_early).
+  EarlyTaker* early_taker(uint32_t packet) const {
+    HostNicRx& q = queue_of(packet);
+    return q.takes_early() ? &q : nullptr;
+  }
   size_t queues() const { return queues_.size(); }
   HostNicRx& queue_of(uint32_t packet) const {
     const uint32_t q = steering_.of((*pool_)[packet]);

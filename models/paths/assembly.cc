@@ -694,10 +694,7 @@ void VmAssembly::build_taps(const std::string& reader, const std::string& reader
   tap_tso = tap_csum && config.guest_tso4 && config.forwarding != VmConfig::Forwarding::kPollMode;
   host.kernel_nic_rx();
   from_wire = [this](uint32_t p) { host.nic_rx->receive(p); };
-  early_taker = [this](uint32_t p) -> EarlyTaker* {
-    HostNicRx& q = host.nic_rx->queue_of(p);
-    return q.takes_early() ? &q : nullptr;
-  };
+  early_taker = [this](uint32_t p) { return host.nic_rx->early_taker(p); };
   hop(host.switch_place(), "host kernel", kTapQueue, "host kernel",
       "tun_net_xmit (" + std::to_string(taps[0]->capacity()) + " entries)");
   hop(kTapQueue, "host kernel", reader, reader_where, "socket wake-up");

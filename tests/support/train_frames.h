@@ -75,11 +75,11 @@ inline void run_with_reset_mid_train(core::Simulator& sim, const std::vector<Tra
 // Hands a run's frames to two queues as the wire does, an arrival event at
 // a time: each frame on time; or, `early`, a train's first frame on time
 // and the rest handed over with it (receive_early), every other train
-// backwards when `backwards` (the queue must keep them in arrival order).
-// Frames are 1514 bytes from `pool`, each tag kept by packet id.
+// backwards (the queue must keep them in arrival order). Frames are 1514
+// bytes from `pool`, each tag kept by packet id.
 class TrainFeeder {
  public:
-  TrainFeeder(PacketPool& pool, bool early, bool backwards) : pool_(&pool), early_(early), backwards_(backwards) {}
+  TrainFeeder(PacketPool& pool, bool early) : pool_(&pool), early_(early) {}
 
   void start(const std::vector<TrainFrame>& frames, core::MemberEvent& next) {
     frames_ = &frames;
@@ -96,7 +96,7 @@ class TrainFeeder {
     while (early_ && end < v.size() && v[end].train == a.train) ++end;
     if (end < v.size()) next.schedule_at(v[end].at);
     queues[a.queue]->receive(alloc(a.tag));
-    if (backwards_ && a.train % 2 == 1) {
+    if (a.train % 2 == 1) {
       for (size_t k = end; k-- > i_;) queues[a.queue]->receive_early(alloc(v[k].tag), v[k].at);
       i_ = end;
     }
@@ -114,7 +114,6 @@ class TrainFeeder {
  private:
   PacketPool* pool_;
   bool early_;
-  bool backwards_;
   const std::vector<TrainFrame>* frames_ = nullptr;
   size_t i_ = 0;
   std::vector<uint32_t> tags_;

@@ -37,10 +37,7 @@ class VhostUserBackend final : public Backend {
     a.from_wire = [&nic](uint32_t p) { nic.receive(p); };
     // A TCP train's frames: a PMD busy as one arrives finds it at its next
     // look, so only those that end a spin cost an event.
-    a.early_taker = [&nic](uint32_t p) -> EarlyTaker* {
-      HostNicRx& q = nic.queue_of(p);
-      return q.takes_early() ? &q : nullptr;
-    };
+    a.early_taker = [&nic](uint32_t p) { return nic.early_taker(p); };
     auto port = std::make_unique<VhostUserPort>();
     port->name = a.config.name;
     for (uint32_t i = 0; i < a.pairs(); ++i) {

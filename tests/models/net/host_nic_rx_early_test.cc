@@ -29,7 +29,7 @@ using testing::TrainOutcome;
 class TrainHost : public core::Component {
  public:
   TrainHost(core::Simulator& sim, const InterruptModerationConfig& moderation, uint32_t ring, bool early)
-      : core::Component(sim, "host"), feeder_(pool_, early, true) {
+      : core::Component(sim, "host"), feeder_(pool_, early) {
     CpuCosts costs;
     costs.cache.ddio_lines = 64;  // a few frames' worth: the ways evict
     ddio_ = std::make_unique<DdioWays>(sim, "ddio", this, costs.cache.ddio_lines);

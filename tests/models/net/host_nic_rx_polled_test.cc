@@ -31,7 +31,7 @@ using testing::TrainOutcome;
 class PolledHost : public core::Component {
  public:
   PolledHost(core::Simulator& sim, uint32_t ring, bool early, core::Cycles per_frame)
-      : core::Component(sim, "host"), feeder_(pool_, early, true), per_frame_(per_frame) {
+      : core::Component(sim, "host"), feeder_(pool_, early), per_frame_(per_frame) {
     CpuCosts costs;
     costs.cache.ddio_lines = 64;  // a few frames' worth: the ways evict
     ddio_ = std::make_unique<DdioWays>(sim, "ddio", this, costs.cache.ddio_lines);

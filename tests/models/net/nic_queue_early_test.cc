@@ -36,7 +36,7 @@ using testing::TrainOutcome;
 class VfHost : public core::Component {
  public:
   VfHost(core::Simulator& sim, const InterruptModerationConfig& moderation, bool early)
-      : core::Component(sim, "vf_host"), feeder_(pool_, early, true), iotlb_(16, 4096) {
+      : core::Component(sim, "vf_host"), feeder_(pool_, early), iotlb_(16, 4096) {
     ddio_ = std::make_unique<DdioWays>(sim, "ddio", this, 64);
     core_ = std::make_unique<Core>(sim, "core0", this, CpuCosts{}, 0);
     driver_ = std::make_unique<HostThread>(sim, "driver", this, *core_);
