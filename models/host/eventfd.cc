@@ -23,18 +23,24 @@ void EventFd::remove_listener(EventFdListener* l) {
   }
 }
 
-core::Cycles EventFd::signal(HostThread* signaller) {
+core::Cycles EventFd::inline_cycles() const {
+  core::Cycles work;
+  for (const EventFdListener* l : listeners_) {
+    if (l != nullptr) work += l->inline_cycles();
+  }
+  return work;
+}
+
+void EventFd::signal(HostThread* signaller) {
   ++count_;
   ++signals_;
-  core::Cycles inline_work;
   notifying_ = true;
   const size_t n = listeners_.size();
   for (size_t i = 0; i < n; ++i) {
-    if (listeners_[i] != nullptr) inline_work += listeners_[i]->on_eventfd_signal(*this, signaller);
+    if (listeners_[i] != nullptr) listeners_[i]->on_eventfd_signal(*this, signaller);
   }
   notifying_ = false;
   listeners_.erase(std::remove(listeners_.begin(), listeners_.end(), nullptr), listeners_.end());
-  return inline_work;
 }
 
 }  // namespace viosim::models

@@ -1,7 +1,8 @@
 // An eventfd: a 64-bit counter that writers add to and a reader drains, and
 // whose signal wakes whoever listens: a thread blocked in read or ppoll, or
 // KVM's irqfd, which injects an interrupt inline in the signaller's context
-// (that inline work is returned to the signaller, who pays for it).
+// (the signaller pays for that work, and the signal takes effect at its
+// end: the posted interrupt's notification is the injection's last act).
 #pragma once
 
 #include <cstdint>
@@ -18,9 +19,11 @@ class HostThread;
 class EventFdListener {
  public:
   virtual ~EventFdListener() = default;
-  // Called on every signal; returns the cycles of work done inline on the
-  // signalling thread (irqfd injection), 0 for a plain wake-up.
-  virtual core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) = 0;
+  // The cycles of work a signal runs inline on the signalling thread
+  // before it takes effect (irqfd injection); 0 for a plain wake-up.
+  virtual core::Cycles inline_cycles() const { return core::Cycles(0); }
+  // Called on every signal, once that inline work is done.
+  virtual void on_eventfd_signal(EventFd& fd, HostThread* signaller) = 0;
   // The eventfd is being destroyed (teardown order is free): forget it.
   virtual void on_eventfd_gone(EventFd& fd) = 0;
 };
@@ -36,8 +39,10 @@ class EventFd {
   void add_listener(EventFdListener* l) { listeners_.push_back(l); }
   void remove_listener(EventFdListener* l);
 
-  // Adds one and notifies the listeners; returns their inline cycles.
-  core::Cycles signal(HostThread* signaller);
+  // What a signal runs inline on the signaller: its listeners' cycles.
+  core::Cycles inline_cycles() const;
+  // Adds one and notifies the listeners.
+  void signal(HostThread* signaller);
   // A read: returns the count and resets it.
   uint64_t take() {
     const uint64_t c = count_;

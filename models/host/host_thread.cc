@@ -149,7 +149,13 @@ void HostThread::begin_segments(const Segment* segments, int count, Continuation
 
 void HostThread::run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end) {
   if (segments.size() > kMaxSegments) throw std::logic_error("too many segments in one step");
-  begin_segments(segments.begin(), static_cast<int>(segments.size()), std::move(k));
+  std::array<Segment, kMaxSegments + 1> all{};
+  std::copy(segments.begin(), segments.end(), all.begin());
+  int n = static_cast<int>(segments.size());
+  // The signal's inline work (irqfd's injection) ends the step.
+  if (signal_at_end != nullptr)
+    all[n++] = {core_->clock().to_duration(signal_at_end->inline_cycles()), CpuCategory::kKvm};
+  begin_segments(all.data(), n, std::move(k));
   pending_signal_ = signal_at_end;
 }
 
@@ -219,13 +225,14 @@ core::Cycles HostThread::account_syscalls(Syscall s, uint32_t n) {
 }
 
 void HostThread::signal(EventFd& fd, Continuation k) {
-  syscall(Syscall::kEventfdWrite, std::move(k));
-  pending_signal_ = &fd;  // signalled when the write completes
+  const core::Cycles write = account_syscalls(Syscall::kEventfdWrite, 1);
+  if (sim().tracer()) trace_instant(CauseKind::kOther, "syscall " + std::string(syscall_name(Syscall::kEventfdWrite)));
+  run_segments({{core_->clock().to_duration(write), CpuCategory::kHostKernel}}, std::move(k), &fd);
 }
 
 void HostThread::signal_in_kernel(EventFd& fd, Continuation k) {
-  run(core_->costs().eventfd_signal_in_kernel, CpuCategory::kHostKernel, std::move(k));
-  pending_signal_ = &fd;
+  run_segments({{core_->clock().to_duration(core_->costs().eventfd_signal_in_kernel), CpuCategory::kHostKernel}},
+               std::move(k), &fd);
 }
 
 core::Time HostThread::deadline(core::Duration max) const {
@@ -361,7 +368,7 @@ void HostThread::wait(const std::vector<EventFd*>& fds, Continuation k) {
   sleep(std::move(k));
 }
 
-core::Cycles HostThread::on_eventfd_signal(EventFd&, HostThread* signaller) {
+void HostThread::on_eventfd_signal(EventFd&, HostThread* signaller) {
   if (state_ == State::kSpinning || preempted_spin_) {
     poke();
   } else if (state_ == State::kBlocked && !waiting_on_.empty()) {
@@ -369,7 +376,6 @@ core::Cycles HostThread::on_eventfd_signal(EventFd&, HostThread* signaller) {
   } else if (settling_) {
     settle_poked_ = true;  // a spin_on's fd, signalled while it pays its way to the spin
   }
-  return core::Cycles(0);
 }
 
 void HostThread::on_eventfd_gone(EventFd& fd) {
@@ -494,13 +500,7 @@ void HostThread::step_done() {
     EventFd* fd = pending_signal_;
     pending_signal_ = nullptr;
     if (sim().tracer()) trace_instant(CauseKind::kSignal, "signal " + fd->name());
-    const core::Cycles inline_work = fd->signal(this);
-    if (inline_work > core::Cycles(0)) {
-      // irqfd: the injection runs inline on this thread, in KVM.
-      state_ = State::kActive;
-      begin_step(core_->clock().to_duration(inline_work), CpuCategory::kKvm, std::move(next_));
-      return;
-    }
+    fd->signal(this);  // its listeners' inline work ran at the step's end
   }
   continue_with(std::move(next_));
 }

@@ -27,9 +27,9 @@ struct Segment {
   CpuCategory category;
 };
 inline constexpr int kMaxSegments = 7;  // an exit with the guest code before it
-// A step as it runs: its own segments after one per category of cache-line
-// transfers it pays first.
-inline constexpr int kMaxStepSegments = kMaxSegments + kCpuCategories;
+// A step as it runs: its own segments (and a signal's inline work) after
+// one per category of cache-line transfers it pays first.
+inline constexpr int kMaxStepSegments = kMaxSegments + 1 + kCpuCategories;
 
 class HostThread final : public core::Component, public EventFdListener {
  public:
@@ -56,8 +56,9 @@ class HostThread final : public core::Component, public EventFdListener {
   void run(core::Cycles cycles, CpuCategory category, Continuation k);
   void run_for(core::Duration d, CpuCategory category, Continuation k);
   // Segments run back to back as one step (at most kMaxSegments); when
-  // `signal_at_end` is given it is signalled as the step ends (its inline
-  // listener work is charged to KVM on this thread before k).
+  // `signal_at_end` is given, its listeners' inline work (irqfd's
+  // injection) runs last in the step, charged to KVM on this thread, and
+  // the fd is signalled as the step ends, before k.
   void run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end = nullptr);
   void syscall(Syscall s, Continuation k) { syscall(s, core::Cycles(0), std::move(k)); }
   // A system call with `extra` cycles of work beyond the kind's own.
@@ -66,8 +67,8 @@ class HostThread final : public core::Component, public EventFdListener {
   // (a loop of recvmsg in one step, say) and returns their cycles, for the
   // caller to add to that step.
   core::Cycles account_syscalls(Syscall s, uint32_t n);
-  // eventfd write (a system call), then the listeners' inline work (irqfd
-  // injection) charged to KVM on this thread.
+  // eventfd write (a system call), the listeners' inline work (irqfd
+  // injection) charged to KVM on this thread, then the signal's effect.
   void signal(EventFd& fd, Continuation k);
   // The same from a kernel thread: no system call.
   void signal_in_kernel(EventFd& fd, Continuation k);
@@ -157,7 +158,7 @@ class HostThread final : public core::Component, public EventFdListener {
   // max(start, since) to now.
   void add_open_usage(std::array<core::Duration, kCpuCategories>& usage, core::Time since) const;
 
-  core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) override;
+  void on_eventfd_signal(EventFd& fd, HostThread* signaller) override;
   void on_eventfd_gone(EventFd& fd) override;
 
   // Tracing: this thread's track, and an instant event of a kind on it

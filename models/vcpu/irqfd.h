@@ -1,7 +1,9 @@
 // irqfd: KVM listening on an eventfd; a signal injects the routed MSI into a
 // vCPU inline in the signalling thread (irqfd_wakeup ->
 // kvm_arch_set_irq_inatomic), so the signaller (a vhost worker, QEMU, VFIO's
-// interrupt handler) pays for the injection.
+// interrupt handler) pays for the injection. The vCPU learns of it at the
+// injection's end: vmx_deliver_posted_interrupt sets the PIR bit, then
+// sends the notification IPI or wakes the blocked vCPU.
 #pragma once
 
 #include "models/host/eventfd.h"
@@ -20,10 +22,10 @@ class Irqfd final : public EventFdListener {
   Irqfd(const Irqfd&) = delete;
   Irqfd& operator=(const Irqfd&) = delete;
 
-  core::Cycles on_eventfd_signal(EventFd& fd, HostThread* signaller) override {
+  core::Cycles inline_cycles() const override { return vcpu_.config().exits.irqfd_inject; }
+  void on_eventfd_signal(EventFd& fd, HostThread* signaller) override {
     fd.take();  // KVM consumes the count
     vcpu_.raise_interrupt(vector_, signaller);
-    return vcpu_.config().exits.irqfd_inject;
   }
   void on_eventfd_gone(EventFd&) override { fd_ = nullptr; }
 

@@ -49,9 +49,11 @@ TEST(Ddio, EveryPathReadsWhatItsNicReceivedFromTheLlcAndFromMemoryWithoutDdio) {
     // overlapped as far as the batch around them lets them (a PMD's burst
     // also fills the guest's ring): 64 to 128 ns more on the way in, and
     // a little more where the later loads shift the threads that follow
-    // (QEMU's main loop lands 11 ns over).
+    // (QEMU's main loop lands 11 ns over), or a little less where a PMD's
+    // poll loop finds the request at its next look anyway (vhost-user's
+    // comes 57 to 64 ns over, with the think time's phase against the loop).
     const double more_us = wo.latency_us().mean() - w.latency_us().mean();
-    EXPECT_GT(more_us, 0.060) << w.backend();
+    EXPECT_GT(more_us, 0.050) << w.backend();
     EXPECT_LT(more_us, 0.145) << w.backend();
   }
 }

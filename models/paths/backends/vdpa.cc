@@ -28,7 +28,8 @@ namespace {
 using namespace place;
 
 // vhost-vdpa's kick eventfd: the wake-up callback writes the doorbell
-// inline, on the signalling vCPU thread, which pays for the write.
+// inline, on the signalling vCPU thread, which pays for the write; the
+// device sees it as the write ends.
 class VdpaKick final : public EventFdListener {
  public:
   VdpaKick(EventFd& fd, std::function<void()> doorbell, core::Cycles write)
@@ -41,10 +42,10 @@ class VdpaKick final : public EventFdListener {
   VdpaKick(const VdpaKick&) = delete;
   VdpaKick& operator=(const VdpaKick&) = delete;
 
-  core::Cycles on_eventfd_signal(EventFd& fd, HostThread*) override {
+  core::Cycles inline_cycles() const override { return write_; }
+  void on_eventfd_signal(EventFd& fd, HostThread*) override {
     fd.take();
     doorbell_();
-    return write_;
   }
   void on_eventfd_gone(EventFd&) override { fd_ = nullptr; }
 
