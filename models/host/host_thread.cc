@@ -148,14 +148,18 @@ void HostThread::begin_segments(const Segment* segments, int count, Continuation
 }
 
 void HostThread::run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end) {
-  if (segments.size() > kMaxSegments) throw std::logic_error("too many segments in one step");
-  std::array<Segment, kMaxSegments + 1> all{};
-  std::copy(segments.begin(), segments.end(), all.begin());
-  int n = static_cast<int>(segments.size());
-  // The signal's inline work (irqfd's injection) ends the step.
-  if (signal_at_end != nullptr)
-    all[n++] = {core_->clock().to_duration(signal_at_end->inline_cycles()), CpuCategory::kKvm};
-  begin_segments(all.data(), n, std::move(k));
+  const core::Cycles inline_work = signal_at_end != nullptr ? signal_at_end->inline_cycles() : core::Cycles(0);
+  const size_t count = segments.size() + (inline_work > core::Cycles(0) ? 1 : 0);
+  if (count > kMaxSegments) throw std::logic_error("too many segments in one step");
+  if (count == segments.size()) {
+    begin_segments(segments.begin(), static_cast<int>(count), std::move(k));
+  } else {
+    // The signal's inline work (irqfd's injection) ends the step.
+    std::array<Segment, kMaxSegments> all{};
+    std::copy(segments.begin(), segments.end(), all.begin());
+    all[count - 1] = {core_->clock().to_duration(inline_work), CpuCategory::kKvm};
+    begin_segments(all.data(), static_cast<int>(count), std::move(k));
+  }
   pending_signal_ = signal_at_end;
 }
 

@@ -27,9 +27,9 @@ struct Segment {
   CpuCategory category;
 };
 inline constexpr int kMaxSegments = 7;  // an exit with the guest code before it
-// A step as it runs: its own segments (and a signal's inline work) after
-// one per category of cache-line transfers it pays first.
-inline constexpr int kMaxStepSegments = kMaxSegments + 1 + kCpuCategories;
+// A step as it runs: its own segments after one per category of
+// cache-line transfers it pays first.
+inline constexpr int kMaxStepSegments = kMaxSegments + kCpuCategories;
 
 class HostThread final : public core::Component, public EventFdListener {
  public:
@@ -55,10 +55,11 @@ class HostThread final : public core::Component, public EventFdListener {
   // --- from inside the thread's own continuation ---
   void run(core::Cycles cycles, CpuCategory category, Continuation k);
   void run_for(core::Duration d, CpuCategory category, Continuation k);
-  // Segments run back to back as one step (at most kMaxSegments); when
-  // `signal_at_end` is given, its listeners' inline work (irqfd's
-  // injection) runs last in the step, charged to KVM on this thread, and
-  // the fd is signalled as the step ends, before k.
+  // Segments run back to back as one step (at most kMaxSegments, a
+  // signal's inline work included); when `signal_at_end` is given, its
+  // listeners' inline work (irqfd's injection) runs last in the step,
+  // charged to KVM on this thread, and the fd is signalled as the step
+  // ends, before k.
   void run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end = nullptr);
   void syscall(Syscall s, Continuation k) { syscall(s, core::Cycles(0), std::move(k)); }
   // A system call with `extra` cycles of work beyond the kind's own.
