@@ -51,7 +51,8 @@ TEST(Ddio, EveryPathReadsWhatItsNicReceivedFromTheLlcAndFromMemoryWithoutDdio) {
     // a little more where the later loads shift the threads that follow
     // (QEMU's main loop lands 11 ns over), or a little less where a PMD's
     // poll loop finds the request at its next look anyway (vhost-user's
-    // comes 57 to 64 ns over, with the think time's phase against the loop).
+    // request comes 57 to 64 ns later, with the think time's phase
+    // against the loop).
     const double more_us = wo.latency_us().mean() - w.latency_us().mean();
     EXPECT_GT(more_us, 0.050) << w.backend();
     EXPECT_LT(more_us, 0.145) << w.backend();

@@ -267,5 +267,47 @@ TEST(VCpu, IrqfdInjectsInlineOnTheSignallingThread) {
   h.expect_accounting_exact();
 }
 
+// KVM injects inline on the signalling thread and tells the vCPU last
+// (vmx_deliver_posted_interrupt sets the PIR bit, then sends the IPI or
+// wakes it): the interrupt is pending only once the injection's cycles,
+// charged to KVM in the signalling step, are done.
+TEST(VCpu, AnIrqfdInterruptReachesTheVcpuAsTheInjectionEnds) {
+  VCpuHost h;
+  EventFd call("call");
+  Irqfd irqfd(call, h.vcpu, 40);
+  // A plain listener beside the irqfd: told when the signal takes effect.
+  struct Seen final : EventFdListener {
+    explicit Seen(core::Simulator& s) : sim(&s) {}
+    void on_eventfd_signal(EventFd&, HostThread*) override {
+      at = sim->now();
+      interrupts = vcpu_interrupts();
+    }
+    void on_eventfd_gone(EventFd&) override {}
+    core::Simulator* sim;
+    std::function<uint64_t()> vcpu_interrupts;
+    core::Time at = core::Time::max();
+    uint64_t interrupts = 0;
+  } seen(h.sim);
+  seen.vcpu_interrupts = [&] { return h.vcpu.interrupts(); };
+  call.add_listener(&seen);
+  h.vcpu.set_interrupt_handler(
+      [&](uint32_t, Continuation done) { h.vcpu.guest(Cycles(300), CpuCategory::kGuestKernel, std::move(done)); });
+  core::Time signalled = core::Time::max();
+  h.io_thread.start([&] {
+    h.io_thread.run_for(core::Microseconds(1), CpuCategory::kVhost, [&] {
+      signalled = h.sim.now();
+      h.io_thread.signal_in_kernel(call, [&] { h.io_thread.sleep([] {}); });
+    });
+  });
+  h.sim.run();
+  const core::Duration write = h.core1.clock().to_duration(h.core1.costs().eventfd_signal_in_kernel);
+  const core::Duration inject = h.core1.clock().to_duration(ExitCosts{}.irqfd_inject);
+  EXPECT_EQ(seen.at, signalled + write + inject);
+  EXPECT_EQ(seen.interrupts, 1u);  // the irqfd, before it, raised the vector then
+  EXPECT_EQ(h.vcpu.interrupts(), 1u);
+  EXPECT_EQ(h.core1.usage()[size_t(CpuCategory::kKvm)], inject);
+  call.remove_listener(&seen);
+}
+
 }  // namespace
 }  // namespace viosim::models
