@@ -213,12 +213,13 @@ void HostThread::run_for(core::Duration d, CpuCategory category, Continuation k)
   begin_step(d, category, std::move(k));
 }
 
-void HostThread::syscall(Syscall s, core::Cycles extra, Continuation k) {
-  ++syscalls_;
-  ++syscalls_by_kind_[static_cast<size_t>(s)];
+core::Cycles HostThread::enter_syscall(Syscall s) {
   if (sim().tracer()) trace_instant(CauseKind::kOther, "syscall " + std::string(syscall_name(s)));
-  const CpuCosts& c = core_->costs();
-  run(c.syscall_base + c.syscall_work[static_cast<size_t>(s)] + extra, CpuCategory::kHostKernel, std::move(k));
+  return account_syscalls(s, 1);
+}
+
+void HostThread::syscall(Syscall s, core::Cycles extra, Continuation k) {
+  run(enter_syscall(s) + extra, CpuCategory::kHostKernel, std::move(k));
 }
 
 core::Cycles HostThread::account_syscalls(Syscall s, uint32_t n) {
@@ -229,9 +230,8 @@ core::Cycles HostThread::account_syscalls(Syscall s, uint32_t n) {
 }
 
 void HostThread::signal(EventFd& fd, Continuation k) {
-  const core::Cycles write = account_syscalls(Syscall::kEventfdWrite, 1);
-  if (sim().tracer()) trace_instant(CauseKind::kOther, "syscall " + std::string(syscall_name(Syscall::kEventfdWrite)));
-  run_segments({{core_->clock().to_duration(write), CpuCategory::kHostKernel}}, std::move(k), &fd);
+  run_segments({{core_->clock().to_duration(enter_syscall(Syscall::kEventfdWrite)), CpuCategory::kHostKernel}},
+               std::move(k), &fd);
 }
 
 void HostThread::signal_in_kernel(EventFd& fd, Continuation k) {

@@ -27,8 +27,8 @@ struct Segment {
   CpuCategory category;
 };
 inline constexpr int kMaxSegments = 7;  // an exit with the guest code before it
-// A step as it runs: its own segments after one per category of
-// cache-line transfers it pays first.
+// A step as it runs: its own segments after one per category of cache-line
+// transfers it pays first.
 inline constexpr int kMaxStepSegments = kMaxSegments + kCpuCategories;
 
 class HostThread final : public core::Component, public EventFdListener {
@@ -174,6 +174,8 @@ class HostThread final : public core::Component, public EventFdListener {
   void on_reset_stats() override;
 
  private:
+  // A system call's entry: counted and traced; returns its cycles.
+  core::Cycles enter_syscall(Syscall s);
   friend class Core;
   void begin_step(core::Duration d, CpuCategory category, Continuation&& k);
   void begin_segments(const Segment* segments, int count, Continuation&& k);
