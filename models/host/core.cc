@@ -169,7 +169,19 @@ void Core::thread_ready(HostThread& t, const HostThread* waker) {
 void Core::wakeup_preempt_check() {
   HostThread* cur = running();
   if (cur == nullptr || cur != preempt_target_ || ready_.empty() || !cur->preemptible()) return;
-  preempt_running();
+  resched(*cur);
+}
+
+void Core::resched(HostThread& cur) {
+  const core::Time at = cur.preemption_point();
+  if (cur.state() == HostThread::State::kStep && at >= cur.step_end_) {
+    cur.resched_at_step_end();  // its signal, if any, goes out first
+  } else if (at == now()) {
+    preempt_running();
+  } else if (at != core::Time::max()) {
+    preempt_target_ = &cur;  // back in user or guest mode later in the step
+    wakeup_preempt_.schedule_at(at);
+  }
 }
 
 void Core::arm_tick() {
@@ -193,8 +205,8 @@ void Core::tick() {
     for (const HostThread* t : ready_) least = std::min(least, t->vruntime_);
     if (costs_.scheduler.tick_preempts(static_cast<int64_t>(ready_.size()) + 1, now() - slice_start_,
                                        vruntime_of(*cur) - least)) {
-      preempt_running();
-      return;
+      resched(*cur);
+      if (owner_ != cur) return;  // switched: the next thread's slice has its tick
     }
   }
   arm_tick();
@@ -204,7 +216,7 @@ void Core::tick() {
 // one runs. When that is the same thread again (it is still the furthest
 // behind), nothing switches: the kernel's schedule() picks prev and only
 // starts a new slice.
-void Core::preempt_running() {
+bool Core::preempt_running(bool at_step_end) {
   HostThread* cur = owner_;
   cur->vruntime_ = vruntime_of(*cur);
   cur->exec_start_ = now();
@@ -214,12 +226,17 @@ void Core::preempt_running() {
   if (next == cur) {
     slice_start_ = now();
     arm_tick();
-    return;
+    return false;
   }
   if (sim().tracer() != nullptr) cur->trace_instant(CauseKind::kOther, "preempted");
-  cur->preempt();
+  if (at_step_end) {
+    cur->state_ = HostThread::State::kReady;  // its step is over; its continuation waits
+  } else {
+    cur->preempt();
+  }
   ++preemptions_;
   switch_to(*next);
+  return true;
 }
 
 void Core::thread_arrived(HostThread& t) {

@@ -3,7 +3,8 @@
 // has them (SchedulerParams): the ready thread with the least virtual
 // runtime runs next; a woken thread preempts the running one when it has
 // run a wake-up granularity less; at each tick while others wait, the
-// running thread gives the core up once it had its slice of the period.
+// running thread gives the core up once it had its slice of the period,
+// where the kernel may preempt it (HostThread::preemption_point).
 // Switching threads costs a context switch; a thread woken on an idle core
 // first waits for the IPI and the idle-state exit (charged idle), then
 // pays the scheduler's wake-up path (host kernel).
@@ -79,6 +80,9 @@ class Core final : public core::Component {
   // running one's up to now: never decreases.
   core::Duration min_vruntime() const;
   uint64_t preemptions() const { return preemptions_.value(); }
+  // A thread that saw need_resched as its step ended (resched_at_step_end):
+  // whether it lost the core.
+  bool preempt_at_step_end(HostThread& t) { return owner_ == &t && !ready_.empty() && preempt_running(true); }
 
  protected:
   void on_reset_stats() override;
@@ -98,7 +102,13 @@ class Core final : public core::Component {
   void wakeup_preempt_check();
   void tick();
   void arm_tick();
-  void preempt_running();
+  // need_resched on the running thread: it gives the core up at its
+  // preemption point (HostThread::preemption_point).
+  void resched(HostThread& cur);
+  // Puts the running thread back among the ready ones and switches to the
+  // least-vruntime one; returns whether that is another thread. At a
+  // step's end the thread keeps its continuation; mid-step the step is cut.
+  bool preempt_running(bool at_step_end = false);
 
   uint32_t index_;
   CpuCosts costs_;

@@ -431,6 +431,38 @@ void HostThread::switch_in(core::Cycles cost) {
   step_event_.schedule_at(step_end_);
 }
 
+bool HostThread::kernel_mode(CpuCategory c) const {
+  switch (c) {
+    case CpuCategory::kHostKernel:
+    case CpuCategory::kKvm:
+    case CpuCategory::kExitEntry:
+    case CpuCategory::kVhost:
+      return true;
+    case CpuCategory::kGuestKernel:
+      return native_kernel_;
+    default:
+      return false;
+  }
+}
+
+core::Time HostThread::preemption_point() const {
+  if (!preemptible()) return core::Time::max();
+  const core::Time t = now();
+  if (state_ == State::kSpinning) return t;
+  if (segment_count_ == 0) return kernel_mode(step_category_) ? step_end_ : t;
+  core::Time start = step_start_;
+  bool in_kernel = false;  // the segment running now is in kernel mode
+  for (int i = 0; i < segment_count_; ++i) {
+    const core::Time end = start + segments_[i].duration;
+    if (end > t) {
+      if (!kernel_mode(segments_[i].category)) return in_kernel ? start : t;
+      in_kernel = true;
+    }
+    start = end;
+  }
+  return step_end_;
+}
+
 void HostThread::preempt() {
   if (!preemptible()) throw std::logic_error("thread " + name() + " preempted while not running a step or a spin");
   step_event_.cancel();
@@ -505,6 +537,10 @@ void HostThread::step_done() {
     pending_signal_ = nullptr;
     if (sim().tracer()) trace_instant(CauseKind::kSignal, "signal " + fd->name());
     fd->signal(this);  // its listeners' inline work ran at the step's end
+  }
+  if (resched_at_end_) {
+    resched_at_end_ = false;
+    if (core_->preempt_at_step_end(*this)) return;  // next_ runs when it is back on the core
   }
   continue_with(std::move(next_));
 }

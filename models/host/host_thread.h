@@ -149,10 +149,24 @@ class HostThread final : public core::Component, public EventFdListener {
   // Whether the core may take it away now: in a step, or spinning without
   // yielding (a yielding spinner gives the core up by itself).
   bool preemptible() const { return state_ == State::kStep || (state_ == State::kSpinning && !spin_yield_); }
+  // When the core may take it away, the kernel being Debian's
+  // PREEMPT_VOLUNTARY: at once in user or guest mode (the reschedule IPI
+  // returns to user mode, or exits the guest) and in a spin (the poll
+  // loops stop on need_resched); in kernel mode (host kernel, KVM, the
+  // exit and entry, vhost) at the step's next return to user or guest
+  // mode, else at its end (a worker's need_resched() check after its work
+  // item, a system call's return). Time::max() when not preemptible.
+  core::Time preemption_point() const;
+  // The guest kernel's code is the host kernel's (bare metal: no guest
+  // mode to exit from).
+  void set_native_kernel() { native_kernel_ = true; }
   // Stops the step or spin where it is (the elapsed part charged); the
   // thread is ready again and finishes it when it next gets the core. A
   // spin that work or a wake-up reached meanwhile ends as it resumes.
   void preempt();
+  // need_resched, seen at the end of the current step: the thread offers
+  // the core to its scheduler before it goes on.
+  void resched_at_step_end() { resched_at_end_ = true; }
   void arrive_after(core::Duration latency);
   bool spinning_with_yield() const { return state_ == State::kSpinning && spin_yield_; }
   // Adds the elapsed part of the current step or spin, by category, from
@@ -214,6 +228,9 @@ class HostThread final : public core::Component, public EventFdListener {
   bool starting_ = false;      // started, its first wait not reached yet
   bool wake_pending_ = false;  // woken while starting: its first sleep returns at once
   EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
+  bool resched_at_end_ = false;        // gives the core up as the current step ends
+  bool native_kernel_ = false;         // guest-kernel code runs in host kernel mode
+  bool kernel_mode(CpuCategory c) const;
   // Cache-line transfers not yet in a step, by category.
   std::array<core::Duration, kCpuCategories> line_debt_{};         // overlapped across the batch
   std::array<core::Duration, kCpuCategories> line_serial_debt_{};  // paid in full

@@ -47,6 +47,7 @@ VCpu::VCpu(core::Simulator& sim, std::string_view name, core::Component* parent,
       next_tick_(core::Time::zero() + tick_period_),
       programmed_(next_tick_) {
   add_thread("ksoftirqd");
+  if (config.native) thread.set_native_kernel();  // its kernel is the host's
 }
 
 void VCpu::init() {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <numeric>
@@ -490,6 +491,156 @@ TEST(CoreScheduler, APreemptedTimedPollKeepsItsDeadline) {
   EXPECT_LT(ended - Time::zero(), core::Milliseconds(33));
   EXPECT_LT(poller.usage()[static_cast<size_t>(CpuCategory::kKvm)], core::Milliseconds(20));
   m.expect_accounting_exact();
+}
+
+// A hog on core 0 runs its step forever (`hog_step` runs one, then its
+// argument); a sleeper beside it is signalled from core 1 every 2.345 ms,
+// longer than any hog step, so each wake-up is served before the next.
+// For each wake-up: its delay after the signal, and the hog's time in
+// `category` when the sleeper got the core.
+struct WakeUps {
+  std::vector<Duration> delays, hog_in;
+  uint64_t preemptions = 0;
+};
+WakeUps wake_beside(const std::function<void(HostThread&, const std::function<void()>&)>& hog_step,
+                    CpuCategory category, Duration run) {
+  Machine m(2);
+  HostThread hog(m.sim, "hog", nullptr, m.core(0));
+  HostThread sleeper(m.sim, "sleeper", nullptr, m.core(0));
+  HostThread waker(m.sim, "waker", nullptr, m.core(1));
+  EventFd fd("fd");
+  WakeUps w;
+  Time signalled;
+  std::function<void()> hog_loop = [&] { hog_step(hog, hog_loop); };
+  hog.start(hog_loop);
+  std::function<void()> loop = [&] {
+    sleeper.wait({&fd}, [&] {
+      w.delays.push_back(m.sim.now() - signalled);
+      w.hog_in.push_back(hog.usage()[static_cast<size_t>(category)]);
+      fd.take();
+      sleeper.run_for(core::Microseconds(5), CpuCategory::kGuestKernel, loop);
+    });
+  };
+  sleeper.start(loop);
+  std::function<void()> tick = [&] {
+    waker.run_for(core::Microseconds(2'345), CpuCategory::kQemu, [&] {
+      signalled = m.sim.now() + at3ghz((CpuCosts{}.syscall_base + CpuCosts{}.syscall_work[0]).count());
+      waker.signal(fd, tick);
+    });
+  };
+  waker.start(tick);
+  m.sim.run_until(Time::zero() + run);
+  w.preemptions = m.core(0).preemptions();
+  m.expect_accounting_exact();
+  return w;
+}
+
+// The reschedule IPI, then the switch: a wake-up taken at once.
+Duration taken_at_once() {
+  const CpuCosts c;
+  return c.ipi_latency + at3ghz(c.context_switch.count());
+}
+
+// Debian's kernel preempts voluntarily: a thread in kernel mode (a vhost
+// worker's work item) keeps the core until the item ends, however early
+// the reschedule IPI comes; in user mode the IPI takes the core at once.
+TEST(CoreScheduler, AThreadInKernelModeIsPreemptedOnlyWhereItsStepEnds) {
+  const Duration item = core::Milliseconds(1);
+  for (const CpuCategory mode : {CpuCategory::kVhost, CpuCategory::kQemu}) {
+    SCOPED_TRACE(std::string(category_name(mode)));
+    const WakeUps w = wake_beside([&](HostThread& hog, const std::function<void()>& k) { hog.run_for(item, mode, k); },
+                                  mode, core::Milliseconds(200));
+    ASSERT_GT(w.delays.size(), 60u);
+    size_t waited = 0;
+    for (size_t i = w.delays.size() / 2; i < w.delays.size(); ++i) {
+      if (mode == CpuCategory::kQemu) {
+        EXPECT_EQ(w.delays[i], taken_at_once()) << i;
+        continue;
+      }
+      // The hog gave the core up between two items, never inside one.
+      EXPECT_EQ(w.hog_in[i].ps() % item.ps(), 0) << i;
+      EXPECT_GE(w.delays[i], taken_at_once()) << i;
+      EXPECT_LT(w.delays[i], taken_at_once() + item) << i;
+      if (w.delays[i] > taken_at_once() + item / 10) ++waited;
+    }
+    if (mode == CpuCategory::kVhost) {
+      EXPECT_GT(waited, w.delays.size() / 4);
+    }
+    EXPECT_GE(w.preemptions, w.delays.size() / 2);
+  }
+}
+
+// A step that signals as it ends (an irqfd's injection is its last act)
+// and is preempted there: the signal goes out as the step ends, before the
+// thread leaves the core, not when it comes back.
+TEST(CoreScheduler, AStepPreemptedAtItsEndSignalsBeforeLeavingTheCore) {
+  struct Recorder : EventFdListener {
+    std::vector<Time> at;
+    core::Simulator* sim;
+    void on_eventfd_signal(EventFd&, HostThread*) override { at.push_back(sim->now()); }
+    void on_eventfd_gone(EventFd&) override {}
+  };
+  Machine m(2);
+  HostThread signaller(m.sim, "signaller", nullptr, m.core(0));
+  HostThread sleeper(m.sim, "sleeper", nullptr, m.core(0));
+  HostThread waker(m.sim, "waker", nullptr, m.core(1));
+  EventFd out("out"), fd("fd");
+  Recorder recorder;
+  recorder.sim = &m.sim;
+  out.add_listener(&recorder);
+  std::function<void()> work = [&] {
+    signaller.run_segments({{core::Microseconds(300), CpuCategory::kVhost}}, work, &out);
+  };
+  signaller.start(work);
+  std::vector<Time> preempted_at;
+  std::function<void()> loop = [&] {
+    sleeper.wait({&fd}, [&] {
+      preempted_at.push_back(m.sim.now() - at3ghz(CpuCosts{}.context_switch.count()));
+      fd.take();
+      sleeper.run_for(core::Microseconds(5), CpuCategory::kGuestKernel, loop);
+    });
+  };
+  sleeper.start(loop);
+  std::function<void()> tick = [&] {
+    waker.run_for(core::Microseconds(1'234), CpuCategory::kQemu, [&] { waker.signal(fd, tick); });
+  };
+  waker.start(tick);
+  m.sim.run_until(Time::zero() + core::Milliseconds(100));
+  ASSERT_GT(preempted_at.size(), 40u);
+  ASSERT_GT(m.core(0).preemptions(), 20u);
+  size_t at_a_signal = 0;
+  for (size_t i = preempted_at.size() / 2; i < preempted_at.size(); ++i) {
+    if (std::binary_search(recorder.at.begin(), recorder.at.end(), preempted_at[i])) ++at_a_signal;
+  }
+  EXPECT_EQ(at_a_signal, preempted_at.size() - preempted_at.size() / 2);
+  m.expect_accounting_exact();
+  out.remove_listener(&recorder);
+}
+
+// A step that enters user mode part-way (an exit that KVM hands to QEMU)
+// is preemptible from there: a reschedule that lands in its kernel part
+// takes the core where the user part starts.
+TEST(CoreScheduler, AStepIsPreemptibleFromItsReturnToUserMode) {
+  const Duration kernel = core::Microseconds(200), user = core::Microseconds(800);
+  const WakeUps w = wake_beside(
+      [&](HostThread& hog, const std::function<void()>& k) {
+        hog.run_segments({{kernel, CpuCategory::kKvm}, {user, CpuCategory::kQemu}}, k);
+      },
+      CpuCategory::kKvm, core::Milliseconds(300));
+  ASSERT_GT(w.delays.size(), 80u);
+  size_t waited = 0, at_once = 0;
+  for (size_t i = w.delays.size() / 2; i < w.delays.size(); ++i) {
+    if (w.delays[i] == taken_at_once()) {
+      ++at_once;
+      continue;
+    }
+    ++waited;  // landed in the KVM part: taken as it ended
+    EXPECT_EQ(w.hog_in[i].ps() % kernel.ps(), 0) << i;
+    EXPECT_GT(w.delays[i], taken_at_once()) << i;
+    EXPECT_LT(w.delays[i], taken_at_once() + kernel) << i;
+  }
+  EXPECT_GT(waited, 0u);
+  EXPECT_GT(at_once, waited);  // the user part is four times longer
 }
 
 }  // namespace
