@@ -174,7 +174,7 @@ void VCpu::exit_to_device_model(ExitReason reason, DeviceModel device, Continuat
 }
 
 void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k,
-                     core::Cycles guest_work) {
+                     core::Cycles guest_work, Continuation handled) {
   if (sim().tracer()) thread_->trace_instant(CauseKind::kExit, "exit " + std::string(exit_reason_name(reason)));
   ++exits_;
   ++exits_by_reason_[static_cast<size_t>(reason)];
@@ -200,7 +200,7 @@ void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signa
     Continuation next = std::move(entry_next_);
     enter_guest(std::move(next));
   };
-  if (signal == nullptr) {
+  if (signal == nullptr && !handled) {
     thread_->run_segments({{clock.to_duration(guest_work), kernel_category()},
                            {exit_half, CpuCategory::kExitEntry},
                            {handler, CpuCategory::kKvm},
@@ -211,14 +211,18 @@ void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signa
                           entered);
     return;
   }
-  // The handler signals the ioeventfd before the entry: the waiter starts
-  // waking while this vCPU is still on its way back into the guest.
+  // The handler signals the ioeventfd (or sends the IPI) before the entry:
+  // the waiter starts waking while this vCPU is still on its way back into
+  // the guest.
   thread_->run_segments(
       {{clock.to_duration(guest_work), kernel_category()},
        {exit_half, CpuCategory::kExitEntry},
        {handler, CpuCategory::kKvm},
-       {emulation, CpuCategory::kKvm}},
-      [this, rest = transition - exit_half] {
+       {emulation, CpuCategory::kKvm},
+       {user_kernel, CpuCategory::kHostKernel},
+       {user_qemu, CpuCategory::kQemu}},
+      [this, rest = transition - exit_half, handled = std::move(handled)] {
+        if (handled) handled();
         thread_->run_for(rest, CpuCategory::kExitEntry, [this] {
           Continuation next = std::move(entry_next_);
           enter_guest(std::move(next));

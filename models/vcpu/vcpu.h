@@ -183,9 +183,11 @@ class VCpu final : public core::Component {
 
  private:
   // `guest_work`: guest kernel code run just before, in the same step
-  // (the instruction that exits is its last).
+  // (the instruction that exits is its last). `handled`, when given, runs
+  // as the handler's work ends, before the entry (an IPI the handler sends
+  // reaches its target while this vCPU is on its way back in).
   void take_exit(ExitReason reason, core::Cycles device_work, EventFd* signal, Continuation k,
-                 core::Cycles guest_work = core::Cycles(0));
+                 core::Cycles guest_work = core::Cycles(0), Continuation handled = nullptr);
   DeviceModel device_model_;
   void schedule_next();
   // ---- the guest's threads ----

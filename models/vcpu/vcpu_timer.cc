@@ -143,11 +143,11 @@ void VCpu::send_ipi(VCpu& target, uint32_t vector, Continuation k) {
     k();
     return;
   }
-  // The ICR write exits; KVM's fastpath delivers the IPI (kvm_apic_send_ipi).
-  exit_to_device(ExitReason::kMsrWrite, config_.exits.ipi_send, [this, &target, vector, k = std::move(k)]() mutable {
-    target.raise_interrupt(vector, thread_);
-    k();
-  });
+  // The ICR write exits; KVM's fastpath delivers the IPI
+  // (handle_fastpath_set_msr_irqoff -> kvm_x2apic_icr_write ->
+  // kvm_apic_send_ipi) before this vCPU is entered again.
+  take_exit(ExitReason::kMsrWrite, config_.exits.ipi_send, nullptr, std::move(k), core::Cycles(0),
+            [this, &target, vector] { target.raise_interrupt(vector, thread_); });
 }
 
 }  // namespace viosim::models

@@ -5,6 +5,7 @@
 // without APICv.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -220,6 +221,36 @@ void expect_ipi(bool ipiv) {
 TEST(VCpuTimer, AnIpiExitsOnTheIcrWriteUnlessVirtualized) {
   expect_ipi(false);
   expect_ipi(true);
+}
+
+// KVM sends the IPI from the ICR write's exit handler (kvm_apic_send_ipi):
+// the target has it before the sender is back in the guest. Against IPI
+// virtualization (no exit: sent at the write) it comes later by the exit's
+// first half and the handler's work, not by the entry.
+TEST(VCpuTimer, AnExitingIpiReachesItsTargetBeforeTheSenderIsBackInTheGuest) {
+  auto handled_at = [](bool ipiv) {
+    VCpu::Config config;
+    config.ipiv = ipiv;
+    config.exits.ipi_send = Cycles(1'200);
+    VCpuHost h(config);
+    VCpu other(h.sim, "vcpu1", nullptr, h.io_thread, config);
+    Time at = Time::max();
+    other.set_interrupt_handler([&](uint32_t, Continuation done) {
+      at = std::min(at, h.sim.now());
+      other.guest(Cycles(300), CpuCategory::kGuestKernel, std::move(done));
+    });
+    h.sim.run_until(Time::zero() + Milliseconds(1));
+    h.vcpu.post(h.task, [&](Continuation done) { h.vcpu.send_ipi(other, 0xfd, std::move(done)); });
+    h.sim.run_until(Time::zero() + Milliseconds(10));
+    return at;
+  };
+  const Time virtualized = handled_at(true), exiting = handled_at(false);
+  ASSERT_NE(exiting, Time::max());
+  const VCpu::Config c;
+  const core::Clock clock(CpuCosts{}.frequency_hz);
+  const core::Duration handler =
+      clock.to_duration(c.exits.handler[static_cast<size_t>(ExitReason::kMsrWrite)]) + clock.to_duration(Cycles(1'200));
+  EXPECT_EQ(exiting - virtualized, clock.to_duration(c.exits.exit_entry) / 2 + handler);
 }
 
 // Without APICv an interrupt raised while the guest handles another (its
