@@ -246,7 +246,7 @@ void E1000Device::raise(HostThread& by, Continuation k) {
   mit_ide_ = false;
   mit_timer_.schedule_after(core::Nanoseconds(256) * std::max(delay, kMinMitigation));
   // pci_set_irq -> KVM_IRQ_LINE: the IOAPIC routes it to the vCPU.
-  by.syscall(Syscall::kIoctl, vcpu_->config().exits.irqfd_inject, [this, &by, k = std::move(k)]() mutable {
+  by.syscall_into_kvm(Syscall::kIoctl, vcpu_->config().exits.irqfd_inject, [this, &by, k = std::move(k)]() mutable {
     vcpu_->raise_interrupt(vector_, &by);
     k();
   });

@@ -222,6 +222,13 @@ void HostThread::syscall(Syscall s, core::Cycles extra, Continuation k) {
   run(enter_syscall(s) + extra, CpuCategory::kHostKernel, std::move(k));
 }
 
+void HostThread::syscall_into_kvm(Syscall s, core::Cycles kvm, Continuation k) {
+  const core::Clock& clock = core_->clock();
+  run_segments(
+      {{clock.to_duration(enter_syscall(s)), CpuCategory::kHostKernel}, {clock.to_duration(kvm), CpuCategory::kKvm}},
+      std::move(k));
+}
+
 core::Cycles HostThread::account_syscalls(Syscall s, uint32_t n) {
   syscalls_.add(n);
   syscalls_by_kind_[static_cast<size_t>(s)] += n;

@@ -64,6 +64,10 @@ class HostThread final : public core::Component, public EventFdListener {
   void syscall(Syscall s, Continuation k) { syscall(s, core::Cycles(0), std::move(k)); }
   // A system call with `extra` cycles of work beyond the kind's own.
   void syscall(Syscall s, core::Cycles extra, Continuation k);
+  // A system call whose work ends in KVM (KVM_SIGNAL_MSI, KVM_IRQ_LINE:
+  // the interrupt's delivery runs inside the ioctl): `kvm` cycles charged
+  // to KVM after the call's own, then k.
+  void syscall_into_kvm(Syscall s, core::Cycles kvm, Continuation k);
   // Counts `n` system calls of kind `s` made within the step about to be run
   // (a loop of recvmsg in one step, say) and returns their cycles, for the
   // caller to add to that step.

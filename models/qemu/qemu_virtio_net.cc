@@ -253,10 +253,11 @@ void QemuVirtioNet::tap_read_one(State& s) {
 void QemuVirtioNet::interrupt(State& s, uint32_t vector, Continuation k) {
   // msix_notify -> kvm_irqchip_send_msi: the KVM_SIGNAL_MSI ioctl.
   ++interrupts_;
-  thread_->syscall(Syscall::kIoctl, s.vcpu->config().exits.irqfd_inject, [this, &s, vector, k = std::move(k)]() mutable {
-    s.vcpu->raise_interrupt(vector, thread_);
-    k();
-  });
+  thread_->syscall_into_kvm(Syscall::kIoctl, s.vcpu->config().exits.irqfd_inject,
+                            [this, &s, vector, k = std::move(k)]() mutable {
+                              s.vcpu->raise_interrupt(vector, thread_);
+                              k();
+                            });
 }
 
 }  // namespace viosim::models

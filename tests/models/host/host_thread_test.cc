@@ -67,6 +67,30 @@ TEST(HostThread, StepsAreChargedToTheirCategoriesAndIdleFillsTheRest) {
   m.expect_accounting_exact();
 }
 
+// An ioctl that delivers an interrupt (QEMU's KVM_SIGNAL_MSI): the call
+// is the host kernel's, the delivery inside it KVM's, and what follows
+// runs as both end.
+TEST(HostThread, AnIoctlIntoKvmChargesTheDeliveryToKvm) {
+  Machine m(1);
+  HostThread t(m.sim, "t", nullptr, m.core(0));
+  Time done;
+  t.start([&] {
+    t.syscall_into_kvm(Syscall::kIoctl, Cycles(900), [&] {
+      done = m.sim.now();
+      t.sleep([] {});
+    });
+  });
+  m.sim.run_until(Time::zero() + core::Microseconds(100));
+  const auto u = m.core(0).usage();
+  const CpuCosts c;
+  const Duration call = at3ghz((c.syscall_base + c.syscall_work[size_t(Syscall::kIoctl)]).count());
+  EXPECT_EQ(u[size_t(CpuCategory::kHostKernel)], at3ghz(c.wakeup.count()) + call);
+  EXPECT_EQ(u[size_t(CpuCategory::kKvm)], at3ghz(900));
+  EXPECT_EQ(done, Time::zero() + c.idle_exit_latency + at3ghz(c.wakeup.count()) + call + at3ghz(900));
+  EXPECT_EQ(t.syscalls(Syscall::kIoctl), 1u);
+  m.expect_accounting_exact();
+}
+
 TEST(HostThread, AccountingIsExactMidStepAndAfterReset) {
   Machine m(1);
   HostThread t(m.sim, "t", nullptr, m.core(0));
