@@ -173,15 +173,24 @@ void Core::wakeup_preempt_check() {
 }
 
 void Core::resched(HostThread& cur) {
+  cur.need_resched_ = false;
   const core::Time at = cur.preemption_point();
   if (cur.state() == HostThread::State::kStep && at >= cur.step_end_) {
-    cur.resched_at_step_end();  // its signal, if any, goes out first
+    cur.set_need_resched();  // kernel code to the step's end: acted on where it next may be
   } else if (at == now()) {
     preempt_running();
   } else if (at != core::Time::max()) {
     preempt_target_ = &cur;  // back in user or guest mode later in the step
     wakeup_preempt_.schedule_at(at);
   }
+}
+
+void Core::resched_pending(HostThread& t) {
+  if (owner_ != &t || ready_.empty()) {
+    t.need_resched_ = false;  // nobody to switch to
+    return;
+  }
+  resched(t);
 }
 
 void Core::arm_tick() {
@@ -216,7 +225,7 @@ void Core::tick() {
 // one runs. When that is the same thread again (it is still the furthest
 // behind), nothing switches: the kernel's schedule() picks prev and only
 // starts a new slice.
-bool Core::preempt_running(bool at_step_end) {
+bool Core::preempt_running(bool between_steps) {
   HostThread* cur = owner_;
   cur->vruntime_ = vruntime_of(*cur);
   cur->exec_start_ = now();
@@ -229,8 +238,8 @@ bool Core::preempt_running(bool at_step_end) {
     return false;
   }
   if (sim().tracer() != nullptr) cur->trace_instant(CauseKind::kOther, "preempted");
-  if (at_step_end) {
-    cur->state_ = HostThread::State::kReady;  // its step is over; its continuation waits
+  if (between_steps) {
+    cur->state_ = HostThread::State::kReady;  // between steps: its continuation waits
   } else {
     cur->preempt();
   }

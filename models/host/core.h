@@ -80,9 +80,12 @@ class Core final : public core::Component {
   // running one's up to now: never decreases.
   core::Duration min_vruntime() const;
   uint64_t preemptions() const { return preemptions_.value(); }
-  // A thread that saw need_resched as its step ended (resched_at_step_end):
-  // whether it lost the core.
-  bool preempt_at_step_end(HostThread& t) { return owner_ == &t && !ready_.empty() && preempt_running(true); }
+  // The running thread between two steps offers the core (cond_resched):
+  // whether it lost it.
+  bool yield_to_ready(HostThread& t) { return owner_ == &t && !ready_.empty() && preempt_running(true); }
+  // A step or spin of a thread with need_resched set has begun: where it
+  // may be preempted now, it is.
+  void resched_pending(HostThread& t);
 
  protected:
   void on_reset_stats() override;
@@ -106,9 +109,9 @@ class Core final : public core::Component {
   // preemption point (HostThread::preemption_point).
   void resched(HostThread& cur);
   // Puts the running thread back among the ready ones and switches to the
-  // least-vruntime one; returns whether that is another thread. At a
-  // step's end the thread keeps its continuation; mid-step the step is cut.
-  bool preempt_running(bool at_step_end = false);
+  // least-vruntime one; returns whether that is another thread. Between
+  // steps the thread keeps its continuation; mid-step the step is cut.
+  bool preempt_running(bool between_steps = false);
 
   uint32_t index_;
   CpuCosts costs_;

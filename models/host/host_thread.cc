@@ -117,6 +117,7 @@ void HostThread::begin_step(core::Duration d, CpuCategory category, Continuation
   }
   schedule_step(d, category, std::move(k));
   segment_count_ = 0;
+  if (need_resched_) core_->resched_pending(*this);
 }
 
 void HostThread::schedule_step(core::Duration d, CpuCategory category, Continuation&& k) {
@@ -145,12 +146,14 @@ void HostThread::begin_segments(const Segment* segments, int count, Continuation
   }
   schedule_step(total, n > 0 ? segments_[0].category : CpuCategory::kHostKernel, std::move(k));
   segment_count_ = n;
+  if (need_resched_) core_->resched_pending(*this);
 }
 
 void HostThread::run_segments(std::initializer_list<Segment> segments, Continuation k, EventFd* signal_at_end) {
   const core::Cycles inline_work = signal_at_end != nullptr ? signal_at_end->inline_cycles() : core::Cycles(0);
   const size_t count = segments.size() + (inline_work > core::Cycles(0) ? 1 : 0);
   if (count > kMaxSegments) throw std::logic_error("too many segments in one step");
+  pending_signal_ = signal_at_end;  // before the step begins: a preemption there carries it
   if (count == segments.size()) {
     begin_segments(segments.begin(), static_cast<int>(count), std::move(k));
   } else {
@@ -160,7 +163,6 @@ void HostThread::run_segments(std::initializer_list<Segment> segments, Continuat
     all[count - 1] = {core_->clock().to_duration(inline_work), CpuCategory::kKvm};
     begin_segments(all.data(), static_cast<int>(count), std::move(k));
   }
-  pending_signal_ = signal_at_end;
 }
 
 template <class F>
@@ -220,6 +222,18 @@ core::Cycles HostThread::enter_syscall(Syscall s) {
 
 void HostThread::syscall(Syscall s, core::Cycles extra, Continuation k) {
   run(enter_syscall(s) + extra, CpuCategory::kHostKernel, std::move(k));
+}
+
+void HostThread::cond_resched(Continuation k) {
+  if (!need_resched_) {
+    k();
+    return;
+  }
+  need_resched_ = false;
+  next_ = std::move(k);
+  if (core_->yield_to_ready(*this)) return;  // next_ runs when it is back on the core
+  Continuation same = std::move(next_);      // it is still the one to run
+  same();
 }
 
 void HostThread::syscall_into_kvm(Syscall s, core::Cycles kvm, Continuation k) {
@@ -318,6 +332,7 @@ void HostThread::spin(CpuCategory category, core::Duration max, bool yield, Cont
   } else if (max != core::Duration::max()) {
     step_event_.schedule_after(max);
   }
+  if (need_resched_) core_->resched_pending(*this);  // a poll loop checks need_resched
 }
 
 void HostThread::spin_on(std::vector<EventFd*> fds, CpuCategory category, core::Duration max, bool yield,
@@ -356,6 +371,7 @@ void HostThread::sleep(Continuation on_wake) {
   next_ = std::move(on_wake);
   state_ = State::kBlocked;
   starting_ = false;
+  need_resched_ = false;  // schedule() runs as it blocks
   core_->thread_released(*this);
   if (wake_pending_) {
     wake_pending_ = false;
@@ -473,6 +489,7 @@ core::Time HostThread::preemption_point() const {
 void HostThread::preempt() {
   if (!preemptible()) throw std::logic_error("thread " + name() + " preempted while not running a step or a spin");
   step_event_.cancel();
+  need_resched_ = false;
   const core::Time t = now();
   charge_step(t);
   Continuation k = std::move(next_);
@@ -544,10 +561,6 @@ void HostThread::step_done() {
     pending_signal_ = nullptr;
     if (sim().tracer()) trace_instant(CauseKind::kSignal, "signal " + fd->name());
     fd->signal(this);  // its listeners' inline work ran at the step's end
-  }
-  if (resched_at_end_) {
-    resched_at_end_ = false;
-    if (core_->preempt_at_step_end(*this)) return;  // next_ runs when it is back on the core
   }
   continue_with(std::move(next_));
 }

@@ -64,6 +64,10 @@ class HostThread final : public core::Component, public EventFdListener {
   void syscall(Syscall s, Continuation k) { syscall(s, core::Cycles(0), std::move(k)); }
   // A system call with `extra` cycles of work beyond the kind's own.
   void syscall(Syscall s, core::Cycles extra, Continuation k);
+  // A kernel loop's preemption point (cond_resched(); vhost_worker's
+  // need_resched() check after each work item): gives the core up here if
+  // the scheduler asked for it while the thread ran kernel code, then k.
+  void cond_resched(Continuation k);
   // A system call whose work ends in KVM (KVM_SIGNAL_MSI, KVM_IRQ_LINE:
   // the interrupt's delivery runs inside the ioctl): `kvm` cycles charged
   // to KVM after the call's own, then k.
@@ -168,9 +172,10 @@ class HostThread final : public core::Component, public EventFdListener {
   // thread is ready again and finishes it when it next gets the core. A
   // spin that work or a wake-up reached meanwhile ends as it resumes.
   void preempt();
-  // need_resched, seen at the end of the current step: the thread offers
-  // the core to its scheduler before it goes on.
-  void resched_at_step_end() { resched_at_end_ = true; }
+  // need_resched set while it runs kernel code to the end of its step: it
+  // gives the core up at its next preemption point (a step that begins in
+  // user or guest mode, a spin, cond_resched), or forgets it as it blocks.
+  void set_need_resched() { need_resched_ = true; }
   void arrive_after(core::Duration latency);
   bool spinning_with_yield() const { return state_ == State::kSpinning && spin_yield_; }
   // Adds the elapsed part of the current step or spin, by category, from
@@ -232,7 +237,7 @@ class HostThread final : public core::Component, public EventFdListener {
   bool starting_ = false;      // started, its first wait not reached yet
   bool wake_pending_ = false;  // woken while starting: its first sleep returns at once
   EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
-  bool resched_at_end_ = false;        // gives the core up as the current step ends
+  bool need_resched_ = false;          // the scheduler wants the core at its next preemption point
   bool native_kernel_ = false;         // guest-kernel code runs in host kernel mode
   bool kernel_mode(CpuCategory c) const;
   // Cache-line transfers not yet in a step, by category.

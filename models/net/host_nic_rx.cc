@@ -352,6 +352,8 @@ void HostNicRx::after_poll(bool repoll, uint32_t used) {
       ++time_squeeze_;
       budget_left_ = config_.netdev_budget;
       run_started_ = now();
+      softirq_->cond_resched([this] { napi_poll(); });  // ksoftirqd's loop: cond_resched() between runs
+      return;
     }
     napi_poll();
     return;

@@ -56,7 +56,7 @@ core::Cycles VhostNet::copy(uint32_t packet) const {
 void VhostNet::sleep_or_poll() {
   const bool rx_work = !tap_->empty() && !rx_wants_buffers_;
   if (tx_queued_ || rx_queued_ || q_->tx_kick.count() > 0 || q_->rx_kick.count() > 0 || rx_work) {
-    work();
+    worker_->cond_resched([this] { work(); });  // vhost_worker: need_resched() after each work item
     return;
   }
   wait_fds_.assign({&q_->tx_kick, &q_->rx_kick});

@@ -169,9 +169,9 @@ TEST(HostThread, EventfdPingPongOnOneCoreCostsContextSwitches) {
   m.sim.run();
   // One way: write, a context switch to the peer (the writer blocks in its
   // wait), read. No IPI, no idle exit.
-  const Duration one_way = at3ghz((c.syscall_base + c.syscall_work[0]).count()) +
+  const Duration one_way = at3ghz((c.syscall_base + c.syscall_work[size_t(Syscall::kEventfdWrite)]).count()) +
                            at3ghz(c.context_switch.count()) +
-                           at3ghz((c.syscall_base + c.syscall_work[1]).count());
+                           at3ghz((c.syscall_base + c.syscall_work[size_t(Syscall::kEventfdRead)]).count());
   EXPECT_EQ(one_way, core::Nanoseconds(2000));
   ASSERT_EQ(p.sends.size(), 1001u);
   for (size_t i = 2; i < p.sends.size(); ++i) ASSERT_EQ(p.sends[i] - p.sends[i - 1], one_way * 2) << i;
@@ -361,7 +361,8 @@ TEST(CoreScheduler, ASleeperPreemptsACpuBoundThreadAtItsWakeUp) {
   sleeper.start(loop);
   std::function<void()> tick = [&] {
     waker.run_for(core::Microseconds(500), CpuCategory::kQemu, [&] {
-      signalled = m.sim.now() + at3ghz((CpuCosts{}.syscall_base + CpuCosts{}.syscall_work[0]).count());
+      signalled = m.sim.now() +
+                  at3ghz((CpuCosts{}.syscall_base + CpuCosts{}.syscall_work[size_t(Syscall::kEventfdWrite)]).count());
       waker.signal(fd, tick);
     });
   };
@@ -548,7 +549,8 @@ WakeUps wake_beside(const std::function<void(HostThread&, const std::function<vo
   sleeper.start(loop);
   std::function<void()> tick = [&] {
     waker.run_for(core::Microseconds(2'345), CpuCategory::kQemu, [&] {
-      signalled = m.sim.now() + at3ghz((CpuCosts{}.syscall_base + CpuCosts{}.syscall_work[0]).count());
+      signalled = m.sim.now() +
+                  at3ghz((CpuCosts{}.syscall_base + CpuCosts{}.syscall_work[size_t(Syscall::kEventfdWrite)]).count());
       waker.signal(fd, tick);
     });
   };
@@ -566,14 +568,21 @@ Duration taken_at_once() {
 }
 
 // Debian's kernel preempts voluntarily: a thread in kernel mode (a vhost
-// worker's work item) keeps the core until the item ends, however early
-// the reschedule IPI comes; in user mode the IPI takes the core at once.
-TEST(CoreScheduler, AThreadInKernelModeIsPreemptedOnlyWhereItsStepEnds) {
-  const Duration item = core::Milliseconds(1);
+// worker's work item, three steps here) keeps the core until the item ends
+// and it checks need_resched, however early the reschedule IPI comes; in
+// user mode the IPI takes the core at once.
+TEST(CoreScheduler, AThreadInKernelModeIsPreemptedOnlyBetweenItsWorkItems) {
+  const Duration step = core::Microseconds(333), item = 3 * step;
   for (const CpuCategory mode : {CpuCategory::kVhost, CpuCategory::kQemu}) {
     SCOPED_TRACE(std::string(category_name(mode)));
-    const WakeUps w = wake_beside([&](HostThread& hog, const std::function<void()>& k) { hog.run_for(item, mode, k); },
-                                  mode, core::Milliseconds(200));
+    const WakeUps w = wake_beside(
+        [&](HostThread& hog, const std::function<void()>& k) {
+          hog.run_for(step, mode, [&hog, &k, step, mode] {
+            hog.run_for(step, mode,
+                        [&hog, &k, step, mode] { hog.run_for(step, mode, [&hog, &k] { hog.cond_resched(k); }); });
+          });
+        },
+        mode, core::Milliseconds(200));
     ASSERT_GT(w.delays.size(), 60u);
     size_t waited = 0;
     for (size_t i = w.delays.size() / 2; i < w.delays.size(); ++i) {
@@ -594,51 +603,71 @@ TEST(CoreScheduler, AThreadInKernelModeIsPreemptedOnlyWhereItsStepEnds) {
   }
 }
 
-// A step that signals as it ends (an irqfd's injection is its last act)
-// and is preempted there: the signal goes out as the step ends, before the
-// thread leaves the core, not when it comes back.
-TEST(CoreScheduler, AStepPreemptedAtItsEndSignalsBeforeLeavingTheCore) {
+// Kernel work that signals as it ends (an irqfd's injection as a step's
+// last act, or a delivery made in the code after the step: KVM_SIGNAL_MSI
+// in an ioctl), then user code. A reschedule that lands in the kernel part
+// takes the core where the user part begins: after the signal, never
+// before it (which would hold the signal until the thread is back).
+TEST(CoreScheduler, KernelWorkPreemptedAtItsEndHasSignalledFirst) {
   struct Recorder : EventFdListener {
     std::vector<Time> at;
     core::Simulator* sim;
     void on_eventfd_signal(EventFd&, HostThread*) override { at.push_back(sim->now()); }
     void on_eventfd_gone(EventFd&) override {}
   };
-  Machine m(2);
-  HostThread signaller(m.sim, "signaller", nullptr, m.core(0));
-  HostThread sleeper(m.sim, "sleeper", nullptr, m.core(0));
-  HostThread waker(m.sim, "waker", nullptr, m.core(1));
-  EventFd out("out"), fd("fd");
-  Recorder recorder;
-  recorder.sim = &m.sim;
-  out.add_listener(&recorder);
-  std::function<void()> work = [&] {
-    signaller.run_segments({{core::Microseconds(300), CpuCategory::kVhost}}, work, &out);
-  };
-  signaller.start(work);
-  std::vector<Time> preempted_at;
-  std::function<void()> loop = [&] {
-    sleeper.wait({&fd}, [&] {
-      preempted_at.push_back(m.sim.now() - at3ghz(CpuCosts{}.context_switch.count()));
-      fd.take();
-      sleeper.run_for(core::Microseconds(5), CpuCategory::kGuestKernel, loop);
-    });
-  };
-  sleeper.start(loop);
-  std::function<void()> tick = [&] {
-    waker.run_for(core::Microseconds(1'234), CpuCategory::kQemu, [&] { waker.signal(fd, tick); });
-  };
-  waker.start(tick);
-  m.sim.run_until(Time::zero() + core::Milliseconds(100));
-  ASSERT_GT(preempted_at.size(), 40u);
-  ASSERT_GT(m.core(0).preemptions(), 20u);
-  size_t at_a_signal = 0;
-  for (size_t i = preempted_at.size() / 2; i < preempted_at.size(); ++i) {
-    if (std::binary_search(recorder.at.begin(), recorder.at.end(), preempted_at[i])) ++at_a_signal;
+  const Duration kernel = core::Microseconds(300), user = core::Microseconds(30);
+  for (const bool in_step : {true, false}) {
+    SCOPED_TRACE(in_step ? "signal ends the step" : "signal after the step");
+    Machine m(2);
+    HostThread signaller(m.sim, "signaller", nullptr, m.core(0));
+    HostThread sleeper(m.sim, "sleeper", nullptr, m.core(0));
+    HostThread waker(m.sim, "waker", nullptr, m.core(1));
+    EventFd out("out"), fd("fd");
+    Recorder recorder;
+    recorder.sim = &m.sim;
+    out.add_listener(&recorder);
+    std::function<void()> work = [&] {
+      if (in_step) {
+        signaller.run_segments(
+            {{kernel, CpuCategory::kVhost}}, [&] { signaller.run_for(user, CpuCategory::kQemu, work); }, &out);
+        return;
+      }
+      signaller.run_for(kernel, CpuCategory::kKvm, [&] {
+        out.signal(&signaller);
+        signaller.run_for(user, CpuCategory::kQemu, work);
+      });
+    };
+    signaller.start(work);
+    std::vector<Time> preempted_at;
+    std::function<void()> loop = [&] {
+      sleeper.wait({&fd}, [&] {
+        preempted_at.push_back(m.sim.now() - at3ghz(CpuCosts{}.context_switch.count()));
+        fd.take();
+        sleeper.run_for(core::Microseconds(5), CpuCategory::kGuestKernel, loop);
+      });
+    };
+    sleeper.start(loop);
+    std::function<void()> tick = [&] {
+      waker.run_for(core::Microseconds(1'234), CpuCategory::kQemu, [&] { waker.signal(fd, tick); });
+    };
+    waker.start(tick);
+    m.sim.run_until(Time::zero() + core::Milliseconds(100));
+    ASSERT_GT(preempted_at.size(), 40u);
+    ASSERT_GT(m.core(0).preemptions(), 20u);
+    size_t at_the_signal = 0;
+    for (size_t i = preempted_at.size() / 2; i < preempted_at.size(); ++i) {
+      // The last signal at or before the preemption: at it (the kernel
+      // part's end), or less than the user part before it.
+      auto after = std::upper_bound(recorder.at.begin(), recorder.at.end(), preempted_at[i]);
+      ASSERT_NE(after, recorder.at.begin()) << i;
+      const Duration since = preempted_at[i] - *std::prev(after);
+      EXPECT_LT(since, user) << i;
+      if (since == Duration::zero()) ++at_the_signal;
+    }
+    EXPECT_GT(at_the_signal, (preempted_at.size() - preempted_at.size() / 2) / 2);  // the kernel part is 10x longer
+    m.expect_accounting_exact();
+    out.remove_listener(&recorder);
   }
-  EXPECT_EQ(at_a_signal, preempted_at.size() - preempted_at.size() / 2);
-  m.expect_accounting_exact();
-  out.remove_listener(&recorder);
 }
 
 // A step that enters user mode part-way (an exit that KVM hands to QEMU)
