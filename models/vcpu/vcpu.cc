@@ -3,6 +3,7 @@
 #include "models/vcpu/vcpu.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace viosim::models {
 
@@ -213,7 +214,9 @@ void VCpu::take_exit(ExitReason reason, core::Cycles device_work, EventFd* signa
   }
   // The handler signals the ioeventfd (or sends the IPI) before the entry:
   // the waiter starts waking while this vCPU is still on its way back into
-  // the guest.
+  // the guest. (KVM's own handler: after a userspace exit's QEMU dispatch
+  // it would come too late.)
+  if (cls == ExitClass::kUserspace) throw std::logic_error("a userspace exit's handler signalled from KVM");
   thread_->run_segments(
       {{clock.to_duration(guest_work), kernel_category()},
        {exit_half, CpuCategory::kExitEntry},
