@@ -190,6 +190,7 @@ void Core::resched_pending(HostThread& t) {
     t.need_resched_ = false;  // nobody to switch to
     return;
   }
+  if (!t.preemptible()) return;  // a yielding spin ends by itself; the request waits for what follows
   resched(t);
 }
 

@@ -225,6 +225,8 @@ void HostThread::syscall(Syscall s, core::Cycles extra, Continuation k) {
 }
 
 void HostThread::cond_resched(Continuation k) {
+  if (state_ != State::kActive)
+    throw std::logic_error("thread " + name() + " checked need_resched outside its own continuation");
   if (!need_resched_) {
     k();
     return;
@@ -515,8 +517,8 @@ void HostThread::preempt() {
     EventFd* signal = pending_signal_;
     pending_signal_ = nullptr;
     next_ = [this, rest, n, signal, k = std::move(k)]() mutable {
+      pending_signal_ = signal;  // before the rest begins: a preemption there carries it again
       begin_segments(rest.data(), n, std::move(k));
-      pending_signal_ = signal;
     };
   }
   state_ = State::kReady;

@@ -81,7 +81,7 @@ void HostBacklog::round() {
       deliver_(packet, *thread_);
     }
     if (!queue_.empty()) {
-      round();
+      thread_->cond_resched([this] { round(); });  // between rounds, as ksoftirqd would
       return;
     }
     scheduled_ = false;

@@ -603,6 +603,28 @@ TEST(CoreScheduler, AThreadInKernelModeIsPreemptedOnlyBetweenItsWorkItems) {
   }
 }
 
+// A worker that busy-polls its ring (a yielding spin, as vhost's) between
+// kernel work and its need_resched() check: a request that came during the
+// work survives the poll (which a waiting thread ends at once) and is
+// acted on at the check. (A wake-up that lands in the poll itself ends it
+// without a request: the poller keeps the core to the tick, see
+// AThreadReadyDuringAYieldingPollGetsTheCoreAtATick; the poll here is
+// short so that none does.)
+TEST(CoreScheduler, AYieldingPollKeepsTheReschedForTheNextCheck) {
+  const Duration work = core::Microseconds(300), poll = core::Nanoseconds(100);
+  const WakeUps w = wake_beside(
+      [&](HostThread& hog, const std::function<void()>& k) {
+        hog.run_for(work, CpuCategory::kVhost, [&hog, &k, poll] {
+          hog.spin(CpuCategory::kVhost, poll, /*yield=*/true, [&hog, &k] { hog.cond_resched(k); });
+        });
+      },
+      CpuCategory::kVhost, core::Milliseconds(100));
+  ASSERT_GT(w.delays.size(), 30u);
+  for (size_t i = w.delays.size() / 2; i < w.delays.size(); ++i) {
+    EXPECT_LT(w.delays[i], taken_at_once() + work + poll) << i;
+  }
+}
+
 // Kernel work that signals as it ends (an irqfd's injection as a step's
 // last act, or a delivery made in the code after the step: KVM_SIGNAL_MSI
 // in an ioctl), then user code. A reschedule that lands in the kernel part
