@@ -173,11 +173,11 @@ void Core::wakeup_preempt_check() {
 }
 
 void Core::resched(HostThread& cur) {
-  cur.need_resched_ = false;
   const core::Time at = cur.preemption_point();
-  if (cur.state() == HostThread::State::kStep && at >= cur.step_end_) {
-    cur.set_need_resched();  // kernel code to the step's end: acted on where it next may be
-  } else if (at == now()) {
+  // Kernel code to the step's end: acted on where the thread next may be.
+  cur.need_resched_ = cur.state() == HostThread::State::kStep && at >= cur.step_end_;
+  if (cur.need_resched_) return;
+  if (at == now()) {
     preempt_running();
   } else if (at != core::Time::max()) {
     preempt_target_ = &cur;  // back in user or guest mode later in the step

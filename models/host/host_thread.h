@@ -162,8 +162,7 @@ class HostThread final : public core::Component, public EventFdListener {
   // returns to user mode, or exits the guest) and in a spin (the poll
   // loops stop on need_resched); in kernel mode (host kernel, KVM, the
   // exit and entry, vhost) at the step's next return to user or guest
-  // mode, else at its end (a worker's need_resched() check after its work
-  // item, a system call's return). Time::max() when not preemptible.
+  // mode, else no earlier than its end. Time::max() when not preemptible.
   core::Time preemption_point() const;
   // The guest kernel's code is the host kernel's (bare metal: no guest
   // mode to exit from).
@@ -172,10 +171,6 @@ class HostThread final : public core::Component, public EventFdListener {
   // thread is ready again and finishes it when it next gets the core. A
   // spin that work or a wake-up reached meanwhile ends as it resumes.
   void preempt();
-  // need_resched set while it runs kernel code to the end of its step: it
-  // gives the core up at its next preemption point (a step that begins in
-  // user or guest mode, a spin, cond_resched), or forgets it as it blocks.
-  void set_need_resched() { need_resched_ = true; }
   void arrive_after(core::Duration latency);
   bool spinning_with_yield() const { return state_ == State::kSpinning && spin_yield_; }
   // Adds the elapsed part of the current step or spin, by category, from
@@ -237,7 +232,10 @@ class HostThread final : public core::Component, public EventFdListener {
   bool starting_ = false;      // started, its first wait not reached yet
   bool wake_pending_ = false;  // woken while starting: its first sleep returns at once
   EventFd* pending_signal_ = nullptr;  // signalled when the current step ends
-  bool need_resched_ = false;          // the scheduler wants the core at its next preemption point
+  // The scheduler asked for the core while it ran kernel code to its
+  // step's end: given up at its next preemption point (a step that begins
+  // in user or guest mode, a spin, cond_resched), forgotten as it blocks.
+  bool need_resched_ = false;
   bool native_kernel_ = false;         // guest-kernel code runs in host kernel mode
   bool kernel_mode(CpuCategory c) const;
   // Cache-line transfers not yet in a step, by category.
